@@ -1,0 +1,129 @@
+# Marquee — build, test and run. `make` builds everything into build/; `make check` runs every
+# test against a freshly started stack; `make run` starts the stack in the foreground.
+# Variants: `make SANITIZE=1 …` (ASan + UBSan, build-sanitize/), `make COVERAGE=1 …` (build-coverage/).
+
+VERSION    := 0.1.0
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+BINDIR     := $(PREFIX)/bin
+LIBEXECDIR := $(PREFIX)/lib/marquee
+DATADIR    := $(PREFIX)/share/marquee
+
+PKGS := fcgi libmongoc-1.0 libbson-1.0 libcjson libcurl openssl libcrypt
+
+ifeq ($(SANITIZE),1)
+BUILD       := build-sanitize
+VARIANT     := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else ifeq ($(COVERAGE),1)
+BUILD       := build-coverage
+VARIANT     := -O0 --coverage
+else
+BUILD       := build
+VARIANT     :=
+endif
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+LDFLAGS ?=
+WERROR  ?= -Werror
+WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
+           -Wold-style-definition -Wpointer-arith -Wvla -Wundef -Wwrite-strings -Wimplicit-fallthrough
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# Required flags stay apart from the user's CFLAGS, which may be overridden freely.
+REQ_CFLAGS := -std=c11 -D_GNU_SOURCE -MMD -MP -Ilib $(WARN) $(WERROR) $(PKG_CFLAGS) \
+              -DMQ_VERSION='"$(VERSION)"' -DMQ_DATADIR='"$(DATADIR)"'
+ALL_CFLAGS  = $(REQ_CFLAGS) $(VARIANT) $(CFLAGS)
+ALL_LDFLAGS = $(VARIANT) $(LDFLAGS)
+LDLIBS     := $(PKG_LIBS) -lpthread -lm
+
+WORKERS   := auth users movies ratings watchlist genres tmdb admin health
+LIB_SRC   := $(wildcard lib/*.c)
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_A     := $(BUILD)/libmarquee.a
+WORKER_BIN := $(WORKERS:%=$(BUILD)/cgi-bin/%)
+TOOL_BIN  := $(BUILD)/marquee-sync $(BUILD)/marquee-render
+FERRETDB  := build/ferretdb-test
+
+CHECK_LIB_SRC := $(wildcard tests/lib/*.c)
+CHECK_HANDLER_SRC := $(wildcard tests/cgi-bin/*.c)
+CHECK_BIN := $(BUILD)/tests/check_lib $(BUILD)/tests/check_handlers
+
+.PHONY: all check check-unit check-stack deps run start stop install uninstall clean ferretdb
+.DEFAULT_GOAL := all
+
+all: $(WORKER_BIN) $(TOOL_BIN)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# Worker sources compiled for the in-memory handler tests: no main(), tables exported.
+$(BUILD)/testing/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DMQ_TESTING -c $< -o $@
+
+$(LIB_A): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/cgi-bin/%: $(BUILD)/cgi-bin/%.o $(LIB_A)
+	$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/marquee-%: $(BUILD)/tools/%.o $(LIB_A)
+	$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/tests/check_lib: $(CHECK_LIB_SRC:%.c=$(BUILD)/%.o) $(LIB_A)
+	$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS) $(shell pkg-config --libs check) -o $@
+
+$(BUILD)/tests/check_handlers: $(CHECK_HANDLER_SRC:%.c=$(BUILD)/%.o) $(WORKERS:%=$(BUILD)/testing/cgi-bin/%.o) $(LIB_A)
+	$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS) $(shell pkg-config --libs check) -o $@
+
+# The test database: FerretDB v1.24.2 embedded in a wrapper (tests/ferretdb/main.go explains why).
+# Shared by every variant; built once with the Go toolchain from the module proxy.
+ferretdb: $(FERRETDB)
+$(FERRETDB): tests/ferretdb/main.go tests/ferretdb/go.mod tests/ferretdb/go.sum
+	@mkdir -p build
+	cd tests/ferretdb && GOTOOLCHAIN=local CGO_ENABLED=0 go build -trimpath -o $(CURDIR)/$@ .
+
+deps:
+	@tests/deps.sh
+
+# Unit tests (lib/), handler tests (in-memory requests), CGI mode, tool and stand-in tests.
+check-unit: $(CHECK_BIN) all
+	CK_FORK=yes $(BUILD)/tests/check_lib
+	CK_FORK=yes $(BUILD)/tests/check_handlers
+	tests/cgi-bin/test_cgi.sh $(BUILD)
+	tests/tools/test_render.sh $(BUILD)/marquee-render
+	python3 -m unittest discover -s tests/tmdb-standin -p 'test_*.py'
+
+# Black-box tests over HTTP against a stack started for the occasion (own run dir and port).
+check-stack: all $(FERRETDB)
+	BUILD=$(BUILD) tests/check-stack.sh
+
+check: check-unit check-stack
+
+run: all $(FERRETDB)
+	BUILD=$(BUILD) tests/stack.sh run
+start: all $(FERRETDB)
+	BUILD=$(BUILD) tests/stack.sh start
+stop:
+	BUILD=$(BUILD) tests/stack.sh stop
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR)/cgi-bin $(DESTDIR)$(DATADIR)/sql
+	install -m 0755 $(TOOL_BIN) $(DESTDIR)$(BINDIR)/
+	install -m 0755 $(WORKER_BIN) $(DESTDIR)$(LIBEXECDIR)/cgi-bin/
+	install -m 0644 sql/*.json $(DESTDIR)$(DATADIR)/sql/
+	cp -R templates $(DESTDIR)$(DATADIR)/
+	cp -R nginx $(DESTDIR)$(DATADIR)/
+
+uninstall:
+	rm -f $(TOOL_BIN:$(BUILD)/%=$(DESTDIR)$(BINDIR)/%)
+	rm -rf $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build/cgi-bin build/lib build/tools build/tests build/testing build/*.a build/marquee-* \
+	       build-sanitize build-coverage
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,50 @@
+/* config.h — configuration from the environment, validated once at start.
+ *
+ * Every variable is documented in README.md and nginx/marquee.env.example. mq_config_load()
+ * reports every problem as one line "NAME: what is wrong" so an operator fixes them all at once.
+ */
+#ifndef MQ_CONFIG_H
+#define MQ_CONFIG_H
+
+#include "buf.h"
+
+#define MQ_MAX_LANGUAGES 8
+
+typedef struct mq_config {
+	char *mongodb_uri;
+	char *db_name;
+	char *tmdb_api_key;      /* secret: never logged */
+	char *tmdb_read_token;   /* secret: never logged */
+	char *tmdb_base_url;
+	char *tmdb_languages[MQ_MAX_LANGUAGES];
+	int n_tmdb_languages;
+	int tmdb_rate;           /* requests per second */
+	int tmdb_sync_pages;
+	char *jwt_secret;        /* secret: never logged */
+	long jwt_ttl;            /* seconds */
+	int bcrypt_cost;
+	char *media_dir;
+	char *template_dir;
+	char *public_url;
+	char *nchan_publish_url; /* NULL: live push disabled */
+	int log_level;           /* an mq_log_level */
+	int worker_threads;
+} mq_config;
+
+enum {
+	MQ_CONFIG_NEED_JWT = 1, /* JWT_SECRET must be set (every worker that authenticates) */
+};
+
+/* Looks variables up through get(name, ctx) (getenv for real use; tests pass a table).
+ * Fills cfg (owned strings; mq_config_free releases them) and appends one line per problem to
+ * problems. Returns the number of problems (0 = usable). */
+int mq_config_load(mq_config *cfg, unsigned needs, const char *(*get)(const char *name, void *ctx),
+		   void *ctx, mq_buf *problems);
+/* mq_config_load() with getenv. */
+int mq_config_from_env(mq_config *cfg, unsigned needs, mq_buf *problems);
+void mq_config_free(mq_config *cfg);
+
+/* Parses a duration "3600", "90s", "15m", "12h", "7d" into seconds. Returns 0 or -1. */
+int mq_parse_duration(const char *s, long *seconds);
+
+#endif

@@ -1,0 +1,176 @@
+/* db.c — the process's MongoDB pool and error mapping (see db.h; ferretdb.md §4). */
+#include "db.h"
+#include "log.h"
+#include "mem.h"
+
+#include <string.h>
+#include <time.h>
+
+struct mq_db {
+	mongoc_client_pool_t *pool;
+	mongoc_uri_t *uri;
+	char *name;
+};
+
+static void default_int(mongoc_uri_t *uri, const char *option, int value)
+{
+	if (!mongoc_uri_has_option(uri, option))
+		mongoc_uri_set_option_as_int32(uri, option, value);
+}
+
+mq_db *mq_db_open(const char *uri_text, const char *db_name, const char *appname, mq_db_timeouts t,
+		  mq_buf *err)
+{
+	bson_error_t error;
+	mongoc_init(); /* idempotent */
+	mongoc_uri_t *uri = mongoc_uri_new_with_error(uri_text, &error);
+	if (!uri) {
+		mq_buf_puts(err, "MONGODB_URI is not a valid connection string");
+		return NULL;
+	}
+	default_int(uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS, t.server_selection_ms);
+	default_int(uri, MONGOC_URI_CONNECTTIMEOUTMS, t.connect_ms);
+	default_int(uri, MONGOC_URI_SOCKETTIMEOUTMS, t.socket_ms);
+	default_int(uri, MONGOC_URI_WAITQUEUETIMEOUTMS, t.wait_queue_ms);
+	if (!mongoc_uri_get_write_concern(uri) ||
+	    mongoc_write_concern_get_w(mongoc_uri_get_write_concern(uri)) == MONGOC_WRITE_CONCERN_W_DEFAULT) {
+		mongoc_write_concern_t *wc = mongoc_write_concern_new();
+		mongoc_write_concern_set_wmajority(wc, 5000);
+		mongoc_uri_set_write_concern(uri, wc);
+		mongoc_write_concern_destroy(wc);
+	}
+	if (!mongoc_uri_get_appname(uri))
+		mongoc_uri_set_appname(uri, appname);
+
+	mongoc_client_pool_t *pool = mongoc_client_pool_new_with_error(uri, &error);
+	if (!pool) {
+		mq_buf_printf(err, "cannot create the MongoDB pool: %s", error.message);
+		mongoc_uri_destroy(uri);
+		return NULL;
+	}
+	mongoc_client_pool_set_error_api(pool, MONGOC_ERROR_API_VERSION_2);
+	mq_db *db = mq_xcalloc(1, sizeof *db);
+	db->pool = pool;
+	db->uri = uri;
+	db->name = mq_xstrdup(db_name);
+	return db;
+}
+
+void mq_db_close(mq_db *db)
+{
+	if (!db)
+		return;
+	mongoc_client_pool_destroy(db->pool);
+	mongoc_uri_destroy(db->uri);
+	free(db->name);
+	free(db);
+}
+
+mongoc_client_t *mq_db_pop(mq_db *db)
+{
+	mongoc_client_t *c = mongoc_client_pool_pop(db->pool);
+	if (!c)
+		mq_log(MQ_LOG_WARN, "db", "no database client free within waitQueueTimeoutMS");
+	return c;
+}
+
+void mq_db_push(mq_db *db, mongoc_client_t *client)
+{
+	if (client)
+		mongoc_client_pool_push(db->pool, client);
+}
+
+mongoc_collection_t *mq_db_collection(mq_db *db, mongoc_client_t *client, const char *name)
+{
+	return mongoc_client_get_collection(client, db->name, name);
+}
+
+const char *mq_db_name(const mq_db *db)
+{
+	return db->name;
+}
+
+static mq_err server_error(uint32_t code)
+{
+	switch (code) {
+	case 11000: case 11001: case 12582:
+		return MQ_ECONFLICT;
+	case 121:
+		return MQ_EUNPROCESSABLE;
+	case 50: case 262:
+		return MQ_ETIMEOUT;
+	case 6: case 7: case 89: case 91: case 189: case 9001: case 10107: case 11600: case 11602:
+	case 13435:
+		return MQ_EUNAVAIL;
+	case 2: case 9: case 14:
+		return MQ_EINVAL;
+	default:
+		return MQ_EINTERNAL;
+	}
+}
+
+mq_err mq_db_error(const bson_error_t *e, const char *what)
+{
+	mq_err rc;
+	switch (e->domain) {
+	case MONGOC_ERROR_SERVER:
+		rc = server_error(e->code);
+		break;
+	case MONGOC_ERROR_WRITE_CONCERN:
+	case MONGOC_ERROR_SERVER_SELECTION:
+		rc = MQ_EUNAVAIL;
+		break;
+	case MONGOC_ERROR_STREAM:
+		rc = e->code == MONGOC_ERROR_STREAM_SOCKET ? MQ_ETIMEOUT : MQ_EUNAVAIL;
+		break;
+	case MONGOC_ERROR_CLIENT:
+		rc = e->code == MONGOC_ERROR_CLIENT_AUTHENTICATE ? MQ_EUNAVAIL : MQ_EINTERNAL;
+		break;
+	case MONGOC_ERROR_PROTOCOL:
+		rc = MQ_EUPSTREAM;
+		break;
+	default:
+		rc = MQ_EINTERNAL;
+	}
+	mq_log(rc == MQ_ECONFLICT ? MQ_LOG_INFO : MQ_LOG_ERROR, "db", "%s failed: %s (domain %u, code %u)",
+	       what, e->message, e->domain, e->code);
+	return rc;
+}
+
+mq_err mq_db_ping(mq_db *db, double *ms)
+{
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	mongoc_client_t *client = mq_db_pop(db);
+	if (!client)
+		return MQ_EUNAVAIL;
+	bson_t cmd = BSON_INITIALIZER, reply;
+	bson_error_t error;
+	BSON_APPEND_INT32(&cmd, "ping", 1);
+	bool ok = mongoc_client_command_simple(client, "admin", &cmd, NULL, &reply, &error);
+	bson_destroy(&cmd);
+	bson_destroy(&reply);
+	mq_db_push(db, client);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	*ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	return ok ? MQ_OK : mq_db_error(&error, "ping");
+}
+
+static void mongoc_log_to_mq(mongoc_log_level_t level, const char *domain, const char *message,
+			     void *data)
+{
+	(void)data;
+	if (strstr(message, "endSessions"))
+		return; /* FerretDB v1 lacks endSessions; harmless at pool destroy (ferretdb.md §3) */
+	mq_log_level l = level <= MONGOC_LOG_LEVEL_CRITICAL ? MQ_LOG_ERROR
+		       : level == MONGOC_LOG_LEVEL_WARNING  ? MQ_LOG_WARN
+		       : level == MONGOC_LOG_LEVEL_MESSAGE || level == MONGOC_LOG_LEVEL_INFO ? MQ_LOG_INFO
+											     : MQ_LOG_DEBUG;
+	if (l >= MQ_LOG_INFO)
+		mq_log(l, "mongoc", "%s: %s", domain, message);
+}
+
+void mq_db_install_log_handler(void)
+{
+	mongoc_log_set_handler(mongoc_log_to_mq, NULL);
+}

@@ -1,0 +1,25 @@
+/* health.h — what the health endpoints report: process, database, TMDB and cache state.
+ *
+ * Each function fills a JSON object and returns MQ_OK when that part is up, so the health worker
+ * answers 200 or 503 with the same shape either way.
+ */
+#ifndef MQ_HEALTH_H
+#define MQ_HEALTH_H
+
+#include "config.h"
+#include "db.h"
+
+#include <cjson/cJSON.h>
+#include <time.h>
+
+/* status, version, uptime_seconds, memory {rss_bytes, peak_rss_bytes}. Always MQ_OK. */
+mq_err mq_health_process(cJSON *out, time_t started);
+/* database {status, latency_ms, name} through a ping. */
+mq_err mq_health_database(cJSON *out, mq_db *db);
+/* tmdb {status, base_url, http_status, latency_ms, credentials}: one GET /configuration with a
+ * two-second limit. The stand-in or TMDB itself answers; credentials are never reported. */
+mq_err mq_health_tmdb(cJSON *out, const mq_config *cfg);
+/* cache {status, entries, expired}: counts in tmdb_cache. */
+mq_err mq_health_cache(cJSON *out, mq_db *db);
+
+#endif

@@ -1,0 +1,44 @@
+/* response.h — writing responses: JSON envelopes, the error shape, headers, ETags.
+ *
+ * Success: {"data": …} (lists add "meta"). Errors, always the same shape (DESIGN §4):
+ * {"status":"error","statusCode":400,"message":"Validation failed","errors":[…],
+ *  "timestamp":"2026-…Z","path":"/api/v1/…"}. Pages get an HTML error page instead.
+ */
+#ifndef MQ_RESPONSE_H
+#define MQ_RESPONSE_H
+
+#include "http.h"
+
+#include <cjson/cJSON.h>
+
+void mq_res_init(mq_res *res);
+void mq_res_free(mq_res *res);
+/* Empties the response for the next request, keeping the body's allocation. */
+void mq_res_reset(mq_res *res);
+
+/* Adds a header (name and value copied into the arena; CR and LF in the value become spaces). */
+void mq_res_header(mq_req *req, mq_res *res, const char *name, const char *value);
+const char *mq_res_get_header(const mq_res *res, const char *name);
+
+/* {"data": data}; takes ownership of data (may be NULL for "data":null). */
+void mq_reply_data(mq_req *req, mq_res *res, int status, cJSON *data);
+/* {"data": items, "meta": {page, limit, total, totalPages, hasNextPage, hasPrevPage}};
+ * takes ownership of items. */
+void mq_reply_list(mq_req *req, mq_res *res, cJSON *items, long long page, long long limit,
+		   long long total);
+/* The error shape with status, message (NULL: the status's default) and req->errors. */
+void mq_reply_status(mq_req *req, mq_res *res, int status, const char *message);
+/* mq_reply_status() with the status of err. */
+void mq_reply_err(mq_req *req, mq_res *res, mq_err err, const char *message);
+/* An HTML page (body already rendered into html, which is consumed). */
+void mq_reply_html(mq_req *req, mq_res *res, int status, mq_buf *html);
+
+/* Serialises the response as CGI output ("Status:", headers, blank line, body) into out.
+ * For a successful GET/HEAD it adds a weak ETag (unless the handler set one) and answers
+ * If-None-Match with 304; HEAD and 304 carry no body. */
+void mq_res_serialize(mq_req *req, mq_res *res, mq_buf *out);
+
+/* The current time as "2026-11-22T10:00:00.000Z" into buf (at least 32 bytes). */
+void mq_iso8601_now(char *buf, size_t size);
+
+#endif

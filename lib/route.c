@@ -1,0 +1,195 @@
+/* route.c — route matching, authentication and flag enforcement (see route.h). */
+#include "route.h"
+#include "ctx.h"
+#include "jwt.h"
+#include "log.h"
+#include "response.h"
+#include "valid.h"
+
+#include <openssl/crypto.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+int mq_route_match(const char *pattern, const char *path, mq_req *req)
+{
+	const char *p = pattern, *s = path;
+	size_t captured = req ? req->route.n : 0;
+	while (*p && *s) {
+		if (*p != '/' || *s != '/')
+			goto fail;
+		p++;
+		s++;
+		const char *pend = strchr(p, '/'), *send = strchr(s, '/');
+		size_t plen = pend ? (size_t)(pend - p) : strlen(p);
+		size_t slen = send ? (size_t)(send - s) : strlen(s);
+		if (*p == ':') {
+			if (slen == 0)
+				goto fail;
+			if (req)
+				mq_kvlist_add(req->arena, &req->route, mq_arena_strndup(req->arena, p + 1, plen - 1),
+					      mq_arena_strndup(req->arena, s, slen));
+		} else if (plen != slen || memcmp(p, s, plen)) {
+			goto fail;
+		}
+		p += plen;
+		s += slen;
+	}
+	if (*p == '\0' && *s == '\0')
+		return 1;
+fail:
+	if (req)
+		req->route.n = captured;
+	return 0;
+}
+
+static const char *bearer_token(const mq_req *req)
+{
+	const char *h = mq_req_param(req, "HTTP_AUTHORIZATION");
+	if (!h)
+		return NULL;
+	if (strncasecmp(h, "Bearer ", 7))
+		return "";
+	h += 7;
+	while (*h == ' ')
+		h++;
+	return h;
+}
+
+mq_err mq_authenticate(mq_req *req)
+{
+	const mq_ctx *ctx = mq_ctx_of(req);
+	const char *secret = ctx && ctx->cfg ? ctx->cfg->jwt_secret : NULL;
+	const char *token = bearer_token(req);
+	int via_cookie = 0;
+	if (!token) {
+		token = mq_req_cookie(req, MQ_SESSION_COOKIE);
+		via_cookie = 1;
+	}
+	if (!token || !secret)
+		return token && !via_cookie ? MQ_EUNAUTH : MQ_OK;
+
+	mq_jwt_claims claims;
+	const char *why = NULL;
+	if (mq_jwt_verify(token, secret, strlen(secret), (long long)time(NULL), &claims, &why) != MQ_OK) {
+		mq_log(MQ_LOG_INFO, "auth", "token refused: %s", why ? why : "unknown");
+		/* a stale browser cookie leaves the visitor anonymous; a bad bearer token is an error */
+		return via_cookie ? MQ_OK : MQ_EUNAUTH;
+	}
+	mq_user *u = mq_arena_zalloc(req->arena, sizeof *u);
+	u->id = mq_arena_strdup(req->arena, claims.sub);
+	u->role = mq_arena_strdup(req->arena, claims.role);
+	u->token_version = claims.tv;
+	u->via_cookie = via_cookie;
+	req->user = u;
+	return MQ_OK;
+}
+
+static int csrf_ok(const mq_req *req)
+{
+	const char *cookie = mq_req_cookie(req, MQ_CSRF_COOKIE);
+	const char *header = mq_req_param(req, MQ_CSRF_HEADER);
+	if (!cookie || !header || strlen(cookie) < 16 || strlen(cookie) != strlen(header))
+		return 0;
+	return CRYPTO_memcmp(cookie, header, strlen(cookie)) == 0;
+}
+
+static void allow_header(mq_req *req, mq_res *res, unsigned allowed)
+{
+	char list[96] = "";
+	static const unsigned order[] = { MQ_GET, MQ_HEAD, MQ_POST, MQ_PUT, MQ_PATCH, MQ_DELETE, MQ_OPTIONS };
+	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+		if (!(allowed & order[i]))
+			continue;
+		if (*list)
+			strcat(list, ", ");
+		strcat(list, mq_method_name(order[i]));
+	}
+	mq_res_header(req, res, "Allow", list);
+}
+
+/* Errors nginx hands over through its internal error location (body too large, rate limited). */
+static int nginx_error(mq_req *req, mq_res *res)
+{
+	const char *s = mq_req_param(req, "MQ_ERROR_STATUS");
+	long long status;
+	if (!s || mq_parse_int(s, 400, 599, &status))
+		return 0;
+	if (status == 413)
+		mq_req_error(req, "the request body is larger than this endpoint accepts");
+	if (status == 429)
+		mq_res_header(req, res, "Retry-After", "1");
+	if (status == 502 || status == 504)
+		status = 503; /* the worker behind this path is down or restarting */
+	mq_reply_status(req, res, (int)status, status == 429 ? "Too many requests, slow down" : NULL);
+	return 1;
+}
+
+void mq_dispatch(const mq_app *app, mq_req *req, mq_res *res)
+{
+	if (nginx_error(req, res))
+		return;
+
+	/* "/api/v1/movies/" routes as "/api/v1/movies" */
+	size_t len = strlen(req->path);
+	if (len > 1 && req->path[len - 1] == '/')
+		req->path = mq_arena_strndup(req->arena, req->path, len - 1);
+
+	unsigned allowed = 0;
+	const mq_route *route = NULL;
+	unsigned method = req->method == MQ_HEAD ? MQ_GET : req->method;
+	for (size_t i = 0; i < app->n_routes; i++) {
+		const mq_route *r = &app->routes[i];
+		if (!mq_route_match(r->pattern, req->path, NULL))
+			continue;
+		allowed |= r->methods;
+		if (!route && (r->methods & method))
+			route = r;
+	}
+	if (!allowed) {
+		mq_reply_status(req, res, 404, "Not found");
+		return;
+	}
+	if (allowed & MQ_GET)
+		allowed |= MQ_HEAD;
+	if (!route) {
+		allow_header(req, res, allowed | MQ_OPTIONS);
+		if (req->method == MQ_OPTIONS) {
+			res->status = 204;
+			return;
+		}
+		mq_req_error(req, "%s is not allowed on this path", req->method_name);
+		mq_reply_status(req, res, 405, "Method not allowed");
+		return;
+	}
+	mq_route_match(route->pattern, req->path, req);
+
+	if (req->bad_query) {
+		mq_req_error(req, "the query string is not valid percent-encoded UTF-8");
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	if (app->needs & MQ_APP_AUTH) {
+		if (mq_authenticate(req) != MQ_OK) {
+			mq_res_header(req, res, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
+			mq_reply_status(req, res, 401, "Invalid or expired token");
+			return;
+		}
+	}
+	unsigned flags = route->flags;
+	if ((flags & (MQ_NEEDS_AUTH | MQ_NEEDS_ADMIN)) && !req->user) {
+		mq_res_header(req, res, "WWW-Authenticate", "Bearer");
+		mq_reply_status(req, res, 401, "Authentication required");
+		return;
+	}
+	if ((flags & MQ_NEEDS_ADMIN) && strcmp(req->user->role, "admin")) {
+		mq_reply_status(req, res, 403, "Administrator role required");
+		return;
+	}
+	if ((flags & MQ_CSRF) && req->user && req->user->via_cookie && !csrf_ok(req)) {
+		mq_req_error(req, "send the mq_csrf cookie's value in the X-CSRF-Token header");
+		mq_reply_status(req, res, 403, "CSRF token missing or wrong");
+		return;
+	}
+	route->handler(req, res);
+}

@@ -1,0 +1,271 @@
+/* valid.c — typed validators for query parameters and JSON body fields (see valid.h). */
+#include "valid.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int mq_parse_int(const char *s, long long min, long long max, long long *out)
+{
+	const char *p = s;
+	if (!s || !*s)
+		return -1;
+	if (*p == '-')
+		p++;
+	if (!*p || strlen(p) > 19)
+		return -1;
+	for (const char *q = p; *q; q++)
+		if (*q < '0' || *q > '9')
+			return -1;
+	errno = 0;
+	char *end;
+	long long v = strtoll(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Number of code points of valid UTF-8; -1 on control characters. */
+static long long text_length(const char *s)
+{
+	long long n = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p < 0x20 && *p != '\n' && *p != '\r' && *p != '\t') || *p == 0x7f)
+			return -1;
+		if ((*p & 0xc0) != 0x80)
+			n++;
+	}
+	return n;
+}
+
+static void describe_choices(mq_req *req, const mq_field *f)
+{
+	char list[256] = "";
+	size_t used = 0;
+	for (const char *const *c = f->choices; *c; c++) {
+		int w = snprintf(list + used, sizeof list - used, "%s%s", c == f->choices ? "" : ", ", *c);
+		if (w < 0 || (size_t)w >= sizeof list - used)
+			break;
+		used += (size_t)w;
+	}
+	mq_req_error(req, "%s must be one of: %s", f->name, list);
+}
+
+/* Validates one textual value (query parameter or default). Returns 0 or -1. */
+static int check_text(mq_req *req, const mq_field *f, const char *text, mq_value *v)
+{
+	switch (f->type) {
+	case MQ_V_INT:
+		if (mq_parse_int(text, f->min, f->max, &v->i)) {
+			mq_req_error(req, "%s must be an integer from %lld to %lld", f->name, f->min, f->max);
+			return -1;
+		}
+		break;
+	case MQ_V_BOOL:
+		if (!strcmp(text, "true") || !strcmp(text, "1"))
+			v->i = 1;
+		else if (!strcmp(text, "false") || !strcmp(text, "0"))
+			v->i = 0;
+		else {
+			mq_req_error(req, "%s must be true or false", f->name);
+			return -1;
+		}
+		break;
+	case MQ_V_ENUM:
+		for (long long k = 0; f->choices[k]; k++) {
+			if (!strcmp(f->choices[k], text)) {
+				v->i = k;
+				goto ok;
+			}
+		}
+		describe_choices(req, f);
+		return -1;
+	case MQ_V_STRING: {
+		long long len = text_length(text);
+		if (len < 0) {
+			mq_req_error(req, "%s must not contain control characters", f->name);
+			return -1;
+		}
+		if (len < f->min || len > f->max) {
+			if (f->min > 0)
+				mq_req_error(req, "%s must be %lld to %lld characters long", f->name, f->min,
+					     f->max);
+			else
+				mq_req_error(req, "%s must be at most %lld characters long", f->name, f->max);
+			return -1;
+		}
+		break;
+	}
+	default:
+		mq_req_error(req, "%s cannot be given in the query string", f->name);
+		return -1;
+	}
+ok:
+	v->present = 1;
+	v->s = text;
+	return 0;
+}
+
+int mq_validate_query(mq_req *req, const mq_field *fields, size_t n, mq_value *out)
+{
+	int rc = 0;
+	memset(out, 0, n * sizeof *out);
+	if (req->bad_query) {
+		mq_req_error(req, "the query string is not valid percent-encoded UTF-8");
+		rc = -1;
+	}
+	for (size_t i = 0; i < req->query.n; i++) {
+		const char *key = req->query.items[i].key;
+		size_t k;
+		for (k = 0; k < n && strcmp(fields[k].name, key); k++)
+			;
+		if (k == n) {
+			mq_req_error(req, "unknown parameter '%.64s'", key);
+			rc = -1;
+		} else if (out[k].present) {
+			mq_req_error(req, "%s given more than once", key);
+			rc = -1;
+		} else if (check_text(req, &fields[k], req->query.items[i].value, &out[k])) {
+			out[k].present = 1; /* counted as given: a repeat is reported, not re-checked */
+			rc = -1;
+		}
+	}
+	for (size_t k = 0; k < n; k++) {
+		if (out[k].present)
+			continue;
+		if (fields[k].required) {
+			mq_req_error(req, "%s is required", fields[k].name);
+			rc = -1;
+		} else if (fields[k].def) {
+			check_text(req, &fields[k], fields[k].def, &out[k]);
+		}
+	}
+	return rc;
+}
+
+static int check_json(mq_req *req, const mq_field *f, const cJSON *item, mq_value *v)
+{
+	switch (f->type) {
+	case MQ_V_INT: {
+		double d = item->valuedouble;
+		if (!cJSON_IsNumber(item) || d != floor(d) || d < (double)f->min || d > (double)f->max) {
+			mq_req_error(req, "%s must be an integer from %lld to %lld", f->name, f->min, f->max);
+			return -1;
+		}
+		v->i = (long long)d;
+		break;
+	}
+	case MQ_V_NUMBER: {
+		double d = item->valuedouble;
+		if (!cJSON_IsNumber(item) || !isfinite(d) || d < (double)f->min || d > (double)f->max) {
+			mq_req_error(req, "%s must be a number from %lld to %lld", f->name, f->min, f->max);
+			return -1;
+		}
+		v->d = d;
+		break;
+	}
+	case MQ_V_BOOL:
+		if (!cJSON_IsBool(item)) {
+			mq_req_error(req, "%s must be true or false", f->name);
+			return -1;
+		}
+		v->i = cJSON_IsTrue(item);
+		break;
+	case MQ_V_ENUM:
+	case MQ_V_STRING:
+		if (!cJSON_IsString(item)) {
+			mq_req_error(req, "%s must be a string", f->name);
+			return -1;
+		}
+		return check_text(req, f, item->valuestring, v) ? -1 : (v->json = item, 0);
+	case MQ_V_ARRAY: {
+		if (!cJSON_IsArray(item) || cJSON_GetArraySize(item) > f->max) {
+			mq_req_error(req, "%s must be a list of at most %lld items", f->name, f->max);
+			return -1;
+		}
+		break;
+	}
+	case MQ_V_OBJECT:
+		if (!cJSON_IsObject(item)) {
+			mq_req_error(req, "%s must be an object", f->name);
+			return -1;
+		}
+		break;
+	}
+	v->present = 1;
+	v->json = item;
+	return 0;
+}
+
+int mq_validate_object(mq_req *req, const cJSON *obj, const mq_field *fields, size_t n,
+		       mq_value *out)
+{
+	int rc = 0;
+	memset(out, 0, n * sizeof *out);
+	if (!cJSON_IsObject(obj)) {
+		mq_req_error(req, "the body must be a JSON object");
+		return -1;
+	}
+	for (const cJSON *item = obj->child; item; item = item->next) {
+		size_t k;
+		for (k = 0; k < n && strcmp(fields[k].name, item->string); k++)
+			;
+		if (k == n) {
+			mq_req_error(req, "unknown field '%.64s'", item->string);
+			rc = -1;
+		} else if (out[k].json || out[k].present) {
+			mq_req_error(req, "%s given more than once", item->string);
+			rc = -1;
+		} else if (cJSON_IsNull(item) && !fields[k].required) {
+			out[k].json = item; /* an explicit null: "clear this field" for PATCH */
+		} else if (check_json(req, &fields[k], item, &out[k])) {
+			out[k].json = item;
+			rc = -1;
+		}
+	}
+	for (size_t k = 0; k < n; k++) {
+		if (fields[k].required && !out[k].present && !out[k].json) {
+			mq_req_error(req, "%s is required", fields[k].name);
+			rc = -1;
+		}
+	}
+	return rc;
+}
+
+int mq_is_object_id(const char *s)
+{
+	size_t i;
+	for (i = 0; s[i]; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
+		      (s[i] >= 'A' && s[i] <= 'F')))
+			return 0;
+	return i == 24;
+}
+
+mq_movie_ref_kind mq_movie_ref_parse(const char *s, long long *tmdb_id)
+{
+	if (!s || !*s)
+		return MQ_REF_INVALID;
+	if (mq_is_object_id(s))
+		return MQ_REF_OBJECT_ID;
+	if (s[0] >= '1' && s[0] <= '9' && !mq_parse_int(s, 1, 2147483647LL, tmdb_id))
+		return MQ_REF_TMDB;
+	/* slug: a-z, 0-9 and single '-' between words, 1..200 characters */
+	size_t len = strlen(s);
+	if (len > 200 || s[0] == '-' || s[len - 1] == '-')
+		return MQ_REF_INVALID;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+			return MQ_REF_INVALID;
+		if (c == '-' && s[i + 1] == '-')
+			return MQ_REF_INVALID;
+	}
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return MQ_REF_SLUG;
+	return MQ_REF_INVALID; /* all digits but out of range or with a leading zero */
+}

@@ -1,0 +1,74 @@
+/* valid.h — allow-listed, typed input.
+ *
+ * Query parameters and JSON body fields are declared in tables (as kcgi's keys[]); the validators
+ * turn raw text into typed values and append every problem to req->errors, so one 400 lists them
+ * all. Parameters or fields a table does not declare are refused: nothing undeclared reaches a
+ * handler, let alone a query. Never atoi: mq_parse_int() is the one integer parser.
+ */
+#ifndef MQ_VALID_H
+#define MQ_VALID_H
+
+#include "http.h"
+
+#include <cjson/cJSON.h>
+#include <stdint.h>
+
+/* Parses a whole decimal integer (optional '-', digits only, no spaces) within [min, max].
+ * Returns 0 or -1; *out untouched on failure. */
+int mq_parse_int(const char *s, long long min, long long max, long long *out);
+
+typedef enum mq_vtype {
+	MQ_V_INT,     /* min..max */
+	MQ_V_BOOL,    /* true/false/1/0 */
+	MQ_V_ENUM,    /* one of choices */
+	MQ_V_STRING,  /* UTF-8, min..max characters (code points), no control characters */
+	MQ_V_NUMBER,  /* JSON bodies only: any finite number within min..max */
+	MQ_V_ARRAY,   /* JSON bodies only: an array of at most max elements */
+	MQ_V_OBJECT,  /* JSON bodies only */
+} mq_vtype;
+
+typedef struct mq_field {
+	const char *name;
+	mq_vtype type;
+	int required;
+	long long min, max;
+	const char *const *choices;  /* MQ_V_ENUM: NULL-terminated */
+	const char *def;             /* default (query parameters only), validated like input */
+} mq_field;
+
+typedef struct mq_value {
+	int present;                 /* given, or defaulted */
+	long long i;                 /* MQ_V_INT, MQ_V_BOOL, index of an MQ_V_ENUM choice */
+	double d;                    /* MQ_V_NUMBER */
+	const char *s;               /* the text (query) or string value (body); arena/borrowed */
+	const cJSON *json;           /* body fields: the value itself (borrowed from the tree) */
+} mq_value;
+
+/* Validates req->query against fields[n] (out[n] receives the values, in table order).
+ * Unknown or repeated parameters and bad values are appended to req->errors.
+ * Returns 0 when the query is acceptable, -1 otherwise. */
+int mq_validate_query(mq_req *req, const mq_field *fields, size_t n, mq_value *out);
+
+/* Validates a JSON object's members against fields[n], refusing unknown and duplicate keys
+ * (and so any key starting with '$' or containing '.'). Returns 0 or -1 (problems in req->errors). */
+int mq_validate_object(mq_req *req, const cJSON *obj, const mq_field *fields, size_t n,
+		       mq_value *out);
+
+/* The standard pagination parameters: page ≥ 1 (default 1) and 1 ≤ limit ≤ 100 (default 20). */
+#define MQ_FIELD_PAGE { "page", MQ_V_INT, 0, 1, 500000, NULL, "1" }
+#define MQ_FIELD_LIMIT { "limit", MQ_V_INT, 0, 1, 100, NULL, "20" }
+
+/* ObjectId text: exactly 24 hex digits. */
+int mq_is_object_id(const char *s);
+
+/* How a movie is addressed: TMDB id (digits), ObjectId (24 hex) or slug (lower-case words). */
+typedef enum mq_movie_ref_kind {
+	MQ_REF_INVALID,
+	MQ_REF_TMDB,
+	MQ_REF_OBJECT_ID,
+	MQ_REF_SLUG,
+} mq_movie_ref_kind;
+
+mq_movie_ref_kind mq_movie_ref_parse(const char *s, long long *tmdb_id);
+
+#endif

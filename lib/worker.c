@@ -1,0 +1,382 @@
+/* worker.c — FastCGI thread pool, CGI mode, signals and per-request lifecycle (see worker.h).
+ *
+ * Why poll() before FCGX_Accept_r: libfcgi's FCGX_ShutdownPending() makes every later read and
+ * write fail, which would cut off requests in flight, and a signal aimed at a thread blocked in
+ * accept() may instead land while it reads a request. So the listening socket is non-blocking,
+ * each thread polls it with a short timeout and checks the stop flag, and an accept that loses
+ * the race to another thread just returns -EAGAIN. Accepted connections are blocking (Linux
+ * accept() does not inherit O_NONBLOCK).
+ */
+#include "worker.h"
+#include "db.h"
+#include "log.h"
+#include "mem.h"
+#include "response.h"
+#include "template.h"
+#include "valid.h"
+
+#include <errno.h>
+#include <fcgiapp.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static atomic_int stopping;
+static mq_ctx worker_ctx;
+static mq_config worker_cfg;
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static size_t body_cap(const mq_app *app)
+{
+	return app->max_body ? app->max_body : 256 * 1024;
+}
+
+void mq_worker_handle(const mq_app *app, mq_req *req, mq_res *res, mq_buf *out)
+{
+	if (!req->request_id) {
+		static atomic_ulong counter;
+		req->request_id = mq_arena_printf(req->arena, "%s-%d-%lu", app->name, (int)getpid(),
+						  atomic_fetch_add(&counter, 1) + 1);
+	}
+	if (!req->method) {
+		mq_req_error(req, "unsupported method %.16s", req->method_name);
+		mq_reply_status(req, res, 405, "Method not allowed");
+	} else if (res->status == 200 && res->body.len == 0) {
+		mq_dispatch(app, req, res); /* else: the reader already answered (413, 400) */
+	}
+	mq_res_serialize(req, res, out);
+}
+
+/* Checks the declared body size before reading it. Returns 0, or an error status already
+ * written into res. */
+static int check_content_length(const mq_app *app, mq_req *req, mq_res *res, size_t *len)
+{
+	const char *cl = mq_req_param(req, "CONTENT_LENGTH");
+	long long n = 0;
+	*len = 0;
+	if (!cl || !*cl)
+		return 0;
+	if (mq_parse_int(cl, 0, 1LL << 40, &n)) {
+		mq_req_error(req, "Content-Length is not a number");
+		mq_reply_status(req, res, 400, "Bad request");
+		return -1;
+	}
+	if ((size_t)n > body_cap(app)) {
+		mq_req_error(req, "the request body may be at most %zu bytes", body_cap(app));
+		mq_reply_status(req, res, 413, "Request body too large");
+		return -1;
+	}
+	*len = (size_t)n;
+	return 0;
+}
+
+struct thread {
+	pthread_t tid;
+	const mq_app *app;
+	int listen_fd;
+	int index;
+};
+
+static void serve_fastcgi(struct thread *t, FCGX_Request *r, mq_arena *arena, mq_res *res, mq_buf *out)
+{
+	double t0 = now_ms();
+	mq_req req;
+	mq_req_init(&req, arena, NULL, NULL);
+	req.ctx = &worker_ctx;
+	for (char **e = r->envp; e && *e; e++) {
+		const char *eq = strchr(*e, '=');
+		if (eq)
+			mq_kvlist_add(arena, &req.params, mq_arena_strndup(arena, *e, (size_t)(eq - *e)), eq + 1);
+	}
+	mq_req_parse_params(&req);
+
+	size_t len;
+	if (check_content_length(t->app, &req, res, &len) == 0 && len > 0) {
+		char *body = mq_arena_alloc(arena, len + 1);
+		int got = FCGX_GetStr(body, (int)len, r->in);
+		if (got < 0 || (size_t)got != len) {
+			mq_req_error(&req, "the request body ended before Content-Length bytes");
+			mq_reply_status(&req, res, 400, "Bad request");
+		} else {
+			body[len] = '\0';
+			req.body = body;
+			req.body_len = len;
+		}
+	}
+	mq_worker_handle(t->app, &req, res, out);
+	FCGX_PutStr(out->data, (int)out->len, r->out);
+	FCGX_Finish_r(r);
+	mq_log_request(req.request_id, req.method_name, req.display_path, res->status, now_ms() - t0,
+		       req.user ? req.user->id : NULL);
+}
+
+static void *thread_main(void *arg)
+{
+	struct thread *t = arg;
+	FCGX_Request r;
+	mq_arena *arena = mq_arena_new();
+	mq_res res;
+	mq_buf out = MQ_BUF_INIT;
+	mq_res_init(&res);
+	FCGX_InitRequest(&r, t->listen_fd, 0);
+
+	while (!atomic_load(&stopping)) {
+		struct pollfd p = { .fd = t->listen_fd, .events = POLLIN };
+		if (poll(&p, 1, 200) <= 0)
+			continue; /* timeout or EINTR: look at the stop flag again */
+		int rc = FCGX_Accept_r(&r);
+		if (rc == -EAGAIN || rc == -EWOULDBLOCK || rc == -EINTR || rc == -ECONNABORTED)
+			continue; /* another thread took the connection */
+		if (rc < 0) {
+			mq_log(MQ_LOG_ERROR, "accept", "FCGX_Accept_r failed: %d", rc);
+			break;
+		}
+		serve_fastcgi(t, &r, arena, &res, &out);
+		mq_arena_reset(arena);
+		mq_res_reset(&res);
+		mq_buf_reset(&out);
+	}
+	FCGX_Free(&r, 0);
+	mq_buf_free(&out);
+	mq_res_free(&res);
+	mq_arena_free(arena);
+	return NULL;
+}
+
+static int serve_cgi(const mq_app *app)
+{
+	mq_arena *arena = mq_arena_new();
+	mq_res res;
+	mq_buf out = MQ_BUF_INIT;
+	mq_req req;
+	double t0 = now_ms();
+	mq_res_init(&res);
+	mq_req_init(&req, arena, NULL, NULL);
+	req.ctx = &worker_ctx;
+	for (char **e = environ; e && *e; e++) {
+		const char *eq = strchr(*e, '=');
+		if (eq)
+			mq_kvlist_add(arena, &req.params, mq_arena_strndup(arena, *e, (size_t)(eq - *e)), eq + 1);
+	}
+	mq_req_parse_params(&req);
+	size_t len;
+	if (check_content_length(app, &req, &res, &len) == 0 && len > 0) {
+		char *body = mq_arena_alloc(arena, len + 1);
+		size_t got = 0;
+		while (got < len) {
+			ssize_t n = read(STDIN_FILENO, body + got, len - got);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			got += (size_t)n;
+		}
+		body[got] = '\0';
+		if (got != len) {
+			mq_req_error(&req, "the request body ended before Content-Length bytes");
+			mq_reply_status(&req, &res, 400, "Bad request");
+		} else {
+			req.body = body;
+			req.body_len = len;
+		}
+	}
+	mq_worker_handle(app, &req, &res, &out);
+	fwrite(out.data, 1, out.len, stdout);
+	fflush(stdout);
+	mq_log_request(req.request_id, req.method_name, req.display_path, res.status, now_ms() - t0,
+		       req.user ? req.user->id : NULL);
+	mq_buf_free(&out);
+	mq_res_free(&res);
+	mq_arena_free(arena);
+	return 0;
+}
+
+/* The answer of a CGI request when the configuration is unusable: a 500 in the error shape. */
+static int cgi_config_failure(void)
+{
+	mq_arena *arena = mq_arena_new();
+	mq_req req;
+	mq_res res;
+	mq_buf out = MQ_BUF_INIT;
+	const char *path = getenv("PATH_INFO");
+	mq_req_init(&req, arena, getenv("REQUEST_METHOD"), path && *path ? path : "/api");
+	mq_res_init(&res);
+	mq_reply_status(&req, &res, 500, "Server misconfigured; see the error log");
+	mq_res_serialize(&req, &res, &out);
+	fwrite(out.data, 1, out.len, stdout);
+	mq_buf_free(&out);
+	mq_res_free(&res);
+	mq_arena_free(arena);
+	return 1;
+}
+
+static void usage(const mq_app *app, FILE *f)
+{
+	fprintf(f,
+		"usage: %s [--listen PATH|127.0.0.1:PORT] [--check-config] [--version]\n"
+		"The Marquee %s worker. Serves FastCGI on fd 0 (spawn-fcgi, systemd socket units) or\n"
+		"on the socket --listen names; run without a socket it answers one CGI request.\n"
+		"Configuration comes from the environment (see README.md).\n",
+		app->name, app->name);
+}
+
+static int open_listener(const char *spec)
+{
+	if (spec[0] == '/' || spec[0] == '.') {
+		unlink(spec); /* a stale socket from a killed run */
+		mode_t old = umask(0117); /* srw-rw----: the web server's group may connect */
+		int fd = FCGX_OpenSocket(spec, 128);
+		umask(old);
+		return fd;
+	}
+	if (strncmp(spec, "127.0.0.1:", 10))
+		return -1; /* TCP only on loopback */
+	return FCGX_OpenSocket(spec, 128);
+}
+
+int mq_worker_main(const mq_app *app, int argc, char **argv)
+{
+	const char *listen_spec = NULL;
+	int check_only = 0, rc = 1;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage(app, stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "--version")) {
+			printf("marquee-%s %s\n", app->name, MQ_VERSION);
+			return 0;
+		} else if (!strcmp(argv[i], "--listen") && i + 1 < argc) {
+			listen_spec = argv[++i];
+		} else if (!strcmp(argv[i], "--check-config")) {
+			check_only = 1;
+		} else {
+			usage(app, stderr);
+			return 2;
+		}
+	}
+
+	if (FCGX_Init() != 0) {
+		fprintf(stderr, "%s: cannot initialise libfcgi\n", app->name);
+		return 1;
+	}
+	int cgi = !listen_spec && FCGX_IsCGI();
+
+	mq_buf problems = MQ_BUF_INIT;
+	unsigned needs = (app->needs & MQ_APP_AUTH) ? MQ_CONFIG_NEED_JWT : 0;
+	if (mq_config_from_env(&worker_cfg, needs, &problems)) {
+		fprintf(stderr, "%s: configuration problems:\n%s", app->name, mq_buf_cstr(&problems));
+		mq_buf_free(&problems);
+		mq_config_free(&worker_cfg);
+		return cgi && !check_only ? cgi_config_failure() : 78; /* EX_CONFIG */
+	}
+	mq_buf_free(&problems);
+	if (check_only) {
+		printf("%s: configuration OK\n", app->name);
+		mq_config_free(&worker_cfg);
+		return 0;
+	}
+	mq_log_init(app->name, (mq_log_level)worker_cfg.log_level, STDERR_FILENO);
+	signal(SIGPIPE, SIG_IGN);
+
+	worker_ctx.cfg = &worker_cfg;
+	worker_ctx.app_name = app->name;
+	worker_ctx.started = time(NULL);
+	mq_buf err = MQ_BUF_INIT;
+	if (app->needs & MQ_APP_TEMPLATES) {
+		worker_ctx.templates = mq_tmpl_set_new();
+		if (mq_tmpl_set_load_dir(worker_ctx.templates, worker_cfg.template_dir, &err)) {
+			mq_log(MQ_LOG_ERROR, "templates", "cannot load templates from %s: %s",
+			       worker_cfg.template_dir, mq_buf_cstr(&err));
+			goto out;
+		}
+	}
+	if (app->needs & MQ_APP_DB) {
+		mq_db_install_log_handler();
+		char appname[64];
+		snprintf(appname, sizeof appname, "marquee-%s", app->name);
+		worker_ctx.db = mq_db_open(worker_cfg.mongodb_uri, worker_cfg.db_name, appname,
+					   !strcmp(app->name, "health") ? MQ_DB_TIMEOUTS_PROBE : MQ_DB_TIMEOUTS_WORKER,
+					   &err);
+		if (!worker_ctx.db) {
+			mq_log(MQ_LOG_ERROR, "db", "%s", mq_buf_cstr(&err));
+			goto out;
+		}
+	}
+	if (app->init && app->init() != 0)
+		goto out;
+
+	if (cgi) {
+		rc = serve_cgi(app);
+		goto out_fini;
+	}
+
+	int listen_fd = listen_spec ? open_listener(listen_spec) : 0;
+	if (listen_fd < 0) {
+		mq_log(MQ_LOG_ERROR, "listen", "cannot listen on %s (a unix socket path or 127.0.0.1:PORT)",
+		       listen_spec);
+		goto out_fini;
+	}
+	fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) | O_NONBLOCK);
+
+	/* Threads inherit a mask without the stop signals: only this thread sees them, in sigwait. */
+	sigset_t stop_signals;
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGTERM);
+	sigaddset(&stop_signals, SIGINT);
+	sigaddset(&stop_signals, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+
+	int n = worker_cfg.worker_threads;
+	struct thread *threads = mq_xcalloc((size_t)n, sizeof *threads);
+	for (int i = 0; i < n; i++) {
+		threads[i] = (struct thread){ .app = app, .listen_fd = listen_fd, .index = i };
+		if (pthread_create(&threads[i].tid, NULL, thread_main, &threads[i]) != 0) {
+			mq_log(MQ_LOG_ERROR, "thread", "cannot start thread %d", i);
+			n = i;
+			atomic_store(&stopping, 1);
+			break;
+		}
+	}
+	mq_log(MQ_LOG_INFO, "start", "serving FastCGI with %d threads (version %s)", n, MQ_VERSION);
+	if (!atomic_load(&stopping)) {
+		int sig = 0;
+		sigwait(&stop_signals, &sig);
+		mq_log(MQ_LOG_INFO, "stop", "signal %d: finishing requests in flight", sig);
+		atomic_store(&stopping, 1);
+	}
+	for (int i = 0; i < n; i++)
+		pthread_join(threads[i].tid, NULL);
+	free(threads);
+	if (listen_spec)
+		close(listen_fd);
+	rc = 0;
+out_fini:
+	if (app->fini)
+		app->fini();
+out:
+	mq_buf_free(&err);
+	mq_db_close(worker_ctx.db);
+	mq_tmpl_set_free(worker_ctx.templates);
+	if (app->needs & MQ_APP_DB)
+		mongoc_cleanup();
+	mq_config_free(&worker_cfg);
+	if (rc == 0)
+		mq_log(MQ_LOG_INFO, "stop", "stopped");
+	return rc;
+}
