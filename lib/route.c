@@ -121,7 +121,8 @@ static int nginx_error(mq_req *req, mq_res *res)
 		mq_res_header(req, res, "Retry-After", "1");
 	if (status == 502 || status == 504)
 		status = 503; /* the worker behind this path is down or restarting */
-	mq_reply_status(req, res, (int)status, status == 429 ? "Too many requests, slow down" : NULL);
+	mq_reply_status(req, res, (int)status, status == 429 ? "Too many requests, slow down"
+						  : status == 413 ? "Request body too large" : NULL);
 	return 1;
 }
 

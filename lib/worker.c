@@ -70,7 +70,8 @@ static int check_content_length(const mq_app *app, mq_req *req, mq_res *res, siz
 	const char *cl = mq_req_param(req, "CONTENT_LENGTH");
 	long long n = 0;
 	*len = 0;
-	if (!cl || !*cl)
+	/* nginx's internal error location passes no body, whatever Content-Length says */
+	if (!cl || !*cl || mq_req_param(req, "MQ_ERROR_STATUS"))
 		return 0;
 	if (mq_parse_int(cl, 0, 1LL << 40, &n)) {
 		mq_req_error(req, "Content-Length is not a number");

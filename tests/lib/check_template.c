@@ -603,7 +603,7 @@ START_TEST(load_dir)
 END_TEST
 
 /* The shared runner declares it too; this prototype keeps -Wmissing-prototypes quiet. */
-Suite *template_suite(void);
+#include "suites.h"
 
 Suite *template_suite(void)
 {

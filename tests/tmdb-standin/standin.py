@@ -177,15 +177,15 @@ def parse_fault(spec, fault_id):
     retry_after, delay_ms, times = spec.get("retry_after"), spec.get("delay_ms", 0), spec.get("times")
     if not isinstance(path, str) or not path.startswith("/"):
         raise ValueError("path must be a string starting with /")
-    if status is not None and (not isinstance(status, int) or not 100 <= status <= 599):
+    if status is not None and (type(status) is not int or not 100 <= status <= 599):
         raise ValueError("status must be an integer HTTP status")
     if body is not None and body not in FAULT_BODIES:
         raise ValueError("body must be one of " + ", ".join(sorted(FAULT_BODIES)))
-    if retry_after is not None and (not isinstance(retry_after, int) or retry_after < 0):
+    if retry_after is not None and (type(retry_after) is not int or retry_after < 0):
         raise ValueError("retry_after must be a non-negative integer (seconds)")
-    if not isinstance(delay_ms, (int, float)) or delay_ms < 0:
-        raise ValueError("delay_ms must be a non-negative number")
-    if times is not None and (not isinstance(times, int) or times < 1):
+    if type(delay_ms) not in (int, float) or not 0 <= delay_ms < 3_600_000:
+        raise ValueError("delay_ms must be a number of milliseconds below one hour")
+    if times is not None and (type(times) is not int or times < 1):
         raise ValueError("times must be a positive integer")
     return Fault(fault_id, path, status, retry_after, delay_ms, body, times)
 
@@ -438,14 +438,16 @@ def main(argv=None):
     server = StandinServer(args.port, load_fixtures(shared))
 
     def stop(signum, frame):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second signal must not
+        signal.signal(signal.SIGINT, signal.SIG_IGN)   # interrupt the clean-up
         raise KeyboardInterrupt
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
 
     count = sum(len(v) for v in server.fixtures.values())
     sys.stderr.write(f"[standin] {count} fixtures ({shared or 'synthetic only'})\n")
-    print(f"http://127.0.0.1:{server.server_address[1]}/3", flush=True)
-    try:
+    try:  # print inside the try: a client may signal as soon as it reads the URL
+        print(f"http://127.0.0.1:{server.server_address[1]}/3", flush=True)
         server.serve_forever()
     except KeyboardInterrupt:
         pass

@@ -213,7 +213,7 @@ class SyntheticOnlyTest(StandinCase):
         self.assertEqual(self.get("/3/movie/550")[0], 200)
 
     def test_bad_fault_rejected(self):
-        for spec in ({"status": "503"}, {"body": "garbage"}, {"times": 0}, {"path": "movie"}):
+        for spec in ({"status": "503"}, {"body": "garbage"}, {"times": 0}, {"status": True}, {"path": "movie"}, {"delay_ms": -1}):
             status, reply = self.control("POST", "/__control/faults", spec)
             self.assertEqual(status, 400, spec)
             self.assertIn("error", reply)

@@ -1,0 +1,25 @@
+/* suites.h — the Check suites of tests/lib/, one per lib/ module. */
+#ifndef MQ_TEST_SUITES_H
+#define MQ_TEST_SUITES_H
+
+#include <check.h>
+
+Suite *arena_suite(void);
+Suite *buf_suite(void);
+Suite *config_suite(void);
+Suite *err_suite(void);
+Suite *http_suite(void);
+Suite *json_suite(void);
+Suite *jwt_suite(void);
+Suite *log_suite(void);
+Suite *valid_suite(void);
+Suite *template_suite(void);
+Suite *response_suite(void);
+Suite *route_suite(void);
+Suite *page_suite(void);
+Suite *db_suite(void);
+Suite *health_suite(void);
+Suite *schema_suite(void);
+Suite *worker_suite(void);
+
+#endif
