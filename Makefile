@@ -11,6 +11,19 @@ DATADIR    := $(PREFIX)/share/marquee
 
 PKGS := fcgi libmongoc-1.0 libbson-1.0 libcjson libcurl openssl libcrypt
 
+# `make run` and `make check` on a fresh machine: install what is missing first (tests/deps.sh
+# installs Debian packages when root, or prints the command), before any flags are computed.
+ifeq ($(filter deps clean,$(MAKECMDGOALS)),)
+DEPS_OK := $(shell pkg-config --exists $(PKGS) check 2>/dev/null && command -v nginx >/dev/null && echo ok)
+ifneq ($(DEPS_OK),ok)
+$(info make: prerequisites are missing; running tests/deps.sh first)
+DEPS_RC := $(shell tests/deps.sh >&2; echo $$?)
+ifneq ($(DEPS_RC),0)
+$(error prerequisites are missing: run `make deps` as root, or the apt-get command it printed)
+endif
+endif
+endif
+
 ifeq ($(SANITIZE),1)
 BUILD       := build-sanitize
 VARIANT     := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -49,7 +62,7 @@ CHECK_LIB_SRC := $(wildcard tests/lib/*.c)
 CHECK_HANDLER_SRC := $(wildcard tests/cgi-bin/*.c)
 CHECK_BIN := $(BUILD)/tests/check_lib $(BUILD)/tests/check_handlers
 
-.PHONY: all check check-unit check-stack deps run start stop install uninstall clean ferretdb
+.PHONY: all check deps run start stop install uninstall clean ferretdb
 .DEFAULT_GOAL := all
 
 all: $(WORKER_BIN) $(TOOL_BIN)
@@ -89,19 +102,10 @@ $(FERRETDB): tests/ferretdb/main.go tests/ferretdb/go.mod tests/ferretdb/go.sum
 deps:
 	@tests/deps.sh
 
-# Unit tests (lib/), handler tests (in-memory requests), CGI mode, tool and stand-in tests.
-check-unit: $(CHECK_BIN) all
-	CK_FORK=yes $(BUILD)/tests/check_lib
-	CK_FORK=yes $(BUILD)/tests/check_handlers
-	tests/cgi-bin/test_cgi.sh $(BUILD)
-	tests/tools/test_render.sh $(BUILD)/marquee-render
-	python3 -m unittest discover -s tests/tmdb-standin -p 'test_*.py'
-
-# Black-box tests over HTTP against a stack started for the occasion (own run dir and port).
-check-stack: all $(FERRETDB)
-	BUILD=$(BUILD) tests/check-stack.sh
-
-check: check-unit check-stack
+# Every test runs against a stack started for the occasion (tests/check.sh): unit tests,
+# handler tests through in-memory requests, CGI mode, tools, the stand-in, black-box HTTP tests.
+check: all $(CHECK_BIN) $(FERRETDB)
+	BUILD=$(BUILD) tests/check.sh
 
 run: all $(FERRETDB)
 	BUILD=$(BUILD) tests/stack.sh run

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# check.sh — `make check`: starts a stack of its own (fresh database, free port, its own run dir),
+# runs every test against it, stops it, and fails if anything failed.
+#   unit tests (lib/) · handler tests (in-memory requests) · CGI mode · marquee-render ·
+#   the TMDB stand-in · black-box HTTP tests against nginx + workers + FerretDB + stand-in
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+BUILD=${BUILD:-build}
+
+export RUN_DIR=$ROOT/$BUILD/check-run
+export PORT=${CHECK_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
+rm -rf "$RUN_DIR"
+unset MONGODB_URI_CHECK
+trap 'BUILD=$BUILD tests/stack.sh stop >/dev/null 2>&1' EXIT
+BUILD=$BUILD tests/stack.sh start || { echo "check: the stack did not start; logs follow" >&2; tail -n 20 "$RUN_DIR"/log/*.log >&2; exit 1; }
+# shellcheck disable=SC1091
+. "$RUN_DIR/stack.env"
+export STACK_ENV=$RUN_DIR/stack.env MONGODB_URI
+
+failed=""
+step() {
+	local name=$1; shift
+	echo "== $name"
+	if ! "$@"; then failed="$failed $name"; fi
+}
+step unit env CK_FORK=yes "$BUILD/tests/check_lib"
+step handlers env CK_FORK=yes TEMPLATE_DIR="$ROOT/templates" "$BUILD/tests/check_handlers"
+step cgi tests/cgi-bin/test_cgi.sh "$BUILD"
+step render tests/tools/test_render.sh "$BUILD/marquee-render"
+step standin python3 -m unittest discover -s tests/tmdb-standin -p 'test_*.py'
+step blackbox python3 -m unittest discover -s tests/blackbox -p 'test_*.py' -v
+
+if [ -n "$failed" ]; then
+	echo "check: FAILED:$failed (stack logs in $RUN_DIR/log)" >&2
+	exit 1
+fi
+echo "check: all passed"

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# deps.sh — `make deps`: installs the Debian/Ubuntu packages Marquee builds, runs and tests with
+# (apt-get when root; otherwise prints the exact command), then builds the test database.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+
+PACKAGES="gcc make pkg-config libfcgi-dev libmongoc-dev libbson-dev libcjson-dev libcurl4-openssl-dev
+libssl-dev libcrypt-dev check nginx-light libnginx-mod-nchan python3 ca-certificates"
+
+missing=""
+for p in $PACKAGES; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" = 0 ]; then
+		echo "deps: installing$missing"
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get update -qq
+		# shellcheck disable=SC2086
+		apt-get install -y -qq --no-install-recommends $missing
+	else
+		echo "deps: missing packages; run as root:" >&2
+		echo "  apt-get update && apt-get install -y$missing" >&2
+		exit 1
+	fi
+fi
+# Debian's nginx package starts a system-wide nginx on port 80; the stack runs its own.
+
+if ! command -v go >/dev/null; then
+	echo "deps: Go (>= 1.24, from go.dev or the Go module proxy's toolchains) is needed to build the test database" >&2
+	exit 1
+fi
+make -C "$ROOT" --no-print-directory ferretdb
+echo "deps: ready"
