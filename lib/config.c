@@ -152,6 +152,7 @@ int mq_config_load(mq_config *cfg, unsigned needs, const char *(*get)(const char
 
 	v = get("TMDB_LANGUAGES", ctx);
 	char *langs = mq_xstrdup(v && *v ? v : "en-US,fa-IR"), *save = NULL;
+	int problems_before_languages = n;
 	for (char *tok = strtok_r(langs, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (!is_language(tok)) {
 			problem(problems, &n, "%s: \"%s\" is not a language like en-US or fa-IR",
@@ -164,7 +165,7 @@ int mq_config_load(mq_config *cfg, unsigned needs, const char *(*get)(const char
 		}
 	}
 	free(langs);
-	if (cfg->n_tmdb_languages == 0 && n == 0)
+	if (cfg->n_tmdb_languages == 0 && n == problems_before_languages)
 		problem(problems, &n, "%s: no language given", "TMDB_LANGUAGES");
 
 	int_setting("TMDB_RATE", get("TMDB_RATE", ctx), 40, 1, 1000, &cfg->tmdb_rate, problems, &n);

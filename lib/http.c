@@ -277,6 +277,8 @@ void mq_cookie_parse(mq_arena *a, const char *header, mq_kvlist *l)
 		while (kend > start && (kend[-1] == ' ' || kend[-1] == '\t'))
 			kend--;
 		const char *vstart = eq + 1, *vend = p;
+		while (vstart < vend && (*vstart == ' ' || *vstart == '\t'))
+			vstart++;
 		while (vend > vstart && (vend[-1] == ' ' || vend[-1] == '\t'))
 			vend--;
 		if (vend - vstart >= 2 && *vstart == '"' && vend[-1] == '"') {

@@ -1,6 +1,6 @@
 /* jwt.h — HS256 JSON Web Tokens with OpenSSL (RFC 7519, checked against RFC 8725).
  *
- * Only {"alg":"HS256","typ":"JWT"} headers are accepted: "none", other algorithms and any
+ * Only headers {"alg":"HS256"} with an optional "typ":"JWT" are accepted: "none", other algorithms and any
  * kid/jku/jwk/x5u/x5c/crit header are refused, never fetched. The signature is compared in
  * constant time before the payload is parsed; iss, aud, typ, exp, nbf and iat are checked with a
  * small leeway.

@@ -5,6 +5,7 @@
 #include "response.h"
 #include "template.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -14,9 +15,14 @@ const char *mq_page_language(const mq_req *req)
 	const char *c = mq_req_cookie(req, "mq_lang");
 	if (c && (!strcmp(c, "fa") || !strcmp(c, "en")))
 		return c;
+	/* the first language range decides: "fa" or "fa-IR", unless refused with q=0 */
 	const char *al = mq_req_param(req, "HTTP_ACCEPT_LANGUAGE");
-	if (al && (!strncasecmp(al, "fa", 2)))
-		return "fa";
+	if (al && !strncasecmp(al, "fa", 2) && strchr("-,; ", al[2] ? al[2] : ' ')) {
+		size_t first = strcspn(al, ",");
+		const char *q = strstr(al, ";q=");
+		if (!q || (size_t)(q - al) > first || strtod(q + 3, NULL) > 0.0)
+			return "fa";
+	}
 	return "en";
 }
 

@@ -73,12 +73,8 @@ static mq_err create_indexes(mq_db *db, mongoc_client_t *client, const char *col
 	}
 	const cJSON *index;
 	cJSON_ArrayForEach(index, indexes) {
+		/* mq_schema_apply() checked that every index has a name and a key */
 		const cJSON *name = cJSON_GetObjectItemCaseSensitive(index, "name");
-		if (!cJSON_IsString(name) || !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(index, "key"))) {
-			mq_buf_printf(err, "an index of %s lacks a name or a key", coll);
-			rc = MQ_EINVAL;
-			goto out;
-		}
 		if (!has_name(names, name->valuestring))
 			cJSON_AddItemToArray(missing, cJSON_Duplicate(index, 1));
 	}
@@ -140,6 +136,15 @@ mq_err mq_schema_apply(mq_db *db, const char *path, int dry_run, int *n_indexes,
 			mq_buf_printf(err, "%s: collection %s needs a list of indexes", path, c->string);
 			rc = MQ_EINVAL;
 			goto out;
+		}
+		const cJSON *index;
+		cJSON_ArrayForEach(index, c) {
+			const cJSON *name = cJSON_GetObjectItemCaseSensitive(index, "name");
+			if (!cJSON_IsString(name) || !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(index, "key"))) {
+				mq_buf_printf(err, "%s: an index of %s lacks a name or a key", path, c->string);
+				rc = MQ_EINVAL;
+				goto out;
+			}
 		}
 		if (!dry_run && (rc = create_indexes(db, client, c->string, c, &created, err)) != MQ_OK)
 			goto out;

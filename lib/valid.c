@@ -139,8 +139,8 @@ int mq_validate_query(mq_req *req, const mq_field *fields, size_t n, mq_value *o
 		if (fields[k].required) {
 			mq_req_error(req, "%s is required", fields[k].name);
 			rc = -1;
-		} else if (fields[k].def) {
-			check_text(req, &fields[k], fields[k].def, &out[k]);
+		} else if (fields[k].def && check_text(req, &fields[k], fields[k].def, &out[k])) {
+			rc = -1; /* a bad default is a bug in the table; refuse rather than use 0 */
 		}
 	}
 	return rc;

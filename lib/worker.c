@@ -254,7 +254,7 @@ static int open_listener(const char *spec)
 int mq_worker_main(const mq_app *app, int argc, char **argv)
 {
 	const char *listen_spec = NULL;
-	int check_only = 0, rc = 1;
+	int check_only = 0, rc = 1, started_ok = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(app, stdout);
@@ -321,6 +321,7 @@ int mq_worker_main(const mq_app *app, int argc, char **argv)
 	}
 	if (app->init && app->init() != 0)
 		goto out;
+	started_ok = 1;
 
 	if (cgi) {
 		rc = serve_cgi(app);
@@ -371,6 +372,8 @@ out_fini:
 	if (app->fini)
 		app->fini();
 out:
+	if (cgi && !started_ok)
+		cgi_config_failure(); /* the web server shows the error shape, not a bare 502 */
 	mq_buf_free(&err);
 	mq_db_close(worker_ctx.db);
 	mq_tmpl_set_free(worker_ctx.templates);

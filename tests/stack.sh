@@ -102,7 +102,7 @@ start() {
 		local ferret=$ROOT/build/ferretdb-test
 		[ -x "$ferret" ] || die "$ferret is missing (run: make ferretdb)"
 		: > "$RUN_DIR/db.uri"
-		"$ferret" -dir "$RUN_DIR/db" > "$RUN_DIR/db.uri" 2>> "$RUN_DIR/log/ferretdb.log" &
+		"$ferret" -dir "$RUN_DIR/db" < /dev/null > "$RUN_DIR/db.uri" 2>> "$RUN_DIR/log/ferretdb.log" &
 		DB_PID=$!
 		write_env
 		MONGODB_URI=$(first_line "$RUN_DIR/db.uri" 30) || die "the database did not start (see $RUN_DIR/log/ferretdb.log)"
@@ -111,7 +111,7 @@ start() {
 
 	if [ -z "${TMDB_API_KEY:-}${TMDB_READ_TOKEN:-}" ]; then
 		: > "$RUN_DIR/tmdb.url"
-		python3 "$ROOT/tests/tmdb-standin/standin.py" --port 0 > "$RUN_DIR/tmdb.url" 2>> "$RUN_DIR/log/tmdb-standin.log" &
+		python3 "$ROOT/tests/tmdb-standin/standin.py" --port 0 < /dev/null > "$RUN_DIR/tmdb.url" 2>> "$RUN_DIR/log/tmdb-standin.log" &
 		TMDB_PID=$!
 		write_env
 		TMDB_BASE_URL=$(first_line "$RUN_DIR/tmdb.url" 15) || die "the TMDB stand-in did not start (see $RUN_DIR/log/tmdb-standin.log)"
@@ -127,7 +127,7 @@ start() {
 		die "applying the schema failed (see $RUN_DIR/log/sync.log)"
 
 	for w in $WORKERS; do
-		"$BUILD/cgi-bin/$w" --listen "$RUN_DIR/sock/$w.sock" 2>> "$RUN_DIR/log/$w.log" &
+		"$BUILD/cgi-bin/$w" --listen "$RUN_DIR/sock/$w.sock" < /dev/null >> "$RUN_DIR/log/$w.log" 2>&1 &
 		WORKER_PIDS="$WORKER_PIDS $!"
 	done
 	write_env
@@ -152,7 +152,7 @@ start() {
 	    -e "s|@SITE@|$RUN_DIR/nginx/site.conf|g" "$ROOT/nginx/dev.conf.in" > "$RUN_DIR/nginx/nginx.conf"
 	nginx -t -q -p "$RUN_DIR/nginx" -c "$RUN_DIR/nginx/nginx.conf" -e "$RUN_DIR/log/nginx-error.log" ||
 		die "the generated nginx configuration is invalid (see $RUN_DIR/nginx/nginx.conf)"
-	nginx -p "$RUN_DIR/nginx" -c "$RUN_DIR/nginx/nginx.conf" -e "$RUN_DIR/log/nginx-error.log" &
+	nginx -p "$RUN_DIR/nginx" -c "$RUN_DIR/nginx/nginx.conf" -e "$RUN_DIR/log/nginx-error.log" < /dev/null >> "$RUN_DIR/log/nginx-error.log" 2>&1 &
 	NGINX_PID=$!
 	write_env
 	[ -s "$RUN_DIR/jwt_secret" ] || (umask 077; printf '%s\n' "$JWT_SECRET" > "$RUN_DIR/jwt_secret")

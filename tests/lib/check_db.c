@@ -1,0 +1,322 @@
+/* check_db.c — unit tests for lib/db.c: driver error mapping, pool options, pings dead and live. */
+#include "suites.h"
+
+#include "buf.h"
+#include "db.h"
+#include "err.h"
+#include "log.h"
+
+#include <arpa/inet.h>
+#include <check.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+/* mongoc_init() once per process, mongoc_cleanup() at its exit (each forked test or the runner). */
+static void mongoc_once(void)
+{
+	static int done;
+	if (!done) {
+		done = 1;
+		mq_db_install_log_handler();
+		mongoc_init();
+		atexit(mongoc_cleanup);
+	}
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The live database's URI, or NULL after logging the skip. */
+static const char *live_uri(const char *test)
+{
+	const char *uri = getenv("MONGODB_URI");
+	if (!uri || !*uri) {
+		fprintf(stderr, "db:%s: skipped: MONGODB_URI unset\n", test);
+		return NULL;
+	}
+	return uri;
+}
+
+/* ferretdb.md §4, "Error → HTTP mapping": every row, as domain, code, mq_err and the status. */
+static const struct {
+	uint32_t domain, code;
+	mq_err want;
+	int status;
+	const char *row;
+} error_cases[] = {
+	{ MONGOC_ERROR_SERVER, 11000, MQ_ECONFLICT, 409, "duplicate key" },
+	{ MONGOC_ERROR_SERVER, 11001, MQ_ECONFLICT, 409, "duplicate key (legacy)" },
+	{ MONGOC_ERROR_SERVER, 12582, MQ_ECONFLICT, 409, "duplicate key (legacy update)" },
+	{ MONGOC_ERROR_SERVER, 121, MQ_EUNPROCESSABLE, 422, "DocumentValidationFailure" },
+	{ MONGOC_ERROR_SERVER, 50, MQ_ETIMEOUT, 504, "MaxTimeMSExpired" },
+	{ MONGOC_ERROR_SERVER, 262, MQ_ETIMEOUT, 504, "ExceededTimeLimit" },
+	{ MONGOC_ERROR_SERVER, 10107, MQ_EUNAVAIL, 503, "NotWritablePrimary" },
+	{ MONGOC_ERROR_SERVER, 13435, MQ_EUNAVAIL, 503, "NotPrimaryNoSecondaryOk" },
+	{ MONGOC_ERROR_SERVER, 189, MQ_EUNAVAIL, 503, "PrimarySteppedDown" },
+	{ MONGOC_ERROR_SERVER, 91, MQ_EUNAVAIL, 503, "ShutdownInProgress" },
+	{ MONGOC_ERROR_SERVER, 11600, MQ_EUNAVAIL, 503, "InterruptedAtShutdown" },
+	{ MONGOC_ERROR_SERVER, 11602, MQ_EUNAVAIL, 503, "InterruptedDueToReplStateChange" },
+	{ MONGOC_ERROR_SERVER, 6, MQ_EUNAVAIL, 503, "HostUnreachable" },
+	{ MONGOC_ERROR_SERVER, 7, MQ_EUNAVAIL, 503, "HostNotFound" },
+	{ MONGOC_ERROR_SERVER, 89, MQ_EUNAVAIL, 503, "NetworkTimeout" },
+	{ MONGOC_ERROR_SERVER, 9001, MQ_EUNAVAIL, 503, "SocketException" },
+	{ MONGOC_ERROR_SERVER, 2, MQ_EINVAL, 400, "BadValue" },
+	{ MONGOC_ERROR_SERVER, 9, MQ_EINVAL, 400, "FailedToParse" },
+	{ MONGOC_ERROR_SERVER, 14, MQ_EINVAL, 400, "TypeMismatch" },
+	{ MONGOC_ERROR_SERVER, 13, MQ_EINTERNAL, 500, "Unauthorized" },
+	{ MONGOC_ERROR_SERVER, 18, MQ_EINTERNAL, 500, "AuthenticationFailed" },
+	{ MONGOC_ERROR_SERVER, 238, MQ_EINTERNAL, 500, "NotImplemented (FerretDB)" },
+	{ MONGOC_ERROR_SERVER, 59, MQ_EINTERNAL, 500, "CommandNotFound (FerretDB)" },
+	{ MONGOC_ERROR_SERVER, 1, MQ_EINTERNAL, 500, "any other server code" },
+	{ MONGOC_ERROR_WRITE_CONCERN, 64, MQ_EUNAVAIL, 503, "write concern wtimeout" },
+	{ MONGOC_ERROR_WRITE_CONCERN, 100, MQ_EUNAVAIL, 503, "write concern failed" },
+	{ MONGOC_ERROR_SERVER_SELECTION, MONGOC_ERROR_SERVER_SELECTION_FAILURE, MQ_EUNAVAIL, 503,
+	  "no suitable servers" },
+	{ MONGOC_ERROR_STREAM, MONGOC_ERROR_STREAM_SOCKET, MQ_ETIMEOUT, 504, "socket timeout or closed" },
+	{ MONGOC_ERROR_STREAM, MONGOC_ERROR_STREAM_CONNECT, MQ_EUNAVAIL, 503, "connect failed" },
+	{ MONGOC_ERROR_STREAM, MONGOC_ERROR_STREAM_NAME_RESOLUTION, MQ_EUNAVAIL, 503, "name resolution" },
+	{ MONGOC_ERROR_CLIENT, MONGOC_ERROR_CLIENT_AUTHENTICATE, MQ_EUNAVAIL, 503, "authentication" },
+	{ MONGOC_ERROR_CLIENT, MONGOC_ERROR_CLIENT_TOO_SMALL, MQ_EINTERNAL, 500, "other client error" },
+	{ MONGOC_ERROR_PROTOCOL, MONGOC_ERROR_PROTOCOL_INVALID_REPLY, MQ_EUPSTREAM, 502, "invalid reply" },
+	{ MONGOC_ERROR_PROTOCOL, MONGOC_ERROR_PROTOCOL_BAD_WIRE_VERSION, MQ_EUPSTREAM, 502, "bad wire version" },
+	{ MONGOC_ERROR_BSON, MONGOC_ERROR_BSON_INVALID, MQ_EINTERNAL, 500, "BSON (bug)" },
+	{ MONGOC_ERROR_COMMAND, MONGOC_ERROR_COMMAND_INVALID_ARG, MQ_EINTERNAL, 500, "invalid argument (bug)" },
+};
+
+START_TEST(error_mapping)
+{
+	bson_error_t e;
+	bson_set_error(&e, error_cases[_i].domain, error_cases[_i].code, "test error %s", error_cases[_i].row);
+	mq_err got = mq_db_error(&e, "unit test");
+	ck_assert_msg(got == error_cases[_i].want, "domain %u code %u (%s): got %d, want %d",
+		      error_cases[_i].domain, error_cases[_i].code, error_cases[_i].row, got,
+		      error_cases[_i].want);
+	ck_assert_int_eq(mq_err_status(got), error_cases[_i].status);
+}
+END_TEST
+
+/* Capture of every log line (ours and libmongoc's) while a test runs. */
+static mq_buf captured;
+
+static void capture_mongoc(mongoc_log_level_t level, const char *domain, const char *message, void *data)
+{
+	(void)level;
+	(void)data;
+	mq_buf_printf(&captured, "%s: %s\n", domain, message);
+}
+
+START_TEST(open_bad_uri)
+{
+	static const char *const bad[] = {
+		"mongodb://marquee:S3cretPw@localhost:99999/",
+		"mongodb://marquee:S3cretPw@/",
+		"notmongo://marquee:S3cretPw@db.example/",
+		"mongodb://marquee:S3cret%zzPw@db.example/",
+		"mongodb://marquee:S3cretPw@db.example/?replicaSet=",
+		"mongodb+srv://marquee:S3cretPw@db.example:27017/",
+		"",
+	};
+	int fds[2];
+	mq_buf problems = MQ_BUF_INIT;
+	mongoc_once();
+	ck_assert_int_eq(pipe(fds), 0);
+	fcntl(fds[1], F_SETFL, O_NONBLOCK); /* a full pipe drops log lines instead of blocking */
+	mq_buf_init(&captured);
+	mongoc_log_set_handler(capture_mongoc, NULL);
+	mq_log_init("unit", MQ_LOG_DEBUG, fds[1]);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		mq_buf err = MQ_BUF_INIT;
+		mq_db *db = mq_db_open(bad[i], "marquee", "marquee-unit", MQ_DB_TIMEOUTS_PROBE, &err);
+		const char *msg = mq_buf_cstr(&err);
+		if (db)
+			mq_buf_printf(&problems, "\"%s\" opened; ", bad[i]);
+		else if (err.len == 0)
+			mq_buf_printf(&problems, "no message for \"%s\"; ", bad[i]);
+		else if (strstr(msg, "S3cret") || strstr(msg, "marquee:"))
+			mq_buf_printf(&problems, "credentials in \"%s\"; ", msg);
+		mq_db_close(db);
+		mq_buf_free(&err);
+	}
+	/* the log goes back where it was before anything is asserted */
+	mq_log_init("marquee", MQ_LOG_INFO, STDERR_FILENO);
+	mq_db_install_log_handler();
+	close(fds[1]);
+	char logbuf[65536];
+	ssize_t n = read(fds[0], logbuf, sizeof logbuf - 1);
+	close(fds[0]);
+	logbuf[n > 0 ? n : 0] = '\0';
+	ck_assert_msg(problems.len == 0, "%s", mq_buf_cstr(&problems));
+	mq_buf_free(&problems);
+	ck_assert_msg(!strstr(logbuf, "S3cret"), "password in our log: %s", logbuf);
+	ck_assert_int_gt(captured.len, 0); /* the capture works: libmongoc warns about some of these */
+	ck_assert_msg(!strstr(mq_buf_cstr(&captured), "S3cret"), "password in libmongoc's log: %s",
+		      mq_buf_cstr(&captured));
+	mq_buf_free(&captured);
+}
+END_TEST
+
+/* A loopback port nothing listens on: bound, then closed again. */
+static int closed_port(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = 0 };
+	socklen_t len = sizeof a;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	close(fd);
+	return ntohs(a.sin_port);
+}
+
+/* Pings uri with the probe timeouts; returns the result and the wall time in *secs. */
+static mq_err ping_uri(const char *uri, double *secs)
+{
+	mq_buf err = MQ_BUF_INIT;
+	double ms = -1;
+	mongoc_once();
+	mq_db *db = mq_db_open(uri, "marquee_unit", "marquee-unit", MQ_DB_TIMEOUTS_PROBE, &err);
+	ck_assert_msg(db != NULL, "open %s: %s", uri, mq_buf_cstr(&err));
+	double t0 = now_s();
+	mq_err rc = mq_db_ping(db, &ms);
+	*secs = now_s() - t0;
+	mq_db_close(db);
+	mq_buf_free(&err);
+	return rc;
+}
+
+START_TEST(ping_closed_port)
+{
+	char uri[64];
+	double secs;
+	snprintf(uri, sizeof uri, "mongodb://127.0.0.1:%d/", closed_port());
+	mq_err rc = ping_uri(uri, &secs);
+	ck_assert_msg(rc == MQ_EUNAVAIL, "ping of a closed port: %d", rc);
+	/* bounds a hang (the driver's defaults would wait 30 s); not a performance test */
+	ck_assert_msg(secs < 3.0, "ping took %.2f s", secs);
+}
+END_TEST
+
+START_TEST(ping_frozen_server)
+{
+	/* accepts connections (the kernel's backlog does) but never answers: a frozen database */
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = 0 };
+	socklen_t len = sizeof a;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+	ck_assert_int_eq(listen(fd, 16), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	char uri[64];
+	double secs;
+	snprintf(uri, sizeof uri, "mongodb://127.0.0.1:%d/", ntohs(a.sin_port));
+	mq_err rc = ping_uri(uri, &secs);
+	close(fd);
+	ck_assert_msg(rc == MQ_EUNAVAIL || rc == MQ_ETIMEOUT, "ping of a frozen server: %d", rc);
+	ck_assert_msg(secs < 3.0, "ping took %.2f s", secs);
+}
+END_TEST
+
+START_TEST(uri_options_win)
+{
+	/* the URI's own serverSelectionTimeoutMS replaces the probe default of 1500 ms */
+	char uri[128];
+	double secs;
+	snprintf(uri, sizeof uri, "mongodb://127.0.0.1:%d/?serverSelectionTimeoutMS=100", closed_port());
+	ck_assert_int_eq(ping_uri(uri, &secs), MQ_EUNAVAIL);
+	ck_assert_msg(secs < 1.2, "ping took %.2f s: the URI's option was not used", secs);
+}
+END_TEST
+
+START_TEST(ping_live)
+{
+	const char *uri = live_uri("ping_live");
+	if (!uri)
+		return;
+	mq_buf err = MQ_BUF_INIT;
+	double ms = -1;
+	mongoc_once();
+	mq_db *db = mq_db_open(uri, "marquee_unit_ping", "marquee-unit", MQ_DB_TIMEOUTS_PROBE, &err);
+	ck_assert_msg(db != NULL, "%s", mq_buf_cstr(&err));
+	ck_assert_str_eq(mq_db_name(db), "marquee_unit_ping");
+	ck_assert_int_eq(mq_db_ping(db, &ms), MQ_OK);
+	ck_assert(ms >= 0 && ms < 3000);
+	ck_assert_int_eq(mq_db_ping(db, &ms), MQ_OK); /* the client went back to the pool */
+	mq_db_close(db);
+	mq_buf_free(&err);
+}
+END_TEST
+
+START_TEST(live_duplicate_key)
+{
+	/* a real server error through the mapping: a unique index, the same key twice */
+	const char *uri = live_uri("live_duplicate_key");
+	if (!uri)
+		return;
+	char name[64];
+	snprintf(name, sizeof name, "marquee_unit_%d", (int)getpid());
+	mq_buf err = MQ_BUF_INIT;
+	mongoc_once();
+	mq_db *db = mq_db_open(uri, name, "marquee-unit", MQ_DB_TIMEOUTS_PROBE, &err);
+	ck_assert_msg(db != NULL, "%s", mq_buf_cstr(&err));
+	mongoc_client_t *client = mq_db_pop(db);
+	ck_assert_ptr_nonnull(client);
+	mongoc_collection_t *coll = mq_db_collection(db, client, "dups");
+	bson_error_t error;
+	bson_t reply;
+	bson_t *cmd = BCON_NEW("createIndexes", BCON_UTF8("dups"), "indexes", "[", "{", "key", "{", "k",
+			       BCON_INT32(1), "}", "name", BCON_UTF8("k_1"), "unique", BCON_BOOL(true), "}", "]");
+	mongoc_database_t *database = mongoc_client_get_database(client, name);
+	bool ok = mongoc_database_write_command_with_opts(database, cmd, NULL, &reply, &error);
+	bson_destroy(&reply);
+	bson_destroy(cmd);
+	ck_assert_msg(ok, "createIndexes: %s", error.message);
+	bson_t *doc = BCON_NEW("k", BCON_INT32(1));
+	ck_assert_msg(mongoc_collection_insert_one(coll, doc, NULL, NULL, &error), "%s", error.message);
+	ok = mongoc_collection_insert_one(coll, doc, NULL, NULL, &error);
+	ck_assert(!ok);
+	ck_assert_int_eq(mq_db_error(&error, "insert"), MQ_ECONFLICT);
+	bson_destroy(doc);
+	ck_assert_msg(mongoc_database_drop(database, &error), "drop: %s", error.message);
+	mongoc_database_destroy(database);
+	mongoc_collection_destroy(coll);
+	mq_db_push(db, client);
+	mq_db_close(db);
+	mq_buf_free(&err);
+}
+END_TEST
+
+Suite *db_suite(void)
+{
+	Suite *s = suite_create("db");
+	TCase *map = tcase_create("errors");
+	TCase *pool = tcase_create("pool");
+	TCase *live = tcase_create("live");
+
+	tcase_add_loop_test(map, error_mapping, 0, (int)(sizeof error_cases / sizeof error_cases[0]));
+	suite_add_tcase(s, map);
+
+	tcase_add_test(pool, open_bad_uri);
+	tcase_add_test(pool, ping_closed_port);
+	tcase_add_test(pool, ping_frozen_server);
+	tcase_add_test(pool, uri_options_win);
+	tcase_set_timeout(pool, 20);
+	suite_add_tcase(s, pool);
+
+	tcase_add_test(live, ping_live);
+	tcase_add_test(live, live_duplicate_key);
+	tcase_set_timeout(live, 30);
+	suite_add_tcase(s, live);
+	return s;
+}
