@@ -87,6 +87,20 @@ static int check_content_length(const mq_app *app, mq_req *req, mq_res *res, siz
 	return 0;
 }
 
+/* Copies "NAME=value" parameters into the request's arena: libfcgi frees envp in
+ * FCGX_Finish_r, and the access log line is written after that. */
+static void add_params(mq_req *req, char **envp)
+{
+	for (char **e = envp; e && *e; e++) {
+		const char *eq = strchr(*e, '=');
+		if (eq)
+			mq_kvlist_add(req->arena, &req->params,
+				      mq_arena_strndup(req->arena, *e, (size_t)(eq - *e)),
+				      mq_arena_strdup(req->arena, eq + 1));
+	}
+	mq_req_parse_params(req);
+}
+
 struct thread {
 	pthread_t tid;
 	const mq_app *app;
@@ -100,12 +114,7 @@ static void serve_fastcgi(struct thread *t, FCGX_Request *r, mq_arena *arena, mq
 	mq_req req;
 	mq_req_init(&req, arena, NULL, NULL);
 	req.ctx = &worker_ctx;
-	for (char **e = r->envp; e && *e; e++) {
-		const char *eq = strchr(*e, '=');
-		if (eq)
-			mq_kvlist_add(arena, &req.params, mq_arena_strndup(arena, *e, (size_t)(eq - *e)), eq + 1);
-	}
-	mq_req_parse_params(&req);
+	add_params(&req, r->envp);
 
 	size_t len;
 	if (check_content_length(t->app, &req, res, &len) == 0 && len > 0) {
@@ -170,12 +179,7 @@ static int serve_cgi(const mq_app *app)
 	mq_res_init(&res);
 	mq_req_init(&req, arena, NULL, NULL);
 	req.ctx = &worker_ctx;
-	for (char **e = environ; e && *e; e++) {
-		const char *eq = strchr(*e, '=');
-		if (eq)
-			mq_kvlist_add(arena, &req.params, mq_arena_strndup(arena, *e, (size_t)(eq - *e)), eq + 1);
-	}
-	mq_req_parse_params(&req);
+	add_params(&req, environ);
 	size_t len;
 	if (check_content_length(app, &req, &res, &len) == 0 && len > 0) {
 		char *body = mq_arena_alloc(arena, len + 1);

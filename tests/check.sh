@@ -31,6 +31,13 @@ step render tests/tools/test_render.sh "$BUILD/marquee-render"
 step standin python3 -m unittest discover -s tests/tmdb-standin -p 'test_*.py'
 step blackbox python3 -m unittest discover -s tests/blackbox -p 'test_*.py' -v
 
+# Stop the stack now so that sanitizer reports written at exit (leaks) reach the logs, then
+# fail on any: a worker's memory error must not hide behind a test that happened to pass.
+BUILD=$BUILD tests/stack.sh stop >/dev/null 2>&1
+if grep -l -E "ERROR: (Address|Leak)Sanitizer|runtime error:" "$RUN_DIR"/log/*.log 2>/dev/null; then
+	failed="$failed sanitizer-reports"
+fi
+
 if [ -n "$failed" ]; then
 	echo "check: FAILED:$failed (stack logs in $RUN_DIR/log)" >&2
 	exit 1
