@@ -2,6 +2,7 @@
 #include "buf.h"
 #include "mem.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,4 +143,39 @@ void mq_buf_url_component(mq_buf *b, const char *s, size_t n)
 			mq_buf_append(b, enc, 3);
 		}
 	}
+}
+
+int mq_buf_read_file(mq_buf *b, const char *path, size_t max, mq_buf *err)
+{
+	enum { CHUNK = 64 * 1024 };
+	int rc = -1;
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		if (err)
+			mq_buf_printf(err, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	size_t start = b->len;
+	for (;;) {
+		mq_buf_reserve(b, CHUNK);
+		size_t got = fread(b->data + b->len, 1, CHUNK, f);
+		b->len += got;
+		b->data[b->len] = '\0';
+		if (b->len - start > max) {
+			if (err)
+				mq_buf_printf(err, "%s: larger than %zu bytes", path, max);
+			goto out;
+		}
+		if (got < CHUNK)
+			break;
+	}
+	if (ferror(f)) {
+		if (err)
+			mq_buf_printf(err, "%s: read error", path);
+		goto out;
+	}
+	rc = 0;
+out:
+	fclose(f);
+	return rc;
 }

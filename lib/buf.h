@@ -31,6 +31,10 @@ const char *mq_buf_cstr(const mq_buf *b);
 /* Hands the content to the caller (free() it) and leaves the buffer empty. */
 char *mq_buf_steal(mq_buf *b);
 
+/* Appends the whole file at path to b. Returns 0, or -1 with "path: problem" appended to err
+ * (err may be NULL) when it cannot be read or holds more than max bytes. */
+int mq_buf_read_file(mq_buf *b, const char *path, size_t max, mq_buf *err);
+
 /* HTML text and double-quoted attribute values: & < > " ' ` = escaped. */
 void mq_buf_html(mq_buf *b, const char *s, size_t n);
 /* A JSON string literal including the quotes; control characters as \u00XX. */

@@ -8,27 +8,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static char *read_file(const char *path, size_t max, mq_buf *err)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		mq_buf_printf(err, "cannot open %s", path);
-		return NULL;
-	}
-	mq_buf b = MQ_BUF_INIT;
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= max)
-		mq_buf_append(&b, chunk, n);
-	fclose(f);
-	if (b.len > max) {
-		mq_buf_printf(err, "%s is larger than %zu bytes", path, max);
-		mq_buf_free(&b);
-		return NULL;
-	}
-	return mq_buf_steal(&b);
-}
-
 /* Names of the indexes coll already has (none when the collection does not exist yet). */
 static mq_err existing_indexes(mq_db *db, mongoc_client_t *client, const char *coll, cJSON *names)
 {
@@ -115,11 +94,13 @@ mq_err mq_schema_apply(mq_db *db, const char *path, int dry_run, int *n_indexes,
 	int created = 0;
 	mongoc_client_t *client = NULL;
 	*n_indexes = *n_created = 0;
-	char *text = read_file(path, 1 << 20, err);
-	if (!text)
+	mq_buf text = MQ_BUF_INIT;
+	if (mq_buf_read_file(&text, path, 1 << 20, err)) {
+		mq_buf_free(&text);
 		return MQ_EINVAL;
-	cJSON *root = cJSON_Parse(text);
-	free(text);
+	}
+	cJSON *root = cJSON_Parse(mq_buf_cstr(&text));
+	mq_buf_free(&text);
 	const cJSON *colls = cJSON_GetObjectItemCaseSensitive(root, "collections");
 	if (!cJSON_IsObject(colls)) {
 		mq_buf_printf(err, "%s: no \"collections\" object", path);

@@ -358,38 +358,6 @@ int mq_tmpl_exists(const mq_tmpl_set *set, const char *name)
 	return find(set, name) != NULL;
 }
 
-/* Reads the file at path into dst (appending); more than max bytes is an error. */
-static int read_file(const char *path, size_t max, mq_buf *dst, mq_buf *err)
-{
-	enum { CHUNK = 64 * 1024 };
-	int rc = -1;
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		set_err(err, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	for (;;) {
-		mq_buf_reserve(dst, CHUNK);
-		size_t got = fread(dst->data + dst->len, 1, CHUNK, f);
-		dst->len += got;
-		dst->data[dst->len] = '\0';
-		if (dst->len > max) {
-			set_err(err, "%s: larger than %zu bytes", path, max);
-			goto out;
-		}
-		if (got < CHUNK)
-			break;
-	}
-	if (ferror(f)) {
-		set_err(err, "%s: read error", path);
-		goto out;
-	}
-	rc = 0;
-out:
-	fclose(f);
-	return rc;
-}
-
 /* Loads the *.mustache files under path (a directory; restored before returning). */
 static int load_tree(mq_tmpl_set *set, mq_buf *path, size_t root_len, int level, mq_buf *err)
 {
@@ -424,7 +392,9 @@ static int load_tree(mq_tmpl_set *set, mq_buf *path, size_t root_len, int level,
 		} else if (S_ISREG(st.st_mode) && nlen > ext_len && !strcmp(nm + nlen - ext_len, ext)) {
 			mq_buf src = MQ_BUF_INIT;
 			char *name = mq_xstrndup(path->data + root_len + 1, path->len - root_len - 1 - ext_len);
-			rc = read_file(path->data, MQ_TMPL_MAX_FILE, &src, err);
+			if (err)
+				mq_buf_reset(err);
+			rc = mq_buf_read_file(&src, path->data, MQ_TMPL_MAX_FILE, err);
 			if (!rc)
 				rc = add(set, name, path->data, src.data, src.len, err);
 			free(name);

@@ -6,6 +6,12 @@
  * each thread polls it with a short timeout and checks the stop flag, and an accept that loses
  * the race to another thread just returns -EAGAIN. Accepted connections are blocking (Linux
  * accept() does not inherit O_NONBLOCK).
+ *
+ * One more wait hides inside FCGX_Accept_r: for a unix-socket connection, libfcgi polls up to
+ * two seconds for its first bytes. So on stop, the main thread wakes the threads that are inside
+ * FCGX_Accept_r with SIGUSR1, whose handler is installed with SA_RESTART: poll() returns EINTR
+ * (Linux never restarts it) and libfcgi drops that silent connection, while read() and write()
+ * of a real request are restarted, not failed.
  */
 #include "worker.h"
 #include "db.h"
@@ -106,7 +112,14 @@ struct thread {
 	const mq_app *app;
 	int listen_fd;
 	int index;
+	atomic_int in_accept;  /* inside FCGX_Accept_r: safe to wake with SIGUSR1 */
+	atomic_int done;
 };
+
+static void wake(int sig)
+{
+	(void)sig; /* only interrupts a poll(); see the comment at the top */
+}
 
 static void serve_fastcgi(struct thread *t, FCGX_Request *r, mq_arena *arena, mq_res *res, mq_buf *out)
 {
@@ -150,7 +163,9 @@ static void *thread_main(void *arg)
 		struct pollfd p = { .fd = t->listen_fd, .events = POLLIN };
 		if (poll(&p, 1, 200) <= 0)
 			continue; /* timeout or EINTR: look at the stop flag again */
-		int rc = FCGX_Accept_r(&r);
+		atomic_store(&t->in_accept, 1);
+		int rc = atomic_load(&stopping) ? -EINTR : FCGX_Accept_r(&r);
+		atomic_store(&t->in_accept, 0);
 		if (rc == -EAGAIN || rc == -EWOULDBLOCK || rc == -EINTR || rc == -ECONNABORTED)
 			continue; /* another thread took the connection */
 		if (rc < 0) {
@@ -166,6 +181,7 @@ static void *thread_main(void *arg)
 	mq_buf_free(&out);
 	mq_res_free(&res);
 	mq_arena_free(arena);
+	atomic_store(&t->done, 1);
 	return NULL;
 }
 
@@ -347,6 +363,9 @@ int mq_worker_main(const mq_app *app, int argc, char **argv)
 	sigaddset(&stop_signals, SIGINT);
 	sigaddset(&stop_signals, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+	struct sigaction sa = { .sa_handler = wake, .sa_flags = SA_RESTART };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
 
 	int n = worker_cfg.worker_threads;
 	struct thread *threads = mq_xcalloc((size_t)n, sizeof *threads);
@@ -365,6 +384,19 @@ int mq_worker_main(const mq_app *app, int argc, char **argv)
 		sigwait(&stop_signals, &sig);
 		mq_log(MQ_LOG_INFO, "stop", "signal %d: finishing requests in flight", sig);
 		atomic_store(&stopping, 1);
+	}
+	/* Requests in flight finish; threads waiting for a first request are woken. */
+	for (int busy = 1; busy;) {
+		busy = 0;
+		for (int i = 0; i < n; i++) {
+			if (atomic_load(&threads[i].done))
+				continue;
+			busy = 1;
+			if (atomic_load(&threads[i].in_accept))
+				pthread_kill(threads[i].tid, SIGUSR1);
+		}
+		if (busy)
+			nanosleep(&(struct timespec){ .tv_nsec = 20 * 1000 * 1000 }, NULL);
 	}
 	for (int i = 0; i < n; i++)
 		pthread_join(threads[i].tid, NULL);

@@ -16,7 +16,8 @@ trap 'BUILD=$BUILD tests/stack.sh stop >/dev/null 2>&1' EXIT
 BUILD=$BUILD tests/stack.sh start || { echo "check: the stack did not start; logs follow" >&2; tail -n 20 "$RUN_DIR"/log/*.log >&2; exit 1; }
 # shellcheck disable=SC1091
 . "$RUN_DIR/stack.env"
-export STACK_ENV=$RUN_DIR/stack.env MONGODB_URI
+export STACK_ENV=$RUN_DIR/stack.env MONGODB_URI BUILD_DIR=$ROOT/$BUILD
+STACK_PIDS="$NGINX_PID $WORKER_PIDS $TMDB_PID $DB_PID"
 
 failed=""
 step() {
@@ -34,6 +35,12 @@ step blackbox python3 -m unittest discover -s tests/blackbox -p 'test_*.py' -v
 # Stop the stack now so that sanitizer reports written at exit (leaks) reach the logs, then
 # fail on any: a worker's memory error must not hide behind a test that happened to pass.
 BUILD=$BUILD tests/stack.sh stop >/dev/null 2>&1
+for pid in $STACK_PIDS; do
+	if kill -0 "$pid" 2>/dev/null; then
+		echo "check: pid $pid is still running after tests/stack.sh stop" >&2
+		failed="$failed stop-left-processes"
+	fi
+done
 if grep -l -E "ERROR: (Address|Leak)Sanitizer|runtime error:" "$RUN_DIR"/log/*.log 2>/dev/null; then
 	failed="$failed sanitizer-reports"
 fi

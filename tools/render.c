@@ -13,38 +13,6 @@
 
 static const char usage[] = "usage: marquee-render TEMPLATE.mustache DATA.json [PARTIALS_DIR]";
 
-/* Appends the file at path to dst; more than max bytes is an error. */
-static int read_file(const char *path, size_t max, mq_buf *dst, mq_buf *err)
-{
-	enum { CHUNK = 64 * 1024 };
-	int rc = -1;
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		mq_buf_printf(err, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	for (;;) {
-		mq_buf_reserve(dst, CHUNK);
-		size_t got = fread(dst->data + dst->len, 1, CHUNK, f);
-		dst->len += got;
-		dst->data[dst->len] = '\0';
-		if (dst->len > max) {
-			mq_buf_printf(err, "%s: larger than %zu bytes", path, max);
-			goto out;
-		}
-		if (got < CHUNK)
-			break;
-	}
-	if (ferror(f)) {
-		mq_buf_printf(err, "%s: read error", path);
-		goto out;
-	}
-	rc = 0;
-out:
-	fclose(f);
-	return rc;
-}
-
 /* Prints "marquee-render: msg" as exactly one line, control characters shown as '?'. */
 static void complain(const char *msg)
 {
@@ -77,10 +45,10 @@ int main(int argc, char **argv)
 	if (argc == 4 && mq_tmpl_set_load_dir(set, argv[3], &err))
 		goto out;
 	/* Named by its path: messages read "path:line: problem", and no partial name ends in .mustache. */
-	if (read_file(argv[1], MQ_TMPL_MAX_FILE, &src, &err) ||
+	if (mq_buf_read_file(&src, argv[1], MQ_TMPL_MAX_FILE, &err) ||
 	    mq_tmpl_set_add(set, argv[1], src.data, src.len, &err))
 		goto out;
-	if (read_file(argv[2], MAX_DATA, &json, &err))
+	if (mq_buf_read_file(&json, argv[2], MAX_DATA, &err))
 		goto out;
 	data = cJSON_ParseWithLengthOpts(json.data, json.len + 1, &end, 1);
 	if (!data) {

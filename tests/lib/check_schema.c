@@ -72,7 +72,7 @@ static const struct {
 	const char *text;
 	const char *message;
 } bad_files[] = {
-	{ NULL, "cannot open" },
+	{ NULL, "No such file or directory" },
 	{ "", "collections" },
 	{ "{not json", "collections" },
 	{ "{\"collections\": {\"users\": [{\"name\": \"a_1\", \"key\": {\"a\": 1}}]", "collections" },
