@@ -85,6 +85,7 @@ void mq_jwt_sign(const mq_jwt_claims *c, const void *key, size_t keylen, mq_buf 
 	cJSON_AddStringToObject(p, "aud", MQ_JWT_AUDIENCE);
 	cJSON_AddStringToObject(p, "sub", c->sub);
 	cJSON_AddStringToObject(p, "role", c->role);
+	cJSON_AddStringToObject(p, "typ", c->typ[0] ? c->typ : "access");
 	if (c->jti[0])
 		cJSON_AddStringToObject(p, "jti", c->jti);
 	cJSON_AddNumberToObject(p, "iat", (double)c->iat);
@@ -183,24 +184,28 @@ mq_err mq_jwt_verify(const char *token, const void *key, size_t keylen, long lon
 	if (n < 0 || !(payload = cJSON_ParseWithLength((const char *)raw, (size_t)n)) ||
 	    !cJSON_IsObject(payload))
 		FAIL("bad payload");
+	if (get_int(payload, "exp", &out->exp))
+		FAIL("exp is required");
+	if (cJSON_GetObjectItemCaseSensitive(payload, "iat") && get_int(payload, "iat", &out->iat))
+		FAIL("bad iat");
+	if (cJSON_GetObjectItemCaseSensitive(payload, "nbf") && get_int(payload, "nbf", &out->nbf))
+		FAIL("bad nbf");
+	if (now > out->exp + MQ_JWT_LEEWAY)
+		FAIL("expired");
+	if (out->nbf && now + MQ_JWT_LEEWAY < out->nbf)
+		FAIL("not yet valid");
+	if (out->iat && now + MQ_JWT_LEEWAY < out->iat)
+		FAIL("issued in the future");
 	const cJSON *iss = cJSON_GetObjectItemCaseSensitive(payload, "iss");
 	const cJSON *aud = cJSON_GetObjectItemCaseSensitive(payload, "aud");
 	if (!cJSON_IsString(iss) || strcmp(iss->valuestring, MQ_JWT_ISSUER))
 		FAIL("wrong issuer");
 	if (!cJSON_IsString(aud) || strcmp(aud->valuestring, MQ_JWT_AUDIENCE))
 		FAIL("wrong audience");
-	if (get_int(payload, "exp", &out->exp) || get_int(payload, "iat", &out->iat))
-		FAIL("exp and iat are required");
-	if (cJSON_GetObjectItemCaseSensitive(payload, "nbf") && get_int(payload, "nbf", &out->nbf))
-		FAIL("bad nbf");
+	if (copy_string(payload, "typ", out->typ, sizeof out->typ, 1) || strcmp(out->typ, "access"))
+		FAIL("not an access token");
 	if (cJSON_GetObjectItemCaseSensitive(payload, "tv") && get_int(payload, "tv", &out->tv))
 		FAIL("bad tv");
-	if (now > out->exp + MQ_JWT_LEEWAY)
-		FAIL("expired");
-	if (out->nbf && now + MQ_JWT_LEEWAY < out->nbf)
-		FAIL("not yet valid");
-	if (now + MQ_JWT_LEEWAY < out->iat)
-		FAIL("issued in the future");
 	if (copy_string(payload, "sub", out->sub, sizeof out->sub, 1) || !out->sub[0])
 		FAIL("bad subject");
 	if (copy_string(payload, "role", out->role, sizeof out->role, 1) ||

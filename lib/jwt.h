@@ -2,8 +2,8 @@
  *
  * Only headers {"alg":"HS256"} with an optional "typ":"JWT" are accepted: "none", other algorithms and any
  * kid/jku/jwk/x5u/x5c/crit header are refused, never fetched. The signature is compared in
- * constant time before the payload is parsed; iss, aud, typ, exp, nbf and iat are checked with a
- * small leeway.
+ * constant time before the payload is parsed; then exp, nbf and iat (with a small leeway), then
+ * iss, aud and the payload's typ.
  */
 #ifndef MQ_JWT_H
 #define MQ_JWT_H
@@ -22,6 +22,7 @@ typedef struct mq_jwt_claims {
 	char sub[32];          /* user id (24 hex) */
 	char role[16];         /* "user" | "admin" */
 	char jti[40];
+	char typ[12];          /* "access" (the only kind the API accepts as a credential) */
 	long long iat, nbf, exp;
 	long long tv;          /* the user's token_version when issued; bumping it revokes */
 } mq_jwt_claims;
