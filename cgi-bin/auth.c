@@ -1,23 +1,31 @@
-/* auth.c — the auth worker: registration and login (JSON API); refresh, logout and the pages
- * /login, /register, /logout arrive with the accounts issue. */
+/* auth.c — the auth worker: registration, login, refresh-token rotation and logout (JSON API);
+ * the pages /login, /register and /logout arrive with the accounts issue's browser part. */
 #include "account.h"
 #include "ctx.h"
 #include "json.h"
 #include "password.h"
 #include "response.h"
+#include "session.h"
 #include "valid.h"
 #include "worker.h"
 
 #include <openssl/rand.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-/* The browser session: the JWT in an HttpOnly cookie, and a CSRF token the page's scripts echo
- * in X-CSRF-Token (double submit; route.c checks it on MQ_CSRF routes). */
-static void set_session_cookies(mq_req *req, mq_res *res, const char *token)
+static const char *cookie_secure(const mq_req *req)
+{
+	return strncmp(mq_ctx_of(req)->cfg->public_url, "https://", 8) ? "" : "; Secure";
+}
+
+/* The browser session: the JWT in an HttpOnly cookie, the refresh token in another (sent only
+ * to the API), and a CSRF token the page's scripts echo in X-CSRF-Token (route.c checks it on
+ * MQ_CSRF routes). */
+static void set_session_cookies(mq_req *req, mq_res *res, const char *token, const char *refresh)
 {
 	const mq_config *cfg = mq_ctx_of(req)->cfg;
-	const char *secure = strncmp(cfg->public_url, "https://", 8) ? "" : "; Secure";
+	const char *secure = cookie_secure(req);
 	unsigned char r[24];
 	char csrf[49];
 	if (RAND_bytes(r, sizeof r) != 1)
@@ -28,40 +36,63 @@ static void set_session_cookies(mq_req *req, mq_res *res, const char *token)
 		      mq_arena_printf(req->arena, "%s=%s; Path=/; Max-Age=%ld; HttpOnly; SameSite=Lax%s",
 				      MQ_SESSION_COOKIE, token, cfg->jwt_ttl, secure));
 	mq_res_header(req, res, "Set-Cookie",
+		      mq_arena_printf(req->arena, "%s=%s; Path=/api/; Max-Age=%ld; HttpOnly; SameSite=Strict%s",
+				      MQ_REFRESH_COOKIE, refresh, MQ_REFRESH_TTL, secure));
+	mq_res_header(req, res, "Set-Cookie",
 		      mq_arena_printf(req->arena, "%s=%s; Path=/; Max-Age=%ld; SameSite=Lax%s", MQ_CSRF_COOKIE,
 				      csrf, cfg->jwt_ttl, secure));
 	mq_res_header(req, res, "Cache-Control", "no-store");
 }
 
-/* {"data": {"user": …, "token": …, "token_type": "Bearer", "expires_in": …, "expires_at": …}} */
-static void reply_session(mq_req *req, mq_res *res, int status, cJSON *user, long long tv)
+static void clear_session_cookies(mq_req *req, mq_res *res)
 {
-	const mq_config *cfg = mq_ctx_of(req)->cfg;
-	cJSON *data = cJSON_CreateObject();
-	char *token = NULL;
-	const cJSON *id = cJSON_GetObjectItemCaseSensitive(user, "id");
-	const cJSON *role = cJSON_GetObjectItemCaseSensitive(user, "role");
-	mq_session_issue(cfg, cJSON_GetStringValue(id), cJSON_IsString(role) ? role->valuestring : "user",
-			 tv, data, &token);
-	cJSON_AddItemToObject(data, "user", user);
-	set_session_cookies(req, res, token);
-	free(token);
-	mq_reply_data(req, res, status, data);
+	const char *secure = cookie_secure(req);
+	mq_res_header(req, res, "Set-Cookie", mq_arena_printf(req->arena, "%s=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax%s", MQ_SESSION_COOKIE, secure));
+	mq_res_header(req, res, "Set-Cookie", mq_arena_printf(req->arena, "%s=; Path=/api/; Max-Age=0; HttpOnly; SameSite=Strict%s", MQ_REFRESH_COOKIE, secure));
+	mq_res_header(req, res, "Set-Cookie", mq_arena_printf(req->arena, "%s=; Path=/; Max-Age=0; SameSite=Lax%s", MQ_CSRF_COOKIE, secure));
+	mq_res_header(req, res, "Cache-Control", "no-store");
 }
 
-/* Parses the body and checks it against fields. Returns -1 after replying 400/413/415 when the
- * body is unusable; field problems only go to req->errors, so the handler's own checks add to
- * them and one 400 lists everything. */
-static int body_or_reply(mq_req *req, mq_res *res, const mq_field *fields, size_t n, mq_value *out)
+static void add_time(cJSON *obj, const char *key, long long t)
 {
-	cJSON *body;
-	mq_err rc = mq_json_body(req, &body);
-	if (rc != MQ_OK) {
-		mq_reply_err(req, res, rc, NULL);
-		return -1;
+	char buf[32];
+	struct tm tm;
+	time_t tt = (time_t)t;
+	gmtime_r(&tt, &tm);
+	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+	cJSON_AddStringToObject(obj, key, buf);
+}
+
+/* {"data": {"user": …, "token": …, "token_type": "Bearer", "expires_in": …, "expires_at": …,
+ *  "refresh_token": …, "refresh_expires_at": …}}; family NULL starts a new refresh family. */
+static void reply_session(mq_req *req, mq_res *res, int status, cJSON *user, long long tv,
+			  const char *refresh)
+{
+	const mq_config *cfg = mq_ctx_of(req)->cfg;
+	char *token = NULL, *issued = NULL;
+	long long refresh_expires = 0;
+	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(user, "id"));
+	const char *role = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(user, "role"));
+	if (!refresh) {
+		mq_err rc = mq_refresh_issue(mq_ctx_of(req)->db, id, NULL, &issued, &refresh_expires);
+		if (rc != MQ_OK) {
+			cJSON_Delete(user);
+			mq_reply_err(req, res, rc, NULL);
+			return;
+		}
+		refresh = issued;
+	} else {
+		refresh_expires = (long long)time(NULL) + MQ_REFRESH_TTL;
 	}
-	mq_validate_object(req, body, fields, n, out);
-	return 0;
+	cJSON *data = cJSON_CreateObject();
+	mq_session_issue(cfg, id, role ? role : "user", tv, data, &token);
+	cJSON_AddStringToObject(data, "refresh_token", refresh);
+	add_time(data, "refresh_expires_at", refresh_expires);
+	cJSON_AddItemToObject(data, "user", user);
+	set_session_cookies(req, res, token, refresh);
+	free(token);
+	free(issued);
+	mq_reply_data(req, res, status, data);
 }
 
 enum { R_EMAIL, R_PASSWORD, R_USERNAME, R_NAME, R_DOB, R_COUNT };
@@ -73,18 +104,10 @@ static const mq_field register_fields[R_COUNT] = {
 	[R_DOB] = { "date_of_birth", MQ_V_STRING, 0, 10, 10, NULL, NULL },
 };
 
-static int valid_username(const char *s)
-{
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_'))
-			return 0;
-	return 1;
-}
-
 static void post_register(mq_req *req, mq_res *res)
 {
 	mq_value v[R_COUNT];
-	if (body_or_reply(req, res, register_fields, R_COUNT, v))
+	if (mq_body_fields(req, res, register_fields, R_COUNT, v))
 		return;
 	mq_new_user in = { 0 };
 	if (v[R_EMAIL].present) {
@@ -99,7 +122,7 @@ static void post_register(mq_req *req, mq_res *res)
 		if (plen < MQ_PASSWORD_MIN || plen > MQ_PASSWORD_MAX)
 			mq_req_error(req, "password must be %d to %d bytes long", MQ_PASSWORD_MIN, MQ_PASSWORD_MAX);
 	}
-	if (v[R_USERNAME].present && !valid_username(v[R_USERNAME].s))
+	if (v[R_USERNAME].present && !mq_valid_username(v[R_USERNAME].s))
 		mq_req_error(req, "username may contain only letters, digits and '_'");
 	in.username = v[R_USERNAME].present ? v[R_USERNAME].s : NULL;
 	in.name = v[R_NAME].present ? v[R_NAME].s : NULL;
@@ -123,7 +146,7 @@ static void post_register(mq_req *req, mq_res *res)
 		mq_reply_err(req, res, rc, NULL);
 		return;
 	}
-	reply_session(req, res, 201, user, 0);
+	reply_session(req, res, 201, user, 0, NULL);
 }
 
 enum { L_EMAIL, L_PASSWORD, L_COUNT };
@@ -135,7 +158,7 @@ static const mq_field login_fields[L_COUNT] = {
 static void post_login(mq_req *req, mq_res *res)
 {
 	mq_value v[L_COUNT];
-	if (body_or_reply(req, res, login_fields, L_COUNT, v))
+	if (mq_body_fields(req, res, login_fields, L_COUNT, v))
 		return;
 	if (req->errors.n) {
 		mq_reply_err(req, res, MQ_EINVAL, NULL);
@@ -154,12 +177,91 @@ static void post_login(mq_req *req, mq_res *res)
 		mq_reply_err(req, res, rc, NULL);
 		return;
 	}
-	reply_session(req, res, 200, user, tv);
+	reply_session(req, res, 200, user, tv, NULL);
+}
+
+enum { T_REFRESH, T_COUNT };
+static const mq_field refresh_fields[T_COUNT] = {
+	[T_REFRESH] = { "refresh_token", MQ_V_STRING, 0, 1, 128, NULL, NULL },
+};
+
+/* The refresh token from the body, else from the browser's cookie; NULL after replying. */
+static const char *refresh_token_or_reply(mq_req *req, mq_res *res)
+{
+	mq_value v[T_COUNT] = { { 0 } };
+	if (req->body_len && mq_body_fields(req, res, refresh_fields, T_COUNT, v))
+		return NULL;
+	if (req->errors.n) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return NULL;
+	}
+	return v[T_REFRESH].present ? v[T_REFRESH].s : mq_req_cookie(req, MQ_REFRESH_COOKIE);
+}
+
+static void post_refresh(mq_req *req, mq_res *res)
+{
+	const mq_ctx *ctx = mq_ctx_of(req);
+	const char *token = refresh_token_or_reply(req, res);
+	if (!token) {
+		if (!res->body.len) {
+			mq_req_error(req, "send refresh_token in the body (or the mq_refresh cookie)");
+			mq_reply_status(req, res, 401, "Refresh token required");
+		}
+		return;
+	}
+	char *next = NULL, user_id[25];
+	long long expires;
+	mq_err rc = mq_refresh_rotate(ctx->db, token, &next, &expires, user_id);
+	if (rc == MQ_EUNAUTH) {
+		mq_reply_status(req, res, 401, "Refresh token invalid, expired or already used");
+		return;
+	}
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, NULL);
+		return;
+	}
+	cJSON *user;
+	long long tv;
+	rc = mq_account_get(ctx->db, user_id, &user, &tv);
+	if (rc != MQ_OK) {
+		free(next);
+		mq_reply_err(req, res, rc == MQ_ENOTFOUND ? MQ_EUNAUTH : rc, rc == MQ_ENOTFOUND ? "Account no longer exists" : NULL);
+		return;
+	}
+	reply_session(req, res, 200, user, tv, next);
+	free(next);
+}
+
+/* Revokes this device's refresh family and, for a signed-in caller, every access token
+ * (token_version): the session ends everywhere the token was copied. */
+static void post_logout(mq_req *req, mq_res *res)
+{
+	const mq_ctx *ctx = mq_ctx_of(req);
+	const char *token = refresh_token_or_reply(req, res);
+	if (!token && res->body.len)
+		return;
+	if (!token && !req->user) {
+		mq_reply_status(req, res, 401, "Nothing to log out: send a session or a refresh token");
+		return;
+	}
+	mq_err rc = token ? mq_refresh_revoke_family(ctx->db, token) : MQ_OK;
+	if (rc == MQ_OK && req->user)
+		rc = mq_session_revoke_all(ctx->db, req->user->id);
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, NULL);
+		return;
+	}
+	clear_session_cookies(req, res);
+	cJSON *data = cJSON_CreateObject();
+	cJSON_AddBoolToObject(data, "logged_out", 1);
+	mq_reply_data(req, res, 200, data);
 }
 
 static const mq_route routes[] = {
 	{ MQ_POST, "/api/v1/auth/register", post_register, 0 },
 	{ MQ_POST, "/api/v1/auth/login", post_login, 0 },
+	{ MQ_POST, "/api/v1/auth/refresh", post_refresh, 0 },
+	{ MQ_POST, "/api/v1/auth/logout", post_logout, MQ_CSRF },
 };
 
 const mq_app auth_app = {

@@ -1,11 +1,203 @@
-/* users.c — the users worker: profiles, settings, preferences, avatars and the per-user lists; the /me pages.
- * Its routes arrive with their issues; until then every path answers 404 in the error shape. */
+/* users.c — the users worker: the signed-in user's profile and settings (/users/me, alias
+ * /user/profile), preferences (/user/preferences) and /users/:id (yourself, or any user for an
+ * admin). Avatars, the per-user lists and the /me pages arrive with their issues. */
+#include "account.h"
+#include "ctx.h"
+#include "json.h"
+#include "response.h"
+#include "valid.h"
 #include "worker.h"
+
+#include <string.h>
+
+/* Replies with the handler's outcome: data on MQ_OK, else the error for rc. */
+static void reply_result(mq_req *req, mq_res *res, mq_err rc, cJSON *data, const char *conflict)
+{
+	if (rc == MQ_OK) {
+		mq_res_header(req, res, "Cache-Control", "private, no-cache");
+		mq_reply_data(req, res, 200, data);
+		return;
+	}
+	cJSON_Delete(data);
+	if (rc == MQ_ECONFLICT && conflict)
+		mq_req_error(req, "%s", conflict);
+	mq_reply_err(req, res, rc, NULL);
+}
+
+static void get_me(mq_req *req, mq_res *res)
+{
+	cJSON *user = NULL;
+	mq_err rc = mq_account_get(mq_ctx_of(req)->db, req->user->id, &user, NULL);
+	reply_result(req, res, rc == MQ_ENOTFOUND ? MQ_EUNAUTH : rc, user, NULL);
+}
+
+static const char *const languages[] = { "en", "fa", NULL };
+static const char *const themes[] = { "light", "dark", NULL };
+
+enum { S_LANGUAGE, S_THEME, S_COUNT };
+static const mq_field settings_fields[S_COUNT] = {
+	[S_LANGUAGE] = { "language", MQ_V_ENUM, 0, 0, 0, languages, NULL },
+	[S_THEME] = { "theme", MQ_V_ENUM, 0, 0, 0, themes, NULL },
+};
+
+enum { P_NAME, P_USERNAME, P_AVATAR, P_DOB, P_SETTINGS, P_COUNT };
+static const mq_field profile_fields[P_COUNT] = {
+	[P_NAME] = { "name", MQ_V_STRING, 0, 1, 100, NULL, NULL },
+	[P_USERNAME] = { "username", MQ_V_STRING, 0, 3, 30, NULL, NULL },
+	[P_AVATAR] = { "avatar", MQ_V_STRING, 0, 0, 0, NULL, NULL },
+	[P_DOB] = { "date_of_birth", MQ_V_STRING, 0, 10, 10, NULL, NULL },
+	[P_SETTINGS] = { "settings", MQ_V_OBJECT, 0, 0, 0, NULL, NULL },
+};
+
+/* Only name, username, avatar (null: remove), date_of_birth and settings are writable; any other
+ * field — role, ids, counters, e-mail — is a 400 and nothing changes. */
+static void patch_me(mq_req *req, mq_res *res)
+{
+	mq_value v[P_COUNT], s[S_COUNT];
+	if (mq_body_fields(req, res, profile_fields, P_COUNT, v))
+		return;
+	bson_t set = BSON_INITIALIZER, unset = BSON_INITIALIZER;
+
+	if (v[P_NAME].present)
+		BSON_APPEND_UTF8(&set, "name", v[P_NAME].s);
+	else if (v[P_NAME].json)
+		BSON_APPEND_UTF8(&unset, "name", "");
+	if (v[P_USERNAME].present) {
+		if (!mq_valid_username(v[P_USERNAME].s))
+			mq_req_error(req, "username may contain only letters, digits and '_'");
+		BSON_APPEND_UTF8(&set, "username", v[P_USERNAME].s);
+	} else if (v[P_USERNAME].json && cJSON_IsNull(v[P_USERNAME].json)) {
+		mq_req_error(req, "username cannot be removed");
+	}
+	if (v[P_AVATAR].json && !cJSON_IsNull(v[P_AVATAR].json))
+		mq_req_error(req, "avatar can only be removed (null) here; upload one with POST /api/v1/users/me/avatar");
+	else if (v[P_AVATAR].json)
+		BSON_APPEND_UTF8(&unset, "avatar", "");
+	if (v[P_DOB].present) {
+		if (!mq_valid_date(v[P_DOB].s))
+			mq_req_error(req, "date_of_birth must be a past date written YYYY-MM-DD");
+		BSON_APPEND_UTF8(&set, "date_of_birth", v[P_DOB].s);
+	} else if (v[P_DOB].json) {
+		BSON_APPEND_UTF8(&unset, "date_of_birth", "");
+	}
+	if (v[P_SETTINGS].present && mq_validate_object(req, v[P_SETTINGS].json, settings_fields, S_COUNT, s) == 0) {
+		if (s[S_LANGUAGE].present)
+			BSON_APPEND_UTF8(&set, "settings.language", s[S_LANGUAGE].s);
+		if (s[S_THEME].present)
+			BSON_APPEND_UTF8(&set, "settings.theme", s[S_THEME].s);
+	}
+	if (req->errors.n == 0 && bson_empty(&set) && bson_empty(&unset))
+		mq_req_error(req, "nothing to change: send name, username, avatar, date_of_birth or settings");
+	if (req->errors.n) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		goto out;
+	}
+	cJSON *user = NULL;
+	mq_err rc = mq_account_update(mq_ctx_of(req)->db, req->user->id, &set, &unset, &user);
+	reply_result(req, res, rc, user, "this username is taken");
+out:
+	bson_destroy(&set);
+	bson_destroy(&unset);
+}
+
+/* Yourself, or anyone for an admin; another user's id is 404 as if it did not exist. */
+static void get_user(mq_req *req, mq_res *res)
+{
+	const char *id = mq_req_route(req, "id");
+	if (!mq_is_object_id(id)) {
+		mq_req_error(req, "id must be 24 hexadecimal characters");
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	if (strcmp(id, req->user->id) && strcmp(req->user->role, "admin")) {
+		mq_reply_err(req, res, MQ_ENOTFOUND, "No such user");
+		return;
+	}
+	cJSON *user = NULL;
+	mq_err rc = mq_account_get(mq_ctx_of(req)->db, id, &user, NULL);
+	if (rc == MQ_ENOTFOUND) {
+		mq_reply_err(req, res, rc, "No such user");
+		return;
+	}
+	reply_result(req, res, rc, user, NULL);
+}
+
+static void get_preferences(mq_req *req, mq_res *res)
+{
+	cJSON *prefs = NULL;
+	mq_err rc = mq_account_preferences(mq_ctx_of(req)->db, req->user->id, NULL, &prefs);
+	reply_result(req, res, rc, prefs, NULL);
+}
+
+enum { F_GENRES, F_ACTORS, F_MOVIES, F_COUNT };
+static const mq_field preference_fields[F_COUNT] = {
+	[F_GENRES] = { "genres", MQ_V_ARRAY, 0, 0, 50, NULL, NULL },
+	[F_ACTORS] = { "actors", MQ_V_ARRAY, 0, 0, 100, NULL, NULL },
+	[F_MOVIES] = { "movies", MQ_V_ARRAY, 0, 0, 200, NULL, NULL },
+};
+
+/* Appends list to doc as an array of TMDB ids (and, for actors, names too); problems to req. */
+static void append_id_list(mq_req *req, bson_t *doc, const char *key, const cJSON *list, int names_ok)
+{
+	bson_t arr;
+	char idx[16];
+	int i = 0;
+	BSON_APPEND_ARRAY_BEGIN(doc, key, &arr);
+	for (const cJSON *item = list->child; item; item = item->next, i++) {
+		snprintf(idx, sizeof idx, "%d", i);
+		double d = item->valuedouble;
+		if (cJSON_IsNumber(item) && d == (double)(long long)d && d >= 1 && d <= 2147483647) {
+			bson_append_int64(&arr, idx, -1, (int64_t)d);
+		} else if (names_ok && cJSON_IsString(item) && *item->valuestring && strlen(item->valuestring) <= 100 &&
+			   mq_utf8_valid(item->valuestring, strlen(item->valuestring))) {
+			bson_append_utf8(&arr, idx, -1, item->valuestring, -1);
+		} else {
+			mq_req_error(req, "%s[%d] must be a TMDB id (a positive integer)%s", key, i,
+				     names_ok ? " or a name of at most 100 characters" : "");
+		}
+	}
+	bson_append_array_end(doc, &arr);
+}
+
+static void post_preferences(mq_req *req, mq_res *res)
+{
+	mq_value v[F_COUNT];
+	if (mq_body_fields(req, res, preference_fields, F_COUNT, v))
+		return;
+	bson_t set = BSON_INITIALIZER;
+	if (v[F_GENRES].present)
+		append_id_list(req, &set, "preferences.genres", v[F_GENRES].json, 0);
+	if (v[F_ACTORS].present)
+		append_id_list(req, &set, "preferences.actors", v[F_ACTORS].json, 1);
+	if (v[F_MOVIES].present)
+		append_id_list(req, &set, "preferences.movies", v[F_MOVIES].json, 0);
+	if (req->errors.n == 0 && bson_empty(&set))
+		mq_req_error(req, "send at least one of genres, actors, movies");
+	if (req->errors.n) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		goto out;
+	}
+	cJSON *prefs = NULL;
+	mq_err rc = mq_account_preferences(mq_ctx_of(req)->db, req->user->id, &set, &prefs);
+	reply_result(req, res, rc, prefs, NULL);
+out:
+	bson_destroy(&set);
+}
+
+static const mq_route routes[] = {
+	{ MQ_GET, "/api/v1/users/me", get_me, MQ_NEEDS_AUTH },
+	{ MQ_PATCH, "/api/v1/users/me", patch_me, MQ_NEEDS_AUTH | MQ_CSRF },
+	{ MQ_GET, "/api/v1/user/profile", get_me, MQ_NEEDS_AUTH },
+	{ MQ_PATCH | MQ_PUT, "/api/v1/user/profile", patch_me, MQ_NEEDS_AUTH | MQ_CSRF },
+	{ MQ_GET, "/api/v1/user/preferences", get_preferences, MQ_NEEDS_AUTH },
+	{ MQ_POST | MQ_PUT, "/api/v1/user/preferences", post_preferences, MQ_NEEDS_AUTH | MQ_CSRF },
+	{ MQ_GET, "/api/v1/users/:id", get_user, MQ_NEEDS_AUTH },
+};
 
 const mq_app users_app = {
 	.name = "users",
-	.routes = NULL,
-	.n_routes = 0,
+	.routes = routes,
+	.n_routes = sizeof routes / sizeof routes[0],
 	.needs = MQ_APP_DB | MQ_APP_AUTH,
 };
 

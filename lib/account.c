@@ -29,6 +29,17 @@ int mq_valid_email(char *email)
 	return dot && dot > domain && dot[1] && dot[1] != '.' && !strstr(domain, "..") && domain[0] != '.';
 }
 
+int mq_valid_username(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 3 || n > 30)
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_')
+			return 0;
+	return 1;
+}
+
 int mq_valid_date(const char *s)
 {
 	int y, m, d;
@@ -100,7 +111,185 @@ static cJSON *user_json(const bson_t *doc)
 		iso_time(bson_iter_date_time(&it), when, sizeof when);
 		cJSON_AddStringToObject(u, "created_at", when);
 	}
+	if (bson_iter_init_find(&it, doc, "updated_at") && BSON_ITER_HOLDS_DATE_TIME(&it)) {
+		iso_time(bson_iter_date_time(&it), when, sizeof when);
+		cJSON_AddStringToObject(u, "updated_at", when);
+	}
 	return u;
+}
+
+/* {genres, actors, movies} from a users document; absent lists are empty. */
+static cJSON *preferences_json(const bson_t *doc)
+{
+	static const char *const lists[] = { "genres", "actors", "movies" };
+	cJSON *p = cJSON_CreateObject();
+	bson_iter_t it, list;
+	for (size_t i = 0; i < 3; i++) {
+		cJSON *arr = cJSON_AddArrayToObject(p, lists[i]);
+		char path[32];
+		snprintf(path, sizeof path, "preferences.%s", lists[i]);
+		if (!bson_iter_init(&it, doc) || !bson_iter_find_descendant(&it, path, &list) ||
+		    !BSON_ITER_HOLDS_ARRAY(&list) || !bson_iter_recurse(&list, &it))
+			continue;
+		while (bson_iter_next(&it)) {
+			if (BSON_ITER_HOLDS_UTF8(&it))
+				cJSON_AddItemToArray(arr, cJSON_CreateString(bson_iter_utf8(&it, NULL)));
+			else if (BSON_ITER_HOLDS_NUMBER(&it))
+				cJSON_AddItemToArray(arr, cJSON_CreateNumber((double)bson_iter_as_int64(&it)));
+		}
+	}
+	return p;
+}
+
+/* A copy of the users document with _id, or NULL (*rc says why: MQ_ENOTFOUND or a db error). */
+static bson_t *find_user(mongoc_collection_t *users, const bson_oid_t *oid, mq_err *rc)
+{
+	bson_t *filter = BCON_NEW("_id", BCON_OID(oid));
+	bson_t *opts = BCON_NEW("limit", BCON_INT64(1));
+	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(users, filter, opts, NULL);
+	const bson_t *doc;
+	bson_t *found = NULL;
+	bson_error_t error;
+	*rc = MQ_ENOTFOUND;
+	if (mongoc_cursor_next(cursor, &doc)) {
+		found = bson_copy(doc);
+		*rc = MQ_OK;
+	}
+	if (mongoc_cursor_error(cursor, &error)) {
+		*rc = mq_db_error(&error, "user lookup");
+		bson_destroy(found);
+		found = NULL;
+	}
+	mongoc_cursor_destroy(cursor);
+	bson_destroy(opts);
+	bson_destroy(filter);
+	return found;
+}
+
+static int user_oid(const char *id, bson_oid_t *oid)
+{
+	if (!id || strlen(id) != 24 || !bson_oid_is_valid(id, 24))
+		return -1;
+	bson_oid_init_from_string(oid, id);
+	return 0;
+}
+
+mq_err mq_account_get(mq_db *db, const char *user_id, cJSON **user, long long *token_version)
+{
+	bson_oid_t oid;
+	mq_err rc;
+	*user = NULL;
+	if (user_oid(user_id, &oid))
+		return MQ_EINVAL;
+	mongoc_client_t *client = mq_db_pop(db);
+	if (!client)
+		return MQ_EUNAVAIL;
+	mongoc_collection_t *users = mq_db_collection(db, client, "users");
+	bson_t *doc = find_user(users, &oid, &rc);
+	if (doc) {
+		bson_iter_t it;
+		*user = user_json(doc);
+		if (token_version)
+			*token_version = bson_iter_init_find(&it, doc, "token_version") && BSON_ITER_HOLDS_NUMBER(&it)
+						 ? bson_iter_as_int64(&it) : 0;
+	}
+	bson_destroy(doc);
+	mongoc_collection_destroy(users);
+	mq_db_push(db, client);
+	return rc;
+}
+
+mq_err mq_account_update(mq_db *db, const char *user_id, const bson_t *set, const bson_t *unset,
+			 cJSON **user)
+{
+	bson_oid_t oid;
+	mq_err rc = MQ_OK;
+	bson_error_t error;
+	bson_iter_t it;
+	*user = NULL;
+	if (user_oid(user_id, &oid))
+		return MQ_EINVAL;
+	mongoc_client_t *client = mq_db_pop(db);
+	if (!client)
+		return MQ_EUNAVAIL;
+	mongoc_collection_t *users = mq_db_collection(db, client, "users");
+
+	/* FerretDB v1 reports an update that breaks a unique index as InternalError, not 11000
+	 * (ferretdb.md §2.7), so a taken username is looked for first; the index stays the guard. */
+	if (bson_iter_init_find(&it, set, "username") && BSON_ITER_HOLDS_UTF8(&it)) {
+		bson_t *filter = BCON_NEW("username", BCON_UTF8(bson_iter_utf8(&it, NULL)), "_id", "{", "$ne", BCON_OID(&oid), "}");
+		int64_t n = mongoc_collection_count_documents(users, filter, NULL, NULL, NULL, &error);
+		bson_destroy(filter);
+		if (n < 0)
+			rc = mq_db_error(&error, "username check");
+		else if (n > 0)
+			rc = MQ_ECONFLICT;
+	}
+	if (rc == MQ_OK) {
+		bson_t update = BSON_INITIALIZER, child;
+		BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &child);
+		bson_concat(&child, set);
+		BSON_APPEND_DATE_TIME(&child, "updated_at", (int64_t)time(NULL) * 1000);
+		bson_append_document_end(&update, &child);
+		if (!bson_empty0(unset))
+			BSON_APPEND_DOCUMENT(&update, "$unset", unset);
+		bson_t *filter = BCON_NEW("_id", BCON_OID(&oid));
+		bson_t reply;
+		if (!mongoc_collection_update_one(users, filter, &update, NULL, &reply, &error))
+			rc = mq_db_error(&error, "profile update");
+		else if (bson_iter_init_find(&it, &reply, "matchedCount") && bson_iter_as_int64(&it) == 0)
+			rc = MQ_ENOTFOUND;
+		bson_destroy(&reply);
+		bson_destroy(filter);
+		bson_destroy(&update);
+	}
+	if (rc == MQ_OK) {
+		bson_t *doc = find_user(users, &oid, &rc);
+		if (doc)
+			*user = user_json(doc);
+		bson_destroy(doc);
+	}
+	mongoc_collection_destroy(users);
+	mq_db_push(db, client);
+	return rc;
+}
+
+mq_err mq_account_preferences(mq_db *db, const char *user_id, const bson_t *set, cJSON **prefs)
+{
+	bson_oid_t oid;
+	mq_err rc = MQ_OK;
+	bson_error_t error;
+	*prefs = NULL;
+	if (user_oid(user_id, &oid))
+		return MQ_EINVAL;
+	mongoc_client_t *client = mq_db_pop(db);
+	if (!client)
+		return MQ_EUNAVAIL;
+	mongoc_collection_t *users = mq_db_collection(db, client, "users");
+	if (set && !bson_empty(set)) {
+		bson_t update = BSON_INITIALIZER, child;
+		BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &child);
+		bson_concat(&child, set);
+		BSON_APPEND_DATE_TIME(&child, "updated_at", (int64_t)time(NULL) * 1000);
+		bson_append_document_end(&update, &child);
+		BSON_APPEND_DOCUMENT_BEGIN(&update, "$inc", &child);
+		BSON_APPEND_INT64(&child, "lists_version", 1);
+		bson_append_document_end(&update, &child);
+		bson_t *filter = BCON_NEW("_id", BCON_OID(&oid));
+		if (!mongoc_collection_update_one(users, filter, &update, NULL, NULL, &error))
+			rc = mq_db_error(&error, "preferences update");
+		bson_destroy(filter);
+		bson_destroy(&update);
+	}
+	if (rc == MQ_OK) {
+		bson_t *doc = find_user(users, &oid, &rc);
+		if (doc)
+			*prefs = preferences_json(doc);
+		bson_destroy(doc);
+	}
+	mongoc_collection_destroy(users);
+	mq_db_push(db, client);
+	return rc;
 }
 
 /* A username from the e-mail's local part: [a-z0-9_], at most 20, plus "_" and 4 random hex. */
@@ -226,6 +415,49 @@ out:
 	bson_destroy(&filter);
 	mongoc_collection_destroy(users);
 	mq_db_push(db, client);
+	return rc;
+}
+
+mq_err mq_account_set_role(mq_db *db, const char *email, const char *role, int *changed)
+{
+	char *addr = mq_xstrdup(email);
+	mq_err rc = MQ_OK;
+	bson_error_t error;
+	bson_iter_t it;
+	*changed = 0;
+	if (!mq_valid_email(addr)) {
+		free(addr);
+		return MQ_EINVAL;
+	}
+	mongoc_client_t *client = mq_db_pop(db);
+	if (!client) {
+		free(addr);
+		return MQ_EUNAVAIL;
+	}
+	mongoc_collection_t *users = mq_db_collection(db, client, "users");
+	bson_t *filter = BCON_NEW("email", BCON_UTF8(addr));
+	bson_t *update = BCON_NEW("$set", "{", "role", BCON_UTF8(role), "updated_at",
+				  BCON_DATE_TIME((int64_t)time(NULL) * 1000), "}");
+	bson_t *changes = BCON_NEW("email", BCON_UTF8(addr), "role", "{", "$ne", BCON_UTF8(role), "}");
+	bson_t reply;
+	int64_t differing = mongoc_collection_count_documents(users, changes, NULL, NULL, NULL, &error);
+	if (differing < 0) {
+		rc = mq_db_error(&error, "role lookup");
+		bson_init(&reply);
+	} else if (!mongoc_collection_update_one(users, filter, update, NULL, &reply, &error)) {
+		rc = mq_db_error(&error, "role change");
+	} else if (bson_iter_init_find(&it, &reply, "matchedCount") && bson_iter_as_int64(&it) == 0) {
+		rc = MQ_ENOTFOUND;
+	} else {
+		*changed = differing > 0;
+	}
+	bson_destroy(&reply);
+	bson_destroy(changes);
+	bson_destroy(update);
+	bson_destroy(filter);
+	mongoc_collection_destroy(users);
+	mq_db_push(db, client);
+	free(addr);
 	return rc;
 }
 

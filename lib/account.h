@@ -26,6 +26,25 @@ mq_err mq_account_register(mq_db *db, const mq_config *cfg, const mq_new_user *i
 mq_err mq_account_login(mq_db *db, const mq_config *cfg, const char *email, const char *password,
 			cJSON **user, long long *token_version);
 
+/* The user with this id (24 hex): *user is the public JSON (caller owns it), *token_version the
+ * current one (may be NULL). MQ_ENOTFOUND when there is none, MQ_EINVAL for a malformed id. */
+mq_err mq_account_get(mq_db *db, const char *user_id, cJSON **user, long long *token_version);
+
+/* Applies a validated profile change: set holds the fields to $set (dotted keys allowed, e.g.
+ * "settings.theme"), unset the names to $unset (either may be empty). updated_at is set too.
+ * MQ_ECONFLICT when the new username is taken. *user receives the updated public JSON. */
+mq_err mq_account_update(mq_db *db, const char *user_id, const bson_t *set, const bson_t *unset,
+			 cJSON **user);
+
+/* The user's preferences {genres, actors, movies}; with set non-NULL, replaces the lists it holds
+ * first (and bumps lists_version: recommendations depend on them). *prefs: caller owns. */
+mq_err mq_account_preferences(mq_db *db, const char *user_id, const bson_t *set, cJSON **prefs);
+
+/* Sets the role ("user" or "admin") of the user with this e-mail (lower-cased here). *changed
+ * tells whether it differed. MQ_ENOTFOUND when no such user. Protected routes read the role
+ * from the database, so the change applies to live sessions at once. */
+mq_err mq_account_set_role(mq_db *db, const char *email, const char *role, int *changed);
+
 /* Adds token, token_type, expires_in and expires_at (ISO-8601) for the user to out; the token is
  * also returned in *token (caller frees). */
 void mq_session_issue(const mq_config *cfg, const char *user_id, const char *role,
@@ -33,6 +52,8 @@ void mq_session_issue(const mq_config *cfg, const char *user_id, const char *rol
 
 /* Lower-cases an e-mail in place and checks its shape (local@domain.tld, ≤ 254 bytes). */
 int mq_valid_email(char *email);
+/* 3–30 letters, digits and '_'. */
+int mq_valid_username(const char *s);
 /* "YYYY-MM-DD", a real calendar date between 1900-01-01 and today. */
 int mq_valid_date(const char *s);
 

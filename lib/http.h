@@ -62,7 +62,7 @@ typedef struct mq_req {
 	const char *body;           /* NUL-terminated copy; body_len excludes the NUL */
 	size_t body_len;
 	const char *request_id;
-	const mq_user *user;        /* NULL: anonymous */
+	mq_user *user;              /* NULL: anonymous; in the arena */
 	int bad_query;              /* the query string was not valid percent-encoding */
 	mq_errors errors;           /* validation problems collected so far */
 	void *ctx;                  /* the worker's per-thread context (database pool …) */

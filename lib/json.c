@@ -1,5 +1,6 @@
 /* json.c — checked parsing of JSON request bodies (see json.h). */
 #include "json.h"
+#include "response.h"
 
 #include <string.h>
 #include <strings.h>
@@ -93,4 +94,17 @@ mq_err mq_json_body(mq_req *req, cJSON **out)
 	}
 	*out = root;
 	return MQ_OK;
+}
+
+int mq_body_fields(mq_req *req, mq_res *res, const mq_field *fields, size_t n, mq_value *out)
+{
+	cJSON *body;
+	memset(out, 0, n * sizeof *out);
+	mq_err rc = mq_json_body(req, &body);
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, NULL);
+		return -1;
+	}
+	mq_validate_object(req, body, fields, n, out);
+	return 0;
 }

@@ -3,6 +3,7 @@
 #define MQ_JSON_H
 
 #include "http.h"
+#include "valid.h"
 
 #include <cjson/cJSON.h>
 
@@ -21,6 +22,12 @@ int mq_json_depth(const char *s, size_t n, int max);
  * MQ_EINVAL (empty, invalid UTF-8, too deep, not JSON, not an object), each with a message
  * appended to req->errors. */
 mq_err mq_json_body(mq_req *req, cJSON **out);
+
+/* The request body as a JSON object checked against fields (see mq_validate_object). Returns -1
+ * after replying 400/413/415 itself when the body is unusable; problems with single fields only
+ * go to req->errors (returning 0), so the handler's own checks add to them and one 400 lists
+ * everything. */
+int mq_body_fields(mq_req *req, mq_res *res, const mq_field *fields, size_t n, mq_value *out);
 
 /* Ties a cJSON tree to the request: deleted when the request ends. Returns root. */
 cJSON *mq_json_own(mq_req *req, cJSON *root);

@@ -4,6 +4,7 @@
 #include "jwt.h"
 #include "log.h"
 #include "response.h"
+#include "session.h"
 #include "valid.h"
 
 #include <openssl/crypto.h>
@@ -182,6 +183,20 @@ void mq_dispatch(const mq_app *app, mq_req *req, mq_res *res)
 		mq_res_header(req, res, "WWW-Authenticate", "Bearer");
 		mq_reply_status(req, res, 401, "Authentication required");
 		return;
+	}
+	/* A protected route also checks the session against the database: logout and role changes
+	 * take effect at once, not when the token expires. */
+	if ((flags & (MQ_NEEDS_AUTH | MQ_NEEDS_ADMIN)) && mq_ctx_of(req) && mq_ctx_of(req)->db) {
+		mq_err rc = mq_session_check(mq_ctx_of(req)->db, req);
+		if (rc == MQ_EUNAUTH) {
+			mq_res_header(req, res, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
+			mq_reply_status(req, res, 401, "Session expired or revoked; log in again");
+			return;
+		}
+		if (rc != MQ_OK) {
+			mq_reply_err(req, res, rc, NULL);
+			return;
+		}
 	}
 	if ((flags & MQ_NEEDS_ADMIN) && strcmp(req->user->role, "admin")) {
 		mq_reply_status(req, res, 403, "Administrator role required");

@@ -10,7 +10,8 @@
 #
 # Settings from the environment pass through: PORT (8080), RUN_DIR (./run), BUILD (./build),
 # MONGODB_URI, JWT_SECRET (else generated once into $RUN_DIR/jwt_secret), TMDB_API_KEY,
-# TMDB_READ_TOKEN, TMDB_BASE_URL, LOG_LEVEL, WORKER_THREADS, … (README.md lists them all).
+# TMDB_READ_TOKEN, TMDB_BASE_URL, LOG_LEVEL, WORKER_THREADS, … (README.md lists them all), and
+# MQ_AUTH_RATE, nginx's request rate for login/register (default 10r/s).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -145,7 +146,8 @@ start() {
 	done
 	sed -e "s|@LISTEN@|127.0.0.1:$PORT|g" -e "s|@SOCK_DIR@|$RUN_DIR/sock|g" \
 	    -e "s|@STATIC_DIR@|$ROOT/templates/static|g" -e "s|@MEDIA_DIR@|$MEDIA_DIR|g" \
-	    -e "s|@SNIPPETS@|$ROOT/nginx/snippets|g" "$ROOT/nginx/site.conf.in" > "$RUN_DIR/nginx/site.conf"
+	    -e "s|@SNIPPETS@|$ROOT/nginx/snippets|g" -e "s|@AUTH_RATE@|${MQ_AUTH_RATE:-10r/s}|g" \
+	    "$ROOT/nginx/site.conf.in" > "$RUN_DIR/nginx/site.conf"
 	local user_line=""
 	[ "$(id -u)" = 0 ] && user_line="user $(id -un) $(id -gn);"
 	sed -e "s|@RUN_DIR@|$RUN_DIR|g" -e "s|@LOAD_MODULES@|$modules|g" -e "s|@USER@|$user_line|g" \

@@ -1,12 +1,14 @@
 /* sync.c — marquee-sync, the crontab-invoked binary that keeps the catalogue in step with TMDB.
  *
- * Subcommands so far: `schema` (apply sql/schema.json) and `ping` (check the database). The TMDB
+ * Subcommands so far: `schema` (apply sql/schema.json), `ping` (check the database) and `admin`
+ * (grant or revoke the admin role). The TMDB
  * subcommands (genres, popular, changes, translations, purge-cache, all) arrive with the sync
  * issue; each subcommand has --help. Exit status: 0 done, 1 failed, 2 usage, 69 database
  * unavailable, 78 configuration problem. */
 #include "config.h"
 #include "ctx.h"
 #include "db.h"
+#include "account.h"
 #include "log.h"
 #include "schema.h"
 
@@ -28,6 +30,7 @@ static void usage(FILE *f)
 		"commands:\n"
 		"  schema [--file PATH] [--dry-run]   create the collections' indexes (idempotent)\n"
 		"  ping                               check that the database answers\n"
+		"  admin [--revoke] EMAIL             make a registered user an admin (or a user again)\n"
 		"  version                            print the version\n\n"
 		"Configuration comes from the environment (MONGODB_URI, MARQUEE_DB, … see README.md).\n"
 		"Run `marquee-sync COMMAND --help` for a command's options.\n");
@@ -104,6 +107,52 @@ static int cmd_ping(const mq_config *cfg, int argc, char **argv)
 	return rc == MQ_OK ? 0 : EXIT_UNAVAILABLE;
 }
 
+static int cmd_admin(const mq_config *cfg, int argc, char **argv)
+{
+	const char *email = NULL;
+	int revoke = 0;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help")) {
+			printf("usage: marquee-sync admin [--revoke] EMAIL\n"
+			       "Gives the registered user with this e-mail the admin role, or with --revoke\n"
+			       "takes it back. The public API never grants it. Live sessions follow at once.\n");
+			return 0;
+		} else if (!strcmp(argv[i], "--revoke")) {
+			revoke = 1;
+		} else if (argv[i][0] != '-' && !email) {
+			email = argv[i];
+		} else {
+			fprintf(stderr, "marquee-sync admin: unexpected argument %s\n", argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	if (!email) {
+		fprintf(stderr, "usage: marquee-sync admin [--revoke] EMAIL\n");
+		return EXIT_USAGE;
+	}
+	mq_db *db = NULL;
+	if (open_db(cfg, &db))
+		return EXIT_CONFIG;
+	int changed = 0;
+	const char *role = revoke ? "user" : "admin";
+	mq_err rc = mq_account_set_role(db, email, role, &changed);
+	mq_db_close(db);
+	switch (rc) {
+	case MQ_OK:
+		printf("%s is %s %s\n", email, changed ? "now" : "already", revoke ? "a plain user" : "an admin");
+		return 0;
+	case MQ_EINVAL:
+		fprintf(stderr, "marquee-sync admin: %s is not an e-mail address\n", email);
+		return EXIT_USAGE;
+	case MQ_ENOTFOUND:
+		fprintf(stderr, "marquee-sync admin: no registered user has the e-mail %s\n", email);
+		return 1;
+	default:
+		fprintf(stderr, "marquee-sync admin: the database failed (%s)\n", mq_err_message(rc));
+		return EXIT_UNAVAILABLE;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
@@ -120,6 +169,7 @@ int main(int argc, char **argv)
 	} commands[] = {
 		{ "schema", cmd_schema },
 		{ "ping", cmd_ping },
+		{ "admin", cmd_admin },
 	};
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
 		if (strcmp(argv[1], commands[i].name))

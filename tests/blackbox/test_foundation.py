@@ -87,7 +87,7 @@ class ErrorsTest(unittest.TestCase, ErrorShape):
         self.assertErrorShape(get("/api/nope/deeper"), 404, "/api/nope/deeper")
 
     def test_unknown_routes_of_each_worker_are_404(self):
-        for path in ("/api/v1/auth/x", "/api/v1/users/x", "/api/v1/movies/x/y/z", "/api/v1/ratings/x",
+        for path in ("/api/v1/auth/x", "/api/v1/users/x/y/z", "/api/v1/movies/x/y/z", "/api/v1/ratings/x",
                      "/api/v1/watchlist/x", "/api/v1/genres/x", "/api/v1/tmdb/x", "/api/v1/admin/x"):
             self.assertErrorShape(get(path), 404, path)
 
@@ -114,6 +114,21 @@ class ErrorsTest(unittest.TestCase, ErrorShape):
         r = get("/no-such-page")
         self.assertEqual(r.status, 404)
         self.assertTrue(r.headers["Content-Type"].startswith("text/html"))
+
+
+class RateLimitTest(unittest.TestCase, ErrorShape):
+    def test_login_is_rate_limited_with_429_in_the_error_shape(self):
+        from concurrent.futures import ThreadPoolExecutor
+        body = b'{"email":"nobody@example.org","password":"12345678"}'
+        def attempt(_):
+            return request("POST", "/api/v1/auth/login", body=body, headers={"Content-Type": "application/json"})
+        with ThreadPoolExecutor(max_workers=32) as pool:
+            results = list(pool.map(attempt, range(160)))
+        limited = [r for r in results if r.status == 429]
+        self.assertTrue(limited, sorted({r.status for r in results}))
+        self.assertErrorShape(limited[0], 429, "/api/v1/auth/login")
+        self.assertEqual(limited[0].headers["Retry-After"], "1")
+        self.assertTrue(all(r.status in (401, 429) for r in results))
 
 
 class PagesTest(unittest.TestCase):

@@ -1,0 +1,190 @@
+"""Black-box tests of accounts: sessions, refresh rotation, logout, profile, preferences, roles."""
+import json
+import os
+import subprocess
+import unittest
+
+from stack import ENV, ROOT, get, request
+from test_auth import post_json, unique_email
+from test_foundation import ErrorShape
+
+BUILD = os.environ.get("BUILD_DIR", os.path.join(ROOT, "build"))
+
+
+def register(**extra):
+    body = {"email": unique_email(), "password": "correct horse", "name": "Test User"}
+    body.update(extra)
+    r = post_json("/api/v1/auth/register", body)
+    assert r.status == 201, r.body
+    data = r.json()["data"]
+    data["password"] = body["password"]
+    return data
+
+
+def bearer(token):
+    return {"Authorization": "Bearer " + token}
+
+
+def call(method, path, token=None, body=None, headers=None):
+    h = dict(headers or {})
+    if token:
+        h.update(bearer(token))
+    data = None
+    if body is not None:
+        h["Content-Type"] = "application/json"
+        data = json.dumps(body).encode("utf-8")
+    return request(method, path, body=data, headers=h)
+
+
+def sync(*args):
+    env = dict(os.environ, MONGODB_URI=ENV["MONGODB_URI"], MARQUEE_DB=ENV.get("MARQUEE_DB", "marquee"))
+    return subprocess.run([os.path.join(BUILD, "marquee-sync"), *args], env=env, capture_output=True, text=True,
+                          timeout=30)
+
+
+class SessionTest(unittest.TestCase, ErrorShape):
+    def test_full_session_lifecycle(self):
+        s = register()
+        me = call("GET", "/api/v1/users/me", s["token"])
+        self.assertEqual(me.status, 200, me.body)
+        self.assertEqual(me.json()["data"]["id"], s["user"]["id"])
+        self.assertEqual(call("GET", "/api/user/profile", s["token"]).json()["data"]["id"], s["user"]["id"])
+
+        # refresh rotates: the new pair works, the old refresh token is spent
+        r = post_json("/api/v1/auth/refresh", {"refresh_token": s["refresh_token"]})
+        self.assertEqual(r.status, 200, r.body)
+        second = r.json()["data"]
+        self.assertNotEqual(second["refresh_token"], s["refresh_token"])
+        self.assertEqual(call("GET", "/api/v1/users/me", second["token"]).status, 200)
+
+        # presenting the spent token again is reuse: 401, and the whole family is revoked
+        self.assertErrorShape(post_json("/api/v1/auth/refresh", {"refresh_token": s["refresh_token"]}),
+                              401, "/api/v1/auth/refresh")
+        self.assertErrorShape(post_json("/api/v1/auth/refresh", {"refresh_token": second["refresh_token"]}),
+                              401, "/api/v1/auth/refresh")
+
+        # a fresh login, then logout revokes the access tokens and the refresh family
+        r = post_json("/api/v1/auth/login", {"email": s["user"]["email"], "password": s["password"]})
+        third = r.json()["data"]
+        out = call("POST", "/api/v1/auth/logout", third["token"], {"refresh_token": third["refresh_token"]})
+        self.assertEqual(out.status, 200, out.body)
+        self.assertTrue(any(c.startswith("mq_session=;") for c in out.headers.get_all("Set-Cookie")))
+        self.assertErrorShape(call("GET", "/api/v1/users/me", third["token"]), 401, "/api/v1/users/me")
+        self.assertErrorShape(call("GET", "/api/v1/users/me", second["token"]), 401, "/api/v1/users/me")
+        self.assertEqual(post_json("/api/v1/auth/refresh", {"refresh_token": third["refresh_token"]}).status, 401)
+        # and the account still works with a new login
+        r = post_json("/api/v1/auth/login", {"email": s["user"]["email"], "password": s["password"]})
+        self.assertEqual(call("GET", "/api/v1/users/me", r.json()["data"]["token"]).status, 200)
+
+    def test_bad_refresh_tokens(self):
+        for body in ({"refresh_token": "x" * 43}, {"refresh_token": "short"}, {}):
+            r = post_json("/api/v1/auth/refresh", body)
+            self.assertErrorShape(r, 401, "/api/v1/auth/refresh")
+        self.assertErrorShape(post_json("/api/v1/auth/refresh", {"refresh_token": 5}), 400, "/api/v1/auth/refresh")
+
+    def test_protected_routes_need_a_valid_token(self):
+        self.assertErrorShape(call("GET", "/api/v1/users/me"), 401, "/api/v1/users/me")
+        r = call("GET", "/api/v1/users/me", "not.a.token")
+        self.assertErrorShape(r, 401, "/api/v1/users/me")
+        self.assertIn("invalid_token", r.headers["WWW-Authenticate"])
+
+
+class ProfileTest(unittest.TestCase, ErrorShape):
+    def test_patch_writable_fields(self):
+        s = register()
+        name = "renamed_" + os.urandom(3).hex()
+        r = call("PATCH", "/api/v1/users/me", s["token"], {"name": "Renamed", "username": name,
+                                                          "date_of_birth": "1985-12-31",
+                                                          "settings": {"language": "fa", "theme": "dark"}})
+        self.assertEqual(r.status, 200, r.body)
+        user = r.json()["data"]
+        self.assertEqual((user["name"], user["username"], user["date_of_birth"]), ("Renamed", name, "1985-12-31"))
+        self.assertEqual(user["settings"], {"language": "fa", "theme": "dark"})
+        # partial settings keep the other one; null removes an optional field
+        r = call("PATCH", "/api/user/profile", s["token"], {"settings": {"theme": "light"}, "date_of_birth": None})
+        user = r.json()["data"]
+        self.assertEqual(user["settings"], {"language": "fa", "theme": "light"})
+        self.assertIsNone(user["date_of_birth"])
+
+    def test_mass_assignment_is_400_and_changes_nothing(self):
+        s = register()
+        before = call("GET", "/api/v1/users/me", s["token"]).json()["data"]
+        for body in ({"role": "admin"}, {"name": "X", "role": "admin"}, {"email": "x@y.zz"}, {"id": "0" * 24},
+                     {"token_version": 0}, {"lists_version": 9}, {"settings": {"language": "de"}},
+                     {"name": "Y", "settings": {"theme": "dark", "role": "admin"}}, {"$set": {"role": "admin"}},
+                     {"settings.theme": "dark"}, {"avatar": "/etc/passwd"}, {}):
+            r = call("PATCH", "/api/v1/users/me", s["token"], body)
+            self.assertErrorShape(r, 400, "/api/v1/users/me")
+        after = call("GET", "/api/v1/users/me", s["token"]).json()["data"]
+        self.assertEqual(after, before)
+        self.assertEqual(after["role"], "user")
+
+    def test_username_taken_is_409(self):
+        a, b = register(), register()
+        r = call("PATCH", "/api/v1/users/me", b["token"], {"username": a["user"]["username"]})
+        self.assertErrorShape(r, 409, "/api/v1/users/me")
+
+    def test_preferences(self):
+        s = register()
+        empty = call("GET", "/api/v1/user/preferences", s["token"])
+        self.assertEqual(empty.json()["data"], {"genres": [], "actors": [], "movies": []})
+        r = call("POST", "/api/v1/user/preferences", s["token"], {"genres": [18, 35], "actors": [287, "Cate Blanchett"]})
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual(r.json()["data"], {"genres": [18, 35], "actors": [287, "Cate Blanchett"], "movies": []})
+        r = call("POST", "/api/v1/user/preferences", s["token"], {"movies": [550]})
+        self.assertEqual(r.json()["data"]["genres"], [18, 35])
+        self.assertEqual(r.json()["data"]["movies"], [550])
+        for bad in ({"genres": [0]}, {"genres": ["Drama"]}, {"movies": [1.5]}, {"actors": [{"$ne": 1}]},
+                    {"genres": list(range(1, 60))}, {"colours": [1]}, {}):
+            self.assertErrorShape(call("POST", "/api/v1/user/preferences", s["token"], bad), 400,
+                                  "/api/v1/user/preferences")
+        self.assertEqual(call("GET", "/api/v1/user/preferences", s["token"]).json()["data"]["movies"], [550])
+
+
+class UsersByIdTest(unittest.TestCase, ErrorShape):
+    def test_yourself_yes_others_404_admin_yes(self):
+        a, b = register(), register()
+        self.assertEqual(call("GET", "/api/v1/users/" + a["user"]["id"], a["token"]).status, 200)
+        r = call("GET", "/api/v1/users/" + b["user"]["id"], a["token"])
+        self.assertErrorShape(r, 404, "/api/v1/users/" + b["user"]["id"])
+        self.assertErrorShape(call("GET", "/api/v1/users/" + "0" * 24, a["token"]), 404, "/api/v1/users/" + "0" * 24)
+        self.assertErrorShape(call("GET", "/api/v1/users/nope", a["token"]), 400, "/api/v1/users/nope")
+
+        # the sync binary grants the admin role; the live session follows without a new login
+        r = sync("admin", a["user"]["email"])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("now an admin", r.stdout)
+        self.assertIn("already", sync("admin", a["user"]["email"]).stdout)
+        r = call("GET", "/api/v1/users/" + b["user"]["id"], a["token"])
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual(r.json()["data"]["email"], b["user"]["email"])
+        self.assertEqual(sync("admin", "--revoke", a["user"]["email"]).returncode, 0)
+        self.assertEqual(call("GET", "/api/v1/users/" + b["user"]["id"], a["token"]).status, 404)
+        self.assertEqual(sync("admin", "nobody-" + unique_email()).returncode, 1)
+        self.assertEqual(sync("admin", "not-an-email").returncode, 2)
+
+
+class CsrfTest(unittest.TestCase, ErrorShape):
+    def test_cookie_sessions_need_the_csrf_token(self):
+        r = post_json("/api/v1/auth/register", {"email": unique_email(), "password": "12345678", "name": "C"})
+        jar = {}
+        for c in r.headers.get_all("Set-Cookie"):
+            k, v = c.split(";", 1)[0].split("=", 1)
+            jar[k] = v
+        cookie = "; ".join("%s=%s" % kv for kv in jar.items())
+        # reading with the cookie works; writing without the token is refused and changes nothing
+        self.assertEqual(call("GET", "/api/v1/users/me", headers={"Cookie": cookie}).status, 200)
+        r = call("PATCH", "/api/v1/users/me", body={"name": "Forged"}, headers={"Cookie": cookie})
+        self.assertErrorShape(r, 403, "/api/v1/users/me")
+        r = call("PATCH", "/api/v1/users/me", body={"name": "Forged"},
+                 headers={"Cookie": cookie, "X-CSRF-Token": "f" * len(jar["mq_csrf"])})
+        self.assertErrorShape(r, 403, "/api/v1/users/me")
+        self.assertEqual(call("GET", "/api/v1/users/me", headers={"Cookie": cookie}).json()["data"]["name"], "C")
+        r = call("PATCH", "/api/v1/users/me", body={"name": "Mine"},
+                 headers={"Cookie": cookie, "X-CSRF-Token": jar["mq_csrf"]})
+        self.assertEqual(r.status, 200, r.body)
+        self.assertEqual(r.json()["data"]["name"], "Mine")
+
+
+if __name__ == "__main__":
+    unittest.main()
