@@ -1,9 +1,11 @@
 /* users.c — the users worker: the signed-in user's profile and settings (/users/me, alias
- * /user/profile), preferences (/user/preferences) and /users/:id (yourself, or any user for an
- * admin). Avatars, the per-user lists and the /me pages arrive with their issues. */
+ * /user/profile), avatar uploads, preferences (/user/preferences) and /users/:id (yourself, or
+ * any user for an admin). The per-user lists and the /me pages arrive with their issues. */
 #include "account.h"
 #include "ctx.h"
 #include "json.h"
+#include "media.h"
+#include "multipart.h"
 #include "response.h"
 #include "valid.h"
 #include "worker.h"
@@ -29,6 +31,19 @@ static void get_me(mq_req *req, mq_res *res)
 	cJSON *user = NULL;
 	mq_err rc = mq_account_get(mq_ctx_of(req)->db, req->user->id, &user, NULL);
 	reply_result(req, res, rc == MQ_ENOTFOUND ? MQ_EUNAUTH : rc, user, NULL);
+}
+
+/* The avatar URL the user has now (arena copy), or NULL. */
+static const char *current_avatar(mq_req *req)
+{
+	cJSON *user = NULL;
+	const char *url = NULL;
+	if (mq_account_get(mq_ctx_of(req)->db, req->user->id, &user, NULL) == MQ_OK) {
+		const char *a = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(user, "avatar"));
+		url = a ? mq_arena_strdup(req->arena, a) : NULL;
+	}
+	cJSON_Delete(user);
+	return url;
 }
 
 static const char *const languages[] = { "en", "fa", NULL };
@@ -69,10 +84,13 @@ static void patch_me(mq_req *req, mq_res *res)
 	} else if (v[P_USERNAME].json && cJSON_IsNull(v[P_USERNAME].json)) {
 		mq_req_error(req, "username cannot be removed");
 	}
-	if (v[P_AVATAR].json && !cJSON_IsNull(v[P_AVATAR].json))
+	const char *old_avatar = NULL;
+	if (v[P_AVATAR].json && !cJSON_IsNull(v[P_AVATAR].json)) {
 		mq_req_error(req, "avatar can only be removed (null) here; upload one with POST /api/v1/users/me/avatar");
-	else if (v[P_AVATAR].json)
+	} else if (v[P_AVATAR].json) {
 		BSON_APPEND_UTF8(&unset, "avatar", "");
+		old_avatar = "";
+	}
 	if (v[P_DOB].present) {
 		if (!mq_valid_date(v[P_DOB].s))
 			mq_req_error(req, "date_of_birth must be a past date written YYYY-MM-DD");
@@ -92,12 +110,73 @@ static void patch_me(mq_req *req, mq_res *res)
 		mq_reply_err(req, res, MQ_EINVAL, NULL);
 		goto out;
 	}
+	if (old_avatar)
+		old_avatar = current_avatar(req);
 	cJSON *user = NULL;
 	mq_err rc = mq_account_update(mq_ctx_of(req)->db, req->user->id, &set, &unset, &user);
+	if (rc == MQ_OK && old_avatar)
+		mq_media_remove(mq_ctx_of(req)->cfg->media_dir, old_avatar);
 	reply_result(req, res, rc, user, "this username is taken");
 out:
 	bson_destroy(&set);
 	bson_destroy(&unset);
+}
+
+/* multipart/form-data with one file field "avatar": PNG, JPEG or WebP by its bytes (whatever
+ * the declared type), at most 2 MB. Nothing is written unless it is accepted. */
+static void post_avatar(mq_req *req, mq_res *res)
+{
+	const mq_ctx *ctx = mq_ctx_of(req);
+	const char *boundary = mq_multipart_boundary(req->arena, mq_req_param(req, "CONTENT_TYPE"));
+	if (!boundary) {
+		mq_req_error(req, "send the image as multipart/form-data in a field named avatar");
+		mq_reply_err(req, res, MQ_EMEDIATYPE, NULL);
+		return;
+	}
+	mq_part parts[MQ_MULTIPART_MAX_PARTS];
+	size_t n = 0;
+	if (mq_multipart_parse(req->arena, boundary, req->body, req->body_len, parts, &n) != MQ_OK) {
+		mq_req_error(req, "the multipart body is malformed");
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	const mq_part *file = mq_multipart_find(parts, n, "avatar");
+	if (!file || !file->len) {
+		mq_req_error(req, "the field avatar with an image file is required");
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	if (file->len > MQ_IMAGE_MAX_BYTES) {
+		mq_req_error(req, "an avatar may be at most %d bytes", MQ_IMAGE_MAX_BYTES);
+		mq_reply_err(req, res, MQ_ETOOLARGE, NULL);
+		return;
+	}
+	const char *ext = mq_image_type(file->data, file->len);
+	if (!ext) {
+		mq_req_error(req, "an avatar must be a PNG, JPEG or WebP image");
+		mq_reply_err(req, res, MQ_EMEDIATYPE, NULL);
+		return;
+	}
+	const char *old = current_avatar(req);
+	char url[128];
+	mq_err rc = mq_media_store(ctx->cfg->media_dir, "avatars", ext, file->data, file->len, url, sizeof url);
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, NULL);
+		return;
+	}
+	bson_t set = BSON_INITIALIZER, unset = BSON_INITIALIZER;
+	BSON_APPEND_UTF8(&set, "avatar", url);
+	cJSON *user = NULL;
+	rc = mq_account_update(ctx->db, req->user->id, &set, &unset, &user);
+	bson_destroy(&set);
+	bson_destroy(&unset);
+	mq_media_remove(ctx->cfg->media_dir, rc == MQ_OK ? old : url);
+	if (rc == MQ_OK) {
+		mq_res_header(req, res, "Cache-Control", "no-store");
+		mq_reply_data(req, res, 201, user);
+		return;
+	}
+	reply_result(req, res, rc, user, NULL);
 }
 
 /* Yourself, or anyone for an admin; another user's id is 404 as if it did not exist. */
@@ -187,6 +266,7 @@ out:
 static const mq_route routes[] = {
 	{ MQ_GET, "/api/v1/users/me", get_me, MQ_NEEDS_AUTH },
 	{ MQ_PATCH, "/api/v1/users/me", patch_me, MQ_NEEDS_AUTH | MQ_CSRF },
+	{ MQ_POST, "/api/v1/users/me/avatar", post_avatar, MQ_NEEDS_AUTH | MQ_CSRF },
 	{ MQ_GET, "/api/v1/user/profile", get_me, MQ_NEEDS_AUTH },
 	{ MQ_PATCH | MQ_PUT, "/api/v1/user/profile", patch_me, MQ_NEEDS_AUTH | MQ_CSRF },
 	{ MQ_GET, "/api/v1/user/preferences", get_preferences, MQ_NEEDS_AUTH },
@@ -199,6 +279,7 @@ const mq_app users_app = {
 	.routes = routes,
 	.n_routes = sizeof routes / sizeof routes[0],
 	.needs = MQ_APP_DB | MQ_APP_AUTH,
+	.max_body = MQ_IMAGE_MAX_BYTES + 64 * 1024, /* an avatar plus its multipart framing */
 };
 
 MQ_WORKER(users_app)

@@ -188,3 +188,79 @@ class CsrfTest(unittest.TestCase, ErrorShape):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+WEBP = b"RIFF\x24\x00\x00\x00WEBPVP8 " + b"\x00" * 64
+
+
+def multipart(field, filename, data, content_type="image/png"):
+    boundary = "----marquee" + os.urandom(8).hex()
+    body = (("--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n"
+             "Content-Type: %s\r\n\r\n" % (boundary, field, filename, content_type)).encode()
+            + data + ("\r\n--%s--\r\n" % boundary).encode())
+    return body, "multipart/form-data; boundary=" + boundary
+
+
+def media_files():
+    root = os.path.join(ENV["RUN_DIR"], "media", "avatars")
+    return sorted(os.listdir(root)) if os.path.isdir(root) else []
+
+
+class AvatarTest(unittest.TestCase, ErrorShape):
+    def upload(self, token, field, filename, data, content_type="image/png"):
+        body, ct = multipart(field, filename, data, content_type)
+        return request("POST", "/api/v1/users/me/avatar", body=body,
+                       headers={"Content-Type": ct, "Authorization": "Bearer " + token})
+
+    def test_upload_replace_and_remove(self):
+        s = register()
+        r = self.upload(s["token"], "avatar", "me.png", PNG)
+        self.assertEqual(r.status, 201, r.body)
+        first = r.json()["data"]["avatar"]
+        self.assertRegex(first, r"^/media/avatars/[0-9a-f]{32}\.png$")
+        served = get(first)
+        self.assertEqual(served.status, 200)
+        self.assertEqual(served.body, PNG)
+        self.assertEqual(served.headers["Content-Type"], "image/png")
+        self.assertEqual(served.headers["X-Content-Type-Options"], "nosniff")
+
+        # the declared type means nothing: a JPEG sent as image/png is stored as .jpg
+        r = self.upload(s["token"], "avatar", "x.png", JPEG, "image/png")
+        second = r.json()["data"]["avatar"]
+        self.assertTrue(second.endswith(".jpg"))
+        self.assertEqual(get(first).status, 404, "the replaced avatar is deleted")
+        self.assertTrue(self.upload(s["token"], "avatar", "w.webp", WEBP).json()["data"]["avatar"].endswith(".webp"))
+
+        r = call("PATCH", "/api/v1/users/me", s["token"], {"avatar": None})
+        self.assertIsNone(r.json()["data"]["avatar"])
+
+    def test_bad_uploads_write_nothing(self):
+        s = register()
+        before = media_files()
+        cases = [
+            (self.upload(s["token"], "avatar", "evil.png", b"<?php system($_GET['c']); ?>"), 415),
+            (self.upload(s["token"], "avatar", "a.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>", "image/svg+xml"), 415),
+            (self.upload(s["token"], "avatar", "big.png", PNG + b"\x00" * (2 * 1024 * 1024)), 413),
+            (self.upload(s["token"], "picture", "a.png", PNG), 400),
+            (request("POST", "/api/v1/users/me/avatar", body=PNG,
+                     headers={"Content-Type": "image/png", "Authorization": "Bearer " + s["token"]}), 415),
+            (request("POST", "/api/v1/users/me/avatar", body=b"--x\r\nbroken",
+                     headers={"Content-Type": "multipart/form-data; boundary=x",
+                              "Authorization": "Bearer " + s["token"]}), 400),
+        ]
+        for r, status in cases:
+            self.assertErrorShape(r, status, "/api/v1/users/me/avatar")
+        # far over the limit: nginx refuses before the worker sees it
+        body, ct = multipart("avatar", "huge.png", PNG + b"\x00" * (4 * 1024 * 1024))
+        r = request("POST", "/api/v1/users/me/avatar", body=body,
+                    headers={"Content-Type": ct, "Authorization": "Bearer " + s["token"]})
+        self.assertErrorShape(r, 413, "/api/v1/users/me/avatar")
+        self.assertEqual(media_files(), before)
+        self.assertIsNone(call("GET", "/api/v1/users/me", s["token"]).json()["data"]["avatar"])
+
+    def test_upload_needs_a_session(self):
+        body, ct = multipart("avatar", "a.png", PNG)
+        r = request("POST", "/api/v1/users/me/avatar", body=body, headers={"Content-Type": ct})
+        self.assertErrorShape(r, 401, "/api/v1/users/me/avatar")

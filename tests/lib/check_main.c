@@ -10,7 +10,8 @@ int main(void)
 	Suite *(*const suites[])(void) = {
 		arena_suite, buf_suite, config_suite, err_suite, http_suite, json_suite, jwt_suite,
 		log_suite, valid_suite, template_suite, response_suite, route_suite, page_suite,
-		db_suite, health_suite, schema_suite, worker_suite,
+		db_suite, health_suite, schema_suite, worker_suite, multipart_suite, media_suite,
+		password_suite,
 	};
 	SRunner *runner = srunner_create(NULL);
 	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)

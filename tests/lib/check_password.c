@@ -1,0 +1,105 @@
+/* check_password.c — tests for lib/password.c (bcrypt through libcrypt) and the account
+ * validators of lib/account.c (e-mail, username, date). */
+#include "account.h"
+#include "password.h"
+#include "suites.h"
+
+#include <string.h>
+
+START_TEST(hash_and_verify)
+{
+	mq_buf h = MQ_BUF_INIT, h2 = MQ_BUF_INIT;
+	ck_assert_int_eq(mq_password_hash("correct horse", 4, &h), MQ_OK);
+	ck_assert_int_eq((int)h.len, 60);
+	ck_assert_int_eq(strncmp(h.data, "$2b$04$", 7), 0);
+	ck_assert(mq_password_verify("correct horse", h.data, 4));
+	ck_assert(!mq_password_verify("correct horsE", h.data, 4));
+	ck_assert(!mq_password_verify("", h.data, 4));
+	ck_assert_int_eq(mq_password_hash("correct horse", 4, &h2), MQ_OK);
+	ck_assert_str_ne(h.data, h2.data); /* a fresh salt each time */
+	mq_buf_free(&h);
+	mq_buf_free(&h2);
+}
+END_TEST
+
+START_TEST(length_limits)
+{
+	mq_buf h = MQ_BUF_INIT;
+	char p72[73], p73[74];
+	memset(p72, 'a', 72);
+	p72[72] = '\0';
+	memset(p73, 'a', 73);
+	p73[73] = '\0';
+	ck_assert_int_eq(mq_password_hash("1234567", 4, &h), MQ_EINVAL);
+	ck_assert_int_eq(mq_password_hash(p73, 4, &h), MQ_EINVAL);
+	ck_assert_uint_eq(h.len, 0);
+	ck_assert_int_eq(mq_password_hash(p72, 4, &h), MQ_OK);
+	ck_assert(mq_password_verify(p72, h.data, 4));
+	mq_buf_free(&h);
+}
+END_TEST
+
+START_TEST(unknown_or_malformed_hash_never_matches)
+{
+	ck_assert(!mq_password_verify("anything", NULL, 4));
+	ck_assert(!mq_password_verify("anything", "", 4));
+	ck_assert(!mq_password_verify("anything", "$1$abc$def", 4));
+	ck_assert(!mq_password_verify("anything", "plain-text", 4));
+}
+END_TEST
+
+START_TEST(emails)
+{
+	static const struct { const char *in, *out; } good[] = {
+		{ "A@Example.COM", "a@example.com" }, { "first.last+tag@sub.example.org", "first.last+tag@sub.example.org" },
+	};
+	static const char *const bad[] = { "", "a", "a@b", "@example.com", "a@@example.com", "a@example..com",
+					   "a b@example.com", "a@.example.com", "a@example.", "<a>@example.com",
+					   "a@example.com\n" };
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		char buf[64];
+		strcpy(buf, good[i].in);
+		ck_assert_msg(mq_valid_email(buf), "refused %s", good[i].in);
+		ck_assert_str_eq(buf, good[i].out);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char buf[64];
+		strcpy(buf, bad[i]);
+		ck_assert_msg(!mq_valid_email(buf), "accepted %s", bad[i]);
+	}
+}
+END_TEST
+
+START_TEST(usernames_and_dates)
+{
+	ck_assert(mq_valid_username("ann_99"));
+	ck_assert(!mq_valid_username("an"));
+	ck_assert(!mq_valid_username("ann lee"));
+	ck_assert(!mq_valid_username("ann.lee"));
+	ck_assert(!mq_valid_username("$where"));
+	ck_assert(!mq_valid_username("abcdefghijabcdefghijabcdefghijx"));
+	ck_assert(mq_valid_date("1990-02-28"));
+	ck_assert(mq_valid_date("2000-02-29"));
+	ck_assert(!mq_valid_date("1900-02-29"));
+	ck_assert(!mq_valid_date("1990-13-01"));
+	ck_assert(!mq_valid_date("1990-1-01"));
+	ck_assert(!mq_valid_date("1899-12-31"));
+	ck_assert(!mq_valid_date("2999-01-01"));
+	ck_assert(!mq_valid_date("1990-02-28x"));
+	ck_assert(!mq_valid_date("+990-02-28"));
+}
+END_TEST
+
+Suite *password_suite(void)
+{
+	Suite *s = suite_create("password");
+	TCase *t = tcase_create("password");
+	tcase_add_test(t, hash_and_verify);
+	tcase_add_test(t, length_limits);
+	tcase_add_test(t, unknown_or_malformed_hash_never_matches);
+	tcase_add_test(t, emails);
+	tcase_add_test(t, usernames_and_dates);
+	tcase_set_timeout(t, 20);
+	suite_add_tcase(s, t);
+	return s;
+}
