@@ -9,7 +9,6 @@
 #include "valid.h"
 #include "worker.h"
 
-#include <openssl/rand.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -20,18 +19,13 @@ static const char *cookie_secure(const mq_req *req)
 }
 
 /* The browser session: the JWT in an HttpOnly cookie, the refresh token in another (sent only
- * to the API), and a CSRF token the page's scripts echo in X-CSRF-Token (route.c checks it on
- * MQ_CSRF routes). */
-static void set_session_cookies(mq_req *req, mq_res *res, const char *token, const char *refresh)
+ * to the API), and the session's signed CSRF token, readable by the page's scripts, which echo
+ * it in X-CSRF-Token (route.c checks it on MQ_CSRF routes). */
+static void set_session_cookies(mq_req *req, mq_res *res, const char *token, const char *refresh,
+				const char *csrf)
 {
 	const mq_config *cfg = mq_ctx_of(req)->cfg;
 	const char *secure = cookie_secure(req);
-	unsigned char r[24];
-	char csrf[49];
-	if (RAND_bytes(r, sizeof r) != 1)
-		abort(); /* see mem.h: allocation is the only way this fails */
-	for (size_t i = 0; i < sizeof r; i++)
-		snprintf(csrf + 2 * i, 3, "%02x", r[i]);
 	mq_res_header(req, res, "Set-Cookie",
 		      mq_arena_printf(req->arena, "%s=%s; Path=/; Max-Age=%ld; HttpOnly; SameSite=Lax%s",
 				      MQ_SESSION_COOKIE, token, cfg->jwt_ttl, secure));
@@ -89,7 +83,8 @@ static void reply_session(mq_req *req, mq_res *res, int status, cJSON *user, lon
 	cJSON_AddStringToObject(data, "refresh_token", refresh);
 	add_time(data, "refresh_expires_at", refresh_expires);
 	cJSON_AddItemToObject(data, "user", user);
-	set_session_cookies(req, res, token, refresh);
+	set_session_cookies(req, res, token, refresh,
+			    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(data, "csrf_token")));
 	free(token);
 	free(issued);
 	mq_reply_data(req, res, status, data);

@@ -4,6 +4,7 @@
 #include "log.h"
 #include "mem.h"
 #include "password.h"
+#include "session.h"
 
 #include <ctype.h>
 #include <openssl/rand.h>
@@ -484,5 +485,8 @@ void mq_session_issue(const mq_config *cfg, const char *user_id, const char *rol
 	cJSON_AddStringToObject(out, "token_type", "Bearer");
 	cJSON_AddNumberToObject(out, "expires_in", (double)cfg->jwt_ttl);
 	cJSON_AddStringToObject(out, "expires_at", when);
+	char csrf[44];
+	mq_csrf_token(cfg->jwt_secret, c.jti, csrf);
+	cJSON_AddStringToObject(out, "csrf_token", csrf);
 	*token = mq_buf_steal(&t);
 }

@@ -45,8 +45,8 @@ mq_err mq_account_preferences(mq_db *db, const char *user_id, const bson_t *set,
  * from the database, so the change applies to live sessions at once. */
 mq_err mq_account_set_role(mq_db *db, const char *email, const char *role, int *changed);
 
-/* Adds token, token_type, expires_in and expires_at (ISO-8601) for the user to out; the token is
- * also returned in *token (caller frees). */
+/* Adds token, token_type, expires_in, expires_at (ISO-8601) and the session's csrf_token for the
+ * user to out; the token is also returned in *token (caller frees). */
 void mq_session_issue(const mq_config *cfg, const char *user_id, const char *role,
 		      long long token_version, cJSON *out, char **token);
 

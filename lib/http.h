@@ -39,6 +39,7 @@ typedef struct mq_user {
 	const char *id;       /* users._id as 24 hex characters */
 	const char *role;     /* "user" or "admin" */
 	long long token_version;
+	const char *session_id;  /* the access token's jti: what the CSRF token is bound to */
 	int via_cookie;       /* authenticated by the browser session cookie (CSRF applies) */
 } mq_user;
 

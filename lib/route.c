@@ -1,6 +1,7 @@
 /* route.c — route matching, authentication and flag enforcement (see route.h). */
 #include "route.h"
 #include "ctx.h"
+#include "json.h"
 #include "jwt.h"
 #include "log.h"
 #include "response.h"
@@ -81,18 +82,28 @@ mq_err mq_authenticate(mq_req *req)
 	u->id = mq_arena_strdup(req->arena, claims.sub);
 	u->role = mq_arena_strdup(req->arena, claims.role);
 	u->token_version = claims.tv;
+	u->session_id = mq_arena_strdup(req->arena, claims.jti);
 	u->via_cookie = via_cookie;
 	req->user = u;
 	return MQ_OK;
 }
 
-static int csrf_ok(const mq_req *req)
+/* A cookie session's state-changing request must carry the session's CSRF token, in the
+ * X-CSRF-Token header (scripts) or the _csrf field of a form post (pages without JavaScript). */
+static int csrf_ok(mq_req *req)
 {
-	const char *cookie = mq_req_cookie(req, MQ_CSRF_COOKIE);
-	const char *header = mq_req_param(req, MQ_CSRF_HEADER);
-	if (!cookie || !header || strlen(cookie) < 16 || strlen(cookie) != strlen(header))
+	const char *secret = mq_ctx_of(req) && mq_ctx_of(req)->cfg ? mq_ctx_of(req)->cfg->jwt_secret : NULL;
+	if (!secret || !req->user->session_id || !*req->user->session_id)
 		return 0;
-	return CRYPTO_memcmp(cookie, header, strlen(cookie)) == 0;
+	const char *given = mq_req_param(req, MQ_CSRF_HEADER);
+	if (!given && mq_content_type_is(mq_req_param(req, "CONTENT_TYPE"), "application/x-www-form-urlencoded")) {
+		mq_kvlist form = { 0 };
+		if (mq_form_decode(req->arena, req->body, req->body_len, &form) == 0)
+			given = mq_kvlist_get(&form, "_csrf");
+	}
+	char expected[44];
+	mq_csrf_token(secret, req->user->session_id, expected);
+	return given && strlen(given) == 43 && CRYPTO_memcmp(given, expected, 43) == 0;
 }
 
 static void allow_header(mq_req *req, mq_res *res, unsigned allowed)
@@ -203,7 +214,7 @@ void mq_dispatch(const mq_app *app, mq_req *req, mq_res *res)
 		return;
 	}
 	if ((flags & MQ_CSRF) && req->user && req->user->via_cookie && !csrf_ok(req)) {
-		mq_req_error(req, "send the mq_csrf cookie's value in the X-CSRF-Token header");
+		mq_req_error(req, "send the session's CSRF token (the mq_csrf cookie) in the X-CSRF-Token header");
 		mq_reply_status(req, res, 403, "CSRF token missing or wrong");
 		return;
 	}

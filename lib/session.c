@@ -5,6 +5,7 @@
 #include "mem.h"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <string.h>
 #include <time.h>
@@ -257,4 +258,19 @@ mq_err mq_session_check(mq_db *db, mq_req *req)
 	mongoc_collection_destroy(coll);
 	mq_db_push(db, client);
 	return rc;
+}
+
+void mq_csrf_token(const char *secret, const char *session_id, char out[44])
+{
+	unsigned char mac[32];
+	unsigned int len = sizeof mac;
+	mq_buf msg = MQ_BUF_INIT, b = MQ_BUF_INIT;
+	mq_buf_printf(&msg, "csrf:%s", session_id ? session_id : "");
+	if (!HMAC(EVP_sha256(), secret, (int)strlen(secret), (const unsigned char *)msg.data, msg.len, mac, &len))
+		mq_oom();
+	mq_base64url_encode(mac, sizeof mac, &b);
+	memcpy(out, b.data, 43);
+	out[43] = '\0';
+	mq_buf_free(&msg);
+	mq_buf_free(&b);
 }

@@ -32,6 +32,11 @@ mq_err mq_refresh_revoke_family(mq_db *db, const char *token);
 /* Logout everywhere: bumps token_version, revoking every access token of the user. */
 mq_err mq_session_revoke_all(mq_db *db, const char *user_id);
 
+/* The CSRF token of a browser session: base64url(HMAC-SHA256(secret, "csrf:" + session id)),
+ * 43 characters into out. Signed and bound to the session (the access token's jti), so it needs
+ * no storage and a token from another session never passes. */
+void mq_csrf_token(const char *secret, const char *session_id, char out[44]);
+
 /* Checks an authenticated caller against the database: the user exists and the token's
  * token_version is current. Sets the user's current role (a demotion applies at once).
  * MQ_EUNAUTH when revoked or gone; MQ_EUNAVAIL and friends on database trouble. */

@@ -172,6 +172,12 @@ class CsrfTest(unittest.TestCase, ErrorShape):
             k, v = c.split(";", 1)[0].split("=", 1)
             jar[k] = v
         cookie = "; ".join("%s=%s" % kv for kv in jar.items())
+        self.assertEqual(jar["mq_csrf"], r.json()["data"]["csrf_token"])
+        # another session's token (same user, new login) does not pass for this session
+        other = post_json("/api/v1/auth/login", {"email": r.json()["data"]["user"]["email"], "password": "12345678"})
+        r2 = call("PATCH", "/api/v1/users/me", body={"name": "Forged"},
+                  headers={"Cookie": cookie, "X-CSRF-Token": other.json()["data"]["csrf_token"]})
+        self.assertErrorShape(r2, 403, "/api/v1/users/me")
         # reading with the cookie works; writing without the token is refused and changes nothing
         self.assertEqual(call("GET", "/api/v1/users/me", headers={"Cookie": cookie}).status, 200)
         r = call("PATCH", "/api/v1/users/me", body={"name": "Forged"}, headers={"Cookie": cookie})
