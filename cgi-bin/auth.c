@@ -3,6 +3,7 @@
 #include "account.h"
 #include "ctx.h"
 #include "json.h"
+#include "page.h"
 #include "password.h"
 #include "response.h"
 #include "session.h"
@@ -57,10 +58,11 @@ static void add_time(cJSON *obj, const char *key, long long t)
 	cJSON_AddStringToObject(obj, key, buf);
 }
 
-/* {"data": {"user": …, "token": …, "token_type": "Bearer", "expires_in": …, "expires_at": …,
- *  "refresh_token": …, "refresh_expires_at": …}}; family NULL starts a new refresh family. */
-static void reply_session(mq_req *req, mq_res *res, int status, cJSON *user, long long tv,
-			  const char *refresh)
+/* Starts a session for user (taken over): tokens, a refresh token (a new family unless refresh
+ * continues one) and the cookies, including the user's language and theme for the pages.
+ * Returns {"user", "token", "token_type", "expires_in", "expires_at", "csrf_token",
+ * "refresh_token", "refresh_expires_at"} (caller owns), or NULL after replying an error. */
+static cJSON *start_session(mq_req *req, mq_res *res, cJSON *user, long long tv, const char *refresh)
 {
 	const mq_config *cfg = mq_ctx_of(req)->cfg;
 	char *token = NULL, *issued = NULL;
@@ -72,7 +74,7 @@ static void reply_session(mq_req *req, mq_res *res, int status, cJSON *user, lon
 		if (rc != MQ_OK) {
 			cJSON_Delete(user);
 			mq_reply_err(req, res, rc, NULL);
-			return;
+			return NULL;
 		}
 		refresh = issued;
 	} else {
@@ -85,9 +87,18 @@ static void reply_session(mq_req *req, mq_res *res, int status, cJSON *user, lon
 	cJSON_AddItemToObject(data, "user", user);
 	set_session_cookies(req, res, token, refresh,
 			    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(data, "csrf_token")));
+	mq_page_settings_cookies(req, res, cJSON_GetObjectItemCaseSensitive(user, "settings"));
 	free(token);
 	free(issued);
-	mq_reply_data(req, res, status, data);
+	return data;
+}
+
+static void reply_session(mq_req *req, mq_res *res, int status, cJSON *user, long long tv,
+			  const char *refresh)
+{
+	cJSON *data = start_session(req, res, user, tv, refresh);
+	if (data)
+		mq_reply_data(req, res, status, data);
 }
 
 enum { R_EMAIL, R_PASSWORD, R_USERNAME, R_NAME, R_DOB, R_COUNT };
@@ -99,46 +110,57 @@ static const mq_field register_fields[R_COUNT] = {
 	[R_DOB] = { "date_of_birth", MQ_V_STRING, 0, 10, 10, NULL, NULL },
 };
 
-static void post_register(mq_req *req, mq_res *res)
+/* Turns checked field values into a new user; every further problem goes to req->errors. */
+static void check_registration(mq_req *req, const mq_value *v, mq_new_user *in)
 {
-	mq_value v[R_COUNT];
-	if (mq_body_fields(req, res, register_fields, R_COUNT, v))
-		return;
-	mq_new_user in = { 0 };
+	memset(in, 0, sizeof *in);
 	if (v[R_EMAIL].present) {
 		char *email = mq_arena_strdup(req->arena, v[R_EMAIL].s);
 		if (!mq_valid_email(email))
 			mq_req_error(req, "email must be an e-mail address like name@example.com");
-		in.email = email;
+		in->email = email;
 	}
 	if (v[R_PASSWORD].present) {
-		in.password = v[R_PASSWORD].s;
-		size_t plen = strlen(in.password);
+		in->password = v[R_PASSWORD].s;
+		size_t plen = strlen(in->password);
 		if (plen < MQ_PASSWORD_MIN || plen > MQ_PASSWORD_MAX)
 			mq_req_error(req, "password must be %d to %d bytes long", MQ_PASSWORD_MIN, MQ_PASSWORD_MAX);
 	}
 	if (v[R_USERNAME].present && !mq_valid_username(v[R_USERNAME].s))
 		mq_req_error(req, "username may contain only letters, digits and '_'");
-	in.username = v[R_USERNAME].present ? v[R_USERNAME].s : NULL;
-	in.name = v[R_NAME].present ? v[R_NAME].s : NULL;
-	if (!in.username && !in.name && !v[R_USERNAME].json && !v[R_NAME].json)
+	in->username = v[R_USERNAME].present ? v[R_USERNAME].s : NULL;
+	in->name = v[R_NAME].present ? v[R_NAME].s : NULL;
+	if (!in->username && !in->name && !v[R_USERNAME].json && !v[R_NAME].json)
 		mq_req_error(req, "username or name is required");
 	if (v[R_DOB].present && !mq_valid_date(v[R_DOB].s))
 		mq_req_error(req, "date_of_birth must be a past date written YYYY-MM-DD");
-	in.date_of_birth = v[R_DOB].present ? v[R_DOB].s : NULL;
+	in->date_of_birth = v[R_DOB].present ? v[R_DOB].s : NULL;
+}
+
+/* Creates the account; MQ_ECONFLICT also explains itself in req->errors. */
+static mq_err create_account(mq_req *req, const mq_new_user *in, cJSON **user)
+{
+	mq_err rc = mq_account_register(mq_ctx_of(req)->db, mq_ctx_of(req)->cfg, in, user);
+	if (rc == MQ_ECONFLICT)
+		mq_req_error(req, "email or username: an account with this e-mail or username already exists");
+	return rc;
+}
+
+static void post_register(mq_req *req, mq_res *res)
+{
+	mq_value v[R_COUNT];
+	mq_new_user in;
+	cJSON *user;
+	if (mq_body_fields(req, res, register_fields, R_COUNT, v))
+		return;
+	check_registration(req, v, &in);
 	if (req->errors.n) {
 		mq_reply_err(req, res, MQ_EINVAL, NULL);
 		return;
 	}
-	cJSON *user;
-	mq_err rc = mq_account_register(mq_ctx_of(req)->db, mq_ctx_of(req)->cfg, &in, &user);
-	if (rc == MQ_ECONFLICT) {
-		mq_req_error(req, "an account with this e-mail or username already exists");
-		mq_reply_err(req, res, rc, "Already registered");
-		return;
-	}
+	mq_err rc = create_account(req, &in, &user);
 	if (rc != MQ_OK) {
-		mq_reply_err(req, res, rc, NULL);
+		mq_reply_err(req, res, rc, rc == MQ_ECONFLICT ? "Already registered" : NULL);
 		return;
 	}
 	reply_session(req, res, 201, user, 0, NULL);
@@ -252,7 +274,135 @@ static void post_logout(mq_req *req, mq_res *res)
 	mq_reply_data(req, res, 200, data);
 }
 
+/* ---- pages: the same operations as HTML forms that work without JavaScript ---- */
+
+static const char *const register_names[] = { "email", "password", "username", "name", "date_of_birth", NULL };
+static const char *const login_names[] = { "email", "password", NULL };
+
+/* Renders a form page again with the problems next to their fields and the values kept. */
+static void form_page(mq_req *req, mq_res *res, int status, const char *name, const char *title,
+		      const char *const *names, const mq_kvlist *values)
+{
+	cJSON *data = cJSON_CreateObject();
+	cJSON_AddItemToObject(data, "form", mq_page_form(req, names, values));
+	const char *next = values ? mq_kvlist_get(values, "next") : mq_req_query(req, "next");
+	if (next && next[0] == '/' && next[1] != '/')
+		cJSON_AddStringToObject(data, "next", next);
+	mq_reply_page(req, res, status, name, title, data);
+}
+
+static void get_register_page(mq_req *req, mq_res *res)
+{
+	if (req->user) {
+		mq_reply_redirect(req, res, "/me");
+		return;
+	}
+	form_page(req, res, 200, "register", "Create an account", register_names, NULL);
+}
+
+static void post_register_page(mq_req *req, mq_res *res)
+{
+	mq_kvlist form;
+	mq_value v[R_COUNT];
+	mq_new_user in;
+	cJSON *user;
+	if (mq_page_form_body(req, &form) == 0) {
+		mq_validate_kvlist(req, &form, register_fields, R_COUNT, v);
+		check_registration(req, v, &in);
+	}
+	if (req->errors.n) {
+		form_page(req, res, 400, "register", "Create an account", register_names, &form);
+		return;
+	}
+	mq_err rc = create_account(req, &in, &user);
+	if (rc != MQ_OK) {
+		if (rc != MQ_ECONFLICT)
+			mq_req_error(req, "the account could not be created just now; please try again");
+		form_page(req, res, mq_err_status(rc), "register", "Create an account", register_names, &form);
+		return;
+	}
+	cJSON_Delete(start_session(req, res, user, 0, NULL));
+	if (res->status == 200)
+		mq_reply_redirect(req, res, "/me");
+}
+
+static const mq_field next_field[] = { { "next", MQ_V_STRING, 0, 1, 200, NULL, NULL } };
+
+static void get_login_page(mq_req *req, mq_res *res)
+{
+	mq_value v[1];
+	if (mq_validate_query(req, next_field, 1, v))
+		req->errors.n = 0; /* a bad next is ignored, not an error page */
+	if (req->user) {
+		mq_reply_redirect(req, res, v[0].present ? v[0].s : "/me");
+		return;
+	}
+	form_page(req, res, 200, "login", "Log in", login_names, NULL);
+}
+
+static const mq_field login_form_fields[] = {
+	{ "email", MQ_V_STRING, 1, 1, 254, NULL, NULL },
+	{ "password", MQ_V_STRING, 1, 1, 1024, NULL, NULL },
+	{ "next", MQ_V_STRING, 0, 1, 200, NULL, NULL },
+};
+
+static void post_login_page(mq_req *req, mq_res *res)
+{
+	mq_kvlist form;
+	mq_value v[3];
+	if (mq_page_form_body(req, &form) == 0)
+		mq_validate_kvlist(req, &form, login_form_fields, 3, v);
+	if (req->errors.n) {
+		form_page(req, res, 400, "login", "Log in", login_names, &form);
+		return;
+	}
+	char *email = mq_arena_strdup(req->arena, v[0].s);
+	mq_valid_email(email);
+	cJSON *user;
+	long long tv;
+	mq_err rc = mq_account_login(mq_ctx_of(req)->db, mq_ctx_of(req)->cfg, email, v[1].s, &user, &tv);
+	if (rc != MQ_OK) {
+		mq_req_error(req, rc == MQ_EUNAUTH ? "Invalid email or password"
+						   : "Logging in is not possible just now; please try again");
+		form_page(req, res, mq_err_status(rc), "login", "Log in", login_names, &form);
+		return;
+	}
+	cJSON_Delete(start_session(req, res, user, tv, NULL));
+	if (res->status == 200)
+		mq_reply_redirect(req, res, v[2].present ? v[2].s : "/me");
+}
+
+static void get_logout_page(mq_req *req, mq_res *res)
+{
+	if (!req->user) {
+		mq_reply_redirect(req, res, "/");
+		return;
+	}
+	mq_reply_page(req, res, 200, "logout", "Log out", NULL);
+}
+
+/* The form's _csrf field was checked by the dispatcher (MQ_CSRF). */
+static void post_logout_page(mq_req *req, mq_res *res)
+{
+	const mq_ctx *ctx = mq_ctx_of(req);
+	mq_err rc = mq_refresh_revoke_family(ctx->db, mq_req_cookie(req, MQ_REFRESH_COOKIE));
+	if (rc == MQ_OK && req->user)
+		rc = mq_session_revoke_all(ctx->db, req->user->id);
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, "Logging out failed; please try again");
+		return;
+	}
+	clear_session_cookies(req, res);
+	mq_reply_redirect(req, res, "/");
+}
+
 static const mq_route routes[] = {
+	{ MQ_GET, "/register", get_register_page, 0 },
+	{ MQ_POST, "/register", post_register_page, 0 },
+	{ MQ_GET, "/login", get_login_page, 0 },
+	{ MQ_POST, "/login", post_login_page, 0 },
+	{ MQ_GET, "/logout", get_logout_page, 0 },
+	{ MQ_POST, "/logout", post_logout_page, MQ_CSRF },
 	{ MQ_POST, "/api/v1/auth/register", post_register, 0 },
 	{ MQ_POST, "/api/v1/auth/login", post_login, 0 },
 	{ MQ_POST, "/api/v1/auth/refresh", post_refresh, 0 },
@@ -263,7 +413,7 @@ const mq_app auth_app = {
 	.name = "auth",
 	.routes = routes,
 	.n_routes = sizeof routes / sizeof routes[0],
-	.needs = MQ_APP_DB | MQ_APP_AUTH,
+	.needs = MQ_APP_DB | MQ_APP_AUTH | MQ_APP_TEMPLATES,
 };
 
 MQ_WORKER(auth_app)

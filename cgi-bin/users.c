@@ -6,6 +6,7 @@
 #include "json.h"
 #include "media.h"
 #include "multipart.h"
+#include "page.h"
 #include "response.h"
 #include "valid.h"
 #include "worker.h"
@@ -263,7 +264,119 @@ out:
 	bson_destroy(&set);
 }
 
+/* ---- pages ---- */
+
+static void get_me_page(mq_req *req, mq_res *res)
+{
+	cJSON *user = NULL;
+	mq_err rc = mq_account_get(mq_ctx_of(req)->db, req->user->id, &user, NULL);
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, NULL);
+		return;
+	}
+	cJSON *data = cJSON_CreateObject();
+	cJSON_AddItemToObject(data, "profile", user);
+	mq_reply_page(req, res, 200, "me", "My account", data);
+}
+
+static const char *const settings_names[] = { "name", "username", "date_of_birth", "language", "theme", NULL };
+
+static const mq_field settings_form_fields[] = {
+	{ "name", MQ_V_STRING, 0, 1, 100, NULL, NULL },
+	{ "username", MQ_V_STRING, 1, 3, 30, NULL, NULL },
+	{ "date_of_birth", MQ_V_STRING, 0, 10, 10, NULL, NULL },
+	{ "language", MQ_V_ENUM, 1, 0, 0, languages, NULL },
+	{ "theme", MQ_V_ENUM, 1, 0, 0, themes, NULL },
+	{ "_csrf", MQ_V_STRING, 0, 0, 64, NULL, NULL }, /* checked by the dispatcher */
+};
+
+/* The settings form: from the stored profile, or the submitted values when they had problems. */
+static void settings_page(mq_req *req, mq_res *res, int status, const mq_kvlist *submitted, int saved)
+{
+	mq_kvlist values = { 0 };
+	cJSON *user = NULL;
+	if (!submitted && mq_account_get(mq_ctx_of(req)->db, req->user->id, &user, NULL) == MQ_OK) {
+		static const char *const keys[] = { "name", "username", "date_of_birth" };
+		for (size_t i = 0; i < 3; i++) {
+			const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(user, keys[i]));
+			if (v)
+				mq_kvlist_add(req->arena, &values, keys[i], mq_arena_strdup(req->arena, v));
+		}
+		const cJSON *st = cJSON_GetObjectItemCaseSensitive(user, "settings");
+		mq_kvlist_add(req->arena, &values, "language", mq_arena_strdup(req->arena,
+			      cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(st, "language"))));
+		mq_kvlist_add(req->arena, &values, "theme", mq_arena_strdup(req->arena,
+			      cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(st, "theme"))));
+		submitted = &values;
+	}
+	cJSON_Delete(user);
+	cJSON *data = cJSON_CreateObject();
+	cJSON *form = mq_page_form(req, settings_names, submitted);
+	const char *lang = submitted ? mq_kvlist_get(submitted, "language") : NULL;
+	const char *theme = submitted ? mq_kvlist_get(submitted, "theme") : NULL;
+	cJSON_AddBoolToObject(form, "lang_fa", lang && !strcmp(lang, "fa"));
+	cJSON_AddBoolToObject(form, "theme_dark", theme && !strcmp(theme, "dark"));
+	cJSON_AddItemToObject(data, "form", form);
+	cJSON_AddBoolToObject(data, "saved", saved);
+	mq_reply_page(req, res, status, "settings", "Settings", data);
+}
+
+static void get_settings_page(mq_req *req, mq_res *res)
+{
+	static const mq_field query[] = { { "saved", MQ_V_BOOL, 0, 0, 0, NULL, "0" } };
+	mq_value v[1];
+	int saved = mq_validate_query(req, query, 1, v) == 0 && v[0].i;
+	req->errors.n = 0; /* a stray query parameter is not worth an error page */
+	settings_page(req, res, 200, NULL, saved);
+}
+
+static void post_settings_page(mq_req *req, mq_res *res)
+{
+	mq_kvlist form;
+	mq_value v[6];
+	bson_t set = BSON_INITIALIZER, unset = BSON_INITIALIZER;
+	if (mq_page_form_body(req, &form) == 0) {
+		mq_validate_kvlist(req, &form, settings_form_fields, 6, v);
+		if (v[1].present && !mq_valid_username(v[1].s))
+			mq_req_error(req, "username may contain only letters, digits and '_'");
+		if (v[2].present && !mq_valid_date(v[2].s))
+			mq_req_error(req, "date_of_birth must be a past date written YYYY-MM-DD");
+	}
+	if (req->errors.n) {
+		settings_page(req, res, 400, &form, 0);
+		goto out;
+	}
+	if (v[0].present)
+		BSON_APPEND_UTF8(&set, "name", v[0].s);
+	else
+		BSON_APPEND_UTF8(&unset, "name", "");
+	BSON_APPEND_UTF8(&set, "username", v[1].s);
+	if (v[2].present)
+		BSON_APPEND_UTF8(&set, "date_of_birth", v[2].s);
+	else
+		BSON_APPEND_UTF8(&unset, "date_of_birth", "");
+	BSON_APPEND_UTF8(&set, "settings.language", v[3].s);
+	BSON_APPEND_UTF8(&set, "settings.theme", v[4].s);
+	cJSON *user = NULL;
+	mq_err rc = mq_account_update(mq_ctx_of(req)->db, req->user->id, &set, &unset, &user);
+	if (rc != MQ_OK) {
+		mq_req_error(req, rc == MQ_ECONFLICT ? "username is taken" : "the settings could not be saved just now");
+		settings_page(req, res, mq_err_status(rc), &form, 0);
+		cJSON_Delete(user);
+		goto out;
+	}
+	mq_page_settings_cookies(req, res, cJSON_GetObjectItemCaseSensitive(user, "settings"));
+	cJSON_Delete(user);
+	mq_reply_redirect(req, res, "/me/settings?saved=1");
+out:
+	bson_destroy(&set);
+	bson_destroy(&unset);
+}
+
 static const mq_route routes[] = {
+	{ MQ_GET, "/me", get_me_page, MQ_NEEDS_AUTH },
+	{ MQ_GET, "/me/settings", get_settings_page, MQ_NEEDS_AUTH },
+	{ MQ_POST, "/me/settings", post_settings_page, MQ_NEEDS_AUTH | MQ_CSRF },
 	{ MQ_GET, "/api/v1/users/me", get_me, MQ_NEEDS_AUTH },
 	{ MQ_PATCH, "/api/v1/users/me", patch_me, MQ_NEEDS_AUTH | MQ_CSRF },
 	{ MQ_POST, "/api/v1/users/me/avatar", post_avatar, MQ_NEEDS_AUTH | MQ_CSRF },
@@ -278,7 +391,7 @@ const mq_app users_app = {
 	.name = "users",
 	.routes = routes,
 	.n_routes = sizeof routes / sizeof routes[0],
-	.needs = MQ_APP_DB | MQ_APP_AUTH,
+	.needs = MQ_APP_DB | MQ_APP_AUTH | MQ_APP_TEMPLATES,
 	.max_body = MQ_IMAGE_MAX_BYTES + 64 * 1024, /* an avatar plus its multipart framing */
 };
 

@@ -2,8 +2,11 @@
 #include "page.h"
 #include "ctx.h"
 #include "log.h"
+#include "mem.h"
 #include "response.h"
 #include "template.h"
+#include "session.h"
+#include "json.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +53,12 @@ void mq_reply_page(mq_req *req, mq_res *res, int status, const char *name, const
 		cJSON *u = cJSON_AddObjectToObject(data, "user");
 		cJSON_AddStringToObject(u, "id", req->user->id);
 		cJSON_AddBoolToObject(u, "is_admin", !strcmp(req->user->role, "admin"));
+		/* every form of a signed-in page carries the session's CSRF token */
+		if (req->user->via_cookie && ctx && ctx->cfg && ctx->cfg->jwt_secret) {
+			char csrf[44];
+			mq_csrf_token(ctx->cfg->jwt_secret, req->user->session_id, csrf);
+			cJSON_AddStringToObject(data, "csrf", csrf);
+		}
 	}
 
 	int ok = ctx && ctx->templates && mq_tmpl_render(ctx->templates, name, data, &content, &err) == 0;
@@ -68,4 +77,70 @@ void mq_reply_page(mq_req *req, mq_res *res, int status, const char *name, const
 	mq_buf_free(&content);
 	mq_buf_free(&html);
 	mq_buf_free(&err);
+}
+
+cJSON *mq_page_form(const mq_req *req, const char *const *names, const mq_kvlist *values)
+{
+	cJSON *form = cJSON_CreateObject();
+	char *used = req->errors.n ? mq_xcalloc(req->errors.n, 1) : NULL;
+	for (const char *const *name = names; *name; name++) {
+		cJSON *field = cJSON_AddObjectToObject(form, *name);
+		const char *v = values ? mq_kvlist_get(values, *name) : NULL;
+		if (v && strcmp(*name, "password"))
+			cJSON_AddStringToObject(field, "value", v);
+		size_t len = strlen(*name);
+		for (size_t i = 0; i < req->errors.n; i++) {
+			const char *e = req->errors.items[i];
+			if (!strncmp(e, *name, len) && (e[len] == ' ' || e[len] == '[')) {
+				used[i] = 1;
+				if (!cJSON_GetObjectItemCaseSensitive(field, "error"))
+					cJSON_AddStringToObject(field, "error", e);
+			}
+		}
+	}
+	cJSON *rest = cJSON_AddArrayToObject(form, "errors");
+	for (size_t i = 0; i < req->errors.n; i++)
+		if (!used[i])
+			cJSON_AddItemToArray(rest, cJSON_CreateString(req->errors.items[i]));
+	cJSON_AddBoolToObject(form, "has_errors", cJSON_GetArraySize(rest) > 0);
+	free(used);
+	return form;
+}
+
+int mq_page_form_body(mq_req *req, mq_kvlist *l)
+{
+	mq_kvlist all = { 0 };
+	memset(l, 0, sizeof *l);
+	if (!mq_content_type_is(mq_req_param(req, "CONTENT_TYPE"), "application/x-www-form-urlencoded")) {
+		mq_req_error(req, "the form must be sent as application/x-www-form-urlencoded");
+		return -1;
+	}
+	if (mq_form_decode(req->arena, req->body, req->body_len, &all)) {
+		mq_req_error(req, "the form is not valid percent-encoded UTF-8");
+		return -1;
+	}
+	for (size_t i = 0; i < all.n; i++)
+		if (*all.items[i].value)
+			mq_kvlist_add(req->arena, l, all.items[i].key, all.items[i].value);
+	return 0;
+}
+
+void mq_reply_redirect(mq_req *req, mq_res *res, const char *path)
+{
+	int local = path && path[0] == '/' && path[1] != '/' && path[1] != '\\' && !strpbrk(path, "\r\n");
+	mq_res_header(req, res, "Location", local ? path : "/");
+	mq_res_header(req, res, "Cache-Control", "no-store");
+	res->status = 303;
+}
+
+void mq_page_settings_cookies(mq_req *req, mq_res *res, const cJSON *settings)
+{
+	const char *lang = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(settings, "language"));
+	const char *theme = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(settings, "theme"));
+	if (lang && (!strcmp(lang, "en") || !strcmp(lang, "fa")))
+		mq_res_header(req, res, "Set-Cookie",
+			      mq_arena_printf(req->arena, "mq_lang=%s; Path=/; Max-Age=31536000; SameSite=Lax", lang));
+	if (theme && (!strcmp(theme, "light") || !strcmp(theme, "dark")))
+		mq_res_header(req, res, "Set-Cookie",
+			      mq_arena_printf(req->arena, "mq_theme=%s; Path=/; Max-Age=31536000; SameSite=Lax", theme));
 }

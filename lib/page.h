@@ -16,6 +16,24 @@
 void mq_reply_page(mq_req *req, mq_res *res, int status, const char *name, const char *title,
 		   cJSON *data);
 
+/* A form's fields for a template: {"<name>": {"value": …, "error": …}} for each of names, with
+ * the value from values (never for fields called "password") and the first problem in
+ * req->errors that starts with that field's name; problems of no field go to "errors" [...],
+ * and "has_errors" says whether there are any (Mustache cannot test a list's length). */
+cJSON *mq_page_form(const mq_req *req, const char *const *names, const mq_kvlist *values);
+
+/* Decodes an application/x-www-form-urlencoded body into l, leaving out empty fields (an empty
+ * input means "not given"). Returns -1 (problem in req->errors) for another content type or
+ * bad encoding. */
+int mq_page_form_body(mq_req *req, mq_kvlist *l);
+
+/* 303 See Other to a local path (anything else becomes "/": no open redirects). */
+void mq_reply_redirect(mq_req *req, mq_res *res, const char *path);
+
+/* Sets the mq_lang and mq_theme cookies from a user's settings {language, theme}, so every page
+ * follows them (settings may be NULL: nothing is set). */
+void mq_page_settings_cookies(mq_req *req, mq_res *res, const cJSON *settings);
+
 /* The language a page is shown in: the mq_lang cookie, else Accept-Language, else "en". */
 const char *mq_page_language(const mq_req *req);
 

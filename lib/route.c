@@ -138,6 +138,22 @@ static int nginx_error(mq_req *req, mq_res *res)
 	return 1;
 }
 
+/* A page that needs a session sends the visitor to the login form, and back afterwards.
+ * Returns 1 when it replied (pages read with GET/HEAD), 0 for the API and other methods. */
+static int login_redirect(mq_req *req, mq_res *res)
+{
+	if (mq_req_is_api(req) || (req->method != MQ_GET && req->method != MQ_HEAD))
+		return 0;
+	mq_buf loc = MQ_BUF_INIT;
+	mq_buf_puts(&loc, "/login?next=");
+	mq_buf_url_component(&loc, req->path, strlen(req->path));
+	mq_res_header(req, res, "Location", mq_buf_cstr(&loc));
+	mq_res_header(req, res, "Cache-Control", "no-store");
+	mq_buf_free(&loc);
+	res->status = 303;
+	return 1;
+}
+
 void mq_dispatch(const mq_app *app, mq_req *req, mq_res *res)
 {
 	if (nginx_error(req, res))
@@ -190,6 +206,8 @@ void mq_dispatch(const mq_app *app, mq_req *req, mq_res *res)
 		}
 	}
 	unsigned flags = route->flags;
+	if ((flags & (MQ_NEEDS_AUTH | MQ_NEEDS_ADMIN)) && !req->user && login_redirect(req, res))
+		return;
 	if ((flags & (MQ_NEEDS_AUTH | MQ_NEEDS_ADMIN)) && !req->user) {
 		mq_res_header(req, res, "WWW-Authenticate", "Bearer");
 		mq_reply_status(req, res, 401, "Authentication required");
@@ -199,6 +217,8 @@ void mq_dispatch(const mq_app *app, mq_req *req, mq_res *res)
 	 * take effect at once, not when the token expires. */
 	if ((flags & (MQ_NEEDS_AUTH | MQ_NEEDS_ADMIN)) && mq_ctx_of(req) && mq_ctx_of(req)->db) {
 		mq_err rc = mq_session_check(mq_ctx_of(req)->db, req);
+		if (rc == MQ_EUNAUTH && login_redirect(req, res))
+			return;
 		if (rc == MQ_EUNAUTH) {
 			mq_res_header(req, res, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
 			mq_reply_status(req, res, 401, "Session expired or revoked; log in again");

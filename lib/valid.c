@@ -111,30 +111,40 @@ ok:
 
 int mq_validate_query(mq_req *req, const mq_field *fields, size_t n, mq_value *out)
 {
-	int rc = 0;
-	memset(out, 0, n * sizeof *out);
 	if (req->bad_query) {
+		memset(out, 0, n * sizeof *out);
 		mq_req_error(req, "the query string is not valid percent-encoded UTF-8");
-		rc = -1;
+		return -1;
 	}
-	for (size_t i = 0; i < req->query.n; i++) {
-		const char *key = req->query.items[i].key;
+	return mq_validate_kvlist(req, &req->query, fields, n, out);
+}
+
+int mq_validate_kvlist(mq_req *req, const mq_kvlist *l, const mq_field *fields, size_t n, mq_value *out)
+{
+	int rc = 0;
+	/* seen: given at all, valid or not (out[k].present only ever means "valid, use it") */
+	char *seen = mq_arena_zalloc(req->arena, n + 1);
+	memset(out, 0, n * sizeof *out);
+	for (size_t i = 0; i < l->n; i++) {
+		const char *key = l->items[i].key;
 		size_t k;
 		for (k = 0; k < n && strcmp(fields[k].name, key); k++)
 			;
 		if (k == n) {
 			mq_req_error(req, "unknown parameter '%.64s'", key);
 			rc = -1;
-		} else if (out[k].present) {
+		} else if (seen[k]) {
 			mq_req_error(req, "%s given more than once", key);
+			out[k].present = 0; /* ambiguous: use neither */
 			rc = -1;
-		} else if (check_text(req, &fields[k], req->query.items[i].value, &out[k])) {
-			out[k].present = 1; /* counted as given: a repeat is reported, not re-checked */
-			rc = -1;
+		} else {
+			seen[k] = 1;
+			if (check_text(req, &fields[k], l->items[i].value, &out[k]))
+				rc = -1;
 		}
 	}
 	for (size_t k = 0; k < n; k++) {
-		if (out[k].present)
+		if (seen[k])
 			continue;
 		if (fields[k].required) {
 			mq_req_error(req, "%s is required", fields[k].name);

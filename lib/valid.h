@@ -37,7 +37,7 @@ typedef struct mq_field {
 } mq_field;
 
 typedef struct mq_value {
-	int present;                 /* given, or defaulted */
+	int present;                 /* given and valid, or defaulted: only then use the value */
 	long long i;                 /* MQ_V_INT, MQ_V_BOOL, index of an MQ_V_ENUM choice */
 	double d;                    /* MQ_V_NUMBER */
 	const char *s;               /* the text (query) or string value (body); arena/borrowed */
@@ -48,6 +48,9 @@ typedef struct mq_value {
  * Unknown or repeated parameters and bad values are appended to req->errors.
  * Returns 0 when the query is acceptable, -1 otherwise. */
 int mq_validate_query(mq_req *req, const mq_field *fields, size_t n, mq_value *out);
+
+/* mq_validate_query() for any decoded list, e.g. a form post's fields. */
+int mq_validate_kvlist(mq_req *req, const mq_kvlist *l, const mq_field *fields, size_t n, mq_value *out);
 
 /* Validates a JSON object's members against fields[n], refusing unknown and duplicate keys
  * (and so any key starting with '$' or containing '.'). Returns 0 or -1 (problems in req->errors). */
