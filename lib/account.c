@@ -200,6 +200,37 @@ mq_err mq_account_get(mq_db *db, const char *user_id, cJSON **user, long long *t
 	return rc;
 }
 
+/* One update of the user _id: $set set plus updated_at, $unset unset (may be NULL), and $inc
+ * lists_version when bump_lists. MQ_ENOTFOUND when no such user. */
+static mq_err update_user(mongoc_collection_t *users, const bson_oid_t *oid, const bson_t *set,
+			  const bson_t *unset, int bump_lists, const char *what)
+{
+	mq_err rc = MQ_OK;
+	bson_error_t error;
+	bson_iter_t it;
+	bson_t update = BSON_INITIALIZER, child, reply;
+	BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &child);
+	bson_concat(&child, set);
+	BSON_APPEND_DATE_TIME(&child, "updated_at", (int64_t)time(NULL) * 1000);
+	bson_append_document_end(&update, &child);
+	if (!bson_empty0(unset))
+		BSON_APPEND_DOCUMENT(&update, "$unset", unset);
+	if (bump_lists) {
+		BSON_APPEND_DOCUMENT_BEGIN(&update, "$inc", &child);
+		BSON_APPEND_INT64(&child, "lists_version", 1);
+		bson_append_document_end(&update, &child);
+	}
+	bson_t *filter = BCON_NEW("_id", BCON_OID(oid));
+	if (!mongoc_collection_update_one(users, filter, &update, NULL, &reply, &error))
+		rc = mq_db_error(&error, what);
+	else if (bson_iter_init_find(&it, &reply, "matchedCount") && bson_iter_as_int64(&it) == 0)
+		rc = MQ_ENOTFOUND;
+	bson_destroy(&reply);
+	bson_destroy(filter);
+	bson_destroy(&update);
+	return rc;
+}
+
 mq_err mq_account_update(mq_db *db, const char *user_id, const bson_t *set, const bson_t *unset,
 			 cJSON **user)
 {
@@ -226,24 +257,8 @@ mq_err mq_account_update(mq_db *db, const char *user_id, const bson_t *set, cons
 		else if (n > 0)
 			rc = MQ_ECONFLICT;
 	}
-	if (rc == MQ_OK) {
-		bson_t update = BSON_INITIALIZER, child;
-		BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &child);
-		bson_concat(&child, set);
-		BSON_APPEND_DATE_TIME(&child, "updated_at", (int64_t)time(NULL) * 1000);
-		bson_append_document_end(&update, &child);
-		if (!bson_empty0(unset))
-			BSON_APPEND_DOCUMENT(&update, "$unset", unset);
-		bson_t *filter = BCON_NEW("_id", BCON_OID(&oid));
-		bson_t reply;
-		if (!mongoc_collection_update_one(users, filter, &update, NULL, &reply, &error))
-			rc = mq_db_error(&error, "profile update");
-		else if (bson_iter_init_find(&it, &reply, "matchedCount") && bson_iter_as_int64(&it) == 0)
-			rc = MQ_ENOTFOUND;
-		bson_destroy(&reply);
-		bson_destroy(filter);
-		bson_destroy(&update);
-	}
+	if (rc == MQ_OK)
+		rc = update_user(users, &oid, set, unset, 0, "profile update");
 	if (rc == MQ_OK) {
 		bson_t *doc = find_user(users, &oid, &rc);
 		if (doc)
@@ -259,7 +274,6 @@ mq_err mq_account_preferences(mq_db *db, const char *user_id, const bson_t *set,
 {
 	bson_oid_t oid;
 	mq_err rc = MQ_OK;
-	bson_error_t error;
 	*prefs = NULL;
 	if (user_oid(user_id, &oid))
 		return MQ_EINVAL;
@@ -267,21 +281,8 @@ mq_err mq_account_preferences(mq_db *db, const char *user_id, const bson_t *set,
 	if (!client)
 		return MQ_EUNAVAIL;
 	mongoc_collection_t *users = mq_db_collection(db, client, "users");
-	if (set && !bson_empty(set)) {
-		bson_t update = BSON_INITIALIZER, child;
-		BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &child);
-		bson_concat(&child, set);
-		BSON_APPEND_DATE_TIME(&child, "updated_at", (int64_t)time(NULL) * 1000);
-		bson_append_document_end(&update, &child);
-		BSON_APPEND_DOCUMENT_BEGIN(&update, "$inc", &child);
-		BSON_APPEND_INT64(&child, "lists_version", 1);
-		bson_append_document_end(&update, &child);
-		bson_t *filter = BCON_NEW("_id", BCON_OID(&oid));
-		if (!mongoc_collection_update_one(users, filter, &update, NULL, NULL, &error))
-			rc = mq_db_error(&error, "preferences update");
-		bson_destroy(filter);
-		bson_destroy(&update);
-	}
+	if (set && !bson_empty(set))
+		rc = update_user(users, &oid, set, NULL, 1, "preferences update");
 	if (rc == MQ_OK) {
 		bson_t *doc = find_user(users, &oid, &rc);
 		if (doc)

@@ -91,6 +91,28 @@ static mq_err revoke_family(mongoc_collection_t *coll, const bson_oid_t *family)
 	return ok ? MQ_OK : mq_db_error(&error, "refresh family revoke");
 }
 
+/* The family of the stored token with this hash: MQ_OK with *found 0 or 1, or a db error. */
+static mq_err family_of(mongoc_collection_t *coll, const char *hash, bson_oid_t *family, int *found)
+{
+	mq_err rc = MQ_OK;
+	bson_error_t error;
+	bson_iter_t v;
+	const bson_t *doc;
+	bson_t filter = BSON_INITIALIZER;
+	*found = 0;
+	BSON_APPEND_UTF8(&filter, "hash", hash);
+	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, &filter, NULL, NULL);
+	if (mongoc_cursor_next(cursor, &doc) && bson_iter_init_find(&v, doc, "family") && BSON_ITER_HOLDS_OID(&v)) {
+		bson_oid_copy(bson_iter_oid(&v), family);
+		*found = 1;
+	}
+	if (mongoc_cursor_error(cursor, &error))
+		rc = mq_db_error(&error, "refresh lookup");
+	mongoc_cursor_destroy(cursor);
+	bson_destroy(&filter);
+	return rc;
+}
+
 mq_err mq_refresh_rotate(mq_db *db, const char *token, char **token_out, long long *expires,
 			 char user_id[25])
 {
@@ -107,7 +129,7 @@ mq_err mq_refresh_rotate(mq_db *db, const char *token, char **token_out, long lo
 	long long now = (long long)time(NULL);
 	bson_error_t error;
 	bson_t reply;
-	bson_iter_t it, v;
+	bson_iter_t it;
 
 	/* one atomic step: only the first presenter of a live token gets to rotate it */
 	bson_t *query = BCON_NEW("hash", BCON_UTF8(hash), "revoked", BCON_BOOL(false));
@@ -150,19 +172,15 @@ mq_err mq_refresh_rotate(mq_db *db, const char *token, char **token_out, long lo
 		goto out;
 	}
 	/* not live: a token that exists but was already rotated has leaked — revoke its family */
-	bson_t filter = BSON_INITIALIZER;
-	BSON_APPEND_UTF8(&filter, "hash", hash);
-	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, &filter, NULL, NULL);
-	const bson_t *doc;
-	if (mongoc_cursor_next(cursor, &doc) && bson_iter_init_find(&v, doc, "family") && BSON_ITER_HOLDS_OID(&v)) {
+	bson_oid_t fam;
+	int found;
+	rc = family_of(coll, hash, &fam, &found);
+	if (rc == MQ_OK && found) {
 		mq_log(MQ_LOG_WARN, "refresh", "a rotated refresh token was presented again: revoking its family");
-		mq_err r2 = revoke_family(coll, bson_iter_oid(&v));
-		rc = r2 == MQ_OK ? MQ_EUNAUTH : r2;
+		rc = revoke_family(coll, &fam);
 	}
-	if (mongoc_cursor_error(cursor, &error))
-		rc = mq_db_error(&error, "refresh lookup");
-	mongoc_cursor_destroy(cursor);
-	bson_destroy(&filter);
+	if (rc == MQ_OK)
+		rc = MQ_EUNAUTH;
 out:
 	bson_destroy(&reply);
 	mongoc_find_and_modify_opts_destroy(opts);
@@ -184,19 +202,11 @@ mq_err mq_refresh_revoke_family(mq_db *db, const char *token)
 	if (!client)
 		return MQ_EUNAVAIL;
 	mongoc_collection_t *coll = mq_db_collection(db, client, "refresh_tokens");
-	mq_err rc = MQ_OK;
-	bson_error_t error;
-	bson_iter_t v;
-	bson_t filter = BSON_INITIALIZER;
-	BSON_APPEND_UTF8(&filter, "hash", hash);
-	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, &filter, NULL, NULL);
-	const bson_t *doc;
-	if (mongoc_cursor_next(cursor, &doc) && bson_iter_init_find(&v, doc, "family") && BSON_ITER_HOLDS_OID(&v))
-		rc = revoke_family(coll, bson_iter_oid(&v));
-	if (mongoc_cursor_error(cursor, &error))
-		rc = mq_db_error(&error, "refresh lookup");
-	mongoc_cursor_destroy(cursor);
-	bson_destroy(&filter);
+	bson_oid_t fam;
+	int found;
+	mq_err rc = family_of(coll, hash, &fam, &found);
+	if (rc == MQ_OK && found)
+		rc = revoke_family(coll, &fam);
 	mongoc_collection_destroy(coll);
 	mq_db_push(db, client);
 	return rc;
