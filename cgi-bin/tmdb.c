@@ -1,11 +1,101 @@
-/* tmdb.c — the tmdb worker: the TMDB cache: statistics, invalidation and cached TMDB lists.
- * Its routes arrive with their issues; until then every path answers 404 in the error shape. */
+/* tmdb.c — the tmdb worker: TMDB's lists through the response cache, the cache's statistics and
+ * (admins) its invalidation. */
+#include "ctx.h"
+#include "movie.h"
+#include "response.h"
+#include "tmdbcache.h"
+#include "valid.h"
 #include "worker.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const languages[] = { "en-US", "fa-IR", NULL };
+
+static void set_cache_headers(mq_req *req, mq_res *res, mq_cache_state state)
+{
+	static const char *const names[] = { "HIT", "MISS", "STALE" };
+	mq_res_header(req, res, "X-Cache", names[state]);
+	if (state == MQ_CACHE_STALE)
+		mq_res_header(req, res, "Warning", "110 - \"Response is Stale\"");
+}
+
+/* GET /tmdb/movies/popular?page=&language=: TMDB's popular list, mapped to movie summaries. */
+static void get_popular(mq_req *req, mq_res *res)
+{
+	static const mq_field fields[] = {
+		{ "page", MQ_V_INT, 0, 1, 500, NULL, "1" },
+		{ "language", MQ_V_ENUM, 0, 0, 0, languages, "en-US" },
+	};
+	mq_value v[2];
+	if (mq_validate_query(req, fields, 2, v)) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	const mq_ctx *ctx = mq_ctx_of(req);
+	char page[8];
+	snprintf(page, sizeof page, "%lld", v[0].i);
+	const char *query[] = { "page", page, "language", v[1].s, NULL };
+	cJSON *json = NULL;
+	mq_cache_state state;
+	mq_err rc = mq_tmdb_cached_get(ctx->db, mq_tmdb_for_thread(ctx->cfg), "/movie/popular", query,
+				       ctx->cfg->tmdb_cache_ttl, &json, &state);
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, rc == MQ_EUNAVAIL || rc == MQ_ETIMEOUT || rc == MQ_ERATELIMIT
+						  ? "TMDB is unavailable and nothing is cached for this page" : NULL);
+		return;
+	}
+	long long p, total;
+	cJSON *list = mq_movie_summaries_from_tmdb_page(json, &p, &total);
+	cJSON_Delete(json);
+	set_cache_headers(req, res, state);
+	mq_reply_list(req, res, list, p, 20, total);
+}
+
+static void get_stats(mq_req *req, mq_res *res)
+{
+	cJSON *stats = NULL;
+	mq_err rc = mq_tmdb_cache_stats(mq_ctx_of(req)->db, &stats);
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, NULL);
+		return;
+	}
+	mq_res_header(req, res, "Cache-Control", "no-store");
+	mq_reply_data(req, res, 200, stats);
+}
+
+/* DELETE /tmdb/cache[?prefix=/movie/popular] (admin). */
+static void delete_cache(mq_req *req, mq_res *res)
+{
+	static const mq_field fields[] = { { "prefix", MQ_V_STRING, 0, 1, 200, NULL, NULL } };
+	mq_value v[1];
+	if (mq_validate_query(req, fields, 1, v) == 0 && v[0].present && v[0].s[0] != '/')
+		mq_req_error(req, "prefix must be a TMDB path such as /movie/popular");
+	if (req->errors.n) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	long long removed = 0;
+	mq_err rc = mq_tmdb_cache_invalidate(mq_ctx_of(req)->db, v[0].present ? v[0].s : NULL, &removed);
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, NULL);
+		return;
+	}
+	cJSON *data = cJSON_CreateObject();
+	cJSON_AddNumberToObject(data, "removed", (double)removed);
+	mq_reply_data(req, res, 200, data);
+}
+
+static const mq_route routes[] = {
+	{ MQ_GET, "/api/v1/tmdb/movies/popular", get_popular, 0 },
+	{ MQ_GET, "/api/v1/tmdb/cache/stats", get_stats, 0 },
+	{ MQ_DELETE, "/api/v1/tmdb/cache", delete_cache, MQ_NEEDS_ADMIN | MQ_CSRF },
+};
 
 const mq_app tmdb_app = {
 	.name = "tmdb",
-	.routes = NULL,
-	.n_routes = 0,
+	.routes = routes,
+	.n_routes = sizeof routes / sizeof routes[0],
 	.needs = MQ_APP_DB | MQ_APP_AUTH,
 };
 

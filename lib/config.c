@@ -171,6 +171,8 @@ int mq_config_load(mq_config *cfg, unsigned needs, const char *(*get)(const char
 	int_setting("TMDB_RATE", get("TMDB_RATE", ctx), 40, 1, 1000, &cfg->tmdb_rate, problems, &n);
 	int_setting("TMDB_SYNC_PAGES", get("TMDB_SYNC_PAGES", ctx), 50, 1, 500,
 		    &cfg->tmdb_sync_pages, problems, &n);
+	int_setting("TMDB_CACHE_TTL", get("TMDB_CACHE_TTL", ctx), 86400, 1, 30 * 86400,
+		    &cfg->tmdb_cache_ttl, problems, &n);
 	int_setting("BCRYPT_COST", get("BCRYPT_COST", ctx), 10, 4, 31, &cfg->bcrypt_cost, problems,
 		    &n);
 	int_setting("WORKER_THREADS", get("WORKER_THREADS", ctx), 4, 1, 64, &cfg->worker_threads,

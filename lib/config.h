@@ -20,6 +20,7 @@ typedef struct mq_config {
 	int n_tmdb_languages;
 	int tmdb_rate;           /* requests per second */
 	int tmdb_sync_pages;
+	int tmdb_cache_ttl;      /* seconds a cached TMDB answer stays fresh */
 	char *jwt_secret;        /* secret: never logged */
 	long jwt_ttl;            /* seconds */
 	int bcrypt_cost;

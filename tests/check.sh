@@ -11,6 +11,8 @@ BUILD=${BUILD:-build}
 export RUN_DIR=$ROOT/$BUILD/check-run
 # the suite signs up many users from one address; test_rate_limit still trips this limit
 export MQ_AUTH_RATE=${MQ_AUTH_RATE:-100r/s}
+# short enough for test_tmdb_cache to see an entry expire and be served stale
+export TMDB_CACHE_TTL=${TMDB_CACHE_TTL:-2}
 export PORT=${CHECK_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 rm -rf "$RUN_DIR"
 unset MONGODB_URI_CHECK

@@ -1,0 +1,99 @@
+"""Black-box tests of the TMDB response cache through the tmdb worker, with the stand-in's counters
+and fault injection proving where each answer came from. The check stack runs TMDB_CACHE_TTL=2."""
+import json
+import os
+import time
+import unittest
+import urllib.request
+
+from stack import ENV, get, request
+from test_accounts import call, register, sync
+from test_foundation import ErrorShape
+
+TMDB = ENV["TMDB_BASE_URL"].rsplit("/3", 1)[0]
+
+
+def control(method, path, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(TMDB + path, data=data, method=method, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=5) as r:
+        return json.loads(r.read() or b"null")
+
+
+def tmdb_count(path):
+    return control("GET", "/__control/stats")["by_path"].get(path, 0)
+
+
+class TmdbCacheTest(unittest.TestCase, ErrorShape):
+    def setUp(self):
+        if not ENV.get("TMDB_PID"):
+            self.skipTest("the stack talks to the real TMDB")
+        control("DELETE", "/__control/faults")
+        self.admin = register()
+        self.assertEqual(sync("admin", self.admin["user"]["email"]).returncode, 0)
+        r = call("DELETE", "/api/v1/tmdb/cache", self.admin["token"])
+        self.assertEqual(r.status, 200, r.body)
+
+    def tearDown(self):
+        control("DELETE", "/__control/faults")
+
+    def test_miss_then_hit_then_stale_then_error(self):
+        before = tmdb_count("/3/movie/popular")
+        first = get("/api/v1/tmdb/movies/popular?page=1")
+        self.assertEqual(first.status, 200, first.body)
+        self.assertEqual(first.headers["X-Cache"], "MISS")
+        body = first.json()
+        self.assertTrue(body["data"])
+        self.assertEqual(body["meta"]["page"], 1)
+        self.assertTrue(all("tmdb_id" in m and "title" in m for m in body["data"]))
+        self.assertEqual(tmdb_count("/3/movie/popular"), before + 1)
+
+        again = get("/api/v1/tmdb/movies/popular?page=1")
+        self.assertEqual(again.headers["X-Cache"], "HIT")
+        self.assertEqual(again.json()["data"], body["data"])
+        self.assertEqual(tmdb_count("/3/movie/popular"), before + 1, "a fresh entry never calls TMDB")
+
+        # expired, and TMDB failing: the expired entry is served, marked stale
+        time.sleep(2.2)
+        control("POST", "/__control/faults", {"path": "/3/movie/popular", "status": 500})
+        stale = get("/api/v1/tmdb/movies/popular?page=1", timeout=30)
+        self.assertEqual(stale.status, 200, stale.body)
+        self.assertEqual(stale.headers["X-Cache"], "STALE")
+        self.assertIn("110", stale.headers["Warning"])
+        self.assertEqual(stale.json()["data"], body["data"])
+        self.assertGreater(tmdb_count("/3/movie/popular"), before + 2, "TMDB was retried")
+
+        # nothing cached for that page: the failure comes back in the error shape
+        r = get("/api/v1/tmdb/movies/popular?page=3", timeout=30)
+        self.assertErrorShape(r, 502, "/api/v1/tmdb/movies/popular")
+        control("DELETE", "/__control/faults")
+        control("POST", "/__control/faults", {"path": "/3/movie/popular", "status": 503})
+        r = get("/api/v1/tmdb/movies/popular?page=4", timeout=30)
+        self.assertErrorShape(r, 503, "/api/v1/tmdb/movies/popular")
+
+        stats = get("/api/v1/tmdb/cache/stats").json()["data"]
+        self.assertGreaterEqual(stats["hits"], 1)
+        self.assertGreaterEqual(stats["misses"], 1)
+        self.assertGreaterEqual(stats["stale_served"], 1)
+        self.assertIn("movie", stats["by_endpoint"])
+
+    def test_invalidation_is_admin_only_and_by_prefix(self):
+        get("/api/v1/tmdb/movies/popular?page=1")
+        user = register()
+        self.assertErrorShape(call("DELETE", "/api/v1/tmdb/cache", user["token"]), 403, "/api/v1/tmdb/cache")
+        self.assertErrorShape(call("DELETE", "/api/v1/tmdb/cache"), 401, "/api/v1/tmdb/cache")
+        self.assertErrorShape(call("DELETE", "/api/v1/tmdb/cache?prefix=movie", self.admin["token"]), 400,
+                              "/api/v1/tmdb/cache")
+        r = call("DELETE", "/api/v1/tmdb/cache?prefix=/movie/pop", self.admin["token"])
+        self.assertEqual(r.status, 200, r.body)
+        self.assertGreaterEqual(r.json()["data"]["removed"], 1)
+        self.assertEqual(get("/api/v1/tmdb/movies/popular?page=1").headers["X-Cache"], "MISS")
+
+    def test_bad_parameters_are_listed(self):
+        r = get("/api/v1/tmdb/movies/popular?page=501&language=de&x=1")
+        body = self.assertErrorShape(r, 400, "/api/v1/tmdb/movies/popular")
+        self.assertEqual(len(body["errors"]), 3, body["errors"])
+
+
+if __name__ == "__main__":
+    unittest.main()
