@@ -16,6 +16,7 @@
  * caller pass through redact() first, and logs name the path without its query.
  */
 #include "tmdb.h"
+#include "ctx.h" /* MQ_VERSION, for the User-Agent */
 #include "log.h"
 #include "mem.h"
 #include "valid.h"

@@ -24,5 +24,6 @@ Suite *worker_suite(void);
 Suite *multipart_suite(void);
 Suite *media_suite(void);
 Suite *password_suite(void);
+Suite *tmdb_suite(void);
 
 #endif
