@@ -167,6 +167,16 @@ static bson_t *find_user(mongoc_collection_t *users, const bson_oid_t *oid, mq_e
 	return found;
 }
 
+/* The user _id converted by convert (user_json or preferences_json), or NULL with *rc set. */
+static cJSON *read_user(mongoc_collection_t *users, const bson_oid_t *oid,
+			cJSON *(*convert)(const bson_t *doc), mq_err *rc)
+{
+	bson_t *doc = find_user(users, oid, rc);
+	cJSON *out = doc ? convert(doc) : NULL;
+	bson_destroy(doc);
+	return out;
+}
+
 static int user_oid(const char *id, bson_oid_t *oid)
 {
 	if (!id || strlen(id) != 24 || !bson_oid_is_valid(id, 24))
@@ -259,12 +269,8 @@ mq_err mq_account_update(mq_db *db, const char *user_id, const bson_t *set, cons
 	}
 	if (rc == MQ_OK)
 		rc = update_user(users, &oid, set, unset, 0, "profile update");
-	if (rc == MQ_OK) {
-		bson_t *doc = find_user(users, &oid, &rc);
-		if (doc)
-			*user = user_json(doc);
-		bson_destroy(doc);
-	}
+	if (rc == MQ_OK)
+		*user = read_user(users, &oid, user_json, &rc);
 	mongoc_collection_destroy(users);
 	mq_db_push(db, client);
 	return rc;
@@ -283,12 +289,8 @@ mq_err mq_account_preferences(mq_db *db, const char *user_id, const bson_t *set,
 	mongoc_collection_t *users = mq_db_collection(db, client, "users");
 	if (set && !bson_empty(set))
 		rc = update_user(users, &oid, set, NULL, 1, "preferences update");
-	if (rc == MQ_OK) {
-		bson_t *doc = find_user(users, &oid, &rc);
-		if (doc)
-			*prefs = preferences_json(doc);
-		bson_destroy(doc);
-	}
+	if (rc == MQ_OK)
+		*prefs = read_user(users, &oid, preferences_json, &rc);
 	mongoc_collection_destroy(users);
 	mq_db_push(db, client);
 	return rc;

@@ -15,16 +15,24 @@ if [ -n "$missing" ]; then
 	if [ "$(id -u)" = 0 ]; then
 		echo "deps: installing$missing"
 		export DEBIAN_FRONTEND=noninteractive
+		# Debian's nginx package would start a system-wide nginx on port 80; the stack runs its
+		# own on 127.0.0.1, so services are kept from starting while installing (policy-rc.d).
+		local_policy=""
+		if [ ! -e /usr/sbin/policy-rc.d ]; then
+			printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+			chmod 755 /usr/sbin/policy-rc.d
+			local_policy=1
+		fi
 		apt-get update -qq
 		# shellcheck disable=SC2086
-		apt-get install -y -qq --no-install-recommends $missing
+		apt-get install -y -qq --no-install-recommends $missing || { [ -n "$local_policy" ] && rm -f /usr/sbin/policy-rc.d; exit 1; }
+		[ -n "$local_policy" ] && rm -f /usr/sbin/policy-rc.d
 	else
 		echo "deps: missing packages; run as root:" >&2
 		echo "  apt-get update && apt-get install -y$missing" >&2
 		exit 1
 	fi
 fi
-# Debian's nginx package starts a system-wide nginx on port 80; the stack runs its own.
 
 if ! command -v go >/dev/null; then
 	echo "deps: Go (>= 1.24, from go.dev or the Go module proxy's toolchains) is needed to build the test database" >&2
