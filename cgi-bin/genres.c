@@ -1,11 +1,63 @@
-/* genres.c — the genres worker: genres and their movies.
- * Its routes arrive with their issues; until then every path answers 404 in the error shape. */
+/* genres.c — the genres worker: the genre list and single genres, names in English and Persian.
+ * /genres/:id/movies and the /genres/:id page arrive with the catalogue. */
+#include "ctx.h"
+#include "genre.h"
+#include "response.h"
+#include "tmdbcache.h"
+#include "valid.h"
 #include "worker.h"
+
+static const char *const languages[] = { "en", "fa", NULL };
+static const mq_field lang_field[] = { { "language", MQ_V_ENUM, 0, 0, 0, languages, "en" } };
+
+static void get_genres(mq_req *req, mq_res *res)
+{
+	mq_value v[1];
+	if (mq_validate_query(req, lang_field, 1, v)) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	const mq_ctx *ctx = mq_ctx_of(req);
+	cJSON *list = NULL;
+	mq_err rc = mq_genres_list(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, v[0].s, &list);
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, NULL);
+		return;
+	}
+	mq_res_header(req, res, "Cache-Control", "public, max-age=300");
+	mq_reply_data(req, res, 200, list);
+}
+
+static void get_genre(mq_req *req, mq_res *res)
+{
+	mq_value v[1];
+	if (mq_validate_query(req, lang_field, 1, v)) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	const mq_ctx *ctx = mq_ctx_of(req);
+	cJSON *genre = NULL;
+	mq_err rc = mq_genre_get(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, mq_req_route(req, "id"), v[0].s,
+				 &genre);
+	if (rc == MQ_EINVAL)
+		mq_req_error(req, "id must be a TMDB genre id or a slug such as science-fiction");
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, rc == MQ_ENOTFOUND ? "No such genre" : NULL);
+		return;
+	}
+	mq_res_header(req, res, "Cache-Control", "public, max-age=300");
+	mq_reply_data(req, res, 200, genre);
+}
+
+static const mq_route routes[] = {
+	{ MQ_GET, "/api/v1/genres", get_genres, 0 },
+	{ MQ_GET, "/api/v1/genres/:id", get_genre, 0 },
+};
 
 const mq_app genres_app = {
 	.name = "genres",
-	.routes = NULL,
-	.n_routes = 0,
+	.routes = routes,
+	.n_routes = sizeof routes / sizeof routes[0],
 	.needs = MQ_APP_DB | MQ_APP_AUTH,
 };
 
