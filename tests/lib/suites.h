@@ -25,5 +25,6 @@ Suite *multipart_suite(void);
 Suite *media_suite(void);
 Suite *password_suite(void);
 Suite *tmdb_suite(void);
+Suite *catalog_suite(void);
 
 #endif
