@@ -18,15 +18,4 @@
 mq_err mq_catalog_get(mq_db *db, mq_tmdb *t, const mq_config *cfg, const char *ref, const char *lang,
 		      cJSON **movie, int *fetched);
 
-/* The fields TMDB's details (with credits, keywords and translations appended) give a movie
- * document, for $set: tmdb_id, imdb_id, title, original_title, original_language, titles {en, …},
- * overviews {en, …}, release_date, year, runtime, genres, poster_path, backdrop_path, cast (first
- * 20, with characters), directors, keywords, popularity, vote_average, vote_count, search_keys.
- * NULL when details is not a movie. Caller owns. */
-cJSON *mq_movie_doc_from_tmdb(const cJSON *details, const mq_config *cfg);
-
-/* Lower-case, accent-free key for matching titles: "Amélie" → "amelie"; non-Latin letters
- * (Persian) are kept as they are, lower-cased where they have case. Appended to out. */
-void mq_search_key(const char *s, mq_buf *out);
-
 #endif

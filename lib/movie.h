@@ -2,6 +2,9 @@
 #ifndef MQ_MOVIE_H
 #define MQ_MOVIE_H
 
+#include "buf.h"
+#include "config.h"
+
 #include <cjson/cJSON.h>
 
 /* A movie summary from a TMDB list item (popular, search, similar …), read tolerantly: integer
@@ -13,5 +16,16 @@ cJSON *mq_movie_summary_from_tmdb(const cJSON *item);
  * *total get the page number and the number of results reachable (TMDB serves 500 pages at
  * most). Caller owns the array. */
 cJSON *mq_movie_summaries_from_tmdb_page(const cJSON *page_obj, long long *page, long long *total);
+
+/* The fields TMDB's details (with credits, keywords and translations appended) give a movie
+ * document, for $set: tmdb_id, imdb_id, title, original_title, original_language, titles {en, …},
+ * overviews {en, …}, release_date, year, runtime, genres, poster_path, backdrop_path, cast (first
+ * 20, with characters), directors, keywords, popularity, vote_average, vote_count, search_keys.
+ * NULL when details is not a movie. Caller owns. */
+cJSON *mq_movie_doc_from_tmdb(const cJSON *details, const mq_config *cfg);
+
+/* Lower-case, accent-free key for matching titles: "Amélie" → "amelie"; non-Latin letters
+ * (Persian) are kept as they are, lower-cased where they have case. Appended to out. */
+void mq_search_key(const char *s, mq_buf *out);
 
 #endif

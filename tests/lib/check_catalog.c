@@ -1,7 +1,7 @@
-/* check_catalog.c — tests for lib/catalog.c: TMDB details to movie documents (on the real
+/* check_catalog.c — tests for the catalogue's mapping (lib/movie.c): TMDB details to movie documents (on the real
  * recordings in ../shared/fixtures/tmdb when present) and search-key folding. */
 #include "buf.h"
-#include "catalog.h"
+#include "movie.h"
 #include "suites.h"
 
 #include <stdio.h>
