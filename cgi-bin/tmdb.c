@@ -12,14 +12,6 @@
 
 static const char *const languages[] = { "en-US", "fa-IR", NULL };
 
-static void set_cache_headers(mq_req *req, mq_res *res, mq_cache_state state)
-{
-	static const char *const names[] = { "HIT", "MISS", "STALE" };
-	mq_res_header(req, res, "X-Cache", names[state]);
-	if (state == MQ_CACHE_STALE)
-		mq_res_header(req, res, "Warning", "110 - \"Response is Stale\"");
-}
-
 /* GET /tmdb/movies/popular?page=&language=: TMDB's popular list, mapped to movie summaries. */
 static void get_popular(mq_req *req, mq_res *res)
 {
@@ -48,7 +40,7 @@ static void get_popular(mq_req *req, mq_res *res)
 	long long p, total;
 	cJSON *list = mq_movie_summaries_from_tmdb_page(json, &p, &total);
 	cJSON_Delete(json);
-	set_cache_headers(req, res, state);
+	mq_tmdb_cache_headers(req, res, state);
 	mq_reply_list(req, res, list, p, 20, total);
 }
 

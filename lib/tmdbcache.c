@@ -2,6 +2,7 @@
 #include "tmdbcache.h"
 #include "log.h"
 #include "mem.h"
+#include "response.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -187,6 +188,14 @@ out:
 	mq_db_push(db, client);
 	mq_buf_free(&key);
 	return rc;
+}
+
+void mq_tmdb_cache_headers(mq_req *req, mq_res *res, mq_cache_state state)
+{
+	static const char *const names[] = { "HIT", "MISS", "STALE" };
+	mq_res_header(req, res, "X-Cache", names[state]);
+	if (state == MQ_CACHE_STALE)
+		mq_res_header(req, res, "Warning", "110 - \"Response is Stale\"");
 }
 
 static mq_err delete_where(mq_db *db, const bson_t *filter, long long *removed, const char *what)

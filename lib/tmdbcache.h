@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "db.h"
+#include "http.h"
 #include "tmdb.h"
 
 #include <cjson/cJSON.h>
@@ -35,6 +36,10 @@ void mq_tmdb_cache_key(const char *path, const char *const *query, mq_buf *out);
  * the database's. */
 mq_err mq_tmdb_cached_get(mq_db *db, mq_tmdb *t, const char *path, const char *const *query,
 			  long ttl, cJSON **json, mq_cache_state *state);
+
+/* Tells the client where an answer came from: X-Cache: HIT, MISS or STALE, and for a stale
+ * answer a Warning: 110 header. */
+void mq_tmdb_cache_headers(mq_req *req, mq_res *res, mq_cache_state state);
 
 /* Deletes the entries whose endpoint starts with prefix (NULL or "": every entry). */
 mq_err mq_tmdb_cache_invalidate(mq_db *db, const char *prefix, long long *removed);

@@ -50,5 +50,27 @@ class MovieByIdTest(unittest.TestCase, ErrorShape):
         self.assertErrorShape(get("/api/v1/movies/550?language=de"), 400, "/api/v1/movies/550")
 
 
+class RelatedMoviesTest(unittest.TestCase, ErrorShape):
+    def test_similar_and_recommendations(self):
+        slug = get("/api/v1/movies/550").json()["data"]["slug"]
+        for kind in ("similar", "recommendations"):
+            r = get("/api/v1/movies/550/" + kind)
+            self.assertEqual(r.status, 200, (kind, r.body))
+            body = r.json()
+            self.assertTrue(body["data"], kind)
+            self.assertTrue(all(m["tmdb_id"] != 550 and m["title"] for m in body["data"]))
+            self.assertEqual(body["meta"]["page"], 1)
+            self.assertIn(r.headers["X-Cache"], ("MISS", "HIT"))
+            # the same list by slug, now from the cache
+            again = get("/api/v1/movies/%s/%s" % (slug, kind))
+            self.assertEqual(again.headers["X-Cache"], "HIT")
+            self.assertEqual(again.json()["data"], body["data"])
+
+    def test_errors(self):
+        self.assertErrorShape(get("/api/v1/movies/999999999/similar"), 404, "/api/v1/movies/999999999/similar")
+        self.assertErrorShape(get("/api/v1/movies/Bad_Id/recommendations"), 400, "/api/v1/movies/Bad_Id/recommendations")
+        self.assertErrorShape(get("/api/v1/movies/550/similar?page=0"), 400, "/api/v1/movies/550/similar")
+
+
 if __name__ == "__main__":
     unittest.main()
