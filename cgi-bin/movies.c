@@ -75,23 +75,10 @@ static void tmdb_related(mq_req *req, mq_res *res, const char *kind)
 		mq_reply_err(req, res, rc, rc == MQ_ENOTFOUND ? "No such movie" : NULL);
 		return;
 	}
-	char path[64], page[8];
+	char path[64];
 	snprintf(path, sizeof path, "/movie/%lld/%s", (long long)tmdb_id->valuedouble, kind);
-	snprintf(page, sizeof page, "%lld", v[0].i);
 	cJSON_Delete(movie);
-	const char *query[] = { "page", page, "language", strcmp(v[1].s, "fa") ? "en-US" : "fa-IR", NULL };
-	cJSON *json = NULL;
-	mq_cache_state state;
-	rc = mq_tmdb_cached_get(ctx->db, t, path, query, ctx->cfg->tmdb_cache_ttl, &json, &state);
-	if (rc != MQ_OK) {
-		mq_reply_err(req, res, rc, rc == MQ_ENOTFOUND ? "No such movie at TMDB" : NULL);
-		return;
-	}
-	long long p, total;
-	cJSON *list = mq_movie_summaries_from_tmdb_page(json, &p, &total);
-	cJSON_Delete(json);
-	mq_tmdb_cache_headers(req, res, state);
-	mq_reply_list(req, res, list, p, 20, total);
+	mq_reply_tmdb_movies(req, res, path, v[0].i, strcmp(v[1].s, "fa") ? "en-US" : "fa-IR");
 }
 
 static void get_similar(mq_req *req, mq_res *res)

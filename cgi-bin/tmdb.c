@@ -7,8 +7,6 @@
 #include "valid.h"
 #include "worker.h"
 
-#include <stdio.h>
-#include <string.h>
 
 static const char *const languages[] = { "en-US", "fa-IR", NULL };
 
@@ -24,24 +22,7 @@ static void get_popular(mq_req *req, mq_res *res)
 		mq_reply_err(req, res, MQ_EINVAL, NULL);
 		return;
 	}
-	const mq_ctx *ctx = mq_ctx_of(req);
-	char page[8];
-	snprintf(page, sizeof page, "%lld", v[0].i);
-	const char *query[] = { "page", page, "language", v[1].s, NULL };
-	cJSON *json = NULL;
-	mq_cache_state state;
-	mq_err rc = mq_tmdb_cached_get(ctx->db, mq_tmdb_for_thread(ctx->cfg), "/movie/popular", query,
-				       ctx->cfg->tmdb_cache_ttl, &json, &state);
-	if (rc != MQ_OK) {
-		mq_reply_err(req, res, rc, rc == MQ_EUNAVAIL || rc == MQ_ETIMEOUT || rc == MQ_ERATELIMIT
-						  ? "TMDB is unavailable and nothing is cached for this page" : NULL);
-		return;
-	}
-	long long p, total;
-	cJSON *list = mq_movie_summaries_from_tmdb_page(json, &p, &total);
-	cJSON_Delete(json);
-	mq_tmdb_cache_headers(req, res, state);
-	mq_reply_list(req, res, list, p, 20, total);
+	mq_reply_tmdb_movies(req, res, "/movie/popular", v[0].i, v[1].s);
 }
 
 static void get_stats(mq_req *req, mq_res *res)

@@ -1,9 +1,13 @@
 /* movie.c — movie summaries and movie documents from TMDB objects (see movie.h). */
 #include "movie.h"
+#include "ctx.h"
+#include "response.h"
 #include "tmdb.h"
+#include "tmdbcache.h"
 
 #include <ctype.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 static void add_string_or_null(cJSON *out, const char *key, const char *value)
@@ -203,4 +207,28 @@ cJSON *mq_movie_doc_from_tmdb(const cJSON *d, const mq_config *cfg)
 		mq_buf_free(&k);
 	}
 	return m;
+}
+
+void mq_reply_tmdb_movies(mq_req *req, mq_res *res, const char *path, long long page,
+			  const char *tmdb_language)
+{
+	const mq_ctx *ctx = mq_ctx_of(req);
+	char page_text[24];
+	snprintf(page_text, sizeof page_text, "%lld", page);
+	const char *query[] = { "page", page_text, "language", tmdb_language, NULL };
+	cJSON *json = NULL;
+	mq_cache_state state;
+	mq_err rc = mq_tmdb_cached_get(ctx->db, mq_tmdb_for_thread(ctx->cfg), path, query,
+				       ctx->cfg->tmdb_cache_ttl, &json, &state);
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, rc == MQ_ENOTFOUND ? "No such movie at TMDB"
+				  : rc == MQ_EUNAVAIL || rc == MQ_ETIMEOUT || rc == MQ_ERATELIMIT
+				  ? "TMDB is unavailable and nothing is cached for this page" : NULL);
+		return;
+	}
+	long long p, total;
+	cJSON *list = mq_movie_summaries_from_tmdb_page(json, &p, &total);
+	cJSON_Delete(json);
+	mq_tmdb_cache_headers(req, res, state);
+	mq_reply_list(req, res, list, p, 20, total);
 }

@@ -4,6 +4,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "http.h"
 
 #include <cjson/cJSON.h>
 
@@ -27,5 +28,11 @@ cJSON *mq_movie_doc_from_tmdb(const cJSON *details, const mq_config *cfg);
 /* Lower-case, accent-free key for matching titles: "Amélie" → "amelie"; non-Latin letters
  * (Persian) are kept as they are, lower-cased where they have case. Appended to out. */
 void mq_search_key(const char *s, mq_buf *out);
+
+/* Replies with one page of a TMDB movie list (path such as "/movie/popular" or
+ * "/movie/550/similar", language "en-US" or "fa-IR") taken through the TMDB cache, as movie
+ * summaries with list meta and the X-Cache headers; failures in the error shape. */
+void mq_reply_tmdb_movies(mq_req *req, mq_res *res, const char *path, long long page,
+			  const char *tmdb_language);
 
 #endif
