@@ -89,7 +89,8 @@ $(BUILD)/marquee-%: $(BUILD)/tools/%.o $(LIB_A)
 $(BUILD)/tests/check_lib: $(CHECK_LIB_SRC:%.c=$(BUILD)/%.o) $(LIB_A)
 	$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS) $(shell pkg-config --libs check) -o $@
 
-$(BUILD)/tests/check_handlers: $(CHECK_HANDLER_SRC:%.c=$(BUILD)/%.o) $(WORKERS:%=$(BUILD)/testing/cgi-bin/%.o) $(LIB_A)
+$(BUILD)/tests/check_handlers: $(CHECK_HANDLER_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/lib/testutil.o \
+                              $(WORKERS:%=$(BUILD)/testing/cgi-bin/%.o) $(LIB_A)
 	$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS) $(shell pkg-config --libs check) -o $@
 
 # The test database: FerretDB v1.24.2 embedded in a wrapper (tests/ferretdb/main.go explains why).

@@ -7,7 +7,6 @@
 #include "valid.h"
 #include "worker.h"
 
-
 static const char *const languages[] = { "en-US", "fa-IR", NULL };
 
 /* GET /tmdb/movies/popular?page=&language=: TMDB's popular list, mapped to movie summaries. */

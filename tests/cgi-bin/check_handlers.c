@@ -9,6 +9,7 @@
 #include "route.h"
 #include "template.h"
 #include "worker.h"
+#include "../lib/suites.h"
 
 #include <check.h>
 #include <stdarg.h>
@@ -48,17 +49,6 @@ static const char *test_env(const char *name, void *data)
 	return NULL;
 }
 
-static void mongoc_once(void)
-{
-	static int done;
-	if (!done) {
-		done = 1;
-		mq_db_install_log_handler();
-		mongoc_init();
-		atexit(mongoc_cleanup);
-	}
-}
-
 static void setup(void)
 {
 	mq_buf problems = MQ_BUF_INIT;
@@ -73,7 +63,7 @@ static void setup(void)
 	live = uri && *uri;
 	if (live) {
 		mq_buf err = MQ_BUF_INIT;
-		mongoc_once();
+		test_mongoc_once();
 		ctx.db = mq_db_open(cfg.mongodb_uri, cfg.db_name, "marquee-handlers", MQ_DB_TIMEOUTS_PROBE, &err);
 		ck_assert_msg(ctx.db != NULL, "%s", mq_buf_cstr(&err));
 		mq_buf_free(&err);

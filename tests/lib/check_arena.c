@@ -8,8 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define N_CASES(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
 static int is_aligned(const void *p)
 {
 	return ((uintptr_t)p % 16) == 0;

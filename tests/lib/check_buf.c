@@ -9,8 +9,6 @@
 
 #include <cjson/cJSON.h>
 
-#define N_CASES(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
 START_TEST(empty_buffer)
 {
 	mq_buf b = MQ_BUF_INIT;

@@ -9,8 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define N_CASES(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
 /* A fake environment: name/value pairs, terminated by a NULL name. */
 struct var {
 	const char *name;

@@ -17,25 +17,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* mongoc_init() once per process, mongoc_cleanup() at its exit (each forked test or the runner). */
-static void mongoc_once(void)
-{
-	static int done;
-	if (!done) {
-		done = 1;
-		mq_db_install_log_handler();
-		mongoc_init();
-		atexit(mongoc_cleanup);
-	}
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* The live database's URI, or NULL after logging the skip. */
 static const char *live_uri(const char *test)
 {
@@ -128,7 +109,7 @@ START_TEST(open_bad_uri)
 	};
 	int fds[2];
 	mq_buf problems = MQ_BUF_INIT;
-	mongoc_once();
+	test_mongoc_once();
 	ck_assert_int_eq(pipe(fds), 0);
 	fcntl(fds[1], F_SETFL, O_NONBLOCK); /* a full pipe drops log lines instead of blocking */
 	mq_buf_init(&captured);
@@ -184,12 +165,12 @@ static mq_err ping_uri(const char *uri, double *secs)
 {
 	mq_buf err = MQ_BUF_INIT;
 	double ms = -1;
-	mongoc_once();
+	test_mongoc_once();
 	mq_db *db = mq_db_open(uri, "marquee_unit", "marquee-unit", MQ_DB_TIMEOUTS_PROBE, &err);
 	ck_assert_msg(db != NULL, "open %s: %s", uri, mq_buf_cstr(&err));
-	double t0 = now_s();
+	double t0 = test_now();
 	mq_err rc = mq_db_ping(db, &ms);
-	*secs = now_s() - t0;
+	*secs = test_now() - t0;
 	mq_db_close(db);
 	mq_buf_free(&err);
 	return rc;
@@ -246,7 +227,7 @@ START_TEST(ping_live)
 		return;
 	mq_buf err = MQ_BUF_INIT;
 	double ms = -1;
-	mongoc_once();
+	test_mongoc_once();
 	mq_db *db = mq_db_open(uri, "marquee_unit_ping", "marquee-unit", MQ_DB_TIMEOUTS_PROBE, &err);
 	ck_assert_msg(db != NULL, "%s", mq_buf_cstr(&err));
 	ck_assert_str_eq(mq_db_name(db), "marquee_unit_ping");
@@ -267,7 +248,7 @@ START_TEST(live_duplicate_key)
 	char name[64];
 	snprintf(name, sizeof name, "marquee_unit_%d", (int)getpid());
 	mq_buf err = MQ_BUF_INIT;
-	mongoc_once();
+	test_mongoc_once();
 	mq_db *db = mq_db_open(uri, name, "marquee-unit", MQ_DB_TIMEOUTS_PROBE, &err);
 	ck_assert_msg(db != NULL, "%s", mq_buf_cstr(&err));
 	mongoc_client_t *client = mq_db_pop(db);

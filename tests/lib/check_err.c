@@ -6,8 +6,6 @@
 #include <check.h>
 #include <string.h>
 
-#define N_CASES(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
 struct err_case {
 	mq_err err;
 	int status;

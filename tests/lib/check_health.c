@@ -24,24 +24,6 @@
 #define READ_TOKEN "eyJhbGciOiJIUzI1NiJ9.read-token-Sekr1t"
 #define API_KEY "0123456789abcdefApiKeySekr1t"
 
-static void mongoc_once(void)
-{
-	static int done;
-	if (!done) {
-		done = 1;
-		mq_db_install_log_handler();
-		mongoc_init();
-		atexit(mongoc_cleanup);
-	}
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static const char *str(const cJSON *obj, const char *name)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
@@ -212,14 +194,14 @@ END_TEST
 START_TEST(database_unreachable)
 {
 	mq_buf err = MQ_BUF_INIT;
-	mongoc_once();
+	test_mongoc_once();
 	mq_db *db = mq_db_open("mongodb://127.0.0.1:1/", "marquee_unit", "marquee-unit",
 			       MQ_DB_TIMEOUTS_PROBE, &err);
 	ck_assert_ptr_nonnull(db);
 	cJSON *out = cJSON_CreateObject();
-	double t0 = now_s();
+	double t0 = test_now();
 	ck_assert_int_eq(mq_health_database(out, db), MQ_EUNAVAIL);
-	ck_assert(now_s() - t0 < 3.0);
+	ck_assert(test_now() - t0 < 3.0);
 	ck_assert_str_eq(str(out, "status"), "down");
 	ck_assert_str_eq(str(out, "name"), "marquee_unit");
 	cJSON_Delete(out);
@@ -362,9 +344,9 @@ START_TEST(tmdb_frozen)
 	server_start_list(&s, (const int[]){ 0, -1 });
 	snprintf(url, sizeof url, "http://127.0.0.1:%d/3", s.port);
 	config_for(url, 1, 0);
-	double t0 = now_s();
+	double t0 = test_now();
 	ck_assert_int_eq(tmdb_check(&out, &json), MQ_ETIMEOUT);
-	double secs = now_s() - t0;
+	double secs = test_now() - t0;
 	ck_assert_msg(secs < 3.0, "took %.2f s", secs);
 	ck_assert_str_eq(str(out, "status"), "down");
 	assert_no_secret(json);
@@ -384,7 +366,7 @@ START_TEST(cache_live)
 	char name[64];
 	snprintf(name, sizeof name, "marquee_unit_%d", (int)getpid());
 	mq_buf err = MQ_BUF_INIT;
-	mongoc_once();
+	test_mongoc_once();
 	mq_db *db = mq_db_open(uri, name, "marquee-unit", MQ_DB_TIMEOUTS_PROBE, &err);
 	ck_assert_msg(db != NULL, "%s", mq_buf_cstr(&err));
 

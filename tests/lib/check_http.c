@@ -7,8 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define N_CASES(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
 static mq_arena *arena;
 
 static void setup(void)

@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define N_CASES(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
 /* Tokens are checked at a fixed time so payloads can be written as literals. */
 #define NOW 1700000000LL
 #define KEY "0123456789abcdef0123456789abcdef"

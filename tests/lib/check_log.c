@@ -15,8 +15,6 @@
 
 #include <cjson/cJSON.h>
 
-#define N_CASES(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
 static int fds[2] = { -1, -1 };
 
 static void setup(void)

@@ -15,17 +15,6 @@
 
 #define SCHEMA_PATH "sql/schema.json" /* tests run from the repository root */
 
-static void mongoc_once(void)
-{
-	static int done;
-	if (!done) {
-		done = 1;
-		mq_db_install_log_handler();
-		mongoc_init();
-		atexit(mongoc_cleanup);
-	}
-}
-
 /* The number of indexes sql/schema.json lists, counted independently of lib/schema.c. */
 static int count_schema_indexes(int *n_collections)
 {
@@ -130,7 +119,7 @@ static mq_db *live_db(const char *test, char *name, size_t size)
 		return NULL;
 	}
 	mq_buf err = MQ_BUF_INIT;
-	mongoc_once();
+	test_mongoc_once();
 	snprintf(name, size, "marquee_unit_schema_%d", (int)getpid());
 	mq_db *db = mq_db_open(uri, name, "marquee-unit", MQ_DB_TIMEOUTS_WORKER, &err);
 	ck_assert_msg(db != NULL, "%s", mq_buf_cstr(&err));
@@ -228,7 +217,7 @@ START_TEST(apply_unreachable)
 	/* not a dry run, no server: an error, not a hang */
 	int n_indexes, n_created;
 	mq_buf err = MQ_BUF_INIT;
-	mongoc_once();
+	test_mongoc_once();
 	mq_db *db = mq_db_open("mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=300", "marquee_unit",
 			       "marquee-unit", MQ_DB_TIMEOUTS_PROBE, &err);
 	ck_assert_ptr_nonnull(db);

@@ -335,8 +335,6 @@ static void run_case(const char *group, const struct spec_case *c)
 	mq_tmpl_set_free(set);
 }
 
-#define N_CASES(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
 START_TEST(spec_interpolation)
 {
 	run_case("interpolation", &interpolation_cases[_i]);

@@ -8,8 +8,6 @@
 #include <stdarg.h>
 #include <string.h>
 
-#define N_CASES(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
 static mq_arena *arena;
 
 static void setup(void)

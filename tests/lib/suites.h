@@ -4,6 +4,13 @@
 
 #include <check.h>
 
+/* Helpers the suites share (tests/lib/testutil.c). */
+#define N_CASES(a) ((int)(sizeof(a) / sizeof((a)[0])))
+/* mongoc_init() once per process, with our log handler; mongoc_cleanup() at exit. */
+void test_mongoc_once(void);
+/* Seconds on the monotonic clock. */
+double test_now(void);
+
 Suite *arena_suite(void);
 Suite *buf_suite(void);
 Suite *config_suite(void);
