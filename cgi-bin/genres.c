@@ -1,11 +1,16 @@
-/* genres.c — the genres worker: the genre list and single genres, names in English and Persian.
- * /genres/:id/movies and the /genres/:id page arrive with the catalogue. */
+/* genres.c — the genres worker: the genre list, single genres (names in English and Persian)
+ * and their movies; the /genres and /genres/:id pages. */
 #include "ctx.h"
 #include "genre.h"
+#include "movie.h"
+#include "moviepage.h"
+#include "page.h"
 #include "response.h"
 #include "tmdbcache.h"
 #include "valid.h"
 #include "worker.h"
+
+#include <string.h>
 
 static const char *const languages[] = { "en", "fa", NULL };
 static const mq_field lang_field[] = { { "language", MQ_V_ENUM, 0, 0, 0, languages, "en" } };
@@ -49,16 +54,47 @@ static void get_genre(mq_req *req, mq_res *res)
 	mq_reply_data(req, res, 200, genre);
 }
 
+/* GET /api/v1/genres/:id/movies: the catalogue's movies of one genre. */
+static void get_genre_movies(mq_req *req, mq_res *res)
+{
+	mq_reply_movie_list(req, res, MQ_LIST_GENRE);
+}
+
+/* GET /genres: every genre, linked to its page. */
+static void get_genres_page(mq_req *req, mq_res *res)
+{
+	const mq_ctx *ctx = mq_ctx_of(req);
+	const char *lang = mq_page_language(req);
+	cJSON *list = NULL;
+	mq_err rc = mq_genres_list(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, lang, &list);
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, NULL);
+		return;
+	}
+	cJSON *data = cJSON_CreateObject();
+	cJSON_AddItemToObject(data, "genres", list);
+	mq_reply_page(req, res, 200, "genres", strcmp(lang, "fa") ? "Genres" : "ژانرها", data);
+}
+
+/* GET /genres/:id: the catalogue's movies of one genre. */
+static void get_genre_page(mq_req *req, mq_res *res)
+{
+	mq_reply_movie_list_page(req, res, MQ_LIST_GENRE);
+}
+
 static const mq_route routes[] = {
+	{ MQ_GET, "/genres", get_genres_page, 0 },
+	{ MQ_GET, "/genres/:id", get_genre_page, 0 },
 	{ MQ_GET, "/api/v1/genres", get_genres, 0 },
 	{ MQ_GET, "/api/v1/genres/:id", get_genre, 0 },
+	{ MQ_GET, "/api/v1/genres/:id/movies", get_genre_movies, 0 },
 };
 
 const mq_app genres_app = {
 	.name = "genres",
 	.routes = routes,
 	.n_routes = sizeof routes / sizeof routes[0],
-	.needs = MQ_APP_DB | MQ_APP_AUTH,
+	.needs = MQ_APP_DB | MQ_APP_AUTH | MQ_APP_TEMPLATES,
 };
 
 MQ_WORKER(genres_app)

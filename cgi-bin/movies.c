@@ -1,7 +1,8 @@
 /* movies.c — the movies worker: the catalogue API under /api/v1/movies and the public pages
- * (/, /movies, /movies/:id, /search). So far: the home page, GET /api/v1/movies/:id and its
- * similar movies and recommendations. */
+ * (/, /movies, /movies/:id, /movies/:id/similar, /search). */
 #include "catalog.h"
+#include "genre.h"
+#include "moviepage.h"
 #include "movie.h"
 #include "ctx.h"
 #include "page.h"
@@ -13,21 +14,78 @@
 #include <stdio.h>
 #include <string.h>
 
-static void get_home(mq_req *req, mq_res *res)
+static const char *const languages[] = { "en", "fa", NULL };
+
+static const char *tmdb_language(const char *lang)
 {
-	cJSON *data = cJSON_CreateObject();
-	mq_reply_page(req, res, 200, "home", NULL, data);
+	return strcmp(lang, "fa") ? "en-US" : "fa-IR";
 }
 
-static const char *const languages[] = { "en", "fa", NULL };
+/* GET /api/v1/movies: the catalogue, filtered, sorted and paged. */
+static void get_movies(mq_req *req, mq_res *res)
+{
+	mq_reply_movie_list(req, res, MQ_LIST_BROWSE);
+}
+
+/* GET /api/v1/movies/search?q=: English, Persian and original titles, any word's start. */
+static void search_movies(mq_req *req, mq_res *res)
+{
+	mq_reply_movie_list(req, res, MQ_LIST_SEARCH);
+}
+
+/* GET /api/v1/movies/trending?window=day|week and /movies/popular: TMDB's lists, through the
+ * cache. */
+static void tmdb_list(mq_req *req, mq_res *res, int trending)
+{
+	static const char *const windows[] = { "day", "week", NULL };
+	const mq_field fields[] = {
+		{ "page", MQ_V_INT, 0, 1, 500, NULL, "1" },
+		{ "language", MQ_V_ENUM, 0, 0, 0, languages, "en" },
+		{ "fields", MQ_V_STRING, 0, 1, 400, NULL, NULL },
+		{ "window", MQ_V_ENUM, 0, 0, 0, windows, "week" },
+	};
+	mq_value v[4];
+	if (mq_validate_query(req, fields, trending ? 4 : 3, v)) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	const char *path = !trending ? "/movie/popular" : v[3].i ? "/trending/movie/week" : "/trending/movie/day";
+	mq_reply_tmdb_movies(req, res, path, NULL, v[0].i, tmdb_language(v[1].s), v[2].present ? v[2].s : NULL);
+}
+
+static void get_trending(mq_req *req, mq_res *res)
+{
+	tmdb_list(req, res, 1);
+}
+
+static void get_popular(mq_req *req, mq_res *res)
+{
+	tmdb_list(req, res, 0);
+}
+
+/* The fields of a whole movie, for fields= */
+static const char *const movie_fields[] = {
+	"id", "tmdb_id", "imdb_id", "slug", "title", "titles", "original_title", "original_language",
+	"overview", "overviews", "release_date", "year", "runtime", "genres", "poster_path",
+	"backdrop_path", "poster_url", "poster_url_large", "backdrop_url", "certification", "cast", "directors",
+	"keywords", "popularity", "vote_average", "vote_count", "average_rating", "rating_count",
+	"source", "locked_fields", "tmdb_synced_at", "created_at", "updated_at", NULL,
+};
 
 /* GET /api/v1/movies/:id — by TMDB id, ObjectId or slug; a TMDB id not in the catalogue yet is
  * fetched from TMDB and stored first. */
 static void get_movie(mq_req *req, mq_res *res)
 {
-	static const mq_field fields[] = { { "language", MQ_V_ENUM, 0, 0, 0, languages, "en" } };
-	mq_value v[1];
-	if (mq_validate_query(req, fields, 1, v)) {
+	static const mq_field fields[] = {
+		{ "language", MQ_V_ENUM, 0, 0, 0, languages, "en" },
+		{ "fields", MQ_V_STRING, 0, 1, 400, NULL, NULL },
+	};
+	mq_value v[2];
+	const char **selected = NULL;
+	int bad = mq_validate_query(req, fields, 2, v);
+	if (v[1].present && mq_fields_parse(req, v[1].s, movie_fields, &selected))
+		bad = -1;
+	if (bad) {
 		mq_reply_err(req, res, MQ_EINVAL, NULL);
 		return;
 	}
@@ -42,8 +100,175 @@ static void get_movie(mq_req *req, mq_res *res)
 		mq_reply_err(req, res, rc, rc == MQ_ENOTFOUND ? "No such movie" : NULL);
 		return;
 	}
+	mq_movie_images(req, movie);
+	mq_fields_apply(selected, movie);
 	mq_res_header(req, res, "X-Catalog", fetched ? "FETCHED" : "STORED");
 	mq_reply_data(req, res, 200, movie);
+}
+
+/* ---- pages ---- */
+
+/* A TMDB list for a page row: its first n movies as cards, or NULL when TMDB and the cache both
+ * failed (the page says so instead of failing). */
+static cJSON *tmdb_row(mq_req *req, const char *path, const char *lang, int n)
+{
+	mq_tmdb_page p;
+	if (mq_tmdb_movies(req, path, NULL, 1, tmdb_language(lang), &p) != MQ_OK)
+		return NULL;
+	while (cJSON_GetArraySize(p.items) > n)
+		cJSON_DeleteItemFromArray(p.items, n);
+	mq_page_movie_cards(p.items);
+	return p.items;
+}
+
+/* data.<name> = row and data.has_<name> when it has movies (templates cannot test a list's
+ * length); rows_failed when TMDB could not give it. */
+static void add_row(cJSON *data, const char *name, cJSON *row)
+{
+	char has[32];
+	snprintf(has, sizeof has, "has_%s", name);
+	if (!row) {
+		if (!cJSON_GetObjectItemCaseSensitive(data, "rows_failed"))
+			cJSON_AddBoolToObject(data, "rows_failed", 1);
+		return;
+	}
+	cJSON_AddBoolToObject(data, has, cJSON_GetArraySize(row) > 0);
+	cJSON_AddItemToObject(data, name, row);
+}
+
+/* GET /: trending and popular rows, the genres. */
+static void get_home(mq_req *req, mq_res *res)
+{
+	const mq_ctx *ctx = mq_ctx_of(req);
+	const char *lang = mq_page_language(req);
+	cJSON *data = cJSON_CreateObject(), *genres = NULL;
+	cJSON_AddBoolToObject(data, "is_home", 1);
+	add_row(data, "trending", tmdb_row(req, "/trending/movie/week", lang, 12));
+	add_row(data, "popular", tmdb_row(req, "/movie/popular", lang, 12));
+	if (mq_genres_list(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, lang, &genres) == MQ_OK)
+		add_row(data, "genres", genres);
+	mq_reply_page(req, res, 200, "home", NULL, data);
+}
+
+static void get_movies_page(mq_req *req, mq_res *res)
+{
+	mq_reply_movie_list_page(req, res, MQ_LIST_BROWSE);
+}
+
+static void get_search_page(mq_req *req, mq_res *res)
+{
+	mq_reply_movie_list_page(req, res, MQ_LIST_SEARCH);
+}
+
+/* The movie of a page's route, or NULL after replying with the error page. */
+static cJSON *page_movie(mq_req *req, mq_res *res, const char *lang)
+{
+	const mq_ctx *ctx = mq_ctx_of(req);
+	cJSON *movie = NULL;
+	int fetched;
+	mq_err rc = mq_catalog_get(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, mq_req_route(req, "id"), lang,
+				   &movie, &fetched);
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc == MQ_EINVAL ? MQ_ENOTFOUND : rc, rc == MQ_EINVAL || rc == MQ_ENOTFOUND
+			     ? (strcmp(lang, "fa") ? "No such movie" : "چنین فیلمی نیست") : NULL);
+		return NULL;
+	}
+	return movie;
+}
+
+/* "2h 19m" (or "۲ ساعت و ۱۹ دقیقه" style in Persian, with Latin digits). */
+static void add_runtime_text(cJSON *movie, int fa)
+{
+	const cJSON *rt = cJSON_GetObjectItemCaseSensitive(movie, "runtime");
+	if (!cJSON_IsNumber(rt) || rt->valuedouble <= 0)
+		return;
+	int minutes = (int)rt->valuedouble;
+	char text[64];
+	if (fa)
+		snprintf(text, sizeof text, "%d ساعت و %d دقیقه", minutes / 60, minutes % 60);
+	else
+		snprintf(text, sizeof text, "%dh %02dm", minutes / 60, minutes % 60);
+	cJSON_AddStringToObject(movie, "runtime_text", text);
+}
+
+/* Genre names in the page's language (movie documents keep TMDB's English names). */
+static void localise_genres(mq_req *req, cJSON *movie, const char *lang)
+{
+	const mq_ctx *ctx = mq_ctx_of(req);
+	cJSON *all = NULL, *g, *known;
+	if (mq_genres_list(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, lang, &all) != MQ_OK)
+		return;
+	cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(movie, "genres")) {
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(g, "id");
+		cJSON_ArrayForEach(known, all) {
+			const cJSON *kid = cJSON_GetObjectItemCaseSensitive(known, "id");
+			if (cJSON_IsNumber(id) && cJSON_IsNumber(kid) && id->valuedouble == kid->valuedouble) {
+				cJSON_ReplaceItemInObjectCaseSensitive(g, "name", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(known, "name"), 1));
+				cJSON_AddItemToObject(g, "slug", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(known, "slug"), 1));
+			}
+		}
+	}
+	cJSON_Delete(all);
+}
+
+/* GET /movies/:id: the movie's page; similar movies load after the first paint. */
+static void get_movie_page(mq_req *req, mq_res *res)
+{
+	const char *lang = mq_page_language(req);
+	cJSON *movie = page_movie(req, res, lang);
+	if (!movie)
+		return;
+	int fa = !strcmp(lang, "fa");
+	mq_movie_images(req, movie);
+	add_runtime_text(movie, fa);
+	localise_genres(req, movie, lang);
+	cJSON *one = cJSON_CreateArray();
+	cJSON_AddItemReferenceToArray(one, movie);
+	mq_page_movie_cards(one); /* href and vote_text */
+	cJSON_Delete(one);
+	cJSON *cast = cJSON_GetObjectItemCaseSensitive(movie, "cast");
+	while (cJSON_GetArraySize(cast) > 12)
+		cJSON_DeleteItemFromArray(cast, 12);
+	cJSON_AddBoolToObject(movie, "has_cast", cJSON_GetArraySize(cast) > 0);
+	const cJSON *count = cJSON_GetObjectItemCaseSensitive(movie, "rating_count");
+	const cJSON *avg = cJSON_GetObjectItemCaseSensitive(movie, "average_rating");
+	if (cJSON_IsNumber(count) && count->valuedouble > 0 && cJSON_IsNumber(avg)) {
+		char text[16];
+		snprintf(text, sizeof text, "%.1f", avg->valuedouble);
+		cJSON_AddStringToObject(movie, "our_rating_text", text);
+	}
+	const cJSON *tmdb_id = cJSON_GetObjectItemCaseSensitive(movie, "tmdb_id");
+	if (cJSON_IsNumber(tmdb_id))
+		cJSON_AddStringToObject(movie, "similar_src",
+					mq_arena_printf(req->arena, "/api/v1/movies/%lld/similar?language=%s&fields=tmdb_id,title,year,poster_url,vote_average,vote_count",
+							(long long)tmdb_id->valuedouble, lang));
+	const char *title = mq_arena_strdup(req->arena, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "title")));
+	cJSON *data = cJSON_CreateObject();
+	cJSON_AddItemToObject(data, "movie", movie);
+	mq_reply_page(req, res, 200, "movie", title, data);
+}
+
+/* GET /movies/:id/similar: the similar movies as a page of its own (for browsers without
+ * JavaScript, which cannot load them into the movie's page). */
+static void get_similar_page(mq_req *req, mq_res *res)
+{
+	const char *lang = mq_page_language(req);
+	cJSON *movie = page_movie(req, res, lang);
+	if (!movie)
+		return;
+	const cJSON *tmdb_id = cJSON_GetObjectItemCaseSensitive(movie, "tmdb_id");
+	cJSON *data = cJSON_CreateObject(), *one = cJSON_CreateArray();
+	cJSON_AddItemReferenceToArray(one, movie);
+	mq_page_movie_cards(one);
+	cJSON_Delete(one);
+	if (cJSON_IsNumber(tmdb_id)) {
+		char path[64];
+		snprintf(path, sizeof path, "/movie/%lld/similar", (long long)tmdb_id->valuedouble);
+		add_row(data, "movies", tmdb_row(req, path, lang, 20));
+	}
+	const char *title = mq_arena_strdup(req->arena, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "title")));
+	cJSON_AddItemToObject(data, "movie", movie);
+	mq_reply_page(req, res, 200, "similar", title, data);
 }
 
 /* GET /api/v1/movies/:id/similar and /recommendations: TMDB's lists for the movie, through the
@@ -54,9 +279,13 @@ static void tmdb_related(mq_req *req, mq_res *res, const char *kind)
 	static const mq_field fields[] = {
 		{ "page", MQ_V_INT, 0, 1, 500, NULL, "1" },
 		{ "language", MQ_V_ENUM, 0, 0, 0, languages, "en" },
+		{ "fields", MQ_V_STRING, 0, 1, 400, NULL, NULL },
 	};
-	mq_value v[2];
-	if (mq_validate_query(req, fields, 2, v)) {
+	mq_value v[3];
+	int bad = mq_validate_query(req, fields, 3, v);
+	if (v[2].present && mq_tmdb_fields_check(req, v[2].s)) /* before anything is fetched */
+		bad = -1;
+	if (bad) {
 		mq_reply_err(req, res, MQ_EINVAL, NULL);
 		return;
 	}
@@ -78,7 +307,7 @@ static void tmdb_related(mq_req *req, mq_res *res, const char *kind)
 	char path[64];
 	snprintf(path, sizeof path, "/movie/%lld/%s", (long long)tmdb_id->valuedouble, kind);
 	cJSON_Delete(movie);
-	mq_reply_tmdb_movies(req, res, path, v[0].i, strcmp(v[1].s, "fa") ? "en-US" : "fa-IR");
+	mq_reply_tmdb_movies(req, res, path, NULL, v[0].i, tmdb_language(v[1].s), v[2].present ? v[2].s : NULL);
 }
 
 static void get_similar(mq_req *req, mq_res *res)
@@ -93,6 +322,14 @@ static void get_recommendations(mq_req *req, mq_res *res)
 
 static const mq_route routes[] = {
 	{ MQ_GET, "/", get_home, 0 },
+	{ MQ_GET, "/movies", get_movies_page, 0 },
+	{ MQ_GET, "/search", get_search_page, 0 },
+	{ MQ_GET, "/movies/:id/similar", get_similar_page, 0 },
+	{ MQ_GET, "/movies/:id", get_movie_page, 0 },
+	{ MQ_GET, "/api/v1/movies", get_movies, 0 },
+	{ MQ_GET, "/api/v1/movies/search", search_movies, 0 },
+	{ MQ_GET, "/api/v1/movies/trending", get_trending, 0 },
+	{ MQ_GET, "/api/v1/movies/popular", get_popular, 0 },
 	{ MQ_GET, "/api/v1/movies/:id/similar", get_similar, 0 },
 	{ MQ_GET, "/api/v1/movies/:id/recommendations", get_recommendations, 0 },
 	{ MQ_GET, "/api/v1/movies/:id", get_movie, 0 },

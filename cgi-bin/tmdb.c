@@ -21,7 +21,7 @@ static void get_popular(mq_req *req, mq_res *res)
 		mq_reply_err(req, res, MQ_EINVAL, NULL);
 		return;
 	}
-	mq_reply_tmdb_movies(req, res, "/movie/popular", v[0].i, v[1].s);
+	mq_reply_tmdb_movies(req, res, "/movie/popular", NULL, v[0].i, v[1].s, NULL);
 }
 
 static void get_stats(mq_req *req, mq_res *res)

@@ -30,6 +30,7 @@ static cJSON *movie_json(const bson_t *doc, const char *lang)
 			cJSON_ReplaceItemInObjectCaseSensitive(m, f->string, cJSON_CreateString(date));
 	}
 	cJSON_DeleteItemFromObjectCaseSensitive(m, "search_keys");
+	cJSON_DeleteItemFromObjectCaseSensitive(m, "title_key");
 	cJSON_DeleteItemFromObjectCaseSensitive(m, "rating_sum");
 	const cJSON *titles = cJSON_GetObjectItemCaseSensitive(m, "titles");
 	const cJSON *overviews = cJSON_GetObjectItemCaseSensitive(m, "overviews");
@@ -162,10 +163,10 @@ mq_err mq_catalog_get(mq_db *db, mq_tmdb *t, const mq_config *cfg, const char *r
 	/* not in the catalogue: fetch it from TMDB (the database client is not held meanwhile) */
 	char path[32];
 	snprintf(path, sizeof path, "/movie/%lld", tmdb_id);
-	const char *query[] = { "append_to_response", "credits,keywords,translations", NULL };
+	const char *query[] = { "append_to_response", "credits,keywords,translations,release_dates", NULL };
 	cJSON *details = NULL, *set = NULL;
 	mq_cache_state state;
-	rc = mq_tmdb_cached_get(db, t, path, query, cfg->tmdb_cache_ttl, &details, &state);
+	rc = mq_tmdb_cached_get(db, t, cfg, path, query, &details, &state);
 	if (rc == MQ_OK && !(set = mq_movie_doc_from_tmdb(details, cfg)))
 		rc = MQ_EUPSTREAM;
 	if (rc == MQ_OK && !(client = mq_db_pop(db)))
@@ -182,4 +183,84 @@ mq_err mq_catalog_get(mq_db *db, mq_tmdb *t, const mq_config *cfg, const char *r
 	cJSON_Delete(set);
 	bson_destroy(filter);
 	return rc;
+}
+
+const char *const mq_movie_sorts[] = { "popularity", "rating", "release", "title", NULL };
+
+mq_err mq_catalog_list(mq_db *db, const mq_movie_query *q, cJSON **items, long long *total)
+{
+	static const char *const sort_keys[] = { "popularity", "vote_average", "release_date", "title_key" };
+	static const char *const summary_fields[] = {
+		"tmdb_id", "slug", "title", "titles", "original_title", "overviews", "release_date", "year",
+		"runtime", "genres", "poster_path", "backdrop_path", "popularity", "vote_average",
+		"vote_count", "average_rating", "rating_count", "source",
+	};
+	*items = NULL;
+	*total = 0;
+	bson_t filter = BSON_INITIALIZER, child;
+	if (q->genre)
+		BSON_APPEND_INT64(&filter, "genres.id", q->genre);
+	if (q->year)
+		BSON_APPEND_INT32(&filter, "year", q->year);
+	if (q->min_rating > 0) {
+		BSON_APPEND_DOCUMENT_BEGIN(&filter, "vote_average", &child);
+		BSON_APPEND_DOUBLE(&child, "$gte", q->min_rating);
+		bson_append_document_end(&filter, &child);
+	}
+	if (q->search) {
+		BSON_APPEND_DOCUMENT_BEGIN(&filter, "search_keys", &child);
+		BSON_APPEND_UTF8(&child, "$regex", q->search);
+		BSON_APPEND_UTF8(&child, "$options", "i");
+		bson_append_document_end(&filter, &child);
+	}
+	bson_t opts = BSON_INITIALIZER;
+	BSON_APPEND_DOCUMENT_BEGIN(&opts, "sort", &child);
+	BSON_APPEND_INT32(&child, sort_keys[q->sort], q->ascending ? 1 : -1);
+	BSON_APPEND_INT32(&child, "_id", 1);
+	bson_append_document_end(&opts, &child);
+	BSON_APPEND_DOCUMENT_BEGIN(&opts, "projection", &child);
+	for (size_t i = 0; i < sizeof summary_fields / sizeof summary_fields[0]; i++)
+		BSON_APPEND_INT32(&child, summary_fields[i], 1);
+	bson_append_document_end(&opts, &child);
+	BSON_APPEND_INT64(&opts, "skip", (q->page - 1) * q->limit);
+	BSON_APPEND_INT64(&opts, "limit", q->limit);
+
+	mq_err rc = MQ_OK;
+	bson_error_t error;
+	mongoc_client_t *client = mq_db_pop(db);
+	if (!client) {
+		bson_destroy(&opts);
+		bson_destroy(&filter);
+		return MQ_EUNAVAIL;
+	}
+	mongoc_collection_t *coll = mq_db_collection(db, client, "movies");
+	int64_t n = mongoc_collection_count_documents(coll, &filter, NULL, NULL, NULL, &error);
+	if (n < 0)
+		rc = mq_db_error(&error, "movie count");
+	cJSON *list = cJSON_CreateArray();
+	if (rc == MQ_OK && n > (q->page - 1) * q->limit) {
+		const bson_t *doc;
+		mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, &filter, &opts, NULL);
+		while (mongoc_cursor_next(cursor, &doc)) {
+			cJSON *m = movie_json(doc, q->lang);
+			if (!m)
+				continue;
+			cJSON_DeleteItemFromObjectCaseSensitive(m, "overviews");
+			cJSON_AddItemToArray(list, m);
+		}
+		if (mongoc_cursor_error(cursor, &error))
+			rc = mq_db_error(&error, "movie list");
+		mongoc_cursor_destroy(cursor);
+	}
+	mongoc_collection_destroy(coll);
+	mq_db_push(db, client);
+	bson_destroy(&opts);
+	bson_destroy(&filter);
+	if (rc != MQ_OK) {
+		cJSON_Delete(list);
+		return rc;
+	}
+	*items = list;
+	*total = n;
+	return MQ_OK;
 }

@@ -18,4 +18,32 @@
 mq_err mq_catalog_get(mq_db *db, mq_tmdb *t, const mq_config *cfg, const char *ref, const char *lang,
 		      cJSON **movie, int *fetched);
 
+/* How a catalogue list is ordered: by TMDB popularity, TMDB's vote average, release date or
+ * English title. */
+typedef enum mq_movie_sort {
+	MQ_SORT_POPULARITY,
+	MQ_SORT_RATING,
+	MQ_SORT_RELEASE,
+	MQ_SORT_TITLE,
+} mq_movie_sort;
+
+/* The sort names as the API takes them, in mq_movie_sort order; NULL-terminated. */
+extern const char *const mq_movie_sorts[];
+
+typedef struct mq_movie_query {
+	long long page, limit;   /* page >= 1, 1..100 */
+	long long genre;         /* TMDB genre id; 0: any */
+	int year;                /* release year; 0: any */
+	double min_rating;       /* TMDB's vote_average at least this; 0: any */
+	mq_movie_sort sort;
+	int ascending;           /* otherwise descending */
+	const char *search;      /* a regex from mq_search_pattern() over the search keys, or NULL */
+	const char *lang;        /* "en", "fa": which title and overview */
+} mq_movie_query;
+
+/* One page of the catalogue as movie summaries (the public JSON without cast, crew, keywords
+ * and per-language texts), ties broken by _id so pages never overlap; *total counts every match.
+ * *items: caller owns. */
+mq_err mq_catalog_list(mq_db *db, const mq_movie_query *q, cJSON **items, long long *total);
+
 #endif

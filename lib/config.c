@@ -6,12 +6,26 @@
 
 #include <mongoc/mongoc.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #ifndef MQ_DATADIR
 #define MQ_DATADIR "/usr/local/share/marquee"
 #endif
+
+const char *const mq_tmdb_families[MQ_TMDB_FAMILIES + 1] = { "movie", "trending", "search", "discover", "genre",
+					   "configuration", NULL };
+
+int mq_tmdb_cache_ttl(const mq_config *cfg, const char *path)
+{
+	const char *p = path[0] == '/' ? path + 1 : path;
+	size_t n = strcspn(p, "/?");
+	for (int i = 0; mq_tmdb_families[i]; i++)
+		if (strlen(mq_tmdb_families[i]) == n && !strncmp(p, mq_tmdb_families[i], n))
+			return cfg->tmdb_cache_ttls[i];
+	return cfg->tmdb_cache_ttl;
+}
 
 static const char *env_get(const char *name, void *ctx)
 {
@@ -173,6 +187,17 @@ int mq_config_load(mq_config *cfg, unsigned needs, const char *(*get)(const char
 		    &cfg->tmdb_sync_pages, problems, &n);
 	int_setting("TMDB_CACHE_TTL", get("TMDB_CACHE_TTL", ctx), 86400, 1, 30 * 86400,
 		    &cfg->tmdb_cache_ttl, problems, &n);
+	for (int i = 0; mq_tmdb_families[i]; i++) {
+		char name[48], upper[24];
+		size_t k = 0;
+		for (const char *f = mq_tmdb_families[i]; *f && k + 1 < sizeof upper; f++)
+			upper[k++] = (char)(*f - 'a' + 'A');
+		upper[k] = '\0';
+		snprintf(name, sizeof name, "TMDB_CACHE_TTL_%s", upper);
+		/* the image configuration changes rarely: days, as TMDB advises */
+		int def = strcmp(mq_tmdb_families[i], "configuration") ? cfg->tmdb_cache_ttl : 3 * 86400;
+		int_setting(name, get(name, ctx), def, 1, 30 * 86400, &cfg->tmdb_cache_ttls[i], problems, &n);
+	}
 	int_setting("BCRYPT_COST", get("BCRYPT_COST", ctx), 10, 4, 31, &cfg->bcrypt_cost, problems,
 		    &n);
 	int_setting("WORKER_THREADS", get("WORKER_THREADS", ctx), 4, 1, 64, &cfg->worker_threads,

@@ -9,6 +9,7 @@
 #include "buf.h"
 
 #define MQ_MAX_LANGUAGES 8
+#define MQ_TMDB_FAMILIES 6
 
 typedef struct mq_config {
 	char *mongodb_uri;
@@ -20,7 +21,8 @@ typedef struct mq_config {
 	int n_tmdb_languages;
 	int tmdb_rate;           /* requests per second */
 	int tmdb_sync_pages;
-	int tmdb_cache_ttl;      /* seconds a cached TMDB answer stays fresh */
+	int tmdb_cache_ttl;      /* seconds a cached TMDB answer stays fresh (default) */
+	int tmdb_cache_ttls[MQ_TMDB_FAMILIES];  /* per endpoint family, indexed like mq_tmdb_families */
 	char *jwt_secret;        /* secret: never logged */
 	long jwt_ttl;            /* seconds */
 	int bcrypt_cost;
@@ -35,6 +37,14 @@ typedef struct mq_config {
 enum {
 	MQ_CONFIG_NEED_JWT = 1, /* JWT_SECRET must be set (every worker that authenticates) */
 };
+
+/* The TMDB endpoint families whose cache lifetime can be set apart (TMDB_CACHE_TTL_<FAMILY>):
+ * "movie", "trending", "search", "discover", "genre", "configuration"; NULL-terminated. */
+extern const char *const mq_tmdb_families[MQ_TMDB_FAMILIES + 1];
+
+/* Seconds an answer to the TMDB path (such as "/trending/movie/day") stays fresh: its family's
+ * lifetime, else TMDB_CACHE_TTL. */
+int mq_tmdb_cache_ttl(const mq_config *cfg, const char *path);
 
 /* Looks variables up through get(name, ctx) (getenv for real use; tests pass a table).
  * Fills cfg (owned strings; mq_config_free releases them) and appends one line per problem to

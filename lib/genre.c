@@ -40,7 +40,7 @@ mq_err mq_genres_sync(mq_db *db, mq_tmdb *t, const mq_config *cfg, int *count)
 		const char *query[] = { "language", language, NULL };
 		cJSON *json = NULL;
 		mq_cache_state state;
-		rc = mq_tmdb_cached_get(db, t, "/genre/movie/list", query, cfg->tmdb_cache_ttl, &json, &state);
+		rc = mq_tmdb_cached_get(db, t, cfg, "/genre/movie/list", query, &json, &state);
 		if (rc != MQ_OK)
 			break;
 		char lang[3] = { language[0], language[1], '\0' };

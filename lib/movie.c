@@ -1,9 +1,12 @@
 /* movie.c — movie summaries and movie documents from TMDB objects (see movie.h). */
 #include "movie.h"
 #include "ctx.h"
+#include "genre.h"
+#include "images.h"
 #include "response.h"
 #include "tmdb.h"
 #include "tmdbcache.h"
+#include "valid.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -75,22 +78,138 @@ cJSON *mq_movie_summaries_from_tmdb_page(const cJSON *page_obj, long long *page,
 	return list;
 }
 
+/* What one character of a title becomes in its key: text (ASCII letters, or a Persian letter),
+ * a separator (space), nothing (drop), or else its own bytes. n: its length in bytes. */
+struct folded {
+	char text[4];
+	int space, drop;
+	size_t n;
+};
+
+static struct folded fold_char(const unsigned char *p)
+{
+	struct folded f = { "", 0, 0, 1 };
+	unsigned char b = p[1];
+	int cont = b >= 0x80 && b <= 0xbf;
+	const char *text = NULL;
+	if (*p < 0x80) {
+		if (isalnum(*p))
+			f.text[0] = (char)tolower(*p);
+		else if (*p == '\'')
+			f.drop = 1; /* "schindler's" and "schindlers" alike */
+		else
+			f.space = 1;
+		return f;
+	}
+	f.n = 2;
+	if (*p == 0xc2 && cont) { /* U+0080–U+00BF: signs and punctuation, but ª º µ */
+		text = b == 0xaa ? "a" : b == 0xba ? "o" : b == 0xb5 ? "u" : NULL;
+		f.space = !text;
+	} else if (*p == 0xc3 && cont) {
+		static const char letters[] = "aaaaaaaceeeeiiiidnooooo*ouuuuyts" "aaaaaaaceeeeiiiidnooooo*ouuuuyty";
+		_Static_assert(sizeof letters == 65, "one letter per code point of U+00C0–U+00FF");
+		int i = b - 0x80;
+		if (i == 0x06 || i == 0x26)
+			text = "ae";
+		else if (i == 0x1f)
+			text = "ss";
+		else if (letters[i] == '*') /* × ÷ */
+			f.space = 1;
+		else
+			f.text[0] = letters[i];
+	} else if ((*p == 0xc4 || *p == 0xc5) && cont) {
+		static const char letters[] = "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiijjjjkkklllllllllln"
+					      "nnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
+		_Static_assert(sizeof letters == 129, "one letter per code point of U+0100–U+017F");
+		int i = (*p - 0xc4) * 64 + (b - 0x80);
+		if (i == 0x32 || i == 0x33)
+			text = "ij";
+		else if (i == 0x52 || i == 0x53)
+			text = "oe";
+		else
+			f.text[0] = letters[i];
+	} else if (*p == 0xd8 && (b == 0x8c || b == 0x9b || b == 0x9f)) {
+		f.space = 1; /* Arabic comma, semicolon, question mark */
+	} else if (*p == 0xd9 && (b == 0x8a || b == 0x89)) {
+		text = "\xdb\x8c"; /* Arabic yeh and alef maksura → Persian yeh */
+	} else if (*p == 0xd9 && b == 0x83) {
+		text = "\xda\xa9"; /* Arabic kaf → Persian kaf */
+	} else if (*p == 0xd9 && (b == 0x80 || (b >= 0x8b && b <= 0x92))) {
+		f.drop = 1; /* tatweel and harakat: not part of the spelling */
+	} else if ((*p == 0xd9 && b >= 0xa0 && b <= 0xa9) || (*p == 0xdb && b >= 0xb0 && b <= 0xb9)) {
+		f.text[0] = (char)('0' + (*p == 0xd9 ? b - 0xa0 : b - 0xb0)); /* Arabic-Indic, Persian digits */
+	} else if (*p == 0xe2 && b == 0x80 && p[2] >= 0x80 && p[2] <= 0xbf) {
+		f.n = 3; /* U+2000–U+203F: spaces, joiners, dashes, quotes, ellipsis */
+		f.drop = p[2] == 0x98 || p[2] == 0x99; /* ‘ ’ as apostrophes */
+		f.space = !f.drop;
+	} else {
+		f.n = 1; /* anything else (Persian letters, CJK …) stays as it is, byte by byte */
+	}
+	if (text)
+		snprintf(f.text, sizeof f.text, "%s", text);
+	return f;
+}
+
 void mq_search_key(const char *s, mq_buf *out)
 {
-	/* Latin-1 supplement letters (U+00C0–U+00FF, two bytes C3 80–BF) folded to ASCII */
-	static const char fold[64] = "aaaaaaaceeeeiiiidnooooo*ouuuuyts" "aaaaaaaceeeeiiiidnooooo/ouuuuyty";
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p < 0x80) {
-			mq_buf_putc(out, (char)tolower(*p));
-		} else if (*p == 0xc3 && p[1] >= 0x80 && p[1] <= 0xbf) {
-			char c = fold[p[1] - 0x80];
-			if (c != '*' && c != '/')
-				mq_buf_putc(out, c);
-			p++;
-		} else {
+	size_t start = out->len;
+	int space = 1; /* at the start, or after a space: spaces are not repeated */
+	for (const unsigned char *p = (const unsigned char *)s; *p; ) {
+		struct folded f = fold_char(p);
+		if (f.text[0]) {
+			mq_buf_puts(out, f.text);
+			space = 0;
+		} else if (f.space) {
+			if (!space)
+				mq_buf_putc(out, ' ');
+			space = 1;
+		} else if (!f.drop) {
 			mq_buf_putc(out, (char)*p);
+			space = 0;
 		}
+		/* never past the end, even in a truncated sequence */
+		for (size_t i = 0; i < f.n && *p; i++)
+			p++;
 	}
+	if (out->len > start && out->data[out->len - 1] == ' ')
+		out->len--;
+	if (out->data)
+		out->data[out->len] = '\0';
+}
+
+int mq_search_pattern(const char *q, mq_buf *out)
+{
+	mq_buf key = MQ_BUF_INIT;
+	mq_search_key(q, &key);
+	mq_buf_putc(out, '^');
+	for (const char *p = mq_buf_cstr(&key); *p; p++) {
+		if (strchr("\\^$.|?*+()[]{}", *p))
+			mq_buf_putc(out, '\\');
+		mq_buf_putc(out, *p);
+	}
+	int empty = key.len == 0;
+	mq_buf_free(&key);
+	return empty ? -1 : 0;
+}
+
+/* Adds the key of title to keys, and the key from each later word on ("the dark knight",
+ * "dark knight", "knight"), so an anchored regex finds any word of the title; no duplicates. */
+static void add_search_keys(cJSON *keys, const char *title)
+{
+	mq_buf k = MQ_BUF_INIT;
+	mq_search_key(title, &k);
+	const char *key = mq_buf_cstr(&k);
+	for (const char *w = key; *w; ) {
+		int seen = 0;
+		const cJSON *e;
+		cJSON_ArrayForEach(e, keys)
+			seen |= !strcmp(e->valuestring, w);
+		if (!seen && cJSON_GetArraySize(keys) < 64)
+			cJSON_AddItemToArray(keys, cJSON_CreateString(w));
+		const char *next = strchr(w, ' ');
+		w = next ? next + 1 : w + strlen(w);
+	}
+	mq_buf_free(&k);
 }
 
 /* The translation of details for language "fa" (its data object), or NULL. */
@@ -103,6 +222,28 @@ static const cJSON *translation(const cJSON *details, const char *lang)
 			return cJSON_GetObjectItemCaseSensitive(tr, "data");
 	}
 	return NULL;
+}
+
+/* The US certification ("R", "PG-13") from the appended release_dates: the theatrical
+ * release's, else the first given; NULL when there is none. */
+static const char *certification(const cJSON *details)
+{
+	const cJSON *country, *rd;
+	const char *any = NULL;
+	cJSON_ArrayForEach(country, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(details, "release_dates"), "results")) {
+		const char *code = mq_tmdb_string(country, "iso_3166_1");
+		if (!code || strcmp(code, "US"))
+			continue;
+		cJSON_ArrayForEach(rd, cJSON_GetObjectItemCaseSensitive(country, "release_dates")) {
+			const char *c = mq_tmdb_string(rd, "certification");
+			if (!c || !*c || strlen(c) > 16)
+				continue;
+			if (mq_tmdb_number(rd, "type", 0) == 3)
+				return c;
+			any = any ? any : c;
+		}
+	}
+	return any;
 }
 
 cJSON *mq_movie_doc_from_tmdb(const cJSON *d, const mq_config *cfg)
@@ -155,6 +296,7 @@ cJSON *mq_movie_doc_from_tmdb(const cJSON *d, const mq_config *cfg)
 	}
 	add_string_or_null(m, "poster_path", mq_tmdb_string(d, "poster_path"));
 	add_string_or_null(m, "backdrop_path", mq_tmdb_string(d, "backdrop_path"));
+	add_string_or_null(m, "certification", certification(d));
 
 	const cJSON *credits = cJSON_GetObjectItemCaseSensitive(d, "credits"), *p;
 	cJSON *cast = cJSON_AddArrayToObject(m, "cast"), *directors = cJSON_AddArrayToObject(m, "directors");
@@ -191,44 +333,225 @@ cJSON *mq_movie_doc_from_tmdb(const cJSON *d, const mq_config *cfg)
 	cJSON_AddNumberToObject(m, "vote_average", mq_tmdb_number(d, "vote_average", 0));
 	cJSON_AddNumberToObject(m, "vote_count", mq_tmdb_number(d, "vote_count", 0));
 
-	/* what search matches: every title, folded */
+	mq_buf tk = MQ_BUF_INIT; /* what the title sort orders by */
+	mq_search_key(title, &tk);
+	cJSON_AddStringToObject(m, "title_key", mq_buf_cstr(&tk));
+	mq_buf_free(&tk);
+
+	/* what search matches: every title, folded, from each word on */
 	cJSON *keys = cJSON_AddArrayToObject(m, "search_keys");
 	const cJSON *t;
-	cJSON_ArrayForEach(t, titles) {
-		mq_buf k = MQ_BUF_INIT;
-		mq_search_key(t->valuestring, &k);
-		cJSON_AddItemToArray(keys, cJSON_CreateString(mq_buf_cstr(&k)));
-		mq_buf_free(&k);
-	}
-	if (original) {
-		mq_buf k = MQ_BUF_INIT;
-		mq_search_key(original, &k);
-		cJSON_AddItemToArray(keys, cJSON_CreateString(mq_buf_cstr(&k)));
-		mq_buf_free(&k);
-	}
+	cJSON_ArrayForEach(t, titles)
+		add_search_keys(keys, t->valuestring);
+	if (original)
+		add_search_keys(keys, original);
 	return m;
 }
 
-void mq_reply_tmdb_movies(mq_req *req, mq_res *res, const char *path, long long page,
-			  const char *tmdb_language)
+void mq_movie_images(mq_req *req, cJSON *movies)
+{
+	const mq_ctx *ctx = mq_ctx_of(req);
+	mq_image_config ic;
+	mq_images_config(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, &ic);
+	if (cJSON_IsObject(movies)) {
+		mq_movie_add_image_urls(movies, &ic);
+		return;
+	}
+	cJSON *m;
+	cJSON_ArrayForEach(m, movies)
+		mq_movie_add_image_urls(m, &ic);
+}
+
+mq_err mq_tmdb_movies(mq_req *req, const char *path, const char *const *extra, long long page,
+		      const char *tmdb_language, mq_tmdb_page *out)
 {
 	const mq_ctx *ctx = mq_ctx_of(req);
 	char page_text[24];
 	snprintf(page_text, sizeof page_text, "%lld", page);
-	const char *query[] = { "page", page_text, "language", tmdb_language, NULL };
+	const char *query[10] = { "page", page_text, "language", tmdb_language };
+	for (int i = 4; extra && *extra && i < 8; i += 2, extra += 2)
+		query[i] = extra[0], query[i + 1] = extra[1];
 	cJSON *json = NULL;
-	mq_cache_state state;
-	mq_err rc = mq_tmdb_cached_get(ctx->db, mq_tmdb_for_thread(ctx->cfg), path, query,
-				       ctx->cfg->tmdb_cache_ttl, &json, &state);
+	memset(out, 0, sizeof *out);
+	mq_err rc = mq_tmdb_cached_get(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, path, query,
+				       &json, &out->state);
+	if (rc != MQ_OK)
+		return rc;
+	out->items = mq_movie_summaries_from_tmdb_page(json, &out->page, &out->total);
+	cJSON_Delete(json);
+	mq_movie_images(req, out->items);
+	return MQ_OK;
+}
+
+/* The fields of a summary of TMDB's, for fields= */
+static const char *const tmdb_summary_fields[] = {
+	"tmdb_id", "title", "original_title", "original_language", "overview", "release_date", "year",
+	"poster_path", "backdrop_path", "poster_url", "poster_url_large", "backdrop_url",
+	"vote_average", "vote_count", "popularity", "genre_ids", NULL,
+};
+
+int mq_tmdb_fields_check(mq_req *req, const char *fields)
+{
+	const char **selected;
+	return mq_fields_parse(req, fields, tmdb_summary_fields, &selected);
+}
+
+void mq_reply_tmdb_movies(mq_req *req, mq_res *res, const char *path, const char *const *extra,
+			  long long page, const char *tmdb_language, const char *fields)
+{
+	const char **selected = NULL;
+	if (mq_fields_parse(req, fields, tmdb_summary_fields, &selected)) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	mq_tmdb_page p;
+	mq_err rc = mq_tmdb_movies(req, path, extra, page, tmdb_language, &p);
 	if (rc != MQ_OK) {
 		mq_reply_err(req, res, rc, rc == MQ_ENOTFOUND ? "No such movie at TMDB"
 				  : rc == MQ_EUNAVAIL || rc == MQ_ETIMEOUT || rc == MQ_ERATELIMIT
 				  ? "TMDB is unavailable and nothing is cached for this page" : NULL);
 		return;
 	}
-	long long p, total;
-	cJSON *list = mq_movie_summaries_from_tmdb_page(json, &p, &total);
-	cJSON_Delete(json);
-	mq_tmdb_cache_headers(req, res, state);
-	mq_reply_list(req, res, list, p, 20, total);
+	mq_fields_apply(selected, p.items);
+	mq_tmdb_cache_headers(req, res, p.state);
+	mq_reply_list(req, res, p.items, p.page, 20, p.total);
+}
+
+static const char *const list_languages[] = { "en", "fa", NULL };
+
+/* The fields a catalogue summary has, for fields= */
+static const char *const summary_fields[] = {
+	"id", "tmdb_id", "slug", "title", "titles", "original_title", "overview", "release_date",
+	"year", "runtime", "genres", "poster_path", "backdrop_path", "poster_url", "poster_url_large",
+	"backdrop_url", "popularity", "vote_average", "vote_count", "average_rating", "rating_count",
+	"source", NULL,
+};
+
+/* A genre given by TMDB id or slug → its TMDB id (0 and MQ_ENOTFOUND when there is none). */
+static mq_err genre_id(mq_req *req, const char *ref, long long *id)
+{
+	const mq_ctx *ctx = mq_ctx_of(req);
+	cJSON *genre = NULL;
+	*id = 0;
+	mq_err rc = mq_genre_get(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, ref, "en", &genre);
+	const cJSON *gid = cJSON_GetObjectItemCaseSensitive(genre, "id");
+	if (rc == MQ_OK && cJSON_IsNumber(gid))
+		*id = (long long)gid->valuedouble;
+	cJSON_Delete(genre);
+	return rc;
+}
+
+int mq_movie_query_parse(mq_req *req, mq_list_kind kind, mq_movie_query *q, const char ***fields)
+{
+	static const char *const orders[] = { "asc", "desc", NULL };
+	/* the same table for every kind; a kind refuses what it does not take */
+	const mq_field table[] = {
+		MQ_FIELD_PAGE,
+		MQ_FIELD_LIMIT,
+		{ "language", MQ_V_ENUM, 0, 0, 0, list_languages, "en" },
+		{ "year", MQ_V_INT, 0, 1870, 2100, NULL, NULL },
+		{ "minRating", MQ_V_NUMBER, 0, 0, 10, NULL, NULL },
+		{ "sort", MQ_V_ENUM, 0, 0, 0, mq_movie_sorts, "popularity" },
+		{ "order", MQ_V_ENUM, 0, 0, 0, orders, NULL },
+		{ "fields", MQ_V_STRING, 0, 1, 400, NULL, NULL },
+		{ kind == MQ_LIST_SEARCH ? "q" : "genre", MQ_V_STRING, kind == MQ_LIST_SEARCH, 1, 200, NULL, NULL },
+	};
+	size_t n = sizeof table / sizeof table[0] - (kind == MQ_LIST_GENRE);
+	mq_value v[sizeof table / sizeof table[0]];
+	int rc = mq_validate_query(req, table, n, v);
+	memset(q, 0, sizeof *q);
+	q->page = v[0].present ? v[0].i : 1;
+	q->limit = v[1].present ? v[1].i : 20;
+	q->lang = v[2].present ? v[2].s : "en";
+	q->year = v[3].present ? (int)v[3].i : 0;
+	q->min_rating = v[4].present ? v[4].d : 0;
+	q->sort = v[5].present ? (mq_movie_sort)v[5].i : MQ_SORT_POPULARITY;
+	/* titles read best A to Z; the others best first */
+	q->ascending = v[6].present ? v[6].i == 0 : q->sort == MQ_SORT_TITLE;
+	if (v[7].present && mq_fields_parse(req, v[7].s, summary_fields, fields))
+		rc = -1;
+	if (kind == MQ_LIST_SEARCH && v[8].present) {
+		mq_buf pattern = MQ_BUF_INIT;
+		if (mq_search_pattern(v[8].s, &pattern)) {
+			mq_req_error(req, "q must contain at least one letter or digit");
+			rc = -1;
+		}
+		q->search = mq_arena_strdup(req->arena, mq_buf_cstr(&pattern));
+		mq_buf_free(&pattern);
+	}
+	if (kind == MQ_LIST_BROWSE && v[8].present) {
+		mq_err grc = genre_id(req, v[8].s, &q->genre);
+		if (grc == MQ_ENOTFOUND || grc == MQ_EINVAL) {
+			mq_req_error(req, "genre must be a TMDB genre id or slug of an existing genre, such as 18 or drama");
+			rc = -1;
+		} else if (grc != MQ_OK) {
+			return (int)grc; /* a database or TMDB failure, not the client's */
+		}
+	}
+	return rc;
+}
+
+mq_err mq_tmdb_search(mq_req *req, const mq_movie_query *q, mq_tmdb_page *out)
+{
+	char year[8];
+	snprintf(year, sizeof year, "%d", q->year);
+	const char *extra[] = { "query", mq_req_query(req, "q"), q->year ? "year" : NULL, year, NULL };
+	mq_err rc = mq_tmdb_movies(req, "/search/movie", extra, 1, strcmp(q->lang, "fa") ? "en-US" : "fa-IR", out);
+	if (rc != MQ_OK)
+		return rc;
+	for (cJSON *m = out->items->child, *next; m; m = next) {
+		next = m->next;
+		const cJSON *avg = cJSON_GetObjectItemCaseSensitive(m, "vote_average");
+		if (q->min_rating > 0 && !(cJSON_IsNumber(avg) && avg->valuedouble >= q->min_rating))
+			cJSON_Delete(cJSON_DetachItemViaPointer(out->items, m));
+	}
+	out->total = cJSON_GetArraySize(out->items); /* one page: the catalogue pages the rest */
+	return MQ_OK;
+}
+
+void mq_reply_movie_list(mq_req *req, mq_res *res, mq_list_kind kind)
+{
+	mq_movie_query q;
+	const char **fields = NULL;
+	int prc = mq_movie_query_parse(req, kind, &q, &fields);
+	if (prc) {
+		mq_reply_err(req, res, prc > 0 ? (mq_err)prc : MQ_EINVAL, NULL);
+		return;
+	}
+	if (kind == MQ_LIST_GENRE) {
+		mq_err rc = genre_id(req, mq_req_route(req, "id"), &q.genre);
+		if (rc == MQ_EINVAL)
+			mq_req_error(req, "id must be a TMDB genre id or a slug such as science-fiction");
+		if (rc != MQ_OK) {
+			mq_reply_err(req, res, rc, rc == MQ_ENOTFOUND ? "No such genre" : NULL);
+			return;
+		}
+	}
+	cJSON *items = NULL;
+	long long total = 0;
+	mq_err rc = mq_catalog_list(mq_ctx_of(req)->db, &q, &items, &total);
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, NULL);
+		return;
+	}
+	if (kind == MQ_LIST_SEARCH && total == 0 && q.page == 1) {
+		/* nothing in the catalogue: TMDB's search, whose movies open (and are stored) by TMDB id */
+		cJSON_Delete(items);
+		mq_tmdb_page p;
+		rc = mq_tmdb_search(req, &q, &p);
+		if (rc != MQ_OK) {
+			mq_reply_err(req, res, rc, NULL);
+			return;
+		}
+		mq_fields_apply(fields, p.items);
+		mq_tmdb_cache_headers(req, res, p.state);
+		mq_res_header(req, res, "X-Search-Source", "tmdb");
+		mq_reply_list(req, res, p.items, 1, 20, p.total);
+		return;
+	}
+	mq_movie_images(req, items);
+	mq_fields_apply(fields, items);
+	if (kind == MQ_LIST_SEARCH)
+		mq_res_header(req, res, "X-Search-Source", "catalog");
+	mq_reply_list(req, res, items, q.page, q.limit, total);
 }

@@ -4,7 +4,9 @@
 
 #include "buf.h"
 #include "config.h"
+#include "catalog.h"
 #include "http.h"
+#include "tmdbcache.h"
 
 #include <cjson/cJSON.h>
 
@@ -20,19 +22,66 @@ cJSON *mq_movie_summaries_from_tmdb_page(const cJSON *page_obj, long long *page,
 
 /* The fields TMDB's details (with credits, keywords and translations appended) give a movie
  * document, for $set: tmdb_id, imdb_id, title, original_title, original_language, titles {en, …},
- * overviews {en, …}, release_date, year, runtime, genres, poster_path, backdrop_path, cast (first
+ * overviews {en, …}, release_date, year, runtime, genres, poster_path, backdrop_path, certification
+ * (US, from release_dates), cast (first
  * 20, with characters), directors, keywords, popularity, vote_average, vote_count, search_keys.
  * NULL when details is not a movie. Caller owns. */
 cJSON *mq_movie_doc_from_tmdb(const cJSON *details, const mq_config *cfg);
 
-/* Lower-case, accent-free key for matching titles: "Amélie" → "amelie"; non-Latin letters
- * (Persian) are kept as they are, lower-cased where they have case. Appended to out. */
+/* The key titles are matched by: lower-case, accents folded for Latin ("Amélie" → "amelie"),
+ * punctuation and runs of spaces as one space ("Spider-Man" → "spider man"), Arabic yeh and
+ * kaf as their Persian letters, zero-width non-joiners as spaces, tatweel and harakat dropped.
+ * Appended to out. A movie document stores the key of each of its titles from every word on. */
 void mq_search_key(const char *s, mq_buf *out);
 
-/* Replies with one page of a TMDB movie list (path such as "/movie/popular" or
- * "/movie/550/similar", language "en-US" or "fa-IR") taken through the TMDB cache, as movie
- * summaries with list meta and the X-Cache headers; failures in the error shape. */
-void mq_reply_tmdb_movies(mq_req *req, mq_res *res, const char *path, long long page,
-			  const char *tmdb_language);
+/* The anchored regex that finds search text q among the search keys ("^fight club"), metacharacters
+ * escaped; appended to out. Returns -1 when q has no letters or digits. */
+int mq_search_pattern(const char *q, mq_buf *out);
+
+/* Adds image URLs (mq_movie_add_image_urls, from the cached TMDB configuration) to a movie or
+ * to each movie of an array. */
+void mq_movie_images(mq_req *req, cJSON *movies);
+
+/* One page of a TMDB movie list through the TMDB cache, as summaries with image URLs. */
+typedef struct mq_tmdb_page {
+	cJSON *items;           /* caller owns */
+	long long page, total;  /* total: results reachable (500 pages at most) */
+	mq_cache_state state;
+} mq_tmdb_page;
+
+/* path such as "/movie/popular", "/trending/movie/week" or "/movie/550/similar"; extra: more
+ * query pairs (two at most, NULL-terminated) such as {"query", "fight", NULL}; language
+ * "en-US" or "fa-IR". Errors as mq_tmdb_cached_get's. */
+mq_err mq_tmdb_movies(mq_req *req, const char *path, const char *const *extra, long long page,
+		      const char *tmdb_language, mq_tmdb_page *out);
+
+/* TMDB's search for the q parameter, one page, with q's year (TMDB filters) and min_rating
+ * (filtered here) applied; out->total is what the page holds. */
+mq_err mq_tmdb_search(mq_req *req, const mq_movie_query *q, mq_tmdb_page *out);
+
+/* Checks a fields= value against the fields of TMDB summaries: 0, or -1 with req->errors. */
+int mq_tmdb_fields_check(mq_req *req, const char *fields);
+
+/* Replies with mq_tmdb_movies() as a list (meta, X-Cache headers), only the fields named in
+ * fields ("title,year"; NULL: all); failures in the error shape. */
+void mq_reply_tmdb_movies(mq_req *req, mq_res *res, const char *path, const char *const *extra,
+			  long long page, const char *tmdb_language, const char *fields);
+
+/* The catalogue lists: /movies (browse: genre, year, minRating, sort, order), /genres/:id/movies
+ * (the genre from the route) and /movies/search (q over every title). */
+typedef enum mq_list_kind {
+	MQ_LIST_BROWSE,
+	MQ_LIST_GENRE,
+	MQ_LIST_SEARCH,
+} mq_list_kind;
+
+/* Reads a list's query (page, limit, language, year, minRating, sort, order, fields and genre or
+ * q) into q, fields= into *fields. Returns 0; -1 with the problems in req->errors; or an mq_err
+ * (> 0) when resolving the genre failed on the server's side. */
+int mq_movie_query_parse(mq_req *req, mq_list_kind kind, mq_movie_query *q, const char ***fields);
+
+/* Replies with one page of a catalogue list. A search the catalogue has no match for on its
+ * first page is answered with TMDB's search (X-Search-Source: tmdb, else catalog). */
+void mq_reply_movie_list(mq_req *req, mq_res *res, mq_list_kind kind);
 
 #endif

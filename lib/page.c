@@ -29,11 +29,12 @@ const char *mq_page_language(const mq_req *req)
 	return "en";
 }
 
-void mq_reply_page(mq_req *req, mq_res *res, int status, const char *name, const char *title,
-		   cJSON *data)
+/* Renders templates/<name> with data (consumed) inside the layout into html. Returns 0 or -1
+ * (logged). */
+static int render(mq_req *req, const char *name, const char *title, cJSON *data, mq_buf *html)
 {
 	const mq_ctx *ctx = mq_ctx_of(req);
-	mq_buf content = MQ_BUF_INIT, html = MQ_BUF_INIT, err = MQ_BUF_INIT;
+	mq_buf content = MQ_BUF_INIT, err = MQ_BUF_INIT;
 	const char *lang = mq_page_language(req);
 	const char *theme = mq_req_cookie(req, "mq_theme");
 	struct tm tm;
@@ -64,19 +65,42 @@ void mq_reply_page(mq_req *req, mq_res *res, int status, const char *name, const
 	int ok = ctx && ctx->templates && mq_tmpl_render(ctx->templates, name, data, &content, &err) == 0;
 	if (ok) {
 		cJSON_AddStringToObject(data, "content", mq_buf_cstr(&content));
-		ok = mq_tmpl_render(ctx->templates, "layout", data, &html, &err) == 0;
+		ok = mq_tmpl_render(ctx->templates, "layout", data, html, &err) == 0;
 	}
-	if (ok) {
-		mq_reply_html(req, res, status, &html);
-	} else {
+	if (!ok)
 		mq_log(MQ_LOG_ERROR, "template", "cannot render %s: %s", name,
 		       err.len ? mq_buf_cstr(&err) : "templates not loaded");
-		mq_reply_status(req, res, 500, "This page could not be shown");
-	}
 	cJSON_Delete(data);
 	mq_buf_free(&content);
-	mq_buf_free(&html);
 	mq_buf_free(&err);
+	return ok ? 0 : -1;
+}
+
+void mq_reply_page(mq_req *req, mq_res *res, int status, const char *name, const char *title,
+		   cJSON *data)
+{
+	mq_buf html = MQ_BUF_INIT;
+	if (render(req, name, title, data, &html) == 0)
+		mq_reply_html(req, res, status, &html);
+	else
+		mq_reply_status(req, res, 500, "This page could not be shown");
+	mq_buf_free(&html);
+}
+
+int mq_page_error(mq_req *req, mq_res *res, int status, const char *message)
+{
+	mq_buf html = MQ_BUF_INIT;
+	cJSON *data = cJSON_CreateObject();
+	cJSON_AddNumberToObject(data, "status", status);
+	cJSON_AddStringToObject(data, "message", message);
+	cJSON_AddBoolToObject(data, "is_404", status == 404);
+	if (render(req, "error", message, data, &html)) {
+		mq_buf_free(&html);
+		return -1;
+	}
+	mq_reply_html(req, res, status, &html);
+	mq_buf_free(&html);
+	return 0;
 }
 
 cJSON *mq_page_form(const mq_req *req, const char *const *names, const mq_kvlist *values)

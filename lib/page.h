@@ -16,6 +16,10 @@
 void mq_reply_page(mq_req *req, mq_res *res, int status, const char *name, const char *title,
 		   cJSON *data);
 
+/* The error page in the layout (templates/error.mustache): for mq_set_html_error_page(), which
+ * the worker loop sets up when templates are loaded. Returns 0, or -1 when it cannot render. */
+int mq_page_error(mq_req *req, mq_res *res, int status, const char *message);
+
 /* A form's fields for a template: {"<name>": {"value": …, "error": …}} for each of names, with
  * the value from values (never for fields called "password") and the first problem in
  * req->errors that starts with that field's name; problems of no field go to "errors" [...],

@@ -96,10 +96,18 @@ void mq_reply_list(mq_req *req, mq_res *res, cJSON *items, long long page, long 
 	cJSON_Delete(root);
 }
 
+static int (*html_error_page)(mq_req *, mq_res *, int, const char *);
+
+void mq_set_html_error_page(int (*render)(mq_req *req, mq_res *res, int status, const char *message))
+{
+	html_error_page = render;
+}
+
 static void reply_error_html(mq_req *req, mq_res *res, int status, const char *message)
 {
-	/* Workers with templates replace this through the page layer; this is the plain fallback. */
-	(void)req;
+	/* workers with templates render it in the layout; this is the plain fallback */
+	if (html_error_page && html_error_page(req, res, status, message) == 0)
+		return;
 	res->status = status;
 	res->content_type = "text/html; charset=utf-8";
 	mq_buf_reset(&res->body);
@@ -212,4 +220,67 @@ void mq_res_serialize(mq_req *req, mq_res *res, mq_buf *out)
 	mq_buf_puts(out, "\r\n");
 	if (has_body && res->body.len)
 		mq_buf_append(out, res->body.data, res->body.len);
+}
+
+int mq_fields_parse(mq_req *req, const char *text, const char *const *known, const char ***selected)
+{
+	*selected = NULL;
+	if (!text)
+		return 0;
+	size_t n = 1, k = 0;
+	for (const char *p = text; *p; p++)
+		n += *p == ',';
+	const char **out = mq_arena_zalloc(req->arena, (n + 1) * sizeof *out);
+	char *copy = mq_arena_strdup(req->arena, text);
+	int rc = 0;
+	for (char *name = copy, *next; name; name = next) {
+		next = strchr(name, ',');
+		if (next)
+			*next++ = '\0';
+		const char *const *c = known;
+		while (*c && strcmp(*c, name))
+			c++;
+		if (!*name) {
+			mq_req_error(req, "fields must not contain empty names");
+			rc = -1;
+			break;
+		} else if (!*c) {
+			mq_req_error(req, "fields: \"%.40s\" is not a field of this resource", name);
+			rc = -1;
+		} else {
+			out[k++] = *c;
+		}
+	}
+	if (k == 0 && rc == 0) {
+		mq_req_error(req, "fields must name at least one field");
+		rc = -1;
+	}
+	*selected = rc ? NULL : out;
+	return rc;
+}
+
+static void keep_selected(const char *const *selected, cJSON *obj)
+{
+	for (cJSON *f = obj->child, *next; f; f = next) {
+		next = f->next;
+		const char *const *c = selected;
+		while (*c && strcmp(*c, f->string))
+			c++;
+		if (!*c)
+			cJSON_Delete(cJSON_DetachItemViaPointer(obj, f));
+	}
+}
+
+void mq_fields_apply(const char *const *selected, cJSON *obj)
+{
+	if (!selected || !obj)
+		return;
+	if (cJSON_IsObject(obj)) {
+		keep_selected(selected, obj);
+		return;
+	}
+	cJSON *item;
+	cJSON_ArrayForEach(item, obj)
+		if (cJSON_IsObject(item))
+			keep_selected(selected, item);
 }

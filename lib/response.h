@@ -30,8 +30,18 @@ void mq_reply_list(mq_req *req, mq_res *res, cJSON *items, long long page, long 
 void mq_reply_status(mq_req *req, mq_res *res, int status, const char *message);
 /* mq_reply_status() with the status of err. */
 void mq_reply_err(mq_req *req, mq_res *res, mq_err err, const char *message);
+/* Workers with templates render error pages in the site's layout: render returns 0, or -1 to
+ * fall back to the plain page. Set once at start (process-wide). */
+void mq_set_html_error_page(int (*render)(mq_req *req, mq_res *res, int status, const char *message));
 /* An HTML page (body already rendered into html, which is consumed). */
 void mq_reply_html(mq_req *req, mq_res *res, int status, mq_buf *html);
+
+/* Sparse fieldsets (fields=a,b): parses text against the known names into a NULL-terminated
+ * list in the request's arena (*selected = NULL when text is NULL: everything). Unknown or empty
+ * names go to req->errors; returns 0 or -1. */
+int mq_fields_parse(mq_req *req, const char *text, const char *const *known, const char ***selected);
+/* Keeps only the selected members of obj, or of each object in an array (NULL: all). */
+void mq_fields_apply(const char *const *selected, cJSON *obj);
 
 /* Serialises the response as CGI output ("Status:", headers, blank line, body) into out.
  * For a successful GET/HEAD it adds a weak ETag (unless the handler set one) and answers

@@ -133,8 +133,8 @@ static mq_err store(mongoc_collection_t *coll, const char *key, const char *body
 	return ok ? MQ_OK : mq_db_error(&error, "cache write");
 }
 
-mq_err mq_tmdb_cached_get(mq_db *db, mq_tmdb *t, const char *path, const char *const *query,
-			  long ttl, cJSON **json, mq_cache_state *state)
+mq_err mq_tmdb_cached_get(mq_db *db, mq_tmdb *t, const mq_config *cfg, const char *path,
+			  const char *const *query, cJSON **json, mq_cache_state *state)
 {
 	mq_buf key = MQ_BUF_INIT;
 	struct entry e;
@@ -169,7 +169,7 @@ mq_err mq_tmdb_cached_get(mq_db *db, mq_tmdb *t, const char *path, const char *c
 		*json = r.json;
 		r.json = NULL;
 		*state = MQ_CACHE_MISS;
-		if (coll && store(coll, key.data, body, ttl) != MQ_OK)
+		if (coll && store(coll, key.data, body, mq_tmdb_cache_ttl(cfg, path)) != MQ_OK)
 			mq_log(MQ_LOG_WARN, "cache", "could not cache %s; served uncached", key.data);
 		cJSON_free(body);
 	} else if (rc != MQ_ENOTFOUND && rc != MQ_EINVAL && e.found && (*json = cJSON_Parse(e.body))) {

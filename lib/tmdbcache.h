@@ -30,12 +30,13 @@ mq_tmdb *mq_tmdb_for_thread(const mq_config *cfg);
 /* The cache key of path?query (query: NULL-terminated key, value, … pairs). */
 void mq_tmdb_cache_key(const char *path, const char *const *query, mq_buf *out);
 
-/* TMDB's answer to GET path?query through the cache, stored for ttl seconds. MQ_OK: *json is the
+/* TMDB's answer to GET path?query through the cache, stored for the path's lifetime
+ * (mq_tmdb_cache_ttl). MQ_OK: *json is the
  * answer (caller owns) and *state says where it came from. Errors: those of mq_tmdb_get when
  * nothing usable is cached (MQ_ENOTFOUND and MQ_EINVAL never fall back to a stale entry), or
  * the database's. */
-mq_err mq_tmdb_cached_get(mq_db *db, mq_tmdb *t, const char *path, const char *const *query,
-			  long ttl, cJSON **json, mq_cache_state *state);
+mq_err mq_tmdb_cached_get(mq_db *db, mq_tmdb *t, const mq_config *cfg, const char *path,
+			  const char *const *query, cJSON **json, mq_cache_state *state);
 
 /* Tells the client where an answer came from: X-Cache: HIT, MISS or STALE, and for a stale
  * answer a Warning: 110 header. */

@@ -83,6 +83,19 @@ static int check_text(mq_req *req, const mq_field *f, const char *text, mq_value
 		}
 		describe_choices(req, f);
 		return -1;
+	case MQ_V_NUMBER: {
+		/* plain decimal only: no exponent, hex, inf or nan */
+		char *end = NULL;
+		size_t digits = strspn(text, "0123456789"), frac = text[digits] == '.' ? strspn(text + digits + 1, "0123456789") : 0;
+		int plain = digits > 0 && digits <= 12 && (text[digits] == '\0' || (frac > 0 && frac <= 6 && text[digits + 1 + frac] == '\0'));
+		double d = plain ? strtod(text, &end) : 0;
+		if (!plain || d < (double)f->min || d > (double)f->max) {
+			mq_req_error(req, "%s must be a number from %lld to %lld", f->name, f->min, f->max);
+			return -1;
+		}
+		v->d = d;
+		break;
+	}
 	case MQ_V_STRING: {
 		long long len = text_length(text);
 		if (len < 0) {

@@ -22,7 +22,7 @@ typedef enum mq_vtype {
 	MQ_V_BOOL,    /* true/false/1/0 */
 	MQ_V_ENUM,    /* one of choices */
 	MQ_V_STRING,  /* UTF-8, min..max characters (code points), no control characters */
-	MQ_V_NUMBER,  /* JSON bodies only: any finite number within min..max */
+	MQ_V_NUMBER,  /* any finite number within min..max (a query: plain decimal, "7.5") */
 	MQ_V_ARRAY,   /* JSON bodies only: an array of at most max elements */
 	MQ_V_OBJECT,  /* JSON bodies only */
 } mq_vtype;

@@ -14,6 +14,7 @@
  * of a real request are restarted, not failed.
  */
 #include "worker.h"
+#include "page.h"
 #include "db.h"
 #include "log.h"
 #include "mem.h"
@@ -326,6 +327,7 @@ int mq_worker_main(const mq_app *app, int argc, char **argv)
 			       worker_cfg.template_dir, mq_buf_cstr(&err));
 			goto out;
 		}
+		mq_set_html_error_page(mq_page_error);
 	}
 	if (app->needs & MQ_APP_DB) {
 		mq_db_install_log_handler();

@@ -40,9 +40,14 @@ class Response:
         return json.loads(self.body.decode("utf-8"))
 
 
-def request(method, path, body=None, headers=None, timeout=10):
-    """One HTTP exchange; never raises for HTTP error statuses."""
-    req = urllib.request.Request(BASE_URL + path, data=body, method=method, headers=headers or {})
+def request(method, path, body=None, headers=None, timeout=10, micro_cache=False):
+    """One HTTP exchange; never raises for HTTP error statuses.  Unless micro_cache is true it
+    sends Cache-Control: no-cache, which bypasses nginx's micro-cache of anonymous GETs, so a
+    test sees what the workers answer now rather than a copy from a few seconds ago."""
+    headers = dict(headers or {})
+    if not micro_cache:
+        headers.setdefault("Cache-Control", "no-cache")
+    req = urllib.request.Request(BASE_URL + path, data=body, method=method, headers=headers)
     t0 = time.monotonic()
     try:
         with urllib.request.urlopen(req, timeout=timeout) as r:

@@ -18,6 +18,7 @@ class MovieByIdTest(unittest.TestCase, ErrorShape):
         self.assertEqual(movie["titles"]["en"], movie["title"])
         self.assertTrue(movie["cast"] and all("character" in c for c in movie["cast"]))
         self.assertTrue(movie["directors"])
+        self.assertEqual(movie["certification"], "R")  # from the appended release dates
         self.assertEqual((movie["rating_count"], movie["average_rating"]), (0, 0))
         self.assertNotIn("search_keys", movie)
 

@@ -1,5 +1,5 @@
 /* check_catalog.c — tests for the catalogue's mapping (lib/movie.c): TMDB details to movie documents (on the real
- * recordings in ../shared/fixtures/tmdb when present) and search-key folding. */
+ * recordings in ../shared/fixtures/tmdb when present), search keys and search patterns. */
 #include "buf.h"
 #include "movie.h"
 #include "suites.h"
@@ -45,6 +45,8 @@ START_TEST(details_with_credits)
 	const cJSON *directors = cJSON_GetObjectItem(m, "directors");
 	ck_assert_int_ge(cJSON_GetArraySize(directors), 1);
 	ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(directors, 0), "name")->valuestring, "David Fincher");
+	/* the US theatrical release's rating, not the festival screenings' empty ones */
+	ck_assert_str_eq(cJSON_GetObjectItem(m, "certification")->valuestring, "R");
 	const cJSON *cast = cJSON_GetObjectItem(m, "cast");
 	ck_assert_int_le(cJSON_GetArraySize(cast), 20);
 	ck_assert_ptr_nonnull(cJSON_GetObjectItem(cJSON_GetArrayItem(cast, 0), "character"));
@@ -107,18 +109,112 @@ START_TEST(translations_fill_other_languages)
 }
 END_TEST
 
+/* mq_search_key: Latin letters folded to ASCII and lower-cased, ASCII punctuation and spaces as one
+ * space, Persian spelling normalised (Arabic yeh and kaf, ZWNJ, tatweel, harakat). */
+static const struct { const char *in, *out; } key_cases[] = {
+	{ "Amélie", "amelie" }, { "FIGHT Club", "fight club" }, { "Señor Ñoño", "senor nono" },
+	{ "Smörgåsbord", "smorgasbord" }, { "", "" },
+	{ "Łódź", "lodz" }, { "ŁÓDŹ", "lodz" }, { "Čapek", "capek" }, { "Ærø", "aero" },
+	{ "Straße", "strasse" }, { "Schindler’s List", "schindlers list" }, { "WALL·E", "wall e" }, { "۲۰۰۱: A Space Odyssey", "2001 a space odyssey" }, { "Œuvre — Ĳssel…", "oeuvre ijssel" }, { "Ğğ İı Şş Őő Űű Ŵŵ Ÿž", "gg ii ss oo uu ww yz" },
+	{ "Spider-Man: No Way Home", "spider man no way home" },
+	{ "  Leading,   trailing!!  ", "leading trailing" }, { "2001: A Space Odyssey", "2001 a space odyssey" },
+	{ "C++ (2020)?", "c 2020" }, { "tab\there\nnew", "tab here new" }, { "3×3÷1", "3 3 1" },
+	{ "  --  ", "" }, { "!!!", "" },
+	{ "باشگاه مشت‌زنی", "باشگاه مشت زنی" },               /* ZWNJ U+200C */
+	{ "مشت\u200bزنی", "مشت زنی" },                         /* ZWSP U+200B */
+	{ "مشت \u200c زنی", "مشت زنی" },                       /* ZWNJ among spaces: one space */
+	{ "كتاب يك", "کتاب یک" },                              /* Arabic kaf, yeh → Persian */
+	{ "مـــشت", "مشت" },                                   /* tatweel */
+	{ "مُشْتَ زَنِيّ", "مشت زنی" },                         /* harakat (U+064B–U+0652) */
+	{ "سلام Dünya!", "سلام dunya" },
+};
+
 START_TEST(search_keys)
 {
-	static const struct { const char *in, *out; } cases[] = {
-		{ "Amélie", "amelie" }, { "FIGHT Club", "fight club" }, { "Señor Ñoño", "senor nono" },
-		{ "Smörgåsbord", "smorgasbord" }, { "باشگاه مشت‌زنی", "باشگاه مشت‌زنی" }, { "", "" },
-	};
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		mq_buf b = MQ_BUF_INIT;
-		mq_search_key(cases[i].in, &b);
-		ck_assert_str_eq(mq_buf_cstr(&b), cases[i].out);
-		mq_buf_free(&b);
+	mq_buf b = MQ_BUF_INIT;
+	mq_search_key(key_cases[_i].in, &b);
+	ck_assert_msg(!strcmp(mq_buf_cstr(&b), key_cases[_i].out), "key(\"%s\") = \"%s\", expected \"%s\"",
+		      key_cases[_i].in, mq_buf_cstr(&b), key_cases[_i].out);
+	mq_buf_free(&b);
+}
+END_TEST
+
+/* The key is appended: what out held stays. */
+START_TEST(search_key_appends)
+{
+	mq_buf b = MQ_BUF_INIT;
+	mq_buf_append(&b, "x|", 2);
+	mq_search_key("  Amélie  ", &b);
+	ck_assert_str_eq(mq_buf_cstr(&b), "x|amelie");
+	mq_buf_free(&b);
+}
+END_TEST
+
+/* mq_search_pattern: "^" + the folded key; -1 when q has no letters or digits. */
+static const struct { const char *q; int rc; const char *pattern; } pattern_cases[] = {
+	{ "Fight Club", 0, "^fight club" }, { "  fight   CLUB  ", 0, "^fight club" },
+	{ "Łódź", 0, "^lodz" }, { "Spider-Man:", 0, "^spider man" }, { "C++ (2020)?", 0, "^c 2020" },
+	{ "a.b*c[d]$e^f|g\\h{i}", 0, "^a b c d e f g h i" }, { "مشت‌زنی", 0, "^مشت زنی" },
+	{ "كي", 0, "^کی" }, { "7", 0, "^7" },
+	{ "  --  ", -1, NULL }, { "", -1, NULL }, { "...?*", -1, NULL }, { "ـ", -1, NULL },
+	{ "\u200c", -1, NULL }, { "×", -1, NULL },
+};
+
+START_TEST(search_pattern)
+{
+	mq_buf b = MQ_BUF_INIT;
+	int rc = mq_search_pattern(pattern_cases[_i].q, &b);
+	ck_assert_msg(rc == pattern_cases[_i].rc, "pattern(\"%s\") returned %d", pattern_cases[_i].q, rc);
+	if (pattern_cases[_i].pattern)
+		ck_assert_msg(!strcmp(mq_buf_cstr(&b), pattern_cases[_i].pattern), "pattern(\"%s\") = \"%s\", expected \"%s\"",
+			      pattern_cases[_i].q, mq_buf_cstr(&b), pattern_cases[_i].pattern);
+	mq_buf_free(&b);
+}
+END_TEST
+
+/* Search keys of a movie document: each title's key from every word on, deduplicated across
+ * titles (English, translations, original title); title_key is the English title's key. */
+static const struct {
+	const char *json, *title_key;
+	const char *keys[12];
+} doc_key_cases[] = {
+	{ "{\"id\":155,\"title\":\"The Dark Knight\",\"original_title\":\"The Dark Knight\","
+	  "\"translations\":{\"translations\":["
+	  "{\"iso_639_1\":\"fa\",\"data\":{\"title\":\"شواليه تاريكي\"}},"
+	  "{\"iso_639_1\":\"it\",\"data\":{\"title\":\"Il cavaliere oscuro\"}}]}}",
+	  "the dark knight",
+	  { "the dark knight", "dark knight", "knight", "شوالیه تاریکی", "تاریکی", "il cavaliere oscuro",
+	    "cavaliere oscuro", "oscuro" } },
+	{ "{\"id\":110,\"title\":\"Three Colors: Red\",\"original_title\":\"Trois couleurs : Rouge\"}",
+	  "three colors red",
+	  { "three colors red", "colors red", "red", "trois couleurs rouge", "couleurs rouge", "rouge" } },
+	{ "{\"id\":7,\"title\":\"Red\",\"original_title\":\"RED!\",\"translations\":{\"translations\":["
+	  "{\"iso_639_1\":\"it\",\"data\":{\"title\":\"Codice: Red\"}}]}}",
+	  "red", { "red", "codice red" } },
+};
+
+START_TEST(doc_search_keys)
+{
+	mq_config cfg = test_config();
+	cJSON *d = cJSON_Parse(doc_key_cases[_i].json);
+	ck_assert_ptr_nonnull(d);
+	cJSON *m = mq_movie_doc_from_tmdb(d, &cfg);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItem(m, "title_key")), doc_key_cases[_i].title_key);
+	const cJSON *keys = cJSON_GetObjectItem(m, "search_keys");
+	char *got = cJSON_PrintUnformatted(keys);
+	int n = 0;
+	for (; doc_key_cases[_i].keys[n]; n++) {
+		int found = 0;
+		const cJSON *k;
+		cJSON_ArrayForEach(k, keys)
+			found += cJSON_IsString(k) && !strcmp(k->valuestring, doc_key_cases[_i].keys[n]);
+		ck_assert_msg(found == 1, "\"%s\" found %d times in %s", doc_key_cases[_i].keys[n], found, got);
 	}
+	ck_assert_msg(cJSON_GetArraySize(keys) == n, "%d keys expected, got %s", n, got);
+	cJSON_free(got);
+	cJSON_Delete(m);
+	cJSON_Delete(d);
 }
 END_TEST
 
@@ -129,7 +225,10 @@ Suite *catalog_suite(void)
 	tcase_add_test(t, details_with_credits);
 	tcase_add_test(t, every_details_recording);
 	tcase_add_test(t, translations_fill_other_languages);
-	tcase_add_test(t, search_keys);
+	tcase_add_loop_test(t, search_keys, 0, N_CASES(key_cases));
+	tcase_add_test(t, search_key_appends);
+	tcase_add_loop_test(t, search_pattern, 0, N_CASES(pattern_cases));
+	tcase_add_loop_test(t, doc_search_keys, 0, N_CASES(doc_key_cases));
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -1,4 +1,5 @@
-/* check_config.c — unit tests for lib/config.c: defaults, one line per problem, secrets, durations. */
+/* check_config.c — unit tests for lib/config.c: defaults, one line per problem, secrets, durations,
+ * TMDB cache lifetimes per endpoint family. */
 #include "suites.h"
 
 #include "config.h"
@@ -97,12 +98,15 @@ START_TEST(empty_values_are_defaults)
 		{ "TMDB_RATE", "" }, { "TMDB_SYNC_PAGES", "" }, { "BCRYPT_COST", "" },
 		{ "WORKER_THREADS", "" }, { "JWT_SECRET", "" }, { "JWT_TTL", "" }, { "MEDIA_DIR", "" },
 		{ "TEMPLATE_DIR", "" }, { "PUBLIC_URL", "" }, { "NCHAN_PUBLISH_URL", "" },
-		{ "LOG_LEVEL", "" }, { NULL, NULL },
+		{ "LOG_LEVEL", "" }, { "TMDB_CACHE_TTL", "" }, { "TMDB_CACHE_TTL_MOVIE", "" },
+		{ "TMDB_CACHE_TTL_CONFIGURATION", "" }, { NULL, NULL },
 	};
 	mq_config cfg;
 	mq_buf problems = MQ_BUF_INIT;
 	ck_assert_int_eq(mq_config_load(&cfg, 0, table_get, (void *)env, &problems), 0);
 	ck_assert_str_eq(mq_buf_cstr(&problems), "");
+	ck_assert_int_eq(mq_tmdb_cache_ttl(&cfg, "/movie/550"), 86400);
+	ck_assert_int_eq(mq_tmdb_cache_ttl(&cfg, "/configuration"), 3 * 86400);
 	ck_assert_str_eq(cfg.db_name, "marquee");
 	ck_assert_ptr_null(cfg.tmdb_api_key);
 	ck_assert_ptr_null(cfg.jwt_secret);
@@ -215,6 +219,14 @@ static const struct bad_case bad_cases[] = {
 	{ "PUBLIC_URL", "https://" },
 	{ "NCHAN_PUBLISH_URL", "127.0.0.1:8081/pub" },
 	{ "LOG_LEVEL", "verbose" },
+	{ "TMDB_CACHE_TTL", "0" },
+	{ "TMDB_CACHE_TTL", "2592001" },
+	{ "TMDB_CACHE_TTL_MOVIE", "0" },
+	{ "TMDB_CACHE_TTL_TRENDING", "2592001" },
+	{ "TMDB_CACHE_TTL_SEARCH", "1h" },
+	{ "TMDB_CACHE_TTL_DISCOVER", "-5" },
+	{ "TMDB_CACHE_TTL_GENRE", "soon" },
+	{ "TMDB_CACHE_TTL_CONFIGURATION", " 5" },
 };
 
 START_TEST(one_line_per_invalid_value)
@@ -381,6 +393,82 @@ START_TEST(free_is_idempotent)
 }
 END_TEST
 
+/* Per-family cache lifetimes: TMDB_CACHE_TTL_<FAMILY>, else TMDB_CACHE_TTL (configuration: 3 days). */
+struct ttl_case {
+	struct var env[4];
+	int movie, trending, search, discover, genre, configuration, other, problems;
+};
+
+static const struct ttl_case ttl_cases[] = {
+	{ { { NULL, NULL } }, 86400, 86400, 86400, 86400, 86400, 259200, 86400, 0 },
+	{ { { "TMDB_CACHE_TTL", "600" }, { NULL, NULL } }, 600, 600, 600, 600, 600, 259200, 600, 0 },
+	{ { { "TMDB_CACHE_TTL", "600" }, { "TMDB_CACHE_TTL_TRENDING", "60" },
+	    { "TMDB_CACHE_TTL_CONFIGURATION", "2592000" }, { NULL, NULL } },
+	  600, 60, 600, 600, 600, 2592000, 600, 0 },
+	{ { { "TMDB_CACHE_TTL_MOVIE", "1" }, { "TMDB_CACHE_TTL_SEARCH", "300" },
+	    { "TMDB_CACHE_TTL_GENRE", "604800" }, { NULL, NULL } },
+	  1, 86400, 300, 86400, 604800, 259200, 86400, 0 },
+	{ { { "TMDB_CACHE_TTL_DISCOVER", "7200" }, { NULL, NULL } }, 86400, 86400, 86400, 7200, 86400, 259200, 86400, 0 },
+	/* a bad family value keeps its default; a bad default leaves the built-in one */
+	{ { { "TMDB_CACHE_TTL", "600" }, { "TMDB_CACHE_TTL_SEARCH", "0" }, { NULL, NULL } },
+	  600, 600, 600, 600, 600, 259200, 600, 1 },
+	{ { { "TMDB_CACHE_TTL", "forever" }, { "TMDB_CACHE_TTL_MOVIE", "60" }, { NULL, NULL } },
+	  60, 86400, 86400, 86400, 86400, 259200, 86400, 1 },
+	/* names are case-sensitive: this one is not ours */
+	{ { { "tmdb_cache_ttl_movie", "60" }, { NULL, NULL } }, 86400, 86400, 86400, 86400, 86400, 259200, 86400, 0 },
+};
+
+START_TEST(cache_ttl_per_family)
+{
+	const struct ttl_case *c = &ttl_cases[_i];
+	mq_config cfg;
+	mq_buf problems = MQ_BUF_INIT;
+	int n = mq_config_load(&cfg, 0, table_get, (void *)c->env, &problems);
+	ck_assert_msg(n == c->problems, "case %d: %d problems: %s", _i, n, mq_buf_cstr(&problems));
+	const struct { const char *path; int ttl; } paths[] = {
+		{ "/movie/550", c->movie }, { "/trending/movie/week", c->trending },
+		{ "/search/movie", c->search }, { "/discover/movie", c->discover },
+		{ "/genre/movie/list", c->genre }, { "/configuration", c->configuration },
+		{ "/person/287", c->other },
+	};
+	for (int i = 0; i < N_CASES(paths); i++)
+		ck_assert_msg(mq_tmdb_cache_ttl(&cfg, paths[i].path) == paths[i].ttl, "case %d: %s: %d, expected %d",
+			      _i, paths[i].path, mq_tmdb_cache_ttl(&cfg, paths[i].path), paths[i].ttl);
+	mq_config_free(&cfg);
+	mq_buf_free(&problems);
+}
+END_TEST
+
+/* The family is the path's first segment, matched whole; anything else: TMDB_CACHE_TTL. */
+static const struct { const char *path, *family; } family_cases[] = {
+	{ "/movie/550", "movie" }, { "/movie/popular?page=2", "movie" }, { "/movie", "movie" },
+	{ "movie/550/similar", "movie" }, { "/trending/movie/day", "trending" },
+	{ "/search/movie?query=x", "search" }, { "/discover/movie", "discover" },
+	{ "/genre/movie/list", "genre" }, { "/configuration", "configuration" },
+	{ "/configuration?x=1", "configuration" },
+	{ "/movies/550", NULL }, { "/mov/1", NULL }, { "/moviex", NULL }, { "/Movie/550", NULL },
+	{ "/person/287", NULL }, { "/", NULL }, { "", NULL }, { "//movie/550", NULL },
+	{ "/configurations", NULL }, { "/trendingx/movie", NULL },
+};
+
+START_TEST(cache_ttl_family_of_path)
+{
+	mq_config cfg;
+	memset(&cfg, 0, sizeof cfg);
+	cfg.tmdb_cache_ttl = 7;
+	for (int i = 0; i < MQ_TMDB_FAMILIES; i++)
+		cfg.tmdb_cache_ttls[i] = 100 + i;
+	int expected = 7;
+	for (int i = 0; family_cases[_i].family && mq_tmdb_families[i]; i++)
+		if (!strcmp(mq_tmdb_families[i], family_cases[_i].family))
+			expected = 100 + i;
+	ck_assert_msg(!family_cases[_i].family || expected != 7, "no family %s", family_cases[_i].family);
+	int got = mq_tmdb_cache_ttl(&cfg, family_cases[_i].path);
+	ck_assert_msg(got == expected, "\"%s\": %d, expected %d (%s)", family_cases[_i].path, got, expected,
+		      family_cases[_i].family ? family_cases[_i].family : "TMDB_CACHE_TTL");
+}
+END_TEST
+
 struct duration_case {
 	const char *in;
 	int rc;
@@ -446,6 +534,8 @@ Suite *config_suite(void)
 	tcase_add_loop_test(load, jwt_secret_required_only_when_needed, 0, N_CASES(jwt_cases));
 	tcase_add_loop_test(load, secrets_never_echoed, 0, N_CASES(secret_cases));
 	tcase_add_test(load, free_is_idempotent);
+	tcase_add_loop_test(load, cache_ttl_per_family, 0, N_CASES(ttl_cases));
+	tcase_add_loop_test(load, cache_ttl_family_of_path, 0, N_CASES(family_cases));
 	suite_add_tcase(s, load);
 	tcase_add_loop_test(dur, parse_duration, 0, N_CASES(duration_cases));
 	suite_add_tcase(s, dur);

@@ -1,4 +1,5 @@
-/* check_response.c — unit tests for lib/response.c: envelopes, the error shape, headers, CGI output. */
+/* check_response.c — unit tests for lib/response.c: envelopes, the error shape, headers, CGI output,
+ * sparse fieldsets. */
 #include "suites.h"
 
 #include "arena.h"
@@ -559,6 +560,101 @@ START_TEST(reset_keeps_nothing)
 }
 END_TEST
 
+/* Sparse fieldsets: fields=a,b against the known names. */
+static const char *const known_fields[] = { "id", "title", "year", "genres", NULL };
+
+static const struct {
+	const char *text;
+	int rc;
+	const char *selected;   /* the names joined by '|' (rc 0) */
+	size_t errors;
+	const char *message;    /* in one of the errors */
+} fields_cases[] = {
+	{ "title", 0, "title", 0, NULL },
+	{ "title,year", 0, "title|year", 0, NULL },
+	{ "year,id,genres,title", 0, "year|id|genres|title", 0, NULL },
+	{ "title,bogus", -1, NULL, 1, "\"bogus\" is not a field" },
+	{ "a,title,b", -1, NULL, 2, "\"b\" is not a field" },
+	{ "Title", -1, NULL, 1, "\"Title\" is not a field" },
+	{ "title, year", -1, NULL, 1, "\" year\" is not a field" },
+	{ "poster_url", -1, NULL, 1, "\"poster_url\" is not a field" },
+	{ ",", -1, NULL, 1, "empty names" },
+	{ ",,,", -1, NULL, 1, "empty names" },
+	{ "", -1, NULL, 1, "empty names" },
+	{ "title,,year", -1, NULL, 1, "empty names" },
+	{ "title,", -1, NULL, 1, "empty names" },
+};
+
+START_TEST(fields_parse)
+{
+	fixture_new("GET", "/api/v1/movies");
+	const char **selected = (const char **)known_fields; /* must be replaced */
+	int rc = mq_fields_parse(&req, fields_cases[_i].text, known_fields, &selected);
+	ck_assert_msg(rc == fields_cases[_i].rc, "\"%s\": rc %d", fields_cases[_i].text, rc);
+	ck_assert_msg(req.errors.n == fields_cases[_i].errors, "\"%s\": %zu errors", fields_cases[_i].text,
+		      req.errors.n);
+	if (rc) {
+		ck_assert_ptr_null(selected);
+		int found = 0;
+		for (size_t i = 0; i < req.errors.n; i++)
+			found |= strstr(req.errors.items[i], fields_cases[_i].message) != NULL;
+		ck_assert_msg(found, "\"%s\": no error with '%s' (first: %s)", fields_cases[_i].text,
+			      fields_cases[_i].message, req.errors.items[0]);
+	} else {
+		mq_buf joined = MQ_BUF_INIT;
+		for (const char **n = selected; *n; n++)
+			mq_buf_printf(&joined, "%s%s", n == selected ? "" : "|", *n);
+		ck_assert_str_eq(mq_buf_cstr(&joined), fields_cases[_i].selected);
+		mq_buf_free(&joined);
+	}
+	fixture_free();
+}
+END_TEST
+
+/* No fields= means everything: no list, no error. */
+START_TEST(fields_parse_absent)
+{
+	fixture_new("GET", "/api/v1/movies");
+	const char **selected = (const char **)known_fields;
+	ck_assert_int_eq(mq_fields_parse(&req, NULL, known_fields, &selected), 0);
+	ck_assert_ptr_null(selected);
+	ck_assert_uint_eq(req.errors.n, 0);
+	fixture_free();
+}
+END_TEST
+
+static const struct {
+	const char *fields;  /* NULL: everything */
+	const char *in, *out;
+} apply_cases[] = {
+	{ "title,year", "{\"id\":1,\"title\":\"Heat\",\"year\":1995,\"genres\":[{\"id\":80}]}",
+	  "{\"title\":\"Heat\",\"year\":1995}" },
+	{ "genres", "{\"id\":1,\"title\":\"Heat\",\"genres\":[{\"id\":80,\"name\":\"Crime\"}]}",
+	  "{\"genres\":[{\"id\":80,\"name\":\"Crime\"}]}" },  /* members of members stay */
+	{ "year", "{\"id\":1,\"title\":\"Heat\"}", "{}" },
+	{ "id,title", "[{\"id\":1,\"title\":\"A\",\"year\":1},{\"year\":2},5,{\"id\":3,\"genres\":null}]",
+	  "[{\"id\":1,\"title\":\"A\"},{},5,{\"id\":3}]" },
+	{ "id", "[]", "[]" },
+	{ NULL, "{\"id\":1,\"title\":\"Heat\",\"year\":1995}", "{\"id\":1,\"title\":\"Heat\",\"year\":1995}" },
+};
+
+START_TEST(fields_apply)
+{
+	fixture_new("GET", "/api/v1/movies");
+	const char **selected = NULL;
+	ck_assert_int_eq(mq_fields_parse(&req, apply_cases[_i].fields, known_fields, &selected), 0);
+	cJSON *j = cJSON_Parse(apply_cases[_i].in);
+	ck_assert_ptr_nonnull(j);
+	mq_fields_apply(selected, j);
+	char *got = cJSON_PrintUnformatted(j);
+	ck_assert_str_eq(got, apply_cases[_i].out);
+	cJSON_free(got);
+	cJSON_Delete(j);
+	mq_fields_apply(selected, NULL);
+	fixture_free();
+}
+END_TEST
+
 Suite *response_suite(void)
 {
 	Suite *s = suite_create("response");
@@ -573,6 +669,9 @@ Suite *response_suite(void)
 	tcase_add_test(env, header_sanitising);
 	tcase_add_test(env, iso8601_now);
 	tcase_add_test(env, reset_keeps_nothing);
+	tcase_add_loop_test(env, fields_parse, 0, N_CASES(fields_cases));
+	tcase_add_test(env, fields_parse_absent);
+	tcase_add_loop_test(env, fields_apply, 0, N_CASES(apply_cases));
 	suite_add_tcase(s, env);
 
 	tcase_add_test(ser, serialize_get);

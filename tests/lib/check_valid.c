@@ -384,6 +384,60 @@ START_TEST(query_body_only_type)
 }
 END_TEST
 
+/* MQ_V_NUMBER in a query: plain decimal only, within min..max. */
+struct number_case {
+	const char *qs;
+	int ok;
+	double value;
+};
+
+static const struct number_case number_cases[] = {
+	{ "minRating=7", 1, 7 }, { "minRating=7.5", 1, 7.5 }, { "minRating=0", 1, 0 },
+	{ "minRating=10", 1, 10 }, { "minRating=10.0", 1, 10 }, { "minRating=0.25", 1, 0.25 },
+	{ "minRating=1e3", 0, 0 }, { "minRating=1e0", 0, 0 }, { "minRating=inf", 0, 0 },
+	{ "minRating=nan", 0, 0 }, { "minRating=-1", 0, 0 }, { "minRating=-0", 0, 0 },
+	{ "minRating=7.", 0, 0 }, { "minRating=.5", 0, 0 }, { "minRating=0x10", 0, 0 },
+	{ "minRating=%207", 0, 0 }, { "minRating=7%20", 0, 0 }, { "minRating=+7", 0, 0 },
+	{ "minRating=10.5", 0, 0 }, { "minRating=11", 0, 0 }, { "minRating=", 0, 0 },
+	{ "minRating=7,5", 0, 0 }, { "minRating=1.2.3", 0, 0 }, { "minRating=%D9%A7", 0, 0 },
+	{ "minRating=99999999999999999999", 0, 0 }, { "minRating=seven", 0, 0 },
+};
+
+START_TEST(query_number)
+{
+	static const mq_field fields[] = { { "minRating", MQ_V_NUMBER, 0, 0, 10, NULL, NULL } };
+	const struct number_case *c = &number_cases[_i];
+	mq_value v[1];
+	mq_req *req = query_req(c->qs);
+	int rc = mq_validate_query(req, fields, 1, v);
+	ck_assert_msg((rc == 0) == c->ok, "\"%s\": rc %d, expected %s:\n%s", c->qs, rc,
+		      c->ok ? "accepted" : "refused", errors_text(req));
+	if (c->ok) {
+		ck_assert(v[0].present);
+		ck_assert_msg(v[0].d == c->value, "\"%s\" gave %g, expected %g", c->qs, v[0].d, c->value);
+	} else {
+		ck_assert_msg(req->errors.n == 1 && has_error(req, "minRating must be a number from 0 to 10"),
+			      "\"%s\":\n%s", c->qs, errors_text(req));
+	}
+}
+END_TEST
+
+/* The bounds are the field's own; absent is not present. */
+START_TEST(query_number_bounds)
+{
+	static const mq_field fields[] = { { "x", MQ_V_NUMBER, 0, 1, 5, NULL, NULL } };
+	mq_value v[1];
+	ck_assert_int_eq(mq_validate_query(query_req("x=0.5"), fields, 1, v), -1);
+	ck_assert_int_eq(mq_validate_query(query_req("x=5.5"), fields, 1, v), -1);
+	ck_assert_int_eq(mq_validate_query(query_req("x=1"), fields, 1, v), 0);
+	ck_assert(v[0].d == 1);
+	ck_assert_int_eq(mq_validate_query(query_req("x=4.999"), fields, 1, v), 0);
+	ck_assert(v[0].d == 4.999);
+	ck_assert_int_eq(mq_validate_query(query_req(""), fields, 1, v), 0);
+	ck_assert(!v[0].present);
+}
+END_TEST
+
 /* A body: fields of every type. */
 static const char *const status_choices[] = { "want", "watched", NULL };
 
@@ -692,6 +746,8 @@ Suite *valid_suite(void)
 	tcase_add_test(query, query_required);
 	tcase_add_test(query, query_invalid_default);
 	tcase_add_test(query, query_body_only_type);
+	tcase_add_loop_test(query, query_number, 0, N_CASES(number_cases));
+	tcase_add_test(query, query_number_bounds);
 	suite_add_tcase(s, query);
 
 	tcase_add_checked_fixture(object, setup, teardown);

@@ -33,5 +33,6 @@ Suite *media_suite(void);
 Suite *password_suite(void);
 Suite *tmdb_suite(void);
 Suite *catalog_suite(void);
+Suite *images_suite(void);
 
 #endif

@@ -117,8 +117,8 @@ class SyntheticOnlyTest(StandinCase):
         status, body = self.get_json("/3/genre/movie/list")
         self.assertEqual(body["genres"][0], {"id": 28, "name": "Action"})
         # append_to_response order does not matter
-        _, _, body = self.get("/3/movie/603?append_to_response=translations,credits,keywords")
-        name = "movie_603__append_credits_keywords_translations.json"
+        _, _, body = self.get("/3/movie/603?append_to_response=translations,release_dates,credits,keywords")
+        name = "movie_603__append_credits_keywords_translations_release_dates.json"
         self.assertEqual(body, (SYNTHETIC / name).read_bytes())
         _, _, body = self.get("/3/movie/popular?page=2&language=en-US")
         self.assertEqual(body, (SYNTHETIC / "movie_popular__page2.json").read_bytes())
@@ -276,8 +276,8 @@ class SharedRecordingsTest(StandinCase):
 
     def test_recordings_win_ties_but_synthetic_fills_gaps(self):
         self.assertEqual(self.get("/3/movie/550")[2], (SHARED / "movie_550__2024-02.json").read_bytes())
-        self.assertEqual(self.get("/3/movie/550?append_to_response=credits,keywords,translations")[2],
-                         (SYNTHETIC / "movie_550__append_credits_keywords_translations.json").read_bytes())
+        self.assertEqual(self.get("/3/movie/550?append_to_response=credits,keywords,translations,release_dates")[2],
+                         (SYNTHETIC / "movie_550__append_credits_keywords_translations_release_dates.json").read_bytes())
         self.assertEqual(self.get("/3/genre/movie/list?language=fa-IR")[2],
                          (SYNTHETIC / "genre_movie_list__language_fa-IR.json").read_bytes())
 

@@ -1,0 +1,188 @@
+/* moviepage.c — list pages of the catalogue (see moviepage.h). */
+#include "moviepage.h"
+#include "catalog.h"
+#include "ctx.h"
+#include "genre.h"
+#include "page.h"
+#include "response.h"
+#include "tmdbcache.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void mq_page_movie_cards(cJSON *movies)
+{
+	cJSON *m;
+	cJSON_ArrayForEach(m, movies) {
+		const char *slug = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "slug"));
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(m, "tmdb_id");
+		char href[200];
+		if (slug)
+			snprintf(href, sizeof href, "/movies/%s", slug);
+		else if (cJSON_IsNumber(id))
+			snprintf(href, sizeof href, "/movies/%lld", (long long)id->valuedouble);
+		else
+			continue;
+		cJSON_AddStringToObject(m, "href", href);
+		const cJSON *avg = cJSON_GetObjectItemCaseSensitive(m, "vote_average");
+		const cJSON *count = cJSON_GetObjectItemCaseSensitive(m, "vote_count");
+		if (cJSON_IsNumber(avg) && cJSON_IsNumber(count) && count->valuedouble > 0) {
+			char text[16];
+			snprintf(text, sizeof text, "%.1f", avg->valuedouble);
+			cJSON_AddStringToObject(m, "vote_text", text);
+		}
+	}
+}
+
+/* The current path with the query, page= replaced by page (left out for page 1). */
+static char *page_href(mq_req *req, long long page)
+{
+	mq_buf b = MQ_BUF_INIT;
+	mq_buf_puts(&b, req->display_path ? req->display_path : req->path);
+	char sep = '?';
+	for (size_t i = 0; i < req->query.n; i++) {
+		const mq_kv *kv = &req->query.items[i];
+		if (!strcmp(kv->key, "page") || !*kv->value)
+			continue;
+		mq_buf_putc(&b, sep);
+		mq_buf_url_component(&b, kv->key, strlen(kv->key));
+		mq_buf_putc(&b, '=');
+		mq_buf_url_component(&b, kv->value, strlen(kv->value));
+		sep = '&';
+	}
+	if (page > 1)
+		mq_buf_printf(&b, "%cpage=%lld", sep, page);
+	char *href = mq_arena_strdup(req->arena, mq_buf_cstr(&b));
+	mq_buf_free(&b);
+	return href;
+}
+
+cJSON *mq_page_pagination(mq_req *req, long long page, long long limit, long long total)
+{
+	long long pages = total > 0 ? (total + limit - 1) / limit : 0;
+	cJSON *p = cJSON_CreateObject();
+	cJSON_AddNumberToObject(p, "page", (double)page);
+	cJSON_AddNumberToObject(p, "total_pages", (double)pages);
+	cJSON_AddBoolToObject(p, "has_prev", page > 1);
+	cJSON_AddBoolToObject(p, "has_next", page < pages);
+	cJSON_AddBoolToObject(p, "several", pages > 1);
+	if (page > 1)
+		cJSON_AddStringToObject(p, "prev_href", page_href(req, page - 1 < pages ? page - 1 : pages > 0 ? pages : 1));
+	if (page < pages)
+		cJSON_AddStringToObject(p, "next_href", page_href(req, page + 1));
+	return p;
+}
+
+/* The filter form's choices, the current ones selected. */
+static void add_filters(mq_req *req, cJSON *data, const mq_movie_query *q, const char *lang)
+{
+	static const char *const sort_labels[2][4] = {
+		{ "Popularity", "Rating", "Release date", "Title" },
+		{ "محبوبیت", "امتیاز", "تاریخ اکران", "عنوان" },
+	};
+	const mq_ctx *ctx = mq_ctx_of(req);
+	int fa = !strcmp(lang, "fa");
+	cJSON *sorts = cJSON_AddArrayToObject(data, "sorts");
+	for (int i = 0; mq_movie_sorts[i]; i++) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "value", mq_movie_sorts[i]);
+		cJSON_AddStringToObject(o, "label", sort_labels[fa][i]);
+		cJSON_AddBoolToObject(o, "selected", (int)q->sort == i);
+		cJSON_AddItemToArray(sorts, o);
+	}
+	cJSON_AddBoolToObject(data, "ascending", q->ascending);
+	const char *year = mq_req_query(req, "year"), *min = mq_req_query(req, "minRating");
+	if (year)
+		cJSON_AddStringToObject(data, "year_value", year);
+	if (min)
+		cJSON_AddStringToObject(data, "min_rating_value", min);
+	cJSON *genres = NULL;
+	if (mq_genres_list(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, lang, &genres) == MQ_OK) {
+		cJSON *g;
+		cJSON_ArrayForEach(g, genres) {
+			const cJSON *id = cJSON_GetObjectItemCaseSensitive(g, "id");
+			cJSON_AddBoolToObject(g, "selected", cJSON_IsNumber(id) && (long long)id->valuedouble == q->genre);
+		}
+		cJSON_AddItemToObject(data, "genres", genres);
+	}
+}
+
+void mq_reply_movie_list_page(mq_req *req, mq_res *res, mq_list_kind kind)
+{
+	static const char *const templates[] = {
+		[MQ_LIST_BROWSE] = "movies", [MQ_LIST_GENRE] = "genre", [MQ_LIST_SEARCH] = "search",
+	};
+	const mq_ctx *ctx = mq_ctx_of(req);
+	const char *lang = mq_page_language(req);
+	cJSON *data = cJSON_CreateObject();
+	const char *title = kind == MQ_LIST_SEARCH ? (strcmp(lang, "fa") ? "Search" : "جستجو")
+			    : (strcmp(lang, "fa") ? "Movies" : "فیلم‌ها");
+	const char *q_text = mq_req_query(req, "q");
+	if (kind == MQ_LIST_SEARCH && (!q_text || !*q_text) && req->query.n <= 1) {
+		mq_reply_page(req, res, 200, "search", title, data); /* just the form */
+		return;
+	}
+
+	mq_movie_query q;
+	const char **fields = NULL;
+	int prc = mq_movie_query_parse(req, kind, &q, &fields);
+	if (prc > 0) {
+		cJSON_Delete(data);
+		mq_reply_err(req, res, (mq_err)prc, NULL);
+		return;
+	}
+	q.lang = lang; /* pages follow the visitor's language, not a parameter */
+	if (kind == MQ_LIST_GENRE) {
+		cJSON *genre = NULL;
+		mq_err rc = mq_genre_get(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, mq_req_route(req, "id"), lang, &genre);
+		if (rc != MQ_OK) {
+			cJSON_Delete(data);
+			mq_reply_err(req, res, rc == MQ_EINVAL ? MQ_ENOTFOUND : rc, rc == MQ_OK ? NULL : "No such genre");
+			return;
+		}
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(genre, "id");
+		q.genre = cJSON_IsNumber(id) ? (long long)id->valuedouble : -1;
+		title = mq_arena_strdup(req->arena, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(genre, "name")));
+		cJSON_AddItemToObject(data, "genre", genre);
+	}
+	if (q_text)
+		cJSON_AddStringToObject(data, "q", q_text);
+	if (kind == MQ_LIST_BROWSE)
+		add_filters(req, data, &q, lang);
+
+	int status = 200;
+	cJSON *items = NULL;
+	long long total = 0;
+	if (prc < 0) {
+		status = 400;
+	} else {
+		mq_err rc = mq_catalog_list(ctx->db, &q, &items, &total);
+		if (rc != MQ_OK) {
+			cJSON_Delete(data);
+			mq_reply_err(req, res, rc, NULL);
+			return;
+		}
+		if (kind == MQ_LIST_SEARCH && total == 0 && q.page == 1) {
+			/* nothing in the catalogue: TMDB's search, as the API does */
+			mq_tmdb_page p;
+			if (mq_tmdb_search(req, &q, &p) == MQ_OK) {
+				cJSON_Delete(items);
+				items = p.items;
+				total = p.total;
+				q.limit = 20;
+				cJSON_AddBoolToObject(data, "from_tmdb", 1);
+			} else {
+				cJSON_AddBoolToObject(data, "tmdb_failed", 1);
+			}
+		} else {
+			mq_movie_images(req, items);
+		}
+		mq_page_movie_cards(items);
+		cJSON_AddNumberToObject(data, "total", (double)total);
+		cJSON_AddBoolToObject(data, "empty", cJSON_GetArraySize(items) == 0);
+		cJSON_AddItemToObject(data, "movies", items);
+		cJSON_AddItemToObject(data, "pagination", mq_page_pagination(req, q.page, q.limit, total));
+	}
+	cJSON_AddItemToObject(data, "form", mq_page_form(req, (const char *const[]){ "q", "genre", "year", "minRating", "sort", "order", NULL }, &req->query));
+	mq_reply_page(req, res, status, templates[kind], title, data);
+}
