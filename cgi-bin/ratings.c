@@ -1,11 +1,289 @@
-/* ratings.c — the ratings worker: ratings and reviews.
- * Its routes arrive with their issues; until then every path answers 404 in the error shape. */
+/* ratings.c — the ratings worker: ratings and reviews, under /api/v1/ratings and in the seed
+ * designs' forms /api/v1/movies/:id/reviews, /movies/:id/rating and /users/:id/reviews. */
+#include "catalog.h"
+#include "ctx.h"
+#include "json.h"
+#include "rating.h"
+#include "response.h"
+#include "tmdbcache.h"
+#include "valid.h"
 #include "worker.h"
+
+#include <string.h>
+
+#define REVIEW_MAX 2000
+
+static const mq_field list_fields[] = { MQ_FIELD_PAGE, MQ_FIELD_LIMIT };
+
+/* The ObjectId (24 hex, in the arena) of the movie a ref names; a TMDB id the catalogue lacks is
+ * fetched first. Replies with the error itself and returns NULL when there is none. */
+static const char *movie_oid(mq_req *req, mq_res *res, const char *ref, const char *field)
+{
+	const mq_ctx *ctx = mq_ctx_of(req);
+	cJSON *movie = NULL;
+	int fetched;
+	mq_err rc = mq_catalog_get(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, ref, "en", &movie, &fetched);
+	const char *id = rc == MQ_OK ? cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "id")) : NULL;
+	const char *copy = id ? mq_arena_strdup(req->arena, id) : NULL;
+	cJSON_Delete(movie);
+	if (rc == MQ_EINVAL)
+		mq_req_error(req, "%s must be a TMDB id, a 24-hex id or a slug such as fight-club-1999", field);
+	if (!copy)
+		mq_reply_err(req, res, rc == MQ_OK ? MQ_ENOTFOUND : rc, rc == MQ_ENOTFOUND || rc == MQ_OK ? "No such movie" : NULL);
+	return copy;
+}
+
+static int check_rating(mq_req *req, const mq_value *v)
+{
+	if (v->present && !mq_rating_valid(v->d)) {
+		mq_req_error(req, "rating must be between 1 and 10, in steps of 0.5");
+		return -1;
+	}
+	return 0;
+}
+
+static void reply_rating(mq_req *req, mq_res *res, mq_err rc, int status, cJSON *rating)
+{
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, rc == MQ_ECONFLICT ? "You have already rated this movie; change that rating instead"
+					   : rc == MQ_ENOTFOUND ? "No such rating" : NULL);
+		return;
+	}
+	mq_res_header(req, res, "Cache-Control", "no-store");
+	mq_reply_data(req, res, status, rating);
+}
+
+enum { R_RATING, R_REVIEW, R_MOVIE, R_COUNT };
+static const mq_field rating_fields[R_COUNT] = {
+	{ "rating", MQ_V_NUMBER, 1, 1, 10, NULL, NULL },
+	{ "review", MQ_V_STRING, 0, 0, REVIEW_MAX, NULL, NULL },
+	{ "movie_id", MQ_V_STRING, 1, 1, 200, NULL, NULL },
+};
+
+/* The body's fields: rating, review and (with_movie) movie_id, which may also be a TMDB id as
+ * a number. Returns -1 after replying when the body is unusable; field problems go to
+ * req->errors. */
+static int rating_body(mq_req *req, mq_res *res, int with_movie, mq_value *v)
+{
+	cJSON *body = NULL;
+	mq_err rc = mq_json_body(req, &body);
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, NULL);
+		return -1;
+	}
+	cJSON *movie = cJSON_GetObjectItemCaseSensitive(body, "movie_id");
+	double id = cJSON_IsNumber(movie) ? movie->valuedouble : 0;
+	if (with_movie && id >= 1 && id <= 2147483647 && id == (double)(long long)id) {
+		char text[24];
+		snprintf(text, sizeof text, "%lld", (long long)id);
+		cJSON_ReplaceItemInObjectCaseSensitive(body, "movie_id", cJSON_CreateString(text));
+	}
+	mq_validate_object(req, body, rating_fields, with_movie ? R_COUNT : R_COUNT - 1, v);
+	check_rating(req, &v[R_RATING]);
+	return 0;
+}
+
+static const char *review_text(const mq_value *v)
+{
+	return v[R_REVIEW].present && v[R_REVIEW].s && *v[R_REVIEW].s ? v[R_REVIEW].s : NULL;
+}
+
+/* POST /api/v1/ratings {movie_id, rating, review?}: 201, or 409 when rated already. */
+static void post_rating(mq_req *req, mq_res *res)
+{
+	mq_value v[R_COUNT];
+	if (rating_body(req, res, 1, v))
+		return;
+	if (req->errors.n) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	const char *movie = movie_oid(req, res, v[R_MOVIE].s, "movie_id");
+	if (!movie)
+		return;
+	cJSON *rating = NULL;
+	mq_err rc = mq_rating_create(mq_ctx_of(req)->db, req->user->id, movie, v[R_RATING].d, review_text(v), &rating);
+	reply_rating(req, res, rc, 201, rating);
+}
+
+/* POST /api/v1/movies/:id/reviews and /movies/:id/rating {rating, review?}: the seed designs'
+ * "rate this movie": creates the rating, or changes the one there is (200). */
+static void post_movie_rating(mq_req *req, mq_res *res)
+{
+	mq_value v[R_COUNT];
+	if (rating_body(req, res, 0, v))
+		return;
+	if (req->errors.n) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	const char *movie = movie_oid(req, res, mq_req_route(req, "id"), "id");
+	if (!movie)
+		return;
+	mq_db *db = mq_ctx_of(req)->db;
+	cJSON *rating = NULL;
+	mq_err rc = mq_rating_create(db, req->user->id, movie, v[R_RATING].d, review_text(v), &rating);
+	if (rc != MQ_ECONFLICT) {
+		reply_rating(req, res, rc, 201, rating);
+		return;
+	}
+	cJSON *mine = NULL;
+	rc = mq_rating_of(db, req->user->id, movie, &mine);
+	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(mine, "id"));
+	if (rc == MQ_OK && id)
+		rc = mq_rating_update(db, req->user->id, id, v[R_RATING].d, v[R_REVIEW].present, review_text(v), &rating);
+	cJSON_Delete(mine);
+	reply_rating(req, res, rc, 200, rating);
+}
+
+/* GET /api/v1/ratings/:id (owner only; anyone else's is 404) */
+static void get_rating(mq_req *req, mq_res *res)
+{
+	cJSON *rating = NULL;
+	mq_err rc = mq_rating_get(mq_ctx_of(req)->db, req->user->id, mq_req_route(req, "id"), &rating);
+	reply_rating(req, res, rc, 200, rating);
+}
+
+/* PATCH /api/v1/ratings/:id {rating?, review? (null removes it)} */
+static void patch_rating(mq_req *req, mq_res *res)
+{
+	static const mq_field fields[] = {
+		{ "rating", MQ_V_NUMBER, 0, 1, 10, NULL, NULL },
+		{ "review", MQ_V_STRING, 0, 0, REVIEW_MAX, NULL, NULL },
+	};
+	cJSON *body = NULL;
+	mq_err rc = mq_json_body(req, &body);
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, NULL);
+		return;
+	}
+	/* "review": null removes the review */
+	int remove_review = cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(body, "review"));
+	if (remove_review)
+		cJSON_DeleteItemFromObjectCaseSensitive(body, "review");
+	mq_value v[2];
+	mq_validate_object(req, body, fields, 2, v);
+	check_rating(req, &v[0]);
+	if (!req->errors.n && !v[0].present && !v[1].present && !remove_review)
+		mq_req_error(req, "send rating, review or both");
+	if (req->errors.n) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	cJSON *rating = NULL;
+	rc = mq_rating_update(mq_ctx_of(req)->db, req->user->id, mq_req_route(req, "id"),
+			      v[0].present ? v[0].d : -1, v[1].present || remove_review,
+			      v[1].present && *v[1].s ? v[1].s : NULL, &rating);
+	reply_rating(req, res, rc, 200, rating);
+}
+
+static void delete_rating(mq_req *req, mq_res *res)
+{
+	mq_err rc = mq_rating_delete(mq_ctx_of(req)->db, req->user->id, mq_req_route(req, "id"));
+	if (rc != MQ_OK) {
+		reply_rating(req, res, rc, 200, NULL);
+		return;
+	}
+	res->status = 204;
+}
+
+static void reply_page(mq_req *req, mq_res *res, const char *user_id, const char *movie_id)
+{
+	mq_value v[2];
+	if (mq_validate_query(req, list_fields, 2, v)) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	cJSON *items = NULL;
+	long long total = 0;
+	mq_err rc = mq_ratings_list(mq_ctx_of(req)->db, user_id, movie_id, movie_id != NULL, v[0].i, v[1].i, &items, &total);
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, NULL);
+		return;
+	}
+	mq_reply_list(req, res, items, v[0].i, v[1].i, total);
+}
+
+/* GET /api/v1/ratings: mine, newest first. */
+static void get_my_ratings(mq_req *req, mq_res *res)
+{
+	reply_page(req, res, req->user->id, NULL);
+}
+
+/* GET /api/v1/ratings/movie/:movieId and /movies/:id/reviews: a movie's, newest first, with
+ * the reviewers' names. */
+static void get_movie_ratings(mq_req *req, mq_res *res)
+{
+	const char *ref = mq_req_route(req, "movieId");
+	const char *movie = movie_oid(req, res, ref ? ref : mq_req_route(req, "id"), "id");
+	if (movie)
+		reply_page(req, res, NULL, movie);
+}
+
+/* GET /api/v1/movies/:id/rating: the movie's average and count, and the caller's own rating
+ * (null when signed out or not rated). */
+static void get_movie_rating(mq_req *req, mq_res *res)
+{
+	const mq_ctx *ctx = mq_ctx_of(req);
+	cJSON *movie = NULL;
+	int fetched;
+	mq_err rc = mq_catalog_get(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, mq_req_route(req, "id"), "en",
+				   &movie, &fetched);
+	if (rc == MQ_EINVAL)
+		mq_req_error(req, "id must be a TMDB id, a 24-hex id or a slug such as fight-club-1999");
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, rc == MQ_ENOTFOUND ? "No such movie" : NULL);
+		return;
+	}
+	cJSON *out = cJSON_CreateObject(), *mine = NULL;
+	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "id"));
+	cJSON_AddStringToObject(out, "movie_id", id ? id : "");
+	cJSON_AddItemToObject(out, "average_rating", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(movie, "average_rating"), 1));
+	cJSON_AddItemToObject(out, "rating_count", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(movie, "rating_count"), 1));
+	if (req->user && id && mq_rating_of(ctx->db, req->user->id, id, &mine) == MQ_OK)
+		cJSON_AddItemToObject(out, "my_rating", mine);
+	else
+		cJSON_AddNullToObject(out, "my_rating");
+	cJSON_Delete(movie);
+	mq_res_header(req, res, "Cache-Control", "private, no-cache");
+	mq_reply_data(req, res, 200, out);
+}
+
+/* GET /api/v1/users/:id/reviews: yourself ("me" too) or, for an admin, anyone; else 404. */
+static void get_user_reviews(mq_req *req, mq_res *res)
+{
+	const char *id = mq_req_route(req, "id");
+	if (!strcmp(id, "me"))
+		id = req->user->id;
+	if (strcmp(id, req->user->id) && strcmp(req->user->role, "admin")) {
+		mq_reply_err(req, res, MQ_ENOTFOUND, "No such user");
+		return;
+	}
+	if (!mq_is_object_id(id)) {
+		mq_reply_err(req, res, MQ_ENOTFOUND, "No such user");
+		return;
+	}
+	reply_page(req, res, id, NULL);
+}
+
+static const mq_route routes[] = {
+	{ MQ_POST, "/api/v1/ratings", post_rating, MQ_NEEDS_AUTH | MQ_CSRF },
+	{ MQ_GET, "/api/v1/ratings", get_my_ratings, MQ_NEEDS_AUTH },
+	{ MQ_GET, "/api/v1/ratings/movie/:movieId", get_movie_ratings, 0 },
+	{ MQ_GET, "/api/v1/ratings/:id", get_rating, MQ_NEEDS_AUTH },
+	{ MQ_PATCH | MQ_PUT, "/api/v1/ratings/:id", patch_rating, MQ_NEEDS_AUTH | MQ_CSRF },
+	{ MQ_DELETE, "/api/v1/ratings/:id", delete_rating, MQ_NEEDS_AUTH | MQ_CSRF },
+	{ MQ_GET, "/api/v1/movies/:id/reviews", get_movie_ratings, 0 },
+	{ MQ_POST, "/api/v1/movies/:id/reviews", post_movie_rating, MQ_NEEDS_AUTH | MQ_CSRF },
+	{ MQ_GET, "/api/v1/movies/:id/rating", get_movie_rating, 0 },
+	{ MQ_POST | MQ_PUT, "/api/v1/movies/:id/rating", post_movie_rating, MQ_NEEDS_AUTH | MQ_CSRF },
+	{ MQ_GET, "/api/v1/users/:id/reviews", get_user_reviews, MQ_NEEDS_AUTH },
+};
 
 const mq_app ratings_app = {
 	.name = "ratings",
-	.routes = NULL,
-	.n_routes = 0,
+	.routes = routes,
+	.n_routes = sizeof routes / sizeof routes[0],
 	.needs = MQ_APP_DB | MQ_APP_AUTH,
 };
 

@@ -87,7 +87,7 @@ class ErrorsTest(unittest.TestCase, ErrorShape):
         self.assertErrorShape(get("/api/nope/deeper"), 404, "/api/nope/deeper")
 
     def test_unknown_routes_of_each_worker_are_404(self):
-        for path in ("/api/v1/auth/x", "/api/v1/users/x/y/z", "/api/v1/movies/x/y/z", "/api/v1/ratings/x",
+        for path in ("/api/v1/auth/x", "/api/v1/users/x/y/z", "/api/v1/movies/x/y/z", "/api/v1/ratings/x/y/z",
                      "/api/v1/watchlist/x", "/api/v1/genres/x", "/api/v1/tmdb/x", "/api/v1/admin/x"):
             self.assertErrorShape(get(path), 404, path)
 

@@ -1,0 +1,481 @@
+/* rating.c — ratings, reviews and the movie's rating fields (see rating.h). */
+#include "rating.h"
+#include "log.h"
+#include "valid.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <string.h>
+#include <time.h>
+
+int mq_rating_valid(double r)
+{
+	return isfinite(r) && r >= 1 && r <= 10 && r * 2 == floor(r * 2);
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void iso_date(int64_t ms, char *out, size_t size)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	char base[24];
+	strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out, size, "%s.%03dZ", base, (int)(ms % 1000));
+}
+
+/* The public JSON of a ratings document. */
+static cJSON *rating_json(const bson_t *doc)
+{
+	bson_iter_t it;
+	char hex[25], date[40];
+	cJSON *r = cJSON_CreateObject();
+	if (bson_iter_init(&it, doc)) {
+		while (bson_iter_next(&it)) {
+			const char *key = bson_iter_key(&it);
+			if (BSON_ITER_HOLDS_OID(&it)) {
+				bson_oid_to_string(bson_iter_oid(&it), hex);
+				cJSON_AddStringToObject(r, !strcmp(key, "_id") ? "id" : key, hex);
+			} else if (BSON_ITER_HOLDS_DATE_TIME(&it)) {
+				iso_date(bson_iter_date_time(&it), date, sizeof date);
+				cJSON_AddStringToObject(r, key, date);
+			} else if (!strcmp(key, "rating") && BSON_ITER_HOLDS_NUMBER(&it)) {
+				cJSON_AddNumberToObject(r, key, bson_iter_as_double(&it));
+			} else if (!strcmp(key, "review") && BSON_ITER_HOLDS_UTF8(&it)) {
+				cJSON_AddStringToObject(r, key, bson_iter_utf8(&it, NULL));
+			}
+		}
+	}
+	if (!cJSON_GetObjectItemCaseSensitive(r, "review"))
+		cJSON_AddNullToObject(r, "review");
+	return r;
+}
+
+/* FerretDB v1 runs every update as find-then-write in Go, so two concurrent $inc of one
+ * document can lose one. MongoDB's $inc is atomic; for the test database (and any backend like
+ * it) the ratings worker's threads also take turns here. One process writes ratings. */
+static pthread_mutex_t aggregate_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static mq_err adjust_movie_locked(mongoc_database_t *database, const bson_oid_t *movie, double dsum, int dcount);
+
+/* Moves the movie's sum and count by (dsum, dcount), then sets its average from what that
+ * produced, unless another change came in between (which then sets it itself). */
+static mq_err adjust_movie(mongoc_database_t *database, const bson_oid_t *movie, double dsum, int dcount)
+{
+	pthread_mutex_lock(&aggregate_lock);
+	mq_err rc = adjust_movie_locked(database, movie, dsum, dcount);
+	pthread_mutex_unlock(&aggregate_lock);
+	return rc;
+}
+
+static mq_err adjust_movie_locked(mongoc_database_t *database, const bson_oid_t *movie, double dsum, int dcount)
+{
+	bson_error_t error;
+	bson_t reply;
+	mongoc_collection_t *movies = mongoc_database_get_collection(database, "movies");
+	bson_t *query = BCON_NEW("_id", BCON_OID(movie));
+	bson_t *update = BCON_NEW("$inc", "{", "rating_sum", BCON_DOUBLE(dsum), "rating_count", BCON_INT64(dcount), "}");
+	mongoc_find_and_modify_opts_t *opts = mongoc_find_and_modify_opts_new();
+	mongoc_find_and_modify_opts_set_update(opts, update);
+	mongoc_find_and_modify_opts_set_flags(opts, MONGOC_FIND_AND_MODIFY_RETURN_NEW);
+	mq_err rc = MQ_OK;
+	if (!mongoc_collection_find_and_modify_with_opts(movies, query, opts, &reply, &error)) {
+		rc = mq_db_error(&error, "movie rating $inc");
+	} else {
+		bson_iter_t it, sum_it, count_it;
+		if (bson_iter_init_find(&it, &reply, "value") && BSON_ITER_HOLDS_DOCUMENT(&it) &&
+		    bson_iter_recurse(&it, &sum_it) && bson_iter_find(&sum_it, "rating_sum") &&
+		    bson_iter_recurse(&it, &count_it) && bson_iter_find(&count_it, "rating_count")) {
+			double sum = bson_iter_as_double(&sum_it);
+			int64_t count = bson_iter_as_int64(&count_it);
+			double avg = count > 0 ? round(sum / (double)count * 100) / 100 : 0;
+			bson_t *cond = BCON_NEW("_id", BCON_OID(movie), "rating_sum", BCON_DOUBLE(sum),
+						"rating_count", BCON_INT64(count));
+			bson_t *set = BCON_NEW("$set", "{", "average_rating", BCON_DOUBLE(avg), "}");
+			if (!mongoc_collection_update_one(movies, cond, set, NULL, NULL, &error))
+				mq_log(MQ_LOG_WARN, "ratings", "average not set (the next change sets it): %s", error.message);
+			bson_destroy(set);
+			bson_destroy(cond);
+		}
+	}
+	bson_destroy(&reply);
+	mongoc_find_and_modify_opts_destroy(opts);
+	bson_destroy(update);
+	bson_destroy(query);
+	mongoc_collection_destroy(movies);
+	return rc;
+}
+
+/* lists_version + 1 for the user (their lists' ETag and the version of live hints). */
+static void bump_lists(mongoc_database_t *database, const bson_oid_t *user)
+{
+	bson_error_t error;
+	mongoc_collection_t *users = mongoc_database_get_collection(database, "users");
+	bson_t *filter = BCON_NEW("_id", BCON_OID(user));
+	bson_t *update = BCON_NEW("$inc", "{", "lists_version", BCON_INT64(1), "}");
+	if (!mongoc_collection_update_one(users, filter, update, NULL, NULL, &error))
+		mq_log(MQ_LOG_WARN, "ratings", "lists_version not bumped: %s", error.message);
+	bson_destroy(update);
+	bson_destroy(filter);
+	mongoc_collection_destroy(users);
+}
+
+static int parse_oid(const char *hex, bson_oid_t *oid)
+{
+	if (!hex || !mq_is_object_id(hex))
+		return -1;
+	bson_oid_init_from_string(oid, hex);
+	return 0;
+}
+
+/* A pooled client and the configured database, or NULL (MQ_EUNAVAIL). */
+static mongoc_database_t *open_db(mq_db *db, mongoc_client_t **client)
+{
+	*client = mq_db_pop(db);
+	return *client ? mongoc_client_get_database(*client, mq_db_name(db)) : NULL;
+}
+
+static void close_db(mq_db *db, mongoc_client_t *client, mongoc_database_t *database)
+{
+	mongoc_database_destroy(database);
+	mq_db_push(db, client);
+}
+
+/* The rating by id and owner, as a document copy (caller destroys) or NULL. */
+static mq_err find_owned(mongoc_collection_t *ratings, const bson_oid_t *id, const bson_oid_t *user, bson_t **doc)
+{
+	bson_error_t error;
+	const bson_t *found;
+	bson_t *filter = BCON_NEW("_id", BCON_OID(id), "user_id", BCON_OID(user));
+	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(ratings, filter, NULL, NULL);
+	mq_err rc = MQ_ENOTFOUND;
+	*doc = NULL;
+	if (mongoc_cursor_next(cursor, &found)) {
+		*doc = bson_copy(found);
+		rc = MQ_OK;
+	} else if (mongoc_cursor_error(cursor, &error)) {
+		rc = mq_db_error(&error, "rating lookup");
+	}
+	mongoc_cursor_destroy(cursor);
+	bson_destroy(filter);
+	return rc;
+}
+
+mq_err mq_rating_create(mq_db *db, const char *user_id, const char *movie_id, double rating,
+			const char *review, cJSON **out)
+{
+	bson_oid_t user, movie, id;
+	*out = NULL;
+	if (parse_oid(user_id, &user) || parse_oid(movie_id, &movie) || !mq_rating_valid(rating))
+		return MQ_EINVAL;
+	bson_oid_init(&id, NULL);
+	int64_t now = now_ms();
+	bson_t doc = BSON_INITIALIZER;
+	BSON_APPEND_OID(&doc, "_id", &id);
+	BSON_APPEND_OID(&doc, "user_id", &user);
+	BSON_APPEND_OID(&doc, "movie_id", &movie);
+	BSON_APPEND_DOUBLE(&doc, "rating", rating);
+	if (review)
+		BSON_APPEND_UTF8(&doc, "review", review);
+	BSON_APPEND_DATE_TIME(&doc, "created_at", now);
+	BSON_APPEND_DATE_TIME(&doc, "updated_at", now);
+	mq_err rc = MQ_OK;
+	mongoc_client_t *client;
+	mongoc_database_t *database = open_db(db, &client);
+	if (!database) {
+		bson_destroy(&doc);
+		return MQ_EUNAVAIL;
+	}
+	bson_error_t error;
+	mongoc_collection_t *ratings = mongoc_database_get_collection(database, "ratings");
+	if (!mongoc_collection_insert_one(ratings, &doc, NULL, NULL, &error))
+		rc = mq_db_error(&error, "rating insert");
+	mongoc_collection_destroy(ratings);
+	if (rc == MQ_OK) {
+		/* the rating is written; the movie follows (a failure here is logged, and the
+		 * next change of this movie's ratings sets the average again) */
+		if (adjust_movie(database, &movie, rating, 1) != MQ_OK)
+			mq_log(MQ_LOG_ERROR, "ratings", "movie %s: rating counted late", movie_id);
+		bump_lists(database, &user);
+	}
+	close_db(db, client, database);
+	if (rc == MQ_OK)
+		*out = rating_json(&doc);
+	bson_destroy(&doc);
+	return rc;
+}
+
+mq_err mq_rating_get(mq_db *db, const char *user_id, const char *rating_id, cJSON **out)
+{
+	bson_oid_t user, id;
+	*out = NULL;
+	if (parse_oid(user_id, &user))
+		return MQ_EINVAL;
+	if (parse_oid(rating_id, &id))
+		return MQ_ENOTFOUND;
+	mq_err rc;
+	mongoc_client_t *client;
+	mongoc_database_t *database = open_db(db, &client);
+	if (!database) {
+		return MQ_EUNAVAIL;
+	}
+	bson_t *doc = NULL;
+	mongoc_collection_t *ratings = mongoc_database_get_collection(database, "ratings");
+	rc = find_owned(ratings, &id, &user, &doc);
+	if (rc == MQ_OK)
+		*out = rating_json(doc);
+	bson_destroy(doc);
+	mongoc_collection_destroy(ratings);
+	close_db(db, client, database);
+	return rc;
+}
+
+mq_err mq_rating_of(mq_db *db, const char *user_id, const char *movie_id, cJSON **out)
+{
+	bson_oid_t user, movie;
+	*out = NULL;
+	if (parse_oid(user_id, &user) || parse_oid(movie_id, &movie))
+		return MQ_EINVAL;
+	mongoc_client_t *client;
+	mongoc_database_t *database = open_db(db, &client);
+	if (!database)
+		return MQ_EUNAVAIL;
+	bson_error_t error;
+	const bson_t *doc;
+	mq_err rc = MQ_ENOTFOUND;
+	mongoc_collection_t *ratings = mongoc_database_get_collection(database, "ratings");
+	bson_t *filter = BCON_NEW("user_id", BCON_OID(&user), "movie_id", BCON_OID(&movie));
+	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(ratings, filter, NULL, NULL);
+	if (mongoc_cursor_next(cursor, &doc)) {
+		*out = rating_json(doc);
+		rc = MQ_OK;
+	} else if (mongoc_cursor_error(cursor, &error)) {
+		rc = mq_db_error(&error, "rating lookup");
+	}
+	mongoc_cursor_destroy(cursor);
+	bson_destroy(filter);
+	mongoc_collection_destroy(ratings);
+	close_db(db, client, database);
+	return rc;
+}
+
+mq_err mq_rating_update(mq_db *db, const char *user_id, const char *rating_id, double rating,
+			int set_review, const char *review, cJSON **out)
+{
+	bson_oid_t user, id;
+	*out = NULL;
+	if (parse_oid(user_id, &user) || (rating >= 0 && !mq_rating_valid(rating)))
+		return MQ_EINVAL;
+	if (parse_oid(rating_id, &id))
+		return MQ_ENOTFOUND;
+	mq_err rc;
+	mongoc_client_t *client;
+	mongoc_database_t *database = open_db(db, &client);
+	if (!database) {
+		return MQ_EUNAVAIL;
+	}
+	bson_error_t error;
+	bson_t reply;
+	mongoc_collection_t *ratings = mongoc_database_get_collection(database, "ratings");
+	bson_t update = BSON_INITIALIZER, child;
+	BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &child);
+	if (rating >= 0)
+		BSON_APPEND_DOUBLE(&child, "rating", rating);
+	if (set_review && review)
+		BSON_APPEND_UTF8(&child, "review", review);
+	BSON_APPEND_DATE_TIME(&child, "updated_at", now_ms());
+	bson_append_document_end(&update, &child);
+	if (set_review && !review) {
+		BSON_APPEND_DOCUMENT_BEGIN(&update, "$unset", &child);
+		BSON_APPEND_UTF8(&child, "review", "");
+		bson_append_document_end(&update, &child);
+	}
+	/* the old document comes back: the movie moves by the difference */
+	bson_t *query = BCON_NEW("_id", BCON_OID(&id), "user_id", BCON_OID(&user));
+	mongoc_find_and_modify_opts_t *opts = mongoc_find_and_modify_opts_new();
+	mongoc_find_and_modify_opts_set_update(opts, &update);
+	rc = MQ_OK;
+	if (!mongoc_collection_find_and_modify_with_opts(ratings, query, opts, &reply, &error)) {
+		rc = mq_db_error(&error, "rating update");
+	} else {
+		bson_iter_t it, field;
+		double old = -1;
+		const bson_oid_t *movie = NULL;
+		if (bson_iter_init_find(&it, &reply, "value") && BSON_ITER_HOLDS_DOCUMENT(&it)) {
+			if (bson_iter_recurse(&it, &field) && bson_iter_find(&field, "rating"))
+				old = bson_iter_as_double(&field);
+			if (bson_iter_recurse(&it, &field) && bson_iter_find(&field, "movie_id") && BSON_ITER_HOLDS_OID(&field))
+				movie = bson_iter_oid(&field);
+		}
+		if (!movie) {
+			rc = MQ_ENOTFOUND;
+		} else {
+			if (rating >= 0 && old >= 0 && rating != old)
+				adjust_movie(database, movie, rating - old, 0);
+			bump_lists(database, &user);
+			bson_t *doc = NULL;
+			if ((rc = find_owned(ratings, &id, &user, &doc)) == MQ_OK)
+				*out = rating_json(doc);
+			bson_destroy(doc);
+		}
+	}
+	bson_destroy(&reply);
+	mongoc_find_and_modify_opts_destroy(opts);
+	bson_destroy(query);
+	bson_destroy(&update);
+	mongoc_collection_destroy(ratings);
+	close_db(db, client, database);
+	return rc;
+}
+
+mq_err mq_rating_delete(mq_db *db, const char *user_id, const char *rating_id)
+{
+	bson_oid_t user, id;
+	if (parse_oid(user_id, &user))
+		return MQ_EINVAL;
+	if (parse_oid(rating_id, &id))
+		return MQ_ENOTFOUND;
+	mq_err rc;
+	mongoc_client_t *client;
+	mongoc_database_t *database = open_db(db, &client);
+	if (!database) {
+		return MQ_EUNAVAIL;
+	}
+	bson_error_t error;
+	bson_t reply;
+	mongoc_collection_t *ratings = mongoc_database_get_collection(database, "ratings");
+	bson_t *query = BCON_NEW("_id", BCON_OID(&id), "user_id", BCON_OID(&user));
+	mongoc_find_and_modify_opts_t *opts = mongoc_find_and_modify_opts_new();
+	mongoc_find_and_modify_opts_set_flags(opts, MONGOC_FIND_AND_MODIFY_REMOVE);
+	rc = MQ_OK;
+	if (!mongoc_collection_find_and_modify_with_opts(ratings, query, opts, &reply, &error)) {
+		rc = mq_db_error(&error, "rating delete");
+	} else {
+		bson_iter_t it, field;
+		double old = -1;
+		const bson_oid_t *movie = NULL;
+		if (bson_iter_init_find(&it, &reply, "value") && BSON_ITER_HOLDS_DOCUMENT(&it)) {
+			if (bson_iter_recurse(&it, &field) && bson_iter_find(&field, "rating"))
+				old = bson_iter_as_double(&field);
+			if (bson_iter_recurse(&it, &field) && bson_iter_find(&field, "movie_id") && BSON_ITER_HOLDS_OID(&field))
+				movie = bson_iter_oid(&field);
+		}
+		if (!movie || old < 0) {
+			rc = MQ_ENOTFOUND; /* not there, or not yours (or deleted meanwhile: counted once) */
+		} else {
+			adjust_movie(database, movie, -old, -1);
+			bump_lists(database, &user);
+		}
+	}
+	bson_destroy(&reply);
+	mongoc_find_and_modify_opts_destroy(opts);
+	bson_destroy(query);
+	mongoc_collection_destroy(ratings);
+	close_db(db, client, database);
+	return rc;
+}
+
+/* Adds {user: {id, name, username, avatar}} to each rating: one $in query for all reviewers. */
+static void add_reviewers(mongoc_database_t *database, cJSON *items)
+{
+	bson_t filter = BSON_INITIALIZER, in, ids;
+	BSON_APPEND_DOCUMENT_BEGIN(&filter, "_id", &in);
+	BSON_APPEND_ARRAY_BEGIN(&in, "$in", &ids);
+	int n = 0;
+	const cJSON *r;
+	cJSON_ArrayForEach(r, items) {
+		bson_oid_t oid;
+		char key[16];
+		if (parse_oid(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "user_id")), &oid) == 0) {
+			snprintf(key, sizeof key, "%d", n++);
+			BSON_APPEND_OID(&ids, key, &oid);
+		}
+	}
+	bson_append_array_end(&in, &ids);
+	bson_append_document_end(&filter, &in);
+	bson_t *opts = BCON_NEW("projection", "{", "name", BCON_INT32(1), "username", BCON_INT32(1), "avatar", BCON_INT32(1), "}");
+	mongoc_collection_t *users = mongoc_database_get_collection(database, "users");
+	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(users, &filter, opts, NULL);
+	const bson_t *doc;
+	while (n && mongoc_cursor_next(cursor, &doc)) {
+		bson_iter_t it;
+		char hex[25] = "";
+		cJSON *u = cJSON_CreateObject();
+		if (bson_iter_init(&it, doc)) {
+			while (bson_iter_next(&it)) {
+				const char *key = bson_iter_key(&it);
+				if (!strcmp(key, "_id") && BSON_ITER_HOLDS_OID(&it))
+					bson_oid_to_string(bson_iter_oid(&it), hex);
+				else if (BSON_ITER_HOLDS_UTF8(&it))
+					cJSON_AddStringToObject(u, key, bson_iter_utf8(&it, NULL));
+			}
+		}
+		cJSON_AddStringToObject(u, "id", hex);
+		cJSON *item;
+		cJSON_ArrayForEach(item, items) {
+			const char *uid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "user_id"));
+			if (uid && !strcmp(uid, hex) && !cJSON_GetObjectItemCaseSensitive(item, "user"))
+				cJSON_AddItemToObject(item, "user", cJSON_Duplicate(u, 1));
+		}
+		cJSON_Delete(u);
+	}
+	mongoc_cursor_destroy(cursor);
+	mongoc_collection_destroy(users);
+	bson_destroy(opts);
+	bson_destroy(&filter);
+}
+
+mq_err mq_ratings_list(mq_db *db, const char *user_id, const char *movie_id, int with_reviewers,
+		       long long page, long long limit, cJSON **items, long long *total)
+{
+	bson_oid_t oid;
+	*items = NULL;
+	*total = 0;
+	if (parse_oid(user_id ? user_id : movie_id, &oid))
+		return MQ_EINVAL;
+	bson_t *filter = BCON_NEW(user_id ? "user_id" : "movie_id", BCON_OID(&oid));
+	bson_t *opts = BCON_NEW("sort", "{", "created_at", BCON_INT32(-1), "_id", BCON_INT32(-1), "}",
+				"skip", BCON_INT64((page - 1) * limit), "limit", BCON_INT64(limit));
+	mq_err rc = MQ_OK;
+	mongoc_client_t *client;
+	mongoc_database_t *database = open_db(db, &client);
+	if (!database) {
+		bson_destroy(opts);
+		bson_destroy(filter);
+		return MQ_EUNAVAIL;
+	}
+	bson_error_t error;
+	mongoc_collection_t *ratings = mongoc_database_get_collection(database, "ratings");
+	int64_t n = mongoc_collection_count_documents(ratings, filter, NULL, NULL, NULL, &error);
+	cJSON *list = cJSON_CreateArray();
+	if (n < 0) {
+		rc = mq_db_error(&error, "rating count");
+	} else if (n > (page - 1) * limit) {
+		const bson_t *doc;
+		mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(ratings, filter, opts, NULL);
+		while (mongoc_cursor_next(cursor, &doc))
+			cJSON_AddItemToArray(list, rating_json(doc));
+		if (mongoc_cursor_error(cursor, &error))
+			rc = mq_db_error(&error, "rating list");
+		mongoc_cursor_destroy(cursor);
+		if (rc == MQ_OK && with_reviewers)
+			add_reviewers(database, list);
+	}
+	if (rc == MQ_OK) {
+		*items = list;
+		*total = n;
+	} else {
+		cJSON_Delete(list);
+	}
+	mongoc_collection_destroy(ratings);
+	close_db(db, client, database);
+	bson_destroy(opts);
+	bson_destroy(filter);
+	return rc;
+}

@@ -1,0 +1,47 @@
+/* rating.h — ratings and reviews (the ratings collection, DESIGN §5) and the rating fields of
+ * their movie.
+ *
+ * One rating per user and movie (a unique index: a second one is MQ_ECONFLICT). A rating is
+ * 1–10 in steps of a half. Every create, update and delete moves the movie's rating_sum and
+ * rating_count with one $inc (never a recomputation over all ratings) and then sets
+ * average_rating = sum / count only if sum and count are still what that $inc produced, so under
+ * concurrent raters the last writer always leaves the exact average. (FerretDB v1's $inc is not
+ * atomic, so within a process these updates also take turns: see rating.c.) The rater's lists_version
+ * is bumped too: it is the ETag of their lists and the version of live hints.
+ */
+#ifndef MQ_RATING_H
+#define MQ_RATING_H
+
+#include "db.h"
+
+#include <cjson/cJSON.h>
+
+/* Whether r is an allowed rating: 1, 1.5, …, 10. */
+int mq_rating_valid(double r);
+
+/* Creates user's rating of the movie (its ObjectId as 24 hex). review may be NULL. *out: the
+ * rating's JSON {id, user_id, movie_id, rating, review, created_at, updated_at}; caller owns. */
+mq_err mq_rating_create(mq_db *db, const char *user_id, const char *movie_id, double rating,
+			const char *review, cJSON **out);
+
+/* The rating rating_id if it belongs to user_id (else MQ_ENOTFOUND, as for no such rating). */
+mq_err mq_rating_get(mq_db *db, const char *user_id, const char *rating_id, cJSON **out);
+
+/* user's rating of the movie (ObjectId hex), or MQ_ENOTFOUND. */
+mq_err mq_rating_of(mq_db *db, const char *user_id, const char *movie_id, cJSON **out);
+
+/* Changes the rating (rating < 0: keep it) and/or the review (set_review: to review, which may
+ * be NULL to remove it). Owner only. */
+mq_err mq_rating_update(mq_db *db, const char *user_id, const char *rating_id, double rating,
+			int set_review, const char *review, cJSON **out);
+
+/* Deletes the rating (owner only); the movie's fields follow. */
+mq_err mq_rating_delete(mq_db *db, const char *user_id, const char *rating_id);
+
+/* One page of ratings, newest first: of a user (user_id) or of a movie (movie_id), the other
+ * NULL. With reviewers, each rating gets {user: {id, name, username, avatar}}. *items: caller
+ * owns; *total counts all. */
+mq_err mq_ratings_list(mq_db *db, const char *user_id, const char *movie_id, int with_reviewers,
+		       long long page, long long limit, cJSON **items, long long *total);
+
+#endif
