@@ -222,9 +222,8 @@ mq_err mq_rating_get(mq_db *db, const char *user_id, const char *rating_id, cJSO
 	mq_err rc;
 	mongoc_client_t *client;
 	mongoc_database_t *database = open_db(db, &client);
-	if (!database) {
+	if (!database)
 		return MQ_EUNAVAIL;
-	}
 	bson_t *doc = NULL;
 	mongoc_collection_t *ratings = mongoc_database_get_collection(database, "ratings");
 	rc = find_owned(ratings, &id, &user, &doc);
@@ -233,6 +232,37 @@ mq_err mq_rating_get(mq_db *db, const char *user_id, const char *rating_id, cJSO
 	bson_destroy(doc);
 	mongoc_collection_destroy(ratings);
 	close_db(db, client, database);
+	return rc;
+}
+
+/* Applies update (NULL: removes) to the user's rating id with findAndModify and reports what it
+ * was before: its rating and movie. MQ_ENOTFOUND when it is not there or not theirs. */
+static mq_err modify_owned(mongoc_collection_t *ratings, const bson_oid_t *id, const bson_oid_t *user,
+			   const bson_t *update, double *old, bson_oid_t *movie)
+{
+	bson_error_t error;
+	bson_t reply;
+	bson_iter_t it, field;
+	bson_t *query = BCON_NEW("_id", BCON_OID(id), "user_id", BCON_OID(user));
+	mongoc_find_and_modify_opts_t *opts = mongoc_find_and_modify_opts_new();
+	if (update)
+		mongoc_find_and_modify_opts_set_update(opts, update);
+	else
+		mongoc_find_and_modify_opts_set_flags(opts, MONGOC_FIND_AND_MODIFY_REMOVE);
+	mq_err rc = MQ_ENOTFOUND;
+	if (!mongoc_collection_find_and_modify_with_opts(ratings, query, opts, &reply, &error)) {
+		rc = mq_db_error(&error, update ? "rating update" : "rating delete");
+	} else if (bson_iter_init_find(&it, &reply, "value") && BSON_ITER_HOLDS_DOCUMENT(&it) &&
+		   bson_iter_recurse(&it, &field) && bson_iter_find(&field, "rating") && BSON_ITER_HOLDS_NUMBER(&field)) {
+		*old = bson_iter_as_double(&field);
+		if (bson_iter_recurse(&it, &field) && bson_iter_find(&field, "movie_id") && BSON_ITER_HOLDS_OID(&field)) {
+			bson_oid_copy(bson_iter_oid(&field), movie);
+			rc = MQ_OK;
+		}
+	}
+	bson_destroy(&reply);
+	mongoc_find_and_modify_opts_destroy(opts);
+	bson_destroy(query);
 	return rc;
 }
 
@@ -268,20 +298,16 @@ mq_err mq_rating_of(mq_db *db, const char *user_id, const char *movie_id, cJSON 
 mq_err mq_rating_update(mq_db *db, const char *user_id, const char *rating_id, double rating,
 			int set_review, const char *review, cJSON **out)
 {
-	bson_oid_t user, id;
+	bson_oid_t user, id, movie;
 	*out = NULL;
 	if (parse_oid(user_id, &user) || (rating >= 0 && !mq_rating_valid(rating)))
 		return MQ_EINVAL;
 	if (parse_oid(rating_id, &id))
 		return MQ_ENOTFOUND;
-	mq_err rc;
 	mongoc_client_t *client;
 	mongoc_database_t *database = open_db(db, &client);
-	if (!database) {
+	if (!database)
 		return MQ_EUNAVAIL;
-	}
-	bson_error_t error;
-	bson_t reply;
 	mongoc_collection_t *ratings = mongoc_database_get_collection(database, "ratings");
 	bson_t update = BSON_INITIALIZER, child;
 	BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &child);
@@ -296,38 +322,18 @@ mq_err mq_rating_update(mq_db *db, const char *user_id, const char *rating_id, d
 		BSON_APPEND_UTF8(&child, "review", "");
 		bson_append_document_end(&update, &child);
 	}
-	/* the old document comes back: the movie moves by the difference */
-	bson_t *query = BCON_NEW("_id", BCON_OID(&id), "user_id", BCON_OID(&user));
-	mongoc_find_and_modify_opts_t *opts = mongoc_find_and_modify_opts_new();
-	mongoc_find_and_modify_opts_set_update(opts, &update);
-	rc = MQ_OK;
-	if (!mongoc_collection_find_and_modify_with_opts(ratings, query, opts, &reply, &error)) {
-		rc = mq_db_error(&error, "rating update");
-	} else {
-		bson_iter_t it, field;
-		double old = -1;
-		const bson_oid_t *movie = NULL;
-		if (bson_iter_init_find(&it, &reply, "value") && BSON_ITER_HOLDS_DOCUMENT(&it)) {
-			if (bson_iter_recurse(&it, &field) && bson_iter_find(&field, "rating"))
-				old = bson_iter_as_double(&field);
-			if (bson_iter_recurse(&it, &field) && bson_iter_find(&field, "movie_id") && BSON_ITER_HOLDS_OID(&field))
-				movie = bson_iter_oid(&field);
-		}
-		if (!movie) {
-			rc = MQ_ENOTFOUND;
-		} else {
-			if (rating >= 0 && old >= 0 && rating != old)
-				adjust_movie(database, movie, rating - old, 0);
-			bump_lists(database, &user);
-			bson_t *doc = NULL;
-			if ((rc = find_owned(ratings, &id, &user, &doc)) == MQ_OK)
-				*out = rating_json(doc);
-			bson_destroy(doc);
-		}
+	/* the old rating comes back: the movie moves by the difference */
+	double old = 0;
+	mq_err rc = modify_owned(ratings, &id, &user, &update, &old, &movie);
+	if (rc == MQ_OK) {
+		if (rating >= 0 && rating != old)
+			adjust_movie(database, &movie, rating - old, 0);
+		bump_lists(database, &user);
+		bson_t *doc = NULL;
+		if ((rc = find_owned(ratings, &id, &user, &doc)) == MQ_OK)
+			*out = rating_json(doc);
+		bson_destroy(doc);
 	}
-	bson_destroy(&reply);
-	mongoc_find_and_modify_opts_destroy(opts);
-	bson_destroy(query);
 	bson_destroy(&update);
 	mongoc_collection_destroy(ratings);
 	close_db(db, client, database);
@@ -336,46 +342,23 @@ mq_err mq_rating_update(mq_db *db, const char *user_id, const char *rating_id, d
 
 mq_err mq_rating_delete(mq_db *db, const char *user_id, const char *rating_id)
 {
-	bson_oid_t user, id;
+	bson_oid_t user, id, movie;
 	if (parse_oid(user_id, &user))
 		return MQ_EINVAL;
 	if (parse_oid(rating_id, &id))
 		return MQ_ENOTFOUND;
-	mq_err rc;
 	mongoc_client_t *client;
 	mongoc_database_t *database = open_db(db, &client);
-	if (!database) {
+	if (!database)
 		return MQ_EUNAVAIL;
-	}
-	bson_error_t error;
-	bson_t reply;
 	mongoc_collection_t *ratings = mongoc_database_get_collection(database, "ratings");
-	bson_t *query = BCON_NEW("_id", BCON_OID(&id), "user_id", BCON_OID(&user));
-	mongoc_find_and_modify_opts_t *opts = mongoc_find_and_modify_opts_new();
-	mongoc_find_and_modify_opts_set_flags(opts, MONGOC_FIND_AND_MODIFY_REMOVE);
-	rc = MQ_OK;
-	if (!mongoc_collection_find_and_modify_with_opts(ratings, query, opts, &reply, &error)) {
-		rc = mq_db_error(&error, "rating delete");
-	} else {
-		bson_iter_t it, field;
-		double old = -1;
-		const bson_oid_t *movie = NULL;
-		if (bson_iter_init_find(&it, &reply, "value") && BSON_ITER_HOLDS_DOCUMENT(&it)) {
-			if (bson_iter_recurse(&it, &field) && bson_iter_find(&field, "rating"))
-				old = bson_iter_as_double(&field);
-			if (bson_iter_recurse(&it, &field) && bson_iter_find(&field, "movie_id") && BSON_ITER_HOLDS_OID(&field))
-				movie = bson_iter_oid(&field);
-		}
-		if (!movie || old < 0) {
-			rc = MQ_ENOTFOUND; /* not there, or not yours (or deleted meanwhile: counted once) */
-		} else {
-			adjust_movie(database, movie, -old, -1);
-			bump_lists(database, &user);
-		}
+	double old = 0;
+	/* not there, not yours, or deleted meanwhile by a twin request: counted once either way */
+	mq_err rc = modify_owned(ratings, &id, &user, NULL, &old, &movie);
+	if (rc == MQ_OK) {
+		adjust_movie(database, &movie, -old, -1);
+		bump_lists(database, &user);
 	}
-	bson_destroy(&reply);
-	mongoc_find_and_modify_opts_destroy(opts);
-	bson_destroy(query);
 	mongoc_collection_destroy(ratings);
 	close_db(db, client, database);
 	return rc;
