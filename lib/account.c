@@ -2,6 +2,7 @@
 #include "account.h"
 #include "jwt.h"
 #include "log.h"
+#include "response.h"
 #include "mem.h"
 #include "password.h"
 #include "session.h"
@@ -62,16 +63,6 @@ int mq_valid_date(const char *s)
 	return strcmp(s, today) <= 0;
 }
 
-static void iso_time(int64_t ms, char *buf, size_t size)
-{
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-	char base[24];
-	gmtime_r(&t, &tm);
-	strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, size, "%s.%03dZ", base, (int)(ms % 1000));
-}
-
 static void add_string_or_null(cJSON *out, const char *key, const bson_t *doc, const char *field)
 {
 	bson_iter_t it;
@@ -109,11 +100,11 @@ static cJSON *user_json(const bson_t *doc)
 	cJSON_AddStringToObject(settings, "language", lang);
 	cJSON_AddStringToObject(settings, "theme", theme);
 	if (bson_iter_init_find(&it, doc, "created_at") && BSON_ITER_HOLDS_DATE_TIME(&it)) {
-		iso_time(bson_iter_date_time(&it), when, sizeof when);
+		mq_iso8601(bson_iter_date_time(&it), when, sizeof when);
 		cJSON_AddStringToObject(u, "created_at", when);
 	}
 	if (bson_iter_init_find(&it, doc, "updated_at") && BSON_ITER_HOLDS_DATE_TIME(&it)) {
-		iso_time(bson_iter_date_time(&it), when, sizeof when);
+		mq_iso8601(bson_iter_date_time(&it), when, sizeof when);
 		cJSON_AddStringToObject(u, "updated_at", when);
 	}
 	return u;
@@ -483,7 +474,7 @@ void mq_session_issue(const mq_config *cfg, const char *user_id, const char *rol
 	mq_buf t = MQ_BUF_INIT;
 	mq_jwt_sign(&c, cfg->jwt_secret, strlen(cfg->jwt_secret), &t);
 	char when[40];
-	iso_time((int64_t)c.exp * 1000, when, sizeof when);
+	mq_iso8601((int64_t)c.exp * 1000, when, sizeof when);
 	cJSON_AddStringToObject(out, "token", mq_buf_cstr(&t));
 	cJSON_AddStringToObject(out, "token_type", "Bearer");
 	cJSON_AddNumberToObject(out, "expires_in", (double)cfg->jwt_ttl);

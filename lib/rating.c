@@ -1,6 +1,7 @@
 /* rating.c — ratings, reviews and the movie's rating fields (see rating.h). */
 #include "rating.h"
 #include "log.h"
+#include "response.h"
 #include "valid.h"
 
 #include <math.h>
@@ -20,16 +21,6 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void iso_date(int64_t ms, char *out, size_t size)
-{
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	char base[24];
-	strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(out, size, "%s.%03dZ", base, (int)(ms % 1000));
-}
-
 /* The public JSON of a ratings document. */
 static cJSON *rating_json(const bson_t *doc)
 {
@@ -43,7 +34,7 @@ static cJSON *rating_json(const bson_t *doc)
 				bson_oid_to_string(bson_iter_oid(&it), hex);
 				cJSON_AddStringToObject(r, !strcmp(key, "_id") ? "id" : key, hex);
 			} else if (BSON_ITER_HOLDS_DATE_TIME(&it)) {
-				iso_date(bson_iter_date_time(&it), date, sizeof date);
+				mq_iso8601(bson_iter_date_time(&it), date, sizeof date);
 				cJSON_AddStringToObject(r, key, date);
 			} else if (!strcmp(key, "rating") && BSON_ITER_HOLDS_NUMBER(&it)) {
 				cJSON_AddNumberToObject(r, key, bson_iter_as_double(&it));

@@ -46,15 +46,21 @@ const char *mq_res_get_header(const mq_res *res, const char *name)
 	return NULL;
 }
 
+void mq_iso8601(int64_t ms, char *buf, size_t size)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	char base[24];
+	gmtime_r(&t, &tm);
+	strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, size, "%s.%03dZ", base, (int)(ms % 1000));
+}
+
 void mq_iso8601_now(char *buf, size_t size)
 {
 	struct timeval tv;
-	struct tm tm;
-	char base[24];
 	gettimeofday(&tv, NULL);
-	gmtime_r(&tv.tv_sec, &tm);
-	strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, size, "%s.%03dZ", base, (int)(tv.tv_usec / 1000));
+	mq_iso8601((int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000, buf, size);
 }
 
 static void set_json(mq_res *res, int status, cJSON *root)

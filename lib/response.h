@@ -10,6 +10,7 @@
 #include "http.h"
 
 #include <cjson/cJSON.h>
+#include <stdint.h>
 
 void mq_res_init(mq_res *res);
 void mq_res_free(mq_res *res);
@@ -48,7 +49,9 @@ void mq_fields_apply(const char *const *selected, cJSON *obj);
  * If-None-Match with 304; HEAD and 304 carry no body. */
 void mq_res_serialize(mq_req *req, mq_res *res, mq_buf *out);
 
-/* The current time as "2026-11-22T10:00:00.000Z" into buf (at least 32 bytes). */
+/* A time in milliseconds since the epoch as "2026-11-22T10:00:00.000Z" into buf (at least 32
+ * bytes); mq_iso8601_now() for the current time. */
+void mq_iso8601(int64_t ms, char *buf, size_t size);
 void mq_iso8601_now(char *buf, size_t size);
 
 #endif
