@@ -138,22 +138,29 @@ static void close_db(mq_db *db, mongoc_client_t *client, mongoc_database_t *data
 	mq_db_push(db, client);
 }
 
-/* The rating by id and owner, as a document copy (caller destroys) or NULL. */
-static mq_err find_owned(mongoc_collection_t *ratings, const bson_oid_t *id, const bson_oid_t *user, bson_t **doc)
+/* The one rating filter matches, as its JSON (*out, caller owns), or MQ_ENOTFOUND. */
+static mq_err find_rating(mongoc_collection_t *ratings, const bson_t *filter, cJSON **out)
 {
 	bson_error_t error;
 	const bson_t *found;
-	bson_t *filter = BCON_NEW("_id", BCON_OID(id), "user_id", BCON_OID(user));
 	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(ratings, filter, NULL, NULL);
 	mq_err rc = MQ_ENOTFOUND;
-	*doc = NULL;
+	*out = NULL;
 	if (mongoc_cursor_next(cursor, &found)) {
-		*doc = bson_copy(found);
+		*out = rating_json(found);
 		rc = MQ_OK;
 	} else if (mongoc_cursor_error(cursor, &error)) {
 		rc = mq_db_error(&error, "rating lookup");
 	}
 	mongoc_cursor_destroy(cursor);
+	return rc;
+}
+
+/* The rating id if it belongs to user. */
+static mq_err find_owned(mongoc_collection_t *ratings, const bson_oid_t *id, const bson_oid_t *user, cJSON **out)
+{
+	bson_t *filter = BCON_NEW("_id", BCON_OID(id), "user_id", BCON_OID(user));
+	mq_err rc = find_rating(ratings, filter, out);
 	bson_destroy(filter);
 	return rc;
 }
@@ -215,12 +222,8 @@ mq_err mq_rating_get(mq_db *db, const char *user_id, const char *rating_id, cJSO
 	mongoc_database_t *database = open_db(db, &client);
 	if (!database)
 		return MQ_EUNAVAIL;
-	bson_t *doc = NULL;
 	mongoc_collection_t *ratings = mongoc_database_get_collection(database, "ratings");
-	rc = find_owned(ratings, &id, &user, &doc);
-	if (rc == MQ_OK)
-		*out = rating_json(doc);
-	bson_destroy(doc);
+	rc = find_owned(ratings, &id, &user, out);
 	mongoc_collection_destroy(ratings);
 	close_db(db, client, database);
 	return rc;
@@ -267,19 +270,9 @@ mq_err mq_rating_of(mq_db *db, const char *user_id, const char *movie_id, cJSON 
 	mongoc_database_t *database = open_db(db, &client);
 	if (!database)
 		return MQ_EUNAVAIL;
-	bson_error_t error;
-	const bson_t *doc;
-	mq_err rc = MQ_ENOTFOUND;
 	mongoc_collection_t *ratings = mongoc_database_get_collection(database, "ratings");
 	bson_t *filter = BCON_NEW("user_id", BCON_OID(&user), "movie_id", BCON_OID(&movie));
-	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(ratings, filter, NULL, NULL);
-	if (mongoc_cursor_next(cursor, &doc)) {
-		*out = rating_json(doc);
-		rc = MQ_OK;
-	} else if (mongoc_cursor_error(cursor, &error)) {
-		rc = mq_db_error(&error, "rating lookup");
-	}
-	mongoc_cursor_destroy(cursor);
+	mq_err rc = find_rating(ratings, filter, out);
 	bson_destroy(filter);
 	mongoc_collection_destroy(ratings);
 	close_db(db, client, database);
@@ -320,10 +313,7 @@ mq_err mq_rating_update(mq_db *db, const char *user_id, const char *rating_id, d
 		if (rating >= 0 && rating != old)
 			adjust_movie(database, &movie, rating - old, 0);
 		bump_lists(database, &user);
-		bson_t *doc = NULL;
-		if ((rc = find_owned(ratings, &id, &user, &doc)) == MQ_OK)
-			*out = rating_json(doc);
-		bson_destroy(doc);
+		rc = find_owned(ratings, &id, &user, out);
 	}
 	bson_destroy(&update);
 	mongoc_collection_destroy(ratings);
