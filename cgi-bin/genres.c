@@ -12,8 +12,7 @@
 
 #include <string.h>
 
-static const char *const languages[] = { "en", "fa", NULL };
-static const mq_field lang_field[] = { { "language", MQ_V_ENUM, 0, 0, 0, languages, "en" } };
+static const mq_field lang_field[] = { MQ_FIELD_LANGUAGE };
 
 static void get_genres(mq_req *req, mq_res *res)
 {

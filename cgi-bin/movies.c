@@ -14,13 +14,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const languages[] = { "en", "fa", NULL };
-
-static const char *tmdb_language(const char *lang)
-{
-	return strcmp(lang, "fa") ? "en-US" : "fa-IR";
-}
-
 /* GET /api/v1/movies: the catalogue, filtered, sorted and paged. */
 static void get_movies(mq_req *req, mq_res *res)
 {
@@ -40,7 +33,7 @@ static void tmdb_list(mq_req *req, mq_res *res, int trending)
 	static const char *const windows[] = { "day", "week", NULL };
 	const mq_field fields[] = {
 		{ "page", MQ_V_INT, 0, 1, 500, NULL, "1" },
-		{ "language", MQ_V_ENUM, 0, 0, 0, languages, "en" },
+		MQ_FIELD_LANGUAGE,
 		{ "fields", MQ_V_STRING, 0, 1, 400, NULL, NULL },
 		{ "window", MQ_V_ENUM, 0, 0, 0, windows, "week" },
 	};
@@ -50,7 +43,7 @@ static void tmdb_list(mq_req *req, mq_res *res, int trending)
 		return;
 	}
 	const char *path = !trending ? "/movie/popular" : v[3].i ? "/trending/movie/week" : "/trending/movie/day";
-	mq_reply_tmdb_movies(req, res, path, NULL, v[0].i, tmdb_language(v[1].s), v[2].present ? v[2].s : NULL);
+	mq_reply_tmdb_movies(req, res, path, NULL, v[0].i, mq_tmdb_language(v[1].s), v[2].present ? v[2].s : NULL);
 }
 
 static void get_trending(mq_req *req, mq_res *res)
@@ -77,7 +70,7 @@ static const char *const movie_fields[] = {
 static void get_movie(mq_req *req, mq_res *res)
 {
 	static const mq_field fields[] = {
-		{ "language", MQ_V_ENUM, 0, 0, 0, languages, "en" },
+		MQ_FIELD_LANGUAGE,
 		{ "fields", MQ_V_STRING, 0, 1, 400, NULL, NULL },
 	};
 	mq_value v[2];
@@ -89,17 +82,10 @@ static void get_movie(mq_req *req, mq_res *res)
 		mq_reply_err(req, res, MQ_EINVAL, NULL);
 		return;
 	}
-	const mq_ctx *ctx = mq_ctx_of(req);
-	cJSON *movie = NULL;
 	int fetched = 0;
-	mq_err rc = mq_catalog_get(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, mq_req_route(req, "id"),
-				   v[0].s, &movie, &fetched);
-	if (rc == MQ_EINVAL)
-		mq_req_error(req, "id must be a TMDB id (digits), a 24-hex id or a slug such as fight-club-1999");
-	if (rc != MQ_OK) {
-		mq_reply_err(req, res, rc, rc == MQ_ENOTFOUND ? "No such movie" : NULL);
+	cJSON *movie = mq_movie_lookup(req, res, mq_req_route(req, "id"), "id", v[0].s, &fetched);
+	if (!movie)
 		return;
-	}
 	mq_movie_images(req, movie);
 	mq_fields_apply(selected, movie);
 	mq_res_header(req, res, "X-Catalog", fetched ? "FETCHED" : "STORED");
@@ -113,7 +99,7 @@ static void get_movie(mq_req *req, mq_res *res)
 static cJSON *tmdb_row(mq_req *req, const char *path, const char *lang, int n)
 {
 	mq_tmdb_page p;
-	if (mq_tmdb_movies(req, path, NULL, 1, tmdb_language(lang), &p) != MQ_OK)
+	if (mq_tmdb_movies(req, path, NULL, 1, mq_tmdb_language(lang), &p) != MQ_OK)
 		return NULL;
 	while (cJSON_GetArraySize(p.items) > n)
 		cJSON_DeleteItemFromArray(p.items, n);
@@ -222,10 +208,7 @@ static void get_movie_page(mq_req *req, mq_res *res)
 	mq_movie_images(req, movie);
 	add_runtime_text(movie, fa);
 	localise_genres(req, movie, lang);
-	cJSON *one = cJSON_CreateArray();
-	cJSON_AddItemReferenceToArray(one, movie);
-	mq_page_movie_cards(one); /* href and vote_text */
-	cJSON_Delete(one);
+	mq_page_movie_card(movie); /* href and vote_text */
 	cJSON *cast = cJSON_GetObjectItemCaseSensitive(movie, "cast");
 	while (cJSON_GetArraySize(cast) > 12)
 		cJSON_DeleteItemFromArray(cast, 12);
@@ -257,10 +240,8 @@ static void get_similar_page(mq_req *req, mq_res *res)
 	if (!movie)
 		return;
 	const cJSON *tmdb_id = cJSON_GetObjectItemCaseSensitive(movie, "tmdb_id");
-	cJSON *data = cJSON_CreateObject(), *one = cJSON_CreateArray();
-	cJSON_AddItemReferenceToArray(one, movie);
-	mq_page_movie_cards(one);
-	cJSON_Delete(one);
+	cJSON *data = cJSON_CreateObject();
+	mq_page_movie_card(movie);
 	if (cJSON_IsNumber(tmdb_id)) {
 		char path[64];
 		snprintf(path, sizeof path, "/movie/%lld/similar", (long long)tmdb_id->valuedouble);
@@ -278,7 +259,7 @@ static void tmdb_related(mq_req *req, mq_res *res, const char *kind)
 {
 	static const mq_field fields[] = {
 		{ "page", MQ_V_INT, 0, 1, 500, NULL, "1" },
-		{ "language", MQ_V_ENUM, 0, 0, 0, languages, "en" },
+		MQ_FIELD_LANGUAGE,
 		{ "fields", MQ_V_STRING, 0, 1, 400, NULL, NULL },
 	};
 	mq_value v[3];
@@ -289,25 +270,19 @@ static void tmdb_related(mq_req *req, mq_res *res, const char *kind)
 		mq_reply_err(req, res, MQ_EINVAL, NULL);
 		return;
 	}
-	const mq_ctx *ctx = mq_ctx_of(req);
-	mq_tmdb *t = mq_tmdb_for_thread(ctx->cfg);
-	cJSON *movie = NULL;
-	int fetched;
-	mq_err rc = mq_catalog_get(ctx->db, t, ctx->cfg, mq_req_route(req, "id"), v[1].s, &movie, &fetched);
+	cJSON *movie = mq_movie_lookup(req, res, mq_req_route(req, "id"), "id", v[1].s, NULL);
+	if (!movie)
+		return;
 	const cJSON *tmdb_id = cJSON_GetObjectItemCaseSensitive(movie, "tmdb_id");
-	if (rc == MQ_OK && !cJSON_IsNumber(tmdb_id))
-		rc = MQ_ENOTFOUND; /* a manual movie has no TMDB relations */
-	if (rc == MQ_EINVAL)
-		mq_req_error(req, "id must be a TMDB id (digits), a 24-hex id or a slug such as fight-club-1999");
-	if (rc != MQ_OK) {
+	if (!cJSON_IsNumber(tmdb_id)) { /* a manual movie has no TMDB relations */
 		cJSON_Delete(movie);
-		mq_reply_err(req, res, rc, rc == MQ_ENOTFOUND ? "No such movie" : NULL);
+		mq_reply_err(req, res, MQ_ENOTFOUND, "No such movie");
 		return;
 	}
 	char path[64];
 	snprintf(path, sizeof path, "/movie/%lld/%s", (long long)tmdb_id->valuedouble, kind);
 	cJSON_Delete(movie);
-	mq_reply_tmdb_movies(req, res, path, NULL, v[0].i, tmdb_language(v[1].s), v[2].present ? v[2].s : NULL);
+	mq_reply_tmdb_movies(req, res, path, NULL, v[0].i, mq_tmdb_language(v[1].s), v[2].present ? v[2].s : NULL);
 }
 
 static void get_similar(mq_req *req, mq_res *res)

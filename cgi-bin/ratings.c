@@ -1,11 +1,10 @@
 /* ratings.c — the ratings worker: ratings and reviews, under /api/v1/ratings and in the seed
  * designs' forms /api/v1/movies/:id/reviews, /movies/:id/rating and /users/:id/reviews. */
-#include "catalog.h"
 #include "ctx.h"
 #include "json.h"
+#include "movie.h"
 #include "rating.h"
 #include "response.h"
-#include "tmdbcache.h"
 #include "valid.h"
 #include "worker.h"
 
@@ -19,17 +18,12 @@ static const mq_field list_fields[] = { MQ_FIELD_PAGE, MQ_FIELD_LIMIT };
  * fetched first. Replies with the error itself and returns NULL when there is none. */
 static const char *movie_oid(mq_req *req, mq_res *res, const char *ref, const char *field)
 {
-	const mq_ctx *ctx = mq_ctx_of(req);
-	cJSON *movie = NULL;
-	int fetched;
-	mq_err rc = mq_catalog_get(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, ref, "en", &movie, &fetched);
-	const char *id = rc == MQ_OK ? cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "id")) : NULL;
+	cJSON *movie = mq_movie_lookup(req, res, ref, field, "en", NULL);
+	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "id"));
 	const char *copy = id ? mq_arena_strdup(req->arena, id) : NULL;
+	if (movie && !copy)
+		mq_reply_err(req, res, MQ_ENOTFOUND, "No such movie");
 	cJSON_Delete(movie);
-	if (rc == MQ_EINVAL)
-		mq_req_error(req, "%s must be a TMDB id, a 24-hex id or a slug such as fight-club-1999", field);
-	if (!copy)
-		mq_reply_err(req, res, rc == MQ_OK ? MQ_ENOTFOUND : rc, rc == MQ_ENOTFOUND || rc == MQ_OK ? "No such movie" : NULL);
 	return copy;
 }
 
@@ -225,16 +219,9 @@ static void get_movie_ratings(mq_req *req, mq_res *res)
 static void get_movie_rating(mq_req *req, mq_res *res)
 {
 	const mq_ctx *ctx = mq_ctx_of(req);
-	cJSON *movie = NULL;
-	int fetched;
-	mq_err rc = mq_catalog_get(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, mq_req_route(req, "id"), "en",
-				   &movie, &fetched);
-	if (rc == MQ_EINVAL)
-		mq_req_error(req, "id must be a TMDB id, a 24-hex id or a slug such as fight-club-1999");
-	if (rc != MQ_OK) {
-		mq_reply_err(req, res, rc, rc == MQ_ENOTFOUND ? "No such movie" : NULL);
+	cJSON *movie = mq_movie_lookup(req, res, mq_req_route(req, "id"), "id", "en", NULL);
+	if (!movie)
 		return;
-	}
 	cJSON *out = cJSON_CreateObject(), *mine = NULL;
 	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "id"));
 	cJSON_AddStringToObject(out, "movie_id", id ? id : "");

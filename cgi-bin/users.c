@@ -47,12 +47,11 @@ static const char *current_avatar(mq_req *req)
 	return url;
 }
 
-static const char *const languages[] = { "en", "fa", NULL };
 static const char *const themes[] = { "light", "dark", NULL };
 
 enum { S_LANGUAGE, S_THEME, S_COUNT };
 static const mq_field settings_fields[S_COUNT] = {
-	[S_LANGUAGE] = { "language", MQ_V_ENUM, 0, 0, 0, languages, NULL },
+	[S_LANGUAGE] = { "language", MQ_V_ENUM, 0, 0, 0, mq_languages, NULL },
 	[S_THEME] = { "theme", MQ_V_ENUM, 0, 0, 0, themes, NULL },
 };
 
@@ -285,7 +284,7 @@ static const mq_field settings_form_fields[] = {
 	{ "name", MQ_V_STRING, 0, 1, 100, NULL, NULL },
 	{ "username", MQ_V_STRING, 1, 3, 30, NULL, NULL },
 	{ "date_of_birth", MQ_V_STRING, 0, 10, 10, NULL, NULL },
-	{ "language", MQ_V_ENUM, 1, 0, 0, languages, NULL },
+	{ "language", MQ_V_ENUM, 1, 0, 0, mq_languages, NULL },
 	{ "theme", MQ_V_ENUM, 1, 0, 0, themes, NULL },
 	{ "_csrf", MQ_V_STRING, 0, 0, 64, NULL, NULL }, /* checked by the dispatcher */
 };

@@ -348,6 +348,28 @@ cJSON *mq_movie_doc_from_tmdb(const cJSON *d, const mq_config *cfg)
 	return m;
 }
 
+const char *mq_tmdb_language(const char *lang)
+{
+	return strcmp(lang, "fa") ? "en-US" : "fa-IR";
+}
+
+cJSON *mq_movie_lookup(mq_req *req, mq_res *res, const char *ref, const char *field, const char *lang,
+		       int *fetched)
+{
+	const mq_ctx *ctx = mq_ctx_of(req);
+	cJSON *movie = NULL;
+	int was_fetched = 0;
+	mq_err rc = mq_catalog_get(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, ref, lang, &movie, &was_fetched);
+	if (fetched)
+		*fetched = was_fetched;
+	if (rc == MQ_OK)
+		return movie;
+	if (rc == MQ_EINVAL)
+		mq_req_error(req, "%s must be a TMDB id (digits), a 24-hex id or a slug such as fight-club-1999", field);
+	mq_reply_err(req, res, rc, rc == MQ_ENOTFOUND ? "No such movie" : NULL);
+	return NULL;
+}
+
 void mq_movie_images(mq_req *req, cJSON *movies)
 {
 	const mq_ctx *ctx = mq_ctx_of(req);
@@ -417,8 +439,6 @@ void mq_reply_tmdb_movies(mq_req *req, mq_res *res, const char *path, const char
 	mq_reply_list(req, res, p.items, p.page, 20, p.total);
 }
 
-static const char *const list_languages[] = { "en", "fa", NULL };
-
 /* The fields a catalogue summary has, for fields= */
 static const char *const summary_fields[] = {
 	"id", "tmdb_id", "slug", "title", "titles", "original_title", "overview", "release_date",
@@ -448,7 +468,7 @@ int mq_movie_query_parse(mq_req *req, mq_list_kind kind, mq_movie_query *q, cons
 	const mq_field table[] = {
 		MQ_FIELD_PAGE,
 		MQ_FIELD_LIMIT,
-		{ "language", MQ_V_ENUM, 0, 0, 0, list_languages, "en" },
+		MQ_FIELD_LANGUAGE,
 		{ "year", MQ_V_INT, 0, 1870, 2100, NULL, NULL },
 		{ "minRating", MQ_V_NUMBER, 0, 0, 10, NULL, NULL },
 		{ "sort", MQ_V_ENUM, 0, 0, 0, mq_movie_sorts, "popularity" },
@@ -496,7 +516,7 @@ mq_err mq_tmdb_search(mq_req *req, const mq_movie_query *q, mq_tmdb_page *out)
 	char year[8];
 	snprintf(year, sizeof year, "%d", q->year);
 	const char *extra[] = { "query", mq_req_query(req, "q"), q->year ? "year" : NULL, year, NULL };
-	mq_err rc = mq_tmdb_movies(req, "/search/movie", extra, 1, strcmp(q->lang, "fa") ? "en-US" : "fa-IR", out);
+	mq_err rc = mq_tmdb_movies(req, "/search/movie", extra, 1, mq_tmdb_language(q->lang), out);
 	if (rc != MQ_OK)
 		return rc;
 	for (cJSON *m = out->items->child, *next; m; m = next) {

@@ -38,6 +38,16 @@ void mq_search_key(const char *s, mq_buf *out);
  * escaped; appended to out. Returns -1 when q has no letters or digits. */
 int mq_search_pattern(const char *q, mq_buf *out);
 
+/* TMDB's language for ours: "fa" → "fa-IR", anything else → "en-US". */
+const char *mq_tmdb_language(const char *lang);
+
+/* The movie ref names, through mq_catalog_get with the request's context (a TMDB id the
+ * catalogue lacks is fetched and stored first; *fetched says so when fetched is not NULL). On
+ * failure replies in the error shape itself (400 naming field for a malformed ref, 404 "No such
+ * movie", TMDB and database errors as theirs) and returns NULL. Caller owns the movie. */
+cJSON *mq_movie_lookup(mq_req *req, mq_res *res, const char *ref, const char *field, const char *lang,
+		       int *fetched);
+
 /* Adds image URLs (mq_movie_add_image_urls, from the cached TMDB configuration) to a movie or
  * to each movie of an array. */
 void mq_movie_images(mq_req *req, cJSON *movies);

@@ -10,28 +10,32 @@
 #include <stdio.h>
 #include <string.h>
 
+void mq_page_movie_card(cJSON *m)
+{
+	const char *slug = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "slug"));
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(m, "tmdb_id");
+	char href[200];
+	if (slug)
+		snprintf(href, sizeof href, "/movies/%s", slug);
+	else if (cJSON_IsNumber(id))
+		snprintf(href, sizeof href, "/movies/%lld", (long long)id->valuedouble);
+	else
+		return;
+	cJSON_AddStringToObject(m, "href", href);
+	const cJSON *avg = cJSON_GetObjectItemCaseSensitive(m, "vote_average");
+	const cJSON *count = cJSON_GetObjectItemCaseSensitive(m, "vote_count");
+	if (cJSON_IsNumber(avg) && cJSON_IsNumber(count) && count->valuedouble > 0) {
+		char text[16];
+		snprintf(text, sizeof text, "%.1f", avg->valuedouble);
+		cJSON_AddStringToObject(m, "vote_text", text);
+	}
+}
+
 void mq_page_movie_cards(cJSON *movies)
 {
 	cJSON *m;
-	cJSON_ArrayForEach(m, movies) {
-		const char *slug = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "slug"));
-		const cJSON *id = cJSON_GetObjectItemCaseSensitive(m, "tmdb_id");
-		char href[200];
-		if (slug)
-			snprintf(href, sizeof href, "/movies/%s", slug);
-		else if (cJSON_IsNumber(id))
-			snprintf(href, sizeof href, "/movies/%lld", (long long)id->valuedouble);
-		else
-			continue;
-		cJSON_AddStringToObject(m, "href", href);
-		const cJSON *avg = cJSON_GetObjectItemCaseSensitive(m, "vote_average");
-		const cJSON *count = cJSON_GetObjectItemCaseSensitive(m, "vote_count");
-		if (cJSON_IsNumber(avg) && cJSON_IsNumber(count) && count->valuedouble > 0) {
-			char text[16];
-			snprintf(text, sizeof text, "%.1f", avg->valuedouble);
-			cJSON_AddStringToObject(m, "vote_text", text);
-		}
-	}
+	cJSON_ArrayForEach(m, movies)
+		mq_page_movie_card(m);
 }
 
 /* The current path with the query, page= replaced by page (left out for page 1). */

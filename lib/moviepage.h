@@ -8,8 +8,10 @@
 
 #include <cjson/cJSON.h>
 
-/* Adds what a card shows to each movie of an array: href (/movies/<slug>, else the TMDB id)
- * and vote_text (TMDB's average with one decimal, absent without votes). */
+/* Adds what a card shows to a movie: href (/movies/<slug>, else the TMDB id) and vote_text
+ * (TMDB's average with one decimal, absent without votes); mq_page_movie_cards() to each movie
+ * of an array. */
+void mq_page_movie_card(cJSON *movie);
 void mq_page_movie_cards(cJSON *movies);
 
 /* {page, total_pages, has_prev, prev_href, has_next, next_href} for a list page: the hrefs are

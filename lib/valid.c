@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *const mq_languages[] = { "en", "fa", NULL };
+
 int mq_parse_int(const char *s, long long min, long long max, long long *out)
 {
 	const char *p = s;

@@ -61,6 +61,11 @@ int mq_validate_object(mq_req *req, const cJSON *obj, const mq_field *fields, si
 #define MQ_FIELD_PAGE { "page", MQ_V_INT, 0, 1, 500000, NULL, "1" }
 #define MQ_FIELD_LIMIT { "limit", MQ_V_INT, 0, 1, 100, NULL, "20" }
 
+/* The site's languages, NULL-terminated: "en", "fa". */
+extern const char *const mq_languages[];
+/* ?language=en|fa, English by default. */
+#define MQ_FIELD_LANGUAGE { "language", MQ_V_ENUM, 0, 0, 0, mq_languages, "en" }
+
 /* ObjectId text: exactly 24 hex digits. */
 int mq_is_object_id(const char *s);
 
