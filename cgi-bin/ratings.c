@@ -2,6 +2,7 @@
  * designs' forms /api/v1/movies/:id/reviews, /movies/:id/rating and /users/:id/reviews. */
 #include "ctx.h"
 #include "json.h"
+#include "live.h"
 #include "movie.h"
 #include "rating.h"
 #include "response.h"
@@ -13,19 +14,6 @@
 #define REVIEW_MAX 2000
 
 static const mq_field list_fields[] = { MQ_FIELD_PAGE, MQ_FIELD_LIMIT };
-
-/* The ObjectId (24 hex, in the arena) of the movie a ref names; a TMDB id the catalogue lacks is
- * fetched first. Replies with the error itself and returns NULL when there is none. */
-static const char *movie_oid(mq_req *req, mq_res *res, const char *ref, const char *field)
-{
-	cJSON *movie = mq_movie_lookup(req, res, ref, field, "en", NULL);
-	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "id"));
-	const char *copy = id ? mq_arena_strdup(req->arena, id) : NULL;
-	if (movie && !copy)
-		mq_reply_err(req, res, MQ_ENOTFOUND, "No such movie");
-	cJSON_Delete(movie);
-	return copy;
-}
 
 static int check_rating(mq_req *req, const mq_value *v)
 {
@@ -47,6 +35,18 @@ static void reply_rating(mq_req *req, mq_res *res, mq_err rc, int status, cJSON 
 	mq_reply_data(req, res, status, rating);
 }
 
+/* reply_rating() after a change: the rater's open pages hear of it first. */
+static void reply_change(mq_req *req, mq_res *res, mq_err rc, int status, cJSON *rating, long long version)
+{
+	if (rc == MQ_OK) {
+		const char *movie = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rating, "movie_id"));
+		cJSON *extra = cJSON_CreateObject();
+		cJSON_AddItemToObject(extra, "rating", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(rating, "rating"), 1));
+		mq_live_hint(req, "rating", "set", movie, version, extra);
+	}
+	reply_rating(req, res, rc, status, rating);
+}
+
 enum { R_RATING, R_REVIEW, R_MOVIE, R_COUNT };
 static const mq_field rating_fields[R_COUNT] = {
 	{ "rating", MQ_V_NUMBER, 1, 1, 10, NULL, NULL },
@@ -65,13 +65,8 @@ static int rating_body(mq_req *req, mq_res *res, int with_movie, mq_value *v)
 		mq_reply_err(req, res, rc, NULL);
 		return -1;
 	}
-	cJSON *movie = cJSON_GetObjectItemCaseSensitive(body, "movie_id");
-	double id = cJSON_IsNumber(movie) ? movie->valuedouble : 0;
-	if (with_movie && id >= 1 && id <= 2147483647 && id == (double)(long long)id) {
-		char text[24];
-		snprintf(text, sizeof text, "%lld", (long long)id);
-		cJSON_ReplaceItemInObjectCaseSensitive(body, "movie_id", cJSON_CreateString(text));
-	}
+	if (with_movie)
+		mq_movie_body_ref(body);
 	mq_validate_object(req, body, rating_fields, with_movie ? R_COUNT : R_COUNT - 1, v);
 	check_rating(req, &v[R_RATING]);
 	return 0;
@@ -92,12 +87,13 @@ static void post_rating(mq_req *req, mq_res *res)
 		mq_reply_err(req, res, MQ_EINVAL, NULL);
 		return;
 	}
-	const char *movie = movie_oid(req, res, v[R_MOVIE].s, "movie_id");
+	const char *movie = mq_movie_oid(req, res, v[R_MOVIE].s, "movie_id");
 	if (!movie)
 		return;
 	cJSON *rating = NULL;
-	mq_err rc = mq_rating_create(mq_ctx_of(req)->db, req->user->id, movie, v[R_RATING].d, review_text(v), &rating);
-	reply_rating(req, res, rc, 201, rating);
+	long long version = 0;
+	mq_err rc = mq_rating_create(mq_ctx_of(req)->db, req->user->id, movie, v[R_RATING].d, review_text(v), &rating, &version);
+	reply_change(req, res, rc, 201, rating, version);
 }
 
 /* POST /api/v1/movies/:id/reviews and /movies/:id/rating {rating, review?}: the seed designs'
@@ -111,23 +107,24 @@ static void post_movie_rating(mq_req *req, mq_res *res)
 		mq_reply_err(req, res, MQ_EINVAL, NULL);
 		return;
 	}
-	const char *movie = movie_oid(req, res, mq_req_route(req, "id"), "id");
+	const char *movie = mq_movie_oid(req, res, mq_req_route(req, "id"), "id");
 	if (!movie)
 		return;
 	mq_db *db = mq_ctx_of(req)->db;
 	cJSON *rating = NULL;
-	mq_err rc = mq_rating_create(db, req->user->id, movie, v[R_RATING].d, review_text(v), &rating);
+	long long version = 0;
+	mq_err rc = mq_rating_create(db, req->user->id, movie, v[R_RATING].d, review_text(v), &rating, &version);
 	if (rc != MQ_ECONFLICT) {
-		reply_rating(req, res, rc, 201, rating);
+		reply_change(req, res, rc, 201, rating, version);
 		return;
 	}
 	cJSON *mine = NULL;
 	rc = mq_rating_of(db, req->user->id, movie, &mine);
 	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(mine, "id"));
 	if (rc == MQ_OK && id)
-		rc = mq_rating_update(db, req->user->id, id, v[R_RATING].d, v[R_REVIEW].present, review_text(v), &rating);
+		rc = mq_rating_update(db, req->user->id, id, v[R_RATING].d, v[R_REVIEW].present, review_text(v), &rating, &version);
 	cJSON_Delete(mine);
-	reply_rating(req, res, rc, 200, rating);
+	reply_change(req, res, rc, 200, rating, version);
 }
 
 /* GET /api/v1/ratings/:id (owner only; anyone else's is 404) */
@@ -165,19 +162,23 @@ static void patch_rating(mq_req *req, mq_res *res)
 		return;
 	}
 	cJSON *rating = NULL;
+	long long version = 0;
 	rc = mq_rating_update(mq_ctx_of(req)->db, req->user->id, mq_req_route(req, "id"),
 			      v[0].present ? v[0].d : -1, v[1].present || remove_review,
-			      v[1].present && *v[1].s ? v[1].s : NULL, &rating);
-	reply_rating(req, res, rc, 200, rating);
+			      v[1].present && *v[1].s ? v[1].s : NULL, &rating, &version);
+	reply_change(req, res, rc, 200, rating, version);
 }
 
 static void delete_rating(mq_req *req, mq_res *res)
 {
-	mq_err rc = mq_rating_delete(mq_ctx_of(req)->db, req->user->id, mq_req_route(req, "id"));
+	char movie[25] = "";
+	long long version = 0;
+	mq_err rc = mq_rating_delete(mq_ctx_of(req)->db, req->user->id, mq_req_route(req, "id"), movie, &version);
 	if (rc != MQ_OK) {
 		reply_rating(req, res, rc, 200, NULL);
 		return;
 	}
+	mq_live_hint(req, "rating", "remove", movie, version, NULL);
 	res->status = 204;
 }
 
@@ -209,7 +210,7 @@ static void get_my_ratings(mq_req *req, mq_res *res)
 static void get_movie_ratings(mq_req *req, mq_res *res)
 {
 	const char *ref = mq_req_route(req, "movieId");
-	const char *movie = movie_oid(req, res, ref ? ref : mq_req_route(req, "id"), "id");
+	const char *movie = mq_movie_oid(req, res, ref ? ref : mq_req_route(req, "id"), "id");
 	if (movie)
 		reply_page(req, res, NULL, movie);
 }
@@ -239,18 +240,9 @@ static void get_movie_rating(mq_req *req, mq_res *res)
 /* GET /api/v1/users/:id/reviews: yourself ("me" too) or, for an admin, anyone; else 404. */
 static void get_user_reviews(mq_req *req, mq_res *res)
 {
-	const char *id = mq_req_route(req, "id");
-	if (!strcmp(id, "me"))
-		id = req->user->id;
-	if (strcmp(id, req->user->id) && strcmp(req->user->role, "admin")) {
-		mq_reply_err(req, res, MQ_ENOTFOUND, "No such user");
-		return;
-	}
-	if (!mq_is_object_id(id)) {
-		mq_reply_err(req, res, MQ_ENOTFOUND, "No such user");
-		return;
-	}
-	reply_page(req, res, id, NULL);
+	const char *id = mq_route_user(req, res);
+	if (id)
+		reply_page(req, res, id, NULL);
 }
 
 static const mq_route routes[] = {

@@ -1,12 +1,522 @@
-/* watchlist.c — the watchlist worker: the watchlist, favourites and interactions.
- * Its routes arrive with their issues; until then every path answers 404 in the error shape. */
+/* watchlist.c — the watchlist worker: a member's watchlist and favourites, interactions (watched,
+ * liked, disliked, bookmarked) and history, under /api/v1/watchlist, /api/v1/interactions and
+ * /api/v1/lists, and in the seed designs' per-user forms /api/v1/users/:id/watchlist, /favorites
+ * and /history; GET /live, the door to the member's live channel; the /me/watchlist,
+ * /me/favorites and /me/history pages and the toggles' plain form (POST /me/lists). */
+#include "ctx.h"
+#include "json.h"
+#include "lists.h"
+#include "live.h"
+#include "movie.h"
+#include "moviepage.h"
+#include "page.h"
+#include "response.h"
+#include "valid.h"
 #include "worker.h"
+
+#include <string.h>
+
+enum { Q_PAGE, Q_LIMIT, Q_LANGUAGE, Q_COUNT };
+
+/* The ETag of user's lists: their id and lists_version. Returns 1 when the client has it already
+ * (answer 304 without reading the lists), 0 to go on, -1 after replying with an error. */
+static int lists_fresh(mq_req *req, mq_res *res, const char *user_id)
+{
+	long long version = 0;
+	mq_err rc = mq_lists_version(mq_ctx_of(req)->db, user_id, &version);
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc == MQ_ENOTFOUND ? MQ_ENOTFOUND : rc, rc == MQ_ENOTFOUND ? "No such user" : NULL);
+		return -1;
+	}
+	mq_res_header(req, res, "Cache-Control", "private, no-cache");
+	return mq_etag_fresh(req, res, mq_arena_printf(req->arena, "W/\"l%s.%lld\"", user_id, version));
+}
+
+/* A list of items with "movie" summaries (image URLs added): the page, or the error. */
+static void reply_items(mq_req *req, mq_res *res, mq_err rc, cJSON *items, const mq_value *q, long long total)
+{
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, NULL);
+		return;
+	}
+	cJSON *item;
+	cJSON_ArrayForEach(item, items)
+		mq_movie_images(req, cJSON_GetObjectItemCaseSensitive(item, "movie"));
+	mq_reply_list(req, res, items, q[Q_PAGE].i, q[Q_LIMIT].i, total);
+}
+
+/* GET a watchlist page of user_id: all, favourites (1) or the others (0); favorites < 0 takes
+ * ?favorites= when given. */
+static void watchlist_page(mq_req *req, mq_res *res, const char *user_id, int favorites)
+{
+	mq_field fields[Q_COUNT + 1] = { MQ_FIELD_PAGE, MQ_FIELD_LIMIT, MQ_FIELD_LANGUAGE,
+					 { "favorites", MQ_V_BOOL, 0, 0, 0, NULL, NULL } };
+	mq_value q[Q_COUNT + 1];
+	if (mq_validate_query(req, fields, favorites < 0 ? Q_COUNT + 1 : Q_COUNT, q)) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	if (favorites < 0 && q[Q_COUNT].present)
+		favorites = (int)q[Q_COUNT].i;
+	int fresh = lists_fresh(req, res, user_id);
+	if (fresh)
+		return;
+	cJSON *items = NULL;
+	long long total = 0;
+	mq_err rc = mq_watchlist_list(mq_ctx_of(req)->db, user_id, favorites, mq_languages[q[Q_LANGUAGE].i],
+				      q[Q_PAGE].i, q[Q_LIMIT].i, &items, &total);
+	reply_items(req, res, rc, items, q, total);
+}
+
+/* GET a page of user_id's interactions of type (< 0: all, or ?type= when allow_type). */
+static void interactions_page(mq_req *req, mq_res *res, const char *user_id, int type, int allow_type)
+{
+	mq_field fields[Q_COUNT + 1] = { MQ_FIELD_PAGE, MQ_FIELD_LIMIT, MQ_FIELD_LANGUAGE,
+					 { "type", MQ_V_ENUM, 0, 0, 0, mq_interaction_names, NULL } };
+	mq_value q[Q_COUNT + 1];
+	if (mq_validate_query(req, fields, allow_type ? Q_COUNT + 1 : Q_COUNT, q)) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	if (allow_type && q[Q_COUNT].present)
+		type = (int)q[Q_COUNT].i;
+	int fresh = lists_fresh(req, res, user_id);
+	if (fresh)
+		return;
+	cJSON *items = NULL;
+	long long total = 0;
+	mq_err rc = mq_interactions_list(mq_ctx_of(req)->db, user_id, type, mq_languages[q[Q_LANGUAGE].i],
+					 q[Q_PAGE].i, q[Q_LIMIT].i, &items, &total);
+	reply_items(req, res, rc, items, q, total);
+}
+
+/* ---- the movie a request names ---- */
+
+enum { B_MOVIE, B_FAVORITE, B_TYPE, B_COUNT };
+static const mq_field body_fields[B_COUNT] = {
+	[B_MOVIE] = { "movie_id", MQ_V_STRING, 1, 1, 200, NULL, NULL },
+	[B_FAVORITE] = { "is_favorite", MQ_V_BOOL, 0, 0, 0, NULL, NULL },
+	[B_TYPE] = { "type", MQ_V_ENUM, 1, 0, 0, mq_interaction_names, NULL },
+};
+
+/* The body {movie_id, …} checked against the first n of body_fields; the movie resolved to its
+ * ObjectId (fetched from TMDB first when only TMDB has it). NULL after replying. */
+static const char *body_movie(mq_req *req, mq_res *res, size_t n, mq_value *v)
+{
+	cJSON *body = NULL;
+	mq_err rc = mq_json_body(req, &body);
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, NULL);
+		return NULL;
+	}
+	mq_movie_body_ref(body);
+	if (mq_validate_object(req, body, body_fields, n, v)) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return NULL;
+	}
+	return mq_movie_oid(req, res, v[B_MOVIE].s, "movie_id");
+}
+
+/* The movie of a DELETE on a per-user list: ?movie_id=, a JSON body {movie_id} or the path's
+ * :movieId. Only a movie in the catalogue can be on a list, so nothing is fetched. */
+static const char *delete_movie(mq_req *req, mq_res *res)
+{
+	const char *ref = mq_req_route(req, "movieId");
+	if (!ref) {
+		static const mq_field f[] = { { "movie_id", MQ_V_STRING, 0, 1, 200, NULL, NULL } };
+		mq_value v[1];
+		cJSON *body = NULL;
+		if (mq_validate_query(req, f, 1, v)) {
+			mq_reply_err(req, res, MQ_EINVAL, NULL);
+			return NULL;
+		}
+		ref = v[0].present ? v[0].s : NULL;
+		if (!ref && req->body_len) {
+			mq_err rc = mq_json_body(req, &body);
+			if (rc != MQ_OK) {
+				mq_reply_err(req, res, rc, NULL);
+				return NULL;
+			}
+			mq_movie_body_ref(body);
+			if (mq_validate_object(req, body, f, 1, v)) {
+				mq_reply_err(req, res, MQ_EINVAL, NULL);
+				return NULL;
+			}
+			ref = v[0].present ? v[0].s : NULL;
+		}
+		if (!ref) {
+			mq_req_error(req, "movie_id is required (in the query, or a JSON body {\"movie_id\": …})");
+			mq_reply_err(req, res, MQ_EINVAL, NULL);
+			return NULL;
+		}
+	}
+	return mq_movie_oid(req, res, ref, "movie_id");
+}
+
+/* ---- replies after changes ---- */
+
+/* Replies with item (or the error), after telling the member's open pages. */
+static void reply_change(mq_req *req, mq_res *res, mq_err rc, int status, cJSON *item, const char *type,
+			 const char *op, long long version, const char *conflict)
+{
+	if (rc != MQ_OK) {
+		cJSON_Delete(item);
+		mq_reply_err(req, res, rc, rc == MQ_ECONFLICT ? conflict : rc == MQ_ENOTFOUND ? "Not on your list" : NULL);
+		return;
+	}
+	const char *movie = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "movie_id"));
+	mq_live_hint(req, type, op, movie, version, NULL);
+	mq_res_header(req, res, "Cache-Control", "no-store");
+	if (status == 204) {
+		cJSON_Delete(item);
+		res->status = 204;
+		return;
+	}
+	mq_reply_data(req, res, status, item);
+}
+
+static const char *favorite_op(const cJSON *item)
+{
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(item, "is_favorite")) ? "favorite" : "unfavorite";
+}
+
+/* Adds movie to user_id's watchlist: 201, or 409 when it is there already. */
+static void add_to_watchlist(mq_req *req, mq_res *res, const char *user_id, const char *movie, int favorite)
+{
+	cJSON *item = NULL;
+	long long version = 0;
+	mq_err rc = mq_watchlist_add(mq_ctx_of(req)->db, user_id, movie, favorite, &item, &version);
+	reply_change(req, res, rc, 201, item, "watchlist", "add", version,
+		     "This movie is on the watchlist already");
+}
+
+/* ---- /api/v1/watchlist ---- */
+
+static void post_watchlist(mq_req *req, mq_res *res)
+{
+	mq_value v[B_COUNT];
+	const char *movie = body_movie(req, res, B_TYPE, v);
+	if (movie)
+		add_to_watchlist(req, res, req->user->id, movie, v[B_FAVORITE].present && v[B_FAVORITE].i);
+}
+
+static void get_watchlist(mq_req *req, mq_res *res)
+{
+	watchlist_page(req, res, req->user->id, -1);
+}
+
+static void get_item(mq_req *req, mq_res *res)
+{
+	cJSON *item = NULL;
+	mq_err rc = mq_watchlist_get(mq_ctx_of(req)->db, req->user->id, mq_req_route(req, "id"), NULL, &item);
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, rc == MQ_ENOTFOUND ? "No such watchlist item" : NULL);
+		return;
+	}
+	mq_res_header(req, res, "Cache-Control", "private, no-cache");
+	mq_reply_data(req, res, 200, item);
+}
+
+/* PATCH /watchlist/:id {is_favorite} (required), and PATCH /watchlist/:id/favorite, which
+ * toggles without a body. */
+static void set_favorite(mq_req *req, mq_res *res, int required)
+{
+	const mq_field f[] = { { "is_favorite", MQ_V_BOOL, required, 0, 0, NULL, NULL } };
+	mq_value v[1] = { { 0 } };
+	if ((required || req->body_len) && mq_body_fields(req, res, f, 1, v))
+		return;
+	if (req->errors.n) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	cJSON *item = NULL;
+	long long version = 0;
+	mq_err rc = mq_watchlist_favorite(mq_ctx_of(req)->db, req->user->id, mq_req_route(req, "id"), NULL,
+					  v[0].present ? (int)v[0].i : -1, &item, &version);
+	reply_change(req, res, rc, 200, item, "watchlist", favorite_op(item), version, NULL);
+}
+
+static void patch_item(mq_req *req, mq_res *res)
+{
+	set_favorite(req, res, 1);
+}
+
+static void patch_favorite(mq_req *req, mq_res *res)
+{
+	set_favorite(req, res, 0);
+}
+
+static void delete_item(mq_req *req, mq_res *res)
+{
+	cJSON *item = NULL;
+	long long version = 0;
+	mq_err rc = mq_watchlist_remove(mq_ctx_of(req)->db, req->user->id, mq_req_route(req, "id"), NULL, &item, &version);
+	reply_change(req, res, rc, 204, item, "watchlist", "remove", version, NULL);
+}
+
+/* ---- /api/v1/lists and /api/v1/interactions ---- */
+
+/* GET /api/v1/lists: the member's state of every listed movie, for pages' toggles; its ETag is
+ * the lists_version, so polling with If-None-Match costs one small read. */
+static void get_lists(mq_req *req, mq_res *res)
+{
+	if (mq_validate_query(req, NULL, 0, NULL)) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	if (lists_fresh(req, res, req->user->id))
+		return;
+	cJSON *state = NULL;
+	mq_err rc = mq_lists_state(mq_ctx_of(req)->db, req->user->id, NULL, &state);
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, NULL);
+		return;
+	}
+	mq_reply_data(req, res, 200, state);
+}
+
+static void get_interactions(mq_req *req, mq_res *res)
+{
+	interactions_page(req, res, req->user->id, -1, 1);
+}
+
+/* Records an interaction: 201 the first time, 200 when it was recorded before (now newer). */
+static void record(mq_req *req, mq_res *res, const char *user_id, const char *movie, mq_interaction type)
+{
+	cJSON *item = NULL;
+	int created = 0;
+	long long version = 0;
+	mq_err rc = mq_interaction_record(mq_ctx_of(req)->db, user_id, movie, type, &item, &created, &version);
+	reply_change(req, res, rc, created ? 201 : 200, item, mq_interaction_names[type], "add", version, NULL);
+}
+
+static void unrecord(mq_req *req, mq_res *res, const char *user_id, const char *movie, mq_interaction type)
+{
+	long long version = 0;
+	mq_err rc = mq_interaction_remove(mq_ctx_of(req)->db, user_id, movie, type, &version);
+	cJSON *item = cJSON_CreateObject();
+	cJSON_AddStringToObject(item, "movie_id", movie);
+	reply_change(req, res, rc, 204, item, mq_interaction_names[type], "remove", version, NULL);
+}
+
+/* POST /api/v1/interactions {movie_id, type} */
+static void post_interaction(mq_req *req, mq_res *res)
+{
+	cJSON *body = NULL;
+	mq_err rc = mq_json_body(req, &body);
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, NULL);
+		return;
+	}
+	mq_movie_body_ref(body);
+	const mq_field f[] = { body_fields[B_MOVIE], body_fields[B_TYPE] };
+	mq_value w[2];
+	if (mq_validate_object(req, body, f, 2, w)) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	const char *movie = mq_movie_oid(req, res, w[0].s, "movie_id");
+	if (movie)
+		record(req, res, req->user->id, movie, (mq_interaction)w[1].i);
+}
+
+/* The :type of /api/v1/interactions/:type/:movieId, or -1 after replying 404. */
+static int route_type(mq_req *req, mq_res *res)
+{
+	int type = mq_interaction_parse(mq_req_route(req, "type"));
+	if (type < 0)
+		mq_reply_err(req, res, MQ_ENOTFOUND, "No such interaction type (watched, liked, disliked or bookmarked)");
+	return type;
+}
+
+/* PUT /api/v1/interactions/:type/:movieId: records it (idempotent). */
+static void put_interaction(mq_req *req, mq_res *res)
+{
+	int type = route_type(req, res);
+	const char *movie = type < 0 ? NULL : mq_movie_oid(req, res, mq_req_route(req, "movieId"), "movieId");
+	if (movie)
+		record(req, res, req->user->id, movie, (mq_interaction)type);
+}
+
+static void delete_interaction(mq_req *req, mq_res *res)
+{
+	int type = route_type(req, res);
+	const char *movie = type < 0 ? NULL : mq_movie_oid(req, res, mq_req_route(req, "movieId"), "movieId");
+	if (movie)
+		unrecord(req, res, req->user->id, movie, (mq_interaction)type);
+}
+
+/* ---- the seed designs' per-user forms: /api/v1/users/:id/{watchlist,favorites,history} ---- */
+
+static void get_user_watchlist(mq_req *req, mq_res *res)
+{
+	const char *user = mq_route_user(req, res);
+	if (user)
+		watchlist_page(req, res, user, -1);
+}
+
+static void get_user_favorites(mq_req *req, mq_res *res)
+{
+	const char *user = mq_route_user(req, res);
+	if (user)
+		watchlist_page(req, res, user, 1);
+}
+
+static void get_user_history(mq_req *req, mq_res *res)
+{
+	const char *user = mq_route_user(req, res);
+	if (user)
+		interactions_page(req, res, user, MQ_WATCHED, 0);
+}
+
+/* POST /users/:id/watchlist {movie_id, is_favorite?}: 201, 409 when there already. PUT is the
+ * idempotent form: adds, or sets is_favorite (when given) of the item there is (200). */
+static void post_user_watchlist(mq_req *req, mq_res *res)
+{
+	const char *user = mq_route_user(req, res);
+	mq_value v[B_COUNT];
+	const char *movie = user ? body_movie(req, res, B_TYPE, v) : NULL;
+	if (!movie)
+		return;
+	int favorite = v[B_FAVORITE].present && v[B_FAVORITE].i;
+	if (req->method != MQ_PUT) {
+		add_to_watchlist(req, res, user, movie, favorite);
+		return;
+	}
+	mq_db *db = mq_ctx_of(req)->db;
+	cJSON *item = NULL;
+	long long version = 0;
+	mq_err rc = mq_watchlist_add(db, user, movie, favorite, &item, &version);
+	if (rc != MQ_ECONFLICT) {
+		reply_change(req, res, rc, 201, item, "watchlist", "add", version, NULL);
+	} else if (v[B_FAVORITE].present) {
+		rc = mq_watchlist_favorite(db, user, NULL, movie, favorite, &item, &version);
+		reply_change(req, res, rc, 200, item, "watchlist", favorite_op(item), version, NULL);
+	} else {
+		rc = mq_watchlist_get(db, user, NULL, movie, &item);
+		if (rc == MQ_OK)
+			mq_reply_data(req, res, 200, item);
+		else
+			mq_reply_err(req, res, rc, NULL);
+	}
+}
+
+static void delete_user_watchlist(mq_req *req, mq_res *res)
+{
+	const char *user = mq_route_user(req, res);
+	const char *movie = user ? delete_movie(req, res) : NULL;
+	if (!movie)
+		return;
+	cJSON *item = NULL;
+	long long version = 0;
+	mq_err rc = mq_watchlist_remove(mq_ctx_of(req)->db, user, NULL, movie, &item, &version);
+	reply_change(req, res, rc, 204, item, "watchlist", "remove", version, NULL);
+}
+
+/* POST/PUT /users/:id/favorites {movie_id}: the movie becomes a favourite, added to the
+ * watchlist first when it is not there (201), else 200. */
+static void post_user_favorite(mq_req *req, mq_res *res)
+{
+	const char *user = mq_route_user(req, res);
+	mq_value v[B_COUNT];
+	const char *movie = user ? body_movie(req, res, B_FAVORITE, v) : NULL;
+	if (!movie)
+		return;
+	mq_db *db = mq_ctx_of(req)->db;
+	cJSON *item = NULL;
+	long long version = 0;
+	mq_err rc = mq_watchlist_add(db, user, movie, 1, &item, &version);
+	if (rc != MQ_ECONFLICT) {
+		reply_change(req, res, rc, 201, item, "watchlist", "add", version, NULL);
+		return;
+	}
+	rc = mq_watchlist_favorite(db, user, NULL, movie, 1, &item, &version);
+	reply_change(req, res, rc, 200, item, "watchlist", "favorite", version, NULL);
+}
+
+/* DELETE /users/:id/favorites: no longer a favourite (it stays on the watchlist). */
+static void delete_user_favorite(mq_req *req, mq_res *res)
+{
+	const char *user = mq_route_user(req, res);
+	const char *movie = user ? delete_movie(req, res) : NULL;
+	if (!movie)
+		return;
+	cJSON *item = NULL;
+	long long version = 0;
+	mq_err rc = mq_watchlist_favorite(mq_ctx_of(req)->db, user, NULL, movie, 0, &item, &version);
+	reply_change(req, res, rc, 204, item, "watchlist", "unfavorite", version, NULL);
+}
+
+/* POST/PUT /users/:id/history {movie_id}: marks the movie watched (now). */
+static void post_user_history(mq_req *req, mq_res *res)
+{
+	const char *user = mq_route_user(req, res);
+	mq_value v[B_COUNT];
+	const char *movie = user ? body_movie(req, res, B_FAVORITE, v) : NULL;
+	if (movie)
+		record(req, res, user, movie, MQ_WATCHED);
+}
+
+static void delete_user_history(mq_req *req, mq_res *res)
+{
+	const char *user = mq_route_user(req, res);
+	const char *movie = user ? delete_movie(req, res) : NULL;
+	if (movie)
+		unrecord(req, res, user, movie, MQ_WATCHED);
+}
+
+/* ---- live ---- */
+
+/* GET /live: the caller signed in (session cookie or bearer token); nginx hands the connection to the caller's nchan channel (X-Accel-Redirect to an
+ * internal location), so the browser never names a channel itself. */
+static void get_live(mq_req *req, mq_res *res)
+{
+	if (!req->user) { /* 401 rather than the pages' redirect to /login: EventSource gives up */
+		mq_reply_status(req, res, 401, "Sign in to receive live updates");
+		return;
+	}
+	char channel[26];
+	mq_live_channel(req->user->id, channel);
+	mq_res_header(req, res, "X-Accel-Redirect", mq_arena_printf(req->arena, "/internal/live/%s", channel));
+	mq_res_header(req, res, "X-Accel-Buffering", "no");
+	mq_res_header(req, res, "Cache-Control", "no-store");
+	mq_res_header(req, res, "ETag", "\"live\"");
+	res->status = 200;
+	res->content_type = "text/plain";
+}
+
+static const mq_route routes[] = {
+	{ MQ_GET, "/live", get_live, 0 },
+	{ MQ_POST, "/api/v1/watchlist", post_watchlist, MQ_NEEDS_AUTH | MQ_CSRF },
+	{ MQ_GET, "/api/v1/watchlist", get_watchlist, MQ_NEEDS_AUTH },
+	{ MQ_GET, "/api/v1/watchlist/:id", get_item, MQ_NEEDS_AUTH },
+	{ MQ_PATCH | MQ_PUT, "/api/v1/watchlist/:id", patch_item, MQ_NEEDS_AUTH | MQ_CSRF },
+	{ MQ_DELETE, "/api/v1/watchlist/:id", delete_item, MQ_NEEDS_AUTH | MQ_CSRF },
+	{ MQ_PATCH | MQ_POST, "/api/v1/watchlist/:id/favorite", patch_favorite, MQ_NEEDS_AUTH | MQ_CSRF },
+	{ MQ_GET, "/api/v1/lists", get_lists, MQ_NEEDS_AUTH },
+	{ MQ_GET, "/api/v1/interactions", get_interactions, MQ_NEEDS_AUTH },
+	{ MQ_POST, "/api/v1/interactions", post_interaction, MQ_NEEDS_AUTH | MQ_CSRF },
+	{ MQ_PUT, "/api/v1/interactions/:type/:movieId", put_interaction, MQ_NEEDS_AUTH | MQ_CSRF },
+	{ MQ_DELETE, "/api/v1/interactions/:type/:movieId", delete_interaction, MQ_NEEDS_AUTH | MQ_CSRF },
+	{ MQ_GET, "/api/v1/users/:id/watchlist", get_user_watchlist, MQ_NEEDS_AUTH },
+	{ MQ_POST | MQ_PUT, "/api/v1/users/:id/watchlist", post_user_watchlist, MQ_NEEDS_AUTH | MQ_CSRF },
+	{ MQ_DELETE, "/api/v1/users/:id/watchlist", delete_user_watchlist, MQ_NEEDS_AUTH | MQ_CSRF },
+	{ MQ_DELETE, "/api/v1/users/:id/watchlist/:movieId", delete_user_watchlist, MQ_NEEDS_AUTH | MQ_CSRF },
+	{ MQ_GET, "/api/v1/users/:id/favorites", get_user_favorites, MQ_NEEDS_AUTH },
+	{ MQ_POST | MQ_PUT, "/api/v1/users/:id/favorites", post_user_favorite, MQ_NEEDS_AUTH | MQ_CSRF },
+	{ MQ_DELETE, "/api/v1/users/:id/favorites", delete_user_favorite, MQ_NEEDS_AUTH | MQ_CSRF },
+	{ MQ_DELETE, "/api/v1/users/:id/favorites/:movieId", delete_user_favorite, MQ_NEEDS_AUTH | MQ_CSRF },
+	{ MQ_GET, "/api/v1/users/:id/history", get_user_history, MQ_NEEDS_AUTH },
+	{ MQ_POST | MQ_PUT, "/api/v1/users/:id/history", post_user_history, MQ_NEEDS_AUTH | MQ_CSRF },
+	{ MQ_DELETE, "/api/v1/users/:id/history", delete_user_history, MQ_NEEDS_AUTH | MQ_CSRF },
+	{ MQ_DELETE, "/api/v1/users/:id/history/:movieId", delete_user_history, MQ_NEEDS_AUTH | MQ_CSRF },
+};
 
 const mq_app watchlist_app = {
 	.name = "watchlist",
-	.routes = NULL,
-	.n_routes = 0,
-	.needs = MQ_APP_DB | MQ_APP_AUTH,
+	.routes = routes,
+	.n_routes = sizeof routes / sizeof routes[0],
+	.needs = MQ_APP_DB | MQ_APP_AUTH | MQ_APP_TEMPLATES,
 };
 
 MQ_WORKER(watchlist_app)

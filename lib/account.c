@@ -168,20 +168,12 @@ static cJSON *read_user(mongoc_collection_t *users, const bson_oid_t *oid,
 	return out;
 }
 
-static int user_oid(const char *id, bson_oid_t *oid)
-{
-	if (!id || strlen(id) != 24 || !bson_oid_is_valid(id, 24))
-		return -1;
-	bson_oid_init_from_string(oid, id);
-	return 0;
-}
-
 mq_err mq_account_get(mq_db *db, const char *user_id, cJSON **user, long long *token_version)
 {
 	bson_oid_t oid;
 	mq_err rc;
 	*user = NULL;
-	if (user_oid(user_id, &oid))
+	if (mq_oid_parse(user_id, &oid))
 		return MQ_EINVAL;
 	mongoc_client_t *client = mq_db_pop(db);
 	if (!client)
@@ -240,7 +232,7 @@ mq_err mq_account_update(mq_db *db, const char *user_id, const bson_t *set, cons
 	bson_error_t error;
 	bson_iter_t it;
 	*user = NULL;
-	if (user_oid(user_id, &oid))
+	if (mq_oid_parse(user_id, &oid))
 		return MQ_EINVAL;
 	mongoc_client_t *client = mq_db_pop(db);
 	if (!client)
@@ -272,7 +264,7 @@ mq_err mq_account_preferences(mq_db *db, const char *user_id, const bson_t *set,
 	bson_oid_t oid;
 	mq_err rc = MQ_OK;
 	*prefs = NULL;
-	if (user_oid(user_id, &oid))
+	if (mq_oid_parse(user_id, &oid))
 		return MQ_EINVAL;
 	mongoc_client_t *client = mq_db_pop(db);
 	if (!client)

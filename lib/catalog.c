@@ -10,9 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-/* The public JSON of a movies document: _id becomes id, dates ISO strings, title and overview
- * picked for lang. */
-static cJSON *movie_json(const bson_t *doc, const char *lang)
+cJSON *mq_catalog_movie_json(const bson_t *doc, const char *lang)
 {
 	char *text = bson_as_relaxed_extended_json(doc, NULL);
 	cJSON *m = text ? cJSON_Parse(text) : NULL;
@@ -54,7 +52,7 @@ static mq_err find_movie(mongoc_collection_t *coll, const bson_t *filter, const 
 	const bson_t *doc;
 	bson_t *opts = BCON_NEW("limit", BCON_INT64(1));
 	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, opts, NULL);
-	if (mongoc_cursor_next(cursor, &doc) && (*movie = movie_json(doc, lang)))
+	if (mongoc_cursor_next(cursor, &doc) && (*movie = mq_catalog_movie_json(doc, lang)))
 		rc = MQ_OK;
 	if (mongoc_cursor_error(cursor, &error))
 		rc = mq_db_error(&error, "movie lookup");
@@ -185,16 +183,32 @@ mq_err mq_catalog_get(mq_db *db, mq_tmdb *t, const mq_config *cfg, const char *r
 	return rc;
 }
 
-const char *const mq_movie_sorts[] = { "popularity", "rating", "release", "title", NULL };
-
-mq_err mq_catalog_list(mq_db *db, const mq_movie_query *q, cJSON **items, long long *total)
+void mq_catalog_summary_projection(bson_t *opts)
 {
-	static const char *const sort_keys[] = { "popularity", "vote_average", "release_date", "title_key" };
 	static const char *const summary_fields[] = {
 		"tmdb_id", "slug", "title", "titles", "original_title", "overviews", "release_date", "year",
 		"runtime", "genres", "poster_path", "backdrop_path", "popularity", "vote_average",
 		"vote_count", "average_rating", "rating_count", "source",
 	};
+	bson_t child;
+	BSON_APPEND_DOCUMENT_BEGIN(opts, "projection", &child);
+	for (size_t i = 0; i < sizeof summary_fields / sizeof summary_fields[0]; i++)
+		BSON_APPEND_INT32(&child, summary_fields[i], 1);
+	bson_append_document_end(opts, &child);
+}
+
+cJSON *mq_catalog_summary_json(const bson_t *doc, const void *lang)
+{
+	cJSON *m = mq_catalog_movie_json(doc, lang);
+	cJSON_DeleteItemFromObjectCaseSensitive(m, "overviews");
+	return m;
+}
+
+const char *const mq_movie_sorts[] = { "popularity", "rating", "release", "title", NULL };
+
+mq_err mq_catalog_list(mq_db *db, const mq_movie_query *q, cJSON **items, long long *total)
+{
+	static const char *const sort_keys[] = { "popularity", "vote_average", "release_date", "title_key" };
 	*items = NULL;
 	*total = 0;
 	bson_t filter = BSON_INITIALIZER, child;
@@ -218,10 +232,7 @@ mq_err mq_catalog_list(mq_db *db, const mq_movie_query *q, cJSON **items, long l
 	BSON_APPEND_INT32(&child, sort_keys[q->sort], q->ascending ? 1 : -1);
 	BSON_APPEND_INT32(&child, "_id", 1);
 	bson_append_document_end(&opts, &child);
-	BSON_APPEND_DOCUMENT_BEGIN(&opts, "projection", &child);
-	for (size_t i = 0; i < sizeof summary_fields / sizeof summary_fields[0]; i++)
-		BSON_APPEND_INT32(&child, summary_fields[i], 1);
-	bson_append_document_end(&opts, &child);
+	mq_catalog_summary_projection(&opts);
 	BSON_APPEND_INT64(&opts, "skip", (q->page - 1) * q->limit);
 	BSON_APPEND_INT64(&opts, "limit", q->limit);
 
@@ -242,11 +253,9 @@ mq_err mq_catalog_list(mq_db *db, const mq_movie_query *q, cJSON **items, long l
 		const bson_t *doc;
 		mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, &filter, &opts, NULL);
 		while (mongoc_cursor_next(cursor, &doc)) {
-			cJSON *m = movie_json(doc, q->lang);
-			if (!m)
-				continue;
-			cJSON_DeleteItemFromObjectCaseSensitive(m, "overviews");
-			cJSON_AddItemToArray(list, m);
+			cJSON *m = mq_catalog_summary_json(doc, q->lang);
+			if (m)
+				cJSON_AddItemToArray(list, m);
 		}
 		if (mongoc_cursor_error(cursor, &error))
 			rc = mq_db_error(&error, "movie list");

@@ -18,6 +18,15 @@
 mq_err mq_catalog_get(mq_db *db, mq_tmdb *t, const mq_config *cfg, const char *ref, const char *lang,
 		      cJSON **movie, int *fetched);
 
+/* The public JSON of a movies document: _id becomes id, dates ISO strings, title and overview
+ * picked for lang. NULL if it cannot be converted. Caller owns. */
+cJSON *mq_catalog_movie_json(const bson_t *doc, const char *lang);
+
+/* Adds the "projection" of movie summaries to find options opts, and converts a document so
+ * found into its summary JSON (lang: a const char *; the signature is mq_db_join()'s). */
+void mq_catalog_summary_projection(bson_t *opts);
+cJSON *mq_catalog_summary_json(const bson_t *doc, const void *lang);
+
 /* How a catalogue list is ordered: by TMDB popularity, TMDB's vote average, release date or
  * English title. */
 typedef enum mq_movie_sort {

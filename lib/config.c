@@ -236,6 +236,10 @@ int mq_config_load(mq_config *cfg, unsigned needs, const char *(*get)(const char
 	if (cfg->nchan_publish_url && !is_http_url(cfg->nchan_publish_url))
 		problem(problems, &n, "%s: must be an http:// URL (got \"%s\")", "NCHAN_PUBLISH_URL",
 			cfg->nchan_publish_url);
+	cfg->nchan_publish_socket = dup_or_null(get("NCHAN_PUBLISH_SOCKET", ctx));
+	if (cfg->nchan_publish_socket && cfg->nchan_publish_socket[0] != '/')
+		problem(problems, &n, "%s: must be an absolute path (got \"%s\")", "NCHAN_PUBLISH_SOCKET",
+			cfg->nchan_publish_socket);
 
 	v = get("LOG_LEVEL", ctx);
 	mq_log_level level = MQ_LOG_INFO;
@@ -269,5 +273,6 @@ void mq_config_free(mq_config *cfg)
 	free(cfg->template_dir);
 	free(cfg->public_url);
 	free(cfg->nchan_publish_url);
+	free(cfg->nchan_publish_socket);
 	memset(cfg, 0, sizeof *cfg);
 }

@@ -2,6 +2,7 @@
 #include "db.h"
 #include "log.h"
 #include "mem.h"
+#include "response.h"
 
 #include <string.h>
 #include <time.h>
@@ -88,6 +89,156 @@ mongoc_collection_t *mq_db_collection(mq_db *db, mongoc_client_t *client, const 
 const char *mq_db_name(const mq_db *db)
 {
 	return db->name;
+}
+
+mongoc_database_t *mq_db_acquire(mq_db *db, mongoc_client_t **client)
+{
+	*client = mq_db_pop(db);
+	return *client ? mongoc_client_get_database(*client, db->name) : NULL;
+}
+
+void mq_db_release(mq_db *db, mongoc_client_t *client, mongoc_database_t *database)
+{
+	mongoc_database_destroy(database);
+	mq_db_push(db, client);
+}
+
+int mq_oid_parse(const char *hex, bson_oid_t *oid)
+{
+	if (!hex || strlen(hex) != 24 || !bson_oid_is_valid(hex, 24))
+		return -1;
+	bson_oid_init_from_string(oid, hex);
+	return 0;
+}
+
+int64_t mq_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+cJSON *mq_db_doc_json(const bson_t *doc)
+{
+	bson_iter_t it;
+	char text[40];
+	cJSON *out = cJSON_CreateObject();
+	if (!bson_iter_init(&it, doc))
+		return out;
+	while (bson_iter_next(&it)) {
+		const char *key = bson_iter_key(&it);
+		if (!strcmp(key, "_id"))
+			key = "id";
+		switch (bson_iter_type(&it)) {
+		case BSON_TYPE_OID:
+			bson_oid_to_string(bson_iter_oid(&it), text);
+			cJSON_AddStringToObject(out, key, text);
+			break;
+		case BSON_TYPE_DATE_TIME:
+			mq_iso8601(bson_iter_date_time(&it), text, sizeof text);
+			cJSON_AddStringToObject(out, key, text);
+			break;
+		case BSON_TYPE_UTF8:
+			cJSON_AddStringToObject(out, key, bson_iter_utf8(&it, NULL));
+			break;
+		case BSON_TYPE_BOOL:
+			cJSON_AddBoolToObject(out, key, bson_iter_bool(&it));
+			break;
+		case BSON_TYPE_INT32:
+		case BSON_TYPE_INT64:
+		case BSON_TYPE_DOUBLE:
+			cJSON_AddNumberToObject(out, key, bson_iter_as_double(&it));
+			break;
+		default:
+			break;
+		}
+	}
+	return out;
+}
+
+mq_err mq_db_page(mongoc_database_t *database, const char *collection, const bson_t *filter,
+		  const char *sort_key, long long page, long long limit, cJSON **items, long long *total)
+{
+	*items = NULL;
+	*total = 0;
+	bson_error_t error;
+	mq_err rc = MQ_OK;
+	mongoc_collection_t *coll = mongoc_database_get_collection(database, collection);
+	int64_t n = mongoc_collection_count_documents(coll, filter, NULL, NULL, NULL, &error);
+	cJSON *list = cJSON_CreateArray();
+	if (n < 0) {
+		rc = mq_db_error(&error, collection);
+	} else if (n > (page - 1) * limit) {
+		bson_t *opts = BCON_NEW("sort", "{", sort_key, BCON_INT32(-1), "_id", BCON_INT32(-1), "}",
+					"skip", BCON_INT64((page - 1) * limit), "limit", BCON_INT64(limit));
+		const bson_t *doc;
+		mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, opts, NULL);
+		while (mongoc_cursor_next(cursor, &doc))
+			cJSON_AddItemToArray(list, mq_db_doc_json(doc));
+		if (mongoc_cursor_error(cursor, &error))
+			rc = mq_db_error(&error, collection);
+		mongoc_cursor_destroy(cursor);
+		bson_destroy(opts);
+	}
+	mongoc_collection_destroy(coll);
+	if (rc != MQ_OK) {
+		cJSON_Delete(list);
+		return rc;
+	}
+	*items = list;
+	*total = n;
+	return MQ_OK;
+}
+
+void mq_db_join(mongoc_database_t *database, const char *collection, cJSON *items, const char *key,
+		const char *as, const bson_t *opts, cJSON *(*convert)(const bson_t *doc, const void *arg),
+		const void *arg)
+{
+	bson_t filter = BSON_INITIALIZER, in, ids;
+	BSON_APPEND_DOCUMENT_BEGIN(&filter, "_id", &in);
+	BSON_APPEND_ARRAY_BEGIN(&in, "$in", &ids);
+	int n = 0;
+	const cJSON *item;
+	cJSON_ArrayForEach(item, items) {
+		bson_oid_t oid;
+		char index[16];
+		if (mq_oid_parse(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, key)), &oid) == 0) {
+			snprintf(index, sizeof index, "%d", n++);
+			BSON_APPEND_OID(&ids, index, &oid);
+		}
+	}
+	bson_append_array_end(&in, &ids);
+	bson_append_document_end(&filter, &in);
+	if (n == 0) {
+		bson_destroy(&filter);
+		return;
+	}
+	bson_error_t error;
+	const bson_t *doc;
+	mongoc_collection_t *coll = mongoc_database_get_collection(database, collection);
+	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, &filter, opts, NULL);
+	while (mongoc_cursor_next(cursor, &doc)) {
+		bson_iter_t it;
+		char hex[25];
+		if (!bson_iter_init_find(&it, doc, "_id") || !BSON_ITER_HOLDS_OID(&it))
+			continue;
+		bson_oid_to_string(bson_iter_oid(&it), hex);
+		cJSON *joined = convert(doc, arg);
+		if (!joined)
+			continue;
+		cJSON *target;
+		cJSON_ArrayForEach(target, items) {
+			const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(target, key));
+			if (id && !strcmp(id, hex) && !cJSON_GetObjectItemCaseSensitive(target, as))
+				cJSON_AddItemToObject(target, as, cJSON_Duplicate(joined, 1));
+		}
+		cJSON_Delete(joined);
+	}
+	if (mongoc_cursor_error(cursor, &error))
+		mq_db_error(&error, collection);
+	mongoc_cursor_destroy(cursor);
+	mongoc_collection_destroy(coll);
+	bson_destroy(&filter);
 }
 
 static mq_err server_error(uint32_t code)

@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "err.h"
 
+#include <cjson/cJSON.h>
 #include <mongoc/mongoc.h>
 
 typedef struct mq_db mq_db;
@@ -41,6 +42,35 @@ void mq_db_push(mq_db *db, mongoc_client_t *client);  /* accepts NULL client */
 /* A collection of the configured database; the caller destroys it before pushing the client. */
 mongoc_collection_t *mq_db_collection(mq_db *db, mongoc_client_t *client, const char *name);
 const char *mq_db_name(const mq_db *db);
+
+/* The configured database through a pooled client (*client), or NULL when none is free
+ * (MQ_EUNAVAIL); mq_db_release() gives both back. For lib code that touches several collections. */
+mongoc_database_t *mq_db_acquire(mq_db *db, mongoc_client_t **client);
+void mq_db_release(mq_db *db, mongoc_client_t *client, mongoc_database_t *database);
+
+/* Parses 24 hex characters into oid; returns 0, or -1 (oid untouched) for anything else. */
+int mq_oid_parse(const char *hex, bson_oid_t *oid);
+
+/* The wall-clock time in milliseconds since the epoch (BSON dates). */
+int64_t mq_now_ms(void);
+
+/* The JSON of a flat document: _id becomes "id", ObjectIds 24 hex, dates ISO 8601 strings,
+ * strings, booleans and numbers as they are; anything else is left out. Caller owns. */
+cJSON *mq_db_doc_json(const bson_t *doc);
+
+/* One page of what filter matches in collection, newest first by sort_key (ties by _id, also
+ * descending, so pages never overlap): *items the documents through mq_db_doc_json(), *total
+ * the count of all matches. Caller owns *items. */
+mq_err mq_db_page(mongoc_database_t *database, const char *collection, const bson_t *filter,
+		  const char *sort_key, long long page, long long limit, cJSON **items, long long *total);
+
+/* A join for databases without $lookup: for every object in items whose string member key is
+ * an ObjectId, finds the document of that _id in collection (one $in query; opts may give a
+ * projection) and adds convert(doc, arg) to the item as member as. Items without a match are
+ * left as they are. */
+void mq_db_join(mongoc_database_t *database, const char *collection, cJSON *items, const char *key,
+		const char *as, const bson_t *opts, cJSON *(*convert)(const bson_t *doc, const void *arg),
+		const void *arg);
 
 /* Maps a driver or server error to mq_err and logs it (the message stays in the log). */
 mq_err mq_db_error(const bson_error_t *error, const char *what);

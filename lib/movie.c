@@ -370,6 +370,28 @@ cJSON *mq_movie_lookup(mq_req *req, mq_res *res, const char *ref, const char *fi
 	return NULL;
 }
 
+const char *mq_movie_oid(mq_req *req, mq_res *res, const char *ref, const char *field)
+{
+	cJSON *movie = mq_movie_lookup(req, res, ref, field, "en", NULL);
+	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "id"));
+	const char *copy = id ? mq_arena_strdup(req->arena, id) : NULL;
+	if (movie && !copy)
+		mq_reply_err(req, res, MQ_ENOTFOUND, "No such movie");
+	cJSON_Delete(movie);
+	return copy;
+}
+
+void mq_movie_body_ref(cJSON *body)
+{
+	cJSON *movie = cJSON_GetObjectItemCaseSensitive(body, "movie_id");
+	double id = cJSON_IsNumber(movie) ? movie->valuedouble : 0;
+	if (id >= 1 && id <= 2147483647 && id == (double)(long long)id) {
+		char text[24];
+		snprintf(text, sizeof text, "%lld", (long long)id);
+		cJSON_ReplaceItemInObjectCaseSensitive(body, "movie_id", cJSON_CreateString(text));
+	}
+}
+
 void mq_movie_images(mq_req *req, cJSON *movies)
 {
 	const mq_ctx *ctx = mq_ctx_of(req);

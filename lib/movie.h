@@ -48,6 +48,14 @@ const char *mq_tmdb_language(const char *lang);
 cJSON *mq_movie_lookup(mq_req *req, mq_res *res, const char *ref, const char *field, const char *lang,
 		       int *fetched);
 
+/* mq_movie_lookup() for handlers that only need the movie's ObjectId (24 hex, in the arena).
+ * Replies with the error itself and returns NULL when there is none. */
+const char *mq_movie_oid(mq_req *req, mq_res *res, const char *ref, const char *field);
+
+/* A JSON body's "movie_id" may be a TMDB id as a number: it becomes the same digits as a string,
+ * so that the field validates as a movie ref (MQ_V_STRING) either way. */
+void mq_movie_body_ref(cJSON *body);
+
 /* Adds image URLs (mq_movie_add_image_urls, from the cached TMDB configuration) to a movie or
  * to each movie of an array. */
 void mq_movie_images(mq_req *req, cJSON *movies);

@@ -1,5 +1,6 @@
 /* rating.c — ratings, reviews and the movie's rating fields (see rating.h). */
 #include "rating.h"
+#include "lists.h"
 #include "log.h"
 #include "response.h"
 #include "valid.h"
@@ -7,42 +8,16 @@
 #include <math.h>
 #include <pthread.h>
 #include <string.h>
-#include <time.h>
 
 int mq_rating_valid(double r)
 {
 	return isfinite(r) && r >= 1 && r <= 10 && r * 2 == floor(r * 2);
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* The public JSON of a ratings document. */
+/* The public JSON of a ratings document: a missing review is null. */
 static cJSON *rating_json(const bson_t *doc)
 {
-	bson_iter_t it;
-	char hex[25], date[40];
-	cJSON *r = cJSON_CreateObject();
-	if (bson_iter_init(&it, doc)) {
-		while (bson_iter_next(&it)) {
-			const char *key = bson_iter_key(&it);
-			if (BSON_ITER_HOLDS_OID(&it)) {
-				bson_oid_to_string(bson_iter_oid(&it), hex);
-				cJSON_AddStringToObject(r, !strcmp(key, "_id") ? "id" : key, hex);
-			} else if (BSON_ITER_HOLDS_DATE_TIME(&it)) {
-				mq_iso8601(bson_iter_date_time(&it), date, sizeof date);
-				cJSON_AddStringToObject(r, key, date);
-			} else if (!strcmp(key, "rating") && BSON_ITER_HOLDS_NUMBER(&it)) {
-				cJSON_AddNumberToObject(r, key, bson_iter_as_double(&it));
-			} else if (!strcmp(key, "review") && BSON_ITER_HOLDS_UTF8(&it)) {
-				cJSON_AddStringToObject(r, key, bson_iter_utf8(&it, NULL));
-			}
-		}
-	}
+	cJSON *r = mq_db_doc_json(doc);
 	if (!cJSON_GetObjectItemCaseSensitive(r, "review"))
 		cJSON_AddNullToObject(r, "review");
 	return r;
@@ -103,41 +78,6 @@ static mq_err adjust_movie_locked(mongoc_database_t *database, const bson_oid_t 
 	return rc;
 }
 
-/* lists_version + 1 for the user (their lists' ETag and the version of live hints). */
-static void bump_lists(mongoc_database_t *database, const bson_oid_t *user)
-{
-	bson_error_t error;
-	mongoc_collection_t *users = mongoc_database_get_collection(database, "users");
-	bson_t *filter = BCON_NEW("_id", BCON_OID(user));
-	bson_t *update = BCON_NEW("$inc", "{", "lists_version", BCON_INT64(1), "}");
-	if (!mongoc_collection_update_one(users, filter, update, NULL, NULL, &error))
-		mq_log(MQ_LOG_WARN, "ratings", "lists_version not bumped: %s", error.message);
-	bson_destroy(update);
-	bson_destroy(filter);
-	mongoc_collection_destroy(users);
-}
-
-static int parse_oid(const char *hex, bson_oid_t *oid)
-{
-	if (!hex || !mq_is_object_id(hex))
-		return -1;
-	bson_oid_init_from_string(oid, hex);
-	return 0;
-}
-
-/* A pooled client and the configured database, or NULL (MQ_EUNAVAIL). */
-static mongoc_database_t *open_db(mq_db *db, mongoc_client_t **client)
-{
-	*client = mq_db_pop(db);
-	return *client ? mongoc_client_get_database(*client, mq_db_name(db)) : NULL;
-}
-
-static void close_db(mq_db *db, mongoc_client_t *client, mongoc_database_t *database)
-{
-	mongoc_database_destroy(database);
-	mq_db_push(db, client);
-}
-
 /* The one rating filter matches, as its JSON (*out, caller owns), or MQ_ENOTFOUND. */
 static mq_err find_rating(mongoc_collection_t *ratings, const bson_t *filter, cJSON **out)
 {
@@ -166,14 +106,14 @@ static mq_err find_owned(mongoc_collection_t *ratings, const bson_oid_t *id, con
 }
 
 mq_err mq_rating_create(mq_db *db, const char *user_id, const char *movie_id, double rating,
-			const char *review, cJSON **out)
+			const char *review, cJSON **out, long long *version)
 {
 	bson_oid_t user, movie, id;
 	*out = NULL;
-	if (parse_oid(user_id, &user) || parse_oid(movie_id, &movie) || !mq_rating_valid(rating))
+	if (mq_oid_parse(user_id, &user) || mq_oid_parse(movie_id, &movie) || !mq_rating_valid(rating))
 		return MQ_EINVAL;
 	bson_oid_init(&id, NULL);
-	int64_t now = now_ms();
+	int64_t now = mq_now_ms();
 	bson_t doc = BSON_INITIALIZER;
 	BSON_APPEND_OID(&doc, "_id", &id);
 	BSON_APPEND_OID(&doc, "user_id", &user);
@@ -185,7 +125,7 @@ mq_err mq_rating_create(mq_db *db, const char *user_id, const char *movie_id, do
 	BSON_APPEND_DATE_TIME(&doc, "updated_at", now);
 	mq_err rc = MQ_OK;
 	mongoc_client_t *client;
-	mongoc_database_t *database = open_db(db, &client);
+	mongoc_database_t *database = mq_db_acquire(db, &client);
 	if (!database) {
 		bson_destroy(&doc);
 		return MQ_EUNAVAIL;
@@ -200,9 +140,11 @@ mq_err mq_rating_create(mq_db *db, const char *user_id, const char *movie_id, do
 		 * next change of this movie's ratings sets the average again) */
 		if (adjust_movie(database, &movie, rating, 1) != MQ_OK)
 			mq_log(MQ_LOG_ERROR, "ratings", "movie %s: rating counted late", movie_id);
-		bump_lists(database, &user);
+		long long v = mq_lists_bump(database, &user);
+		if (version)
+			*version = v;
 	}
-	close_db(db, client, database);
+	mq_db_release(db, client, database);
 	if (rc == MQ_OK)
 		*out = rating_json(&doc);
 	bson_destroy(&doc);
@@ -213,19 +155,19 @@ mq_err mq_rating_get(mq_db *db, const char *user_id, const char *rating_id, cJSO
 {
 	bson_oid_t user, id;
 	*out = NULL;
-	if (parse_oid(user_id, &user))
+	if (mq_oid_parse(user_id, &user))
 		return MQ_EINVAL;
-	if (parse_oid(rating_id, &id))
+	if (mq_oid_parse(rating_id, &id))
 		return MQ_ENOTFOUND;
 	mq_err rc;
 	mongoc_client_t *client;
-	mongoc_database_t *database = open_db(db, &client);
+	mongoc_database_t *database = mq_db_acquire(db, &client);
 	if (!database)
 		return MQ_EUNAVAIL;
 	mongoc_collection_t *ratings = mongoc_database_get_collection(database, "ratings");
 	rc = find_owned(ratings, &id, &user, out);
 	mongoc_collection_destroy(ratings);
-	close_db(db, client, database);
+	mq_db_release(db, client, database);
 	return rc;
 }
 
@@ -264,10 +206,10 @@ mq_err mq_rating_of(mq_db *db, const char *user_id, const char *movie_id, cJSON 
 {
 	bson_oid_t user, movie;
 	*out = NULL;
-	if (parse_oid(user_id, &user) || parse_oid(movie_id, &movie))
+	if (mq_oid_parse(user_id, &user) || mq_oid_parse(movie_id, &movie))
 		return MQ_EINVAL;
 	mongoc_client_t *client;
-	mongoc_database_t *database = open_db(db, &client);
+	mongoc_database_t *database = mq_db_acquire(db, &client);
 	if (!database)
 		return MQ_EUNAVAIL;
 	mongoc_collection_t *ratings = mongoc_database_get_collection(database, "ratings");
@@ -275,21 +217,21 @@ mq_err mq_rating_of(mq_db *db, const char *user_id, const char *movie_id, cJSON 
 	mq_err rc = find_rating(ratings, filter, out);
 	bson_destroy(filter);
 	mongoc_collection_destroy(ratings);
-	close_db(db, client, database);
+	mq_db_release(db, client, database);
 	return rc;
 }
 
 mq_err mq_rating_update(mq_db *db, const char *user_id, const char *rating_id, double rating,
-			int set_review, const char *review, cJSON **out)
+			int set_review, const char *review, cJSON **out, long long *version)
 {
 	bson_oid_t user, id, movie;
 	*out = NULL;
-	if (parse_oid(user_id, &user) || (rating >= 0 && !mq_rating_valid(rating)))
+	if (mq_oid_parse(user_id, &user) || (rating >= 0 && !mq_rating_valid(rating)))
 		return MQ_EINVAL;
-	if (parse_oid(rating_id, &id))
+	if (mq_oid_parse(rating_id, &id))
 		return MQ_ENOTFOUND;
 	mongoc_client_t *client;
-	mongoc_database_t *database = open_db(db, &client);
+	mongoc_database_t *database = mq_db_acquire(db, &client);
 	if (!database)
 		return MQ_EUNAVAIL;
 	mongoc_collection_t *ratings = mongoc_database_get_collection(database, "ratings");
@@ -299,7 +241,7 @@ mq_err mq_rating_update(mq_db *db, const char *user_id, const char *rating_id, d
 		BSON_APPEND_DOUBLE(&child, "rating", rating);
 	if (set_review && review)
 		BSON_APPEND_UTF8(&child, "review", review);
-	BSON_APPEND_DATE_TIME(&child, "updated_at", now_ms());
+	BSON_APPEND_DATE_TIME(&child, "updated_at", mq_now_ms());
 	bson_append_document_end(&update, &child);
 	if (set_review && !review) {
 		BSON_APPEND_DOCUMENT_BEGIN(&update, "$unset", &child);
@@ -312,24 +254,27 @@ mq_err mq_rating_update(mq_db *db, const char *user_id, const char *rating_id, d
 	if (rc == MQ_OK) {
 		if (rating >= 0 && rating != old)
 			adjust_movie(database, &movie, rating - old, 0);
-		bump_lists(database, &user);
+		long long v = mq_lists_bump(database, &user);
+		if (version)
+			*version = v;
 		rc = find_owned(ratings, &id, &user, out);
 	}
 	bson_destroy(&update);
 	mongoc_collection_destroy(ratings);
-	close_db(db, client, database);
+	mq_db_release(db, client, database);
 	return rc;
 }
 
-mq_err mq_rating_delete(mq_db *db, const char *user_id, const char *rating_id)
+mq_err mq_rating_delete(mq_db *db, const char *user_id, const char *rating_id, char movie_id[25],
+			long long *version)
 {
 	bson_oid_t user, id, movie;
-	if (parse_oid(user_id, &user))
+	if (mq_oid_parse(user_id, &user))
 		return MQ_EINVAL;
-	if (parse_oid(rating_id, &id))
+	if (mq_oid_parse(rating_id, &id))
 		return MQ_ENOTFOUND;
 	mongoc_client_t *client;
-	mongoc_database_t *database = open_db(db, &client);
+	mongoc_database_t *database = mq_db_acquire(db, &client);
 	if (!database)
 		return MQ_EUNAVAIL;
 	mongoc_collection_t *ratings = mongoc_database_get_collection(database, "ratings");
@@ -338,61 +283,28 @@ mq_err mq_rating_delete(mq_db *db, const char *user_id, const char *rating_id)
 	mq_err rc = modify_owned(ratings, &id, &user, NULL, &old, &movie);
 	if (rc == MQ_OK) {
 		adjust_movie(database, &movie, -old, -1);
-		bump_lists(database, &user);
+		bson_oid_to_string(&movie, movie_id);
+		long long v = mq_lists_bump(database, &user);
+		if (version)
+			*version = v;
 	}
 	mongoc_collection_destroy(ratings);
-	close_db(db, client, database);
+	mq_db_release(db, client, database);
 	return rc;
+}
+
+static cJSON *reviewer_json(const bson_t *doc, const void *unused)
+{
+	(void)unused;
+	return mq_db_doc_json(doc);
 }
 
 /* Adds {user: {id, name, username, avatar}} to each rating: one $in query for all reviewers. */
 static void add_reviewers(mongoc_database_t *database, cJSON *items)
 {
-	bson_t filter = BSON_INITIALIZER, in, ids;
-	BSON_APPEND_DOCUMENT_BEGIN(&filter, "_id", &in);
-	BSON_APPEND_ARRAY_BEGIN(&in, "$in", &ids);
-	int n = 0;
-	const cJSON *r;
-	cJSON_ArrayForEach(r, items) {
-		bson_oid_t oid;
-		char key[16];
-		if (parse_oid(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "user_id")), &oid) == 0) {
-			snprintf(key, sizeof key, "%d", n++);
-			BSON_APPEND_OID(&ids, key, &oid);
-		}
-	}
-	bson_append_array_end(&in, &ids);
-	bson_append_document_end(&filter, &in);
 	bson_t *opts = BCON_NEW("projection", "{", "name", BCON_INT32(1), "username", BCON_INT32(1), "avatar", BCON_INT32(1), "}");
-	mongoc_collection_t *users = mongoc_database_get_collection(database, "users");
-	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(users, &filter, opts, NULL);
-	const bson_t *doc;
-	while (n && mongoc_cursor_next(cursor, &doc)) {
-		bson_iter_t it;
-		char hex[25] = "";
-		cJSON *u = cJSON_CreateObject();
-		if (bson_iter_init(&it, doc)) {
-			while (bson_iter_next(&it)) {
-				const char *key = bson_iter_key(&it);
-				if (!strcmp(key, "_id") && BSON_ITER_HOLDS_OID(&it))
-					bson_oid_to_string(bson_iter_oid(&it), hex);
-				else if (BSON_ITER_HOLDS_UTF8(&it))
-					cJSON_AddStringToObject(u, key, bson_iter_utf8(&it, NULL));
-			}
-		}
-		cJSON_AddStringToObject(u, "id", hex);
-		cJSON *item;
-		cJSON_ArrayForEach(item, items) {
-			const char *uid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "user_id"));
-			if (uid && !strcmp(uid, hex) && !cJSON_GetObjectItemCaseSensitive(item, "user"))
-				cJSON_AddItemToObject(item, "user", cJSON_Duplicate(u, 1));
-		}
-		cJSON_Delete(u);
-	}
-	mongoc_cursor_destroy(cursor);
-	mongoc_collection_destroy(users);
+	mq_db_join(database, "users", items, "user_id", "user", opts, reviewer_json, NULL);
 	bson_destroy(opts);
-	bson_destroy(&filter);
 }
 
 mq_err mq_ratings_list(mq_db *db, const char *user_id, const char *movie_id, int with_reviewers,
@@ -401,45 +313,23 @@ mq_err mq_ratings_list(mq_db *db, const char *user_id, const char *movie_id, int
 	bson_oid_t oid;
 	*items = NULL;
 	*total = 0;
-	if (parse_oid(user_id ? user_id : movie_id, &oid))
+	if (mq_oid_parse(user_id ? user_id : movie_id, &oid))
 		return MQ_EINVAL;
-	bson_t *filter = BCON_NEW(user_id ? "user_id" : "movie_id", BCON_OID(&oid));
-	bson_t *opts = BCON_NEW("sort", "{", "created_at", BCON_INT32(-1), "_id", BCON_INT32(-1), "}",
-				"skip", BCON_INT64((page - 1) * limit), "limit", BCON_INT64(limit));
-	mq_err rc = MQ_OK;
 	mongoc_client_t *client;
-	mongoc_database_t *database = open_db(db, &client);
-	if (!database) {
-		bson_destroy(opts);
-		bson_destroy(filter);
+	mongoc_database_t *database = mq_db_acquire(db, &client);
+	if (!database)
 		return MQ_EUNAVAIL;
-	}
-	bson_error_t error;
-	mongoc_collection_t *ratings = mongoc_database_get_collection(database, "ratings");
-	int64_t n = mongoc_collection_count_documents(ratings, filter, NULL, NULL, NULL, &error);
-	cJSON *list = cJSON_CreateArray();
-	if (n < 0) {
-		rc = mq_db_error(&error, "rating count");
-	} else if (n > (page - 1) * limit) {
-		const bson_t *doc;
-		mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(ratings, filter, opts, NULL);
-		while (mongoc_cursor_next(cursor, &doc))
-			cJSON_AddItemToArray(list, rating_json(doc));
-		if (mongoc_cursor_error(cursor, &error))
-			rc = mq_db_error(&error, "rating list");
-		mongoc_cursor_destroy(cursor);
-		if (rc == MQ_OK && with_reviewers)
-			add_reviewers(database, list);
-	}
+	bson_t *filter = BCON_NEW(user_id ? "user_id" : "movie_id", BCON_OID(&oid));
+	mq_err rc = mq_db_page(database, "ratings", filter, "created_at", page, limit, items, total);
 	if (rc == MQ_OK) {
-		*items = list;
-		*total = n;
-	} else {
-		cJSON_Delete(list);
+		cJSON *r;
+		cJSON_ArrayForEach(r, *items)
+			if (!cJSON_GetObjectItemCaseSensitive(r, "review"))
+				cJSON_AddNullToObject(r, "review");
+		if (with_reviewers)
+			add_reviewers(database, *items);
 	}
-	mongoc_collection_destroy(ratings);
-	close_db(db, client, database);
-	bson_destroy(opts);
+	mq_db_release(db, client, database);
 	bson_destroy(filter);
 	return rc;
 }

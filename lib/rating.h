@@ -7,7 +7,7 @@
  * average_rating = sum / count only if sum and count are still what that $inc produced, so under
  * concurrent raters the last writer always leaves the exact average. (FerretDB v1's $inc is not
  * atomic, so within a process these updates also take turns: see rating.c.) The rater's lists_version
- * is bumped too: it is the ETag of their lists and the version of live hints.
+ * is bumped too (lists.h); *version (may be NULL) gets it after a change.
  */
 #ifndef MQ_RATING_H
 #define MQ_RATING_H
@@ -22,7 +22,7 @@ int mq_rating_valid(double r);
 /* Creates user's rating of the movie (its ObjectId as 24 hex). review may be NULL. *out: the
  * rating's JSON {id, user_id, movie_id, rating, review, created_at, updated_at}; caller owns. */
 mq_err mq_rating_create(mq_db *db, const char *user_id, const char *movie_id, double rating,
-			const char *review, cJSON **out);
+			const char *review, cJSON **out, long long *version);
 
 /* The rating rating_id if it belongs to user_id (else MQ_ENOTFOUND, as for no such rating). */
 mq_err mq_rating_get(mq_db *db, const char *user_id, const char *rating_id, cJSON **out);
@@ -33,10 +33,11 @@ mq_err mq_rating_of(mq_db *db, const char *user_id, const char *movie_id, cJSON 
 /* Changes the rating (rating < 0: keep it) and/or the review (set_review: to review, which may
  * be NULL to remove it). Owner only. */
 mq_err mq_rating_update(mq_db *db, const char *user_id, const char *rating_id, double rating,
-			int set_review, const char *review, cJSON **out);
+			int set_review, const char *review, cJSON **out, long long *version);
 
-/* Deletes the rating (owner only); the movie's fields follow. */
-mq_err mq_rating_delete(mq_db *db, const char *user_id, const char *rating_id);
+/* Deletes the rating (owner only); the movie's fields follow. movie_id gets the movie's id. */
+mq_err mq_rating_delete(mq_db *db, const char *user_id, const char *rating_id, char movie_id[25],
+			long long *version);
 
 /* One page of ratings, newest first: of a user (user_id) or of a movie (movie_id), the other
  * NULL. With reviewers, each rating gets {user: {id, name, username, avatar}}. *items: caller

@@ -201,6 +201,16 @@ static int etag_matches(const char *header, const char *etag)
 	return 0;
 }
 
+int mq_etag_fresh(mq_req *req, mq_res *res, const char *etag)
+{
+	mq_res_header(req, res, "ETag", etag);
+	const char *inm = mq_req_param(req, "HTTP_IF_NONE_MATCH");
+	if (!inm || !etag_matches(inm, etag))
+		return 0;
+	res->status = 200; /* the serialiser answers 304 */
+	return 1;
+}
+
 void mq_res_serialize(mq_req *req, mq_res *res, mq_buf *out)
 {
 	int cacheable = (req->method == MQ_GET || req->method == MQ_HEAD) && res->status == 200;

@@ -44,6 +44,11 @@ int mq_fields_parse(mq_req *req, const char *text, const char *const *known, con
 /* Keeps only the selected members of obj, or of each object in an array (NULL: all). */
 void mq_fields_apply(const char *const *selected, cJSON *obj);
 
+/* Sets etag as the response's ETag (for data that has a version of its own) and returns 1 when
+ * the request's If-None-Match already names it: the handler then returns at once, and the
+ * response becomes a 304 without the data being read. */
+int mq_etag_fresh(mq_req *req, mq_res *res, const char *etag);
+
 /* Serialises the response as CGI output ("Status:", headers, blank line, body) into out.
  * For a successful GET/HEAD it adds a weak ETag (unless the handler set one) and answers
  * If-None-Match with 304; HEAD and 304 carry no body. */

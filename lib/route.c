@@ -58,6 +58,18 @@ static const char *bearer_token(const mq_req *req)
 	return h;
 }
 
+const char *mq_route_user(mq_req *req, mq_res *res)
+{
+	const char *id = mq_req_route(req, "id");
+	if (id && !strcmp(id, "me"))
+		id = req->user->id;
+	if (!id || !mq_is_object_id(id) || (strcmp(id, req->user->id) && strcmp(req->user->role, "admin"))) {
+		mq_reply_err(req, res, MQ_ENOTFOUND, "No such user");
+		return NULL;
+	}
+	return id;
+}
+
 mq_err mq_authenticate(mq_req *req)
 {
 	const mq_ctx *ctx = mq_ctx_of(req);

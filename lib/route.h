@@ -52,6 +52,11 @@ void mq_dispatch(const mq_app *app, mq_req *req, mq_res *res);
 /* Whether path matches pattern; captures go to req->route when req is not NULL. */
 int mq_route_match(const char *pattern, const char *path, mq_req *req);
 
+/* The user the ":id" of a /users/:id/… route names, when the caller may reach them: themselves
+ * ("me" too) or, for an admin, anyone. Otherwise replies 404 (never 403: whether someone
+ * exists is not told) and returns NULL. Needs NEEDS_AUTH on the route. */
+const char *mq_route_user(mq_req *req, mq_res *res);
+
 /* Identifies the caller from "Authorization: Bearer" or the session cookie (sets req->user).
  * Returns MQ_OK (anonymous included) or MQ_EUNAUTH for a bearer token that does not verify. */
 mq_err mq_authenticate(mq_req *req);

@@ -31,20 +31,12 @@ static char *random_token(void)
 	return mq_buf_steal(&b);
 }
 
-static int parse_oid(const char *s, bson_oid_t *oid)
-{
-	if (!s || !bson_oid_is_valid(s, strlen(s)) || strlen(s) != 24)
-		return -1;
-	bson_oid_init_from_string(oid, s);
-	return 0;
-}
-
 mq_err mq_refresh_issue(mq_db *db, const char *user_id, const char *family, char **token,
 			long long *expires)
 {
 	bson_oid_t uid, fam;
 	*token = NULL;
-	if (parse_oid(user_id, &uid))
+	if (mq_oid_parse(user_id, &uid))
 		return MQ_EINVAL;
 	if (family)
 		bson_oid_init_from_string(&fam, family);
@@ -215,7 +207,7 @@ mq_err mq_refresh_revoke_family(mq_db *db, const char *token)
 mq_err mq_session_revoke_all(mq_db *db, const char *user_id)
 {
 	bson_oid_t uid;
-	if (parse_oid(user_id, &uid))
+	if (mq_oid_parse(user_id, &uid))
 		return MQ_EINVAL;
 	mongoc_client_t *client = mq_db_pop(db);
 	if (!client)
@@ -237,7 +229,7 @@ mq_err mq_session_check(mq_db *db, mq_req *req)
 {
 	bson_oid_t uid;
 	mq_user *u = req->user;
-	if (!u || parse_oid(u->id, &uid))
+	if (!u || mq_oid_parse(u->id, &uid))
 		return MQ_EUNAUTH;
 	mongoc_client_t *client = mq_db_pop(db);
 	if (!client)

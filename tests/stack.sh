@@ -123,6 +123,9 @@ start() {
 	export MEDIA_DIR=${MEDIA_DIR:-$RUN_DIR/media}
 	export TEMPLATE_DIR=${TEMPLATE_DIR:-$ROOT/templates}
 	export PUBLIC_URL=${PUBLIC_URL:-http://127.0.0.1:$PORT}
+	# live hints go to nginx's nchan publisher through its unix socket (nginx/site.conf.in)
+	export NCHAN_PUBLISH_URL=${NCHAN_PUBLISH_URL:-http://localhost/pub}
+	export NCHAN_PUBLISH_SOCKET=${NCHAN_PUBLISH_SOCKET:-$RUN_DIR/sock/nchan.sock}
 
 	"$BUILD/marquee-sync" schema --file "$ROOT/sql/schema.json" >> "$RUN_DIR/log/sync.log" 2>&1 ||
 		die "applying the schema failed (see $RUN_DIR/log/sync.log)"
