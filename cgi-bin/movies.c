@@ -2,6 +2,8 @@
  * (/, /movies, /movies/:id, /movies/:id/similar, /search). */
 #include "catalog.h"
 #include "genre.h"
+#include "live.h"
+#include "rating.h"
 #include "moviepage.h"
 #include "movie.h"
 #include "ctx.h"
@@ -12,6 +14,7 @@
 #include "worker.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* GET /api/v1/movies: the catalogue, filtered, sorted and paged. */
@@ -103,7 +106,7 @@ static cJSON *tmdb_row(mq_req *req, const char *path, const char *lang, int n)
 		return NULL;
 	while (cJSON_GetArraySize(p.items) > n)
 		cJSON_DeleteItemFromArray(p.items, n);
-	mq_page_movie_cards(p.items);
+	mq_page_movie_cards(req, p.items);
 	return p.items;
 }
 
@@ -197,8 +200,37 @@ static void localise_genres(mq_req *req, cJSON *movie, const char *lang)
 	cJSON_Delete(all);
 }
 
-/* GET /movies/:id: the movie's page; similar movies load after the first paint. */
-static void get_movie_page(mq_req *req, mq_res *res)
+/* The member's rating form of a movie page: ten stars (the one given checked; a half rating
+ * shows as the star below it) and the review, from values (a refused post) or from the rating
+ * there is. */
+static cJSON *rating_form(mq_req *req, const cJSON *movie, const mq_kvlist *values)
+{
+	const cJSON *member = cJSON_GetObjectItemCaseSensitive(movie, "member");
+	const cJSON *mine = cJSON_GetObjectItemCaseSensitive(member, "rating");
+	double given = cJSON_IsNumber(mine) ? mine->valuedouble : 0;
+	const char *posted = values ? mq_kvlist_get(values, "rating") : NULL;
+	if (posted)
+		given = atof(posted);
+	cJSON *form = mq_page_form(req, (const char *const[]){ "rating", "review", NULL }, values);
+	cJSON *stars = cJSON_AddArrayToObject(form, "stars");
+	for (int i = 1; i <= 10; i++) {
+		cJSON *star = cJSON_CreateObject();
+		cJSON_AddNumberToObject(star, "value", i);
+		cJSON_AddBoolToObject(star, "checked", given >= i && given < i + 1);
+		cJSON_AddItemToArray(stars, star);
+	}
+	if (cJSON_IsNumber(mine)) {
+		char text[16];
+		snprintf(text, sizeof text, "%g", mine->valuedouble);
+		cJSON_AddStringToObject(form, "current", text);
+	}
+	return form;
+}
+
+/* The movie's page for the movie of the route: facts, cast, the member's toggles and rating
+ * form (values and req->errors: a refused rating post, shown in place with status), similar
+ * movies and reviews loaded after the first paint. */
+static void movie_page(mq_req *req, mq_res *res, int status, const mq_kvlist *values)
 {
 	const char *lang = mq_page_language(req);
 	cJSON *movie = page_movie(req, res, lang);
@@ -225,10 +257,103 @@ static void get_movie_page(mq_req *req, mq_res *res)
 		cJSON_AddStringToObject(movie, "similar_src",
 					mq_arena_printf(req->arena, "/api/v1/movies/%lld/similar?language=%s&fields=tmdb_id,title,year,poster_url,vote_average,vote_count",
 							(long long)tmdb_id->valuedouble, lang));
+	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "id"));
+	if (id) {
+		cJSON_AddStringToObject(movie, "reviews_src", mq_arena_printf(req->arena, "/api/v1/movies/%s/reviews?limit=5", id));
+		cJSON *state = mq_page_lists_state(req, id);
+		mq_page_toggles(req, movie, state, 1);
+		cJSON_Delete(state);
+		if (req->user)
+			cJSON_AddItemToObject(movie, "rating_form", rating_form(req, movie, values));
+	}
 	const char *title = mq_arena_strdup(req->arena, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "title")));
 	cJSON *data = cJSON_CreateObject();
 	cJSON_AddItemToObject(data, "movie", movie);
-	mq_reply_page(req, res, 200, "movie", title, data);
+	if (status != 200)
+		mq_res_header(req, res, "Cache-Control", "no-store");
+	mq_reply_page(req, res, status, "movie", title, data);
+}
+
+/* GET /movies/:id */
+static void get_movie_page(mq_req *req, mq_res *res)
+{
+	movie_page(req, res, 200, NULL);
+}
+
+/* POST /movies/:id/review (form: rating, review): the member's rating and review without
+ * JavaScript. Refused input re-renders the movie's page with the problems in place (400). */
+static void post_review_page(mq_req *req, mq_res *res)
+{
+	static const mq_field fields[] = {
+		{ "rating", MQ_V_NUMBER, 1, 1, 10, NULL, NULL },
+		{ "review", MQ_V_STRING, 0, 0, MQ_REVIEW_MAX, NULL, NULL },
+		{ "_csrf", MQ_V_STRING, 0, 0, 200, NULL, NULL },
+	};
+	mq_kvlist form = { 0 };
+	mq_value v[3];
+	if (mq_page_form_body(req, &form) == 0 && mq_validate_kvlist(req, &form, fields, 3, v) == 0 &&
+	    !mq_rating_valid(v[0].d))
+		mq_req_error(req, "rating must be between 1 and 10, in steps of 0.5");
+	if (req->errors.n) {
+		movie_page(req, res, 400, &form);
+		return;
+	}
+	const char *movie = mq_movie_oid(req, res, mq_req_route(req, "id"), "id", 1);
+	if (!movie)
+		return;
+	cJSON *rating = NULL;
+	long long version = 0;
+	int created = 0;
+	/* an empty review field removes the review (mq_page_form_body leaves empty fields out) */
+	mq_err rc = mq_rating_put(mq_ctx_of(req)->db, req->user->id, movie, v[0].d, 1, v[1].present ? v[1].s : NULL,
+				  &rating, &created, &version);
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, NULL);
+		return;
+	}
+	mq_live_rating(req, rating, version);
+	cJSON_Delete(rating);
+	mq_reply_redirect(req, res, mq_arena_printf(req->arena, "/movies/%s#your-rating", mq_req_route(req, "id")));
+}
+
+/* GET /movies/:id/reviews: the movie's reviews as a page of their own, newest first (for
+ * browsers without JavaScript; the movie's page loads them in place). */
+static void get_reviews_page(mq_req *req, mq_res *res)
+{
+	static const mq_field fields[] = { MQ_FIELD_PAGE };
+	mq_value q[1];
+	if (mq_validate_query(req, fields, 1, q)) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	const char *lang = mq_page_language(req);
+	cJSON *movie = page_movie(req, res, lang);
+	if (!movie)
+		return;
+	mq_page_movie_card(movie);
+	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "id"));
+	cJSON *items = NULL;
+	long long total = 0;
+	const long long limit = 10;
+	mq_err rc = id ? mq_ratings_list(mq_ctx_of(req)->db, NULL, id, 1, q[0].i, limit, &items, &total) : MQ_ENOTFOUND;
+	if (rc != MQ_OK) {
+		cJSON_Delete(movie);
+		mq_reply_err(req, res, rc, NULL);
+		return;
+	}
+	cJSON *r;
+	cJSON_ArrayForEach(r, items) {
+		const char *at = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "created_at"));
+		if (at && strlen(at) >= 10)
+			cJSON_AddStringToObject(r, "date", mq_arena_printf(req->arena, "%.10s", at));
+	}
+	const char *title = mq_arena_strdup(req->arena, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "title")));
+	cJSON *data = cJSON_CreateObject();
+	cJSON_AddItemToObject(data, "movie", movie);
+	cJSON_AddBoolToObject(data, "empty", cJSON_GetArraySize(items) == 0);
+	cJSON_AddItemToObject(data, "reviews", items);
+	cJSON_AddItemToObject(data, "pagination", mq_page_pagination(req, q[0].i, limit, total));
+	mq_reply_page(req, res, 200, "reviews", title, data);
 }
 
 /* GET /movies/:id/similar: the similar movies as a page of its own (for browsers without
@@ -301,6 +426,8 @@ static const mq_route routes[] = {
 	{ MQ_GET, "/search", get_search_page, 0 },
 	{ MQ_GET, "/movies/:id/similar", get_similar_page, 0 },
 	{ MQ_GET, "/movies/:id", get_movie_page, 0 },
+	{ MQ_POST, "/movies/:id/review", post_review_page, MQ_NEEDS_AUTH | MQ_CSRF },
+	{ MQ_GET, "/movies/:id/reviews", get_reviews_page, 0 },
 	{ MQ_GET, "/api/v1/movies", get_movies, 0 },
 	{ MQ_GET, "/api/v1/movies/search", search_movies, 0 },
 	{ MQ_GET, "/api/v1/movies/trending", get_trending, 0 },

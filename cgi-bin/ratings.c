@@ -11,8 +11,6 @@
 
 #include <string.h>
 
-#define REVIEW_MAX 2000
-
 static const mq_field list_fields[] = { MQ_FIELD_PAGE, MQ_FIELD_LIMIT };
 
 static int check_rating(mq_req *req, const mq_value *v)
@@ -38,19 +36,15 @@ static void reply_rating(mq_req *req, mq_res *res, mq_err rc, int status, cJSON 
 /* reply_rating() after a change: the rater's open pages hear of it first. */
 static void reply_change(mq_req *req, mq_res *res, mq_err rc, int status, cJSON *rating, long long version)
 {
-	if (rc == MQ_OK) {
-		const char *movie = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rating, "movie_id"));
-		cJSON *extra = cJSON_CreateObject();
-		cJSON_AddItemToObject(extra, "rating", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(rating, "rating"), 1));
-		mq_live_hint(req, "rating", "set", movie, version, extra);
-	}
+	if (rc == MQ_OK)
+		mq_live_rating(req, rating, version);
 	reply_rating(req, res, rc, status, rating);
 }
 
 enum { R_RATING, R_REVIEW, R_MOVIE, R_COUNT };
 static const mq_field rating_fields[R_COUNT] = {
 	{ "rating", MQ_V_NUMBER, 1, 1, 10, NULL, NULL },
-	{ "review", MQ_V_STRING, 0, 0, REVIEW_MAX, NULL, NULL },
+	{ "review", MQ_V_STRING, 0, 0, MQ_REVIEW_MAX, NULL, NULL },
 	{ "movie_id", MQ_V_STRING, 1, 1, 200, NULL, NULL },
 };
 
@@ -87,7 +81,7 @@ static void post_rating(mq_req *req, mq_res *res)
 		mq_reply_err(req, res, MQ_EINVAL, NULL);
 		return;
 	}
-	const char *movie = mq_movie_oid(req, res, v[R_MOVIE].s, "movie_id");
+	const char *movie = mq_movie_oid(req, res, v[R_MOVIE].s, "movie_id", 1);
 	if (!movie)
 		return;
 	cJSON *rating = NULL;
@@ -107,24 +101,15 @@ static void post_movie_rating(mq_req *req, mq_res *res)
 		mq_reply_err(req, res, MQ_EINVAL, NULL);
 		return;
 	}
-	const char *movie = mq_movie_oid(req, res, mq_req_route(req, "id"), "id");
+	const char *movie = mq_movie_oid(req, res, mq_req_route(req, "id"), "id", 1);
 	if (!movie)
 		return;
-	mq_db *db = mq_ctx_of(req)->db;
 	cJSON *rating = NULL;
 	long long version = 0;
-	mq_err rc = mq_rating_create(db, req->user->id, movie, v[R_RATING].d, review_text(v), &rating, &version);
-	if (rc != MQ_ECONFLICT) {
-		reply_change(req, res, rc, 201, rating, version);
-		return;
-	}
-	cJSON *mine = NULL;
-	rc = mq_rating_of(db, req->user->id, movie, &mine);
-	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(mine, "id"));
-	if (rc == MQ_OK && id)
-		rc = mq_rating_update(db, req->user->id, id, v[R_RATING].d, v[R_REVIEW].present, review_text(v), &rating, &version);
-	cJSON_Delete(mine);
-	reply_change(req, res, rc, 200, rating, version);
+	int created = 0;
+	mq_err rc = mq_rating_put(mq_ctx_of(req)->db, req->user->id, movie, v[R_RATING].d, v[R_REVIEW].present,
+				  review_text(v), &rating, &created, &version);
+	reply_change(req, res, rc, created ? 201 : 200, rating, version);
 }
 
 /* GET /api/v1/ratings/:id (owner only; anyone else's is 404) */
@@ -140,7 +125,7 @@ static void patch_rating(mq_req *req, mq_res *res)
 {
 	static const mq_field fields[] = {
 		{ "rating", MQ_V_NUMBER, 0, 1, 10, NULL, NULL },
-		{ "review", MQ_V_STRING, 0, 0, REVIEW_MAX, NULL, NULL },
+		{ "review", MQ_V_STRING, 0, 0, MQ_REVIEW_MAX, NULL, NULL },
 	};
 	cJSON *body = NULL;
 	mq_err rc = mq_json_body(req, &body);
@@ -210,7 +195,7 @@ static void get_my_ratings(mq_req *req, mq_res *res)
 static void get_movie_ratings(mq_req *req, mq_res *res)
 {
 	const char *ref = mq_req_route(req, "movieId");
-	const char *movie = mq_movie_oid(req, res, ref ? ref : mq_req_route(req, "id"), "id");
+	const char *movie = mq_movie_oid(req, res, ref ? ref : mq_req_route(req, "id"), "id", 1);
 	if (movie)
 		reply_page(req, res, NULL, movie);
 }

@@ -114,7 +114,7 @@ static const char *body_movie(mq_req *req, mq_res *res, size_t n, mq_value *v)
 		mq_reply_err(req, res, MQ_EINVAL, NULL);
 		return NULL;
 	}
-	return mq_movie_oid(req, res, v[B_MOVIE].s, "movie_id");
+	return mq_movie_oid(req, res, v[B_MOVIE].s, "movie_id", 1);
 }
 
 /* The movie of a DELETE on a per-user list: ?movie_id=, a JSON body {movie_id} or the path's
@@ -150,7 +150,7 @@ static const char *delete_movie(mq_req *req, mq_res *res)
 			return NULL;
 		}
 	}
-	return mq_movie_oid(req, res, ref, "movie_id");
+	return mq_movie_oid(req, res, ref, "movie_id", 0);
 }
 
 /* ---- replies after changes ---- */
@@ -165,7 +165,12 @@ static void reply_change(mq_req *req, mq_res *res, mq_err rc, int status, cJSON 
 		return;
 	}
 	const char *movie = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "movie_id"));
-	mq_live_hint(req, type, op, movie, version, NULL);
+	cJSON *extra = NULL;
+	if (!strcmp(type, "watchlist") && strcmp(op, "remove")) {
+		extra = cJSON_CreateObject();
+		cJSON_AddBoolToObject(extra, "favorite", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(item, "is_favorite")));
+	}
+	mq_live_hint(req, type, op, movie, version, extra);
 	mq_res_header(req, res, "Cache-Control", "no-store");
 	if (status == 204) {
 		cJSON_Delete(item);
@@ -315,7 +320,7 @@ static void post_interaction(mq_req *req, mq_res *res)
 		mq_reply_err(req, res, MQ_EINVAL, NULL);
 		return;
 	}
-	const char *movie = mq_movie_oid(req, res, w[0].s, "movie_id");
+	const char *movie = mq_movie_oid(req, res, w[0].s, "movie_id", 1);
 	if (movie)
 		record(req, res, req->user->id, movie, (mq_interaction)w[1].i);
 }
@@ -333,7 +338,7 @@ static int route_type(mq_req *req, mq_res *res)
 static void put_interaction(mq_req *req, mq_res *res)
 {
 	int type = route_type(req, res);
-	const char *movie = type < 0 ? NULL : mq_movie_oid(req, res, mq_req_route(req, "movieId"), "movieId");
+	const char *movie = type < 0 ? NULL : mq_movie_oid(req, res, mq_req_route(req, "movieId"), "movieId", 1);
 	if (movie)
 		record(req, res, req->user->id, movie, (mq_interaction)type);
 }
@@ -341,7 +346,7 @@ static void put_interaction(mq_req *req, mq_res *res)
 static void delete_interaction(mq_req *req, mq_res *res)
 {
 	int type = route_type(req, res);
-	const char *movie = type < 0 ? NULL : mq_movie_oid(req, res, mq_req_route(req, "movieId"), "movieId");
+	const char *movie = type < 0 ? NULL : mq_movie_oid(req, res, mq_req_route(req, "movieId"), "movieId", 0);
 	if (movie)
 		unrecord(req, res, req->user->id, movie, (mq_interaction)type);
 }
@@ -465,6 +470,144 @@ static void delete_user_history(mq_req *req, mq_res *res)
 		unrecord(req, res, user, movie, MQ_WATCHED);
 }
 
+/* ---- pages ---- */
+
+enum { PAGE_WATCHLIST, PAGE_FAVORITES, PAGE_HISTORY };
+
+/* GET /me/watchlist, /me/favorites and /me/history: the member's movies as cards, newest first,
+ * each with its toggles. */
+static void list_page(mq_req *req, mq_res *res, int kind)
+{
+	static const mq_field fields[] = { MQ_FIELD_PAGE };
+	static const char *const titles[][2] = {
+		{ "Watchlist", "فهرست تماشا" },
+		{ "Favourites", "محبوب‌های من" },
+		{ "Watch history", "تاریخچهٔ تماشا" },
+	};
+	static const char *const tabs[] = { "is_watchlist", "is_favorites", "is_history" };
+	mq_value q[1];
+	if (mq_validate_query(req, fields, 1, q)) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	const long long limit = 24;
+	const char *lang = mq_page_language(req);
+	mq_db *db = mq_ctx_of(req)->db;
+	cJSON *items = NULL;
+	long long total = 0;
+	mq_err rc = kind == PAGE_HISTORY
+		? mq_interactions_list(db, req->user->id, MQ_WATCHED, lang, q[0].i, limit, &items, &total)
+		: mq_watchlist_list(db, req->user->id, kind == PAGE_FAVORITES ? 1 : -1, lang, q[0].i, limit, &items, &total);
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, NULL);
+		return;
+	}
+	cJSON *movies = cJSON_CreateArray(), *item;
+	cJSON_ArrayForEach(item, items) {
+		cJSON *movie = cJSON_DetachItemFromObjectCaseSensitive(item, "movie");
+		if (movie)
+			cJSON_AddItemToArray(movies, movie);
+	}
+	cJSON_Delete(items);
+	mq_movie_images(req, movies);
+	mq_page_movie_cards(req, movies);
+	const char *title = titles[kind][!strcmp(lang, "fa")];
+	cJSON *data = cJSON_CreateObject();
+	cJSON_AddStringToObject(data, "heading", title);
+	cJSON_AddBoolToObject(data, tabs[kind], 1);
+	cJSON_AddNumberToObject(data, "total", (double)total);
+	cJSON_AddBoolToObject(data, "empty", cJSON_GetArraySize(movies) == 0);
+	cJSON_AddItemToObject(data, "movies", movies);
+	cJSON_AddItemToObject(data, "pagination", mq_page_pagination(req, q[0].i, limit, total));
+	mq_res_header(req, res, "Cache-Control", "private, no-cache");
+	mq_reply_page(req, res, 200, "mylist", title, data);
+}
+
+static void get_watchlist_page(mq_req *req, mq_res *res)
+{
+	list_page(req, res, PAGE_WATCHLIST);
+}
+
+static void get_favorites_page(mq_req *req, mq_res *res)
+{
+	list_page(req, res, PAGE_FAVORITES);
+}
+
+static void get_history_page(mq_req *req, mq_res *res)
+{
+	list_page(req, res, PAGE_HISTORY);
+}
+
+/* The toggles' lists in the order of the form's "list" field. */
+static const char *const toggle_lists[] = { "watchlist", "favorite", "watched", "liked", "disliked", "bookmarked", NULL };
+
+/* Puts movie on (on) or off the member's list; "already so" counts as done. Publishes the hint. */
+static mq_err toggle(mq_req *req, const char *movie, int list, int on)
+{
+	mq_db *db = mq_ctx_of(req)->db;
+	const char *user = req->user->id;
+	cJSON *item = NULL;
+	long long version = 0;
+	const char *type = "watchlist", *op;
+	mq_err rc;
+	if (list == 0 && on) {
+		rc = mq_watchlist_add(db, user, movie, 0, &item, &version);
+		op = "add";
+	} else if (list == 0) {
+		rc = mq_watchlist_remove(db, user, NULL, movie, &item, &version);
+		op = "remove";
+	} else if (list == 1) {
+		rc = on ? mq_watchlist_add(db, user, movie, 1, &item, &version) : MQ_ECONFLICT;
+		op = on && rc == MQ_OK ? "add" : on ? "favorite" : "unfavorite";
+		if (rc == MQ_ECONFLICT)
+			rc = mq_watchlist_favorite(db, user, NULL, movie, on, &item, &version);
+	} else {
+		type = toggle_lists[list];
+		op = on ? "add" : "remove";
+		rc = on ? mq_interaction_record(db, user, movie, (mq_interaction)(list - 2), &item, NULL, &version)
+			: mq_interaction_remove(db, user, movie, (mq_interaction)(list - 2), &version);
+	}
+	if (rc == MQ_OK) {
+		cJSON *extra = NULL;
+		if (!strcmp(type, "watchlist") && strcmp(op, "remove")) {
+			extra = cJSON_CreateObject();
+			cJSON_AddBoolToObject(extra, "favorite", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(item, "is_favorite")));
+		}
+		mq_live_hint(req, type, op, movie, version, extra);
+	}
+	cJSON_Delete(item);
+	/* adding what is there, or removing what is not: the member's wish holds already */
+	return rc == MQ_ECONFLICT || rc == MQ_ENOTFOUND ? MQ_OK : rc;
+}
+
+/* POST /me/lists (form: movie, list, on, return): the toggles of cards and the movie page
+ * without JavaScript. Back to return (a local path) when done. */
+static void post_lists_form(mq_req *req, mq_res *res)
+{
+	static const mq_field fields[] = {
+		{ "movie", MQ_V_STRING, 1, 1, 200, NULL, NULL },
+		{ "list", MQ_V_ENUM, 1, 0, 0, toggle_lists, NULL },
+		{ "on", MQ_V_BOOL, 1, 0, 0, NULL, NULL },
+		{ "return", MQ_V_STRING, 0, 1, 2000, NULL, NULL },
+		{ "_csrf", MQ_V_STRING, 0, 0, 200, NULL, NULL },
+	};
+	mq_kvlist form = { 0 };
+	mq_value v[5];
+	if (mq_page_form_body(req, &form) || mq_validate_kvlist(req, &form, fields, 5, v)) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	const char *movie = mq_movie_oid(req, res, v[0].s, "movie", (int)v[2].i);
+	if (!movie)
+		return;
+	mq_err rc = toggle(req, movie, (int)v[1].i, (int)v[2].i);
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, NULL);
+		return;
+	}
+	mq_reply_redirect(req, res, v[3].present ? v[3].s : mq_arena_printf(req->arena, "/movies/%s", v[0].s));
+}
+
 /* ---- live ---- */
 
 /* GET /live: the caller signed in (session cookie or bearer token); nginx hands the connection to the caller's nchan channel (X-Accel-Redirect to an
@@ -487,6 +630,10 @@ static void get_live(mq_req *req, mq_res *res)
 
 static const mq_route routes[] = {
 	{ MQ_GET, "/live", get_live, 0 },
+	{ MQ_GET, "/me/watchlist", get_watchlist_page, MQ_NEEDS_AUTH },
+	{ MQ_GET, "/me/favorites", get_favorites_page, MQ_NEEDS_AUTH },
+	{ MQ_GET, "/me/history", get_history_page, MQ_NEEDS_AUTH },
+	{ MQ_POST, "/me/lists", post_lists_form, MQ_NEEDS_AUTH | MQ_CSRF },
 	{ MQ_POST, "/api/v1/watchlist", post_watchlist, MQ_NEEDS_AUTH | MQ_CSRF },
 	{ MQ_GET, "/api/v1/watchlist", get_watchlist, MQ_NEEDS_AUTH },
 	{ MQ_GET, "/api/v1/watchlist/:id", get_item, MQ_NEEDS_AUTH },

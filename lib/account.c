@@ -1,5 +1,6 @@
 /* account.c — users: registration, sign-in, sessions (see account.h). */
 #include "account.h"
+#include "lists.h"
 #include "jwt.h"
 #include "log.h"
 #include "response.h"
@@ -193,10 +194,10 @@ mq_err mq_account_get(mq_db *db, const char *user_id, cJSON **user, long long *t
 	return rc;
 }
 
-/* One update of the user _id: $set set plus updated_at, $unset unset (may be NULL), and $inc
- * lists_version when bump_lists. MQ_ENOTFOUND when no such user. */
+/* One update of the user _id: $set set plus updated_at, $unset unset (may be NULL).
+ * MQ_ENOTFOUND when no such user. */
 static mq_err update_user(mongoc_collection_t *users, const bson_oid_t *oid, const bson_t *set,
-			  const bson_t *unset, int bump_lists, const char *what)
+			  const bson_t *unset, const char *what)
 {
 	mq_err rc = MQ_OK;
 	bson_error_t error;
@@ -208,11 +209,6 @@ static mq_err update_user(mongoc_collection_t *users, const bson_oid_t *oid, con
 	bson_append_document_end(&update, &child);
 	if (!bson_empty0(unset))
 		BSON_APPEND_DOCUMENT(&update, "$unset", unset);
-	if (bump_lists) {
-		BSON_APPEND_DOCUMENT_BEGIN(&update, "$inc", &child);
-		BSON_APPEND_INT64(&child, "lists_version", 1);
-		bson_append_document_end(&update, &child);
-	}
 	bson_t *filter = BCON_NEW("_id", BCON_OID(oid));
 	if (!mongoc_collection_update_one(users, filter, &update, NULL, &reply, &error))
 		rc = mq_db_error(&error, what);
@@ -251,7 +247,7 @@ mq_err mq_account_update(mq_db *db, const char *user_id, const bson_t *set, cons
 			rc = MQ_ECONFLICT;
 	}
 	if (rc == MQ_OK)
-		rc = update_user(users, &oid, set, unset, 0, "profile update");
+		rc = update_user(users, &oid, set, unset, "profile update");
 	if (rc == MQ_OK)
 		*user = read_user(users, &oid, user_json, &rc);
 	mongoc_collection_destroy(users);
@@ -266,16 +262,20 @@ mq_err mq_account_preferences(mq_db *db, const char *user_id, const bson_t *set,
 	*prefs = NULL;
 	if (mq_oid_parse(user_id, &oid))
 		return MQ_EINVAL;
-	mongoc_client_t *client = mq_db_pop(db);
-	if (!client)
+	mongoc_client_t *client;
+	mongoc_database_t *database = mq_db_acquire(db, &client);
+	if (!database)
 		return MQ_EUNAVAIL;
-	mongoc_collection_t *users = mq_db_collection(db, client, "users");
-	if (set && !bson_empty(set))
-		rc = update_user(users, &oid, set, NULL, 1, "preferences update");
+	mongoc_collection_t *users = mongoc_database_get_collection(database, "users");
+	if (set && !bson_empty(set)) {
+		rc = update_user(users, &oid, set, NULL, "preferences update");
+		if (rc == MQ_OK) /* recommendations depend on them */
+			mq_lists_bump(database, &oid);
+	}
 	if (rc == MQ_OK)
 		*prefs = read_user(users, &oid, preferences_json, &rc);
 	mongoc_collection_destroy(users);
-	mq_db_push(db, client);
+	mq_db_release(db, client, database);
 	return rc;
 }
 
@@ -341,7 +341,6 @@ mq_err mq_account_register(mq_db *db, const mq_config *cfg, const mq_new_user *i
 	BSON_APPEND_ARRAY_BEGIN(&child, "movies", &arr);
 	bson_append_array_end(&child, &arr);
 	bson_append_document_end(&doc, &child);
-	BSON_APPEND_INT64(&doc, "lists_version", 0);
 	BSON_APPEND_INT64(&doc, "token_version", 0);
 	BSON_APPEND_DATE_TIME(&doc, "created_at", now);
 	BSON_APPEND_DATE_TIME(&doc, "updated_at", now);

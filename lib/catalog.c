@@ -153,7 +153,7 @@ mq_err mq_catalog_get(mq_db *db, mq_tmdb *t, const mq_config *cfg, const char *r
 	mq_err rc = find_movie(coll, filter, lang, movie);
 	mongoc_collection_destroy(coll);
 	mq_db_push(db, client);
-	if (rc != MQ_ENOTFOUND || !tmdb_id) {
+	if (rc != MQ_ENOTFOUND || !tmdb_id || !t) {
 		bson_destroy(filter);
 		return rc;
 	}

@@ -14,7 +14,7 @@
  * ("en", "fa"; falling back to English, then the original). A TMDB id the catalogue lacks is
  * fetched through the TMDB cache and stored first (*fetched = 1). MQ_EINVAL for a malformed ref,
  * MQ_ENOTFOUND when neither the catalogue nor TMDB has it; TMDB and database errors as theirs.
- * *movie: caller owns. */
+ * With t NULL only the catalogue is asked. *movie: caller owns. */
 mq_err mq_catalog_get(mq_db *db, mq_tmdb *t, const mq_config *cfg, const char *ref, const char *lang,
 		      cJSON **movie, int *fetched);
 

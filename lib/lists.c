@@ -3,6 +3,7 @@
 #include "catalog.h"
 #include "log.h"
 
+#include <pthread.h>
 #include <string.h>
 
 const char *const mq_interaction_names[] = { "watched", "liked", "disliked", "bookmarked", NULL };
@@ -15,55 +16,84 @@ int mq_interaction_parse(const char *name)
 	return -1;
 }
 
-long long mq_lists_bump(mongoc_database_t *database, const bson_oid_t *user)
-{
-	bson_error_t error;
-	bson_t reply;
-	bson_iter_t it, field;
-	long long version = 0;
-	mongoc_collection_t *users = mongoc_database_get_collection(database, "users");
-	bson_t *query = BCON_NEW("_id", BCON_OID(user));
-	bson_t *update = BCON_NEW("$inc", "{", "lists_version", BCON_INT64(1), "}");
-	mongoc_find_and_modify_opts_t *opts = mongoc_find_and_modify_opts_new();
-	mongoc_find_and_modify_opts_set_update(opts, update);
-	mongoc_find_and_modify_opts_set_flags(opts, MONGOC_FIND_AND_MODIFY_RETURN_NEW);
-	if (!mongoc_collection_find_and_modify_with_opts(users, query, opts, &reply, &error))
-		mq_log(MQ_LOG_WARN, "lists", "lists_version not bumped: %s", error.message);
-	else if (bson_iter_init_find(&it, &reply, "value") && BSON_ITER_HOLDS_DOCUMENT(&it) &&
-		 bson_iter_recurse(&it, &field) && bson_iter_find(&field, "lists_version") &&
-		 BSON_ITER_HOLDS_NUMBER(&field))
-		version = bson_iter_as_int64(&field);
-	bson_destroy(&reply);
-	mongoc_find_and_modify_opts_destroy(opts);
-	bson_destroy(update);
-	bson_destroy(query);
-	mongoc_collection_destroy(users);
-	return version;
-}
-
-/* lists_version of the user document; 0 when unset. */
-static mq_err read_version(mongoc_database_t *database, const bson_oid_t *user, long long *version)
+/* The latest version of user in list_versions: 0 when none (*rc MQ_OK), or an error. */
+static long long latest_version(mongoc_collection_t *versions, const bson_oid_t *user, mq_err *rc)
 {
 	bson_error_t error;
 	const bson_t *doc;
 	bson_iter_t it;
-	mongoc_collection_t *users = mongoc_database_get_collection(database, "users");
-	bson_t *filter = BCON_NEW("_id", BCON_OID(user));
-	bson_t *opts = BCON_NEW("projection", "{", "lists_version", BCON_INT32(1), "}");
-	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(users, filter, opts, NULL);
-	mq_err rc = MQ_ENOTFOUND;
-	*version = 0;
-	if (mongoc_cursor_next(cursor, &doc)) {
-		rc = MQ_OK;
-		if (bson_iter_init_find(&it, doc, "lists_version") && BSON_ITER_HOLDS_NUMBER(&it))
-			*version = bson_iter_as_int64(&it);
-	} else if (mongoc_cursor_error(cursor, &error)) {
-		rc = mq_db_error(&error, "lists_version");
-	}
+	long long v = 0;
+	bson_t *filter = BCON_NEW("user_id", BCON_OID(user));
+	bson_t *opts = BCON_NEW("sort", "{", "v", BCON_INT32(-1), "}", "limit", BCON_INT64(1),
+				"projection", "{", "v", BCON_INT32(1), "}");
+	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(versions, filter, opts, NULL);
+	*rc = MQ_OK;
+	if (mongoc_cursor_next(cursor, &doc) && bson_iter_init_find(&it, doc, "v") && BSON_ITER_HOLDS_NUMBER(&it))
+		v = bson_iter_as_int64(&it);
+	if (mongoc_cursor_error(cursor, &error))
+		*rc = mq_db_error(&error, "lists version");
 	mongoc_cursor_destroy(cursor);
 	bson_destroy(opts);
 	bson_destroy(filter);
+	return v;
+}
+
+/* FerretDB v1 runs $inc as a read and a write, so bumps from several workers at once would
+ * lose some, and two states of the lists would share a version. A bump therefore inserts
+ * {user_id, v} under the unique index (user_id, v): of two bumps that read the same latest v,
+ * one inserts v + 1 and the other, refused, tries v + 2. Old versions are pruned as it goes. */
+long long mq_lists_bump(mongoc_database_t *database, const bson_oid_t *user)
+{
+	bson_error_t error;
+	mongoc_collection_t *versions = mongoc_database_get_collection(database, "list_versions");
+	long long v = 0;
+	for (int attempt = 0; attempt < 64; attempt++) {
+		mq_err rc;
+		long long next = latest_version(versions, user, &rc) + 1;
+		if (rc != MQ_OK)
+			break;
+		bson_t *doc = BCON_NEW("user_id", BCON_OID(user), "v", BCON_INT64(next), "at", BCON_DATE_TIME(mq_now_ms()));
+		int ok = mongoc_collection_insert_one(versions, doc, NULL, NULL, &error);
+		bson_destroy(doc);
+		if (ok) {
+			v = next;
+			break;
+		}
+		if (error.code != 11000) {
+			mq_log(MQ_LOG_WARN, "lists", "lists version not bumped: %s", error.message);
+			break;
+		}
+	}
+	if (v > 0 && v % 64 == 0) {
+		bson_t *old = BCON_NEW("user_id", BCON_OID(user), "v", "{", "$lt", BCON_INT64(v - 64), "}");
+		if (!mongoc_collection_delete_many(versions, old, NULL, NULL, &error))
+			mq_log(MQ_LOG_WARN, "lists", "old list versions not pruned: %s", error.message);
+		bson_destroy(old);
+	}
+	if (v == 0)
+		mq_log(MQ_LOG_WARN, "lists", "lists version not bumped");
+	mongoc_collection_destroy(versions);
+	return v;
+}
+
+/* The user's lists version; MQ_ENOTFOUND when there is no such user. */
+static mq_err read_version(mongoc_database_t *database, const bson_oid_t *user, long long *version)
+{
+	bson_error_t error;
+	mongoc_collection_t *users = mongoc_database_get_collection(database, "users");
+	bson_t *filter = BCON_NEW("_id", BCON_OID(user));
+	int64_t n = mongoc_collection_count_documents(users, filter, NULL, NULL, NULL, &error);
+	bson_destroy(filter);
 	mongoc_collection_destroy(users);
+	*version = 0;
+	if (n < 0)
+		return mq_db_error(&error, "user lookup");
+	if (n == 0)
+		return MQ_ENOTFOUND;
+	mq_err rc;
+	mongoc_collection_t *versions = mongoc_database_get_collection(database, "list_versions");
+	*version = latest_version(versions, user, &rc);
+	mongoc_collection_destroy(versions);
 	return rc;
 }
 
@@ -201,6 +231,8 @@ mq_err mq_lists_state(mq_db *db, const char *user_id, const char *movie_id, cJSO
 }
 
 /* ---- the watchlist ---- */
+
+static pthread_mutex_t toggle_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* The filter of a member's item named by its id or by its movie; -1 when the name is not an
  * ObjectId (no such item). */
@@ -345,7 +377,10 @@ mq_err mq_watchlist_favorite(mq_db *db, const char *user_id, const char *item_id
 	}
 	mq_err rc = MQ_OK;
 	/* A toggle reads the current value and sets its opposite only if it is still the current
-	 * one (no update pipelines on FerretDB v1); a concurrent toggle makes it read again. */
+	 * one (no update pipelines on FerretDB v1); a concurrent toggle makes it read again. That
+	 * condition is exact on MongoDB; FerretDB v1 checks it apart from the write, so within a
+	 * process toggles also take turns. */
+	pthread_mutex_lock(&toggle_lock);
 	for (int attempt = 0; attempt < 5; attempt++) {
 		int to = favorite;
 		bson_t cond;
@@ -369,6 +404,7 @@ mq_err mq_watchlist_favorite(mq_db *db, const char *user_id, const char *item_id
 		if (!(favorite < 0 && rc == MQ_ENOTFOUND))
 			break;
 	}
+	pthread_mutex_unlock(&toggle_lock);
 	if (rc == MQ_OK) {
 		long long v = mq_lists_bump(database, &user);
 		if (version)

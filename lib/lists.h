@@ -1,9 +1,12 @@
 /* lists.h — a member's lists (DESIGN §5): the watchlist with its favourites, the interactions
  * (watched, liked, disliked, bookmarked) and the user's lists_version.
  *
- * lists_version counts the changes of a member's lists and ratings. The lists live in their own
- * collections and FerretDB v1 has no transactions, so each change is written first and the
- * version bumped right after, by the same call: a reader that sees a version sees every change
+ * The lists version counts the changes of a member's lists and ratings. It is kept in the
+ * list_versions collection, one document per version under a unique (user_id, v) index, rather
+ * than as a users.lists_version counter: FerretDB v1's $inc is not atomic, and bumps come from
+ * several worker processes (lists.c). The lists live in their own collections and FerretDB v1
+ * has no transactions, so each change is written first and the version bumped right after, by
+ * the same call: a reader that sees a version sees every change
  * it counts, and one that read in between sees the newer version on its next request. The
  * version is the ETag of the list endpoints and the v of live hints (live.h), so a client that
  * missed a hint notices the gap and fetches again.
@@ -34,7 +37,7 @@ int mq_interaction_parse(const char *name);
  * (0 when the bump failed, which is logged: the change itself stands). */
 long long mq_lists_bump(mongoc_database_t *database, const bson_oid_t *user);
 
-/* The user's current lists_version (0 before any change). */
+/* The user's current lists version (0 before any change); MQ_ENOTFOUND for no such user. */
 mq_err mq_lists_version(mq_db *db, const char *user_id, long long *version);
 
 /* Everything the pages need to show a member's toggles (of one movie, movie_id, or of all when

@@ -114,3 +114,11 @@ void mq_live_hint(mq_req *req, const char *type, const char *op, const char *mov
 	mq_live_publish(mq_ctx_of(req)->cfg, req->user->id, hint);
 	cJSON_Delete(hint);
 }
+
+void mq_live_rating(mq_req *req, const cJSON *rating, long long version)
+{
+	const char *movie = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rating, "movie_id"));
+	cJSON *extra = cJSON_CreateObject();
+	cJSON_AddItemToObject(extra, "rating", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(rating, "rating"), 1));
+	mq_live_hint(req, "rating", "set", movie, version, extra);
+}

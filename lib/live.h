@@ -28,4 +28,7 @@ int mq_live_publish(const mq_config *cfg, const char *user_id, const cJSON *hint
 void mq_live_hint(mq_req *req, const char *type, const char *op, const char *movie_id, long long version,
 		  cJSON *extra);
 
+/* mq_live_hint() of a rating just set ({type: "rating", op: "set", rating}). */
+void mq_live_rating(mq_req *req, const cJSON *rating, long long version);
+
 #endif

@@ -353,13 +353,15 @@ const char *mq_tmdb_language(const char *lang)
 	return strcmp(lang, "fa") ? "en-US" : "fa-IR";
 }
 
-cJSON *mq_movie_lookup(mq_req *req, mq_res *res, const char *ref, const char *field, const char *lang,
-		       int *fetched)
+/* mq_movie_lookup(), fetching a TMDB id the catalogue lacks only when fetch is set. */
+static cJSON *lookup(mq_req *req, mq_res *res, const char *ref, const char *field, const char *lang,
+		     int *fetched, int fetch)
 {
 	const mq_ctx *ctx = mq_ctx_of(req);
 	cJSON *movie = NULL;
 	int was_fetched = 0;
-	mq_err rc = mq_catalog_get(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, ref, lang, &movie, &was_fetched);
+	mq_err rc = mq_catalog_get(ctx->db, fetch ? mq_tmdb_for_thread(ctx->cfg) : NULL, ctx->cfg, ref, lang, &movie,
+				   &was_fetched);
 	if (fetched)
 		*fetched = was_fetched;
 	if (rc == MQ_OK)
@@ -370,9 +372,15 @@ cJSON *mq_movie_lookup(mq_req *req, mq_res *res, const char *ref, const char *fi
 	return NULL;
 }
 
-const char *mq_movie_oid(mq_req *req, mq_res *res, const char *ref, const char *field)
+cJSON *mq_movie_lookup(mq_req *req, mq_res *res, const char *ref, const char *field, const char *lang,
+		       int *fetched)
 {
-	cJSON *movie = mq_movie_lookup(req, res, ref, field, "en", NULL);
+	return lookup(req, res, ref, field, lang, fetched, 1);
+}
+
+const char *mq_movie_oid(mq_req *req, mq_res *res, const char *ref, const char *field, int fetch)
+{
+	cJSON *movie = lookup(req, res, ref, field, "en", NULL, fetch);
 	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "id"));
 	const char *copy = id ? mq_arena_strdup(req->arena, id) : NULL;
 	if (movie && !copy)

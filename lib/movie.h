@@ -48,9 +48,10 @@ const char *mq_tmdb_language(const char *lang);
 cJSON *mq_movie_lookup(mq_req *req, mq_res *res, const char *ref, const char *field, const char *lang,
 		       int *fetched);
 
-/* mq_movie_lookup() for handlers that only need the movie's ObjectId (24 hex, in the arena).
- * Replies with the error itself and returns NULL when there is none. */
-const char *mq_movie_oid(mq_req *req, mq_res *res, const char *ref, const char *field);
+/* mq_movie_lookup() for handlers that only need the movie's ObjectId (24 hex, in the arena);
+ * without fetch a movie only TMDB has is "No such movie" (removing from a list fetches
+ * nothing). Replies with the error itself and returns NULL when there is none. */
+const char *mq_movie_oid(mq_req *req, mq_res *res, const char *ref, const char *field, int fetch);
 
 /* A JSON body's "movie_id" may be a TMDB id as a number: it becomes the same digits as a string,
  * so that the field validates as a movie ref (MQ_V_STRING) either way. */

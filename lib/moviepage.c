@@ -3,6 +3,7 @@
 #include "catalog.h"
 #include "ctx.h"
 #include "genre.h"
+#include "lists.h"
 #include "page.h"
 #include "response.h"
 #include "tmdbcache.h"
@@ -31,11 +32,80 @@ void mq_page_movie_card(cJSON *m)
 	}
 }
 
-void mq_page_movie_cards(cJSON *movies)
+cJSON *mq_page_lists_state(mq_req *req, const char *movie_id)
 {
+	cJSON *state = NULL;
+	if (req->user && mq_lists_state(mq_ctx_of(req)->db, req->user->id, movie_id, &state) != MQ_OK)
+		state = NULL;
+	return state;
+}
+
+/* The entry of movie in state (matched by id, else TMDB id), or NULL. */
+static const cJSON *state_of(const cJSON *state, const cJSON *movie)
+{
+	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "id"));
+	const cJSON *tmdb = cJSON_GetObjectItemCaseSensitive(movie, "tmdb_id");
+	const cJSON *e;
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(state, "movies")) {
+		const char *eid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "movie_id"));
+		const cJSON *etmdb = cJSON_GetObjectItemCaseSensitive(e, "tmdb_id");
+		if ((id && eid && !strcmp(id, eid)) ||
+		    (cJSON_IsNumber(tmdb) && cJSON_IsNumber(etmdb) && tmdb->valuedouble == etmdb->valuedouble))
+			return e;
+	}
+	return NULL;
+}
+
+void mq_page_toggles(mq_req *req, cJSON *movie, const cJSON *state, int full)
+{
+	static const struct {
+		const char *list, *en, *fa;
+	} toggles[] = {
+		{ "watchlist", "Watchlist", "فهرست تماشا" },
+		{ "favorite", "Favourite", "محبوب من" },
+		{ "watched", "Watched", "دیده‌ام" },
+		{ "liked", "Liked it", "پسندیدم" },
+		{ "disliked", "Not for me", "نپسندیدم" },
+	};
+	if (!req->user)
+		return;
+	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "id"));
+	const cJSON *tmdb = cJSON_GetObjectItemCaseSensitive(movie, "tmdb_id");
+	char ref[32];
+	if (id)
+		snprintf(ref, sizeof ref, "%s", id);
+	else if (cJSON_IsNumber(tmdb))
+		snprintf(ref, sizeof ref, "%lld", (long long)tmdb->valuedouble);
+	else
+		return;
+	int fa = !strcmp(mq_page_language(req), "fa");
+	const cJSON *mine = state_of(state, movie);
+	cJSON *member = cJSON_AddObjectToObject(movie, "member");
+	cJSON_AddStringToObject(member, "ref", ref);
+	cJSON *list = cJSON_AddArrayToObject(member, "toggles");
+	for (size_t i = 0; i < (full ? sizeof toggles / sizeof toggles[0] : 2); i++) {
+		int on = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(mine, toggles[i].list));
+		cJSON *t = cJSON_CreateObject();
+		cJSON_AddStringToObject(t, "list", toggles[i].list);
+		cJSON_AddStringToObject(t, "label", fa ? toggles[i].fa : toggles[i].en);
+		cJSON_AddStringToObject(t, "pressed", on ? "true" : "false");
+		cJSON_AddStringToObject(t, "next", on ? "0" : "1");
+		cJSON_AddItemToArray(list, t);
+	}
+	const cJSON *rating = cJSON_GetObjectItemCaseSensitive(mine, "rating");
+	if (cJSON_IsNumber(rating))
+		cJSON_AddNumberToObject(member, "rating", rating->valuedouble);
+}
+
+void mq_page_movie_cards(mq_req *req, cJSON *movies)
+{
+	cJSON *state = mq_page_lists_state(req, NULL);
 	cJSON *m;
-	cJSON_ArrayForEach(m, movies)
+	cJSON_ArrayForEach(m, movies) {
 		mq_page_movie_card(m);
+		mq_page_toggles(req, m, state, 0);
+	}
+	cJSON_Delete(state);
 }
 
 /* The current path with the query, page= replaced by page (left out for page 1). */
@@ -181,7 +251,7 @@ void mq_reply_movie_list_page(mq_req *req, mq_res *res, mq_list_kind kind)
 		} else {
 			mq_movie_images(req, items);
 		}
-		mq_page_movie_cards(items);
+		mq_page_movie_cards(req, items);
 		cJSON_AddNumberToObject(data, "total", (double)total);
 		cJSON_AddBoolToObject(data, "empty", cJSON_GetArraySize(items) == 0);
 		cJSON_AddItemToObject(data, "movies", items);

@@ -9,10 +9,22 @@
 #include <cjson/cJSON.h>
 
 /* Adds what a card shows to a movie: href (/movies/<slug>, else the TMDB id) and vote_text
- * (TMDB's average with one decimal, absent without votes); mq_page_movie_cards() to each movie
- * of an array. */
+ * (TMDB's average with one decimal, absent without votes). */
 void mq_page_movie_card(cJSON *movie);
-void mq_page_movie_cards(cJSON *movies);
+
+/* mq_page_movie_card() for each movie of an array, and for a signed-in member the watchlist and
+ * favourite toggles of each (mq_page_toggles). */
+void mq_page_movie_cards(mq_req *req, cJSON *movies);
+
+/* The signed-in member's lists state (mq_lists_state) of one movie (movie_id) or of all (NULL);
+ * NULL when signed out or on failure (pages then show no toggles rather than fail). Caller owns. */
+cJSON *mq_page_lists_state(mq_req *req, const char *movie_id);
+
+/* Adds "member": {ref, toggles: [{list, label, pressed, next}], rating} to movie from state:
+ * the toggles a card shows (watchlist, favourite) or, with full, all the movie page shows
+ * (and watched, liked, disliked). ref is the movie's id, else its TMDB id. templates/partials/
+ * toggle.mustache renders each as a form posting to /me/lists. */
+void mq_page_toggles(mq_req *req, cJSON *movie, const cJSON *state, int full);
 
 /* {page, total_pages, has_prev, prev_href, has_next, next_href} for a list page: the hrefs are
  * the current path and query with only page= changed. */

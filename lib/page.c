@@ -50,6 +50,10 @@ static int render(mq_req *req, const char *name, const char *title, cJSON *data,
 	cJSON_AddStringToObject(data, "theme", theme && !strcmp(theme, "dark") ? "dark" : "light");
 	cJSON_AddStringToObject(data, "title", title ? title : "Marquee");
 	cJSON_AddNumberToObject(data, "year", tm.tm_year + 1900);
+	/* where a form on this page comes back to (the path and query as requested) */
+	const char *path = req->display_path ? req->display_path : req->path ? req->path : "/";
+	cJSON_AddStringToObject(data, "here", req->query_string && *req->query_string
+		? mq_arena_printf(req->arena, "%s?%s", path, req->query_string) : path);
 	if (req->user) {
 		cJSON *u = cJSON_AddObjectToObject(data, "user");
 		cJSON_AddStringToObject(u, "id", req->user->id);

@@ -265,6 +265,24 @@ mq_err mq_rating_update(mq_db *db, const char *user_id, const char *rating_id, d
 	return rc;
 }
 
+mq_err mq_rating_put(mq_db *db, const char *user_id, const char *movie_id, double rating, int set_review,
+		     const char *review, cJSON **out, int *created, long long *version)
+{
+	*created = 0;
+	mq_err rc = mq_rating_create(db, user_id, movie_id, rating, review, out, version);
+	if (rc != MQ_ECONFLICT) {
+		*created = rc == MQ_OK;
+		return rc;
+	}
+	cJSON *mine = NULL;
+	rc = mq_rating_of(db, user_id, movie_id, &mine);
+	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(mine, "id"));
+	if (rc == MQ_OK && id)
+		rc = mq_rating_update(db, user_id, id, rating, set_review, review, out, version);
+	cJSON_Delete(mine);
+	return rc;
+}
+
 mq_err mq_rating_delete(mq_db *db, const char *user_id, const char *rating_id, char movie_id[25],
 			long long *version)
 {

@@ -16,6 +16,9 @@
 
 #include <cjson/cJSON.h>
 
+/* The longest review, in characters. */
+#define MQ_REVIEW_MAX 2000
+
 /* Whether r is an allowed rating: 1, 1.5, …, 10. */
 int mq_rating_valid(double r);
 
@@ -34,6 +37,11 @@ mq_err mq_rating_of(mq_db *db, const char *user_id, const char *movie_id, cJSON 
  * be NULL to remove it). Owner only. */
 mq_err mq_rating_update(mq_db *db, const char *user_id, const char *rating_id, double rating,
 			int set_review, const char *review, cJSON **out, long long *version);
+
+/* "Rate this movie": creates user's rating of the movie (*created = 1), or changes the one there
+ * is (rating, and the review when set_review). */
+mq_err mq_rating_put(mq_db *db, const char *user_id, const char *movie_id, double rating, int set_review,
+		     const char *review, cJSON **out, int *created, long long *version);
 
 /* Deletes the rating (owner only); the movie's fields follow. movie_id gets the movie's id. */
 mq_err mq_rating_delete(mq_db *db, const char *user_id, const char *rating_id, char movie_id[25],

@@ -2,7 +2,8 @@
 # check.sh — `make check`: starts a stack of its own (fresh database, free port, its own run dir),
 # runs every test against it, stops it, and fails if anything failed.
 #   unit tests (lib/) · handler tests (in-memory requests) · CGI mode · marquee-render ·
-#   the TMDB stand-in · black-box HTTP tests against nginx + workers + FerretDB + stand-in
+#   the TMDB stand-in · black-box HTTP tests against nginx + workers + FerretDB + stand-in ·
+#   browser tests (Playwright driving Debian's Chromium) of the pages
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -35,6 +36,7 @@ step cgi tests/cgi-bin/test_cgi.sh "$BUILD"
 step render tests/tools/test_render.sh "$BUILD/marquee-render"
 step standin python3 -m unittest discover -s tests/tmdb-standin -p 'test_*.py'
 step blackbox python3 -m unittest discover -s tests/blackbox -p 'test_*.py' -v
+step browser node --test tests/browser/
 
 # Stop the stack now so that sanitizer reports written at exit (leaks) reach the logs, then
 # fail on any: a worker's memory error must not hide behind a test that happened to pass.

@@ -5,7 +5,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
 PACKAGES="gcc make pkg-config libfcgi-dev libmongoc-dev libbson-dev libcjson-dev libcurl4-openssl-dev
-libssl-dev libcrypt-dev check nginx-light libnginx-mod-nchan python3 ca-certificates"
+libssl-dev libcrypt-dev check nginx-light libnginx-mod-nchan python3 ca-certificates chromium"
 
 missing=""
 for p in $PACKAGES; do
@@ -39,4 +39,13 @@ if ! command -v go >/dev/null; then
 	exit 1
 fi
 make -C "$ROOT" --no-print-directory ferretdb
+
+# The browser tests: playwright-core from npm (pinned by package-lock.json) drives Debian's chromium.
+if ! command -v npm >/dev/null || [ "$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)" -lt 20 ]; then
+	echo "deps: Node.js >= 20 with npm is needed for the browser tests (tests/browser)" >&2
+	exit 1
+fi
+if [ ! -d "$ROOT/tests/browser/node_modules/playwright-core" ]; then
+	(cd "$ROOT/tests/browser" && npm ci --no-audit --no-fund --loglevel=error)
+fi
 echo "deps: ready"

@@ -68,3 +68,330 @@ async function loadSection(section) {
 }
 
 document.querySelectorAll("section[data-src]").forEach(loadSection);
+
+/* ---- a member's lists: optimistic toggles, the rating form, live updates ----
+ * Toggles are forms posting to /me/lists (templates/partials/toggle.mustache). Here they flip at
+ * once and call the JSON API; a refusal flips them back with a visible message. Every open page
+ * of the member follows their changes through /live (Server-Sent Events), or by polling
+ * /api/v1/lists with If-None-Match where live updates are unavailable. */
+
+const csrfToken = document.querySelector('meta[name="csrf-token"]')?.content;
+const signedIn = Boolean(document.body.dataset.user);
+const isFa = document.documentElement.lang === "fa";
+const say = (en, fa) => (isFa ? fa : en);
+
+function api(method, path, body) {
+  const headers = { Accept: "application/json" };
+  if (csrfToken) headers["X-CSRF-Token"] = csrfToken;
+  const init = { method, headers, credentials: "same-origin" };
+  if (body !== undefined) {
+    headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  return fetch(path, init);
+}
+
+/* A message that stays a few seconds, read out by screen readers. */
+function toast(text) {
+  let box = document.querySelector(".toast");
+  if (!box) {
+    box = document.createElement("div");
+    box.className = "toast";
+    box.setAttribute("role", "alert");
+    document.body.append(box);
+  }
+  box.textContent = text;
+  box.hidden = false;
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => { box.hidden = true; }, 6000);
+}
+
+/* The toggle containers of a movie, named by its id or its TMDB id. */
+function boxesOf(movie, tmdbId) {
+  return [...document.querySelectorAll(".member-actions")].filter((box) =>
+    box.dataset.movie === movie ||
+    (tmdbId != null && (box.dataset.tmdb === String(tmdbId) || box.dataset.movie === String(tmdbId))));
+}
+
+function setToggle(button, on) {
+  button.setAttribute("aria-pressed", on ? "true" : "false");
+  const next = button.form?.elements.on;
+  if (next) next.value = on ? "0" : "1";
+}
+
+/* A toggle whose change is on its way to the server keeps what the member chose: news that
+ * left the server before that change must not undo it (the change's own answer syncs after). */
+const settled = (button) => button.form?.getAttribute("aria-busy") !== "true";
+
+function setList(boxes, list, on, force) {
+  for (const box of boxes)
+    box.querySelectorAll(`button[data-list="${list}"]`).forEach((b) => { if (force || settled(b)) setToggle(b, on); });
+}
+
+function toggleRequest(list, movie, on) {
+  const m = encodeURIComponent(movie);
+  if (list === "watchlist")
+    return on ? api("PUT", "/api/v1/users/me/watchlist", { movie_id: movie }) : api("DELETE", "/api/v1/users/me/watchlist/" + m);
+  if (list === "favorite")
+    return on ? api("POST", "/api/v1/users/me/favorites", { movie_id: movie }) : api("DELETE", "/api/v1/users/me/favorites/" + m);
+  return api(on ? "PUT" : "DELETE", `/api/v1/interactions/${list}/${m}`);
+}
+
+const listNames = {
+  watchlist: say("your watchlist", "فهرست تماشا"), favorite: say("your favourites", "محبوب‌ها"),
+  watched: say("your history", "تاریخچه"), liked: say("your likes", "پسندها"), disliked: say("your dislikes", "نپسندها"),
+};
+
+document.addEventListener("submit", async (event) => {
+  const form = event.target.closest("form.toggle-form");
+  if (!form || !window.fetch) return;
+  event.preventDefault();
+  if (form.getAttribute("aria-busy") === "true") return; /* one change of a toggle at a time */
+  const button = form.querySelector("button[data-list]");
+  const list = button.dataset.list;
+  const movie = form.elements.movie.value;
+  const box = form.closest(".member-actions");
+  const boxes = boxesOf(box.dataset.movie, box.dataset.tmdb);
+  const on = button.getAttribute("aria-pressed") !== "true";
+  setList(boxes, list, on, true); /* at once: the server answers later */
+  form.setAttribute("aria-busy", "true");
+  try {
+    const res = await toggleRequest(list, movie, on);
+    if (!res.ok && !(res.status === 404 && !on)) throw new Error("HTTP " + res.status);
+    await syncLists(); /* side effects: a favourite joins the watchlist, a like drops a dislike */
+  } catch (e) {
+    setList(boxes, list, !on, true);
+    toast(say(`Could not update ${listNames[list]}. Please try again.`, `${listNames[list]} به‌روز نشد. دوباره امتحان کنید.`));
+  } finally {
+    form.removeAttribute("aria-busy");
+  }
+});
+
+/* ---- the member's lists as the server has them ---- */
+
+let listsVersion = null;
+let listsEtag = null;
+
+function showRating(form, rating) {
+  form.dataset.rating = rating == null ? "" : String(rating);
+  for (const input of form.querySelectorAll('input[name="rating"]'))
+    input.checked = rating != null && Number(input.value) === Math.floor(rating);
+  const current = form.querySelector(".current-rating");
+  if (current && rating != null) current.textContent = String(rating);
+}
+
+function applyState(movies) {
+  for (const box of document.querySelectorAll(".member-actions")) {
+    const entry = movies.find((m) => m.movie_id === box.dataset.movie ||
+      (m.tmdb_id != null && (String(m.tmdb_id) === box.dataset.tmdb || String(m.tmdb_id) === box.dataset.movie)));
+    box.querySelectorAll("button[data-list]").forEach((b) => {
+      if (settled(b)) setToggle(b, Boolean(entry && entry[b.dataset.list]));
+    });
+  }
+  for (const form of document.querySelectorAll("form.review-form[data-movie]")) {
+    const entry = movies.find((m) => m.movie_id === form.dataset.movie);
+    showRating(form, entry ? entry.rating : null);
+  }
+}
+
+async function syncLists() {
+  const headers = { Accept: "application/json" };
+  if (listsEtag) headers["If-None-Match"] = listsEtag;
+  const res = await fetch("/api/v1/lists", { headers, credentials: "same-origin", cache: "no-store" });
+  if (res.status === 304 || !res.ok) return;
+  listsEtag = res.headers.get("ETag");
+  const { data } = await res.json();
+  listsVersion = data.version;
+  applyState(data.movies);
+}
+
+/* A hint {type, op, movie, v, …} applied in place; false when the page cannot tell (a card
+ * known only by its TMDB id), so the lists are fetched instead. */
+function applyHint(hint) {
+  const boxes = boxesOf(hint.movie, null);
+  if ([...document.querySelectorAll(".member-actions")].some((b) => !/^[0-9a-f]{24}$/.test(b.dataset.movie)))
+    return false;
+  if (hint.type === "watchlist") {
+    if (hint.op === "remove") {
+      setList(boxes, "watchlist", false);
+      setList(boxes, "favorite", false);
+    } else {
+      if (hint.op !== "unfavorite") setList(boxes, "watchlist", true);
+      setList(boxes, "favorite", hint.op === "unfavorite" ? false : Boolean(hint.favorite));
+    }
+  } else if (hint.type === "rating") {
+    document.querySelectorAll(`form.review-form[data-movie="${hint.movie}"]`)
+      .forEach((f) => showRating(f, hint.op === "set" ? hint.rating : null));
+  } else {
+    setList(boxes, hint.type, hint.op === "add");
+    if (hint.op === "add" && hint.type === "liked") setList(boxes, "disliked", false);
+    if (hint.op === "add" && hint.type === "disliked") setList(boxes, "liked", false);
+  }
+  return true;
+}
+
+function onHint(hint) {
+  if (listsVersion !== null && hint.v <= listsVersion) return; /* seen: our own change, synced */
+  if (listsVersion !== null && hint.v === listsVersion + 1 && applyHint(hint)) {
+    listsVersion = hint.v;
+    return;
+  }
+  syncLists().catch(() => {}); /* a missed hint, or no version yet: ask for everything */
+}
+
+let polling = false;
+function startPolling() {
+  if (polling) return;
+  polling = true;
+  setInterval(() => {
+    if (document.visibilityState === "visible") syncLists().catch(() => {});
+  }, 30000);
+}
+
+function startLive() {
+  if (!("EventSource" in window)) return startPolling();
+  const source = new EventSource("/live");
+  let failures = 0;
+  source.addEventListener("lists", (event) => {
+    failures = 0;
+    try { onHint(JSON.parse(event.data)); } catch (e) { syncLists().catch(() => {}); }
+  });
+  source.addEventListener("open", () => {
+    if (failures > 0) syncLists().catch(() => {}); /* back after a gap: catch up */
+    failures = 0;
+  });
+  source.addEventListener("error", () => {
+    failures += 1;
+    if (source.readyState === EventSource.CLOSED || failures >= 3) {
+      source.close();
+      startPolling();
+    }
+  });
+}
+
+if (signedIn) {
+  if (document.querySelector(".member-actions, form.review-form")) syncLists().catch(() => {});
+  startLive();
+}
+
+/* ---- the rating and review form ---- */
+
+function showFieldErrors(form, errors) {
+  form.querySelectorAll(".field-error[data-field]").forEach((p) => { p.textContent = ""; });
+  const general = [];
+  for (const text of errors) {
+    const field = form.querySelector(`.field-error[data-field="${text.split(" ")[0]}"]`);
+    if (field && !field.textContent) field.textContent = text;
+    else general.push(text);
+  }
+  form.querySelector(".form-status").textContent = general.join(" ");
+}
+
+async function saveRating(form, body) {
+  const status = form.querySelector(".form-status");
+  const before = form.dataset.rating ? Number(form.dataset.rating) : null;
+  if (body.rating !== undefined) showRating(form, body.rating);
+  status.textContent = say("Saving…", "در حال ذخیره…");
+  try {
+    const res = await api("PUT", form.dataset.api, body);
+    if (res.status === 400) throw { fields: (await res.json()).errors };
+    if (!res.ok) throw new Error("HTTP " + res.status);
+    const { data } = await res.json();
+    showRating(form, data.rating);
+    showFieldErrors(form, []);
+    status.textContent = say("Saved.", "ذخیره شد.");
+    document.querySelectorAll("section[data-reviews-src]").forEach((s) => loadReviews(s, 1, true));
+    syncLists().catch(() => {});
+  } catch (problem) {
+    showRating(form, before); /* back to what the server has */
+    if (problem && problem.fields) {
+      showFieldErrors(form, problem.fields);
+    } else {
+      const text = say("Your rating could not be saved. Please try again.", "امتیاز ذخیره نشد. دوباره امتحان کنید.");
+      showFieldErrors(form, [text]);
+      toast(text);
+    }
+  }
+}
+
+document.addEventListener("change", (event) => {
+  const input = event.target;
+  const form = input.closest && input.closest("form.review-form");
+  if (form && input.name === "rating" && window.fetch) saveRating(form, { rating: Number(input.value) });
+});
+
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form.review-form");
+  if (!form || !window.fetch) return;
+  event.preventDefault();
+  const checked = form.querySelector('input[name="rating"]:checked');
+  const body = { review: form.elements.review.value };
+  if (checked) body.rating = Number(checked.value);
+  saveRating(form, body);
+});
+
+/* ---- reviews, loaded after the first paint, a page at a time ---- */
+
+function reviewItem(r) {
+  const li = document.createElement("li");
+  li.className = "review";
+  const head = document.createElement("p");
+  head.className = "review-head";
+  const name = document.createElement("strong");
+  name.textContent = (r.user && (r.user.name || r.user.username)) || say("A member", "یک عضو");
+  const stars = document.createElement("span");
+  stars.className = "review-rating";
+  stars.textContent = `★ ${r.rating}/10`;
+  const time = document.createElement("time");
+  time.dateTime = r.created_at;
+  time.textContent = (r.created_at || "").slice(0, 10);
+  head.append(name, " ", stars, " ", time);
+  li.append(head);
+  if (r.review) {
+    const text = document.createElement("p");
+    text.className = "review-text";
+    text.textContent = r.review;
+    li.append(text);
+  }
+  return li;
+}
+
+async function loadReviews(section, page, replace) {
+  const list = section.querySelector("ul");
+  section.setAttribute("aria-busy", "true");
+  section.querySelector(".more-reviews")?.remove();
+  try {
+    const url = new URL(section.dataset.reviewsSrc, location.href);
+    url.searchParams.set("page", page);
+    const res = await fetch(url, { headers: { Accept: "application/json" }, cache: "no-store" });
+    if (!res.ok) throw new Error("HTTP " + res.status);
+    const body = await res.json();
+    const items = body.data.map(reviewItem);
+    list.classList.remove("skeleton");
+    if (replace || page === 1) list.replaceChildren(...items);
+    else list.append(...items);
+    if (body.data.length === 0 && page === 1) {
+      const empty = document.createElement("li");
+      empty.className = "notice";
+      empty.textContent = section.dataset.empty;
+      list.replaceChildren(empty);
+    }
+    if (body.meta && body.meta.hasNextPage) {
+      const more = document.createElement("button");
+      more.type = "button";
+      more.className = "more-reviews";
+      more.textContent = section.dataset.more;
+      more.addEventListener("click", () => loadReviews(section, page + 1, false));
+      section.append(more);
+    }
+  } catch (e) {
+    const p = document.createElement("p");
+    p.className = "notice";
+    p.textContent = section.dataset.error;
+    list.replaceWith(p);
+  } finally {
+    section.setAttribute("aria-busy", "false");
+  }
+}
+
+document.querySelectorAll("section[data-reviews-src]").forEach((s) => loadReviews(s, 1, true));

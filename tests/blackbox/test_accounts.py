@@ -21,6 +21,18 @@ def register(**extra):
     return data
 
 
+def cookie_session(password="12345678"):
+    """A new member signed in as a browser is: (the registration's data, its cookies by name,
+    a Cookie header carrying them)."""
+    r = post_json("/api/v1/auth/register", {"email": unique_email(), "password": password, "name": "C"})
+    assert r.status == 201, r.body
+    jar = {}
+    for c in r.headers.get_all("Set-Cookie"):
+        k, v = c.split(";", 1)[0].split("=", 1)
+        jar[k] = v
+    return r.json()["data"], jar, {"Cookie": "; ".join("%s=%s" % kv for kv in jar.items())}
+
+
 def bearer(token):
     return {"Authorization": "Bearer " + token}
 
@@ -166,15 +178,11 @@ class UsersByIdTest(unittest.TestCase, ErrorShape):
 
 class CsrfTest(unittest.TestCase, ErrorShape):
     def test_cookie_sessions_need_the_csrf_token(self):
-        r = post_json("/api/v1/auth/register", {"email": unique_email(), "password": "12345678", "name": "C"})
-        jar = {}
-        for c in r.headers.get_all("Set-Cookie"):
-            k, v = c.split(";", 1)[0].split("=", 1)
-            jar[k] = v
-        cookie = "; ".join("%s=%s" % kv for kv in jar.items())
-        self.assertEqual(jar["mq_csrf"], r.json()["data"]["csrf_token"])
+        data, jar, header = cookie_session()
+        cookie = header["Cookie"]
+        self.assertEqual(jar["mq_csrf"], data["csrf_token"])
         # another session's token (same user, new login) does not pass for this session
-        other = post_json("/api/v1/auth/login", {"email": r.json()["data"]["user"]["email"], "password": "12345678"})
+        other = post_json("/api/v1/auth/login", {"email": data["user"]["email"], "password": "12345678"})
         r2 = call("PATCH", "/api/v1/users/me", body={"name": "Forged"},
                   headers={"Cookie": cookie, "X-CSRF-Token": other.json()["data"]["csrf_token"]})
         self.assertErrorShape(r2, 403, "/api/v1/users/me")

@@ -88,7 +88,7 @@ class ErrorsTest(unittest.TestCase, ErrorShape):
 
     def test_unknown_routes_of_each_worker_are_404(self):
         for path in ("/api/v1/auth/x", "/api/v1/users/x/y/z", "/api/v1/movies/x/y/z", "/api/v1/ratings/x/y/z",
-                     "/api/v1/watchlist/x", "/api/v1/genres/x", "/api/v1/tmdb/x", "/api/v1/admin/x"):
+                     "/api/v1/watchlist/x/y/z", "/api/v1/genres/x", "/api/v1/tmdb/x", "/api/v1/admin/x"):
             self.assertErrorShape(get(path), 404, path)
 
     def test_wrong_method_is_405_with_allow(self):

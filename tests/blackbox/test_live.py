@@ -7,8 +7,7 @@ import time
 import unittest
 
 from stack import ENV
-from test_accounts import call, register
-from test_auth import post_json, unique_email
+from test_accounts import call, cookie_session, register
 from test_foundation import ErrorShape
 
 HOST, PORT = "127.0.0.1", int(ENV["PORT"])
@@ -113,7 +112,7 @@ class LiveTest(unittest.TestCase, ErrorShape):
         name, event_id, hint = events[0]
         self.assertEqual(name, "lists")
         self.assertTrue(event_id)
-        self.assertEqual(hint, {"type": "watchlist", "op": "add", "movie": item["movie_id"],
+        self.assertEqual(hint, {"type": "watchlist", "op": "add", "movie": item["movie_id"], "favorite": False,
                                 "v": lists_version(self.alice)})
 
         toggled = call("PATCH", f"/api/v1/watchlist/{item['id']}/favorite", self.alice["token"])
@@ -131,12 +130,11 @@ class LiveTest(unittest.TestCase, ErrorShape):
         self.assertEqual(b.events(1.0), [], "Bob hears nothing of Alice's changes")
 
     def test_a_cookie_session_opens_live_too(self):
-        r = post_json("/api/v1/auth/register", {"email": unique_email(), "password": "12345678", "name": "C"})
-        cookie = "; ".join(c.split(";", 1)[0] for c in r.headers.get_all("Set-Cookie"))
-        s = self.open(headers={"Cookie": cookie})
+        data, _, cookie = cookie_session()
+        s = self.open(headers=cookie)
         self.assertEqual(s.status, 200)
         time.sleep(0.2)
-        token = r.json()["data"]["token"]
+        token = data["token"]
         self.assertEqual(call("PUT", "/api/v1/interactions/watched/680", token).status, 201)
         hints = [e[2] for e in s.wait_for(1)]
         self.assertEqual([(h["type"], h["op"]) for h in hints], [("watched", "add")])

@@ -1,0 +1,238 @@
+// Browser tests of the pages: Playwright (playwright-core from npm) driving Debian's Chromium,
+// headless, against the running stack (STACK_ENV, as for the black-box tests). Run by
+// tests/check.sh; on their own: `make start`, then `node --test tests/browser/`.
+"use strict";
+
+const { test, before, after } = require("node:test");
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const path = require("node:path");
+const { chromium } = require("playwright-core");
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const STACK_ENV = process.env.STACK_ENV || path.join(ROOT, "run", "stack.env");
+const BASE_URL = Object.fromEntries(fs.readFileSync(STACK_ENV, "utf8").split("\n")
+  .filter((l) => l.includes("=") && !l.startsWith("#"))
+  .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1).replace(/^"|"$/g, "")])).BASE_URL;
+
+const CHROMIUM = ["/usr/lib/chromium/chromium", "/usr/bin/chromium", "/usr/bin/chromium-browser"]
+  .find((p) => fs.existsSync(p));
+
+let browser;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || CHROMIUM,
+    headless: true,
+    args: process.getuid && process.getuid() === 0 ? ["--no-sandbox"] : [],
+  });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+});
+
+let serial = 0;
+
+/* A new member, signed in through the API; returns their cookies for a browser context and
+ * their bearer token. */
+async function member() {
+  const email = `browser-${process.pid}-${Date.now()}-${serial++}@example.test`;
+  const res = await fetch(BASE_URL + "/api/v1/auth/register", {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "Cache-Control": "no-cache" },
+    body: JSON.stringify({ email, password: "correct horse", name: "Browser Tester" }),
+  });
+  assert.equal(res.status, 201);
+  const body = await res.json();
+  const url = new URL(BASE_URL);
+  const cookies = res.headers.getSetCookie().map((c) => {
+    const [pair] = c.split(";");
+    const i = pair.indexOf("=");
+    return { name: pair.slice(0, i), value: pair.slice(i + 1), domain: url.hostname, path: "/" };
+  });
+  return { cookies, token: body.data.token };
+}
+
+/* TMDB's image host cannot be reached from the test machines: posters come back as a pixel. */
+const PIXEL = Buffer.from("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7", "base64");
+
+async function newContext(options = {}) {
+  const context = await browser.newContext({ baseURL: BASE_URL, ...options });
+  await context.route("https://image.tmdb.org/**", (route) => route.fulfill({ contentType: "image/gif", body: PIXEL }));
+  return context;
+}
+
+async function signedInContext(options = {}) {
+  const m = await member();
+  const context = await newContext(options);
+  await context.addCookies(m.cookies);
+  return { context, token: m.token };
+}
+
+/* Collects the page's script errors: console errors and uncaught exceptions. (Chromium also logs
+ * every HTTP error status of a request as a console error; those are answers the tests expect,
+ * such as a 400 for a refused review, and are left out.) */
+function watchConsole(page) {
+  const problems = [];
+  page.on("console", (msg) => {
+    if (msg.type() === "error" && !msg.text().startsWith("Failed to load resource: the server responded"))
+      problems.push(`${msg.text()} (${msg.location().url})`);
+  });
+  page.on("pageerror", (err) => problems.push(String(err)));
+  return problems;
+}
+
+async function pressed(page, list) {
+  return page.getAttribute(`.movie-actions button[data-list="${list}"]`, "aria-pressed");
+}
+
+async function listsOf(token) {
+  const res = await fetch(BASE_URL + "/api/v1/lists", { headers: { Authorization: "Bearer " + token } });
+  return (await res.json()).data.movies;
+}
+
+test("a favourite flips at once, before the server answers, and the server then has it", async () => {
+  const { context, token } = await signedInContext();
+  const page = await context.newPage();
+  const problems = watchConsole(page);
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  let seen = false;
+  await page.route("**/api/v1/users/me/favorites", async (route) => {
+    seen = true;
+    await held; // the server's answer waits until the test has looked
+    await route.continue();
+  });
+  await page.goto("/movies/550");
+  assert.equal(await pressed(page, "favorite"), "false");
+  await page.click('.movie-actions button[data-list="favorite"]');
+  await page.waitForFunction(() => document.querySelector('.movie-actions button[data-list="favorite"]')
+    .getAttribute("aria-pressed") === "true", null, { timeout: 2000 });
+  assert.ok(seen, "the request went out");
+  assert.equal((await listsOf(token)).length, 0, "the server has not been asked yet");
+  release();
+  // a favourite joins the watchlist: the page learns that from the server
+  await page.waitForFunction(() => document.querySelector('.movie-actions button[data-list="watchlist"]')
+    .getAttribute("aria-pressed") === "true", null, { timeout: 5000 });
+  assert.equal(await pressed(page, "favorite"), "true");
+  const state = await listsOf(token);
+  assert.equal(state.length, 1);
+  assert.equal(state[0].favorite, true);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("a toggle rolls back with a visible message when the server fails", async () => {
+  const { context, token } = await signedInContext();
+  const page = await context.newPage();
+  await page.route("**/api/v1/users/me/watchlist**", (route) => route.fulfill({
+    status: 503, contentType: "application/json",
+    body: JSON.stringify({ status: "error", statusCode: 503, message: "Service unavailable", errors: [] }),
+  }));
+  await page.goto("/movies/550");
+  await page.click('.movie-actions button[data-list="watchlist"]');
+  const toast = page.locator(".toast");
+  await toast.waitFor({ state: "visible", timeout: 5000 });
+  assert.match(await toast.textContent(), /Could not update your watchlist/);
+  assert.equal(await toast.getAttribute("role"), "alert");
+  assert.equal(await pressed(page, "watchlist"), "false");
+  assert.deepEqual(await listsOf(token), []);
+  await context.close();
+});
+
+test("a second tab of the same member follows changes live", async () => {
+  const { context, token } = await signedInContext();
+  const first = await context.newPage();
+  const second = await context.newPage();
+  const problems = watchConsole(second);
+  const live = second.waitForResponse((r) => r.url().endsWith("/live"), { timeout: 5000 });
+  await first.goto("/movies/680");
+  await second.goto("/movies/680");
+  assert.equal((await live).status(), 200);
+  await second.waitForTimeout(300); // the stream is open at nchan
+  await first.click('.movie-actions button[data-list="watched"]');
+  await second.waitForFunction(() => document.querySelector('.movie-actions button[data-list="watched"]')
+    .getAttribute("aria-pressed") === "true", null, { timeout: 5000 });
+  // and a change made elsewhere (the API, another device) arrives too
+  const res = await fetch(BASE_URL + "/api/v1/interactions/liked/680", {
+    method: "PUT", headers: { Authorization: "Bearer " + token },
+  });
+  assert.equal(res.status, 201);
+  await second.waitForFunction(() => document.querySelector('.movie-actions button[data-list="liked"]')
+    .getAttribute("aria-pressed") === "true", null, { timeout: 5000 });
+  assert.equal(await pressed(first, "liked"), "true");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("stars rate at once and the review form shows its errors in place", async () => {
+  const { context, token } = await signedInContext();
+  const page = await context.newPage();
+  const problems = watchConsole(page);
+  await page.goto("/movies/13");
+  await page.click("label[for=star-7]");
+  await page.locator(".form-status").filter({ hasText: "Saved." }).waitFor({ timeout: 5000 });
+  const mine = await (await fetch(BASE_URL + "/api/v1/movies/13/rating", { headers: { Authorization: "Bearer " + token } })).json();
+  assert.equal(mine.data.my_rating.rating, 7);
+
+  // a review too long for the server (the textarea's own limit is lifted to reach it)
+  await page.evaluate(() => document.querySelector("#review").removeAttribute("maxlength"));
+  await page.fill("#review", "x".repeat(2001));
+  await page.click(".review-form button[type=submit]");
+  const error = page.locator("#review-error");
+  await error.filter({ hasText: "review" }).waitFor({ timeout: 5000 });
+  assert.equal(page.url(), BASE_URL + "/movies/13", "no navigation: the error is shown in place");
+  const review = `Life is like a box of chocolates (${Date.now()}).`;
+  await page.fill("#review", review);
+  await page.click(".review-form button[type=submit]");
+  await page.locator(".form-status").filter({ hasText: "Saved." }).waitFor({ timeout: 5000 });
+  assert.equal(await error.textContent(), "");
+  await page.locator(".reviews .review-text").filter({ hasText: review }).waitFor({ timeout: 5000 });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("skeletons of the similar movies and the reviews are replaced once loaded", async () => {
+  const context = await newContext();
+  const page = await context.newPage();
+  const problems = watchConsole(page);
+  let releaseSimilar;
+  const similarHeld = new Promise((resolve) => { releaseSimilar = resolve; });
+  await page.route("**/api/v1/movies/*/similar*", async (route) => { await similarHeld; await route.continue(); });
+  await page.goto("/movies/550");
+  assert.equal(await page.locator("section[data-src] ul.skeleton li").count(), 6, "the skeleton shows while loading");
+  assert.equal(await page.getAttribute("section[data-src]", "aria-busy"), "true");
+  releaseSimilar();
+  await page.waitForFunction(() => document.querySelector("section[data-src]").getAttribute("aria-busy") === "false");
+  assert.equal(await page.locator("section[data-src] .skeleton").count(), 0);
+  await page.waitForFunction(() => document.querySelector("section[data-reviews-src]").getAttribute("aria-busy") === "false");
+  assert.equal(await page.locator("section[data-reviews-src] .skeleton").count(), 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("without JavaScript the toggles and the rating form work as plain forms", async () => {
+  const { context, token } = await signedInContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto("/movies/603");
+  const submit = async (selector) => {
+    const loaded = page.waitForEvent("load");
+    await page.click(selector);
+    await loaded;
+  };
+  await submit('.movie-actions button[data-list="watchlist"]');
+  assert.equal(await pressed(page, "watchlist"), "true");
+  await submit(".review-form button[type=submit]"); // no star chosen
+  assert.match(await page.textContent("#rating-error"), /rating is required/);
+  await page.click("label[for=star-9]");
+  await submit(".review-form button[type=submit]");
+  assert.match(page.url(), /\/movies\/the-matrix-1999#your-rating$/);
+  assert.equal(await page.isChecked("#star-9"), true);
+  await page.goto("/me/watchlist");
+  assert.match(await page.textContent(".cards"), /The Matrix/);
+  const state = await listsOf(token);
+  assert.equal(state.length, 1);
+  assert.equal(state[0].rating, 9);
+  await context.close();
+});
