@@ -511,9 +511,9 @@ mq_err mq_interaction_record(mq_db *db, const char *user_id, const char *movie_i
 	bson_t *opts = BCON_NEW("upsert", BCON_BOOL(true));
 	if (!mongoc_collection_update_one(coll, filter, update, opts, &reply, &error)) {
 		/* two first recordings at once: the unique index lets one insert, the other updates */
-		if (error.code == 11000 && mongoc_collection_update_one(coll, filter, update, NULL, NULL, &error))
-			bson_init(&reply);
-		else
+		bson_destroy(&reply); /* the driver fills it even on failure */
+		bson_init(&reply);
+		if (error.code != 11000 || !mongoc_collection_update_one(coll, filter, update, NULL, NULL, &error))
 			rc = mq_db_error(&error, "interaction record");
 	}
 	if (rc == MQ_OK) {

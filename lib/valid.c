@@ -127,7 +127,8 @@ ok:
 int mq_validate_query(mq_req *req, const mq_field *fields, size_t n, mq_value *out)
 {
 	if (req->bad_query) {
-		memset(out, 0, n * sizeof *out);
+		if (n)
+			memset(out, 0, n * sizeof *out);
 		mq_req_error(req, "the query string is not valid percent-encoded UTF-8");
 		return -1;
 	}
@@ -139,7 +140,8 @@ int mq_validate_kvlist(mq_req *req, const mq_kvlist *l, const mq_field *fields, 
 	int rc = 0;
 	/* seen: given at all, valid or not (out[k].present only ever means "valid, use it") */
 	char *seen = mq_arena_zalloc(req->arena, n + 1);
-	memset(out, 0, n * sizeof *out);
+	if (n)
+		memset(out, 0, n * sizeof *out);
 	for (size_t i = 0; i < l->n; i++) {
 		const char *key = l->items[i].key;
 		size_t k;
@@ -229,7 +231,8 @@ int mq_validate_object(mq_req *req, const cJSON *obj, const mq_field *fields, si
 		       mq_value *out)
 {
 	int rc = 0;
-	memset(out, 0, n * sizeof *out);
+	if (n)
+		memset(out, 0, n * sizeof *out);
 	if (!cJSON_IsObject(obj)) {
 		mq_req_error(req, "the body must be a JSON object");
 		return -1;
