@@ -13,7 +13,7 @@ PKGS := fcgi libmongoc-1.0 libbson-1.0 libcjson libcurl openssl libcrypt
 
 # `make run` and `make check` on a fresh machine: install what is missing first (tests/deps.sh
 # installs Debian packages when root, or prints the command), before any flags are computed.
-ifeq ($(filter deps clean,$(MAKECMDGOALS)),)
+ifeq ($(filter deps clean ferretdb,$(MAKECMDGOALS)),)
 DEPS_OK := $(shell pkg-config --exists $(PKGS) check 2>/dev/null && command -v nginx >/dev/null && command -v chromium >/dev/null && test -d tests/browser/node_modules/playwright-core && echo ok)
 ifneq ($(DEPS_OK),ok)
 $(info make: prerequisites are missing; running tests/deps.sh first)

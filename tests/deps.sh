@@ -38,8 +38,6 @@ if ! command -v go >/dev/null; then
 	echo "deps: Go (>= 1.24, from go.dev or the Go module proxy's toolchains) is needed to build the test database" >&2
 	exit 1
 fi
-make -C "$ROOT" --no-print-directory ferretdb
-
 # The browser tests: playwright-core from npm (pinned by package-lock.json) drives Debian's chromium.
 if ! command -v npm >/dev/null || [ "$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)" -lt 20 ]; then
 	echo "deps: Node.js >= 20 with npm is needed for the browser tests (tests/browser)" >&2
@@ -48,4 +46,6 @@ fi
 if [ ! -d "$ROOT/tests/browser/node_modules/playwright-core" ]; then
 	(cd "$ROOT/tests/browser" && npm ci --no-audit --no-fund --loglevel=error)
 fi
+make -C "$ROOT" --no-print-directory ferretdb
+
 echo "deps: ready"
