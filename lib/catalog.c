@@ -61,64 +61,79 @@ static mq_err find_movie(mongoc_collection_t *coll, const bson_t *filter, const 
 	return rc;
 }
 
+void mq_catalog_slug(const cJSON *doc, int with_id, char *out, size_t size)
+{
+	char base[140];
+	const char *title = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, "title"));
+	const cJSON *year = cJSON_GetObjectItemCaseSensitive(doc, "year");
+	long long tmdb_id = (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(doc, "tmdb_id"));
+	mq_slugify(title ? title : "movie", base, sizeof base);
+	const char *dash = *base ? "-" : "";
+	if (cJSON_IsNumber(year) && with_id)
+		snprintf(out, size, "%s%s%d-%lld", base, dash, (int)year->valuedouble, tmdb_id);
+	else if (cJSON_IsNumber(year))
+		snprintf(out, size, "%s%s%d", base, dash, (int)year->valuedouble);
+	else
+		snprintf(out, size, "%s%s%lld", base, dash, tmdb_id);
+}
+
+bson_t *mq_catalog_upsert(const cJSON *doc, const char *slug, int64_t now)
+{
+	char *json = cJSON_PrintUnformatted(doc);
+	bson_error_t error;
+	bson_t *fields = json ? bson_new_from_json((const uint8_t *)json, -1, &error) : NULL;
+	cJSON_free(json);
+	if (!fields)
+		return NULL;
+	bson_t *update = bson_new(), child, empty;
+	BSON_APPEND_DOCUMENT_BEGIN(update, "$set", &child);
+	bson_concat(&child, fields);
+	BSON_APPEND_DATE_TIME(&child, "tmdb_synced_at", now);
+	BSON_APPEND_DATE_TIME(&child, "updated_at", now);
+	bson_append_document_end(update, &child);
+	BSON_APPEND_DOCUMENT_BEGIN(update, "$setOnInsert", &child);
+	BSON_APPEND_UTF8(&child, "slug", slug);
+	BSON_APPEND_UTF8(&child, "source", "tmdb");
+	BSON_APPEND_INT64(&child, "rating_sum", 0);
+	BSON_APPEND_INT64(&child, "rating_count", 0);
+	BSON_APPEND_DOUBLE(&child, "average_rating", 0);
+	BSON_APPEND_ARRAY_BEGIN(&child, "locked_fields", &empty);
+	bson_append_array_end(&child, &empty);
+	BSON_APPEND_DATE_TIME(&child, "created_at", now);
+	bson_append_document_end(update, &child);
+	bson_destroy(fields);
+	return update;
+}
+
 /* Upserts the movie by tmdb_id. A slug already taken by another movie gets the TMDB id appended;
  * a concurrent fetch of the same movie makes one upsert win and the other retry as an update. */
 static mq_err store_movie(mongoc_collection_t *coll, cJSON *set, long long tmdb_id)
 {
 	mq_err rc = MQ_OK;
 	bson_error_t error;
-	char slug[160], base[140];
-	const char *title = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(set, "title"));
-	const cJSON *year = cJSON_GetObjectItemCaseSensitive(set, "year");
-	mq_slugify(title ? title : "movie", base, sizeof base);
-	if (cJSON_IsNumber(year))
-		snprintf(slug, sizeof slug, "%s%s%d", base, *base ? "-" : "", (int)year->valuedouble);
-	else
-		snprintf(slug, sizeof slug, "%s%s%lld", base, *base ? "-" : "", tmdb_id);
-	int64_t now = (int64_t)time(NULL) * 1000;
-	char *json = cJSON_PrintUnformatted(set);
-	bson_t *fields = json ? bson_new_from_json((const uint8_t *)json, -1, &error) : NULL;
-	cJSON_free(json);
-	if (!fields) {
-		mq_log(MQ_LOG_ERROR, "catalog", "movie %lld could not be converted: %s", tmdb_id, error.message);
-		return MQ_EINTERNAL;
-	}
+	char slug[160];
+	int64_t now = mq_now_ms();
 	for (int attempt = 0; attempt < 3; attempt++) {
-		bson_t update = BSON_INITIALIZER, child;
-		BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &child);
-		bson_concat(&child, fields);
-		BSON_APPEND_DATE_TIME(&child, "tmdb_synced_at", now);
-		BSON_APPEND_DATE_TIME(&child, "updated_at", now);
-		bson_append_document_end(&update, &child);
-		BSON_APPEND_DOCUMENT_BEGIN(&update, "$setOnInsert", &child);
-		BSON_APPEND_UTF8(&child, "slug", slug);
-		BSON_APPEND_UTF8(&child, "source", "tmdb");
-		BSON_APPEND_INT64(&child, "rating_sum", 0);
-		BSON_APPEND_INT64(&child, "rating_count", 0);
-		BSON_APPEND_DOUBLE(&child, "average_rating", 0);
-		bson_t empty;
-		BSON_APPEND_ARRAY_BEGIN(&child, "locked_fields", &empty);
-		bson_append_array_end(&child, &empty);
-		BSON_APPEND_DATE_TIME(&child, "created_at", now);
-		bson_append_document_end(&update, &child);
+		mq_catalog_slug(set, attempt > 0, slug, sizeof slug);
+		bson_t *update = mq_catalog_upsert(set, slug, now);
+		if (!update) {
+			mq_log(MQ_LOG_ERROR, "catalog", "movie %lld could not be converted", tmdb_id);
+			return MQ_EINTERNAL;
+		}
 		bson_t *filter = BCON_NEW("tmdb_id", BCON_INT64(tmdb_id));
 		bson_t *opts = BCON_NEW("upsert", BCON_BOOL(true));
-		bool ok = mongoc_collection_update_one(coll, filter, &update, opts, NULL, &error);
+		bool ok = mongoc_collection_update_one(coll, filter, update, opts, NULL, &error);
 		bson_destroy(opts);
 		bson_destroy(filter);
-		bson_destroy(&update);
-		if (ok) {
-			rc = MQ_OK;
-			break;
-		}
+		bson_destroy(update);
+		if (ok)
+			return MQ_OK;
 		rc = mq_db_error(&error, "movie upsert");
 		if (rc != MQ_ECONFLICT)
 			break;
 		/* either the same movie was inserted meanwhile (the next attempt updates it) or
-		 * another movie has this slug: make it unique with the TMDB id */
-		snprintf(slug, sizeof slug, "%s%s%lld", base, *base ? "-" : "", tmdb_id);
+		 * another movie has this slug: the next makes it unique with the TMDB id */
 	}
-	bson_destroy(fields);
 	return rc;
 }
 

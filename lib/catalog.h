@@ -27,6 +27,15 @@ cJSON *mq_catalog_movie_json(const bson_t *doc, const char *lang);
 void mq_catalog_summary_projection(bson_t *opts);
 cJSON *mq_catalog_summary_json(const bson_t *doc, const void *lang);
 
+/* A new movie's slug from its document: "fight-club-1999", or with with_id the TMDB id too
+ * ("fight-club-1999-550") for when that one is taken; "title-<tmdb id>" without a year. */
+void mq_catalog_slug(const cJSON *doc, int with_id, char *out, size_t size);
+
+/* The update that stores a movie document from TMDB (mq_movie_doc_from_tmdb) by tmdb_id: its
+ * fields, tmdb_synced_at and updated_at set; slug, source, the rating fields, locked_fields and
+ * created_at set when it is new. NULL if the document cannot be converted. Caller owns. */
+bson_t *mq_catalog_upsert(const cJSON *doc, const char *slug, int64_t now);
+
 /* How a catalogue list is ordered: by TMDB popularity, TMDB's vote average, release date or
  * English title. */
 typedef enum mq_movie_sort {

@@ -622,6 +622,150 @@ out:
 	return rc;
 }
 
+/* ---- many requests at once ---------------------------------------------------------------- */
+
+/* One connection of mq_tmdb_get_many(): a client of its own (handle, body) and the job on it. */
+typedef struct slot {
+	mq_tmdb *c;
+	enum { SLOT_IDLE, SLOT_WAITING, SLOT_RUNNING } state;
+	int has_turn;           /* the limiter's slot is reserved: start at start_at */
+	double start_at;        /* monotonic seconds */
+	size_t job;
+	mq_buf url;
+	mq_tmdb_result res;
+} slot;
+
+static void slot_finish(slot *s)
+{
+	if (s->url.data)
+		explicit_bzero(s->url.data, s->url.len); /* may hold api_key */
+	mq_buf_free(&s->url);
+	mq_buf_reset(&s->c->body);
+	s->state = SLOT_IDLE;
+}
+
+mq_err mq_tmdb_get_many(mq_tmdb *t, const mq_tmdb_job *jobs, size_t n, int parallel, mq_tmdb_done done,
+			void *ctx)
+{
+	if (parallel < 1)
+		parallel = 1;
+	if (parallel > 20)
+		parallel = 20; /* TMDB's CDN allows about 20 connections per address */
+	if ((size_t)parallel > n)
+		parallel = n ? (int)n : 1;
+	CURLM *multi = curl_multi_init();
+	if (!multi)
+		return MQ_EINTERNAL;
+	slot *slots = mq_xcalloc((size_t)parallel, sizeof *slots);
+	for (int i = 0; i < parallel; i++) {
+		slots[i].c = mq_tmdb_new(t->cfg, t->limiter);
+		if (!slots[i].c) {
+			for (int k = 0; k < i; k++)
+				mq_tmdb_free(slots[k].c);
+			free(slots);
+			curl_multi_cleanup(multi);
+			return MQ_EINTERNAL;
+		}
+		mq_tmdb_set_timeouts(slots[i].c, t->connect_ms, t->total_ms);
+		mq_tmdb_set_retry(slots[i].c, t->max_attempts, t->backoff_base_ms, t->retry_after_cap_ms);
+	}
+	size_t next = 0;
+	int stop = 0;
+	for (;;) {
+		double now = monotonic_now(), wake = now + 1.0;
+		int busy = 0;
+		for (int i = 0; i < parallel; i++) {
+			slot *s = &slots[i];
+			while (s->state == SLOT_IDLE && !stop && next < n) {
+				s->job = next++;
+				memset(&s->res, 0, sizeof s->res);
+				mq_err rc = build_url(s->c, jobs[s->job].path, jobs[s->job].query, &s->url);
+				if (rc == MQ_OK) {
+					s->state = SLOT_WAITING;
+					s->has_turn = 0;
+					s->start_at = now;
+					break;
+				}
+				set_message(s->c, &s->res, "bad TMDB request: path or query parameter refused");
+				mq_log(MQ_LOG_WARN, "tmdb_request", "refused a TMDB request: bad path or query parameter");
+				slot_finish(s);
+				stop = done(&jobs[s->job], rc, &s->res, ctx);
+				mq_tmdb_result_clear(&s->res);
+			}
+			if (s->state == SLOT_WAITING && s->start_at <= now && !s->has_turn) {
+				s->has_turn = 1;
+				s->start_at = now + mq_tmdb_limiter_reserve(t->limiter, now);
+			}
+			if (s->state == SLOT_WAITING && s->start_at <= now) {
+				prepare(s->c, mq_buf_cstr(&s->url));
+				curl_multi_add_handle(multi, s->c->curl);
+				s->state = SLOT_RUNNING;
+				s->res.attempts++;
+			}
+			if (s->state == SLOT_WAITING && s->start_at < wake)
+				wake = s->start_at;
+			busy += s->state != SLOT_IDLE;
+		}
+		if (!busy || stop)
+			break;
+		int running = 0, finished = 0;
+		curl_multi_perform(multi, &running);
+		CURLMsg *msg;
+		int left;
+		while ((msg = curl_multi_info_read(multi, &left))) {
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			slot *s = NULL;
+			for (int i = 0; i < parallel && !s; i++)
+				if (slots[i].state == SLOT_RUNNING && slots[i].c->curl == msg->easy_handle)
+					s = &slots[i];
+			CURLcode cc = msg->data.result;
+			curl_multi_remove_handle(multi, msg->easy_handle);
+			if (!s)
+				continue;
+			finished++;
+			const mq_tmdb_job *job = &jobs[s->job];
+			verdict v = judge(s->c, cc, &s->res);
+			if (v.retry && s->res.attempts < t->max_attempts) {
+				long wait = v.retry_after_ms >= 0
+					? (v.retry_after_ms < t->retry_after_cap_ms ? v.retry_after_ms : t->retry_after_cap_ms)
+					: backoff_ms(t, s->res.attempts);
+				mq_log(MQ_LOG_WARN, "tmdb_retry", "GET %s: HTTP %ld, code %d: %s (attempt %d of %d); "
+				       "retrying in %ld ms", job->path, s->res.http_status, s->res.tmdb_code,
+				       s->res.message, s->res.attempts, t->max_attempts, wait);
+				mq_tmdb_result_clear(&s->res);
+				s->state = SLOT_WAITING;
+				s->has_turn = 0;
+				s->start_at = monotonic_now() + (double)wait / 1000.0;
+				continue;
+			}
+			if (v.rc != MQ_OK)
+				log_failure(job->path, v.rc, &s->res);
+			slot_finish(s);
+			if (!stop)
+				stop = done(job, v.rc, &s->res, ctx);
+			mq_tmdb_result_clear(&s->res);
+		}
+		if (finished)
+			continue; /* slots are free or waiting anew: hand out work before sleeping */
+		double until = wake - monotonic_now();
+		int timeout_ms = until <= 0 ? 0 : until > 1.0 ? 1000 : (int)(until * 1000) + 1;
+		if (running || timeout_ms > 0)
+			curl_multi_poll(multi, NULL, 0, timeout_ms, NULL);
+	}
+	for (int i = 0; i < parallel; i++) {
+		if (slots[i].state == SLOT_RUNNING)
+			curl_multi_remove_handle(multi, slots[i].c->curl);
+		if (slots[i].state != SLOT_IDLE)
+			slot_finish(&slots[i]);
+		mq_tmdb_result_clear(&slots[i].res);
+		mq_tmdb_free(slots[i].c);
+	}
+	free(slots);
+	curl_multi_cleanup(multi);
+	return MQ_OK;
+}
+
 /* ---- readers ----------------------------------------------------------------------------- */
 
 double mq_tmdb_number(const cJSON *obj, const char *key, double fallback)

@@ -80,6 +80,28 @@ typedef struct mq_tmdb_result {
 mq_err mq_tmdb_get(mq_tmdb *t, const char *path, const char *const *query, mq_tmdb_result *out);
 void mq_tmdb_result_clear(mq_tmdb_result *r); /* deletes json; accepts NULL */
 
+/* ---- many requests at once ---------------------------------------------------------------- */
+
+typedef struct mq_tmdb_job {
+	const char *path;            /* as for mq_tmdb_get() */
+	const char *const *query;
+	void *arg;                   /* the caller's */
+} mq_tmdb_job;
+
+/* Told of each job once it is over, in the order they finish, on the calling thread: rc and r
+ * as mq_tmdb_get() gives them. r->json belongs to the callback (take it, or leave it to be
+ * deleted after the call). Returning nonzero stops the run: jobs not started yet are skipped,
+ * those in flight are abandoned. */
+typedef int (*mq_tmdb_done)(const mq_tmdb_job *job, mq_err rc, mq_tmdb_result *r, void *ctx);
+
+/* Runs jobs[n] over at most parallel (1–20) connections at once, driven by one libcurl multi
+ * handle on the calling thread. Every attempt takes a slot from t's limiter and is retried as
+ * mq_tmdb_get() retries (t's timeouts and retry settings apply; t's own handle is not used).
+ * Returns MQ_OK once every job has been reported (or the callback stopped the run),
+ * MQ_EINTERNAL when libcurl cannot run it at all. */
+mq_err mq_tmdb_get_many(mq_tmdb *t, const mq_tmdb_job *jobs, size_t n, int parallel, mq_tmdb_done done,
+			void *ctx);
+
 /* ---- TMDB's data ------------------------------------------------------------------------- */
 
 /* Parses TMDB's error envelopes from body[len] (need not be NUL-terminated):

@@ -200,6 +200,8 @@ stop) stop ;;
 status) if is_running; then say "running"; else say "not running"; exit 1; fi ;;
 run)
 	start
+	# an empty catalogue gets TMDB's genres and a page of popular movies to show
+	"$BUILD/marquee-sync" seed >> "$RUN_DIR/log/sync.log" 2>&1 || say "seeding the catalogue failed (see $RUN_DIR/log/sync.log)"
 	trap 'stop; exit 0' INT TERM
 	# shellcheck disable=SC1090
 	. "$STACK_ENV"

@@ -1,16 +1,22 @@
 /* sync.c — marquee-sync, the crontab-invoked binary that keeps the catalogue in step with TMDB.
  *
- * Subcommands so far: `schema` (apply sql/schema.json), `ping` (check the database) and `admin`
- * (grant or revoke the admin role). The TMDB
- * subcommands (genres, popular, changes, translations, purge-cache, all) arrive with the sync
- * issue; each subcommand has --help. Exit status: 0 done, 1 failed, 2 usage, 69 database
- * unavailable, 78 configuration problem. */
+ * The TMDB subcommands (genres, popular, top-rated, changes, movie, translations, purge-cache,
+ * all, seed) run through lib/sync.c: one lease, one synclog per run. Besides them: `schema`
+ * (apply sql/schema.json), `ping` (check the database) and `admin` (grant or revoke the admin
+ * role). Every subcommand has --help. On a terminal a run shows its progress on stderr;
+ * otherwise it prints one summary line. Exit status: 0 done, 1 failed (one line says why),
+ * 2 usage, 69 database unavailable, 75 another run holds the lease, 78 configuration problem. */
 #include "config.h"
 #include "ctx.h"
 #include "db.h"
 #include "account.h"
 #include "log.h"
 #include "schema.h"
+#include "sync.h"
+
+#include <curl/curl.h>
+#include <stdlib.h>
+#include <time.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -20,7 +26,7 @@
 #define MQ_DATADIR "/usr/local/share/marquee"
 #endif
 
-enum { EXIT_USAGE = 2, EXIT_UNAVAILABLE = 69, EXIT_CONFIG = 78 };
+enum { EXIT_USAGE = 2, EXIT_UNAVAILABLE = 69, EXIT_BUSY = 75, EXIT_CONFIG = 78 };
 
 static void usage(FILE *f)
 {
@@ -31,6 +37,17 @@ static void usage(FILE *f)
 		"  schema [--file PATH] [--dry-run]   create the collections' indexes (idempotent)\n"
 		"  ping                               check that the database answers\n"
 		"  admin [--revoke] EMAIL             make a registered user an admin (or a user again)\n"
+		"  genres                             TMDB's genres in every TMDB_LANGUAGES language\n"
+		"  popular [--pages N]                TMDB's popular movies, pages 1..N (TMDB_SYNC_PAGES)\n"
+		"  top-rated [--pages N]              TMDB's top-rated movies, likewise\n"
+		"  changes                            catalogue movies TMDB changed since the last run\n"
+		"  movie ID...                        these TMDB ids\n"
+		"  translations                       catalogue movies missing a title or overview\n"
+		"  purge-cache                        delete expired TMDB cache entries\n"
+		"  all [--pages N]                    what the nightly crontab line runs: all of the above\n"
+		"  seed                               genres and one popular page, if the catalogue is empty\n"
+		"TMDB commands take --dry-run (fetch and compare, write nothing) and --parallel N\n"
+		"(connections to TMDB, 1-20, default 8).\n"
 		"  version                            print the version\n\n"
 		"Configuration comes from the environment (MONGODB_URI, MARQUEE_DB, … see README.md).\n"
 		"Run `marquee-sync COMMAND --help` for a command's options.\n");
@@ -153,6 +170,255 @@ static int cmd_admin(const mq_config *cfg, int argc, char **argv)
 	}
 }
 
+/* ---- the TMDB commands ---------------------------------------------------------------- */
+
+typedef struct run_opts {
+	const char *command;
+	int dry_run, pages, parallel;
+	long long *ids;
+	size_t n_ids;
+} run_opts;
+
+static const struct {
+	const char *name, *help;
+	int pages, ids;
+} tmdb_commands[] = {
+	{ "genres", "Fetches TMDB's genre list in every TMDB_LANGUAGES language into the genres collection.", 0, 0 },
+	{ "popular", "Fetches pages 1..N of TMDB's popular movies, then each movie, and brings the catalogue\n"
+		     "in step: new movies inserted, changed fields updated (never locked ones), unchanged\n"
+		     "movies left alone.", 1, 0 },
+	{ "top-rated", "As popular, for TMDB's top-rated movies.", 1, 0 },
+	{ "changes", "Fetches every catalogue movie TMDB reports changed since the last successful changes\n"
+		     "or all run; when there was none in the last 14 days (TMDB's window), every catalogue movie.", 0, 0 },
+	{ "movie", "Fetches these TMDB ids (positive integers) and brings them in step.", 0, 1 },
+	{ "translations", "Fetches again, with their translations, the catalogue movies that lack a title or an\n"
+			  "overview in one of TMDB_LANGUAGES.", 0, 0 },
+	{ "purge-cache", "Deletes the TMDB cache entries that have expired.", 0, 0 },
+	{ "all", "genres, popular and top-rated (--pages N), changes, translations and purge-cache in one\n"
+		 "run: what a nightly crontab line runs.", 1, 0 },
+	{ "seed", "When the catalogue has no movies: genres and one page of popular movies (make run\n"
+		  "does this at start). Otherwise nothing.", 0, 0 },
+};
+
+typedef struct progress_state {
+	int tty;
+	double started, last;
+	char stage[64];
+} progress_state;
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void on_progress(const char *stage, long done, long total, void *ctx)
+{
+	progress_state *p = ctx;
+	double now = now_seconds();
+	if (!p->tty || (now - p->last < 0.1 && done < total && !strcmp(stage, p->stage)))
+		return;
+	p->last = now;
+	snprintf(p->stage, sizeof p->stage, "%s", stage);
+	double elapsed = now - p->started;
+	fprintf(stderr, "\r\033[K%s %ld/%ld · %.1f/s · %.0f s", stage, done, total,
+		elapsed > 0 ? (double)done / elapsed : 0.0, elapsed);
+	if (done >= total)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+/* Whether the catalogue has no movies yet (seed). */
+static int catalogue_empty(mq_db *db, mq_err *rc)
+{
+	mongoc_client_t *client = mq_db_pop(db);
+	*rc = client ? MQ_OK : MQ_EUNAVAIL;
+	if (!client)
+		return 0;
+	bson_error_t error;
+	mongoc_collection_t *movies = mq_db_collection(db, client, "movies");
+	bson_t filter = BSON_INITIALIZER;
+	bson_t *opts = BCON_NEW("limit", BCON_INT64(1));
+	int64_t n = mongoc_collection_count_documents(movies, &filter, opts, NULL, NULL, &error);
+	if (n < 0)
+		*rc = mq_db_error(&error, "movie count");
+	bson_destroy(opts);
+	mongoc_collection_destroy(movies);
+	mq_db_push(db, client);
+	return n == 0;
+}
+
+/* The work of one command, in its run. *what names the step that failed. */
+static mq_err run_steps(mq_sync *s, mq_db *db, const run_opts *o, const char **what)
+{
+	const char *c = o->command;
+	int all = !strcmp(c, "all"), genres = 0, full = 0;
+	long long purged = 0;
+	mq_err rc = MQ_OK;
+	if (!strcmp(c, "seed")) {
+		int empty = catalogue_empty(db, &rc);
+		if (rc != MQ_OK || !empty)
+			return rc;
+		*what = "genres";
+		if ((rc = mq_sync_genres(s, &genres)) != MQ_OK)
+			return rc;
+		*what = "popular movies";
+		return mq_sync_list(s, "/movie/popular", 1);
+	}
+	if (all || !strcmp(c, "genres")) {
+		*what = "genres";
+		if ((rc = mq_sync_genres(s, &genres)) != MQ_OK)
+			return rc;
+	}
+	if (all || !strcmp(c, "popular")) {
+		*what = "popular movies";
+		if ((rc = mq_sync_list(s, "/movie/popular", o->pages)) != MQ_OK)
+			return rc;
+	}
+	if (all || !strcmp(c, "top-rated")) {
+		*what = "top-rated movies";
+		if ((rc = mq_sync_list(s, "/movie/top_rated", o->pages)) != MQ_OK)
+			return rc;
+	}
+	if (all || !strcmp(c, "changes")) {
+		*what = "changed movies";
+		if ((rc = mq_sync_changes(s, &full)) != MQ_OK)
+			return rc;
+		if (full && !o->dry_run)
+			fprintf(stderr, "marquee-sync: no successful changes run in the last %d days: every catalogue movie was fetched\n",
+				MQ_SYNC_CHANGES_DAYS);
+	}
+	if (!strcmp(c, "movie")) {
+		*what = "movies";
+		if ((rc = mq_sync_movies(s, o->ids, o->n_ids)) != MQ_OK)
+			return rc;
+	}
+	if (all || !strcmp(c, "translations")) {
+		*what = "translations";
+		if ((rc = mq_sync_translations(s)) != MQ_OK)
+			return rc;
+	}
+	if (all || !strcmp(c, "purge-cache")) {
+		*what = "the cache purge";
+		if ((rc = mq_sync_purge_cache(s, &purged)) != MQ_OK)
+			return rc;
+		if (purged)
+			fprintf(stderr, "marquee-sync: %lld expired cache entries deleted\n", purged);
+	}
+	return MQ_OK;
+}
+
+static int run_tmdb(const mq_config *cfg, const run_opts *o)
+{
+	mq_db *db = NULL;
+	if (open_db(cfg, &db))
+		return EXIT_CONFIG;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	mq_tmdb_limiter *limiter = mq_tmdb_limiter_new(cfg->tmdb_rate);
+	mq_tmdb *t = mq_tmdb_new(cfg, limiter);
+	if (!t && strcmp(o->command, "purge-cache")) {
+		fprintf(stderr, "marquee-sync %s: no TMDB credential: set TMDB_READ_TOKEN (or TMDB_API_KEY)\n", o->command);
+		mq_tmdb_limiter_free(limiter);
+		mq_db_close(db);
+		return EXIT_CONFIG;
+	}
+	mq_sync *s = mq_sync_new(db, t, cfg, o->dry_run, o->parallel);
+	progress_state progress = { isatty(STDERR_FILENO), now_seconds(), 0, "" };
+	mq_sync_on_progress(s, on_progress, &progress);
+	char holder[200];
+	int status = 0;
+	mq_err rc = mq_sync_begin(s, o->command, holder, sizeof holder);
+	if (rc == MQ_ECONFLICT) {
+		fprintf(stderr, "marquee-sync %s: another sync holds the lease (%s); exiting\n", o->command, holder);
+		status = EXIT_BUSY;
+	} else if (rc != MQ_OK) {
+		fprintf(stderr, "marquee-sync %s: the database is unavailable (%s)\n", o->command, mq_err_message(rc));
+		status = EXIT_UNAVAILABLE;
+	} else {
+		const char *what = o->command;
+		rc = run_steps(s, db, o, &what);
+		char reason[200] = "";
+		if (rc != MQ_OK)
+			snprintf(reason, sizeof reason, "%s failed: %s", what, mq_err_message(rc));
+		mq_sync_end(s, rc, reason);
+		const mq_sync_counts *c = mq_sync_counts_of(s);
+		double took = now_seconds() - progress.started;
+		printf("marquee-sync %s%s: %ld fetched, %ld new, %ld updated, %ld unchanged, %ld missing at TMDB, "
+		       "%ld failed, %ld notifications, %ld genres in %.1f s (%.1f movies/s)\n",
+		       o->command, o->dry_run ? " (dry run, nothing written)" : "", c->fetched, c->inserted, c->updated,
+		       c->unchanged, c->missing, c->failed, c->notified, c->genres, took,
+		       took > 0 ? (double)c->fetched / took : 0.0);
+		if (rc != MQ_OK) {
+			fprintf(stderr, "marquee-sync %s: %s\n", o->command, reason);
+			status = 1;
+		} else if (c->failed) {
+			fprintf(stderr, "marquee-sync %s: %ld movie%s could not be synced (see the log); the next run tries again\n",
+				o->command, c->failed, c->failed == 1 ? "" : "s");
+			status = 1;
+		}
+	}
+	mq_sync_free(s);
+	mq_tmdb_free(t);
+	mq_tmdb_limiter_free(limiter);
+	mq_db_close(db);
+	curl_global_cleanup();
+	return status;
+}
+
+/* Parses a TMDB command's options into o; returns -1 (after printing) to exit with status. */
+static int cmd_tmdb(const mq_config *cfg, int argc, char **argv)
+{
+	size_t k = 0;
+	while (strcmp(tmdb_commands[k].name, argv[0]))
+		k++;
+	run_opts o = { argv[0], 0, cfg->tmdb_sync_pages, 8, NULL, 0 };
+	int status = 0;
+	o.ids = calloc((size_t)argc, sizeof *o.ids);
+	for (int i = 1; i < argc && !status; i++) {
+		char *end = NULL;
+		if (!strcmp(argv[i], "--help")) {
+			printf("usage: marquee-sync %s%s%s [--dry-run] [--parallel N]\n%s\n", argv[0],
+			       tmdb_commands[k].pages ? " [--pages N]" : "", tmdb_commands[k].ids ? " ID..." : "",
+			       tmdb_commands[k].help);
+			free(o.ids);
+			return 0;
+		} else if (!strcmp(argv[i], "--dry-run")) {
+			o.dry_run = 1;
+		} else if ((!strcmp(argv[i], "--pages") && tmdb_commands[k].pages) || !strcmp(argv[i], "--parallel")) {
+			long v = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : 0;
+			int max = !strcmp(argv[i], "--pages") ? MQ_TMDB_MAX_PAGE : 20;
+			if (i + 1 >= argc || *end || v < 1 || v > max) {
+				fprintf(stderr, "marquee-sync %s: %s takes a number from 1 to %d\n", argv[0], argv[i], max);
+				status = EXIT_USAGE;
+			} else if (!strcmp(argv[i], "--pages")) {
+				o.pages = (int)v;
+			} else {
+				o.parallel = (int)v;
+			}
+			i++;
+		} else if (tmdb_commands[k].ids && argv[i][0] != '-') {
+			long long v = strtoll(argv[i], &end, 10);
+			if (*end || v < 1 || v > 2147483647) {
+				fprintf(stderr, "marquee-sync %s: %s is not a TMDB id\n", argv[0], argv[i]);
+				status = EXIT_USAGE;
+			}
+			o.ids[o.n_ids++] = v;
+		} else {
+			fprintf(stderr, "marquee-sync %s: unexpected argument %s (see --help)\n", argv[0], argv[i]);
+			status = EXIT_USAGE;
+		}
+	}
+	if (!status && tmdb_commands[k].ids && o.n_ids == 0) {
+		fprintf(stderr, "usage: marquee-sync %s ID...\n", argv[0]);
+		status = EXIT_USAGE;
+	}
+	if (!status)
+		status = run_tmdb(cfg, &o);
+	free(o.ids);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
@@ -171,9 +437,14 @@ int main(int argc, char **argv)
 		{ "ping", cmd_ping },
 		{ "admin", cmd_admin },
 	};
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
-		if (strcmp(argv[1], commands[i].name))
-			continue;
+	int (*run)(const mq_config *cfg, int argc, char **argv) = NULL;
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			run = commands[i].run;
+	for (size_t i = 0; i < sizeof tmdb_commands / sizeof tmdb_commands[0]; i++)
+		if (!strcmp(argv[1], tmdb_commands[i].name))
+			run = cmd_tmdb;
+	if (run) {
 		mq_config cfg;
 		mq_buf problems = MQ_BUF_INIT;
 		if (mq_config_from_env(&cfg, 0, &problems)) {
@@ -184,7 +455,7 @@ int main(int argc, char **argv)
 		}
 		mq_buf_free(&problems);
 		mq_log_init("sync", (mq_log_level)cfg.log_level, STDERR_FILENO);
-		int rc = commands[i].run(&cfg, argc - 1, argv + 1);
+		int rc = run(&cfg, argc - 1, argv + 1);
 		mq_config_free(&cfg);
 		mongoc_cleanup();
 		return rc;

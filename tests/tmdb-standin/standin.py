@@ -6,7 +6,10 @@ shared/fixtures/tmdb/MANIFEST.md, plus the small synthetic set in
 tests/tmdb-standin/fixtures/) and generates the answers no fixture covers in
 TMDB's real shapes: 401 code 7, 400 code 22, 422 {"errors": [...]}, 422 code 20,
 404 code 34 and empty list pages.  Faults (status, Retry-After, delay, broken
-bodies) can be injected through a small JSON control API under /__control/.
+bodies) can be injected through a small JSON control API under /__control/, which
+also makes the catalogue "change": per-movie overrides, movies that went missing,
+a controlled /movie/changes feed, and a generated catalogue of N synthetic movies
+for benchmarks (--synthetic-movies N).
 
 Python 3.11 standard library only.  Listens on 127.0.0.1 only, prints
 "http://127.0.0.1:PORT/3" once it is ready, logs one line per request to stderr
@@ -18,7 +21,10 @@ import argparse
 import collections
 import datetime
 import hashlib
+import functools
 import json
+import math
+import random
 import re
 import signal
 import sys
@@ -54,6 +60,17 @@ TMDB_ERRORS = {
 FAULT_CODES = {429: 25, 500: 11, 503: 9, 504: 24, 401: 7, 404: 34}
 FAULT_BODIES = {"malformed", "empty", "truncated"}
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MOVIE_RE = re.compile(r"/3/movie/([0-9]+)(/.*)?")
+CHANGES_PATH = "/3/movie/changes"
+CHANGES_PER_PAGE = 100
+# append_to_response sections: an override of one of these keys only shows in
+# answers that asked for that section.
+APPENDABLE = {"credits", "keywords", "translations", "release_dates", "images", "videos",
+              "external_ids", "recommendations", "similar", "reviews", "alternative_titles",
+              "lists", "changes", "watch/providers", "account_states"}
+SYNTHETIC_FIRST_ID = 900001
+SYNTHETIC_MAX = 100_000
+SYNTHETIC_PER_PAGE = 20
 
 
 def tmdb_error(code, http_status=None):
@@ -159,6 +176,202 @@ def best_fixture(index, path, params):
     return min(scored, key=lambda kf: kf[0])[1] if scored else None
 
 
+# ----- synthetic catalogue (--synthetic-movies N) ------------------------------
+# Movies 900001 .. 900000+N, generated on demand from the id alone (random.Random(id)
+# and md5 are deterministic across runs), in the shapes of the Fight Club fixture
+# (details with append_to_response) and of the popular/top_rated list items.
+
+GENRES = json.loads((SYNTHETIC_DIR / "genre_movie_list.json").read_text(encoding="utf-8"))["genres"]
+CERTIFICATIONS = ("G", "PG", "PG-13", "R", "NC-17")
+BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def image_path(kind, movie_id):
+    """A TMDB-looking image path: '/' + 27 base-62 characters + '.jpg'."""
+    n = int.from_bytes(hashlib.sha256(f"{kind}:{movie_id}".encode()).digest(), "big")
+    chars = []
+    for _ in range(27):
+        n, r = divmod(n, 62)
+        chars.append(BASE62[r])
+    return "/" + "".join(chars) + ".jpg"
+
+
+def synthetic_vote(movie_id):
+    """vote_average in 4.000-9.000, cheap enough to rank the whole catalogue."""
+    h = int.from_bytes(hashlib.md5(b"vote:%d" % movie_id).digest()[:4], "big")
+    return round(4 + 5 * h / 0xFFFFFFFF, 3)
+
+
+def synthetic_popularity(movie_id):
+    """Falls with the id, so /movie/popular (ids ascending) is in popularity order."""
+    return round(1000 / (1 + max(0, movie_id - SYNTHETIC_FIRST_ID) / 50), 3)
+
+
+def credit_id(*parts):
+    return hashlib.md5(":".join(map(str, parts)).encode()).hexdigest()[:24]
+
+
+def person(person_id, name, department, popularity, profile):
+    return {"adult": False, "gender": 2 if person_id % 2 else 1, "id": person_id,
+            "known_for_department": department, "name": name, "original_name": name,
+            "popularity": popularity, "profile_path": profile}
+
+
+@functools.lru_cache(maxsize=20_000)
+def synthetic_movie(movie_id):
+    """-> (details without appended sections, {section: value}, fa-IR data).
+    Cached and shared between threads: callers copy, never mutate."""
+    r = random.Random(movie_id)
+    title = f"Synthetic Movie {movie_id}"
+    genres = sorted(r.sample(GENRES, 1 + r.randrange(3)), key=lambda g: GENRES.index(g))
+    release = datetime.date(1950 + r.randrange(76), 1 + r.randrange(12), 1 + r.randrange(28))
+    runtime = 80 + r.randrange(101)
+    kinds = " and ".join(g["name"].lower() for g in genres)
+    overview = f"Synthetic movie number {movie_id}, a story of {kinds}, told in {runtime} minutes."
+    tagline = f"Tagline number {movie_id}."
+    company = 90000 + r.randrange(300)
+    details = {
+        "adult": False,
+        "backdrop_path": image_path("backdrop", movie_id),
+        "belongs_to_collection": None,
+        "budget": r.randrange(1, 200) * 1_000_000,
+        "genres": [dict(g) for g in genres],
+        "homepage": f"https://example.com/synthetic/{movie_id}",
+        "id": movie_id,
+        "imdb_id": "tt%08d" % (movie_id + 10_000_000),
+        "origin_country": ["US"],
+        "original_language": "en",
+        "original_title": title,
+        "overview": overview,
+        "popularity": synthetic_popularity(movie_id),
+        "poster_path": image_path("poster", movie_id),
+        "production_companies": [{"id": company, "logo_path": None,
+                                  "name": f"Synthetic Pictures {company}", "origin_country": "US"}],
+        "production_countries": [{"iso_3166_1": "US", "name": "United States of America"}],
+        "release_date": release.isoformat(),
+        "revenue": r.randrange(0, 900) * 1_000_000,
+        "runtime": runtime,
+        "softcore": False,
+        "spoken_languages": [{"english_name": "English", "iso_639_1": "en", "name": "English"}],
+        "status": "Released",
+        "tagline": tagline,
+        "title": title,
+        "video": False,
+        "vote_average": synthetic_vote(movie_id),
+        "vote_count": 50 + r.randrange(30000),
+    }
+    cast = []
+    for order, actor in enumerate(r.sample(range(5000), 3 + r.randrange(3))):
+        pid = 2_000_000 + actor
+        cast.append({**person(pid, f"Synthetic Actor {pid}", "Acting", round(1 + actor / 100, 3),
+                              image_path("profile", pid) if actor % 5 else None),
+                     "cast_id": order + 1, "character": f"Character {order + 1}",
+                     "credit_id": credit_id(movie_id, pid, "cast"), "order": order})
+    director = 2_100_000 + r.randrange(500)
+    writer = 2_200_000 + r.randrange(1000)
+    crew = [{**person(director, f"Synthetic Director {director}", "Directing", 4.2,
+                      image_path("profile", director)),
+             "credit_id": credit_id(movie_id, director, "crew"), "department": "Directing", "job": "Director"},
+            {**person(writer, f"Synthetic Writer {writer}", "Writing", 2.1, None),
+             "credit_id": credit_id(movie_id, writer, "crew"), "department": "Writing", "job": "Screenplay"}]
+    keywords = [{"id": 300_000 + k, "name": f"synthetic keyword {k}"}
+                for k in sorted(r.sample(range(200), 2 + r.randrange(4)))]
+    fa = {"homepage": "", "overview": f"خلاصهٔ ساختگی فیلم {movie_id}.", "runtime": runtime,
+          "tagline": "", "title": f"فیلم ساختگی {movie_id}"}
+    translations = [
+        {"iso_3166_1": "US", "iso_639_1": "en", "name": "English", "english_name": "English",
+         "data": {"homepage": details["homepage"], "overview": overview, "runtime": runtime,
+                  "tagline": tagline, "title": title}},
+        {"iso_3166_1": "IR", "iso_639_1": "fa", "name": "فارسی", "english_name": "Persian", "data": fa},
+        {"iso_3166_1": "DE", "iso_639_1": "de", "name": "Deutsch", "english_name": "German",
+         "data": {"homepage": "", "overview": f"Synthetischer Film {movie_id}.", "runtime": 0,
+                  "tagline": "", "title": f"Synthetischer Film {movie_id}"}},
+    ]
+    stamp = release.isoformat() + "T00:00:00.000Z"
+    release_dates = [{"iso_3166_1": "US", "release_dates": [
+        {"certification": "", "descriptors": [], "iso_639_1": "", "note": "Premiere",
+         "release_date": stamp, "type": 1},
+        {"certification": r.choice(CERTIFICATIONS), "descriptors": [], "iso_639_1": "", "note": "",
+         "release_date": stamp, "type": 3}]}]
+    sections = {"credits": {"cast": cast, "crew": crew}, "keywords": {"keywords": keywords},
+                "translations": {"translations": translations}, "release_dates": {"results": release_dates}}
+    return details, sections, fa
+
+
+def append_list(params):
+    """append_to_response as an ordered, de-duplicated list."""
+    seen = []
+    for name in params.get("append_to_response", "").split(","):
+        if name and name not in seen:
+            seen.append(name)
+    return seen
+
+
+def synthetic_details(movie_id, appends=(), language=""):
+    """The details dict for any id (a fresh shallow copy that callers may change)."""
+    details, sections, fa = synthetic_movie(movie_id)
+    out = dict(details)
+    if language.split("-")[0].lower() == "fa":
+        out.update(title=fa["title"], overview=fa["overview"], tagline=fa["tagline"])
+    for name in appends:
+        if name in sections:
+            out[name] = sections[name]
+    return out
+
+
+@functools.lru_cache(maxsize=8192)
+def synthetic_details_body(movie_id, appends, language):
+    return compact(synthetic_details(movie_id, appends, language))
+
+
+@functools.lru_cache(maxsize=4096)
+def synthetic_sub_body(movie_id, section):
+    """/3/movie/{id}/credits|keywords|translations|release_dates."""
+    return compact({"id": movie_id, **synthetic_movie(movie_id)[1][section]})
+
+
+def list_item(movie_id):
+    d = synthetic_movie(movie_id)[0]
+    return {"adult": False, "backdrop_path": d["backdrop_path"], "genre_ids": [g["id"] for g in d["genres"]],
+            "id": movie_id, "original_language": d["original_language"], "original_title": d["original_title"],
+            "overview": d["overview"], "popularity": d["popularity"], "poster_path": d["poster_path"],
+            "release_date": d["release_date"], "softcore": False, "title": d["title"], "video": False,
+            "vote_average": d["vote_average"], "vote_count": d["vote_count"]}
+
+
+@functools.lru_cache(maxsize=4)
+def top_rated_order(count):
+    ids = range(SYNTHETIC_FIRST_ID, SYNTHETIC_FIRST_ID + count)
+    return sorted(ids, key=lambda i: (-synthetic_vote(i), i))
+
+
+@functools.lru_cache(maxsize=2048)
+def synthetic_list_body(path, count, page):
+    """Page `page` of /movie/popular (ids ascending, popularity descending) or
+    /movie/top_rated (vote_average descending) over `count` synthetic movies."""
+    start = (page - 1) * SYNTHETIC_PER_PAGE
+    if path == "/3/movie/top_rated":
+        ids = top_rated_order(count)[start:start + SYNTHETIC_PER_PAGE]
+    else:
+        ids = range(SYNTHETIC_FIRST_ID + start, SYNTHETIC_FIRST_ID + min(count, start + SYNTHETIC_PER_PAGE))
+    return compact({"page": page, "results": [list_item(i) for i in ids],
+                    "total_pages": math.ceil(count / SYNTHETIC_PER_PAGE), "total_results": count})
+
+
+def changes_page(ids, page):
+    """TMDB's /movie/changes shape, 100 ids a page."""
+    start = (page - 1) * CHANGES_PER_PAGE
+    return compact({"results": [{"id": i, "adult": adult} for i, adult in ids[start:start + CHANGES_PER_PAGE]],
+                    "page": page, "total_pages": max(1, math.ceil(len(ids) / CHANGES_PER_PAGE)),
+                    "total_results": len(ids)})
+
+
+def parse_movie_id(text):
+    if not re.fullmatch(r"[0-9]{1,9}", text) or int(text) == 0:
+        raise ValueError("movie id must be a positive integer")
+    return int(text)
+
+
 class Fault(NamedTuple):
     id: int
     path: str
@@ -191,12 +404,14 @@ def parse_fault(spec, fault_id):
 
 
 class State:
-    """Faults and counters shared by all handler threads (guarded by one lock)."""
+    """Faults, counters and catalogue changes shared by all handler threads
+    (guarded by one lock)."""
 
-    def __init__(self):
+    def __init__(self, synthetic_movies=0):
         self.lock = threading.Lock()
         self.next_id = 1
         self.faults = []
+        self.initial_synthetic = synthetic_movies
         self.reset()
 
     def reset(self):
@@ -205,6 +420,91 @@ class State:
             self.total = 0
             self.by_path = collections.Counter()
             self.requests = collections.deque(maxlen=200)
+            self.overrides = {}      # movie id -> fields merged into its details
+            self.missing = set()     # movie ids answered with 404 code 34
+            self.changed = {}        # ids listed by POST /__control/changes or a removed override/missing
+            self.feed_seq = {}       # movie id -> order in which it entered the changes feed
+            self.feed_controlled = False  # once set, /movie/changes is the control list, not a recording
+            self.synthetic = self.initial_synthetic
+
+    # ----- catalogue changes (callers hold no lock) -----------------------------
+    def _listed(self, movie_id):
+        self.feed_seq.setdefault(movie_id, len(self.feed_seq))
+        self.feed_controlled = True
+
+    def movie_control(self, movie_id):
+        with self.lock:
+            override = self.overrides.get(movie_id)
+            return (dict(override) if override is not None else None), movie_id in self.missing
+
+    def merge_override(self, movie_id, fields):
+        if not isinstance(fields, dict):
+            raise ValueError("body must be a JSON object of top-level fields")
+        with self.lock:
+            merged = {**self.overrides.get(movie_id, {}), **fields}
+            self.overrides[movie_id] = merged
+            self._listed(movie_id)
+            return dict(merged)
+
+    def drop_override(self, movie_id):
+        with self.lock:
+            found = self.overrides.pop(movie_id, None) is not None
+            if found:  # the movie changed back: it stays in the feed
+                self.changed[movie_id] = None
+            return found
+
+    def set_missing(self, movie_id, missing):
+        with self.lock:
+            found = movie_id in self.missing
+            if missing:
+                self.missing.add(movie_id)
+                self._listed(movie_id)
+            elif found:
+                self.missing.discard(movie_id)
+                self.changed[movie_id] = None  # it came back: still a change
+            return found
+
+    def add_changes(self, spec):
+        ids = spec.get("ids") if isinstance(spec, dict) else None
+        if not isinstance(ids, list) or not all(type(i) is int and 0 < i < 10**9 for i in ids):
+            raise ValueError('body must be {"ids": [positive integers]}')
+        with self.lock:
+            for movie_id in ids:
+                self.changed[movie_id] = None
+                self._listed(movie_id)
+            self.feed_controlled = True
+
+    def clear_changes(self):
+        with self.lock:
+            cleared, self.changed = len(self.changed), {}
+            self.feed_controlled = True
+            return cleared
+
+    def feed(self):
+        """-> (controlled, [(id, adult), ...] in the order the ids entered the feed)."""
+        with self.lock:
+            ids = set(self.overrides) | self.missing | set(self.changed)
+            listed = sorted(ids, key=lambda i: self.feed_seq.get(i, -1))
+            adult = [self.overrides.get(i, {}).get("adult", False) for i in listed]
+            return self.feed_controlled, list(zip(listed, adult))
+
+    def catalogue(self):
+        with self.lock:
+            return {"overrides": {str(k): v for k, v in self.overrides.items()},
+                    "missing": sorted(self.missing)}
+
+    def changes_snapshot(self):
+        controlled, feed = self.feed()
+        with self.lock:
+            return {"ids": list(self.changed), "listed": [i for i, _ in feed], "controlled": controlled}
+
+    def set_synthetic(self, spec):
+        movies = spec.get("movies") if isinstance(spec, dict) else None
+        if type(movies) is not int or not 0 <= movies <= SYNTHETIC_MAX:
+            raise ValueError(f'body must be {{"movies": N}} with N an integer in 0-{SYNTHETIC_MAX}')
+        with self.lock:
+            self.synthetic = movies
+        return movies
 
     def add_fault(self, spec):
         with self.lock:
@@ -252,6 +552,9 @@ class Answer(NamedTuple):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # TCP_NODELAY: headers and body leave in separate writes; with Nagle on, a
+    # keep-alive client's delayed ACK held every body back ~40 ms (25 requests/s).
+    disable_nagle_algorithm = True
 
     def version_string(self):
         return "tmdb-standin"
@@ -309,15 +612,61 @@ class Handler(BaseHTTPRequestHandler):
             error = check_date_range(raw.get("start_date"), raw.get("end_date"))
             if error:
                 return Answer(*tmdb_error(error))
-        index, params = self.server.fixtures, normalise_query(pairs)
+        state, index, params = self.server.state, self.server.fixtures, normalise_query(pairs)
+        page = int(params["page"]) if params["page"].isdigit() else 1
+        movie = MOVIE_RE.fullmatch(path)
+        movie_id, sub = (int(movie.group(1)), movie.group(2)) if movie else (None, None)
+        override = None
+        if movie_id:
+            override, missing = state.movie_control(movie_id)
+            if missing:
+                return Answer(*tmdb_error(34))
+        if path == CHANGES_PATH:
+            controlled, feed = state.feed()
+            if controlled or feed:
+                return Answer(200, changes_page(feed, page), True)
+        synthetic = state.synthetic
+        if synthetic and path in ("/3/movie/popular", "/3/movie/top_rated"):
+            return Answer(200, synthetic_list_body(path, synthetic, page), True)
+        is_synthetic = synthetic and movie_id and 0 <= movie_id - SYNTHETIC_FIRST_ID < synthetic
+        if is_synthetic and sub is None and override is None:
+            return Answer(200, synthetic_details_body(movie_id, tuple(append_list(params)),
+                                                      params.get("language", "")), True)
+        if is_synthetic and sub in ("/credits", "/keywords", "/translations", "/release_dates"):
+            return Answer(200, synthetic_sub_body(movie_id, sub[1:]), True)
+        if override is not None and sub is None:
+            return Answer(200, self.overridden(movie_id, override, is_synthetic, index, params), True)
         fixture = best_fixture(index, path, params)
         if fixture:
             return Answer(fixture.status, fixture.file.read_bytes(), 200 <= fixture.status < 300)
         if path in LIST_PATHS:
             return Answer(200, empty_page(index, path, params), True)
+        if path == CHANGES_PATH:
+            return Answer(200, empty_changes_page(index, params), True)
         if re.fullmatch(r"/3/movie/0(/.*)?", path):
             return Answer(*tmdb_error(6))
         return Answer(*tmdb_error(34))
+
+    @staticmethod
+    def overridden(movie_id, override, is_synthetic, index, params):
+        """Details with the override merged in.  The base is the synthetic movie or
+        the matching 200 fixture; an id with neither gets a generated movie, so an
+        override can also make a new movie appear."""
+        appends = append_list(params)
+        base = None
+        if not is_synthetic:
+            fixture = best_fixture(index, f"/3/movie/{movie_id}", params)
+            if fixture and fixture.status == 200:
+                try:
+                    base = json.loads(fixture.file.read_bytes())
+                except ValueError:
+                    base = None
+        if not isinstance(base, dict):
+            base = synthetic_details(movie_id, appends, params.get("language", ""))
+        for key, value in override.items():
+            if key not in APPENDABLE or key in appends:
+                base[key] = value
+        return compact(base)
 
     def send(self, status, body, headers, cacheable, truncate=False):
         self.send_response(status)
@@ -362,6 +711,8 @@ class Handler(BaseHTTPRequestHandler):
         elif route == ("POST", "/__control/reset"):
             state.reset()
             status, reply = 200, {"reset": True}
+        elif path.startswith("/__control/") and (result := self.catalogue_control(method, route[1], raw)):
+            status, reply = result
         elif path.startswith("/__control/"):
             status, reply = 404, {"error": f"no control endpoint {method} {path}"}
         else:  # POST/DELETE on the API itself: TMDB's generic not-found
@@ -370,6 +721,45 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(status, body, {}, False)
         self.log_line(f"{status} {method} {path}")
         self.send(status, compact(reply), {}, False)
+
+    def catalogue_control(self, method, path, raw):
+        """Movies, changes and synthetic routes -> (status, reply), or None for an unknown route."""
+        state = self.server.state
+        movie = re.fullmatch(r"/__control/movies/([^/]+)(/missing)?", path)
+        try:
+            body = json.loads(raw) if raw.strip() else None
+            if path == "/__control/movies" and method == "GET":
+                return 200, state.catalogue()
+            if movie and method in ("GET", "POST", "DELETE"):
+                movie_id = parse_movie_id(movie.group(1))
+                if movie.group(2):  # .../missing
+                    if method == "GET":
+                        return 200, {"id": movie_id, "missing": state.movie_control(movie_id)[1]}
+                    was = state.set_missing(movie_id, method == "POST")
+                    return 200, {"id": movie_id, "missing": method == "POST", "was_missing": was}
+                if method == "GET":
+                    override, missing = state.movie_control(movie_id)
+                    return 200, {"id": movie_id, "override": override, "missing": missing}
+                if method == "POST":
+                    return 200, {"id": movie_id, "override": state.merge_override(movie_id, body)}
+                return 200, {"id": movie_id, "deleted": state.drop_override(movie_id)}
+            if path == "/__control/changes":
+                if method == "POST":
+                    state.add_changes(body)
+                    return 200, state.changes_snapshot()
+                if method == "DELETE":
+                    return 200, {"cleared": state.clear_changes()}
+                if method == "GET":
+                    return 200, state.changes_snapshot()
+            if path == "/__control/synthetic":
+                if method == "POST":
+                    state.set_synthetic(body)
+                if method in ("GET", "POST"):
+                    return 200, {"movies": state.synthetic, "first_id": SYNTHETIC_FIRST_ID,
+                                 "per_page": SYNTHETIC_PER_PAGE}
+        except ValueError as exc:  # json.JSONDecodeError is a ValueError too
+            return 400, {"error": str(exc)}
+        return None
 
     # ----- logging: never the request line, it may carry api_key -----------
     def log_request(self, code="-", size="-"):
@@ -414,13 +804,29 @@ def empty_page(index, path, params):
                     "total_pages": total_pages, "total_results": total_results})
 
 
+def empty_changes_page(index, params):
+    """/movie/changes with no recording for the page: TMDB's changes shape,
+    counters from the page-1 recording if there is one."""
+    total_pages, total_results = 1, 0
+    first = best_fixture(index, CHANGES_PATH, {**params, "page": "1"})
+    if first and first.status == 200:
+        try:
+            data = json.loads(first.file.read_bytes())
+            total_pages, total_results = data["total_pages"], data["total_results"]
+        except (ValueError, KeyError, TypeError):
+            pass
+    return compact({"results": [], "page": int(params["page"]),
+                    "total_pages": total_pages, "total_results": total_results})
+
+
 class StandinServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # listen() backlog: a benchmark opens many connections at once
 
-    def __init__(self, port, fixtures):
+    def __init__(self, port, fixtures, synthetic_movies=0):
         super().__init__(("127.0.0.1", port), Handler)
         self.fixtures = fixtures
-        self.state = State()
+        self.state = State(synthetic_movies)
 
 
 def main(argv=None):
@@ -428,14 +834,18 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0 = any free port)")
     parser.add_argument("--fixtures", type=Path, help="folder with MANIFEST.md and recorded bodies")
     parser.add_argument("--no-shared", action="store_true", help="serve only the synthetic fixtures")
+    parser.add_argument("--synthetic-movies", type=int, default=0, metavar="N",
+                        help=f"popular/top_rated list N generated movies, ids {SYNTHETIC_FIRST_ID} up (0 = off)")
     args = parser.parse_args(argv)
+    if not 0 <= args.synthetic_movies <= SYNTHETIC_MAX:
+        parser.error(f"--synthetic-movies must be in 0-{SYNTHETIC_MAX}")
 
     shared = None
     if not args.no_shared:
         shared = args.fixtures or (SHARED_DIR if SHARED_DIR.is_dir() else None)
         if shared is not None and not (shared / "MANIFEST.md").is_file():
             parser.error(f"{shared}/MANIFEST.md not found")
-    server = StandinServer(args.port, load_fixtures(shared))
+    server = StandinServer(args.port, load_fixtures(shared), args.synthetic_movies)
 
     def stop(signum, frame):
         signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second signal must not
@@ -445,7 +855,8 @@ def main(argv=None):
     signal.signal(signal.SIGINT, stop)
 
     count = sum(len(v) for v in server.fixtures.values())
-    sys.stderr.write(f"[standin] {count} fixtures ({shared or 'synthetic only'})\n")
+    sys.stderr.write(f"[standin] {count} fixtures ({shared or 'synthetic only'})"
+                     f"{'; %d synthetic movies' % args.synthetic_movies if args.synthetic_movies else ''}\n")
     try:  # print inside the try: a client may signal as soon as it reads the URL
         print(f"http://127.0.0.1:{server.server_address[1]}/3", flush=True)
         server.serve_forever()
