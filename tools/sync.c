@@ -48,6 +48,7 @@ static void usage(FILE *f)
 		"  seed                               genres and one popular page, if the catalogue is empty\n"
 		"TMDB commands take --dry-run (fetch and compare, write nothing) and --parallel N\n"
 		"(connections to TMDB, 1-20, default 8).\n"
+		"  status [--limit N]                 the lease holder, latest runs and notifications (JSON)\n"
 		"  version                            print the version\n\n"
 		"Configuration comes from the environment (MONGODB_URI, MARQUEE_DB, … see README.md).\n"
 		"Run `marquee-sync COMMAND --help` for a command's options.\n");
@@ -168,6 +169,72 @@ static int cmd_admin(const mq_config *cfg, int argc, char **argv)
 		fprintf(stderr, "marquee-sync admin: the database failed (%s)\n", mq_err_message(rc));
 		return EXIT_UNAVAILABLE;
 	}
+}
+
+/* Prints up to limit documents of collection, newest first by sort_key, as a JSON array. */
+static int print_recent(mq_db *db, mongoc_client_t *client, const char *collection, const char *sort_key, long limit)
+{
+	bson_error_t error;
+	const bson_t *doc;
+	mongoc_collection_t *coll = mq_db_collection(db, client, collection);
+	bson_t filter = BSON_INITIALIZER;
+	bson_t *opts = BCON_NEW("sort", "{", sort_key, BCON_INT32(-1), "_id", BCON_INT32(-1), "}", "limit", BCON_INT64(limit));
+	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, &filter, opts, NULL);
+	int first = 1;
+	printf("[");
+	while (mongoc_cursor_next(cursor, &doc)) {
+		char *text = bson_as_relaxed_extended_json(doc, NULL);
+		printf("%s\n  %s", first ? "" : ",", text ? text : "null");
+		bson_free(text);
+		first = 0;
+	}
+	printf("%s]", first ? "" : "\n");
+	int ok = !mongoc_cursor_error(cursor, &error);
+	if (!ok)
+		mq_db_error(&error, collection);
+	mongoc_cursor_destroy(cursor);
+	bson_destroy(opts);
+	mongoc_collection_destroy(coll);
+	return ok;
+}
+
+static int cmd_status(const mq_config *cfg, int argc, char **argv)
+{
+	long limit = 10;
+	for (int i = 1; i < argc; i++) {
+		char *end = NULL;
+		if (!strcmp(argv[i], "--help")) {
+			printf("usage: marquee-sync status [--limit N]\n"
+			       "Prints, as JSON, who holds the sync lease, the latest runs (synclogs) and the latest\n"
+			       "notifications (TMDB changes of significant fields, movies gone at TMDB).\n");
+			return 0;
+		} else if (!strcmp(argv[i], "--limit") && i + 1 < argc && (limit = strtol(argv[i + 1], &end, 10)) >= 1 &&
+			   limit <= 1000 && !*end) {
+			i++;
+		} else {
+			fprintf(stderr, "marquee-sync status: unexpected argument %s (see --help)\n", argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	mq_db *db = NULL;
+	if (open_db(cfg, &db))
+		return EXIT_CONFIG;
+	mongoc_client_t *client = mq_db_pop(db);
+	int ok = client != NULL;
+	if (ok) {
+		printf("{\"lease\": ");
+		ok = print_recent(db, client, "sync_lease", "started_at", 1);
+		printf(",\n\"runs\": ");
+		ok = ok && print_recent(db, client, "synclogs", "started_at", limit);
+		printf(",\n\"notifications\": ");
+		ok = ok && print_recent(db, client, "notifications", "at", limit);
+		printf("}\n");
+		mq_db_push(db, client);
+	}
+	mq_db_close(db);
+	if (!ok)
+		fprintf(stderr, "marquee-sync status: the database is unavailable\n");
+	return ok ? 0 : EXIT_UNAVAILABLE;
 }
 
 /* ---- the TMDB commands ---------------------------------------------------------------- */
@@ -436,6 +503,7 @@ int main(int argc, char **argv)
 		{ "schema", cmd_schema },
 		{ "ping", cmd_ping },
 		{ "admin", cmd_admin },
+		{ "status", cmd_status },
 	};
 	int (*run)(const mq_config *cfg, int argc, char **argv) = NULL;
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

@@ -298,10 +298,10 @@ def synthetic_movie(movie_id):
     return details, sections, fa
 
 
-def append_list(params):
-    """append_to_response as an ordered, de-duplicated list."""
+def append_list(raw):
+    """append_to_response as the request ordered it (normalise_query sorts it), de-duplicated."""
     seen = []
-    for name in params.get("append_to_response", "").split(","):
+    for name in raw.get("append_to_response", "").split(","):
         if name and name not in seen:
             seen.append(name)
     return seen
@@ -630,12 +630,12 @@ class Handler(BaseHTTPRequestHandler):
             return Answer(200, synthetic_list_body(path, synthetic, page), True)
         is_synthetic = synthetic and movie_id and 0 <= movie_id - SYNTHETIC_FIRST_ID < synthetic
         if is_synthetic and sub is None and override is None:
-            return Answer(200, synthetic_details_body(movie_id, tuple(append_list(params)),
-                                                      params.get("language", "")), True)
+            return Answer(200, synthetic_details_body(movie_id, tuple(append_list(raw)),
+                                                      raw.get("language", "")), True)
         if is_synthetic and sub in ("/credits", "/keywords", "/translations", "/release_dates"):
             return Answer(200, synthetic_sub_body(movie_id, sub[1:]), True)
         if override is not None and sub is None:
-            return Answer(200, self.overridden(movie_id, override, is_synthetic, index, params), True)
+            return Answer(200, self.overridden(movie_id, override, is_synthetic, index, params, raw), True)
         fixture = best_fixture(index, path, params)
         if fixture:
             return Answer(fixture.status, fixture.file.read_bytes(), 200 <= fixture.status < 300)
@@ -648,11 +648,11 @@ class Handler(BaseHTTPRequestHandler):
         return Answer(*tmdb_error(34))
 
     @staticmethod
-    def overridden(movie_id, override, is_synthetic, index, params):
+    def overridden(movie_id, override, is_synthetic, index, params, raw):
         """Details with the override merged in.  The base is the synthetic movie or
         the matching 200 fixture; an id with neither gets a generated movie, so an
         override can also make a new movie appear."""
-        appends = append_list(params)
+        appends = append_list(raw)
         base = None
         if not is_synthetic:
             fixture = best_fixture(index, f"/3/movie/{movie_id}", params)
@@ -662,7 +662,7 @@ class Handler(BaseHTTPRequestHandler):
                 except ValueError:
                     base = None
         if not isinstance(base, dict):
-            base = synthetic_details(movie_id, appends, params.get("language", ""))
+            base = synthetic_details(movie_id, appends, raw.get("language", ""))
         for key, value in override.items():
             if key not in APPENDABLE or key in appends:
                 base[key] = value
@@ -821,7 +821,10 @@ def empty_changes_page(index, params):
 
 class StandinServer(ThreadingHTTPServer):
     daemon_threads = True
-    request_queue_size = 128  # listen() backlog: a benchmark opens many connections at once
+    # listen() backlog (the default is 5; the kernel caps it at net.core.somaxconn).  A burst
+    # of connects outruns the accept loop, which starts a thread per connection: with 128,
+    # a burst of 300 lost SYNs that were retried only after 1 s.
+    request_queue_size = 1024
 
     def __init__(self, port, fixtures, synthetic_movies=0):
         super().__init__(("127.0.0.1", port), Handler)
