@@ -219,6 +219,74 @@ cJSON *mq_catalog_summary_json(const bson_t *doc, const void *lang)
 	return m;
 }
 
+const char *const mq_catalog_lockable[] = {
+	"title", "titles", "original_title", "original_language", "overviews", "release_date", "year", "runtime",
+	"genres", "poster_path", "backdrop_path", "cast", "directors", "keywords", "certification", "imdb_id",
+	"popularity", "vote_average", "vote_count", NULL,
+};
+
+static int lockable(const char *field)
+{
+	for (int i = 0; mq_catalog_lockable[i]; i++)
+		if (!strcmp(field, mq_catalog_lockable[i]))
+			return 1;
+	return 0;
+}
+
+mq_err mq_catalog_lock(mq_db *db, long long tmdb_id, const char *const *fields, size_t n, int lock, cJSON **now)
+{
+	if (now)
+		*now = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (!lockable(fields[i]))
+			return MQ_EINVAL;
+	mongoc_client_t *client = mq_db_pop(db);
+	if (!client)
+		return MQ_EUNAVAIL;
+	mongoc_collection_t *coll = mq_db_collection(db, client, "movies");
+	bson_t *filter = BCON_NEW("tmdb_id", BCON_INT64(tmdb_id));
+	cJSON *movie = NULL;
+	mq_err rc = find_movie(coll, filter, "en", &movie);
+	if (rc == MQ_OK) {
+		/* the new list, read then written whole (no $addToSet/$pull needed) */
+		cJSON *list = cJSON_CreateArray(), *f;
+		cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(movie, "locked_fields")) {
+			int drop = !cJSON_IsString(f);
+			for (size_t i = 0; i < n && !drop; i++)
+				drop = !strcmp(f->valuestring, fields[i]);
+			if (!drop)
+				cJSON_AddItemToArray(list, cJSON_CreateString(f->valuestring));
+		}
+		for (size_t i = 0; i < n && lock; i++)
+			cJSON_AddItemToArray(list, cJSON_CreateString(fields[i]));
+		bson_t update = BSON_INITIALIZER, set, arr;
+		BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &set);
+		BSON_APPEND_ARRAY_BEGIN(&set, "locked_fields", &arr);
+		int k = 0;
+		cJSON_ArrayForEach(f, list) {
+			char key[16];
+			snprintf(key, sizeof key, "%d", k++);
+			BSON_APPEND_UTF8(&arr, key, f->valuestring);
+		}
+		bson_append_array_end(&set, &arr);
+		BSON_APPEND_DATE_TIME(&set, "updated_at", mq_now_ms());
+		bson_append_document_end(&update, &set);
+		bson_error_t error;
+		if (!mongoc_collection_update_one(coll, filter, &update, NULL, NULL, &error))
+			rc = mq_db_error(&error, "movie locks");
+		bson_destroy(&update);
+		if (rc == MQ_OK && now)
+			*now = list;
+		else
+			cJSON_Delete(list);
+	}
+	cJSON_Delete(movie);
+	bson_destroy(filter);
+	mongoc_collection_destroy(coll);
+	mq_db_push(db, client);
+	return rc;
+}
+
 const char *const mq_movie_sorts[] = { "popularity", "rating", "release", "title", NULL };
 
 mq_err mq_catalog_list(mq_db *db, const mq_movie_query *q, cJSON **items, long long *total)

@@ -36,6 +36,15 @@ void mq_catalog_slug(const cJSON *doc, int with_id, char *out, size_t size);
  * created_at set when it is new. NULL if the document cannot be converted. Caller owns. */
 bson_t *mq_catalog_upsert(const cJSON *doc, const char *slug, int64_t now);
 
+/* The fields of a movie a curator may lock against the sync, NULL-terminated. */
+extern const char *const mq_catalog_lockable[];
+
+/* Adds fields[n] to (lock) or removes them from (!lock) the locked_fields of the movie with
+ * tmdb_id: the sync never overwrites a locked field. MQ_EINVAL for a field not lockable,
+ * MQ_ENOTFOUND when the catalogue lacks the movie. *now (may be NULL) gets the locked fields
+ * after the change; caller owns. */
+mq_err mq_catalog_lock(mq_db *db, long long tmdb_id, const char *const *fields, size_t n, int lock, cJSON **now);
+
 /* How a catalogue list is ordered: by TMDB popularity, TMDB's vote average, release date or
  * English title. */
 typedef enum mq_movie_sort {

@@ -526,6 +526,11 @@ static void apply_movie(mq_sync *s, const cJSON *details)
 		cJSON_Delete(doc);
 		return;
 	}
+	/* a locked title keeps its English entry in titles too (pages show titles[lang]) */
+	const cJSON *old_en = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(existing, "titles"), "en");
+	cJSON *new_titles = cJSON_GetObjectItemCaseSensitive(doc, "titles");
+	if (locked(existing, "title") && cJSON_IsString(old_en) && cJSON_IsObject(new_titles))
+		cJSON_ReplaceItemInObjectCaseSensitive(new_titles, "en", cJSON_CreateString(old_en->valuestring));
 	cJSON *changed = cJSON_CreateObject(), *notes = cJSON_CreateArray();
 	for (cJSON *f = doc->child; f; f = f->next) {
 		const cJSON *before = cJSON_GetObjectItemCaseSensitive(existing, f->string);

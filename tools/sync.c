@@ -10,6 +10,7 @@
 #include "ctx.h"
 #include "db.h"
 #include "account.h"
+#include "catalog.h"
 #include "log.h"
 #include "schema.h"
 #include "sync.h"
@@ -49,6 +50,7 @@ static void usage(FILE *f)
 		"TMDB commands take --dry-run (fetch and compare, write nothing) and --parallel N\n"
 		"(connections to TMDB, 1-20, default 8).\n"
 		"  status [--limit N]                 the lease holder, latest runs and notifications (JSON)\n"
+		"  lock [--unlock] TMDB_ID FIELD...   keep a movie's fields as they are whatever TMDB says\n"
 		"  version                            print the version\n\n"
 		"Configuration comes from the environment (MONGODB_URI, MARQUEE_DB, … see README.md).\n"
 		"Run `marquee-sync COMMAND --help` for a command's options.\n");
@@ -196,6 +198,68 @@ static int print_recent(mq_db *db, mongoc_client_t *client, const char *collecti
 	bson_destroy(opts);
 	mongoc_collection_destroy(coll);
 	return ok;
+}
+
+static int cmd_lock(const mq_config *cfg, int argc, char **argv)
+{
+	int unlock = 0;
+	long long tmdb_id = 0;
+	const char **fields = calloc((size_t)argc, sizeof *fields);
+	size_t n = 0;
+	for (int i = 1; i < argc; i++) {
+		char *end = NULL;
+		if (!strcmp(argv[i], "--help")) {
+			printf("usage: marquee-sync lock [--unlock] TMDB_ID FIELD...\n"
+			       "Locks fields of a catalogue movie against the sync (or unlocks them): a locked field\n"
+			       "keeps the catalogue's value whatever TMDB says. Fields:");
+			for (int k = 0; mq_catalog_lockable[k]; k++)
+				printf(" %s", mq_catalog_lockable[k]);
+			printf("\n");
+			free(fields);
+			return 0;
+		} else if (!strcmp(argv[i], "--unlock")) {
+			unlock = 1;
+		} else if (!tmdb_id && (tmdb_id = strtoll(argv[i], &end, 10)) >= 1 && tmdb_id <= 2147483647 && !*end) {
+			continue;
+		} else if (tmdb_id > 0 && argv[i][0] != '-') {
+			fields[n++] = argv[i];
+		} else {
+			fprintf(stderr, "marquee-sync lock: unexpected argument %s (see --help)\n", argv[i]);
+			free(fields);
+			return EXIT_USAGE;
+		}
+	}
+	if (tmdb_id <= 0 || n == 0) {
+		fprintf(stderr, "usage: marquee-sync lock [--unlock] TMDB_ID FIELD...\n");
+		free(fields);
+		return EXIT_USAGE;
+	}
+	mq_db *db = NULL;
+	if (open_db(cfg, &db)) {
+		free(fields);
+		return EXIT_CONFIG;
+	}
+	cJSON *now = NULL;
+	mq_err rc = mq_catalog_lock(db, tmdb_id, fields, n, !unlock, &now);
+	int status = 0;
+	if (rc == MQ_OK) {
+		char *list = cJSON_PrintUnformatted(now);
+		printf("movie %lld: locked fields %s\n", tmdb_id, list ? list : "[]");
+		cJSON_free(list);
+	} else if (rc == MQ_EINVAL) {
+		fprintf(stderr, "marquee-sync lock: not a field that can be locked (see --help)\n");
+		status = EXIT_USAGE;
+	} else if (rc == MQ_ENOTFOUND) {
+		fprintf(stderr, "marquee-sync lock: the catalogue has no movie with TMDB id %lld\n", tmdb_id);
+		status = 1;
+	} else {
+		fprintf(stderr, "marquee-sync lock: the database failed (%s)\n", mq_err_message(rc));
+		status = EXIT_UNAVAILABLE;
+	}
+	cJSON_Delete(now);
+	free(fields);
+	mq_db_close(db);
+	return status;
 }
 
 static int cmd_status(const mq_config *cfg, int argc, char **argv)
@@ -504,6 +568,7 @@ int main(int argc, char **argv)
 		{ "ping", cmd_ping },
 		{ "admin", cmd_admin },
 		{ "status", cmd_status },
+		{ "lock", cmd_lock },
 	};
 	int (*run)(const mq_config *cfg, int argc, char **argv) = NULL;
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
