@@ -62,7 +62,7 @@ CHECK_LIB_SRC := $(wildcard tests/lib/*.c)
 CHECK_HANDLER_SRC := $(wildcard tests/cgi-bin/*.c)
 CHECK_BIN := $(BUILD)/tests/check_lib $(BUILD)/tests/check_handlers
 
-.PHONY: all check deps run start stop install uninstall clean ferretdb
+.PHONY: all check deps run start stop install uninstall clean ferretdb bench-sync
 .DEFAULT_GOAL := all
 
 all: $(WORKER_BIN) $(TOOL_BIN)
@@ -132,3 +132,7 @@ clean:
 	       build-sanitize build-coverage
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# Benchmarks print figures; they assert nothing (tests/bench/).
+bench-sync: $(BUILD)/marquee-sync $(FERRETDB)
+	BUILD=$(CURDIR)/$(BUILD) tests/bench/sync.sh

@@ -77,32 +77,56 @@ void mq_catalog_slug(const cJSON *doc, int with_id, char *out, size_t size)
 		snprintf(out, size, "%s%s%lld", base, dash, tmdb_id);
 }
 
-bson_t *mq_catalog_upsert(const cJSON *doc, const char *slug, int64_t now)
+/* The fields only a new movie gets (its slug, source, rating fields, locks, creation time). */
+static void append_new_fields(bson_t *b, const char *slug, int64_t now)
+{
+	bson_t empty;
+	BSON_APPEND_UTF8(b, "slug", slug);
+	BSON_APPEND_UTF8(b, "source", "tmdb");
+	BSON_APPEND_INT64(b, "rating_sum", 0);
+	BSON_APPEND_INT64(b, "rating_count", 0);
+	BSON_APPEND_DOUBLE(b, "average_rating", 0);
+	BSON_APPEND_ARRAY_BEGIN(b, "locked_fields", &empty);
+	bson_append_array_end(b, &empty);
+	BSON_APPEND_DATE_TIME(b, "created_at", now);
+}
+
+static bson_t *doc_fields(const cJSON *doc)
 {
 	char *json = cJSON_PrintUnformatted(doc);
 	bson_error_t error;
 	bson_t *fields = json ? bson_new_from_json((const uint8_t *)json, -1, &error) : NULL;
 	cJSON_free(json);
+	return fields;
+}
+
+bson_t *mq_catalog_upsert(const cJSON *doc, const char *slug, int64_t now)
+{
+	bson_t *fields = doc_fields(doc);
 	if (!fields)
 		return NULL;
-	bson_t *update = bson_new(), child, empty;
+	bson_t *update = bson_new(), child;
 	BSON_APPEND_DOCUMENT_BEGIN(update, "$set", &child);
 	bson_concat(&child, fields);
 	BSON_APPEND_DATE_TIME(&child, "tmdb_synced_at", now);
 	BSON_APPEND_DATE_TIME(&child, "updated_at", now);
 	bson_append_document_end(update, &child);
 	BSON_APPEND_DOCUMENT_BEGIN(update, "$setOnInsert", &child);
-	BSON_APPEND_UTF8(&child, "slug", slug);
-	BSON_APPEND_UTF8(&child, "source", "tmdb");
-	BSON_APPEND_INT64(&child, "rating_sum", 0);
-	BSON_APPEND_INT64(&child, "rating_count", 0);
-	BSON_APPEND_DOUBLE(&child, "average_rating", 0);
-	BSON_APPEND_ARRAY_BEGIN(&child, "locked_fields", &empty);
-	bson_append_array_end(&child, &empty);
-	BSON_APPEND_DATE_TIME(&child, "created_at", now);
+	append_new_fields(&child, slug, now);
 	bson_append_document_end(update, &child);
 	bson_destroy(fields);
 	return update;
+}
+
+bson_t *mq_catalog_new_movie(const cJSON *doc, const char *slug, int64_t now)
+{
+	bson_t *fields = doc_fields(doc);
+	if (!fields)
+		return NULL;
+	BSON_APPEND_DATE_TIME(fields, "tmdb_synced_at", now);
+	BSON_APPEND_DATE_TIME(fields, "updated_at", now);
+	append_new_fields(fields, slug, now);
+	return fields;
 }
 
 /* Upserts the movie by tmdb_id. A slug already taken by another movie gets the TMDB id appended;

@@ -46,7 +46,8 @@ struct mq_sync {
 	mongoc_client_t *client;
 	mongoc_database_t *database;
 	cJSON *existing;             /* catalogue documents by "tmdb id" */
-	cJSON *slugs;                /* slugs given to new movies in this pass */
+	cJSON *slugs;                /* slugs known taken in this pass */
+	cJSON *fresh;                /* new movies waiting to be inserted */
 	mongoc_bulk_operation_t *bulk;
 	int pending;
 	long done, total;
@@ -379,16 +380,27 @@ static int locked(const cJSON *existing, const char *field)
 	return 0;
 }
 
+/* How many operations of a failed bulk write failed: its writeErrors (a duplicate key among
+ * inserts fails that movie alone), or all of them when the reply says nothing. */
+static long write_errors(const bson_t *reply, const bson_error_t *error, int ops, const char *what)
+{
+	bson_iter_t it, errs;
+	mq_db_error(error, what);
+	long n = 0;
+	if (bson_iter_init_find(&it, reply, "writeErrors") && BSON_ITER_HOLDS_ARRAY(&it) && bson_iter_recurse(&it, &errs))
+		while (bson_iter_next(&errs))
+			n++;
+	return n ? n : ops;
+}
+
 static void flush(mq_sync *s)
 {
 	if (!s->bulk)
 		return;
 	bson_t reply;
 	bson_error_t error;
-	if (s->pending && !mongoc_bulk_operation_execute(s->bulk, &reply, &error)) {
-		mq_db_error(&error, "sync: bulk write");
-		s->counts.failed += s->pending;
-	}
+	if (s->pending && !mongoc_bulk_operation_execute(s->bulk, &reply, &error))
+		s->counts.failed += write_errors(&reply, &error, s->pending, "sync: bulk write");
 	if (s->pending)
 		bson_destroy(&reply);
 	mongoc_bulk_operation_destroy(s->bulk);
@@ -478,22 +490,70 @@ static void flag_missing(mq_sync *s, long long tmdb_id)
 	bson_destroy(filter);
 }
 
-/* Whether a new movie's plain slug ("fight-club-1999") is taken: by a catalogue movie, or by
- * another new movie of this run (s->slugs). */
-static int slug_taken(mq_sync *s, const cJSON *doc)
+/* Inserts the new movies waiting in s->fresh, in one unordered bulk, each with its plain slug
+ * ("fight-club-1999") unless that is taken — by a catalogue movie (one $in query for the
+ * batch) or by another new movie of this run — and then with its TMDB id too. */
+static void flush_fresh(mq_sync *s)
 {
-	char slug[160];
-	mq_catalog_slug(doc, 0, slug, sizeof slug);
-	if (cJSON_GetObjectItemCaseSensitive(s->slugs, slug))
-		return 1;
-	cJSON_AddNullToObject(s->slugs, slug);
+	if (!cJSON_GetArraySize(s->fresh))
+		return;
+	bson_t filter = BSON_INITIALIZER, in, arr;
+	BSON_APPEND_DOCUMENT_BEGIN(&filter, "slug", &in);
+	BSON_APPEND_ARRAY_BEGIN(&in, "$in", &arr);
+	int k = 0;
+	const cJSON *doc;
+	cJSON_ArrayForEach(doc, s->fresh) {
+		char slug[160], key[16];
+		mq_catalog_slug(doc, 0, slug, sizeof slug);
+		snprintf(key, sizeof key, "%d", k++);
+		BSON_APPEND_UTF8(&arr, key, slug);
+	}
+	bson_append_array_end(&in, &arr);
+	bson_append_document_end(&filter, &in);
+	bson_t *opts = BCON_NEW("projection", "{", "slug", BCON_INT32(1), "}");
 	bson_error_t error;
+	const bson_t *found;
 	mongoc_collection_t *movies = mongoc_database_get_collection(s->database, "movies");
-	bson_t *filter = BCON_NEW("slug", BCON_UTF8(slug));
-	int64_t n = mongoc_collection_count_documents(movies, filter, NULL, NULL, NULL, &error);
-	bson_destroy(filter);
+	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(movies, &filter, opts, NULL);
+	while (mongoc_cursor_next(cursor, &found)) {
+		bson_iter_t it;
+		if (bson_iter_init_find(&it, found, "slug") && BSON_ITER_HOLDS_UTF8(&it) &&
+		    !cJSON_GetObjectItemCaseSensitive(s->slugs, bson_iter_utf8(&it, NULL)))
+			cJSON_AddNullToObject(s->slugs, bson_iter_utf8(&it, NULL));
+	}
+	int lookup_failed = mongoc_cursor_error(cursor, &error);
+	mongoc_cursor_destroy(cursor);
+	bson_destroy(opts);
+	bson_destroy(&filter);
+	bson_t *bulk_opts = BCON_NEW("ordered", BCON_BOOL(false));
+	mongoc_bulk_operation_t *bulk = mongoc_collection_create_bulk_operation_with_opts(movies, bulk_opts);
+	int64_t now = mq_now_ms();
+	int queued = 0;
+	cJSON_ArrayForEach(doc, s->fresh) {
+		char slug[160];
+		mq_catalog_slug(doc, 0, slug, sizeof slug);
+		int taken = lookup_failed || cJSON_GetObjectItemCaseSensitive(s->slugs, slug) != NULL;
+		if (!taken)
+			cJSON_AddNullToObject(s->slugs, slug);
+		else
+			mq_catalog_slug(doc, 1, slug, sizeof slug);
+		bson_t *movie = mq_catalog_new_movie(doc, slug, now);
+		if (movie && mongoc_bulk_operation_insert_with_opts(bulk, movie, NULL, &error))
+			queued++;
+		else
+			s->counts.failed++;
+		bson_destroy(movie);
+	}
+	bson_t reply;
+	if (queued && !mongoc_bulk_operation_execute(bulk, &reply, &error))
+		s->counts.failed += write_errors(&reply, &error, queued, "sync: insert");
+	if (queued)
+		bson_destroy(&reply);
+	mongoc_bulk_operation_destroy(bulk);
+	bson_destroy(bulk_opts);
 	mongoc_collection_destroy(movies);
-	return n != 0; /* an error too: the longer slug is safe */
+	cJSON_Delete(s->fresh);
+	s->fresh = cJSON_CreateArray();
 }
 
 /* Compares TMDB's version of a movie with the catalogue's and queues what differs. */
@@ -512,16 +572,10 @@ static void apply_movie(mq_sync *s, const cJSON *details)
 	if (!existing) {
 		s->counts.inserted++;
 		if (!s->dry_run) {
-			char slug[160];
-			mq_catalog_slug(doc, slug_taken(s, doc), slug, sizeof slug);
-			bson_t *update = mq_catalog_upsert(doc, slug, now);
-			bson_t *filter = BCON_NEW("tmdb_id", BCON_INT64(tmdb_id));
-			if (update)
-				queue(s, filter, update, 1);
-			else
-				s->counts.failed++;
-			bson_destroy(filter);
-			bson_destroy(update);
+			cJSON_AddItemToArray(s->fresh, doc);
+			if (cJSON_GetArraySize(s->fresh) >= BATCH)
+				flush_fresh(s);
+			return;
 		}
 		cJSON_Delete(doc);
 		return;
@@ -624,6 +678,7 @@ mq_err mq_sync_movies(mq_sync *s, const long long *given, size_t n)
 		return MQ_EUNAVAIL;
 	}
 	s->slugs = cJSON_CreateObject();
+	s->fresh = cJSON_CreateArray();
 	mq_err rc = load_existing(s, ids, k);
 	if (rc == MQ_OK) {
 		static const char *const query[] = { "append_to_response", "credits,keywords,translations,release_dates", NULL };
@@ -638,12 +693,14 @@ mq_err mq_sync_movies(mq_sync *s, const long long *given, size_t n)
 		report(s, "movies", 0, s->total);
 		rc = mq_tmdb_get_many(s->tmdb, jobs, k, s->parallel, movie_done, s);
 		flush(s);
+		flush_fresh(s);
 		free(paths);
 		free(jobs);
 	}
 	cJSON_Delete(s->existing);
 	cJSON_Delete(s->slugs);
-	s->existing = s->slugs = NULL;
+	cJSON_Delete(s->fresh);
+	s->existing = s->slugs = s->fresh = NULL;
 	mq_db_release(s->db, s->client, s->database);
 	s->database = NULL;
 	s->client = NULL;
