@@ -211,6 +211,27 @@ class SyncTest(unittest.TestCase):
         self.assertEqual((c["fetched"], c["updated"]), (1, 1), "only the catalogue's changed movie")
         self.assertEqual(movie(in_catalogue)[1]["runtime"], 171)
 
+    def test_recorded_movies_pass_through_unchanged_shapes(self):
+        # the real recordings when ../shared is there, else the stand-in's own fixtures
+        c = self.ok("movie", "550", "13", "680", "603")
+        self.assertEqual((c["fetched"], c["failed"]), (4, 0))
+        m = movie(550)[1]
+        self.assertEqual((m["title"], m["year"]), ("Fight Club", 1999))
+        self.assertTrue(m["directors"] and m["cast"])
+        self.assertEqual(self.ok("movie", "550", "13", "680", "603")["unchanged"], 4)
+
+    def test_translations_fetches_the_movies_missing_a_language(self):
+        tmdb_id = FIRST + 40
+        control("POST", f"/__control/movies/{tmdb_id}", {"translations": {"translations": []}})
+        self.ok("movie", str(tmdb_id))
+        self.assertNotIn("fa", movie(tmdb_id)[1]["titles"])
+        control("DELETE", f"/__control/movies/{tmdb_id}")
+        c = self.ok("translations")
+        self.assertGreaterEqual(c["updated"], 1)
+        titles = movie(tmdb_id)[1]["titles"]
+        self.assertIn("fa", titles)
+        self.assertNotEqual(titles["fa"], titles["en"])
+
     def test_the_command_line_refuses_bad_arguments(self):
         for args in (("popular", "--pages", "0"), ("popular", "--pages", "501"), ("movie",), ("movie", "abc"),
                      ("movie", "-5"), ("genres", "--frobnicate"), ("lock", "550", "password_hash"),
