@@ -133,9 +133,7 @@ static void *heartbeat_main(void *arg)
 	return NULL;
 }
 
-/* Whether the holder of a lease document is gone: its pid on this host no longer exists, or its
- * heartbeat is older than the timeout. holder[size] describes it. */
-static int holder_gone(const mq_sync *s, const bson_t *doc, char *holder, size_t size)
+int mq_sync_lease_stale(const char *my_host, const bson_t *doc, int64_t now, char *holder, size_t size)
 {
 	bson_iter_t it;
 	const char *host = "?";
@@ -150,9 +148,9 @@ static int holder_gone(const mq_sync *s, const bson_t *doc, char *holder, size_t
 	char since[40];
 	mq_iso8601(beat, since, sizeof since);
 	snprintf(holder, size, "pid %lld on %s, last heartbeat %s", pid, host, since);
-	if (!strcmp(host, s->host) && pid > 0 && pid <= 0x7fffffff && kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+	if (!strcmp(host, my_host) && pid > 0 && pid <= 0x7fffffff && kill((pid_t)pid, 0) != 0 && errno == ESRCH)
 		return 1;
-	return mq_now_ms() - beat > MQ_SYNC_LEASE_TIMEOUT * 1000LL;
+	return now - beat > MQ_SYNC_LEASE_TIMEOUT * 1000LL;
 }
 
 /* Marks the synclog of an interrupted run failed. */
@@ -193,7 +191,7 @@ static mq_err take_lease(mq_sync *s, mongoc_client_t *client, char *holder, size
 			const bson_t *found;
 			bson_t *filter = BCON_NEW("_id", BCON_UTF8(LEASE_ID));
 			mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(lease, filter, NULL, NULL);
-			if (mongoc_cursor_next(cursor, &found) && holder_gone(s, found, holder, size)) {
+			if (mongoc_cursor_next(cursor, &found) && mq_sync_lease_stale(s->host, found, mq_now_ms(), holder, size)) {
 				bson_iter_t it;
 				bson_t *cond = BCON_NEW("_id", BCON_UTF8(LEASE_ID));
 				if (bson_iter_init_find(&it, found, "run") && BSON_ITER_HOLDS_OID(&it))
@@ -556,6 +554,34 @@ static void flush_fresh(mq_sync *s)
 	s->fresh = cJSON_CreateArray();
 }
 
+cJSON *mq_sync_diff(const cJSON *existing, cJSON *doc, cJSON **notes)
+{
+	/* a locked title keeps its English entry in titles too (pages show titles[lang]) */
+	const cJSON *old_en = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(existing, "titles"), "en");
+	cJSON *new_titles = cJSON_GetObjectItemCaseSensitive(doc, "titles");
+	if (locked(existing, "title") && cJSON_IsString(old_en) && cJSON_IsObject(new_titles))
+		cJSON_ReplaceItemInObjectCaseSensitive(new_titles, "en", cJSON_CreateString(old_en->valuestring));
+	cJSON *changed = cJSON_CreateObject();
+	*notes = cJSON_CreateArray();
+	for (cJSON *f = doc->child; f; f = f->next) {
+		const cJSON *before = cJSON_GetObjectItemCaseSensitive(existing, f->string);
+		int same = before ? cJSON_Compare(before, f, 1) : cJSON_IsNull(f);
+		if (same || locked(existing, f->string))
+			continue;
+		cJSON_AddItemToObject(changed, f->string, cJSON_Duplicate(f, 1));
+		for (int i = 0; significant[i]; i++) {
+			if (strcmp(significant[i], f->string))
+				continue;
+			cJSON *note = cJSON_CreateObject();
+			cJSON_AddStringToObject(note, "field", f->string);
+			cJSON_AddItemToObject(note, "before", before ? cJSON_Duplicate(before, 1) : cJSON_CreateNull());
+			cJSON_AddItemToObject(note, "after", cJSON_Duplicate(f, 1));
+			cJSON_AddItemToArray(*notes, note);
+		}
+	}
+	return changed;
+}
+
 /* Compares TMDB's version of a movie with the catalogue's and queues what differs. */
 static void apply_movie(mq_sync *s, const cJSON *details)
 {
@@ -580,28 +606,8 @@ static void apply_movie(mq_sync *s, const cJSON *details)
 		cJSON_Delete(doc);
 		return;
 	}
-	/* a locked title keeps its English entry in titles too (pages show titles[lang]) */
-	const cJSON *old_en = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(existing, "titles"), "en");
-	cJSON *new_titles = cJSON_GetObjectItemCaseSensitive(doc, "titles");
-	if (locked(existing, "title") && cJSON_IsString(old_en) && cJSON_IsObject(new_titles))
-		cJSON_ReplaceItemInObjectCaseSensitive(new_titles, "en", cJSON_CreateString(old_en->valuestring));
-	cJSON *changed = cJSON_CreateObject(), *notes = cJSON_CreateArray();
-	for (cJSON *f = doc->child; f; f = f->next) {
-		const cJSON *before = cJSON_GetObjectItemCaseSensitive(existing, f->string);
-		int same = before ? cJSON_Compare(before, f, 1) : cJSON_IsNull(f);
-		if (same || locked(existing, f->string))
-			continue;
-		cJSON_AddItemToObject(changed, f->string, cJSON_Duplicate(f, 1));
-		for (int i = 0; significant[i]; i++) {
-			if (strcmp(significant[i], f->string))
-				continue;
-			cJSON *note = cJSON_CreateObject();
-			cJSON_AddStringToObject(note, "field", f->string);
-			cJSON_AddItemToObject(note, "before", before ? cJSON_Duplicate(before, 1) : cJSON_CreateNull());
-			cJSON_AddItemToObject(note, "after", cJSON_Duplicate(f, 1));
-			cJSON_AddItemToArray(notes, note);
-		}
-	}
+	cJSON *notes = NULL;
+	cJSON *changed = mq_sync_diff(existing, doc, &notes);
 	int was_missing = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(existing, "tmdb_missing"));
 	if (!changed->child && !was_missing) {
 		s->counts.unchanged++;
@@ -755,8 +761,8 @@ static int page_done(const mq_tmdb_job *job, mq_err rc, mq_tmdb_result *r, void 
 	return 0;
 }
 
-/* Fetches pages first..last of path (with the extra query pairs) and collects the ids. Fails
- * only when every page failed. */
+/* Fetches pages first..last of path (with the extra query pairs) and collects the ids, after
+ * first_page(). Fails only when every page failed. */
 static mq_err collect_pages(mq_sync *s, const char *path, const char *const *extra, int first, int last,
 			    const char *stage, id_list *l)
 {
@@ -779,8 +785,7 @@ static mq_err collect_pages(mq_sync *s, const char *path, const char *const *ext
 		q[k] = NULL;
 		jobs[i] = (mq_tmdb_job){ path, q, NULL };
 	}
-	l->stage = stage;
-	l->pages_total += n;
+	l->stage = stage; /* pages_total: first_page() counted them */
 	page_ctx ctx = { s, l };
 	mq_err rc = mq_tmdb_get_many(s->tmdb, jobs, (size_t)n, s->parallel, page_done, &ctx);
 	free(jobs);

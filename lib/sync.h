@@ -76,4 +76,17 @@ mq_err mq_sync_purge_cache(mq_sync *s, long long *removed);
 
 const mq_sync_counts *mq_sync_counts_of(const mq_sync *s);
 
+/* The pieces, for tests. */
+
+/* The fields of doc (a movie from TMDB, mq_movie_doc_from_tmdb) that differ from existing (the
+ * catalogue's JSON of it), leaving out those in existing's locked_fields (a locked title keeps
+ * titles.en, and the search keys, too; doc may be changed for that). *notes gets
+ * [{field, before, after}] for the significant ones. Both caller owns. */
+cJSON *mq_sync_diff(const cJSON *existing, cJSON *doc, cJSON **notes);
+
+/* Whether the holder of the lease document doc is gone: on my_host with a pid that no longer
+ * exists, or without a heartbeat for MQ_SYNC_LEASE_TIMEOUT seconds at now (ms). holder[size]
+ * gets "pid N on HOST, last heartbeat …". */
+int mq_sync_lease_stale(const char *my_host, const bson_t *doc, int64_t now, char *holder, size_t size);
+
 #endif

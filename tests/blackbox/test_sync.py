@@ -4,6 +4,7 @@ movies gone at TMDB, a 429 storm, the lease (a second run exits 75; a killed run
 --dry-run, the changes feed and the command line's errors."""
 import json
 import os
+import pty
 import re
 import signal
 import subprocess
@@ -231,6 +232,35 @@ class SyncTest(unittest.TestCase):
         titles = movie(tmdb_id)[1]["titles"]
         self.assertIn("fa", titles)
         self.assertNotEqual(titles["fa"], titles["en"])
+
+    def test_on_a_terminal_progress_goes_to_stderr(self):
+        leader, follower = pty.openpty()
+        try:
+            r = subprocess.run([SYNC, "popular", "--pages", "2"], env=sync_env(), stdout=subprocess.PIPE,
+                               stderr=follower, text=True, timeout=60)
+            os.close(follower)
+            follower = None
+            shown = b""
+            while True:
+                try:
+                    chunk = os.read(leader, 65536)
+                except OSError:  # the terminal is closed once everything is read
+                    break
+                if not chunk:
+                    break
+                shown += chunk
+        finally:
+            if follower is not None:
+                os.close(follower)
+            os.close(leader)
+        self.assertEqual(r.returncode, 0, r.stdout)
+        text = shown.decode("utf-8", "replace")
+        self.assertIn("popular pages 2/2", text)
+        self.assertIn("movies 40/40", text)
+        self.assertIn("\r", text, "redrawn in place")
+        self.assertEqual(len(r.stdout.strip().splitlines()), 1, "and the one summary line on stdout")
+        # not on a terminal: no progress at all
+        self.assertNotIn("movies 40/40", sync("popular", "--pages", "2").stderr)
 
     def test_the_command_line_refuses_bad_arguments(self):
         for args in (("popular", "--pages", "0"), ("popular", "--pages", "501"), ("movie",), ("movie", "abc"),

@@ -28,6 +28,7 @@ Suite *db_suite(void);
 Suite *health_suite(void);
 Suite *schema_suite(void);
 Suite *worker_suite(void);
+Suite *sync_suite(void);
 Suite *multipart_suite(void);
 Suite *media_suite(void);
 Suite *password_suite(void);
