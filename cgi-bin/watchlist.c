@@ -45,48 +45,32 @@ static void reply_items(mq_req *req, mq_res *res, mq_err rc, cJSON *items, const
 	mq_reply_list(req, res, items, q[Q_PAGE].i, q[Q_LIMIT].i, total);
 }
 
-/* GET a watchlist page of user_id: all, favourites (1) or the others (0); favorites < 0 takes
- * ?favorites= when given. */
-static void watchlist_page(mq_req *req, mq_res *res, const char *user_id, int favorites)
+/* GET a page of one of user_id's lists: the watchlist, filter = favourites (1), the others (0)
+ * or all (-1); or with interactions, filter = a type or all (-1). With param the query may set
+ * the filter (?favorites=, ?type=). */
+static void list_reply(mq_req *req, mq_res *res, const char *user_id, int interactions, int filter, int param)
 {
-	mq_field fields[Q_COUNT + 1] = { MQ_FIELD_PAGE, MQ_FIELD_LIMIT, MQ_FIELD_LANGUAGE,
-					 { "favorites", MQ_V_BOOL, 0, 0, 0, NULL, NULL } };
+	mq_field fields[Q_COUNT + 1] = {
+		MQ_FIELD_PAGE, MQ_FIELD_LIMIT, MQ_FIELD_LANGUAGE,
+		interactions ? (mq_field){ "type", MQ_V_ENUM, 0, 0, 0, mq_interaction_names, NULL }
+			     : (mq_field){ "favorites", MQ_V_BOOL, 0, 0, 0, NULL, NULL },
+	};
 	mq_value q[Q_COUNT + 1];
-	if (mq_validate_query(req, fields, favorites < 0 ? Q_COUNT + 1 : Q_COUNT, q)) {
+	if (mq_validate_query(req, fields, param ? Q_COUNT + 1 : Q_COUNT, q)) {
 		mq_reply_err(req, res, MQ_EINVAL, NULL);
 		return;
 	}
-	if (favorites < 0 && q[Q_COUNT].present)
-		favorites = (int)q[Q_COUNT].i;
-	int fresh = lists_fresh(req, res, user_id);
-	if (fresh)
+	if (param && q[Q_COUNT].present)
+		filter = (int)q[Q_COUNT].i;
+	if (lists_fresh(req, res, user_id))
 		return;
 	cJSON *items = NULL;
 	long long total = 0;
-	mq_err rc = mq_watchlist_list(mq_ctx_of(req)->db, user_id, favorites, mq_languages[q[Q_LANGUAGE].i],
-				      q[Q_PAGE].i, q[Q_LIMIT].i, &items, &total);
-	reply_items(req, res, rc, items, q, total);
-}
-
-/* GET a page of user_id's interactions of type (< 0: all, or ?type= when allow_type). */
-static void interactions_page(mq_req *req, mq_res *res, const char *user_id, int type, int allow_type)
-{
-	mq_field fields[Q_COUNT + 1] = { MQ_FIELD_PAGE, MQ_FIELD_LIMIT, MQ_FIELD_LANGUAGE,
-					 { "type", MQ_V_ENUM, 0, 0, 0, mq_interaction_names, NULL } };
-	mq_value q[Q_COUNT + 1];
-	if (mq_validate_query(req, fields, allow_type ? Q_COUNT + 1 : Q_COUNT, q)) {
-		mq_reply_err(req, res, MQ_EINVAL, NULL);
-		return;
-	}
-	if (allow_type && q[Q_COUNT].present)
-		type = (int)q[Q_COUNT].i;
-	int fresh = lists_fresh(req, res, user_id);
-	if (fresh)
-		return;
-	cJSON *items = NULL;
-	long long total = 0;
-	mq_err rc = mq_interactions_list(mq_ctx_of(req)->db, user_id, type, mq_languages[q[Q_LANGUAGE].i],
-					 q[Q_PAGE].i, q[Q_LIMIT].i, &items, &total);
+	mq_db *db = mq_ctx_of(req)->db;
+	const char *lang = mq_languages[q[Q_LANGUAGE].i];
+	mq_err rc = interactions
+		? mq_interactions_list(db, user_id, filter, lang, q[Q_PAGE].i, q[Q_LIMIT].i, &items, &total)
+		: mq_watchlist_list(db, user_id, filter, lang, q[Q_PAGE].i, q[Q_LIMIT].i, &items, &total);
 	reply_items(req, res, rc, items, q, total);
 }
 
@@ -207,7 +191,7 @@ static void post_watchlist(mq_req *req, mq_res *res)
 
 static void get_watchlist(mq_req *req, mq_res *res)
 {
-	watchlist_page(req, res, req->user->id, -1);
+	list_reply(req, res, req->user->id, 0, -1, 1);
 }
 
 static void get_item(mq_req *req, mq_res *res)
@@ -282,7 +266,7 @@ static void get_lists(mq_req *req, mq_res *res)
 
 static void get_interactions(mq_req *req, mq_res *res)
 {
-	interactions_page(req, res, req->user->id, -1, 1);
+	list_reply(req, res, req->user->id, 1, -1, 1);
 }
 
 /* Records an interaction: 201 the first time, 200 when it was recorded before (now newer). */
@@ -357,21 +341,21 @@ static void get_user_watchlist(mq_req *req, mq_res *res)
 {
 	const char *user = mq_route_user(req, res);
 	if (user)
-		watchlist_page(req, res, user, -1);
+		list_reply(req, res, user, 0, -1, 1);
 }
 
 static void get_user_favorites(mq_req *req, mq_res *res)
 {
 	const char *user = mq_route_user(req, res);
 	if (user)
-		watchlist_page(req, res, user, 1);
+		list_reply(req, res, user, 0, 1, 0);
 }
 
 static void get_user_history(mq_req *req, mq_res *res)
 {
 	const char *user = mq_route_user(req, res);
 	if (user)
-		interactions_page(req, res, user, MQ_WATCHED, 0);
+		list_reply(req, res, user, 1, MQ_WATCHED, 0);
 }
 
 /* POST /users/:id/watchlist {movie_id, is_favorite?}: 201, 409 when there already. PUT is the
