@@ -55,14 +55,14 @@ LIB_SRC   := $(wildcard lib/*.c)
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB_A     := $(BUILD)/libmarquee.a
 WORKER_BIN := $(WORKERS:%=$(BUILD)/cgi-bin/%)
-TOOL_BIN  := $(BUILD)/marquee-sync $(BUILD)/marquee-render
+TOOL_BIN  := $(BUILD)/marquee-sync $(BUILD)/marquee-render $(BUILD)/marquee-eval-recs
 FERRETDB  := build/ferretdb-test
 
 CHECK_LIB_SRC := $(wildcard tests/lib/*.c)
 CHECK_HANDLER_SRC := $(wildcard tests/cgi-bin/*.c)
 CHECK_BIN := $(BUILD)/tests/check_lib $(BUILD)/tests/check_handlers
 
-.PHONY: all check deps run start stop install uninstall clean ferretdb bench-sync
+.PHONY: all check deps run start stop install uninstall clean ferretdb bench-sync eval-recs
 .DEFAULT_GOAL := all
 
 all: $(WORKER_BIN) $(TOOL_BIN)
@@ -136,3 +136,9 @@ clean:
 # Benchmarks print figures; they assert nothing (tests/bench/).
 bench-sync: $(BUILD)/marquee-sync $(FERRETDB)
 	BUILD=$(CURDIR)/$(BUILD) tests/bench/sync.sh
+
+# The recommender against MovieLens (read in place; MOVIELENS=DIR for another copy).
+MOVIELENS ?= ../shared/datasets/ml-latest-small
+eval-recs: $(BUILD)/marquee-eval-recs
+	@if [ -f "$(MOVIELENS)/ratings.csv" ]; then $(BUILD)/marquee-eval-recs "$(MOVIELENS)"; \
+	else echo "eval-recs: no MovieLens data at $(MOVIELENS) (set MOVIELENS=DIR); nothing to measure"; fi

@@ -29,6 +29,7 @@ Suite *health_suite(void);
 Suite *schema_suite(void);
 Suite *worker_suite(void);
 Suite *sync_suite(void);
+Suite *recs_suite(void);
 Suite *multipart_suite(void);
 Suite *media_suite(void);
 Suite *password_suite(void);

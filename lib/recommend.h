@@ -1,0 +1,38 @@
+/* recommend.h — personalised recommendations (DESIGN §4 users; issue "recommendations"): the
+ * tuning shared by the site and the offline evaluation (tools/eval-recs.c), and serving one
+ * member's list from the database.
+ *
+ * A member's taste is what they rated (weighted by how much they liked it), liked, watched,
+ * bookmarked or put on their watchlist; dislikes count against. Candidates are scored by their
+ * item neighbours (marquee-sync neighbours stores the top MQ_RECOMMEND_NEIGHBOURS per movie), a
+ * content match with the member's preferred and liked genres, and a quality prior (the weighted
+ * rating); what the member rated, watched, disliked or hid is left out, and no more than
+ * MQ_RECOMMEND_MAX_RUN movies of one main genre follow each other.
+ */
+#ifndef MQ_RECOMMEND_H
+#define MQ_RECOMMEND_H
+
+#include "recs.h"
+
+#define MQ_RECOMMEND_NEIGHBOURS 30   /* neighbours kept per movie */
+#define MQ_RECOMMEND_SHRINK 5.0f     /* similarity shrinkage: pairs few members share count less */
+#define MQ_RECOMMEND_MAX_RUN 2       /* movies of one main genre in a row, at most */
+#define MQ_RECOMMEND_OLD_TASTE 0.05  /* the weight of long-past taste, against 1 for today's */
+#define MQ_RECOMMEND_TASTE_DAYS 1500.0 /* how fast taste ages: e^(-age / this) */
+
+/* How the neighbours, the content match and the quality prior are blended. */
+extern const mq_recs_weights mq_recommend_weights;
+
+/* How much a rating says of a member's taste, for ratings out of max: from 1 for the best down
+ * to negative for the worst. */
+float mq_recommend_rating_weight(double rating, double max);
+
+/* How much more recent taste counts: 1 for today, falling towards MQ_RECOMMEND_OLD_TASTE for
+ * what is years old (age in days). */
+float mq_recommend_recency(double age_days);
+
+/* The weighted rating of a movie (mean out of max over votes, all_mean over all movies), as
+ * 0..1. */
+float mq_recommend_quality(double mean, double votes, double all_mean, double max);
+
+#endif
