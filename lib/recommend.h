@@ -12,7 +12,10 @@
 #ifndef MQ_RECOMMEND_H
 #define MQ_RECOMMEND_H
 
+#include "db.h"
 #include "recs.h"
+
+#include <cjson/cJSON.h>
 
 #define MQ_RECOMMEND_NEIGHBOURS 30   /* neighbours kept per movie */
 #define MQ_RECOMMEND_SHRINK 5.0f     /* similarity shrinkage: pairs few members share count less */
@@ -34,5 +37,17 @@ float mq_recommend_recency(double age_days);
 /* The weighted rating of a movie (mean out of max over votes, all_mean over all movies), as
  * 0..1. */
 float mq_recommend_quality(double mean, double votes, double all_mean, double max);
+
+/* marquee-sync neighbours: learns the neighbours from every member's ratings, likes, watches,
+ * bookmarks and watchlist, and stores each movie's top ones in movie_neighbours ({_id: movie,
+ * n: [{m, s}], at}); movies with none left are removed. *movies and *events get the counts. */
+mq_err mq_recommend_train(mq_db *db, long *movies, long *events);
+
+/* One member's recommendations: at most limit movie summaries (titles in lang), best first, each
+ * with "score" and "reason" ({"kind": "because", "title": …} for the movie of theirs that led to
+ * it, {"kind": "genre", "genre": …} for a favourite genre, {"kind": "popular"}). Served from
+ * rec_cache while the member's lists version is unchanged; computed from a few small documents
+ * otherwise. *items: caller owns. */
+mq_err mq_recommend_for(mq_db *db, const char *user_id, const char *lang, int limit, cJSON **items);
 
 #endif

@@ -5,6 +5,7 @@
 #include "log.h"
 #include "mem.h"
 #include "movie.h"
+#include "recommend.h"
 #include "response.h"
 #include "tmdbcache.h"
 
@@ -313,6 +314,18 @@ mq_err mq_sync_genres(mq_sync *s, int *count)
 		rc = mq_genres_sync(s->db, s->tmdb, s->cfg, count);
 	s->counts.genres += *count;
 	report(s, "genres", *count, *count);
+	return rc;
+}
+
+mq_err mq_sync_neighbours(mq_sync *s, long *movies)
+{
+	long events = 0;
+	*movies = 0;
+	if (s->dry_run)
+		return MQ_OK;
+	report(s, "neighbours", 0, 1);
+	mq_err rc = mq_recommend_train(s->db, movies, &events);
+	report(s, "neighbours", 1, 1);
 	return rc;
 }
 

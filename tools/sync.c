@@ -45,6 +45,7 @@ static void usage(FILE *f)
 		"  movie ID...                        these TMDB ids\n"
 		"  translations                       catalogue movies missing a title or overview\n"
 		"  purge-cache                        delete expired TMDB cache entries\n"
+		"  neighbours                         learn the recommender's movie neighbours\n"
 		"  all [--pages N]                    what the nightly crontab line runs: all of the above\n"
 		"  seed                               genres and one popular page, if the catalogue is empty\n"
 		"TMDB commands take --dry-run (fetch and compare, write nothing) and --parallel N\n"
@@ -325,7 +326,9 @@ static const struct {
 	{ "translations", "Fetches again, with their translations, the catalogue movies that lack a title or an\n"
 			  "overview in one of TMDB_LANGUAGES.", 0, 0 },
 	{ "purge-cache", "Deletes the TMDB cache entries that have expired.", 0, 0 },
-	{ "all", "genres, popular and top-rated (--pages N), changes, translations and purge-cache in one\n"
+	{ "neighbours", "Learns the recommender's movie neighbours again from every member's ratings, likes,\n"
+			"watches, bookmarks and watchlist, and stores each movie's best in movie_neighbours.", 0, 0 },
+	{ "all", "genres, popular and top-rated (--pages N), changes, translations, neighbours and purge-cache in one\n"
 		 "run: what a nightly crontab line runs.", 1, 0 },
 	{ "seed", "When the catalogue has no movies: genres and one page of popular movies (make run\n"
 		  "does this at start). Otherwise nothing.", 0, 0 },
@@ -416,7 +419,7 @@ static mq_err run_steps(mq_sync *s, mq_db *db, const run_opts *o, const char **w
 		*what = "changed movies";
 		if ((rc = mq_sync_changes(s, &full)) != MQ_OK)
 			return rc;
-		if (full && !o->dry_run)
+		if (full && !o->dry_run && isatty(STDERR_FILENO))
 			fprintf(stderr, "marquee-sync: no successful changes run in the last %d days: every catalogue movie was fetched\n",
 				MQ_SYNC_CHANGES_DAYS);
 	}
@@ -430,11 +433,19 @@ static mq_err run_steps(mq_sync *s, mq_db *db, const run_opts *o, const char **w
 		if ((rc = mq_sync_translations(s)) != MQ_OK)
 			return rc;
 	}
+	if (all || !strcmp(c, "neighbours")) {
+		long movies = 0;
+		*what = "the neighbours";
+		if ((rc = mq_sync_neighbours(s, &movies)) != MQ_OK)
+			return rc;
+		if (!o->dry_run && isatty(STDERR_FILENO))
+			fprintf(stderr, "marquee-sync: %ld movies have neighbours\n", movies);
+	}
 	if (all || !strcmp(c, "purge-cache")) {
 		*what = "the cache purge";
 		if ((rc = mq_sync_purge_cache(s, &purged)) != MQ_OK)
 			return rc;
-		if (purged)
+		if (purged && isatty(STDERR_FILENO))
 			fprintf(stderr, "marquee-sync: %lld expired cache entries deleted\n", purged);
 	}
 	return MQ_OK;
