@@ -5,6 +5,9 @@
 #include "ctx.h"
 #include "json.h"
 #include "media.h"
+#include "movie.h"
+#include "moviepage.h"
+#include "recommend.h"
 #include "multipart.h"
 #include "page.h"
 #include "response.h"
@@ -278,6 +281,100 @@ static void get_me_page(mq_req *req, mq_res *res)
 	mq_reply_page(req, res, 200, "me", "My account", data);
 }
 
+/* The member's recommendations (recommend.h), with image URLs; a thin list is filled from TMDB's
+ * discover in the member's favourite genres (cold start), never repeating a movie. */
+static cJSON *recommendations(mq_req *req, mq_res *res, const char *lang, int limit)
+{
+	cJSON *items = NULL;
+	mq_err rc = mq_recommend_for(mq_ctx_of(req)->db, req->user->id, lang, limit, &items);
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, NULL);
+		return NULL;
+	}
+	cJSON *prefs = NULL, *g;
+	if (cJSON_GetArraySize(items) < limit &&
+	    mq_account_preferences(mq_ctx_of(req)->db, req->user->id, NULL, &prefs) == MQ_OK &&
+	    cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(prefs, "genres")) > 0) {
+		mq_buf genres = MQ_BUF_INIT;
+		cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(prefs, "genres"))
+			if (cJSON_IsNumber(g))
+				mq_buf_printf(&genres, "%s%lld", genres.len ? "|" : "", (long long)g->valuedouble);
+		const char *const extra[] = { "with_genres", mq_buf_cstr(&genres), "sort_by", "popularity.desc", NULL };
+		mq_tmdb_page page;
+		if (mq_tmdb_movies(req, "/discover/movie", extra, 1, mq_tmdb_language(lang), &page) == MQ_OK) {
+			cJSON *m;
+			cJSON_ArrayForEach(m, page.items) {
+				if (cJSON_GetArraySize(items) >= limit)
+					break;
+				double id = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(m, "tmdb_id"));
+				int dup = 0;
+				const cJSON *have;
+				cJSON_ArrayForEach(have, items)
+					dup |= cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(have, "tmdb_id")) == id;
+				if (dup)
+					continue;
+				cJSON *copy = cJSON_Duplicate(m, 1);
+				cJSON *reason = cJSON_AddObjectToObject(copy, "reason");
+				cJSON_AddStringToObject(reason, "kind", "genre");
+				cJSON_AddNumberToObject(copy, "score", 0);
+				cJSON_AddItemToArray(items, copy);
+			}
+			cJSON_Delete(page.items);
+		}
+		mq_buf_free(&genres);
+	}
+	cJSON_Delete(prefs);
+	mq_movie_images(req, items);
+	return items;
+}
+
+/* GET /api/v1/user/recommendations?limit=&language=: for the signed-in member, with reasons. */
+static void get_recommendations(mq_req *req, mq_res *res)
+{
+	static const mq_field fields[] = { { "limit", MQ_V_INT, 0, 1, 50, NULL, "20" }, MQ_FIELD_LANGUAGE };
+	mq_value v[2];
+	if (mq_validate_query(req, fields, 2, v)) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	cJSON *items = recommendations(req, res, mq_languages[v[1].i], (int)v[0].i);
+	if (!items)
+		return;
+	mq_res_header(req, res, "Cache-Control", "private, no-cache");
+	mq_reply_data(req, res, 200, items);
+}
+
+/* GET /me/recommendations: the same as a page of cards with their reasons. */
+static void get_recommendations_page(mq_req *req, mq_res *res)
+{
+	if (mq_validate_query(req, NULL, 0, NULL)) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	const char *lang = mq_page_language(req);
+	cJSON *items = recommendations(req, res, lang, 24);
+	if (!items)
+		return;
+	mq_page_movie_cards(req, items);
+	cJSON *m;
+	cJSON_ArrayForEach(m, items) {
+		/* templates cannot compare strings: a flag per kind of reason, and the card's own
+		 * "not interested" form */
+		cJSON *reason = cJSON_GetObjectItemCaseSensitive(m, "reason");
+		const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(reason, "kind"));
+		if (kind)
+			cJSON_AddBoolToObject(reason, mq_arena_printf(req->arena, "is_%s", kind), 1);
+		const cJSON *member = cJSON_GetObjectItemCaseSensitive(m, "member");
+		if (member)
+			cJSON_AddItemToObject(m, "not_interested", cJSON_Duplicate(member, 0));
+	}
+	cJSON *data = cJSON_CreateObject();
+	cJSON_AddBoolToObject(data, "empty", cJSON_GetArraySize(items) == 0);
+	cJSON_AddItemToObject(data, "movies", items);
+	mq_res_header(req, res, "Cache-Control", "private, no-cache");
+	mq_reply_page(req, res, 200, "recommendations", strcmp(lang, "fa") ? "Recommended for you" : "پیشنهادها برای شما", data);
+}
+
 static const char *const settings_names[] = { "name", "username", "date_of_birth", "language", "theme", NULL };
 
 static const mq_field settings_form_fields[] = {
@@ -375,6 +472,8 @@ out:
 static const mq_route routes[] = {
 	{ MQ_GET, "/me", get_me_page, MQ_NEEDS_AUTH },
 	{ MQ_GET, "/me/settings", get_settings_page, MQ_NEEDS_AUTH },
+	{ MQ_GET, "/me/recommendations", get_recommendations_page, MQ_NEEDS_AUTH },
+	{ MQ_GET, "/api/v1/user/recommendations", get_recommendations, MQ_NEEDS_AUTH },
 	{ MQ_POST, "/me/settings", post_settings_page, MQ_NEEDS_AUTH | MQ_CSRF },
 	{ MQ_GET, "/api/v1/users/me", get_me, MQ_NEEDS_AUTH },
 	{ MQ_PATCH, "/api/v1/users/me", patch_me, MQ_NEEDS_AUTH | MQ_CSRF },

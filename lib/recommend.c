@@ -312,12 +312,13 @@ static void like_genre(taste *t, long long id, double w)
 	t->genre_total += w;
 }
 
-/* The share of the member's genre taste a movie's genres cover (0..1), and its first genre. */
-static float genre_match(const taste *t, const bson_t *doc, long long *first)
+/* The share of the member's genre taste a movie's genres cover (0..1), its first genre and the
+ * one of its genres the member likes most (-1: none). */
+static float genre_match(const taste *t, const bson_t *doc, long long *first, long long *liked)
 {
 	bson_iter_t it, list, g;
-	double c = 0;
-	*first = -1;
+	double c = 0, best = 0;
+	*first = *liked = -1;
 	if (!bson_iter_init_find(&it, doc, "genres") || !BSON_ITER_HOLDS_ARRAY(&it) || !bson_iter_recurse(&it, &list))
 		return 0;
 	while (bson_iter_next(&list)) {
@@ -327,8 +328,13 @@ static float genre_match(const taste *t, const bson_t *doc, long long *first)
 		long long id = bson_iter_as_int64(&g);
 		if (*first < 0)
 			*first = id;
-		if (t->genre_id[id % 64] == id && t->genre[id % 64] > 0)
+		if (t->genre_id[id % 64] == id && t->genre[id % 64] > 0) {
 			c += t->genre[id % 64];
+			if (t->genre[id % 64] > best) {
+				best = t->genre[id % 64];
+				*liked = id;
+			}
+		}
 	}
 	c = t->genre_total > 0 ? c / t->genre_total : 0;
 	return (float)(c > 1 ? 1 : c);
@@ -338,7 +344,8 @@ static float genre_match(const taste *t, const bson_t *doc, long long *first)
  * the match, first genre and quality. */
 typedef struct candidate_info {
 	float *content, *quality;
-	int *group;
+	int *group;       /* the first genre: what the diversity rule looks at */
+	int *liked;       /* the genre the member likes most: what a reason names */
 	size_t cap;
 } candidate_info;
 
@@ -352,9 +359,10 @@ static void info_reserve(candidate_info *c, size_t n)
 	c->content = mq_xrealloc(c->content, cap * sizeof *c->content);
 	c->quality = mq_xrealloc(c->quality, cap * sizeof *c->quality);
 	c->group = mq_xrealloc(c->group, cap * sizeof *c->group);
+	c->liked = mq_xrealloc(c->liked, cap * sizeof *c->liked);
 	for (size_t i = c->cap; i < cap; i++) {
 		c->content[i] = c->quality[i] = 0;
-		c->group[i] = -1;
+		c->group[i] = c->liked[i] = -1;
 	}
 	c->cap = cap;
 }
@@ -372,9 +380,10 @@ static mq_err add_candidates(mongoc_database_t *database, const bson_t *filter, 
 			continue;
 		int i = taste_index(t, bson_iter_oid(&it));
 		info_reserve(info, t->cap);
-		long long first;
-		info->content[i] = genre_match(t, doc, &first);
+		long long first, liked;
+		info->content[i] = genre_match(t, doc, &first, &liked);
 		info->group[i] = (int)first;
+		info->liked[i] = (int)liked;
 		double mean = 0, votes = 0;
 		if (bson_iter_init_find(&it, doc, "vote_average") && BSON_ITER_HOLDS_NUMBER(&it))
 			mean = bson_iter_as_double(&it);
@@ -506,7 +515,7 @@ static mq_err describe(mongoc_database_t *database, const taste *t, const int *t
 			source = cJSON_GetObjectItemCaseSensitive(found, from);
 		}
 		char gid[24];
-		snprintf(gid, sizeof gid, "%d", info->group[top[i]]);
+		snprintf(gid, sizeof gid, "%d", info->liked[top[i]]);
 		const cJSON *gname = cJSON_GetObjectItemCaseSensitive(genre_names, gid);
 		if (source) {
 			cJSON_AddStringToObject(reason, "kind", "because");
@@ -764,6 +773,7 @@ mq_err mq_recommend_for(mq_db *db, const char *user_id, const char *lang, int li
 	free(info.content);
 	free(info.quality);
 	free(info.group);
+	free(info.liked);
 	free(t.weight);
 	free(t.excluded);
 	map_free(&t.items);

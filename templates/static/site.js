@@ -35,7 +35,23 @@ function movieCard(movie) {
     .filter(Boolean).join(" · ");
   a.append(title, meta);
   li.append(a);
+  if (movie.reason) li.append(reasonLine(movie.reason));
   return li;
+}
+
+/* "Because you liked …" under a recommended movie. */
+function reasonLine(reason) {
+  const p = document.createElement("p");
+  p.className = "card-reason";
+  const fa = document.documentElement.lang === "fa";
+  if (reason.kind === "because")
+    p.textContent = fa ? `چون «${reason.title}» را دوست داشتید` : `Because you liked ${reason.title}`;
+  else if (reason.kind === "genre")
+    p.textContent = fa ? "از ژانرهای محبوب شما" + (reason.genre ? ": " + reason.genre : "")
+      : reason.genre ? `Popular in ${reason.genre}` : "In your favourite genres";
+  else
+    p.textContent = fa ? "پرطرفدار" : "Popular on Marquee";
+  return p;
 }
 
 /* Sections loaded after the first paint: <section data-src="/api/…"> with skeleton cards. */
@@ -57,7 +73,11 @@ async function loadSection(section) {
     } else {
       const cards = document.createElement("ul");
       cards.className = "cards";
-      cards.append(...movies.map(movieCard));
+      cards.append(...movies.map((m) => {
+        const card = movieCard(m);
+        if (section.dataset.notInterested && (m.id || m.tmdb_id)) card.append(notInterestedButton(m, section.dataset.notInterested));
+        return card;
+      }));
       list.replaceWith(cards);
     }
   } catch (e) {
@@ -395,3 +415,33 @@ async function loadReviews(section, page, replace) {
 }
 
 document.querySelectorAll("section[data-reviews-src]").forEach((s) => loadReviews(s, 1, true));
+
+/* ---- "not interested": a dislike, and the card goes ---- */
+
+async function notInterested(movie, card) {
+  card.hidden = true;
+  try {
+    const res = await api("PUT", `/api/v1/interactions/disliked/${encodeURIComponent(movie)}`);
+    if (!res.ok) throw new Error("HTTP " + res.status);
+    card.remove();
+  } catch (e) {
+    card.hidden = false;
+    toast(say("Could not hide this movie. Please try again.", "این فیلم پنهان نشد. دوباره امتحان کنید."));
+  }
+}
+
+function notInterestedButton(movie, label) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "link-button not-interested";
+  button.textContent = label;
+  button.addEventListener("click", () => notInterested(movie.id || String(movie.tmdb_id), button.closest("li")));
+  return button;
+}
+
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form.not-interested");
+  if (!form || !window.fetch) return;
+  event.preventDefault();
+  notInterested(form.elements.movie.value, form.closest("li"));
+});
