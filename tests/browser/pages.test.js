@@ -236,3 +236,30 @@ test("without JavaScript the toggles and the rating form work as plain forms", a
   assert.equal(state[0].rating, 9);
   await context.close();
 });
+
+test("the home page's recommendations load with their reasons, and 'not interested' removes one", async () => {
+  const { context, token } = await signedInContext();
+  const prefs = await fetch(BASE_URL + "/api/v1/user/preferences", {
+    method: "POST", headers: { Authorization: "Bearer " + token, "Content-Type": "application/json" },
+    body: JSON.stringify({ genres: [18, 35] }),
+  });
+  assert.equal(prefs.status, 200);
+  const page = await context.newPage();
+  const problems = watchConsole(page);
+  await page.goto("/");
+  const row = page.locator('section[data-src^="/api/v1/user/recommendations"]');
+  await page.waitForFunction(() => document.querySelector('section[data-src^="/api/v1/user/recommendations"]')
+    .getAttribute("aria-busy") === "false");
+  const cards = row.locator("li.card");
+  const before = await cards.count();
+  assert.ok(before > 0, "a new member with favourite genres gets suggestions");
+  assert.ok((await row.locator(".card-reason").first().textContent()).length > 0);
+  const title = await cards.first().locator(".card-title").textContent();
+  await cards.first().locator("button.not-interested").click();
+  await page.waitForFunction((n) => document.querySelectorAll(
+    'section[data-src^="/api/v1/user/recommendations"] li.card').length === n - 1, before);
+  const disliked = (await listsOf(token)).filter((m) => m.disliked);
+  assert.equal(disliked.length, 1, `turning down ${title} records a dislike`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
