@@ -3,6 +3,8 @@
 #include "ctx.h"
 #include "health.h"
 #include "response.h"
+#include "metrics.h"
+#include "valid.h"
 #include "worker.h"
 
 typedef mq_err (*check_fn)(cJSON *out, const mq_ctx *ctx);
@@ -58,11 +60,34 @@ static void get_cache(mq_req *req, mq_res *res)
 	reply_check(req, res, "cache", check_cache);
 }
 
+/* GET /api/v1/health/metrics: every worker's counters and the latest sync runs, as text lines
+ * (nginx lets only loopback clients reach it). */
+static void get_metrics(mq_req *req, mq_res *res)
+{
+	if (mq_validate_query(req, NULL, 0, NULL)) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	mq_buf text = MQ_BUF_INIT;
+	mq_err rc = mq_metrics_text(mq_ctx_of(req)->db, &text);
+	if (rc != MQ_OK) {
+		mq_buf_free(&text);
+		mq_reply_err(req, res, rc, NULL);
+		return;
+	}
+	res->status = 200;
+	res->content_type = "text/plain; version=0.0.4; charset=utf-8";
+	mq_res_header(req, res, "Cache-Control", "no-store");
+	mq_buf_append(&res->body, text.data ? text.data : "", text.len);
+	mq_buf_free(&text);
+}
+
 static const mq_route routes[] = {
 	{ MQ_GET, "/api/v1/health", get_health, 0 },
 	{ MQ_GET, "/api/v1/health/database", get_database, 0 },
 	{ MQ_GET, "/api/v1/health/tmdb", get_tmdb, 0 },
 	{ MQ_GET, "/api/v1/health/cache", get_cache, 0 },
+	{ MQ_GET, "/api/v1/health/metrics", get_metrics, 0 },
 };
 
 const mq_app health_app = {

@@ -16,6 +16,7 @@
  * caller pass through redact() first, and logs name the path without its query.
  */
 #include "tmdb.h"
+#include "metrics.h"
 #include "ctx.h" /* MQ_VERSION, for the User-Agent */
 #include "log.h"
 #include "mem.h"
@@ -567,6 +568,12 @@ static long backoff_ms(mq_tmdb *t, int failures)
 	return window > 0 ? (long)(next_random(t) % (uint64_t)(window + 1)) : 0;
 }
 
+/* Counts one attempt's outcome (metrics.h). */
+static void count_attempt(mq_err rc, int retrying)
+{
+	mq_metrics_tmdb(retrying ? "retry" : rc == MQ_OK ? "ok" : rc == MQ_ENOTFOUND ? "not_found" : "error");
+}
+
 static void log_failure(const char *path, mq_err rc, const mq_tmdb_result *out)
 {
 	if (rc == MQ_EUNAVAIL && out->http_status == 401)
@@ -599,6 +606,7 @@ mq_err mq_tmdb_get(mq_tmdb *t, const char *path, const char *const *query, mq_tm
 		out->attempts++;
 		verdict v = judge(t, cc, out);
 		rc = v.rc;
+		count_attempt(rc, v.retry && out->attempts < t->max_attempts);
 		if (!v.retry || out->attempts >= t->max_attempts)
 			break;
 		long wait = v.retry_after_ms >= 0
@@ -726,6 +734,7 @@ mq_err mq_tmdb_get_many(mq_tmdb *t, const mq_tmdb_job *jobs, size_t n, int paral
 			finished++;
 			const mq_tmdb_job *job = &jobs[s->job];
 			verdict v = judge(s->c, cc, &s->res);
+			count_attempt(v.rc, v.retry && s->res.attempts < t->max_attempts);
 			if (v.retry && s->res.attempts < t->max_attempts) {
 				long wait = v.retry_after_ms >= 0
 					? (v.retry_after_ms < t->retry_after_cap_ms ? v.retry_after_ms : t->retry_after_cap_ms)

@@ -1,5 +1,6 @@
 /* tmdbcache.c — the TMDB response cache (see tmdbcache.h). */
 #include "tmdbcache.h"
+#include "metrics.h"
 #include "log.h"
 #include "mem.h"
 #include "response.h"
@@ -153,6 +154,7 @@ mq_err mq_tmdb_cached_get(mq_db *db, mq_tmdb *t, const mq_config *cfg, const cha
 		goto out;
 	if (e.found && e.valid_until > (int64_t)time(NULL) * 1000 && (*json = cJSON_Parse(e.body))) {
 		*state = MQ_CACHE_HIT;
+		mq_metrics_cache("hit");
 		count(coll, key.data, "hits");
 		goto out;
 	}
@@ -169,6 +171,7 @@ mq_err mq_tmdb_cached_get(mq_db *db, mq_tmdb *t, const mq_config *cfg, const cha
 		*json = r.json;
 		r.json = NULL;
 		*state = MQ_CACHE_MISS;
+		mq_metrics_cache("miss");
 		if (coll && store(coll, key.data, body, mq_tmdb_cache_ttl(cfg, path)) != MQ_OK)
 			mq_log(MQ_LOG_WARN, "cache", "could not cache %s; served uncached", key.data);
 		cJSON_free(body);
@@ -176,6 +179,7 @@ mq_err mq_tmdb_cached_get(mq_db *db, mq_tmdb *t, const mq_config *cfg, const cha
 		mq_log(MQ_LOG_WARN, "cache", "TMDB failed (%s, %s): serving the expired entry of %s",
 		       mq_err_message(rc), r.message, key.data);
 		*state = MQ_CACHE_STALE;
+		mq_metrics_cache("stale");
 		rc = MQ_OK;
 		if (coll)
 			count(coll, key.data, "stale_served");

@@ -14,6 +14,7 @@
  * of a real request are restarted, not failed.
  */
 #include "worker.h"
+#include "metrics.h"
 #include "page.h"
 #include "db.h"
 #include "log.h"
@@ -148,6 +149,7 @@ static void serve_fastcgi(struct thread *t, FCGX_Request *r, mq_arena *arena, mq
 	FCGX_Finish_r(r);
 	mq_log_request(req.request_id, req.method_name, req.display_path, res->status, now_ms() - t0,
 		       req.user ? req.user->id : NULL);
+	mq_metrics_request(res->status);
 }
 
 static void *thread_main(void *arg)
@@ -381,11 +383,16 @@ int mq_worker_main(const mq_app *app, int argc, char **argv)
 		}
 	}
 	mq_log(MQ_LOG_INFO, "start", "serving FastCGI with %d threads (version %s)", n, MQ_VERSION);
-	if (!atomic_load(&stopping)) {
-		int sig = 0;
-		sigwait(&stop_signals, &sig);
-		mq_log(MQ_LOG_INFO, "stop", "signal %d: finishing requests in flight", sig);
-		atomic_store(&stopping, 1);
+	while (!atomic_load(&stopping)) {
+		/* between signals, the process's counters go to the database when due (metrics.h) */
+		struct timespec tick = { 2, 0 };
+		int sig = sigtimedwait(&stop_signals, NULL, &tick);
+		if (sig > 0) {
+			mq_log(MQ_LOG_INFO, "stop", "signal %d: finishing requests in flight", sig);
+			atomic_store(&stopping, 1);
+			break;
+		}
+		mq_metrics_flush(worker_ctx.db, app->name, 0);
 	}
 	/* Requests in flight finish; threads waiting for a first request are woken. */
 	for (int busy = 1; busy;) {
@@ -403,6 +410,7 @@ int mq_worker_main(const mq_app *app, int argc, char **argv)
 	for (int i = 0; i < n; i++)
 		pthread_join(threads[i].tid, NULL);
 	free(threads);
+	mq_metrics_flush(worker_ctx.db, app->name, 1);
 	if (listen_spec)
 		close(listen_fd);
 	rc = 0;

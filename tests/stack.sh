@@ -150,7 +150,7 @@ start() {
 	sed -e "s|@LISTEN@|127.0.0.1:$PORT|g" -e "s|@SOCK_DIR@|$RUN_DIR/sock|g" \
 	    -e "s|@STATIC_DIR@|$ROOT/templates/static|g" -e "s|@MEDIA_DIR@|$MEDIA_DIR|g" \
 	    -e "s|@SNIPPETS@|$ROOT/nginx/snippets|g" -e "s|@AUTH_RATE@|${MQ_AUTH_RATE:-10r/s}|g" \
-	    -e "s|@CACHE_DIR@|$RUN_DIR/nginx/cache|g" \
+	    -e "s|@CACHE_DIR@|$RUN_DIR/nginx/cache|g" -e "s|@TLS@||g" \
 	    "$ROOT/nginx/site.conf.in" > "$RUN_DIR/nginx/site.conf"
 	local user_line=""
 	[ "$(id -u)" = 0 ] && user_line="user $(id -un) $(id -gn);"
