@@ -29,6 +29,8 @@ cJSON *mq_catalog_movie_json(const bson_t *doc, const char *lang)
 	}
 	cJSON_DeleteItemFromObjectCaseSensitive(m, "search_keys");
 	cJSON_DeleteItemFromObjectCaseSensitive(m, "title_key");
+	if (cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(m, "tmdb_id")) < 0)
+		cJSON_DeleteItemFromObjectCaseSensitive(m, "tmdb_id"); /* a manual movie's placeholder (admin.h) */
 	cJSON_DeleteItemFromObjectCaseSensitive(m, "rating_sum");
 	const cJSON *titles = cJSON_GetObjectItemCaseSensitive(m, "titles");
 	const cJSON *overviews = cJSON_GetObjectItemCaseSensitive(m, "overviews");
@@ -78,11 +80,11 @@ void mq_catalog_slug(const cJSON *doc, int with_id, char *out, size_t size)
 }
 
 /* The fields only a new movie gets (its slug, source, rating fields, locks, creation time). */
-static void append_new_fields(bson_t *b, const char *slug, int64_t now)
+static void append_new_fields(bson_t *b, const char *slug, const char *source, int64_t now)
 {
 	bson_t empty;
 	BSON_APPEND_UTF8(b, "slug", slug);
-	BSON_APPEND_UTF8(b, "source", "tmdb");
+	BSON_APPEND_UTF8(b, "source", source);
 	BSON_APPEND_INT64(b, "rating_sum", 0);
 	BSON_APPEND_INT64(b, "rating_count", 0);
 	BSON_APPEND_DOUBLE(b, "average_rating", 0);
@@ -112,20 +114,20 @@ bson_t *mq_catalog_upsert(const cJSON *doc, const char *slug, int64_t now)
 	BSON_APPEND_DATE_TIME(&child, "updated_at", now);
 	bson_append_document_end(update, &child);
 	BSON_APPEND_DOCUMENT_BEGIN(update, "$setOnInsert", &child);
-	append_new_fields(&child, slug, now);
+	append_new_fields(&child, slug, "tmdb", now);
 	bson_append_document_end(update, &child);
 	bson_destroy(fields);
 	return update;
 }
 
-bson_t *mq_catalog_new_movie(const cJSON *doc, const char *slug, int64_t now)
+bson_t *mq_catalog_new_movie(const cJSON *doc, const char *slug, const char *source, int64_t now)
 {
 	bson_t *fields = doc_fields(doc);
 	if (!fields)
 		return NULL;
 	BSON_APPEND_DATE_TIME(fields, "tmdb_synced_at", now);
 	BSON_APPEND_DATE_TIME(fields, "updated_at", now);
-	append_new_fields(fields, slug, now);
+	append_new_fields(fields, slug, source, now);
 	return fields;
 }
 
@@ -192,6 +194,12 @@ mq_err mq_catalog_get(mq_db *db, mq_tmdb *t, const mq_config *cfg, const char *r
 	mq_err rc = find_movie(coll, filter, lang, movie);
 	mongoc_collection_destroy(coll);
 	mq_db_push(db, client);
+	if (rc == MQ_OK && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(*movie, "hidden"))) {
+		cJSON_Delete(*movie); /* hidden by a curator: not there for the public */
+		*movie = NULL;
+		bson_destroy(filter);
+		return MQ_ENOTFOUND;
+	}
 	if (rc != MQ_ENOTFOUND || !tmdb_id || !t) {
 		bson_destroy(filter);
 		return rc;
@@ -319,6 +327,9 @@ mq_err mq_catalog_list(mq_db *db, const mq_movie_query *q, cJSON **items, long l
 	*items = NULL;
 	*total = 0;
 	bson_t filter = BSON_INITIALIZER, child;
+	BSON_APPEND_DOCUMENT_BEGIN(&filter, "hidden", &child); /* curators' hidden movies */
+	BSON_APPEND_BOOL(&child, "$ne", true);
+	bson_append_document_end(&filter, &child);
 	if (q->genre)
 		BSON_APPEND_INT64(&filter, "genres.id", q->genre);
 	if (q->year)

@@ -36,8 +36,9 @@ void mq_catalog_slug(const cJSON *doc, int with_id, char *out, size_t size);
  * created_at set when it is new. NULL if the document cannot be converted. Caller owns. */
 bson_t *mq_catalog_upsert(const cJSON *doc, const char *slug, int64_t now);
 
-/* The same movie as a whole new document, for inserting where it is known to be new. */
-bson_t *mq_catalog_new_movie(const cJSON *doc, const char *slug, int64_t now);
+/* The same movie as a whole new document, for inserting where it is known to be new; source is
+ * "tmdb" or "manual". */
+bson_t *mq_catalog_new_movie(const cJSON *doc, const char *slug, const char *source, int64_t now);
 
 /* The fields of a movie a curator may lock against the sync, NULL-terminated. */
 extern const char *const mq_catalog_lockable[];

@@ -333,19 +333,31 @@ cJSON *mq_movie_doc_from_tmdb(const cJSON *d, const mq_config *cfg)
 	cJSON_AddNumberToObject(m, "vote_average", mq_tmdb_number(d, "vote_average", 0));
 	cJSON_AddNumberToObject(m, "vote_count", mq_tmdb_number(d, "vote_count", 0));
 
+	mq_movie_search_fields(m);
+	return m;
+}
+
+void mq_movie_search_fields(cJSON *m)
+{
+	const char *title = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "title"));
+	const char *original = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "original_title"));
 	mq_buf tk = MQ_BUF_INIT; /* what the title sort orders by */
-	mq_search_key(title, &tk);
+	mq_search_key(title ? title : "", &tk);
+	cJSON_DeleteItemFromObjectCaseSensitive(m, "title_key");
 	cJSON_AddStringToObject(m, "title_key", mq_buf_cstr(&tk));
 	mq_buf_free(&tk);
 
 	/* what search matches: every title, folded, from each word on */
+	cJSON_DeleteItemFromObjectCaseSensitive(m, "search_keys");
 	cJSON *keys = cJSON_AddArrayToObject(m, "search_keys");
 	const cJSON *t;
-	cJSON_ArrayForEach(t, titles)
-		add_search_keys(keys, t->valuestring);
+	if (title)
+		add_search_keys(keys, title);
+	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(m, "titles"))
+		if (cJSON_IsString(t))
+			add_search_keys(keys, t->valuestring);
 	if (original)
 		add_search_keys(keys, original);
-	return m;
 }
 
 const char *mq_tmdb_language(const char *lang)

@@ -28,6 +28,10 @@ cJSON *mq_movie_summaries_from_tmdb_page(const cJSON *page_obj, long long *page,
  * NULL when details is not a movie. Caller owns. */
 cJSON *mq_movie_doc_from_tmdb(const cJSON *details, const mq_config *cfg);
 
+/* (Re)computes title_key and search_keys of a movie document from its title, titles and
+ * original_title (after a curator's edit). */
+void mq_movie_search_fields(cJSON *movie);
+
 /* The key titles are matched by: lower-case, accents folded for Latin ("Amélie" → "amelie"),
  * punctuation and runs of spaces as one space ("Spider-Man" → "spider man"), Arabic yeh and
  * kaf as their Persian letters, zero-width non-joiners as spaces, tatweel and harakat dropped.

@@ -548,7 +548,7 @@ static void flush_fresh(mq_sync *s)
 			cJSON_AddNullToObject(s->slugs, slug);
 		else
 			mq_catalog_slug(doc, 1, slug, sizeof slug);
-		bson_t *movie = mq_catalog_new_movie(doc, slug, now);
+		bson_t *movie = mq_catalog_new_movie(doc, slug, "tmdb", now);
 		if (movie && mongoc_bulk_operation_insert_with_opts(bulk, movie, NULL, &error))
 			queued++;
 		else

@@ -639,6 +639,8 @@ class Handler(BaseHTTPRequestHandler):
         fixture = best_fixture(index, path, params)
         if fixture:
             return Answer(fixture.status, fixture.file.read_bytes(), 200 <= fixture.status < 300)
+        if path.startswith("/3/find/") and raw.get("external_source") == "imdb_id":
+            return Answer(200, self.find_by_imdb(index, path[len("/3/find/"):]), True)
         if path in LIST_PATHS:
             return Answer(200, empty_page(index, path, params), True)
         if path == CHANGES_PATH:
@@ -646,6 +648,33 @@ class Handler(BaseHTTPRequestHandler):
         if re.fullmatch(r"/3/movie/0(/.*)?", path):
             return Answer(*tmdb_error(6))
         return Answer(*tmdb_error(34))
+
+    @staticmethod
+    def find_by_imdb(index, imdb_id):
+        """/find/{imdb id}?external_source=imdb_id, answered from the details fixtures that carry
+        that imdb_id, in TMDB's shape: the movie as a list item under movie_results."""
+        found = []
+        for path, fixtures in index.items():
+            if not re.fullmatch(r"/3/movie/[0-9]+", path) or any(m["id"] for m in found):
+                continue
+            for fixture in fixtures:
+                if fixture.status != 200:
+                    continue
+                try:
+                    details = json.loads(fixture.file.read_bytes())
+                except ValueError:
+                    continue
+                if isinstance(details, dict) and details.get("imdb_id") == imdb_id:
+                    item = {k: details.get(k) for k in ("adult", "backdrop_path", "id", "original_language",
+                                                          "original_title", "overview", "poster_path",
+                                                          "release_date", "title", "video", "vote_average",
+                                                          "vote_count", "popularity")}
+                    item["genre_ids"] = [g["id"] for g in details.get("genres", [])]
+                    item["media_type"] = "movie"
+                    found.append(item)
+                    break
+        return compact({"movie_results": found[:1], "person_results": [], "tv_results": [],
+                        "tv_episode_results": [], "tv_season_results": []})
 
     @staticmethod
     def overridden(movie_id, override, is_synthetic, index, params, raw):

@@ -1,0 +1,45 @@
+/* admin.h — the curators' work on the catalogue (DESIGN §4 admin): movies created from TMDB or
+ * by hand, edited with per-field locks, hidden and restored; and the audit log every admin
+ * action writes (who, when, what, the before and after of each changed field), which nothing
+ * edits or deletes.
+ *
+ * Manual movies have no TMDB id. The tmdb_id index is unique and FerretDB v1 has no partial
+ * indexes, so they carry a negative placeholder in tmdb_id that the public JSON leaves out.
+ */
+#ifndef MQ_ADMIN_H
+#define MQ_ADMIN_H
+
+#include "config.h"
+#include "db.h"
+
+#include <cjson/cJSON.h>
+
+/* Writes an audit entry: actor (user id) did action ("movie.create", "movie.edit", …) to target
+ * (kind "movie" or "user", id); changes [{field, before, after}] are computed from before and
+ * after (either may be NULL: everything is new, or gone). request_id may be NULL. */
+mq_err mq_audit(mq_db *db, const char *actor, const char *action, const char *kind, const char *target,
+		const cJSON *before, const cJSON *after, const char *request_id);
+
+/* One page of the audit log, newest first; filters (NULL: any) by target, actor and action. */
+mq_err mq_audit_list(mq_db *db, const char *target, const char *actor, const char *action, long long page,
+		     long long limit, cJSON **items, long long *total);
+
+/* The fields of a movie a curator may set, NULL-terminated (mq_catalog_lockable and the
+ * overview). */
+extern const char *const mq_admin_movie_fields[];
+
+/* Creates a movie from a curator's fields (checked by the caller against mq_admin_movie_fields):
+ * with tmdb_id (a TMDB movie, source tmdb; MQ_ECONFLICT when the catalogue has it) or without
+ * (source manual). The slug comes from the title and year. *movie: the stored movie's JSON. */
+mq_err mq_admin_movie_create(mq_db *db, const cJSON *fields, cJSON **movie);
+
+/* Sets fields of the movie (ObjectId hex) and, for a TMDB movie, locks them against the sync
+ * unless lock is 0; unlock names fields to unlock (may be NULL). *before and *after: the movie's
+ * JSON around the change (for the audit). MQ_ENOTFOUND when there is no such movie. */
+mq_err mq_admin_movie_edit(mq_db *db, const char *movie_id, const cJSON *fields, int lock, const cJSON *unlock,
+			   cJSON **before, cJSON **after);
+
+/* Hides the movie from the public (hidden: true) or shows it again. */
+mq_err mq_admin_movie_hide(mq_db *db, const char *movie_id, int hidden, cJSON **before, cJSON **after);
+
+#endif
