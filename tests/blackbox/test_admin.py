@@ -1,0 +1,152 @@
+"""Black-box tests of the admin API: only admins get in; TMDB lookups by id, IMDb id and title
+fill the review form without saving anything; movies created from TMDB and by hand; a TMDB movie
+already there is a 409 with its link; edits lock fields that a sync then leaves alone, unlocking
+lets TMDB's value back; hiding and restoring; every action audited with its field diff; a TMDB
+failure during a lookup is a clear message."""
+import unittest
+
+from test_accounts import call, register, sync as marquee_sync
+from test_foundation import ErrorShape
+from test_sync import control
+
+ADMIN = "/api/v1/admin"
+
+
+def make_admin():
+    user = register()
+    r = marquee_sync("admin", user["user"]["email"])
+    assert r.returncode == 0, r.stderr
+    return user
+
+
+class AdminTest(unittest.TestCase, ErrorShape):
+    @classmethod
+    def setUpClass(cls):
+        cls.admin = make_admin()
+        cls.plain = register()
+
+    def tearDown(self):
+        control("POST", "/__control/reset")
+
+    def call(self, method, path, body=None, user=None):
+        return call(method, ADMIN + path, (user or self.admin)["token"], body)
+
+    def test_only_admins_get_in(self):
+        movie = call("GET", "/api/v1/movies/550?fields=id").json()["data"]["id"]
+        routes = (("GET", "/tmdb/lookup?q=550"), ("POST", "/movies"), ("GET", f"/movies/{movie}"),
+                  ("PATCH", f"/movies/{movie}"), ("DELETE", f"/movies/{movie}"), ("POST", f"/movies/{movie}/restore"),
+                  ("POST", f"/movies/{movie}/sync"), ("GET", "/audit"))
+        for method, path in routes:
+            body = {"title": "x"} if method in ("POST", "PATCH") else None
+            self.assertErrorShape(call(method, ADMIN + path, self.plain["token"], body), 403, ADMIN + path.split("?")[0])
+            self.assertErrorShape(call(method, ADMIN + path, None, body), 401, ADMIN + path.split("?")[0])
+        self.assertEqual(call("GET", "/api/v1/movies/550?fields=title").json()["data"]["title"], "Fight Club",
+                         "nothing changed")
+
+    def test_lookups_fill_the_form_and_save_nothing(self):
+        for q in ("550", "tt0137523"):
+            r = self.call("GET", f"/tmdb/lookup?q={q}")
+            self.assertEqual(r.status, 200, r.body)
+            d = r.json()["data"]
+            self.assertEqual(d["movie"]["tmdb_id"], 550)
+            self.assertEqual(d["movie"]["titles"]["en"], "Fight Club")
+            self.assertTrue(d["movie"]["titles"]["fa"])
+            self.assertTrue(d["movie"]["cast"] and d["movie"]["directors"] and d["movie"]["genres"])
+            self.assertEqual(d["in_catalogue"], call("GET", "/api/v1/movies/550?fields=id").json()["data"]["id"])
+        r = self.call("GET", "/tmdb/lookup?q=fight")
+        self.assertEqual(r.status, 200, r.body)
+        titles = [c["title"] for c in r.json()["data"]["candidates"]]
+        self.assertIn("Fight Club", titles)
+        before = call("GET", "/api/v1/movies?limit=1").json()["meta"]["total"]
+        self.call("GET", "/tmdb/lookup?q=13")  # Forrest Gump: looked up, not added
+        self.assertEqual(call("GET", "/api/v1/movies?limit=1").json()["meta"]["total"], before)
+        self.assertErrorShape(self.call("GET", "/tmdb/lookup?q=tt9999999"), 404, ADMIN + "/tmdb/lookup")
+        self.assertErrorShape(self.call("GET", "/tmdb/lookup"), 400, ADMIN + "/tmdb/lookup")
+
+    def test_a_tmdb_failure_during_lookup_is_a_clear_message(self):
+        control("POST", "/__control/faults", {"path": "/3/movie/424", "status": 503, "times": 10})
+        r = self.call("GET", "/tmdb/lookup?q=424")
+        body = self.assertErrorShape(r, 503, ADMIN + "/tmdb/lookup")
+        self.assertIn("TMDB is not answering", body["message"])
+
+    def test_create_from_tmdb_and_by_hand_then_duplicates(self):
+        form = self.call("GET", "/tmdb/lookup?q=680").json()["data"]
+        fields = {k: form["movie"][k] for k in ("tmdb_id", "title", "titles", "release_date", "runtime", "genres", "cast",
+                                                "directors") if k in form["movie"]}
+        if form["in_catalogue"] is None:
+            r = self.call("POST", "/movies", fields)
+            self.assertEqual(r.status, 201, r.body)
+            self.assertEqual(r.json()["data"]["source"], "tmdb")
+        again = self.call("POST", "/movies", fields)
+        body = self.assertErrorShape(again, 409, ADMIN + "/movies")
+        self.assertTrue(body["errors"][0].startswith(ADMIN + "/movies/"))
+
+        manual = {"title": "Kitchen Sink Drama", "titles": {"fa": "درام آشپزخانه"}, "overview": "Filmed at home.",
+                  "release_date": "2021-03-04", "runtime": 88, "genres": [{"id": 18, "name": "Drama"}]}
+        r = self.call("POST", "/movies", manual)
+        self.assertEqual(r.status, 201, r.body)
+        m = r.json()["data"]
+        self.assertEqual((m["source"], m["year"], m["titles"]["fa"]), ("manual", 2021, "درام آشپزخانه"))
+        self.assertNotIn("tmdb_id", m)
+        self.assertTrue(m["slug"].startswith("kitchen-sink-drama-2021"))
+        public = call("GET", f"/api/v1/movies/{m['slug']}")
+        self.assertEqual(public.status, 200)
+        self.assertEqual(public.json()["data"]["overview"], "Filmed at home.")
+        twin = self.call("POST", "/movies", manual)
+        self.assertEqual(twin.status, 201, "two hand-made movies may share a title")
+        self.assertNotEqual(twin.json()["data"]["slug"], m["slug"])
+        for bad in ({}, {"title": ""}, {"title": "x", "role": "admin"}, {"title": "x", "runtime": "long"},
+                    {"title": "x", "rating_sum": 100}, {"title": {"$ne": None}}):
+            self.assertErrorShape(self.call("POST", "/movies", bad), 400, ADMIN + "/movies")
+
+    def test_edits_lock_fields_a_sync_leaves_and_unlocking_lets_tmdb_back(self):
+        movie = call("GET", "/api/v1/movies/603?fields=id,runtime").json()["data"]
+        path = f"/movies/{movie['id']}"
+        tmdb_runtime = self.call("POST", path + "/sync").json()["data"]["movie"]["runtime"]
+        r = self.call("PATCH", path, {"runtime": tmdb_runtime + 7})
+        self.assertEqual(r.status, 200, r.body)
+        self.assertIn("runtime", r.json()["data"]["locked_fields"])
+        synced = self.call("POST", path + "/sync")
+        self.assertEqual(synced.status, 200, synced.body)
+        self.assertEqual(synced.json()["data"]["movie"]["runtime"], tmdb_runtime + 7, "the lock holds")
+        self.assertNotIn("runtime", synced.json()["data"]["changed"])
+        r = self.call("PATCH", path, {"unlock": ["runtime"]})
+        self.assertNotIn("runtime", r.json()["data"]["locked_fields"])
+        synced = self.call("POST", path + "/sync").json()["data"]
+        self.assertEqual(synced["movie"]["runtime"], tmdb_runtime)
+        self.assertIn("runtime", synced["changed"])
+        # an edit that says lock: false stays open to the sync
+        self.call("PATCH", path, {"runtime": tmdb_runtime + 1, "lock": False})
+        self.assertEqual(self.call("POST", path + "/sync").json()["data"]["movie"]["runtime"], tmdb_runtime)
+        # every step audited, newest first, with the diff of the fields
+        audit = self.call("GET", f"/audit?movie={movie['id']}&limit=100").json()["data"]
+        actions = [e["action"] for e in audit]
+        self.assertEqual(actions[:7], ["movie.sync", "movie.edit", "movie.sync", "movie.unlock", "movie.sync",
+                                       "movie.edit", "movie.sync"])
+        edit = audit[5]
+        runtime = next(c for c in edit["changes"] if c["field"] == "runtime")
+        self.assertEqual((runtime["before"], runtime["after"]), (tmdb_runtime, tmdb_runtime + 7))
+        self.assertEqual(edit["actor"], self.admin["user"]["id"])
+        self.assertTrue(edit["at"] and edit["request_id"])
+        self.assertErrorShape(self.call("PATCH", path, {"tmdb_id": 1}), 400, ADMIN + path)
+        self.assertErrorShape(self.call("PATCH", path, {"unlock": ["password"]}), 400, ADMIN + path)
+        self.assertErrorShape(self.call("PATCH", "/movies/nope", {"runtime": 1}), 404, ADMIN + "/movies/nope")
+
+    def test_hide_and_restore(self):
+        m = self.call("POST", "/movies", {"title": "Soon Gone", "release_date": "2019-01-01"}).json()["data"]
+        self.assertEqual(call("GET", f"/api/v1/movies/{m['id']}").status, 200)
+        r = self.call("DELETE", f"/movies/{m['id']}")
+        self.assertEqual((r.status, r.json()["data"]["hidden"]), (200, True))
+        self.assertEqual(call("GET", f"/api/v1/movies/{m['id']}").status, 404)
+        listed = call("GET", "/api/v1/movies/search?q=soon%20gone").json()["data"]
+        self.assertNotIn(m["id"], [x.get("id") for x in listed])
+        self.assertEqual(self.call("GET", f"/movies/{m['id']}").status, 200, "admins still see it")
+        self.assertEqual(self.call("POST", f"/movies/{m['id']}/restore").status, 200)
+        self.assertEqual(call("GET", f"/api/v1/movies/{m['id']}").status, 200)
+        actions = [e["action"] for e in self.call("GET", f"/audit?movie={m['id']}").json()["data"]]
+        self.assertEqual(actions, ["movie.restore", "movie.delete", "movie.create"])
+        self.assertErrorShape(self.call("POST", f"/movies/{m['id']}/sync"), 422, ADMIN + f"/movies/{m['id']}/sync")
+
+
+if __name__ == "__main__":
+    unittest.main()
