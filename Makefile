@@ -8,12 +8,26 @@ DESTDIR    ?=
 BINDIR     := $(PREFIX)/bin
 LIBEXECDIR := $(PREFIX)/lib/marquee
 DATADIR    := $(PREFIX)/share/marquee
+MANDIR     := $(PREFIX)/share/man
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+TMPFILESDIR    ?= $(PREFIX)/lib/tmpfiles.d
+# Where the installed site expects things at run time (`make install` writes none of them; it
+# fills them into the production site file and the example configurations).
+SYSCONFDIR     ?= /etc/marquee
+SOCKDIR        ?= /run/marquee
+MEDIADIR       ?= /var/lib/marquee/media
+NGINX_CACHEDIR ?= /var/cache/marquee/nginx
+NGINX_LISTEN   ?= 443 ssl
+NGINX_TLS      ?= include $(DATADIR)/nginx/snippets/tls.conf;
+NGINX_AUTH_RATE ?= 10r/s
 
 PKGS := fcgi libmongoc-1.0 libbson-1.0 libcjson libcurl openssl libcrypt
 
 # `make run` and `make check` on a fresh machine: install what is missing first (tests/deps.sh
 # installs Debian packages when root, or prints the command), before any flags are computed.
-ifeq ($(filter deps clean ferretdb,$(MAKECMDGOALS)),)
+# Building and installing (`make`, `make install`) need the libraries only; `make dist` and
+# `make uninstall` nothing.
+ifneq ($(filter check run start bench-sync,$(MAKECMDGOALS)),)
 DEPS_OK := $(shell pkg-config --exists $(PKGS) check 2>/dev/null && command -v nginx >/dev/null && command -v chromium >/dev/null && test -d tests/browser/node_modules/playwright-core && echo ok)
 ifneq ($(DEPS_OK),ok)
 $(info make: prerequisites are missing; running tests/deps.sh first)
@@ -21,6 +35,10 @@ DEPS_RC := $(shell tests/deps.sh >&2; echo $$?)
 ifneq ($(DEPS_RC),0)
 $(error prerequisites are missing: run `make deps` as root, or the apt-get command it printed)
 endif
+endif
+else ifeq ($(filter deps clean ferretdb dist uninstall stop,$(MAKECMDGOALS)),)
+ifneq ($(shell pkg-config --exists $(PKGS) 2>/dev/null && echo ok),ok)
+$(error the libraries to build with are missing (pkg-config $(PKGS)): run `make deps` as root, or see README.md, Prerequisites)
 endif
 endif
 
@@ -45,7 +63,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # Required flags stay apart from the user's CFLAGS, which may be overridden freely.
 REQ_CFLAGS := -std=c11 -D_GNU_SOURCE -MMD -MP -Ilib $(WARN) $(WERROR) $(PKG_CFLAGS) \
-              -DMQ_VERSION='"$(VERSION)"' -DMQ_DATADIR='"$(DATADIR)"'
+              -DMQ_VERSION='"$(VERSION)"' -DMQ_DATADIR='"$(DATADIR)"' -DMQ_BINDIR='"$(BINDIR)"'
 ALL_CFLAGS  = $(REQ_CFLAGS) $(VARIANT) $(CFLAGS)
 ALL_LDFLAGS = $(VARIANT) $(LDFLAGS)
 LDLIBS     := $(PKG_LIBS) -lpthread -lm
@@ -62,17 +80,24 @@ CHECK_LIB_SRC := $(wildcard tests/lib/*.c)
 CHECK_HANDLER_SRC := $(wildcard tests/cgi-bin/*.c)
 CHECK_BIN := $(BUILD)/tests/check_lib $(BUILD)/tests/check_handlers
 
-.PHONY: all check deps run start stop install uninstall clean ferretdb bench-sync eval-recs
+.PHONY: all check deps run start stop install uninstall dist clean ferretdb bench-sync eval-recs FORCE
 .DEFAULT_GOAL := all
 
 all: $(WORKER_BIN) $(TOOL_BIN)
 
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c $(BUILD)/.prefix
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+# The compiled-in install paths (TEMPLATE_DIR's default, marquee-sync schema's file, …): objects
+# are rebuilt when PREFIX changes, so that `make install PREFIX=…` installs binaries that agree.
+$(BUILD)/.prefix: FORCE
+	@mkdir -p $(BUILD)
+	@[ "$$(cat $@ 2>/dev/null)" = "$(PREFIX)" ] || echo "$(PREFIX)" > $@
+FORCE:
+
 # Worker sources compiled for the in-memory handler tests: no main(), tables exported.
-$(BUILD)/testing/%.o: %.c
+$(BUILD)/testing/%.o: %.c $(BUILD)/.prefix
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DMQ_TESTING -c $< -o $@
 

@@ -429,6 +429,186 @@ static void get_audit(mq_req *req, mq_res *res)
 	mq_reply_list(req, res, items, v[0].i, v[1].i, total);
 }
 
+/* ---- notifications, sync runs, users ---- */
+
+static const mq_field list_fields[] = { MQ_FIELD_PAGE, MQ_FIELD_LIMIT, { "unseen", MQ_V_BOOL, 0, 0, 0, NULL, NULL } };
+
+/* GET /api/v1/admin/notifications?unseen=true: the sync's news, newest first; X-Unseen-Count. */
+static void get_notifications(mq_req *req, mq_res *res)
+{
+	mq_value v[3];
+	if (mq_validate_query(req, list_fields, 3, v)) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	cJSON *items = NULL;
+	long long total = 0, unseen = 0;
+	mq_err rc = mq_notifications_list(mq_ctx_of(req)->db, req->user->id, v[2].present && v[2].i, v[0].i, v[1].i,
+					  &items, &total, &unseen);
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, NULL);
+		return;
+	}
+	mq_res_header(req, res, "X-Unseen-Count", mq_arena_printf(req->arena, "%lld", unseen));
+	mq_res_header(req, res, "Cache-Control", "no-store");
+	mq_reply_list(req, res, items, v[0].i, v[1].i, total);
+}
+
+/* GET /api/v1/admin/notifications/count: {unseen} for the admin header. */
+static void get_notification_count(mq_req *req, mq_res *res)
+{
+	if (mq_validate_query(req, NULL, 0, NULL)) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	cJSON *items = NULL;
+	long long total = 0, unseen = 0;
+	mq_err rc = mq_notifications_list(mq_ctx_of(req)->db, req->user->id, 1, 1, 1, &items, &total, &unseen);
+	cJSON_Delete(items);
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, NULL);
+		return;
+	}
+	cJSON *out = cJSON_CreateObject();
+	cJSON_AddNumberToObject(out, "unseen", (double)unseen);
+	mq_res_header(req, res, "Cache-Control", "no-store");
+	mq_reply_data(req, res, 200, out);
+}
+
+/* POST /api/v1/admin/notifications/:id/seen, and /notifications/seen for all of them. */
+static void post_seen(mq_req *req, mq_res *res)
+{
+	mq_err rc = mq_notifications_seen(mq_ctx_of(req)->db, req->user->id, mq_req_route(req, "id"));
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, rc == MQ_ENOTFOUND ? "No such notification" : NULL);
+		return;
+	}
+	res->status = 204;
+}
+
+/* GET /api/v1/admin/sync/runs: the runs, newest first; X-Sync-Running names a run in progress. */
+static void get_sync_runs(mq_req *req, mq_res *res)
+{
+	mq_value v[2];
+	if (mq_validate_query(req, list_fields, 2, v)) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	cJSON *items = NULL, *lease = NULL;
+	long long total = 0;
+	mq_err rc = mq_sync_runs_list(mq_ctx_of(req)->db, v[0].i, v[1].i, &items, &total, &lease);
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, NULL);
+		return;
+	}
+	if (lease) {
+		const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(lease, "kind"));
+		const char *host = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(lease, "host"));
+		mq_res_header(req, res, "X-Sync-Running",
+			      mq_arena_printf(req->arena, "%s pid %lld on %s", kind ? kind : "?",
+					      (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(lease, "pid")),
+					      host ? host : "?"));
+	}
+	cJSON_Delete(lease);
+	mq_res_header(req, res, "Cache-Control", "no-store");
+	mq_reply_list(req, res, items, v[0].i, v[1].i, total);
+}
+
+/* POST /api/v1/admin/sync/runs {kind}: starts a run in the background (202); 409 while one
+ * holds the lease. */
+static void post_sync_run(mq_req *req, mq_res *res)
+{
+	const mq_field fields[] = { { "kind", MQ_V_ENUM, 1, 0, 0, mq_sync_kinds, NULL } };
+	mq_value v[1];
+	if (mq_body_fields(req, res, fields, 1, v))
+		return;
+	if (req->errors.n) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	const mq_ctx *ctx = mq_ctx_of(req);
+	cJSON *items = NULL, *lease = NULL;
+	long long total = 0;
+	mq_err rc = mq_sync_runs_list(ctx->db, 1, 1, &items, &total, &lease);
+	cJSON_Delete(items);
+	if (rc == MQ_OK && lease) {
+		cJSON_Delete(lease);
+		mq_reply_err(req, res, MQ_ECONFLICT, "A sync is running; try again when it is done");
+		return;
+	}
+	long pid = 0;
+	const char *kind = mq_sync_kinds[v[0].i];
+	if (rc == MQ_OK)
+		rc = mq_sync_start(ctx->cfg, kind, &pid);
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, rc == MQ_EINTERNAL ? "The sync could not be started (see the admin worker's log)" : NULL);
+		return;
+	}
+	cJSON *out = cJSON_CreateObject();
+	cJSON_AddStringToObject(out, "kind", kind);
+	cJSON_AddNumberToObject(out, "pid", (double)pid);
+	audit(req, "sync.start", "sync", kind, NULL, out);
+	mq_reply_data(req, res, 202, out);
+}
+
+/* GET /api/v1/admin/users?q=: users whose e-mail, username or name starts with q. */
+static void get_users(mq_req *req, mq_res *res)
+{
+	static const mq_field fields[] = { MQ_FIELD_PAGE, MQ_FIELD_LIMIT, { "q", MQ_V_STRING, 0, 1, 100, NULL, NULL } };
+	mq_value v[3];
+	if (mq_validate_query(req, fields, 3, v)) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	cJSON *items = NULL;
+	long long total = 0;
+	mq_err rc = mq_account_list(mq_ctx_of(req)->db, v[2].present ? v[2].s : NULL, v[0].i, v[1].i, &items, &total);
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, NULL);
+		return;
+	}
+	mq_res_header(req, res, "Cache-Control", "no-store");
+	mq_reply_list(req, res, items, v[0].i, v[1].i, total);
+}
+
+/* PATCH /api/v1/admin/users/:id/role {role: "user"|"admin"}; never one's own. */
+static void patch_role(mq_req *req, mq_res *res)
+{
+	static const char *const roles[] = { "user", "admin", NULL };
+	const mq_field fields[] = { { "role", MQ_V_ENUM, 1, 0, 0, roles, NULL } };
+	mq_value v[1];
+	if (mq_body_fields(req, res, fields, 1, v))
+		return;
+	if (req->errors.n) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	const char *id = mq_req_route(req, "id");
+	if (!strcmp(id, req->user->id)) {
+		mq_req_error(req, "another admin changes your role: none can lock everyone out");
+		mq_reply_err(req, res, MQ_EUNPROCESSABLE, NULL);
+		return;
+	}
+	mq_db *db = mq_ctx_of(req)->db;
+	cJSON *before = NULL, *after = NULL;
+	int changed = 0;
+	mq_err rc = mq_account_get(db, id, &before, NULL);
+	if (rc == MQ_OK)
+		rc = mq_account_set_role_by_id(db, id, roles[v[0].i], &changed);
+	if (rc == MQ_OK)
+		rc = mq_account_get(db, id, &after, NULL);
+	if (rc != MQ_OK) {
+		cJSON_Delete(before);
+		mq_reply_err(req, res, rc == MQ_EINVAL ? MQ_ENOTFOUND : rc, rc == MQ_ENOTFOUND || rc == MQ_EINVAL ? "No such user" : NULL);
+		return;
+	}
+	if (changed)
+		audit(req, "user.role", "user", id, before, after);
+	cJSON_Delete(before);
+	mq_res_header(req, res, "Cache-Control", "no-store");
+	mq_reply_data(req, res, 200, after);
+}
+
 static const mq_route routes[] = {
 	{ MQ_GET, "/api/v1/admin/tmdb/lookup", get_lookup, MQ_NEEDS_ADMIN },
 	{ MQ_POST, "/api/v1/admin/movies", post_movie, MQ_NEEDS_ADMIN | MQ_CSRF },
@@ -438,6 +618,14 @@ static const mq_route routes[] = {
 	{ MQ_POST, "/api/v1/admin/movies/:id/restore", restore_movie, MQ_NEEDS_ADMIN | MQ_CSRF },
 	{ MQ_POST, "/api/v1/admin/movies/:id/sync", sync_movie, MQ_NEEDS_ADMIN | MQ_CSRF },
 	{ MQ_GET, "/api/v1/admin/audit", get_audit, MQ_NEEDS_ADMIN },
+	{ MQ_GET, "/api/v1/admin/notifications", get_notifications, MQ_NEEDS_ADMIN },
+	{ MQ_GET, "/api/v1/admin/notifications/count", get_notification_count, MQ_NEEDS_ADMIN },
+	{ MQ_POST, "/api/v1/admin/notifications/seen", post_seen, MQ_NEEDS_ADMIN | MQ_CSRF },
+	{ MQ_POST, "/api/v1/admin/notifications/:id/seen", post_seen, MQ_NEEDS_ADMIN | MQ_CSRF },
+	{ MQ_GET, "/api/v1/admin/sync/runs", get_sync_runs, MQ_NEEDS_ADMIN },
+	{ MQ_POST, "/api/v1/admin/sync/runs", post_sync_run, MQ_NEEDS_ADMIN | MQ_CSRF },
+	{ MQ_GET, "/api/v1/admin/users", get_users, MQ_NEEDS_ADMIN },
+	{ MQ_PATCH, "/api/v1/admin/users/:id/role", patch_role, MQ_NEEDS_ADMIN | MQ_CSRF },
 };
 
 const mq_app admin_app = {

@@ -404,29 +404,26 @@ out:
 	return rc;
 }
 
-mq_err mq_account_set_role(mq_db *db, const char *email, const char *role, int *changed)
+/* Sets the role of the one user filter names; *changed says whether it was another. */
+static mq_err set_role(mq_db *db, const bson_t *filter, const char *role, int *changed)
 {
-	char *addr = mq_xstrdup(email);
 	mq_err rc = MQ_OK;
 	bson_error_t error;
 	bson_iter_t it;
 	*changed = 0;
-	if (!mq_valid_email(addr)) {
-		free(addr);
-		return MQ_EINVAL;
-	}
 	mongoc_client_t *client = mq_db_pop(db);
-	if (!client) {
-		free(addr);
+	if (!client)
 		return MQ_EUNAVAIL;
-	}
 	mongoc_collection_t *users = mq_db_collection(db, client, "users");
-	bson_t *filter = BCON_NEW("email", BCON_UTF8(addr));
 	bson_t *update = BCON_NEW("$set", "{", "role", BCON_UTF8(role), "updated_at",
 				  BCON_DATE_TIME((int64_t)time(NULL) * 1000), "}");
-	bson_t *changes = BCON_NEW("email", BCON_UTF8(addr), "role", "{", "$ne", BCON_UTF8(role), "}");
+	bson_t changes = BSON_INITIALIZER, ne;
+	bson_concat(&changes, filter);
+	BSON_APPEND_DOCUMENT_BEGIN(&changes, "role", &ne);
+	BSON_APPEND_UTF8(&ne, "$ne", role);
+	bson_append_document_end(&changes, &ne);
 	bson_t reply;
-	int64_t differing = mongoc_collection_count_documents(users, changes, NULL, NULL, NULL, &error);
+	int64_t differing = mongoc_collection_count_documents(users, &changes, NULL, NULL, NULL, &error);
 	if (differing < 0) {
 		rc = mq_db_error(&error, "role lookup");
 		bson_init(&reply);
@@ -438,12 +435,37 @@ mq_err mq_account_set_role(mq_db *db, const char *email, const char *role, int *
 		*changed = differing > 0;
 	}
 	bson_destroy(&reply);
-	bson_destroy(changes);
+	bson_destroy(&changes);
 	bson_destroy(update);
-	bson_destroy(filter);
 	mongoc_collection_destroy(users);
 	mq_db_push(db, client);
+	return rc;
+}
+
+mq_err mq_account_set_role(mq_db *db, const char *email, const char *role, int *changed)
+{
+	char *addr = mq_xstrdup(email);
+	*changed = 0;
+	if (!mq_valid_email(addr)) {
+		free(addr);
+		return MQ_EINVAL;
+	}
+	bson_t *filter = BCON_NEW("email", BCON_UTF8(addr));
+	mq_err rc = set_role(db, filter, role, changed);
+	bson_destroy(filter);
 	free(addr);
+	return rc;
+}
+
+mq_err mq_account_set_role_by_id(mq_db *db, const char *user_id, const char *role, int *changed)
+{
+	bson_oid_t oid;
+	*changed = 0;
+	if (mq_oid_parse(user_id, &oid))
+		return MQ_ENOTFOUND;
+	bson_t *filter = BCON_NEW("_id", BCON_OID(&oid));
+	mq_err rc = set_role(db, filter, role, changed);
+	bson_destroy(filter);
 	return rc;
 }
 
@@ -474,4 +496,58 @@ void mq_session_issue(const mq_config *cfg, const char *user_id, const char *rol
 	mq_csrf_token(cfg->jwt_secret, c.jti, csrf);
 	cJSON_AddStringToObject(out, "csrf_token", csrf);
 	*token = mq_buf_steal(&t);
+}
+
+mq_err mq_account_list(mq_db *db, const char *q, long long page, long long limit, cJSON **items, long long *total)
+{
+	static const char *const shown[] = { "id", "email", "username", "name", "role", "created_at", "avatar", NULL };
+	*items = NULL;
+	*total = 0;
+	bson_t filter = BSON_INITIALIZER;
+	if (q && *q) {
+		/* the start of the e-mail, username or name, case-insensitive, as plain text */
+		mq_buf pattern = MQ_BUF_INIT;
+		mq_buf_putc(&pattern, '^');
+		for (const char *p = q; *p; p++) {
+			if (strchr("\\^$.|?*+()[]{}", *p))
+				mq_buf_putc(&pattern, '\\');
+			mq_buf_putc(&pattern, *p);
+		}
+		bson_t or, clause, re;
+		static const char *const fields[] = { "email", "username", "name" };
+		BSON_APPEND_ARRAY_BEGIN(&filter, "$or", &or);
+		for (int i = 0; i < 3; i++) {
+			char key[4];
+			snprintf(key, sizeof key, "%d", i);
+			BSON_APPEND_DOCUMENT_BEGIN(&or, key, &clause);
+			BSON_APPEND_DOCUMENT_BEGIN(&clause, fields[i], &re);
+			BSON_APPEND_UTF8(&re, "$regex", mq_buf_cstr(&pattern));
+			BSON_APPEND_UTF8(&re, "$options", "i");
+			bson_append_document_end(&clause, &re);
+			bson_append_document_end(&or, &clause);
+		}
+		bson_append_array_end(&filter, &or);
+		mq_buf_free(&pattern);
+	}
+	mongoc_client_t *client;
+	mongoc_database_t *database = mq_db_acquire(db, &client);
+	if (!database) {
+		bson_destroy(&filter);
+		return MQ_EUNAVAIL;
+	}
+	mq_err rc = mq_db_page(database, "users", &filter, "created_at", page, limit, items, total);
+	cJSON *u;
+	cJSON_ArrayForEach(u, *items) {
+		for (cJSON *f = u->child, *next; f; f = next) {
+			next = f->next;
+			int keep = 0;
+			for (int i = 0; shown[i]; i++)
+				keep |= !strcmp(shown[i], f->string);
+			if (!keep)
+				cJSON_Delete(cJSON_DetachItemViaPointer(u, f));
+		}
+	}
+	mq_db_release(db, client, database);
+	bson_destroy(&filter);
+	return rc;
 }

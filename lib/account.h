@@ -44,6 +44,12 @@ mq_err mq_account_preferences(mq_db *db, const char *user_id, const bson_t *set,
  * tells whether it differed. MQ_ENOTFOUND when no such user. Protected routes read the role
  * from the database, so the change applies to live sessions at once. */
 mq_err mq_account_set_role(mq_db *db, const char *email, const char *role, int *changed);
+/* The same for the user with this id (24 hex); MQ_ENOTFOUND when there is none. */
+mq_err mq_account_set_role_by_id(mq_db *db, const char *user_id, const char *role, int *changed);
+
+/* One page of the users, newest first, whose e-mail, username or name starts with q (NULL: all),
+ * as {id, email, username, name, role, created_at, avatar}. */
+mq_err mq_account_list(mq_db *db, const char *q, long long page, long long limit, cJSON **items, long long *total);
 
 /* Adds token, token_type, expires_in, expires_at (ISO-8601) and the session's csrf_token for the
  * user to out; the token is also returned in *token (caller frees). */

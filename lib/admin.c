@@ -110,36 +110,7 @@ mq_err mq_audit_list(mq_db *db, const char *target, const char *actor, const cha
 		bson_destroy(&filter);
 		return MQ_EUNAVAIL;
 	}
-	/* mq_db_page's JSON is flat; the changes are an array of documents: read them whole */
-	mq_err rc = MQ_OK;
-	bson_error_t error;
-	mongoc_collection_t *coll = mongoc_database_get_collection(database, "audit_log");
-	int64_t n = mongoc_collection_count_documents(coll, &filter, NULL, NULL, NULL, &error);
-	*items = cJSON_CreateArray();
-	*total = n < 0 ? 0 : n;
-	if (n < 0) {
-		rc = mq_db_error(&error, "audit");
-	} else {
-		bson_t *opts = BCON_NEW("sort", "{", "at", BCON_INT32(-1), "_id", BCON_INT32(-1), "}", "skip",
-					BCON_INT64((page - 1) * limit), "limit", BCON_INT64(limit));
-		const bson_t *doc;
-		mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, &filter, opts, NULL);
-		while (mongoc_cursor_next(cursor, &doc)) {
-			cJSON *entry = mq_db_doc_json(doc);
-			char *text = bson_as_relaxed_extended_json(doc, NULL);
-			cJSON *whole = text ? cJSON_Parse(text) : NULL;
-			bson_free(text);
-			cJSON *list = cJSON_DetachItemFromObjectCaseSensitive(whole, "changes");
-			cJSON_AddItemToObject(entry, "changes", list ? list : cJSON_CreateArray());
-			cJSON_Delete(whole);
-			cJSON_AddItemToArray(*items, entry);
-		}
-		if (mongoc_cursor_error(cursor, &error))
-			rc = mq_db_error(&error, "audit");
-		mongoc_cursor_destroy(cursor);
-		bson_destroy(opts);
-	}
-	mongoc_collection_destroy(coll);
+	mq_err rc = mq_db_page_deep(database, "audit_log", &filter, "at", page, limit, items, total);
 	mq_db_release(db, client, database);
 	bson_destroy(&filter);
 	return rc;
@@ -367,6 +338,102 @@ mq_err mq_admin_movie_hide(mq_db *db, const char *movie_id, int hidden, cJSON **
 		bson_destroy(filter);
 	}
 	mongoc_collection_destroy(movies);
+	mq_db_release(db, client, database);
+	return rc;
+}
+
+mq_err mq_notifications_list(mq_db *db, const char *admin_id, int unseen_only, long long page, long long limit,
+			     cJSON **items, long long *total, long long *unseen)
+{
+	bson_oid_t admin;
+	*items = NULL;
+	*total = *unseen = 0;
+	if (mq_oid_parse(admin_id, &admin))
+		return MQ_EINVAL;
+	mongoc_client_t *client;
+	mongoc_database_t *database = mq_db_acquire(db, &client);
+	if (!database)
+		return MQ_EUNAVAIL;
+	bson_t *not_seen = BCON_NEW("seen_by", "{", "$nin", "[", BCON_OID(&admin), "]", "}");
+	bson_t all = BSON_INITIALIZER;
+	bson_error_t error;
+	mq_err rc = mq_db_page_deep(database, "notifications", unseen_only ? not_seen : &all, "at", page, limit, items, total);
+	if (rc == MQ_OK) {
+		mongoc_collection_t *coll = mongoc_database_get_collection(database, "notifications");
+		int64_t n = mongoc_collection_count_documents(coll, not_seen, NULL, NULL, NULL, &error);
+		if (n < 0)
+			rc = mq_db_error(&error, "notifications");
+		*unseen = n < 0 ? 0 : n;
+		mongoc_collection_destroy(coll);
+		char hex[25];
+		bson_oid_to_string(&admin, hex);
+		cJSON *item;
+		cJSON_ArrayForEach(item, *items) {
+			/* whether this admin has seen it; who else has is nobody else's business here */
+			int seen = 0;
+			const cJSON *who;
+			cJSON_ArrayForEach(who, cJSON_GetObjectItemCaseSensitive(item, "seen_by"))
+				seen |= cJSON_IsString(who) && !strcmp(who->valuestring, hex);
+			cJSON_DeleteItemFromObjectCaseSensitive(item, "seen_by");
+			cJSON_AddBoolToObject(item, "seen", seen);
+		}
+	}
+	bson_destroy(not_seen);
+	mq_db_release(db, client, database);
+	return rc;
+}
+
+mq_err mq_notifications_seen(mq_db *db, const char *admin_id, const char *id)
+{
+	bson_oid_t admin, one;
+	if (mq_oid_parse(admin_id, &admin))
+		return MQ_EINVAL;
+	if (id && mq_oid_parse(id, &one))
+		return MQ_ENOTFOUND;
+	mongoc_client_t *client;
+	mongoc_database_t *database = mq_db_acquire(db, &client);
+	if (!database)
+		return MQ_EUNAVAIL;
+	bson_error_t error;
+	bson_t reply;
+	mq_err rc = MQ_OK;
+	mongoc_collection_t *coll = mongoc_database_get_collection(database, "notifications");
+	bson_t *filter = id ? BCON_NEW("_id", BCON_OID(&one)) : bson_new();
+	bson_t *update = BCON_NEW("$addToSet", "{", "seen_by", BCON_OID(&admin), "}");
+	if (!mongoc_collection_update_many(coll, filter, update, NULL, &reply, &error)) {
+		rc = mq_db_error(&error, "notifications seen");
+	} else if (id) {
+		bson_iter_t it;
+		if (bson_iter_init_find(&it, &reply, "matchedCount") && bson_iter_as_int64(&it) == 0)
+			rc = MQ_ENOTFOUND;
+	}
+	bson_destroy(&reply);
+	bson_destroy(update);
+	bson_destroy(filter);
+	mongoc_collection_destroy(coll);
+	mq_db_release(db, client, database);
+	return rc;
+}
+
+mq_err mq_sync_runs_list(mq_db *db, long long page, long long limit, cJSON **items, long long *total, cJSON **lease)
+{
+	*items = *lease = NULL;
+	*total = 0;
+	mongoc_client_t *client;
+	mongoc_database_t *database = mq_db_acquire(db, &client);
+	if (!database)
+		return MQ_EUNAVAIL;
+	bson_t all = BSON_INITIALIZER;
+	mq_err rc = mq_db_page_deep(database, "synclogs", &all, "started_at", page, limit, items, total);
+	if (rc == MQ_OK) {
+		const bson_t *doc;
+		mongoc_collection_t *coll = mongoc_database_get_collection(database, "sync_lease");
+		mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, &all, NULL, NULL);
+		if (mongoc_cursor_next(cursor, &doc))
+			*lease = mq_db_doc_json_deep(doc);
+		mongoc_cursor_destroy(cursor);
+		mongoc_collection_destroy(coll);
+	}
 	mq_db_release(db, client, database);
 	return rc;
 }

@@ -42,4 +42,15 @@ mq_err mq_admin_movie_edit(mq_db *db, const char *movie_id, const cJSON *fields,
 /* Hides the movie from the public (hidden: true) or shows it again. */
 mq_err mq_admin_movie_hide(mq_db *db, const char *movie_id, int hidden, cJSON **before, cJSON **after);
 
+/* The sync's notifications, newest first (only those admin_id has not seen, with unseen_only),
+ * each with "seen" for this admin; *unseen counts those they have not seen. */
+mq_err mq_notifications_list(mq_db *db, const char *admin_id, int unseen_only, long long page, long long limit,
+			     cJSON **items, long long *total, long long *unseen);
+
+/* Marks one notification (id) or all (id NULL) seen by admin_id. */
+mq_err mq_notifications_seen(mq_db *db, const char *admin_id, const char *id);
+
+/* The sync's runs (synclogs), newest first, and the lease when a run holds it (else NULL). */
+mq_err mq_sync_runs_list(mq_db *db, long long page, long long limit, cJSON **items, long long *total, cJSON **lease);
+
 #endif

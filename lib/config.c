@@ -13,6 +13,9 @@
 #ifndef MQ_DATADIR
 #define MQ_DATADIR "/usr/local/share/marquee"
 #endif
+#ifndef MQ_BINDIR
+#define MQ_BINDIR "/usr/local/bin"
+#endif
 
 const char *const mq_tmdb_families[MQ_TMDB_FAMILIES + 1] = { "movie", "trending", "search", "discover", "genre",
 					   "configuration", NULL };
@@ -226,6 +229,11 @@ int mq_config_load(mq_config *cfg, unsigned needs, const char *(*get)(const char
 	v = get("TEMPLATE_DIR", ctx);
 	cfg->template_dir = mq_xstrdup(v && *v ? v : MQ_DATADIR "/templates");
 
+	v = get("MARQUEE_SYNC", ctx);
+	cfg->sync_bin = mq_xstrdup(v && *v ? v : MQ_BINDIR "/marquee-sync");
+	if (cfg->sync_bin[0] != '/')
+		problem(problems, &n, "%s: must be an absolute path (got \"%s\")", "MARQUEE_SYNC", cfg->sync_bin);
+
 	v = get("PUBLIC_URL", ctx);
 	cfg->public_url = mq_xstrdup(v && *v ? v : "http://127.0.0.1:8080");
 	if (!is_http_url(cfg->public_url))
@@ -271,6 +279,7 @@ void mq_config_free(mq_config *cfg)
 	free(cfg->jwt_secret);
 	free(cfg->media_dir);
 	free(cfg->template_dir);
+	free(cfg->sync_bin);
 	free(cfg->public_url);
 	free(cfg->nchan_publish_url);
 	free(cfg->nchan_publish_socket);

@@ -28,6 +28,7 @@ typedef struct mq_config {
 	int bcrypt_cost;
 	char *media_dir;
 	char *template_dir;
+	char *sync_bin;          /* the marquee-sync binary the admin starts runs with */
 	char *public_url;
 	char *nchan_publish_url; /* NULL: live push disabled */
 	char *nchan_publish_socket; /* unix socket the publish URL is reached through, or NULL */

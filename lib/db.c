@@ -156,8 +156,58 @@ cJSON *mq_db_doc_json(const bson_t *doc)
 	return out;
 }
 
+/* $oid and $date wrappers of relaxed extended JSON, anywhere in a tree, become plain strings. */
+static void unwrap(cJSON *node)
+{
+	for (cJSON *c = node ? node->child : NULL; c; c = c->next) {
+		const cJSON *oid = cJSON_IsObject(c) ? cJSON_GetObjectItemCaseSensitive(c, "$oid") : NULL;
+		const cJSON *date = cJSON_IsObject(c) ? cJSON_GetObjectItemCaseSensitive(c, "$date") : NULL;
+		const char *text = cJSON_GetStringValue(oid ? oid : date);
+		if (text && c->child && !c->child->next) {
+			char *copy = mq_xstrdup(text);
+			cJSON_Delete(c->child);
+			c->child = NULL;
+			c->type = cJSON_String;
+			c->valuestring = copy;
+		} else {
+			unwrap(c);
+		}
+	}
+}
+
+cJSON *mq_db_doc_json_deep(const bson_t *doc)
+{
+	char *text = bson_as_relaxed_extended_json(doc, NULL);
+	cJSON *j = text ? cJSON_Parse(text) : NULL;
+	bson_free(text);
+	if (!j)
+		return NULL;
+	unwrap(j);
+	cJSON *id = cJSON_DetachItemFromObjectCaseSensitive(j, "_id");
+	if (id)
+		cJSON_AddItemToObject(j, "id", id);
+	return j;
+}
+
+static mq_err page_of(mongoc_database_t *database, const char *collection, const bson_t *filter,
+		      const char *sort_key, long long page, long long limit, cJSON *(*convert)(const bson_t *),
+		      cJSON **items, long long *total);
+
 mq_err mq_db_page(mongoc_database_t *database, const char *collection, const bson_t *filter,
 		  const char *sort_key, long long page, long long limit, cJSON **items, long long *total)
+{
+	return page_of(database, collection, filter, sort_key, page, limit, mq_db_doc_json, items, total);
+}
+
+mq_err mq_db_page_deep(mongoc_database_t *database, const char *collection, const bson_t *filter,
+		       const char *sort_key, long long page, long long limit, cJSON **items, long long *total)
+{
+	return page_of(database, collection, filter, sort_key, page, limit, mq_db_doc_json_deep, items, total);
+}
+
+static mq_err page_of(mongoc_database_t *database, const char *collection, const bson_t *filter,
+		      const char *sort_key, long long page, long long limit, cJSON *(*convert)(const bson_t *),
+		      cJSON **items, long long *total)
 {
 	*items = NULL;
 	*total = 0;
@@ -173,8 +223,11 @@ mq_err mq_db_page(mongoc_database_t *database, const char *collection, const bso
 					"skip", BCON_INT64((page - 1) * limit), "limit", BCON_INT64(limit));
 		const bson_t *doc;
 		mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, opts, NULL);
-		while (mongoc_cursor_next(cursor, &doc))
-			cJSON_AddItemToArray(list, mq_db_doc_json(doc));
+		while (mongoc_cursor_next(cursor, &doc)) {
+			cJSON *item = convert(doc);
+			if (item)
+				cJSON_AddItemToArray(list, item);
+		}
 		if (mongoc_cursor_error(cursor, &error))
 			rc = mq_db_error(&error, collection);
 		mongoc_cursor_destroy(cursor);

@@ -64,6 +64,14 @@ cJSON *mq_db_doc_json(const bson_t *doc);
 mq_err mq_db_page(mongoc_database_t *database, const char *collection, const bson_t *filter,
 		  const char *sort_key, long long page, long long limit, cJSON **items, long long *total);
 
+/* The JSON of any document, nested ones too: _id becomes "id", ObjectIds 24 hex, dates ISO 8601
+ * strings (relaxed extended JSON otherwise). NULL if it cannot be converted. Caller owns. */
+cJSON *mq_db_doc_json_deep(const bson_t *doc);
+
+/* mq_db_page() with mq_db_doc_json_deep(): for documents with arrays and sub-documents. */
+mq_err mq_db_page_deep(mongoc_database_t *database, const char *collection, const bson_t *filter,
+		       const char *sort_key, long long page, long long limit, cJSON **items, long long *total);
+
 /* A join for databases without $lookup: for every object in items whose string member key is
  * an ObjectId, finds the document of that _id in collection (one $in query; opts may give a
  * projection) and adds convert(doc, arg) to the item as member as. Items without a match are

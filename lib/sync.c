@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define LEASE_ID "marquee-sync"
@@ -982,4 +984,61 @@ mq_err mq_sync_translations(mq_sync *s)
 		rc = mq_sync_movies(s, l.ids, l.n);
 	free(l.ids);
 	return rc;
+}
+
+const char *const mq_sync_kinds[] = { "genres", "popular", "top-rated", "changes", "translations", "neighbours",
+				      "purge-cache", "all", NULL };
+
+mq_err mq_sync_start(const mq_config *cfg, const char *kind, long *pid)
+{
+	int known = 0;
+	for (int i = 0; mq_sync_kinds[i]; i++)
+		known |= !strcmp(kind, mq_sync_kinds[i]);
+	*pid = 0;
+	if (!known)
+		return MQ_EINVAL;
+	if (access(cfg->sync_bin, X_OK) != 0) {
+		mq_log(MQ_LOG_ERROR, "sync", "cannot start %s: %s", cfg->sync_bin, strerror(errno));
+		return MQ_EINTERNAL;
+	}
+	/* the pid travels back from the grandchild through a pipe; the child exits at once, so
+	 * the run is nobody's child here and no zombie is left */
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC) != 0)
+		return MQ_EINTERNAL;
+	pid_t child = fork();
+	if (child < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return MQ_EINTERNAL;
+	}
+	if (child == 0) {
+		setsid();
+		pid_t run = fork();
+		if (run == 0) {
+			int null = open("/dev/null", O_RDONLY);
+			if (null >= 0) {
+				dup2(null, STDIN_FILENO);
+				close(null);
+			}
+			char *argv[] = { cfg->sync_bin, (char *)kind, NULL };
+			execv(cfg->sync_bin, argv);
+			_exit(127);
+		}
+		long sent = run;
+		if (write(fds[1], &sent, sizeof sent) != (ssize_t)sizeof sent)
+			_exit(1);
+		_exit(run > 0 ? 0 : 1);
+	}
+	close(fds[1]);
+	long got = 0;
+	ssize_t n = read(fds[0], &got, sizeof got);
+	close(fds[0]);
+	int status = 0;
+	waitpid(child, &status, 0);
+	if (n != (ssize_t)sizeof got || got <= 0)
+		return MQ_EINTERNAL;
+	*pid = got;
+	mq_log(MQ_LOG_INFO, "sync", "started %s %s (pid %ld)", cfg->sync_bin, kind, got);
+	return MQ_OK;
 }

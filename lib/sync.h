@@ -80,6 +80,15 @@ mq_err mq_sync_purge_cache(mq_sync *s, long long *removed);
 
 const mq_sync_counts *mq_sync_counts_of(const mq_sync *s);
 
+/* The commands a run can be started with from outside (the admin): NULL-terminated. */
+extern const char *const mq_sync_kinds[];
+
+/* Starts `MARQUEE_SYNC kind` detached, in the background (its stdout and stderr are the caller's,
+ * so its summary line and log reach the worker's log). *pid gets its pid. MQ_EINVAL for a kind
+ * not in mq_sync_kinds, MQ_EINTERNAL when it cannot be started. The run's lease decides whether
+ * it actually runs (a second one exits 75). */
+mq_err mq_sync_start(const mq_config *cfg, const char *kind, long *pid);
+
 /* The pieces, for tests. */
 
 /* The fields of doc (a movie from TMDB, mq_movie_doc_from_tmdb) that differ from existing (the

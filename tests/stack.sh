@@ -123,6 +123,7 @@ start() {
 	export MEDIA_DIR=${MEDIA_DIR:-$RUN_DIR/media}
 	export TEMPLATE_DIR=${TEMPLATE_DIR:-$ROOT/templates}
 	export PUBLIC_URL=${PUBLIC_URL:-http://127.0.0.1:$PORT}
+	export MARQUEE_SYNC=${MARQUEE_SYNC:-$BUILD/marquee-sync}
 	# live hints go to nginx's nchan publisher through its unix socket (nginx/site.conf.in)
 	export NCHAN_PUBLISH_URL=${NCHAN_PUBLISH_URL:-http://localhost/pub}
 	export NCHAN_PUBLISH_SOCKET=${NCHAN_PUBLISH_SOCKET:-$RUN_DIR/sock/nchan.sock}
