@@ -3,6 +3,7 @@ fill the review form without saving anything; movies created from TMDB and by ha
 already there is a 409 with its link; edits lock fields that a sync then leaves alone, unlocking
 lets TMDB's value back; hiding and restoring; every action audited with its field diff; a TMDB
 failure during a lookup is a clear message."""
+import time
 import unittest
 
 from test_accounts import call, register, sync as marquee_sync
@@ -146,6 +147,99 @@ class AdminTest(unittest.TestCase, ErrorShape):
         actions = [e["action"] for e in self.call("GET", f"/audit?movie={m['id']}").json()["data"]]
         self.assertEqual(actions, ["movie.restore", "movie.delete", "movie.create"])
         self.assertErrorShape(self.call("POST", f"/movies/{m['id']}/sync"), 422, ADMIN + f"/movies/{m['id']}/sync")
+
+
+class AdminNotificationsRunsUsersTest(unittest.TestCase, ErrorShape):
+    @classmethod
+    def setUpClass(cls):
+        cls.admin = make_admin()
+        cls.other_admin = make_admin()
+        cls.plain = register()
+
+    def call(self, method, path, body=None, user=None):
+        return call(method, ADMIN + path, (user or self.admin)["token"], body)
+
+    def test_notifications_are_seen_per_admin(self):
+        # a runtime change at TMDB raises one
+        from test_sync import FIRST, sync
+        control("POST", "/__control/reset")
+        control("POST", "/__control/synthetic", {"movies": 20})
+        self.assertEqual(sync("movie", str(FIRST + 3)).returncode, 0)
+        control("POST", f"/__control/movies/{FIRST + 3}", {"runtime": 201})
+        self.assertEqual(sync("movie", str(FIRST + 3)).returncode, 0)
+        control("POST", "/__control/reset")
+        r = self.call("GET", "/notifications?unseen=true")
+        self.assertEqual(r.status, 200, r.body)
+        unseen = int(r.headers["X-Unseen-Count"])
+        self.assertGreaterEqual(unseen, 1)
+        note = next(n for n in r.json()["data"] if n["tmdb_id"] == FIRST + 3)
+        self.assertEqual((note["kind"], note["seen"]), ("tmdb_change", False))
+        self.assertEqual(note["fields"][0]["field"], "runtime")
+        self.assertEqual(self.call("GET", "/notifications/count").json()["data"]["unseen"], unseen)
+        self.assertEqual(self.call("POST", f"/notifications/{note['id']}/seen").status, 204)
+        self.assertEqual(self.call("GET", "/notifications/count").json()["data"]["unseen"], unseen - 1)
+        self.assertGreaterEqual(self.call("GET", "/notifications/count", user=self.other_admin).json()["data"]["unseen"], 1,
+                                "seen by one admin is not seen by the other")
+        self.assertEqual(self.call("POST", "/notifications/seen").status, 204)
+        self.assertEqual(self.call("GET", "/notifications/count").json()["data"]["unseen"], 0)
+        self.assertErrorShape(self.call("POST", "/notifications/ffffffffffffffffffffffff/seen"), 404,
+                              ADMIN + "/notifications/ffffffffffffffffffffffff/seen")
+
+    def test_sync_runs_start_in_the_background_one_at_a_time(self):
+        r = self.call("POST", "/sync/runs", {"kind": "genres"})
+        self.assertEqual(r.status, 202, r.body)
+        self.assertGreater(r.json()["data"]["pid"], 0)
+        deadline = time.monotonic() + 20
+        runs = []
+        while time.monotonic() < deadline:
+            runs = self.call("GET", "/sync/runs?limit=5").json()["data"]
+            if runs and runs[0]["kind"] == "genres" and runs[0]["status"] != "in-progress":
+                break
+            time.sleep(0.2)
+        self.assertEqual((runs[0]["kind"], runs[0]["status"]), ("genres", "success"))
+        self.assertGreaterEqual(runs[0]["counts"]["genres"], 19)
+        # while a run holds the lease, another is refused
+        from test_sync import sync_env, SYNC
+        import subprocess
+        control("POST", "/__control/synthetic", {"movies": 100})
+        long_run = subprocess.Popen([SYNC, "popular", "--pages", "5"], env=sync_env(TMDB_RATE="40"),
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and "X-Sync-Running" not in self.call("GET", "/sync/runs").headers:
+                time.sleep(0.05)
+            self.assertErrorShape(self.call("POST", "/sync/runs", {"kind": "changes"}), 409, ADMIN + "/sync/runs")
+        finally:
+            long_run.wait(timeout=60)
+            control("POST", "/__control/reset")
+        for bad in ({}, {"kind": "rm -rf /"}, {"kind": "genres", "extra": 1}):
+            self.assertErrorShape(self.call("POST", "/sync/runs", bad), 400, ADMIN + "/sync/runs")
+        self.assertIn("sync.start", [e["action"] for e in self.call("GET", "/audit?action=sync.start").json()["data"]])
+
+    def test_users_and_roles(self):
+        target = register()
+        r = self.call("GET", "/users?q=" + target["user"]["email"][:10])
+        self.assertEqual(r.status, 200)
+        found = [u for u in r.json()["data"] if u["id"] == target["user"]["id"]]
+        self.assertEqual(len(found), 1)
+        self.assertNotIn("password_hash", found[0])
+        self.assertEqual(self.call("GET", "/users?q=.*").json()["meta"]["total"], 0, "q is text, not a pattern")
+        r = self.call("PATCH", f"/users/{target['user']['id']}/role", {"role": "admin"})
+        self.assertEqual((r.status, r.json()["data"]["role"]), (200, "admin"))
+        self.assertEqual(call("GET", ADMIN + "/audit", target["token"]).status, 200, "the new admin gets in at once")
+        self.assertEqual(self.call("PATCH", f"/users/{target['user']['id']}/role", {"role": "user"}).status, 200)
+        self.assertEqual(call("GET", ADMIN + "/audit", target["token"]).status, 403)
+        audit = self.call("GET", f"/audit?action=user.role").json()["data"]
+        entry = next(e for e in audit if e["target"] == target["user"]["id"])
+        self.assertEqual(entry["changes"], [{"field": "role", "before": "admin", "after": "user"}])
+        self.assertErrorShape(self.call("PATCH", f"/users/{self.admin['user']['id']}/role", {"role": "user"}), 422,
+                              ADMIN + f"/users/{self.admin['user']['id']}/role")
+        self.assertErrorShape(self.call("PATCH", f"/users/{target['user']['id']}/role", {"role": "root"}), 400,
+                              ADMIN + f"/users/{target['user']['id']}/role")
+        self.assertErrorShape(self.call("PATCH", "/users/ffffffffffffffffffffffff/role", {"role": "admin"}), 404,
+                              ADMIN + "/users/ffffffffffffffffffffffff/role")
+        for path in ("/notifications", "/notifications/count", "/sync/runs", "/users"):
+            self.assertErrorShape(call("GET", ADMIN + path, self.plain["token"]), 403, ADMIN + path)
 
 
 if __name__ == "__main__":
