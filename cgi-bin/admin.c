@@ -4,10 +4,13 @@
 #include "account.h"
 #include "admin.h"
 #include "catalog.h"
+#include "genre.h"
 #include "ctx.h"
 #include "json.h"
 #include "log.h"
 #include "movie.h"
+#include "moviepage.h"
+#include "page.h"
 #include "response.h"
 #include "sync.h"
 #include "tmdbcache.h"
@@ -609,7 +612,573 @@ static void patch_role(mq_req *req, mq_res *res)
 	mq_reply_data(req, res, 200, after);
 }
 
+/* ---- pages (/admin/…): forms that work without JavaScript, each carrying the CSRF token ---- */
+
+/* The fields of a movie form (templates/admin-movie.mustache) as the API's fields: titles and
+ * overviews in English and Persian side by side, genres ticked from the list, cast rows (name,
+ * character; a row with "remove" ticked or no name is dropped), directors one per line. Empty
+ * inputs clear their field on an edit. *locks gets the fields whose lock box is ticked. */
+static cJSON *form_fields(mq_req *req, const mq_kvlist *form, int create, cJSON **locks)
+{
+	cJSON *f = cJSON_CreateObject(), *titles = cJSON_AddObjectToObject(f, "titles");
+	cJSON *overviews = cJSON_AddObjectToObject(f, "overviews"), *genres = cJSON_AddArrayToObject(f, "genres");
+	cJSON *cast = cJSON_AddArrayToObject(f, "cast"), *directors = cJSON_AddArrayToObject(f, "directors");
+	*locks = cJSON_CreateArray();
+	const char *v;
+	if ((v = mq_kvlist_get(form, "title")) && *v) {
+		cJSON_AddStringToObject(f, "title", v);
+		cJSON_AddStringToObject(titles, "en", v);
+	}
+	if ((v = mq_kvlist_get(form, "title_fa")) && *v)
+		cJSON_AddStringToObject(titles, "fa", v);
+	if ((v = mq_kvlist_get(form, "overview")) && *v)
+		cJSON_AddStringToObject(overviews, "en", v);
+	if ((v = mq_kvlist_get(form, "overview_fa")) && *v)
+		cJSON_AddStringToObject(overviews, "fa", v);
+	static const char *const texts[] = { "original_title", "release_date", "poster_path", "backdrop_path", "certification",
+					     "imdb_id", NULL };
+	for (int i = 0; texts[i]; i++) {
+		v = mq_kvlist_get(form, texts[i]);
+		if (v && *v)
+			cJSON_AddStringToObject(f, texts[i], v);
+		else if (v && !create)
+			cJSON_AddNullToObject(f, texts[i]);
+	}
+	if ((v = mq_kvlist_get(form, "runtime")) && *v) {
+		char *end = NULL;
+		long n = strtol(v, &end, 10);
+		if (*end || n < 1 || n > 1000)
+			mq_req_error(req, "runtime must be minutes, 1 to 1000");
+		else
+			cJSON_AddNumberToObject(f, "runtime", (double)n);
+	} else if (v && !create) {
+		cJSON_AddNullToObject(f, "runtime");
+	}
+	if ((v = mq_kvlist_get(form, "tmdb_id")) && *v && create) {
+		long long id = atoll(v);
+		if (id < 1 || id > 2147483647)
+			mq_req_error(req, "tmdb_id must be a TMDB id");
+		else
+			cJSON_AddNumberToObject(f, "tmdb_id", (double)id);
+	}
+	/* genres: "genre" = "<id>:<English name>" per ticked box */
+	for (size_t i = 0; i < form->n; i++) {
+		const mq_kv *kv = &form->items[i];
+		if (!strcmp(kv->key, "genre")) {
+			const char *colon = strchr(kv->value, ':');
+			long long id = atoll(kv->value);
+			if (id < 1 || !colon)
+				continue;
+			cJSON *g = cJSON_CreateObject();
+			cJSON_AddNumberToObject(g, "id", (double)id);
+			cJSON_AddStringToObject(g, "name", colon + 1);
+			cJSON_AddItemToArray(genres, g);
+		} else if (!strncmp(kv->key, "lock_", 5)) {
+			cJSON_AddItemToArray(*locks, cJSON_CreateString(kv->key + 5));
+		}
+	}
+	for (int row = 0; row < 100; row++) {
+		char key[40];
+		snprintf(key, sizeof key, "cast_name_%d", row);
+		const char *name = mq_kvlist_get(form, key);
+		if (!name)
+			break;
+		snprintf(key, sizeof key, "cast_remove_%d", row);
+		if (!*name || mq_kvlist_get(form, key))
+			continue;
+		snprintf(key, sizeof key, "cast_character_%d", row);
+		const char *character = mq_kvlist_get(form, key);
+		cJSON *c = cJSON_CreateObject();
+		cJSON_AddStringToObject(c, "name", name);
+		if (character && *character)
+			cJSON_AddStringToObject(c, "character", character);
+		cJSON_AddNumberToObject(c, "order", cJSON_GetArraySize(cast));
+		snprintf(key, sizeof key, "cast_tmdb_%d", row);
+		if ((v = mq_kvlist_get(form, key)) && atoll(v) > 0)
+			cJSON_AddNumberToObject(c, "tmdb_id", (double)atoll(v));
+		cJSON_AddItemToArray(cast, c);
+	}
+	if ((v = mq_kvlist_get(form, "directors"))) {
+		char *copy = mq_arena_strdup(req->arena, v);
+		for (char *line = strtok(copy, "\r\n"); line; line = strtok(NULL, "\r\n")) {
+			while (*line == ' ')
+				line++;
+			if (*line) {
+				cJSON *d = cJSON_CreateObject();
+				cJSON_AddStringToObject(d, "name", line);
+				cJSON_AddItemToArray(directors, d);
+			}
+		}
+	}
+	if (!cJSON_GetObjectItemCaseSensitive(f, "title"))
+		mq_req_error(req, "title is required");
+	return f;
+}
+
+/* The movie's values for the form template: fields as they are, plus what the template needs
+ * (fa title and overview, cast rows with indexes and spare rows, directors as lines, each genre
+ * of the list with "checked", lock flags). */
+static cJSON *form_values(mq_req *req, const cJSON *movie, const cJSON *all_genres)
+{
+	cJSON *v = cJSON_Duplicate(movie, 1);
+	/* every field the template shows is present, empty if need be: a missing one would be looked
+	 * up in the page's own values (Mustache's context stack), e.g. the page's title */
+	static const char *const shown[] = { "title", "original_title", "release_date", "runtime", "poster_path",
+					     "backdrop_path", "overview", NULL };
+	for (int i = 0; shown[i]; i++) {
+		const cJSON *have = cJSON_GetObjectItemCaseSensitive(v, shown[i]);
+		if (!have || cJSON_IsNull(have)) {
+			cJSON_DeleteItemFromObjectCaseSensitive(v, shown[i]);
+			cJSON_AddStringToObject(v, shown[i], "");
+		}
+	}
+	const cJSON *titles = cJSON_GetObjectItemCaseSensitive(movie, "titles");
+	const cJSON *overviews = cJSON_GetObjectItemCaseSensitive(movie, "overviews");
+	const char *t;
+	if ((t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(titles, "fa"))))
+		cJSON_AddStringToObject(v, "title_fa", t);
+	if ((t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(overviews, "en"))) &&
+	    !*cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(v, "overview")))
+		cJSON_ReplaceItemInObjectCaseSensitive(v, "overview", cJSON_CreateString(t));
+	if ((t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(overviews, "fa"))))
+		cJSON_AddStringToObject(v, "overview_fa", t);
+	cJSON *rows = cJSON_AddArrayToObject(v, "cast_rows");
+	const cJSON *c;
+	int i = 0;
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(movie, "cast")) {
+		if (i >= 30)
+			break;
+		cJSON *row = cJSON_Duplicate(c, 1);
+		cJSON_AddNumberToObject(row, "row", i++);
+		cJSON_AddItemToArray(rows, row);
+	}
+	for (int spare = 0; spare < 3; spare++) {
+		cJSON *row = cJSON_CreateObject();
+		cJSON_AddNumberToObject(row, "row", i++);
+		cJSON_AddItemToArray(rows, row);
+	}
+	mq_buf lines = MQ_BUF_INIT;
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(movie, "directors"))
+		if ((t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(c, "name"))))
+			mq_buf_printf(&lines, "%s%s", lines.len ? "\n" : "", t);
+	cJSON_AddStringToObject(v, "directors_text", mq_buf_cstr(&lines));
+	mq_buf_free(&lines);
+	cJSON *choices = cJSON_AddArrayToObject(v, "genre_choices");
+	const cJSON *g;
+	cJSON_ArrayForEach(g, all_genres) {
+		double id = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(g, "id"));
+		const cJSON *names = cJSON_GetObjectItemCaseSensitive(g, "names");
+		const char *en = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(names, "en"));
+		cJSON *choice = cJSON_CreateObject();
+		cJSON_AddNumberToObject(choice, "id", id);
+		cJSON_AddStringToObject(choice, "name", en ? en : cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(g, "name")));
+		int on = 0;
+		cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(movie, "genres"))
+			on |= cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(c, "id")) == id;
+		cJSON_AddBoolToObject(choice, "checked", on);
+		cJSON_AddItemToArray(choices, choice);
+	}
+	cJSON *locked = cJSON_AddObjectToObject(v, "locked");
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(movie, "locked_fields"))
+		if (cJSON_IsString(c))
+			cJSON_AddTrueToObject(locked, c->valuestring);
+	(void)req;
+	return v;
+}
+
+static cJSON *genre_list(mq_req *req)
+{
+	const mq_ctx *ctx = mq_ctx_of(req);
+	cJSON *all = NULL;
+	if (mq_genres_list(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, "en", &all) != MQ_OK)
+		all = cJSON_CreateArray();
+	return all;
+}
+
+static void admin_page(mq_req *req, mq_res *res, int status, const char *name, const char *title, cJSON *data)
+{
+	cJSON *items = NULL;
+	long long total = 0, unseen = 0;
+	if (mq_notifications_list(mq_ctx_of(req)->db, req->user->id, 1, 1, 1, &items, &total, &unseen) == MQ_OK)
+		cJSON_AddNumberToObject(data, "unseen", (double)unseen);
+	cJSON_Delete(items);
+	mq_res_header(req, res, "Cache-Control", "no-store");
+	mq_reply_page(req, res, status, name, title, data);
+}
+
+/* GET /admin: what needs a curator's eye. */
+static void get_dashboard_page(mq_req *req, mq_res *res)
+{
+	mq_db *db = mq_ctx_of(req)->db;
+	cJSON *data = cJSON_CreateObject(), *runs = NULL, *lease = NULL, *audit_items = NULL;
+	long long total = 0;
+	if (mq_sync_runs_list(db, 1, 5, &runs, &total, &lease) == MQ_OK)
+		cJSON_AddItemToObject(data, "runs", runs);
+	if (lease)
+		cJSON_AddItemToObject(data, "lease", lease);
+	if (mq_audit_list(db, NULL, NULL, NULL, 1, 10, &audit_items, &total) == MQ_OK)
+		cJSON_AddItemToObject(data, "audit", audit_items);
+	admin_page(req, res, 200, "admin-dashboard", "Admin", data);
+}
+
+/* GET /admin/movies?q=: the catalogue, searched. */
+static void get_movies_page(mq_req *req, mq_res *res)
+{
+	static const mq_field fields[] = { MQ_FIELD_PAGE, { "q", MQ_V_STRING, 0, 1, 200, NULL, NULL } };
+	mq_value v[2];
+	if (mq_validate_query(req, fields, 2, v)) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	mq_movie_query q = { .page = v[0].i, .limit = 50, .sort = MQ_SORT_TITLE, .ascending = 1, .lang = "en" };
+	mq_buf pattern = MQ_BUF_INIT;
+	if (v[1].present && mq_search_pattern(v[1].s, &pattern) == 0)
+		q.search = mq_buf_cstr(&pattern);
+	cJSON *items = NULL;
+	long long total = 0;
+	mq_err rc = mq_catalog_list(mq_ctx_of(req)->db, &q, &items, &total);
+	mq_buf_free(&pattern);
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, NULL);
+		return;
+	}
+	cJSON *data = cJSON_CreateObject();
+	cJSON_AddItemToObject(data, "movies", items);
+	cJSON_AddBoolToObject(data, "empty", cJSON_GetArraySize(items) == 0);
+	cJSON_AddStringToObject(data, "q", v[1].present ? v[1].s : "");
+	cJSON_AddItemToObject(data, "pagination", mq_page_pagination(req, q.page, q.limit, total));
+	admin_page(req, res, 200, "admin-movies", "Movies · Admin", data);
+}
+
+/* The review form page: data.movie = form values, with problems (status 400) or not. */
+static void movie_form_page(mq_req *req, mq_res *res, int status, cJSON *data, const cJSON *movie, int create)
+{
+	cJSON *genres = genre_list(req);
+	cJSON_AddItemToObject(data, "movie", form_values(req, movie, genres));
+	cJSON_Delete(genres);
+	cJSON_AddBoolToObject(data, "create", create);
+	cJSON_AddItemToObject(data, "form", mq_page_form(req, (const char *const[]){ "title", NULL }, NULL));
+	admin_page(req, res, status, "admin-movie", create ? "Add a movie · Admin" : "Edit a movie · Admin", data);
+}
+
+/* GET /admin/movies/new?q=: "Add new movie": a TMDB lookup (q) filling the review form, or an
+ * empty form to fill by hand. */
+static void get_new_movie_page(mq_req *req, mq_res *res)
+{
+	static const mq_field fields[] = { { "q", MQ_V_STRING, 0, 1, 200, NULL, NULL } };
+	mq_value v[1];
+	if (mq_validate_query(req, fields, 1, v)) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	cJSON *data = cJSON_CreateObject(), *movie = NULL;
+	if (v[0].present) {
+		cJSON_AddStringToObject(data, "q", v[0].s);
+		/* the API's lookup, answered into this page */
+		mq_res probe;
+		mq_res_init(&probe);
+		get_lookup(req, &probe);
+		cJSON *answer = probe.status == 200 ? cJSON_ParseWithLength(probe.body.data, probe.body.len) : NULL;
+		cJSON *found = cJSON_GetObjectItemCaseSensitive(answer, "data");
+		if (!answer) {
+			cJSON *err = cJSON_ParseWithLength(probe.body.data, probe.body.len);
+			const char *msg = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(err, "message"));
+			cJSON_AddStringToObject(data, "lookup_error", msg ? msg : "The lookup failed");
+			cJSON_Delete(err);
+		} else {
+			cJSON *candidates = cJSON_DetachItemFromObjectCaseSensitive(found, "candidates");
+			cJSON_AddBoolToObject(data, "has_candidates", cJSON_GetArraySize(candidates) > 0);
+			cJSON_AddItemToObject(data, "candidates", candidates);
+			movie = cJSON_DetachItemFromObjectCaseSensitive(found, "movie");
+			const char *have = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(found, "in_catalogue"));
+			if (have)
+				cJSON_AddStringToObject(data, "in_catalogue", have);
+		}
+		cJSON_Delete(answer);
+		mq_res_free(&probe);
+		req->errors.n = 0; /* the lookup's own problems are shown as lookup_error */
+	}
+	cJSON_AddBoolToObject(data, "has_movie", movie != NULL);
+	if (!movie)
+		movie = cJSON_CreateObject();
+	movie_form_page(req, res, 200, data, movie, 1);
+	cJSON_Delete(movie);
+}
+
+/* POST /admin/movies: the review form saved. */
+static void post_movie_page(mq_req *req, mq_res *res)
+{
+	mq_kvlist form = { 0 };
+	if (mq_page_form_fields(req, &form, 0)) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	cJSON *locks = NULL, *fields = form_fields(req, &form, 1, &locks);
+	cJSON_Delete(locks);
+	cJSON *movie = NULL;
+	mq_err rc = req->errors.n ? MQ_EINVAL : mq_admin_movie_create(mq_ctx_of(req)->db, fields, &movie);
+	if (rc == MQ_OK) {
+		const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "id"));
+		audit(req, "movie.create", "movie", id, NULL, movie);
+		mq_reply_redirect(req, res, mq_arena_printf(req->arena, "/admin/movies/%s?saved=created", id));
+		cJSON_Delete(movie);
+		cJSON_Delete(fields);
+		return;
+	}
+	if (rc == MQ_ECONFLICT)
+		mq_req_error(req, "this TMDB movie is in the catalogue already");
+	else if (rc != MQ_EINVAL)
+		mq_req_error(req, "the movie could not be saved (%s)", mq_err_message(rc));
+	cJSON *data = cJSON_CreateObject();
+	movie_form_page(req, res, rc == MQ_ECONFLICT ? 409 : 400, data, fields, 1);
+	cJSON_Delete(fields);
+}
+
+/* GET /admin/movies/:id?saved=: the movie's edit form. */
+static void get_movie_page(mq_req *req, mq_res *res)
+{
+	static const mq_field fields[] = { { "saved", MQ_V_STRING, 0, 1, 20, NULL, NULL } };
+	mq_value v[1];
+	if (mq_validate_query(req, fields, 1, v)) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	cJSON *before = NULL, *after = NULL, *none = cJSON_CreateObject();
+	mq_err rc = mq_admin_movie_edit(mq_ctx_of(req)->db, mq_req_route(req, "id"), none, 0, NULL, &before, &after);
+	cJSON_Delete(none);
+	cJSON_Delete(after);
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, rc == MQ_ENOTFOUND ? "No such movie" : NULL);
+		return;
+	}
+	mq_movie_images(req, before);
+	cJSON *data = cJSON_CreateObject();
+	if (v[0].present)
+		cJSON_AddStringToObject(data, "saved", v[0].s);
+	movie_form_page(req, res, 200, data, before, 0);
+	cJSON_Delete(before);
+}
+
+/* POST /admin/movies/:id: the edit form saved; ticked lock boxes lock, unticked ones unlock. */
+static void post_movie_edit_page(mq_req *req, mq_res *res)
+{
+	mq_kvlist form = { 0 };
+	if (mq_page_form_fields(req, &form, 1)) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	const char *id = mq_req_route(req, "id");
+	cJSON *locks = NULL, *fields = form_fields(req, &form, 0, &locks);
+	if (req->errors.n) {
+		cJSON_Delete(locks);
+		cJSON *data = cJSON_CreateObject();
+		cJSON_AddStringToObject(fields, "id", id);
+		movie_form_page(req, res, 400, data, fields, 0);
+		cJSON_Delete(fields);
+		return;
+	}
+	/* unlock what is lockable and not ticked; the edit locks what is ticked */
+	cJSON *unlock = cJSON_CreateArray();
+	for (int i = 0; mq_catalog_lockable[i]; i++) {
+		int ticked = 0;
+		const cJSON *l;
+		cJSON_ArrayForEach(l, locks)
+			ticked |= !strcmp(l->valuestring, mq_catalog_lockable[i]);
+		if (!ticked)
+			cJSON_AddItemToArray(unlock, cJSON_CreateString(mq_catalog_lockable[i]));
+	}
+	mq_db *db = mq_ctx_of(req)->db;
+	cJSON *before = NULL, *after = NULL;
+	mq_err rc = mq_admin_movie_edit(db, id, fields, 0, unlock, &before, &after);
+	cJSON_Delete(unlock);
+	if (rc == MQ_OK && cJSON_GetArraySize(locks) > 0) {
+		/* then the ticked locks: an "edit" of those fields to the values they now have */
+		cJSON *relock = cJSON_CreateObject(), *l, *b2 = NULL;
+		cJSON_ArrayForEach(l, locks) {
+			const cJSON *value = cJSON_GetObjectItemCaseSensitive(after, l->valuestring);
+			if (value && strcmp(l->valuestring, "overviews"))
+				cJSON_AddItemToObject(relock, l->valuestring, cJSON_Duplicate(value, 1));
+		}
+		cJSON *final = NULL;
+		if (relock->child && mq_admin_movie_edit(db, id, relock, 1, NULL, &b2, &final) == MQ_OK) {
+			cJSON_Delete(after);
+			after = final;
+		}
+		cJSON_Delete(b2);
+		cJSON_Delete(relock);
+	}
+	cJSON_Delete(locks);
+	if (rc == MQ_OK)
+		audit(req, "movie.edit", "movie", id, before, after);
+	cJSON_Delete(before);
+	cJSON_Delete(after);
+	cJSON_Delete(fields);
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, rc == MQ_ENOTFOUND ? "No such movie" : NULL);
+		return;
+	}
+	mq_reply_redirect(req, res, mq_arena_printf(req->arena, "/admin/movies/%s?saved=saved", id));
+}
+
+/* POST /admin/movies/:id/sync, /hide, /restore from the edit page's buttons. */
+static void post_movie_action_page(mq_req *req, mq_res *res, const char *action)
+{
+	mq_res api;
+	mq_res_init(&api);
+	if (!strcmp(action, "sync"))
+		sync_movie(req, &api);
+	else
+		hide(req, &api, !strcmp(action, "hide"));
+	int status = api.status;
+	mq_res_free(&api);
+	if (status >= 400) {
+		mq_reply_status(req, res, status, "That did not work; see the movie's page");
+		return;
+	}
+	mq_reply_redirect(req, res, mq_arena_printf(req->arena, "/admin/movies/%s?saved=%s", mq_req_route(req, "id"),
+						     !strcmp(action, "sync") ? "synced" : action));
+}
+
+static void post_sync_page(mq_req *req, mq_res *res)
+{
+	post_movie_action_page(req, res, "sync");
+}
+
+static void post_hide_page(mq_req *req, mq_res *res)
+{
+	post_movie_action_page(req, res, "hide");
+}
+
+static void post_restore_page(mq_req *req, mq_res *res)
+{
+	post_movie_action_page(req, res, "restore");
+}
+
+/* GET /admin/audit, /admin/notifications, /admin/sync, /admin/users: the API's lists as pages. */
+static void list_page(mq_req *req, mq_res *res, const char *name, const char *title,
+		      void (*api)(mq_req *req, mq_res *res))
+{
+	mq_res probe;
+	mq_res_init(&probe);
+	api(req, &probe);
+	cJSON *answer = cJSON_ParseWithLength(probe.body.data, probe.body.len);
+	int status = probe.status;
+	const char *running = mq_res_get_header(&probe, "X-Sync-Running");
+	mq_res_free(&probe);
+	if (status != 200 || !answer) {
+		cJSON_Delete(answer);
+		mq_reply_status(req, res, status >= 400 ? status : 500, NULL);
+		return;
+	}
+	cJSON *data = cJSON_CreateObject();
+	cJSON_AddItemToObject(data, "items", cJSON_DetachItemFromObjectCaseSensitive(answer, "data"));
+	const cJSON *meta = cJSON_GetObjectItemCaseSensitive(answer, "meta");
+	long long page = (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(meta, "page"));
+	long long limit = (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(meta, "limit"));
+	long long total = (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(meta, "total"));
+	cJSON_AddItemToObject(data, "pagination", mq_page_pagination(req, page > 0 ? page : 1, limit > 0 ? limit : 20, total));
+	if (running)
+		cJSON_AddStringToObject(data, "running", running);
+	cJSON *kinds = cJSON_AddArrayToObject(data, "kinds");
+	for (int i = 0; mq_sync_kinds[i]; i++)
+		cJSON_AddItemToArray(kinds, cJSON_CreateString(mq_sync_kinds[i]));
+	cJSON_Delete(answer);
+	admin_page(req, res, 200, name, title, data);
+}
+
+static void get_audit_page(mq_req *req, mq_res *res)
+{
+	list_page(req, res, "admin-audit", "Audit log · Admin", get_audit);
+}
+
+static void get_notifications_page(mq_req *req, mq_res *res)
+{
+	list_page(req, res, "admin-notifications", "Notifications · Admin", get_notifications);
+}
+
+static void get_sync_page(mq_req *req, mq_res *res)
+{
+	list_page(req, res, "admin-sync", "Sync runs · Admin", get_sync_runs);
+}
+
+static void get_users_page(mq_req *req, mq_res *res)
+{
+	list_page(req, res, "admin-users", "Users · Admin", get_users);
+}
+
+/* The form posts of those pages: the API's handler with the form's fields as its JSON body,
+ * then back to the page. */
+static void form_to_api(mq_req *req, mq_res *res, const char *back, void (*api)(mq_req *req, mq_res *res),
+			const char *const *names)
+{
+	mq_kvlist form = { 0 };
+	if (mq_page_form_body(req, &form)) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	cJSON *body = cJSON_CreateObject();
+	for (int i = 0; names && names[i]; i++) {
+		const char *v = mq_kvlist_get(&form, names[i]);
+		if (v)
+			cJSON_AddStringToObject(body, names[i], v);
+	}
+	char *text = cJSON_PrintUnformatted(body);
+	cJSON_Delete(body);
+	mq_req_set_body(req, text, strlen(text));
+	cJSON_free(text);
+	for (size_t i = 0; i < req->params.n; i++) /* the body is JSON now */
+		if (!strcmp(req->params.items[i].key, "CONTENT_TYPE"))
+			req->params.items[i].value = "application/json";
+	mq_res api_res;
+	mq_res_init(&api_res);
+	api(req, &api_res);
+	int status = api_res.status;
+	mq_res_free(&api_res);
+	if (status >= 400) {
+		mq_reply_status(req, res, status, status == 409 ? "A sync is running; try again when it is done" : NULL);
+		return;
+	}
+	mq_reply_redirect(req, res, back);
+}
+
+static void post_seen_page(mq_req *req, mq_res *res)
+{
+	mq_kvlist form = { 0 };
+	if (mq_page_form_body(req, &form)) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	mq_notifications_seen(mq_ctx_of(req)->db, req->user->id, NULL);
+	mq_reply_redirect(req, res, "/admin/notifications");
+}
+
+static void post_sync_run_page(mq_req *req, mq_res *res)
+{
+	form_to_api(req, res, "/admin/sync", post_sync_run, (const char *const[]){ "kind", NULL });
+}
+
+static void post_role_page(mq_req *req, mq_res *res)
+{
+	form_to_api(req, res, "/admin/users", patch_role, (const char *const[]){ "role", NULL });
+}
+
 static const mq_route routes[] = {
+	{ MQ_GET, "/admin", get_dashboard_page, MQ_NEEDS_ADMIN },
+	{ MQ_GET, "/admin/movies", get_movies_page, MQ_NEEDS_ADMIN },
+	{ MQ_POST, "/admin/movies", post_movie_page, MQ_NEEDS_ADMIN | MQ_CSRF },
+	{ MQ_GET, "/admin/movies/new", get_new_movie_page, MQ_NEEDS_ADMIN },
+	{ MQ_GET, "/admin/movies/:id", get_movie_page, MQ_NEEDS_ADMIN },
+	{ MQ_POST, "/admin/movies/:id", post_movie_edit_page, MQ_NEEDS_ADMIN | MQ_CSRF },
+	{ MQ_POST, "/admin/movies/:id/sync", post_sync_page, MQ_NEEDS_ADMIN | MQ_CSRF },
+	{ MQ_POST, "/admin/movies/:id/hide", post_hide_page, MQ_NEEDS_ADMIN | MQ_CSRF },
+	{ MQ_POST, "/admin/movies/:id/restore", post_restore_page, MQ_NEEDS_ADMIN | MQ_CSRF },
+	{ MQ_GET, "/admin/audit", get_audit_page, MQ_NEEDS_ADMIN },
+	{ MQ_GET, "/admin/notifications", get_notifications_page, MQ_NEEDS_ADMIN },
+	{ MQ_POST, "/admin/notifications/seen", post_seen_page, MQ_NEEDS_ADMIN | MQ_CSRF },
+	{ MQ_GET, "/admin/sync", get_sync_page, MQ_NEEDS_ADMIN },
+	{ MQ_POST, "/admin/sync", post_sync_run_page, MQ_NEEDS_ADMIN | MQ_CSRF },
+	{ MQ_GET, "/admin/users", get_users_page, MQ_NEEDS_ADMIN },
+	{ MQ_POST, "/admin/users/:id/role", post_role_page, MQ_NEEDS_ADMIN | MQ_CSRF },
 	{ MQ_GET, "/api/v1/admin/tmdb/lookup", get_lookup, MQ_NEEDS_ADMIN },
 	{ MQ_POST, "/api/v1/admin/movies", post_movie, MQ_NEEDS_ADMIN | MQ_CSRF },
 	{ MQ_GET, "/api/v1/admin/movies/:id", get_movie, MQ_NEEDS_ADMIN },
@@ -632,7 +1201,7 @@ const mq_app admin_app = {
 	.name = "admin",
 	.routes = routes,
 	.n_routes = sizeof routes / sizeof routes[0],
-	.needs = MQ_APP_DB | MQ_APP_AUTH,
+	.needs = MQ_APP_DB | MQ_APP_AUTH | MQ_APP_TEMPLATES,
 };
 
 MQ_WORKER(admin_app)

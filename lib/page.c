@@ -137,6 +137,11 @@ cJSON *mq_page_form(const mq_req *req, const char *const *names, const mq_kvlist
 
 int mq_page_form_body(mq_req *req, mq_kvlist *l)
 {
+	return mq_page_form_fields(req, l, 0);
+}
+
+int mq_page_form_fields(mq_req *req, mq_kvlist *l, int keep_empty)
+{
 	mq_kvlist all = { 0 };
 	memset(l, 0, sizeof *l);
 	if (!mq_content_type_is(mq_req_param(req, "CONTENT_TYPE"), "application/x-www-form-urlencoded")) {
@@ -148,7 +153,7 @@ int mq_page_form_body(mq_req *req, mq_kvlist *l)
 		return -1;
 	}
 	for (size_t i = 0; i < all.n; i++)
-		if (*all.items[i].value)
+		if (keep_empty || *all.items[i].value)
 			mq_kvlist_add(req->arena, l, all.items[i].key, all.items[i].value);
 	return 0;
 }

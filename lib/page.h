@@ -30,6 +30,8 @@ cJSON *mq_page_form(const mq_req *req, const char *const *names, const mq_kvlist
  * input means "not given"). Returns -1 (problem in req->errors) for another content type or
  * bad encoding. */
 int mq_page_form_body(mq_req *req, mq_kvlist *l);
+/* The same, keeping empty fields when keep_empty is set (a cleared input means "clear it"). */
+int mq_page_form_fields(mq_req *req, mq_kvlist *l, int keep_empty);
 
 /* 303 See Other to a local path (anything else becomes "/": no open redirects). */
 void mq_reply_redirect(mq_req *req, mq_res *res, const char *path);

@@ -445,3 +445,78 @@ document.addEventListener("submit", (event) => {
   event.preventDefault();
   notInterested(form.elements.movie.value, form.closest("li"));
 });
+
+/* ---- the admin's movie form: cast rows to add and reorder, and what a save will change ---- */
+
+function castRowControls(form) {
+  const body = form.querySelector(".cast-rows tbody");
+  if (!body) return;
+  const renumber = () => body.querySelectorAll("tr.cast-row").forEach((row, i) => {
+    row.querySelectorAll("input").forEach((input) => {
+      input.name = input.name.replace(/_\d+$/, "_" + i);
+    });
+  });
+  const move = (row, delta) => {
+    const rows = [...body.querySelectorAll("tr.cast-row")];
+    const other = rows[rows.indexOf(row) + delta];
+    if (!other) return;
+    if (delta < 0) body.insertBefore(row, other); else body.insertBefore(other, row);
+    renumber();
+    showChanges(form);
+  };
+  body.querySelectorAll("tr.cast-row").forEach((row) => {
+    const cell = document.createElement("td");
+    for (const [label, delta] of [["↑", -1], ["↓", 1]]) {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.className = "link-button";
+      b.textContent = label;
+      b.setAttribute("aria-label", delta < 0 ? "Move up" : "Move down");
+      b.addEventListener("click", () => move(row, delta));
+      cell.append(b);
+    }
+    row.append(cell);
+  });
+  const add = document.createElement("button");
+  add.type = "button";
+  add.textContent = "Add a cast row";
+  add.addEventListener("click", () => {
+    const rows = body.querySelectorAll("tr.cast-row");
+    const copy = rows[rows.length - 1].cloneNode(true);
+    copy.querySelectorAll("input").forEach((input) => {
+      if (input.type === "checkbox") input.checked = false; else input.value = "";
+      if (input.type === "hidden") input.remove();
+    });
+    copy.querySelectorAll("button").forEach((b) => b.remove());
+    body.append(copy);
+    renumber();
+  });
+  body.closest("fieldset").append(add);
+}
+
+function showChanges(form) {
+  const box = form.querySelector(".changes");
+  if (!box) return;
+  const list = box.querySelector("ul");
+  list.replaceChildren();
+  form.querySelectorAll("[data-original]").forEach((input) => {
+    if (input.value === input.dataset.original) return;
+    const label = form.querySelector(`label[for="${input.id}"]`);
+    const li = document.createElement("li");
+    const name = document.createElement("strong");
+    name.textContent = (input.closest("fieldset")?.querySelector("legend")?.firstChild?.textContent.trim() || "") +
+      (label ? " " + label.textContent : "");
+    const before = document.createElement("del");
+    before.textContent = input.dataset.original || "—";
+    const after = document.createElement("ins");
+    after.textContent = input.value || "—";
+    li.append(name, ": ", before, " → ", after);
+    list.append(li);
+  });
+  box.hidden = list.children.length === 0;
+}
+
+document.querySelectorAll("form.movie-form").forEach((form) => {
+  castRowControls(form);
+  form.addEventListener("input", () => showChanges(form));
+});

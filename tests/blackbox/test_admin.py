@@ -242,5 +242,88 @@ class AdminNotificationsRunsUsersTest(unittest.TestCase, ErrorShape):
             self.assertErrorShape(call("GET", ADMIN + path, self.plain["token"]), 403, ADMIN + path)
 
 
+class AdminPagesTest(unittest.TestCase):
+    """The CMS pages without JavaScript: plain forms carrying the CSRF token."""
+
+    @classmethod
+    def setUpClass(cls):
+        from test_accounts import cookie_session
+        cls.data, cls.jar, cls.cookie = cookie_session()
+        assert marquee_sync("admin", cls.data["user"]["email"]).returncode == 0
+        _, _, cls.plain_cookie = cookie_session()
+
+    def post(self, path, fields, cookie=None):
+        import urllib.parse
+        from stack import request
+        body = urllib.parse.urlencode(fields, doseq=True).encode()
+        headers = dict(cookie or self.cookie, **{"Content-Type": "application/x-www-form-urlencoded"})
+        return request("POST", path, body=body, headers=headers)
+
+    def page(self, path, cookie=None):
+        from stack import request
+        r = request("GET", path, headers=cookie or self.cookie)
+        return r.status, r.body.decode()
+
+    def test_every_page_is_admin_only(self):
+        for path in ("/admin", "/admin/movies", "/admin/movies/new", "/admin/audit", "/admin/notifications",
+                     "/admin/sync", "/admin/users"):
+            status, html = self.page(path)
+            self.assertEqual(status, 200, path)
+            self.assertIn('class="admin-nav"', html)
+            self.assertEqual(self.page(path, self.plain_cookie)[0], 403, path)
+
+    def test_add_by_hand_then_edit_with_locks_without_javascript(self):
+        import re
+        status, html = self.page("/admin/movies/new")
+        self.assertIn('name="_csrf"', html)
+        fields = {"_csrf": self.jar["mq_csrf"], "title": "Garden Story", "title_fa": "داستان باغ",
+                  "overview": "A garden.", "release_date": "2018-06-01", "runtime": "77",
+                  "genre": ["18:Drama", "35:Comedy"], "cast_name_0": "A. Actor", "cast_character_0": "Gardener",
+                  "cast_name_1": "", "directors": "D. Rector\nS. Second"}
+        r = self.post("/admin/movies", fields)
+        self.assertEqual(r.status, 200, r.body[:300])  # followed the 303 to the movie's page
+        html = r.body.decode()
+        self.assertIn("Done: created", html)
+        movie_id = re.search(r'action="/admin/movies/([0-9a-f]{24})"', html).group(1)
+        m = call("GET", f"/api/v1/movies/{movie_id}").json()["data"]
+        self.assertEqual((m["title"], m["titles"]["fa"], m["runtime"], m["year"]), ("Garden Story", "داستان باغ", 77, 2018))
+        self.assertEqual([g["id"] for g in m["genres"]], [18, 35])
+        self.assertEqual([(c["name"], c.get("character")) for c in m["cast"]], [("A. Actor", "Gardener")])
+        self.assertEqual([d["name"] for d in m["directors"]], ["D. Rector", "S. Second"])
+        # an edit: a new runtime, the cast row removed; without the token it is refused
+        edit = dict(fields, runtime="80", cast_remove_0="on")
+        self.assertEqual(self.post(f"/admin/movies/{movie_id}", dict(edit, _csrf="")).status, 403)
+        r = self.post(f"/admin/movies/{movie_id}", edit)
+        self.assertIn("Done: saved", r.body.decode())
+        m = call("GET", f"/api/v1/movies/{movie_id}").json()["data"]
+        self.assertEqual((m["runtime"], m["cast"]), (80, []))
+        # a form with problems comes back with them and changes nothing
+        r = self.post(f"/admin/movies/{movie_id}", dict(edit, title="", runtime="forever"))
+        self.assertEqual(r.status, 400)
+        self.assertIn("title is required", r.body.decode())
+        self.assertEqual(call("GET", f"/api/v1/movies/{movie_id}").json()["data"]["runtime"], 80)
+
+    def test_lock_boxes_on_a_tmdb_movie(self):
+        import re
+        movie_id = call("GET", "/api/v1/movies/13?fields=id").json()["data"]["id"]
+        status, html = self.page(f"/admin/movies/{movie_id}")
+        self.assertEqual(status, 200)
+        title = re.search(r'id="title" name="title" value="([^"]*)"', html).group(1)
+        fields = {"_csrf": self.jar["mq_csrf"], "title": title, "runtime": "150", "lock_runtime": "on"}
+        self.post(f"/admin/movies/{movie_id}", fields)
+        admin = {"token": self.data["token"]}
+        locks = call("GET", f"{ADMIN}/movies/{movie_id}", admin["token"]).json()["data"]["locked_fields"]
+        self.assertIn("runtime", locks)
+        self.assertNotIn("title", locks, "only ticked boxes lock")
+        html = self.page(f"/admin/movies/{movie_id}")[1]
+        self.assertRegex(html, r'name="lock_runtime" checked')
+        self.post(f"/admin/movies/{movie_id}", dict(fields, lock_runtime=""))  # unticked: unlocked
+        fields.pop("lock_runtime")
+        self.post(f"/admin/movies/{movie_id}", fields)
+        self.assertNotIn("runtime", call("GET", f"{ADMIN}/movies/{movie_id}", admin["token"]).json()["data"]["locked_fields"])
+        r = self.post(f"/admin/movies/{movie_id}/sync", {"_csrf": self.jar["mq_csrf"]})
+        self.assertIn("Done: synced", r.body.decode())
+
+
 if __name__ == "__main__":
     unittest.main()

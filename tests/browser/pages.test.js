@@ -51,7 +51,7 @@ async function member() {
     const i = pair.indexOf("=");
     return { name: pair.slice(0, i), value: pair.slice(i + 1), domain: url.hostname, path: "/" };
   });
-  return { cookies, token: body.data.token };
+  return { cookies, token: body.data.token, email };
 }
 
 /* TMDB's image host cannot be reached from the test machines: posters come back as a pixel. */
@@ -262,4 +262,53 @@ test("the home page's recommendations load with their reasons, and 'not interest
   assert.equal(disliked.length, 1, `turning down ${title} records a dislike`);
   assert.deepEqual(problems, []);
   await context.close();
+});
+
+/* The stand-in's control API (tests/tmdb-standin/README.md), beside its TMDB base URL. */
+const ENV = Object.fromEntries(fs.readFileSync(STACK_ENV, "utf8").split("\n")
+  .filter((l) => l.includes("=") && !l.startsWith("#"))
+  .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1).replace(/^"|"$/g, "")]));
+async function standin(method, path, body) {
+  const res = await fetch(ENV.TMDB_BASE_URL.replace(/\/3$/, "") + path, {
+    method, headers: { "Content-Type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return res.json();
+}
+
+test("an admin adds a movie: Get info from TMDB, edit the Persian title, save", async () => {
+  const { execFileSync } = require("node:child_process");
+  const m = await member();
+  const sync = process.env.BUILD_DIR ? path.join(process.env.BUILD_DIR, "marquee-sync") : path.join(ROOT, "build", "marquee-sync");
+  execFileSync(sync, ["admin", m.email], { env: { ...process.env, MONGODB_URI: ENV.MONGODB_URI, MARQUEE_DB: ENV.MARQUEE_DB || "marquee" } });
+  // a synthetic movie no other test syncs into the catalogue (they stay below 900101)
+  await standin("POST", "/__control/synthetic", { movies: 1000 });
+  const tmdbId = 900101 + Math.floor(Math.random() * 899);
+  const context = await newContext();
+  await context.addCookies(m.cookies);
+  const page = await context.newPage();
+  const problems = watchConsole(page);
+  try {
+    await page.goto("/admin/movies/new");
+    await page.fill("#q", String(tmdbId));
+    await Promise.all([page.waitForEvent("load"), page.click("form.lookup button[type=submit]")]);
+    assert.equal(await page.locator("text=in the catalogue already").count(), 0);
+    assert.equal(await page.inputValue("#title"), `Synthetic Movie ${tmdbId}`);
+    assert.ok((await page.inputValue("#title_fa")).length > 0, "the Persian title comes from TMDB's translations");
+    assert.ok(await page.locator(".cast-row input[value]").count() > 0, "the cast is filled in");
+    const persian = `عنوان تازه ${Date.now()}`;
+    await page.fill("#title_fa", persian);
+    await page.locator(".changes li").filter({ hasText: persian }).waitFor({ timeout: 2000 });
+    const artifacts = path.join(process.env.BUILD_DIR || path.join(ROOT, "build"), "test-artifacts");
+    fs.mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: path.join(artifacts, "admin-add-movie.png"), fullPage: true });
+    await Promise.all([page.waitForURL(/\/admin\/movies\/[0-9a-f]{24}\?saved=created$/), page.click("form.movie-form button[type=submit]")]);
+    assert.match(await page.textContent("[role=status]"), /created/);
+    const stored = await (await fetch(`${BASE_URL}/api/v1/movies/${tmdbId}`)).json();
+    assert.equal(stored.data.titles.fa, persian);
+    assert.equal(stored.data.source, "tmdb");
+    assert.deepEqual(problems, []);
+  } finally {
+    await standin("POST", "/__control/reset");
+    await context.close();
+  }
 });
