@@ -620,20 +620,34 @@ static void patch_role(mq_req *req, mq_res *res)
  * inputs clear their field on an edit. *locks gets the fields whose lock box is ticked. */
 static cJSON *form_fields(mq_req *req, const mq_kvlist *form, int create, cJSON **locks)
 {
-	cJSON *f = cJSON_CreateObject(), *titles = cJSON_AddObjectToObject(f, "titles");
-	cJSON *overviews = cJSON_AddObjectToObject(f, "overviews"), *genres = cJSON_AddArrayToObject(f, "genres");
-	cJSON *cast = cJSON_AddArrayToObject(f, "cast"), *directors = cJSON_AddArrayToObject(f, "directors");
+	/* an edit changes only what the form has inputs for (a partial post leaves the rest) */
+	cJSON *f = cJSON_CreateObject(), *titles = NULL, *overviews = NULL, *genres = NULL, *cast = NULL, *directors = NULL;
+	if (create || mq_kvlist_get(form, "title_fa"))
+		titles = cJSON_AddObjectToObject(f, "titles");
+	if (create || mq_kvlist_get(form, "overview_fa"))
+		overviews = cJSON_AddObjectToObject(f, "overviews");
+	if (create || mq_kvlist_get(form, "has_genres"))
+		genres = cJSON_AddArrayToObject(f, "genres");
+	if (create || mq_kvlist_get(form, "cast_name_0"))
+		cast = cJSON_AddArrayToObject(f, "cast");
+	if (create || mq_kvlist_get(form, "directors"))
+		directors = cJSON_AddArrayToObject(f, "directors");
 	*locks = cJSON_CreateArray();
 	const char *v;
 	if ((v = mq_kvlist_get(form, "title")) && *v) {
 		cJSON_AddStringToObject(f, "title", v);
-		cJSON_AddStringToObject(titles, "en", v);
+		if (titles)
+			cJSON_AddStringToObject(titles, "en", v);
 	}
-	if ((v = mq_kvlist_get(form, "title_fa")) && *v)
+	if ((v = mq_kvlist_get(form, "title_fa")) && *v && titles)
 		cJSON_AddStringToObject(titles, "fa", v);
-	if ((v = mq_kvlist_get(form, "overview")) && *v)
-		cJSON_AddStringToObject(overviews, "en", v);
-	if ((v = mq_kvlist_get(form, "overview_fa")) && *v)
+	if ((v = mq_kvlist_get(form, "overview")) && *v) {
+		if (overviews)
+			cJSON_AddStringToObject(overviews, "en", v);
+		else
+			cJSON_AddStringToObject(f, "overview", v);
+	}
+	if ((v = mq_kvlist_get(form, "overview_fa")) && *v && overviews)
 		cJSON_AddStringToObject(overviews, "fa", v);
 	static const char *const texts[] = { "original_title", "release_date", "poster_path", "backdrop_path", "certification",
 					     "imdb_id", NULL };
@@ -664,7 +678,7 @@ static cJSON *form_fields(mq_req *req, const mq_kvlist *form, int create, cJSON 
 	/* genres: "genre" = "<id>:<English name>" per ticked box */
 	for (size_t i = 0; i < form->n; i++) {
 		const mq_kv *kv = &form->items[i];
-		if (!strcmp(kv->key, "genre")) {
+		if (!strcmp(kv->key, "genre") && genres) {
 			const char *colon = strchr(kv->value, ':');
 			long long id = atoll(kv->value);
 			if (id < 1 || !colon)
@@ -677,7 +691,7 @@ static cJSON *form_fields(mq_req *req, const mq_kvlist *form, int create, cJSON 
 			cJSON_AddItemToArray(*locks, cJSON_CreateString(kv->key + 5));
 		}
 	}
-	for (int row = 0; row < 100; row++) {
+	for (int row = 0; cast && row < 100; row++) {
 		char key[40];
 		snprintf(key, sizeof key, "cast_name_%d", row);
 		const char *name = mq_kvlist_get(form, key);
@@ -698,7 +712,7 @@ static cJSON *form_fields(mq_req *req, const mq_kvlist *form, int create, cJSON 
 			cJSON_AddNumberToObject(c, "tmdb_id", (double)atoll(v));
 		cJSON_AddItemToArray(cast, c);
 	}
-	if ((v = mq_kvlist_get(form, "directors"))) {
+	if ((v = mq_kvlist_get(form, "directors")) && directors) {
 		char *copy = mq_arena_strdup(req->arena, v);
 		for (char *line = strtok(copy, "\r\n"); line; line = strtok(NULL, "\r\n")) {
 			while (*line == ' ')

@@ -134,10 +134,22 @@ static mq_err read_movie(mongoc_collection_t *movies, const bson_oid_t *id, cJSO
 	return rc;
 }
 
+/* URLs a reader computes (images.h) are never stored: a form filled from a lookup carries them. */
+static void strip_computed(cJSON *doc)
+{
+	static const char *const urls[] = { "poster_url", "poster_url_large", "backdrop_url", NULL };
+	for (int i = 0; urls[i]; i++)
+		cJSON_DeleteItemFromObjectCaseSensitive(doc, urls[i]);
+	cJSON *c;
+	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(doc, "cast"))
+		cJSON_DeleteItemFromObjectCaseSensitive(c, "profile_url");
+}
+
 mq_err mq_admin_movie_create(mq_db *db, const cJSON *fields, cJSON **movie)
 {
 	*movie = NULL;
 	cJSON *doc = cJSON_Duplicate(fields, 1);
+	strip_computed(doc);
 	const cJSON *tmdb = cJSON_GetObjectItemCaseSensitive(doc, "tmdb_id");
 	int manual = !cJSON_IsNumber(tmdb);
 	if (manual) {
@@ -253,6 +265,7 @@ mq_err mq_admin_movie_edit(mq_db *db, const char *movie_id, const cJSON *fields,
 				}
 			}
 		}
+		strip_computed(doc);
 		mq_movie_search_fields(doc);
 		cJSON *locks = cJSON_CreateArray(), *l;
 		cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(*before, "locked_fields")) {
