@@ -5,6 +5,8 @@
 #include "admin.h"
 #include "catalog.h"
 #include "genre.h"
+#include "images.h"
+#include "media.h"
 #include "ctx.h"
 #include "json.h"
 #include "log.h"
@@ -14,6 +16,7 @@
 #include "response.h"
 #include "sync.h"
 #include "tmdbcache.h"
+#include "upload.h"
 #include "valid.h"
 #include "worker.h"
 
@@ -404,6 +407,121 @@ static void sync_movie(mq_req *req, mq_res *res)
 	mq_reply_data(req, res, 200, out);
 }
 
+/* The TMDB id of a catalogue movie (0 for one added by hand); *rc as the lookup's. */
+static long long movie_tmdb_id(mq_req *req, const char *id, mq_err *rc)
+{
+	cJSON *before = NULL, *after = NULL, *none = cJSON_CreateObject();
+	*rc = mq_admin_movie_edit(mq_ctx_of(req)->db, id, none, 0, NULL, &before, &after);
+	double tmdb = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(before, "tmdb_id"));
+	cJSON_Delete(none);
+	cJSON_Delete(before);
+	cJSON_Delete(after);
+	return tmdb > 0 ? (long long)tmdb : 0;
+}
+
+/* GET /api/v1/admin/movies/:id/tmdb-images: TMDB's posters and backdrops for the movie, to
+ * choose from (PATCH poster_path / backdrop_path with one's path). */
+static void get_tmdb_images(mq_req *req, mq_res *res)
+{
+	const mq_ctx *ctx = mq_ctx_of(req);
+	mq_err rc;
+	long long tmdb_id = movie_tmdb_id(req, mq_req_route(req, "id"), &rc);
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, rc == MQ_ENOTFOUND ? "No such movie" : NULL);
+		return;
+	}
+	if (!tmdb_id) {
+		mq_req_error(req, "a movie added by hand has no images at TMDB");
+		mq_reply_err(req, res, MQ_EUNPROCESSABLE, NULL);
+		return;
+	}
+	char path[40];
+	snprintf(path, sizeof path, "/movie/%lld/images", tmdb_id);
+	static const char *const query[] = { "include_image_language", "en,fa,null", NULL };
+	cJSON *images = NULL;
+	mq_cache_state state;
+	rc = mq_tmdb_cached_get(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, path, query, &images, &state);
+	if (rc != MQ_OK) {
+		reply_tmdb_error(req, res, rc);
+		return;
+	}
+	mq_image_config ic;
+	mq_images_config(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, &ic);
+	cJSON *out = cJSON_CreateObject();
+	static const char *const kinds[][3] = { { "posters", "posters", "w342" }, { "backdrops", "backdrops", "w780" } };
+	for (int k = 0; k < 2; k++) {
+		cJSON *list = cJSON_AddArrayToObject(out, kinds[k][1]);
+		const cJSON *img;
+		cJSON_ArrayForEach(img, cJSON_GetObjectItemCaseSensitive(images, kinds[k][0])) {
+			const char *file = mq_tmdb_string(img, "file_path");
+			if (!file || cJSON_GetArraySize(list) >= 30)
+				continue;
+			mq_buf url = MQ_BUF_INIT;
+			mq_tmdb_image_url(ic.base, kinds[k][2], file, &url);
+			cJSON *e = cJSON_CreateObject();
+			cJSON_AddStringToObject(e, "path", file);
+			cJSON_AddStringToObject(e, "url", mq_buf_cstr(&url));
+			cJSON_AddNumberToObject(e, "width", mq_tmdb_number(img, "width", 0));
+			cJSON_AddNumberToObject(e, "height", mq_tmdb_number(img, "height", 0));
+			const char *lang = mq_tmdb_string(img, "iso_639_1");
+			if (lang)
+				cJSON_AddStringToObject(e, "language", lang);
+			else
+				cJSON_AddNullToObject(e, "language");
+			cJSON_AddItemToArray(list, e);
+			mq_buf_free(&url);
+		}
+	}
+	cJSON_Delete(images);
+	mq_res_header(req, res, "Cache-Control", "no-store");
+	mq_reply_data(req, res, 200, out);
+}
+
+/* POST /api/v1/admin/movies/:id/images?kind=poster|backdrop, multipart field "image": an
+ * uploaded poster or backdrop (checked as avatars are), which the sync then leaves alone. */
+static void post_image(mq_req *req, mq_res *res)
+{
+	static const char *const kinds[] = { "poster", "backdrop", NULL };
+	const mq_field fields[] = { { "kind", MQ_V_ENUM, 1, 0, 0, kinds, NULL } };
+	mq_value v[1];
+	if (mq_validate_query(req, fields, 1, v)) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	const mq_ctx *ctx = mq_ctx_of(req);
+	const char *id = mq_req_route(req, "id");
+	mq_err rc;
+	movie_tmdb_id(req, id, &rc);
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, rc == MQ_ENOTFOUND ? "No such movie" : NULL);
+		return;
+	}
+	char url[128];
+	int poster = v[0].i == 0;
+	if (mq_upload_image(req, res, "image", poster ? "posters" : "backdrops", poster ? "a poster" : "a backdrop", url,
+			    sizeof url))
+		return;
+	const char *field = poster ? "poster_path" : "backdrop_path";
+	cJSON *set = cJSON_CreateObject(), *before = NULL, *after = NULL;
+	cJSON_AddStringToObject(set, field, url);
+	rc = mq_admin_movie_edit(ctx->db, id, set, 1, NULL, &before, &after);
+	cJSON_Delete(set);
+	const char *old = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(before, field));
+	/* the file no longer used goes: the old upload on success, the new one on failure */
+	mq_media_remove(ctx->cfg->media_dir, rc == MQ_OK ? old : url);
+	if (rc == MQ_OK)
+		audit(req, "movie.image", "movie", id, before, after);
+	cJSON_Delete(before);
+	if (rc != MQ_OK) {
+		cJSON_Delete(after);
+		mq_reply_err(req, res, rc, NULL);
+		return;
+	}
+	mq_movie_images(req, after);
+	mq_res_header(req, res, "Cache-Control", "no-store");
+	mq_reply_data(req, res, 201, after);
+}
+
 /* GET /api/v1/admin/audit?movie=&admin=&action=&page=&limit= */
 static void get_audit(mq_req *req, mq_res *res)
 {
@@ -687,7 +805,7 @@ static cJSON *form_fields(mq_req *req, const mq_kvlist *form, int create, cJSON 
 			cJSON_AddNumberToObject(g, "id", (double)id);
 			cJSON_AddStringToObject(g, "name", colon + 1);
 			cJSON_AddItemToArray(genres, g);
-		} else if (!strncmp(kv->key, "lock_", 5)) {
+		} else if (!strncmp(kv->key, "lock_", 5) && *kv->value) {
 			cJSON_AddItemToArray(*locks, cJSON_CreateString(kv->key + 5));
 		}
 	}
@@ -724,7 +842,8 @@ static cJSON *form_fields(mq_req *req, const mq_kvlist *form, int create, cJSON 
 			}
 		}
 	}
-	if (!cJSON_GetObjectItemCaseSensitive(f, "title"))
+	/* a new movie needs a title; an edit may leave it out, but not empty it */
+	if (!cJSON_GetObjectItemCaseSensitive(f, "title") && (create || mq_kvlist_get(form, "title")))
 		mq_req_error(req, "title is required");
 	return f;
 }
@@ -991,15 +1110,20 @@ static void post_movie_edit_page(mq_req *req, mq_res *res)
 		cJSON_Delete(fields);
 		return;
 	}
-	/* unlock what is lockable and not ticked; the edit locks what is ticked */
+	/* unlock the lock boxes the form shows ("lockable") and that are not ticked; the edit locks
+	 * what is ticked. A form without boxes (a partial post) unlocks nothing. */
 	cJSON *unlock = cJSON_CreateArray();
-	for (int i = 0; mq_catalog_lockable[i]; i++) {
-		int ticked = 0;
+	for (size_t i = 0; i < form.n; i++) {
+		if (strcmp(form.items[i].key, "lockable"))
+			continue;
+		int known = 0, ticked = 0;
+		for (int k = 0; mq_catalog_lockable[k]; k++)
+			known |= !strcmp(form.items[i].value, mq_catalog_lockable[k]);
 		const cJSON *l;
 		cJSON_ArrayForEach(l, locks)
-			ticked |= !strcmp(l->valuestring, mq_catalog_lockable[i]);
-		if (!ticked)
-			cJSON_AddItemToArray(unlock, cJSON_CreateString(mq_catalog_lockable[i]));
+			ticked |= !strcmp(l->valuestring, form.items[i].value);
+		if (known && !ticked)
+			cJSON_AddItemToArray(unlock, cJSON_CreateString(form.items[i].value));
 	}
 	mq_db *db = mq_ctx_of(req)->db;
 	cJSON *before = NULL, *after = NULL;
@@ -1066,6 +1190,49 @@ static void post_hide_page(mq_req *req, mq_res *res)
 static void post_restore_page(mq_req *req, mq_res *res)
 {
 	post_movie_action_page(req, res, "restore");
+}
+
+/* GET /admin/movies/:id/images: TMDB's posters and backdrops, each a button that makes it the
+ * movie's (and locks it). */
+static void get_images_page(mq_req *req, mq_res *res)
+{
+	mq_res probe;
+	mq_res_init(&probe);
+	get_tmdb_images(req, &probe);
+	cJSON *answer = cJSON_ParseWithLength(probe.body.data, probe.body.len);
+	int status = probe.status;
+	mq_res_free(&probe);
+	cJSON *data = cJSON_CreateObject();
+	cJSON_AddStringToObject(data, "movie_id", mq_req_route(req, "id"));
+	if (status == 200) {
+		cJSON *found = cJSON_DetachItemFromObjectCaseSensitive(answer, "data");
+		cJSON_AddItemToObject(data, "images", found);
+	} else {
+		const char *msg = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(answer, "message"));
+		cJSON_AddStringToObject(data, "error", msg ? msg : "TMDB's images could not be loaded");
+	}
+	cJSON_Delete(answer);
+	req->errors.n = 0;
+	admin_page(req, res, status == 200 ? 200 : status, "admin-images", "Images · Admin", data);
+}
+
+/* POST /admin/movies/:id/images?kind=: the upload form (multipart, with its _csrf field). */
+static void post_image_page(mq_req *req, mq_res *res)
+{
+	mq_res api;
+	mq_res_init(&api);
+	post_image(req, &api);
+	int status = api.status;
+	cJSON *answer = status >= 400 ? cJSON_ParseWithLength(api.body.data, api.body.len) : NULL;
+	mq_res_free(&api);
+	if (status >= 400) {
+		const cJSON *errors = cJSON_GetObjectItemCaseSensitive(answer, "errors");
+		const char *first = cJSON_GetStringValue(cJSON_GetArrayItem(errors, 0));
+		mq_reply_status(req, res, status, first ? mq_arena_strdup(req->arena, first) : "The image was not accepted");
+		cJSON_Delete(answer);
+		return;
+	}
+	mq_reply_redirect(req, res, mq_arena_printf(req->arena, "/admin/movies/%s?saved=image", mq_req_route(req, "id")));
 }
 
 /* GET /admin/audit, /admin/notifications, /admin/sync, /admin/users: the API's lists as pages. */
@@ -1186,6 +1353,8 @@ static const mq_route routes[] = {
 	{ MQ_POST, "/admin/movies/:id/sync", post_sync_page, MQ_NEEDS_ADMIN | MQ_CSRF },
 	{ MQ_POST, "/admin/movies/:id/hide", post_hide_page, MQ_NEEDS_ADMIN | MQ_CSRF },
 	{ MQ_POST, "/admin/movies/:id/restore", post_restore_page, MQ_NEEDS_ADMIN | MQ_CSRF },
+	{ MQ_GET, "/admin/movies/:id/images", get_images_page, MQ_NEEDS_ADMIN },
+	{ MQ_POST, "/admin/movies/:id/images", post_image_page, MQ_NEEDS_ADMIN | MQ_CSRF },
 	{ MQ_GET, "/admin/audit", get_audit_page, MQ_NEEDS_ADMIN },
 	{ MQ_GET, "/admin/notifications", get_notifications_page, MQ_NEEDS_ADMIN },
 	{ MQ_POST, "/admin/notifications/seen", post_seen_page, MQ_NEEDS_ADMIN | MQ_CSRF },
@@ -1200,6 +1369,8 @@ static const mq_route routes[] = {
 	{ MQ_DELETE, "/api/v1/admin/movies/:id", delete_movie, MQ_NEEDS_ADMIN | MQ_CSRF },
 	{ MQ_POST, "/api/v1/admin/movies/:id/restore", restore_movie, MQ_NEEDS_ADMIN | MQ_CSRF },
 	{ MQ_POST, "/api/v1/admin/movies/:id/sync", sync_movie, MQ_NEEDS_ADMIN | MQ_CSRF },
+	{ MQ_GET, "/api/v1/admin/movies/:id/tmdb-images", get_tmdb_images, MQ_NEEDS_ADMIN },
+	{ MQ_POST, "/api/v1/admin/movies/:id/images", post_image, MQ_NEEDS_ADMIN | MQ_CSRF },
 	{ MQ_GET, "/api/v1/admin/audit", get_audit, MQ_NEEDS_ADMIN },
 	{ MQ_GET, "/api/v1/admin/notifications", get_notifications, MQ_NEEDS_ADMIN },
 	{ MQ_GET, "/api/v1/admin/notifications/count", get_notification_count, MQ_NEEDS_ADMIN },
@@ -1216,6 +1387,7 @@ const mq_app admin_app = {
 	.routes = routes,
 	.n_routes = sizeof routes / sizeof routes[0],
 	.needs = MQ_APP_DB | MQ_APP_AUTH | MQ_APP_TEMPLATES,
+	.max_body = MQ_IMAGE_MAX_BYTES + 64 * 1024, /* a poster plus its multipart framing */
 };
 
 MQ_WORKER(admin_app)

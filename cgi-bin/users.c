@@ -8,7 +8,7 @@
 #include "movie.h"
 #include "moviepage.h"
 #include "recommend.h"
-#include "multipart.h"
+#include "upload.h"
 #include "page.h"
 #include "response.h"
 #include "valid.h"
@@ -130,47 +130,14 @@ out:
 static void post_avatar(mq_req *req, mq_res *res)
 {
 	const mq_ctx *ctx = mq_ctx_of(req);
-	const char *boundary = mq_multipart_boundary(req->arena, mq_req_param(req, "CONTENT_TYPE"));
-	if (!boundary) {
-		mq_req_error(req, "send the image as multipart/form-data in a field named avatar");
-		mq_reply_err(req, res, MQ_EMEDIATYPE, NULL);
-		return;
-	}
-	mq_part parts[MQ_MULTIPART_MAX_PARTS];
-	size_t n = 0;
-	if (mq_multipart_parse(req->arena, boundary, req->body, req->body_len, parts, &n) != MQ_OK) {
-		mq_req_error(req, "the multipart body is malformed");
-		mq_reply_err(req, res, MQ_EINVAL, NULL);
-		return;
-	}
-	const mq_part *file = mq_multipart_find(parts, n, "avatar");
-	if (!file || !file->len) {
-		mq_req_error(req, "the field avatar with an image file is required");
-		mq_reply_err(req, res, MQ_EINVAL, NULL);
-		return;
-	}
-	if (file->len > MQ_IMAGE_MAX_BYTES) {
-		mq_req_error(req, "an avatar may be at most %d bytes", MQ_IMAGE_MAX_BYTES);
-		mq_reply_err(req, res, MQ_ETOOLARGE, NULL);
-		return;
-	}
-	const char *ext = mq_image_type(file->data, file->len);
-	if (!ext) {
-		mq_req_error(req, "an avatar must be a PNG, JPEG or WebP image");
-		mq_reply_err(req, res, MQ_EMEDIATYPE, NULL);
-		return;
-	}
 	const char *old = current_avatar(req);
 	char url[128];
-	mq_err rc = mq_media_store(ctx->cfg->media_dir, "avatars", ext, file->data, file->len, url, sizeof url);
-	if (rc != MQ_OK) {
-		mq_reply_err(req, res, rc, NULL);
+	if (mq_upload_image(req, res, "avatar", "avatars", "an avatar", url, sizeof url))
 		return;
-	}
 	bson_t set = BSON_INITIALIZER, unset = BSON_INITIALIZER;
 	BSON_APPEND_UTF8(&set, "avatar", url);
 	cJSON *user = NULL;
-	rc = mq_account_update(ctx->db, req->user->id, &set, &unset, &user);
+	mq_err rc = mq_account_update(ctx->db, req->user->id, &set, &unset, &user);
 	bson_destroy(&set);
 	bson_destroy(&unset);
 	mq_media_remove(ctx->cfg->media_dir, rc == MQ_OK ? old : url);

@@ -4,6 +4,7 @@
 #include "json.h"
 #include "jwt.h"
 #include "log.h"
+#include "multipart.h"
 #include "response.h"
 #include "session.h"
 #include "valid.h"
@@ -112,6 +113,16 @@ static int csrf_ok(mq_req *req)
 		mq_kvlist form = { 0 };
 		if (mq_form_decode(req->arena, req->body, req->body_len, &form) == 0)
 			given = mq_kvlist_get(&form, "_csrf");
+	}
+	const char *boundary = given ? NULL : mq_multipart_boundary(req->arena, mq_req_param(req, "CONTENT_TYPE"));
+	if (boundary) { /* an upload form: the token is one of its fields */
+		mq_part parts[MQ_MULTIPART_MAX_PARTS];
+		size_t n = 0;
+		const mq_part *token = NULL;
+		if (mq_multipart_parse(req->arena, boundary, req->body, req->body_len, parts, &n) == MQ_OK)
+			token = mq_multipart_find(parts, n, "_csrf");
+		if (token)
+			given = mq_arena_strndup(req->arena, token->data, token->len);
 	}
 	char expected[44];
 	mq_csrf_token(secret, req->user->session_id, expected);

@@ -316,7 +316,8 @@ class AdminPagesTest(unittest.TestCase):
         status, html = self.page(f"/admin/movies/{movie_id}")
         self.assertEqual(status, 200)
         title = re.search(r'id="title" name="title" value="([^"]*)"', html).group(1)
-        fields = {"_csrf": self.jar["mq_csrf"], "title": title, "runtime": "150", "lock_runtime": "on"}
+        fields = {"_csrf": self.jar["mq_csrf"], "title": title, "runtime": "150", "lock_runtime": "on",
+                  "lockable": ["title", "runtime"]}
         self.post(f"/admin/movies/{movie_id}", fields)
         admin = {"token": self.data["token"]}
         locks = call("GET", f"{ADMIN}/movies/{movie_id}", admin["token"]).json()["data"]["locked_fields"]
@@ -324,12 +325,23 @@ class AdminPagesTest(unittest.TestCase):
         self.assertNotIn("title", locks, "only ticked boxes lock")
         html = self.page(f"/admin/movies/{movie_id}")[1]
         self.assertRegex(html, r'name="lock_runtime" checked')
-        self.post(f"/admin/movies/{movie_id}", dict(fields, lock_runtime=""))  # unticked: unlocked
-        fields.pop("lock_runtime")
+        self.post(f"/admin/movies/{movie_id}", {"_csrf": self.jar["mq_csrf"], "poster_path": "/p.jpg"})
+        self.assertIn("runtime", call("GET", f"{ADMIN}/movies/{movie_id}", admin["token"]).json()["data"]["locked_fields"],
+                      "a partial form (no lock boxes) unlocks nothing")
+        fields.pop("lock_runtime")  # the box shown but not ticked: unlocked
         self.post(f"/admin/movies/{movie_id}", fields)
         self.assertNotIn("runtime", call("GET", f"{ADMIN}/movies/{movie_id}", admin["token"]).json()["data"]["locked_fields"])
         r = self.post(f"/admin/movies/{movie_id}/sync", {"_csrf": self.jar["mq_csrf"]})
         self.assertIn("Done: synced", r.body.decode())
+        # TMDB's images to choose from; one chosen becomes the poster, locked
+        status, html = self.page(f"/admin/movies/{movie_id}/images")
+        self.assertEqual(status, 200)
+        path = re.search(r'name="poster_path" value="([^"]+)"', html).group(1)
+        self.post(f"/admin/movies/{movie_id}", {"_csrf": self.jar["mq_csrf"], "poster_path": path, "lock_poster_path": "on"})
+        m = call("GET", f"{ADMIN}/movies/{movie_id}", admin["token"]).json()["data"]
+        self.assertEqual(m["poster_path"], path)
+        self.assertIn("poster_path", m["locked_fields"])
+        self.call_unlock = call("PATCH", f"{ADMIN}/movies/{movie_id}", admin["token"], {"unlock": ["poster_path"]})
 
 
 if __name__ == "__main__":

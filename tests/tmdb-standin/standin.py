@@ -636,6 +636,10 @@ class Handler(BaseHTTPRequestHandler):
             return Answer(200, synthetic_sub_body(movie_id, sub[1:]), True)
         if override is not None and sub is None:
             return Answer(200, self.overridden(movie_id, override, is_synthetic, index, params, raw), True)
+        if movie_id and sub == "/images" and not best_fixture(index, path, params):
+            images = self.images(movie_id, is_synthetic, index, params, raw)
+            if images is not None:
+                return Answer(200, images, True)
         fixture = best_fixture(index, path, params)
         if fixture:
             return Answer(fixture.status, fixture.file.read_bytes(), 200 <= fixture.status < 300)
@@ -648,6 +652,32 @@ class Handler(BaseHTTPRequestHandler):
         if re.fullmatch(r"/3/movie/0(/.*)?", path):
             return Answer(*tmdb_error(6))
         return Answer(*tmdb_error(34))
+
+    @staticmethod
+    def images(movie_id, is_synthetic, index, params, raw):
+        """/movie/{id}/images in TMDB's shape, made from the movie's own poster and backdrop
+        paths (and two more of each, as TMDB lists several), or None for a movie we do not have."""
+        details = None
+        if is_synthetic:
+            details = synthetic_details(movie_id, (), "")
+        else:
+            fixture = best_fixture(index, f"/3/movie/{movie_id}", {"page": "1"})
+            if fixture and fixture.status == 200:
+                try:
+                    details = json.loads(fixture.file.read_bytes())
+                except ValueError:
+                    details = None
+        if not isinstance(details, dict):
+            return None
+
+        def entries(path, width, height, language):
+            stem = (path or f"/standin{movie_id}.jpg").rsplit(".", 1)[0]
+            return [{"aspect_ratio": round(width / height, 3), "height": height, "iso_639_1": lang,
+                     "file_path": path if i == 0 and path else f"{stem}{'abc'[i]}.jpg", "vote_average": 5.3 - i,
+                     "vote_count": 10 - i, "width": width} for i, lang in enumerate(language)]
+        return compact({"backdrops": entries(details.get("backdrop_path"), 1280, 720, [None, None]),
+                        "id": movie_id, "logos": [],
+                        "posters": entries(details.get("poster_path"), 500, 750, ["en", None, "fa"])})
 
     @staticmethod
     def find_by_imdb(index, imdb_id):
