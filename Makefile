@@ -140,21 +140,88 @@ start: all $(FERRETDB)
 stop:
 	BUILD=$(BUILD) tests/stack.sh stop
 
+# make install [PREFIX=/usr/local] [DESTDIR=…] [BUILD=…]: the binaries, templates and static
+# assets, the schema, the nginx site (marquee.conf, rendered from site.conf.in for production,
+# and its snippets), the systemd units and tmpfiles entry, the example configurations and the
+# man page, all under $(PREFIX): no root needed for a prefix of your own. The examples name the
+# default paths (/usr/local/…, /etc/marquee, /run/marquee, …); install rewrites them to the ones
+# chosen here. `make uninstall` (same variables) removes exactly these files.
+TEMPLATE_FILES := $(shell find templates -type f 2>/dev/null | LC_ALL=C sort)
+SNIPPET_FILES  := $(sort $(wildcard nginx/snippets/*.conf))
+UNIT_FILES     := $(sort $(wildcard nginx/systemd/*.socket nginx/systemd/*.service nginx/systemd/*.target nginx/systemd/*.timer))
+HOSTING_FILES  := $(sort $(wildcard nginx/shared-hosting/*))
+EXAMPLEDIR     := $(DATADIR)/examples
+RENDER = sed -e 's|/usr/local/lib/marquee|$(LIBEXECDIR)|g' -e 's|/usr/local/share/marquee|$(DATADIR)|g' \
+             -e 's|/usr/local/lib/systemd/system|$(SYSTEMDUNITDIR)|g' -e 's|/usr/local/bin|$(BINDIR)|g' \
+             -e 's|/etc/marquee|$(SYSCONFDIR)|g' -e 's|/run/marquee|$(SOCKDIR)|g' \
+             -e 's|/var/lib/marquee/media|$(MEDIADIR)|g' -e 's|/var/cache/marquee/nginx|$(NGINX_CACHEDIR)|g'
+RENDER_SITE = sed -e 's|@LISTEN@|$(NGINX_LISTEN)|g' -e 's|@TLS@|$(NGINX_TLS)|g' -e 's|@SOCK_DIR@|$(SOCKDIR)|g' \
+             -e 's|@STATIC_DIR@|$(DATADIR)/templates/static|g' -e 's|@MEDIA_DIR@|$(MEDIADIR)|g' \
+             -e 's|@CACHE_DIR@|$(NGINX_CACHEDIR)|g' -e 's|@SNIPPETS@|$(DATADIR)/nginx/snippets|g' \
+             -e 's|@AUTH_RATE@|$(NGINX_AUTH_RATE)|g'
+# $(call render,SOURCE,INSTALLED PATH,MODE)
+render = @echo "render $(1) > $(DESTDIR)$(2)"; $(RENDER) $(1) > $(DESTDIR)$(2) && chmod $(3) $(DESTDIR)$(2)
+INSTALLED_FILES = $(TOOL_BIN:$(BUILD)/%=$(BINDIR)/%) $(WORKERS:%=$(LIBEXECDIR)/cgi-bin/%) \
+	$(addprefix $(DATADIR)/,$(wildcard sql/*.json) $(TEMPLATE_FILES)) \
+	$(SNIPPET_FILES:nginx/%=$(DATADIR)/nginx/%) $(DATADIR)/nginx/site.conf.in $(DATADIR)/nginx/marquee.conf \
+	$(addprefix $(SYSTEMDUNITDIR)/,$(notdir $(UNIT_FILES))) $(TMPFILESDIR)/marquee.conf \
+	$(EXAMPLEDIR)/marquee.env $(EXAMPLEDIR)/crontab $(EXAMPLEDIR)/supervisord/marquee.conf \
+	$(EXAMPLEDIR)/logrotate/marquee $(HOSTING_FILES:nginx/%=$(EXAMPLEDIR)/%) $(MANDIR)/man1/marquee-sync.1
+
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR)/cgi-bin $(DESTDIR)$(DATADIR)/sql
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR)/cgi-bin $(DESTDIR)$(DATADIR)/sql \
+	    $(DESTDIR)$(DATADIR)/nginx/snippets $(DESTDIR)$(EXAMPLEDIR)/supervisord $(DESTDIR)$(EXAMPLEDIR)/logrotate \
+	    $(DESTDIR)$(EXAMPLEDIR)/shared-hosting $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(TMPFILESDIR) \
+	    $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 $(TOOL_BIN) $(DESTDIR)$(BINDIR)/
 	install -m 0755 $(WORKER_BIN) $(DESTDIR)$(LIBEXECDIR)/cgi-bin/
 	install -m 0644 sql/*.json $(DESTDIR)$(DATADIR)/sql/
-	cp -R templates $(DESTDIR)$(DATADIR)/
-	cp -R nginx $(DESTDIR)$(DATADIR)/
+	@for f in $(TEMPLATE_FILES); do install -D -m 0644 $$f $(DESTDIR)$(DATADIR)/$$f || exit 1; done
+	install -m 0644 $(SNIPPET_FILES) $(DESTDIR)$(DATADIR)/nginx/snippets/
+	install -m 0644 nginx/site.conf.in $(DESTDIR)$(DATADIR)/nginx/
+	@echo "render nginx/site.conf.in > $(DESTDIR)$(DATADIR)/nginx/marquee.conf"
+	@{ echo "# Marquee's production site, rendered by make install from site.conf.in$(if $(strip $(NGINX_TLS)), and http-redirect.conf).";\
+	  echo "# make install overwrites it: change the make variables (README.md, Install), not this file."; \
+	  $(RENDER_SITE) nginx/site.conf.in; $(if $(strip $(NGINX_TLS)),echo; cat nginx/http-redirect.conf;) \
+	} > $(DESTDIR)$(DATADIR)/nginx/marquee.conf && chmod 0644 $(DESTDIR)$(DATADIR)/nginx/marquee.conf
+	@for f in $(UNIT_FILES); do \
+	    echo "render $$f > $(DESTDIR)$(SYSTEMDUNITDIR)/$${f##*/}"; $(RENDER) $$f > $(DESTDIR)$(SYSTEMDUNITDIR)/$${f##*/} && chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$${f##*/} || exit 1; \
+	done
+	$(call render,nginx/systemd/marquee.tmpfiles,$(TMPFILESDIR)/marquee.conf,0644)
+	$(call render,nginx/marquee.env.example,$(EXAMPLEDIR)/marquee.env,0644)
+	$(call render,nginx/crontab.example,$(EXAMPLEDIR)/crontab,0644)
+	$(call render,nginx/supervisord/marquee.conf,$(EXAMPLEDIR)/supervisord/marquee.conf,0644)
+	$(call render,nginx/logrotate/marquee,$(EXAMPLEDIR)/logrotate/marquee,0644)
+	@for f in $(HOSTING_FILES); do \
+	    echo "render $$f > $(DESTDIR)$(EXAMPLEDIR)/shared-hosting/$${f##*/}"; $(RENDER) $$f > $(DESTDIR)$(EXAMPLEDIR)/shared-hosting/$${f##*/} || exit 1; \
+	    if [ -x $$f ]; then mode=0755; else mode=0644; fi; chmod $$mode $(DESTDIR)$(EXAMPLEDIR)/shared-hosting/$${f##*/}; \
+	done
+	$(call render,tools/marquee-sync.1,$(MANDIR)/man1/marquee-sync.1,0644)
 
+# Removes the files install put (computed the same way), then the directories of Marquee's own
+# that are left empty; shared ones (bin, man1, systemd/system, …) stay.
 uninstall:
-	rm -f $(TOOL_BIN:$(BUILD)/%=$(DESTDIR)$(BINDIR)/%)
-	rm -rf $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DATADIR)
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED_FILES))
+	@for d in $(DESTDIR)$(DATADIR) $(DESTDIR)$(LIBEXECDIR); do \
+	    if [ -d $$d ]; then find $$d -depth -type d -empty -delete; fi; \
+	done
+
+# make dist: marquee-$(VERSION).tar.gz of the tracked files (git ls-files in a git checkout; in an
+# unpacked tarball, the source directories without what is built or fetched), unpacking into
+# marquee-$(VERSION)/: all that `make` and `make check` need besides what `make deps` installs.
+DIST_NAME  := marquee-$(VERSION)
+DIST_PATHS := .ci .gitignore Makefile README.md cgi-bin lib nginx sql templates tests tools
+dist:
+	@mkdir -p build
+	@if [ "$$(git rev-parse --show-toplevel 2>/dev/null)" = "$(CURDIR)" ]; then git ls-files; \
+	else find $(wildcard $(DIST_PATHS)) -type f ! -path '*/node_modules/*' ! -path '*/__pycache__/*' ! -name '*.pyc'; fi | \
+	while IFS= read -r f; do [ -f "$$f" ] && printf '%s\n' "$$f"; done | LC_ALL=C sort > build/dist-files
+	tar -czf $(DIST_NAME).tar.gz --owner=0 --group=0 --numeric-owner --transform 's|^|$(DIST_NAME)/|S' -T build/dist-files
+	@echo "dist: $(DIST_NAME).tar.gz ($$(wc -l < build/dist-files) files)"
 
 clean:
 	rm -rf build/cgi-bin build/lib build/tools build/tests build/testing build/*.a build/marquee-* \
-	       build-sanitize build-coverage
+	       build/.prefix build/dist-files build-sanitize build-coverage marquee-*.tar.gz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 

@@ -34,6 +34,7 @@ step unit env CK_FORK=yes "$BUILD/tests/check_lib"
 step handlers env CK_FORK=yes TEMPLATE_DIR="$ROOT/templates" "$BUILD/tests/check_handlers"
 step cgi tests/cgi-bin/test_cgi.sh "$BUILD"
 step render tests/tools/test_render.sh "$BUILD/marquee-render"
+step deploy tests/tools/test_deploy.sh "$BUILD"
 step eval-recs python3 tests/tools/test_eval_recs.py "$BUILD/marquee-eval-recs"
 step standin python3 -m unittest discover -s tests/tmdb-standin -p 'test_*.py'
 step blackbox python3 -m unittest discover -s tests/blackbox -p 'test_*.py' -v
