@@ -138,6 +138,42 @@ class AdminTest(unittest.TestCase, ErrorShape):
         self.assertErrorShape(self.call("PATCH", path, {"unlock": ["password"]}), 400, ADMIN + path)
         self.assertErrorShape(self.call("PATCH", "/movies/nope", {"runtime": 1}), 404, ADMIN + "/movies/nope")
 
+    def test_upload_a_poster_and_choose_a_backdrop_from_tmdb(self):
+        from stack import request
+        from test_accounts import JPEG, PNG, multipart
+        movie = call("GET", "/api/v1/movies/603?fields=id").json()["data"]["id"]
+        path = f"/movies/{movie}/images?kind=poster"
+
+        def upload(data, user=None, kind="poster"):
+            body, ctype = multipart("image", "p.png", data)
+            headers = {"Content-Type": ctype, "Authorization": "Bearer " + (user or self.admin)["token"]}
+            return request("POST", ADMIN + f"/movies/{movie}/images?kind={kind}", body=body, headers=headers)
+
+        r = upload(PNG)
+        self.assertEqual(r.status, 201, r.body)
+        poster = r.json()["data"]["poster_path"]
+        self.assertRegex(poster, r"^/media/posters/[0-9a-f]{32}\.png$")
+        self.assertIn("poster_path", r.json()["data"]["locked_fields"])
+        self.assertEqual(request("GET", poster).status, 200, "nginx serves it")
+        self.assertTrue(call("GET", "/api/v1/movies/603").json()["data"]["poster_url"].endswith(poster))
+        again = upload(JPEG)
+        self.assertEqual(again.status, 201)
+        self.assertEqual(request("GET", poster).status, 404, "the replaced upload is gone")
+        self.assertErrorShape(upload(b"GIF89a" + b"\0" * 64), 415, ADMIN + f"/movies/{movie}/images")
+        self.assertErrorShape(upload(PNG, user=self.plain), 403, ADMIN + f"/movies/{movie}/images")
+        self.assertErrorShape(upload(PNG, kind="logo"), 400, ADMIN + f"/movies/{movie}/images")
+        images = self.call("GET", f"/movies/{movie}/tmdb-images")
+        self.assertEqual(images.status, 200, images.body)
+        backdrop = images.json()["data"]["backdrops"][0]
+        self.assertTrue(backdrop["url"].startswith("http"))
+        r = self.call("PATCH", f"/movies/{movie}", {"backdrop_path": backdrop["path"]})
+        self.assertEqual(r.json()["data"]["backdrop_path"], backdrop["path"])
+        actions = [e["action"] for e in self.call("GET", f"/audit?movie={movie}").json()["data"]]
+        self.assertEqual(actions[:3], ["movie.edit", "movie.image", "movie.image"])
+        # back to TMDB's images for the tests that follow
+        self.call("PATCH", f"/movies/{movie}", {"unlock": ["poster_path", "backdrop_path"]})
+        self.call("POST", f"/movies/{movie}/sync")
+
     def test_hide_and_restore(self):
         m = self.call("POST", "/movies", {"title": "Soon Gone", "release_date": "2019-01-01"}).json()["data"]
         self.addCleanup(self.call, "DELETE", f"/movies/{m['id']}")
