@@ -5,6 +5,8 @@
 #include "response.h"
 #include "tmdbcache.h"
 #include "valid.h"
+#include "admin.h"
+#include "log.h"
 #include "worker.h"
 
 static const char *const languages[] = { "en-US", "fa-IR", NULL };
@@ -55,6 +57,9 @@ static void delete_cache(mq_req *req, mq_res *res)
 	}
 	cJSON *data = cJSON_CreateObject();
 	cJSON_AddNumberToObject(data, "removed", (double)removed);
+	if (mq_audit(mq_ctx_of(req)->db, req->user->id, "cache.invalidate", "cache", v[0].present ? v[0].s : "*", NULL,
+		     data, req->request_id) != MQ_OK)
+		mq_log(MQ_LOG_ERROR, "audit", "cache invalidation by %s not audited", req->user->id);
 	mq_reply_data(req, res, 200, data);
 }
 

@@ -174,6 +174,13 @@ class AdminTest(unittest.TestCase, ErrorShape):
         self.call("PATCH", f"/movies/{movie}", {"unlock": ["poster_path", "backdrop_path"]})
         self.call("POST", f"/movies/{movie}/sync")
 
+    def test_cache_invalidation_is_audited(self):
+        r = call("DELETE", "/api/v1/tmdb/cache?prefix=/genre", self.admin["token"])
+        self.assertEqual(r.status, 200, r.body)
+        entry = self.call("GET", "/audit?action=cache.invalidate").json()["data"][0]
+        self.assertEqual((entry["kind"], entry["target"], entry["actor"]), ("cache", "/genre", self.admin["user"]["id"]))
+        self.assertEqual(entry["changes"][0]["field"], "removed")
+
     def test_hide_and_restore(self):
         m = self.call("POST", "/movies", {"title": "Soon Gone", "release_date": "2019-01-01"}).json()["data"]
         self.addCleanup(self.call, "DELETE", f"/movies/{m['id']}")
