@@ -39,15 +39,6 @@ static cJSON *changes(const cJSON *before, const cJSON *after)
 	return list;
 }
 
-static bson_t *to_bson(const cJSON *json)
-{
-	char *text = cJSON_PrintUnformatted(json);
-	bson_error_t error;
-	bson_t *b = text ? bson_new_from_json((const uint8_t *)text, -1, &error) : NULL;
-	cJSON_free(text);
-	return b;
-}
-
 mq_err mq_audit(mq_db *db, const char *actor, const char *action, const char *kind, const char *target,
 		const cJSON *before, const cJSON *after, const char *request_id)
 {
@@ -55,7 +46,7 @@ mq_err mq_audit(mq_db *db, const char *actor, const char *action, const char *ki
 	if (mq_oid_parse(actor, &who))
 		return MQ_EINVAL;
 	cJSON *list = changes(before, after);
-	bson_t *diff = to_bson(list);
+	bson_t *diff = mq_db_bson_from_json(list);
 	cJSON_Delete(list);
 	bson_t doc = BSON_INITIALIZER, arr;
 	BSON_APPEND_OID(&doc, "actor", &who);
@@ -302,7 +293,7 @@ mq_err mq_admin_movie_edit(mq_db *db, const char *movie_id, const cJSON *fields,
 			if (v && !cJSON_GetObjectItemCaseSensitive(set, derived[i]))
 				cJSON_AddItemToObject(set, derived[i], cJSON_Duplicate(v, 1));
 		}
-		bson_t *fields_bson = to_bson(set);
+		bson_t *fields_bson = mq_db_bson_from_json(set);
 		bson_t update = BSON_INITIALIZER, child;
 		BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &child);
 		if (fields_bson)

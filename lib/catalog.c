@@ -93,18 +93,9 @@ static void append_new_fields(bson_t *b, const char *slug, const char *source, i
 	BSON_APPEND_DATE_TIME(b, "created_at", now);
 }
 
-static bson_t *doc_fields(const cJSON *doc)
-{
-	char *json = cJSON_PrintUnformatted(doc);
-	bson_error_t error;
-	bson_t *fields = json ? bson_new_from_json((const uint8_t *)json, -1, &error) : NULL;
-	cJSON_free(json);
-	return fields;
-}
-
 bson_t *mq_catalog_upsert(const cJSON *doc, const char *slug, int64_t now)
 {
-	bson_t *fields = doc_fields(doc);
+	bson_t *fields = mq_db_bson_from_json(doc);
 	if (!fields)
 		return NULL;
 	bson_t *update = bson_new(), child;
@@ -122,7 +113,7 @@ bson_t *mq_catalog_upsert(const cJSON *doc, const char *slug, int64_t now)
 
 bson_t *mq_catalog_new_movie(const cJSON *doc, const char *slug, const char *source, int64_t now)
 {
-	bson_t *fields = doc_fields(doc);
+	bson_t *fields = mq_db_bson_from_json(doc);
 	if (!fields)
 		return NULL;
 	BSON_APPEND_DATE_TIME(fields, "tmdb_synced_at", now);

@@ -118,6 +118,15 @@ int64_t mq_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+bson_t *mq_db_bson_from_json(const cJSON *json)
+{
+	char *text = cJSON_PrintUnformatted(json);
+	bson_error_t error;
+	bson_t *b = text ? bson_new_from_json((const uint8_t *)text, -1, &error) : NULL;
+	cJSON_free(text);
+	return b;
+}
+
 cJSON *mq_db_doc_json(const bson_t *doc)
 {
 	bson_iter_t it;

@@ -54,6 +54,10 @@ int mq_oid_parse(const char *hex, bson_oid_t *oid);
 /* The wall-clock time in milliseconds since the epoch (BSON dates). */
 int64_t mq_now_ms(void);
 
+/* A BSON document of a JSON object (numbers that are whole stay integers); NULL if it cannot be
+ * converted. Caller destroys. */
+bson_t *mq_db_bson_from_json(const cJSON *json);
+
 /* The JSON of a flat document: _id becomes "id", ObjectIds 24 hex, dates ISO 8601 strings,
  * strings, booleans and numbers as they are; anything else is left out. Caller owns. */
 cJSON *mq_db_doc_json(const bson_t *doc);

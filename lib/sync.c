@@ -441,15 +441,6 @@ static void queue(mq_sync *s, bson_t *filter, bson_t *update, int upsert)
 		flush(s);
 }
 
-static bson_t *to_bson(const cJSON *json)
-{
-	char *text = cJSON_PrintUnformatted(json);
-	bson_error_t error;
-	bson_t *b = text ? bson_new_from_json((const uint8_t *)text, -1, &error) : NULL;
-	cJSON_free(text);
-	return b;
-}
-
 static void notify(mq_sync *s, const char *kind, const cJSON *existing, long long tmdb_id, cJSON *fields)
 {
 	s->counts.notified++;
@@ -464,7 +455,7 @@ static void notify(mq_sync *s, const char *kind, const cJSON *existing, long lon
 	cJSON_AddStringToObject(n, "title", title ? title : "");
 	cJSON_AddItemToObject(n, "fields", fields ? fields : cJSON_CreateArray());
 	cJSON_AddItemToObject(n, "seen_by", cJSON_CreateArray());
-	bson_t *doc = to_bson(n);
+	bson_t *doc = mq_db_bson_from_json(n);
 	cJSON_Delete(n);
 	if (!doc)
 		return;
@@ -634,7 +625,7 @@ static void apply_movie(mq_sync *s, const cJSON *details)
 		else
 			cJSON_Delete(notes);
 		if (!s->dry_run) {
-			bson_t *set = to_bson(changed);
+			bson_t *set = mq_db_bson_from_json(changed);
 			bson_t update = BSON_INITIALIZER, child;
 			BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &child);
 			if (set)
