@@ -27,7 +27,7 @@ PKGS := fcgi libmongoc-1.0 libbson-1.0 libcjson libcurl openssl libcrypt
 # installs Debian packages when root, or prints the command), before any flags are computed.
 # Building and installing (`make`, `make install`) need the libraries only; `make dist` and
 # `make uninstall` nothing.
-ifneq ($(filter check run start bench-sync,$(MAKECMDGOALS)),)
+ifneq ($(filter check run start bench-sync bench-recs,$(MAKECMDGOALS)),)
 DEPS_OK := $(shell pkg-config --exists $(PKGS) check 2>/dev/null && command -v nginx >/dev/null && command -v chromium >/dev/null && test -d tests/browser/node_modules/playwright-core && echo ok)
 ifneq ($(DEPS_OK),ok)
 $(info make: prerequisites are missing; running tests/deps.sh first)
@@ -80,7 +80,7 @@ CHECK_LIB_SRC := $(wildcard tests/lib/*.c)
 CHECK_HANDLER_SRC := $(wildcard tests/cgi-bin/*.c)
 CHECK_BIN := $(BUILD)/tests/check_lib $(BUILD)/tests/check_handlers
 
-.PHONY: all check deps run start stop install uninstall dist clean ferretdb bench-sync eval-recs FORCE
+.PHONY: all check deps run start stop install uninstall dist clean ferretdb bench-sync bench-recs eval-recs FORCE
 .DEFAULT_GOAL := all
 
 all: $(WORKER_BIN) $(TOOL_BIN)
@@ -228,6 +228,9 @@ clean:
 # Benchmarks print figures; they assert nothing (tests/bench/).
 bench-sync: $(BUILD)/marquee-sync $(FERRETDB)
 	BUILD=$(CURDIR)/$(BUILD) tests/bench/sync.sh
+
+bench-recs: all $(FERRETDB)
+	BUILD=$(CURDIR)/$(BUILD) tests/bench/recs.sh
 
 # The recommender against MovieLens (read in place; MOVIELENS=DIR for another copy).
 MOVIELENS ?= ../shared/datasets/ml-latest-small
