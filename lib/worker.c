@@ -3,8 +3,9 @@
  * Why poll() before FCGX_Accept_r: libfcgi's FCGX_ShutdownPending() makes every later read and
  * write fail, which would cut off requests in flight, and a signal aimed at a thread blocked in
  * accept() may instead land while it reads a request. So the listening socket is non-blocking,
- * each thread polls it with a short timeout and checks the stop flag, and an accept that loses
- * the race to another thread just returns -EAGAIN. Accepted connections are blocking (Linux
+ * each thread polls it together with a stop pipe (written once on stop, so idle threads never
+ * wake for nothing) and checks the stop flag, and an accept that loses the race to another thread
+ * just returns -EAGAIN. Accepted connections are blocking (Linux
  * accept() does not inherit O_NONBLOCK).
  *
  * One more wait hides inside FCGX_Accept_r: for a unix-socket connection, libfcgi polls up to
@@ -40,6 +41,7 @@
 extern char **environ;
 
 static atomic_int stopping;
+static int stop_pipe[2] = { -1, -1 }; /* written once on stop: wakes every idle thread's poll */
 static mq_ctx worker_ctx;
 static mq_config worker_cfg;
 
@@ -163,9 +165,10 @@ static void *thread_main(void *arg)
 	FCGX_InitRequest(&r, t->listen_fd, 0);
 
 	while (!atomic_load(&stopping)) {
-		struct pollfd p = { .fd = t->listen_fd, .events = POLLIN };
-		if (poll(&p, 1, 200) <= 0)
-			continue; /* timeout or EINTR: look at the stop flag again */
+		/* idle threads sleep until a connection or the stop byte: no wake-ups while idle */
+		struct pollfd p[2] = { { .fd = t->listen_fd, .events = POLLIN }, { .fd = stop_pipe[0], .events = POLLIN } };
+		if (poll(p, 2, -1) <= 0 || !(p[0].revents & POLLIN))
+			continue; /* EINTR or the stop byte: look at the stop flag again */
 		atomic_store(&t->in_accept, 1);
 		int rc = atomic_load(&stopping) ? -EINTR : FCGX_Accept_r(&r);
 		atomic_store(&t->in_accept, 0);
@@ -371,6 +374,10 @@ int mq_worker_main(const mq_app *app, int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGUSR1, &sa, NULL);
 
+	if (pipe(stop_pipe) != 0) {
+		mq_log(MQ_LOG_ERROR, "start", "cannot make the stop pipe: %s", strerror(errno));
+		goto out_fini;
+	}
 	int n = worker_cfg.worker_threads;
 	struct thread *threads = mq_xcalloc((size_t)n, sizeof *threads);
 	for (int i = 0; i < n; i++) {
@@ -394,7 +401,9 @@ int mq_worker_main(const mq_app *app, int argc, char **argv)
 		}
 		mq_metrics_flush(worker_ctx.db, app->name, 0);
 	}
-	/* Requests in flight finish; threads waiting for a first request are woken. */
+	/* Requests in flight finish; idle threads and those waiting for a first request are woken. */
+	if (write(stop_pipe[1], "x", 1) != 1)
+		mq_log(MQ_LOG_WARN, "stop", "cannot wake the threads: %s", strerror(errno));
 	for (int busy = 1; busy;) {
 		busy = 0;
 		for (int i = 0; i < n; i++) {
@@ -410,6 +419,8 @@ int mq_worker_main(const mq_app *app, int argc, char **argv)
 	for (int i = 0; i < n; i++)
 		pthread_join(threads[i].tid, NULL);
 	free(threads);
+	close(stop_pipe[0]);
+	close(stop_pipe[1]);
 	mq_metrics_flush(worker_ctx.db, app->name, 1);
 	if (listen_spec)
 		close(listen_fd);
