@@ -7,6 +7,7 @@
 #include "mem.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -144,6 +145,204 @@ static mq_err read_events(mongoc_database_t *database, const char *collection, c
 	return rc;
 }
 
+/* What scoring needs of a movie: its genres, its quality and whether it may be recommended. The
+ * training run stores it with every neighbour and popular movie it writes, so that serving a
+ * member's list scores without reading the catalogue. */
+#define META_GENRES 4
+typedef struct movie_meta {
+	long long genre[META_GENRES];
+	int n_genres;
+	float quality;        /* the weighted rating, 0..1 */
+	double popularity;
+	bool usable;          /* neither hidden nor gone from TMDB */
+} movie_meta;
+
+#define POPULAR_ALL 200   /* the most popular movies kept for everyone */
+#define POPULAR_GENRE 100 /* and per genre */
+
+static bson_t *meta_projection(void)
+{
+	return BCON_NEW("projection", "{", "genres", BCON_INT32(1), "vote_average", BCON_INT32(1), "vote_count",
+			BCON_INT32(1), "popularity", BCON_INT32(1), "hidden", BCON_INT32(1), "tmdb_missing",
+			BCON_INT32(1), "}");
+}
+
+static double number(const bson_t *doc, const char *field)
+{
+	bson_iter_t it;
+	return bson_iter_init_find(&it, doc, field) && BSON_ITER_HOLDS_NUMBER(&it) ? bson_iter_as_double(&it) : 0;
+}
+
+static bool flag(const bson_t *doc, const char *field)
+{
+	bson_iter_t it;
+	return bson_iter_init_find(&it, doc, field) && bson_iter_as_bool(&it);
+}
+
+static void meta_from_movie(const bson_t *doc, movie_meta *m)
+{
+	bson_iter_t it, list, g;
+	memset(m, 0, sizeof *m);
+	if (bson_iter_init_find(&it, doc, "genres") && BSON_ITER_HOLDS_ARRAY(&it) && bson_iter_recurse(&it, &list))
+		while (m->n_genres < META_GENRES && bson_iter_next(&list))
+			if (BSON_ITER_HOLDS_DOCUMENT(&list) && bson_iter_recurse(&list, &g) && bson_iter_find(&g, "id") &&
+			    BSON_ITER_HOLDS_NUMBER(&g) && bson_iter_as_int64(&g) >= 0)
+				m->genre[m->n_genres++] = bson_iter_as_int64(&g);
+	/* TMDB's votes: out of 10, with about 1,000 votes counting as "enough" */
+	m->quality = (float)(mq_recs_weighted_rating(number(doc, "vote_average"), number(doc, "vote_count"), 6.5, 1000) / 10);
+	m->popularity = number(doc, "popularity");
+	m->usable = !flag(doc, "hidden") && !flag(doc, "tmdb_missing");
+}
+
+/* Appends {m, s (when sim >= 0), g: [genre ids], q} to the array list as element at. */
+static void append_entry(bson_t *list, size_t at, const bson_oid_t *movie, const movie_meta *meta, double sim)
+{
+	char key[24];
+	bson_t entry, genres;
+	snprintf(key, sizeof key, "%zu", at);
+	BSON_APPEND_DOCUMENT_BEGIN(list, key, &entry);
+	BSON_APPEND_OID(&entry, "m", movie);
+	if (sim >= 0)
+		BSON_APPEND_DOUBLE(&entry, "s", sim);
+	BSON_APPEND_ARRAY_BEGIN(&entry, "g", &genres);
+	for (int i = 0; i < meta->n_genres; i++) {
+		snprintf(key, sizeof key, "%d", i);
+		BSON_APPEND_INT64(&genres, key, meta->genre[i]);
+	}
+	bson_append_array_end(&entry, &genres);
+	BSON_APPEND_DOUBLE(&entry, "q", meta->quality);
+	bson_append_document_end(list, &entry);
+}
+
+/* The movie, similarity and meta of the entry list points at (what append_entry wrote); false
+ * when it is not one. */
+static bool read_entry(const bson_iter_t *list, bson_oid_t *movie, double *sim, movie_meta *meta)
+{
+	bson_iter_t e, g;
+	bool found = false;
+	memset(meta, 0, sizeof *meta);
+	meta->usable = true;
+	*sim = 0;
+	if (!BSON_ITER_HOLDS_DOCUMENT(list) || !bson_iter_recurse(list, &e))
+		return false;
+	while (bson_iter_next(&e)) {
+		const char *key = bson_iter_key(&e);
+		if (!strcmp(key, "m") && BSON_ITER_HOLDS_OID(&e)) {
+			bson_oid_copy(bson_iter_oid(&e), movie);
+			found = true;
+		} else if (!strcmp(key, "s") && BSON_ITER_HOLDS_NUMBER(&e)) {
+			*sim = bson_iter_as_double(&e);
+		} else if (!strcmp(key, "q") && BSON_ITER_HOLDS_NUMBER(&e)) {
+			meta->quality = (float)bson_iter_as_double(&e);
+		} else if (!strcmp(key, "g") && BSON_ITER_HOLDS_ARRAY(&e) && bson_iter_recurse(&e, &g)) {
+			while (meta->n_genres < META_GENRES && bson_iter_next(&g))
+				if (BSON_ITER_HOLDS_NUMBER(&g) && bson_iter_as_int64(&g) >= 0)
+					meta->genre[meta->n_genres++] = bson_iter_as_int64(&g);
+		}
+	}
+	return found;
+}
+
+/* Every movie's meta: ids maps each movie to its index in *meta. */
+static mq_err read_catalogue(mongoc_database_t *database, oid_map *ids, movie_meta **meta)
+{
+	bson_error_t error;
+	const bson_t *doc;
+	size_t cap = 0;
+	bson_t all = BSON_INITIALIZER;
+	bson_t *opts = meta_projection();
+	mongoc_collection_t *coll = mongoc_database_get_collection(database, "movies");
+	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, &all, opts, NULL);
+	while (mongoc_cursor_next(cursor, &doc)) {
+		bson_iter_t it;
+		if (!bson_iter_init_find(&it, doc, "_id") || !BSON_ITER_HOLDS_OID(&it))
+			continue;
+		size_t i = (size_t)map_index(ids, bson_iter_oid(&it), 1);
+		if (i >= cap) {
+			cap = cap ? cap * 2 : 1024;
+			*meta = mq_xrealloc(*meta, cap * sizeof **meta);
+		}
+		meta_from_movie(doc, &(*meta)[i]);
+	}
+	mq_err rc = mongoc_cursor_error(cursor, &error) ? mq_db_error(&error, "movies") : MQ_OK;
+	mongoc_cursor_destroy(cursor);
+	mongoc_collection_destroy(coll);
+	bson_destroy(opts);
+	bson_destroy(&all);
+	return rc;
+}
+
+static int by_popularity(const void *a, const void *b, void *meta)
+{
+	const movie_meta *m = meta;
+	double x = m[*(const int *)a].popularity, y = m[*(const int *)b].popularity;
+	return (x < y) - (x > y);
+}
+
+/* rec_popular: {_id: "all", m: [entries]} with the POPULAR_ALL most popular movies that may be
+ * recommended, and {_id: "g<genre id>", m} with the POPULAR_GENRE most popular of each genre;
+ * lists of genres no movie has any more are removed. */
+static mq_err store_popular(mongoc_database_t *database, const oid_map *ids, const movie_meta *meta, int64_t started)
+{
+	int *order = mq_xcalloc(ids->n + 1, sizeof *order);
+	size_t k = 0;
+	long long genres[64];
+	int n_genres = 0;
+	for (size_t i = 0; i < ids->n; i++) {
+		if (!meta[i].usable)
+			continue;
+		order[k++] = (int)i;
+		for (int g = 0; g < meta[i].n_genres; g++) {
+			int seen = 0;
+			while (seen < n_genres && genres[seen] != meta[i].genre[g])
+				seen++;
+			if (seen == n_genres && n_genres < 64)
+				genres[n_genres++] = meta[i].genre[g];
+		}
+	}
+	qsort_r(order, k, sizeof *order, by_popularity, (void *)meta);
+	bson_error_t error;
+	mq_err rc = MQ_OK;
+	mongoc_collection_t *coll = mongoc_database_get_collection(database, "rec_popular");
+	for (int list = -1; list < n_genres && rc == MQ_OK; list++) {
+		char id[32];
+		size_t max = list < 0 ? POPULAR_ALL : POPULAR_GENRE, n = 0;
+		if (list < 0)
+			snprintf(id, sizeof id, "all");
+		else
+			snprintf(id, sizeof id, "g%lld", genres[list]);
+		bson_t doc = BSON_INITIALIZER, entries;
+		BSON_APPEND_UTF8(&doc, "_id", id);
+		BSON_APPEND_ARRAY_BEGIN(&doc, "m", &entries);
+		for (size_t i = 0; i < k && n < max; i++) {
+			const movie_meta *m = &meta[order[i]];
+			int has = list < 0;
+			for (int g = 0; g < m->n_genres && !has; g++)
+				has = m->genre[g] == genres[list];
+			if (has)
+				append_entry(&entries, n++, &ids->by_index[order[i]], m, -1);
+		}
+		bson_append_array_end(&doc, &entries);
+		BSON_APPEND_DATE_TIME(&doc, "at", started);
+		bson_t *selector = BCON_NEW("_id", BCON_UTF8(id));
+		bson_t *opts = BCON_NEW("upsert", BCON_BOOL(true));
+		if (!mongoc_collection_replace_one(coll, selector, &doc, opts, NULL, &error))
+			rc = mq_db_error(&error, "rec_popular");
+		bson_destroy(opts);
+		bson_destroy(selector);
+		bson_destroy(&doc);
+	}
+	if (rc == MQ_OK) {
+		bson_t *stale = BCON_NEW("at", "{", "$lt", BCON_DATE_TIME(started), "}");
+		if (!mongoc_collection_delete_many(coll, stale, NULL, NULL, &error))
+			rc = mq_db_error(&error, "rec_popular");
+		bson_destroy(stale);
+	}
+	mongoc_collection_destroy(coll);
+	free(order);
+	return rc;
+}
+
 mq_err mq_recommend_train(mq_db *db, long *n_movies, long *n_events)
 {
 	*n_movies = *n_events = 0;
@@ -167,7 +366,13 @@ mq_err mq_recommend_train(mq_db *db, long *n_movies, long *n_events)
 	if (rc == MQ_OK)
 		model = mq_recs_train(ev.e, ev.n, (int)users.n, (int)movies.n, MQ_RECOMMEND_NEIGHBOURS, MQ_RECOMMEND_SHRINK);
 	int64_t started = mq_now_ms();
-	if (model) {
+	oid_map catalogue = { 0 };
+	movie_meta *meta = NULL;
+	if (rc == MQ_OK)
+		rc = read_catalogue(database, &catalogue, &meta);
+	if (rc == MQ_OK)
+		rc = store_popular(database, &catalogue, meta, started);
+	if (model && rc == MQ_OK) {
 		bson_error_t error;
 		mongoc_collection_t *coll = mongoc_database_get_collection(database, "movie_neighbours");
 		bson_t *bulk_opts = BCON_NEW("ordered", BCON_BOOL(false));
@@ -176,17 +381,16 @@ mq_err mq_recommend_train(mq_db *db, long *n_movies, long *n_events)
 		for (int i = 0; i < model->n_items && rc == MQ_OK; i++) {
 			if (model->count[i] == 0)
 				continue;
-			bson_t doc = BSON_INITIALIZER, list, entry;
+			bson_t doc = BSON_INITIALIZER, list;
 			BSON_APPEND_OID(&doc, "_id", &movies.by_index[i]);
 			BSON_APPEND_ARRAY_BEGIN(&doc, "n", &list);
 			const mq_recs_neighbour *nb = model->neighbours + (size_t)i * (size_t)model->k;
+			size_t kept = 0;
 			for (int b = 0; b < model->count[i]; b++) {
-				char key[16];
-				snprintf(key, sizeof key, "%d", b);
-				BSON_APPEND_DOCUMENT_BEGIN(&list, key, &entry);
-				BSON_APPEND_OID(&entry, "m", &movies.by_index[nb[b].item]);
-				BSON_APPEND_DOUBLE(&entry, "s", nb[b].sim);
-				bson_append_document_end(&list, &entry);
+				const bson_oid_t *m = &movies.by_index[nb[b].item];
+				int c = map_index(&catalogue, m, 0);
+				if (c >= 0 && meta[c].usable) /* rated once, since hidden or gone: not a candidate */
+					append_entry(&list, kept++, m, &meta[c], nb[b].sim);
 			}
 			bson_append_array_end(&doc, &list);
 			BSON_APPEND_INT32(&doc, "members", model->popularity[i]);
@@ -216,6 +420,8 @@ mq_err mq_recommend_train(mq_db *db, long *n_movies, long *n_events)
 		mongoc_collection_destroy(coll);
 	}
 	*n_events = (long)ev.n;
+	free(meta);
+	map_free(&catalogue);
 	mq_recs_model_free(model);
 	free(ev.e);
 	map_free(&users);
@@ -305,33 +511,26 @@ static mq_err gather(mongoc_database_t *database, const bson_oid_t *user, taste 
 static void like_genre(taste *t, long long id, double w)
 {
 	int slot = (int)(id % 64);
-	if (t->genre_id[slot] && t->genre_id[slot] != id)
+	if (id < 0 || (t->genre_id[slot] && t->genre_id[slot] != id))
 		return; /* a collision: TMDB has 19 genres, this does not happen in practice */
 	t->genre_id[slot] = id;
 	t->genre[slot] += w;
 	t->genre_total += w;
 }
 
-/* The share of the member's genre taste a movie's genres cover (0..1), its first genre and the
- * one of its genres the member likes most (-1: none). */
-static float genre_match(const taste *t, const bson_t *doc, long long *first, long long *liked)
+/* The share of the member's genre taste a movie's genres cover (0..1), and the one of its genres
+ * the member likes most (-1: none). */
+static float genre_match(const taste *t, const movie_meta *m, long long *liked)
 {
-	bson_iter_t it, list, g;
 	double c = 0, best = 0;
-	*first = *liked = -1;
-	if (!bson_iter_init_find(&it, doc, "genres") || !BSON_ITER_HOLDS_ARRAY(&it) || !bson_iter_recurse(&it, &list))
-		return 0;
-	while (bson_iter_next(&list)) {
-		if (!BSON_ITER_HOLDS_DOCUMENT(&list) || !bson_iter_recurse(&list, &g) || !bson_iter_find(&g, "id") ||
-		    !BSON_ITER_HOLDS_NUMBER(&g))
-			continue;
-		long long id = bson_iter_as_int64(&g);
-		if (*first < 0)
-			*first = id;
-		if (t->genre_id[id % 64] == id && t->genre[id % 64] > 0) {
-			c += t->genre[id % 64];
-			if (t->genre[id % 64] > best) {
-				best = t->genre[id % 64];
+	*liked = -1;
+	for (int k = 0; k < m->n_genres; k++) {
+		long long id = m->genre[k];
+		int slot = (int)(id % 64);
+		if (t->genre_id[slot] == id && t->genre[slot] > 0) {
+			c += t->genre[slot];
+			if (t->genre[slot] > best) {
+				best = t->genre[slot];
 				*liked = id;
 			}
 		}
@@ -340,12 +539,12 @@ static float genre_match(const taste *t, const bson_t *doc, long long *first, lo
 	return (float)(c > 1 ? 1 : c);
 }
 
-/* Adds the documents filter finds in movies (with opts) as candidates; info gets, per index,
- * the match, first genre and quality. */
+/* Per candidate index: the content match, quality, first genre (what the diversity rule looks
+ * at) and the genre the member likes most (what a reason names). */
 typedef struct candidate_info {
 	float *content, *quality;
-	int *group;       /* the first genre: what the diversity rule looks at */
-	int *liked;       /* the genre the member likes most: what a reason names */
+	int *group;
+	int *liked;
 	size_t cap;
 } candidate_info;
 
@@ -367,38 +566,88 @@ static void info_reserve(candidate_info *c, size_t n)
 	c->cap = cap;
 }
 
-static mq_err add_candidates(mongoc_database_t *database, const bson_t *filter, const bson_t *opts, taste *t,
-			     candidate_info *info)
+/* movie as a candidate, scored by its meta; its index. */
+static int add_candidate(taste *t, candidate_info *info, const bson_oid_t *movie, const movie_meta *meta)
+{
+	int i = taste_index(t, movie);
+	long long liked;
+	info_reserve(info, t->cap);
+	info->content[i] = genre_match(t, meta, &liked);
+	info->group[i] = meta->n_genres ? (int)meta->genre[0] : -1;
+	info->liked[i] = (int)liked;
+	info->quality[i] = meta->quality;
+	if (!meta->usable)
+		t->excluded[i] = 1;
+	return i;
+}
+
+/* The most popular movies, overall and of the member's genres, as candidates: from rec_popular,
+ * which the training run writes. *found: whether it has been written. */
+static mq_err add_popular(mongoc_database_t *database, taste *t, candidate_info *info, bool *found)
+{
+	bson_t filter = BSON_INITIALIZER, in, arr;
+	BSON_APPEND_DOCUMENT_BEGIN(&filter, "_id", &in);
+	BSON_APPEND_ARRAY_BEGIN(&in, "$in", &arr);
+	BSON_APPEND_UTF8(&arr, "0", "all");
+	int n = 1;
+	for (int g = 0; g < 64; g++)
+		if (t->genre[g] > 0) {
+			char key[16], id[32];
+			snprintf(key, sizeof key, "%d", n++);
+			snprintf(id, sizeof id, "g%lld", t->genre_id[g]);
+			BSON_APPEND_UTF8(&arr, key, id);
+		}
+	bson_append_array_end(&in, &arr);
+	bson_append_document_end(&filter, &in);
+	bson_error_t error;
+	const bson_t *doc;
+	*found = false;
+	mongoc_collection_t *coll = mongoc_database_get_collection(database, "rec_popular");
+	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, &filter, NULL, NULL);
+	while (mongoc_cursor_next(cursor, &doc)) {
+		bson_iter_t it, list;
+		if (bson_iter_init_find(&it, doc, "_id") && BSON_ITER_HOLDS_UTF8(&it) && !strcmp(bson_iter_utf8(&it, NULL), "all"))
+			*found = true;
+		if (!bson_iter_init_find(&it, doc, "m") || !BSON_ITER_HOLDS_ARRAY(&it) || !bson_iter_recurse(&it, &list))
+			continue;
+		while (bson_iter_next(&list)) {
+			bson_oid_t movie;
+			movie_meta meta;
+			double sim;
+			if (read_entry(&list, &movie, &sim, &meta))
+				add_candidate(t, info, &movie, &meta);
+		}
+	}
+	mq_err rc = mongoc_cursor_error(cursor, &error) ? mq_db_error(&error, "rec_popular") : MQ_OK;
+	mongoc_cursor_destroy(cursor);
+	mongoc_collection_destroy(coll);
+	bson_destroy(&filter);
+	return rc;
+}
+
+/* Before the first training run: the most popular movies straight from the catalogue. */
+static mq_err add_popular_movies(mongoc_database_t *database, taste *t, candidate_info *info)
 {
 	bson_error_t error;
 	const bson_t *doc;
+	bson_t all = BSON_INITIALIZER;
+	bson_t *opts = meta_projection();
+	BCON_APPEND(opts, "sort", "{", "popularity", BCON_INT32(-1), "}", "limit", BCON_INT64(POPULAR_ALL));
 	mongoc_collection_t *coll = mongoc_database_get_collection(database, "movies");
-	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, opts, NULL);
+	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, &all, opts, NULL);
 	while (mongoc_cursor_next(cursor, &doc)) {
 		bson_iter_t it;
+		movie_meta meta;
 		if (!bson_iter_init_find(&it, doc, "_id") || !BSON_ITER_HOLDS_OID(&it))
 			continue;
-		int i = taste_index(t, bson_iter_oid(&it));
-		info_reserve(info, t->cap);
-		long long first, liked;
-		info->content[i] = genre_match(t, doc, &first, &liked);
-		info->group[i] = (int)first;
-		info->liked[i] = (int)liked;
-		double mean = 0, votes = 0;
-		if (bson_iter_init_find(&it, doc, "vote_average") && BSON_ITER_HOLDS_NUMBER(&it))
-			mean = bson_iter_as_double(&it);
-		if (bson_iter_init_find(&it, doc, "vote_count") && BSON_ITER_HOLDS_NUMBER(&it))
-			votes = bson_iter_as_double(&it);
-		/* TMDB's votes: out of 10, with about 1,000 votes counting as "enough" */
-		info->quality[i] = (float)(mq_recs_weighted_rating(mean, votes, 6.5, 1000) / 10);
-		if (bson_iter_init_find(&it, doc, "tmdb_missing") && bson_iter_as_bool(&it))
-			t->excluded[i] = 1;
-		if (bson_iter_init_find(&it, doc, "hidden") && bson_iter_as_bool(&it))
-			t->excluded[i] = 1;
+		meta_from_movie(doc, &meta);
+		add_candidate(t, info, bson_iter_oid(&it), &meta);
 	}
 	mq_err rc = mongoc_cursor_error(cursor, &error) ? mq_db_error(&error, "recommendation candidates") : MQ_OK;
 	mongoc_cursor_destroy(cursor);
 	mongoc_collection_destroy(coll);
+	bson_destroy(opts);
+	bson_destroy(&all);
 	return rc;
 }
 
@@ -479,6 +728,7 @@ static mq_err describe(mongoc_database_t *database, const taste *t, const int *t
 			ids[k++] = t->items.by_index[because[top[i]]];
 	}
 	bson_t *filter = in_filter("_id", ids, k);
+	BCON_APPEND(filter, "hidden", "{", "$ne", BCON_BOOL(true), "}"); /* hidden since the training run */
 	bson_t opts = BSON_INITIALIZER;
 	mq_catalog_summary_projection(&opts);
 	cJSON *found = cJSON_CreateObject();
@@ -599,33 +849,7 @@ mq_err mq_recommend_for(mq_db *db, const char *user_id, const char *lang, int li
 	bson_destroy(&fav);
 	t.n_own = (int)t.items.n;
 
-	/* the genres of what the member likes */
-	if (rc == MQ_OK && t.n_own) {
-		bson_t *filter = in_filter("_id", t.items.by_index, (size_t)t.n_own);
-		bson_t *opts = BCON_NEW("projection", "{", "genres", BCON_INT32(1), "}");
-		const bson_t *doc;
-		mongoc_collection_t *movies = mongoc_database_get_collection(database, "movies");
-		mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(movies, filter, opts, NULL);
-		while (mongoc_cursor_next(cursor, &doc)) {
-			bson_iter_t it, list, g;
-			if (!bson_iter_init_find(&it, doc, "_id") || !BSON_ITER_HOLDS_OID(&it))
-				continue;
-			int i = map_index(&t.items, bson_iter_oid(&it), 0);
-			if (i < 0 || t.weight[i] <= 0 || !bson_iter_init_find(&it, doc, "genres") ||
-			    !BSON_ITER_HOLDS_ARRAY(&it) || !bson_iter_recurse(&it, &list))
-				continue;
-			while (bson_iter_next(&list))
-				if (BSON_ITER_HOLDS_DOCUMENT(&list) && bson_iter_recurse(&list, &g) && bson_iter_find(&g, "id") &&
-				    BSON_ITER_HOLDS_NUMBER(&g))
-					like_genre(&t, bson_iter_as_int64(&g), t.weight[i]);
-		}
-		mongoc_cursor_destroy(cursor);
-		mongoc_collection_destroy(movies);
-		bson_destroy(opts);
-		bson_destroy(filter);
-	}
-
-	/* the neighbours of the member's strongest 50 */
+	/* the member's strongest 50: their genres are the member's taste, their neighbours candidates */
 	mq_recs_model model = { 0 };
 	int *own = mq_xcalloc((size_t)t.n_own + 1, sizeof *own);
 	for (int i = 0; i < t.n_own; i++)
@@ -636,19 +860,42 @@ mq_err mq_recommend_for(mq_db *db, const char *user_id, const char *lang, int li
 	int *counts = mq_xcalloc((size_t)(n_strong ? n_strong : 1), sizeof *counts);
 	int *strong = mq_xcalloc((size_t)(n_strong ? n_strong : 1), sizeof *strong);
 	float *strong_w = mq_xcalloc((size_t)(n_strong ? n_strong : 1), sizeof *strong_w);
+	bson_oid_t *strong_ids = mq_xcalloc((size_t)(n_strong ? n_strong : 1), sizeof *strong_ids);
+	for (int a = 0; a < n_strong; a++) {
+		strong[a] = own[a];
+		strong_w[a] = t.weight[own[a]];
+		strong_ids[a] = t.items.by_index[own[a]];
+	}
 	if (rc == MQ_OK && n_strong) {
-		bson_oid_t *ids = mq_xcalloc((size_t)n_strong, sizeof *ids);
-		for (int a = 0; a < n_strong; a++) {
-			ids[a] = t.items.by_index[own[a]];
-			strong[a] = own[a];
-			strong_w[a] = t.weight[own[a]];
+		bson_t *filter = in_filter("_id", strong_ids, (size_t)n_strong);
+		bson_t *opts = meta_projection();
+		const bson_t *doc;
+		mongoc_collection_t *movies = mongoc_database_get_collection(database, "movies");
+		mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(movies, filter, opts, NULL);
+		while (mongoc_cursor_next(cursor, &doc)) {
+			bson_iter_t it;
+			movie_meta meta;
+			int i;
+			if (!bson_iter_init_find(&it, doc, "_id") || !BSON_ITER_HOLDS_OID(&it) ||
+			    (i = map_index(&t.items, bson_iter_oid(&it), 0)) < 0 || t.weight[i] <= 0)
+				continue;
+			meta_from_movie(doc, &meta);
+			for (int g = 0; g < meta.n_genres; g++)
+				like_genre(&t, meta.genre[g], t.weight[i]);
 		}
-		bson_t *filter = in_filter("_id", ids, (size_t)n_strong);
+		mongoc_cursor_destroy(cursor);
+		mongoc_collection_destroy(movies);
+		bson_destroy(opts);
+		bson_destroy(filter);
+	}
+	if (rc == MQ_OK && n_strong) {
+		bson_t *filter = in_filter("_id", strong_ids, (size_t)n_strong);
+		bson_error_t error;
 		const bson_t *doc;
 		mongoc_collection_t *coll = mongoc_database_get_collection(database, "movie_neighbours");
 		mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, NULL, NULL);
 		while (mongoc_cursor_next(cursor, &doc)) {
-			bson_iter_t it, list, e;
+			bson_iter_t it, list;
 			if (!bson_iter_init_find(&it, doc, "_id") || !BSON_ITER_HOLDS_OID(&it))
 				continue;
 			int src = map_index(&t.items, bson_iter_oid(&it), 0), a = 0;
@@ -658,61 +905,26 @@ mq_err mq_recommend_for(mq_db *db, const char *user_id, const char *lang, int li
 			    !bson_iter_recurse(&it, &list))
 				continue;
 			while (bson_iter_next(&list) && counts[a] < MQ_RECOMMEND_NEIGHBOURS) {
-				const bson_oid_t *m = NULL;
-				double sim = 0;
-				if (!BSON_ITER_HOLDS_DOCUMENT(&list) || !bson_iter_recurse(&list, &e))
-					continue;
-				while (bson_iter_next(&e)) {
-					if (!strcmp(bson_iter_key(&e), "m") && BSON_ITER_HOLDS_OID(&e))
-						m = bson_iter_oid(&e);
-					else if (!strcmp(bson_iter_key(&e), "s") && BSON_ITER_HOLDS_NUMBER(&e))
-						sim = bson_iter_as_double(&e);
-				}
-				if (m)
+				bson_oid_t movie;
+				movie_meta meta;
+				double sim;
+				if (read_entry(&list, &movie, &sim, &meta))
 					lists[(size_t)a * MQ_RECOMMEND_NEIGHBOURS + (size_t)counts[a]++] =
-						(mq_recs_neighbour){ taste_index(&t, m), (float)sim };
+						(mq_recs_neighbour){ add_candidate(&t, &info, &movie, &meta), (float)sim };
 			}
 		}
+		if (mongoc_cursor_error(cursor, &error))
+			rc = mq_db_error(&error, "movie_neighbours");
 		mongoc_cursor_destroy(cursor);
 		mongoc_collection_destroy(coll);
 		bson_destroy(filter);
-		free(ids);
 	}
-	/* the neighbours' movies, and movies of the member's genres and the most popular, as
-	 * candidates with what scoring needs */
-	if (rc == MQ_OK) {
-		bson_t *projection = BCON_NEW("projection", "{", "genres", BCON_INT32(1), "vote_average", BCON_INT32(1),
-					      "vote_count", BCON_INT32(1), "tmdb_missing", BCON_INT32(1), "hidden", BCON_INT32(1), "}");
-		if (t.items.n > (size_t)t.n_own) {
-			bson_t *filter = in_filter("_id", t.items.by_index + t.n_own, t.items.n - (size_t)t.n_own);
-			rc = add_candidates(database, filter, projection, &t, &info);
-			bson_destroy(filter);
-		}
-		bson_t genres = BSON_INITIALIZER, gin, garr;
-		BSON_APPEND_DOCUMENT_BEGIN(&genres, "genres.id", &gin);
-		BSON_APPEND_ARRAY_BEGIN(&gin, "$in", &garr);
-		int ng = 0;
-		for (int g = 0; g < 64; g++)
-			if (t.genre[g] > 0) {
-				char key[16];
-				snprintf(key, sizeof key, "%d", ng++);
-				BSON_APPEND_INT64(&garr, key, t.genre_id[g]);
-			}
-		bson_append_array_end(&gin, &garr);
-		bson_append_document_end(&genres, &gin);
-		bson_t *popular_opts = BCON_NEW("projection", "{", "genres", BCON_INT32(1), "vote_average", BCON_INT32(1),
-						"vote_count", BCON_INT32(1), "tmdb_missing", BCON_INT32(1), "hidden", BCON_INT32(1), "}",
-						"sort", "{", "popularity", BCON_INT32(-1), "}", "limit", BCON_INT64(100));
-		bson_t everything = BSON_INITIALIZER;
-		if (rc == MQ_OK && ng)
-			rc = add_candidates(database, &genres, popular_opts, &t, &info);
-		if (rc == MQ_OK)
-			rc = add_candidates(database, &everything, popular_opts, &t, &info);
-		bson_destroy(&everything);
-		bson_destroy(popular_opts);
-		bson_destroy(&genres);
-		bson_destroy(projection);
-	}
+	/* and the most popular, overall and of the member's genres */
+	bool trained = false;
+	if (rc == MQ_OK)
+		rc = add_popular(database, &t, &info, &trained);
+	if (rc == MQ_OK && !trained)
+		rc = add_popular_movies(database, &t, &info);
 	if (rc == MQ_OK) {
 		int n = (int)t.items.n;
 		info_reserve(&info, (size_t)n + 1);
@@ -765,6 +977,7 @@ mq_err mq_recommend_for(mq_db *db, const char *user_id, const char *lang, int li
 		free(model.count);
 		free(model.neighbours);
 	}
+	free(strong_ids);
 	free(strong_w);
 	free(strong);
 	free(counts);

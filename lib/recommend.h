@@ -40,7 +40,9 @@ float mq_recommend_quality(double mean, double votes, double all_mean, double ma
 
 /* marquee-sync neighbours: learns the neighbours from every member's ratings, likes, watches,
  * bookmarks and watchlist, and stores each movie's top ones in movie_neighbours ({_id: movie,
- * n: [{m, s}], at}); movies with none left are removed. *movies and *events get the counts. */
+ * n: [{m, s, g: [genre ids], q: quality}], at}); movies with none left are removed. Also stores
+ * the most popular movies in rec_popular ({_id: "all" or "g<genre id>", m: [{m, g, q}], at}).
+ * Hidden movies and those gone from TMDB are in neither. *movies and *events get the counts. */
 mq_err mq_recommend_train(mq_db *db, long *movies, long *events);
 
 /* One member's recommendations: at most limit movie summaries (titles in lang), best first, each

@@ -327,7 +327,8 @@ static const struct {
 			  "overview in one of TMDB_LANGUAGES.", 0, 0 },
 	{ "purge-cache", "Deletes the TMDB cache entries that have expired.", 0, 0 },
 	{ "neighbours", "Learns the recommender's movie neighbours again from every member's ratings, likes,\n"
-			"watches, bookmarks and watchlist, and stores each movie's best in movie_neighbours.", 0, 0 },
+			"watches, bookmarks and watchlist, and stores each movie's best in movie_neighbours and the\n"
+			"most popular movies in rec_popular.", 0, 0 },
 	{ "all", "genres, popular and top-rated (--pages N), changes, translations, neighbours and purge-cache in one\n"
 		 "run: what a nightly crontab line runs.", 1, 0 },
 	{ "seed", "When the catalogue has no movies: genres and one page of popular movies (make run\n"

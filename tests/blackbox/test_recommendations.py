@@ -6,6 +6,7 @@ import unittest
 
 from stack import request
 from test_accounts import call, cookie_session, register
+from test_admin import make_admin
 from test_sync import FIRST, control, sync
 
 RECS = "/api/v1/user/recommendations"
@@ -22,8 +23,9 @@ class RecommendationsTest(unittest.TestCase):
     def setUpClass(cls):
         control("POST", "/__control/reset")
         control("POST", "/__control/synthetic", {"movies": 60})
-        r = sync("popular", "--pages", "3")
-        assert r.returncode == 0, r.stdout + r.stderr
+        for args in (("genres",), ("popular", "--pages", "3")):  # reasons name genres
+            r = sync(*args)
+            assert r.returncode == 0, r.stdout + r.stderr
         # five members who all loved the same five movies; a sixth who has seen two of them
         cls.crowd = [register() for _ in range(5)]
         cls.group = list(range(FIRST + 50, FIRST + 55))
@@ -67,6 +69,27 @@ class RecommendationsTest(unittest.TestCase):
         self.assertNotIn(self.group[1], after)
         self.assertNotIn(self.group[2], after)
         self.assertIn(self.group[3], after)
+
+    def test_hidden_movies_are_never_recommended(self):
+        admin = make_admin()
+        ids = {m: call("GET", f"/api/v1/movies/{m}?fields=id").json()["data"]["id"] for m in self.group[2:4]}
+
+        def admin_call(method, path):
+            self.assertEqual(call(method, f"/api/v1/admin/movies/{path}", admin["token"]).status, 200)
+
+        def restore():
+            for movie in ids.values():
+                admin_call("POST", f"{movie}/restore")
+            self.assertEqual(sync("neighbours").returncode, 0)
+        self.addCleanup(restore)
+        admin_call("DELETE", ids[self.group[2]])  # before the neighbours are learnt
+        self.assertEqual(sync("neighbours").returncode, 0)
+        admin_call("DELETE", ids[self.group[3]])  # after
+        me = self.member_who_loved(self.group[0], self.group[1])
+        recs = [m["tmdb_id"] for m in recommended(me, 20)]
+        self.assertIn(self.group[4], recs)
+        self.assertNotIn(self.group[2], recs)
+        self.assertNotIn(self.group[3], recs)
 
     def test_a_new_member_starts_from_their_favourite_genres(self):
         me = register()
