@@ -1,6 +1,7 @@
 # Marquee — build, test and run. `make` builds everything into build/; `make check` runs every
 # test against a freshly started stack; `make run` starts the stack in the foreground.
-# Variants: `make SANITIZE=1 …` (ASan + UBSan, build-sanitize/), `make COVERAGE=1 …` (build-coverage/).
+# Variants: `make SANITIZE=1 …` (ASan + UBSan, build-sanitize/), `make COVERAGE=1 …` (build-coverage/),
+# `make FUZZ=1 …` (clang, libFuzzer + ASan + UBSan, build-fuzz/: what `make fuzz` uses).
 
 VERSION    := 0.1.0
 PREFIX     ?= /usr/local
@@ -42,7 +43,11 @@ $(error the libraries to build with are missing (pkg-config $(PKGS)): run `make 
 endif
 endif
 
-ifeq ($(SANITIZE),1)
+ifeq ($(FUZZ),1)
+BUILD       := build-fuzz
+CC          := clang
+VARIANT     := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else ifeq ($(SANITIZE),1)
 BUILD       := build-sanitize
 VARIANT     := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 else ifeq ($(COVERAGE),1)
@@ -80,7 +85,7 @@ CHECK_LIB_SRC := $(wildcard tests/lib/*.c)
 CHECK_HANDLER_SRC := $(wildcard tests/cgi-bin/*.c)
 CHECK_BIN := $(BUILD)/tests/check_lib $(BUILD)/tests/check_handlers
 
-.PHONY: all check deps run start stop install uninstall dist clean ferretdb bench-sync bench-recs eval-recs FORCE
+.PHONY: all check deps run start stop install uninstall dist clean ferretdb bench-sync bench-recs eval-recs fuzz fuzz-build fuzz-run valgrind FORCE
 .DEFAULT_GOAL := all
 
 all: $(WORKER_BIN) $(TOOL_BIN)
@@ -127,6 +132,28 @@ $(FERRETDB): tests/ferretdb/main.go tests/ferretdb/go.mod tests/ferretdb/go.sum
 
 deps:
 	@tests/deps.sh
+
+# Parser fuzzers (tests/fuzz/): one libFuzzer target per parser, each run FUZZ_SECONDS (default
+# 30) from its seed corpus (tests/fuzz/corpus/NAME, plus ../shared's TMDB recordings when present,
+# read in place); new inputs go to build-fuzz/corpus/NAME, crashes to build-fuzz/crashes/.
+FUZZERS      := query json multipart jwt cookie template tmdb
+FUZZ_SECONDS ?= 30
+fuzz:
+	$(MAKE) FUZZ=1 fuzz-run
+fuzz-build: $(FUZZERS:%=$(BUILD)/fuzz/%)
+$(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%.o $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer $^ $(LDLIBS) -o $@
+fuzz-run: fuzz-build
+	BUILD=$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh $(FUZZERS)
+
+# The unit and handler tests under valgrind, in one process each (CK_FORK=no): any memory error
+# or definite/indirect leak fails.
+VALGRIND := valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect \
+            --errors-for-leak-kinds=definite,indirect --error-exitcode=1 --track-origins=yes
+valgrind: $(CHECK_BIN)
+	CK_FORK=no $(VALGRIND) $(BUILD)/tests/check_lib
+	CK_FORK=no TEMPLATE_DIR=$(CURDIR)/templates $(VALGRIND) $(BUILD)/tests/check_handlers
 
 # Every test runs against a stack started for the occasion (tests/check.sh): unit tests,
 # handler tests through in-memory requests, CGI mode, tools, the stand-in, black-box HTTP tests.
@@ -221,7 +248,7 @@ dist:
 
 clean:
 	rm -rf build/cgi-bin build/lib build/tools build/tests build/testing build/*.a build/marquee-* \
-	       build/.prefix build/dist-files build-sanitize build-coverage marquee-*.tar.gz
+	       build/.prefix build/dist-files build-sanitize build-coverage build-fuzz marquee-*.tar.gz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 

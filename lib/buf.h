@@ -25,7 +25,7 @@ void mq_buf_append(mq_buf *b, const void *data, size_t n);
 void mq_buf_puts(mq_buf *b, const char *s);
 void mq_buf_putc(mq_buf *b, char c);
 void mq_buf_printf(mq_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void mq_buf_vprintf(mq_buf *b, const char *fmt, va_list ap);
+void mq_buf_vprintf(mq_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Returns the content ("" when empty); the buffer still owns it. */
 const char *mq_buf_cstr(const mq_buf *b);
 /* Hands the content to the caller (free() it) and leaves the buffer empty. */

@@ -489,6 +489,8 @@ static void put_value(mq_buf *out, const cJSON *v, int escape)
 /* Template text; the indentation goes after each newline that has more text after it. */
 static void put_text(mq_buf *out, const char *s, size_t n, const char *ind, size_t ilen)
 {
+	if (n == 0)
+		return; /* an empty text: s may be NULL */
 	size_t from = 0;
 	for (size_t i = 0; ilen && i + 1 < n; i++) {
 		if (s[i] != '\n')
