@@ -22,6 +22,7 @@ NGINX_LISTEN   ?= 443 ssl
 NGINX_TLS      ?= include $(DATADIR)/nginx/snippets/tls.conf;
 NGINX_AUTH_RATE ?= 10r/s
 
+REDOCLY := tests/openapi/node_modules/.bin/redocly
 PKGS := fcgi libmongoc-1.0 libbson-1.0 libcjson libcurl openssl libcrypt
 
 # `make run` and `make check` on a fresh machine: install what is missing first (tests/deps.sh
@@ -29,7 +30,7 @@ PKGS := fcgi libmongoc-1.0 libbson-1.0 libcjson libcurl openssl libcrypt
 # Building and installing (`make`, `make install`) need the libraries only; `make dist` and
 # `make uninstall` nothing.
 ifneq ($(filter check run start bench-sync bench-recs,$(MAKECMDGOALS)),)
-DEPS_OK := $(shell pkg-config --exists $(PKGS) check 2>/dev/null && command -v nginx >/dev/null && command -v chromium >/dev/null && test -d tests/browser/node_modules/playwright-core && echo ok)
+DEPS_OK := $(shell pkg-config --exists $(PKGS) check 2>/dev/null && command -v nginx >/dev/null && command -v chromium >/dev/null && test -d tests/browser/node_modules/playwright-core && test -x $(REDOCLY) && echo ok)
 ifneq ($(DEPS_OK),ok)
 $(info make: prerequisites are missing; running tests/deps.sh first)
 DEPS_RC := $(shell tests/deps.sh >&2; echo $$?)
@@ -85,7 +86,7 @@ CHECK_LIB_SRC := $(wildcard tests/lib/*.c)
 CHECK_HANDLER_SRC := $(wildcard tests/cgi-bin/*.c)
 CHECK_BIN := $(BUILD)/tests/check_lib $(BUILD)/tests/check_handlers
 
-.PHONY: all check deps run start stop install uninstall dist clean ferretdb bench-sync bench-recs eval-recs fuzz fuzz-build fuzz-run valgrind FORCE
+.PHONY: all check deps run start stop install uninstall dist clean ferretdb bench-sync bench-recs eval-recs fuzz fuzz-build fuzz-run valgrind docs FORCE
 .DEFAULT_GOAL := all
 
 all: $(WORKER_BIN) $(TOOL_BIN)
@@ -133,6 +134,14 @@ $(FERRETDB): tests/ferretdb/main.go tests/ferretdb/go.mod tests/ferretdb/go.sum
 deps:
 	@tests/deps.sh
 
+# The API reference served at /api/docs: rendered offline from the OpenAPI description by Redocly
+# (tests/openapi, from npm), scripts inlined. Built by `make run`, `make check` and `make docs`;
+# `make install` installs it when it has been built.
+API_DOCS := templates/static/api-docs.html
+docs: $(API_DOCS)
+$(API_DOCS): templates/static/openapi.json
+	$(REDOCLY) build-docs $< --inlineBundle --title "Marquee API" -o $@
+
 # Parser fuzzers (tests/fuzz/): one libFuzzer target per parser, each run FUZZ_SECONDS (default
 # 30) from its seed corpus (tests/fuzz/corpus/NAME, plus ../shared's TMDB recordings when present,
 # read in place); new inputs go to build-fuzz/corpus/NAME, crashes to build-fuzz/crashes/.
@@ -157,12 +166,12 @@ valgrind: $(CHECK_BIN)
 
 # Every test runs against a stack started for the occasion (tests/check.sh): unit tests,
 # handler tests through in-memory requests, CGI mode, tools, the stand-in, black-box HTTP tests.
-check: all $(CHECK_BIN) $(FERRETDB)
+check: all $(CHECK_BIN) $(FERRETDB) $(API_DOCS)
 	BUILD=$(BUILD) tests/check.sh
 
-run: all $(FERRETDB)
+run: all $(FERRETDB) $(API_DOCS)
 	BUILD=$(BUILD) tests/stack.sh run
-start: all $(FERRETDB)
+start: all $(FERRETDB) $(API_DOCS)
 	BUILD=$(BUILD) tests/stack.sh start
 stop:
 	BUILD=$(BUILD) tests/stack.sh stop

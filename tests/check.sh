@@ -36,6 +36,7 @@ step cgi tests/cgi-bin/test_cgi.sh "$BUILD"
 step render tests/tools/test_render.sh "$BUILD/marquee-render"
 step deploy tests/tools/test_deploy.sh "$BUILD"
 step eval-recs python3 tests/tools/test_eval_recs.py "$BUILD/marquee-eval-recs"
+step openapi-lint tests/openapi/node_modules/.bin/redocly lint --config tests/openapi/redocly.yaml --format=summary templates/static/openapi.json
 step standin python3 -m unittest discover -s tests/tmdb-standin -p 'test_*.py'
 step blackbox python3 -m unittest discover -s tests/blackbox -p 'test_*.py' -v
 step browser node --test tests/browser/

@@ -47,6 +47,10 @@ fi
 if [ ! -d "$ROOT/tests/browser/node_modules/playwright-core" ]; then
 	(cd "$ROOT/tests/browser" && npm ci --no-audit --no-fund --loglevel=error)
 fi
+# The OpenAPI lint and the /api/docs page: @redocly/cli (pinned by package-lock.json).
+if [ ! -x "$ROOT/tests/openapi/node_modules/.bin/redocly" ]; then
+	(cd "$ROOT/tests/openapi" && npm ci --no-audit --no-fund --loglevel=error)
+fi
 make -C "$ROOT" --no-print-directory ferretdb
 
 echo "deps: ready"

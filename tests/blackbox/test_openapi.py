@@ -1,5 +1,6 @@
 """The OpenAPI description stays in step with the handlers: every route a worker declares is an
-operation of templates/static/openapi.json and vice versa, and nginx serves that file."""
+operation of templates/static/openapi.json and vice versa, and nginx serves that file and its
+reference page (/api/docs, rendered by `make docs`)."""
 import glob
 import json
 import os
@@ -59,6 +60,20 @@ class OpenApiTest(unittest.TestCase):
             self.assertEqual(r.status, 200, path)
             self.assertEqual(r.json(), self.spec)
             self.assertTrue(r.headers["Content-Type"].startswith("application/json"))
+
+    def test_the_reference_page(self):
+        for path in ("/api/docs", "/api/v1/docs"):
+            r = get(path)
+            self.assertEqual(r.status, 200, path)
+            self.assertTrue(r.headers["Content-Type"].startswith("text/html"))
+            html = r.body.decode("utf-8")
+            self.assertIn("<title>Marquee API</title>", html)
+            self.assertIn("/ratings/movie/{movieId}", html, "every operation, rendered on the server")
+            self.assertNotIn("<script src=\"http", html, "no script from elsewhere: the page works offline")
+            csp = r.headers["Content-Security-Policy"]
+            self.assertIn("frame-ancestors 'none'", csp)
+            self.assertNotIn("unsafe-eval", csp)
+            self.assertEqual(r.headers["X-Content-Type-Options"], "nosniff")
 
 
 if __name__ == "__main__":

@@ -312,3 +312,19 @@ test("an admin adds a movie: Get info from TMDB, edit the Persian title, save", 
     await context.close();
   }
 });
+
+test("the API reference page renders offline, within its content security policy", async () => {
+  const context = await newContext();
+  await context.route(/^https?:\/\/(?!127\.0\.0\.1)/, (route) => route.abort()); // nothing from elsewhere
+  const page = await context.newPage();
+  const problems = watchConsole(page);
+  const started = new Promise((resolve) => page.on("console", (m) => { if (/Redoc/.test(m.text())) resolve(); }));
+  const res = await page.goto("/api/docs");
+  assert.equal(res.status(), 200);
+  await page.locator("h1", { hasText: "Marquee API" }).waitFor();
+  await page.getByText("/ratings/movie/{movieId}").first().waitFor({ state: "attached" });
+  await Promise.race([started, new Promise((_, reject) => setTimeout(() => reject(new Error("Redoc's script did not run")), 15000))]);
+  // its own logo from Redocly's CDN is refused (and hides itself); no script or style may be
+  assert.deepEqual(problems.filter((p) => /(script|style)-src|pageerror|Error:/.test(p)), []);
+  await context.close();
+});
