@@ -69,6 +69,8 @@ void mq_db_close(mq_db *db)
 
 mongoc_client_t *mq_db_pop(mq_db *db)
 {
+	if (!db)
+		return NULL; /* a worker or tool without a database: every caller answers "unavailable" */
 	mongoc_client_t *c = mongoc_client_pool_pop(db->pool);
 	if (!c)
 		mq_log(MQ_LOG_WARN, "db", "no database client free within waitQueueTimeoutMS");

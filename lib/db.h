@@ -36,7 +36,8 @@ mq_db *mq_db_open(const char *uri, const char *db_name, const char *appname, mq_
 		  mq_buf *err);
 void mq_db_close(mq_db *db);   /* accepts NULL */
 
-/* A client for this thread's work; NULL when none is free within waitQueueTimeoutMS (503). */
+/* A client for this thread's work; NULL when none is free within waitQueueTimeoutMS, or when db is
+ * NULL (503). */
 mongoc_client_t *mq_db_pop(mq_db *db);
 void mq_db_push(mq_db *db, mongoc_client_t *client);  /* accepts NULL client */
 /* A collection of the configured database; the caller destroys it before pushing the client. */
