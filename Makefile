@@ -29,7 +29,7 @@ PKGS := fcgi libmongoc-1.0 libbson-1.0 libcjson libcurl openssl libcrypt
 # installs Debian packages when root, or prints the command), before any flags are computed.
 # Building and installing (`make`, `make install`) need the libraries only; `make dist` and
 # `make uninstall` nothing.
-ifneq ($(filter check run start bench-sync bench-recs,$(MAKECMDGOALS)),)
+ifneq ($(filter check run start bench-sync bench-recs fuzz-api,$(MAKECMDGOALS)),)
 DEPS_OK := $(shell pkg-config --exists $(PKGS) check 2>/dev/null && command -v nginx >/dev/null && command -v chromium >/dev/null && test -d tests/browser/node_modules/playwright-core && test -x $(REDOCLY) && echo ok)
 ifneq ($(DEPS_OK),ok)
 $(info make: prerequisites are missing; running tests/deps.sh first)
@@ -86,7 +86,7 @@ CHECK_LIB_SRC := $(wildcard tests/lib/*.c)
 CHECK_HANDLER_SRC := $(wildcard tests/cgi-bin/*.c)
 CHECK_BIN := $(BUILD)/tests/check_lib $(BUILD)/tests/check_handlers
 
-.PHONY: all check deps run start stop install uninstall dist clean ferretdb bench-sync bench-recs eval-recs fuzz fuzz-build fuzz-run valgrind docs FORCE
+.PHONY: all check deps run start stop install uninstall dist clean ferretdb bench-sync bench-recs eval-recs fuzz fuzz-build fuzz-run fuzz-api valgrind docs FORCE
 .DEFAULT_GOAL := all
 
 all: $(WORKER_BIN) $(TOOL_BIN)
@@ -155,6 +155,11 @@ $(BUILD)/fuzz/%: $(BUILD)/tests/fuzz/%.o $(LIB_A)
 	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer $^ $(LDLIBS) -o $@
 fuzz-run: fuzz-build
 	BUILD=$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh $(FUZZERS)
+
+# Schemathesis against a stack of its own, as a member and as an admin (tests/fuzz/api.sh);
+# FUZZ_API_EXAMPLES bounds the examples per operation (default 50).
+fuzz-api: all $(FERRETDB) $(API_DOCS)
+	BUILD=$(CURDIR)/$(BUILD) tests/fuzz/api.sh
 
 # The unit and handler tests under valgrind, in one process each (CK_FORK=no): any memory error
 # or definite/indirect leak fails.

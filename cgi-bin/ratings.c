@@ -44,7 +44,7 @@ static void reply_change(mq_req *req, mq_res *res, mq_err rc, int status, cJSON 
 enum { R_RATING, R_REVIEW, R_MOVIE, R_COUNT };
 static const mq_field rating_fields[R_COUNT] = {
 	{ "rating", MQ_V_NUMBER, 1, 1, 10, NULL, NULL },
-	{ "review", MQ_V_STRING, 0, 0, MQ_REVIEW_MAX, NULL, NULL },
+	{ "review", MQ_V_STRING, MQ_NULLABLE, 0, MQ_REVIEW_MAX, NULL, NULL },
 	{ "movie_id", MQ_V_STRING, 1, 1, 200, NULL, NULL },
 };
 
@@ -125,7 +125,7 @@ static void patch_rating(mq_req *req, mq_res *res)
 {
 	static const mq_field fields[] = {
 		{ "rating", MQ_V_NUMBER, 0, 1, 10, NULL, NULL },
-		{ "review", MQ_V_STRING, 0, 0, MQ_REVIEW_MAX, NULL, NULL },
+		{ "review", MQ_V_STRING, MQ_NULLABLE, 0, MQ_REVIEW_MAX, NULL, NULL },
 	};
 	cJSON *body = NULL;
 	mq_err rc = mq_json_body(req, &body);

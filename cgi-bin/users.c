@@ -60,10 +60,10 @@ static const mq_field settings_fields[S_COUNT] = {
 
 enum { P_NAME, P_USERNAME, P_AVATAR, P_DOB, P_SETTINGS, P_COUNT };
 static const mq_field profile_fields[P_COUNT] = {
-	[P_NAME] = { "name", MQ_V_STRING, 0, 1, 100, NULL, NULL },
+	[P_NAME] = { "name", MQ_V_STRING, MQ_NULLABLE, 1, 100, NULL, NULL },
 	[P_USERNAME] = { "username", MQ_V_STRING, 0, 3, 30, NULL, NULL },
-	[P_AVATAR] = { "avatar", MQ_V_STRING, 0, 0, 0, NULL, NULL },
-	[P_DOB] = { "date_of_birth", MQ_V_STRING, 0, 10, 10, NULL, NULL },
+	[P_AVATAR] = { "avatar", MQ_V_STRING, MQ_NULLABLE, 0, 0, NULL, NULL },
+	[P_DOB] = { "date_of_birth", MQ_V_STRING, MQ_NULLABLE, 10, 10, NULL, NULL },
 	[P_SETTINGS] = { "settings", MQ_V_OBJECT, 0, 0, 0, NULL, NULL },
 };
 
@@ -84,8 +84,6 @@ static void patch_me(mq_req *req, mq_res *res)
 		if (!mq_valid_username(v[P_USERNAME].s))
 			mq_req_error(req, "username may contain only letters, digits and '_'");
 		BSON_APPEND_UTF8(&set, "username", v[P_USERNAME].s);
-	} else if (v[P_USERNAME].json && cJSON_IsNull(v[P_USERNAME].json)) {
-		mq_req_error(req, "username cannot be removed");
 	}
 	const char *old_avatar = NULL;
 	if (v[P_AVATAR].json && !cJSON_IsNull(v[P_AVATAR].json)) {

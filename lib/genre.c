@@ -179,9 +179,10 @@ mq_err mq_genre_get(mq_db *db, mq_tmdb *t, const mq_config *cfg, const char *ref
 	long long id;
 	bson_t *filter;
 	*genre = NULL;
+	mq_movie_ref_kind kind = mq_movie_ref_parse(ref, &id);
 	if (!mq_parse_int(ref, 1, 2147483647, &id) && ref[0] != '0')
 		filter = BCON_NEW("tmdb_id", BCON_INT64(id));
-	else if (mq_movie_ref_parse(ref, &id) == MQ_REF_SLUG)
+	else if (kind == MQ_REF_SLUG || kind == MQ_REF_OBJECT_ID) /* genres have no ObjectId refs: 24 hex is a slug */
 		filter = BCON_NEW("slug", BCON_UTF8(ref));
 	else
 		return MQ_EINVAL;

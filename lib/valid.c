@@ -163,7 +163,7 @@ int mq_validate_kvlist(mq_req *req, const mq_kvlist *l, const mq_field *fields, 
 	for (size_t k = 0; k < n; k++) {
 		if (seen[k])
 			continue;
-		if (fields[k].required) {
+		if (fields[k].flags & MQ_REQUIRED) {
 			mq_req_error(req, "%s is required", fields[k].name);
 			rc = -1;
 		} else if (fields[k].def && check_text(req, &fields[k], fields[k].def, &out[k])) {
@@ -247,15 +247,19 @@ int mq_validate_object(mq_req *req, const cJSON *obj, const mq_field *fields, si
 		} else if (out[k].json || out[k].present) {
 			mq_req_error(req, "%s given more than once", item->string);
 			rc = -1;
-		} else if (cJSON_IsNull(item) && !fields[k].required) {
+		} else if (cJSON_IsNull(item) && (fields[k].flags & MQ_NULLABLE)) {
 			out[k].json = item; /* an explicit null: "clear this field" for PATCH */
+		} else if (cJSON_IsNull(item)) {
+			mq_req_error(req, "%s may not be null", item->string);
+			out[k].json = item;
+			rc = -1;
 		} else if (check_json(req, &fields[k], item, &out[k])) {
 			out[k].json = item;
 			rc = -1;
 		}
 	}
 	for (size_t k = 0; k < n; k++) {
-		if (fields[k].required && !out[k].present && !out[k].json) {
+		if ((fields[k].flags & MQ_REQUIRED) && !out[k].present && !out[k].json) {
 			mq_req_error(req, "%s is required", fields[k].name);
 			rc = -1;
 		}

@@ -30,11 +30,15 @@ typedef enum mq_vtype {
 typedef struct mq_field {
 	const char *name;
 	mq_vtype type;
-	int required;
+	int flags;                   /* 0 (optional), MQ_REQUIRED or MQ_NULLABLE */
 	long long min, max;
 	const char *const *choices;  /* MQ_V_ENUM: NULL-terminated */
 	const char *def;             /* default (query parameters only), validated like input */
 } mq_field;
+
+#define MQ_REQUIRED 1 /* absent: an error (1 in a table means this) */
+#define MQ_NULLABLE 2 /* optional, and in JSON bodies null is accepted ("remove this field");
+                       * otherwise null is a 400 */
 
 typedef struct mq_value {
 	int present;                 /* given and valid, or defaulted: only then use the value */
