@@ -97,6 +97,15 @@ class ErrorsTest(unittest.TestCase, ErrorShape):
         self.assertEqual(r.headers["Allow"], "GET, HEAD, OPTIONS")
         self.assertTrue(body["errors"])
 
+    def test_methods_nginx_refuses_itself_are_405_with_the_paths_methods(self):
+        for path, allow in (("/api/v1/health", "GET, HEAD, OPTIONS"), ("/api/movies/search", "GET, HEAD, OPTIONS"),
+                            ("/api/v1/watchlist/" + "a" * 24, "GET, HEAD, PUT, PATCH, DELETE, OPTIONS")):
+            r = request("TRACE", path)
+            body = self.assertErrorShape(r, 405, path)
+            self.assertEqual(r.headers["Allow"], allow, path)
+            self.assertEqual(body["errors"], ["TRACE is not allowed on this path"])
+        self.assertErrorShape(request("TRACE", "/api/v1/nowhere"), 404, "/api/v1/nowhere")
+
     def test_bad_query_string_is_400(self):
         self.assertErrorShape(get("/api/v1/health?x=%zz"), 400, "/api/v1/health")
 
