@@ -195,8 +195,7 @@ static void append_id_list(mq_req *req, bson_t *doc, const char *key, const cJSO
 		double d = item->valuedouble;
 		if (cJSON_IsNumber(item) && d == (double)(long long)d && d >= 1 && d <= 2147483647) {
 			bson_append_int64(&arr, idx, -1, (int64_t)d);
-		} else if (names_ok && cJSON_IsString(item) && *item->valuestring && strlen(item->valuestring) <= 100 &&
-			   mq_utf8_valid(item->valuestring, strlen(item->valuestring))) {
+		} else if (names_ok && cJSON_IsString(item) && mq_valid_text(item->valuestring, 1, 100)) {
 			bson_append_utf8(&arr, idx, -1, item->valuestring, -1);
 		} else {
 			mq_req_error(req, "%s[%d] must be a TMDB id (a positive integer)%s", key, i,

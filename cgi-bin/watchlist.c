@@ -115,18 +115,23 @@ static const char *delete_movie(mq_req *req, mq_res *res)
 			return NULL;
 		}
 		ref = v[0].present ? v[0].s : NULL;
-		if (!ref && req->body_len) {
+		if (req->body_len) { /* checked even when the query names the movie, which then wins */
 			mq_err rc = mq_json_body(req, &body);
 			if (rc != MQ_OK) {
 				mq_reply_err(req, res, rc, NULL);
 				return NULL;
 			}
 			mq_movie_body_ref(body);
-			if (mq_validate_object(req, body, f, 1, v)) {
+			long long tmdb_id;
+			if (!mq_validate_object(req, body, f, 1, v) && v[0].present &&
+			    mq_movie_ref_parse(v[0].s, &tmdb_id) == MQ_REF_INVALID)
+				mq_req_error(req, "movie_id must be a TMDB id (digits), a 24-hex id or a slug such as fight-club-1999");
+			if (req->errors.n) {
 				mq_reply_err(req, res, MQ_EINVAL, NULL);
 				return NULL;
 			}
-			ref = v[0].present ? v[0].s : NULL;
+			if (!ref)
+				ref = v[0].present ? v[0].s : NULL;
 		}
 		if (!ref) {
 			mq_req_error(req, "movie_id is required (in the query, or a JSON body {\"movie_id\": …})");

@@ -153,6 +153,8 @@ static int nginx_error(mq_req *req, mq_res *res)
 		return 0;
 	if (status == 413)
 		mq_req_error(req, "the request body is larger than this endpoint accepts");
+	if (status == 414)
+		mq_req_error(req, "the address (path and query string) is longer than this site accepts");
 	if (status == 429)
 		mq_res_header(req, res, "Retry-After", "1");
 	if (status == 502 || status == 504)
@@ -225,7 +227,7 @@ void mq_dispatch(const mq_app *app, mq_req *req, mq_res *res)
 			res->status = 204;
 			return;
 		}
-		mq_req_error(req, "%s is not allowed on this path", req->method_name);
+		mq_req_error(req, "%.16s is not allowed on this path", req->method_name ? req->method_name : "?");
 		mq_reply_status(req, res, 405, "Method not allowed");
 		return;
 	}

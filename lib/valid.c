@@ -43,6 +43,12 @@ static long long text_length(const char *s)
 	return n;
 }
 
+int mq_valid_text(const char *s, long long min, long long max)
+{
+	long long len = s && mq_utf8_valid(s, strlen(s)) ? text_length(s) : -1;
+	return len >= 0 && len >= min && len <= max;
+}
+
 static void describe_choices(mq_req *req, const mq_field *f)
 {
 	char list[256] = "";
@@ -89,7 +95,7 @@ static int check_text(mq_req *req, const mq_field *f, const char *text, mq_value
 		/* plain decimal only: no exponent, hex, inf or nan */
 		char *end = NULL;
 		size_t digits = strspn(text, "0123456789"), frac = text[digits] == '.' ? strspn(text + digits + 1, "0123456789") : 0;
-		int plain = digits > 0 && digits <= 12 && (text[digits] == '\0' || (frac > 0 && frac <= 6 && text[digits + 1 + frac] == '\0'));
+		int plain = digits > 0 && digits <= 12 && (text[digits] == '\0' || (frac > 0 && frac <= 20 && text[digits + 1 + frac] == '\0'));
 		double d = plain ? strtod(text, &end) : 0;
 		if (!plain || d < (double)f->min || d > (double)f->max) {
 			mq_req_error(req, "%s must be a number from %lld to %lld", f->name, f->min, f->max);

@@ -73,6 +73,10 @@ extern const char *const mq_languages[];
 /* ObjectId text: exactly 24 hex digits. */
 int mq_is_object_id(const char *s);
 
+/* Whether s is text as MQ_V_STRING takes it: valid UTF-8 without control characters (tab and
+ * newlines aside), min..max characters (code points) long. */
+int mq_valid_text(const char *s, long long min, long long max);
+
 /* How a movie is addressed: TMDB id (digits), ObjectId (24 hex) or slug (lower-case words). */
 typedef enum mq_movie_ref_kind {
 	MQ_REF_INVALID,

@@ -64,12 +64,9 @@ void mq_worker_handle(const mq_app *app, mq_req *req, mq_res *res, mq_buf *out)
 		req->request_id = mq_arena_printf(req->arena, "%s-%d-%lu", app->name, (int)getpid(),
 						  atomic_fetch_add(&counter, 1) + 1);
 	}
-	if (!req->method) {
-		mq_req_error(req, "unsupported method %.16s", req->method_name);
-		mq_reply_status(req, res, 405, "Method not allowed");
-	} else if (res->status == 200 && res->body.len == 0) {
-		mq_dispatch(app, req, res); /* else: the reader already answered (413, 400) */
-	}
+	if (res->status == 200 && res->body.len == 0)
+		mq_dispatch(app, req, res); /* else: the reader already answered (413, 400); a method no route
+					     * has (0: unknown) is a 405 with the path's Allow there */
 	mq_res_serialize(req, res, out);
 }
 

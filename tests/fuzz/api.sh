@@ -34,10 +34,12 @@ token() { # a new member's access token; an admin's when $1 is admin
 failed=""
 for role in member admin; do
 	echo "== schemathesis as $role ($EXAMPLES examples per operation)"
-	if ! MQ_FUZZ_TOKEN=$(token "$role") "$VENV/bin/schemathesis" --config-file "$ROOT/tests/fuzz/schemathesis.toml" \
+	bearer=$(token "$role")
+	# from the build directory: Schemathesis keeps its cache (.schemathesis/) where it runs
+	if ! (cd "$BUILD" && MQ_FUZZ_TOKEN=$bearer "$VENV/bin/schemathesis" --config-file "$ROOT/tests/fuzz/schemathesis.toml" \
 		run "$ROOT/templates/static/openapi.json" --url "$BASE_URL/api/v1" --checks all \
 		--phases examples,coverage,fuzzing,stateful -n "$EXAMPLES" --workers 2 --seed "${FUZZ_API_SEED:-1}" \
-		--report junit,ndjson --report-dir "$BUILD/schemathesis-report/$role" > "$BUILD/fuzz-api-$role.log" 2>&1; then
+		--report junit,ndjson --report-dir "$BUILD/schemathesis-report/$role") > "$BUILD/fuzz-api-$role.log" 2>&1; then
 		failed="$failed $role"
 	fi
 	sed -n '/SUMMARY/,$p' "$BUILD/fuzz-api-$role.log"

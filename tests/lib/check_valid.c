@@ -445,12 +445,12 @@ enum { B_TITLE, B_YEAR, B_RATING, B_TAGS, B_WATCHED, B_META, B_STATUS, B_NOTE, N
 
 static const mq_field body_fields[N_BFIELDS] = {
 	[B_TITLE] = { "title", MQ_V_STRING, 1, 1, 10, NULL, NULL },
-	[B_YEAR] = { "year", MQ_V_INT, 0, 1870, 2100, NULL, NULL },
+	[B_YEAR] = { "year", MQ_V_INT, MQ_NULLABLE, 1870, 2100, NULL, NULL },
 	[B_RATING] = { "rating", MQ_V_NUMBER, 0, 0, 10, NULL, NULL },
-	[B_TAGS] = { "tags", MQ_V_ARRAY, 0, 0, 3, NULL, NULL },
+	[B_TAGS] = { "tags", MQ_V_ARRAY, MQ_NULLABLE, 0, 3, NULL, NULL },
 	[B_WATCHED] = { "watched", MQ_V_BOOL, 0, 0, 0, NULL, NULL },
 	[B_META] = { "meta", MQ_V_OBJECT, 0, 0, 0, NULL, NULL },
-	[B_STATUS] = { "status", MQ_V_ENUM, 0, 0, 0, status_choices, NULL },
+	[B_STATUS] = { "status", MQ_V_ENUM, MQ_NULLABLE, 0, 0, status_choices, NULL },
 	[B_NOTE] = { "note", MQ_V_STRING, 0, 0, 100, NULL, NULL },
 };
 
@@ -512,7 +512,7 @@ START_TEST(object_only_required)
 }
 END_TEST
 
-/* An explicit null on an optional field means "clear it": allowed, not present, json is null. */
+/* An explicit null on a nullable field means "clear it": allowed, not present, json is null. */
 START_TEST(object_explicit_null)
 {
 	mq_req *req = body_req();
@@ -549,7 +549,8 @@ static const struct object_bad_case object_bad_cases[] = {
 	{ "{\"title\":\"x\",\"year\":1999,\"year\":2000}", "year given more than once" },
 	{ "{}", "title is required" },
 	{ "{\"year\":2000}", "title is required" },
-	{ "{\"title\":null}", "title must be a string" },
+	{ "{\"title\":null}", "title may not be null" },
+	{ "{\"title\":\"x\",\"rating\":null}", "rating may not be null" },
 	{ "{\"title\":1}", "title must be a string" },
 	{ "{\"title\":[\"x\"]}", "title must be a string" },
 	{ "{\"title\":\"\"}", "title must be 1 to 10 characters long" },

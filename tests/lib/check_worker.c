@@ -200,6 +200,7 @@ START_TEST(unknown_method)
 	ck_assert_int_eq(handler_runs, 0);
 	parse_cgi(&c);
 	ck_assert_int_eq(c.status, 405);
+	ck_assert_ptr_nonnull(mq_kvlist_get(&c.headers, "Allow")); /* the path's methods, as for any 405 */
 	cJSON *j = cgi_json(&c);
 	ck_assert_int_eq((int)cJSON_GetObjectItemCaseSensitive(j, "statusCode")->valuedouble, 405);
 	ck_assert_str_eq(cJSON_GetObjectItemCaseSensitive(j, "path")->valuestring, "/api/v1/hello");
