@@ -29,7 +29,7 @@ PKGS := fcgi libmongoc-1.0 libbson-1.0 libcjson libcurl openssl libcrypt
 # installs Debian packages when root, or prints the command), before any flags are computed.
 # Building and installing (`make`, `make install`) need the libraries only; `make dist` and
 # `make uninstall` nothing.
-ifneq ($(filter check run start bench-sync bench-recs fuzz-api,$(MAKECMDGOALS)),)
+ifneq ($(filter check run start bench bench-sync bench-recs fuzz-api,$(MAKECMDGOALS)),)
 DEPS_OK := $(shell pkg-config --exists $(PKGS) check 2>/dev/null && command -v nginx >/dev/null && command -v chromium >/dev/null && test -d tests/browser/node_modules/playwright-core && test -x $(REDOCLY) && echo ok)
 ifneq ($(DEPS_OK),ok)
 $(info make: prerequisites are missing; running tests/deps.sh first)
@@ -86,7 +86,7 @@ CHECK_LIB_SRC := $(wildcard tests/lib/*.c)
 CHECK_HANDLER_SRC := $(wildcard tests/cgi-bin/*.c)
 CHECK_BIN := $(BUILD)/tests/check_lib $(BUILD)/tests/check_handlers
 
-.PHONY: all check deps run start stop install uninstall dist clean ferretdb bench-sync bench-recs eval-recs fuzz fuzz-build fuzz-run fuzz-api valgrind docs FORCE
+.PHONY: all check deps run start stop install uninstall dist clean ferretdb bench bench-sync bench-recs eval-recs fuzz fuzz-build fuzz-run fuzz-api valgrind docs FORCE
 .DEFAULT_GOAL := all
 
 all: $(WORKER_BIN) $(TOOL_BIN)
@@ -272,6 +272,9 @@ bench-sync: $(BUILD)/marquee-sync $(FERRETDB)
 
 bench-recs: all $(FERRETDB)
 	BUILD=$(CURDIR)/$(BUILD) tests/bench/recs.sh
+# wrk against a stack of its own, beside a FastCGI hello-world (DURATION=60 for the long run).
+bench: all $(FERRETDB)
+	BUILD=$(CURDIR)/$(BUILD) tests/bench/http.sh
 
 # The recommender against MovieLens (read in place; MOVIELENS=DIR for another copy).
 MOVIELENS ?= ../shared/datasets/ml-latest-small
