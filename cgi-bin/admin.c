@@ -35,10 +35,10 @@ static void audit(mq_req *req, const char *action, const char *kind, const char 
 static void reply_tmdb_error(mq_req *req, mq_res *res, mq_err rc)
 {
 	const char *msg = rc == MQ_ENOTFOUND ? "TMDB has no such movie"
-			  : rc == MQ_EUNAVAIL || rc == MQ_ERATELIMIT ? "TMDB is not answering right now; try again in a minute"
+			  : rc == MQ_EUNAVAIL ? "TMDB is not answering right now; try again in a minute"
 			  : rc == MQ_ETIMEOUT ? "TMDB took too long to answer; try again"
 			  : "TMDB's answer could not be used";
-	mq_reply_err(req, res, rc == MQ_ERATELIMIT ? MQ_EUNAVAIL : rc, msg);
+	mq_reply_err(req, res, rc, msg);
 }
 
 /* The review form's values of a TMDB movie: its catalogue document as it would be stored (titles

@@ -24,9 +24,9 @@ typedef struct mq_db_timeouts {
 	int wait_queue_ms;
 } mq_db_timeouts;
 
-/* Defaults for workers: every request answers within about two seconds when the database is
- * down; the sync binary passes longer socket timeouts for its bulk writes. */
-#define MQ_DB_TIMEOUTS_WORKER ((mq_db_timeouts){ 2000, 2000, 5000, 2000 })
+/* Defaults for workers: a request answers 503 within two seconds, nginx's part included, when
+ * the database is down; the sync binary passes longer socket timeouts for its bulk writes. */
+#define MQ_DB_TIMEOUTS_WORKER ((mq_db_timeouts){ 1500, 1500, 5000, 2000 })
 #define MQ_DB_TIMEOUTS_PROBE ((mq_db_timeouts){ 1500, 1000, 1500, 1000 })
 #define MQ_DB_TIMEOUTS_BATCH ((mq_db_timeouts){ 5000, 5000, 60000, 5000 })
 

@@ -20,6 +20,7 @@ static const struct {
 	[MQ_EUPSTREAM] = { 502, "Bad gateway" },
 	[MQ_EUNAVAIL] = { 503, "Service unavailable" },
 	[MQ_ETIMEOUT] = { 504, "Gateway timeout" },
+	[MQ_ESTORAGE] = { 507, "Insufficient storage" },
 };
 
 int mq_err_status(mq_err err)
@@ -62,6 +63,7 @@ const char *mq_http_reason(int status)
 	case 502: return "Bad Gateway";
 	case 503: return "Service Unavailable";
 	case 504: return "Gateway Timeout";
+	case 507: return "Insufficient Storage";
 	default: return "Unknown";
 	}
 }

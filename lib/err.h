@@ -22,6 +22,7 @@ typedef enum mq_err {
 	MQ_EUPSTREAM,     /* 502: TMDB or the database answered nonsense */
 	MQ_EUNAVAIL,      /* 503: TMDB or the database unavailable */
 	MQ_ETIMEOUT,      /* 504: TMDB or the database too slow */
+	MQ_ESTORAGE,      /* 507: the disk is full (or a file-size limit is reached) */
 } mq_err;
 
 /* The HTTP status for err (200 for MQ_OK). */

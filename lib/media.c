@@ -37,34 +37,52 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
+/* MQ_ESTORAGE when errno says the disk (or a quota or file-size limit) is full, else MQ_EINTERNAL. */
+static mq_err storage_error(int err)
+{
+	return err == ENOSPC || err == EDQUOT || err == EFBIG ? MQ_ESTORAGE : MQ_EINTERNAL;
+}
+
 mq_err mq_media_store(const char *media_dir, const char *kind, const char *ext, const char *data,
 		      size_t len, char *url, size_t url_size)
 {
-	char dir[512], path[600], name[33];
+	char dir[512], part[600], path[600], name[33];
 	unsigned char r[16];
 	snprintf(dir, sizeof dir, "%s/%s", media_dir, kind);
 	if (mkdir(media_dir, 0755) && errno != EEXIST) {
 		mq_log(MQ_LOG_ERROR, "media", "cannot create %s: %s", media_dir, strerror(errno));
-		return MQ_EINTERNAL;
+		return storage_error(errno);
 	}
 	if (mkdir(dir, 0755) && errno != EEXIST) {
 		mq_log(MQ_LOG_ERROR, "media", "cannot create %s: %s", dir, strerror(errno));
-		return MQ_EINTERNAL;
+		return storage_error(errno);
 	}
 	if (RAND_bytes(r, sizeof r) != 1)
 		mq_oom();
 	for (size_t i = 0; i < sizeof r; i++)
 		snprintf(name + 2 * i, 3, "%02x", r[i]);
+	/* written under a name nginx refuses to serve (.part), renamed only once complete and synced */
+	snprintf(part, sizeof part, "%s/.%s.part", dir, name);
 	snprintf(path, sizeof path, "%s/%s.%s", dir, name, ext);
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+	int fd = open(part, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0) {
-		mq_log(MQ_LOG_ERROR, "media", "cannot create %s: %s", path, strerror(errno));
-		return MQ_EINTERNAL;
+		mq_log(MQ_LOG_ERROR, "media", "cannot create %s: %s", part, strerror(errno));
+		return storage_error(errno);
 	}
-	if (write_all(fd, data, len) || fsync(fd) || close(fd)) {
-		mq_log(MQ_LOG_ERROR, "media", "cannot write %s: %s", path, strerror(errno));
-		unlink(path);
-		return MQ_EINTERNAL;
+	int failed = write_all(fd, data, len) || fsync(fd);
+	int err = errno;
+	if (close(fd) && !failed) {
+		failed = 1;
+		err = errno;
+	}
+	if (!failed && rename(part, path)) {
+		failed = 1;
+		err = errno;
+	}
+	if (failed) {
+		mq_log(MQ_LOG_ERROR, "media", "cannot write %s: %s", path, strerror(err));
+		unlink(part);
+		return storage_error(err);
 	}
 	snprintf(url, url_size, "/media/%s/%s.%s", kind, name, ext);
 	return MQ_OK;

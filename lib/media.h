@@ -1,7 +1,8 @@
 /* media.h — uploaded images: recognised by their magic bytes, stored under random names.
  *
- * Files go to MEDIA_DIR/<kind>/<32 hex>.<ext>, created exclusively (O_EXCL) and written fully
- * before anything refers to them; nginx serves MEDIA_DIR under /media/ as plain files.
+ * Files go to MEDIA_DIR/<kind>/<32 hex>.<ext>: written and synced under a hidden name, created
+ * exclusively (O_EXCL), then renamed, so neither nginx (which serves MEDIA_DIR under /media/ as
+ * plain files) nor the database ever sees half a file; a failed write leaves nothing behind.
  */
 #ifndef MQ_MEDIA_H
 #define MQ_MEDIA_H
@@ -16,7 +17,8 @@
 const char *mq_image_type(const char *data, size_t len);
 
 /* Stores data as MEDIA_DIR/kind/<random>.ext and writes its public path ("/media/kind/….ext")
- * into url (at least 96 bytes). MQ_EINTERNAL (logged) when the directory cannot be written. */
+ * into url (at least 96 bytes). Failures are logged: MQ_ESTORAGE when the disk, a quota or a
+ * file-size limit is full, MQ_EINTERNAL when the directory cannot be written. */
 mq_err mq_media_store(const char *media_dir, const char *kind, const char *ext, const char *data,
 		      size_t len, char *url, size_t url_size);
 

@@ -472,8 +472,10 @@ void mq_reply_tmdb_movies(mq_req *req, mq_res *res, const char *path, const char
 	mq_err rc = mq_tmdb_movies(req, path, extra, page, tmdb_language, &p);
 	if (rc != MQ_OK) {
 		mq_reply_err(req, res, rc, rc == MQ_ENOTFOUND ? "No such movie at TMDB"
-				  : rc == MQ_EUNAVAIL || rc == MQ_ETIMEOUT || rc == MQ_ERATELIMIT
-				  ? "TMDB is unavailable and nothing is cached for this page" : NULL);
+				  : rc == MQ_EUNAVAIL || rc == MQ_ETIMEOUT
+				  ? "TMDB is unavailable and nothing is cached for this page"
+				  : rc == MQ_EUPSTREAM ? "TMDB's answer could not be used and nothing is cached for this page"
+				  : NULL);
 		return;
 	}
 	mq_fields_apply(selected, p.items);

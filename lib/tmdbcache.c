@@ -184,6 +184,8 @@ mq_err mq_tmdb_cached_get(mq_db *db, mq_tmdb *t, const mq_config *cfg, const cha
 		if (coll)
 			count(coll, key.data, "stale_served");
 	}
+	if (rc == MQ_ERATELIMIT)
+		rc = MQ_EUNAVAIL; /* TMDB's limit outlasted the retries: TMDB is down for us, not a 429 of our client's */
 out:
 	mq_tmdb_result_clear(&r);
 	free(e.body);

@@ -33,7 +33,8 @@ void mq_tmdb_cache_key(const char *path, const char *const *query, mq_buf *out);
 /* TMDB's answer to GET path?query through the cache, stored for the path's lifetime
  * (mq_tmdb_cache_ttl). MQ_OK: *json is the
  * answer (caller owns) and *state says where it came from. Errors: those of mq_tmdb_get when
- * nothing usable is cached (MQ_ENOTFOUND and MQ_EINVAL never fall back to a stale entry), or
+ * nothing usable is cached (MQ_ENOTFOUND and MQ_EINVAL never fall back to a stale entry), except
+ * that a rate limit outlasting the retries is MQ_EUNAVAIL (a 503 for our client, not a 429), or
  * the database's. */
 mq_err mq_tmdb_cached_get(mq_db *db, mq_tmdb *t, const mq_config *cfg, const char *path,
 			  const char *const *query, cJSON **json, mq_cache_state *state);

@@ -40,7 +40,8 @@ int mq_upload_image(mq_req *req, mq_res *res, const char *field, const char *kin
 	}
 	mq_err rc = mq_media_store(mq_ctx_of(req)->cfg->media_dir, kind, ext, file->data, file->len, url, url_size);
 	if (rc != MQ_OK) {
-		mq_reply_err(req, res, rc, NULL);
+		mq_reply_err(req, res, rc, rc == MQ_ESTORAGE ? "Cannot store the image: the server is out of storage space"
+							   : "Cannot store the image: the server's media directory is not writable");
 		return -1;
 	}
 	return 0;

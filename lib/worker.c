@@ -13,6 +13,10 @@
  * FCGX_Accept_r with SIGUSR1, whose handler is installed with SA_RESTART: poll() returns EINTR
  * (Linux never restarts it) and libfcgi drops that silent connection, while read() and write()
  * of a real request are restarted, not failed.
+ *
+ * With --respawn the process that holds the listening socket only supervises: it runs the worker
+ * in a child and starts another when that one dies, as systemd's Restart= does in production.
+ * Connections that arrive in the gap wait in the socket's backlog for the new child.
  */
 #include "worker.h"
 #include "metrics.h"
@@ -34,7 +38,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -253,9 +259,10 @@ static int cgi_config_failure(void)
 static void usage(const mq_app *app, FILE *f)
 {
 	fprintf(f,
-		"usage: %s [--listen PATH|127.0.0.1:PORT] [--check-config] [--version]\n"
+		"usage: %s [--listen PATH|127.0.0.1:PORT] [--respawn] [--check-config] [--version]\n"
 		"The Marquee %s worker. Serves FastCGI on fd 0 (spawn-fcgi, systemd socket units) or\n"
 		"on the socket --listen names; run without a socket it answers one CGI request.\n"
+		"--respawn keeps the socket in a supervising process and restarts the worker when it dies.\n"
 		"Configuration comes from the environment (see README.md).\n",
 		app->name, app->name);
 }
@@ -274,10 +281,88 @@ static int open_listener(const char *spec)
 	return FCGX_OpenSocket(spec, 128);
 }
 
+/* Why a child ended, for the log: "exit 3" or "signal 9". */
+static const char *ended_how(int status, char *buf, size_t size)
+{
+	if (WIFSIGNALED(status))
+		snprintf(buf, size, "signal %d", WTERMSIG(status));
+	else
+		snprintf(buf, size, "exit %d", WEXITSTATUS(status));
+	return buf;
+}
+
+/* --respawn: runs the worker in a child process and starts another whenever it dies without
+ * having been asked to stop; a stop signal is passed on to the child and its exit status becomes
+ * ours. A child that dies within a second of starting is restarted after a growing pause (up to
+ * 5 s); one that exits 0 (stopped by someone else) or 78 (unusable configuration) is not restarted.
+ * Returns -1 in the child, which goes on to serve; in the supervisor, the status to exit with. */
+static int respawn(void)
+{
+	sigset_t watched, old;
+	sigemptyset(&watched);
+	sigaddset(&watched, SIGCHLD);
+	sigaddset(&watched, SIGTERM);
+	sigaddset(&watched, SIGINT);
+	sigaddset(&watched, SIGHUP);
+	sigprocmask(SIG_BLOCK, &watched, &old);
+	pid_t self = getpid();
+	long pause_ms = 0;
+	for (;;) {
+		double started = now_ms();
+		pid_t child = fork();
+		if (child < 0) {
+			mq_log(MQ_LOG_ERROR, "respawn", "cannot fork: %s", strerror(errno));
+			return 1;
+		}
+		if (child == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGTERM); /* a supervisor killed outright takes its child along */
+			if (getppid() != self)
+				_exit(0);
+			sigprocmask(SIG_SETMASK, &old, NULL);
+			return -1;
+		}
+		mq_log(MQ_LOG_INFO, "respawn", "worker process %d started", (int)child);
+		int status = 0, stop = 0;
+		while (!stop) {
+			int sig = sigwaitinfo(&watched, NULL);
+			if (sig == SIGCHLD) {
+				if (waitpid(child, &status, WNOHANG) == child)
+					break;
+			} else if (sig > 0) {
+				kill(child, sig);
+				stop = 1;
+			}
+		}
+		if (stop) {
+			while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+				;
+			return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+		}
+		char how[32];
+		if (WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 78)) {
+			mq_log(MQ_LOG_INFO, "respawn", "worker process %d ended (%s); not restarting it", (int)child,
+			       ended_how(status, how, sizeof how));
+			return WEXITSTATUS(status);
+		}
+		pause_ms = now_ms() - started < 1000 ? (pause_ms ? pause_ms * 2 : 100) : 0;
+		if (pause_ms > 5000)
+			pause_ms = 5000;
+		mq_log(MQ_LOG_WARN, "respawn", "worker process %d died (%s); starting another in %ld ms", (int)child,
+		       ended_how(status, how, sizeof how), pause_ms);
+		if (pause_ms) {
+			sigset_t stops = watched;
+			sigdelset(&stops, SIGCHLD);
+			struct timespec wait = { pause_ms / 1000, (pause_ms % 1000) * 1000000L };
+			if (sigtimedwait(&stops, NULL, &wait) > 0)
+				return 0;
+		}
+	}
+}
+
 int mq_worker_main(const mq_app *app, int argc, char **argv)
 {
 	const char *listen_spec = NULL;
-	int check_only = 0, rc = 1, started_ok = 0;
+	int check_only = 0, respawning = 0, rc = 1, started_ok = 0, listen_fd = -1;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(app, stdout);
@@ -287,6 +372,8 @@ int mq_worker_main(const mq_app *app, int argc, char **argv)
 			return 0;
 		} else if (!strcmp(argv[i], "--listen") && i + 1 < argc) {
 			listen_spec = argv[++i];
+		} else if (!strcmp(argv[i], "--respawn")) {
+			respawning = 1;
 		} else if (!strcmp(argv[i], "--check-config")) {
 			check_only = 1;
 		} else {
@@ -317,6 +404,22 @@ int mq_worker_main(const mq_app *app, int argc, char **argv)
 	}
 	mq_log_init(app->name, (mq_log_level)worker_cfg.log_level, STDERR_FILENO);
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN); /* a file-size limit fails the write (EFBIG) instead of killing us */
+	if (respawning && !cgi) {
+		/* before the database pool and its threads exist: they do not survive a fork */
+		listen_fd = listen_spec ? open_listener(listen_spec) : 0;
+		if (listen_fd < 0) {
+			mq_log(MQ_LOG_ERROR, "listen", "cannot listen on %s (a unix socket path or 127.0.0.1:PORT)",
+			       listen_spec);
+			mq_config_free(&worker_cfg);
+			return 1;
+		}
+		int status = respawn();
+		if (status >= 0) {
+			mq_config_free(&worker_cfg);
+			return status;
+		}
+	}
 
 	worker_ctx.cfg = &worker_cfg;
 	worker_ctx.app_name = app->name;
@@ -352,7 +455,8 @@ int mq_worker_main(const mq_app *app, int argc, char **argv)
 		goto out_fini;
 	}
 
-	int listen_fd = listen_spec ? open_listener(listen_spec) : 0;
+	if (listen_fd < 0)
+		listen_fd = listen_spec ? open_listener(listen_spec) : 0;
 	if (listen_fd < 0) {
 		mq_log(MQ_LOG_ERROR, "listen", "cannot listen on %s (a unix socket path or 127.0.0.1:PORT)",
 		       listen_spec);

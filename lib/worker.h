@@ -5,7 +5,8 @@
  * a socket) or serves FastCGI from a pool of threads, each with its own FCGX_Request, arena and
  * response buffer. The listening socket is fd 0 (spawn-fcgi, systemd socket activation) or the
  * one --listen names. SIGTERM/SIGINT stop accepting at once; requests in flight finish; the
- * process exits within a second.
+ * process exits within a second. With --respawn, the process that holds the socket supervises a
+ * child that serves, and starts a new one when it dies (the stack script runs workers this way).
  */
 #ifndef MQ_WORKER_H
 #define MQ_WORKER_H

@@ -131,8 +131,9 @@ start() {
 	"$BUILD/marquee-sync" schema --file "$ROOT/sql/schema.json" >> "$RUN_DIR/log/sync.log" 2>&1 ||
 		die "applying the schema failed (see $RUN_DIR/log/sync.log)"
 
+	# --respawn: each recorded pid supervises the process that serves, and starts another if it dies
 	for w in $WORKERS; do
-		"$BUILD/cgi-bin/$w" --listen "$RUN_DIR/sock/$w.sock" < /dev/null >> "$RUN_DIR/log/$w.log" 2>&1 &
+		"$BUILD/cgi-bin/$w" --listen "$RUN_DIR/sock/$w.sock" --respawn < /dev/null >> "$RUN_DIR/log/$w.log" 2>&1 &
 		WORKER_PIDS="$WORKER_PIDS $!"
 	done
 	write_env
@@ -171,6 +172,7 @@ start() {
 			die "the stack did not become healthy (logs in $RUN_DIR/log)"
 		fi
 	done
+	for pid in $WORKER_PIDS; do alive "$pid" || die "a worker exited at start (logs in $RUN_DIR/log)"; done
 	STARTING=0
 	say "running at $BASE_URL (logs in $RUN_DIR/log; stop with: make stop)"
 }

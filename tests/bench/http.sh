@@ -212,12 +212,14 @@ open(f"{work}/login.json", "w").write(json.dumps({"email": email, "password": pa
 PY
 TOKEN=$(cat "$WORK/token")
 
-# pid_of WORKER: its pid in this stack (stack.env's WORKERS and WORKER_PIDS are in the same order).
+# serving PID: the process that serves for the supervising worker PID (stack.sh starts them --respawn).
+serving() { local c; c=$(cat "/proc/$1/task/$1/children" 2>/dev/null) || true; echo "${c%% *}"; }
+# pid_of WORKER: its serving pid in this stack (stack.env's WORKERS and WORKER_PIDS are in the same order).
 pid_of() {
 	local names pids n
 	read -r -a names <<< "$WORKERS"
 	read -r -a pids <<< "$WORKER_PIDS"
-	for n in "${!names[@]}"; do [ "${names[$n]}" = "$1" ] && { echo "${pids[$n]:-}"; return 0; }; done
+	for n in "${!names[@]}"; do [ "${names[$n]}" = "$1" ] && { serving "${pids[$n]:-0}"; return 0; }; done
 	die "no worker $1 in $RUN_DIR/stack.env"
 }
 # cpu_ticks PID: user + system time of all the process's threads, in clock ticks (/proc/PID/stat).
@@ -232,6 +234,7 @@ rss_snapshot() {
 	: > "$1"
 	for n in "${!names[@]}"; do
 		w=${names[$n]} pid=${pids[$n]:-}
+		[ "$w" = hello-world ] || pid=$(serving "${pid:-0}")
 		# argv[0], not /proc/PID/exe: a rebuild while the bench runs leaves exe "… (deleted)"
 		if [ "$w" != hello-world ] && { [ -z "$pid" ] ||
 			[ "$(tr '\0' '\n' < "/proc/$pid/cmdline" 2>/dev/null | head -n 1)" != "$BUILD/cgi-bin/$w" ]; }; then

@@ -28,7 +28,8 @@ sync() {
 RATED=$(( N < 2000 ? N : 2000 ))
 echo "syncing $RATED synthetic movies…" >&2
 sync popular --pages $(( (RATED + 19) / 20 )) --parallel 8
-users_pid=$(pgrep -f "$BUILD/cgi-bin/users --listen $RUN_DIR/sock/users.sock")
+# the users worker's serving process: the child of the pid stack.env records (stack.sh uses --respawn)
+users_pid=$(pgrep -P "$(echo "$WORKER_PIDS" | cut -d' ' -f2)")
 python3 - "$BASE_URL" "$MONGODB_URI" "$TMDB_BASE_URL" "$BUILD" "$users_pid" "$R" "$N" <<'PY'
 import json, os, random, subprocess, sys, time, urllib.request
 base, uri, tmdb, build, pid, requests, n = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7])

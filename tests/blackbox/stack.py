@@ -12,8 +12,8 @@ import urllib.request
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def load_env():
-    path = os.environ.get("STACK_ENV", os.path.join(ROOT, "run", "stack.env"))
+def load_env(path=None):
+    path = path or os.environ.get("STACK_ENV", os.path.join(ROOT, "run", "stack.env"))
     env = {}
     with open(path, encoding="utf-8") as f:
         for line in f:
@@ -40,14 +40,15 @@ class Response:
         return json.loads(self.body.decode("utf-8"))
 
 
-def request(method, path, body=None, headers=None, timeout=10, micro_cache=False):
+def request(method, path, body=None, headers=None, timeout=10, micro_cache=False, base=None):
     """One HTTP exchange; never raises for HTTP error statuses.  Unless micro_cache is true it
     sends Cache-Control: no-cache, which bypasses nginx's micro-cache of anonymous GETs, so a
-    test sees what the workers answer now rather than a copy from a few seconds ago."""
+    test sees what the workers answer now rather than a copy from a few seconds ago.  base is
+    another stack's URL (a test that starts one of its own)."""
     headers = dict(headers or {})
     if not micro_cache:
         headers.setdefault("Cache-Control", "no-cache")
-    req = urllib.request.Request(BASE_URL + path, data=body, method=method, headers=headers)
+    req = urllib.request.Request((base or BASE_URL) + path, data=body, method=method, headers=headers)
     t0 = time.monotonic()
     try:
         with urllib.request.urlopen(req, timeout=timeout) as r:

@@ -12,11 +12,20 @@ from stack import ENV, ROOT, get
 BUILD = os.environ.get("BUILD_DIR", os.path.join(ROOT, "build"))
 
 
+def running(pid):
+    """Whether pid is a live process (a zombie no one has reaped yet counts as ended)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
 class WorkerShutdownTest(unittest.TestCase):
-    def start_worker(self, name, sock):
+    def start_worker(self, name, sock, *options):
         env = dict(os.environ, MONGODB_URI=ENV["MONGODB_URI"], JWT_SECRET="x" * 40,
                    TEMPLATE_DIR=os.path.join(ROOT, "templates"), WORKER_THREADS="4")
-        proc = subprocess.Popen([os.path.join(BUILD, "cgi-bin", name), "--listen", sock], env=env,
+        proc = subprocess.Popen([os.path.join(BUILD, "cgi-bin", name), "--listen", sock, *options], env=env,
                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 10
         while not os.path.exists(sock):
@@ -45,6 +54,53 @@ class WorkerShutdownTest(unittest.TestCase):
                     proc.stderr.close()
                 self.assertEqual(rc, 0, name)
                 self.assertLess(time.monotonic() - t0, 1.0, name)
+
+
+    def test_respawn_restarts_the_serving_process_and_stops_with_its_supervisor(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            sock = os.path.join(tmp, "genres.sock")
+            supervisor = self.start_worker("genres", sock, "--respawn")
+            try:
+                first = self.wait_for_child(supervisor, None)
+                os.kill(first, signal.SIGKILL)
+                second = self.wait_for_child(supervisor, first)
+                os.kill(second, signal.SIGSEGV)  # a crash, as a memory error would end it
+                third = self.wait_for_child(supervisor, second)
+                self.assertIsNone(supervisor.poll())
+                t0 = time.monotonic()
+                supervisor.send_signal(signal.SIGTERM)
+                self.assertEqual(supervisor.wait(timeout=5), 0)
+                self.assertLess(time.monotonic() - t0, 1.0)
+                self.assertFalse(running(third), "the serving process outlived its supervisor")
+                log = supervisor.stderr.read().decode()
+                self.assertIn("worker process %d died (signal 9)" % first, log)
+                self.assertIn("worker process %d died (signal 11)" % second, log)
+            finally:
+                if supervisor.poll() is None:
+                    supervisor.kill()
+                supervisor.stderr.close()
+
+    def test_a_supervisor_killed_outright_takes_its_serving_process_along(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            supervisor = self.start_worker("genres", os.path.join(tmp, "genres.sock"), "--respawn")
+            child = self.wait_for_child(supervisor, None)
+            supervisor.kill()
+            supervisor.wait(timeout=5)
+            supervisor.stderr.close()
+            deadline = time.monotonic() + 5
+            while running(child) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            self.assertFalse(running(child), "the serving process was orphaned")
+
+    def wait_for_child(self, supervisor, previous):
+        from test_faults import serving_pid
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            pid = serving_pid(supervisor.pid)
+            if pid and pid != previous:
+                return pid
+            time.sleep(0.01)
+        self.fail("no serving process appeared")
 
 
 class StackPidsTest(unittest.TestCase):

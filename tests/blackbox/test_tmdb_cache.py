@@ -77,6 +77,42 @@ class TmdbCacheTest(unittest.TestCase, ErrorShape):
         self.assertGreaterEqual(stats["stale_served"], 1)
         self.assertIn("movie", stats["by_endpoint"])
 
+    def test_tmdb_faults_are_retried_within_bounds_then_answered_clearly(self):
+        """Through the whole stack: TMDB's 429s (with and without Retry-After), a slow answer and
+        broken bodies. Each page is asked for once, so every answer is TMDB's, never the cache's."""
+        path = "/3/movie/popular"
+
+        def fetch(page, expect_tmdb_calls, fault=None):
+            if fault:
+                control("POST", "/__control/faults", dict(fault, path=path))
+            before = tmdb_count(path)
+            r = get("/api/v1/tmdb/movies/popular?page=%d" % page, timeout=60)
+            control("DELETE", "/__control/faults")
+            self.assertEqual(tmdb_count(path) - before, expect_tmdb_calls, fault)
+            return r
+
+        # rate limited twice, without Retry-After (as TMDB answers today): backed off and retried
+        r = fetch(5, 3, {"status": 429, "times": 2})
+        self.assertEqual((r.status, r.headers["X-Cache"]), (200, "MISS"), r.body)
+        # Retry-After is honoured
+        r = fetch(6, 2, {"status": 429, "retry_after": 1, "times": 1})
+        self.assertEqual(r.status, 200, r.body)
+        self.assertGreaterEqual(r.seconds, 1.0)
+        # a slow answer, within the timeout, is waited for
+        r = fetch(7, 1, {"delay_ms": 1500, "times": 1})
+        self.assertEqual((r.status, r.headers["X-Cache"]), (200, "MISS"), r.body)
+        # a body cut short is a failed transfer: retried
+        self.assertEqual(fetch(8, 2, {"body": "truncated", "times": 1}).status, 200)
+        # a complete answer that is not JSON is TMDB's answer: a 502, and nothing cached
+        for body in ("malformed", "empty"):
+            r = fetch(9, 1, {"body": body})
+            self.assertIn("TMDB", self.assertErrorShape(r, 502, "/api/v1/tmdb/movies/popular")["message"])
+        self.assertEqual(get("/api/v1/tmdb/movies/popular?page=9").headers["X-Cache"], "MISS")
+        # rate limited beyond the retries: a bounded number of calls, then a 503 (TMDB is
+        # unavailable to us; a 429 would tell our client to slow down)
+        r = fetch(10, 4, {"status": 429})
+        self.assertIn("TMDB", self.assertErrorShape(r, 503, "/api/v1/tmdb/movies/popular")["message"])
+
     def test_invalidation_is_admin_only_and_by_prefix(self):
         get("/api/v1/tmdb/movies/popular?page=1")
         user = register()

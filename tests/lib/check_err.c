@@ -29,6 +29,7 @@ static const struct err_case err_cases[] = {
 	{ MQ_EUPSTREAM, 502, "Bad Gateway" },
 	{ MQ_EUNAVAIL, 503, "Service Unavailable" },
 	{ MQ_ETIMEOUT, 504, "Gateway Timeout" },
+	{ MQ_ESTORAGE, 507, "Insufficient Storage" },
 };
 
 START_TEST(status_of_each_error)
@@ -46,7 +47,7 @@ END_TEST
 /* The table covers every value of the enum, and no two errors share a status. */
 START_TEST(statuses_are_distinct)
 {
-	ck_assert_int_eq(N_CASES(err_cases), MQ_ETIMEOUT + 1);
+	ck_assert_int_eq(N_CASES(err_cases), MQ_ESTORAGE + 1);
 	for (int i = 0; i < N_CASES(err_cases); i++)
 		for (int k = i + 1; k < N_CASES(err_cases); k++)
 			ck_assert_msg(mq_err_status(err_cases[i].err) != mq_err_status(err_cases[k].err),
@@ -67,7 +68,7 @@ END_TEST
 /* A value outside the enum is treated as an internal error, never an out-of-bounds read. */
 START_TEST(unknown_error_is_internal)
 {
-	static const int bogus[] = { MQ_ETIMEOUT + 1, 100, -1 };
+	static const int bogus[] = { MQ_ESTORAGE + 1, 100, -1 };
 	for (size_t i = 0; i < sizeof bogus / sizeof bogus[0]; i++) {
 		ck_assert_int_eq(mq_err_status((mq_err)bogus[i]), 500);
 		ck_assert_str_eq(mq_err_message((mq_err)bogus[i]), mq_err_message(MQ_EINTERNAL));

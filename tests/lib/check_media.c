@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,6 +24,7 @@ START_TEST(image_types)
 }
 END_TEST
 
+/* Every entry but . and .., hidden ones (a left-over .part) included. */
 static int count_files(const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -29,7 +32,7 @@ static int count_files(const char *dir)
 	if (!d)
 		return 0;
 	for (struct dirent *e; (e = readdir(d));)
-		n += e->d_name[0] != '.';
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
 	closedir(d);
 	return n;
 }
@@ -74,6 +77,32 @@ START_TEST(unwritable_directory)
 }
 END_TEST
 
+/* A full disk, as a file-size limit: 507's error, and no file, whole or partial, left behind. */
+START_TEST(full_disk_leaves_nothing)
+{
+	char root[] = "/tmp/mq-media-XXXXXX", sub[64], url[128] = "";
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	snprintf(sub, sizeof sub, "%s/posters", root);
+	static char data[64 * 1024];
+	memset(data, 'x', sizeof data);
+	struct rlimit old, small = { 16 * 1024, 16 * 1024 };
+	ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_IGN); /* as the workers do */
+	small.rlim_max = old.rlim_max; /* keep the hard limit so the old soft one can come back */
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
+	mq_err rc = mq_media_store(root, "posters", "png", data, sizeof data, url, sizeof url);
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &old), 0);
+	ck_assert_int_eq(rc, MQ_ESTORAGE);
+	ck_assert_str_eq(url, "");
+	ck_assert_int_eq(count_files(sub), 0);
+	ck_assert_int_eq(mq_media_store(root, "posters", "png", data, sizeof data, url, sizeof url), MQ_OK);
+	ck_assert_int_eq(count_files(sub), 1);
+	mq_media_remove(root, url);
+	rmdir(sub);
+	rmdir(root);
+}
+END_TEST
+
 Suite *media_suite(void)
 {
 	Suite *s = suite_create("media");
@@ -81,6 +110,7 @@ Suite *media_suite(void)
 	tcase_add_test(t, image_types);
 	tcase_add_test(t, store_and_remove);
 	tcase_add_test(t, unwritable_directory);
+	tcase_add_test(t, full_disk_leaves_nothing);
 	suite_add_tcase(s, t);
 	return s;
 }
