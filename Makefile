@@ -21,6 +21,8 @@ NGINX_CACHEDIR ?= /var/cache/marquee/nginx
 NGINX_LISTEN   ?= 443 ssl
 NGINX_TLS      ?= include $(DATADIR)/nginx/snippets/tls.conf;
 NGINX_AUTH_RATE ?= 10r/s
+NGINX_SEARCH_RATE ?= 20r/s
+NGINX_SEARCH_BURST ?= 40
 
 REDOCLY := tests/openapi/node_modules/.bin/redocly
 PKGS := fcgi libmongoc-1.0 libbson-1.0 libcjson libcurl openssl libcrypt
@@ -199,7 +201,8 @@ RENDER = sed -e 's|/usr/local/lib/marquee|$(LIBEXECDIR)|g' -e 's|/usr/local/shar
 RENDER_SITE = sed -e 's|@LISTEN@|$(NGINX_LISTEN)|g' -e 's|@TLS@|$(NGINX_TLS)|g' -e 's|@SOCK_DIR@|$(SOCKDIR)|g' \
              -e 's|@STATIC_DIR@|$(DATADIR)/templates/static|g' -e 's|@MEDIA_DIR@|$(MEDIADIR)|g' \
              -e 's|@CACHE_DIR@|$(NGINX_CACHEDIR)|g' -e 's|@SNIPPETS@|$(DATADIR)/nginx/snippets|g' \
-             -e 's|@AUTH_RATE@|$(NGINX_AUTH_RATE)|g'
+             -e 's|@AUTH_RATE@|$(NGINX_AUTH_RATE)|g' -e 's|@SEARCH_RATE@|$(NGINX_SEARCH_RATE)|g' \
+             -e 's|@SEARCH_BURST@|$(NGINX_SEARCH_BURST)|g'
 # $(call render,SOURCE,INSTALLED PATH,MODE)
 render = @echo "render $(1) > $(DESTDIR)$(2)"; $(RENDER) $(1) > $(DESTDIR)$(2) && chmod $(3) $(DESTDIR)$(2)
 INSTALLED_FILES = $(TOOL_BIN:$(BUILD)/%=$(BINDIR)/%) $(WORKERS:%=$(LIBEXECDIR)/cgi-bin/%) \

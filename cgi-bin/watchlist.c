@@ -23,7 +23,8 @@ enum { Q_PAGE, Q_LIMIT, Q_LANGUAGE, Q_COUNT };
 static int lists_fresh(mq_req *req, mq_res *res, const char *user_id)
 {
 	long long version = 0;
-	mq_err rc = mq_lists_version(mq_ctx_of(req)->db, user_id, &version);
+	int self = req->user && !strcmp(user_id, req->user->id);
+	mq_err rc = mq_lists_version(mq_ctx_of(req)->db, user_id, self, &version);
 	if (rc != MQ_OK) {
 		mq_reply_err(req, res, rc == MQ_ENOTFOUND ? MQ_ENOTFOUND : rc, rc == MQ_ENOTFOUND ? "No such user" : NULL);
 		return -1;

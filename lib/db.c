@@ -225,24 +225,27 @@ static mq_err page_of(mongoc_database_t *database, const char *collection, const
 	bson_error_t error;
 	mq_err rc = MQ_OK;
 	mongoc_collection_t *coll = mongoc_database_get_collection(database, collection);
-	int64_t n = mongoc_collection_count_documents(coll, filter, NULL, NULL, NULL, &error);
 	cJSON *list = cJSON_CreateArray();
-	if (n < 0) {
+	long long skip = (page - 1) * limit, got = 0;
+	bson_t *opts = BCON_NEW("sort", "{", sort_key, BCON_INT32(-1), "_id", BCON_INT32(-1), "}",
+				"skip", BCON_INT64(skip), "limit", BCON_INT64(limit));
+	const bson_t *doc;
+	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, opts, NULL);
+	while (mongoc_cursor_next(cursor, &doc)) {
+		cJSON *item = convert(doc);
+		got++;
+		if (item)
+			cJSON_AddItemToArray(list, item);
+	}
+	if (mongoc_cursor_error(cursor, &error))
 		rc = mq_db_error(&error, collection);
-	} else if (n > (page - 1) * limit) {
-		bson_t *opts = BCON_NEW("sort", "{", sort_key, BCON_INT32(-1), "_id", BCON_INT32(-1), "}",
-					"skip", BCON_INT64((page - 1) * limit), "limit", BCON_INT64(limit));
-		const bson_t *doc;
-		mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, opts, NULL);
-		while (mongoc_cursor_next(cursor, &doc)) {
-			cJSON *item = convert(doc);
-			if (item)
-				cJSON_AddItemToArray(list, item);
-		}
-		if (mongoc_cursor_error(cursor, &error))
+	mongoc_cursor_destroy(cursor);
+	bson_destroy(opts);
+	int64_t n = skip + got; /* a short page that is not past the end is the last: no count needed */
+	if (rc == MQ_OK && (got == limit || (got == 0 && page > 1))) {
+		n = mongoc_collection_count_documents(coll, filter, NULL, NULL, NULL, &error);
+		if (n < 0)
 			rc = mq_db_error(&error, collection);
-		mongoc_cursor_destroy(cursor);
-		bson_destroy(opts);
 	}
 	mongoc_collection_destroy(coll);
 	if (rc != MQ_OK) {

@@ -65,7 +65,8 @@ cJSON *mq_db_doc_json(const bson_t *doc);
 
 /* One page of what filter matches in collection, newest first by sort_key (ties by _id, also
  * descending, so pages never overlap): *items the documents through mq_db_doc_json(), *total
- * the count of all matches. Caller owns *items. */
+ * the count of all matches (a short page is the last, so only a full or empty page costs a count
+ * query). Caller owns *items. */
 mq_err mq_db_page(mongoc_database_t *database, const char *collection, const bson_t *filter,
 		  const char *sort_key, long long page, long long limit, cJSON **items, long long *total);
 

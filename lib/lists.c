@@ -76,20 +76,23 @@ long long mq_lists_bump(mongoc_database_t *database, const bson_oid_t *user)
 	return v;
 }
 
-/* The user's lists version; MQ_ENOTFOUND when there is no such user. */
-static mq_err read_version(mongoc_database_t *database, const bson_oid_t *user, long long *version)
+/* The user's lists version; with check_user, MQ_ENOTFOUND when there is no such user (without,
+ * the caller knows the user exists: the session check has just read them). */
+static mq_err read_version(mongoc_database_t *database, const bson_oid_t *user, int check_user, long long *version)
 {
-	bson_error_t error;
-	mongoc_collection_t *users = mongoc_database_get_collection(database, "users");
-	bson_t *filter = BCON_NEW("_id", BCON_OID(user));
-	int64_t n = mongoc_collection_count_documents(users, filter, NULL, NULL, NULL, &error);
-	bson_destroy(filter);
-	mongoc_collection_destroy(users);
 	*version = 0;
-	if (n < 0)
-		return mq_db_error(&error, "user lookup");
-	if (n == 0)
-		return MQ_ENOTFOUND;
+	if (check_user) {
+		bson_error_t error;
+		mongoc_collection_t *users = mongoc_database_get_collection(database, "users");
+		bson_t *filter = BCON_NEW("_id", BCON_OID(user));
+		int64_t n = mongoc_collection_count_documents(users, filter, NULL, NULL, NULL, &error);
+		bson_destroy(filter);
+		mongoc_collection_destroy(users);
+		if (n < 0)
+			return mq_db_error(&error, "user lookup");
+		if (n == 0)
+			return MQ_ENOTFOUND;
+	}
 	mq_err rc;
 	mongoc_collection_t *versions = mongoc_database_get_collection(database, "list_versions");
 	*version = latest_version(versions, user, &rc);
@@ -97,7 +100,7 @@ static mq_err read_version(mongoc_database_t *database, const bson_oid_t *user, 
 	return rc;
 }
 
-mq_err mq_lists_version(mq_db *db, const char *user_id, long long *version)
+mq_err mq_lists_version(mq_db *db, const char *user_id, int user_known, long long *version)
 {
 	bson_oid_t user;
 	*version = 0;
@@ -107,7 +110,7 @@ mq_err mq_lists_version(mq_db *db, const char *user_id, long long *version)
 	mongoc_database_t *database = mq_db_acquire(db, &client);
 	if (!database)
 		return MQ_EUNAVAIL;
-	mq_err rc = read_version(database, &user, version);
+	mq_err rc = read_version(database, &user, !user_known, version);
 	mq_db_release(db, client, database);
 	return rc;
 }
@@ -209,7 +212,7 @@ mq_err mq_lists_state(mq_db *db, const char *user_id, const char *movie_id, cJSO
 		return MQ_EUNAVAIL;
 	long long version = 0;
 	cJSON *movies = cJSON_CreateArray();
-	mq_err rc = read_version(database, &user, &version);
+	mq_err rc = read_version(database, &user, 0, &version);
 	if (rc == MQ_OK)
 		rc = collect(database, "watchlist", &user, only, movies, mark_watchlist);
 	if (rc == MQ_OK)

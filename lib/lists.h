@@ -37,11 +37,12 @@ int mq_interaction_parse(const char *name);
  * (0 when the bump failed, which is logged: the change itself stands). */
 long long mq_lists_bump(mongoc_database_t *database, const bson_oid_t *user);
 
-/* The user's current lists version (0 before any change); MQ_ENOTFOUND for no such user. */
-mq_err mq_lists_version(mq_db *db, const char *user_id, long long *version);
+/* The user's current lists version (0 before any change); MQ_ENOTFOUND for no such user, unless
+ * user_known says the caller has just read the user (the signed-in member): then no lookup. */
+mq_err mq_lists_version(mq_db *db, const char *user_id, int user_known, long long *version);
 
-/* Everything the pages need to show a member's toggles (of one movie, movie_id, or of all when
- * it is NULL), as one object:
+/* Everything the pages need to show the signed-in member's toggles (user_id, not looked up again;
+ * of one movie, movie_id, or of all when it is NULL), as one object:
  * {"version": v, "movies": [{"movie_id", "tmdb_id"?, "watchlist", "favorite", "watched",
  *  "liked", "disliked", "bookmarked", "rating" (or null)}]} for each movie in any list. The
  * version is read first, so the lists are at least as new as it. */

@@ -305,6 +305,7 @@ static int respawn(void)
 	sigaddset(&watched, SIGINT);
 	sigaddset(&watched, SIGHUP);
 	sigprocmask(SIG_BLOCK, &watched, &old);
+	signal(SIGCHLD, SIG_DFL); /* inherited as ignored, children would be reaped before we saw them die */
 	pid_t self = getpid();
 	long pause_ms = 0;
 	for (;;) {

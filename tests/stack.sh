@@ -11,7 +11,8 @@
 # Settings from the environment pass through: PORT (8080), RUN_DIR (./run), BUILD (./build),
 # MONGODB_URI, JWT_SECRET (else generated once into $RUN_DIR/jwt_secret), TMDB_API_KEY,
 # TMDB_READ_TOKEN, TMDB_BASE_URL, LOG_LEVEL, WORKER_THREADS, … (README.md lists them all), and
-# MQ_AUTH_RATE, nginx's request rate for login/register (default 10r/s).
+# MQ_AUTH_RATE, nginx's request rate for login/register (default 10r/s), and MQ_SEARCH_RATE and
+# MQ_SEARCH_BURST, for search (default 20r/s, bursts of 40).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -152,6 +153,7 @@ start() {
 	sed -e "s|@LISTEN@|127.0.0.1:$PORT|g" -e "s|@SOCK_DIR@|$RUN_DIR/sock|g" \
 	    -e "s|@STATIC_DIR@|$ROOT/templates/static|g" -e "s|@MEDIA_DIR@|$MEDIA_DIR|g" \
 	    -e "s|@SNIPPETS@|$ROOT/nginx/snippets|g" -e "s|@AUTH_RATE@|${MQ_AUTH_RATE:-10r/s}|g" \
+	    -e "s|@SEARCH_RATE@|${MQ_SEARCH_RATE:-20r/s}|g" -e "s|@SEARCH_BURST@|${MQ_SEARCH_BURST:-40}|g" \
 	    -e "s|@CACHE_DIR@|$RUN_DIR/nginx/cache|g" -e "s|@TLS@||g" \
 	    "$ROOT/nginx/site.conf.in" > "$RUN_DIR/nginx/site.conf"
 	local user_line=""

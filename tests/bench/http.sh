@@ -69,7 +69,7 @@ build_tool hello fcgi
 build_tool bcrypt crypt
 
 export RUN_DIR=$BUILD/bench-http-run PORT=${PORT:-$(free_port)}
-export MQ_AUTH_RATE=100000r/s LOG_LEVEL=${LOG_LEVEL:-info}
+export MQ_AUTH_RATE=100000r/s MQ_SEARCH_RATE=100000r/s MQ_SEARCH_BURST=100000 LOG_LEVEL=${LOG_LEVEL:-info}
 HELLO_PORT=$(free_port)
 HELLO_DIR=$RUN_DIR/hello
 WORK=$RUN_DIR/bench
