@@ -153,16 +153,20 @@ static int nginx_error(mq_req *req, mq_res *res)
 		return 0;
 	if (status == 413)
 		mq_req_error(req, "the request body is larger than this endpoint accepts");
-	if (status == 414)
+	if (status == 414) {
 		mq_req_error(req, "the address (path and query string) is longer than this site accepts");
+		const char *api = mq_req_param(req, "MQ_ERROR_API");
+		if (!mq_req_is_api(req) && api && !strcmp(api, "1"))
+			req->display_path = "/api"; /* nginx never parsed the path: all we know is its start */
+	}
 	if (status == 429)
 		mq_res_header(req, res, "Retry-After", "1");
 	if (status == 502 || status == 504)
 		status = 503; /* the worker behind this path is down or restarting */
 	if (status == 405) { /* nginx refuses TRACE itself: name the path's methods all the same */
 		const mq_ctx *ctx = mq_ctx_of(req);
-		const char *line = mq_req_param(req, "MQ_ERROR_REQUEST"); /* "TRACE /path HTTP/1.1" */
-		int n = line ? (int)strspn(line, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") : 0;
+		const char *method = mq_req_param(req, "MQ_ERROR_METHOD"); /* "TRACE" */
+		int n = method ? (int)strspn(method, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") : 0;
 		unsigned allowed = mq_req_is_api(req) ? mq_allow_methods(ctx && ctx->cfg ? ctx->cfg->template_dir : NULL,
 									   req->display_path)
 						      : MQ_GET | MQ_HEAD; /* what every page answers */
@@ -170,7 +174,7 @@ static int nginx_error(mq_req *req, mq_res *res)
 			mq_reply_status(req, res, 404, NULL);
 			return 1;
 		}
-		mq_req_error(req, "%.*s is not allowed on this path", n > 16 ? 16 : n, line ? line : "");
+		mq_req_error(req, "%.*s is not allowed on this path", n > 16 ? 16 : n, method ? method : "");
 		allow_header(req, res, allowed | MQ_OPTIONS); /* as the workers' own 405s: they answer OPTIONS */
 	}
 	mq_reply_status(req, res, (int)status, status == 429 ? "Too many requests, slow down"

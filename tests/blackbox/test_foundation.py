@@ -119,6 +119,20 @@ class ErrorsTest(unittest.TestCase, ErrorShape):
                     headers={"Content-Type": "application/json"})
         self.assertErrorShape(r, 413, "/api/v1/auth/login")
 
+    def test_long_addresses_get_answers_never_a_bare_500(self):
+        # up to 24 KiB the worker reads the query and names what is wrong with it (a longer one
+        # would not fit FastCGI's 64 KiB parameter record, where nginx gives up with a bare 500)
+        r = get("/api/v1/movies?genre=" + "a" * 23000)
+        body = self.assertErrorShape(r, 400, "/api/v1/movies")
+        self.assertIn("genre", " ".join(body["errors"]))
+        # beyond that nginx refuses the line itself: a 414, in the error shape for the API
+        for path in ("/api/v1/movies?genre=", "/api/v1/auth/login?x="):
+            r = get(path + "a" * 30000)
+            self.assertErrorShape(r, 414, "/api")
+        r = get("/movies?genre=" + "a" * 30000)
+        self.assertEqual(r.status, 414)
+        self.assertIn("text/html", r.headers["Content-Type"])
+
     def test_unknown_page_is_an_html_404(self):
         r = get("/no-such-page")
         self.assertEqual(r.status, 404)
