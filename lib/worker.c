@@ -383,11 +383,27 @@ int mq_worker_main(const mq_app *app, int argc, char **argv)
 		}
 	}
 
+	/* The stop signals are blocked from the start and taken only by the main loop's sigtimedwait;
+	 * threads inherit the mask. Were they not, a SIGTERM during start-up would meet the handler
+	 * libfcgi installs, which swallows it, and the worker would never stop. A CGI request keeps
+	 * the default: the web server may end it with SIGTERM. */
+	sigset_t stop_signals;
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGTERM);
+	sigaddset(&stop_signals, SIGINT);
+	sigaddset(&stop_signals, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 	if (FCGX_Init() != 0) {
 		fprintf(stderr, "%s: cannot initialise libfcgi\n", app->name);
 		return 1;
 	}
 	int cgi = !listen_spec && FCGX_IsCGI();
+	if (cgi) {
+		pthread_sigmask(SIG_UNBLOCK, &stop_signals, NULL);
+		signal(SIGTERM, SIG_DFL); /* and whatever libfcgi installed is undone */
+		signal(SIGINT, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+	}
 
 	mq_buf problems = MQ_BUF_INIT;
 	unsigned needs = (app->needs & MQ_APP_AUTH) ? MQ_CONFIG_NEED_JWT : 0;
@@ -465,13 +481,6 @@ int mq_worker_main(const mq_app *app, int argc, char **argv)
 	}
 	fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) | O_NONBLOCK);
 
-	/* Threads inherit a mask without the stop signals: only this thread sees them, in sigwait. */
-	sigset_t stop_signals;
-	sigemptyset(&stop_signals);
-	sigaddset(&stop_signals, SIGTERM);
-	sigaddset(&stop_signals, SIGINT);
-	sigaddset(&stop_signals, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 	struct sigaction sa = { .sa_handler = wake, .sa_flags = SA_RESTART };
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGUSR1, &sa, NULL);

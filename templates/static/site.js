@@ -219,8 +219,10 @@ async function syncLists() {
   if (listsEtag) headers["If-None-Match"] = listsEtag;
   const res = await fetch("/api/v1/lists", { headers, credentials: "same-origin", cache: "no-store" });
   if (res.status === 304 || !res.ok) return;
-  listsEtag = res.headers.get("ETag");
   const { data } = await res.json();
+  /* a hint newer than this answer was applied while it was on its way: the page is ahead of it */
+  if (listsVersion !== null && data.version < listsVersion) return;
+  listsEtag = res.headers.get("ETag");
   listsVersion = data.version;
   applyState(data.movies);
 }
