@@ -69,17 +69,12 @@ mq_err mq_media_store(const char *media_dir, const char *kind, const char *ext, 
 		mq_log(MQ_LOG_ERROR, "media", "cannot create %s: %s", part, strerror(errno));
 		return storage_error(errno);
 	}
-	int failed = write_all(fd, data, len) || fsync(fd);
-	int err = errno;
-	if (close(fd) && !failed) {
-		failed = 1;
+	int err = write_all(fd, data, len) || fsync(fd) ? errno : 0;
+	if (close(fd) && !err)
 		err = errno;
-	}
-	if (!failed && rename(part, path)) {
-		failed = 1;
+	if (!err && rename(part, path))
 		err = errno;
-	}
-	if (failed) {
+	if (err) {
 		mq_log(MQ_LOG_ERROR, "media", "cannot write %s: %s", path, strerror(err));
 		unlink(part);
 		return storage_error(err);

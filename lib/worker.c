@@ -296,14 +296,10 @@ static const char *ended_how(int status, char *buf, size_t size)
  * ours. A child that dies within a second of starting is restarted after a growing pause (up to
  * 5 s); one that exits 0 (stopped by someone else) or 78 (unusable configuration) is not restarted.
  * Returns -1 in the child, which goes on to serve; in the supervisor, the status to exit with. */
-static int respawn(void)
+static int respawn(const sigset_t *stop_signals)
 {
-	sigset_t watched, old;
-	sigemptyset(&watched);
+	sigset_t watched = *stop_signals, old;
 	sigaddset(&watched, SIGCHLD);
-	sigaddset(&watched, SIGTERM);
-	sigaddset(&watched, SIGINT);
-	sigaddset(&watched, SIGHUP);
 	sigprocmask(SIG_BLOCK, &watched, &old);
 	signal(SIGCHLD, SIG_DFL); /* inherited as ignored, children would be reaped before we saw them die */
 	pid_t self = getpid();
@@ -350,13 +346,9 @@ static int respawn(void)
 			pause_ms = 5000;
 		mq_log(MQ_LOG_WARN, "respawn", "worker process %d died (%s); starting another in %ld ms", (int)child,
 		       ended_how(status, how, sizeof how), pause_ms);
-		if (pause_ms) {
-			sigset_t stops = watched;
-			sigdelset(&stops, SIGCHLD);
-			struct timespec wait = { pause_ms / 1000, (pause_ms % 1000) * 1000000L };
-			if (sigtimedwait(&stops, NULL, &wait) > 0)
-				return 0;
-		}
+		struct timespec wait = { pause_ms / 1000, (pause_ms % 1000) * 1000000L };
+		if (pause_ms && sigtimedwait(stop_signals, NULL, &wait) > 0)
+			return 0;
 	}
 }
 
@@ -422,16 +414,14 @@ int mq_worker_main(const mq_app *app, int argc, char **argv)
 	mq_log_init(app->name, (mq_log_level)worker_cfg.log_level, STDERR_FILENO);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN); /* a file-size limit fails the write (EFBIG) instead of killing us */
-	if (respawning && !cgi) {
-		/* before the database pool and its threads exist: they do not survive a fork */
+	if (!cgi) {
 		listen_fd = listen_spec ? open_listener(listen_spec) : 0;
-		if (listen_fd < 0) {
+		int status = listen_fd < 0 ? 1 : -1;
+		if (listen_fd < 0)
 			mq_log(MQ_LOG_ERROR, "listen", "cannot listen on %s (a unix socket path or 127.0.0.1:PORT)",
 			       listen_spec);
-			mq_config_free(&worker_cfg);
-			return 1;
-		}
-		int status = respawn();
+		else if (respawning) /* before the database pool and its threads exist: they do not survive a fork */
+			status = respawn(&stop_signals);
 		if (status >= 0) {
 			mq_config_free(&worker_cfg);
 			return status;
@@ -472,13 +462,6 @@ int mq_worker_main(const mq_app *app, int argc, char **argv)
 		goto out_fini;
 	}
 
-	if (listen_fd < 0)
-		listen_fd = listen_spec ? open_listener(listen_spec) : 0;
-	if (listen_fd < 0) {
-		mq_log(MQ_LOG_ERROR, "listen", "cannot listen on %s (a unix socket path or 127.0.0.1:PORT)",
-		       listen_spec);
-		goto out_fini;
-	}
 	fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) | O_NONBLOCK);
 
 	struct sigaction sa = { .sa_handler = wake, .sa_flags = SA_RESTART };
