@@ -189,15 +189,16 @@ static cJSON *movie_fields(mq_req *req, mq_res *res, int create, cJSON **body_ou
 		const char *name;
 		int type; /* cJSON type */
 		double min, max;
+		int items; /* arrays: their elements' cJSON type */
 	} rules[] = {
-		{ "tmdb_id", cJSON_Number, 1, 2147483647 }, { "title", cJSON_String, 1, 300 }, { "titles", cJSON_Object, 0, 0 },
-		{ "original_title", cJSON_String, 0, 300 }, { "original_language", cJSON_String, 2, 3 },
-		{ "overview", cJSON_String, 0, 5000 }, { "overviews", cJSON_Object, 0, 0 }, { "release_date", cJSON_String, 0, 10 },
-		{ "year", cJSON_Number, 1870, 2100 }, { "runtime", cJSON_Number, 1, 1000 }, { "genres", cJSON_Array, 0, 20 },
-		{ "poster_path", cJSON_String, 0, 300 }, { "backdrop_path", cJSON_String, 0, 300 }, { "cast", cJSON_Array, 0, 100 },
-		{ "directors", cJSON_Array, 0, 20 }, { "keywords", cJSON_Array, 0, 100 }, { "certification", cJSON_String, 0, 16 },
-		{ "imdb_id", cJSON_String, 0, 12 }, { "popularity", cJSON_Number, 0, 1e9 }, { "vote_average", cJSON_Number, 0, 10 },
-		{ "vote_count", cJSON_Number, 0, 1e9 },
+		{ "tmdb_id", cJSON_Number, 1, 2147483647, 0 }, { "title", cJSON_String, 1, 300, 0 }, { "titles", cJSON_Object, 0, 0, 0 },
+		{ "original_title", cJSON_String, 0, 300, 0 }, { "original_language", cJSON_String, 2, 3, 0 },
+		{ "overview", cJSON_String, 0, 5000, 0 }, { "overviews", cJSON_Object, 0, 0, 0 }, { "release_date", cJSON_String, 0, 10, 0 },
+		{ "year", cJSON_Number, 1870, 2100, 0 }, { "runtime", cJSON_Number, 1, 1000, 0 }, { "genres", cJSON_Array, 0, 20, cJSON_Object },
+		{ "poster_path", cJSON_String, 0, 300, 0 }, { "backdrop_path", cJSON_String, 0, 300, 0 }, { "cast", cJSON_Array, 0, 100, cJSON_Object },
+		{ "directors", cJSON_Array, 0, 20, cJSON_Object }, { "keywords", cJSON_Array, 0, 100, cJSON_String }, { "certification", cJSON_String, 0, 16, 0 },
+		{ "imdb_id", cJSON_String, 0, 12, 0 }, { "popularity", cJSON_Number, 0, 1e9, 0 }, { "vote_average", cJSON_Number, 0, 10, 0 },
+		{ "vote_count", cJSON_Number, 0, 1e9, 0 },
 	};
 	static const char *const controls[] = { "lock", "unlock", NULL };
 	cJSON *fields = cJSON_CreateObject();
@@ -224,6 +225,18 @@ static cJSON *movie_fields(mq_req *req, mq_res *res, int create, cJSON **body_ou
 			ok = f->valuedouble >= rules[k].min && f->valuedouble <= rules[k].max;
 		} else if (ok && cJSON_IsArray(f)) {
 			ok = cJSON_GetArraySize(f) <= (int)rules[k].max;
+			const cJSON *e;
+			cJSON_ArrayForEach(e, f) {
+				ok &= (e->type & 0xFF) == rules[k].items;
+				if (ok && cJSON_IsString(e))
+					ok = mq_valid_text(e->valuestring, 1, 200);
+				if (ok && !strcmp(f->string, "genres")) { /* {id, name}: lists filter on genres.id */
+					const cJSON *id = cJSON_GetObjectItemCaseSensitive(e, "id");
+					ok = cJSON_IsNumber(id) && id->valuedouble >= 1 && id->valuedouble <= 2147483647 &&
+					     id->valuedouble == (double)(long long)id->valuedouble &&
+					     cJSON_IsString(cJSON_GetObjectItemCaseSensitive(e, "name"));
+				}
+			}
 		} else if (ok && cJSON_IsObject(f)) {
 			const cJSON *lang;
 			cJSON_ArrayForEach(lang, f)
@@ -955,17 +968,48 @@ static void get_dashboard_page(mq_req *req, mq_res *res)
 }
 
 /* GET /admin/movies?q=: the catalogue, searched. */
+/* The admin's filters, offered as options, each marked when it is the one in use. */
+static cJSON *filter_options(const char *const *names, const char *const *labels, const mq_value *v)
+{
+	cJSON *options = cJSON_CreateArray();
+	for (int i = 0; names[i]; i++) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "value", names[i]);
+		cJSON_AddStringToObject(o, "label", labels[i]);
+		cJSON_AddBoolToObject(o, "selected", v->present && v->i == i);
+		cJSON_AddItemToArray(options, o);
+	}
+	return options;
+}
+
+/* GET /admin/movies?q=&status=&source=&genre=&year=: every movie, hidden and missing ones too,
+ * by title; the filters combine. */
 static void get_movies_page(mq_req *req, mq_res *res)
 {
-	static const mq_field fields[] = { MQ_FIELD_PAGE, { "q", MQ_V_STRING, 0, 1, 200, NULL, NULL } };
-	mq_value v[2];
-	if (mq_validate_query(req, fields, 2, v)) {
+	static const char *const sources[] = { "tmdb", "manual", NULL };
+	static const char *const source_labels[] = { "From TMDB", "By hand" };
+	static const char *const status_labels[] = { "Visible", "Hidden", "Missing at TMDB", "Any" };
+	enum { F_PAGE, F_Q, F_STATUS, F_SOURCE, F_GENRE, F_YEAR, F_COUNT };
+	static const mq_field fields[F_COUNT] = {
+		MQ_FIELD_PAGE,
+		{ "q", MQ_V_STRING, 0, 0, 200, NULL, NULL },
+		{ "status", MQ_V_ENUM, 0, 0, 0, mq_movie_statuses, "any" },
+		{ "source", MQ_V_ENUM, 0, 0, 0, sources, NULL },
+		{ "genre", MQ_V_INT, 0, 1, 2147483647, NULL, NULL },
+		{ "year", MQ_V_INT, 0, 1870, 2100, NULL, NULL },
+	};
+	mq_value v[F_COUNT];
+	if (mq_validate_query(req, fields, F_COUNT, v)) {
 		mq_reply_err(req, res, MQ_EINVAL, NULL);
 		return;
 	}
-	mq_movie_query q = { .page = v[0].i, .limit = 50, .sort = MQ_SORT_TITLE, .ascending = 1, .lang = "en" };
+	mq_movie_query q = { .page = v[F_PAGE].i, .limit = 50, .sort = MQ_SORT_TITLE, .ascending = 1, .lang = "en",
+			     .status = (mq_movie_status)v[F_STATUS].i,
+			     .source = v[F_SOURCE].present ? sources[v[F_SOURCE].i] : NULL,
+			     .genre = v[F_GENRE].present ? v[F_GENRE].i : 0,
+			     .year = v[F_YEAR].present ? (int)v[F_YEAR].i : 0 };
 	mq_buf pattern = MQ_BUF_INIT;
-	if (v[1].present && mq_search_pattern(v[1].s, &pattern) == 0)
+	if (v[F_Q].present && *v[F_Q].s && mq_search_pattern(v[F_Q].s, &pattern) == 0)
 		q.search = mq_buf_cstr(&pattern);
 	cJSON *items = NULL;
 	long long total = 0;
@@ -978,7 +1022,16 @@ static void get_movies_page(mq_req *req, mq_res *res)
 	cJSON *data = cJSON_CreateObject();
 	cJSON_AddItemToObject(data, "movies", items);
 	cJSON_AddBoolToObject(data, "empty", cJSON_GetArraySize(items) == 0);
-	cJSON_AddStringToObject(data, "q", v[1].present ? v[1].s : "");
+	cJSON_AddStringToObject(data, "q", v[F_Q].present ? v[F_Q].s : "");
+	cJSON_AddItemToObject(data, "statuses", filter_options(mq_movie_statuses, status_labels, &v[F_STATUS]));
+	cJSON_AddItemToObject(data, "sources", filter_options(sources, source_labels, &v[F_SOURCE]));
+	cJSON *genres = genre_list(req), *g;
+	cJSON_ArrayForEach(g, genres)
+		cJSON_AddBoolToObject(g, "selected", v[F_GENRE].present &&
+				      cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(g, "id")) == (double)v[F_GENRE].i);
+	cJSON_AddItemToObject(data, "genres", genres);
+	if (v[F_YEAR].present)
+		cJSON_AddNumberToObject(data, "year", (double)v[F_YEAR].i);
 	cJSON_AddItemToObject(data, "pagination", mq_page_pagination(req, q.page, q.limit, total));
 	admin_page(req, res, 200, "admin-movies", "Movies · Admin", data);
 }

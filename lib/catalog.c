@@ -311,6 +311,7 @@ mq_err mq_catalog_lock(mq_db *db, long long tmdb_id, const char *const *fields, 
 }
 
 const char *const mq_movie_sorts[] = { "popularity", "rating", "release", "title", NULL };
+const char *const mq_movie_statuses[] = { "visible", "hidden", "missing", "any", NULL };
 
 mq_err mq_catalog_list(mq_db *db, const mq_movie_query *q, cJSON **items, long long *total)
 {
@@ -318,9 +319,17 @@ mq_err mq_catalog_list(mq_db *db, const mq_movie_query *q, cJSON **items, long l
 	*items = NULL;
 	*total = 0;
 	bson_t filter = BSON_INITIALIZER, child;
-	BSON_APPEND_DOCUMENT_BEGIN(&filter, "hidden", &child); /* curators' hidden movies */
-	BSON_APPEND_BOOL(&child, "$ne", true);
-	bson_append_document_end(&filter, &child);
+	if (q->status == MQ_STATUS_VISIBLE) { /* curators' hidden movies never reach the public */
+		BSON_APPEND_DOCUMENT_BEGIN(&filter, "hidden", &child);
+		BSON_APPEND_BOOL(&child, "$ne", true);
+		bson_append_document_end(&filter, &child);
+	} else if (q->status == MQ_STATUS_HIDDEN) {
+		BSON_APPEND_BOOL(&filter, "hidden", true);
+	} else if (q->status == MQ_STATUS_MISSING) {
+		BSON_APPEND_BOOL(&filter, "tmdb_missing", true);
+	}
+	if (q->source)
+		BSON_APPEND_UTF8(&filter, "source", q->source);
 	if (q->genre)
 		BSON_APPEND_INT64(&filter, "genres.id", q->genre);
 	if (q->year)

@@ -61,8 +61,21 @@ typedef enum mq_movie_sort {
 /* The sort names as the API takes them, in mq_movie_sort order; NULL-terminated. */
 extern const char *const mq_movie_sorts[];
 
+/* Which movies a list may hold: the public's (hidden ones never), or the admin's views. */
+typedef enum mq_movie_status {
+	MQ_STATUS_VISIBLE = 0, /* not hidden by a curator: all the public ever sees */
+	MQ_STATUS_HIDDEN,      /* hidden by a curator (restorable) */
+	MQ_STATUS_MISSING,     /* gone from TMDB (flagged by the sync), hidden or not */
+	MQ_STATUS_ANY,
+} mq_movie_status;
+
+/* "visible", "hidden", "missing", "any": the names of mq_movie_status, in order. */
+extern const char *const mq_movie_statuses[];
+
 typedef struct mq_movie_query {
 	long long page, limit;   /* page >= 1, 1..100 */
+	mq_movie_status status;  /* MQ_STATUS_VISIBLE for every public list */
+	const char *source;      /* "tmdb" or "manual"; NULL: either */
 	long long genre;         /* TMDB genre id; 0: any */
 	int year;                /* release year; 0: any */
 	double min_rating;       /* TMDB's vote_average at least this; 0: any */

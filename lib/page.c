@@ -98,6 +98,12 @@ int mq_page_error(mq_req *req, mq_res *res, int status, const char *message)
 	cJSON_AddNumberToObject(data, "status", status);
 	cJSON_AddStringToObject(data, "message", message);
 	cJSON_AddBoolToObject(data, "is_404", status == 404);
+	if (status < 500) { /* what was wrong with the request, as the API's errors[] says it */
+		cJSON *problems = cJSON_AddArrayToObject(data, "problems");
+		for (size_t i = 0; i < req->errors.n; i++)
+			cJSON_AddItemToArray(problems, cJSON_CreateString(req->errors.items[i]));
+		cJSON_AddBoolToObject(data, "has_problems", req->errors.n > 0);
+	}
 	if (render(req, "error", message, data, &html)) {
 		mq_buf_free(&html);
 		return -1;

@@ -138,6 +138,13 @@ int mq_validate_query(mq_req *req, const mq_field *fields, size_t n, mq_value *o
 		mq_req_error(req, "the query string is not valid percent-encoded UTF-8");
 		return -1;
 	}
+	if (!mq_req_is_api(req)) { /* a page's GET form sends its blank fields ("All") as key=: not given */
+		mq_kvlist given = { 0 };
+		for (size_t i = 0; i < req->query.n; i++)
+			if (*req->query.items[i].value)
+				mq_kvlist_add(req->arena, &given, req->query.items[i].key, req->query.items[i].value);
+		return mq_validate_kvlist(req, &given, fields, n, out);
+	}
 	return mq_validate_kvlist(req, &req->query, fields, n, out);
 }
 

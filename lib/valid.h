@@ -49,7 +49,8 @@ typedef struct mq_value {
 } mq_value;
 
 /* Validates req->query against fields[n] (out[n] receives the values, in table order).
- * Unknown or repeated parameters and bad values are appended to req->errors.
+ * Unknown or repeated parameters and bad values are appended to req->errors. For a page (not
+ * /api/), an empty value counts as not given: that is how a GET form sends a blank field.
  * Returns 0 when the query is acceptable, -1 otherwise. */
 int mq_validate_query(mq_req *req, const mq_field *fields, size_t n, mq_value *out);
 
