@@ -338,8 +338,8 @@ mq_err mq_db_error(const bson_error_t *e, const char *what)
 	case MONGOC_ERROR_SERVER_SELECTION:
 		rc = MQ_EUNAVAIL;
 		break;
-	case MONGOC_ERROR_STREAM:
-		rc = e->code == MONGOC_ERROR_STREAM_SOCKET ? MQ_ETIMEOUT : MQ_EUNAVAIL;
+	case MONGOC_ERROR_STREAM: /* the connection failed, closed or went silent: the database is down for us */
+		rc = MQ_EUNAVAIL;
 		break;
 	case MONGOC_ERROR_CLIENT:
 		rc = e->code == MONGOC_ERROR_CLIENT_AUTHENTICATE ? MQ_EUNAVAIL : MQ_EINTERNAL;
