@@ -967,21 +967,6 @@ static void get_dashboard_page(mq_req *req, mq_res *res)
 	admin_page(req, res, 200, "admin-dashboard", "Admin", data);
 }
 
-/* GET /admin/movies?q=: the catalogue, searched. */
-/* The admin's filters, offered as options, each marked when it is the one in use. */
-static cJSON *filter_options(const char *const *names, const char *const *labels, const mq_value *v)
-{
-	cJSON *options = cJSON_CreateArray();
-	for (int i = 0; names[i]; i++) {
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "value", names[i]);
-		cJSON_AddStringToObject(o, "label", labels[i]);
-		cJSON_AddBoolToObject(o, "selected", v->present && v->i == i);
-		cJSON_AddItemToArray(options, o);
-	}
-	return options;
-}
-
 /* GET /admin/movies?q=&status=&source=&genre=&year=: every movie, hidden and missing ones too,
  * by title; the filters combine. */
 static void get_movies_page(mq_req *req, mq_res *res)
@@ -992,7 +977,7 @@ static void get_movies_page(mq_req *req, mq_res *res)
 	enum { F_PAGE, F_Q, F_STATUS, F_SOURCE, F_GENRE, F_YEAR, F_COUNT };
 	static const mq_field fields[F_COUNT] = {
 		MQ_FIELD_PAGE,
-		{ "q", MQ_V_STRING, 0, 0, 200, NULL, NULL },
+		{ "q", MQ_V_STRING, 0, 1, 200, NULL, NULL },
 		{ "status", MQ_V_ENUM, 0, 0, 0, mq_movie_statuses, "any" },
 		{ "source", MQ_V_ENUM, 0, 0, 0, sources, NULL },
 		{ "genre", MQ_V_INT, 0, 1, 2147483647, NULL, NULL },
@@ -1009,7 +994,7 @@ static void get_movies_page(mq_req *req, mq_res *res)
 			     .genre = v[F_GENRE].present ? v[F_GENRE].i : 0,
 			     .year = v[F_YEAR].present ? (int)v[F_YEAR].i : 0 };
 	mq_buf pattern = MQ_BUF_INIT;
-	if (v[F_Q].present && *v[F_Q].s && mq_search_pattern(v[F_Q].s, &pattern) == 0)
+	if (v[F_Q].present && mq_search_pattern(v[F_Q].s, &pattern) == 0)
 		q.search = mq_buf_cstr(&pattern);
 	cJSON *items = NULL;
 	long long total = 0;
@@ -1023,12 +1008,11 @@ static void get_movies_page(mq_req *req, mq_res *res)
 	cJSON_AddItemToObject(data, "movies", items);
 	cJSON_AddBoolToObject(data, "empty", cJSON_GetArraySize(items) == 0);
 	cJSON_AddStringToObject(data, "q", v[F_Q].present ? v[F_Q].s : "");
-	cJSON_AddItemToObject(data, "statuses", filter_options(mq_movie_statuses, status_labels, &v[F_STATUS]));
-	cJSON_AddItemToObject(data, "sources", filter_options(sources, source_labels, &v[F_SOURCE]));
-	cJSON *genres = genre_list(req), *g;
-	cJSON_ArrayForEach(g, genres)
-		cJSON_AddBoolToObject(g, "selected", v[F_GENRE].present &&
-				      cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(g, "id")) == (double)v[F_GENRE].i);
+	cJSON_AddItemToObject(data, "statuses", mq_page_options(mq_movie_statuses, status_labels, (int)q.status));
+	cJSON_AddItemToObject(data, "sources", mq_page_options(sources, source_labels,
+								v[F_SOURCE].present ? (int)v[F_SOURCE].i : -1));
+	cJSON *genres = genre_list(req);
+	mq_page_select_genre(genres, q.genre);
 	cJSON_AddItemToObject(data, "genres", genres);
 	if (v[F_YEAR].present)
 		cJSON_AddNumberToObject(data, "year", (double)v[F_YEAR].i);

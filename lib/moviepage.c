@@ -156,14 +156,7 @@ static void add_filters(mq_req *req, cJSON *data, const mq_movie_query *q, const
 	};
 	const mq_ctx *ctx = mq_ctx_of(req);
 	int fa = !strcmp(lang, "fa");
-	cJSON *sorts = cJSON_AddArrayToObject(data, "sorts");
-	for (int i = 0; mq_movie_sorts[i]; i++) {
-		cJSON *o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "value", mq_movie_sorts[i]);
-		cJSON_AddStringToObject(o, "label", sort_labels[fa][i]);
-		cJSON_AddBoolToObject(o, "selected", (int)q->sort == i);
-		cJSON_AddItemToArray(sorts, o);
-	}
+	cJSON_AddItemToObject(data, "sorts", mq_page_options(mq_movie_sorts, sort_labels[fa], (int)q->sort));
 	cJSON_AddBoolToObject(data, "ascending", q->ascending);
 	const char *year = mq_req_query(req, "year"), *min = mq_req_query(req, "minRating");
 	if (year)
@@ -172,11 +165,7 @@ static void add_filters(mq_req *req, cJSON *data, const mq_movie_query *q, const
 		cJSON_AddStringToObject(data, "min_rating_value", min);
 	cJSON *genres = NULL;
 	if (mq_genres_list(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, lang, &genres) == MQ_OK) {
-		cJSON *g;
-		cJSON_ArrayForEach(g, genres) {
-			const cJSON *id = cJSON_GetObjectItemCaseSensitive(g, "id");
-			cJSON_AddBoolToObject(g, "selected", cJSON_IsNumber(id) && (long long)id->valuedouble == q->genre);
-		}
+		mq_page_select_genre(genres, q->genre);
 		cJSON_AddItemToObject(data, "genres", genres);
 	}
 }

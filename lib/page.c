@@ -113,6 +113,28 @@ int mq_page_error(mq_req *req, mq_res *res, int status, const char *message)
 	return 0;
 }
 
+cJSON *mq_page_options(const char *const *values, const char *const *labels, int selected)
+{
+	cJSON *options = cJSON_CreateArray();
+	for (int i = 0; values[i]; i++) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "value", values[i]);
+		cJSON_AddStringToObject(o, "label", labels[i]);
+		cJSON_AddBoolToObject(o, "selected", i == selected);
+		cJSON_AddItemToArray(options, o);
+	}
+	return options;
+}
+
+void mq_page_select_genre(cJSON *genres, long long id)
+{
+	cJSON *g;
+	cJSON_ArrayForEach(g, genres) {
+		const cJSON *gid = cJSON_GetObjectItemCaseSensitive(g, "id");
+		cJSON_AddBoolToObject(g, "selected", cJSON_IsNumber(gid) && (long long)gid->valuedouble == id);
+	}
+}
+
 cJSON *mq_page_form(const mq_req *req, const char *const *names, const mq_kvlist *values)
 {
 	cJSON *form = cJSON_CreateObject();

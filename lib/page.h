@@ -20,6 +20,13 @@ void mq_reply_page(mq_req *req, mq_res *res, int status, const char *name, const
  * the worker loop sets up when templates are loaded. Returns 0, or -1 when it cannot render. */
 int mq_page_error(mq_req *req, mq_res *res, int status, const char *message);
 
+/* A <select>'s options for a template: [{value, label, selected}] from the NULL-terminated
+ * values and their labels, the one at index selected marked (-1: none). */
+cJSON *mq_page_options(const char *const *values, const char *const *labels, int selected);
+
+/* Marks each genre of a genre list (mq_genres_list) selected when its TMDB id is id (0: none). */
+void mq_page_select_genre(cJSON *genres, long long id);
+
 /* A form's fields for a template: {"<name>": {"value": …, "error": …}} for each of names, with
  * the value from values (never for fields called "password") and the first problem in
  * req->errors that starts with that field's name; problems of no field go to "errors" [...],
