@@ -279,6 +279,16 @@ static int by_popularity(const void *a, const void *b, void *meta)
 	return (x < y) - (x > y);
 }
 
+/* Deletes the documents of coll a training run did not write (stamped "at" before it started). */
+static mq_err delete_stale(mongoc_collection_t *coll, int64_t started, const char *what)
+{
+	bson_error_t error;
+	bson_t *stale = BCON_NEW("at", "{", "$lt", BCON_DATE_TIME(started), "}");
+	mq_err rc = mongoc_collection_delete_many(coll, stale, NULL, NULL, &error) ? MQ_OK : mq_db_error(&error, what);
+	bson_destroy(stale);
+	return rc;
+}
+
 /* rec_popular: {_id: "all", m: [entries]} with the POPULAR_ALL most popular movies that may be
  * recommended, and {_id: "g<genre id>", m} with the POPULAR_GENRE most popular of each genre;
  * lists of genres no movie has any more are removed. */
@@ -332,12 +342,8 @@ static mq_err store_popular(mongoc_database_t *database, const oid_map *ids, con
 		bson_destroy(selector);
 		bson_destroy(&doc);
 	}
-	if (rc == MQ_OK) {
-		bson_t *stale = BCON_NEW("at", "{", "$lt", BCON_DATE_TIME(started), "}");
-		if (!mongoc_collection_delete_many(coll, stale, NULL, NULL, &error))
-			rc = mq_db_error(&error, "rec_popular");
-		bson_destroy(stale);
-	}
+	if (rc == MQ_OK)
+		rc = delete_stale(coll, started, "rec_popular");
 	mongoc_collection_destroy(coll);
 	free(order);
 	return rc;
@@ -411,12 +417,8 @@ mq_err mq_recommend_train(mq_db *db, long *n_movies, long *n_events)
 			bson_destroy(&reply);
 		mongoc_bulk_operation_destroy(bulk);
 		bson_destroy(bulk_opts);
-		if (rc == MQ_OK) { /* movies that have no neighbours any more */
-			bson_t *stale = BCON_NEW("at", "{", "$lt", BCON_DATE_TIME(started), "}");
-			if (!mongoc_collection_delete_many(coll, stale, NULL, NULL, &error))
-				rc = mq_db_error(&error, "movie_neighbours");
-			bson_destroy(stale);
-		}
+		if (rc == MQ_OK) /* movies that have no neighbours any more */
+			rc = delete_stale(coll, started, "movie_neighbours");
 		mongoc_collection_destroy(coll);
 	}
 	*n_events = (long)ev.n;
