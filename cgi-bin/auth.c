@@ -14,40 +14,6 @@
 #include <string.h>
 #include <time.h>
 
-static const char *cookie_secure(const mq_req *req)
-{
-	return strncmp(mq_ctx_of(req)->cfg->public_url, "https://", 8) ? "" : "; Secure";
-}
-
-/* The browser session: the JWT in an HttpOnly cookie, the refresh token in another (sent only
- * to the API), and the session's signed CSRF token, readable by the page's scripts, which echo
- * it in X-CSRF-Token (route.c checks it on MQ_CSRF routes). */
-static void set_session_cookies(mq_req *req, mq_res *res, const char *token, const char *refresh,
-				const char *csrf)
-{
-	const mq_config *cfg = mq_ctx_of(req)->cfg;
-	const char *secure = cookie_secure(req);
-	mq_res_header(req, res, "Set-Cookie",
-		      mq_arena_printf(req->arena, "%s=%s; Path=/; Max-Age=%ld; HttpOnly; SameSite=Lax%s",
-				      MQ_SESSION_COOKIE, token, cfg->jwt_ttl, secure));
-	mq_res_header(req, res, "Set-Cookie",
-		      mq_arena_printf(req->arena, "%s=%s; Path=/api/; Max-Age=%ld; HttpOnly; SameSite=Strict%s",
-				      MQ_REFRESH_COOKIE, refresh, MQ_REFRESH_TTL, secure));
-	mq_res_header(req, res, "Set-Cookie",
-		      mq_arena_printf(req->arena, "%s=%s; Path=/; Max-Age=%ld; SameSite=Lax%s", MQ_CSRF_COOKIE,
-				      csrf, cfg->jwt_ttl, secure));
-	mq_res_header(req, res, "Cache-Control", "no-store");
-}
-
-static void clear_session_cookies(mq_req *req, mq_res *res)
-{
-	const char *secure = cookie_secure(req);
-	mq_res_header(req, res, "Set-Cookie", mq_arena_printf(req->arena, "%s=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax%s", MQ_SESSION_COOKIE, secure));
-	mq_res_header(req, res, "Set-Cookie", mq_arena_printf(req->arena, "%s=; Path=/api/; Max-Age=0; HttpOnly; SameSite=Strict%s", MQ_REFRESH_COOKIE, secure));
-	mq_res_header(req, res, "Set-Cookie", mq_arena_printf(req->arena, "%s=; Path=/; Max-Age=0; SameSite=Lax%s", MQ_CSRF_COOKIE, secure));
-	mq_res_header(req, res, "Cache-Control", "no-store");
-}
-
 static void add_time(cJSON *obj, const char *key, long long t)
 {
 	char buf[32];
@@ -59,7 +25,9 @@ static void add_time(cJSON *obj, const char *key, long long t)
 }
 
 /* Starts a session for user (taken over): tokens, a refresh token (a new family unless refresh
- * continues one) and the cookies, including the user's language and theme for the pages.
+ * continues one) and the cookies, including the user's language and theme for the pages. tv is
+ * the session version: for a new session the user's token_version hint, which this moves past
+ * every logout; for a refresh, the version the rotated token carried.
  * Returns {"user", "token", "token_type", "expires_in", "expires_at", "csrf_token",
  * "refresh_token", "refresh_expires_at"} (caller owns), or NULL after replying an error. */
 static cJSON *start_session(mq_req *req, mq_res *res, cJSON *user, long long tv, const char *refresh)
@@ -70,7 +38,9 @@ static cJSON *start_session(mq_req *req, mq_res *res, cJSON *user, long long tv,
 	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(user, "id"));
 	const char *role = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(user, "role"));
 	if (!refresh) {
-		mq_err rc = mq_refresh_issue(mq_ctx_of(req)->db, id, NULL, &issued, &refresh_expires);
+		mq_err rc = mq_session_version(mq_ctx_of(req)->db, id, tv, &tv);
+		if (rc == MQ_OK)
+			rc = mq_refresh_issue(mq_ctx_of(req)->db, id, tv, NULL, &issued, &refresh_expires);
 		if (rc != MQ_OK) {
 			cJSON_Delete(user);
 			mq_reply_err(req, res, rc, NULL);
@@ -85,7 +55,7 @@ static cJSON *start_session(mq_req *req, mq_res *res, cJSON *user, long long tv,
 	cJSON_AddStringToObject(data, "refresh_token", refresh);
 	add_time(data, "refresh_expires_at", refresh_expires);
 	cJSON_AddItemToObject(data, "user", user);
-	set_session_cookies(req, res, token, refresh,
+	mq_session_cookies_set(req, res, token, refresh,
 			    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(data, "csrf_token")));
 	mq_page_settings_cookies(req, res, cJSON_GetObjectItemCaseSensitive(user, "settings"));
 	free(token);
@@ -227,8 +197,8 @@ static void post_refresh(mq_req *req, mq_res *res)
 		return;
 	}
 	char *next = NULL, user_id[25];
-	long long expires;
-	mq_err rc = mq_refresh_rotate(ctx->db, token, &next, &expires, user_id);
+	long long expires, tv;
+	mq_err rc = mq_refresh_rotate(ctx->db, token, &next, &expires, user_id, &tv);
 	if (rc == MQ_EUNAUTH) {
 		mq_reply_status(req, res, 401, "Refresh token invalid, expired or already used");
 		return;
@@ -238,8 +208,7 @@ static void post_refresh(mq_req *req, mq_res *res)
 		return;
 	}
 	cJSON *user;
-	long long tv;
-	rc = mq_account_get(ctx->db, user_id, &user, &tv);
+	rc = mq_account_get(ctx->db, user_id, &user, NULL);
 	if (rc != MQ_OK) {
 		free(next);
 		mq_reply_err(req, res, rc == MQ_ENOTFOUND ? MQ_EUNAUTH : rc, rc == MQ_ENOTFOUND ? "Account no longer exists" : NULL);
@@ -249,11 +218,28 @@ static void post_refresh(mq_req *req, mq_res *res)
 	free(next);
 }
 
-/* Revokes this device's refresh family and, for a signed-in caller, every access token
- * (token_version): the session ends everywhere the token was copied. */
-static void post_logout(mq_req *req, mq_res *res)
+/* Logs out everywhere: every session of the user ends, access and refresh tokens on every
+ * device, whichever the client sends (a session, a refresh token, or both). */
+static mq_err logout_everywhere(mq_req *req, const char *refresh)
 {
 	const mq_ctx *ctx = mq_ctx_of(req);
+	char owner[25];
+	long long tv;
+	mq_err rc = MQ_OK;
+	if (req->user)
+		rc = mq_session_revoke_all(ctx->db, req->user->id, req->user->token_version);
+	/* a refresh token alone (its access token expired) names its session too; a dead one
+	 * has nothing left to end */
+	mq_err own = refresh ? mq_refresh_owner(ctx->db, refresh, owner, &tv) : MQ_EUNAUTH;
+	if (rc == MQ_OK && own == MQ_OK)
+		rc = mq_session_revoke_all(ctx->db, owner, tv);
+	else if (rc == MQ_OK && own != MQ_EUNAUTH)
+		rc = own;
+	return rc;
+}
+
+static void post_logout(mq_req *req, mq_res *res)
+{
 	const char *token = refresh_token_or_reply(req, res);
 	if (!token && res->body.len)
 		return;
@@ -261,14 +247,12 @@ static void post_logout(mq_req *req, mq_res *res)
 		mq_reply_status(req, res, 401, "Nothing to log out: send a session or a refresh token");
 		return;
 	}
-	mq_err rc = token ? mq_refresh_revoke_family(ctx->db, token) : MQ_OK;
-	if (rc == MQ_OK && req->user)
-		rc = mq_session_revoke_all(ctx->db, req->user->id);
+	mq_err rc = logout_everywhere(req, token);
 	if (rc != MQ_OK) {
 		mq_reply_err(req, res, rc, NULL);
 		return;
 	}
-	clear_session_cookies(req, res);
+	mq_session_cookies_clear(req, res);
 	cJSON *data = cJSON_CreateObject();
 	cJSON_AddBoolToObject(data, "logged_out", 1);
 	mq_reply_data(req, res, 200, data);
@@ -285,8 +269,10 @@ static void form_page(mq_req *req, mq_res *res, int status, const char *name, co
 {
 	cJSON *data = cJSON_CreateObject();
 	cJSON_AddItemToObject(data, "form", mq_page_form(req, names, values));
+	if (!req->user) /* the form's token: another site cannot sign the visitor in (route.h) */
+		cJSON_AddStringToObject(data, "csrf", mq_presession_csrf(req, res));
 	const char *next = values ? mq_kvlist_get(values, "next") : mq_req_query(req, "next");
-	if (next && next[0] == '/' && next[1] != '/')
+	if (mq_page_local_path(next))
 		cJSON_AddStringToObject(data, "next", next);
 	mq_reply_page(req, res, status, name, title, data);
 }
@@ -384,23 +370,20 @@ static void get_logout_page(mq_req *req, mq_res *res)
 /* The form's _csrf field was checked by the dispatcher (MQ_CSRF). */
 static void post_logout_page(mq_req *req, mq_res *res)
 {
-	const mq_ctx *ctx = mq_ctx_of(req);
-	mq_err rc = mq_refresh_revoke_family(ctx->db, mq_req_cookie(req, MQ_REFRESH_COOKIE));
-	if (rc == MQ_OK && req->user)
-		rc = mq_session_revoke_all(ctx->db, req->user->id);
+	mq_err rc = logout_everywhere(req, mq_req_cookie(req, MQ_REFRESH_COOKIE));
 	if (rc != MQ_OK) {
 		mq_reply_err(req, res, rc, "Logging out failed; please try again");
 		return;
 	}
-	clear_session_cookies(req, res);
+	mq_session_cookies_clear(req, res);
 	mq_reply_redirect(req, res, "/");
 }
 
 static const mq_route routes[] = {
 	{ MQ_GET, "/register", get_register_page, 0 },
-	{ MQ_POST, "/register", post_register_page, 0 },
+	{ MQ_POST, "/register", post_register_page, MQ_CSRF | MQ_VISITOR_CSRF },
 	{ MQ_GET, "/login", get_login_page, 0 },
-	{ MQ_POST, "/login", post_login_page, 0 },
+	{ MQ_POST, "/login", post_login_page, MQ_CSRF | MQ_VISITOR_CSRF },
 	{ MQ_GET, "/logout", get_logout_page, 0 },
 	{ MQ_POST, "/logout", post_logout_page, MQ_CSRF },
 	{ MQ_POST, "/api/v1/auth/register", post_register, 0 },

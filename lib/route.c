@@ -102,13 +102,10 @@ mq_err mq_authenticate(mq_req *req)
 	return MQ_OK;
 }
 
-/* A cookie session's state-changing request must carry the session's CSRF token, in the
- * X-CSRF-Token header (scripts) or the _csrf field of a form post (pages without JavaScript). */
-static int csrf_ok(mq_req *req)
+/* The CSRF token a state-changing request carries: the X-CSRF-Token header (scripts) or the
+ * _csrf field of a form post (pages without JavaScript, uploads included). */
+static const char *given_csrf(mq_req *req)
 {
-	const char *secret = mq_ctx_of(req) && mq_ctx_of(req)->cfg ? mq_ctx_of(req)->cfg->jwt_secret : NULL;
-	if (!secret || !req->user->session_id || !*req->user->session_id)
-		return 0;
 	const char *given = mq_req_param(req, MQ_CSRF_HEADER);
 	if (!given && mq_content_type_is(mq_req_param(req, "CONTENT_TYPE"), "application/x-www-form-urlencoded")) {
 		mq_kvlist form = { 0 };
@@ -125,9 +122,51 @@ static int csrf_ok(mq_req *req)
 		if (token)
 			given = mq_arena_strndup(req->arena, token->data, token->len);
 	}
+	return given;
+}
+
+static int token_matches(const char *given, const char *secret, const char *session_id)
+{
 	char expected[44];
-	mq_csrf_token(secret, req->user->session_id, expected);
-	return given && strlen(given) == 43 && CRYPTO_memcmp(given, expected, 43) == 0;
+	if (!session_id || !*session_id)
+		return 0;
+	mq_csrf_token(secret, session_id, expected);
+	return strlen(given) == 43 && CRYPTO_memcmp(given, expected, 43) == 0;
+}
+
+/* Whether the request echoes a CSRF token it may use: its cookie session's, or (visitor: a
+ * route that visitors not signed in use, the login and register forms) its pre-session's. */
+static int csrf_ok(mq_req *req, int visitor)
+{
+	const char *secret = mq_ctx_of(req) && mq_ctx_of(req)->cfg ? mq_ctx_of(req)->cfg->jwt_secret : NULL;
+	const char *given = secret ? given_csrf(req) : NULL;
+	if (!given)
+		return 0;
+	if (req->user && req->user->via_cookie && token_matches(given, secret, req->user->session_id))
+		return 1;
+	const char *pre = mq_presession_id(req);
+	return visitor && pre && token_matches(given, secret, mq_arena_printf(req->arena, "pre:%s", pre));
+}
+
+/* Whether an unsafe request comes from another site: the browser says so (Sec-Fetch-Site), or
+ * its Origin names another host than the one it was sent to. Requests without either header
+ * (API clients, old browsers) pass; the CSRF tokens guard them. */
+static int cross_site(const mq_req *req)
+{
+	if (req->method == MQ_GET || req->method == MQ_HEAD || req->method == MQ_OPTIONS)
+		return 0;
+	const char *site = mq_req_param(req, "HTTP_SEC_FETCH_SITE");
+	if (site)
+		return strcmp(site, "same-origin") && strcmp(site, "none");
+	const char *origin = mq_req_param(req, "HTTP_ORIGIN");
+	if (!origin)
+		return 0;
+	const char *host = mq_req_param(req, "HTTP_HOST"), *sep = strstr(origin, "://");
+	if (!host || !sep)
+		return 1; /* "null" (a sandboxed or privacy-sensitive context), or no Host to compare */
+	const char *authority = sep + 3;
+	size_t n = strcspn(authority, "/");
+	return n != strlen(host) || strncasecmp(authority, host, n);
 }
 
 static void allow_header(mq_req *req, mq_res *res, unsigned allowed)
@@ -198,6 +237,40 @@ static int login_redirect(mq_req *req, mq_res *res)
 	return 1;
 }
 
+/* Identifies the caller and checks their session against the database, whatever the route:
+ * every request that carries an identity is checked alike, so a revoked session (logout, or
+ * a user removed) and a changed role take effect at once, on optional-session routes too. A
+ * revoked bearer token, or any revoked session asking the API, is a 401; a revoked browser
+ * session on a page makes an anonymous visitor (its cookies are cleared). Returns 0 after
+ * replying. */
+static int authenticated(mq_req *req, mq_res *res, unsigned flags)
+{
+	const mq_ctx *ctx = mq_ctx_of(req);
+	mq_err rc = mq_authenticate(req);
+	if (rc == MQ_OK && req->user && ctx && ctx->db)
+		rc = mq_session_check(ctx->db, req);
+	if (rc == MQ_OK)
+		return 1;
+	int page = req->user && req->user->via_cookie && !mq_req_is_api(req);
+	if (rc == MQ_EUNAUTH && page) {
+		req->user = NULL;
+		mq_session_cookies_clear(req, res);
+		return 1;
+	}
+	if (rc == MQ_EUNAUTH) {
+		mq_res_header(req, res, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
+		mq_reply_status(req, res, 401, req->user ? "Session expired or revoked; log in again"
+							 : "Invalid or expired token");
+		return 0;
+	}
+	if (page && !(flags & (MQ_NEEDS_AUTH | MQ_NEEDS_ADMIN))) { /* the database is away: served as to a visitor */
+		req->user = NULL;
+		return 1;
+	}
+	mq_reply_err(req, res, rc, NULL);
+	return 0;
+}
+
 void mq_dispatch(const mq_app *app, mq_req *req, mq_res *res)
 {
 	if (nginx_error(req, res))
@@ -242,14 +315,14 @@ void mq_dispatch(const mq_app *app, mq_req *req, mq_res *res)
 		mq_reply_err(req, res, MQ_EINVAL, NULL);
 		return;
 	}
-	if (app->needs & MQ_APP_AUTH) {
-		if (mq_authenticate(req) != MQ_OK) {
-			mq_res_header(req, res, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
-			mq_reply_status(req, res, 401, "Invalid or expired token");
-			return;
-		}
+	if (cross_site(req)) {
+		mq_req_error(req, "a state-changing request must come from this site's own pages");
+		mq_reply_status(req, res, 403, "Cross-site request refused");
+		return;
 	}
 	unsigned flags = route->flags;
+	if ((app->needs & MQ_APP_AUTH) && !authenticated(req, res, flags))
+		return;
 	if ((flags & (MQ_NEEDS_AUTH | MQ_NEEDS_ADMIN)) && !req->user && login_redirect(req, res))
 		return;
 	if ((flags & (MQ_NEEDS_AUTH | MQ_NEEDS_ADMIN)) && !req->user) {
@@ -257,28 +330,15 @@ void mq_dispatch(const mq_app *app, mq_req *req, mq_res *res)
 		mq_reply_status(req, res, 401, "Authentication required");
 		return;
 	}
-	/* A protected route also checks the session against the database: logout and role changes
-	 * take effect at once, not when the token expires. */
-	if ((flags & (MQ_NEEDS_AUTH | MQ_NEEDS_ADMIN)) && mq_ctx_of(req) && mq_ctx_of(req)->db) {
-		mq_err rc = mq_session_check(mq_ctx_of(req)->db, req);
-		if (rc == MQ_EUNAUTH && login_redirect(req, res))
-			return;
-		if (rc == MQ_EUNAUTH) {
-			mq_res_header(req, res, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
-			mq_reply_status(req, res, 401, "Session expired or revoked; log in again");
-			return;
-		}
-		if (rc != MQ_OK) {
-			mq_reply_err(req, res, rc, NULL);
-			return;
-		}
-	}
 	if ((flags & MQ_NEEDS_ADMIN) && strcmp(req->user->role, "admin")) {
 		mq_reply_status(req, res, 403, "Administrator role required");
 		return;
 	}
-	if ((flags & MQ_CSRF) && req->user && req->user->via_cookie && !csrf_ok(req)) {
-		mq_req_error(req, "send the session's CSRF token (the mq_csrf cookie) in the X-CSRF-Token header");
+	int cookie_session = req->user && req->user->via_cookie;
+	if (((flags & MQ_CSRF && cookie_session) || (flags & MQ_VISITOR_CSRF && !req->user)) &&
+	    !csrf_ok(req, (flags & MQ_VISITOR_CSRF) != 0)) {
+		mq_req_error(req, cookie_session ? "send the session's CSRF token (the mq_csrf cookie) in the X-CSRF-Token header"
+						 : "reload the form and send it again");
 		mq_reply_status(req, res, 403, "CSRF token missing or wrong");
 		return;
 	}

@@ -4,6 +4,10 @@
  * answers 404 (no path matches) or 405 with Allow (path matches, method does not), and enforces
  * NEEDS_AUTH (401), NEEDS_ADMIN (403) and CSRF (403) before any handler runs. Patterns are
  * literal segments and ":name" captures: "/api/v1/movies/:id/reviews".
+ *
+ * Before any route runs: an unsafe request from another site is a 403 (Sec-Fetch-Site, or an
+ * Origin naming another host), and a caller who presents an identity has their session checked
+ * against the database, on every route (see mq_session_check), not only on NEEDS_AUTH ones.
  */
 #ifndef MQ_ROUTE_H
 #define MQ_ROUTE_H
@@ -16,6 +20,8 @@ enum mq_route_flags {
 	MQ_NEEDS_AUTH = 1 << 0,   /* a valid session or bearer token */
 	MQ_NEEDS_ADMIN = 1 << 1,  /* role admin (implies NEEDS_AUTH) */
 	MQ_CSRF = 1 << 2,         /* cookie sessions must echo the CSRF cookie in X-CSRF-Token */
+	MQ_VISITOR_CSRF = 1 << 3, /* visitors not signed in must echo their pre-session token (the
+				   * login and register forms: no signing a visitor into another account) */
 };
 
 typedef struct mq_route {
@@ -42,8 +48,6 @@ typedef struct mq_app {
 	void (*fini)(void);
 } mq_app;
 
-#define MQ_SESSION_COOKIE "mq_session"
-#define MQ_CSRF_COOKIE "mq_csrf"
 #define MQ_CSRF_HEADER "HTTP_X_CSRF_TOKEN"
 
 /* Routes req and runs the handler, or answers the error itself. */

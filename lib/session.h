@@ -1,10 +1,20 @@
-/* session.h — refresh tokens and revocation (the refresh_tokens collection, DESIGN §5, §9).
+/* session.h — sessions, refresh tokens and revocation (the refresh_tokens and revocations
+ * collections).
  *
  * A refresh token is 32 random bytes in base64url, given to the client once and stored only as
- * its SHA-256. Each use rotates it: the presented token is marked revoked and a successor in the
- * same family is issued. Presenting a token that was already rotated means it leaked: the whole
- * family is revoked and the caller gets 401. Access tokens (JWTs) carry the user's token_version;
- * logout bumps it, so every access token issued before stops working at once.
+ * its SHA-256 with its owner, its family (every token descended from one login) and the session
+ * version it was issued at. Access tokens (JWTs) carry the session version too (claim "tv").
+ *
+ * Every revocation is an inserted document whose _id names what it revokes, so the database's
+ * unique _id decides every race, on MongoDB as on servers whose updates are a find then a write
+ * (FerretDB): no step relies on findAndModify or on an update being atomic.
+ *   "token:<hash>"       the refresh token was used. Inserting it is how a rotation claims the
+ *                        token: of two simultaneous rotations exactly one insert succeeds; the
+ *                        other is a reuse, which revokes the family.
+ *   "family:<id>"        every refresh token of that family is revoked (reuse was detected).
+ *   "user:<id>:<v>"      every session of the user at a version below v is revoked (logout).
+ * A session at version v is live while "user:<id>:<v+1>" does not exist; users.token_version is
+ * only a hint of the current version (a session below it is refused too), kept for speed.
  */
 #ifndef MQ_SESSION_H
 #define MQ_SESSION_H
@@ -13,33 +23,66 @@
 #include "http.h"
 
 #define MQ_REFRESH_TTL (30L * 86400)
+#define MQ_SESSION_COOKIE "mq_session"
 #define MQ_REFRESH_COOKIE "mq_refresh"
+#define MQ_CSRF_COOKIE "mq_csrf"
+#define MQ_PRESESSION_COOKIE "mq_presession"
 
-/* Issues a refresh token for user_id in family (NULL: starts a new family). *token (caller
- * frees) is the opaque value to hand out; *expires its expiry (Unix seconds). */
-mq_err mq_refresh_issue(mq_db *db, const char *user_id, const char *family, char **token,
-			long long *expires);
+/* The version a new session of user_id starts at: hint (the user's token_version) moved past
+ * every recorded logout, into *version. */
+mq_err mq_session_version(mq_db *db, const char *user_id, long long hint, long long *version);
 
-/* Rotates token: MQ_OK gives the successor in *token_out (caller frees), its expiry and the
- * owner's id in user_id. MQ_EUNAUTH for an unknown, expired or already rotated token (the last
- * also revokes the family). */
+/* Issues a refresh token for user_id's session at version in family (NULL: starts a new one).
+ * *token (caller frees) is the opaque value to hand out; *expires its expiry (Unix seconds). */
+mq_err mq_refresh_issue(mq_db *db, const char *user_id, long long version, const char *family,
+			char **token, long long *expires);
+
+/* Rotates token: MQ_OK gives the successor in *token_out (caller frees), its expiry, the owner's
+ * id in user_id and the session version its access token must carry. MQ_EUNAUTH for an unknown,
+ * expired, revoked or already used token (the last also revokes the family). */
 mq_err mq_refresh_rotate(mq_db *db, const char *token, char **token_out, long long *expires,
-			 char user_id[25]);
+			 char user_id[25], long long *version);
 
-/* Revokes the family token belongs to (logout on this device). Unknown tokens are fine. */
-mq_err mq_refresh_revoke_family(mq_db *db, const char *token);
+/* The owner and session version of a live refresh token (logout with only a refresh token):
+ * MQ_OK, or MQ_EUNAUTH when it is not live. */
+mq_err mq_refresh_owner(mq_db *db, const char *token, char user_id[25], long long *version);
 
-/* Logout everywhere: bumps token_version, revoking every access token of the user. */
-mq_err mq_session_revoke_all(mq_db *db, const char *user_id);
+/* Logout everywhere: revokes every session of user_id at version or below (access and refresh
+ * tokens, every device). Idempotent; a concurrent logout is fine. */
+mq_err mq_session_revoke_all(mq_db *db, const char *user_id, long long version);
+
+/* Whether the session (user_id at version) is live: the user exists and no logout revoked it.
+ * MQ_OK sets *role (arena-allocated in arena when arena is not NULL). MQ_EUNAUTH when revoked
+ * or gone; MQ_EUNAVAIL and friends on database trouble. */
+mq_err mq_session_live(mq_db *db, const char *user_id, long long version, mq_arena *arena, const char **role);
 
 /* The CSRF token of a browser session: base64url(HMAC-SHA256(secret, "csrf:" + session id)),
- * 43 characters into out. Signed and bound to the session (the access token's jti), so it needs
- * no storage and a token from another session never passes. */
+ * 43 characters into out. Signed and bound to the session (the access token's jti, or the
+ * pre-session cookie of a visitor not signed in), so it needs no storage and a token from
+ * another session never passes. */
 void mq_csrf_token(const char *secret, const char *session_id, char out[44]);
 
-/* Checks an authenticated caller against the database: the user exists and the token's
- * token_version is current. Sets the user's current role (a demotion applies at once).
- * MQ_EUNAUTH when revoked or gone; MQ_EUNAVAIL and friends on database trouble. */
+/* The browser session: the JWT in an HttpOnly cookie, the refresh token in another (sent only
+ * to the API), and the session's signed CSRF token, readable by the page's scripts, which echo
+ * it in X-CSRF-Token (route.c checks it on MQ_CSRF routes). */
+void mq_session_cookies_set(mq_req *req, mq_res *res, const char *token, const char *refresh,
+			    const char *csrf);
+
+/* Ends the browser session's cookies (logout, or a session revoked elsewhere). */
+void mq_session_cookies_clear(mq_req *req, mq_res *res);
+
+/* A visitor not signed in gets a pre-session: a random id in an HttpOnly, SameSite=Lax cookie,
+ * to which the login and register forms' CSRF token is bound (another site can neither read
+ * the token nor make the browser send the cookie with its cross-site post). */
+/* The pre-session id of the request's cookie when it is well-formed, else NULL. */
+const char *mq_presession_id(const mq_req *req);
+
+/* The CSRF token for a form shown to a visitor not signed in (arena-allocated); sets the
+ * pre-session cookie first when the visitor has none. */
+const char *mq_presession_csrf(mq_req *req, mq_res *res);
+
+/* Checks an authenticated caller (req->user) against the database with mq_session_live and
+ * sets their current role (a demotion applies at once). */
 mq_err mq_session_check(mq_db *db, mq_req *req);
 
 #endif

@@ -35,6 +35,14 @@ class Browser:
     def cookie(self, name):
         return next((c.value for c in self.jar if c.name == name), None)
 
+    def submit(self, path, form):
+        """Fills in the form at path as a person does: the page first (its _csrf field binds the
+        post to this browser), then the post."""
+        status, _, html = self.go("GET", path)
+        token = csrf_of(html)
+        assert status == 200 and token, (status, path)
+        return self.go("POST", path, dict(form, _csrf=token))
+
 
 def csrf_of(html):
     m = re.search(r'name="_csrf" value="([^"]+)"', html)
@@ -51,8 +59,8 @@ class AccountPagesTest(unittest.TestCase):
         self.assertIn('<label for="email">', html)
 
         # every problem next to its field, the values kept (never the password)
-        status, _, html = b.go("POST", "/register", {"email": "not-an-email", "password": "short",
-                                                     "name": "Pat <b>", "date_of_birth": "2999-01-01"})
+        status, _, html = b.submit("/register", {"email": "not-an-email", "password": "short",
+                                                 "name": "Pat <b>", "date_of_birth": "2999-01-01"})
         self.assertEqual(status, 400)
         self.assertIn('id="email-error"', html)
         self.assertIn('id="password-error"', html)
@@ -62,7 +70,9 @@ class AccountPagesTest(unittest.TestCase):
         self.assertNotIn('value="short"', html)
 
         email = unique_email()
-        status, headers, _ = b.go("POST", "/register", {"email": email, "password": "correct horse", "name": "Pat"})
+        self.assertEqual(b.go("POST", "/register", {"email": email, "password": "correct horse", "name": "Pat"})[0], 403,
+                         "without the form's token (another site's post)")
+        status, headers, _ = b.submit("/register", {"email": email, "password": "correct horse", "name": "Pat"})
         self.assertEqual(status, 303)
         self.assertEqual(headers["Location"], "/me")
         self.assertTrue(b.cookie("mq_session"))
@@ -99,21 +109,20 @@ class AccountPagesTest(unittest.TestCase):
         self.assertEqual(headers["Location"], "/login?next=%2Fme")
 
         # login: a wrong password stays on the form; the right one goes back to next
-        status, _, html = b.go("POST", "/login", {"email": email, "password": "wrong pass", "next": "/me"})
+        status, _, html = b.submit("/login", {"email": email, "password": "wrong pass", "next": "/me"})
         self.assertEqual(status, 401)
         self.assertIn("Invalid email or password", html)
         self.assertIn('value="%s"' % email, html)
-        status, headers, _ = b.go("POST", "/login", {"email": email, "password": "correct horse", "next": "/me"})
+        status, headers, _ = b.submit("/login", {"email": email, "password": "correct horse", "next": "/me"})
         self.assertEqual((status, headers["Location"]), (303, "/me"))
         self.assertEqual(b.go("GET", "/me")[0], 200)
 
     def test_no_open_redirect(self):
         b = Browser()
         email = unique_email()
-        b.go("POST", "/register", {"email": email, "password": "correct horse", "name": "R"})
-        b2 = Browser()
-        for target in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
-            status, headers, _ = b2.go("POST", "/login", {"email": email, "password": "correct horse", "next": target})
+        b.submit("/register", {"email": email, "password": "correct horse", "name": "R"})
+        for target in ("//evil.example/", "https://evil.example/", "/\\evil.example", "/\t/evil.example/x"):
+            status, headers, _ = Browser().submit("/login", {"email": email, "password": "correct horse", "next": target})
             self.assertEqual(status, 303)
             self.assertFalse(headers["Location"].startswith("//") or "evil" in headers["Location"], target)
 
