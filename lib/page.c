@@ -13,20 +13,52 @@
 #include <strings.h>
 #include <time.h>
 
+int mq_page_accepts_fa(const char *accept_language)
+{
+	const char *p = accept_language;
+	if (!p)
+		return 0;
+	p += strspn(p, " \t");
+	if (strncasecmp(p, "fa", 2))
+		return 0;
+	p += 2;
+	if (*p == '-')
+		p += 1 + strcspn(p + 1, ",; \t");
+	p += strspn(p, " \t");
+	if (*p != '\0' && *p != ',' && *p != ';')
+		return 0;
+	while (*p == ';') { /* the range's parameters: q=0 (0., 0.000, …) refuses it */
+		p++;
+		p += strspn(p, " \t");
+		if (*p == 'q' || *p == 'Q') {
+			const char *v = p + 1 + strspn(p + 1, " \t");
+			if (*v++ == '=') {
+				v += strspn(v, " \t");
+				if (*v == '0') {
+					v++;
+					if (*v == '.')
+						v += 1 + strspn(v + 1, "0");
+					v += strspn(v, " \t");
+					if (*v == '\0' || *v == ',' || *v == ';')
+						return 0;
+				}
+			}
+		}
+		p += strcspn(p, ";,");
+	}
+	return 1;
+}
+
 const char *mq_page_language(const mq_req *req)
 {
+	/* behind nginx, its choice (MQ_LANG), which its micro-cache keys on: one decision */
+	const char *chosen = mq_req_param(req, "MQ_LANG");
+	if (chosen && (!strcmp(chosen, "fa") || !strcmp(chosen, "en")))
+		return chosen;
 	const char *c = mq_req_cookie(req, "mq_lang");
 	if (c && (!strcmp(c, "fa") || !strcmp(c, "en")))
 		return c;
-	/* the first language range decides: "fa" or "fa-IR", unless refused with q=0 */
-	const char *al = mq_req_param(req, "HTTP_ACCEPT_LANGUAGE");
-	if (al && !strncasecmp(al, "fa", 2) && strchr("-,; ", al[2] ? al[2] : ' ')) {
-		size_t first = strcspn(al, ",");
-		const char *q = strstr(al, ";q=");
-		if (!q || (size_t)(q - al) > first || strtod(q + 3, NULL) > 0.0)
-			return "fa";
-	}
-	return "en";
+	return mq_page_accepts_fa(mq_req_param(req, "HTTP_ACCEPT_LANGUAGE")) ? "fa" : "en";
 }
 
 /* Renders templates/<name> with data (consumed) inside the layout into html. Returns 0 or -1
@@ -180,16 +212,25 @@ int mq_page_form_fields(mq_req *req, mq_kvlist *l, int keep_empty)
 		mq_req_error(req, "the form is not valid percent-encoded UTF-8");
 		return -1;
 	}
-	for (size_t i = 0; i < all.n; i++)
-		if (keep_empty || *all.items[i].value)
+	for (size_t i = 0; i < all.n; i++) /* _csrf was the dispatcher's (route.c), not the handler's */
+		if ((keep_empty || *all.items[i].value) && strcmp(all.items[i].key, "_csrf"))
 			mq_kvlist_add(req->arena, l, all.items[i].key, all.items[i].value);
 	return 0;
 }
 
+int mq_page_local_path(const char *path)
+{
+	if (!path || path[0] != '/' || path[1] == '/' || path[1] == '\\')
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+		if (*p <= ' ' || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
 void mq_reply_redirect(mq_req *req, mq_res *res, const char *path)
 {
-	int local = path && path[0] == '/' && path[1] != '/' && path[1] != '\\' && !strpbrk(path, "\r\n");
-	mq_res_header(req, res, "Location", local ? path : "/");
+	mq_res_header(req, res, "Location", mq_page_local_path(path) ? path : "/");
 	mq_res_header(req, res, "Cache-Control", "no-store");
 	res->status = 303;
 }

@@ -34,20 +34,32 @@ void mq_page_select_genre(cJSON *genres, long long id);
 cJSON *mq_page_form(const mq_req *req, const char *const *names, const mq_kvlist *values);
 
 /* Decodes an application/x-www-form-urlencoded body into l, leaving out empty fields (an empty
- * input means "not given"). Returns -1 (problem in req->errors) for another content type or
- * bad encoding. */
+ * input means "not given") and _csrf (the dispatcher checked it). Returns -1 (problem in
+ * req->errors) for another content type or bad encoding. */
 int mq_page_form_body(mq_req *req, mq_kvlist *l);
 /* The same, keeping empty fields when keep_empty is set (a cleared input means "clear it"). */
 int mq_page_form_fields(mq_req *req, mq_kvlist *l, int keep_empty);
 
-/* 303 See Other to a local path (anything else becomes "/": no open redirects). */
+/* Whether path is a path of this site that a browser cannot read as another site's: one
+ * leading "/" not followed by "/", "\\" or a control character, and no control character or
+ * whitespace anywhere (browsers drop tabs and newlines, so "/\t/evil.example" is "//evil.example"). */
+int mq_page_local_path(const char *path);
+
+/* 303 See Other to a local path (mq_page_local_path; anything else becomes "/": no open
+ * redirects). */
 void mq_reply_redirect(mq_req *req, mq_res *res, const char *path);
 
 /* Sets the mq_lang and mq_theme cookies from a user's settings {language, theme}, so every page
  * follows them (settings may be NULL: nothing is set). */
 void mq_page_settings_cookies(mq_req *req, mq_res *res, const cJSON *settings);
 
-/* The language a page is shown in: the mq_lang cookie, else Accept-Language, else "en". */
+/* Whether an Accept-Language header asks for Persian: its first range is "fa" or "fa-…" and
+ * not refused with q=0. nginx makes the same decision for its micro-cache key ($mq_accept_lang
+ * in nginx/site.conf.in); tests/lang-cases.txt holds both to the same cases. */
+int mq_page_accepts_fa(const char *accept_language);
+
+/* The language a page is shown in ("fa" or "en"): nginx's choice (the MQ_LANG parameter, which
+ * its micro-cache keys on) when it sends one, else the mq_lang cookie, else Accept-Language. */
 const char *mq_page_language(const mq_req *req);
 
 #endif

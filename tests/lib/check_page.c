@@ -117,6 +117,61 @@ START_TEST(language)
 }
 END_TEST
 
+/* tests/lang-cases.txt: the rule nginx's cache key follows too. */
+START_TEST(accept_language_cases)
+{
+	FILE *f = fopen("tests/lang-cases.txt", "r");
+	ck_assert_msg(f != NULL, "tests/lang-cases.txt (run from the repository's top)");
+	char line[256], header[256];
+	int n = 0;
+	while (fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\n")] = '\0';
+		char *bar = strchr(line, '|');
+		if (line[0] == '#' || !bar)
+			continue;
+		size_t k = 0;
+		for (const char *p = bar + 1; *p && k + 1 < sizeof header; p++)
+			header[k++] = p[0] == '\\' && p[1] == 't' ? (p++, '\t') : *p;
+		header[k] = '\0';
+		*bar = '\0';
+		int want = !strcmp(line, "fa");
+		ck_assert_msg(mq_page_accepts_fa(header) == want, "Accept-Language \"%s\": want %s", header, line);
+		n++;
+	}
+	fclose(f);
+	ck_assert_int_gt(n, 20);
+}
+END_TEST
+
+/* Where a login may send the browser back to: this site's paths only. */
+START_TEST(local_paths)
+{
+	static const char *const good[] = { "/", "/me", "/movies/550?x=1#y", "/a/b//c", "/a\\b", "/%09" };
+	static const char *const bad[] = { NULL, "", "me", "//evil.example", "/\\evil.example", "/\t/evil.example/x",
+		"/\n/evil.example", "/ /evil.example", "/a b", "/a\x7f", "/\x01", "http://evil.example/",
+		"\\evil.example", " /me" };
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+		ck_assert_msg(mq_page_local_path(good[i]), "%s refused", good[i]);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		ck_assert_msg(!mq_page_local_path(bad[i]), "%s accepted", bad[i] ? bad[i] : "(null)");
+	build("/login", (const char *)NULL);
+	mq_reply_redirect(&req, &res, "/\t/evil.example/x");
+	ck_assert_int_eq(res.status, 303);
+}
+END_TEST
+
+/* nginx's choice (MQ_LANG) is the page's language, whatever the cookie and header say. */
+START_TEST(language_from_nginx)
+{
+	build("/", "MQ_LANG", "fa", "HTTP_COOKIE", "mq_lang=en", "HTTP_ACCEPT_LANGUAGE", "en", (const char *)NULL);
+	ck_assert_str_eq(mq_page_language(&req), "fa");
+	build("/", "MQ_LANG", "en", "HTTP_ACCEPT_LANGUAGE", "fa", (const char *)NULL);
+	ck_assert_str_eq(mq_page_language(&req), "en");
+	build("/", "MQ_LANG", "de", "HTTP_ACCEPT_LANGUAGE", "fa", (const char *)NULL);
+	ck_assert_str_eq(mq_page_language(&req), "fa");
+}
+END_TEST
+
 static const char *body(void)
 {
 	return mq_buf_cstr(&res.body);
@@ -227,6 +282,9 @@ Suite *page_suite(void)
 	TCase *t = tcase_create("page");
 	tcase_add_checked_fixture(t, setup, teardown);
 	tcase_add_loop_test(t, language, 0, (int)(sizeof lang_cases / sizeof lang_cases[0]));
+	tcase_add_test(t, accept_language_cases);
+	tcase_add_test(t, language_from_nginx);
+	tcase_add_test(t, local_paths);
 	tcase_add_test(t, page_rendered);
 	tcase_add_test(t, page_rtl);
 	tcase_add_test(t, page_user);
