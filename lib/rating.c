@@ -6,7 +6,6 @@
 #include "valid.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <string.h>
 
 int mq_rating_valid(double r)
@@ -23,59 +22,88 @@ static cJSON *rating_json(const bson_t *doc)
 	return r;
 }
 
-/* FerretDB v1 runs every update as find-then-write in Go, so two concurrent $inc of one
- * document can lose one. MongoDB's $inc is atomic; for the test database (and any backend like
- * it) the ratings worker's threads also take turns here. One process writes ratings. */
-static pthread_mutex_t aggregate_lock = PTHREAD_MUTEX_INITIALIZER;
+/* How many times recount_movie() tallies before it leaves the last word to a later change. */
+#define RECOUNT_TRIES 8
 
-static mq_err adjust_movie_locked(mongoc_database_t *database, const bson_oid_t *movie, double dsum, int dcount);
-
-/* Moves the movie's sum and count by (dsum, dcount), then sets its average from what that
- * produced, unless another change came in between (which then sets it itself). */
-static mq_err adjust_movie(mongoc_database_t *database, const bson_oid_t *movie, double dsum, int dcount)
+/* The sum and count of the movie's ratings, from the ratings themselves. Two commands: FerretDB
+ * v1 computes only the first accumulator of a $group (a second one comes back 0). */
+static mq_err tally(mongoc_database_t *database, const bson_oid_t *movie, double *sum, long long *count)
 {
-	pthread_mutex_lock(&aggregate_lock);
-	mq_err rc = adjust_movie_locked(database, movie, dsum, dcount);
-	pthread_mutex_unlock(&aggregate_lock);
+	bson_error_t error;
+	const bson_t *doc;
+	bson_iter_t it;
+	*sum = 0;
+	*count = 0;
+	mongoc_collection_t *ratings = mongoc_database_get_collection(database, "ratings");
+	bson_t *filter = BCON_NEW("movie_id", BCON_OID(movie));
+	bson_t *pipeline = BCON_NEW("pipeline", "[", "{", "$match", BCON_DOCUMENT(filter), "}",
+				    "{", "$group", "{", "_id", BCON_NULL, "sum", "{", "$sum", "$rating", "}", "}", "}", "]");
+	mongoc_cursor_t *cursor = mongoc_collection_aggregate(ratings, MONGOC_QUERY_NONE, pipeline, NULL, NULL);
+	if (mongoc_cursor_next(cursor, &doc) && bson_iter_init_find(&it, doc, "sum") && BSON_ITER_HOLDS_NUMBER(&it))
+		*sum = bson_iter_as_double(&it);
+	mq_err rc = mongoc_cursor_error(cursor, &error) ? mq_db_error(&error, "rating tally") : MQ_OK;
+	if (rc == MQ_OK) {
+		int64_t n = mongoc_collection_count_documents(ratings, filter, NULL, NULL, NULL, &error);
+		if (n < 0)
+			rc = mq_db_error(&error, "rating count");
+		else
+			*count = n;
+	}
+	mongoc_cursor_destroy(cursor);
+	bson_destroy(pipeline);
+	bson_destroy(filter);
+	mongoc_collection_destroy(ratings);
 	return rc;
 }
 
-static mq_err adjust_movie_locked(mongoc_database_t *database, const bson_oid_t *movie, double dsum, int dcount)
+/* Brings the movie's rating_sum, rating_count and average_rating in line with its ratings.
+ *
+ * The fields are derived, never moved by deltas: on a server whose updates are a find then a
+ * write (FerretDB), two $inc can lose one, and a repeated delete must not count twice. Each
+ * writer tallies after its own change and sets the result, then tallies again: while the
+ * tally moved, it sets again. Whichever writer sets last has tallied after every change that
+ * finished before its check, and every later change is followed by its own writer's tally, so
+ * once changes stop the fields are exact, whatever the interleaving, in any process, on any
+ * host. */
+static mq_err recount_movie(mongoc_database_t *database, const bson_oid_t *movie)
 {
-	bson_error_t error;
-	bson_t reply;
-	mongoc_collection_t *movies = mongoc_database_get_collection(database, "movies");
-	bson_t *query = BCON_NEW("_id", BCON_OID(movie));
-	bson_t *update = BCON_NEW("$inc", "{", "rating_sum", BCON_DOUBLE(dsum), "rating_count", BCON_INT64(dcount), "}");
-	mongoc_find_and_modify_opts_t *opts = mongoc_find_and_modify_opts_new();
-	mongoc_find_and_modify_opts_set_update(opts, update);
-	mongoc_find_and_modify_opts_set_flags(opts, MONGOC_FIND_AND_MODIFY_RETURN_NEW);
+	double sum, set_sum = -1;
+	long long count, set_count = -1;
 	mq_err rc = MQ_OK;
-	if (!mongoc_collection_find_and_modify_with_opts(movies, query, opts, &reply, &error)) {
-		rc = mq_db_error(&error, "movie rating $inc");
-	} else {
-		bson_iter_t it, sum_it, count_it;
-		if (bson_iter_init_find(&it, &reply, "value") && BSON_ITER_HOLDS_DOCUMENT(&it) &&
-		    bson_iter_recurse(&it, &sum_it) && bson_iter_find(&sum_it, "rating_sum") &&
-		    bson_iter_recurse(&it, &count_it) && bson_iter_find(&count_it, "rating_count")) {
-			double sum = bson_iter_as_double(&sum_it);
-			int64_t count = bson_iter_as_int64(&count_it);
-			double avg = count > 0 ? round(sum / (double)count * 100) / 100 : 0;
-			bson_t *cond = BCON_NEW("_id", BCON_OID(movie), "rating_sum", BCON_DOUBLE(sum),
-						"rating_count", BCON_INT64(count));
-			bson_t *set = BCON_NEW("$set", "{", "average_rating", BCON_DOUBLE(avg), "}");
-			if (!mongoc_collection_update_one(movies, cond, set, NULL, NULL, &error))
-				mq_log(MQ_LOG_WARN, "ratings", "average not set (the next change sets it): %s", error.message);
-			bson_destroy(set);
-			bson_destroy(cond);
-		}
+	for (int i = 0; i < RECOUNT_TRIES; i++) {
+		if ((rc = tally(database, movie, &sum, &count)) != MQ_OK)
+			return rc;
+		if (sum == set_sum && count == set_count)
+			return MQ_OK;
+		bson_error_t error;
+		mongoc_collection_t *movies = mongoc_database_get_collection(database, "movies");
+		double avg = count > 0 ? round(sum / (double)count * 100) / 100 : 0;
+		bson_t *filter = BCON_NEW("_id", BCON_OID(movie));
+		bson_t *set = BCON_NEW("$set", "{", "rating_sum", BCON_DOUBLE(sum), "rating_count", BCON_INT64(count),
+				       "average_rating", BCON_DOUBLE(avg), "}");
+		if (!mongoc_collection_update_one(movies, filter, set, NULL, NULL, &error))
+			rc = mq_db_error(&error, "movie rating fields");
+		bson_destroy(set);
+		bson_destroy(filter);
+		mongoc_collection_destroy(movies);
+		if (rc != MQ_OK)
+			return rc;
+		set_sum = sum;
+		set_count = count;
 	}
-	bson_destroy(&reply);
-	mongoc_find_and_modify_opts_destroy(opts);
-	bson_destroy(update);
-	bson_destroy(query);
-	mongoc_collection_destroy(movies);
-	return rc;
+	mq_log(MQ_LOG_WARN, "ratings", "a movie's ratings kept changing while counted; the next change counts them again");
+	return MQ_OK;
+}
+
+/* After a change of the movie's ratings: the movie follows (a failure is logged, and the next
+ * change of this movie's ratings counts again). */
+static void movie_follows(mongoc_database_t *database, const bson_oid_t *movie)
+{
+	if (recount_movie(database, movie) != MQ_OK) {
+		char hex[25];
+		bson_oid_to_string(movie, hex);
+		mq_log(MQ_LOG_ERROR, "ratings", "movie %s: rating fields not updated", hex);
+	}
 }
 
 /* The one rating filter matches, as its JSON (*out, caller owns), or MQ_ENOTFOUND. */
@@ -136,10 +164,7 @@ mq_err mq_rating_create(mq_db *db, const char *user_id, const char *movie_id, do
 		rc = mq_db_error(&error, "rating insert");
 	mongoc_collection_destroy(ratings);
 	if (rc == MQ_OK) {
-		/* the rating is written; the movie follows (a failure here is logged, and the
-		 * next change of this movie's ratings sets the average again) */
-		if (adjust_movie(database, &movie, rating, 1) != MQ_OK)
-			mq_log(MQ_LOG_ERROR, "ratings", "movie %s: rating counted late", movie_id);
+		movie_follows(database, &movie);
 		long long v = mq_lists_bump(database, &user);
 		if (version)
 			*version = v;
@@ -171,34 +196,51 @@ mq_err mq_rating_get(mq_db *db, const char *user_id, const char *rating_id, cJSO
 	return rc;
 }
 
-/* Applies update (NULL: removes) to the user's rating id with findAndModify and reports what it
- * was before: its rating and movie. MQ_ENOTFOUND when it is not there or not theirs. */
-static mq_err modify_owned(mongoc_collection_t *ratings, const bson_oid_t *id, const bson_oid_t *user,
-			   const bson_t *update, double *old, bson_oid_t *movie)
+/* The movie of the user's rating id. MQ_ENOTFOUND when it is not there or not theirs. */
+static mq_err owned_movie(mongoc_collection_t *ratings, const bson_oid_t *id, const bson_oid_t *user,
+			  bson_oid_t *movie)
+{
+	bson_error_t error;
+	const bson_t *doc;
+	bson_iter_t it;
+	bson_t *filter = BCON_NEW("_id", BCON_OID(id), "user_id", BCON_OID(user));
+	bson_t *opts = BCON_NEW("limit", BCON_INT64(1), "projection", "{", "movie_id", BCON_INT32(1), "}");
+	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(ratings, filter, opts, NULL);
+	mq_err rc = MQ_ENOTFOUND;
+	if (mongoc_cursor_next(cursor, &doc) && bson_iter_init_find(&it, doc, "movie_id") && BSON_ITER_HOLDS_OID(&it)) {
+		bson_oid_copy(bson_iter_oid(&it), movie);
+		rc = MQ_OK;
+	}
+	if (mongoc_cursor_error(cursor, &error))
+		rc = mq_db_error(&error, "rating lookup");
+	mongoc_cursor_destroy(cursor);
+	bson_destroy(opts);
+	bson_destroy(filter);
+	return rc;
+}
+
+/* Applies update (NULL: deletes) to the user's rating id; the database's count of what the
+ * command changed decides: MQ_ENOTFOUND when it matched nothing (not there, not theirs, or
+ * deleted by a twin request a moment ago). movie gets the rating's movie. */
+static mq_err change_owned(mongoc_collection_t *ratings, const bson_oid_t *id, const bson_oid_t *user,
+			   const bson_t *update, bson_oid_t *movie)
 {
 	bson_error_t error;
 	bson_t reply;
-	bson_iter_t it, field;
-	bson_t *query = BCON_NEW("_id", BCON_OID(id), "user_id", BCON_OID(user));
-	mongoc_find_and_modify_opts_t *opts = mongoc_find_and_modify_opts_new();
-	if (update)
-		mongoc_find_and_modify_opts_set_update(opts, update);
-	else
-		mongoc_find_and_modify_opts_set_flags(opts, MONGOC_FIND_AND_MODIFY_REMOVE);
-	mq_err rc = MQ_ENOTFOUND;
-	if (!mongoc_collection_find_and_modify_with_opts(ratings, query, opts, &reply, &error)) {
+	bson_iter_t it;
+	mq_err rc = owned_movie(ratings, id, user, movie);
+	if (rc != MQ_OK)
+		return rc;
+	bson_t *filter = BCON_NEW("_id", BCON_OID(id), "user_id", BCON_OID(user));
+	bool ok = update ? mongoc_collection_update_one(ratings, filter, update, NULL, &reply, &error)
+			 : mongoc_collection_delete_one(ratings, filter, NULL, &reply, &error);
+	if (!ok)
 		rc = mq_db_error(&error, update ? "rating update" : "rating delete");
-	} else if (bson_iter_init_find(&it, &reply, "value") && BSON_ITER_HOLDS_DOCUMENT(&it) &&
-		   bson_iter_recurse(&it, &field) && bson_iter_find(&field, "rating") && BSON_ITER_HOLDS_NUMBER(&field)) {
-		*old = bson_iter_as_double(&field);
-		if (bson_iter_recurse(&it, &field) && bson_iter_find(&field, "movie_id") && BSON_ITER_HOLDS_OID(&field)) {
-			bson_oid_copy(bson_iter_oid(&field), movie);
-			rc = MQ_OK;
-		}
-	}
+	else if (!bson_iter_init_find(&it, &reply, update ? "matchedCount" : "deletedCount") ||
+		 !BSON_ITER_HOLDS_NUMBER(&it) || bson_iter_as_int64(&it) < 1)
+		rc = MQ_ENOTFOUND;
 	bson_destroy(&reply);
-	mongoc_find_and_modify_opts_destroy(opts);
-	bson_destroy(query);
+	bson_destroy(filter);
 	return rc;
 }
 
@@ -248,12 +290,10 @@ mq_err mq_rating_update(mq_db *db, const char *user_id, const char *rating_id, d
 		BSON_APPEND_UTF8(&child, "review", "");
 		bson_append_document_end(&update, &child);
 	}
-	/* the old rating comes back: the movie moves by the difference */
-	double old = 0;
-	mq_err rc = modify_owned(ratings, &id, &user, &update, &old, &movie);
+	mq_err rc = change_owned(ratings, &id, &user, &update, &movie);
 	if (rc == MQ_OK) {
-		if (rating >= 0 && rating != old)
-			adjust_movie(database, &movie, rating - old, 0);
+		if (rating >= 0)
+			movie_follows(database, &movie);
 		long long v = mq_lists_bump(database, &user);
 		if (version)
 			*version = v;
@@ -296,11 +336,10 @@ mq_err mq_rating_delete(mq_db *db, const char *user_id, const char *rating_id, c
 	if (!database)
 		return MQ_EUNAVAIL;
 	mongoc_collection_t *ratings = mongoc_database_get_collection(database, "ratings");
-	double old = 0;
-	/* not there, not yours, or deleted meanwhile by a twin request: counted once either way */
-	mq_err rc = modify_owned(ratings, &id, &user, NULL, &old, &movie);
+	/* of twin deletes, the one whose delete removed the rating answers; the other is a 404 */
+	mq_err rc = change_owned(ratings, &id, &user, NULL, &movie);
 	if (rc == MQ_OK) {
-		adjust_movie(database, &movie, -old, -1);
+		movie_follows(database, &movie);
 		bson_oid_to_string(&movie, movie_id);
 		long long v = mq_lists_bump(database, &user);
 		if (version)

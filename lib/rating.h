@@ -2,12 +2,13 @@
  * their movie.
  *
  * One rating per user and movie (a unique index: a second one is MQ_ECONFLICT). A rating is
- * 1–10 in steps of a half. Every create, update and delete moves the movie's rating_sum and
- * rating_count with one $inc (never a recomputation over all ratings) and then sets
- * average_rating = sum / count only if sum and count are still what that $inc produced, so under
- * concurrent raters the last writer always leaves the exact average. (FerretDB v1's $inc is not
- * atomic, so within a process these updates also take turns: see rating.c.) The rater's lists_version
- * is bumped too (lists.h); *version (may be NULL) gets it after a change.
+ * 1–10 in steps of a half. After every create, update and delete the movie's rating_sum,
+ * rating_count and average_rating are tallied again from its ratings (never moved by deltas,
+ * which a server whose updates are a find then a write can lose), until a second tally agrees:
+ * exact under any concurrency, with no lock in any process (see rating.c). A delete or update
+ * is decided by the database's count of what it changed: of two identical deletes one succeeds
+ * and the other is MQ_ENOTFOUND. The rater's lists_version is bumped too (lists.h); *version
+ * (may be NULL) gets it after a change.
  */
 #ifndef MQ_RATING_H
 #define MQ_RATING_H
