@@ -3,7 +3,9 @@
 #include "ctx.h"
 #include "mem.h"
 
-#include <curl/curl.h>
+#include "response.h"
+
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -44,70 +46,74 @@ mq_err mq_health_database(cJSON *out, mq_db *db)
 	return rc;
 }
 
-static size_t discard(char *ptr, size_t size, size_t nmemb, void *data)
-{
-	(void)ptr;
-	(void)data;
-	return size * nmemb;
-}
-
-mq_err mq_health_tmdb(cJSON *out, const mq_config *cfg)
+mq_err mq_health_tmdb_check(cJSON *out, const mq_config *cfg, mq_tmdb *t)
 {
 	mq_err rc = MQ_EUNAVAIL;
-	long status = 0;
-	double seconds = 0;
-	int has_credentials = cfg->tmdb_read_token || cfg->tmdb_api_key;
-	char *url = NULL;
-	struct curl_slist *headers = NULL;
-	CURL *curl = curl_easy_init();
-	if (!curl)
-		mq_oom();
-
-	mq_buf u = MQ_BUF_INIT;
-	mq_buf_printf(&u, "%s/configuration", cfg->tmdb_base_url);
-	if (!cfg->tmdb_read_token && cfg->tmdb_api_key) {
-		mq_buf_puts(&u, "?api_key=");
-		mq_buf_url_component(&u, cfg->tmdb_api_key, strlen(cfg->tmdb_api_key));
+	mq_tmdb_result r;
+	double started = mq_now_ms();
+	memset(&r, 0, sizeof r);
+	if (t) {
+		mq_tmdb_set_timeouts(t, 1000, 2000);
+		mq_tmdb_set_retry(t, 1, 1000, 1000);
+		rc = mq_tmdb_get(t, "/configuration", NULL, &r);
 	}
-	url = mq_buf_steal(&u);
-	if (cfg->tmdb_read_token) {
-		mq_buf h = MQ_BUF_INIT;
-		mq_buf_printf(&h, "Authorization: Bearer %s", cfg->tmdb_read_token);
-		headers = curl_slist_append(headers, mq_buf_cstr(&h));
-		explicit_bzero(h.data, h.len);
-		mq_buf_free(&h);
-	}
-	headers = curl_slist_append(headers, "Accept: application/json");
-	curl_easy_setopt(curl, CURLOPT_URL, url);
-	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 1000L);
-	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 2000L);
-	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
-	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-	CURLcode cc = has_credentials ? curl_easy_perform(curl) : CURLE_LOGIN_DENIED;
-	if (cc == CURLE_OK) {
-		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-		curl_easy_getinfo(curl, CURLINFO_TOTAL_TIME, &seconds);
-		rc = status == 200 ? MQ_OK : status == 401 ? MQ_EUNAVAIL : MQ_EUPSTREAM;
-	} else if (cc == CURLE_OPERATION_TIMEDOUT) {
-		rc = MQ_ETIMEOUT;
-	}
-	const char *state = rc == MQ_OK ? "up" : !has_credentials ? "unconfigured"
-				    : status == 401 ? "unauthorized" : "down";
+	const char *state = rc == MQ_OK ? "up" : !t ? "unconfigured" : r.http_status == 401 ? "unauthorized" : "down";
 	cJSON_AddStringToObject(out, "status", state);
 	/* the base URL carries no credentials: the key travels in a header or the query only */
 	cJSON_AddStringToObject(out, "base_url", cfg->tmdb_base_url);
 	cJSON_AddStringToObject(out, "credentials", cfg->tmdb_read_token ? "read_token"
 						    : cfg->tmdb_api_key ? "api_key" : "none");
-	cJSON_AddNumberToObject(out, "http_status", (double)status);
-	cJSON_AddNumberToObject(out, "latency_ms", seconds * 1000.0);
-	if (cc != CURLE_OK && has_credentials)
-		cJSON_AddStringToObject(out, "error", curl_easy_strerror(cc));
-	curl_slist_free_all(headers);
-	curl_easy_cleanup(curl);
-	explicit_bzero(url, strlen(url));
-	free(url);
+	cJSON_AddNumberToObject(out, "http_status", (double)r.http_status);
+	cJSON_AddNumberToObject(out, "latency_ms", t ? (double)(mq_now_ms() - started) : 0);
+	if (rc != MQ_OK && t)
+		cJSON_AddStringToObject(out, "error", r.message[0] ? r.message : mq_err_message(rc));
+	char when[40];
+	mq_iso8601(mq_now_ms(), when, sizeof when);
+	cJSON_AddStringToObject(out, "checked_at", when);
+	mq_tmdb_result_clear(&r);
+	return rc;
+}
+
+/* The last answer, shared by the process's threads. */
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t done;
+	int checking;
+	time_t at;          /* 0: never checked */
+	mq_err rc;
+	cJSON *answer;
+} last = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, MQ_OK, NULL };
+
+mq_err mq_health_tmdb(cJSON *out, const mq_config *cfg, mq_tmdb *t)
+{
+	pthread_mutex_lock(&last.lock);
+	while (last.checking && !last.at)
+		pthread_cond_wait(&last.done, &last.lock);
+	int mine = !last.checking && time(NULL) - last.at >= MQ_HEALTH_TMDB_TTL;
+	if (mine)
+		last.checking = 1;
+	pthread_mutex_unlock(&last.lock);
+
+	cJSON *fresh = NULL;
+	mq_err rc = MQ_OK;
+	if (mine) {
+		fresh = cJSON_CreateObject();
+		rc = mq_health_tmdb_check(fresh, cfg, t);
+	}
+	pthread_mutex_lock(&last.lock);
+	if (mine) {
+		cJSON_Delete(last.answer);
+		last.answer = fresh;
+		last.rc = rc;
+		last.at = time(NULL);
+		last.checking = 0;
+		pthread_cond_broadcast(&last.done);
+	}
+	rc = last.rc;
+	cJSON *item;
+	cJSON_ArrayForEach(item, last.answer)
+		cJSON_AddItemToObject(out, item->string, cJSON_Duplicate(item, 1));
+	pthread_mutex_unlock(&last.lock);
 	return rc;
 }
 

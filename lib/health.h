@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "db.h"
+#include "tmdb.h"
 
 #include <cjson/cJSON.h>
 #include <time.h>
@@ -16,9 +17,18 @@
 mq_err mq_health_process(cJSON *out, time_t started);
 /* database {status, latency_ms, name} through a ping. */
 mq_err mq_health_database(cJSON *out, mq_db *db);
-/* tmdb {status, base_url, http_status, latency_ms, credentials}: one GET /configuration with a
- * two-second limit. The stand-in or TMDB itself answers; credentials are never reported. */
-mq_err mq_health_tmdb(cJSON *out, const mq_config *cfg);
+/* How long one TMDB check answers for every caller of this process, in seconds. */
+#define MQ_HEALTH_TMDB_TTL 5
+
+/* tmdb {status, base_url, http_status, latency_ms, credentials, checked_at}: one GET
+ * /configuration through t (the thread's client: TMDB's rate limiter applies; NULL when no
+ * credential is configured), at most once per MQ_HEALTH_TMDB_TTL seconds per process. While a
+ * check is under way other callers get the previous answer rather than wait (or, before the
+ * first one, wait for it), so a slow TMDB holds one thread, never the worker. The stand-in or
+ * TMDB itself answers; credentials are never reported. */
+mq_err mq_health_tmdb(cJSON *out, const mq_config *cfg, mq_tmdb *t);
+/* The check itself, uncached: one attempt with a two-second limit. */
+mq_err mq_health_tmdb_check(cJSON *out, const mq_config *cfg, mq_tmdb *t);
 /* cache {status, entries, expired}: counts in tmdb_cache. */
 mq_err mq_health_cache(cJSON *out, mq_db *db);
 

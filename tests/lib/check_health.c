@@ -144,7 +144,9 @@ static void setup(void)
 static mq_err tmdb_check(cJSON **out, char **json)
 {
 	*out = cJSON_CreateObject();
-	mq_err rc = mq_health_tmdb(*out, &cfg);
+	mq_tmdb *t = mq_tmdb_new(&cfg, NULL);
+	mq_err rc = mq_health_tmdb_check(*out, &cfg, t);
+	mq_tmdb_free(t);
 	*json = cJSON_PrintUnformatted(*out);
 	ck_assert_ptr_nonnull(*json);
 	return rc;
@@ -247,6 +249,29 @@ START_TEST(tmdb_read_token)
 	ck_assert_ptr_nonnull(strstr(s.requests[0], "\r\nAuthorization: Bearer " READ_TOKEN "\r\n"));
 	ck_assert_ptr_null(strstr(s.requests[0], "api_key"));
 	ck_assert_ptr_nonnull(strstr(s.requests[0], "\r\nAccept: application/json\r\n"));
+}
+END_TEST
+
+/* The endpoint's answer is shared for MQ_HEALTH_TMDB_TTL seconds: a burst of checks makes
+ * one request to TMDB, through the thread's client (its rate limiter applies). */
+START_TEST(tmdb_cached)
+{
+	struct server s;
+	char url[64];
+	server_start_list(&s, (const int[]){ 200, -1 });
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/3", s.port);
+	config_for(url, 1, 0);
+	mq_tmdb *t = mq_tmdb_new(&cfg, NULL);
+	for (int i = 0; i < 20; i++) {
+		cJSON *out = cJSON_CreateObject();
+		ck_assert_int_eq(mq_health_tmdb(out, &cfg, t), MQ_OK);
+		ck_assert_str_eq(str(out, "status"), "up");
+		ck_assert_ptr_nonnull(str(out, "checked_at"));
+		cJSON_Delete(out);
+	}
+	mq_tmdb_free(t);
+	server_stop(&s);
+	ck_assert_int_eq(s.served, 1);
 }
 END_TEST
 
@@ -433,6 +458,7 @@ Suite *health_suite(void)
 	tcase_add_checked_fixture(tmdb, setup, NULL);
 	tcase_add_test(tmdb, tmdb_read_token);
 	tcase_add_test(tmdb, tmdb_api_key);
+	tcase_add_test(tmdb, tmdb_cached);
 	tcase_add_test(tmdb, tmdb_unconfigured);
 	tcase_add_test(tmdb, tmdb_unreachable);
 	tcase_add_test(tmdb, tmdb_frozen);
