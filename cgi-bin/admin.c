@@ -844,8 +844,8 @@ static cJSON *form_fields(mq_req *req, const mq_kvlist *form, int create, cJSON 
 		cJSON_AddItemToArray(cast, c);
 	}
 	if ((v = mq_kvlist_get(form, "directors")) && directors) {
-		char *copy = mq_arena_strdup(req->arena, v);
-		for (char *line = strtok(copy, "\r\n"); line; line = strtok(NULL, "\r\n")) {
+		char *copy = mq_arena_strdup(req->arena, v), *save = NULL;
+		for (char *line = strtok_r(copy, "\r\n", &save); line; line = strtok_r(NULL, "\r\n", &save)) {
 			while (*line == ' ')
 				line++;
 			if (*line) {

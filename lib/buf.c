@@ -1,5 +1,6 @@
 /* buf.c — growable buffer and per-context escapers. */
 #include "buf.h"
+#include "log.h"
 #include "mem.h"
 
 #include <errno.h>
@@ -152,7 +153,7 @@ int mq_buf_read_file(mq_buf *b, const char *path, size_t max, mq_buf *err)
 	FILE *f = fopen(path, "rb");
 	if (!f) {
 		if (err)
-			mq_buf_printf(err, "%s: %s", path, strerror(errno));
+			mq_buf_printf(err, "%s: %s", path, mq_strerror(errno).s);
 		return -1;
 	}
 	size_t start = b->len;

@@ -3,6 +3,7 @@
 #include "buf.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/time.h>
@@ -101,4 +102,14 @@ void mq_log_request(const char *request_id, const char *method, const char *path
 	if (user_id)
 		put_field(&line, "user_id", user_id);
 	end_line(&line);
+}
+
+mq_errtext mq_strerror(int err)
+{
+	mq_errtext t;
+	/* the GNU strerror_r: returns a static string or fills t.s, never a shared buffer */
+	const char *text = strerror_r(err, t.s, sizeof t.s);
+	if (text != t.s)
+		snprintf(t.s, sizeof t.s, "%s", text);
+	return t;
 }

@@ -23,6 +23,13 @@ int mq_log_level_parse(const char *s, mq_log_level *out);
 void mq_log(mq_log_level level, const char *event, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* The text of the errno value err, without strerror()'s buffer, which threads share:
+ * mq_strerror(errno).s is valid until the end of the full expression that calls it. */
+typedef struct mq_errtext {
+	char s[128];
+} mq_errtext;
+mq_errtext mq_strerror(int err);
+
 /* The access line of one request: id, method, path (no query string), status, duration. */
 void mq_log_request(const char *request_id, const char *method, const char *path, int status,
 		    double duration_ms, const char *user_id);

@@ -50,11 +50,11 @@ mq_err mq_media_store(const char *media_dir, const char *kind, const char *ext, 
 	unsigned char r[16];
 	snprintf(dir, sizeof dir, "%s/%s", media_dir, kind);
 	if (mkdir(media_dir, 0755) && errno != EEXIST) {
-		mq_log(MQ_LOG_ERROR, "media", "cannot create %s: %s", media_dir, strerror(errno));
+		mq_log(MQ_LOG_ERROR, "media", "cannot create %s: %s", media_dir, mq_strerror(errno).s);
 		return storage_error(errno);
 	}
 	if (mkdir(dir, 0755) && errno != EEXIST) {
-		mq_log(MQ_LOG_ERROR, "media", "cannot create %s: %s", dir, strerror(errno));
+		mq_log(MQ_LOG_ERROR, "media", "cannot create %s: %s", dir, mq_strerror(errno).s);
 		return storage_error(errno);
 	}
 	if (RAND_bytes(r, sizeof r) != 1)
@@ -66,7 +66,7 @@ mq_err mq_media_store(const char *media_dir, const char *kind, const char *ext, 
 	snprintf(path, sizeof path, "%s/%s.%s", dir, name, ext);
 	int fd = open(part, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0) {
-		mq_log(MQ_LOG_ERROR, "media", "cannot create %s: %s", part, strerror(errno));
+		mq_log(MQ_LOG_ERROR, "media", "cannot create %s: %s", part, mq_strerror(errno).s);
 		return storage_error(errno);
 	}
 	int err = write_all(fd, data, len) || fsync(fd) ? errno : 0;
@@ -75,7 +75,7 @@ mq_err mq_media_store(const char *media_dir, const char *kind, const char *ext, 
 	if (!err && rename(part, path))
 		err = errno;
 	if (err) {
-		mq_log(MQ_LOG_ERROR, "media", "cannot write %s: %s", path, strerror(err));
+		mq_log(MQ_LOG_ERROR, "media", "cannot write %s: %s", path, mq_strerror(err).s);
 		unlink(part);
 		return storage_error(err);
 	}
@@ -92,5 +92,5 @@ void mq_media_remove(const char *media_dir, const char *url)
 		return;
 	snprintf(path, sizeof path, "%s/%s/%s.%s", media_dir, kind, name, ext);
 	if (unlink(path) && errno != ENOENT)
-		mq_log(MQ_LOG_WARN, "media", "cannot remove %s: %s", path, strerror(errno));
+		mq_log(MQ_LOG_WARN, "media", "cannot remove %s: %s", path, mq_strerror(errno).s);
 }

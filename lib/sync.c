@@ -989,7 +989,7 @@ mq_err mq_sync_start(const mq_config *cfg, const char *kind, long *pid)
 	if (!known)
 		return MQ_EINVAL;
 	if (access(cfg->sync_bin, X_OK) != 0) {
-		mq_log(MQ_LOG_ERROR, "sync", "cannot start %s: %s", cfg->sync_bin, strerror(errno));
+		mq_log(MQ_LOG_ERROR, "sync", "cannot start %s: %s", cfg->sync_bin, mq_strerror(errno).s);
 		return MQ_EINTERNAL;
 	}
 	/* the pid travels back from the grandchild through a pipe; the child exits at once, so

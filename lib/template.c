@@ -1,5 +1,6 @@
 /* template.c — Mustache compiler (source to a flat node array) and read-only renderer over cJSON. */
 #include "template.h"
+#include "log.h"
 #include "buf.h"
 #include "mem.h"
 
@@ -367,7 +368,7 @@ static int load_tree(mq_tmpl_set *set, mq_buf *path, size_t root_len, int level,
 	int rc = 0, n = scandir(path->data, &ents, NULL, alphasort);
 
 	if (n < 0) {
-		set_err(err, "%s: %s", path->data, strerror(errno));
+		set_err(err, "%s: %s", path->data, mq_strerror(errno).s);
 		return -1;
 	}
 	for (int i = 0; i < n; i++) {
@@ -380,7 +381,7 @@ static int load_tree(mq_tmpl_set *set, mq_buf *path, size_t root_len, int level,
 		mq_buf_putc(path, '/');
 		mq_buf_append(path, nm, nlen);
 		if (stat(path->data, &st) != 0) {
-			set_err(err, "%s: %s", path->data, strerror(errno));
+			set_err(err, "%s: %s", path->data, mq_strerror(errno).s);
 			rc = -1;
 		} else if (S_ISDIR(st.st_mode)) {
 			if (level == MAX_DIR_LEVELS) {

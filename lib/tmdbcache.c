@@ -11,27 +11,27 @@
 #include <string.h>
 #include <time.h>
 
-static pthread_once_t tmdb_once = PTHREAD_ONCE_INIT;
+/* Set once, by the first thread that needs a TMDB client, under tmdb_lock. */
+static pthread_mutex_t tmdb_lock = PTHREAD_MUTEX_INITIALIZER;
+static int tmdb_ready;
 static pthread_key_t tmdb_key;
 static mq_tmdb_limiter *tmdb_limiter;
-static int tmdb_rate;
 
 static void free_client(void *t)
 {
 	mq_tmdb_free(t);
 }
 
-static void tmdb_init(void)
-{
-	if (pthread_key_create(&tmdb_key, free_client) != 0)
-		mq_oom();
-	tmdb_limiter = mq_tmdb_limiter_new(tmdb_rate);
-}
-
 mq_tmdb *mq_tmdb_for_thread(const mq_config *cfg)
 {
-	tmdb_rate = cfg->tmdb_rate;
-	pthread_once(&tmdb_once, tmdb_init);
+	pthread_mutex_lock(&tmdb_lock);
+	if (!tmdb_ready) {
+		if (pthread_key_create(&tmdb_key, free_client) != 0)
+			mq_oom();
+		tmdb_limiter = mq_tmdb_limiter_new(cfg->tmdb_rate);
+		tmdb_ready = 1;
+	}
+	pthread_mutex_unlock(&tmdb_lock);
 	mq_tmdb *t = pthread_getspecific(tmdb_key);
 	if (!t && (t = mq_tmdb_new(cfg, tmdb_limiter)))
 		pthread_setspecific(tmdb_key, t);

@@ -308,7 +308,7 @@ static int respawn(const sigset_t *stop_signals)
 		double started = now_ms();
 		pid_t child = fork();
 		if (child < 0) {
-			mq_log(MQ_LOG_ERROR, "respawn", "cannot fork: %s", strerror(errno));
+			mq_log(MQ_LOG_ERROR, "respawn", "cannot fork: %s", mq_strerror(errno).s);
 			return 1;
 		}
 		if (child == 0) {
@@ -469,7 +469,7 @@ int mq_worker_main(const mq_app *app, int argc, char **argv)
 	sigaction(SIGUSR1, &sa, NULL);
 
 	if (pipe(stop_pipe) != 0) {
-		mq_log(MQ_LOG_ERROR, "start", "cannot make the stop pipe: %s", strerror(errno));
+		mq_log(MQ_LOG_ERROR, "start", "cannot make the stop pipe: %s", mq_strerror(errno).s);
 		goto out_fini;
 	}
 	int n = worker_cfg.worker_threads;
@@ -497,7 +497,7 @@ int mq_worker_main(const mq_app *app, int argc, char **argv)
 	}
 	/* Requests in flight finish; idle threads and those waiting for a first request are woken. */
 	if (write(stop_pipe[1], "x", 1) != 1)
-		mq_log(MQ_LOG_WARN, "stop", "cannot wake the threads: %s", strerror(errno));
+		mq_log(MQ_LOG_WARN, "stop", "cannot wake the threads: %s", mq_strerror(errno).s);
 	for (int busy = 1; busy;) {
 		busy = 0;
 		for (int i = 0; i < n; i++) {

@@ -10,6 +10,7 @@
  * popular is the most-rated baseline; item-knn is the neighbours alone; recommender is the blend
  * the site serves (lib/recs.c with the weights of lib/recommend.c). Exit status 2 for bad
  * arguments or unreadable files. */
+#include "log.h"
 #include "recommend.h"
 #include "recs.h"
 #include "mem.h"
@@ -124,7 +125,8 @@ static int read_movies(const char *path, data *d)
 		if (!g)
 			continue;
 		g[strcspn(g, "\r\n")] = '\0';
-		for (char *name = strtok(g + 1, "|"); name; name = strtok(NULL, "|")) {
+		char *save = NULL;
+		for (char *name = strtok_r(g + 1, "|", &save); name; name = strtok_r(NULL, "|", &save)) {
 			int k = 0;
 			while (k < d->n_genres && strcmp(d->genre_names[k], name))
 				k++;
@@ -222,12 +224,12 @@ int main(int argc, char **argv)
 	data d = { 0 };
 	snprintf(path, sizeof path, "%s/ratings.csv", argv[1]);
 	if (read_ratings(path, &d) || d.n == 0) {
-		fprintf(stderr, "marquee-eval-recs: cannot read %s: %s\n", path, d.n ? "" : errno ? strerror(errno) : "no ratings");
+		fprintf(stderr, "marquee-eval-recs: cannot read %s: %s\n", path, d.n ? "" : errno ? mq_strerror(errno).s : "no ratings");
 		return 2;
 	}
 	snprintf(path, sizeof path, "%s/movies.csv", argv[1]);
 	if (read_movies(path, &d)) {
-		fprintf(stderr, "marquee-eval-recs: cannot read %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "marquee-eval-recs: cannot read %s: %s\n", path, mq_strerror(errno).s);
 		return 2;
 	}
 	split s;

@@ -1,5 +1,6 @@
 /* render.c — marquee-render: renders one Mustache template with JSON data to stdout. */
 #include "buf.h"
+#include "log.h"
 #include "template.h"
 
 #include <errno.h>
@@ -59,7 +60,7 @@ int main(int argc, char **argv)
 	if (mq_tmpl_render(set, argv[1], data, &out, &err))
 		goto out;
 	if (fwrite(mq_buf_cstr(&out), 1, out.len, stdout) != out.len || fflush(stdout) != 0) {
-		mq_buf_printf(&err, "writing output: %s", strerror(errno));
+		mq_buf_printf(&err, "writing output: %s", mq_strerror(errno).s);
 		goto out;
 	}
 	rc = 0;
