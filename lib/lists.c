@@ -324,8 +324,40 @@ mq_err mq_watchlist_get(mq_db *db, const char *user_id, const char *item_id, con
 	return rc;
 }
 
-/* findAndModify of the one document filter matches: update (NULL: remove it). *out (may be
- * NULL) gets the document after an update, or the one removed. */
+/* Removes the one document filter matches; the database's count of what it deleted decides, so
+ * of twin requests one succeeds and the other is MQ_ENOTFOUND. *out (may be NULL) gets it. */
+static mq_err remove_one(mongoc_database_t *database, const char *collection, const bson_t *filter, cJSON **out)
+{
+	bson_error_t error;
+	bson_t reply;
+	bson_iter_t it;
+	cJSON *doc = NULL;
+	mq_err rc = find_one(database, collection, filter, &doc);
+	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, "id"));
+	bson_oid_t oid;
+	if (rc == MQ_OK && (!id || mq_oid_parse(id, &oid)))
+		rc = MQ_ENOTFOUND;
+	if (rc == MQ_OK) {
+		mongoc_collection_t *coll = mongoc_database_get_collection(database, collection);
+		bson_t *by_id = BCON_NEW("_id", BCON_OID(&oid));
+		if (!mongoc_collection_delete_one(coll, by_id, NULL, &reply, &error))
+			rc = mq_db_error(&error, collection);
+		else if (!bson_iter_init_find(&it, &reply, "deletedCount") || !BSON_ITER_HOLDS_NUMBER(&it) ||
+			 bson_iter_as_int64(&it) < 1)
+			rc = MQ_ENOTFOUND;
+		bson_destroy(&reply);
+		bson_destroy(by_id);
+		mongoc_collection_destroy(coll);
+	}
+	if (rc == MQ_OK && out)
+		*out = doc;
+	else
+		cJSON_Delete(doc);
+	return rc;
+}
+
+/* findAndModify of the one document filter matches with update; *out (may be NULL) gets the
+ * document after it. */
 static mq_err modify_one(mongoc_database_t *database, const char *collection, const bson_t *filter,
 			 const bson_t *update, cJSON **out)
 {
@@ -334,12 +366,8 @@ static mq_err modify_one(mongoc_database_t *database, const char *collection, co
 	bson_iter_t it;
 	mongoc_collection_t *coll = mongoc_database_get_collection(database, collection);
 	mongoc_find_and_modify_opts_t *opts = mongoc_find_and_modify_opts_new();
-	if (update) {
-		mongoc_find_and_modify_opts_set_update(opts, update);
-		mongoc_find_and_modify_opts_set_flags(opts, MONGOC_FIND_AND_MODIFY_RETURN_NEW);
-	} else {
-		mongoc_find_and_modify_opts_set_flags(opts, MONGOC_FIND_AND_MODIFY_REMOVE);
-	}
+	mongoc_find_and_modify_opts_set_update(opts, update);
+	mongoc_find_and_modify_opts_set_flags(opts, MONGOC_FIND_AND_MODIFY_RETURN_NEW);
 	mq_err rc = MQ_ENOTFOUND;
 	if (!mongoc_collection_find_and_modify_with_opts(coll, filter, opts, &reply, &error)) {
 		rc = mq_db_error(&error, collection);
@@ -437,7 +465,7 @@ mq_err mq_watchlist_remove(mq_db *db, const char *user_id, const char *item_id, 
 		bson_destroy(&filter);
 		return MQ_EUNAVAIL;
 	}
-	mq_err rc = modify_one(database, "watchlist", &filter, NULL, item);
+	mq_err rc = remove_one(database, "watchlist", &filter, item);
 	if (rc == MQ_OK) {
 		long long v = mq_lists_bump(database, &user);
 		if (version)
@@ -557,7 +585,7 @@ mq_err mq_interaction_remove(mq_db *db, const char *user_id, const char *movie_i
 	if (!database)
 		return MQ_EUNAVAIL;
 	bson_t *filter = interaction_filter(&user, &movie, type);
-	mq_err rc = modify_one(database, "interactions", filter, NULL, NULL);
+	mq_err rc = remove_one(database, "interactions", filter, NULL);
 	if (rc == MQ_OK) {
 		long long v = mq_lists_bump(database, &user);
 		if (version)
