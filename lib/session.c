@@ -325,7 +325,9 @@ static mq_err revoke_family(mongoc_database_t *database, const stored_token *t)
 	bson_oid_to_string(&t->family, fam);
 	snprintf(key, sizeof key, "family:%s", fam);
 	mq_log(MQ_LOG_WARN, "refresh", "a used refresh token was presented again: revoking family %s", fam);
-	return fact_insert(database, key, &t->user, (long long)time(NULL) + MQ_REFRESH_TTL, &inserted);
+	/* kept a day beyond the life of any token the family can have (one issued a moment after
+	 * this by a concurrent rotation included) */
+	return fact_insert(database, key, &t->user, (long long)time(NULL) + MQ_REFRESH_TTL + 86400, &inserted);
 }
 
 mq_err mq_refresh_rotate(mq_db *db, const char *token, char **token_out, long long *expires,
@@ -382,6 +384,33 @@ mq_err mq_refresh_owner(mq_db *db, const char *token, char user_id[25], long lon
 		bson_oid_to_string(&t.user, user_id);
 		*version = t.version;
 	}
+	return rc;
+}
+
+mq_err mq_session_purge(mq_db *db, long long *removed)
+{
+	static const char *const collections[] = { "refresh_tokens", "revocations" };
+	bson_error_t error;
+	bson_t reply;
+	bson_iter_t it;
+	*removed = 0;
+	mongoc_client_t *client;
+	mongoc_database_t *database = mq_db_acquire(db, &client);
+	if (!database)
+		return MQ_EUNAVAIL;
+	mq_err rc = MQ_OK;
+	bson_t *filter = BCON_NEW("expires_at", "{", "$lt", BCON_DATE_TIME(mq_now_ms()), "}");
+	for (size_t i = 0; i < 2 && rc == MQ_OK; i++) {
+		mongoc_collection_t *coll = mongoc_database_get_collection(database, collections[i]);
+		if (!mongoc_collection_delete_many(coll, filter, NULL, &reply, &error))
+			rc = mq_db_error(&error, "session purge");
+		else if (bson_iter_init_find(&it, &reply, "deletedCount") && BSON_ITER_HOLDS_NUMBER(&it))
+			*removed += bson_iter_as_int64(&it);
+		bson_destroy(&reply);
+		mongoc_collection_destroy(coll);
+	}
+	bson_destroy(filter);
+	mq_db_release(db, client, database);
 	return rc;
 }
 

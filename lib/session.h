@@ -56,6 +56,10 @@ mq_err mq_session_revoke_all(mq_db *db, const char *user_id, long long version);
  * or gone; MQ_EUNAVAIL and friends on database trouble. */
 mq_err mq_session_live(mq_db *db, const char *user_id, long long version, mq_arena *arena, const char **role);
 
+/* Deletes refresh tokens and the revocations of refresh tokens and families that have expired
+ * (marquee-sync purge-cache); *removed counts them. A user's logout versions are kept. */
+mq_err mq_session_purge(mq_db *db, long long *removed);
+
 /* The CSRF token of a browser session: base64url(HMAC-SHA256(secret, "csrf:" + session id)),
  * 43 characters into out. Signed and bound to the session (the access token's jti, or the
  * pre-session cookie of a visitor not signed in), so it needs no storage and a token from

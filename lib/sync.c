@@ -1,5 +1,6 @@
 /* sync.c — the catalogue's sync with TMDB (see sync.h). */
 #include "sync.h"
+#include "session.h"
 #include "catalog.h"
 #include "genre.h"
 #include "log.h"
@@ -333,8 +334,15 @@ mq_err mq_sync_neighbours(mq_sync *s, long *movies)
 
 mq_err mq_sync_purge_cache(mq_sync *s, long long *removed)
 {
+	long long sessions = 0;
 	*removed = 0;
-	return s->dry_run ? MQ_OK : mq_tmdb_cache_purge(s->db, removed);
+	if (s->dry_run)
+		return MQ_OK;
+	mq_err rc = mq_tmdb_cache_purge(s->db, removed);
+	if (rc == MQ_OK)
+		rc = mq_session_purge(s->db, &sessions);
+	*removed += sessions;
+	return rc;
 }
 
 /* ---- movies ------------------------------------------------------------------------------ */

@@ -75,7 +75,7 @@ mq_err mq_sync_translations(mq_sync *s);
  * *movies gets how many movies have neighbours now. */
 mq_err mq_sync_neighbours(mq_sync *s, long *movies);
 
-/* Deletes expired tmdb_cache entries. */
+/* Deletes expired tmdb_cache entries, refresh tokens and their revocations (session.h). */
 mq_err mq_sync_purge_cache(mq_sync *s, long long *removed);
 
 const mq_sync_counts *mq_sync_counts_of(const mq_sync *s);

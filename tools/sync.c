@@ -44,7 +44,7 @@ static void usage(FILE *f)
 		"  changes                            catalogue movies TMDB changed since the last run\n"
 		"  movie ID...                        these TMDB ids\n"
 		"  translations                       catalogue movies missing a title or overview\n"
-		"  purge-cache                        delete expired TMDB cache entries\n"
+		"  purge-cache                        delete expired TMDB cache entries and refresh tokens\n"
 		"  neighbours                         learn the recommender's movie neighbours\n"
 		"  all [--pages N]                    what the nightly crontab line runs: all of the above\n"
 		"  seed                               genres and one popular page, if the catalogue is empty\n"
@@ -325,7 +325,7 @@ static const struct {
 	{ "movie", "Fetches these TMDB ids (positive integers) and brings them in step.", 0, 1 },
 	{ "translations", "Fetches again, with their translations, the catalogue movies that lack a title or an\n"
 			  "overview in one of TMDB_LANGUAGES.", 0, 0 },
-	{ "purge-cache", "Deletes the TMDB cache entries that have expired.", 0, 0 },
+	{ "purge-cache", "Deletes the TMDB cache entries and refresh tokens that have expired.", 0, 0 },
 	{ "neighbours", "Learns the recommender's movie neighbours again from every member's ratings, likes,\n"
 			"watches, bookmarks and watchlist, and stores each movie's best in movie_neighbours and the\n"
 			"most popular movies in rec_popular.", 0, 0 },
@@ -447,7 +447,7 @@ static mq_err run_steps(mq_sync *s, mq_db *db, const run_opts *o, const char **w
 		if ((rc = mq_sync_purge_cache(s, &purged)) != MQ_OK)
 			return rc;
 		if (purged && isatty(STDERR_FILENO))
-			fprintf(stderr, "marquee-sync: %lld expired cache entries deleted\n", purged);
+			fprintf(stderr, "marquee-sync: %lld expired cache entries and refresh tokens deleted\n", purged);
 	}
 	return MQ_OK;
 }
