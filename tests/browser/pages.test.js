@@ -6,6 +6,7 @@
 const { test, before, after } = require("node:test");
 const assert = require("node:assert/strict");
 const fs = require("node:fs");
+const http = require("node:http");
 const path = require("node:path");
 const { chromium } = require("playwright-core");
 
@@ -312,6 +313,40 @@ test("an admin adds a movie: Get info from TMDB, edit the Persian title, save", 
   } finally {
     await standin("POST", "/__control/reset");
     await context.close();
+  }
+});
+
+test("another site cannot sign a visitor into its account, and a person's own login still works", async () => {
+  // the attacker's account, and a page of theirs on another origin that posts the login form
+  const attacker = await member();
+  const server = http.createServer((req, res) => {
+    res.setHeader("Content-Type", "text/html");
+    res.end(`<!doctype html><form id="f" method="post" action="${BASE_URL}/login">
+      <input name="email" value="${attacker.email}"><input name="password" value="correct horse">
+      </form><script>document.getElementById("f").submit()</script>`);
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const context = await newContext();
+  try {
+    const page = await context.newPage();
+    const landed = page.waitForResponse((r) => r.url() === BASE_URL + "/login" && r.request().method() === "POST");
+    await page.goto(`http://localhost:${server.address().port}/`);
+    assert.equal((await landed).status(), 403);
+    await page.goto("/");
+    assert.equal(await page.locator('a[href="/login"]').count(), 1, "still a visitor");
+    assert.ok(!(await context.cookies()).some((c) => c.name === "mq_session"));
+
+    // the person's own login, through the form, is unaffected
+    const me = await member();
+    await page.goto("/login");
+    await page.getByLabel("E-mail").fill(me.email);
+    await page.getByLabel("Password").fill("correct horse");
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.waitForURL(BASE_URL + "/me");
+    assert.ok((await context.cookies()).some((c) => c.name === "mq_session"));
+  } finally {
+    await context.close();
+    server.close();
   }
 });
 
