@@ -2,6 +2,7 @@
 # check.sh — `make check`: starts a stack of its own (fresh database, free port, its own run dir),
 # runs every test against it, stops it, and fails if anything failed.
 #   unit tests (lib/) · handler tests (in-memory requests) · CGI mode · marquee-render ·
+#   no non-reentrant libc calls in threaded code ·
 #   the TMDB stand-in · black-box HTTP tests against nginx + workers + FerretDB + stand-in ·
 #   browser tests (Playwright driving Debian's Chromium) of the pages
 set -uo pipefail
@@ -35,6 +36,7 @@ step handlers env CK_FORK=yes TEMPLATE_DIR="$ROOT/templates" "$BUILD/tests/check
 step cgi tests/cgi-bin/test_cgi.sh "$BUILD"
 step render tests/tools/test_render.sh "$BUILD/marquee-render"
 step deploy tests/tools/test_deploy.sh "$BUILD"
+step reentrant tests/tools/test_reentrant.sh
 step eval-recs python3 tests/tools/test_eval_recs.py "$BUILD/marquee-eval-recs"
 step openapi-lint tests/openapi/node_modules/.bin/redocly lint --config tests/openapi/redocly.yaml --format=summary templates/static/openapi.json
 step standin python3 -m unittest discover -s tests/tmdb-standin -p 'test_*.py'
