@@ -39,12 +39,23 @@ static char *random_token(void)
 
 /* ---- revocation facts: documents of the revocations collection, keyed by what they revoke ---- */
 
-/* Whether the fact key was recorded: MQ_OK with *exists 0 or 1, or a database error. */
-static mq_err fact_exists(mongoc_database_t *database, const char *key, int *exists)
+/* Where each kind of fact is kept: logouts, read by every request that carries a session, apart
+ * from the many more facts of used refresh tokens, read by refreshes only (on a server that
+ * scans a collection for every lookup, FerretDB, the first stays small). */
+#define LOGOUTS "logouts"
+#define REVOCATIONS "revocations"
+
+/* How long a fact is kept: beyond the life of any token it can concern (a logout ends the
+ * rotation of every token at the versions it revokes, so none of them lives longer). */
+#define FACT_TTL (MQ_REFRESH_TTL + 86400)
+
+/* Whether the fact key was recorded in collection: MQ_OK with *exists 0 or 1, or a database
+ * error. */
+static mq_err fact_exists(mongoc_database_t *database, const char *collection, const char *key, int *exists)
 {
 	bson_error_t error;
 	const bson_t *doc;
-	mongoc_collection_t *coll = mongoc_database_get_collection(database, "revocations");
+	mongoc_collection_t *coll = mongoc_database_get_collection(database, collection);
 	bson_t *filter = BCON_NEW("_id", BCON_UTF8(key));
 	bson_t *opts = BCON_NEW("limit", BCON_INT64(1), "projection", "{", "_id", BCON_INT32(1), "}");
 	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, opts, NULL);
@@ -57,19 +68,19 @@ static mq_err fact_exists(mongoc_database_t *database, const char *key, int *exi
 	return rc;
 }
 
-/* Records the fact key of user; expires (Unix seconds, 0: never) is when it may be purged.
- * MQ_OK with *inserted 1 when this call recorded it, 0 when it already was. */
-static mq_err fact_insert(mongoc_database_t *database, const char *key, const bson_oid_t *user,
-			  long long expires, int *inserted)
+/* Records the fact key of user in collection, to be purged after FACT_TTL. MQ_OK with
+ * *inserted 1 when this call recorded it, 0 when it already was. */
+static mq_err fact_insert(mongoc_database_t *database, const char *collection, const char *key,
+			  const bson_oid_t *user, int *inserted)
 {
 	bson_error_t error;
-	mongoc_collection_t *coll = mongoc_database_get_collection(database, "revocations");
+	mongoc_collection_t *coll = mongoc_database_get_collection(database, collection);
 	bson_t doc = BSON_INITIALIZER;
+	int64_t now = mq_now_ms();
 	BSON_APPEND_UTF8(&doc, "_id", key);
 	BSON_APPEND_OID(&doc, "user_id", user);
-	BSON_APPEND_DATE_TIME(&doc, "at", mq_now_ms());
-	if (expires)
-		BSON_APPEND_DATE_TIME(&doc, "expires_at", expires * 1000);
+	BSON_APPEND_DATE_TIME(&doc, "at", now);
+	BSON_APPEND_DATE_TIME(&doc, "expires_at", now + FACT_TTL * 1000);
 	mq_err rc = MQ_OK;
 	*inserted = mongoc_collection_insert_one(coll, &doc, NULL, NULL, &error);
 	if (!*inserted) {
@@ -86,7 +97,7 @@ static const char *user_fact(char out[64], const bson_oid_t *user, long long ver
 {
 	char hex[25];
 	bson_oid_to_string(user, hex);
-	snprintf(out, 64, "user:%s:%lld", hex, version);
+	snprintf(out, 64, "%s:%lld", hex, version);
 	return out;
 }
 
@@ -128,7 +139,7 @@ static mq_err session_live(mongoc_database_t *database, const bson_oid_t *user, 
 	if (rc == MQ_OK && version < hint)
 		rc = MQ_EUNAUTH;
 	if (rc == MQ_OK)
-		rc = fact_exists(database, user_fact(key, user, version + 1), &revoked);
+		rc = fact_exists(database, LOGOUTS, user_fact(key, user, version + 1), &revoked);
 	return rc == MQ_OK && revoked ? MQ_EUNAUTH : rc;
 }
 
@@ -179,7 +190,7 @@ mq_err mq_session_version(mq_db *db, const char *user_id, long long hint, long l
 			mq_log(MQ_LOG_ERROR, "session", "user %s: token_version is %d logouts behind", user_id, i);
 			break;
 		}
-		rc = fact_exists(database, user_fact(key, &uid, *version + 1), &revoked);
+		rc = fact_exists(database, LOGOUTS, user_fact(key, &uid, *version + 1), &revoked);
 		if (rc != MQ_OK)
 			break;
 		if (revoked)
@@ -200,7 +211,7 @@ mq_err mq_session_revoke_all(mq_db *db, const char *user_id, long long version)
 	mongoc_database_t *database = mq_db_acquire(db, &client);
 	if (!database)
 		return MQ_EUNAVAIL;
-	mq_err rc = fact_insert(database, user_fact(key, &uid, version + 1), &uid, 0, &inserted);
+	mq_err rc = fact_insert(database, LOGOUTS, user_fact(key, &uid, version + 1), &uid, &inserted);
 	if (rc == MQ_OK) {
 		/* the hint follows; a lost or late hint costs the next login a lookup, nothing more */
 		bson_error_t error;
@@ -236,6 +247,9 @@ mq_err mq_refresh_issue(mq_db *db, const char *user_id, long long version, const
 	long long now = (long long)time(NULL);
 	*expires = now + MQ_REFRESH_TTL;
 	bson_t doc = BSON_INITIALIZER;
+	/* keyed by its hash: the lookup every refresh makes is by _id, which every server serves
+	 * from its primary key (hash stays for the unique index of earlier versions) */
+	BSON_APPEND_UTF8(&doc, "_id", hash);
 	BSON_APPEND_OID(&doc, "user_id", &uid);
 	BSON_APPEND_UTF8(&doc, "hash", hash);
 	BSON_APPEND_OID(&doc, "family", &fam);
@@ -274,7 +288,7 @@ static mq_err find_live(mongoc_database_t *database, const char *hash, stored_to
 	int have = 0;
 	*used = 0;
 	mongoc_collection_t *coll = mongoc_database_get_collection(database, "refresh_tokens");
-	bson_t *filter = BCON_NEW("hash", BCON_UTF8(hash));
+	bson_t *filter = BCON_NEW("_id", BCON_UTF8(hash));
 	bson_t *opts = BCON_NEW("limit", BCON_INT64(1));
 	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, opts, NULL);
 	if (mongoc_cursor_next(cursor, &doc) && bson_iter_init(&it, doc)) {
@@ -304,7 +318,7 @@ static mq_err find_live(mongoc_database_t *database, const char *hash, stored_to
 	if (rc == MQ_OK) {
 		bson_oid_to_string(&t->family, fam);
 		snprintf(key, sizeof key, "family:%s", fam);
-		rc = fact_exists(database, key, &revoked);
+		rc = fact_exists(database, REVOCATIONS, key, &revoked);
 	}
 	if (rc == MQ_OK && revoked)
 		rc = MQ_EUNAUTH;
@@ -312,7 +326,7 @@ static mq_err find_live(mongoc_database_t *database, const char *hash, stored_to
 		rc = session_live(database, &t->user, t->version, role);
 	if (rc == MQ_OK) {
 		snprintf(key, sizeof key, "token:%s", hash);
-		rc = fact_exists(database, key, used);
+		rc = fact_exists(database, REVOCATIONS, key, used);
 	}
 	return rc;
 }
@@ -325,9 +339,7 @@ static mq_err revoke_family(mongoc_database_t *database, const stored_token *t)
 	bson_oid_to_string(&t->family, fam);
 	snprintf(key, sizeof key, "family:%s", fam);
 	mq_log(MQ_LOG_WARN, "refresh", "a used refresh token was presented again: revoking family %s", fam);
-	/* kept a day beyond the life of any token the family can have (one issued a moment after
-	 * this by a concurrent rotation included) */
-	return fact_insert(database, key, &t->user, (long long)time(NULL) + MQ_REFRESH_TTL + 86400, &inserted);
+	return fact_insert(database, REVOCATIONS, key, &t->user, &inserted);
 }
 
 mq_err mq_refresh_rotate(mq_db *db, const char *token, char **token_out, long long *expires,
@@ -348,7 +360,7 @@ mq_err mq_refresh_rotate(mq_db *db, const char *token, char **token_out, long lo
 	if (rc == MQ_OK && !used) {
 		/* the claim: of every request presenting this token, the database lets one insert */
 		snprintf(key, sizeof key, "token:%s", hash);
-		rc = fact_insert(database, key, &t.user, t.expires, &claimed);
+		rc = fact_insert(database, REVOCATIONS, key, &t.user, &claimed);
 	}
 	if (rc == MQ_OK && !claimed) {
 		rc = revoke_family(database, &t);
@@ -389,7 +401,7 @@ mq_err mq_refresh_owner(mq_db *db, const char *token, char user_id[25], long lon
 
 mq_err mq_session_purge(mq_db *db, long long *removed)
 {
-	static const char *const collections[] = { "refresh_tokens", "revocations" };
+	static const char *const collections[] = { "refresh_tokens", REVOCATIONS, LOGOUTS };
 	bson_error_t error;
 	bson_t reply;
 	bson_iter_t it;
@@ -400,7 +412,7 @@ mq_err mq_session_purge(mq_db *db, long long *removed)
 		return MQ_EUNAVAIL;
 	mq_err rc = MQ_OK;
 	bson_t *filter = BCON_NEW("expires_at", "{", "$lt", BCON_DATE_TIME(mq_now_ms()), "}");
-	for (size_t i = 0; i < 2 && rc == MQ_OK; i++) {
+	for (size_t i = 0; i < sizeof collections / sizeof collections[0] && rc == MQ_OK; i++) {
 		mongoc_collection_t *coll = mongoc_database_get_collection(database, collections[i]);
 		if (!mongoc_collection_delete_many(coll, filter, NULL, &reply, &error))
 			rc = mq_db_error(&error, "session purge");

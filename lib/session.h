@@ -8,13 +8,15 @@
  * Every revocation is an inserted document whose _id names what it revokes, so the database's
  * unique _id decides every race, on MongoDB as on servers whose updates are a find then a write
  * (FerretDB): no step relies on findAndModify or on an update being atomic.
- *   "token:<hash>"       the refresh token was used. Inserting it is how a rotation claims the
- *                        token: of two simultaneous rotations exactly one insert succeeds; the
- *                        other is a reuse, which revokes the family.
- *   "family:<id>"        every refresh token of that family is revoked (reuse was detected).
- *   "user:<id>:<v>"      every session of the user at a version below v is revoked (logout).
- * A session at version v is live while "user:<id>:<v+1>" does not exist; users.token_version is
- * only a hint of the current version (a session below it is refused too), kept for speed.
+ *   revocations "token:<hash>"   the refresh token was used. Inserting it is how a rotation
+ *                                claims the token: of two simultaneous rotations exactly one
+ *                                insert succeeds; the other is a reuse, which revokes the family.
+ *   revocations "family:<id>"    every refresh token of that family is revoked (reuse detected).
+ *   logouts "<user id>:<v>"      every session of the user at a version below v is revoked.
+ * A session at version v is live while logout "<id>:<v+1>" does not exist; users.token_version
+ * is only a hint of the current version (a session below it is refused too). Refresh tokens are
+ * stored with _id = their hash. Facts are purged a day after the longest a token they concern
+ * can live (mq_session_purge).
  */
 #ifndef MQ_SESSION_H
 #define MQ_SESSION_H
@@ -56,8 +58,8 @@ mq_err mq_session_revoke_all(mq_db *db, const char *user_id, long long version);
  * or gone; MQ_EUNAVAIL and friends on database trouble. */
 mq_err mq_session_live(mq_db *db, const char *user_id, long long version, mq_arena *arena, const char **role);
 
-/* Deletes refresh tokens and the revocations of refresh tokens and families that have expired
- * (marquee-sync purge-cache); *removed counts them. A user's logout versions are kept. */
+/* Deletes the refresh tokens, revocations and logouts that have expired (marquee-sync
+ * purge-cache); *removed counts them. */
 mq_err mq_session_purge(mq_db *db, long long *removed);
 
 /* The CSRF token of a browser session: base64url(HMAC-SHA256(secret, "csrf:" + session id)),

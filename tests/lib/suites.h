@@ -36,5 +36,6 @@ Suite *password_suite(void);
 Suite *tmdb_suite(void);
 Suite *catalog_suite(void);
 Suite *images_suite(void);
+Suite *session_suite(void);
 
 #endif
