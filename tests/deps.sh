@@ -6,7 +6,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
 PACKAGES="gcc make pkg-config libfcgi-dev libmongoc-dev libbson-dev libcjson-dev libcurl4-openssl-dev
 libssl-dev libcrypt-dev check nginx-light libnginx-mod-nchan python3 ca-certificates openssl chromium
-clang valgrind wrk"
+clang libclang-rt-dev valgrind wrk"
 
 missing=""
 for p in $PACKAGES; do
