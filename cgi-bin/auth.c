@@ -3,6 +3,7 @@
 #include "account.h"
 #include "ctx.h"
 #include "json.h"
+#include "live.h"
 #include "page.h"
 #include "password.h"
 #include "response.h"
@@ -228,11 +229,15 @@ static mq_err logout_everywhere(mq_req *req, const char *refresh)
 	mq_err rc = MQ_OK;
 	if (req->user)
 		rc = mq_session_revoke_all(ctx->db, req->user->id, req->user->token_version);
+	if (rc == MQ_OK && req->user)
+		mq_live_close(ctx->cfg, req->user->id);
 	/* a refresh token alone (its access token expired) names its session too; a dead one
 	 * has nothing left to end */
 	mq_err own = refresh ? mq_refresh_owner(ctx->db, refresh, owner, &tv) : MQ_EUNAUTH;
 	if (rc == MQ_OK && own == MQ_OK)
 		rc = mq_session_revoke_all(ctx->db, owner, tv);
+	if (rc == MQ_OK && own == MQ_OK)
+		mq_live_close(ctx->cfg, owner);
 	else if (rc == MQ_OK && own != MQ_EUNAUTH)
 		rc = own;
 	return rc;

@@ -43,25 +43,29 @@ void mq_live_channel(const char *user_id, char out[26])
 	snprintf(out, 26, "u%.24s", user_id ? user_id : "");
 }
 
-int mq_live_publish(const mq_config *cfg, const char *user_id, const cJSON *hint)
+/* One request to user's channel at the publisher: POST body (with its event name), or DELETE
+ * when body is NULL. *status gets the answer's status (0 when there was none). */
+static CURLcode to_channel(const mq_config *cfg, const char *user_id, const char *body, long *status)
 {
-	if (!cfg->nchan_publish_url)
-		return 1;
 	CURL *curl = thread_handle();
-	char *body = cJSON_PrintUnformatted(hint);
-	if (!curl || !body) {
-		cJSON_free(body);
-		mq_log(MQ_LOG_WARN, "live", "hint not published: out of memory");
-		return -1;
-	}
+	*status = 0;
+	if (!curl)
+		return CURLE_OUT_OF_MEMORY;
 	char channel[26], url[1024];
 	mq_live_channel(user_id, channel);
 	size_t len = strlen(cfg->nchan_publish_url);
 	snprintf(url, sizeof url, "%s%s%s", cfg->nchan_publish_url,
 		 len && cfg->nchan_publish_url[len - 1] == '/' ? "" : "/", channel);
-	struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
-	headers = curl_slist_append(headers, "X-EventSource-Event: lists");
+	struct curl_slist *headers = NULL;
 	curl_easy_reset(curl);
+	if (body) {
+		headers = curl_slist_append(headers, "Content-Type: application/json");
+		headers = curl_slist_append(headers, "X-EventSource-Event: lists");
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+	} else {
+		curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "DELETE");
+	}
 	curl_easy_setopt(curl, CURLOPT_URL, url);
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	if (cfg->nchan_publish_socket)
@@ -70,15 +74,26 @@ int mq_live_publish(const mq_config *cfg, const char *user_id, const cJSON *hint
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 200L);
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 500L);
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-	curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
 	CURLcode rc = curl_easy_perform(curl);
-	long status = 0;
 	if (rc == CURLE_OK)
-		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+		curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, status);
 	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, NULL);
 	curl_slist_free_all(headers);
+	return rc;
+}
+
+int mq_live_publish(const mq_config *cfg, const char *user_id, const cJSON *hint)
+{
+	if (!cfg->nchan_publish_url)
+		return 1;
+	char *body = cJSON_PrintUnformatted(hint);
+	if (!body) {
+		mq_log(MQ_LOG_WARN, "live", "hint not published: out of memory");
+		return -1;
+	}
+	long status;
+	CURLcode rc = to_channel(cfg, user_id, body, &status);
 	cJSON_free(body);
 	if (rc != CURLE_OK) {
 		mq_log(MQ_LOG_WARN, "live", "hint not published: %s", curl_easy_strerror(rc));
@@ -86,6 +101,20 @@ int mq_live_publish(const mq_config *cfg, const char *user_id, const cJSON *hint
 	}
 	if (status != 201 && status != 202) {
 		mq_log(MQ_LOG_WARN, "live", "hint not published: the publisher answered %ld", status);
+		return -1;
+	}
+	return 0;
+}
+
+int mq_live_close(const mq_config *cfg, const char *user_id)
+{
+	if (!cfg->nchan_publish_url)
+		return 1;
+	long status;
+	CURLcode rc = to_channel(cfg, user_id, NULL, &status);
+	if (rc != CURLE_OK || (status != 200 && status != 404)) { /* 404: nobody was listening */
+		mq_log(MQ_LOG_WARN, "live", "live streams not closed: %s",
+		       rc != CURLE_OK ? curl_easy_strerror(rc) : "the publisher refused");
 		return -1;
 	}
 	return 0;

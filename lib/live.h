@@ -1,4 +1,4 @@
-/* live.h — live hints to a member's open pages (DESIGN §4 "live", notes/realtime-nchan.md).
+/* live.h — live hints to a member's open pages.
  *
  * nginx hands GET /live, once the watchlist worker has said who is signed in, to that member's
  * nchan channel ("u" + their id). After a change of a member's lists or ratings is written, the
@@ -22,6 +22,11 @@ void mq_live_channel(const char *user_id, char out[26]);
 /* POSTs hint (borrowed) to user's channel. Returns 0 when nchan took it (201: delivered, 202: no
  * one listening), 1 when live push is off (no NCHAN_PUBLISH_URL), -1 on failure (logged). */
 int mq_live_publish(const mq_config *cfg, const char *user_id, const cJSON *hint);
+
+/* Closes every open live stream of user (logout: the streams were opened with a session that is
+ * now revoked) by deleting their channel at the publisher. Returns 0 (closed, or none open), 1
+ * when live push is off, -1 on failure (logged). */
+int mq_live_close(const mq_config *cfg, const char *user_id);
 
 /* For handlers after a change the signed-in caller made: publishes {type, op, movie, v} and the
  * members of extra (taken over; may be NULL). */

@@ -196,6 +196,24 @@ class RevokedSessionTest(unittest.TestCase):
         self.assertEqual(plain("GET", "/me", headers=cookie).status, 303)
         self.assertEqual(plain("GET", "/login?next=%2Fme", headers=cookie).status, 200)
 
+    def test_logout_closes_the_open_live_streams(self):
+        """A stream opened before the logout ends with it, on every device."""
+        from test_live import Stream
+        data, _, cookie = cookie_session()
+        streams = [Stream(cookie), Stream({"Authorization": "Bearer " + data["token"]})]
+        try:
+            self.assertEqual([s.status for s in streams], [200, 200])
+            self.assertEqual(call("POST", "/api/v1/auth/logout", data["token"]).status, 200)
+            for s in streams:
+                s.sock.settimeout(5)
+                while True:  # until the server closes it (a timeout fails the test)
+                    chunk = s.sock.recv(4096)
+                    if not chunk:
+                        break
+        finally:
+            for s in streams:
+                s.close()
+
     def test_demoted_admin_loses_admin_links_at_once(self):
         data, _, cookie = cookie_session()
         boss = make_admin()
