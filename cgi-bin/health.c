@@ -95,7 +95,7 @@ const mq_app health_app = {
 	.name = "health",
 	.routes = routes,
 	.n_routes = sizeof routes / sizeof routes[0],
-	.needs = MQ_APP_DB,
+	.needs = MQ_APP_DB | MQ_APP_DB_PROBE, /* a health check answers quickly, up or down */
 };
 
 MQ_WORKER(health_app)

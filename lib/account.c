@@ -1,9 +1,9 @@
 /* account.c — users: registration, sign-in, sessions (see account.h). */
 #include "account.h"
+#include "clock.h"
 #include "lists.h"
 #include "jwt.h"
 #include "log.h"
-#include "response.h"
 #include "mem.h"
 #include "password.h"
 #include "session.h"
@@ -101,11 +101,11 @@ static cJSON *user_json(const bson_t *doc)
 	cJSON_AddStringToObject(settings, "language", lang);
 	cJSON_AddStringToObject(settings, "theme", theme);
 	if (bson_iter_init_find(&it, doc, "created_at") && BSON_ITER_HOLDS_DATE_TIME(&it)) {
-		mq_iso8601(bson_iter_date_time(&it), when, sizeof when);
+		mq_clock_iso8601(bson_iter_date_time(&it), when, sizeof when);
 		cJSON_AddStringToObject(u, "created_at", when);
 	}
 	if (bson_iter_init_find(&it, doc, "updated_at") && BSON_ITER_HOLDS_DATE_TIME(&it)) {
-		mq_iso8601(bson_iter_date_time(&it), when, sizeof when);
+		mq_clock_iso8601(bson_iter_date_time(&it), when, sizeof when);
 		cJSON_AddStringToObject(u, "updated_at", when);
 	}
 	return u;
@@ -236,7 +236,7 @@ mq_err mq_account_update(mq_db *db, const char *user_id, const bson_t *set, cons
 	mongoc_collection_t *users = mq_db_collection(db, client, "users");
 
 	/* FerretDB v1 reports an update that breaks a unique index as InternalError, not 11000
-	 * (ferretdb.md §2.7), so a taken username is looked for first; the index stays the guard. */
+	 * (error 1), so a taken username is looked for first; the index stays the guard. */
 	if (bson_iter_init_find(&it, set, "username") && BSON_ITER_HOLDS_UTF8(&it)) {
 		bson_t *filter = BCON_NEW("username", BCON_UTF8(bson_iter_utf8(&it, NULL)), "_id", "{", "$ne", BCON_OID(&oid), "}");
 		int64_t n = mongoc_collection_count_documents(users, filter, NULL, NULL, NULL, &error);
@@ -487,7 +487,7 @@ void mq_session_issue(const mq_config *cfg, const char *user_id, const char *rol
 	mq_buf t = MQ_BUF_INIT;
 	mq_jwt_sign(&c, cfg->jwt_secret, strlen(cfg->jwt_secret), &t);
 	char when[40];
-	mq_iso8601((int64_t)c.exp * 1000, when, sizeof when);
+	mq_clock_iso8601((int64_t)c.exp * 1000, when, sizeof when);
 	cJSON_AddStringToObject(out, "token", mq_buf_cstr(&t));
 	cJSON_AddStringToObject(out, "token_type", "Bearer");
 	cJSON_AddNumberToObject(out, "expires_in", (double)cfg->jwt_ttl);

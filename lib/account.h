@@ -1,4 +1,4 @@
-/* account.h — registering users and signing them in (the users collection, DESIGN §5), and the
+/* account.h — registering users and signing them in (the users collection), and the
  * session a sign-in yields. Knows nothing of HTTP: the auth worker calls it; tests call it. */
 #ifndef MQ_ACCOUNT_H
 #define MQ_ACCOUNT_H

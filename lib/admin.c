@@ -1,5 +1,6 @@
 /* admin.c — curators' changes to the catalogue and the audit log (see admin.h). */
 #include "admin.h"
+#include "clock.h"
 #include "catalog.h"
 #include "log.h"
 #include "movie.h"
@@ -58,7 +59,7 @@ mq_err mq_audit(mq_db *db, const char *actor, const char *action, const char *ki
 	if (diff)
 		bson_concat(&arr, diff);
 	bson_append_array_end(&doc, &arr);
-	BSON_APPEND_DATE_TIME(&doc, "at", mq_now_ms());
+	BSON_APPEND_DATE_TIME(&doc, "at", mq_clock_ms());
 	if (request_id)
 		BSON_APPEND_UTF8(&doc, "request_id", request_id);
 	bson_destroy(diff);
@@ -190,7 +191,7 @@ mq_err mq_admin_movie_create(mq_db *db, const cJSON *fields, cJSON **movie)
 			size_t len = strlen(slug);
 			snprintf(slug + len, sizeof slug - len, "-%04x", r);
 		}
-		bson_t *new_movie = mq_catalog_new_movie(doc, slug, manual ? "manual" : "tmdb", mq_now_ms());
+		bson_t *new_movie = mq_catalog_new_movie(doc, slug, manual ? "manual" : "tmdb", mq_clock_ms());
 		if (!new_movie) {
 			rc = MQ_EINVAL;
 			break;
@@ -298,7 +299,7 @@ mq_err mq_admin_movie_edit(mq_db *db, const char *movie_id, const cJSON *fields,
 		BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &child);
 		if (fields_bson)
 			bson_concat(&child, fields_bson);
-		BSON_APPEND_DATE_TIME(&child, "updated_at", mq_now_ms());
+		BSON_APPEND_DATE_TIME(&child, "updated_at", mq_clock_ms());
 		bson_append_document_end(&update, &child);
 		bson_t *filter = BCON_NEW("_id", BCON_OID(&id));
 		bson_error_t error;
@@ -332,7 +333,7 @@ mq_err mq_admin_movie_hide(mq_db *db, const char *movie_id, int hidden, cJSON **
 	if (rc == MQ_OK) {
 		bson_error_t error;
 		bson_t *filter = BCON_NEW("_id", BCON_OID(&id));
-		bson_t *update = hidden ? BCON_NEW("$set", "{", "hidden", BCON_BOOL(true), "hidden_at", BCON_DATE_TIME(mq_now_ms()), "}")
+		bson_t *update = hidden ? BCON_NEW("$set", "{", "hidden", BCON_BOOL(true), "hidden_at", BCON_DATE_TIME(mq_clock_ms()), "}")
 					: BCON_NEW("$unset", "{", "hidden", BCON_UTF8(""), "hidden_at", BCON_UTF8(""), "}");
 		if (!mongoc_collection_update_one(movies, filter, update, NULL, NULL, &error))
 			rc = mq_db_error(&error, "movie hide");
@@ -433,8 +434,15 @@ mq_err mq_sync_runs_list(mq_db *db, long long page, long long limit, cJSON **ite
 		const bson_t *doc;
 		mongoc_collection_t *coll = mongoc_database_get_collection(database, "sync_lease");
 		mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, &all, NULL, NULL);
+		bson_error_t error;
 		if (mongoc_cursor_next(cursor, &doc))
 			*lease = mq_db_doc_json_deep(doc);
+		else if (mongoc_cursor_error(cursor, &error))
+			rc = mq_db_error(&error, "sync_lease");
+		if (rc != MQ_OK) {
+			cJSON_Delete(*items);
+			*items = NULL;
+		}
 		mongoc_cursor_destroy(cursor);
 		mongoc_collection_destroy(coll);
 	}

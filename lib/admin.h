@@ -1,4 +1,4 @@
-/* admin.h — the curators' work on the catalogue (DESIGN §4 admin): movies created from TMDB or
+/* admin.h — the curators' work on the catalogue: movies created from TMDB or
  * by hand, edited with per-field locks, hidden and restored; and the audit log every admin
  * action writes (who, when, what, the before and after of each changed field), which nothing
  * edits or deletes.

@@ -1,5 +1,6 @@
 /* catalog.c — movies: lookup, fetch-through from TMDB, documents and their JSON (see catalog.h). */
 #include "catalog.h"
+#include "clock.h"
 #include "genre.h"
 #include "movie.h"
 #include "log.h"
@@ -129,7 +130,7 @@ static mq_err store_movie(mongoc_collection_t *coll, cJSON *set, long long tmdb_
 	mq_err rc = MQ_OK;
 	bson_error_t error;
 	char slug[160];
-	int64_t now = mq_now_ms();
+	int64_t now = mq_clock_ms();
 	for (int attempt = 0; attempt < 3; attempt++) {
 		mq_catalog_slug(set, attempt > 0, slug, sizeof slug);
 		bson_t *update = mq_catalog_upsert(set, slug, now);
@@ -292,7 +293,7 @@ mq_err mq_catalog_lock(mq_db *db, long long tmdb_id, const char *const *fields, 
 			BSON_APPEND_UTF8(&arr, key, f->valuestring);
 		}
 		bson_append_array_end(&set, &arr);
-		BSON_APPEND_DATE_TIME(&set, "updated_at", mq_now_ms());
+		BSON_APPEND_DATE_TIME(&set, "updated_at", mq_clock_ms());
 		bson_append_document_end(&update, &set);
 		bson_error_t error;
 		if (!mongoc_collection_update_one(coll, filter, &update, NULL, NULL, &error))

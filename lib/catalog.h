@@ -1,4 +1,4 @@
-/* catalog.h — the movies collection (DESIGN §5): a movie found by TMDB id, ObjectId or slug, and
+/* catalog.h — the movies collection: a movie found by TMDB id, ObjectId or slug, and
  * a TMDB movie not in the catalogue yet fetched, stored by its unique tmdb_id and returned.
  * Knows nothing of HTTP; the movies worker and (later) the sync binary and the admin call it. */
 #ifndef MQ_CATALOG_H

@@ -1,8 +1,8 @@
-/* db.c — the process's MongoDB pool and error mapping (see db.h; ferretdb.md §4). */
+/* db.c — the process's MongoDB pool and error mapping (see db.h). */
 #include "db.h"
+#include "clock.h"
 #include "log.h"
 #include "mem.h"
-#include "response.h"
 
 #include <string.h>
 #include <time.h>
@@ -113,13 +113,6 @@ int mq_oid_parse(const char *hex, bson_oid_t *oid)
 	return 0;
 }
 
-int64_t mq_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 bson_t *mq_db_bson_from_json(const cJSON *json)
 {
 	char *text = cJSON_PrintUnformatted(json);
@@ -146,7 +139,7 @@ cJSON *mq_db_doc_json(const bson_t *doc)
 			cJSON_AddStringToObject(out, key, text);
 			break;
 		case BSON_TYPE_DATE_TIME:
-			mq_iso8601(bson_iter_date_time(&it), text, sizeof text);
+			mq_clock_iso8601(bson_iter_date_time(&it), text, sizeof text);
 			cJSON_AddStringToObject(out, key, text);
 			break;
 		case BSON_TYPE_UTF8:
@@ -379,7 +372,7 @@ static void mongoc_log_to_mq(mongoc_log_level_t level, const char *domain, const
 {
 	(void)data;
 	if (strstr(message, "endSessions"))
-		return; /* FerretDB v1 lacks endSessions; harmless at pool destroy (ferretdb.md §3) */
+		return; /* FerretDB v1 lacks endSessions; harmless at pool destroy */
 	mq_log_level l = level <= MONGOC_LOG_LEVEL_CRITICAL ? MQ_LOG_ERROR
 		       : level == MONGOC_LOG_LEVEL_WARNING  ? MQ_LOG_WARN
 		       : level == MONGOC_LOG_LEVEL_MESSAGE || level == MONGOC_LOG_LEVEL_INFO ? MQ_LOG_INFO

@@ -10,6 +10,7 @@
 #define MQ_DB_H
 
 #include "buf.h"
+#include "clock.h"
 #include "err.h"
 
 #include <cjson/cJSON.h>
@@ -51,9 +52,6 @@ void mq_db_release(mq_db *db, mongoc_client_t *client, mongoc_database_t *databa
 
 /* Parses 24 hex characters into oid; returns 0, or -1 (oid untouched) for anything else. */
 int mq_oid_parse(const char *hex, bson_oid_t *oid);
-
-/* The wall-clock time in milliseconds since the epoch (BSON dates). */
-int64_t mq_now_ms(void);
 
 /* A BSON document of a JSON object (numbers that are whole stay integers); NULL if it cannot be
  * converted. Caller destroys. */

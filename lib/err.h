@@ -1,7 +1,7 @@
 /* err.h — the one error vocabulary of lib/, and the one place it becomes an HTTP status.
  *
  * lib/ functions return an mq_err; handlers never pick status codes for failures themselves:
- * mq_err_status() maps every error to exactly one status (STYLE §9).
+ * mq_err_status() maps every error to exactly one status.
  */
 #ifndef MQ_ERR_H
 #define MQ_ERR_H

@@ -1,9 +1,9 @@
 /* health.c — health checks (see health.h). */
 #include "health.h"
+#include "clock.h"
 #include "ctx.h"
 #include "mem.h"
 
-#include "response.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -50,7 +50,7 @@ mq_err mq_health_tmdb_check(cJSON *out, const mq_config *cfg, mq_tmdb *t)
 {
 	mq_err rc = MQ_EUNAVAIL;
 	mq_tmdb_result r;
-	double started = mq_now_ms();
+	double started = mq_clock_ms();
 	memset(&r, 0, sizeof r);
 	if (t) {
 		mq_tmdb_set_timeouts(t, 1000, 2000);
@@ -64,11 +64,11 @@ mq_err mq_health_tmdb_check(cJSON *out, const mq_config *cfg, mq_tmdb *t)
 	cJSON_AddStringToObject(out, "credentials", cfg->tmdb_read_token ? "read_token"
 						    : cfg->tmdb_api_key ? "api_key" : "none");
 	cJSON_AddNumberToObject(out, "http_status", (double)r.http_status);
-	cJSON_AddNumberToObject(out, "latency_ms", t ? (double)(mq_now_ms() - started) : 0);
+	cJSON_AddNumberToObject(out, "latency_ms", t ? (double)(mq_clock_ms() - started) : 0);
 	if (rc != MQ_OK && t)
 		cJSON_AddStringToObject(out, "error", r.message[0] ? r.message : mq_err_message(rc));
 	char when[40];
-	mq_iso8601(mq_now_ms(), when, sizeof when);
+	mq_clock_iso8601(mq_clock_ms(), when, sizeof when);
 	cJSON_AddStringToObject(out, "checked_at", when);
 	mq_tmdb_result_clear(&r);
 	return rc;

@@ -1,4 +1,4 @@
-/* images.h — TMDB image URLs, built from TMDB's /configuration (DESIGN §6).
+/* images.h — TMDB image URLs, built from TMDB's /configuration.
  *
  * The configuration says where images live (secure_base_url) and which sizes exist; it is taken
  * through the TMDB cache (family "configuration", days) and kept in the process for an hour.

@@ -1,5 +1,6 @@
 /* lists.c — the watchlist, interactions and lists_version (see lists.h). */
 #include "lists.h"
+#include "clock.h"
 #include "catalog.h"
 #include "log.h"
 
@@ -52,7 +53,7 @@ long long mq_lists_bump(mongoc_database_t *database, const bson_oid_t *user)
 		long long next = latest_version(versions, user, &rc) + 1;
 		if (rc != MQ_OK)
 			break;
-		bson_t *doc = BCON_NEW("user_id", BCON_OID(user), "v", BCON_INT64(next), "at", BCON_DATE_TIME(mq_now_ms()));
+		bson_t *doc = BCON_NEW("user_id", BCON_OID(user), "v", BCON_INT64(next), "at", BCON_DATE_TIME(mq_clock_ms()));
 		int ok = mongoc_collection_insert_one(versions, doc, NULL, NULL, &error);
 		bson_destroy(doc);
 		if (ok) {
@@ -276,7 +277,7 @@ mq_err mq_watchlist_add(mq_db *db, const char *user_id, const char *movie_id, in
 	if (mq_oid_parse(user_id, &user) || mq_oid_parse(movie_id, &movie))
 		return MQ_EINVAL;
 	bson_oid_init(&id, NULL);
-	int64_t now = mq_now_ms();
+	int64_t now = mq_clock_ms();
 	bson_t *doc = BCON_NEW("_id", BCON_OID(&id), "user_id", BCON_OID(&user), "movie_id", BCON_OID(&movie),
 			       "is_favorite", BCON_BOOL(is_favorite != 0), "added_at", BCON_DATE_TIME(now),
 			       "updated_at", BCON_DATE_TIME(now));
@@ -427,7 +428,7 @@ mq_err mq_watchlist_favorite(mq_db *db, const char *user_id, const char *item_id
 		}
 		if (rc == MQ_OK) {
 			bson_t *update = BCON_NEW("$set", "{", "is_favorite", BCON_BOOL(to != 0),
-						  "updated_at", BCON_DATE_TIME(mq_now_ms()), "}");
+						  "updated_at", BCON_DATE_TIME(mq_clock_ms()), "}");
 			rc = modify_one(database, "watchlist", &cond, update, item);
 			bson_destroy(update);
 		}
@@ -538,7 +539,7 @@ mq_err mq_interaction_record(mq_db *db, const char *user_id, const char *movie_i
 	mq_err rc = MQ_OK;
 	mongoc_collection_t *coll = mongoc_database_get_collection(database, "interactions");
 	bson_t *filter = interaction_filter(&user, &movie, type);
-	bson_t *update = BCON_NEW("$set", "{", "at", BCON_DATE_TIME(mq_now_ms()), "}");
+	bson_t *update = BCON_NEW("$set", "{", "at", BCON_DATE_TIME(mq_clock_ms()), "}");
 	bson_t *opts = BCON_NEW("upsert", BCON_BOOL(true));
 	if (!mongoc_collection_update_one(coll, filter, update, opts, &reply, &error)) {
 		/* two first recordings at once: the unique index lets one insert, the other updates */

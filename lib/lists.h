@@ -1,4 +1,4 @@
-/* lists.h — a member's lists (DESIGN §5): the watchlist with its favourites, the interactions
+/* lists.h — a member's lists: the watchlist with its favourites, the interactions
  * (watched, liked, disliked, bookmarked) and the user's lists_version.
  *
  * The lists version counts the changes of a member's lists and ratings. It is kept in the

@@ -1,5 +1,6 @@
 /* metrics.c — a process's counters and their sum over processes (see metrics.h). */
 #include "metrics.h"
+#include "clock.h"
 #include "log.h"
 
 #include <pthread.h>
@@ -77,7 +78,7 @@ void mq_metrics_flush(mq_db *db, const char *worker, int force)
 	BSON_APPEND_UTF8(&doc, "host", host);
 	BSON_APPEND_INT64(&doc, "pid", (int64_t)getpid());
 	BSON_APPEND_DATE_TIME(&doc, "started", (int64_t)started * 1000);
-	BSON_APPEND_DATE_TIME(&doc, "at", mq_now_ms());
+	BSON_APPEND_DATE_TIME(&doc, "at", mq_clock_ms());
 	BSON_APPEND_DOCUMENT_BEGIN(&doc, "counters", &counters);
 	BSON_APPEND_DOCUMENT_BEGIN(&counters, "requests", &sub);
 	char key[16];
@@ -161,7 +162,7 @@ mq_err mq_metrics_text(mq_db *db, mq_buf *out)
 	mq_err rc = MQ_OK;
 	cJSON *sums = cJSON_CreateObject();
 	mongoc_collection_t *coll = mq_db_collection(db, client, "metrics");
-	bson_t *recent = BCON_NEW("at", "{", "$gt", BCON_DATE_TIME(mq_now_ms() - 86400000LL), "}");
+	bson_t *recent = BCON_NEW("at", "{", "$gt", BCON_DATE_TIME(mq_clock_ms() - 86400000LL), "}");
 	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, recent, NULL, NULL);
 	long processes = 0;
 	while (mongoc_cursor_next(cursor, &doc)) {
@@ -178,7 +179,7 @@ mq_err mq_metrics_text(mq_db *db, mq_buf *out)
 	mongoc_cursor_destroy(cursor);
 	bson_destroy(recent);
 	/* processes gone for more than a day are forgotten */
-	bson_t *old = BCON_NEW("at", "{", "$lt", BCON_DATE_TIME(mq_now_ms() - 86400000LL), "}");
+	bson_t *old = BCON_NEW("at", "{", "$lt", BCON_DATE_TIME(mq_clock_ms() - 86400000LL), "}");
 	mongoc_collection_delete_many(coll, old, NULL, NULL, NULL);
 	bson_destroy(old);
 	mongoc_collection_destroy(coll);
@@ -212,6 +213,8 @@ mq_err mq_metrics_text(mq_db *db, mq_buf *out)
 						mq_buf_printf(out, "marquee_sync_last_run_movies{kind=\"%s\",count=\"%s\"} %lld\n", kind,
 							      bson_iter_key(&it), (long long)bson_iter_as_int64(&it));
 		}
+		if (mongoc_cursor_error(cursor, &error))
+			rc = mq_db_error(&error, "synclogs");
 		mongoc_cursor_destroy(cursor);
 		cJSON_Delete(seen);
 		bson_destroy(opts);

@@ -1,8 +1,8 @@
 /* rating.c — ratings, reviews and the movie's rating fields (see rating.h). */
 #include "rating.h"
+#include "clock.h"
 #include "lists.h"
 #include "log.h"
-#include "response.h"
 #include "valid.h"
 
 #include <math.h>
@@ -141,7 +141,7 @@ mq_err mq_rating_create(mq_db *db, const char *user_id, const char *movie_id, do
 	if (mq_oid_parse(user_id, &user) || mq_oid_parse(movie_id, &movie) || !mq_rating_valid(rating))
 		return MQ_EINVAL;
 	bson_oid_init(&id, NULL);
-	int64_t now = mq_now_ms();
+	int64_t now = mq_clock_ms();
 	bson_t doc = BSON_INITIALIZER;
 	BSON_APPEND_OID(&doc, "_id", &id);
 	BSON_APPEND_OID(&doc, "user_id", &user);
@@ -283,7 +283,7 @@ mq_err mq_rating_update(mq_db *db, const char *user_id, const char *rating_id, d
 		BSON_APPEND_DOUBLE(&child, "rating", rating);
 	if (set_review && review)
 		BSON_APPEND_UTF8(&child, "review", review);
-	BSON_APPEND_DATE_TIME(&child, "updated_at", mq_now_ms());
+	BSON_APPEND_DATE_TIME(&child, "updated_at", mq_clock_ms());
 	bson_append_document_end(&update, &child);
 	if (set_review && !review) {
 		BSON_APPEND_DOCUMENT_BEGIN(&update, "$unset", &child);

@@ -1,4 +1,4 @@
-/* rating.h — ratings and reviews (the ratings collection, DESIGN §5) and the rating fields of
+/* rating.h — ratings and reviews (the ratings collection) and the rating fields of
  * their movie.
  *
  * One rating per user and movie (a unique index: a second one is MQ_ECONFLICT). A rating is

@@ -1,5 +1,6 @@
 /* recommend.c — personalised recommendations (see recommend.h). */
 #include "recommend.h"
+#include "clock.h"
 #include "account.h"
 #include "catalog.h"
 #include "lists.h"
@@ -371,7 +372,7 @@ mq_err mq_recommend_train(mq_db *db, long *n_movies, long *n_events)
 	mq_recs_model *model = NULL;
 	if (rc == MQ_OK)
 		model = mq_recs_train(ev.e, ev.n, (int)users.n, (int)movies.n, MQ_RECOMMEND_NEIGHBOURS, MQ_RECOMMEND_SHRINK);
-	int64_t started = mq_now_ms();
+	int64_t started = mq_clock_ms();
 	oid_map catalogue = { 0 };
 	movie_meta *meta = NULL;
 	if (rc == MQ_OK)
@@ -472,7 +473,7 @@ static double age_days(const bson_t *doc, const char *field, int64_t now)
 static mq_err gather(mongoc_database_t *database, const bson_oid_t *user, taste *t)
 {
 	static const char *const collections[] = { "ratings", "interactions", "watchlist" };
-	int64_t now = mq_now_ms();
+	int64_t now = mq_clock_ms();
 	mq_err rc = MQ_OK;
 	for (int c = 0; c < 3 && rc == MQ_OK; c++) {
 		bson_error_t error;
@@ -688,6 +689,9 @@ static cJSON *cached(mongoc_database_t *database, const bson_oid_t *user, long l
 	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, NULL, NULL);
 	if (mongoc_cursor_next(cursor, &doc) && bson_iter_init_find(&it, doc, "items") && BSON_ITER_HOLDS_UTF8(&it))
 		items = cJSON_Parse(bson_iter_utf8(&it, NULL));
+	bson_error_t error;
+	if (mongoc_cursor_error(cursor, &error)) /* logged; the list is computed, which meets it too */
+		mq_db_error(&error, "rec_cache");
 	mongoc_cursor_destroy(cursor);
 	bson_destroy(filter);
 	mongoc_collection_destroy(coll);
@@ -705,7 +709,7 @@ static void cache(mongoc_database_t *database, const bson_oid_t *user, long long
 	bson_t *selector = BCON_NEW("_id", BCON_OID(user));
 	/* stored as text: summaries carry keys ($-free, but not ours to vouch for) */
 	bson_t *doc = BCON_NEW("_id", BCON_OID(user), "v", BCON_INT64(version), "lang", BCON_UTF8(lang),
-			       "limit", BCON_INT32(limit), "items", BCON_UTF8(text), "at", BCON_DATE_TIME(mq_now_ms()));
+			       "limit", BCON_INT32(limit), "items", BCON_UTF8(text), "at", BCON_DATE_TIME(mq_clock_ms()));
 	bson_t *opts = BCON_NEW("upsert", BCON_BOOL(true));
 	if (!mongoc_collection_replace_one(coll, selector, doc, opts, NULL, &error))
 		mq_log(MQ_LOG_WARN, "recommend", "not cached: %s", error.message);
@@ -844,6 +848,9 @@ mq_err mq_recommend_for(mq_db *db, const char *user_id, const char *lang, int li
 				t.weight[i] += 1;
 			}
 		}
+		bson_error_t error;
+		if (mongoc_cursor_error(cursor, &error))
+			rc = mq_db_error(&error, "favourite movies");
 		mongoc_cursor_destroy(cursor);
 		mongoc_collection_destroy(movies);
 		bson_destroy(opts);
@@ -885,6 +892,9 @@ mq_err mq_recommend_for(mq_db *db, const char *user_id, const char *lang, int li
 			for (int g = 0; g < meta.n_genres; g++)
 				like_genre(&t, meta.genre[g], t.weight[i]);
 		}
+		bson_error_t error;
+		if (mongoc_cursor_error(cursor, &error))
+			rc = mq_db_error(&error, "the member's movies");
 		mongoc_cursor_destroy(cursor);
 		mongoc_collection_destroy(movies);
 		bson_destroy(opts);
@@ -966,10 +976,14 @@ mq_err mq_recommend_for(mq_db *db, const char *user_id, const char *lang, int li
 				     BSON_ITER_HOLDS_UTF8(&name)))
 					cJSON_AddStringToObject(genre_names, key, bson_iter_utf8(&name, NULL));
 			}
+			bson_error_t error;
+			if (mongoc_cursor_error(cursor, &error))
+				rc = mq_db_error(&error, "genre names");
 			mongoc_cursor_destroy(cursor);
 			mongoc_collection_destroy(coll);
 		}
-		rc = describe(database, &t, top, k, scores, because, &info, genre_names, lang, items);
+		if (rc == MQ_OK)
+			rc = describe(database, &t, top, k, scores, because, &info, genre_names, lang, items);
 		if (rc == MQ_OK)
 			cache(database, &user, version, lang, limit, *items);
 		cJSON_Delete(genre_names);

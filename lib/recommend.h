@@ -1,4 +1,4 @@
-/* recommend.h — personalised recommendations (DESIGN §4 users; issue "recommendations"): the
+/* recommend.h — personalised recommendations: the
  * tuning shared by the site and the offline evaluation (tools/eval-recs.c), and serving one
  * member's list from the database.
  *

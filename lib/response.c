@@ -1,5 +1,6 @@
 /* response.c — JSON envelopes, the error shape, HTML pages and CGI serialisation. */
 #include "response.h"
+#include "clock.h"
 #include "json.h"
 #include "mem.h"
 
@@ -44,23 +45,6 @@ const char *mq_res_get_header(const mq_res *res, const char *name)
 		if (!strcasecmp(res->headers.items[i].key, name))
 			return res->headers.items[i].value;
 	return NULL;
-}
-
-void mq_iso8601(int64_t ms, char *buf, size_t size)
-{
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-	char base[24];
-	gmtime_r(&t, &tm);
-	strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf, size, "%s.%03dZ", base, (int)(ms % 1000));
-}
-
-void mq_iso8601_now(char *buf, size_t size)
-{
-	struct timeval tv;
-	gettimeofday(&tv, NULL);
-	mq_iso8601((int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000, buf, size);
 }
 
 static void set_json(mq_res *res, int status, cJSON *root)
@@ -135,7 +119,7 @@ void mq_reply_status(mq_req *req, mq_res *res, int status, const char *message)
 		reply_error_html(req, res, status, message);
 		return;
 	}
-	mq_iso8601_now(ts, sizeof ts);
+	mq_clock_iso8601_now(ts, sizeof ts);
 	cJSON *root = cJSON_CreateObject();
 	cJSON_AddStringToObject(root, "status", "error");
 	cJSON_AddNumberToObject(root, "statusCode", status);

@@ -1,6 +1,6 @@
 /* response.h — writing responses: JSON envelopes, the error shape, headers, ETags.
  *
- * Success: {"data": …} (lists add "meta"). Errors, always the same shape (DESIGN §4):
+ * Success: {"data": …} (lists add "meta"). Errors, always the same shape:
  * {"status":"error","statusCode":400,"message":"Validation failed","errors":[…],
  *  "timestamp":"2026-…Z","path":"/api/v1/…"}. Pages get an HTML error page instead.
  */
@@ -53,10 +53,5 @@ int mq_etag_fresh(mq_req *req, mq_res *res, const char *etag);
  * For a successful GET/HEAD it adds a weak ETag (unless the handler set one) and answers
  * If-None-Match with 304; HEAD and 304 carry no body. */
 void mq_res_serialize(mq_req *req, mq_res *res, mq_buf *out);
-
-/* A time in milliseconds since the epoch as "2026-11-22T10:00:00.000Z" into buf (at least 32
- * bytes); mq_iso8601_now() for the current time. */
-void mq_iso8601(int64_t ms, char *buf, size_t size);
-void mq_iso8601_now(char *buf, size_t size);
 
 #endif

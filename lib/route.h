@@ -35,6 +35,8 @@ enum mq_app_needs {
 	MQ_APP_DB = 1 << 0,        /* a MongoDB pool */
 	MQ_APP_AUTH = 1 << 1,      /* JWT_SECRET: identifies callers */
 	MQ_APP_TEMPLATES = 1 << 2, /* the compiled templates */
+	MQ_APP_DB_PROBE = 1 << 3,  /* the pool answers within a health probe's shorter timeouts
+				    * (MQ_DB_TIMEOUTS_PROBE rather than MQ_DB_TIMEOUTS_WORKER) */
 };
 
 typedef struct mq_app {

@@ -1,4 +1,4 @@
-/* schema.c — createIndexes from sql/schema.json (see schema.h; ferretdb.md §2.7 for the subset). */
+/* schema.c — createIndexes from sql/schema.json (see schema.h for the options both servers accept). */
 #include "schema.h"
 #include "log.h"
 #include "mem.h"

@@ -1,5 +1,6 @@
 /* session.c — sessions, refresh token rotation, reuse detection and revocation (see session.h). */
 #include "session.h"
+#include "clock.h"
 #include "ctx.h"
 #include "jwt.h"
 #include "log.h"
@@ -76,7 +77,7 @@ static mq_err fact_insert(mongoc_database_t *database, const char *collection, c
 	bson_error_t error;
 	mongoc_collection_t *coll = mongoc_database_get_collection(database, collection);
 	bson_t doc = BSON_INITIALIZER;
-	int64_t now = mq_now_ms();
+	int64_t now = mq_clock_ms();
 	BSON_APPEND_UTF8(&doc, "_id", key);
 	BSON_APPEND_OID(&doc, "user_id", user);
 	BSON_APPEND_DATE_TIME(&doc, "at", now);
@@ -411,7 +412,7 @@ mq_err mq_session_purge(mq_db *db, long long *removed)
 	if (!database)
 		return MQ_EUNAVAIL;
 	mq_err rc = MQ_OK;
-	bson_t *filter = BCON_NEW("expires_at", "{", "$lt", BCON_DATE_TIME(mq_now_ms()), "}");
+	bson_t *filter = BCON_NEW("expires_at", "{", "$lt", BCON_DATE_TIME(mq_clock_ms()), "}");
 	for (size_t i = 0; i < sizeof collections / sizeof collections[0] && rc == MQ_OK; i++) {
 		mongoc_collection_t *coll = mongoc_database_get_collection(database, collections[i]);
 		if (!mongoc_collection_delete_many(coll, filter, NULL, &reply, &error))

@@ -1,5 +1,6 @@
 /* sync.c — the catalogue's sync with TMDB (see sync.h). */
 #include "sync.h"
+#include "clock.h"
 #include "session.h"
 #include "catalog.h"
 #include "genre.h"
@@ -7,7 +8,6 @@
 #include "mem.h"
 #include "movie.h"
 #include "recommend.h"
-#include "response.h"
 #include "tmdbcache.h"
 
 #include <errno.h>
@@ -123,7 +123,7 @@ static void *heartbeat_main(void *arg)
 			bson_error_t error;
 			mongoc_collection_t *lease = collection(s->db, client, "sync_lease");
 			bson_t *filter = BCON_NEW("_id", BCON_UTF8(LEASE_ID), "run", BCON_OID(&s->run));
-			bson_t *update = BCON_NEW("$set", "{", "heartbeat_at", BCON_DATE_TIME(mq_now_ms()), "}");
+			bson_t *update = BCON_NEW("$set", "{", "heartbeat_at", BCON_DATE_TIME(mq_clock_ms()), "}");
 			if (!mongoc_collection_update_one(lease, filter, update, NULL, NULL, &error))
 				mq_log(MQ_LOG_WARN, "sync", "lease heartbeat failed: %s", error.message);
 			bson_destroy(update);
@@ -150,7 +150,7 @@ int mq_sync_lease_stale(const char *my_host, const bson_t *doc, int64_t now, cha
 	if (bson_iter_init_find(&it, doc, "heartbeat_at") && BSON_ITER_HOLDS_DATE_TIME(&it))
 		beat = bson_iter_date_time(&it);
 	char since[40];
-	mq_iso8601(beat, since, sizeof since);
+	mq_clock_iso8601(beat, since, sizeof since);
 	snprintf(holder, size, "pid %lld on %s, last heartbeat %s", pid, host, since);
 	if (!strcmp(host, my_host) && pid > 0 && pid <= 0x7fffffff && kill((pid_t)pid, 0) != 0 && errno == ESRCH)
 		return 1;
@@ -168,7 +168,7 @@ static void close_interrupted(mongoc_client_t *client, mq_db *db, const bson_t *
 	bson_t *filter = BCON_NEW("_id", BCON_OID(bson_iter_oid(&it)), "status", BCON_UTF8("in-progress"));
 	bson_t *update = BCON_NEW("$set", "{", "status", BCON_UTF8("failed"), "error",
 				  BCON_UTF8("interrupted: the run stopped without finishing (taken over)"),
-				  "finished_at", BCON_DATE_TIME(mq_now_ms()), "}");
+				  "finished_at", BCON_DATE_TIME(mq_clock_ms()), "}");
 	if (!mongoc_collection_update_one(logs, filter, update, NULL, NULL, &error))
 		mq_log(MQ_LOG_WARN, "sync", "could not close an interrupted run's log: %s", error.message);
 	bson_destroy(update);
@@ -180,7 +180,7 @@ static mq_err take_lease(mq_sync *s, mongoc_client_t *client, char *holder, size
 {
 	bson_error_t error;
 	mongoc_collection_t *lease = collection(s->db, client, "sync_lease");
-	int64_t now = mq_now_ms();
+	int64_t now = mq_clock_ms();
 	mq_err rc = MQ_ECONFLICT;
 	for (int attempt = 0; attempt < 3 && rc == MQ_ECONFLICT; attempt++) {
 		bson_t *doc = BCON_NEW("_id", BCON_UTF8(LEASE_ID), "run", BCON_OID(&s->run), "kind", BCON_UTF8(s->kind),
@@ -195,7 +195,7 @@ static mq_err take_lease(mq_sync *s, mongoc_client_t *client, char *holder, size
 			const bson_t *found;
 			bson_t *filter = BCON_NEW("_id", BCON_UTF8(LEASE_ID));
 			mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(lease, filter, NULL, NULL);
-			if (mongoc_cursor_next(cursor, &found) && mq_sync_lease_stale(s->host, found, mq_now_ms(), holder, size)) {
+			if (mongoc_cursor_next(cursor, &found) && mq_sync_lease_stale(s->host, found, mq_clock_ms(), holder, size)) {
 				bson_iter_t it;
 				bson_t *cond = BCON_NEW("_id", BCON_UTF8(LEASE_ID));
 				if (bson_iter_init_find(&it, found, "run") && BSON_ITER_HOLDS_OID(&it))
@@ -233,7 +233,7 @@ mq_err mq_sync_begin(mq_sync *s, const char *kind, char *holder, size_t size)
 	if (rc == MQ_OK) {
 		s->holding = 1;
 		bson_error_t error;
-		int64_t now = mq_now_ms();
+		int64_t now = mq_clock_ms();
 		mongoc_collection_t *logs = collection(s->db, client, "synclogs");
 		bson_t *doc = BCON_NEW("_id", BCON_OID(&s->run), "kind", BCON_UTF8(kind), "status", BCON_UTF8("in-progress"),
 				       "started_at", BCON_DATE_TIME(now), "host", BCON_UTF8(s->host),
@@ -277,7 +277,7 @@ void mq_sync_end(mq_sync *s, mq_err rc, const char *error_text)
 		const char *status = rc != MQ_OK ? "failed" : c->failed ? "partial" : "success";
 		mongoc_collection_t *logs = collection(s->db, client, "synclogs");
 		bson_t *filter = BCON_NEW("_id", BCON_OID(&s->run));
-		bson_t *update = BCON_NEW("$set", "{", "status", BCON_UTF8(status), "finished_at", BCON_DATE_TIME(mq_now_ms()),
+		bson_t *update = BCON_NEW("$set", "{", "status", BCON_UTF8(status), "finished_at", BCON_DATE_TIME(mq_clock_ms()),
 					  "counts", "{", "fetched", BCON_INT64(c->fetched), "inserted", BCON_INT64(c->inserted),
 					  "updated", BCON_INT64(c->updated), "unchanged", BCON_INT64(c->unchanged),
 					  "failed", BCON_INT64(c->failed), "missing", BCON_INT64(c->missing),
@@ -472,7 +472,7 @@ static void notify(mq_sync *s, const char *kind, const cJSON *existing, long lon
 	if (mq_oid_parse(cJSON_GetStringValue(oid), &movie) == 0)
 		BSON_APPEND_OID(doc, "movie", &movie);
 	BSON_APPEND_OID(doc, "run", &s->run);
-	BSON_APPEND_DATE_TIME(doc, "at", mq_now_ms());
+	BSON_APPEND_DATE_TIME(doc, "at", mq_clock_ms());
 	bson_error_t error;
 	mongoc_collection_t *notes = mongoc_database_get_collection(s->database, "notifications");
 	if (!mongoc_collection_insert_one(notes, doc, NULL, NULL, &error))
@@ -496,7 +496,7 @@ static void flag_missing(mq_sync *s, long long tmdb_id)
 	if (s->dry_run)
 		return;
 	bson_t *filter = BCON_NEW("tmdb_id", BCON_INT64(tmdb_id));
-	bson_t *update = BCON_NEW("$set", "{", "tmdb_missing", BCON_BOOL(true), "tmdb_missing_at", BCON_DATE_TIME(mq_now_ms()), "}");
+	bson_t *update = BCON_NEW("$set", "{", "tmdb_missing", BCON_BOOL(true), "tmdb_missing_at", BCON_DATE_TIME(mq_clock_ms()), "}");
 	queue(s, filter, update, 0);
 	bson_destroy(update);
 	bson_destroy(filter);
@@ -539,7 +539,7 @@ static void flush_fresh(mq_sync *s)
 	bson_destroy(&filter);
 	bson_t *bulk_opts = BCON_NEW("ordered", BCON_BOOL(false));
 	mongoc_bulk_operation_t *bulk = mongoc_collection_create_bulk_operation_with_opts(movies, bulk_opts);
-	int64_t now = mq_now_ms();
+	int64_t now = mq_clock_ms();
 	int queued = 0;
 	cJSON_ArrayForEach(doc, s->fresh) {
 		char slug[160];
@@ -608,7 +608,7 @@ static void apply_movie(mq_sync *s, const cJSON *details)
 	char key[24];
 	snprintf(key, sizeof key, "%lld", tmdb_id);
 	const cJSON *existing = cJSON_GetObjectItemCaseSensitive(s->existing, key);
-	int64_t now = mq_now_ms();
+	int64_t now = mq_clock_ms();
 	if (!existing) {
 		s->counts.inserted++;
 		if (!s->dry_run) {
@@ -912,7 +912,7 @@ static void ymd(int64_t ms, char out[11])
 
 mq_err mq_sync_changes(mq_sync *s, int *full)
 {
-	int64_t since = 0, now = mq_now_ms();
+	int64_t since = 0, now = mq_clock_ms();
 	mq_err rc = last_success(s, &since);
 	*full = 0;
 	if (rc != MQ_OK)

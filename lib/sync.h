@@ -1,4 +1,4 @@
-/* sync.h — keeping the catalogue in step with TMDB (DESIGN §7): the work behind marquee-sync,
+/* sync.h — keeping the catalogue in step with TMDB: the work behind marquee-sync,
  * knowing nothing of its command line or terminal.
  *
  * A run holds the lease (one document in sync_lease) so that two runs, on one host or two,

@@ -1,4 +1,4 @@
-/* tmdb.c — the TMDB v3 client and readers (see tmdb.h; notes/tmdb-api.md §1–4, §10).
+/* tmdb.c — the TMDB v3 client and readers (see tmdb.h).
  *
  * One call to mq_tmdb_get() is a loop of attempts. Each attempt takes a limiter slot, runs one
  * curl_easy_perform() on the thread's handle (curl_easy_reset() between attempts keeps its

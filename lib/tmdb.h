@@ -1,5 +1,5 @@
 /* tmdb.h — the TMDB v3 client: one GET with credentials, rate limit, retries and error mapping,
- * plus tolerant readers for TMDB's objects (notes/tmdb-api.md; DESIGN §6).
+ * plus tolerant readers for TMDB's objects.
  *
  * Only this module adds the credential: the read token as "Authorization: Bearer …" when set,
  * else api_key=… in the query. Callers never pass it; logs and results never contain it.

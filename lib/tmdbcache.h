@@ -1,4 +1,4 @@
-/* tmdbcache.h — TMDB answers cached in the tmdb_cache collection (DESIGN §5, §6).
+/* tmdbcache.h — TMDB answers cached in the tmdb_cache collection.
  *
  * An entry is keyed by the endpoint: the path plus the query sorted by key (credentials never
  * appear: mq_tmdb_get adds them itself). A fresh entry (valid_until in the future) is served

@@ -446,7 +446,7 @@ int mq_worker_main(const mq_app *app, int argc, char **argv)
 		char appname[64];
 		snprintf(appname, sizeof appname, "marquee-%s", app->name);
 		worker_ctx.db = mq_db_open(worker_cfg.mongodb_uri, worker_cfg.db_name, appname,
-					   !strcmp(app->name, "health") ? MQ_DB_TIMEOUTS_PROBE : MQ_DB_TIMEOUTS_WORKER,
+					   app->needs & MQ_APP_DB_PROBE ? MQ_DB_TIMEOUTS_PROBE : MQ_DB_TIMEOUTS_WORKER,
 					   &err);
 		if (!worker_ctx.db) {
 			mq_log(MQ_LOG_ERROR, "db", "%s", mq_buf_cstr(&err));

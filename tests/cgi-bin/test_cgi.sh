@@ -82,7 +82,7 @@ expect_body() {
 	grep -q -- "$1" "$tmp/body" || fail "$2: the body lacks $1"
 }
 
-# The error shape of DESIGN §4, every key.
+# The error shape of the API (README, "How a request flows"), every key.
 expect_error_shape() {
 	expect_header 'Content-Type: application/json; charset=utf-8' "$2"
 	shape='^{"status":"error","statusCode":'"$1"',"message":"[^"]*","errors":\[.*\],'

@@ -28,7 +28,7 @@ static const char *live_uri(const char *test)
 	return uri;
 }
 
-/* ferretdb.md §4, "Error → HTTP mapping": every row, as domain, code, mq_err and the status. */
+/* The error → HTTP mapping of db.h: every row, as domain, code, mq_err and the status. */
 static const struct {
 	uint32_t domain, code;
 	mq_err want;

@@ -1,6 +1,7 @@
 /* check_response.c — unit tests for lib/response.c: envelopes, the error shape, headers, CGI output,
  * sparse fieldsets. */
 #include "suites.h"
+#include "clock.h"
 
 #include "arena.h"
 #include "buf.h"
@@ -540,7 +541,7 @@ END_TEST
 START_TEST(iso8601_now)
 {
 	char ts[32];
-	mq_iso8601_now(ts, sizeof ts);
+	mq_clock_iso8601_now(ts, sizeof ts);
 	ck_assert_int_eq(strlen(ts), 24);
 	assert_iso8601_z(ts);
 }

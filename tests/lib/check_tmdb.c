@@ -321,7 +321,7 @@ START_TEST(shared_fixtures)
 	mq_buf_free(&body);
 	mq_buf_free(&err);
 	mq_buf_free(&scratch);
-	/* the recordings hold every quirk the readers exist for (notes/tmdb-api.md §10) */
+	/* the recordings hold every quirk the readers exist for */
 	ck_assert_int_ge(files, 50);
 	ck_assert_int_ge(errors, 8);
 	ck_assert_int_ge(q.items, 300);
