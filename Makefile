@@ -88,7 +88,7 @@ CHECK_LIB_SRC := $(wildcard tests/lib/*.c)
 CHECK_HANDLER_SRC := $(wildcard tests/cgi-bin/*.c)
 CHECK_BIN := $(BUILD)/tests/check_lib $(BUILD)/tests/check_handlers
 
-.PHONY: all check deps run start stop install uninstall dist clean ferretdb bench bench-sync bench-recs eval-recs fuzz fuzz-build fuzz-run fuzz-api valgrind docs FORCE
+.PHONY: all check unit deps run start stop install uninstall dist clean ferretdb bench bench-sync bench-recs eval-recs fuzz fuzz-build fuzz-run fuzz-api valgrind docs FORCE
 .DEFAULT_GOAL := all
 
 all: $(WORKER_BIN) $(TOOL_BIN)
@@ -170,6 +170,11 @@ VALGRIND := valgrind --quiet --leak-check=full --show-leak-kinds=definite,indire
 valgrind: $(CHECK_BIN)
 	CK_FORK=no $(VALGRIND) $(BUILD)/tests/check_lib
 	CK_FORK=no TEMPLATE_DIR=$(CURDIR)/templates $(VALGRIND) $(BUILD)/tests/check_handlers
+
+# The C tests alone (tests/unit.sh): unit and handler tests, CGI mode, against the test database
+# only (no nginx, no browser), in well under two minutes.
+unit: all $(CHECK_BIN) $(FERRETDB)
+	BUILD=$(BUILD) tests/unit.sh
 
 # Every test runs against a stack started for the occasion (tests/check.sh): unit tests,
 # handler tests through in-memory requests, CGI mode, tools, the stand-in, black-box HTTP tests.
