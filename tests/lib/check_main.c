@@ -12,6 +12,7 @@ int main(void)
 		log_suite, valid_suite, template_suite, response_suite, route_suite, page_suite,
 		db_suite, health_suite, schema_suite, worker_suite, multipart_suite, media_suite,
 		password_suite, tmdb_suite, catalog_suite, images_suite, sync_suite, recs_suite, session_suite,
+		rating_suite,
 	};
 	SRunner *runner = srunner_create(NULL);
 	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)

@@ -37,5 +37,6 @@ Suite *tmdb_suite(void);
 Suite *catalog_suite(void);
 Suite *images_suite(void);
 Suite *session_suite(void);
+Suite *rating_suite(void);
 
 #endif

@@ -1,0 +1,223 @@
+/* check_rating.c — unit tests for lib/rating.c against the database MONGODB_URI names (make
+ * check's and make unit's FerretDB; skipped without one): the movie's count and average follow
+ * every change exactly, with threads of one process racing each other, and twin deletes count
+ * once. */
+#include "suites.h"
+
+#include "buf.h"
+#include "db.h"
+#include "rating.h"
+
+#include <check.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define RATERS 8
+
+static mq_db *db;
+static char db_name[64];
+static char movie_id[25];
+
+static int open_db(void)
+{
+	const char *uri = getenv("MONGODB_URI");
+	if (!uri || !*uri) {
+		fprintf(stderr, "rating: skipped: MONGODB_URI unset\n");
+		return 0;
+	}
+	snprintf(db_name, sizeof db_name, "marquee_rating_%d", (int)getpid());
+	mq_buf err = MQ_BUF_INIT;
+	test_mongoc_once();
+	db = mq_db_open(uri, db_name, "marquee-unit", MQ_DB_TIMEOUTS_PROBE, &err);
+	ck_assert_msg(db != NULL, "%s", mq_buf_cstr(&err));
+	mq_buf_free(&err);
+	bson_oid_t oid;
+	bson_error_t error;
+	bson_oid_init(&oid, NULL);
+	bson_oid_to_string(&oid, movie_id);
+	mongoc_client_t *client = mq_db_pop(db);
+	mongoc_collection_t *movies = mq_db_collection(db, client, "movies");
+	bson_t *doc = BCON_NEW("_id", BCON_OID(&oid), "title", BCON_UTF8("Race"));
+	ck_assert_msg(mongoc_collection_insert_one(movies, doc, NULL, NULL, &error), "%s", error.message);
+	bson_destroy(doc);
+	mongoc_collection_destroy(movies);
+	mq_db_push(db, client);
+	return 1;
+}
+
+static void close_db(void)
+{
+	bson_error_t error;
+	mongoc_client_t *client = mq_db_pop(db);
+	mongoc_database_t *d = mongoc_client_get_database(client, db_name);
+	ck_assert_msg(mongoc_database_drop(d, &error), "drop: %s", error.message);
+	mongoc_database_destroy(d);
+	mq_db_push(db, client);
+	mq_db_close(db);
+	db = NULL;
+}
+
+/* The movie's rating_count and average_rating as stored. */
+static void movie_fields(long long *count, double *average)
+{
+	bson_oid_t oid;
+	const bson_t *doc;
+	bson_iter_t it;
+	bson_oid_init_from_string(&oid, movie_id);
+	mongoc_client_t *client = mq_db_pop(db);
+	mongoc_collection_t *movies = mq_db_collection(db, client, "movies");
+	bson_t *filter = BCON_NEW("_id", BCON_OID(&oid));
+	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(movies, filter, NULL, NULL);
+	*count = -1;
+	*average = -1;
+	if (mongoc_cursor_next(cursor, &doc)) {
+		if (bson_iter_init_find(&it, doc, "rating_count") && BSON_ITER_HOLDS_NUMBER(&it))
+			*count = bson_iter_as_int64(&it);
+		if (bson_iter_init_find(&it, doc, "average_rating") && BSON_ITER_HOLDS_NUMBER(&it))
+			*average = bson_iter_as_double(&it);
+	}
+	mongoc_cursor_destroy(cursor);
+	bson_destroy(filter);
+	mongoc_collection_destroy(movies);
+	mq_db_push(db, client);
+}
+
+static void new_user(char out[25])
+{
+	bson_oid_t oid;
+	bson_oid_init(&oid, NULL);
+	bson_oid_to_string(&oid, out);
+}
+
+struct rater {
+	char user[25];
+	double rating;
+	char rating_id[25];
+	pthread_barrier_t *go;
+	mq_err rc;
+};
+
+static void *rate(void *arg)
+{
+	struct rater *r = arg;
+	cJSON *out = NULL;
+	pthread_barrier_wait(r->go);
+	r->rc = mq_rating_create(db, r->user, movie_id, r->rating, NULL, &out, NULL);
+	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(out, "id"));
+	if (id)
+		snprintf(r->rating_id, sizeof r->rating_id, "%s", id);
+	cJSON_Delete(out);
+	return NULL;
+}
+
+static void *unrate(void *arg)
+{
+	struct rater *r = arg;
+	char movie[25];
+	pthread_barrier_wait(r->go);
+	r->rc = mq_rating_delete(db, r->user, r->rating_id, movie, NULL);
+	return NULL;
+}
+
+/* Runs fn for every rater at once. */
+static void at_once(struct rater *raters, int n, void *(*fn)(void *))
+{
+	pthread_t threads[RATERS];
+	pthread_barrier_t go;
+	pthread_barrier_init(&go, NULL, (unsigned)n);
+	for (int i = 0; i < n; i++) {
+		raters[i].go = &go;
+		ck_assert_int_eq(pthread_create(&threads[i], NULL, fn, &raters[i]), 0);
+	}
+	for (int i = 0; i < n; i++)
+		pthread_join(threads[i], NULL);
+	pthread_barrier_destroy(&go);
+}
+
+START_TEST(concurrent_raters_exact)
+{
+	if (!open_db())
+		return;
+	struct rater raters[RATERS];
+	double sum = 0;
+	for (int i = 0; i < RATERS; i++) {
+		memset(&raters[i], 0, sizeof raters[i]);
+		new_user(raters[i].user);
+		raters[i].rating = 1 + (i * 7) % 9 + (i % 2) * 0.5;
+		sum += raters[i].rating;
+	}
+	at_once(raters, RATERS, rate);
+	for (int i = 0; i < RATERS; i++)
+		ck_assert_int_eq(raters[i].rc, MQ_OK);
+	long long count;
+	double average;
+	movie_fields(&count, &average);
+	ck_assert_int_eq(count, RATERS);
+	ck_assert_msg(fabs(average - sum / RATERS) <= 0.005 + 1e-9, "average %.3f, want %.3f", average, sum / RATERS);
+
+	/* half of them leave, all at once */
+	at_once(raters, RATERS / 2, unrate);
+	for (int i = 0; i < RATERS / 2; i++) {
+		ck_assert_int_eq(raters[i].rc, MQ_OK);
+		sum -= raters[i].rating;
+	}
+	movie_fields(&count, &average);
+	ck_assert_int_eq(count, RATERS - RATERS / 2);
+	ck_assert_msg(fabs(average - sum / (RATERS - RATERS / 2)) <= 0.005 + 1e-9, "average %.3f", average);
+	close_db();
+}
+END_TEST
+
+START_TEST(twin_deletes_count_once)
+{
+	if (!open_db())
+		return;
+	struct rater one, twins[RATERS];
+	cJSON *out = NULL;
+	memset(&one, 0, sizeof one);
+	new_user(one.user);
+	ck_assert_int_eq(mq_rating_create(db, one.user, movie_id, 8, "Twice?", &out, NULL), MQ_OK);
+	snprintf(one.rating_id, sizeof one.rating_id, "%s", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(out, "id")));
+	cJSON_Delete(out);
+	for (int i = 0; i < RATERS; i++)
+		twins[i] = one;
+	at_once(twins, RATERS, unrate);
+	int ok = 0;
+	for (int i = 0; i < RATERS; i++) {
+		ck_assert_msg(twins[i].rc == MQ_OK || twins[i].rc == MQ_ENOTFOUND, "rc %d", (int)twins[i].rc);
+		ok += twins[i].rc == MQ_OK;
+	}
+	ck_assert_int_eq(ok, 1);
+	long long count;
+	double average;
+	movie_fields(&count, &average);
+	ck_assert_int_eq(count, 0);
+	ck_assert(average == 0);
+	close_db();
+}
+END_TEST
+
+START_TEST(valid_ratings)
+{
+	ck_assert(mq_rating_valid(1) && mq_rating_valid(10) && mq_rating_valid(7.5));
+	ck_assert(!mq_rating_valid(0.5) && !mq_rating_valid(10.5) && !mq_rating_valid(7.25) && !mq_rating_valid(NAN));
+}
+END_TEST
+
+Suite *rating_suite(void)
+{
+	Suite *s = suite_create("rating");
+	TCase *live = tcase_create("live");
+	tcase_add_test(live, concurrent_raters_exact);
+	tcase_add_test(live, twin_deletes_count_once);
+	tcase_set_timeout(live, 60);
+	suite_add_tcase(s, live);
+	TCase *local = tcase_create("local");
+	tcase_add_test(local, valid_ratings);
+	suite_add_tcase(s, local);
+	return s;
+}
