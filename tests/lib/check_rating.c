@@ -22,42 +22,21 @@ static mq_db *db;
 static char db_name[64];
 static char movie_id[25];
 
+/* A database of this test's own with one movie in it; returns 0 (skipped) without a server. */
 static int open_db(void)
 {
-	const char *uri = getenv("MONGODB_URI");
-	if (!uri || !*uri) {
-		fprintf(stderr, "rating: skipped: MONGODB_URI unset\n");
+	if (!(db = test_db_open("rating", db_name)))
 		return 0;
-	}
-	snprintf(db_name, sizeof db_name, "marquee_rating_%d", (int)getpid());
-	mq_buf err = MQ_BUF_INIT;
-	test_mongoc_once();
-	db = mq_db_open(uri, db_name, "marquee-unit", MQ_DB_TIMEOUTS_PROBE, &err);
-	ck_assert_msg(db != NULL, "%s", mq_buf_cstr(&err));
-	mq_buf_free(&err);
 	bson_oid_t oid;
-	bson_error_t error;
 	bson_oid_init(&oid, NULL);
 	bson_oid_to_string(&oid, movie_id);
-	mongoc_client_t *client = mq_db_pop(db);
-	mongoc_collection_t *movies = mq_db_collection(db, client, "movies");
-	bson_t *doc = BCON_NEW("_id", BCON_OID(&oid), "title", BCON_UTF8("Race"));
-	ck_assert_msg(mongoc_collection_insert_one(movies, doc, NULL, NULL, &error), "%s", error.message);
-	bson_destroy(doc);
-	mongoc_collection_destroy(movies);
-	mq_db_push(db, client);
+	test_db_insert(db, "movies", BCON_NEW("_id", BCON_OID(&oid), "title", BCON_UTF8("Race")));
 	return 1;
 }
 
 static void close_db(void)
 {
-	bson_error_t error;
-	mongoc_client_t *client = mq_db_pop(db);
-	mongoc_database_t *d = mongoc_client_get_database(client, db_name);
-	ck_assert_msg(mongoc_database_drop(d, &error), "drop: %s", error.message);
-	mongoc_database_destroy(d);
-	mq_db_push(db, client);
-	mq_db_close(db);
+	test_db_drop(db, db_name);
 	db = NULL;
 }
 

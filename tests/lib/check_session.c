@@ -21,44 +21,21 @@ static mq_db *db;
 static char db_name[64];
 static char user_id[25];
 
-/* A database of this test's own with one user in it; returns 0 (and says so) without one. */
+/* A database of this test's own with one user in it; returns 0 (skipped) without a server. */
 static int open_db(void)
 {
-	const char *uri = getenv("MONGODB_URI");
-	if (!uri || !*uri) {
-		fprintf(stderr, "session: skipped: MONGODB_URI unset\n");
+	if (!(db = test_db_open("session", db_name)))
 		return 0;
-	}
-	snprintf(db_name, sizeof db_name, "marquee_session_%d", (int)getpid());
-	mq_buf err = MQ_BUF_INIT;
-	test_mongoc_once();
-	db = mq_db_open(uri, db_name, "marquee-unit", MQ_DB_TIMEOUTS_PROBE, &err);
-	ck_assert_msg(db != NULL, "%s", mq_buf_cstr(&err));
-	mq_buf_free(&err);
-
 	bson_oid_t oid;
-	bson_error_t error;
 	bson_oid_init(&oid, NULL);
 	bson_oid_to_string(&oid, user_id);
-	mongoc_client_t *client = mq_db_pop(db);
-	mongoc_collection_t *users = mq_db_collection(db, client, "users");
-	bson_t *doc = BCON_NEW("_id", BCON_OID(&oid), "role", BCON_UTF8("user"), "token_version", BCON_INT64(0));
-	ck_assert_msg(mongoc_collection_insert_one(users, doc, NULL, NULL, &error), "%s", error.message);
-	bson_destroy(doc);
-	mongoc_collection_destroy(users);
-	mq_db_push(db, client);
+	test_db_insert(db, "users", BCON_NEW("_id", BCON_OID(&oid), "role", BCON_UTF8("user"), "token_version", BCON_INT64(0)));
 	return 1;
 }
 
 static void close_db(void)
 {
-	bson_error_t error;
-	mongoc_client_t *client = mq_db_pop(db);
-	mongoc_database_t *d = mongoc_client_get_database(client, db_name);
-	ck_assert_msg(mongoc_database_drop(d, &error), "drop: %s", error.message);
-	mongoc_database_destroy(d);
-	mq_db_push(db, client);
-	mq_db_close(db);
+	test_db_drop(db, db_name);
 	db = NULL;
 }
 
@@ -193,15 +170,8 @@ START_TEST(purge_leaves_what_lives)
 	char *token = login(&v);
 	ck_assert_int_eq(mq_session_revoke_all(db, user_id, v), MQ_OK);
 	/* an expired refresh token, as the database would hold one after thirty days */
-	bson_error_t error;
-	mongoc_client_t *client = mq_db_pop(db);
-	mongoc_collection_t *coll = mq_db_collection(db, client, "refresh_tokens");
-	bson_t *doc = BCON_NEW("_id", BCON_UTF8("expired"), "hash", BCON_UTF8("expired"),
-			       "expires_at", BCON_DATE_TIME(((int64_t)time(NULL) - 60) * 1000));
-	ck_assert_msg(mongoc_collection_insert_one(coll, doc, NULL, NULL, &error), "%s", error.message);
-	bson_destroy(doc);
-	mongoc_collection_destroy(coll);
-	mq_db_push(db, client);
+	test_db_insert(db, "refresh_tokens", BCON_NEW("_id", BCON_UTF8("expired"), "hash", BCON_UTF8("expired"),
+						      "expires_at", BCON_DATE_TIME(((int64_t)time(NULL) - 60) * 1000)));
 
 	ck_assert_int_eq(mq_session_purge(db, &removed), MQ_OK);
 	ck_assert_int_eq(removed, 1);

@@ -11,6 +11,16 @@ void test_mongoc_once(void);
 /* Seconds on the monotonic clock. */
 double test_now(void);
 
+/* A database of the calling test's own, "marquee_<suite>_<pid>" (its name into name), on the
+ * server MONGODB_URI names; NULL (and a "skipped" line) when it is unset. */
+struct mq_db;
+struct mq_db *test_db_open(const char *suite, char name[64]);
+/* Drops that database and closes db. */
+void test_db_drop(struct mq_db *db, const char *name);
+/* Inserts doc (taken over) into collection. */
+struct _bson_t;
+void test_db_insert(struct mq_db *db, const char *collection, struct _bson_t *doc);
+
 Suite *arena_suite(void);
 Suite *buf_suite(void);
 Suite *config_suite(void);
