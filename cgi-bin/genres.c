@@ -84,9 +84,9 @@ static void get_genre_page(mq_req *req, mq_res *res)
 static const mq_route routes[] = {
 	{ MQ_GET, "/genres", get_genres_page, 0 },
 	{ MQ_GET, "/genres/:id", get_genre_page, 0 },
-	{ MQ_GET, "/api/v1/genres", get_genres, 0 },
-	{ MQ_GET, "/api/v1/genres/:id", get_genre, 0 },
-	{ MQ_GET, "/api/v1/genres/:id/movies", get_genre_movies, 0 },
+	{ MQ_GET, "/api/v1/genres", get_genres, MQ_PUBLIC },
+	{ MQ_GET, "/api/v1/genres/:id", get_genre, MQ_PUBLIC },
+	{ MQ_GET, "/api/v1/genres/:id/movies", get_genre_movies, MQ_PUBLIC },
 };
 
 const mq_app genres_app = {

@@ -428,13 +428,13 @@ static const mq_route routes[] = {
 	{ MQ_GET, "/movies/:id", get_movie_page, 0 },
 	{ MQ_POST, "/movies/:id/review", post_review_page, MQ_NEEDS_AUTH | MQ_CSRF },
 	{ MQ_GET, "/movies/:id/reviews", get_reviews_page, 0 },
-	{ MQ_GET, "/api/v1/movies", get_movies, 0 },
-	{ MQ_GET, "/api/v1/movies/search", search_movies, 0 },
-	{ MQ_GET, "/api/v1/movies/trending", get_trending, 0 },
-	{ MQ_GET, "/api/v1/movies/popular", get_popular, 0 },
-	{ MQ_GET, "/api/v1/movies/:id/similar", get_similar, 0 },
-	{ MQ_GET, "/api/v1/movies/:id/recommendations", get_recommendations, 0 },
-	{ MQ_GET, "/api/v1/movies/:id", get_movie, 0 },
+	{ MQ_GET, "/api/v1/movies", get_movies, MQ_PUBLIC },
+	{ MQ_GET, "/api/v1/movies/search", search_movies, MQ_PUBLIC },
+	{ MQ_GET, "/api/v1/movies/trending", get_trending, MQ_PUBLIC },
+	{ MQ_GET, "/api/v1/movies/popular", get_popular, MQ_PUBLIC },
+	{ MQ_GET, "/api/v1/movies/:id/similar", get_similar, MQ_PUBLIC },
+	{ MQ_GET, "/api/v1/movies/:id/recommendations", get_recommendations, MQ_PUBLIC },
+	{ MQ_GET, "/api/v1/movies/:id", get_movie, MQ_PUBLIC },
 };
 
 const mq_app movies_app = {

@@ -321,7 +321,7 @@ void mq_dispatch(const mq_app *app, mq_req *req, mq_res *res)
 		return;
 	}
 	unsigned flags = route->flags;
-	if ((app->needs & MQ_APP_AUTH) && !authenticated(req, res, flags))
+	if ((app->needs & MQ_APP_AUTH) && !(flags & MQ_PUBLIC) && !authenticated(req, res, flags))
 		return;
 	if ((flags & (MQ_NEEDS_AUTH | MQ_NEEDS_ADMIN)) && !req->user && login_redirect(req, res))
 		return;

@@ -7,7 +7,8 @@
  *
  * Before any route runs: an unsafe request from another site is a 403 (Sec-Fetch-Site, or an
  * Origin naming another host), and a caller who presents an identity has their session checked
- * against the database, on every route (see mq_session_check), not only on NEEDS_AUTH ones.
+ * against the database (see mq_session_check) on every route that can read it: all but the
+ * MQ_PUBLIC ones, which never do.
  */
 #ifndef MQ_ROUTE_H
 #define MQ_ROUTE_H
@@ -22,6 +23,9 @@ enum mq_route_flags {
 	MQ_CSRF = 1 << 2,         /* cookie sessions must echo the CSRF cookie in X-CSRF-Token */
 	MQ_VISITOR_CSRF = 1 << 3, /* visitors not signed in must echo their pre-session token (the
 				   * login and register forms: no signing a visitor into another account) */
+	MQ_PUBLIC = 1 << 4,       /* the same answer for everyone: the caller's identity is never
+				   * read (req->user stays NULL), so no session is looked up and a
+				   * token sent along is ignored. Never with NEEDS_AUTH or NEEDS_ADMIN. */
 };
 
 typedef struct mq_route {
