@@ -35,10 +35,12 @@ failed=""
 for role in member admin; do
 	echo "== schemathesis as $role ($EXAMPLES examples per operation)"
 	bearer=$(token "$role")
-	# from the build directory: Schemathesis keeps its cache (.schemathesis/) where it runs
+	# from the build directory: Schemathesis keeps its cache (.schemathesis/) where it runs; one
+	# worker: with two threads, Hypothesis's source inspection once failed with its own runtime
+	# error ("AST constructor recursion depth mismatch"), which is no finding about the API
 	if ! (cd "$BUILD" && MQ_FUZZ_TOKEN=$bearer "$VENV/bin/schemathesis" --config-file "$ROOT/tests/fuzz/schemathesis.toml" \
 		run "$ROOT/templates/static/openapi.json" --url "$BASE_URL/api/v1" --checks all \
-		--phases examples,coverage,fuzzing,stateful -n "$EXAMPLES" --workers 2 --seed "${FUZZ_API_SEED:-1}" \
+		--phases examples,coverage,fuzzing,stateful -n "$EXAMPLES" --workers 1 --seed "${FUZZ_API_SEED:-1}" \
 		--report junit,ndjson --report-dir "$BUILD/schemathesis-report/$role") > "$BUILD/fuzz-api-$role.log" 2>&1; then
 		failed="$failed $role"
 	fi
