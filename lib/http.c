@@ -141,6 +141,69 @@ int mq_req_is_api(const mq_req *req)
 	return !strncmp(p, "/api/", 5) || !strcmp(p, "/api");
 }
 
+/* The length of the valid UTF-8 sequence at s[0..n), or 0 when there is none (a stray or
+ * missing continuation byte, an overlong form, a surrogate, a value past U+10FFFF). */
+static size_t utf8_sequence(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0];
+	size_t len;
+	unsigned cp;
+	if (c < 0x80)
+		return 1;
+	if ((c & 0xe0) == 0xc0) {
+		len = 2;
+		cp = c & 0x1f;
+	} else if ((c & 0xf0) == 0xe0) {
+		len = 3;
+		cp = c & 0x0f;
+	} else if ((c & 0xf8) == 0xf0) {
+		len = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (size_t k = 1; k < len; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[k] & 0x3f);
+	}
+	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return len;
+}
+
+int mq_utf8_valid(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	for (size_t i = 0, len; i < n; i += len)
+		if (!(len = utf8_sequence(s + i, n - i)))
+			return 0;
+	return 1;
+}
+
+/* Drops from s, in place, every byte that is not part of a valid UTF-8 sequence. */
+static void utf8_repair(char *s)
+{
+	unsigned char *in = (unsigned char *)s, *out = in;
+	size_t n = strlen(s);
+	while (n) {
+		size_t len = utf8_sequence(in, n);
+		if (!len) {
+			in++;
+			n--;
+			continue;
+		}
+		memmove(out, in, len);
+		out += len;
+		in += len;
+		n -= len;
+	}
+	*out = '\0';
+}
+
 void mq_req_error(mq_req *req, const char *fmt, ...)
 {
 	va_list ap, copy;
@@ -151,6 +214,9 @@ void mq_req_error(mq_req *req, const char *fmt, ...)
 	char *msg = mq_arena_alloc(req->arena, (size_t)(n > 0 ? n : 0) + 1);
 	vsnprintf(msg, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
 	va_end(ap);
+	/* a precision (%.64s) may cut a character of the client's text in two: the message stays
+	 * valid UTF-8, as the JSON and pages it goes into must be */
+	utf8_repair(msg);
 	mq_errors *e = &req->errors;
 	if (e->n == e->cap) {
 		size_t cap = e->cap ? e->cap * 2 : 8;
@@ -161,45 +227,6 @@ void mq_req_error(mq_req *req, const char *fmt, ...)
 		e->cap = cap;
 	}
 	e->items[e->n++] = msg;
-}
-
-int mq_utf8_valid(const char *str, size_t n)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0;
-	while (i < n) {
-		unsigned char c = s[i];
-		size_t len;
-		unsigned cp;
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if ((c & 0xe0) == 0xc0) {
-			len = 2;
-			cp = c & 0x1f;
-		} else if ((c & 0xf0) == 0xe0) {
-			len = 3;
-			cp = c & 0x0f;
-		} else if ((c & 0xf8) == 0xf0) {
-			len = 4;
-			cp = c & 0x07;
-		} else {
-			return 0;
-		}
-		if (i + len > n)
-			return 0;
-		for (size_t k = 1; k < len; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		/* overlong forms, surrogates and values past U+10FFFF are invalid */
-		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-			return 0;
-		i += len;
-	}
-	return 1;
 }
 
 static int hexval(char c)

@@ -105,9 +105,11 @@ int mq_form_decode(mq_arena *a, const char *s, size_t n, mq_kvlist *l);
 /* Parses a Cookie header ("a=1; b=2") into l; malformed pairs are skipped. */
 void mq_cookie_parse(mq_arena *a, const char *header, mq_kvlist *l);
 
-/* Appends a validation problem (formatted into the request's arena). */
+/* Appends a validation problem (formatted into the request's arena). The message is made valid
+ * UTF-8: bytes of a character that a precision cut in two are dropped. */
 void mq_req_error(mq_req *req, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Whether s[0..n) is valid UTF-8 (no overlong forms, surrogates or values past U+10FFFF). */
 int mq_utf8_valid(const char *s, size_t n);
 
 #endif

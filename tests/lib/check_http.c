@@ -391,6 +391,24 @@ START_TEST(req_error_collects_messages)
 }
 END_TEST
 
+/* A precision that cuts a character in two leaves valid UTF-8 (the API's JSON must be). */
+START_TEST(req_error_stays_utf8)
+{
+	mq_req req;
+	mq_req_init(&req, arena, NULL, NULL);
+	mq_req_error(&req, "'%.5s'", "\xd9\x86\xd8\xa7\xd9\x85"); /* نام (6 bytes) cut inside its last letter */
+	mq_req_error(&req, "'%.3s'", "\xe0\xa4\xaa\xe0\xa4\xa8");  /* one Devanagari letter whole */
+	mq_req_error(&req, "'%.2s'", "\xe0\xa4\xaa");                /* nothing whole */
+	mq_req_error(&req, "%s", "\xff ok \xc0\x80");                /* invalid bytes in the text itself */
+	ck_assert_str_eq(req.errors.items[0], "'\xd9\x86\xd8\xa7'");
+	ck_assert_str_eq(req.errors.items[1], "'\xe0\xa4\xaa'");
+	ck_assert_str_eq(req.errors.items[2], "''");
+	ck_assert_str_eq(req.errors.items[3], " ok ");
+	for (size_t i = 0; i < req.errors.n; i++)
+		ck_assert(mq_utf8_valid(req.errors.items[i], strlen(req.errors.items[i])));
+}
+END_TEST
+
 struct api_case {
 	const char *display_path;
 	const char *path;
@@ -545,6 +563,7 @@ Suite *http_suite(void)
 	tcase_add_test(req, params_are_copied);
 	tcase_add_test(req, body_is_copied);
 	tcase_add_test(req, req_error_collects_messages);
+	tcase_add_test(req, req_error_stays_utf8);
 	tcase_add_loop_test(req, is_api, 0, N_CASES(api_cases));
 	tcase_add_test(req, is_api_from_params);
 	suite_add_tcase(s, req);
