@@ -27,7 +27,7 @@
 static void audit(mq_req *req, const char *action, const char *kind, const char *target, const cJSON *before,
 		  const cJSON *after)
 {
-	if (mq_audit(mq_ctx_of(req)->db, req->user->id, action, kind, target, before, after, req->request_id) != MQ_OK)
+	if (mq_admin_audit(mq_ctx_of(req)->db, req->user->id, action, kind, target, before, after, req->request_id) != MQ_OK)
 		mq_log(MQ_LOG_ERROR, "audit", "%s of %s %s by %s not audited", action, kind, target ? target : "",
 		       req->user->id);
 }
@@ -52,7 +52,7 @@ static mq_err tmdb_form(mq_req *req, long long tmdb_id, cJSON **form)
 	cJSON *details = NULL;
 	mq_cache_state state;
 	*form = NULL;
-	mq_err rc = mq_tmdb_cached_get(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, path, query, &details, &state);
+	mq_err rc = mq_tmdbcache_get(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, path, query, &details, &state);
 	if (rc == MQ_OK && !(*form = mq_movie_doc_from_tmdb(details, ctx->cfg)))
 		rc = MQ_EUPSTREAM;
 	cJSON_Delete(details);
@@ -106,7 +106,7 @@ static void get_lookup(mq_req *req, mq_res *res)
 		static const char *const query[] = { "external_source", "imdb_id", NULL };
 		cJSON *found = NULL;
 		mq_cache_state state;
-		rc = mq_tmdb_cached_get(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, path, query, &found, &state);
+		rc = mq_tmdbcache_get(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, path, query, &found, &state);
 		const cJSON *item;
 		cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(found, "movie_results")) {
 			cJSON *m = mq_movie_summary_from_tmdb(item);
@@ -133,7 +133,7 @@ static void get_lookup(mq_req *req, mq_res *res)
 		const char *query[] = { "query", title, "include_adult", "false", year[0] ? "year" : NULL, year, NULL };
 		cJSON *page = NULL;
 		mq_cache_state state;
-		rc = mq_tmdb_cached_get(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, "/search/movie", query, &page, &state);
+		rc = mq_tmdbcache_get(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, "/search/movie", query, &page, &state);
 		long long p = 0, total = 0;
 		cJSON *items = rc == MQ_OK ? mq_movie_summaries_from_tmdb_page(page, &p, &total) : NULL;
 		cJSON_Delete(page);
@@ -382,7 +382,7 @@ static void sync_movie(mq_req *req, mq_res *res)
 		rc = MQ_EUNPROCESSABLE;
 	}
 	if (rc == MQ_OK) {
-		mq_sync *s = mq_sync_new(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, 0, 1);
+		mq_sync *s = mq_sync_new(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, 0, 1);
 		long long ids[1] = { (long long)tmdb_id };
 		rc = mq_sync_movies(s, ids, 1);
 		const mq_sync_counts *c = mq_sync_counts_of(s);
@@ -453,13 +453,13 @@ static void get_tmdb_images(mq_req *req, mq_res *res)
 	static const char *const query[] = { "include_image_language", "en,fa,null", NULL };
 	cJSON *images = NULL;
 	mq_cache_state state;
-	rc = mq_tmdb_cached_get(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, path, query, &images, &state);
+	rc = mq_tmdbcache_get(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, path, query, &images, &state);
 	if (rc != MQ_OK) {
 		reply_tmdb_error(req, res, rc);
 		return;
 	}
 	mq_image_config ic;
-	mq_images_config(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, &ic);
+	mq_images_config(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, &ic);
 	cJSON *out = cJSON_CreateObject();
 	static const char *const kinds[][3] = { { "posters", "posters", "w342" }, { "backdrops", "backdrops", "w780" } };
 	for (int k = 0; k < 2; k++) {
@@ -552,7 +552,7 @@ static void get_audit(mq_req *req, mq_res *res)
 	}
 	cJSON *items = NULL;
 	long long total = 0;
-	mq_err rc = mq_audit_list(mq_ctx_of(req)->db, v[2].present ? v[2].s : NULL, v[3].present ? v[3].s : NULL,
+	mq_err rc = mq_admin_audit_list(mq_ctx_of(req)->db, v[2].present ? v[2].s : NULL, v[3].present ? v[3].s : NULL,
 				  v[4].present ? v[4].s : NULL, v[0].i, v[1].i, &items, &total);
 	if (rc != MQ_OK) {
 		cJSON_Delete(items);
@@ -577,7 +577,7 @@ static void get_notifications(mq_req *req, mq_res *res)
 	}
 	cJSON *items = NULL;
 	long long total = 0, unseen = 0;
-	mq_err rc = mq_notifications_list(mq_ctx_of(req)->db, req->user->id, v[2].present && v[2].i, v[0].i, v[1].i,
+	mq_err rc = mq_admin_notifications_list(mq_ctx_of(req)->db, req->user->id, v[2].present && v[2].i, v[0].i, v[1].i,
 					  &items, &total, &unseen);
 	if (rc != MQ_OK) {
 		mq_reply_err(req, res, rc, NULL);
@@ -597,7 +597,7 @@ static void get_notification_count(mq_req *req, mq_res *res)
 	}
 	cJSON *items = NULL;
 	long long total = 0, unseen = 0;
-	mq_err rc = mq_notifications_list(mq_ctx_of(req)->db, req->user->id, 1, 1, 1, &items, &total, &unseen);
+	mq_err rc = mq_admin_notifications_list(mq_ctx_of(req)->db, req->user->id, 1, 1, 1, &items, &total, &unseen);
 	cJSON_Delete(items);
 	if (rc != MQ_OK) {
 		mq_reply_err(req, res, rc, NULL);
@@ -612,7 +612,7 @@ static void get_notification_count(mq_req *req, mq_res *res)
 /* POST /api/v1/admin/notifications/:id/seen, and /notifications/seen for all of them. */
 static void post_seen(mq_req *req, mq_res *res)
 {
-	mq_err rc = mq_notifications_seen(mq_ctx_of(req)->db, req->user->id, mq_req_route(req, "id"));
+	mq_err rc = mq_admin_notifications_seen(mq_ctx_of(req)->db, req->user->id, mq_req_route(req, "id"));
 	if (rc != MQ_OK) {
 		mq_reply_err(req, res, rc, rc == MQ_ENOTFOUND ? "No such notification" : NULL);
 		return;
@@ -630,7 +630,7 @@ static void get_sync_runs(mq_req *req, mq_res *res)
 	}
 	cJSON *items = NULL, *lease = NULL;
 	long long total = 0;
-	mq_err rc = mq_sync_runs_list(mq_ctx_of(req)->db, v[0].i, v[1].i, &items, &total, &lease);
+	mq_err rc = mq_admin_sync_runs(mq_ctx_of(req)->db, v[0].i, v[1].i, &items, &total, &lease);
 	if (rc != MQ_OK) {
 		mq_reply_err(req, res, rc, NULL);
 		return;
@@ -663,7 +663,7 @@ static void post_sync_run(mq_req *req, mq_res *res)
 	const mq_ctx *ctx = mq_ctx_of(req);
 	cJSON *items = NULL, *lease = NULL;
 	long long total = 0;
-	mq_err rc = mq_sync_runs_list(ctx->db, 1, 1, &items, &total, &lease);
+	mq_err rc = mq_admin_sync_runs(ctx->db, 1, 1, &items, &total, &lease);
 	cJSON_Delete(items);
 	if (rc == MQ_OK && lease) {
 		cJSON_Delete(lease);
@@ -936,7 +936,7 @@ static cJSON *genre_list(mq_req *req)
 {
 	const mq_ctx *ctx = mq_ctx_of(req);
 	cJSON *all = NULL;
-	if (mq_genres_list(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, "en", &all) != MQ_OK)
+	if (mq_genres_list(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, "en", &all) != MQ_OK)
 		all = cJSON_CreateArray();
 	return all;
 }
@@ -945,7 +945,7 @@ static void admin_page(mq_req *req, mq_res *res, int status, const char *name, c
 {
 	cJSON *items = NULL;
 	long long total = 0, unseen = 0;
-	if (mq_notifications_list(mq_ctx_of(req)->db, req->user->id, 1, 1, 1, &items, &total, &unseen) == MQ_OK)
+	if (mq_admin_notifications_list(mq_ctx_of(req)->db, req->user->id, 1, 1, 1, &items, &total, &unseen) == MQ_OK)
 		cJSON_AddNumberToObject(data, "unseen", (double)unseen);
 	cJSON_Delete(items);
 	mq_res_header(req, res, "Cache-Control", "no-store");
@@ -958,11 +958,11 @@ static void get_dashboard_page(mq_req *req, mq_res *res)
 	mq_db *db = mq_ctx_of(req)->db;
 	cJSON *data = cJSON_CreateObject(), *runs = NULL, *lease = NULL, *audit_items = NULL;
 	long long total = 0;
-	if (mq_sync_runs_list(db, 1, 5, &runs, &total, &lease) == MQ_OK)
+	if (mq_admin_sync_runs(db, 1, 5, &runs, &total, &lease) == MQ_OK)
 		cJSON_AddItemToObject(data, "runs", runs);
 	if (lease)
 		cJSON_AddItemToObject(data, "lease", lease);
-	if (mq_audit_list(db, NULL, NULL, NULL, 1, 10, &audit_items, &total) == MQ_OK)
+	if (mq_admin_audit_list(db, NULL, NULL, NULL, 1, 10, &audit_items, &total) == MQ_OK)
 		cJSON_AddItemToObject(data, "audit", audit_items);
 	admin_page(req, res, 200, "admin-dashboard", "Admin", data);
 }
@@ -1016,7 +1016,7 @@ static void get_movies_page(mq_req *req, mq_res *res)
 	cJSON_AddItemToObject(data, "genres", genres);
 	if (v[F_YEAR].present)
 		cJSON_AddNumberToObject(data, "year", (double)v[F_YEAR].i);
-	cJSON_AddItemToObject(data, "pagination", mq_page_pagination(req, q.page, q.limit, total));
+	cJSON_AddItemToObject(data, "pagination", mq_moviepage_pagination(req, q.page, q.limit, total));
 	admin_page(req, res, 200, "admin-movies", "Movies · Admin", data);
 }
 
@@ -1294,7 +1294,7 @@ static void list_page(mq_req *req, mq_res *res, const char *name, const char *ti
 	long long page = (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(meta, "page"));
 	long long limit = (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(meta, "limit"));
 	long long total = (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(meta, "total"));
-	cJSON_AddItemToObject(data, "pagination", mq_page_pagination(req, page > 0 ? page : 1, limit > 0 ? limit : 20, total));
+	cJSON_AddItemToObject(data, "pagination", mq_moviepage_pagination(req, page > 0 ? page : 1, limit > 0 ? limit : 20, total));
 	if (running)
 		cJSON_AddStringToObject(data, "running", running);
 	cJSON *kinds = cJSON_AddArrayToObject(data, "kinds");
@@ -1366,7 +1366,7 @@ static void post_seen_page(mq_req *req, mq_res *res)
 		mq_reply_err(req, res, MQ_EINVAL, NULL);
 		return;
 	}
-	mq_notifications_seen(mq_ctx_of(req)->db, req->user->id, NULL);
+	mq_admin_notifications_seen(mq_ctx_of(req)->db, req->user->id, NULL);
 	mq_reply_redirect(req, res, "/admin/notifications");
 }
 

@@ -23,7 +23,7 @@ static void get_genres(mq_req *req, mq_res *res)
 	}
 	const mq_ctx *ctx = mq_ctx_of(req);
 	cJSON *list = NULL;
-	mq_err rc = mq_genres_list(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, v[0].s, &list);
+	mq_err rc = mq_genres_list(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, v[0].s, &list);
 	if (rc != MQ_OK) {
 		mq_reply_err(req, res, rc, NULL);
 		return;
@@ -41,7 +41,7 @@ static void get_genre(mq_req *req, mq_res *res)
 	}
 	const mq_ctx *ctx = mq_ctx_of(req);
 	cJSON *genre = NULL;
-	mq_err rc = mq_genre_get(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, mq_req_route(req, "id"), v[0].s,
+	mq_err rc = mq_genre_get(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, mq_req_route(req, "id"), v[0].s,
 				 &genre);
 	if (rc == MQ_EINVAL)
 		mq_req_error(req, "id must be a TMDB genre id or a slug such as science-fiction");
@@ -65,7 +65,7 @@ static void get_genres_page(mq_req *req, mq_res *res)
 	const mq_ctx *ctx = mq_ctx_of(req);
 	const char *lang = mq_page_language(req);
 	cJSON *list = NULL;
-	mq_err rc = mq_genres_list(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, lang, &list);
+	mq_err rc = mq_genres_list(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, lang, &list);
 	if (rc != MQ_OK) {
 		mq_reply_err(req, res, rc, NULL);
 		return;

@@ -46,7 +46,7 @@ static void tmdb_list(mq_req *req, mq_res *res, int trending)
 		return;
 	}
 	const char *path = !trending ? "/movie/popular" : v[3].i ? "/trending/movie/week" : "/trending/movie/day";
-	mq_reply_tmdb_movies(req, res, path, NULL, v[0].i, mq_tmdb_language(v[1].s), v[2].present ? v[2].s : NULL);
+	mq_reply_tmdb_movies(req, res, path, NULL, v[0].i, mq_movie_tmdb_language(v[1].s), v[2].present ? v[2].s : NULL);
 }
 
 static void get_trending(mq_req *req, mq_res *res)
@@ -101,12 +101,12 @@ static void get_movie(mq_req *req, mq_res *res)
  * failed (the page says so instead of failing). */
 static cJSON *tmdb_row(mq_req *req, const char *path, const char *lang, int n)
 {
-	mq_tmdb_page p;
-	if (mq_tmdb_movies(req, path, NULL, 1, mq_tmdb_language(lang), &p) != MQ_OK)
+	mq_movie_tmdb_page p;
+	if (mq_movie_tmdb_movies(req, path, NULL, 1, mq_movie_tmdb_language(lang), &p) != MQ_OK)
 		return NULL;
 	while (cJSON_GetArraySize(p.items) > n)
 		cJSON_DeleteItemFromArray(p.items, n);
-	mq_page_movie_cards(req, p.items);
+	mq_moviepage_movie_cards(req, p.items);
 	return p.items;
 }
 
@@ -134,7 +134,7 @@ static void get_home(mq_req *req, mq_res *res)
 	cJSON_AddBoolToObject(data, "is_home", 1);
 	add_row(data, "trending", tmdb_row(req, "/trending/movie/week", lang, 12));
 	add_row(data, "popular", tmdb_row(req, "/movie/popular", lang, 12));
-	if (mq_genres_list(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, lang, &genres) == MQ_OK)
+	if (mq_genres_list(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, lang, &genres) == MQ_OK)
 		add_row(data, "genres", genres);
 	mq_reply_page(req, res, 200, "home", NULL, data);
 }
@@ -155,7 +155,7 @@ static cJSON *page_movie(mq_req *req, mq_res *res, const char *lang)
 	const mq_ctx *ctx = mq_ctx_of(req);
 	cJSON *movie = NULL;
 	int fetched;
-	mq_err rc = mq_catalog_get(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, mq_req_route(req, "id"), lang,
+	mq_err rc = mq_catalog_get(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, mq_req_route(req, "id"), lang,
 				   &movie, &fetched);
 	if (rc != MQ_OK) {
 		mq_reply_err(req, res, rc == MQ_EINVAL ? MQ_ENOTFOUND : rc, rc == MQ_EINVAL || rc == MQ_ENOTFOUND
@@ -185,7 +185,7 @@ static void localise_genres(mq_req *req, cJSON *movie, const char *lang)
 {
 	const mq_ctx *ctx = mq_ctx_of(req);
 	cJSON *all = NULL, *g, *known;
-	if (mq_genres_list(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, lang, &all) != MQ_OK)
+	if (mq_genres_list(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, lang, &all) != MQ_OK)
 		return;
 	cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(movie, "genres")) {
 		const cJSON *id = cJSON_GetObjectItemCaseSensitive(g, "id");
@@ -240,7 +240,7 @@ static void movie_page(mq_req *req, mq_res *res, int status, const mq_kvlist *va
 	mq_movie_images(req, movie);
 	add_runtime_text(movie, fa);
 	localise_genres(req, movie, lang);
-	mq_page_movie_card(movie); /* href and vote_text */
+	mq_moviepage_movie_card(movie); /* href and vote_text */
 	cJSON *cast = cJSON_GetObjectItemCaseSensitive(movie, "cast");
 	while (cJSON_GetArraySize(cast) > 12)
 		cJSON_DeleteItemFromArray(cast, 12);
@@ -260,8 +260,8 @@ static void movie_page(mq_req *req, mq_res *res, int status, const mq_kvlist *va
 	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "id"));
 	if (id) {
 		cJSON_AddStringToObject(movie, "reviews_src", mq_arena_printf(req->arena, "/api/v1/movies/%s/reviews?limit=5", id));
-		cJSON *state = mq_page_lists_state(req, id);
-		mq_page_toggles(req, movie, state, 1);
+		cJSON *state = mq_moviepage_lists_state(req, id);
+		mq_moviepage_toggles(req, movie, state, 1);
 		cJSON_Delete(state);
 		if (req->user)
 			cJSON_AddItemToObject(movie, "rating_form", rating_form(req, movie, values));
@@ -330,7 +330,7 @@ static void get_reviews_page(mq_req *req, mq_res *res)
 	cJSON *movie = page_movie(req, res, lang);
 	if (!movie)
 		return;
-	mq_page_movie_card(movie);
+	mq_moviepage_movie_card(movie);
 	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "id"));
 	cJSON *items = NULL;
 	long long total = 0;
@@ -352,7 +352,7 @@ static void get_reviews_page(mq_req *req, mq_res *res)
 	cJSON_AddItemToObject(data, "movie", movie);
 	cJSON_AddBoolToObject(data, "empty", cJSON_GetArraySize(items) == 0);
 	cJSON_AddItemToObject(data, "reviews", items);
-	cJSON_AddItemToObject(data, "pagination", mq_page_pagination(req, q[0].i, limit, total));
+	cJSON_AddItemToObject(data, "pagination", mq_moviepage_pagination(req, q[0].i, limit, total));
 	mq_reply_page(req, res, 200, "reviews", title, data);
 }
 
@@ -366,7 +366,7 @@ static void get_similar_page(mq_req *req, mq_res *res)
 		return;
 	const cJSON *tmdb_id = cJSON_GetObjectItemCaseSensitive(movie, "tmdb_id");
 	cJSON *data = cJSON_CreateObject();
-	mq_page_movie_card(movie);
+	mq_moviepage_movie_card(movie);
 	if (cJSON_IsNumber(tmdb_id)) {
 		char path[64];
 		snprintf(path, sizeof path, "/movie/%lld/similar", (long long)tmdb_id->valuedouble);
@@ -389,7 +389,7 @@ static void tmdb_related(mq_req *req, mq_res *res, const char *kind)
 	};
 	mq_value v[3];
 	int bad = mq_validate_query(req, fields, 3, v);
-	if (v[2].present && mq_tmdb_fields_check(req, v[2].s)) /* before anything is fetched */
+	if (v[2].present && mq_movie_tmdb_fields_check(req, v[2].s)) /* before anything is fetched */
 		bad = -1;
 	if (bad) {
 		mq_reply_err(req, res, MQ_EINVAL, NULL);
@@ -407,7 +407,7 @@ static void tmdb_related(mq_req *req, mq_res *res, const char *kind)
 	char path[64];
 	snprintf(path, sizeof path, "/movie/%lld/%s", (long long)tmdb_id->valuedouble, kind);
 	cJSON_Delete(movie);
-	mq_reply_tmdb_movies(req, res, path, NULL, v[0].i, mq_tmdb_language(v[1].s), v[2].present ? v[2].s : NULL);
+	mq_reply_tmdb_movies(req, res, path, NULL, v[0].i, mq_movie_tmdb_language(v[1].s), v[2].present ? v[2].s : NULL);
 }
 
 static void get_similar(mq_req *req, mq_res *res)

@@ -29,7 +29,7 @@ static void get_popular(mq_req *req, mq_res *res)
 static void get_stats(mq_req *req, mq_res *res)
 {
 	cJSON *stats = NULL;
-	mq_err rc = mq_tmdb_cache_stats(mq_ctx_of(req)->db, &stats);
+	mq_err rc = mq_tmdbcache_stats(mq_ctx_of(req)->db, &stats);
 	if (rc != MQ_OK) {
 		mq_reply_err(req, res, rc, NULL);
 		return;
@@ -50,14 +50,14 @@ static void delete_cache(mq_req *req, mq_res *res)
 		return;
 	}
 	long long removed = 0;
-	mq_err rc = mq_tmdb_cache_invalidate(mq_ctx_of(req)->db, v[0].present ? v[0].s : NULL, &removed);
+	mq_err rc = mq_tmdbcache_invalidate(mq_ctx_of(req)->db, v[0].present ? v[0].s : NULL, &removed);
 	if (rc != MQ_OK) {
 		mq_reply_err(req, res, rc, NULL);
 		return;
 	}
 	cJSON *data = cJSON_CreateObject();
 	cJSON_AddNumberToObject(data, "removed", (double)removed);
-	if (mq_audit(mq_ctx_of(req)->db, req->user->id, "cache.invalidate", "cache", v[0].present ? v[0].s : "*", NULL,
+	if (mq_admin_audit(mq_ctx_of(req)->db, req->user->id, "cache.invalidate", "cache", v[0].present ? v[0].s : "*", NULL,
 		     data, req->request_id) != MQ_OK)
 		mq_log(MQ_LOG_ERROR, "audit", "cache invalidation by %s not audited", req->user->id);
 	mq_reply_data(req, res, 200, data);

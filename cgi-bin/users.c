@@ -264,8 +264,8 @@ static cJSON *recommendations(mq_req *req, mq_res *res, const char *lang, int li
 			if (cJSON_IsNumber(g))
 				mq_buf_printf(&genres, "%s%lld", genres.len ? "|" : "", (long long)g->valuedouble);
 		const char *const extra[] = { "with_genres", mq_buf_cstr(&genres), "sort_by", "popularity.desc", NULL };
-		mq_tmdb_page page;
-		if (mq_tmdb_movies(req, "/discover/movie", extra, 1, mq_tmdb_language(lang), &page) == MQ_OK) {
+		mq_movie_tmdb_page page;
+		if (mq_movie_tmdb_movies(req, "/discover/movie", extra, 1, mq_movie_tmdb_language(lang), &page) == MQ_OK) {
 			cJSON *m;
 			cJSON_ArrayForEach(m, page.items) {
 				if (cJSON_GetArraySize(items) >= limit)
@@ -319,7 +319,7 @@ static void get_recommendations_page(mq_req *req, mq_res *res)
 	cJSON *items = recommendations(req, res, lang, 24);
 	if (!items)
 		return;
-	mq_page_movie_cards(req, items);
+	mq_moviepage_movie_cards(req, items);
 	cJSON *m;
 	cJSON_ArrayForEach(m, items) {
 		/* templates cannot compare strings: a flag per kind of reason, and the card's own

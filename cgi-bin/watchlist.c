@@ -125,7 +125,7 @@ static const char *delete_movie(mq_req *req, mq_res *res)
 			mq_movie_body_ref(body);
 			long long tmdb_id;
 			if (!mq_validate_object(req, body, f, 1, v) && v[0].present &&
-			    mq_movie_ref_parse(v[0].s, &tmdb_id) == MQ_REF_INVALID)
+			    mq_valid_movie_ref(v[0].s, &tmdb_id) == MQ_REF_INVALID)
 				mq_req_error(req, "movie_id must be a TMDB id (digits), a 24-hex id or a slug such as fight-club-1999");
 			if (req->errors.n) {
 				mq_reply_err(req, res, MQ_EINVAL, NULL);
@@ -500,7 +500,7 @@ static void list_page(mq_req *req, mq_res *res, int kind)
 	}
 	cJSON_Delete(items);
 	mq_movie_images(req, movies);
-	mq_page_movie_cards(req, movies);
+	mq_moviepage_movie_cards(req, movies);
 	const char *title = titles[kind][!strcmp(lang, "fa")];
 	cJSON *data = cJSON_CreateObject();
 	cJSON_AddStringToObject(data, "heading", title);
@@ -508,7 +508,7 @@ static void list_page(mq_req *req, mq_res *res, int kind)
 	cJSON_AddNumberToObject(data, "total", (double)total);
 	cJSON_AddBoolToObject(data, "empty", cJSON_GetArraySize(movies) == 0);
 	cJSON_AddItemToObject(data, "movies", movies);
-	cJSON_AddItemToObject(data, "pagination", mq_page_pagination(req, q[0].i, limit, total));
+	cJSON_AddItemToObject(data, "pagination", mq_moviepage_pagination(req, q[0].i, limit, total));
 	mq_res_header(req, res, "Cache-Control", "private, no-cache");
 	mq_reply_page(req, res, 200, "mylist", title, data);
 }

@@ -1,4 +1,4 @@
-/* account.c — users: registration, sign-in, sessions (see account.h). */
+/* account.c — users: registration, sign-in, profiles and roles (see account.h). */
 #include "account.h"
 #include "clock.h"
 #include "lists.h"
@@ -7,62 +7,13 @@
 #include "mem.h"
 #include "password.h"
 #include "session.h"
+#include "valid.h"
 
 #include <ctype.h>
 #include <openssl/rand.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-
-int mq_valid_email(char *email)
-{
-	size_t len = strlen(email);
-	if (len < 3 || len > 254)
-		return 0;
-	for (char *p = email; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (c <= ' ' || c >= 0x7f || strchr("()<>,;:\\\"[]", c))
-			return 0;
-		*p = (char)tolower(c);
-	}
-	const char *at = strchr(email, '@');
-	if (!at || at == email || strchr(at + 1, '@') || at - email > 64)
-		return 0;
-	const char *domain = at + 1, *dot = strrchr(domain, '.');
-	return dot && dot > domain && dot[1] && dot[1] != '.' && !strstr(domain, "..") && domain[0] != '.';
-}
-
-int mq_valid_username(const char *s)
-{
-	size_t n = strlen(s);
-	if (n < 3 || n > 30)
-		return 0;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && *s != '_')
-			return 0;
-	return 1;
-}
-
-int mq_valid_date(const char *s)
-{
-	int y, m, d;
-	char tail;
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
-		return 0;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
-			return 0;
-	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	if (y < 1900 || m < 1 || m > 12 || d < 1 || d > days[m - 1] + (m == 2 && leap))
-		return 0;
-	char today[11];
-	time_t now = time(NULL);
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	strftime(today, sizeof today, "%Y-%m-%d", &tm);
-	return strcmp(s, today) <= 0;
-}
 
 static void add_string_or_null(cJSON *out, const char *key, const bson_t *doc, const char *field)
 {
@@ -467,35 +418,6 @@ mq_err mq_account_set_role_by_id(mq_db *db, const char *user_id, const char *rol
 	mq_err rc = set_role(db, filter, role, changed);
 	bson_destroy(filter);
 	return rc;
-}
-
-void mq_session_issue(const mq_config *cfg, const char *user_id, const char *role,
-		      long long token_version, cJSON *out, char **token)
-{
-	mq_jwt_claims c;
-	memset(&c, 0, sizeof c);
-	snprintf(c.sub, sizeof c.sub, "%s", user_id);
-	snprintf(c.role, sizeof c.role, "%s", role);
-	unsigned char r[16];
-	if (RAND_bytes(r, sizeof r) != 1)
-		mq_oom(); /* the kernel's randomness does not run out; OpenSSL fails only on allocation */
-	for (size_t i = 0; i < sizeof r; i++)
-		snprintf(c.jti + 2 * i, 3, "%02x", r[i]);
-	c.iat = c.nbf = (long long)time(NULL);
-	c.exp = c.iat + cfg->jwt_ttl;
-	c.tv = token_version;
-	mq_buf t = MQ_BUF_INIT;
-	mq_jwt_sign(&c, cfg->jwt_secret, strlen(cfg->jwt_secret), &t);
-	char when[40];
-	mq_clock_iso8601((int64_t)c.exp * 1000, when, sizeof when);
-	cJSON_AddStringToObject(out, "token", mq_buf_cstr(&t));
-	cJSON_AddStringToObject(out, "token_type", "Bearer");
-	cJSON_AddNumberToObject(out, "expires_in", (double)cfg->jwt_ttl);
-	cJSON_AddStringToObject(out, "expires_at", when);
-	char csrf[44];
-	mq_csrf_token(cfg->jwt_secret, c.jti, csrf);
-	cJSON_AddStringToObject(out, "csrf_token", csrf);
-	*token = mq_buf_steal(&t);
 }
 
 mq_err mq_account_list(mq_db *db, const char *q, long long page, long long limit, cJSON **items, long long *total)

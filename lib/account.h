@@ -51,16 +51,5 @@ mq_err mq_account_set_role_by_id(mq_db *db, const char *user_id, const char *rol
  * as {id, email, username, name, role, created_at, avatar}. */
 mq_err mq_account_list(mq_db *db, const char *q, long long page, long long limit, cJSON **items, long long *total);
 
-/* Adds token, token_type, expires_in, expires_at (ISO-8601) and the session's csrf_token for the
- * user to out; the token is also returned in *token (caller frees). */
-void mq_session_issue(const mq_config *cfg, const char *user_id, const char *role,
-		      long long token_version, cJSON *out, char **token);
-
-/* Lower-cases an e-mail in place and checks its shape (local@domain.tld, ≤ 254 bytes). */
-int mq_valid_email(char *email);
-/* 3–30 letters, digits and '_'. */
-int mq_valid_username(const char *s);
-/* "YYYY-MM-DD", a real calendar date between 1900-01-01 and today. */
-int mq_valid_date(const char *s);
 
 #endif

@@ -40,7 +40,7 @@ static cJSON *changes(const cJSON *before, const cJSON *after)
 	return list;
 }
 
-mq_err mq_audit(mq_db *db, const char *actor, const char *action, const char *kind, const char *target,
+mq_err mq_admin_audit(mq_db *db, const char *actor, const char *action, const char *kind, const char *target,
 		const cJSON *before, const cJSON *after, const char *request_id)
 {
 	bson_oid_t who;
@@ -80,7 +80,7 @@ mq_err mq_audit(mq_db *db, const char *actor, const char *action, const char *ki
 	return rc;
 }
 
-mq_err mq_audit_list(mq_db *db, const char *target, const char *actor, const char *action, long long page,
+mq_err mq_admin_audit_list(mq_db *db, const char *target, const char *actor, const char *action, long long page,
 		     long long limit, cJSON **items, long long *total)
 {
 	bson_t filter = BSON_INITIALIZER;
@@ -347,7 +347,7 @@ mq_err mq_admin_movie_hide(mq_db *db, const char *movie_id, int hidden, cJSON **
 	return rc;
 }
 
-mq_err mq_notifications_list(mq_db *db, const char *admin_id, int unseen_only, long long page, long long limit,
+mq_err mq_admin_notifications_list(mq_db *db, const char *admin_id, int unseen_only, long long page, long long limit,
 			     cJSON **items, long long *total, long long *unseen)
 {
 	bson_oid_t admin;
@@ -388,7 +388,7 @@ mq_err mq_notifications_list(mq_db *db, const char *admin_id, int unseen_only, l
 	return rc;
 }
 
-mq_err mq_notifications_seen(mq_db *db, const char *admin_id, const char *id)
+mq_err mq_admin_notifications_seen(mq_db *db, const char *admin_id, const char *id)
 {
 	bson_oid_t admin, one;
 	if (mq_oid_parse(admin_id, &admin))
@@ -420,7 +420,7 @@ mq_err mq_notifications_seen(mq_db *db, const char *admin_id, const char *id)
 	return rc;
 }
 
-mq_err mq_sync_runs_list(mq_db *db, long long page, long long limit, cJSON **items, long long *total, cJSON **lease)
+mq_err mq_admin_sync_runs(mq_db *db, long long page, long long limit, cJSON **items, long long *total, cJSON **lease)
 {
 	*items = *lease = NULL;
 	*total = 0;

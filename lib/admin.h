@@ -17,11 +17,11 @@
 /* Writes an audit entry: actor (user id) did action ("movie.create", "movie.edit", …) to target
  * (kind "movie" or "user", id); changes [{field, before, after}] are computed from before and
  * after (either may be NULL: everything is new, or gone). request_id may be NULL. */
-mq_err mq_audit(mq_db *db, const char *actor, const char *action, const char *kind, const char *target,
+mq_err mq_admin_audit(mq_db *db, const char *actor, const char *action, const char *kind, const char *target,
 		const cJSON *before, const cJSON *after, const char *request_id);
 
 /* One page of the audit log, newest first; filters (NULL: any) by target, actor and action. */
-mq_err mq_audit_list(mq_db *db, const char *target, const char *actor, const char *action, long long page,
+mq_err mq_admin_audit_list(mq_db *db, const char *target, const char *actor, const char *action, long long page,
 		     long long limit, cJSON **items, long long *total);
 
 /* The fields of a movie a curator may set, NULL-terminated (mq_catalog_lockable and the
@@ -44,13 +44,13 @@ mq_err mq_admin_movie_hide(mq_db *db, const char *movie_id, int hidden, cJSON **
 
 /* The sync's notifications, newest first (only those admin_id has not seen, with unseen_only),
  * each with "seen" for this admin; *unseen counts those they have not seen. */
-mq_err mq_notifications_list(mq_db *db, const char *admin_id, int unseen_only, long long page, long long limit,
+mq_err mq_admin_notifications_list(mq_db *db, const char *admin_id, int unseen_only, long long page, long long limit,
 			     cJSON **items, long long *total, long long *unseen);
 
 /* Marks one notification (id) or all (id NULL) seen by admin_id. */
-mq_err mq_notifications_seen(mq_db *db, const char *admin_id, const char *id);
+mq_err mq_admin_notifications_seen(mq_db *db, const char *admin_id, const char *id);
 
 /* The sync's runs (synclogs), newest first, and the lease when a run holds it (else NULL). */
-mq_err mq_sync_runs_list(mq_db *db, long long page, long long limit, cJSON **items, long long *total, cJSON **lease);
+mq_err mq_admin_sync_runs(mq_db *db, long long page, long long limit, cJSON **items, long long *total, cJSON **lease);
 
 #endif

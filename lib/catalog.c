@@ -163,7 +163,7 @@ mq_err mq_catalog_get(mq_db *db, mq_tmdb *t, const mq_config *cfg, const char *r
 	bson_t *filter;
 	*movie = NULL;
 	*fetched = 0;
-	switch (mq_movie_ref_parse(ref, &tmdb_id)) {
+	switch (mq_valid_movie_ref(ref, &tmdb_id)) {
 	case MQ_REF_TMDB:
 		filter = BCON_NEW("tmdb_id", BCON_INT64(tmdb_id));
 		break;
@@ -203,7 +203,7 @@ mq_err mq_catalog_get(mq_db *db, mq_tmdb *t, const mq_config *cfg, const char *r
 	const char *query[] = { "append_to_response", "credits,keywords,translations,release_dates", NULL };
 	cJSON *details = NULL, *set = NULL;
 	mq_cache_state state;
-	rc = mq_tmdb_cached_get(db, t, cfg, path, query, &details, &state);
+	rc = mq_tmdbcache_get(db, t, cfg, path, query, &details, &state);
 	if (rc == MQ_OK && !(set = mq_movie_doc_from_tmdb(details, cfg)))
 		rc = MQ_EUPSTREAM;
 	if (rc == MQ_OK && !(client = mq_db_pop(db)))

@@ -10,7 +10,7 @@
 
 #include <cjson/cJSON.h>
 
-/* The movie ref names (mq_movie_ref_parse), as its public JSON with title and overview in lang
+/* The movie ref names (mq_valid_movie_ref), as its public JSON with title and overview in lang
  * ("en", "fa"; falling back to English, then the original). A TMDB id the catalogue lacks is
  * fetched through the TMDB cache and stored first (*fetched = 1). MQ_EINVAL for a malformed ref,
  * MQ_ENOTFOUND when neither the catalogue nor TMDB has it; TMDB and database errors as theirs.

@@ -20,7 +20,7 @@
 const char *const mq_tmdb_families[MQ_TMDB_FAMILIES + 1] = { "movie", "trending", "search", "discover", "genre",
 					   "configuration", NULL };
 
-int mq_tmdb_cache_ttl(const mq_config *cfg, const char *path)
+int mq_config_tmdb_cache_ttl(const mq_config *cfg, const char *path)
 {
 	const char *p = path[0] == '/' ? path + 1 : path;
 	size_t n = strcspn(p, "/?");

@@ -46,7 +46,7 @@ extern const char *const mq_tmdb_families[MQ_TMDB_FAMILIES + 1];
 
 /* Seconds an answer to the TMDB path (such as "/trending/movie/day") stays fresh: its family's
  * lifetime, else TMDB_CACHE_TTL. */
-int mq_tmdb_cache_ttl(const mq_config *cfg, const char *path);
+int mq_config_tmdb_cache_ttl(const mq_config *cfg, const char *path);
 
 /* Looks variables up through get(name, ctx) (getenv for real use; tests pass a table).
  * Fills cfg (owned strings; mq_config_free releases them) and appends one line per problem to

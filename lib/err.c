@@ -37,7 +37,7 @@ const char *mq_err_message(mq_err err)
 	return err_table[err].message;
 }
 
-const char *mq_http_reason(int status)
+const char *mq_err_http_reason(int status)
 {
 	switch (status) {
 	case 200: return "OK";

@@ -30,6 +30,6 @@ int mq_err_status(mq_err err);
 /* A short default message for the error shape, e.g. "Validation failed". Static string. */
 const char *mq_err_message(mq_err err);
 /* The reason phrase for an HTTP status ("Not Found"); "Unknown" for others. Static string. */
-const char *mq_http_reason(int status);
+const char *mq_err_http_reason(int status);
 
 #endif

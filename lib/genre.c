@@ -40,7 +40,7 @@ mq_err mq_genres_sync(mq_db *db, mq_tmdb *t, const mq_config *cfg, int *count)
 		const char *query[] = { "language", language, NULL };
 		cJSON *json = NULL;
 		mq_cache_state state;
-		rc = mq_tmdb_cached_get(db, t, cfg, "/genre/movie/list", query, &json, &state);
+		rc = mq_tmdbcache_get(db, t, cfg, "/genre/movie/list", query, &json, &state);
 		if (rc != MQ_OK)
 			break;
 		char lang[3] = { language[0], language[1], '\0' };
@@ -179,7 +179,7 @@ mq_err mq_genre_get(mq_db *db, mq_tmdb *t, const mq_config *cfg, const char *ref
 	long long id;
 	bson_t *filter;
 	*genre = NULL;
-	mq_movie_ref_kind kind = mq_movie_ref_parse(ref, &id);
+	mq_movie_ref_kind kind = mq_valid_movie_ref(ref, &id);
 	if (!mq_parse_int(ref, 1, 2147483647, &id) && ref[0] != '0')
 		filter = BCON_NEW("tmdb_id", BCON_INT64(id));
 	else if (kind == MQ_REF_SLUG || kind == MQ_REF_OBJECT_ID) /* genres have no ObjectId refs: 24 hex is a slug */

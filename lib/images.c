@@ -79,7 +79,7 @@ void mq_images_config(mq_db *db, mq_tmdb *t, const mq_config *cfg, mq_image_conf
 		return;
 	cJSON *conf = NULL;
 	mq_cache_state state;
-	int ok = mq_tmdb_cached_get(db, t, cfg, "/configuration", NULL, &conf, &state) == MQ_OK;
+	int ok = mq_tmdbcache_get(db, t, cfg, "/configuration", NULL, &conf, &state) == MQ_OK;
 	if (ok)
 		mq_images_from_configuration(conf, ic);
 	else
@@ -107,7 +107,7 @@ static void add_url(cJSON *obj, const char *key, const char *path, const mq_imag
 		cJSON_AddNullToObject(obj, key);
 }
 
-void mq_movie_add_image_urls(cJSON *movie, const mq_image_config *ic)
+void mq_images_add_urls(cJSON *movie, const mq_image_config *ic)
 {
 	const char *poster = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "poster_path"));
 	const char *backdrop = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "backdrop_path"));

@@ -34,6 +34,6 @@ void mq_images_config(mq_db *db, mq_tmdb *t, const mq_config *cfg, mq_image_conf
 
 /* Adds poster_url, poster_url_large and backdrop_url (null without an image) to a movie or
  * movie summary, and profile_url to each of its cast. */
-void mq_movie_add_image_urls(cJSON *movie, const mq_image_config *ic);
+void mq_images_add_urls(cJSON *movie, const mq_image_config *ic);
 
 #endif

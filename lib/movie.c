@@ -360,7 +360,7 @@ void mq_movie_search_fields(cJSON *m)
 		add_search_keys(keys, original);
 }
 
-const char *mq_tmdb_language(const char *lang)
+const char *mq_movie_tmdb_language(const char *lang)
 {
 	return strcmp(lang, "fa") ? "en-US" : "fa-IR";
 }
@@ -372,7 +372,7 @@ static cJSON *lookup(mq_req *req, mq_res *res, const char *ref, const char *fiel
 	const mq_ctx *ctx = mq_ctx_of(req);
 	cJSON *movie = NULL;
 	int was_fetched = 0;
-	mq_err rc = mq_catalog_get(ctx->db, fetch ? mq_tmdb_for_thread(ctx->cfg) : NULL, ctx->cfg, ref, lang, &movie,
+	mq_err rc = mq_catalog_get(ctx->db, fetch ? mq_tmdbcache_client(ctx->cfg) : NULL, ctx->cfg, ref, lang, &movie,
 				   &was_fetched);
 	if (fetched)
 		*fetched = was_fetched;
@@ -416,18 +416,18 @@ void mq_movie_images(mq_req *req, cJSON *movies)
 {
 	const mq_ctx *ctx = mq_ctx_of(req);
 	mq_image_config ic;
-	mq_images_config(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, &ic);
+	mq_images_config(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, &ic);
 	if (cJSON_IsObject(movies)) {
-		mq_movie_add_image_urls(movies, &ic);
+		mq_images_add_urls(movies, &ic);
 		return;
 	}
 	cJSON *m;
 	cJSON_ArrayForEach(m, movies)
-		mq_movie_add_image_urls(m, &ic);
+		mq_images_add_urls(m, &ic);
 }
 
-mq_err mq_tmdb_movies(mq_req *req, const char *path, const char *const *extra, long long page,
-		      const char *tmdb_language, mq_tmdb_page *out)
+mq_err mq_movie_tmdb_movies(mq_req *req, const char *path, const char *const *extra, long long page,
+		      const char *tmdb_language, mq_movie_tmdb_page *out)
 {
 	const mq_ctx *ctx = mq_ctx_of(req);
 	char page_text[24];
@@ -437,7 +437,7 @@ mq_err mq_tmdb_movies(mq_req *req, const char *path, const char *const *extra, l
 		query[i] = extra[0], query[i + 1] = extra[1];
 	cJSON *json = NULL;
 	memset(out, 0, sizeof *out);
-	mq_err rc = mq_tmdb_cached_get(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, path, query,
+	mq_err rc = mq_tmdbcache_get(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, path, query,
 				       &json, &out->state);
 	if (rc != MQ_OK)
 		return rc;
@@ -454,7 +454,7 @@ static const char *const tmdb_summary_fields[] = {
 	"vote_average", "vote_count", "popularity", "genre_ids", NULL,
 };
 
-int mq_tmdb_fields_check(mq_req *req, const char *fields)
+int mq_movie_tmdb_fields_check(mq_req *req, const char *fields)
 {
 	const char **selected;
 	return mq_fields_parse(req, fields, tmdb_summary_fields, &selected);
@@ -468,8 +468,8 @@ void mq_reply_tmdb_movies(mq_req *req, mq_res *res, const char *path, const char
 		mq_reply_err(req, res, MQ_EINVAL, NULL);
 		return;
 	}
-	mq_tmdb_page p;
-	mq_err rc = mq_tmdb_movies(req, path, extra, page, tmdb_language, &p);
+	mq_movie_tmdb_page p;
+	mq_err rc = mq_movie_tmdb_movies(req, path, extra, page, tmdb_language, &p);
 	if (rc != MQ_OK) {
 		mq_reply_err(req, res, rc, rc == MQ_ENOTFOUND ? "No such movie at TMDB"
 				  : rc == MQ_EUNAVAIL || rc == MQ_ETIMEOUT
@@ -479,7 +479,7 @@ void mq_reply_tmdb_movies(mq_req *req, mq_res *res, const char *path, const char
 		return;
 	}
 	mq_fields_apply(selected, p.items);
-	mq_tmdb_cache_headers(req, res, p.state);
+	mq_tmdbcache_headers(req, res, p.state);
 	mq_reply_list(req, res, p.items, p.page, 20, p.total);
 }
 
@@ -497,7 +497,7 @@ static mq_err genre_id(mq_req *req, const char *ref, long long *id)
 	const mq_ctx *ctx = mq_ctx_of(req);
 	cJSON *genre = NULL;
 	*id = 0;
-	mq_err rc = mq_genre_get(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, ref, "en", &genre);
+	mq_err rc = mq_genre_get(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, ref, "en", &genre);
 	const cJSON *gid = cJSON_GetObjectItemCaseSensitive(genre, "id");
 	if (rc == MQ_OK && cJSON_IsNumber(gid))
 		*id = (long long)gid->valuedouble;
@@ -555,12 +555,12 @@ int mq_movie_query_parse(mq_req *req, mq_list_kind kind, mq_movie_query *q, cons
 	return rc;
 }
 
-mq_err mq_tmdb_search(mq_req *req, const mq_movie_query *q, mq_tmdb_page *out)
+mq_err mq_movie_tmdb_search(mq_req *req, const mq_movie_query *q, mq_movie_tmdb_page *out)
 {
 	char year[8];
 	snprintf(year, sizeof year, "%d", q->year);
 	const char *extra[] = { "query", mq_req_query(req, "q"), q->year ? "year" : NULL, year, NULL };
-	mq_err rc = mq_tmdb_movies(req, "/search/movie", extra, 1, mq_tmdb_language(q->lang), out);
+	mq_err rc = mq_movie_tmdb_movies(req, "/search/movie", extra, 1, mq_movie_tmdb_language(q->lang), out);
 	if (rc != MQ_OK)
 		return rc;
 	for (cJSON *m = out->items->child, *next; m; m = next) {
@@ -601,14 +601,14 @@ void mq_reply_movie_list(mq_req *req, mq_res *res, mq_list_kind kind)
 	if (kind == MQ_LIST_SEARCH && total == 0 && q.page == 1) {
 		/* nothing in the catalogue: TMDB's search, whose movies open (and are stored) by TMDB id */
 		cJSON_Delete(items);
-		mq_tmdb_page p;
-		rc = mq_tmdb_search(req, &q, &p);
+		mq_movie_tmdb_page p;
+		rc = mq_movie_tmdb_search(req, &q, &p);
 		if (rc != MQ_OK) {
 			mq_reply_err(req, res, rc, NULL);
 			return;
 		}
 		mq_fields_apply(fields, p.items);
-		mq_tmdb_cache_headers(req, res, p.state);
+		mq_tmdbcache_headers(req, res, p.state);
 		mq_res_header(req, res, "X-Search-Source", "tmdb");
 		mq_reply_list(req, res, p.items, 1, 20, p.total);
 		return;

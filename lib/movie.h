@@ -43,7 +43,7 @@ void mq_search_key(const char *s, mq_buf *out);
 int mq_search_pattern(const char *q, mq_buf *out);
 
 /* TMDB's language for ours: "fa" → "fa-IR", anything else → "en-US". */
-const char *mq_tmdb_language(const char *lang);
+const char *mq_movie_tmdb_language(const char *lang);
 
 /* The movie ref names, through mq_catalog_get with the request's context (a TMDB id the
  * catalogue lacks is fetched and stored first; *fetched says so when fetched is not NULL). On
@@ -61,31 +61,31 @@ const char *mq_movie_oid(mq_req *req, mq_res *res, const char *ref, const char *
  * so that the field validates as a movie ref (MQ_V_STRING) either way. */
 void mq_movie_body_ref(cJSON *body);
 
-/* Adds image URLs (mq_movie_add_image_urls, from the cached TMDB configuration) to a movie or
+/* Adds image URLs (mq_images_add_urls, from the cached TMDB configuration) to a movie or
  * to each movie of an array. */
 void mq_movie_images(mq_req *req, cJSON *movies);
 
 /* One page of a TMDB movie list through the TMDB cache, as summaries with image URLs. */
-typedef struct mq_tmdb_page {
+typedef struct mq_movie_tmdb_page {
 	cJSON *items;           /* caller owns */
 	long long page, total;  /* total: results reachable (500 pages at most) */
 	mq_cache_state state;
-} mq_tmdb_page;
+} mq_movie_tmdb_page;
 
 /* path such as "/movie/popular", "/trending/movie/week" or "/movie/550/similar"; extra: more
  * query pairs (two at most, NULL-terminated) such as {"query", "fight", NULL}; language
- * "en-US" or "fa-IR". Errors as mq_tmdb_cached_get's. */
-mq_err mq_tmdb_movies(mq_req *req, const char *path, const char *const *extra, long long page,
-		      const char *tmdb_language, mq_tmdb_page *out);
+ * "en-US" or "fa-IR". Errors as mq_tmdbcache_get's. */
+mq_err mq_movie_tmdb_movies(mq_req *req, const char *path, const char *const *extra, long long page,
+		      const char *tmdb_language, mq_movie_tmdb_page *out);
 
 /* TMDB's search for the q parameter, one page, with q's year (TMDB filters) and min_rating
  * (filtered here) applied; out->total is what the page holds. */
-mq_err mq_tmdb_search(mq_req *req, const mq_movie_query *q, mq_tmdb_page *out);
+mq_err mq_movie_tmdb_search(mq_req *req, const mq_movie_query *q, mq_movie_tmdb_page *out);
 
 /* Checks a fields= value against the fields of TMDB summaries: 0, or -1 with req->errors. */
-int mq_tmdb_fields_check(mq_req *req, const char *fields);
+int mq_movie_tmdb_fields_check(mq_req *req, const char *fields);
 
-/* Replies with mq_tmdb_movies() as a list (meta, X-Cache headers), only the fields named in
+/* Replies with mq_movie_tmdb_movies() as a list (meta, X-Cache headers), only the fields named in
  * fields ("title,year"; NULL: all); failures in the error shape. */
 void mq_reply_tmdb_movies(mq_req *req, mq_res *res, const char *path, const char *const *extra,
 			  long long page, const char *tmdb_language, const char *fields);

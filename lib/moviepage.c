@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-void mq_page_movie_card(cJSON *m)
+void mq_moviepage_movie_card(cJSON *m)
 {
 	const char *slug = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "slug"));
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(m, "tmdb_id");
@@ -32,7 +32,7 @@ void mq_page_movie_card(cJSON *m)
 	}
 }
 
-cJSON *mq_page_lists_state(mq_req *req, const char *movie_id)
+cJSON *mq_moviepage_lists_state(mq_req *req, const char *movie_id)
 {
 	cJSON *state = NULL;
 	if (req->user && mq_lists_state(mq_ctx_of(req)->db, req->user->id, movie_id, &state) != MQ_OK)
@@ -56,7 +56,7 @@ static const cJSON *state_of(const cJSON *state, const cJSON *movie)
 	return NULL;
 }
 
-void mq_page_toggles(mq_req *req, cJSON *movie, const cJSON *state, int full)
+void mq_moviepage_toggles(mq_req *req, cJSON *movie, const cJSON *state, int full)
 {
 	static const struct {
 		const char *list, *en, *fa;
@@ -97,13 +97,13 @@ void mq_page_toggles(mq_req *req, cJSON *movie, const cJSON *state, int full)
 		cJSON_AddNumberToObject(member, "rating", rating->valuedouble);
 }
 
-void mq_page_movie_cards(mq_req *req, cJSON *movies)
+void mq_moviepage_movie_cards(mq_req *req, cJSON *movies)
 {
-	cJSON *state = mq_page_lists_state(req, NULL);
+	cJSON *state = mq_moviepage_lists_state(req, NULL);
 	cJSON *m;
 	cJSON_ArrayForEach(m, movies) {
-		mq_page_movie_card(m);
-		mq_page_toggles(req, m, state, 0);
+		mq_moviepage_movie_card(m);
+		mq_moviepage_toggles(req, m, state, 0);
 	}
 	cJSON_Delete(state);
 }
@@ -131,7 +131,7 @@ static char *page_href(mq_req *req, long long page)
 	return href;
 }
 
-cJSON *mq_page_pagination(mq_req *req, long long page, long long limit, long long total)
+cJSON *mq_moviepage_pagination(mq_req *req, long long page, long long limit, long long total)
 {
 	long long pages = total > 0 ? (total + limit - 1) / limit : 0;
 	cJSON *p = cJSON_CreateObject();
@@ -164,7 +164,7 @@ static void add_filters(mq_req *req, cJSON *data, const mq_movie_query *q, const
 	if (min)
 		cJSON_AddStringToObject(data, "min_rating_value", min);
 	cJSON *genres = NULL;
-	if (mq_genres_list(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, lang, &genres) == MQ_OK) {
+	if (mq_genres_list(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, lang, &genres) == MQ_OK) {
 		mq_page_select_genre(genres, q->genre);
 		cJSON_AddItemToObject(data, "genres", genres);
 	}
@@ -197,7 +197,7 @@ void mq_reply_movie_list_page(mq_req *req, mq_res *res, mq_list_kind kind)
 	q.lang = lang; /* pages follow the visitor's language, not a parameter */
 	if (kind == MQ_LIST_GENRE) {
 		cJSON *genre = NULL;
-		mq_err rc = mq_genre_get(ctx->db, mq_tmdb_for_thread(ctx->cfg), ctx->cfg, mq_req_route(req, "id"), lang, &genre);
+		mq_err rc = mq_genre_get(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, mq_req_route(req, "id"), lang, &genre);
 		if (rc != MQ_OK) {
 			cJSON_Delete(data);
 			mq_reply_err(req, res, rc == MQ_EINVAL ? MQ_ENOTFOUND : rc, rc == MQ_OK ? NULL : "No such genre");
@@ -227,8 +227,8 @@ void mq_reply_movie_list_page(mq_req *req, mq_res *res, mq_list_kind kind)
 		}
 		if (kind == MQ_LIST_SEARCH && total == 0 && q.page == 1) {
 			/* nothing in the catalogue: TMDB's search, as the API does */
-			mq_tmdb_page p;
-			if (mq_tmdb_search(req, &q, &p) == MQ_OK) {
+			mq_movie_tmdb_page p;
+			if (mq_movie_tmdb_search(req, &q, &p) == MQ_OK) {
 				cJSON_Delete(items);
 				items = p.items;
 				total = p.total;
@@ -240,11 +240,11 @@ void mq_reply_movie_list_page(mq_req *req, mq_res *res, mq_list_kind kind)
 		} else {
 			mq_movie_images(req, items);
 		}
-		mq_page_movie_cards(req, items);
+		mq_moviepage_movie_cards(req, items);
 		cJSON_AddNumberToObject(data, "total", (double)total);
 		cJSON_AddBoolToObject(data, "empty", cJSON_GetArraySize(items) == 0);
 		cJSON_AddItemToObject(data, "movies", items);
-		cJSON_AddItemToObject(data, "pagination", mq_page_pagination(req, q.page, q.limit, total));
+		cJSON_AddItemToObject(data, "pagination", mq_moviepage_pagination(req, q.page, q.limit, total));
 	}
 	cJSON_AddItemToObject(data, "form", mq_page_form(req, (const char *const[]){ "q", "genre", "year", "minRating", "sort", "order", NULL }, &req->query));
 	mq_reply_page(req, res, status, templates[kind], title, data);

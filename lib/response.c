@@ -104,7 +104,7 @@ static void reply_error_html(mq_req *req, mq_res *res, int status, const char *m
 	mq_buf_printf(&res->body,
 		      "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>%d %s</title>"
 		      "<link rel=\"stylesheet\" href=\"/static/site.css\"></head>\n<body><main class=\"error-page\"><h1>%d ",
-		      status, mq_http_reason(status), status);
+		      status, mq_err_http_reason(status), status);
 	mq_buf_html(&res->body, message, strlen(message));
 	mq_buf_puts(&res->body, "</h1><p><a href=\"/\">Home</a></p></main></body></html>\n");
 }
@@ -113,7 +113,7 @@ void mq_reply_status(mq_req *req, mq_res *res, int status, const char *message)
 {
 	char ts[40];
 	if (!message)
-		message = status == 404 ? "Not found" : mq_http_reason(status);
+		message = status == 404 ? "Not found" : mq_err_http_reason(status);
 	mq_res_header(req, res, "Cache-Control", "no-store");
 	if (!mq_req_is_api(req)) {
 		reply_error_html(req, res, status, message);
@@ -209,7 +209,7 @@ void mq_res_serialize(mq_req *req, mq_res *res, mq_buf *out)
 		if (inm && etag_matches(inm, etag))
 			res->status = 304;
 	}
-	mq_buf_printf(out, "Status: %d %s\r\n", res->status, mq_http_reason(res->status));
+	mq_buf_printf(out, "Status: %d %s\r\n", res->status, mq_err_http_reason(res->status));
 	if (res->content_type && res->status != 304)
 		mq_buf_printf(out, "Content-Type: %s\r\n", res->content_type);
 	for (size_t i = 0; i < res->headers.n; i++)

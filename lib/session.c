@@ -229,6 +229,35 @@ mq_err mq_session_revoke_all(mq_db *db, const char *user_id, long long version)
 	return rc;
 }
 
+void mq_session_issue(const mq_config *cfg, const char *user_id, const char *role, long long version,
+		      cJSON *out, char **token)
+{
+	mq_jwt_claims c;
+	memset(&c, 0, sizeof c);
+	snprintf(c.sub, sizeof c.sub, "%s", user_id);
+	snprintf(c.role, sizeof c.role, "%s", role);
+	unsigned char r[16];
+	if (RAND_bytes(r, sizeof r) != 1)
+		mq_oom(); /* the kernel's randomness does not run out; OpenSSL fails only on allocation */
+	for (size_t i = 0; i < sizeof r; i++)
+		snprintf(c.jti + 2 * i, 3, "%02x", r[i]);
+	c.iat = c.nbf = (long long)time(NULL);
+	c.exp = c.iat + cfg->jwt_ttl;
+	c.tv = version;
+	mq_buf t = MQ_BUF_INIT;
+	mq_jwt_sign(&c, cfg->jwt_secret, strlen(cfg->jwt_secret), &t);
+	char when[40];
+	mq_clock_iso8601((int64_t)c.exp * 1000, when, sizeof when);
+	cJSON_AddStringToObject(out, "token", mq_buf_cstr(&t));
+	cJSON_AddStringToObject(out, "token_type", "Bearer");
+	cJSON_AddNumberToObject(out, "expires_in", (double)cfg->jwt_ttl);
+	cJSON_AddStringToObject(out, "expires_at", when);
+	char csrf[44];
+	mq_csrf_token(cfg->jwt_secret, c.jti, csrf);
+	cJSON_AddStringToObject(out, "csrf_token", csrf);
+	*token = mq_buf_steal(&t);
+}
+
 /* ---- refresh tokens ---- */
 
 mq_err mq_refresh_issue(mq_db *db, const char *user_id, long long version, const char *family,

@@ -21,14 +21,23 @@
 #ifndef MQ_SESSION_H
 #define MQ_SESSION_H
 
+#include "config.h"
 #include "db.h"
 #include "http.h"
+
+#include <cjson/cJSON.h>
 
 #define MQ_REFRESH_TTL (30L * 86400)
 #define MQ_SESSION_COOKIE "mq_session"
 #define MQ_REFRESH_COOKIE "mq_refresh"
 #define MQ_CSRF_COOKIE "mq_csrf"
 #define MQ_PRESESSION_COOKIE "mq_presession"
+
+/* Issues the access token of user_id's session at version: adds token, token_type, expires_in,
+ * expires_at (ISO 8601) and the session's csrf_token to out; the token is also returned in
+ * *token (caller frees). */
+void mq_session_issue(const mq_config *cfg, const char *user_id, const char *role, long long version,
+		      cJSON *out, char **token);
 
 /* The version a new session of user_id starts at: hint (the user's token_version) moved past
  * every recorded logout, into *version. */

@@ -312,7 +312,7 @@ mq_err mq_sync_genres(mq_sync *s, int *count)
 	if (s->dry_run)
 		return MQ_OK;
 	long long dropped = 0;
-	mq_err rc = mq_tmdb_cache_invalidate(s->db, "/genre/", &dropped); /* ask TMDB, not the cache */
+	mq_err rc = mq_tmdbcache_invalidate(s->db, "/genre/", &dropped); /* ask TMDB, not the cache */
 	if (rc == MQ_OK)
 		rc = mq_genres_sync(s->db, s->tmdb, s->cfg, count);
 	s->counts.genres += *count;
@@ -338,7 +338,7 @@ mq_err mq_sync_purge_cache(mq_sync *s, long long *removed)
 	*removed = 0;
 	if (s->dry_run)
 		return MQ_OK;
-	mq_err rc = mq_tmdb_cache_purge(s->db, removed);
+	mq_err rc = mq_tmdbcache_purge(s->db, removed);
 	if (rc == MQ_OK)
 		rc = mq_session_purge(s->db, &sessions);
 	*removed += sessions;

@@ -22,7 +22,7 @@ static void free_client(void *t)
 	mq_tmdb_free(t);
 }
 
-mq_tmdb *mq_tmdb_for_thread(const mq_config *cfg)
+mq_tmdb *mq_tmdbcache_client(const mq_config *cfg)
 {
 	pthread_mutex_lock(&tmdb_lock);
 	if (!tmdb_ready) {
@@ -44,7 +44,7 @@ static int compare_pairs(const void *a, const void *b)
 	return strcmp(x[0], y[0]);
 }
 
-void mq_tmdb_cache_key(const char *path, const char *const *query, mq_buf *out)
+void mq_tmdbcache_key(const char *path, const char *const *query, mq_buf *out)
 {
 	size_t n = 0;
 	while (query && query[2 * n])
@@ -134,7 +134,7 @@ static mq_err store(mongoc_collection_t *coll, const char *key, const char *body
 	return ok ? MQ_OK : mq_db_error(&error, "cache write");
 }
 
-mq_err mq_tmdb_cached_get(mq_db *db, mq_tmdb *t, const mq_config *cfg, const char *path,
+mq_err mq_tmdbcache_get(mq_db *db, mq_tmdb *t, const mq_config *cfg, const char *path,
 			  const char *const *query, cJSON **json, mq_cache_state *state)
 {
 	mq_buf key = MQ_BUF_INIT;
@@ -143,7 +143,7 @@ mq_err mq_tmdb_cached_get(mq_db *db, mq_tmdb *t, const mq_config *cfg, const cha
 	mq_err rc;
 	*json = NULL;
 	memset(&r, 0, sizeof r);
-	mq_tmdb_cache_key(path, query, &key);
+	mq_tmdbcache_key(path, query, &key);
 	mongoc_client_t *client = mq_db_pop(db);
 	if (!client) {
 		mq_buf_free(&key);
@@ -172,7 +172,7 @@ mq_err mq_tmdb_cached_get(mq_db *db, mq_tmdb *t, const mq_config *cfg, const cha
 		r.json = NULL;
 		*state = MQ_CACHE_MISS;
 		mq_metrics_cache("miss");
-		if (coll && store(coll, key.data, body, mq_tmdb_cache_ttl(cfg, path)) != MQ_OK)
+		if (coll && store(coll, key.data, body, mq_config_tmdb_cache_ttl(cfg, path)) != MQ_OK)
 			mq_log(MQ_LOG_WARN, "cache", "could not cache %s; served uncached", key.data);
 		cJSON_free(body);
 	} else if (rc != MQ_ENOTFOUND && rc != MQ_EINVAL && e.found && (*json = cJSON_Parse(e.body))) {
@@ -196,7 +196,7 @@ out:
 	return rc;
 }
 
-void mq_tmdb_cache_headers(mq_req *req, mq_res *res, mq_cache_state state)
+void mq_tmdbcache_headers(mq_req *req, mq_res *res, mq_cache_state state)
 {
 	static const char *const names[] = { "HIT", "MISS", "STALE" };
 	mq_res_header(req, res, "X-Cache", names[state]);
@@ -225,7 +225,7 @@ static mq_err delete_where(mq_db *db, const bson_t *filter, long long *removed, 
 	return rc;
 }
 
-mq_err mq_tmdb_cache_invalidate(mq_db *db, const char *prefix, long long *removed)
+mq_err mq_tmdbcache_invalidate(mq_db *db, const char *prefix, long long *removed)
 {
 	bson_t filter = BSON_INITIALIZER;
 	if (prefix && *prefix) {
@@ -245,7 +245,7 @@ mq_err mq_tmdb_cache_invalidate(mq_db *db, const char *prefix, long long *remove
 	return rc;
 }
 
-mq_err mq_tmdb_cache_purge(mq_db *db, long long *removed)
+mq_err mq_tmdbcache_purge(mq_db *db, long long *removed)
 {
 	bson_t *filter = BCON_NEW("valid_until", "{", "$lt", BCON_DATE_TIME((int64_t)time(NULL) * 1000), "}");
 	mq_err rc = delete_where(db, filter, removed, "cache purge");
@@ -259,7 +259,7 @@ static int64_t field_int(const bson_t *doc, const char *key)
 	return bson_iter_init_find(&it, doc, key) && BSON_ITER_HOLDS_NUMBER(&it) ? bson_iter_as_int64(&it) : 0;
 }
 
-mq_err mq_tmdb_cache_stats(mq_db *db, cJSON **stats)
+mq_err mq_tmdbcache_stats(mq_db *db, cJSON **stats)
 {
 	mq_err rc = MQ_OK;
 	bson_error_t error;

@@ -1,11 +1,13 @@
 /* valid.c — typed validators for query parameters and JSON body fields (see valid.h). */
 #include "valid.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 const char *const mq_languages[] = { "en", "fa", NULL };
 
@@ -290,7 +292,7 @@ int mq_is_object_id(const char *s)
 	return i == 24;
 }
 
-mq_movie_ref_kind mq_movie_ref_parse(const char *s, long long *tmdb_id)
+mq_movie_ref_kind mq_valid_movie_ref(const char *s, long long *tmdb_id)
 {
 	if (!s || !*s)
 		return MQ_REF_INVALID;
@@ -313,4 +315,54 @@ mq_movie_ref_kind mq_movie_ref_parse(const char *s, long long *tmdb_id)
 		if (s[i] < '0' || s[i] > '9')
 			return MQ_REF_SLUG;
 	return MQ_REF_INVALID; /* all digits but out of range or with a leading zero */
+}
+
+int mq_valid_email(char *email)
+{
+	size_t len = strlen(email);
+	if (len < 3 || len > 254)
+		return 0;
+	for (char *p = email; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c <= ' ' || c >= 0x7f || strchr("()<>,;:\\\"[]", c))
+			return 0;
+		*p = (char)tolower(c);
+	}
+	const char *at = strchr(email, '@');
+	if (!at || at == email || strchr(at + 1, '@') || at - email > 64)
+		return 0;
+	const char *domain = at + 1, *dot = strrchr(domain, '.');
+	return dot && dot > domain && dot[1] && dot[1] != '.' && !strstr(domain, "..") && domain[0] != '.';
+}
+
+int mq_valid_username(const char *s)
+{
+	size_t n = strlen(s);
+	if (n < 3 || n > 30)
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_')
+			return 0;
+	return 1;
+}
+
+int mq_valid_date(const char *s)
+{
+	int y, m, d;
+	char tail;
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+		return 0;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+			return 0;
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (y < 1900 || m < 1 || m > 12 || d < 1 || d > days[m - 1] + (m == 2 && leap))
+		return 0;
+	char today[11];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	return strcmp(s, today) <= 0;
 }

@@ -86,6 +86,13 @@ typedef enum mq_movie_ref_kind {
 	MQ_REF_SLUG,
 } mq_movie_ref_kind;
 
-mq_movie_ref_kind mq_movie_ref_parse(const char *s, long long *tmdb_id);
+mq_movie_ref_kind mq_valid_movie_ref(const char *s, long long *tmdb_id);
+
+/* Lower-cases an e-mail in place and checks its shape (local@domain.tld, ≤ 254 bytes). */
+int mq_valid_email(char *email);
+/* 3–30 letters, digits and '_'. */
+int mq_valid_username(const char *s);
+/* "YYYY-MM-DD", a real calendar date between 1900-01-01 and today. */
+int mq_valid_date(const char *s);
 
 #endif

@@ -105,8 +105,8 @@ START_TEST(empty_values_are_defaults)
 	mq_buf problems = MQ_BUF_INIT;
 	ck_assert_int_eq(mq_config_load(&cfg, 0, table_get, (void *)env, &problems), 0);
 	ck_assert_str_eq(mq_buf_cstr(&problems), "");
-	ck_assert_int_eq(mq_tmdb_cache_ttl(&cfg, "/movie/550"), 86400);
-	ck_assert_int_eq(mq_tmdb_cache_ttl(&cfg, "/configuration"), 3 * 86400);
+	ck_assert_int_eq(mq_config_tmdb_cache_ttl(&cfg, "/movie/550"), 86400);
+	ck_assert_int_eq(mq_config_tmdb_cache_ttl(&cfg, "/configuration"), 3 * 86400);
 	ck_assert_str_eq(cfg.db_name, "marquee");
 	ck_assert_ptr_null(cfg.tmdb_api_key);
 	ck_assert_ptr_null(cfg.jwt_secret);
@@ -432,8 +432,8 @@ START_TEST(cache_ttl_per_family)
 		{ "/person/287", c->other },
 	};
 	for (int i = 0; i < N_CASES(paths); i++)
-		ck_assert_msg(mq_tmdb_cache_ttl(&cfg, paths[i].path) == paths[i].ttl, "case %d: %s: %d, expected %d",
-			      _i, paths[i].path, mq_tmdb_cache_ttl(&cfg, paths[i].path), paths[i].ttl);
+		ck_assert_msg(mq_config_tmdb_cache_ttl(&cfg, paths[i].path) == paths[i].ttl, "case %d: %s: %d, expected %d",
+			      _i, paths[i].path, mq_config_tmdb_cache_ttl(&cfg, paths[i].path), paths[i].ttl);
 	mq_config_free(&cfg);
 	mq_buf_free(&problems);
 }
@@ -463,7 +463,7 @@ START_TEST(cache_ttl_family_of_path)
 		if (!strcmp(mq_tmdb_families[i], family_cases[_i].family))
 			expected = 100 + i;
 	ck_assert_msg(!family_cases[_i].family || expected != 7, "no family %s", family_cases[_i].family);
-	int got = mq_tmdb_cache_ttl(&cfg, family_cases[_i].path);
+	int got = mq_config_tmdb_cache_ttl(&cfg, family_cases[_i].path);
 	ck_assert_msg(got == expected, "\"%s\": %d, expected %d (%s)", family_cases[_i].path, got, expected,
 		      family_cases[_i].family ? family_cases[_i].family : "TMDB_CACHE_TTL");
 }

@@ -38,7 +38,7 @@ START_TEST(status_of_each_error)
 	int status = mq_err_status(c->err);
 	ck_assert_msg(status == c->status, "mq_err_status(%d) = %d, expected %d", (int)c->err, status,
 		      c->status);
-	ck_assert_str_eq(mq_http_reason(status), c->reason);
+	ck_assert_str_eq(mq_err_http_reason(status), c->reason);
 	const char *msg = mq_err_message(c->err);
 	ck_assert_msg(msg && *msg, "mq_err_message(%d) is empty", (int)c->err);
 }
@@ -99,7 +99,7 @@ static const struct reason_case reason_cases[] = {
 START_TEST(reason_phrases)
 {
 	const struct reason_case *c = &reason_cases[_i];
-	ck_assert_str_eq(mq_http_reason(c->status), c->reason);
+	ck_assert_str_eq(mq_err_http_reason(c->status), c->reason);
 }
 END_TEST
 

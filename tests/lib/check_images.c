@@ -165,7 +165,7 @@ START_TEST(poster_urls)
 		snprintf(json, sizeof json, "{\"title\":\"x\"}");
 	cJSON *m = cJSON_Parse(json);
 	ck_assert_ptr_nonnull(m);
-	mq_movie_add_image_urls(m, &test_ic);
+	mq_images_add_urls(m, &test_ic);
 	assert_url(m, "poster_url", path_cases[_i].url, _i);
 	assert_url(m, "poster_url_large", path_cases[_i].url_large, _i);
 	assert_url(m, "backdrop_url", NULL, _i);
@@ -181,7 +181,7 @@ START_TEST(movie_urls)
 			       "{\"name\":\"A\",\"profile_path\":\"/a.jpg\"},{\"name\":\"B\",\"profile_path\":null},"
 			       "{\"name\":\"C\"},{\"name\":\"D\",\"profile_path\":\"/media/people/d.png\"}]}");
 	ck_assert_ptr_nonnull(m);
-	mq_movie_add_image_urls(m, &test_ic);
+	mq_images_add_urls(m, &test_ic);
 	assert_url(m, "poster_url", NULL, 0);
 	assert_url(m, "poster_url_large", NULL, 0);
 	assert_url(m, "backdrop_url", "https://cdn.example/p/w1280/bd.jpg", 0);
@@ -197,12 +197,12 @@ START_TEST(movie_urls)
 	mq_image_config ic;
 	mq_images_default(&ic);
 	m = cJSON_Parse("{\"poster_path\":\"/p.jpg\",\"backdrop_path\":\"/b.jpg\"}");
-	mq_movie_add_image_urls(m, &ic);
+	mq_images_add_urls(m, &ic);
 	assert_url(m, "poster_url", TMDB_BASE "w342/p.jpg", 0);
 	assert_url(m, "poster_url_large", TMDB_BASE "w780/p.jpg", 0);
 	assert_url(m, "backdrop_url", TMDB_BASE "w1280/b.jpg", 0);
 	cJSON_Delete(m);
-	mq_movie_add_image_urls(NULL, &ic); /* nothing to do, no crash */
+	mq_images_add_urls(NULL, &ic); /* nothing to do, no crash */
 }
 END_TEST
 

@@ -1,6 +1,4 @@
-/* check_password.c — tests for lib/password.c (bcrypt through libcrypt) and the account
- * validators of lib/account.c (e-mail, username, date). */
-#include "account.h"
+/* check_password.c — tests for lib/password.c (bcrypt through libcrypt). */
 #include "password.h"
 #include "suites.h"
 
@@ -48,48 +46,6 @@ START_TEST(unknown_or_malformed_hash_never_matches)
 }
 END_TEST
 
-START_TEST(emails)
-{
-	static const struct { const char *in, *out; } good[] = {
-		{ "A@Example.COM", "a@example.com" }, { "first.last+tag@sub.example.org", "first.last+tag@sub.example.org" },
-	};
-	static const char *const bad[] = { "", "a", "a@b", "@example.com", "a@@example.com", "a@example..com",
-					   "a b@example.com", "a@.example.com", "a@example.", "<a>@example.com",
-					   "a@example.com\n" };
-	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
-		char buf[64];
-		strcpy(buf, good[i].in);
-		ck_assert_msg(mq_valid_email(buf), "refused %s", good[i].in);
-		ck_assert_str_eq(buf, good[i].out);
-	}
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		char buf[64];
-		strcpy(buf, bad[i]);
-		ck_assert_msg(!mq_valid_email(buf), "accepted %s", bad[i]);
-	}
-}
-END_TEST
-
-START_TEST(usernames_and_dates)
-{
-	ck_assert(mq_valid_username("ann_99"));
-	ck_assert(!mq_valid_username("an"));
-	ck_assert(!mq_valid_username("ann lee"));
-	ck_assert(!mq_valid_username("ann.lee"));
-	ck_assert(!mq_valid_username("$where"));
-	ck_assert(!mq_valid_username("abcdefghijabcdefghijabcdefghijx"));
-	ck_assert(mq_valid_date("1990-02-28"));
-	ck_assert(mq_valid_date("2000-02-29"));
-	ck_assert(!mq_valid_date("1900-02-29"));
-	ck_assert(!mq_valid_date("1990-13-01"));
-	ck_assert(!mq_valid_date("1990-1-01"));
-	ck_assert(!mq_valid_date("1899-12-31"));
-	ck_assert(!mq_valid_date("2999-01-01"));
-	ck_assert(!mq_valid_date("1990-02-28x"));
-	ck_assert(!mq_valid_date("+990-02-28"));
-}
-END_TEST
-
 Suite *password_suite(void)
 {
 	Suite *s = suite_create("password");
@@ -97,8 +53,6 @@ Suite *password_suite(void)
 	tcase_add_test(t, hash_and_verify);
 	tcase_add_test(t, length_limits);
 	tcase_add_test(t, unknown_or_malformed_hash_never_matches);
-	tcase_add_test(t, emails);
-	tcase_add_test(t, usernames_and_dates);
 	tcase_set_timeout(t, 20);
 	suite_add_tcase(s, t);
 	return s;

@@ -696,8 +696,8 @@ START_TEST(movie_ref)
 {
 	const struct ref_case *c = &ref_cases[_i];
 	long long id = -7;
-	mq_movie_ref_kind kind = mq_movie_ref_parse(c->s, &id);
-	ck_assert_msg(kind == c->kind, "mq_movie_ref_parse(\"%s\") = %d, expected %d", c->s, (int)kind,
+	mq_movie_ref_kind kind = mq_valid_movie_ref(c->s, &id);
+	ck_assert_msg(kind == c->kind, "mq_valid_movie_ref(\"%s\") = %d, expected %d", c->s, (int)kind,
 		      (int)c->kind);
 	if (c->kind == MQ_REF_TMDB)
 		ck_assert_int_eq(id, c->tmdb_id);
@@ -711,15 +711,57 @@ START_TEST(movie_ref_slug_length)
 	long long id;
 	memset(s, 'a', 201);
 	s[201] = '\0';
-	ck_assert_int_eq(mq_movie_ref_parse(s, &id), MQ_REF_INVALID);
+	ck_assert_int_eq(mq_valid_movie_ref(s, &id), MQ_REF_INVALID);
 	s[200] = '\0';
-	ck_assert_int_eq(mq_movie_ref_parse(s, &id), MQ_REF_SLUG);
+	ck_assert_int_eq(mq_valid_movie_ref(s, &id), MQ_REF_SLUG);
 	/* words separated by single dashes, 200 in all */
 	for (int i = 1; i < 200; i += 2)
 		s[i] = '-';
 	s[199] = 'z';
-	ck_assert_int_eq(mq_movie_ref_parse(s, &id), MQ_REF_SLUG);
-	ck_assert_int_eq(mq_movie_ref_parse(NULL, &id), MQ_REF_INVALID);
+	ck_assert_int_eq(mq_valid_movie_ref(s, &id), MQ_REF_SLUG);
+	ck_assert_int_eq(mq_valid_movie_ref(NULL, &id), MQ_REF_INVALID);
+}
+END_TEST
+
+START_TEST(emails)
+{
+	static const struct { const char *in, *out; } good[] = {
+		{ "A@Example.COM", "a@example.com" }, { "first.last+tag@sub.example.org", "first.last+tag@sub.example.org" },
+	};
+	static const char *const bad[] = { "", "a", "a@b", "@example.com", "a@@example.com", "a@example..com",
+					   "a b@example.com", "a@.example.com", "a@example.", "<a>@example.com",
+					   "a@example.com\n" };
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		char buf[64];
+		strcpy(buf, good[i].in);
+		ck_assert_msg(mq_valid_email(buf), "refused %s", good[i].in);
+		ck_assert_str_eq(buf, good[i].out);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char buf[64];
+		strcpy(buf, bad[i]);
+		ck_assert_msg(!mq_valid_email(buf), "accepted %s", bad[i]);
+	}
+}
+END_TEST
+
+START_TEST(usernames_and_dates)
+{
+	ck_assert(mq_valid_username("ann_99"));
+	ck_assert(!mq_valid_username("an"));
+	ck_assert(!mq_valid_username("ann lee"));
+	ck_assert(!mq_valid_username("ann.lee"));
+	ck_assert(!mq_valid_username("$where"));
+	ck_assert(!mq_valid_username("abcdefghijabcdefghijabcdefghijx"));
+	ck_assert(mq_valid_date("1990-02-28"));
+	ck_assert(mq_valid_date("2000-02-29"));
+	ck_assert(!mq_valid_date("1900-02-29"));
+	ck_assert(!mq_valid_date("1990-13-01"));
+	ck_assert(!mq_valid_date("1990-1-01"));
+	ck_assert(!mq_valid_date("1899-12-31"));
+	ck_assert(!mq_valid_date("2999-01-01"));
+	ck_assert(!mq_valid_date("1990-02-28x"));
+	ck_assert(!mq_valid_date("+990-02-28"));
 }
 END_TEST
 
@@ -763,6 +805,10 @@ Suite *valid_suite(void)
 	tcase_add_loop_test(refs, object_id, 0, N_CASES(oid_cases));
 	tcase_add_loop_test(refs, movie_ref, 0, N_CASES(ref_cases));
 	tcase_add_test(refs, movie_ref_slug_length);
+	TCase *account = tcase_create("account");
+	tcase_add_test(account, emails);
+	tcase_add_test(account, usernames_and_dates);
+	suite_add_tcase(s, account);
 	suite_add_tcase(s, refs);
 	return s;
 }

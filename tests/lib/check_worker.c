@@ -112,7 +112,7 @@ static void parse_cgi(struct cgi *c)
 	ck_assert_msg(sscanf(p, "Status: %3d %63[^\r\n]", &c->status, c->reason) == 2, "bad Status line");
 	ck_assert_int_ge(c->status, 100);
 	ck_assert_int_le(c->status, 599);
-	ck_assert_str_eq(c->reason, mq_http_reason(c->status));
+	ck_assert_str_eq(c->reason, mq_err_http_reason(c->status));
 	p = strstr(p, "\r\n") + 2;
 	while (p < end && strncmp(p, "\r\n", 2)) {
 		const char *eol = strstr(p, "\r\n");
