@@ -86,10 +86,8 @@ static void get_lookup(mq_req *req, mq_res *res)
 {
 	static const mq_field fields[] = { { "q", MQ_V_STRING, 1, 1, 200, NULL, NULL } };
 	mq_value v[1];
-	if (mq_validate_query(req, fields, 1, v)) {
-		mq_reply_err(req, res, MQ_EINVAL, NULL);
+	if (mq_valid_query_or_reply(req, res, fields, 1, v))
 		return;
-	}
 	const mq_ctx *ctx = mq_ctx_of(req);
 	const char *q = v[0].s;
 	long long tmdb_id = 0;
@@ -497,10 +495,8 @@ static void post_image(mq_req *req, mq_res *res)
 	static const char *const kinds[] = { "poster", "backdrop", NULL };
 	const mq_field fields[] = { { "kind", MQ_V_ENUM, 1, 0, 0, kinds, NULL } };
 	mq_value v[1];
-	if (mq_validate_query(req, fields, 1, v)) {
-		mq_reply_err(req, res, MQ_EINVAL, NULL);
+	if (mq_valid_query_or_reply(req, res, fields, 1, v))
 		return;
-	}
 	const mq_ctx *ctx = mq_ctx_of(req);
 	const char *id = mq_req_route(req, "id");
 	mq_err rc;
@@ -571,10 +567,8 @@ static const mq_field list_fields[] = { MQ_FIELD_PAGE, MQ_FIELD_LIMIT, { "unseen
 static void get_notifications(mq_req *req, mq_res *res)
 {
 	mq_value v[3];
-	if (mq_validate_query(req, list_fields, 3, v)) {
-		mq_reply_err(req, res, MQ_EINVAL, NULL);
+	if (mq_valid_query_or_reply(req, res, list_fields, 3, v))
 		return;
-	}
 	cJSON *items = NULL;
 	long long total = 0, unseen = 0;
 	mq_err rc = mq_admin_notifications_list(mq_ctx_of(req)->db, req->user->id, v[2].present && v[2].i, v[0].i, v[1].i,
@@ -591,10 +585,8 @@ static void get_notifications(mq_req *req, mq_res *res)
 /* GET /api/v1/admin/notifications/count: {unseen} for the admin header. */
 static void get_notification_count(mq_req *req, mq_res *res)
 {
-	if (mq_validate_query(req, NULL, 0, NULL)) {
-		mq_reply_err(req, res, MQ_EINVAL, NULL);
+	if (mq_valid_query_or_reply(req, res, NULL, 0, NULL))
 		return;
-	}
 	cJSON *items = NULL;
 	long long total = 0, unseen = 0;
 	mq_err rc = mq_admin_notifications_list(mq_ctx_of(req)->db, req->user->id, 1, 1, 1, &items, &total, &unseen);
@@ -624,10 +616,8 @@ static void post_seen(mq_req *req, mq_res *res)
 static void get_sync_runs(mq_req *req, mq_res *res)
 {
 	mq_value v[2];
-	if (mq_validate_query(req, list_fields, 2, v)) {
-		mq_reply_err(req, res, MQ_EINVAL, NULL);
+	if (mq_valid_query_or_reply(req, res, list_fields, 2, v))
 		return;
-	}
 	cJSON *items = NULL, *lease = NULL;
 	long long total = 0;
 	mq_err rc = mq_admin_sync_runs(mq_ctx_of(req)->db, v[0].i, v[1].i, &items, &total, &lease);
@@ -690,10 +680,8 @@ static void get_users(mq_req *req, mq_res *res)
 {
 	static const mq_field fields[] = { MQ_FIELD_PAGE, MQ_FIELD_LIMIT, { "q", MQ_V_STRING, 0, 1, 100, NULL, NULL } };
 	mq_value v[3];
-	if (mq_validate_query(req, fields, 3, v)) {
-		mq_reply_err(req, res, MQ_EINVAL, NULL);
+	if (mq_valid_query_or_reply(req, res, fields, 3, v))
 		return;
-	}
 	cJSON *items = NULL;
 	long long total = 0;
 	mq_err rc = mq_account_list(mq_ctx_of(req)->db, v[2].present ? v[2].s : NULL, v[0].i, v[1].i, &items, &total);
@@ -984,10 +972,8 @@ static void get_movies_page(mq_req *req, mq_res *res)
 		{ "year", MQ_V_INT, 0, 1870, 2100, NULL, NULL },
 	};
 	mq_value v[F_COUNT];
-	if (mq_validate_query(req, fields, F_COUNT, v)) {
-		mq_reply_err(req, res, MQ_EINVAL, NULL);
+	if (mq_valid_query_or_reply(req, res, fields, F_COUNT, v))
 		return;
-	}
 	mq_movie_query q = { .page = v[F_PAGE].i, .limit = 50, .sort = MQ_SORT_TITLE, .ascending = 1, .lang = "en",
 			     .status = (mq_movie_status)v[F_STATUS].i,
 			     .source = v[F_SOURCE].present ? sources[v[F_SOURCE].i] : NULL,
@@ -1037,10 +1023,8 @@ static void get_new_movie_page(mq_req *req, mq_res *res)
 {
 	static const mq_field fields[] = { { "q", MQ_V_STRING, 0, 1, 200, NULL, NULL } };
 	mq_value v[1];
-	if (mq_validate_query(req, fields, 1, v)) {
-		mq_reply_err(req, res, MQ_EINVAL, NULL);
+	if (mq_valid_query_or_reply(req, res, fields, 1, v))
 		return;
-	}
 	cJSON *data = cJSON_CreateObject(), *movie = NULL;
 	if (v[0].present) {
 		cJSON_AddStringToObject(data, "q", v[0].s);
@@ -1109,10 +1093,8 @@ static void get_movie_page(mq_req *req, mq_res *res)
 {
 	static const mq_field fields[] = { { "saved", MQ_V_STRING, 0, 1, 20, NULL, NULL } };
 	mq_value v[1];
-	if (mq_validate_query(req, fields, 1, v)) {
-		mq_reply_err(req, res, MQ_EINVAL, NULL);
+	if (mq_valid_query_or_reply(req, res, fields, 1, v))
 		return;
-	}
 	cJSON *before = NULL, *after = NULL, *none = cJSON_CreateObject();
 	mq_err rc = mq_admin_movie_edit(mq_ctx_of(req)->db, mq_req_route(req, "id"), none, 0, NULL, &before, &after);
 	cJSON_Delete(none);

@@ -17,10 +17,8 @@ static const mq_field lang_field[] = { MQ_FIELD_LANGUAGE };
 static void get_genres(mq_req *req, mq_res *res)
 {
 	mq_value v[1];
-	if (mq_validate_query(req, lang_field, 1, v)) {
-		mq_reply_err(req, res, MQ_EINVAL, NULL);
+	if (mq_valid_query_or_reply(req, res, lang_field, 1, v))
 		return;
-	}
 	const mq_ctx *ctx = mq_ctx_of(req);
 	cJSON *list = NULL;
 	mq_err rc = mq_genres_list(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, v[0].s, &list);
@@ -35,10 +33,8 @@ static void get_genres(mq_req *req, mq_res *res)
 static void get_genre(mq_req *req, mq_res *res)
 {
 	mq_value v[1];
-	if (mq_validate_query(req, lang_field, 1, v)) {
-		mq_reply_err(req, res, MQ_EINVAL, NULL);
+	if (mq_valid_query_or_reply(req, res, lang_field, 1, v))
 		return;
-	}
 	const mq_ctx *ctx = mq_ctx_of(req);
 	cJSON *genre = NULL;
 	mq_err rc = mq_genre_get(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, mq_req_route(req, "id"), v[0].s,

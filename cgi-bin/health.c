@@ -65,10 +65,8 @@ static void get_cache(mq_req *req, mq_res *res)
  * (nginx lets only loopback clients reach it). */
 static void get_metrics(mq_req *req, mq_res *res)
 {
-	if (mq_validate_query(req, NULL, 0, NULL)) {
-		mq_reply_err(req, res, MQ_EINVAL, NULL);
+	if (mq_valid_query_or_reply(req, res, NULL, 0, NULL))
 		return;
-	}
 	mq_buf text = MQ_BUF_INIT;
 	mq_err rc = mq_metrics_text(mq_ctx_of(req)->db, &text);
 	if (rc != MQ_OK) {

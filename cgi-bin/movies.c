@@ -41,10 +41,8 @@ static void tmdb_list(mq_req *req, mq_res *res, int trending)
 		{ "window", MQ_V_ENUM, 0, 0, 0, windows, "week" },
 	};
 	mq_value v[4];
-	if (mq_validate_query(req, fields, trending ? 4 : 3, v)) {
-		mq_reply_err(req, res, MQ_EINVAL, NULL);
+	if (mq_valid_query_or_reply(req, res, fields, trending ? 4 : 3, v))
 		return;
-	}
 	const char *path = !trending ? "/movie/popular" : v[3].i ? "/trending/movie/week" : "/trending/movie/day";
 	mq_reply_tmdb_movies(req, res, path, NULL, v[0].i, mq_movie_tmdb_language(v[1].s), v[2].present ? v[2].s : NULL);
 }
@@ -322,10 +320,8 @@ static void get_reviews_page(mq_req *req, mq_res *res)
 {
 	static const mq_field fields[] = { MQ_FIELD_PAGE };
 	mq_value q[1];
-	if (mq_validate_query(req, fields, 1, q)) {
-		mq_reply_err(req, res, MQ_EINVAL, NULL);
+	if (mq_valid_query_or_reply(req, res, fields, 1, q))
 		return;
-	}
 	const char *lang = mq_page_language(req);
 	cJSON *movie = page_movie(req, res, lang);
 	if (!movie)

@@ -170,10 +170,8 @@ static void delete_rating(mq_req *req, mq_res *res)
 static void reply_page(mq_req *req, mq_res *res, const char *user_id, const char *movie_id)
 {
 	mq_value v[2];
-	if (mq_validate_query(req, list_fields, 2, v)) {
-		mq_reply_err(req, res, MQ_EINVAL, NULL);
+	if (mq_valid_query_or_reply(req, res, list_fields, 2, v))
 		return;
-	}
 	cJSON *items = NULL;
 	long long total = 0;
 	mq_err rc = mq_ratings_list(mq_ctx_of(req)->db, user_id, movie_id, movie_id != NULL, v[0].i, v[1].i, &items, &total);

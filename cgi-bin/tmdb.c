@@ -19,10 +19,8 @@ static void get_popular(mq_req *req, mq_res *res)
 		{ "language", MQ_V_ENUM, 0, 0, 0, languages, "en-US" },
 	};
 	mq_value v[2];
-	if (mq_validate_query(req, fields, 2, v)) {
-		mq_reply_err(req, res, MQ_EINVAL, NULL);
+	if (mq_valid_query_or_reply(req, res, fields, 2, v))
 		return;
-	}
 	mq_reply_tmdb_movies(req, res, "/movie/popular", NULL, v[0].i, v[1].s, NULL);
 }
 

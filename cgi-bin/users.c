@@ -297,10 +297,8 @@ static void get_recommendations(mq_req *req, mq_res *res)
 {
 	static const mq_field fields[] = { { "limit", MQ_V_INT, 0, 1, 50, NULL, "20" }, MQ_FIELD_LANGUAGE };
 	mq_value v[2];
-	if (mq_validate_query(req, fields, 2, v)) {
-		mq_reply_err(req, res, MQ_EINVAL, NULL);
+	if (mq_valid_query_or_reply(req, res, fields, 2, v))
 		return;
-	}
 	cJSON *items = recommendations(req, res, mq_languages[v[1].i], (int)v[0].i);
 	if (!items)
 		return;
@@ -311,10 +309,8 @@ static void get_recommendations(mq_req *req, mq_res *res)
 /* GET /me/recommendations: the same as a page of cards with their reasons. */
 static void get_recommendations_page(mq_req *req, mq_res *res)
 {
-	if (mq_validate_query(req, NULL, 0, NULL)) {
-		mq_reply_err(req, res, MQ_EINVAL, NULL);
+	if (mq_valid_query_or_reply(req, res, NULL, 0, NULL))
 		return;
-	}
 	const char *lang = mq_page_language(req);
 	cJSON *items = recommendations(req, res, lang, 24);
 	if (!items)

@@ -57,10 +57,8 @@ static void list_reply(mq_req *req, mq_res *res, const char *user_id, int intera
 			     : (mq_field){ "favorites", MQ_V_BOOL, 0, 0, 0, NULL, NULL },
 	};
 	mq_value q[Q_COUNT + 1];
-	if (mq_validate_query(req, fields, param ? Q_COUNT + 1 : Q_COUNT, q)) {
-		mq_reply_err(req, res, MQ_EINVAL, NULL);
+	if (mq_valid_query_or_reply(req, res, fields, param ? Q_COUNT + 1 : Q_COUNT, q))
 		return;
-	}
 	if (param && q[Q_COUNT].present)
 		filter = (int)q[Q_COUNT].i;
 	if (lists_fresh(req, res, user_id))
@@ -255,10 +253,8 @@ static void delete_item(mq_req *req, mq_res *res)
  * the lists_version, so polling with If-None-Match costs one small read. */
 static void get_lists(mq_req *req, mq_res *res)
 {
-	if (mq_validate_query(req, NULL, 0, NULL)) {
-		mq_reply_err(req, res, MQ_EINVAL, NULL);
+	if (mq_valid_query_or_reply(req, res, NULL, 0, NULL))
 		return;
-	}
 	if (lists_fresh(req, res, req->user->id))
 		return;
 	cJSON *state = NULL;
@@ -476,10 +472,8 @@ static void list_page(mq_req *req, mq_res *res, int kind)
 	};
 	static const char *const tabs[] = { "is_watchlist", "is_favorites", "is_history" };
 	mq_value q[1];
-	if (mq_validate_query(req, fields, 1, q)) {
-		mq_reply_err(req, res, MQ_EINVAL, NULL);
+	if (mq_valid_query_or_reply(req, res, fields, 1, q))
 		return;
-	}
 	const long long limit = 24;
 	const char *lang = mq_page_language(req);
 	mq_db *db = mq_ctx_of(req)->db;

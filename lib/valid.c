@@ -1,5 +1,6 @@
 /* valid.c — typed validators for query parameters and JSON body fields (see valid.h). */
 #include "valid.h"
+#include "response.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -148,6 +149,14 @@ int mq_validate_query(mq_req *req, const mq_field *fields, size_t n, mq_value *o
 		return mq_validate_kvlist(req, &given, fields, n, out);
 	}
 	return mq_validate_kvlist(req, &req->query, fields, n, out);
+}
+
+int mq_valid_query_or_reply(mq_req *req, mq_res *res, const mq_field *fields, size_t n, mq_value *out)
+{
+	if (mq_validate_query(req, fields, n, out) == 0)
+		return 0;
+	mq_reply_err(req, res, MQ_EINVAL, NULL);
+	return -1;
 }
 
 int mq_validate_kvlist(mq_req *req, const mq_kvlist *l, const mq_field *fields, size_t n, mq_value *out)

@@ -53,6 +53,9 @@ typedef struct mq_value {
  * /api/), an empty value counts as not given: that is how a GET form sends a blank field.
  * Returns 0 when the query is acceptable, -1 otherwise. */
 int mq_validate_query(mq_req *req, const mq_field *fields, size_t n, mq_value *out);
+/* mq_validate_query(), and on a problem the 400 (JSON, or the error page) listing every one:
+ * a handler's opening line, `if (mq_valid_query_or_reply(req, res, fields, n, v)) return;`. */
+int mq_valid_query_or_reply(mq_req *req, mq_res *res, const mq_field *fields, size_t n, mq_value *out);
 
 /* mq_validate_query() for any decoded list, e.g. a form post's fields. */
 int mq_validate_kvlist(mq_req *req, const mq_kvlist *l, const mq_field *fields, size_t n, mq_value *out);
