@@ -31,12 +31,10 @@ step() {
 	echo "== $name"
 	if ! "$@"; then failed="$failed $name"; fi
 }
-step unit env CK_FORK=yes "$BUILD/tests/check_lib"
-step handlers env CK_FORK=yes TEMPLATE_DIR="$ROOT/templates" "$BUILD/tests/check_handlers"
-step cgi tests/cgi-bin/test_cgi.sh "$BUILD"
+# the C tests (unit, handlers, CGI mode, reentrancy): make unit's list, against this stack's database
+step c-tests env BUILD="$BUILD" tests/unit.sh
 step render tests/tools/test_render.sh "$BUILD/marquee-render"
 step deploy tests/tools/test_deploy.sh "$BUILD"
-step reentrant tests/tools/test_reentrant.sh
 step eval-recs python3 tests/tools/test_eval_recs.py "$BUILD/marquee-eval-recs"
 step openapi-lint tests/openapi/node_modules/.bin/redocly lint --config tests/openapi/redocly.yaml --format=summary templates/static/openapi.json
 step standin python3 -m unittest discover -s tests/tmdb-standin -p 'test_*.py'
