@@ -27,7 +27,8 @@ mq_err mq_health_database(cJSON *out, mq_db *db);
  * first one, wait for it), so a slow TMDB holds one thread, never the worker. The stand-in or
  * TMDB itself answers; credentials are never reported. */
 mq_err mq_health_tmdb(cJSON *out, const mq_config *cfg, mq_tmdb *t);
-/* The check itself, uncached: one attempt with a two-second limit. */
+/* The check itself, uncached: one attempt with a two-second limit (t keeps those timeouts and
+ * that retry count afterwards: give it a client only the health checks use). */
 mq_err mq_health_tmdb_check(cJSON *out, const mq_config *cfg, mq_tmdb *t);
 /* cache {status, entries, expired}: counts in tmdb_cache. */
 mq_err mq_health_cache(cJSON *out, mq_db *db);
