@@ -77,7 +77,7 @@ ALL_LDFLAGS = $(VARIANT) $(LDFLAGS)
 LDLIBS     := $(PKG_LIBS) -lpthread -lm
 
 WORKERS   := auth users movies ratings watchlist genres tmdb admin health
-LIB_SRC   := $(wildcard lib/*.c)
+LIB_SRC   := $(wildcard lib/*/*.c)
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB_A     := $(BUILD)/libmarquee.a
 WORKER_BIN := $(WORKERS:%=$(BUILD)/cgi-bin/%)
@@ -109,7 +109,15 @@ $(BUILD)/testing/%.o: %.c $(BUILD)/.prefix
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DMQ_TESTING -c $< -o $@
 
-$(LIB_A): $(LIB_OBJ)
+# lib/ is layered, lowest first (each folder's README.md): a file may include headers of its own layer and
+# of the layers before it. The library is not built while a file breaks the order.
+LAYERS := core web store tmdb domain site
+$(BUILD)/.layers: lib/check-layers.sh $(wildcard lib/*.[ch] lib/*/*.[ch])
+	@mkdir -p $(dir $@)
+	lib/check-layers.sh $(LAYERS)
+	@touch $@
+
+$(LIB_A): $(LIB_OBJ) | $(BUILD)/.layers
 	@rm -f $@
 	ar rcs $@ $^
 

@@ -1,24 +1,26 @@
 /* admin.c — the admin worker (role admin only; every change audited): TMDB lookups that fill
  * the review form, movies created from TMDB or by hand, edited with per-field locks, hidden and
  * restored, re-synced now; the audit log; the sync's notifications and runs; users' roles. */
-#include "account.h"
-#include "admin.h"
-#include "catalog.h"
-#include "genre.h"
-#include "images.h"
-#include "media.h"
-#include "ctx.h"
-#include "json.h"
-#include "log.h"
-#include "movie.h"
-#include "moviepage.h"
-#include "page.h"
-#include "response.h"
-#include "sync.h"
-#include "tmdbcache.h"
-#include "upload.h"
-#include "valid.h"
-#include "worker.h"
+#include "core/log.h"
+#include "core/search.h"
+#include "domain/account.h"
+#include "domain/admin.h"
+#include "domain/catalog.h"
+#include "domain/genre.h"
+#include "domain/sync.h"
+#include "site/movieapi.h"
+#include "site/moviepage.h"
+#include "site/page.h"
+#include "site/worker.h"
+#include "tmdb/images.h"
+#include "tmdb/movie.h"
+#include "tmdb/tmdbcache.h"
+#include "web/ctx.h"
+#include "web/json.h"
+#include "web/media.h"
+#include "web/response.h"
+#include "web/upload.h"
+#include "web/valid.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -59,7 +61,7 @@ static mq_err tmdb_form(mq_req *req, long long tmdb_id, cJSON **form)
 	if (*form) {
 		cJSON_DeleteItemFromObjectCaseSensitive(*form, "search_keys");
 		cJSON_DeleteItemFromObjectCaseSensitive(*form, "title_key");
-		mq_movie_images(req, *form);
+		mq_movieapi_images(req, *form);
 	}
 	return rc;
 }
@@ -166,7 +168,7 @@ static void get_lookup(mq_req *req, mq_res *res)
 		else
 			cJSON_AddNullToObject(out, "in_catalogue");
 	}
-	mq_movie_images(req, candidates);
+	mq_movieapi_images(req, candidates);
 	cJSON_AddItemToObject(out, "candidates", candidates);
 	mq_res_header(req, res, "Cache-Control", "no-store");
 	mq_reply_data(req, res, 200, out);
@@ -282,7 +284,7 @@ static void post_movie(mq_req *req, mq_res *res)
 	}
 	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "id"));
 	audit(req, "movie.create", "movie", id, NULL, movie);
-	mq_movie_images(req, movie);
+	mq_movieapi_images(req, movie);
 	mq_reply_data(req, res, 201, movie);
 }
 
@@ -293,7 +295,7 @@ static void reply_movie(mq_req *req, mq_res *res, mq_err rc, cJSON *movie)
 		mq_reply_err(req, res, rc, rc == MQ_ENOTFOUND ? "No such movie" : NULL);
 		return;
 	}
-	mq_movie_images(req, movie);
+	mq_movieapi_images(req, movie);
 	mq_res_header(req, res, "Cache-Control", "no-store");
 	mq_reply_data(req, res, 200, movie);
 }
@@ -412,7 +414,7 @@ static void sync_movie(mq_req *req, mq_res *res)
 		if (strcmp(f->string, "updated_at") && strcmp(f->string, "tmdb_synced_at") && (!b || !cJSON_Compare(b, f, 1)))
 			cJSON_AddItemToArray(changed, cJSON_CreateString(f->string));
 	}
-	mq_movie_images(req, after);
+	mq_movieapi_images(req, after);
 	cJSON_AddItemToObject(out, "movie", after);
 	cJSON_Delete(before);
 	mq_reply_data(req, res, 200, out);
@@ -526,7 +528,7 @@ static void post_image(mq_req *req, mq_res *res)
 		mq_reply_err(req, res, rc, NULL);
 		return;
 	}
-	mq_movie_images(req, after);
+	mq_movieapi_images(req, after);
 	mq_res_header(req, res, "Cache-Control", "no-store");
 	mq_reply_data(req, res, 201, after);
 }
@@ -1103,7 +1105,7 @@ static void get_movie_page(mq_req *req, mq_res *res)
 		mq_reply_err(req, res, rc, rc == MQ_ENOTFOUND ? "No such movie" : NULL);
 		return;
 	}
-	mq_movie_images(req, before);
+	mq_movieapi_images(req, before);
 	cJSON *data = cJSON_CreateObject();
 	if (v[0].present)
 		cJSON_AddStringToObject(data, "saved", v[0].s);

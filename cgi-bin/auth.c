@@ -1,15 +1,15 @@
 /* auth.c — the auth worker: registration, login, refresh-token rotation and logout (JSON API);
  * the pages /login, /register and /logout arrive with the accounts issue's browser part. */
-#include "account.h"
-#include "ctx.h"
-#include "json.h"
-#include "live.h"
-#include "page.h"
-#include "password.h"
-#include "response.h"
-#include "session.h"
-#include "valid.h"
-#include "worker.h"
+#include "core/password.h"
+#include "domain/account.h"
+#include "domain/session.h"
+#include "site/live.h"
+#include "site/page.h"
+#include "site/worker.h"
+#include "web/ctx.h"
+#include "web/json.h"
+#include "web/response.h"
+#include "web/valid.h"
 
 #include <stdlib.h>
 #include <string.h>

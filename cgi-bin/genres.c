@@ -1,14 +1,15 @@
 /* genres.c — the genres worker: the genre list, single genres (names in English and Persian)
  * and their movies; the /genres and /genres/:id pages. */
-#include "ctx.h"
-#include "genre.h"
-#include "movie.h"
-#include "moviepage.h"
-#include "page.h"
-#include "response.h"
-#include "tmdbcache.h"
-#include "valid.h"
-#include "worker.h"
+#include "domain/genre.h"
+#include "site/movieapi.h"
+#include "site/moviepage.h"
+#include "site/page.h"
+#include "site/worker.h"
+#include "tmdb/movie.h"
+#include "tmdb/tmdbcache.h"
+#include "web/ctx.h"
+#include "web/response.h"
+#include "web/valid.h"
 
 #include <string.h>
 
@@ -52,7 +53,7 @@ static void get_genre(mq_req *req, mq_res *res)
 /* GET /api/v1/genres/:id/movies: the catalogue's movies of one genre. */
 static void get_genre_movies(mq_req *req, mq_res *res)
 {
-	mq_reply_movie_list(req, res, MQ_LIST_GENRE);
+	mq_movieapi_reply_list(req, res, MQ_LIST_GENRE);
 }
 
 /* GET /genres: every genre, linked to its page. */

@@ -1,12 +1,12 @@
 /* health.c — the health worker: process, database, TMDB and cache state; also nginx's fallback
  * for unknown /api paths (404 in the error shape) and for its own error pages (413, 429, 502). */
-#include "ctx.h"
-#include "health.h"
-#include "response.h"
-#include "metrics.h"
-#include "tmdbcache.h"
-#include "valid.h"
-#include "worker.h"
+#include "site/health.h"
+#include "site/worker.h"
+#include "store/metrics.h"
+#include "tmdb/tmdbcache.h"
+#include "web/ctx.h"
+#include "web/response.h"
+#include "web/valid.h"
 
 typedef mq_err (*check_fn)(cJSON *out, const mq_ctx *ctx);
 

@@ -1,17 +1,18 @@
 /* movies.c — the movies worker: the catalogue API under /api/v1/movies and the public pages
  * (/, /movies, /movies/:id, /movies/:id/similar, /search). */
-#include "catalog.h"
-#include "genre.h"
-#include "live.h"
-#include "rating.h"
-#include "moviepage.h"
-#include "movie.h"
-#include "ctx.h"
-#include "page.h"
-#include "response.h"
-#include "tmdbcache.h"
-#include "valid.h"
-#include "worker.h"
+#include "domain/catalog.h"
+#include "domain/genre.h"
+#include "domain/rating.h"
+#include "site/live.h"
+#include "site/movieapi.h"
+#include "site/moviepage.h"
+#include "site/page.h"
+#include "site/worker.h"
+#include "tmdb/movie.h"
+#include "tmdb/tmdbcache.h"
+#include "web/ctx.h"
+#include "web/response.h"
+#include "web/valid.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,13 +21,13 @@
 /* GET /api/v1/movies: the catalogue, filtered, sorted and paged. */
 static void get_movies(mq_req *req, mq_res *res)
 {
-	mq_reply_movie_list(req, res, MQ_LIST_BROWSE);
+	mq_movieapi_reply_list(req, res, MQ_LIST_BROWSE);
 }
 
 /* GET /api/v1/movies/search?q=: English, Persian and original titles, any word's start. */
 static void search_movies(mq_req *req, mq_res *res)
 {
-	mq_reply_movie_list(req, res, MQ_LIST_SEARCH);
+	mq_movieapi_reply_list(req, res, MQ_LIST_SEARCH);
 }
 
 /* GET /api/v1/movies/trending?window=day|week and /movies/popular: TMDB's lists, through the
@@ -44,7 +45,7 @@ static void tmdb_list(mq_req *req, mq_res *res, int trending)
 	if (mq_valid_query_or_reply(req, res, fields, trending ? 4 : 3, v))
 		return;
 	const char *path = !trending ? "/movie/popular" : v[3].i ? "/trending/movie/week" : "/trending/movie/day";
-	mq_reply_tmdb_movies(req, res, path, NULL, v[0].i, mq_movie_tmdb_language(v[1].s), v[2].present ? v[2].s : NULL);
+	mq_movieapi_reply_tmdb(req, res, path, NULL, v[0].i, mq_movie_tmdb_language(v[1].s), v[2].present ? v[2].s : NULL);
 }
 
 static void get_trending(mq_req *req, mq_res *res)
@@ -84,10 +85,10 @@ static void get_movie(mq_req *req, mq_res *res)
 		return;
 	}
 	int fetched = 0;
-	cJSON *movie = mq_movie_lookup(req, res, mq_req_route(req, "id"), "id", v[0].s, &fetched);
+	cJSON *movie = mq_movieapi_lookup(req, res, mq_req_route(req, "id"), "id", v[0].s, &fetched);
 	if (!movie)
 		return;
-	mq_movie_images(req, movie);
+	mq_movieapi_images(req, movie);
 	mq_fields_apply(selected, movie);
 	mq_res_header(req, res, "X-Catalog", fetched ? "FETCHED" : "STORED");
 	mq_reply_data(req, res, 200, movie);
@@ -99,8 +100,8 @@ static void get_movie(mq_req *req, mq_res *res)
  * failed (the page says so instead of failing). */
 static cJSON *tmdb_row(mq_req *req, const char *path, const char *lang, int n)
 {
-	mq_movie_tmdb_page p;
-	if (mq_movie_tmdb_movies(req, path, NULL, 1, mq_movie_tmdb_language(lang), &p) != MQ_OK)
+	mq_movieapi_tmdb_page p;
+	if (mq_movieapi_tmdb_movies(req, path, NULL, 1, mq_movie_tmdb_language(lang), &p) != MQ_OK)
 		return NULL;
 	while (cJSON_GetArraySize(p.items) > n)
 		cJSON_DeleteItemFromArray(p.items, n);
@@ -235,7 +236,7 @@ static void movie_page(mq_req *req, mq_res *res, int status, const mq_kvlist *va
 	if (!movie)
 		return;
 	int fa = !strcmp(lang, "fa");
-	mq_movie_images(req, movie);
+	mq_movieapi_images(req, movie);
 	add_runtime_text(movie, fa);
 	localise_genres(req, movie, lang);
 	mq_moviepage_movie_card(movie); /* href and vote_text */
@@ -296,7 +297,7 @@ static void post_review_page(mq_req *req, mq_res *res)
 		movie_page(req, res, 400, &form);
 		return;
 	}
-	const char *movie = mq_movie_oid(req, res, mq_req_route(req, "id"), "id", 1);
+	const char *movie = mq_movieapi_oid(req, res, mq_req_route(req, "id"), "id", 1);
 	if (!movie)
 		return;
 	cJSON *rating = NULL;
@@ -385,13 +386,13 @@ static void tmdb_related(mq_req *req, mq_res *res, const char *kind)
 	};
 	mq_value v[3];
 	int bad = mq_validate_query(req, fields, 3, v);
-	if (v[2].present && mq_movie_tmdb_fields_check(req, v[2].s)) /* before anything is fetched */
+	if (v[2].present && mq_movieapi_tmdb_fields_check(req, v[2].s)) /* before anything is fetched */
 		bad = -1;
 	if (bad) {
 		mq_reply_err(req, res, MQ_EINVAL, NULL);
 		return;
 	}
-	cJSON *movie = mq_movie_lookup(req, res, mq_req_route(req, "id"), "id", v[1].s, NULL);
+	cJSON *movie = mq_movieapi_lookup(req, res, mq_req_route(req, "id"), "id", v[1].s, NULL);
 	if (!movie)
 		return;
 	const cJSON *tmdb_id = cJSON_GetObjectItemCaseSensitive(movie, "tmdb_id");
@@ -403,7 +404,7 @@ static void tmdb_related(mq_req *req, mq_res *res, const char *kind)
 	char path[64];
 	snprintf(path, sizeof path, "/movie/%lld/%s", (long long)tmdb_id->valuedouble, kind);
 	cJSON_Delete(movie);
-	mq_reply_tmdb_movies(req, res, path, NULL, v[0].i, mq_movie_tmdb_language(v[1].s), v[2].present ? v[2].s : NULL);
+	mq_movieapi_reply_tmdb(req, res, path, NULL, v[0].i, mq_movie_tmdb_language(v[1].s), v[2].present ? v[2].s : NULL);
 }
 
 static void get_similar(mq_req *req, mq_res *res)

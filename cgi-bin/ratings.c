@@ -1,13 +1,14 @@
 /* ratings.c — the ratings worker: ratings and reviews, under /api/v1/ratings and in the seed
  * designs' forms /api/v1/movies/:id/reviews, /movies/:id/rating and /users/:id/reviews. */
-#include "ctx.h"
-#include "json.h"
-#include "live.h"
-#include "movie.h"
-#include "rating.h"
-#include "response.h"
-#include "valid.h"
-#include "worker.h"
+#include "domain/rating.h"
+#include "site/live.h"
+#include "site/movieapi.h"
+#include "site/worker.h"
+#include "tmdb/movie.h"
+#include "web/ctx.h"
+#include "web/json.h"
+#include "web/response.h"
+#include "web/valid.h"
 
 #include <string.h>
 
@@ -60,7 +61,7 @@ static int rating_body(mq_req *req, mq_res *res, int with_movie, mq_value *v)
 		return -1;
 	}
 	if (with_movie)
-		mq_movie_body_ref(body);
+		mq_movieapi_body_ref(body);
 	mq_validate_object(req, body, rating_fields, with_movie ? R_COUNT : R_COUNT - 1, v);
 	check_rating(req, &v[R_RATING]);
 	return 0;
@@ -81,7 +82,7 @@ static void post_rating(mq_req *req, mq_res *res)
 		mq_reply_err(req, res, MQ_EINVAL, NULL);
 		return;
 	}
-	const char *movie = mq_movie_oid(req, res, v[R_MOVIE].s, "movie_id", 1);
+	const char *movie = mq_movieapi_oid(req, res, v[R_MOVIE].s, "movie_id", 1);
 	if (!movie)
 		return;
 	cJSON *rating = NULL;
@@ -101,7 +102,7 @@ static void post_movie_rating(mq_req *req, mq_res *res)
 		mq_reply_err(req, res, MQ_EINVAL, NULL);
 		return;
 	}
-	const char *movie = mq_movie_oid(req, res, mq_req_route(req, "id"), "id", 1);
+	const char *movie = mq_movieapi_oid(req, res, mq_req_route(req, "id"), "id", 1);
 	if (!movie)
 		return;
 	cJSON *rating = NULL;
@@ -193,7 +194,7 @@ static void get_my_ratings(mq_req *req, mq_res *res)
 static void get_movie_ratings(mq_req *req, mq_res *res)
 {
 	const char *ref = mq_req_route(req, "movieId");
-	const char *movie = mq_movie_oid(req, res, ref ? ref : mq_req_route(req, "id"), "id", 1);
+	const char *movie = mq_movieapi_oid(req, res, ref ? ref : mq_req_route(req, "id"), "id", 1);
 	if (movie)
 		reply_page(req, res, NULL, movie);
 }
@@ -203,7 +204,7 @@ static void get_movie_ratings(mq_req *req, mq_res *res)
 static void get_movie_rating(mq_req *req, mq_res *res)
 {
 	const mq_ctx *ctx = mq_ctx_of(req);
-	cJSON *movie = mq_movie_lookup(req, res, mq_req_route(req, "id"), "id", "en", NULL);
+	cJSON *movie = mq_movieapi_lookup(req, res, mq_req_route(req, "id"), "id", "en", NULL);
 	if (!movie)
 		return;
 	cJSON *out = cJSON_CreateObject(), *mine = NULL;

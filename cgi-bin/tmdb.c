@@ -1,13 +1,14 @@
 /* tmdb.c — the tmdb worker: TMDB's lists through the response cache, the cache's statistics and
  * (admins) its invalidation. */
-#include "ctx.h"
-#include "movie.h"
-#include "response.h"
-#include "tmdbcache.h"
-#include "valid.h"
-#include "admin.h"
-#include "log.h"
-#include "worker.h"
+#include "core/log.h"
+#include "domain/admin.h"
+#include "site/movieapi.h"
+#include "site/worker.h"
+#include "tmdb/movie.h"
+#include "tmdb/tmdbcache.h"
+#include "web/ctx.h"
+#include "web/response.h"
+#include "web/valid.h"
 
 static const char *const languages[] = { "en-US", "fa-IR", NULL };
 
@@ -21,7 +22,7 @@ static void get_popular(mq_req *req, mq_res *res)
 	mq_value v[2];
 	if (mq_valid_query_or_reply(req, res, fields, 2, v))
 		return;
-	mq_reply_tmdb_movies(req, res, "/movie/popular", NULL, v[0].i, v[1].s, NULL);
+	mq_movieapi_reply_tmdb(req, res, "/movie/popular", NULL, v[0].i, v[1].s, NULL);
 }
 
 static void get_stats(mq_req *req, mq_res *res)

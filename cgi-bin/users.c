@@ -1,18 +1,19 @@
 /* users.c — the users worker: the signed-in user's profile and settings (/users/me, alias
  * /user/profile), avatar uploads, preferences (/user/preferences) and /users/:id (yourself, or
  * any user for an admin). The per-user lists and the /me pages arrive with their issues. */
-#include "account.h"
-#include "ctx.h"
-#include "json.h"
-#include "media.h"
-#include "movie.h"
-#include "moviepage.h"
-#include "recommend.h"
-#include "upload.h"
-#include "page.h"
-#include "response.h"
-#include "valid.h"
-#include "worker.h"
+#include "domain/account.h"
+#include "domain/recommend.h"
+#include "site/movieapi.h"
+#include "site/moviepage.h"
+#include "site/page.h"
+#include "site/worker.h"
+#include "tmdb/movie.h"
+#include "web/ctx.h"
+#include "web/json.h"
+#include "web/media.h"
+#include "web/response.h"
+#include "web/upload.h"
+#include "web/valid.h"
 
 #include <string.h>
 
@@ -264,8 +265,8 @@ static cJSON *recommendations(mq_req *req, mq_res *res, const char *lang, int li
 			if (cJSON_IsNumber(g))
 				mq_buf_printf(&genres, "%s%lld", genres.len ? "|" : "", (long long)g->valuedouble);
 		const char *const extra[] = { "with_genres", mq_buf_cstr(&genres), "sort_by", "popularity.desc", NULL };
-		mq_movie_tmdb_page page;
-		if (mq_movie_tmdb_movies(req, "/discover/movie", extra, 1, mq_movie_tmdb_language(lang), &page) == MQ_OK) {
+		mq_movieapi_tmdb_page page;
+		if (mq_movieapi_tmdb_movies(req, "/discover/movie", extra, 1, mq_movie_tmdb_language(lang), &page) == MQ_OK) {
 			cJSON *m;
 			cJSON_ArrayForEach(m, page.items) {
 				if (cJSON_GetArraySize(items) >= limit)
@@ -288,7 +289,7 @@ static cJSON *recommendations(mq_req *req, mq_res *res, const char *lang, int li
 		mq_buf_free(&genres);
 	}
 	cJSON_Delete(prefs);
-	mq_movie_images(req, items);
+	mq_movieapi_images(req, items);
 	return items;
 }
 

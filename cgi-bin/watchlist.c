@@ -3,16 +3,17 @@
  * /api/v1/lists, and in the seed designs' per-user forms /api/v1/users/:id/watchlist, /favorites
  * and /history; GET /live, the door to the member's live channel; the /me/watchlist,
  * /me/favorites and /me/history pages and the toggles' plain form (POST /me/lists). */
-#include "ctx.h"
-#include "json.h"
-#include "lists.h"
-#include "live.h"
-#include "movie.h"
-#include "moviepage.h"
-#include "page.h"
-#include "response.h"
-#include "valid.h"
-#include "worker.h"
+#include "domain/lists.h"
+#include "site/live.h"
+#include "site/movieapi.h"
+#include "site/moviepage.h"
+#include "site/page.h"
+#include "site/worker.h"
+#include "tmdb/movie.h"
+#include "web/ctx.h"
+#include "web/json.h"
+#include "web/response.h"
+#include "web/valid.h"
 
 #include <string.h>
 
@@ -42,7 +43,7 @@ static void reply_items(mq_req *req, mq_res *res, mq_err rc, cJSON *items, const
 	}
 	cJSON *item;
 	cJSON_ArrayForEach(item, items)
-		mq_movie_images(req, cJSON_GetObjectItemCaseSensitive(item, "movie"));
+		mq_movieapi_images(req, cJSON_GetObjectItemCaseSensitive(item, "movie"));
 	mq_reply_list(req, res, items, q[Q_PAGE].i, q[Q_LIMIT].i, total);
 }
 
@@ -92,12 +93,12 @@ static const char *body_movie(mq_req *req, mq_res *res, size_t n, mq_value *v)
 		mq_reply_err(req, res, rc, NULL);
 		return NULL;
 	}
-	mq_movie_body_ref(body);
+	mq_movieapi_body_ref(body);
 	if (mq_validate_object(req, body, body_fields, n, v)) {
 		mq_reply_err(req, res, MQ_EINVAL, NULL);
 		return NULL;
 	}
-	return mq_movie_oid(req, res, v[B_MOVIE].s, "movie_id", 1);
+	return mq_movieapi_oid(req, res, v[B_MOVIE].s, "movie_id", 1);
 }
 
 /* The movie of a DELETE on a per-user list: ?movie_id=, a JSON body {movie_id} or the path's
@@ -120,7 +121,7 @@ static const char *delete_movie(mq_req *req, mq_res *res)
 				mq_reply_err(req, res, rc, NULL);
 				return NULL;
 			}
-			mq_movie_body_ref(body);
+			mq_movieapi_body_ref(body);
 			long long tmdb_id;
 			if (!mq_validate_object(req, body, f, 1, v) && v[0].present &&
 			    mq_valid_movie_ref(v[0].s, &tmdb_id) == MQ_REF_INVALID)
@@ -138,7 +139,7 @@ static const char *delete_movie(mq_req *req, mq_res *res)
 			return NULL;
 		}
 	}
-	return mq_movie_oid(req, res, ref, "movie_id", 0);
+	return mq_movieapi_oid(req, res, ref, "movie_id", 0);
 }
 
 /* ---- replies after changes ---- */
@@ -299,14 +300,14 @@ static void post_interaction(mq_req *req, mq_res *res)
 		mq_reply_err(req, res, rc, NULL);
 		return;
 	}
-	mq_movie_body_ref(body);
+	mq_movieapi_body_ref(body);
 	const mq_field f[] = { body_fields[B_MOVIE], body_fields[B_TYPE] };
 	mq_value w[2];
 	if (mq_validate_object(req, body, f, 2, w)) {
 		mq_reply_err(req, res, MQ_EINVAL, NULL);
 		return;
 	}
-	const char *movie = mq_movie_oid(req, res, w[0].s, "movie_id", 1);
+	const char *movie = mq_movieapi_oid(req, res, w[0].s, "movie_id", 1);
 	if (movie)
 		record(req, res, req->user->id, movie, (mq_interaction)w[1].i);
 }
@@ -324,7 +325,7 @@ static int route_type(mq_req *req, mq_res *res)
 static void put_interaction(mq_req *req, mq_res *res)
 {
 	int type = route_type(req, res);
-	const char *movie = type < 0 ? NULL : mq_movie_oid(req, res, mq_req_route(req, "movieId"), "movieId", 1);
+	const char *movie = type < 0 ? NULL : mq_movieapi_oid(req, res, mq_req_route(req, "movieId"), "movieId", 1);
 	if (movie)
 		record(req, res, req->user->id, movie, (mq_interaction)type);
 }
@@ -332,7 +333,7 @@ static void put_interaction(mq_req *req, mq_res *res)
 static void delete_interaction(mq_req *req, mq_res *res)
 {
 	int type = route_type(req, res);
-	const char *movie = type < 0 ? NULL : mq_movie_oid(req, res, mq_req_route(req, "movieId"), "movieId", 0);
+	const char *movie = type < 0 ? NULL : mq_movieapi_oid(req, res, mq_req_route(req, "movieId"), "movieId", 0);
 	if (movie)
 		unrecord(req, res, req->user->id, movie, (mq_interaction)type);
 }
@@ -493,7 +494,7 @@ static void list_page(mq_req *req, mq_res *res, int kind)
 			cJSON_AddItemToArray(movies, movie);
 	}
 	cJSON_Delete(items);
-	mq_movie_images(req, movies);
+	mq_movieapi_images(req, movies);
 	mq_moviepage_movie_cards(req, movies);
 	const char *title = titles[kind][!strcmp(lang, "fa")];
 	cJSON *data = cJSON_CreateObject();
@@ -581,7 +582,7 @@ static void post_lists_form(mq_req *req, mq_res *res)
 		mq_reply_err(req, res, MQ_EINVAL, NULL);
 		return;
 	}
-	const char *movie = mq_movie_oid(req, res, v[0].s, "movie", (int)v[2].i);
+	const char *movie = mq_movieapi_oid(req, res, v[0].s, "movie", (int)v[2].i);
 	if (!movie)
 		return;
 	mq_err rc = toggle(req, movie, (int)v[1].i, (int)v[2].i);

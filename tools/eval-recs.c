@@ -10,10 +10,10 @@
  * popular is the most-rated baseline; item-knn is the neighbours alone; recommender is the blend
  * the site serves (lib/recs.c with the weights of lib/recommend.c). Exit status 2 for bad
  * arguments or unreadable files. */
-#include "log.h"
-#include "recommend.h"
-#include "recs.h"
-#include "mem.h"
+#include "core/log.h"
+#include "core/mem.h"
+#include "core/recs.h"
+#include "domain/recommend.h"
 
 #include <errno.h>
 #include <math.h>

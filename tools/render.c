@@ -1,7 +1,7 @@
 /* render.c — marquee-render: renders one Mustache template with JSON data to stdout. */
-#include "buf.h"
-#include "log.h"
-#include "template.h"
+#include "core/buf.h"
+#include "core/log.h"
+#include "core/template.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -6,14 +6,14 @@
  * role). Every subcommand has --help. On a terminal a run shows its progress on stderr;
  * otherwise it prints one summary line. Exit status: 0 done, 1 failed (one line says why),
  * 2 usage, 69 database unavailable, 75 another run holds the lease, 78 configuration problem. */
-#include "config.h"
-#include "ctx.h"
-#include "db.h"
-#include "account.h"
-#include "catalog.h"
-#include "log.h"
-#include "schema.h"
-#include "sync.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "domain/account.h"
+#include "domain/catalog.h"
+#include "domain/sync.h"
+#include "store/db.h"
+#include "store/schema.h"
+#include "web/ctx.h"
 
 #include <curl/curl.h>
 #include <stdlib.h>

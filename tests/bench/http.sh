@@ -41,9 +41,9 @@ MIX_MEMBERS=$CONNECTIONS # the mixed scenario: one member per connection (http.l
 
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-# The default lib/config.c gives a setting, so the figures follow the code's own.
+# The default lib/core/config.c gives a setting, so the figures follow the code's own.
 config_default() {
-	sed -n "s/.*int_setting(\"$1\", get(\"$1\", ctx), \([0-9]*\),.*/\1/p" "$ROOT/lib/config.c"
+	sed -n "s/.*int_setting(\"$1\", get(\"$1\", ctx), \([0-9]*\),.*/\1/p" "$ROOT/lib/core/config.c"
 }
 
 case $DURATION in '' | *[!0-9]* | 0) die "DURATION must be a whole number of seconds" ;; esac
@@ -53,7 +53,7 @@ command -v nginx >/dev/null || die "nginx is missing (run: make deps)"
 WORKER_THREADS=${WORKER_THREADS:-$(config_default WORKER_THREADS)}
 BCRYPT_COST=${BCRYPT_COST:-$(config_default BCRYPT_COST)}
 if [ -z "$WORKER_THREADS" ] || [ -z "$BCRYPT_COST" ]; then
-	die "cannot read the WORKER_THREADS and BCRYPT_COST defaults from lib/config.c"
+	die "cannot read the WORKER_THREADS and BCRYPT_COST defaults from lib/core/config.c"
 fi
 export WORKER_THREADS BCRYPT_COST
 

@@ -1,15 +1,15 @@
 /* check_handlers.c — the workers' route tables driven through mq_worker_handle() in memory. */
-#include "arena.h"
-#include "buf.h"
-#include "config.h"
-#include "ctx.h"
-#include "db.h"
-#include "http.h"
-#include "response.h"
-#include "route.h"
-#include "template.h"
-#include "worker.h"
 #include "../lib/suites.h"
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/config.h"
+#include "core/template.h"
+#include "site/route.h"
+#include "site/worker.h"
+#include "store/db.h"
+#include "web/ctx.h"
+#include "web/http.h"
+#include "web/response.h"
 
 #include <check.h>
 #include <stdarg.h>

@@ -1,7 +1,7 @@
 /* cookie.c — fuzzes the Cookie header parser. */
+#include "core/arena.h"
 #include "fuzz.h"
-#include "arena.h"
-#include "http.h"
+#include "web/http.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -1,10 +1,10 @@
 /* json.c — fuzzes JSON body parsing (size, UTF-8, depth, object) and validation against a field
  * table like a rating's. */
+#include "core/arena.h"
 #include "fuzz.h"
-#include "arena.h"
-#include "http.h"
-#include "json.h"
-#include "valid.h"
+#include "web/http.h"
+#include "web/json.h"
+#include "web/valid.h"
 
 static const mq_field fields[] = {
 	{ "movie_id", MQ_V_INT, 1, 1, 100000000, NULL, NULL },

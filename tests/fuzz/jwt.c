@@ -1,7 +1,7 @@
 /* jwt.c — fuzzes JWT verification (and base64url decoding) with a fixed key; a token the fuzzer
  * forges that verifies would be a finding, so it aborts. */
+#include "core/jwt.h"
 #include "fuzz.h"
-#include "jwt.h"
 
 #include <stdlib.h>
 #include <string.h>

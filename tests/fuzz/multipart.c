@@ -1,8 +1,8 @@
 /* multipart.c — fuzzes multipart/form-data: the first line is the Content-Type header (whose
  * boundary is taken), the rest the body. */
+#include "core/arena.h"
+#include "core/multipart.h"
 #include "fuzz.h"
-#include "arena.h"
-#include "multipart.h"
 
 #include <string.h>
 

@@ -1,9 +1,9 @@
 /* query.c — fuzzes query-string and form decoding, and validation against a field table like
  * the movie list's. */
+#include "core/arena.h"
 #include "fuzz.h"
-#include "arena.h"
-#include "http.h"
-#include "valid.h"
+#include "web/http.h"
+#include "web/valid.h"
 
 static const char *const sorts[] = { "popularity", "rating", "release", "title", NULL };
 static const mq_field fields[] = {

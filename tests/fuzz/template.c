@@ -1,8 +1,8 @@
 /* template.c — fuzzes the Mustache engine: the input up to the first NUL is a template, the rest
  * the JSON data it is rendered with (a fixed document when that is not JSON). */
+#include "core/buf.h"
+#include "core/template.h"
 #include "fuzz.h"
-#include "buf.h"
-#include "template.h"
 
 #include <cjson/cJSON.h>
 #include <string.h>

@@ -1,9 +1,9 @@
 /* tmdb.c — fuzzes the mapping of TMDB responses: a movie's details into a catalogue document, a
  * result page into summaries, and an error body into its code and message. */
+#include "core/config.h"
 #include "fuzz.h"
-#include "config.h"
-#include "movie.h"
-#include "tmdb.h"
+#include "tmdb/movie.h"
+#include "tmdb/tmdb.h"
 
 #include <cjson/cJSON.h>
 #include <string.h>

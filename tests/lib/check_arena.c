@@ -1,7 +1,7 @@
 /* check_arena.c — unit tests for lib/arena.c: alignment, chunking, big blocks, strings, cleanups. */
 #include "suites.h"
 
-#include "arena.h"
+#include "core/arena.h"
 
 #include <check.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
 /* check_buf.c — unit tests for lib/buf.c: growth, printf, steal/reset, HTML/JSON/URL escapers. */
 #include "suites.h"
 
-#include "buf.h"
+#include "core/buf.h"
 
 #include <check.h>
 #include <stdlib.h>

@@ -1,8 +1,9 @@
 /* check_catalog.c — tests for the catalogue's mapping (lib/movie.c): TMDB details to movie documents (on the real
  * recordings in ../shared/fixtures/tmdb when present), search keys and search patterns. */
-#include "buf.h"
-#include "movie.h"
+#include "core/buf.h"
+#include "core/search.h"
 #include "suites.h"
+#include "tmdb/movie.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -2,8 +2,9 @@
  * TMDB cache lifetimes per endpoint family. */
 #include "suites.h"
 
-#include "config.h"
-#include "log.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "core/parse.h"
 
 #include <check.h>
 #include <mongoc/mongoc.h>

@@ -1,10 +1,10 @@
 /* check_db.c — unit tests for lib/db.c: driver error mapping, pool options, pings dead and live. */
 #include "suites.h"
 
-#include "buf.h"
-#include "db.h"
-#include "err.h"
-#include "log.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "store/db.h"
 
 #include <arpa/inet.h>
 #include <check.h>

@@ -1,7 +1,7 @@
 /* check_err.c — unit tests for lib/err.c: every mq_err to its documented status, messages, reasons. */
 #include "suites.h"
 
-#include "err.h"
+#include "core/err.h"
 
 #include <check.h>
 #include <string.h>

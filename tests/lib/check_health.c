@@ -1,11 +1,11 @@
 /* check_health.c — unit tests for lib/health.c: process, database, TMDB (in-process server), cache. */
 #include "suites.h"
 
-#include "buf.h"
-#include "config.h"
-#include "ctx.h"
-#include "db.h"
-#include "health.h"
+#include "core/buf.h"
+#include "core/config.h"
+#include "site/health.h"
+#include "store/db.h"
+#include "web/ctx.h"
 
 #include <arpa/inet.h>
 #include <check.h>

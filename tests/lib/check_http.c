@@ -1,7 +1,7 @@
 /* check_http.c — unit tests for lib/http.c: form decoding, cookies, request parameters, UTF-8. */
 #include "suites.h"
 
-#include "http.h"
+#include "web/http.h"
 
 #include <check.h>
 #include <stdio.h>

@@ -2,8 +2,8 @@
  * recording in ../shared/fixtures/tmdb when present) and the image URLs added to movies. */
 #include "suites.h"
 
-#include "buf.h"
-#include "images.h"
+#include "core/buf.h"
+#include "tmdb/images.h"
 
 #include <check.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* check_json.c — unit tests for lib/json.c: content type, depth scanner, checked JSON bodies. */
 #include "suites.h"
 
-#include "json.h"
+#include "web/json.h"
 
 #include <check.h>
 #include <stdlib.h>

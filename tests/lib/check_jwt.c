@@ -1,7 +1,7 @@
 /* check_jwt.c — unit tests for lib/jwt.c: round trip, the RFC 8725 negative list, base64url. */
 #include "suites.h"
 
-#include "jwt.h"
+#include "core/jwt.h"
 
 #include <check.h>
 #include <openssl/evp.h>

@@ -1,8 +1,8 @@
 /* check_log.c — unit tests for lib/log.c: JSON lines read back through a pipe, escaping, levels. */
 #include "suites.h"
 
-#include "buf.h"
-#include "log.h"
+#include "core/buf.h"
+#include "core/log.h"
 
 #include <check.h>
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* check_media.c — tests for lib/media.c: magic bytes, storage under random names, removal. */
-#include "media.h"
 #include "suites.h"
+#include "web/media.h"
 
 #include <dirent.h>
 #include <stdio.h>

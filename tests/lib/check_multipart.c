@@ -1,6 +1,6 @@
 /* check_multipart.c — tests for lib/multipart.c: boundaries, parts, and malformed bodies. */
-#include "buf.h"
-#include "multipart.h"
+#include "core/buf.h"
+#include "core/multipart.h"
 #include "suites.h"
 
 #include <string.h>

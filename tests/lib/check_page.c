@@ -1,13 +1,13 @@
 /* check_page.c — unit tests for lib/page.c: page language and pages rendered into the layout. */
 #include "suites.h"
 
-#include "arena.h"
-#include "buf.h"
-#include "ctx.h"
-#include "http.h"
-#include "page.h"
-#include "response.h"
-#include "template.h"
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/template.h"
+#include "site/page.h"
+#include "web/ctx.h"
+#include "web/http.h"
+#include "web/response.h"
 
 #include <check.h>
 #include <stdarg.h>

@@ -1,5 +1,5 @@
 /* check_password.c — tests for lib/password.c (bcrypt through libcrypt). */
-#include "password.h"
+#include "core/password.h"
 #include "suites.h"
 
 #include <string.h>

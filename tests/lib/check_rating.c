@@ -4,9 +4,9 @@
  * once. */
 #include "suites.h"
 
-#include "buf.h"
-#include "db.h"
-#include "rating.h"
+#include "core/buf.h"
+#include "domain/rating.h"
+#include "store/db.h"
 
 #include <check.h>
 #include <math.h>

@@ -2,8 +2,8 @@
  * diverse top list and the priors. */
 #include "suites.h"
 
-#include "recommend.h"
-#include "recs.h"
+#include "core/recs.h"
+#include "domain/recommend.h"
 
 #include <check.h>
 #include <math.h>

@@ -1,12 +1,12 @@
 /* check_response.c — unit tests for lib/response.c: envelopes, the error shape, headers, CGI output,
  * sparse fieldsets. */
+#include "core/clock.h"
 #include "suites.h"
-#include "clock.h"
 
-#include "arena.h"
-#include "buf.h"
-#include "http.h"
-#include "response.h"
+#include "core/arena.h"
+#include "core/buf.h"
+#include "web/http.h"
+#include "web/response.h"
 
 #include <check.h>
 #include <regex.h>

@@ -1,15 +1,15 @@
 /* check_route.c — unit tests for lib/route.c: pattern matching, dispatch, authentication, flags. */
 #include "suites.h"
 
-#include "arena.h"
-#include "buf.h"
-#include "config.h"
-#include "ctx.h"
-#include "http.h"
-#include "jwt.h"
-#include "response.h"
-#include "route.h"
-#include "session.h"
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/config.h"
+#include "core/jwt.h"
+#include "domain/session.h"
+#include "site/route.h"
+#include "web/ctx.h"
+#include "web/http.h"
+#include "web/response.h"
 
 #include <check.h>
 #include <stdarg.h>

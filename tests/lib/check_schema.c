@@ -1,9 +1,9 @@
 /* check_schema.c — unit tests for lib/schema.c: validating sql/schema.json and applying it twice. */
 #include "suites.h"
 
-#include "buf.h"
-#include "db.h"
-#include "schema.h"
+#include "core/buf.h"
+#include "store/db.h"
+#include "store/schema.h"
 
 #include <check.h>
 #include <stdio.h>

@@ -4,10 +4,10 @@
  * and the pre-session CSRF helpers. */
 #include "suites.h"
 
-#include "arena.h"
-#include "buf.h"
-#include "db.h"
-#include "session.h"
+#include "core/arena.h"
+#include "core/buf.h"
+#include "domain/session.h"
+#include "store/db.h"
 
 #include <check.h>
 #include <pthread.h>

@@ -2,7 +2,7 @@
  * changed (locks kept, significant changes noted) and when a lease's holder counts as gone. */
 #include "suites.h"
 
-#include "sync.h"
+#include "domain/sync.h"
 
 #include <check.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* check_template.c — unit tests for lib/template.c: mustache/spec cases plus errors, limits, files. */
-#include "buf.h"
-#include "template.h"
+#include "core/buf.h"
+#include "core/template.h"
 
 #include <check.h>
 #include <stdio.h>

@@ -11,9 +11,9 @@
  */
 #include "suites.h"
 
-#include "buf.h"
-#include "config.h"
-#include "tmdb.h"
+#include "core/buf.h"
+#include "core/config.h"
+#include "tmdb/tmdb.h"
 
 #include <arpa/inet.h>
 #include <check.h>

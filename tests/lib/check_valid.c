@@ -1,7 +1,7 @@
 /* check_valid.c — unit tests for lib/valid.c: integers, query and body validation, movie refs. */
 #include "suites.h"
 
-#include "valid.h"
+#include "web/valid.h"
 
 #include <check.h>
 #include <limits.h>

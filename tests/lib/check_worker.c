@@ -1,13 +1,13 @@
 /* check_worker.c — unit tests for lib/worker.c: mq_worker_handle() on requests built in memory. */
 #include "suites.h"
 
-#include "arena.h"
-#include "buf.h"
-#include "ctx.h"
-#include "http.h"
-#include "response.h"
-#include "route.h"
-#include "worker.h"
+#include "core/arena.h"
+#include "core/buf.h"
+#include "site/route.h"
+#include "site/worker.h"
+#include "web/ctx.h"
+#include "web/http.h"
+#include "web/response.h"
 
 #include <check.h>
 #include <stdarg.h>

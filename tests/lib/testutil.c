@@ -1,5 +1,5 @@
 /* testutil.c — helpers shared by the Check suites (declared in suites.h). */
-#include "db.h"
+#include "store/db.h"
 #include "suites.h"
 
 #include <check.h>

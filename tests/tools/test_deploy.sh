@@ -72,8 +72,8 @@ for v in MONGODB_URI MARQUEE_DB TMDB_READ_TOKEN TMDB_API_KEY TMDB_BASE_URL TMDB_
 	NCHAN_PUBLISH_URL NCHAN_PUBLISH_SOCKET LOG_LEVEL WORKER_THREADS; do
 	grep -q "^$v=" "$env" || fail "marquee.env does not set $v"
 done
-for v in $(sed -n 's/.*get("\([A-Z_]*\)", ctx).*/\1/p' "$ROOT/lib/config.c"); do
-	grep -q "^#*$v=" "$env" || fail "marquee.env lacks $v, which lib/config.c reads"
+for v in $(sed -n 's/.*get("\([A-Z_]*\)", ctx).*/\1/p' "$ROOT/lib/core/config.c"); do
+	grep -q "^#*$v=" "$env" || fail "marquee.env lacks $v, which lib/core/config.c reads"
 done
 grep -q "^TEMPLATE_DIR=$share/templates$" "$env" || fail "marquee.env: TEMPLATE_DIR is not the installed one"
 grep -q "^NCHAN_PUBLISH_SOCKET=/run/marquee/nchan.sock$" "$env" || fail "marquee.env: NCHAN_PUBLISH_SOCKET"

@@ -2,8 +2,8 @@
 # test_reentrant.sh — the workers are threaded: no libc call that keeps state between calls or
 # answers in a shared buffer may appear in lib/, cgi-bin/ or tools/ (use strtok_r, mq_strerror,
 # gmtime_r/localtime_r, RAND_bytes, readdir on one thread's own DIR only, …). getenv is allowed
-# only where the environment is read once, before any thread starts: lib/config.c (start-up)
-# and lib/worker.c (the CGI mode, one request, no threads).
+# only where the environment is read once, before any thread starts: lib/core/config.c (start-up)
+# and lib/site/worker.c (the CGI mode, one request, no threads).
 # Usage: tests/tools/test_reentrant.sh   (from anywhere)
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -12,9 +12,9 @@ cd "$ROOT" || exit 1
 calls='strtok|strerror|localtime|gmtime|asctime|ctime|rand|srand|random|srandom|drand48|lrand48|mrand48'
 calls="$calls|getpwnam|getpwuid|getgrnam|getgrgid|gethostbyname|gethostbyaddr|inet_ntoa|strsignal"
 calls="$calls|setlocale|tmpnam|ttyname|getlogin|crypt|ecvt|fcvt|gcvt|l64a|ptsname|hcreate|hsearch|getdate|setenv|putenv|unsetenv"
-found=$(grep -nE "(^|[^A-Za-z0-9_.>])($calls)[[:space:]]*\(" lib/*.c lib/*.h cgi-bin/*.c tools/*.c |
+found=$(grep -nE "(^|[^A-Za-z0-9_.>])($calls)[[:space:]]*\(" lib/*/*.c lib/*/*.h cgi-bin/*.c tools/*.c |
 	grep -vE '^[^:]+:[0-9]+:[[:space:]]*(/?\*|//)')
-getenv=$(grep -nE "(^|[^A-Za-z0-9_])getenv[[:space:]]*\(" lib/*.c cgi-bin/*.c tools/*.c | grep -vE '^lib/(config|worker)\.c:')
+getenv=$(grep -nE "(^|[^A-Za-z0-9_])getenv[[:space:]]*\(" lib/*/*.c cgi-bin/*.c tools/*.c | grep -vE '^lib/(core/config|site/worker)\.c:')
 status=0
 if [ -n "$found" ]; then
 	echo "test_reentrant: non-reentrant calls in threaded code:" >&2
@@ -22,7 +22,7 @@ if [ -n "$found" ]; then
 	status=1
 fi
 if [ -n "$getenv" ]; then
-	echo "test_reentrant: getenv outside start-up (lib/config.c) and the CGI mode (lib/worker.c):" >&2
+	echo "test_reentrant: getenv outside start-up (lib/core/config.c) and the CGI mode (lib/site/worker.c):" >&2
 	printf "%s\n" "$getenv" >&2
 	status=1
 fi

@@ -1,0 +1,475 @@
+/* account.c — users: registration, sign-in, profiles and roles (see account.h). */
+#include "domain/account.h"
+#include "core/clock.h"
+#include "core/jwt.h"
+#include "core/log.h"
+#include "core/mem.h"
+#include "core/password.h"
+#include "domain/lists.h"
+#include "domain/session.h"
+#include "web/valid.h"
+
+#include <ctype.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static void add_string_or_null(cJSON *out, const char *key, const bson_t *doc, const char *field)
+{
+	bson_iter_t it;
+	if (bson_iter_init_find(&it, doc, field) && BSON_ITER_HOLDS_UTF8(&it))
+		cJSON_AddStringToObject(out, key, bson_iter_utf8(&it, NULL));
+	else
+		cJSON_AddNullToObject(out, key);
+}
+
+/* The public representation of a users document: never the hash, never token_version. */
+static cJSON *user_json(const bson_t *doc)
+{
+	cJSON *u = cJSON_CreateObject();
+	bson_iter_t it, sub;
+	char oid[25] = "", when[40];
+	if (bson_iter_init_find(&it, doc, "_id") && BSON_ITER_HOLDS_OID(&it))
+		bson_oid_to_string(bson_iter_oid(&it), oid);
+	cJSON_AddStringToObject(u, "id", oid);
+	add_string_or_null(u, "username", doc, "username");
+	add_string_or_null(u, "name", doc, "name");
+	add_string_or_null(u, "email", doc, "email");
+	add_string_or_null(u, "role", doc, "role");
+	add_string_or_null(u, "date_of_birth", doc, "date_of_birth");
+	add_string_or_null(u, "avatar", doc, "avatar");
+	cJSON *settings = cJSON_AddObjectToObject(u, "settings");
+	const char *lang = "en", *theme = "light";
+	if (bson_iter_init_find(&it, doc, "settings") && BSON_ITER_HOLDS_DOCUMENT(&it) && bson_iter_recurse(&it, &sub)) {
+		while (bson_iter_next(&sub)) {
+			if (!strcmp(bson_iter_key(&sub), "language") && BSON_ITER_HOLDS_UTF8(&sub))
+				lang = bson_iter_utf8(&sub, NULL);
+			else if (!strcmp(bson_iter_key(&sub), "theme") && BSON_ITER_HOLDS_UTF8(&sub))
+				theme = bson_iter_utf8(&sub, NULL);
+		}
+	}
+	cJSON_AddStringToObject(settings, "language", lang);
+	cJSON_AddStringToObject(settings, "theme", theme);
+	if (bson_iter_init_find(&it, doc, "created_at") && BSON_ITER_HOLDS_DATE_TIME(&it)) {
+		mq_clock_iso8601(bson_iter_date_time(&it), when, sizeof when);
+		cJSON_AddStringToObject(u, "created_at", when);
+	}
+	if (bson_iter_init_find(&it, doc, "updated_at") && BSON_ITER_HOLDS_DATE_TIME(&it)) {
+		mq_clock_iso8601(bson_iter_date_time(&it), when, sizeof when);
+		cJSON_AddStringToObject(u, "updated_at", when);
+	}
+	return u;
+}
+
+/* {genres, actors, movies} from a users document; absent lists are empty. */
+static cJSON *preferences_json(const bson_t *doc)
+{
+	static const char *const lists[] = { "genres", "actors", "movies" };
+	cJSON *p = cJSON_CreateObject();
+	bson_iter_t it, list;
+	for (size_t i = 0; i < 3; i++) {
+		cJSON *arr = cJSON_AddArrayToObject(p, lists[i]);
+		char path[32];
+		snprintf(path, sizeof path, "preferences.%s", lists[i]);
+		if (!bson_iter_init(&it, doc) || !bson_iter_find_descendant(&it, path, &list) ||
+		    !BSON_ITER_HOLDS_ARRAY(&list) || !bson_iter_recurse(&list, &it))
+			continue;
+		while (bson_iter_next(&it)) {
+			if (BSON_ITER_HOLDS_UTF8(&it))
+				cJSON_AddItemToArray(arr, cJSON_CreateString(bson_iter_utf8(&it, NULL)));
+			else if (BSON_ITER_HOLDS_NUMBER(&it))
+				cJSON_AddItemToArray(arr, cJSON_CreateNumber((double)bson_iter_as_int64(&it)));
+		}
+	}
+	return p;
+}
+
+/* A copy of the users document with _id, or NULL (*rc says why: MQ_ENOTFOUND or a db error). */
+static bson_t *find_user(mongoc_collection_t *users, const bson_oid_t *oid, mq_err *rc)
+{
+	bson_t *filter = BCON_NEW("_id", BCON_OID(oid));
+	bson_t *opts = BCON_NEW("limit", BCON_INT64(1));
+	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(users, filter, opts, NULL);
+	const bson_t *doc;
+	bson_t *found = NULL;
+	bson_error_t error;
+	*rc = MQ_ENOTFOUND;
+	if (mongoc_cursor_next(cursor, &doc)) {
+		found = bson_copy(doc);
+		*rc = MQ_OK;
+	}
+	if (mongoc_cursor_error(cursor, &error)) {
+		*rc = mq_db_error(&error, "user lookup");
+		bson_destroy(found);
+		found = NULL;
+	}
+	mongoc_cursor_destroy(cursor);
+	bson_destroy(opts);
+	bson_destroy(filter);
+	return found;
+}
+
+/* The user _id converted by convert (user_json or preferences_json), or NULL with *rc set. */
+static cJSON *read_user(mongoc_collection_t *users, const bson_oid_t *oid,
+			cJSON *(*convert)(const bson_t *doc), mq_err *rc)
+{
+	bson_t *doc = find_user(users, oid, rc);
+	cJSON *out = doc ? convert(doc) : NULL;
+	bson_destroy(doc);
+	return out;
+}
+
+mq_err mq_account_get(mq_db *db, const char *user_id, cJSON **user, long long *token_version)
+{
+	bson_oid_t oid;
+	mq_err rc;
+	*user = NULL;
+	if (mq_oid_parse(user_id, &oid))
+		return MQ_EINVAL;
+	mongoc_client_t *client = mq_db_pop(db);
+	if (!client)
+		return MQ_EUNAVAIL;
+	mongoc_collection_t *users = mq_db_collection(db, client, "users");
+	bson_t *doc = find_user(users, &oid, &rc);
+	if (doc) {
+		bson_iter_t it;
+		*user = user_json(doc);
+		if (token_version)
+			*token_version = bson_iter_init_find(&it, doc, "token_version") && BSON_ITER_HOLDS_NUMBER(&it)
+						 ? bson_iter_as_int64(&it) : 0;
+	}
+	bson_destroy(doc);
+	mongoc_collection_destroy(users);
+	mq_db_push(db, client);
+	return rc;
+}
+
+/* One update of the user _id: $set set plus updated_at, $unset unset (may be NULL).
+ * MQ_ENOTFOUND when no such user. */
+static mq_err update_user(mongoc_collection_t *users, const bson_oid_t *oid, const bson_t *set,
+			  const bson_t *unset, const char *what)
+{
+	mq_err rc = MQ_OK;
+	bson_error_t error;
+	bson_iter_t it;
+	bson_t update = BSON_INITIALIZER, child, reply;
+	BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &child);
+	bson_concat(&child, set);
+	BSON_APPEND_DATE_TIME(&child, "updated_at", (int64_t)time(NULL) * 1000);
+	bson_append_document_end(&update, &child);
+	if (!bson_empty0(unset))
+		BSON_APPEND_DOCUMENT(&update, "$unset", unset);
+	bson_t *filter = BCON_NEW("_id", BCON_OID(oid));
+	if (!mongoc_collection_update_one(users, filter, &update, NULL, &reply, &error))
+		rc = mq_db_error(&error, what);
+	else if (bson_iter_init_find(&it, &reply, "matchedCount") && bson_iter_as_int64(&it) == 0)
+		rc = MQ_ENOTFOUND;
+	bson_destroy(&reply);
+	bson_destroy(filter);
+	bson_destroy(&update);
+	return rc;
+}
+
+mq_err mq_account_update(mq_db *db, const char *user_id, const bson_t *set, const bson_t *unset,
+			 cJSON **user)
+{
+	bson_oid_t oid;
+	mq_err rc = MQ_OK;
+	bson_error_t error;
+	bson_iter_t it;
+	*user = NULL;
+	if (mq_oid_parse(user_id, &oid))
+		return MQ_EINVAL;
+	mongoc_client_t *client = mq_db_pop(db);
+	if (!client)
+		return MQ_EUNAVAIL;
+	mongoc_collection_t *users = mq_db_collection(db, client, "users");
+
+	/* FerretDB v1 reports an update that breaks a unique index as InternalError, not 11000
+	 * (error 1), so a taken username is looked for first; the index stays the guard. */
+	if (bson_iter_init_find(&it, set, "username") && BSON_ITER_HOLDS_UTF8(&it)) {
+		bson_t *filter = BCON_NEW("username", BCON_UTF8(bson_iter_utf8(&it, NULL)), "_id", "{", "$ne", BCON_OID(&oid), "}");
+		int64_t n = mongoc_collection_count_documents(users, filter, NULL, NULL, NULL, &error);
+		bson_destroy(filter);
+		if (n < 0)
+			rc = mq_db_error(&error, "username check");
+		else if (n > 0)
+			rc = MQ_ECONFLICT;
+	}
+	if (rc == MQ_OK)
+		rc = update_user(users, &oid, set, unset, "profile update");
+	if (rc == MQ_OK)
+		*user = read_user(users, &oid, user_json, &rc);
+	mongoc_collection_destroy(users);
+	mq_db_push(db, client);
+	return rc;
+}
+
+mq_err mq_account_preferences(mq_db *db, const char *user_id, const bson_t *set, cJSON **prefs)
+{
+	bson_oid_t oid;
+	mq_err rc = MQ_OK;
+	*prefs = NULL;
+	if (mq_oid_parse(user_id, &oid))
+		return MQ_EINVAL;
+	mongoc_client_t *client;
+	mongoc_database_t *database = mq_db_acquire(db, &client);
+	if (!database)
+		return MQ_EUNAVAIL;
+	mongoc_collection_t *users = mongoc_database_get_collection(database, "users");
+	if (set && !bson_empty(set)) {
+		rc = update_user(users, &oid, set, NULL, "preferences update");
+		if (rc == MQ_OK) /* recommendations depend on them */
+			mq_lists_bump(database, &oid);
+	}
+	if (rc == MQ_OK)
+		*prefs = read_user(users, &oid, preferences_json, &rc);
+	mongoc_collection_destroy(users);
+	mq_db_release(db, client, database);
+	return rc;
+}
+
+/* A username from the e-mail's local part: [a-z0-9_], at most 20, plus "_" and 4 random hex. */
+static void derive_username(const char *email, char out[32])
+{
+	size_t n = 0;
+	for (const char *p = email; *p && *p != '@' && n < 20; p++)
+		if (isalnum((unsigned char)*p) || *p == '_')
+			out[n++] = *p;
+	if (n == 0)
+		out[n++] = 'u';
+	unsigned char r[2];
+	if (RAND_bytes(r, sizeof r) != 1)
+		r[0] = r[1] = 0; /* still unique enough to retry on conflict */
+	snprintf(out + n, 32 - n, "_%02x%02x", r[0], r[1]);
+}
+
+mq_err mq_account_register(mq_db *db, const mq_config *cfg, const mq_new_user *in, cJSON **user)
+{
+	mq_err rc;
+	mq_buf hash = MQ_BUF_INIT;
+	*user = NULL;
+	if ((rc = mq_password_hash(in->password, cfg->bcrypt_cost, &hash)) != MQ_OK) {
+		mq_buf_free(&hash);
+		return rc;
+	}
+	char username[32];
+	if (in->username)
+		snprintf(username, sizeof username, "%s", in->username);
+	else
+		derive_username(in->email, username);
+
+	mongoc_client_t *client = mq_db_pop(db);
+	if (!client) {
+		mq_buf_free(&hash);
+		return MQ_EUNAVAIL;
+	}
+	mongoc_collection_t *users = mq_db_collection(db, client, "users");
+	bson_oid_t oid;
+	bson_oid_init(&oid, NULL);
+	int64_t now = (int64_t)time(NULL) * 1000;
+	bson_t doc = BSON_INITIALIZER, child;
+	BSON_APPEND_OID(&doc, "_id", &oid);
+	BSON_APPEND_UTF8(&doc, "username", username);
+	if (in->name)
+		BSON_APPEND_UTF8(&doc, "name", in->name);
+	BSON_APPEND_UTF8(&doc, "email", in->email);
+	BSON_APPEND_UTF8(&doc, "password_hash", mq_buf_cstr(&hash));
+	BSON_APPEND_UTF8(&doc, "role", "user");
+	if (in->date_of_birth)
+		BSON_APPEND_UTF8(&doc, "date_of_birth", in->date_of_birth);
+	BSON_APPEND_DOCUMENT_BEGIN(&doc, "settings", &child);
+	BSON_APPEND_UTF8(&child, "language", "en");
+	BSON_APPEND_UTF8(&child, "theme", "light");
+	bson_append_document_end(&doc, &child);
+	BSON_APPEND_DOCUMENT_BEGIN(&doc, "preferences", &child);
+	bson_t arr;
+	BSON_APPEND_ARRAY_BEGIN(&child, "genres", &arr);
+	bson_append_array_end(&child, &arr);
+	BSON_APPEND_ARRAY_BEGIN(&child, "actors", &arr);
+	bson_append_array_end(&child, &arr);
+	BSON_APPEND_ARRAY_BEGIN(&child, "movies", &arr);
+	bson_append_array_end(&child, &arr);
+	bson_append_document_end(&doc, &child);
+	BSON_APPEND_INT64(&doc, "token_version", 0);
+	BSON_APPEND_DATE_TIME(&doc, "created_at", now);
+	BSON_APPEND_DATE_TIME(&doc, "updated_at", now);
+
+	bson_error_t error;
+	if (mongoc_collection_insert_one(users, &doc, NULL, NULL, &error)) {
+		*user = user_json(&doc);
+		rc = MQ_OK;
+	} else {
+		rc = mq_db_error(&error, "register");
+	}
+	bson_destroy(&doc);
+	mongoc_collection_destroy(users);
+	mq_db_push(db, client);
+	explicit_bzero(hash.data, hash.len);
+	mq_buf_free(&hash);
+	return rc;
+}
+
+mq_err mq_account_login(mq_db *db, const mq_config *cfg, const char *email, const char *password,
+			cJSON **user, long long *token_version)
+{
+	mq_err rc = MQ_EUNAUTH;
+	*user = NULL;
+	*token_version = 0;
+	mongoc_client_t *client = mq_db_pop(db);
+	if (!client)
+		return MQ_EUNAVAIL;
+	mongoc_collection_t *users = mq_db_collection(db, client, "users");
+	bson_t filter = BSON_INITIALIZER;
+	BSON_APPEND_UTF8(&filter, "email", email);
+	bson_t *opts = BCON_NEW("limit", BCON_INT64(1));
+	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(users, &filter, opts, NULL);
+	const bson_t *doc = NULL;
+	bson_t *found = NULL;
+	if (mongoc_cursor_next(cursor, &doc))
+		found = bson_copy(doc);
+	bson_error_t error;
+	if (mongoc_cursor_error(cursor, &error)) {
+		rc = mq_db_error(&error, "login");
+		goto out;
+	}
+	bson_iter_t it;
+	const char *hash = NULL;
+	if (found && bson_iter_init_find(&it, found, "password_hash") && BSON_ITER_HOLDS_UTF8(&it))
+		hash = bson_iter_utf8(&it, NULL);
+	/* runs bcrypt even when there is no such user: no timing difference to enumerate with */
+	if (mq_password_verify(password, hash, cfg->bcrypt_cost)) {
+		if (bson_iter_init_find(&it, found, "token_version") && BSON_ITER_HOLDS_NUMBER(&it))
+			*token_version = bson_iter_as_int64(&it);
+		*user = user_json(found);
+		rc = MQ_OK;
+	}
+out:
+	bson_destroy(found);
+	mongoc_cursor_destroy(cursor);
+	bson_destroy(opts);
+	bson_destroy(&filter);
+	mongoc_collection_destroy(users);
+	mq_db_push(db, client);
+	return rc;
+}
+
+/* Sets the role of the one user filter names; *changed says whether it was another. */
+static mq_err set_role(mq_db *db, const bson_t *filter, const char *role, int *changed)
+{
+	mq_err rc = MQ_OK;
+	bson_error_t error;
+	bson_iter_t it;
+	*changed = 0;
+	mongoc_client_t *client = mq_db_pop(db);
+	if (!client)
+		return MQ_EUNAVAIL;
+	mongoc_collection_t *users = mq_db_collection(db, client, "users");
+	bson_t *update = BCON_NEW("$set", "{", "role", BCON_UTF8(role), "updated_at",
+				  BCON_DATE_TIME((int64_t)time(NULL) * 1000), "}");
+	bson_t changes = BSON_INITIALIZER, ne;
+	bson_concat(&changes, filter);
+	BSON_APPEND_DOCUMENT_BEGIN(&changes, "role", &ne);
+	BSON_APPEND_UTF8(&ne, "$ne", role);
+	bson_append_document_end(&changes, &ne);
+	bson_t reply;
+	int64_t differing = mongoc_collection_count_documents(users, &changes, NULL, NULL, NULL, &error);
+	if (differing < 0) {
+		rc = mq_db_error(&error, "role lookup");
+		bson_init(&reply);
+	} else if (!mongoc_collection_update_one(users, filter, update, NULL, &reply, &error)) {
+		rc = mq_db_error(&error, "role change");
+	} else if (bson_iter_init_find(&it, &reply, "matchedCount") && bson_iter_as_int64(&it) == 0) {
+		rc = MQ_ENOTFOUND;
+	} else {
+		*changed = differing > 0;
+	}
+	bson_destroy(&reply);
+	bson_destroy(&changes);
+	bson_destroy(update);
+	mongoc_collection_destroy(users);
+	mq_db_push(db, client);
+	return rc;
+}
+
+mq_err mq_account_set_role(mq_db *db, const char *email, const char *role, int *changed)
+{
+	char *addr = mq_xstrdup(email);
+	*changed = 0;
+	if (!mq_valid_email(addr)) {
+		free(addr);
+		return MQ_EINVAL;
+	}
+	bson_t *filter = BCON_NEW("email", BCON_UTF8(addr));
+	mq_err rc = set_role(db, filter, role, changed);
+	bson_destroy(filter);
+	free(addr);
+	return rc;
+}
+
+mq_err mq_account_set_role_by_id(mq_db *db, const char *user_id, const char *role, int *changed)
+{
+	bson_oid_t oid;
+	*changed = 0;
+	if (mq_oid_parse(user_id, &oid))
+		return MQ_ENOTFOUND;
+	bson_t *filter = BCON_NEW("_id", BCON_OID(&oid));
+	mq_err rc = set_role(db, filter, role, changed);
+	bson_destroy(filter);
+	return rc;
+}
+
+mq_err mq_account_list(mq_db *db, const char *q, long long page, long long limit, cJSON **items, long long *total)
+{
+	static const char *const shown[] = { "id", "email", "username", "name", "role", "created_at", "avatar", NULL };
+	*items = NULL;
+	*total = 0;
+	bson_t filter = BSON_INITIALIZER;
+	if (q && *q) {
+		/* the start of the e-mail, username or name, case-insensitive, as plain text */
+		mq_buf pattern = MQ_BUF_INIT;
+		mq_buf_putc(&pattern, '^');
+		for (const char *p = q; *p; p++) {
+			if (strchr("\\^$.|?*+()[]{}", *p))
+				mq_buf_putc(&pattern, '\\');
+			mq_buf_putc(&pattern, *p);
+		}
+		bson_t or, clause, re;
+		static const char *const fields[] = { "email", "username", "name" };
+		BSON_APPEND_ARRAY_BEGIN(&filter, "$or", &or);
+		for (int i = 0; i < 3; i++) {
+			char key[4];
+			snprintf(key, sizeof key, "%d", i);
+			BSON_APPEND_DOCUMENT_BEGIN(&or, key, &clause);
+			BSON_APPEND_DOCUMENT_BEGIN(&clause, fields[i], &re);
+			BSON_APPEND_UTF8(&re, "$regex", mq_buf_cstr(&pattern));
+			BSON_APPEND_UTF8(&re, "$options", "i");
+			bson_append_document_end(&clause, &re);
+			bson_append_document_end(&or, &clause);
+		}
+		bson_append_array_end(&filter, &or);
+		mq_buf_free(&pattern);
+	}
+	mongoc_client_t *client;
+	mongoc_database_t *database = mq_db_acquire(db, &client);
+	if (!database) {
+		bson_destroy(&filter);
+		return MQ_EUNAVAIL;
+	}
+	mq_err rc = mq_db_page(database, "users", &filter, "created_at", page, limit, items, total);
+	cJSON *u;
+	cJSON_ArrayForEach(u, *items) {
+		for (cJSON *f = u->child, *next; f; f = next) {
+			next = f->next;
+			int keep = 0;
+			for (int i = 0; shown[i]; i++)
+				keep |= !strcmp(shown[i], f->string);
+			if (!keep)
+				cJSON_Delete(cJSON_DetachItemViaPointer(u, f));
+		}
+	}
+	mq_db_release(db, client, database);
+	bson_destroy(&filter);
+	return rc;
+}

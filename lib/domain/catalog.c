@@ -1,0 +1,394 @@
+/* catalog.c — movies: lookup, fetch-through from TMDB, documents and their JSON (see catalog.h). */
+#include "domain/catalog.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/mem.h"
+#include "domain/genre.h"
+#include "tmdb/movie.h"
+#include "tmdb/tmdbcache.h"
+#include "web/valid.h"
+
+#include <string.h>
+#include <time.h>
+
+cJSON *mq_catalog_movie_json(const bson_t *doc, const char *lang)
+{
+	char *text = bson_as_relaxed_extended_json(doc, NULL);
+	cJSON *m = text ? cJSON_Parse(text) : NULL;
+	bson_free(text);
+	if (!m)
+		return NULL;
+	cJSON *oid = cJSON_DetachItemFromObjectCaseSensitive(m, "_id");
+	const char *hex = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(oid, "$oid"));
+	cJSON_AddItemToObject(m, "id", cJSON_CreateString(hex ? hex : ""));
+	cJSON_Delete(oid);
+	for (cJSON *f = m->child, *next; f; f = next) {
+		next = f->next; /* replacing f frees it */
+		const char *date = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(f, "$date"));
+		if (cJSON_IsObject(f) && date)
+			cJSON_ReplaceItemInObjectCaseSensitive(m, f->string, cJSON_CreateString(date));
+	}
+	cJSON_DeleteItemFromObjectCaseSensitive(m, "search_keys");
+	cJSON_DeleteItemFromObjectCaseSensitive(m, "title_key");
+	if (cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(m, "tmdb_id")) < 0)
+		cJSON_DeleteItemFromObjectCaseSensitive(m, "tmdb_id"); /* a manual movie's placeholder (admin.h) */
+	cJSON_DeleteItemFromObjectCaseSensitive(m, "rating_sum");
+	const cJSON *titles = cJSON_GetObjectItemCaseSensitive(m, "titles");
+	const cJSON *overviews = cJSON_GetObjectItemCaseSensitive(m, "overviews");
+	const char *t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(titles, lang));
+	const char *o = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(overviews, lang));
+	if (t)
+		cJSON_ReplaceItemInObjectCaseSensitive(m, "title", cJSON_CreateString(t));
+	cJSON_DeleteItemFromObjectCaseSensitive(m, "overview");
+	o = o ? o : cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(overviews, "en"));
+	if (o)
+		cJSON_AddStringToObject(m, "overview", o);
+	else
+		cJSON_AddNullToObject(m, "overview");
+	return m;
+}
+
+static mq_err find_movie(mongoc_collection_t *coll, const bson_t *filter, const char *lang, cJSON **movie)
+{
+	mq_err rc = MQ_ENOTFOUND;
+	bson_error_t error;
+	const bson_t *doc;
+	bson_t *opts = BCON_NEW("limit", BCON_INT64(1));
+	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, opts, NULL);
+	if (mongoc_cursor_next(cursor, &doc) && (*movie = mq_catalog_movie_json(doc, lang)))
+		rc = MQ_OK;
+	if (mongoc_cursor_error(cursor, &error))
+		rc = mq_db_error(&error, "movie lookup");
+	mongoc_cursor_destroy(cursor);
+	bson_destroy(opts);
+	return rc;
+}
+
+void mq_catalog_slug(const cJSON *doc, int with_id, char *out, size_t size)
+{
+	char base[140];
+	const char *title = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, "title"));
+	const cJSON *year = cJSON_GetObjectItemCaseSensitive(doc, "year");
+	long long tmdb_id = (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(doc, "tmdb_id"));
+	mq_slugify(title ? title : "movie", base, sizeof base);
+	const char *dash = *base ? "-" : "";
+	if (cJSON_IsNumber(year) && with_id)
+		snprintf(out, size, "%s%s%d-%lld", base, dash, (int)year->valuedouble, tmdb_id);
+	else if (cJSON_IsNumber(year))
+		snprintf(out, size, "%s%s%d", base, dash, (int)year->valuedouble);
+	else
+		snprintf(out, size, "%s%s%lld", base, dash, tmdb_id);
+}
+
+/* The fields only a new movie gets (its slug, source, rating fields, locks, creation time). */
+static void append_new_fields(bson_t *b, const char *slug, const char *source, int64_t now)
+{
+	bson_t empty;
+	BSON_APPEND_UTF8(b, "slug", slug);
+	BSON_APPEND_UTF8(b, "source", source);
+	BSON_APPEND_INT64(b, "rating_sum", 0);
+	BSON_APPEND_INT64(b, "rating_count", 0);
+	BSON_APPEND_DOUBLE(b, "average_rating", 0);
+	BSON_APPEND_ARRAY_BEGIN(b, "locked_fields", &empty);
+	bson_append_array_end(b, &empty);
+	BSON_APPEND_DATE_TIME(b, "created_at", now);
+}
+
+bson_t *mq_catalog_upsert(const cJSON *doc, const char *slug, int64_t now)
+{
+	bson_t *fields = mq_db_bson_from_json(doc);
+	if (!fields)
+		return NULL;
+	bson_t *update = bson_new(), child;
+	BSON_APPEND_DOCUMENT_BEGIN(update, "$set", &child);
+	bson_concat(&child, fields);
+	BSON_APPEND_DATE_TIME(&child, "tmdb_synced_at", now);
+	BSON_APPEND_DATE_TIME(&child, "updated_at", now);
+	bson_append_document_end(update, &child);
+	BSON_APPEND_DOCUMENT_BEGIN(update, "$setOnInsert", &child);
+	append_new_fields(&child, slug, "tmdb", now);
+	bson_append_document_end(update, &child);
+	bson_destroy(fields);
+	return update;
+}
+
+bson_t *mq_catalog_new_movie(const cJSON *doc, const char *slug, const char *source, int64_t now)
+{
+	bson_t *fields = mq_db_bson_from_json(doc);
+	if (!fields)
+		return NULL;
+	BSON_APPEND_DATE_TIME(fields, "tmdb_synced_at", now);
+	BSON_APPEND_DATE_TIME(fields, "updated_at", now);
+	append_new_fields(fields, slug, source, now);
+	return fields;
+}
+
+/* Upserts the movie by tmdb_id. A slug already taken by another movie gets the TMDB id appended;
+ * a concurrent fetch of the same movie makes one upsert win and the other retry as an update. */
+static mq_err store_movie(mongoc_collection_t *coll, cJSON *set, long long tmdb_id)
+{
+	mq_err rc = MQ_OK;
+	bson_error_t error;
+	char slug[160];
+	int64_t now = mq_clock_ms();
+	for (int attempt = 0; attempt < 3; attempt++) {
+		mq_catalog_slug(set, attempt > 0, slug, sizeof slug);
+		bson_t *update = mq_catalog_upsert(set, slug, now);
+		if (!update) {
+			mq_log(MQ_LOG_ERROR, "catalog", "movie %lld could not be converted", tmdb_id);
+			return MQ_EINTERNAL;
+		}
+		bson_t *filter = BCON_NEW("tmdb_id", BCON_INT64(tmdb_id));
+		bson_t *opts = BCON_NEW("upsert", BCON_BOOL(true));
+		bool ok = mongoc_collection_update_one(coll, filter, update, opts, NULL, &error);
+		bson_destroy(opts);
+		bson_destroy(filter);
+		bson_destroy(update);
+		if (ok)
+			return MQ_OK;
+		rc = mq_db_error(&error, "movie upsert");
+		if (rc != MQ_ECONFLICT)
+			break;
+		/* either the same movie was inserted meanwhile (the next attempt updates it) or
+		 * another movie has this slug: the next makes it unique with the TMDB id */
+	}
+	return rc;
+}
+
+mq_err mq_catalog_get(mq_db *db, mq_tmdb *t, const mq_config *cfg, const char *ref, const char *lang,
+		      cJSON **movie, int *fetched)
+{
+	long long tmdb_id = 0;
+	bson_oid_t oid;
+	bson_t *filter;
+	*movie = NULL;
+	*fetched = 0;
+	switch (mq_valid_movie_ref(ref, &tmdb_id)) {
+	case MQ_REF_TMDB:
+		filter = BCON_NEW("tmdb_id", BCON_INT64(tmdb_id));
+		break;
+	case MQ_REF_OBJECT_ID:
+		bson_oid_init_from_string(&oid, ref);
+		filter = BCON_NEW("_id", BCON_OID(&oid));
+		break;
+	case MQ_REF_SLUG:
+		filter = BCON_NEW("slug", BCON_UTF8(ref));
+		break;
+	default:
+		return MQ_EINVAL;
+	}
+	mongoc_client_t *client = mq_db_pop(db);
+	if (!client) {
+		bson_destroy(filter);
+		return MQ_EUNAVAIL;
+	}
+	mongoc_collection_t *coll = mq_db_collection(db, client, "movies");
+	mq_err rc = find_movie(coll, filter, lang, movie);
+	mongoc_collection_destroy(coll);
+	mq_db_push(db, client);
+	if (rc == MQ_OK && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(*movie, "hidden"))) {
+		cJSON_Delete(*movie); /* hidden by a curator: not there for the public */
+		*movie = NULL;
+		bson_destroy(filter);
+		return MQ_ENOTFOUND;
+	}
+	if (rc != MQ_ENOTFOUND || !tmdb_id || !t) {
+		bson_destroy(filter);
+		return rc;
+	}
+
+	/* not in the catalogue: fetch it from TMDB (the database client is not held meanwhile) */
+	char path[32];
+	snprintf(path, sizeof path, "/movie/%lld", tmdb_id);
+	const char *query[] = { "append_to_response", "credits,keywords,translations,release_dates", NULL };
+	cJSON *details = NULL, *set = NULL;
+	mq_cache_state state;
+	rc = mq_tmdbcache_get(db, t, cfg, path, query, &details, &state);
+	if (rc == MQ_OK && !(set = mq_movie_doc_from_tmdb(details, cfg)))
+		rc = MQ_EUPSTREAM;
+	if (rc == MQ_OK && !(client = mq_db_pop(db)))
+		rc = MQ_EUNAVAIL;
+	if (rc == MQ_OK) {
+		coll = mq_db_collection(db, client, "movies");
+		if ((rc = store_movie(coll, set, tmdb_id)) == MQ_OK)
+			rc = find_movie(coll, filter, lang, movie);
+		mongoc_collection_destroy(coll);
+		mq_db_push(db, client);
+		*fetched = rc == MQ_OK;
+	}
+	cJSON_Delete(details);
+	cJSON_Delete(set);
+	bson_destroy(filter);
+	return rc;
+}
+
+void mq_catalog_summary_projection(bson_t *opts)
+{
+	static const char *const summary_fields[] = {
+		"tmdb_id", "slug", "title", "titles", "original_title", "overviews", "release_date", "year",
+		"runtime", "genres", "poster_path", "backdrop_path", "popularity", "vote_average",
+		"vote_count", "average_rating", "rating_count", "source",
+	};
+	bson_t child;
+	BSON_APPEND_DOCUMENT_BEGIN(opts, "projection", &child);
+	for (size_t i = 0; i < sizeof summary_fields / sizeof summary_fields[0]; i++)
+		BSON_APPEND_INT32(&child, summary_fields[i], 1);
+	bson_append_document_end(opts, &child);
+}
+
+cJSON *mq_catalog_summary_json(const bson_t *doc, const void *lang)
+{
+	cJSON *m = mq_catalog_movie_json(doc, lang);
+	cJSON_DeleteItemFromObjectCaseSensitive(m, "overviews");
+	return m;
+}
+
+const char *const mq_catalog_lockable[] = {
+	"title", "titles", "original_title", "original_language", "overviews", "release_date", "year", "runtime",
+	"genres", "poster_path", "backdrop_path", "cast", "directors", "keywords", "certification", "imdb_id",
+	"popularity", "vote_average", "vote_count", NULL,
+};
+
+static int lockable(const char *field)
+{
+	for (int i = 0; mq_catalog_lockable[i]; i++)
+		if (!strcmp(field, mq_catalog_lockable[i]))
+			return 1;
+	return 0;
+}
+
+mq_err mq_catalog_lock(mq_db *db, long long tmdb_id, const char *const *fields, size_t n, int lock, cJSON **now)
+{
+	if (now)
+		*now = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (!lockable(fields[i]))
+			return MQ_EINVAL;
+	mongoc_client_t *client = mq_db_pop(db);
+	if (!client)
+		return MQ_EUNAVAIL;
+	mongoc_collection_t *coll = mq_db_collection(db, client, "movies");
+	bson_t *filter = BCON_NEW("tmdb_id", BCON_INT64(tmdb_id));
+	cJSON *movie = NULL;
+	mq_err rc = find_movie(coll, filter, "en", &movie);
+	if (rc == MQ_OK) {
+		/* the new list, read then written whole (no $addToSet/$pull needed) */
+		cJSON *list = cJSON_CreateArray(), *f;
+		cJSON_ArrayForEach(f, cJSON_GetObjectItemCaseSensitive(movie, "locked_fields")) {
+			int drop = !cJSON_IsString(f);
+			for (size_t i = 0; i < n && !drop; i++)
+				drop = !strcmp(f->valuestring, fields[i]);
+			if (!drop)
+				cJSON_AddItemToArray(list, cJSON_CreateString(f->valuestring));
+		}
+		for (size_t i = 0; i < n && lock; i++)
+			cJSON_AddItemToArray(list, cJSON_CreateString(fields[i]));
+		bson_t update = BSON_INITIALIZER, set, arr;
+		BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &set);
+		BSON_APPEND_ARRAY_BEGIN(&set, "locked_fields", &arr);
+		int k = 0;
+		cJSON_ArrayForEach(f, list) {
+			char key[16];
+			snprintf(key, sizeof key, "%d", k++);
+			BSON_APPEND_UTF8(&arr, key, f->valuestring);
+		}
+		bson_append_array_end(&set, &arr);
+		BSON_APPEND_DATE_TIME(&set, "updated_at", mq_clock_ms());
+		bson_append_document_end(&update, &set);
+		bson_error_t error;
+		if (!mongoc_collection_update_one(coll, filter, &update, NULL, NULL, &error))
+			rc = mq_db_error(&error, "movie locks");
+		bson_destroy(&update);
+		if (rc == MQ_OK && now)
+			*now = list;
+		else
+			cJSON_Delete(list);
+	}
+	cJSON_Delete(movie);
+	bson_destroy(filter);
+	mongoc_collection_destroy(coll);
+	mq_db_push(db, client);
+	return rc;
+}
+
+const char *const mq_movie_sorts[] = { "popularity", "rating", "release", "title", NULL };
+const char *const mq_movie_statuses[] = { "visible", "hidden", "missing", "any", NULL };
+
+mq_err mq_catalog_list(mq_db *db, const mq_movie_query *q, cJSON **items, long long *total)
+{
+	static const char *const sort_keys[] = { "popularity", "vote_average", "release_date", "title_key" };
+	*items = NULL;
+	*total = 0;
+	bson_t filter = BSON_INITIALIZER, child;
+	if (q->status == MQ_STATUS_VISIBLE) { /* curators' hidden movies never reach the public */
+		BSON_APPEND_DOCUMENT_BEGIN(&filter, "hidden", &child);
+		BSON_APPEND_BOOL(&child, "$ne", true);
+		bson_append_document_end(&filter, &child);
+	} else if (q->status == MQ_STATUS_HIDDEN) {
+		BSON_APPEND_BOOL(&filter, "hidden", true);
+	} else if (q->status == MQ_STATUS_MISSING) {
+		BSON_APPEND_BOOL(&filter, "tmdb_missing", true);
+	}
+	if (q->source)
+		BSON_APPEND_UTF8(&filter, "source", q->source);
+	if (q->genre)
+		BSON_APPEND_INT64(&filter, "genres.id", q->genre);
+	if (q->year)
+		BSON_APPEND_INT32(&filter, "year", q->year);
+	if (q->min_rating > 0) {
+		BSON_APPEND_DOCUMENT_BEGIN(&filter, "vote_average", &child);
+		BSON_APPEND_DOUBLE(&child, "$gte", q->min_rating);
+		bson_append_document_end(&filter, &child);
+	}
+	if (q->search) {
+		BSON_APPEND_DOCUMENT_BEGIN(&filter, "search_keys", &child);
+		BSON_APPEND_UTF8(&child, "$regex", q->search);
+		BSON_APPEND_UTF8(&child, "$options", "i");
+		bson_append_document_end(&filter, &child);
+	}
+	bson_t opts = BSON_INITIALIZER;
+	BSON_APPEND_DOCUMENT_BEGIN(&opts, "sort", &child);
+	BSON_APPEND_INT32(&child, sort_keys[q->sort], q->ascending ? 1 : -1);
+	BSON_APPEND_INT32(&child, "_id", 1);
+	bson_append_document_end(&opts, &child);
+	mq_catalog_summary_projection(&opts);
+	BSON_APPEND_INT64(&opts, "skip", (q->page - 1) * q->limit);
+	BSON_APPEND_INT64(&opts, "limit", q->limit);
+
+	mq_err rc = MQ_OK;
+	bson_error_t error;
+	mongoc_client_t *client = mq_db_pop(db);
+	if (!client) {
+		bson_destroy(&opts);
+		bson_destroy(&filter);
+		return MQ_EUNAVAIL;
+	}
+	mongoc_collection_t *coll = mq_db_collection(db, client, "movies");
+	int64_t n = mongoc_collection_count_documents(coll, &filter, NULL, NULL, NULL, &error);
+	if (n < 0)
+		rc = mq_db_error(&error, "movie count");
+	cJSON *list = cJSON_CreateArray();
+	if (rc == MQ_OK && n > (q->page - 1) * q->limit) {
+		const bson_t *doc;
+		mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, &filter, &opts, NULL);
+		while (mongoc_cursor_next(cursor, &doc)) {
+			cJSON *m = mq_catalog_summary_json(doc, q->lang);
+			if (m)
+				cJSON_AddItemToArray(list, m);
+		}
+		if (mongoc_cursor_error(cursor, &error))
+			rc = mq_db_error(&error, "movie list");
+		mongoc_cursor_destroy(cursor);
+	}
+	mongoc_collection_destroy(coll);
+	mq_db_push(db, client);
+	bson_destroy(&opts);
+	bson_destroy(&filter);
+	if (rc != MQ_OK) {
+		cJSON_Delete(list);
+		return rc;
+	}
+	*items = list;
+	*total = n;
+	return MQ_OK;
+}

@@ -1,0 +1,91 @@
+/* lists.h — a member's lists: the watchlist with its favourites, the interactions
+ * (watched, liked, disliked, bookmarked) and the user's lists_version.
+ *
+ * The lists version counts the changes of a member's lists and ratings. It is kept in the
+ * list_versions collection, one document per version under a unique (user_id, v) index, rather
+ * than as a users.lists_version counter: FerretDB v1's $inc is not atomic, and bumps come from
+ * several worker processes (lists.c). The lists live in their own collections and FerretDB v1
+ * has no transactions, so each change is written first and the version bumped right after, by
+ * the same call: a reader that sees a version sees every change
+ * it counts, and one that read in between sees the newer version on its next request. The
+ * version is the ETag of the list endpoints and the v of live hints (live.h), so a client that
+ * missed a hint notices the gap and fetches again.
+ *
+ * Movies are named by their ObjectId (24 hex); handlers resolve TMDB ids and slugs first.
+ * Everything is owner-only: another member's item is MQ_ENOTFOUND, like one that does not exist.
+ */
+#ifndef MQ_LISTS_H
+#define MQ_LISTS_H
+
+#include "store/db.h"
+
+#include <cjson/cJSON.h>
+
+typedef enum mq_interaction {
+	MQ_WATCHED,
+	MQ_LIKED,
+	MQ_DISLIKED,
+	MQ_BOOKMARKED,
+} mq_interaction;
+
+/* "watched", "liked", "disliked", "bookmarked" in mq_interaction order; NULL-terminated. */
+extern const char *const mq_interaction_names[];
+/* The interaction called name, or -1. */
+int mq_interaction_parse(const char *name);
+
+/* For lib code after a change it wrote: lists_version + 1 for user, returning the new version
+ * (0 when the bump failed, which is logged: the change itself stands). */
+long long mq_lists_bump(mongoc_database_t *database, const bson_oid_t *user);
+
+/* The user's current lists version (0 before any change); MQ_ENOTFOUND for no such user, unless
+ * user_known says the caller has just read the user (the signed-in member): then no lookup. */
+mq_err mq_lists_version(mq_db *db, const char *user_id, int user_known, long long *version);
+
+/* Everything the pages need to show the signed-in member's toggles (user_id, not looked up again;
+ * of one movie, movie_id, or of all when it is NULL), as one object:
+ * {"version": v, "movies": [{"movie_id", "tmdb_id"?, "watchlist", "favorite", "watched",
+ *  "liked", "disliked", "bookmarked", "rating" (or null)}]} for each movie in any list. The
+ * version is read first, so the lists are at least as new as it. */
+mq_err mq_lists_state(mq_db *db, const char *user_id, const char *movie_id, cJSON **state);
+
+/* Watchlist items are {id, movie_id, is_favorite, added_at, updated_at}; lists add "movie", the
+ * movie's summary in lang. *version (may be NULL) gets the lists_version after a change. */
+
+/* Adds the movie; MQ_ECONFLICT when it is on the watchlist already. */
+mq_err mq_watchlist_add(mq_db *db, const char *user_id, const char *movie_id, int is_favorite,
+			cJSON **item, long long *version);
+
+/* The item named by its id (item_id) or by its movie (movie_id): exactly one of them given. */
+mq_err mq_watchlist_get(mq_db *db, const char *user_id, const char *item_id, const char *movie_id,
+			cJSON **item);
+
+/* Sets is_favorite of the item (named as for mq_watchlist_get) to favorite, or toggles it when
+ * favorite < 0. *item: the item after the change. */
+mq_err mq_watchlist_favorite(mq_db *db, const char *user_id, const char *item_id, const char *movie_id,
+			     int favorite, cJSON **item, long long *version);
+
+/* Removes the item (named as for mq_watchlist_get); *item (may be NULL) gets what was removed. */
+mq_err mq_watchlist_remove(mq_db *db, const char *user_id, const char *item_id, const char *movie_id,
+			   cJSON **item, long long *version);
+
+/* One page of the watchlist, newest first: all (favorites < 0), only favourites (1) or only
+ * the others (0). */
+mq_err mq_watchlist_list(mq_db *db, const char *user_id, int favorites, const char *lang,
+			 long long page, long long limit, cJSON **items, long long *total);
+
+/* Interactions are {id, movie_id, type, at}: one per member, movie and type, at the time it was
+ * last recorded. Liking removes a dislike and disliking a like. Recording one again moves it to
+ * now (*created tells which happened; may be NULL). */
+mq_err mq_interaction_record(mq_db *db, const char *user_id, const char *movie_id, mq_interaction type,
+			     cJSON **item, int *created, long long *version);
+
+/* Removes the interaction; MQ_ENOTFOUND when it was not recorded. */
+mq_err mq_interaction_remove(mq_db *db, const char *user_id, const char *movie_id, mq_interaction type,
+			     long long *version);
+
+/* One page of the member's interactions of a type (type < 0: all), newest first, with "movie".
+ * The watch history is the watched ones. */
+mq_err mq_interactions_list(mq_db *db, const char *user_id, int type, const char *lang, long long page,
+			    long long limit, cJSON **items, long long *total);
+
+#endif

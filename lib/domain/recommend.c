@@ -1,0 +1,1012 @@
+/* recommend.c — personalised recommendations (see recommend.h). */
+#include "domain/recommend.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/mem.h"
+#include "domain/account.h"
+#include "domain/catalog.h"
+#include "domain/lists.h"
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+const mq_recs_weights mq_recommend_weights = { 1.0f, 0.2f, 0.8f };
+
+float mq_recommend_rating_weight(double rating, double max)
+{
+	double x = rating / max;     /* 0..1 */
+	return (float)((x - 0.5) * 2); /* 1 for the best, 0 in the middle, -1 for the worst */
+}
+
+float mq_recommend_quality(double mean, double votes, double all_mean, double max)
+{
+	double wr = mq_recs_weighted_rating(mean, votes, all_mean, 10);
+	return max > 0 ? (float)(wr / max) : 0;
+}
+
+float mq_recommend_recency(double age_days)
+{
+	if (age_days < 0)
+		age_days = 0;
+	return (float)(MQ_RECOMMEND_OLD_TASTE + (1 - MQ_RECOMMEND_OLD_TASTE) * exp(-age_days / MQ_RECOMMEND_TASTE_DAYS));
+}
+
+/* ---- the database side -------------------------------------------------------------------- */
+
+/* ObjectIds to dense indexes: open addressing over the 12 bytes. */
+typedef struct oid_map {
+	bson_oid_t *keys;
+	int *values;
+	size_t cap, n;
+	bson_oid_t *by_index;       /* index → ObjectId */
+	size_t index_cap;
+} oid_map;
+
+static uint64_t oid_hash(const bson_oid_t *o)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (int i = 0; i < 12; i++)
+		h = (h ^ o->bytes[i]) * 1099511628211ULL;
+	return h;
+}
+
+static void map_grow(oid_map *m)
+{
+	oid_map bigger = { 0 };
+	bigger.cap = m->cap ? m->cap * 2 : 1024;
+	bigger.keys = mq_xcalloc(bigger.cap, sizeof *bigger.keys);
+	bigger.values = mq_xcalloc(bigger.cap, sizeof *bigger.values);
+	for (size_t i = 0; i < bigger.cap; i++)
+		bigger.values[i] = -1;
+	for (size_t i = 0; i < m->cap; i++) {
+		if (m->values[i] < 0)
+			continue;
+		size_t at = oid_hash(&m->keys[i]) & (bigger.cap - 1);
+		while (bigger.values[at] >= 0)
+			at = (at + 1) & (bigger.cap - 1);
+		bigger.keys[at] = m->keys[i];
+		bigger.values[at] = m->values[i];
+	}
+	free(m->keys);
+	free(m->values);
+	m->keys = bigger.keys;
+	m->values = bigger.values;
+	m->cap = bigger.cap;
+}
+
+/* The index of o, added when add is set (else -1 when absent). */
+static int map_index(oid_map *m, const bson_oid_t *o, int add)
+{
+	if (m->cap == 0 || (m->n + 1) * 2 > m->cap) {
+		if (!add && m->cap == 0)
+			return -1;
+		if (add)
+			map_grow(m);
+	}
+	size_t at = oid_hash(o) & (m->cap - 1);
+	while (m->values[at] >= 0) {
+		if (bson_oid_equal(&m->keys[at], o))
+			return m->values[at];
+		at = (at + 1) & (m->cap - 1);
+	}
+	if (!add)
+		return -1;
+	if (m->n == m->index_cap) {
+		m->index_cap = m->index_cap ? m->index_cap * 2 : 1024;
+		m->by_index = mq_xrealloc(m->by_index, m->index_cap * sizeof *m->by_index);
+	}
+	m->keys[at] = *o;
+	m->values[at] = (int)m->n;
+	m->by_index[m->n] = *o;
+	return (int)m->n++;
+}
+
+static void map_free(oid_map *m)
+{
+	free(m->keys);
+	free(m->values);
+	free(m->by_index);
+}
+
+typedef struct event_list {
+	mq_recs_event *e;
+	size_t n, cap;
+} event_list;
+
+static void event_add(event_list *l, int user, int item, float weight)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 4096;
+		l->e = mq_xrealloc(l->e, l->cap * sizeof *l->e);
+	}
+	l->e[l->n++] = (mq_recs_event){ user, item, weight };
+}
+
+/* Every document of collection (filter), as events: who (user_id) did what to which movie. */
+static mq_err read_events(mongoc_database_t *database, const char *collection, const bson_t *filter,
+			  oid_map *users, oid_map *movies, event_list *out)
+{
+	bson_error_t error;
+	const bson_t *doc;
+	mongoc_collection_t *coll = mongoc_database_get_collection(database, collection);
+	bson_t *opts = BCON_NEW("projection", "{", "user_id", BCON_INT32(1), "movie_id", BCON_INT32(1), "}");
+	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, opts, NULL);
+	while (mongoc_cursor_next(cursor, &doc)) {
+		bson_iter_t u, m;
+		if (bson_iter_init_find(&u, doc, "user_id") && BSON_ITER_HOLDS_OID(&u) &&
+		    bson_iter_init_find(&m, doc, "movie_id") && BSON_ITER_HOLDS_OID(&m))
+			event_add(out, map_index(users, bson_iter_oid(&u), 1), map_index(movies, bson_iter_oid(&m), 1), 1);
+	}
+	mq_err rc = mongoc_cursor_error(cursor, &error) ? mq_db_error(&error, collection) : MQ_OK;
+	mongoc_cursor_destroy(cursor);
+	bson_destroy(opts);
+	mongoc_collection_destroy(coll);
+	return rc;
+}
+
+/* What scoring needs of a movie: its genres, its quality and whether it may be recommended. The
+ * training run stores it with every neighbour and popular movie it writes, so that serving a
+ * member's list scores without reading the catalogue. */
+#define META_GENRES 4
+typedef struct movie_meta {
+	long long genre[META_GENRES];
+	int n_genres;
+	float quality;        /* the weighted rating, 0..1 */
+	double popularity;
+	bool usable;          /* neither hidden nor gone from TMDB */
+} movie_meta;
+
+#define POPULAR_ALL 200   /* the most popular movies kept for everyone */
+#define POPULAR_GENRE 100 /* and per genre */
+
+static bson_t *meta_projection(void)
+{
+	return BCON_NEW("projection", "{", "genres", BCON_INT32(1), "vote_average", BCON_INT32(1), "vote_count",
+			BCON_INT32(1), "popularity", BCON_INT32(1), "hidden", BCON_INT32(1), "tmdb_missing",
+			BCON_INT32(1), "}");
+}
+
+static double number(const bson_t *doc, const char *field)
+{
+	bson_iter_t it;
+	return bson_iter_init_find(&it, doc, field) && BSON_ITER_HOLDS_NUMBER(&it) ? bson_iter_as_double(&it) : 0;
+}
+
+static bool flag(const bson_t *doc, const char *field)
+{
+	bson_iter_t it;
+	return bson_iter_init_find(&it, doc, field) && bson_iter_as_bool(&it);
+}
+
+static void meta_from_movie(const bson_t *doc, movie_meta *m)
+{
+	bson_iter_t it, list, g;
+	memset(m, 0, sizeof *m);
+	if (bson_iter_init_find(&it, doc, "genres") && BSON_ITER_HOLDS_ARRAY(&it) && bson_iter_recurse(&it, &list))
+		while (m->n_genres < META_GENRES && bson_iter_next(&list))
+			if (BSON_ITER_HOLDS_DOCUMENT(&list) && bson_iter_recurse(&list, &g) && bson_iter_find(&g, "id") &&
+			    BSON_ITER_HOLDS_NUMBER(&g) && bson_iter_as_int64(&g) >= 0)
+				m->genre[m->n_genres++] = bson_iter_as_int64(&g);
+	/* TMDB's votes: out of 10, with about 1,000 votes counting as "enough" */
+	m->quality = (float)(mq_recs_weighted_rating(number(doc, "vote_average"), number(doc, "vote_count"), 6.5, 1000) / 10);
+	m->popularity = number(doc, "popularity");
+	m->usable = !flag(doc, "hidden") && !flag(doc, "tmdb_missing");
+}
+
+/* Appends {m, s (when sim >= 0), g: [genre ids], q} to the array list as element at. */
+static void append_entry(bson_t *list, size_t at, const bson_oid_t *movie, const movie_meta *meta, double sim)
+{
+	char key[24];
+	bson_t entry, genres;
+	snprintf(key, sizeof key, "%zu", at);
+	BSON_APPEND_DOCUMENT_BEGIN(list, key, &entry);
+	BSON_APPEND_OID(&entry, "m", movie);
+	if (sim >= 0)
+		BSON_APPEND_DOUBLE(&entry, "s", sim);
+	BSON_APPEND_ARRAY_BEGIN(&entry, "g", &genres);
+	for (int i = 0; i < meta->n_genres; i++) {
+		snprintf(key, sizeof key, "%d", i);
+		BSON_APPEND_INT64(&genres, key, meta->genre[i]);
+	}
+	bson_append_array_end(&entry, &genres);
+	BSON_APPEND_DOUBLE(&entry, "q", meta->quality);
+	bson_append_document_end(list, &entry);
+}
+
+/* The movie, similarity and meta of the entry list points at (what append_entry wrote); false
+ * when it is not one. */
+static bool read_entry(const bson_iter_t *list, bson_oid_t *movie, double *sim, movie_meta *meta)
+{
+	bson_iter_t e, g;
+	bool found = false;
+	memset(meta, 0, sizeof *meta);
+	meta->usable = true;
+	*sim = 0;
+	if (!BSON_ITER_HOLDS_DOCUMENT(list) || !bson_iter_recurse(list, &e))
+		return false;
+	while (bson_iter_next(&e)) {
+		const char *key = bson_iter_key(&e);
+		if (!strcmp(key, "m") && BSON_ITER_HOLDS_OID(&e)) {
+			bson_oid_copy(bson_iter_oid(&e), movie);
+			found = true;
+		} else if (!strcmp(key, "s") && BSON_ITER_HOLDS_NUMBER(&e)) {
+			*sim = bson_iter_as_double(&e);
+		} else if (!strcmp(key, "q") && BSON_ITER_HOLDS_NUMBER(&e)) {
+			meta->quality = (float)bson_iter_as_double(&e);
+		} else if (!strcmp(key, "g") && BSON_ITER_HOLDS_ARRAY(&e) && bson_iter_recurse(&e, &g)) {
+			while (meta->n_genres < META_GENRES && bson_iter_next(&g))
+				if (BSON_ITER_HOLDS_NUMBER(&g) && bson_iter_as_int64(&g) >= 0)
+					meta->genre[meta->n_genres++] = bson_iter_as_int64(&g);
+		}
+	}
+	return found;
+}
+
+/* Every movie's meta: ids maps each movie to its index in *meta. */
+static mq_err read_catalogue(mongoc_database_t *database, oid_map *ids, movie_meta **meta)
+{
+	bson_error_t error;
+	const bson_t *doc;
+	size_t cap = 0;
+	bson_t all = BSON_INITIALIZER;
+	bson_t *opts = meta_projection();
+	mongoc_collection_t *coll = mongoc_database_get_collection(database, "movies");
+	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, &all, opts, NULL);
+	while (mongoc_cursor_next(cursor, &doc)) {
+		bson_iter_t it;
+		if (!bson_iter_init_find(&it, doc, "_id") || !BSON_ITER_HOLDS_OID(&it))
+			continue;
+		size_t i = (size_t)map_index(ids, bson_iter_oid(&it), 1);
+		if (i >= cap) {
+			cap = cap ? cap * 2 : 1024;
+			*meta = mq_xrealloc(*meta, cap * sizeof **meta);
+		}
+		meta_from_movie(doc, &(*meta)[i]);
+	}
+	mq_err rc = mongoc_cursor_error(cursor, &error) ? mq_db_error(&error, "movies") : MQ_OK;
+	mongoc_cursor_destroy(cursor);
+	mongoc_collection_destroy(coll);
+	bson_destroy(opts);
+	bson_destroy(&all);
+	return rc;
+}
+
+static int by_popularity(const void *a, const void *b, void *meta)
+{
+	const movie_meta *m = meta;
+	double x = m[*(const int *)a].popularity, y = m[*(const int *)b].popularity;
+	return (x < y) - (x > y);
+}
+
+/* Deletes the documents of coll a training run did not write (stamped "at" before it started). */
+static mq_err delete_stale(mongoc_collection_t *coll, int64_t started, const char *what)
+{
+	bson_error_t error;
+	bson_t *stale = BCON_NEW("at", "{", "$lt", BCON_DATE_TIME(started), "}");
+	mq_err rc = mongoc_collection_delete_many(coll, stale, NULL, NULL, &error) ? MQ_OK : mq_db_error(&error, what);
+	bson_destroy(stale);
+	return rc;
+}
+
+/* rec_popular: {_id: "all", m: [entries]} with the POPULAR_ALL most popular movies that may be
+ * recommended, and {_id: "g<genre id>", m} with the POPULAR_GENRE most popular of each genre;
+ * lists of genres no movie has any more are removed. */
+static mq_err store_popular(mongoc_database_t *database, const oid_map *ids, const movie_meta *meta, int64_t started)
+{
+	int *order = mq_xcalloc(ids->n + 1, sizeof *order);
+	size_t k = 0;
+	long long genres[64];
+	int n_genres = 0;
+	for (size_t i = 0; i < ids->n; i++) {
+		if (!meta[i].usable)
+			continue;
+		order[k++] = (int)i;
+		for (int g = 0; g < meta[i].n_genres; g++) {
+			int seen = 0;
+			while (seen < n_genres && genres[seen] != meta[i].genre[g])
+				seen++;
+			if (seen == n_genres && n_genres < 64)
+				genres[n_genres++] = meta[i].genre[g];
+		}
+	}
+	qsort_r(order, k, sizeof *order, by_popularity, (void *)meta);
+	bson_error_t error;
+	mq_err rc = MQ_OK;
+	mongoc_collection_t *coll = mongoc_database_get_collection(database, "rec_popular");
+	for (int list = -1; list < n_genres && rc == MQ_OK; list++) {
+		char id[32];
+		size_t max = list < 0 ? POPULAR_ALL : POPULAR_GENRE, n = 0;
+		if (list < 0)
+			snprintf(id, sizeof id, "all");
+		else
+			snprintf(id, sizeof id, "g%lld", genres[list]);
+		bson_t doc = BSON_INITIALIZER, entries;
+		BSON_APPEND_UTF8(&doc, "_id", id);
+		BSON_APPEND_ARRAY_BEGIN(&doc, "m", &entries);
+		for (size_t i = 0; i < k && n < max; i++) {
+			const movie_meta *m = &meta[order[i]];
+			int has = list < 0;
+			for (int g = 0; g < m->n_genres && !has; g++)
+				has = m->genre[g] == genres[list];
+			if (has)
+				append_entry(&entries, n++, &ids->by_index[order[i]], m, -1);
+		}
+		bson_append_array_end(&doc, &entries);
+		BSON_APPEND_DATE_TIME(&doc, "at", started);
+		bson_t *selector = BCON_NEW("_id", BCON_UTF8(id));
+		bson_t *opts = BCON_NEW("upsert", BCON_BOOL(true));
+		if (!mongoc_collection_replace_one(coll, selector, &doc, opts, NULL, &error))
+			rc = mq_db_error(&error, "rec_popular");
+		bson_destroy(opts);
+		bson_destroy(selector);
+		bson_destroy(&doc);
+	}
+	if (rc == MQ_OK)
+		rc = delete_stale(coll, started, "rec_popular");
+	mongoc_collection_destroy(coll);
+	free(order);
+	return rc;
+}
+
+mq_err mq_recommend_train(mq_db *db, long *n_movies, long *n_events)
+{
+	*n_movies = *n_events = 0;
+	mongoc_client_t *client;
+	mongoc_database_t *database = mq_db_acquire(db, &client);
+	if (!database)
+		return MQ_EUNAVAIL;
+	oid_map users = { 0 }, movies = { 0 };
+	event_list ev = { 0 };
+	bson_t all = BSON_INITIALIZER;
+	bson_t *positive = BCON_NEW("type", "{", "$in", "[", BCON_UTF8("liked"), BCON_UTF8("watched"),
+				    BCON_UTF8("bookmarked"), "]", "}");
+	mq_err rc = read_events(database, "ratings", &all, &users, &movies, &ev);
+	if (rc == MQ_OK)
+		rc = read_events(database, "interactions", positive, &users, &movies, &ev);
+	if (rc == MQ_OK)
+		rc = read_events(database, "watchlist", &all, &users, &movies, &ev);
+	bson_destroy(positive);
+	bson_destroy(&all);
+	mq_recs_model *model = NULL;
+	if (rc == MQ_OK)
+		model = mq_recs_train(ev.e, ev.n, (int)users.n, (int)movies.n, MQ_RECOMMEND_NEIGHBOURS, MQ_RECOMMEND_SHRINK);
+	int64_t started = mq_clock_ms();
+	oid_map catalogue = { 0 };
+	movie_meta *meta = NULL;
+	if (rc == MQ_OK)
+		rc = read_catalogue(database, &catalogue, &meta);
+	if (rc == MQ_OK)
+		rc = store_popular(database, &catalogue, meta, started);
+	if (model && rc == MQ_OK) {
+		bson_error_t error;
+		mongoc_collection_t *coll = mongoc_database_get_collection(database, "movie_neighbours");
+		bson_t *bulk_opts = BCON_NEW("ordered", BCON_BOOL(false));
+		mongoc_bulk_operation_t *bulk = mongoc_collection_create_bulk_operation_with_opts(coll, bulk_opts);
+		int queued = 0;
+		for (int i = 0; i < model->n_items && rc == MQ_OK; i++) {
+			if (model->count[i] == 0)
+				continue;
+			bson_t doc = BSON_INITIALIZER, list;
+			BSON_APPEND_OID(&doc, "_id", &movies.by_index[i]);
+			BSON_APPEND_ARRAY_BEGIN(&doc, "n", &list);
+			const mq_recs_neighbour *nb = model->neighbours + (size_t)i * (size_t)model->k;
+			size_t kept = 0;
+			for (int b = 0; b < model->count[i]; b++) {
+				const bson_oid_t *m = &movies.by_index[nb[b].item];
+				int c = map_index(&catalogue, m, 0);
+				if (c >= 0 && meta[c].usable) /* rated once, since hidden or gone: not a candidate */
+					append_entry(&list, kept++, m, &meta[c], nb[b].sim);
+			}
+			bson_append_array_end(&doc, &list);
+			BSON_APPEND_INT32(&doc, "members", model->popularity[i]);
+			BSON_APPEND_DATE_TIME(&doc, "at", started);
+			bson_t *selector = BCON_NEW("_id", BCON_OID(&movies.by_index[i]));
+			bson_t *opts = BCON_NEW("upsert", BCON_BOOL(true));
+			if (mongoc_bulk_operation_replace_one_with_opts(bulk, selector, &doc, opts, &error))
+				queued++;
+			bson_destroy(opts);
+			bson_destroy(selector);
+			bson_destroy(&doc);
+			(*n_movies)++;
+		}
+		bson_t reply;
+		if (queued && !mongoc_bulk_operation_execute(bulk, &reply, &error))
+			rc = mq_db_error(&error, "movie_neighbours");
+		if (queued)
+			bson_destroy(&reply);
+		mongoc_bulk_operation_destroy(bulk);
+		bson_destroy(bulk_opts);
+		if (rc == MQ_OK) /* movies that have no neighbours any more */
+			rc = delete_stale(coll, started, "movie_neighbours");
+		mongoc_collection_destroy(coll);
+	}
+	*n_events = (long)ev.n;
+	free(meta);
+	map_free(&catalogue);
+	mq_recs_model_free(model);
+	free(ev.e);
+	map_free(&users);
+	map_free(&movies);
+	mq_db_release(db, client, database);
+	return rc;
+}
+
+/* One member's taste, gathered from their documents. */
+typedef struct taste {
+	oid_map items;              /* the candidates: the member's own first, then the others */
+	float *weight;              /* per index: what the member said (own items only) */
+	unsigned char *excluded;    /* rated, watched, disliked, on the watchlist */
+	int n_own;                  /* own items: indexes 0..n_own-1 are the member's */
+	double genre[64];           /* genre id (mod 64) → how much the member likes it */
+	long long genre_id[64];
+	double genre_total;
+	size_t cap;
+} taste;
+
+static int taste_index(taste *t, const bson_oid_t *o)
+{
+	int i = map_index(&t->items, o, 1);
+	if ((size_t)i >= t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 256;
+		while (cap <= (size_t)i)
+			cap *= 2;
+		t->weight = mq_xrealloc(t->weight, cap * sizeof *t->weight);
+		t->excluded = mq_xrealloc(t->excluded, cap);
+		memset(t->weight + t->cap, 0, (cap - t->cap) * sizeof *t->weight);
+		memset(t->excluded + t->cap, 0, cap - t->cap);
+		t->cap = cap;
+	}
+	return i;
+}
+
+static double age_days(const bson_t *doc, const char *field, int64_t now)
+{
+	bson_iter_t it;
+	if (bson_iter_init_find(&it, doc, field) && BSON_ITER_HOLDS_DATE_TIME(&it))
+		return (double)(now - bson_iter_date_time(&it)) / 86400000.0;
+	return 0;
+}
+
+/* The member's ratings, interactions and watchlist into t. */
+static mq_err gather(mongoc_database_t *database, const bson_oid_t *user, taste *t)
+{
+	static const char *const collections[] = { "ratings", "interactions", "watchlist" };
+	int64_t now = mq_clock_ms();
+	mq_err rc = MQ_OK;
+	for (int c = 0; c < 3 && rc == MQ_OK; c++) {
+		bson_error_t error;
+		const bson_t *doc;
+		mongoc_collection_t *coll = mongoc_database_get_collection(database, collections[c]);
+		bson_t *filter = BCON_NEW("user_id", BCON_OID(user));
+		bson_t *opts = BCON_NEW("limit", BCON_INT64(5000));
+		mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, opts, NULL);
+		while (mongoc_cursor_next(cursor, &doc)) {
+			bson_iter_t it;
+			if (!bson_iter_init_find(&it, doc, "movie_id") || !BSON_ITER_HOLDS_OID(&it))
+				continue;
+			int i = taste_index(t, bson_iter_oid(&it));
+			float w = 0;
+			if (c == 0 && bson_iter_init_find(&it, doc, "rating") && BSON_ITER_HOLDS_NUMBER(&it))
+				w = mq_recommend_rating_weight(bson_iter_as_double(&it), 10) *
+				    mq_recommend_recency(age_days(doc, "created_at", now));
+			else if (c == 1 && bson_iter_init_find(&it, doc, "type") && BSON_ITER_HOLDS_UTF8(&it)) {
+				const char *type = bson_iter_utf8(&it, NULL);
+				float r = mq_recommend_recency(age_days(doc, "at", now));
+				w = !strcmp(type, "liked") ? r : !strcmp(type, "disliked") ? -r : 0.5f * r;
+			} else if (c == 2) {
+				w = 0.5f * mq_recommend_recency(age_days(doc, "added_at", now));
+			}
+			t->weight[i] += w;
+			t->excluded[i] = 1;
+		}
+		if (mongoc_cursor_error(cursor, &error))
+			rc = mq_db_error(&error, collections[c]);
+		mongoc_cursor_destroy(cursor);
+		bson_destroy(opts);
+		bson_destroy(filter);
+		mongoc_collection_destroy(coll);
+	}
+	return rc;
+}
+
+static void like_genre(taste *t, long long id, double w)
+{
+	int slot = (int)(id % 64);
+	if (id < 0 || (t->genre_id[slot] && t->genre_id[slot] != id))
+		return; /* a collision: TMDB has 19 genres, this does not happen in practice */
+	t->genre_id[slot] = id;
+	t->genre[slot] += w;
+	t->genre_total += w;
+}
+
+/* The share of the member's genre taste a movie's genres cover (0..1), and the one of its genres
+ * the member likes most (-1: none). */
+static float genre_match(const taste *t, const movie_meta *m, long long *liked)
+{
+	double c = 0, best = 0;
+	*liked = -1;
+	for (int k = 0; k < m->n_genres; k++) {
+		long long id = m->genre[k];
+		int slot = (int)(id % 64);
+		if (t->genre_id[slot] == id && t->genre[slot] > 0) {
+			c += t->genre[slot];
+			if (t->genre[slot] > best) {
+				best = t->genre[slot];
+				*liked = id;
+			}
+		}
+	}
+	c = t->genre_total > 0 ? c / t->genre_total : 0;
+	return (float)(c > 1 ? 1 : c);
+}
+
+/* Per candidate index: the content match, quality, first genre (what the diversity rule looks
+ * at) and the genre the member likes most (what a reason names). */
+typedef struct candidate_info {
+	float *content, *quality;
+	int *group;
+	int *liked;
+	size_t cap;
+} candidate_info;
+
+static void info_reserve(candidate_info *c, size_t n)
+{
+	if (n <= c->cap)
+		return;
+	size_t cap = c->cap ? c->cap * 2 : 256;
+	while (cap < n)
+		cap *= 2;
+	c->content = mq_xrealloc(c->content, cap * sizeof *c->content);
+	c->quality = mq_xrealloc(c->quality, cap * sizeof *c->quality);
+	c->group = mq_xrealloc(c->group, cap * sizeof *c->group);
+	c->liked = mq_xrealloc(c->liked, cap * sizeof *c->liked);
+	for (size_t i = c->cap; i < cap; i++) {
+		c->content[i] = c->quality[i] = 0;
+		c->group[i] = c->liked[i] = -1;
+	}
+	c->cap = cap;
+}
+
+/* movie as a candidate, scored by its meta; its index. */
+static int add_candidate(taste *t, candidate_info *info, const bson_oid_t *movie, const movie_meta *meta)
+{
+	int i = taste_index(t, movie);
+	long long liked;
+	info_reserve(info, t->cap);
+	info->content[i] = genre_match(t, meta, &liked);
+	info->group[i] = meta->n_genres ? (int)meta->genre[0] : -1;
+	info->liked[i] = (int)liked;
+	info->quality[i] = meta->quality;
+	if (!meta->usable)
+		t->excluded[i] = 1;
+	return i;
+}
+
+/* The most popular movies, overall and of the member's genres, as candidates: from rec_popular,
+ * which the training run writes. *found: whether it has been written. */
+static mq_err add_popular(mongoc_database_t *database, taste *t, candidate_info *info, bool *found)
+{
+	bson_t filter = BSON_INITIALIZER, in, arr;
+	BSON_APPEND_DOCUMENT_BEGIN(&filter, "_id", &in);
+	BSON_APPEND_ARRAY_BEGIN(&in, "$in", &arr);
+	BSON_APPEND_UTF8(&arr, "0", "all");
+	int n = 1;
+	for (int g = 0; g < 64; g++)
+		if (t->genre[g] > 0) {
+			char key[16], id[32];
+			snprintf(key, sizeof key, "%d", n++);
+			snprintf(id, sizeof id, "g%lld", t->genre_id[g]);
+			BSON_APPEND_UTF8(&arr, key, id);
+		}
+	bson_append_array_end(&in, &arr);
+	bson_append_document_end(&filter, &in);
+	bson_error_t error;
+	const bson_t *doc;
+	*found = false;
+	mongoc_collection_t *coll = mongoc_database_get_collection(database, "rec_popular");
+	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, &filter, NULL, NULL);
+	while (mongoc_cursor_next(cursor, &doc)) {
+		bson_iter_t it, list;
+		if (bson_iter_init_find(&it, doc, "_id") && BSON_ITER_HOLDS_UTF8(&it) && !strcmp(bson_iter_utf8(&it, NULL), "all"))
+			*found = true;
+		if (!bson_iter_init_find(&it, doc, "m") || !BSON_ITER_HOLDS_ARRAY(&it) || !bson_iter_recurse(&it, &list))
+			continue;
+		while (bson_iter_next(&list)) {
+			bson_oid_t movie;
+			movie_meta meta;
+			double sim;
+			if (read_entry(&list, &movie, &sim, &meta))
+				add_candidate(t, info, &movie, &meta);
+		}
+	}
+	mq_err rc = mongoc_cursor_error(cursor, &error) ? mq_db_error(&error, "rec_popular") : MQ_OK;
+	mongoc_cursor_destroy(cursor);
+	mongoc_collection_destroy(coll);
+	bson_destroy(&filter);
+	return rc;
+}
+
+/* Before the first training run: the most popular movies straight from the catalogue. */
+static mq_err add_popular_movies(mongoc_database_t *database, taste *t, candidate_info *info)
+{
+	bson_error_t error;
+	const bson_t *doc;
+	bson_t all = BSON_INITIALIZER;
+	bson_t *opts = meta_projection();
+	BCON_APPEND(opts, "sort", "{", "popularity", BCON_INT32(-1), "}", "limit", BCON_INT64(POPULAR_ALL));
+	mongoc_collection_t *coll = mongoc_database_get_collection(database, "movies");
+	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, &all, opts, NULL);
+	while (mongoc_cursor_next(cursor, &doc)) {
+		bson_iter_t it;
+		movie_meta meta;
+		if (!bson_iter_init_find(&it, doc, "_id") || !BSON_ITER_HOLDS_OID(&it))
+			continue;
+		meta_from_movie(doc, &meta);
+		add_candidate(t, info, bson_iter_oid(&it), &meta);
+	}
+	mq_err rc = mongoc_cursor_error(cursor, &error) ? mq_db_error(&error, "recommendation candidates") : MQ_OK;
+	mongoc_cursor_destroy(cursor);
+	mongoc_collection_destroy(coll);
+	bson_destroy(opts);
+	bson_destroy(&all);
+	return rc;
+}
+
+static bson_t *in_filter(const char *field, const bson_oid_t *ids, size_t n)
+{
+	bson_t *f = bson_new(), in, arr;
+	BSON_APPEND_DOCUMENT_BEGIN(f, field, &in);
+	BSON_APPEND_ARRAY_BEGIN(&in, "$in", &arr);
+	for (size_t i = 0; i < n; i++) {
+		char key[24];
+		snprintf(key, sizeof key, "%zu", i);
+		BSON_APPEND_OID(&arr, key, &ids[i]);
+	}
+	bson_append_array_end(&in, &arr);
+	bson_append_document_end(f, &in);
+	return f;
+}
+
+static int by_weight(const void *a, const void *b, void *w)
+{
+	const float *weight = w;
+	float x = fabsf(weight[*(const int *)a]), y = fabsf(weight[*(const int *)b]);
+	return (x < y) - (x > y);
+}
+
+/* A recommendation list from the cache, if it is for this version, language and length. */
+static cJSON *cached(mongoc_database_t *database, const bson_oid_t *user, long long version, const char *lang,
+		     int limit)
+{
+	const bson_t *doc;
+	bson_iter_t it;
+	cJSON *items = NULL;
+	mongoc_collection_t *coll = mongoc_database_get_collection(database, "rec_cache");
+	bson_t *filter = BCON_NEW("_id", BCON_OID(user), "v", BCON_INT64(version), "lang", BCON_UTF8(lang),
+				  "limit", BCON_INT32(limit));
+	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, NULL, NULL);
+	if (mongoc_cursor_next(cursor, &doc) && bson_iter_init_find(&it, doc, "items") && BSON_ITER_HOLDS_UTF8(&it))
+		items = cJSON_Parse(bson_iter_utf8(&it, NULL));
+	bson_error_t error;
+	if (mongoc_cursor_error(cursor, &error)) /* logged; the list is computed, which meets it too */
+		mq_db_error(&error, "rec_cache");
+	mongoc_cursor_destroy(cursor);
+	bson_destroy(filter);
+	mongoc_collection_destroy(coll);
+	return items;
+}
+
+static void cache(mongoc_database_t *database, const bson_oid_t *user, long long version, const char *lang,
+		  int limit, const cJSON *items)
+{
+	char *text = cJSON_PrintUnformatted(items);
+	if (!text)
+		return;
+	bson_error_t error;
+	mongoc_collection_t *coll = mongoc_database_get_collection(database, "rec_cache");
+	bson_t *selector = BCON_NEW("_id", BCON_OID(user));
+	/* stored as text: summaries carry keys ($-free, but not ours to vouch for) */
+	bson_t *doc = BCON_NEW("_id", BCON_OID(user), "v", BCON_INT64(version), "lang", BCON_UTF8(lang),
+			       "limit", BCON_INT32(limit), "items", BCON_UTF8(text), "at", BCON_DATE_TIME(mq_clock_ms()));
+	bson_t *opts = BCON_NEW("upsert", BCON_BOOL(true));
+	if (!mongoc_collection_replace_one(coll, selector, doc, opts, NULL, &error))
+		mq_log(MQ_LOG_WARN, "recommend", "not cached: %s", error.message);
+	bson_destroy(opts);
+	bson_destroy(doc);
+	bson_destroy(selector);
+	mongoc_collection_destroy(coll);
+	cJSON_free(text);
+}
+
+/* The JSON of the top movies: summaries in order, each with score and reason. */
+static mq_err describe(mongoc_database_t *database, const taste *t, const int *top, size_t n, const float *scores,
+		       const int *because, const candidate_info *info, const cJSON *genre_names, const char *lang,
+		       cJSON **items)
+{
+	/* the movies, and the member's movies they are there because of */
+	bson_oid_t *ids = mq_xcalloc(2 * n + 1, sizeof *ids);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		ids[k++] = t->items.by_index[top[i]];
+		if (because[top[i]] >= 0)
+			ids[k++] = t->items.by_index[because[top[i]]];
+	}
+	bson_t *filter = in_filter("_id", ids, k);
+	BCON_APPEND(filter, "hidden", "{", "$ne", BCON_BOOL(true), "}"); /* hidden since the training run */
+	bson_t opts = BSON_INITIALIZER;
+	mq_catalog_summary_projection(&opts);
+	cJSON *found = cJSON_CreateObject();
+	bson_error_t error;
+	const bson_t *doc;
+	mongoc_collection_t *coll = mongoc_database_get_collection(database, "movies");
+	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, &opts, NULL);
+	while (mongoc_cursor_next(cursor, &doc)) {
+		cJSON *m = mq_catalog_summary_json(doc, lang);
+		const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "id"));
+		if (id)
+			cJSON_AddItemToObject(found, id, m);
+		else
+			cJSON_Delete(m);
+	}
+	mq_err rc = mongoc_cursor_error(cursor, &error) ? mq_db_error(&error, "recommended movies") : MQ_OK;
+	mongoc_cursor_destroy(cursor);
+	mongoc_collection_destroy(coll);
+	bson_destroy(&opts);
+	bson_destroy(filter);
+	*items = cJSON_CreateArray();
+	for (size_t i = 0; i < n && rc == MQ_OK; i++) {
+		char hex[25], from[25];
+		bson_oid_to_string(&t->items.by_index[top[i]], hex);
+		cJSON *m = cJSON_GetObjectItemCaseSensitive(found, hex);
+		if (!m)
+			continue;
+		m = cJSON_Duplicate(m, 1);
+		cJSON_AddNumberToObject(m, "score", round(scores[top[i]] * 1000) / 1000);
+		cJSON *reason = cJSON_AddObjectToObject(m, "reason");
+		const cJSON *source = NULL;
+		if (because[top[i]] >= 0) {
+			bson_oid_to_string(&t->items.by_index[because[top[i]]], from);
+			source = cJSON_GetObjectItemCaseSensitive(found, from);
+		}
+		char gid[24];
+		snprintf(gid, sizeof gid, "%d", info->liked[top[i]]);
+		const cJSON *gname = cJSON_GetObjectItemCaseSensitive(genre_names, gid);
+		if (source) {
+			cJSON_AddStringToObject(reason, "kind", "because");
+			cJSON_AddItemToObject(reason, "movie_id", cJSON_CreateString(from));
+			cJSON_AddItemToObject(reason, "title", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(source, "title"), 1));
+		} else if (info->content[top[i]] > 0 && cJSON_IsString(gname)) {
+			cJSON_AddStringToObject(reason, "kind", "genre");
+			cJSON_AddStringToObject(reason, "genre", gname->valuestring);
+		} else {
+			cJSON_AddStringToObject(reason, "kind", "popular");
+		}
+		cJSON_AddItemToArray(*items, m);
+	}
+	cJSON_Delete(found);
+	free(ids);
+	return rc;
+}
+
+mq_err mq_recommend_for(mq_db *db, const char *user_id, const char *lang, int limit, cJSON **items)
+{
+	bson_oid_t user;
+	*items = NULL;
+	if (mq_oid_parse(user_id, &user) || limit < 1 || limit > 100)
+		return MQ_EINVAL;
+	long long version = 0;
+	cJSON *prefs = NULL;
+	mq_err rc = mq_lists_version(db, user_id, 0, &version);
+	if (rc == MQ_OK)
+		rc = mq_account_preferences(db, user_id, NULL, &prefs);
+	if (rc != MQ_OK) {
+		cJSON_Delete(prefs);
+		return rc;
+	}
+	mongoc_client_t *client;
+	mongoc_database_t *database = mq_db_acquire(db, &client);
+	if (!database) {
+		cJSON_Delete(prefs);
+		return MQ_EUNAVAIL;
+	}
+	if ((*items = cached(database, &user, version, lang, limit))) {
+		cJSON_Delete(prefs);
+		mq_db_release(db, client, database);
+		return MQ_OK;
+	}
+	taste t = { 0 };
+	candidate_info info = { 0 };
+	rc = gather(database, &user, &t);
+
+	/* favourite movies count as liked; favourite genres as liked genres */
+	const cJSON *p;
+	bson_t fav = BSON_INITIALIZER, in, arr;
+	BSON_APPEND_DOCUMENT_BEGIN(&fav, "tmdb_id", &in);
+	BSON_APPEND_ARRAY_BEGIN(&in, "$in", &arr);
+	int nfav = 0;
+	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(prefs, "movies")) {
+		char key[16];
+		snprintf(key, sizeof key, "%d", nfav++);
+		BSON_APPEND_INT64(&arr, key, (long long)cJSON_GetNumberValue(p));
+	}
+	bson_append_array_end(&in, &arr);
+	bson_append_document_end(&fav, &in);
+	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(prefs, "genres"))
+		if (cJSON_IsNumber(p))
+			like_genre(&t, (long long)p->valuedouble, 2);
+	if (rc == MQ_OK && nfav) {
+		const bson_t *doc;
+		bson_t *opts = BCON_NEW("projection", "{", "_id", BCON_INT32(1), "}");
+		mongoc_collection_t *movies = mongoc_database_get_collection(database, "movies");
+		mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(movies, &fav, opts, NULL);
+		while (mongoc_cursor_next(cursor, &doc)) {
+			bson_iter_t it;
+			if (bson_iter_init_find(&it, doc, "_id") && BSON_ITER_HOLDS_OID(&it)) {
+				int i = taste_index(&t, bson_iter_oid(&it));
+				t.weight[i] += 1;
+			}
+		}
+		bson_error_t error;
+		if (mongoc_cursor_error(cursor, &error))
+			rc = mq_db_error(&error, "favourite movies");
+		mongoc_cursor_destroy(cursor);
+		mongoc_collection_destroy(movies);
+		bson_destroy(opts);
+	}
+	bson_destroy(&fav);
+	t.n_own = (int)t.items.n;
+
+	/* the member's strongest 50: their genres are the member's taste, their neighbours candidates */
+	mq_recs_model model = { 0 };
+	int *own = mq_xcalloc((size_t)t.n_own + 1, sizeof *own);
+	for (int i = 0; i < t.n_own; i++)
+		own[i] = i;
+	qsort_r(own, (size_t)t.n_own, sizeof *own, by_weight, t.weight);
+	int n_strong = t.n_own < 50 ? t.n_own : 50;
+	mq_recs_neighbour *lists = mq_xcalloc((size_t)(n_strong ? n_strong : 1) * MQ_RECOMMEND_NEIGHBOURS, sizeof *lists);
+	int *counts = mq_xcalloc((size_t)(n_strong ? n_strong : 1), sizeof *counts);
+	int *strong = mq_xcalloc((size_t)(n_strong ? n_strong : 1), sizeof *strong);
+	float *strong_w = mq_xcalloc((size_t)(n_strong ? n_strong : 1), sizeof *strong_w);
+	bson_oid_t *strong_ids = mq_xcalloc((size_t)(n_strong ? n_strong : 1), sizeof *strong_ids);
+	for (int a = 0; a < n_strong; a++) {
+		strong[a] = own[a];
+		strong_w[a] = t.weight[own[a]];
+		strong_ids[a] = t.items.by_index[own[a]];
+	}
+	if (rc == MQ_OK && n_strong) {
+		bson_t *filter = in_filter("_id", strong_ids, (size_t)n_strong);
+		bson_t *opts = meta_projection();
+		const bson_t *doc;
+		mongoc_collection_t *movies = mongoc_database_get_collection(database, "movies");
+		mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(movies, filter, opts, NULL);
+		while (mongoc_cursor_next(cursor, &doc)) {
+			bson_iter_t it;
+			movie_meta meta;
+			int i;
+			if (!bson_iter_init_find(&it, doc, "_id") || !BSON_ITER_HOLDS_OID(&it) ||
+			    (i = map_index(&t.items, bson_iter_oid(&it), 0)) < 0 || t.weight[i] <= 0)
+				continue;
+			meta_from_movie(doc, &meta);
+			for (int g = 0; g < meta.n_genres; g++)
+				like_genre(&t, meta.genre[g], t.weight[i]);
+		}
+		bson_error_t error;
+		if (mongoc_cursor_error(cursor, &error))
+			rc = mq_db_error(&error, "the member's movies");
+		mongoc_cursor_destroy(cursor);
+		mongoc_collection_destroy(movies);
+		bson_destroy(opts);
+		bson_destroy(filter);
+	}
+	if (rc == MQ_OK && n_strong) {
+		bson_t *filter = in_filter("_id", strong_ids, (size_t)n_strong);
+		bson_error_t error;
+		const bson_t *doc;
+		mongoc_collection_t *coll = mongoc_database_get_collection(database, "movie_neighbours");
+		mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, NULL, NULL);
+		while (mongoc_cursor_next(cursor, &doc)) {
+			bson_iter_t it, list;
+			if (!bson_iter_init_find(&it, doc, "_id") || !BSON_ITER_HOLDS_OID(&it))
+				continue;
+			int src = map_index(&t.items, bson_iter_oid(&it), 0), a = 0;
+			while (a < n_strong && strong[a] != src)
+				a++;
+			if (a == n_strong || !bson_iter_init_find(&it, doc, "n") || !BSON_ITER_HOLDS_ARRAY(&it) ||
+			    !bson_iter_recurse(&it, &list))
+				continue;
+			while (bson_iter_next(&list) && counts[a] < MQ_RECOMMEND_NEIGHBOURS) {
+				bson_oid_t movie;
+				movie_meta meta;
+				double sim;
+				if (read_entry(&list, &movie, &sim, &meta))
+					lists[(size_t)a * MQ_RECOMMEND_NEIGHBOURS + (size_t)counts[a]++] =
+						(mq_recs_neighbour){ add_candidate(&t, &info, &movie, &meta), (float)sim };
+			}
+		}
+		if (mongoc_cursor_error(cursor, &error))
+			rc = mq_db_error(&error, "movie_neighbours");
+		mongoc_cursor_destroy(cursor);
+		mongoc_collection_destroy(coll);
+		bson_destroy(filter);
+	}
+	/* and the most popular, overall and of the member's genres */
+	bool trained = false;
+	if (rc == MQ_OK)
+		rc = add_popular(database, &t, &info, &trained);
+	if (rc == MQ_OK && !trained)
+		rc = add_popular_movies(database, &t, &info);
+	if (rc == MQ_OK) {
+		int n = (int)t.items.n;
+		info_reserve(&info, (size_t)n + 1);
+		/* a model over the candidates: the member's strong items with their neighbours */
+		model.n_items = n;
+		model.k = MQ_RECOMMEND_NEIGHBOURS;
+		model.count = mq_xcalloc((size_t)n + 1, sizeof *model.count);
+		model.neighbours = mq_xcalloc(((size_t)n + 1) * MQ_RECOMMEND_NEIGHBOURS, sizeof *model.neighbours);
+		for (int a = 0; a < n_strong; a++) {
+			model.count[strong[a]] = counts[a];
+			memcpy(model.neighbours + (size_t)strong[a] * MQ_RECOMMEND_NEIGHBOURS,
+			       lists + (size_t)a * MQ_RECOMMEND_NEIGHBOURS, (size_t)counts[a] * sizeof *lists);
+		}
+		float *scores = mq_xcalloc((size_t)n + 1, sizeof *scores);
+		int *because = mq_xcalloc((size_t)n + 1, sizeof *because);
+		int *top = mq_xcalloc((size_t)limit, sizeof *top);
+		/* the member's own items are never candidates: t.excluded marks them */
+		mq_recs_score(&model, strong, strong_w, (size_t)n_strong, info.content, info.quality, t.excluded,
+			      mq_recommend_weights, scores, because);
+		size_t k = mq_recs_top(scores, n, info.group, MQ_RECOMMEND_MAX_RUN, top, (size_t)limit);
+		cJSON *genre_names = cJSON_CreateObject();
+		{ /* the genres' names in lang, for reasons */
+			const bson_t *doc;
+			mongoc_collection_t *coll = mongoc_database_get_collection(database, "genres");
+			bson_t empty = BSON_INITIALIZER;
+			mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, &empty, NULL, NULL);
+			while (mongoc_cursor_next(cursor, &doc)) {
+				bson_iter_t it, name;
+				char key[24], path[16];
+				snprintf(path, sizeof path, "names.%s", lang);
+				if (!bson_iter_init_find(&it, doc, "tmdb_id") || !BSON_ITER_HOLDS_NUMBER(&it))
+					continue;
+				snprintf(key, sizeof key, "%lld", (long long)bson_iter_as_int64(&it));
+				if ((bson_iter_init(&it, doc) && bson_iter_find_descendant(&it, path, &name) &&
+				     BSON_ITER_HOLDS_UTF8(&name)) ||
+				    (bson_iter_init(&it, doc) && bson_iter_find_descendant(&it, "names.en", &name) &&
+				     BSON_ITER_HOLDS_UTF8(&name)))
+					cJSON_AddStringToObject(genre_names, key, bson_iter_utf8(&name, NULL));
+			}
+			bson_error_t error;
+			if (mongoc_cursor_error(cursor, &error))
+				rc = mq_db_error(&error, "genre names");
+			mongoc_cursor_destroy(cursor);
+			mongoc_collection_destroy(coll);
+		}
+		if (rc == MQ_OK)
+			rc = describe(database, &t, top, k, scores, because, &info, genre_names, lang, items);
+		if (rc == MQ_OK)
+			cache(database, &user, version, lang, limit, *items);
+		cJSON_Delete(genre_names);
+		free(top);
+		free(because);
+		free(scores);
+		free(model.count);
+		free(model.neighbours);
+	}
+	free(strong_ids);
+	free(strong_w);
+	free(strong);
+	free(counts);
+	free(lists);
+	free(own);
+	free(info.content);
+	free(info.quality);
+	free(info.group);
+	free(info.liked);
+	free(t.weight);
+	free(t.excluded);
+	map_free(&t.items);
+	cJSON_Delete(prefs);
+	mq_db_release(db, client, database);
+	return rc;
+}

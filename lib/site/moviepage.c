@@ -1,0 +1,252 @@
+/* moviepage.c — list pages of the catalogue (see moviepage.h). */
+#include "site/moviepage.h"
+#include "domain/catalog.h"
+#include "domain/genre.h"
+#include "domain/lists.h"
+#include "site/movieapi.h"
+#include "site/page.h"
+#include "tmdb/tmdbcache.h"
+#include "web/ctx.h"
+#include "web/response.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void mq_moviepage_movie_card(cJSON *m)
+{
+	const char *slug = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "slug"));
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(m, "tmdb_id");
+	char href[200];
+	if (slug)
+		snprintf(href, sizeof href, "/movies/%s", slug);
+	else if (cJSON_IsNumber(id))
+		snprintf(href, sizeof href, "/movies/%lld", (long long)id->valuedouble);
+	else
+		return;
+	cJSON_AddStringToObject(m, "href", href);
+	const cJSON *avg = cJSON_GetObjectItemCaseSensitive(m, "vote_average");
+	const cJSON *count = cJSON_GetObjectItemCaseSensitive(m, "vote_count");
+	if (cJSON_IsNumber(avg) && cJSON_IsNumber(count) && count->valuedouble > 0) {
+		char text[16];
+		snprintf(text, sizeof text, "%.1f", avg->valuedouble);
+		cJSON_AddStringToObject(m, "vote_text", text);
+	}
+}
+
+cJSON *mq_moviepage_lists_state(mq_req *req, const char *movie_id)
+{
+	cJSON *state = NULL;
+	if (req->user && mq_lists_state(mq_ctx_of(req)->db, req->user->id, movie_id, &state) != MQ_OK)
+		state = NULL;
+	return state;
+}
+
+/* The entry of movie in state (matched by id, else TMDB id), or NULL. */
+static const cJSON *state_of(const cJSON *state, const cJSON *movie)
+{
+	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "id"));
+	const cJSON *tmdb = cJSON_GetObjectItemCaseSensitive(movie, "tmdb_id");
+	const cJSON *e;
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(state, "movies")) {
+		const char *eid = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "movie_id"));
+		const cJSON *etmdb = cJSON_GetObjectItemCaseSensitive(e, "tmdb_id");
+		if ((id && eid && !strcmp(id, eid)) ||
+		    (cJSON_IsNumber(tmdb) && cJSON_IsNumber(etmdb) && tmdb->valuedouble == etmdb->valuedouble))
+			return e;
+	}
+	return NULL;
+}
+
+void mq_moviepage_toggles(mq_req *req, cJSON *movie, const cJSON *state, int full)
+{
+	static const struct {
+		const char *list, *en, *fa;
+	} toggles[] = {
+		{ "watchlist", "Watchlist", "فهرست تماشا" },
+		{ "favorite", "Favourite", "محبوب من" },
+		{ "watched", "Watched", "دیده‌ام" },
+		{ "liked", "Liked it", "پسندیدم" },
+		{ "disliked", "Not for me", "نپسندیدم" },
+	};
+	if (!req->user)
+		return;
+	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "id"));
+	const cJSON *tmdb = cJSON_GetObjectItemCaseSensitive(movie, "tmdb_id");
+	char ref[32];
+	if (id)
+		snprintf(ref, sizeof ref, "%s", id);
+	else if (cJSON_IsNumber(tmdb))
+		snprintf(ref, sizeof ref, "%lld", (long long)tmdb->valuedouble);
+	else
+		return;
+	int fa = !strcmp(mq_page_language(req), "fa");
+	const cJSON *mine = state_of(state, movie);
+	cJSON *member = cJSON_AddObjectToObject(movie, "member");
+	cJSON_AddStringToObject(member, "ref", ref);
+	cJSON *list = cJSON_AddArrayToObject(member, "toggles");
+	for (size_t i = 0; i < (full ? sizeof toggles / sizeof toggles[0] : 2); i++) {
+		int on = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(mine, toggles[i].list));
+		cJSON *t = cJSON_CreateObject();
+		cJSON_AddStringToObject(t, "list", toggles[i].list);
+		cJSON_AddStringToObject(t, "label", fa ? toggles[i].fa : toggles[i].en);
+		cJSON_AddStringToObject(t, "pressed", on ? "true" : "false");
+		cJSON_AddStringToObject(t, "next", on ? "0" : "1");
+		cJSON_AddItemToArray(list, t);
+	}
+	const cJSON *rating = cJSON_GetObjectItemCaseSensitive(mine, "rating");
+	if (cJSON_IsNumber(rating))
+		cJSON_AddNumberToObject(member, "rating", rating->valuedouble);
+}
+
+void mq_moviepage_movie_cards(mq_req *req, cJSON *movies)
+{
+	cJSON *state = mq_moviepage_lists_state(req, NULL);
+	cJSON *m;
+	cJSON_ArrayForEach(m, movies) {
+		mq_moviepage_movie_card(m);
+		mq_moviepage_toggles(req, m, state, 0);
+	}
+	cJSON_Delete(state);
+}
+
+/* The current path with the query, page= replaced by page (left out for page 1). */
+static char *page_href(mq_req *req, long long page)
+{
+	mq_buf b = MQ_BUF_INIT;
+	mq_buf_puts(&b, req->display_path ? req->display_path : req->path);
+	char sep = '?';
+	for (size_t i = 0; i < req->query.n; i++) {
+		const mq_kv *kv = &req->query.items[i];
+		if (!strcmp(kv->key, "page") || !*kv->value)
+			continue;
+		mq_buf_putc(&b, sep);
+		mq_buf_url_component(&b, kv->key, strlen(kv->key));
+		mq_buf_putc(&b, '=');
+		mq_buf_url_component(&b, kv->value, strlen(kv->value));
+		sep = '&';
+	}
+	if (page > 1)
+		mq_buf_printf(&b, "%cpage=%lld", sep, page);
+	char *href = mq_arena_strdup(req->arena, mq_buf_cstr(&b));
+	mq_buf_free(&b);
+	return href;
+}
+
+cJSON *mq_moviepage_pagination(mq_req *req, long long page, long long limit, long long total)
+{
+	long long pages = total > 0 ? (total + limit - 1) / limit : 0;
+	cJSON *p = cJSON_CreateObject();
+	cJSON_AddNumberToObject(p, "page", (double)page);
+	cJSON_AddNumberToObject(p, "total_pages", (double)pages);
+	cJSON_AddBoolToObject(p, "has_prev", page > 1);
+	cJSON_AddBoolToObject(p, "has_next", page < pages);
+	cJSON_AddBoolToObject(p, "several", pages > 1);
+	if (page > 1)
+		cJSON_AddStringToObject(p, "prev_href", page_href(req, page - 1 < pages ? page - 1 : pages > 0 ? pages : 1));
+	if (page < pages)
+		cJSON_AddStringToObject(p, "next_href", page_href(req, page + 1));
+	return p;
+}
+
+/* The filter form's choices, the current ones selected. */
+static void add_filters(mq_req *req, cJSON *data, const mq_movie_query *q, const char *lang)
+{
+	static const char *const sort_labels[2][4] = {
+		{ "Popularity", "Rating", "Release date", "Title" },
+		{ "محبوبیت", "امتیاز", "تاریخ اکران", "عنوان" },
+	};
+	const mq_ctx *ctx = mq_ctx_of(req);
+	int fa = !strcmp(lang, "fa");
+	cJSON_AddItemToObject(data, "sorts", mq_page_options(mq_movie_sorts, sort_labels[fa], (int)q->sort));
+	cJSON_AddBoolToObject(data, "ascending", q->ascending);
+	const char *year = mq_req_query(req, "year"), *min = mq_req_query(req, "minRating");
+	if (year)
+		cJSON_AddStringToObject(data, "year_value", year);
+	if (min)
+		cJSON_AddStringToObject(data, "min_rating_value", min);
+	cJSON *genres = NULL;
+	if (mq_genres_list(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, lang, &genres) == MQ_OK) {
+		mq_page_select_genre(genres, q->genre);
+		cJSON_AddItemToObject(data, "genres", genres);
+	}
+}
+
+void mq_reply_movie_list_page(mq_req *req, mq_res *res, mq_movieapi_list_kind kind)
+{
+	static const char *const templates[] = {
+		[MQ_LIST_BROWSE] = "movies", [MQ_LIST_GENRE] = "genre", [MQ_LIST_SEARCH] = "search",
+	};
+	const mq_ctx *ctx = mq_ctx_of(req);
+	const char *lang = mq_page_language(req);
+	cJSON *data = cJSON_CreateObject();
+	const char *title = kind == MQ_LIST_SEARCH ? (strcmp(lang, "fa") ? "Search" : "جستجو")
+			    : (strcmp(lang, "fa") ? "Movies" : "فیلم‌ها");
+	const char *q_text = mq_req_query(req, "q");
+	if (kind == MQ_LIST_SEARCH && (!q_text || !*q_text) && req->query.n <= 1) {
+		mq_reply_page(req, res, 200, "search", title, data); /* just the form */
+		return;
+	}
+
+	mq_movie_query q;
+	const char **fields = NULL;
+	int prc = mq_movieapi_query_parse(req, kind, &q, &fields);
+	if (prc > 0) {
+		cJSON_Delete(data);
+		mq_reply_err(req, res, (mq_err)prc, NULL);
+		return;
+	}
+	q.lang = lang; /* pages follow the visitor's language, not a parameter */
+	if (kind == MQ_LIST_GENRE) {
+		cJSON *genre = NULL;
+		mq_err rc = mq_genre_get(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, mq_req_route(req, "id"), lang, &genre);
+		if (rc != MQ_OK) {
+			cJSON_Delete(data);
+			mq_reply_err(req, res, rc == MQ_EINVAL ? MQ_ENOTFOUND : rc, rc == MQ_OK ? NULL : "No such genre");
+			return;
+		}
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(genre, "id");
+		q.genre = cJSON_IsNumber(id) ? (long long)id->valuedouble : -1;
+		title = mq_arena_strdup(req->arena, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(genre, "name")));
+		cJSON_AddItemToObject(data, "genre", genre);
+	}
+	if (q_text)
+		cJSON_AddStringToObject(data, "q", q_text);
+	if (kind == MQ_LIST_BROWSE)
+		add_filters(req, data, &q, lang);
+
+	int status = 200;
+	cJSON *items = NULL;
+	long long total = 0;
+	if (prc < 0) {
+		status = 400;
+	} else {
+		mq_err rc = mq_catalog_list(ctx->db, &q, &items, &total);
+		if (rc != MQ_OK) {
+			cJSON_Delete(data);
+			mq_reply_err(req, res, rc, NULL);
+			return;
+		}
+		if (kind == MQ_LIST_SEARCH && total == 0 && q.page == 1) {
+			/* nothing in the catalogue: TMDB's search, as the API does */
+			mq_movieapi_tmdb_page p;
+			if (mq_movieapi_tmdb_search(req, &q, &p) == MQ_OK) {
+				cJSON_Delete(items);
+				items = p.items;
+				total = p.total;
+				q.limit = 20;
+				cJSON_AddBoolToObject(data, "from_tmdb", 1);
+			} else {
+				cJSON_AddBoolToObject(data, "tmdb_failed", 1);
+			}
+		} else {
+			mq_movieapi_images(req, items);
+		}
+		mq_moviepage_movie_cards(req, items);
+		cJSON_AddNumberToObject(data, "total", (double)total);
+		cJSON_AddBoolToObject(data, "empty", cJSON_GetArraySize(items) == 0);
+		cJSON_AddItemToObject(data, "movies", items);
+		cJSON_AddItemToObject(data, "pagination", mq_moviepage_pagination(req, q.page, q.limit, total));
+	}
+	cJSON_AddItemToObject(data, "form", mq_page_form(req, (const char *const[]){ "q", "genre", "year", "minRating", "sort", "order", NULL }, &req->query));
+	mq_reply_page(req, res, status, templates[kind], title, data);
+}

@@ -1,0 +1,39 @@
+/* moviepage.h — the catalogue's pages: movie cards, list pages with their filters and
+ * pagination (/movies, /search, /genres/:id), shared by the movies and genres workers. */
+#ifndef MQ_MOVIEPAGE_H
+#define MQ_MOVIEPAGE_H
+
+#include "site/movieapi.h"
+#include "tmdb/movie.h"
+#include "web/http.h"
+
+#include <cjson/cJSON.h>
+
+/* Adds what a card shows to a movie: href (/movies/<slug>, else the TMDB id) and vote_text
+ * (TMDB's average with one decimal, absent without votes). */
+void mq_moviepage_movie_card(cJSON *movie);
+
+/* mq_moviepage_movie_card() for each movie of an array, and for a signed-in member the watchlist and
+ * favourite toggles of each (mq_moviepage_toggles). */
+void mq_moviepage_movie_cards(mq_req *req, cJSON *movies);
+
+/* The signed-in member's lists state (mq_lists_state) of one movie (movie_id) or of all (NULL);
+ * NULL when signed out or on failure (pages then show no toggles rather than fail). Caller owns. */
+cJSON *mq_moviepage_lists_state(mq_req *req, const char *movie_id);
+
+/* Adds "member": {ref, toggles: [{list, label, pressed, next}], rating} to movie from state:
+ * the toggles a card shows (watchlist, favourite) or, with full, all the movie page shows
+ * (and watched, liked, disliked). ref is the movie's id, else its TMDB id. templates/partials/
+ * toggle.mustache renders each as a form posting to /me/lists. */
+void mq_moviepage_toggles(mq_req *req, cJSON *movie, const cJSON *state, int full);
+
+/* {page, total_pages, has_prev, prev_href, has_next, next_href} for a list page: the hrefs are
+ * the current path and query with only page= changed. */
+cJSON *mq_moviepage_pagination(mq_req *req, long long page, long long limit, long long total);
+
+/* Renders a list page: "movies" (browse, with the filter form), "search" (q; an empty q shows
+ * just the form) or "genre" (the genre from the route). Invalid filters re-render the page with
+ * the problems and status 400. */
+void mq_reply_movie_list_page(mq_req *req, mq_res *res, mq_movieapi_list_kind kind);
+
+#endif

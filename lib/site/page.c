@@ -1,0 +1,248 @@
+/* page.c — layout, language and theme for server-rendered pages (see page.h). */
+#include "site/page.h"
+#include "core/log.h"
+#include "core/mem.h"
+#include "core/template.h"
+#include "domain/session.h"
+#include "web/ctx.h"
+#include "web/json.h"
+#include "web/response.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+int mq_page_accepts_fa(const char *accept_language)
+{
+	const char *p = accept_language;
+	if (!p)
+		return 0;
+	p += strspn(p, " \t");
+	if (strncasecmp(p, "fa", 2))
+		return 0;
+	p += 2;
+	if (*p == '-')
+		p += 1 + strcspn(p + 1, ",; \t");
+	p += strspn(p, " \t");
+	if (*p != '\0' && *p != ',' && *p != ';')
+		return 0;
+	while (*p == ';') { /* the range's parameters: q=0 (0., 0.000, …) refuses it */
+		p++;
+		p += strspn(p, " \t");
+		if (*p == 'q' || *p == 'Q') {
+			const char *v = p + 1 + strspn(p + 1, " \t");
+			if (*v++ == '=') {
+				v += strspn(v, " \t");
+				if (*v == '0') {
+					v++;
+					if (*v == '.')
+						v += 1 + strspn(v + 1, "0");
+					v += strspn(v, " \t");
+					if (*v == '\0' || *v == ',' || *v == ';')
+						return 0;
+				}
+			}
+		}
+		p += strcspn(p, ";,");
+	}
+	return 1;
+}
+
+const char *mq_page_language(const mq_req *req)
+{
+	/* behind nginx, its choice (MQ_LANG), which its micro-cache keys on: one decision */
+	const char *chosen = mq_req_param(req, "MQ_LANG");
+	if (chosen && (!strcmp(chosen, "fa") || !strcmp(chosen, "en")))
+		return chosen;
+	const char *c = mq_req_cookie(req, "mq_lang");
+	if (c && (!strcmp(c, "fa") || !strcmp(c, "en")))
+		return c;
+	return mq_page_accepts_fa(mq_req_param(req, "HTTP_ACCEPT_LANGUAGE")) ? "fa" : "en";
+}
+
+/* Renders templates/<name> with data (consumed) inside the layout into html. Returns 0 or -1
+ * (logged). */
+static int render(mq_req *req, const char *name, const char *title, cJSON *data, mq_buf *html)
+{
+	const mq_ctx *ctx = mq_ctx_of(req);
+	mq_buf content = MQ_BUF_INIT, err = MQ_BUF_INIT;
+	const char *lang = mq_page_language(req);
+	const char *theme = mq_req_cookie(req, "mq_theme");
+	struct tm tm;
+	time_t now = time(NULL);
+	gmtime_r(&now, &tm);
+
+	if (!data)
+		data = cJSON_CreateObject();
+	cJSON_AddStringToObject(data, "site_name", "Marquee");
+	cJSON_AddStringToObject(data, "lang", lang);
+	cJSON_AddStringToObject(data, "dir", !strcmp(lang, "fa") ? "rtl" : "ltr");
+	cJSON_AddBoolToObject(data, "is_fa", !strcmp(lang, "fa"));
+	cJSON_AddStringToObject(data, "theme", theme && !strcmp(theme, "dark") ? "dark" : "light");
+	cJSON_AddStringToObject(data, "title", title ? title : "Marquee");
+	cJSON_AddNumberToObject(data, "year", tm.tm_year + 1900);
+	/* where a form on this page comes back to (the path and query as requested) */
+	const char *path = req->display_path ? req->display_path : req->path ? req->path : "/";
+	cJSON_AddStringToObject(data, "here", req->query_string && *req->query_string
+		? mq_arena_printf(req->arena, "%s?%s", path, req->query_string) : path);
+	if (req->user) {
+		cJSON *u = cJSON_AddObjectToObject(data, "user");
+		cJSON_AddStringToObject(u, "id", req->user->id);
+		cJSON_AddBoolToObject(u, "is_admin", !strcmp(req->user->role, "admin"));
+		/* every form of a signed-in page carries the session's CSRF token */
+		if (req->user->via_cookie && ctx && ctx->cfg && ctx->cfg->jwt_secret) {
+			char csrf[44];
+			mq_csrf_token(ctx->cfg->jwt_secret, req->user->session_id, csrf);
+			cJSON_AddStringToObject(data, "csrf", csrf);
+		}
+	}
+
+	int ok = ctx && ctx->templates && mq_tmpl_render(ctx->templates, name, data, &content, &err) == 0;
+	if (ok) {
+		cJSON_AddStringToObject(data, "content", mq_buf_cstr(&content));
+		ok = mq_tmpl_render(ctx->templates, "layout", data, html, &err) == 0;
+	}
+	if (!ok)
+		mq_log(MQ_LOG_ERROR, "template", "cannot render %s: %s", name,
+		       err.len ? mq_buf_cstr(&err) : "templates not loaded");
+	cJSON_Delete(data);
+	mq_buf_free(&content);
+	mq_buf_free(&err);
+	return ok ? 0 : -1;
+}
+
+void mq_reply_page(mq_req *req, mq_res *res, int status, const char *name, const char *title,
+		   cJSON *data)
+{
+	mq_buf html = MQ_BUF_INIT;
+	if (render(req, name, title, data, &html) == 0)
+		mq_reply_html(req, res, status, &html);
+	else
+		mq_reply_status(req, res, 500, "This page could not be shown");
+	mq_buf_free(&html);
+}
+
+int mq_page_error(mq_req *req, mq_res *res, int status, const char *message)
+{
+	mq_buf html = MQ_BUF_INIT;
+	cJSON *data = cJSON_CreateObject();
+	cJSON_AddNumberToObject(data, "status", status);
+	cJSON_AddStringToObject(data, "message", message);
+	cJSON_AddBoolToObject(data, "is_404", status == 404);
+	if (status < 500) { /* what was wrong with the request, as the API's errors[] says it */
+		cJSON *problems = cJSON_AddArrayToObject(data, "problems");
+		for (size_t i = 0; i < req->errors.n; i++)
+			cJSON_AddItemToArray(problems, cJSON_CreateString(req->errors.items[i]));
+		cJSON_AddBoolToObject(data, "has_problems", req->errors.n > 0);
+	}
+	if (render(req, "error", message, data, &html)) {
+		mq_buf_free(&html);
+		return -1;
+	}
+	mq_reply_html(req, res, status, &html);
+	mq_buf_free(&html);
+	return 0;
+}
+
+cJSON *mq_page_options(const char *const *values, const char *const *labels, int selected)
+{
+	cJSON *options = cJSON_CreateArray();
+	for (int i = 0; values[i]; i++) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "value", values[i]);
+		cJSON_AddStringToObject(o, "label", labels[i]);
+		cJSON_AddBoolToObject(o, "selected", i == selected);
+		cJSON_AddItemToArray(options, o);
+	}
+	return options;
+}
+
+void mq_page_select_genre(cJSON *genres, long long id)
+{
+	cJSON *g;
+	cJSON_ArrayForEach(g, genres) {
+		const cJSON *gid = cJSON_GetObjectItemCaseSensitive(g, "id");
+		cJSON_AddBoolToObject(g, "selected", cJSON_IsNumber(gid) && (long long)gid->valuedouble == id);
+	}
+}
+
+cJSON *mq_page_form(const mq_req *req, const char *const *names, const mq_kvlist *values)
+{
+	cJSON *form = cJSON_CreateObject();
+	char *used = req->errors.n ? mq_xcalloc(req->errors.n, 1) : NULL;
+	for (const char *const *name = names; *name; name++) {
+		cJSON *field = cJSON_AddObjectToObject(form, *name);
+		const char *v = values ? mq_kvlist_get(values, *name) : NULL;
+		if (v && strcmp(*name, "password"))
+			cJSON_AddStringToObject(field, "value", v);
+		size_t len = strlen(*name);
+		for (size_t i = 0; i < req->errors.n; i++) {
+			const char *e = req->errors.items[i];
+			if (!strncmp(e, *name, len) && (e[len] == ' ' || e[len] == '[')) {
+				used[i] = 1;
+				if (!cJSON_GetObjectItemCaseSensitive(field, "error"))
+					cJSON_AddStringToObject(field, "error", e);
+			}
+		}
+	}
+	cJSON *rest = cJSON_AddArrayToObject(form, "errors");
+	for (size_t i = 0; i < req->errors.n; i++)
+		if (!used[i])
+			cJSON_AddItemToArray(rest, cJSON_CreateString(req->errors.items[i]));
+	cJSON_AddBoolToObject(form, "has_errors", cJSON_GetArraySize(rest) > 0);
+	free(used);
+	return form;
+}
+
+int mq_page_form_body(mq_req *req, mq_kvlist *l)
+{
+	return mq_page_form_fields(req, l, 0);
+}
+
+int mq_page_form_fields(mq_req *req, mq_kvlist *l, int keep_empty)
+{
+	mq_kvlist all = { 0 };
+	memset(l, 0, sizeof *l);
+	if (!mq_content_type_is(mq_req_param(req, "CONTENT_TYPE"), "application/x-www-form-urlencoded")) {
+		mq_req_error(req, "the form must be sent as application/x-www-form-urlencoded");
+		return -1;
+	}
+	if (mq_form_decode(req->arena, req->body, req->body_len, &all)) {
+		mq_req_error(req, "the form is not valid percent-encoded UTF-8");
+		return -1;
+	}
+	for (size_t i = 0; i < all.n; i++) /* _csrf was the dispatcher's (route.c), not the handler's */
+		if ((keep_empty || *all.items[i].value) && strcmp(all.items[i].key, "_csrf"))
+			mq_kvlist_add(req->arena, l, all.items[i].key, all.items[i].value);
+	return 0;
+}
+
+int mq_page_local_path(const char *path)
+{
+	if (!path || path[0] != '/' || path[1] == '/' || path[1] == '\\')
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+		if (*p <= ' ' || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
+void mq_reply_redirect(mq_req *req, mq_res *res, const char *path)
+{
+	mq_res_header(req, res, "Location", mq_page_local_path(path) ? path : "/");
+	mq_res_header(req, res, "Cache-Control", "no-store");
+	res->status = 303;
+}
+
+void mq_page_settings_cookies(mq_req *req, mq_res *res, const cJSON *settings)
+{
+	const char *lang = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(settings, "language"));
+	const char *theme = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(settings, "theme"));
+	if (lang && (!strcmp(lang, "en") || !strcmp(lang, "fa")))
+		mq_res_header(req, res, "Set-Cookie",
+			      mq_arena_printf(req->arena, "mq_lang=%s; Path=/; Max-Age=31536000; SameSite=Lax", lang));
+	if (theme && (!strcmp(theme, "light") || !strcmp(theme, "dark")))
+		mq_res_header(req, res, "Set-Cookie",
+			      mq_arena_printf(req->arena, "mq_theme=%s; Path=/; Max-Age=31536000; SameSite=Lax", theme));
+}

@@ -1,0 +1,96 @@
+/* db.h — the MongoDB pool of a process and the mapping of driver errors to mq_err.
+ *
+ * One mongoc_client_pool per process, created after any fork, error API 2, appname set. Options
+ * the URI leaves out get defaults that keep a dead or frozen database from hanging a request:
+ * serverSelectionTimeoutMS, connectTimeoutMS, socketTimeoutMS and waitQueueTimeoutMS (see
+ * mq_db_timeouts), and w=majority so an acknowledged write is durable on a replica set.
+ * Handlers pop a client around their database work only, and push it back before replying.
+ */
+#ifndef MQ_DB_H
+#define MQ_DB_H
+
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/err.h"
+
+#include <cjson/cJSON.h>
+#include <mongoc/mongoc.h>
+
+typedef struct mq_db mq_db;
+
+typedef struct mq_db_timeouts {
+	int server_selection_ms;
+	int connect_ms;
+	int socket_ms;
+	int wait_queue_ms;
+} mq_db_timeouts;
+
+/* Defaults for workers: a request answers 503 within two seconds, nginx's part included, when
+ * the database is down; the sync binary passes longer socket timeouts for its bulk writes. */
+#define MQ_DB_TIMEOUTS_WORKER ((mq_db_timeouts){ 1500, 1500, 5000, 2000 })
+#define MQ_DB_TIMEOUTS_PROBE ((mq_db_timeouts){ 1500, 1000, 1500, 1000 })
+#define MQ_DB_TIMEOUTS_BATCH ((mq_db_timeouts){ 5000, 5000, 60000, 5000 })
+
+/* Creates the pool (no connection is made yet). Returns NULL with a message in err. The URI's
+ * own options win over the defaults in t. */
+mq_db *mq_db_open(const char *uri, const char *db_name, const char *appname, mq_db_timeouts t,
+		  mq_buf *err);
+void mq_db_close(mq_db *db);   /* accepts NULL */
+
+/* A client for this thread's work; NULL when none is free within waitQueueTimeoutMS, or when db is
+ * NULL (503). */
+mongoc_client_t *mq_db_pop(mq_db *db);
+void mq_db_push(mq_db *db, mongoc_client_t *client);  /* accepts NULL client */
+/* A collection of the configured database; the caller destroys it before pushing the client. */
+mongoc_collection_t *mq_db_collection(mq_db *db, mongoc_client_t *client, const char *name);
+const char *mq_db_name(const mq_db *db);
+
+/* The configured database through a pooled client (*client), or NULL when none is free
+ * (MQ_EUNAVAIL); mq_db_release() gives both back. For lib code that touches several collections. */
+mongoc_database_t *mq_db_acquire(mq_db *db, mongoc_client_t **client);
+void mq_db_release(mq_db *db, mongoc_client_t *client, mongoc_database_t *database);
+
+/* Parses 24 hex characters into oid; returns 0, or -1 (oid untouched) for anything else. */
+int mq_oid_parse(const char *hex, bson_oid_t *oid);
+
+/* A BSON document of a JSON object (numbers that are whole stay integers); NULL if it cannot be
+ * converted. Caller destroys. */
+bson_t *mq_db_bson_from_json(const cJSON *json);
+
+/* The JSON of a flat document: _id becomes "id", ObjectIds 24 hex, dates ISO 8601 strings,
+ * strings, booleans and numbers as they are; anything else is left out. Caller owns. */
+cJSON *mq_db_doc_json(const bson_t *doc);
+
+/* One page of what filter matches in collection, newest first by sort_key (ties by _id, also
+ * descending, so pages never overlap): *items the documents through mq_db_doc_json(), *total
+ * the count of all matches (a short page is the last, so only a full or empty page costs a count
+ * query). Caller owns *items. */
+mq_err mq_db_page(mongoc_database_t *database, const char *collection, const bson_t *filter,
+		  const char *sort_key, long long page, long long limit, cJSON **items, long long *total);
+
+/* The JSON of any document, nested ones too: _id becomes "id", ObjectIds 24 hex, dates ISO 8601
+ * strings (relaxed extended JSON otherwise). NULL if it cannot be converted. Caller owns. */
+cJSON *mq_db_doc_json_deep(const bson_t *doc);
+
+/* mq_db_page() with mq_db_doc_json_deep(): for documents with arrays and sub-documents. */
+mq_err mq_db_page_deep(mongoc_database_t *database, const char *collection, const bson_t *filter,
+		       const char *sort_key, long long page, long long limit, cJSON **items, long long *total);
+
+/* A join for databases without $lookup: for every object in items whose string member key is
+ * an ObjectId, finds the document of that _id in collection (one $in query; opts may give a
+ * projection) and adds convert(doc, arg) to the item as member as. Items without a match are
+ * left as they are. */
+void mq_db_join(mongoc_database_t *database, const char *collection, cJSON *items, const char *key,
+		const char *as, const bson_t *opts, cJSON *(*convert)(const bson_t *doc, const void *arg),
+		const void *arg);
+
+/* Maps a driver or server error to mq_err and logs it (the message stays in the log). */
+mq_err mq_db_error(const bson_error_t *error, const char *what);
+
+/* {ping: 1} through a pooled client; *ms gets the round trip. */
+mq_err mq_db_ping(mq_db *db, double *ms);
+
+/* Routes libmongoc's own log lines into mq_log, dropping FerretDB's harmless endSessions noise. */
+void mq_db_install_log_handler(void);
+
+#endif

@@ -1,0 +1,121 @@
+/* images.c — TMDB image URLs from /configuration (see images.h). */
+#include "tmdb/images.h"
+#include "tmdb/tmdbcache.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MEMO_SECONDS 3600
+#define MEMO_FAILED_SECONDS 60 /* TMDB and the cache failed: the defaults, for a minute */
+
+void mq_images_default(mq_image_config *ic)
+{
+	snprintf(ic->base, sizeof ic->base, "%s", "https://image.tmdb.org/t/p/");
+	snprintf(ic->poster, sizeof ic->poster, "%s", "w342");
+	snprintf(ic->poster_large, sizeof ic->poster_large, "%s", "w780");
+	snprintf(ic->backdrop, sizeof ic->backdrop, "%s", "w1280");
+	snprintf(ic->profile, sizeof ic->profile, "%s", "w185");
+}
+
+/* The smallest listed size "wN" with N >= width, else "original" when listed; out unchanged
+ * when the list offers neither. */
+static void pick_size(const cJSON *sizes, int width, char *out, size_t size)
+{
+	const cJSON *s;
+	long best = 0;
+	int original = 0;
+	cJSON_ArrayForEach(s, sizes) {
+		const char *v = cJSON_GetStringValue(s);
+		if (!v)
+			continue;
+		if (!strcmp(v, "original"))
+			original = 1;
+		size_t digits = v[0] == 'w' ? strspn(v + 1, "0123456789") : 0;
+		long w = digits >= 1 && digits <= 4 && !v[1 + digits] ? strtol(v + 1, NULL, 10) : 0;
+		if (w >= width && (!best || w < best))
+			best = w;
+	}
+	if (best)
+		snprintf(out, size, "w%d", (int)(best % 100000));
+	else if (original)
+		snprintf(out, size, "%s", "original");
+}
+
+void mq_images_from_configuration(const cJSON *conf, mq_image_config *ic)
+{
+	mq_images_default(ic);
+	const cJSON *images = cJSON_GetObjectItemCaseSensitive(conf, "images");
+	const char *base = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(images, "secure_base_url"));
+	size_t n = base ? strlen(base) : 0;
+	/* an https URL of printable ASCII with nothing that could break out of an attribute or a URL */
+	int printable = 1;
+	for (size_t i = 0; i < n; i++)
+		printable &= base[i] > ' ' && base[i] < 0x7f && !strchr("\"'<>\\?#`", base[i]);
+	if (n > 8 && n < sizeof ic->base - 1 && !strncmp(base, "https://", 8) && printable) {
+		snprintf(ic->base, sizeof ic->base, "%s%s", base, base[n - 1] == '/' ? "" : "/");
+	}
+	pick_size(cJSON_GetObjectItemCaseSensitive(images, "poster_sizes"), 342, ic->poster, sizeof ic->poster);
+	pick_size(cJSON_GetObjectItemCaseSensitive(images, "poster_sizes"), 780, ic->poster_large, sizeof ic->poster_large);
+	pick_size(cJSON_GetObjectItemCaseSensitive(images, "backdrop_sizes"), 1280, ic->backdrop, sizeof ic->backdrop);
+	pick_size(cJSON_GetObjectItemCaseSensitive(images, "profile_sizes"), 185, ic->profile, sizeof ic->profile);
+}
+
+static pthread_mutex_t memo_lock = PTHREAD_MUTEX_INITIALIZER;
+static mq_image_config memo;
+static time_t memo_at; /* the memo is good until then; 0: none */
+
+void mq_images_config(mq_db *db, mq_tmdb *t, const mq_config *cfg, mq_image_config *ic)
+{
+	time_t now = time(NULL);
+	pthread_mutex_lock(&memo_lock);
+	int fresh = memo_at && now < memo_at;
+	if (fresh)
+		*ic = memo;
+	pthread_mutex_unlock(&memo_lock);
+	if (fresh)
+		return;
+	cJSON *conf = NULL;
+	mq_cache_state state;
+	int ok = mq_tmdbcache_get(db, t, cfg, "/configuration", NULL, &conf, &state) == MQ_OK;
+	if (ok)
+		mq_images_from_configuration(conf, ic);
+	else
+		mq_images_default(ic); /* TMDB's long-standing values; tried again in a minute */
+	cJSON_Delete(conf);
+	pthread_mutex_lock(&memo_lock);
+	memo = *ic;
+	memo_at = now + (ok ? MEMO_SECONDS : MEMO_FAILED_SECONDS); /* valid until */
+	pthread_mutex_unlock(&memo_lock);
+}
+
+/* path → URL of the given size, or null. Our own uploads (/media/…) stay as they are. */
+static void add_url(cJSON *obj, const char *key, const char *path, const mq_image_config *ic,
+		    const char *size)
+{
+	char url[512];
+	cJSON_DeleteItemFromObjectCaseSensitive(obj, key); /* set, never duplicated */
+	if (!path || path[0] != '/' || strlen(path) > 200)
+		cJSON_AddNullToObject(obj, key);
+	else if (!strncmp(path, "/media/", 7))
+		cJSON_AddStringToObject(obj, key, path);
+	else if (snprintf(url, sizeof url, "%s%s%s", ic->base, size, path) < (int)sizeof url)
+		cJSON_AddStringToObject(obj, key, url);
+	else
+		cJSON_AddNullToObject(obj, key);
+}
+
+void mq_images_add_urls(cJSON *movie, const mq_image_config *ic)
+{
+	const char *poster = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "poster_path"));
+	const char *backdrop = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "backdrop_path"));
+	add_url(movie, "poster_url", poster, ic, ic->poster);
+	add_url(movie, "poster_url_large", poster, ic, ic->poster_large);
+	add_url(movie, "backdrop_url", backdrop, ic, ic->backdrop);
+	cJSON *person;
+	cJSON_ArrayForEach(person, cJSON_GetObjectItemCaseSensitive(movie, "cast"))
+		add_url(person, "profile_url",
+			cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(person, "profile_path")), ic, ic->profile);
+}
