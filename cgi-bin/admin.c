@@ -47,15 +47,15 @@ static void reply_tmdb_error(mq_req *req, mq_res *res, mq_err rc)
  * and overviews in every language, cast, directors, genres …), without derived fields. */
 static mq_err tmdb_form(mq_req *req, long long tmdb_id, cJSON **form)
 {
-	const mq_ctx *ctx = mq_ctx_of(req);
+	const mq_env env = mq_env_of(req);
 	char path[32];
 	snprintf(path, sizeof path, "/movie/%lld", tmdb_id);
 	static const char *const query[] = { "append_to_response", "credits,keywords,translations,release_dates", NULL };
 	cJSON *details = NULL;
 	mq_cache_state state;
 	*form = NULL;
-	mq_err rc = mq_tmdbcache_get(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, path, query, &details, &state);
-	if (rc == MQ_OK && !(*form = mq_movie_doc_from_tmdb(details, ctx->cfg)))
+	mq_err rc = mq_tmdbcache_get(&env, path, query, &details, &state);
+	if (rc == MQ_OK && !(*form = mq_movie_doc_from_tmdb(details, env.cfg)))
 		rc = MQ_EUPSTREAM;
 	cJSON_Delete(details);
 	if (*form) {
@@ -69,13 +69,14 @@ static mq_err tmdb_form(mq_req *req, long long tmdb_id, cJSON **form)
 /* The catalogue's id of a TMDB movie, when it has it (arena), else NULL. */
 static const char *in_catalogue(mq_req *req, long long tmdb_id)
 {
-	const mq_ctx *ctx = mq_ctx_of(req);
+	mq_env env = mq_env_of(req);
+	env.tmdb = NULL; /* the catalogue only */
 	char ref[24];
 	snprintf(ref, sizeof ref, "%lld", tmdb_id);
 	cJSON *movie = NULL;
 	int fetched = 0;
 	const char *id = NULL;
-	if (mq_catalog_get(ctx->db, NULL, ctx->cfg, ref, "en", &movie, &fetched) == MQ_OK)
+	if (mq_catalog_get(&env, ref, "en", &movie, &fetched) == MQ_OK)
 		id = mq_arena_strdup(req->arena, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "id")));
 	cJSON_Delete(movie);
 	return id;
@@ -90,7 +91,7 @@ static void get_lookup(mq_req *req, mq_res *res)
 	mq_value v[1];
 	if (mq_valid_query_or_reply(req, res, fields, 1, v))
 		return;
-	const mq_ctx *ctx = mq_ctx_of(req);
+	const mq_env env = mq_env_of(req);
 	const char *q = v[0].s;
 	long long tmdb_id = 0;
 	cJSON *candidates = cJSON_CreateArray();
@@ -106,7 +107,7 @@ static void get_lookup(mq_req *req, mq_res *res)
 		static const char *const query[] = { "external_source", "imdb_id", NULL };
 		cJSON *found = NULL;
 		mq_cache_state state;
-		rc = mq_tmdbcache_get(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, path, query, &found, &state);
+		rc = mq_tmdbcache_get(&env, path, query, &found, &state);
 		const cJSON *item;
 		cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(found, "movie_results")) {
 			cJSON *m = mq_movie_summary_from_tmdb(item);
@@ -133,7 +134,7 @@ static void get_lookup(mq_req *req, mq_res *res)
 		const char *query[] = { "query", title, "include_adult", "false", year[0] ? "year" : NULL, year, NULL };
 		cJSON *page = NULL;
 		mq_cache_state state;
-		rc = mq_tmdbcache_get(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, "/search/movie", query, &page, &state);
+		rc = mq_tmdbcache_get(&env, "/search/movie", query, &page, &state);
 		long long p = 0, total = 0;
 		cJSON *items = rc == MQ_OK ? mq_movie_summaries_from_tmdb_page(page, &p, &total) : NULL;
 		cJSON_Delete(page);
@@ -371,6 +372,7 @@ static void restore_movie(mq_req *req, mq_res *res)
 static void sync_movie(mq_req *req, mq_res *res)
 {
 	const mq_ctx *ctx = mq_ctx_of(req);
+	const mq_env env = mq_env_of(req);
 	const char *id = mq_req_route(req, "id");
 	cJSON *before = NULL, *after = NULL, *none = cJSON_CreateObject();
 	mq_err rc = mq_admin_movie_edit(ctx->db, id, none, 0, NULL, &before, &after);
@@ -382,7 +384,7 @@ static void sync_movie(mq_req *req, mq_res *res)
 		rc = MQ_EUNPROCESSABLE;
 	}
 	if (rc == MQ_OK) {
-		mq_sync *s = mq_sync_new(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, 0, 1);
+		mq_sync *s = mq_sync_new(&env, 0, 1);
 		long long ids[1] = { (long long)tmdb_id };
 		rc = mq_sync_movies(s, ids, 1);
 		const mq_sync_counts *c = mq_sync_counts_of(s);
@@ -436,7 +438,7 @@ static long long movie_tmdb_id(mq_req *req, const char *id, mq_err *rc)
  * choose from (PATCH poster_path / backdrop_path with one's path). */
 static void get_tmdb_images(mq_req *req, mq_res *res)
 {
-	const mq_ctx *ctx = mq_ctx_of(req);
+	const mq_env env = mq_env_of(req);
 	mq_err rc;
 	long long tmdb_id = movie_tmdb_id(req, mq_req_route(req, "id"), &rc);
 	if (rc != MQ_OK) {
@@ -453,13 +455,13 @@ static void get_tmdb_images(mq_req *req, mq_res *res)
 	static const char *const query[] = { "include_image_language", "en,fa,null", NULL };
 	cJSON *images = NULL;
 	mq_cache_state state;
-	rc = mq_tmdbcache_get(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, path, query, &images, &state);
+	rc = mq_tmdbcache_get(&env, path, query, &images, &state);
 	if (rc != MQ_OK) {
 		reply_tmdb_error(req, res, rc);
 		return;
 	}
 	mq_image_config ic;
-	mq_images_config(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, &ic);
+	mq_images_config(&env, &ic);
 	cJSON *out = cJSON_CreateObject();
 	static const char *const kinds[][3] = { { "posters", "posters", "w342" }, { "backdrops", "backdrops", "w780" } };
 	for (int k = 0; k < 2; k++) {
@@ -924,9 +926,9 @@ static cJSON *form_values(mq_req *req, const cJSON *movie, const cJSON *all_genr
 
 static cJSON *genre_list(mq_req *req)
 {
-	const mq_ctx *ctx = mq_ctx_of(req);
+	const mq_env env = mq_env_of(req);
 	cJSON *all = NULL;
-	if (mq_genres_list(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, "en", &all) != MQ_OK)
+	if (mq_genres_list(&env, "en", &all) != MQ_OK)
 		all = cJSON_CreateArray();
 	return all;
 }

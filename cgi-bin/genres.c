@@ -20,9 +20,9 @@ static void get_genres(mq_req *req, mq_res *res)
 	mq_value v[1];
 	if (mq_valid_query_or_reply(req, res, lang_field, 1, v))
 		return;
-	const mq_ctx *ctx = mq_ctx_of(req);
+	const mq_env env = mq_env_of(req);
 	cJSON *list = NULL;
-	mq_err rc = mq_genres_list(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, v[0].s, &list);
+	mq_err rc = mq_genres_list(&env, v[0].s, &list);
 	if (rc != MQ_OK) {
 		mq_reply_err(req, res, rc, NULL);
 		return;
@@ -36,9 +36,9 @@ static void get_genre(mq_req *req, mq_res *res)
 	mq_value v[1];
 	if (mq_valid_query_or_reply(req, res, lang_field, 1, v))
 		return;
-	const mq_ctx *ctx = mq_ctx_of(req);
+	const mq_env env = mq_env_of(req);
 	cJSON *genre = NULL;
-	mq_err rc = mq_genre_get(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, mq_req_route(req, "id"), v[0].s,
+	mq_err rc = mq_genre_get(&env, mq_req_route(req, "id"), v[0].s,
 				 &genre);
 	if (rc == MQ_EINVAL)
 		mq_req_error(req, "id must be a TMDB genre id or a slug such as science-fiction");
@@ -59,10 +59,10 @@ static void get_genre_movies(mq_req *req, mq_res *res)
 /* GET /genres: every genre, linked to its page. */
 static void get_genres_page(mq_req *req, mq_res *res)
 {
-	const mq_ctx *ctx = mq_ctx_of(req);
+	const mq_env env = mq_env_of(req);
 	const char *lang = mq_page_language(req);
 	cJSON *list = NULL;
-	mq_err rc = mq_genres_list(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, lang, &list);
+	mq_err rc = mq_genres_list(&env, lang, &list);
 	if (rc != MQ_OK) {
 		mq_reply_err(req, res, rc, NULL);
 		return;

@@ -17,7 +17,7 @@ static mq_err check_database(cJSON *out, const mq_ctx *ctx)
 
 static mq_err check_tmdb(cJSON *out, const mq_ctx *ctx)
 {
-	return mq_health_tmdb(out, ctx->cfg, mq_tmdbcache_client(ctx->cfg));
+	return mq_health_tmdb(out, ctx->cfg, mq_env_tmdb(ctx->cfg));
 }
 
 static mq_err check_cache(cJSON *out, const mq_ctx *ctx)

@@ -127,13 +127,13 @@ static void add_row(cJSON *data, const char *name, cJSON *row)
 /* GET /: trending and popular rows, the genres. */
 static void get_home(mq_req *req, mq_res *res)
 {
-	const mq_ctx *ctx = mq_ctx_of(req);
+	const mq_env env = mq_env_of(req);
 	const char *lang = mq_page_language(req);
 	cJSON *data = cJSON_CreateObject(), *genres = NULL;
 	cJSON_AddBoolToObject(data, "is_home", 1);
 	add_row(data, "trending", tmdb_row(req, "/trending/movie/week", lang, 12));
 	add_row(data, "popular", tmdb_row(req, "/movie/popular", lang, 12));
-	if (mq_genres_list(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, lang, &genres) == MQ_OK)
+	if (mq_genres_list(&env, lang, &genres) == MQ_OK)
 		add_row(data, "genres", genres);
 	mq_reply_page(req, res, 200, "home", NULL, data);
 }
@@ -151,10 +151,10 @@ static void get_search_page(mq_req *req, mq_res *res)
 /* The movie of a page's route, or NULL after replying with the error page. */
 static cJSON *page_movie(mq_req *req, mq_res *res, const char *lang)
 {
-	const mq_ctx *ctx = mq_ctx_of(req);
+	const mq_env env = mq_env_of(req);
 	cJSON *movie = NULL;
 	int fetched;
-	mq_err rc = mq_catalog_get(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, mq_req_route(req, "id"), lang,
+	mq_err rc = mq_catalog_get(&env, mq_req_route(req, "id"), lang,
 				   &movie, &fetched);
 	if (rc != MQ_OK) {
 		mq_reply_err(req, res, rc == MQ_EINVAL ? MQ_ENOTFOUND : rc, rc == MQ_EINVAL || rc == MQ_ENOTFOUND
@@ -182,9 +182,9 @@ static void add_runtime_text(cJSON *movie, int fa)
 /* Genre names in the page's language (movie documents keep TMDB's English names). */
 static void localise_genres(mq_req *req, cJSON *movie, const char *lang)
 {
-	const mq_ctx *ctx = mq_ctx_of(req);
+	const mq_env env = mq_env_of(req);
 	cJSON *all = NULL, *g, *known;
-	if (mq_genres_list(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, lang, &all) != MQ_OK)
+	if (mq_genres_list(&env, lang, &all) != MQ_OK)
 		return;
 	cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(movie, "genres")) {
 		const cJSON *id = cJSON_GetObjectItemCaseSensitive(g, "id");

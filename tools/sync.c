@@ -466,7 +466,8 @@ static int run_tmdb(const mq_config *cfg, const run_opts *o)
 		mq_db_close(db);
 		return EXIT_CONFIG;
 	}
-	mq_sync *s = mq_sync_new(db, t, cfg, o->dry_run, o->parallel);
+	const mq_env env = { db, t, cfg };
+	mq_sync *s = mq_sync_new(&env, o->dry_run, o->parallel);
 	progress_state progress = { isatty(STDERR_FILENO), now_seconds(), 0, "" };
 	mq_sync_on_progress(s, on_progress, &progress);
 	char holder[200];

@@ -155,9 +155,9 @@ static mq_err store_movie(mongoc_collection_t *coll, cJSON *set, long long tmdb_
 	return rc;
 }
 
-mq_err mq_catalog_get(mq_db *db, mq_tmdb *t, const mq_config *cfg, const char *ref, const char *lang,
-		      cJSON **movie, int *fetched)
+mq_err mq_catalog_get(const mq_env *env, const char *ref, const char *lang, cJSON **movie, int *fetched)
 {
+	mq_db *db = env->db;
 	long long tmdb_id = 0;
 	bson_oid_t oid;
 	bson_t *filter;
@@ -192,7 +192,7 @@ mq_err mq_catalog_get(mq_db *db, mq_tmdb *t, const mq_config *cfg, const char *r
 		bson_destroy(filter);
 		return MQ_ENOTFOUND;
 	}
-	if (rc != MQ_ENOTFOUND || !tmdb_id || !t) {
+	if (rc != MQ_ENOTFOUND || !tmdb_id || !env->tmdb) {
 		bson_destroy(filter);
 		return rc;
 	}
@@ -203,8 +203,8 @@ mq_err mq_catalog_get(mq_db *db, mq_tmdb *t, const mq_config *cfg, const char *r
 	const char *query[] = { "append_to_response", "credits,keywords,translations,release_dates", NULL };
 	cJSON *details = NULL, *set = NULL;
 	mq_cache_state state;
-	rc = mq_tmdbcache_get(db, t, cfg, path, query, &details, &state);
-	if (rc == MQ_OK && !(set = mq_movie_doc_from_tmdb(details, cfg)))
+	rc = mq_tmdbcache_get(env, path, query, &details, &state);
+	if (rc == MQ_OK && !(set = mq_movie_doc_from_tmdb(details, env->cfg)))
 		rc = MQ_EUPSTREAM;
 	if (rc == MQ_OK && !(client = mq_db_pop(db)))
 		rc = MQ_EUNAVAIL;

@@ -4,6 +4,7 @@
 #ifndef MQ_CATALOG_H
 #define MQ_CATALOG_H
 
+#include "tmdb/env.h"
 #include "core/config.h"
 #include "core/search.h"
 #include "store/db.h"
@@ -16,8 +17,7 @@
  * fetched through the TMDB cache and stored first (*fetched = 1). MQ_EINVAL for a malformed ref,
  * MQ_ENOTFOUND when neither the catalogue nor TMDB has it; TMDB and database errors as theirs.
  * With t NULL only the catalogue is asked. *movie: caller owns. */
-mq_err mq_catalog_get(mq_db *db, mq_tmdb *t, const mq_config *cfg, const char *ref, const char *lang,
-		      cJSON **movie, int *fetched);
+mq_err mq_catalog_get(const mq_env *env, const char *ref, const char *lang, cJSON **movie, int *fetched);
 
 /* The public JSON of a movies document: _id becomes id, dates ISO strings, title and overview
  * picked for lang. NULL if it cannot be converted. Caller owns. */

@@ -27,8 +27,10 @@ void mq_slugify(const char *s, char *out, size_t size)
 	out[n] = '\0';
 }
 
-mq_err mq_genres_sync(mq_db *db, mq_tmdb *t, const mq_config *cfg, int *count)
+mq_err mq_genres_sync(const mq_env *env, int *count)
 {
+	mq_db *db = env->db;
+	const mq_config *cfg = env->cfg;
 	mq_err rc = MQ_OK;
 	*count = 0;
 	/* tmdb_id → {names} gathered over the languages, English first (it gives the slug) */
@@ -40,7 +42,7 @@ mq_err mq_genres_sync(mq_db *db, mq_tmdb *t, const mq_config *cfg, int *count)
 		const char *query[] = { "language", language, NULL };
 		cJSON *json = NULL;
 		mq_cache_state state;
-		rc = mq_tmdbcache_get(db, t, cfg, "/genre/movie/list", query, &json, &state);
+		rc = mq_tmdbcache_get(env, "/genre/movie/list", query, &json, &state);
 		if (rc != MQ_OK)
 			break;
 		char lang[3] = { language[0], language[1], '\0' };
@@ -160,22 +162,23 @@ static mq_err find_genres(mq_db *db, const bson_t *filter, const char *lang, cJS
 	return rc;
 }
 
-mq_err mq_genres_list(mq_db *db, mq_tmdb *t, const mq_config *cfg, const char *lang, cJSON **list)
+mq_err mq_genres_list(const mq_env *env, const char *lang, cJSON **list)
 {
+	mq_db *db = env->db;
 	mq_err rc = find_genres(db, NULL, lang, list);
 	if (rc != MQ_OK || cJSON_GetArraySize(*list) > 0)
 		return rc;
 	cJSON_Delete(*list);
 	*list = NULL;
 	int n;
-	if ((rc = mq_genres_sync(db, t, cfg, &n)) != MQ_OK)
+	if ((rc = mq_genres_sync(env, &n)) != MQ_OK)
 		return rc;
 	return find_genres(db, NULL, lang, list);
 }
 
-mq_err mq_genre_get(mq_db *db, mq_tmdb *t, const mq_config *cfg, const char *ref, const char *lang,
-		    cJSON **genre)
+mq_err mq_genre_get(const mq_env *env, const char *ref, const char *lang, cJSON **genre)
 {
+	mq_db *db = env->db;
 	long long id;
 	bson_t *filter;
 	*genre = NULL;
@@ -187,7 +190,7 @@ mq_err mq_genre_get(mq_db *db, mq_tmdb *t, const mq_config *cfg, const char *ref
 	else
 		return MQ_EINVAL;
 	cJSON *list = NULL;
-	mq_err rc = mq_genres_list(db, t, cfg, lang, &list); /* fills an empty collection first */
+	mq_err rc = mq_genres_list(env, lang, &list); /* fills an empty collection first */
 	cJSON_Delete(list);
 	if (rc == MQ_OK)
 		rc = find_genres(db, filter, lang, &list);

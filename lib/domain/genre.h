@@ -2,6 +2,7 @@
 #ifndef MQ_GENRE_H
 #define MQ_GENRE_H
 
+#include "tmdb/env.h"
 #include "core/config.h"
 #include "store/db.h"
 #include "tmdb/tmdb.h"
@@ -11,16 +12,15 @@
 /* Fetches TMDB's genre list in every TMDB_LANGUAGES language (through the response cache) and
  * upserts each genre by tmdb_id; *count gets the number of genres. Names TMDB leaves empty are
  * not stored (no language fallback at TMDB: the reader falls back to English). */
-mq_err mq_genres_sync(mq_db *db, mq_tmdb *t, const mq_config *cfg, int *count);
+mq_err mq_genres_sync(const mq_env *env, int *count);
 
 /* Every genre as [{id, slug, name, names}], name in lang ("en", "fa"; English when missing),
  * sorted by English name. When the collection is empty it is filled first (mq_genres_sync).
  * *list: caller owns. */
-mq_err mq_genres_list(mq_db *db, mq_tmdb *t, const mq_config *cfg, const char *lang, cJSON **list);
+mq_err mq_genres_list(const mq_env *env, const char *lang, cJSON **list);
 
 /* One genre by TMDB id (digits) or slug; MQ_ENOTFOUND when there is none. *genre: caller owns. */
-mq_err mq_genre_get(mq_db *db, mq_tmdb *t, const mq_config *cfg, const char *ref, const char *lang,
-		    cJSON **genre);
+mq_err mq_genre_get(const mq_env *env, const char *ref, const char *lang, cJSON **genre);
 
 /* "science-fiction" from "Science Fiction": lower-case ASCII words joined by '-'. */
 void mq_slugify(const char *s, char *out, size_t size);

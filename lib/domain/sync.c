@@ -30,9 +30,7 @@ static const char *const significant[] = { "title", "original_title", "release_d
 					   "poster_path", NULL };
 
 struct mq_sync {
-	mq_db *db;
-	mq_tmdb *tmdb;
-	const mq_config *cfg;
+	mq_env env;
 	int dry_run, parallel;
 	mq_sync_counts counts;
 	mq_sync_progress progress;
@@ -57,12 +55,10 @@ struct mq_sync {
 	long done, total;
 };
 
-mq_sync *mq_sync_new(mq_db *db, mq_tmdb *t, const mq_config *cfg, int dry_run, int parallel)
+mq_sync *mq_sync_new(const mq_env *env, int dry_run, int parallel)
 {
 	mq_sync *s = mq_xcalloc(1, sizeof *s);
-	s->db = db;
-	s->tmdb = t;
-	s->cfg = cfg;
+	s->env = *env;
 	s->dry_run = dry_run;
 	s->parallel = parallel < 1 ? 1 : parallel > 20 ? 20 : parallel;
 	if (gethostname(s->host, sizeof s->host - 1))
@@ -118,10 +114,10 @@ static void *heartbeat_main(void *arg)
 		if (s->stopping)
 			break;
 		pthread_mutex_unlock(&s->lock);
-		mongoc_client_t *client = mq_db_pop(s->db);
+		mongoc_client_t *client = mq_db_pop(s->env.db);
 		if (client) {
 			bson_error_t error;
-			mongoc_collection_t *lease = collection(s->db, client, "sync_lease");
+			mongoc_collection_t *lease = collection(s->env.db, client, "sync_lease");
 			bson_t *filter = BCON_NEW("_id", BCON_UTF8(LEASE_ID), "run", BCON_OID(&s->run));
 			bson_t *update = BCON_NEW("$set", "{", "heartbeat_at", BCON_DATE_TIME(mq_clock_ms()), "}");
 			if (!mongoc_collection_update_one(lease, filter, update, NULL, NULL, &error))
@@ -129,7 +125,7 @@ static void *heartbeat_main(void *arg)
 			bson_destroy(update);
 			bson_destroy(filter);
 			mongoc_collection_destroy(lease);
-			mq_db_push(s->db, client);
+			mq_db_push(s->env.db, client);
 		}
 		pthread_mutex_lock(&s->lock);
 	}
@@ -179,7 +175,7 @@ static void close_interrupted(mongoc_client_t *client, mq_db *db, const bson_t *
 static mq_err take_lease(mq_sync *s, mongoc_client_t *client, char *holder, size_t size)
 {
 	bson_error_t error;
-	mongoc_collection_t *lease = collection(s->db, client, "sync_lease");
+	mongoc_collection_t *lease = collection(s->env.db, client, "sync_lease");
 	int64_t now = mq_clock_ms();
 	mq_err rc = MQ_ECONFLICT;
 	for (int attempt = 0; attempt < 3 && rc == MQ_ECONFLICT; attempt++) {
@@ -200,7 +196,7 @@ static mq_err take_lease(mq_sync *s, mongoc_client_t *client, char *holder, size
 				bson_t *cond = BCON_NEW("_id", BCON_UTF8(LEASE_ID));
 				if (bson_iter_init_find(&it, found, "run") && BSON_ITER_HOLDS_OID(&it))
 					BSON_APPEND_OID(cond, "run", bson_iter_oid(&it));
-				close_interrupted(client, s->db, found);
+				close_interrupted(client, s->env.db, found);
 				mq_log(MQ_LOG_WARN, "sync", "taking over the lease of a run that is gone (%s)", holder);
 				if (!mongoc_collection_delete_one(lease, cond, NULL, NULL, &error))
 					rc = mq_db_error(&error, "sync lease takeover");
@@ -226,7 +222,7 @@ mq_err mq_sync_begin(mq_sync *s, const char *kind, char *holder, size_t size)
 		holder[0] = '\0';
 	if (s->dry_run)
 		return MQ_OK;
-	mongoc_client_t *client = mq_db_pop(s->db);
+	mongoc_client_t *client = mq_db_pop(s->env.db);
 	if (!client)
 		return MQ_EUNAVAIL;
 	mq_err rc = take_lease(s, client, holder, size);
@@ -234,7 +230,7 @@ mq_err mq_sync_begin(mq_sync *s, const char *kind, char *holder, size_t size)
 		s->holding = 1;
 		bson_error_t error;
 		int64_t now = mq_clock_ms();
-		mongoc_collection_t *logs = collection(s->db, client, "synclogs");
+		mongoc_collection_t *logs = collection(s->env.db, client, "synclogs");
 		bson_t *doc = BCON_NEW("_id", BCON_OID(&s->run), "kind", BCON_UTF8(kind), "status", BCON_UTF8("in-progress"),
 				       "started_at", BCON_DATE_TIME(now), "host", BCON_UTF8(s->host),
 				       "pid", BCON_INT64(getpid()));
@@ -249,7 +245,7 @@ mq_err mq_sync_begin(mq_sync *s, const char *kind, char *holder, size_t size)
 		else
 			s->holding = 2;
 	}
-	mq_db_push(s->db, client);
+	mq_db_push(s->env.db, client);
 	if (rc != MQ_OK && s->holding)
 		mq_sync_end(s, rc, "could not open the synclog");
 	return rc;
@@ -266,7 +262,7 @@ void mq_sync_end(mq_sync *s, mq_err rc, const char *error_text)
 		pthread_mutex_unlock(&s->lock);
 		pthread_join(s->heartbeat, NULL);
 	}
-	mongoc_client_t *client = mq_db_pop(s->db);
+	mongoc_client_t *client = mq_db_pop(s->env.db);
 	if (!client) {
 		mq_log(MQ_LOG_ERROR, "sync", "the database is gone: the lease stays until its heartbeat times out");
 		return;
@@ -275,7 +271,7 @@ void mq_sync_end(mq_sync *s, mq_err rc, const char *error_text)
 	if (s->logging) {
 		const mq_sync_counts *c = &s->counts;
 		const char *status = rc != MQ_OK ? "failed" : c->failed ? "partial" : "success";
-		mongoc_collection_t *logs = collection(s->db, client, "synclogs");
+		mongoc_collection_t *logs = collection(s->env.db, client, "synclogs");
 		bson_t *filter = BCON_NEW("_id", BCON_OID(&s->run));
 		bson_t *update = BCON_NEW("$set", "{", "status", BCON_UTF8(status), "finished_at", BCON_DATE_TIME(mq_clock_ms()),
 					  "counts", "{", "fetched", BCON_INT64(c->fetched), "inserted", BCON_INT64(c->inserted),
@@ -294,13 +290,13 @@ void mq_sync_end(mq_sync *s, mq_err rc, const char *error_text)
 		bson_destroy(filter);
 		mongoc_collection_destroy(logs);
 	}
-	mongoc_collection_t *lease = collection(s->db, client, "sync_lease");
+	mongoc_collection_t *lease = collection(s->env.db, client, "sync_lease");
 	bson_t *mine = BCON_NEW("_id", BCON_UTF8(LEASE_ID), "run", BCON_OID(&s->run));
 	if (!mongoc_collection_delete_one(lease, mine, NULL, NULL, &error))
 		mq_log(MQ_LOG_WARN, "sync", "lease not given back (it times out): %s", error.message);
 	bson_destroy(mine);
 	mongoc_collection_destroy(lease);
-	mq_db_push(s->db, client);
+	mq_db_push(s->env.db, client);
 	s->holding = 0;
 }
 
@@ -312,9 +308,9 @@ mq_err mq_sync_genres(mq_sync *s, int *count)
 	if (s->dry_run)
 		return MQ_OK;
 	long long dropped = 0;
-	mq_err rc = mq_tmdbcache_invalidate(s->db, "/genre/", &dropped); /* ask TMDB, not the cache */
+	mq_err rc = mq_tmdbcache_invalidate(s->env.db, "/genre/", &dropped); /* ask TMDB, not the cache */
 	if (rc == MQ_OK)
-		rc = mq_genres_sync(s->db, s->tmdb, s->cfg, count);
+		rc = mq_genres_sync(&s->env, count);
 	s->counts.genres += *count;
 	report(s, "genres", *count, *count);
 	return rc;
@@ -327,7 +323,7 @@ mq_err mq_sync_neighbours(mq_sync *s, long *movies)
 	if (s->dry_run)
 		return MQ_OK;
 	report(s, "neighbours", 0, 1);
-	mq_err rc = mq_recommend_train(s->db, movies, &events);
+	mq_err rc = mq_recommend_train(s->env.db, movies, &events);
 	report(s, "neighbours", 1, 1);
 	return rc;
 }
@@ -338,9 +334,9 @@ mq_err mq_sync_purge_cache(mq_sync *s, long long *removed)
 	*removed = 0;
 	if (s->dry_run)
 		return MQ_OK;
-	mq_err rc = mq_tmdbcache_purge(s->db, removed);
+	mq_err rc = mq_tmdbcache_purge(s->env.db, removed);
 	if (rc == MQ_OK)
-		rc = mq_session_purge(s->db, &sessions);
+		rc = mq_session_purge(s->env.db, &sessions);
 	*removed += sessions;
 	return rc;
 }
@@ -599,7 +595,7 @@ cJSON *mq_sync_diff(const cJSON *existing, cJSON *doc, cJSON **notes)
 /* Compares TMDB's version of a movie with the catalogue's and queues what differs. */
 static void apply_movie(mq_sync *s, const cJSON *details)
 {
-	cJSON *doc = mq_movie_doc_from_tmdb(details, s->cfg);
+	cJSON *doc = mq_movie_doc_from_tmdb(details, s->env.cfg);
 	if (!doc) {
 		s->counts.failed++;
 		return;
@@ -692,7 +688,7 @@ mq_err mq_sync_movies(mq_sync *s, const long long *given, size_t n)
 	for (size_t i = 0; i < n; i++)
 		if (ids[i] > 0 && (k == 0 || ids[k - 1] != ids[i]))
 			ids[k++] = ids[i];
-	s->database = mq_db_acquire(s->db, &s->client);
+	s->database = mq_db_acquire(s->env.db, &s->client);
 	if (!s->database) {
 		free(ids);
 		return MQ_EUNAVAIL;
@@ -711,7 +707,7 @@ mq_err mq_sync_movies(mq_sync *s, const long long *given, size_t n)
 		s->done = 0;
 		s->total = (long)k;
 		report(s, "movies", 0, s->total);
-		rc = mq_tmdb_get_many(s->tmdb, jobs, k, s->parallel, movie_done, s);
+		rc = mq_tmdb_get_many(s->env.tmdb, jobs, k, s->parallel, movie_done, s);
 		flush(s);
 		flush_fresh(s);
 		free(paths);
@@ -721,7 +717,7 @@ mq_err mq_sync_movies(mq_sync *s, const long long *given, size_t n)
 	cJSON_Delete(s->slugs);
 	cJSON_Delete(s->fresh);
 	s->existing = s->slugs = s->fresh = NULL;
-	mq_db_release(s->db, s->client, s->database);
+	mq_db_release(s->env.db, s->client, s->database);
 	s->database = NULL;
 	s->client = NULL;
 	free(ids);
@@ -801,7 +797,7 @@ static mq_err collect_pages(mq_sync *s, const char *path, const char *const *ext
 	}
 	l->stage = stage; /* pages_total: first_page() counted them */
 	page_ctx ctx = { s, l };
-	mq_err rc = mq_tmdb_get_many(s->tmdb, jobs, (size_t)n, s->parallel, page_done, &ctx);
+	mq_err rc = mq_tmdb_get_many(s->env.tmdb, jobs, (size_t)n, s->parallel, page_done, &ctx);
 	free(jobs);
 	free(queries);
 	free(numbers);
@@ -820,7 +816,7 @@ static mq_err first_page(mq_sync *s, const char *path, const char *const *extra,
 		q[k++] = extra[e];
 		q[k++] = extra[e + 1];
 	}
-	mq_err rc = mq_tmdb_get(s->tmdb, path, q, &r);
+	mq_err rc = mq_tmdb_get(s->env.tmdb, path, q, &r);
 	*pages = 0;
 	if (rc == MQ_OK) {
 		double total = mq_tmdb_number(r.json, "total_pages", 1);
@@ -854,12 +850,12 @@ mq_err mq_sync_list(mq_sync *s, const char *path, int pages)
 /* The tmdb ids of the whole catalogue (movies without one are manual). */
 static mq_err catalogue_ids(mq_sync *s, const bson_t *filter, id_list *l)
 {
-	mongoc_client_t *client = mq_db_pop(s->db);
+	mongoc_client_t *client = mq_db_pop(s->env.db);
 	if (!client)
 		return MQ_EUNAVAIL;
 	bson_error_t error;
 	const bson_t *doc;
-	mongoc_collection_t *movies = collection(s->db, client, "movies");
+	mongoc_collection_t *movies = collection(s->env.db, client, "movies");
 	bson_t *opts = BCON_NEW("projection", "{", "tmdb_id", BCON_INT32(1), "}");
 	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(movies, filter, opts, NULL);
 	while (mongoc_cursor_next(cursor, &doc)) {
@@ -871,7 +867,7 @@ static mq_err catalogue_ids(mq_sync *s, const bson_t *filter, id_list *l)
 	mongoc_cursor_destroy(cursor);
 	bson_destroy(opts);
 	mongoc_collection_destroy(movies);
-	mq_db_push(s->db, client);
+	mq_db_push(s->env.db, client);
 	return rc;
 }
 
@@ -879,12 +875,12 @@ static mq_err catalogue_ids(mq_sync *s, const bson_t *filter, id_list *l)
 static mq_err last_success(mq_sync *s, int64_t *at)
 {
 	*at = 0;
-	mongoc_client_t *client = mq_db_pop(s->db);
+	mongoc_client_t *client = mq_db_pop(s->env.db);
 	if (!client)
 		return MQ_EUNAVAIL;
 	bson_error_t error;
 	const bson_t *doc;
-	mongoc_collection_t *logs = collection(s->db, client, "synclogs");
+	mongoc_collection_t *logs = collection(s->env.db, client, "synclogs");
 	bson_t *filter = BCON_NEW("status", BCON_UTF8("success"), "kind", "{", "$in", "[", BCON_UTF8("changes"), BCON_UTF8("all"), "]", "}");
 	bson_t *opts = BCON_NEW("sort", "{", "started_at", BCON_INT32(-1), "}", "limit", BCON_INT64(1));
 	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(logs, filter, opts, NULL);
@@ -898,7 +894,7 @@ static mq_err last_success(mq_sync *s, int64_t *at)
 	bson_destroy(opts);
 	bson_destroy(filter);
 	mongoc_collection_destroy(logs);
-	mq_db_push(s->db, client);
+	mq_db_push(s->env.db, client);
 	return rc;
 }
 
@@ -962,8 +958,8 @@ mq_err mq_sync_translations(mq_sync *s)
 	bson_append_document_end(&filter, &child);
 	BSON_APPEND_ARRAY_BEGIN(&filter, "$or", &or);
 	int k = 0;
-	for (int i = 0; i < s->cfg->n_tmdb_languages; i++) {
-		char lang[3] = { s->cfg->tmdb_languages[i][0], s->cfg->tmdb_languages[i][1], '\0' };
+	for (int i = 0; i < s->env.cfg->n_tmdb_languages; i++) {
+		char lang[3] = { s->env.cfg->tmdb_languages[i][0], s->env.cfg->tmdb_languages[i][1], '\0' };
 		for (int which = 0; which < 2; which++) {
 			char key[16], path[32];
 			snprintf(key, sizeof key, "%d", k++);

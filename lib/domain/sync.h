@@ -19,6 +19,7 @@
 #ifndef MQ_SYNC_H
 #define MQ_SYNC_H
 
+#include "tmdb/env.h"
 #include "core/config.h"
 #include "store/db.h"
 #include "tmdb/tmdb.h"
@@ -45,7 +46,7 @@ typedef void (*mq_sync_progress)(const char *stage, long done, long total, void 
 /* A run against db and TMDB (t: its limiter paces every request). dry_run: everything is
  * fetched and compared, nothing written (no lease, no synclog). parallel: connections to TMDB
  * (1–20). Caller owns; mq_sync_free(). */
-mq_sync *mq_sync_new(mq_db *db, mq_tmdb *t, const mq_config *cfg, int dry_run, int parallel);
+mq_sync *mq_sync_new(const mq_env *env, int dry_run, int parallel);
 void mq_sync_free(mq_sync *s);   /* accepts NULL */
 void mq_sync_on_progress(mq_sync *s, mq_sync_progress fn, void *ctx);
 

@@ -14,11 +14,12 @@
 static cJSON *lookup(mq_req *req, mq_res *res, const char *ref, const char *field, const char *lang,
 		     int *fetched, int fetch)
 {
-	const mq_ctx *ctx = mq_ctx_of(req);
+	mq_env env = mq_env_of(req);
+	if (!fetch)
+		env.tmdb = NULL;
 	cJSON *movie = NULL;
 	int was_fetched = 0;
-	mq_err rc = mq_catalog_get(ctx->db, fetch ? mq_tmdbcache_client(ctx->cfg) : NULL, ctx->cfg, ref, lang, &movie,
-				   &was_fetched);
+	mq_err rc = mq_catalog_get(&env, ref, lang, &movie, &was_fetched);
 	if (fetched)
 		*fetched = was_fetched;
 	if (rc == MQ_OK)
@@ -59,9 +60,9 @@ void mq_movieapi_body_ref(cJSON *body)
 
 void mq_movieapi_images(mq_req *req, cJSON *movies)
 {
-	const mq_ctx *ctx = mq_ctx_of(req);
+	const mq_env env = mq_env_of(req);
 	mq_image_config ic;
-	mq_images_config(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, &ic);
+	mq_images_config(&env, &ic);
 	if (cJSON_IsObject(movies)) {
 		mq_images_add_urls(movies, &ic);
 		return;
@@ -74,7 +75,7 @@ void mq_movieapi_images(mq_req *req, cJSON *movies)
 mq_err mq_movieapi_tmdb_movies(mq_req *req, const char *path, const char *const *extra, long long page,
 		      const char *tmdb_language, mq_movieapi_tmdb_page *out)
 {
-	const mq_ctx *ctx = mq_ctx_of(req);
+	const mq_env env = mq_env_of(req);
 	char page_text[24];
 	snprintf(page_text, sizeof page_text, "%lld", page);
 	const char *query[10] = { "page", page_text, "language", tmdb_language };
@@ -82,8 +83,7 @@ mq_err mq_movieapi_tmdb_movies(mq_req *req, const char *path, const char *const 
 		query[i] = extra[0], query[i + 1] = extra[1];
 	cJSON *json = NULL;
 	memset(out, 0, sizeof *out);
-	mq_err rc = mq_tmdbcache_get(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, path, query,
-				       &json, &out->state);
+	mq_err rc = mq_tmdbcache_get(&env, path, query, &json, &out->state);
 	if (rc != MQ_OK)
 		return rc;
 	out->items = mq_movie_summaries_from_tmdb_page(json, &out->page, &out->total);
@@ -139,10 +139,10 @@ static const char *const summary_fields[] = {
 /* A genre given by TMDB id or slug → its TMDB id (0 and MQ_ENOTFOUND when there is none). */
 static mq_err genre_id(mq_req *req, const char *ref, long long *id)
 {
-	const mq_ctx *ctx = mq_ctx_of(req);
+	const mq_env env = mq_env_of(req);
 	cJSON *genre = NULL;
 	*id = 0;
-	mq_err rc = mq_genre_get(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, ref, "en", &genre);
+	mq_err rc = mq_genre_get(&env, ref, "en", &genre);
 	const cJSON *gid = cJSON_GetObjectItemCaseSensitive(genre, "id");
 	if (rc == MQ_OK && cJSON_IsNumber(gid))
 		*id = (long long)gid->valuedouble;

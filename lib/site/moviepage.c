@@ -155,7 +155,7 @@ static void add_filters(mq_req *req, cJSON *data, const mq_movie_query *q, const
 		{ "Popularity", "Rating", "Release date", "Title" },
 		{ "محبوبیت", "امتیاز", "تاریخ اکران", "عنوان" },
 	};
-	const mq_ctx *ctx = mq_ctx_of(req);
+	const mq_env env = mq_env_of(req);
 	int fa = !strcmp(lang, "fa");
 	cJSON_AddItemToObject(data, "sorts", mq_page_options(mq_movie_sorts, sort_labels[fa], (int)q->sort));
 	cJSON_AddBoolToObject(data, "ascending", q->ascending);
@@ -165,7 +165,7 @@ static void add_filters(mq_req *req, cJSON *data, const mq_movie_query *q, const
 	if (min)
 		cJSON_AddStringToObject(data, "min_rating_value", min);
 	cJSON *genres = NULL;
-	if (mq_genres_list(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, lang, &genres) == MQ_OK) {
+	if (mq_genres_list(&env, lang, &genres) == MQ_OK) {
 		mq_page_select_genre(genres, q->genre);
 		cJSON_AddItemToObject(data, "genres", genres);
 	}
@@ -177,6 +177,7 @@ void mq_reply_movie_list_page(mq_req *req, mq_res *res, mq_movieapi_list_kind ki
 		[MQ_LIST_BROWSE] = "movies", [MQ_LIST_GENRE] = "genre", [MQ_LIST_SEARCH] = "search",
 	};
 	const mq_ctx *ctx = mq_ctx_of(req);
+	const mq_env env = mq_env_of(req);
 	const char *lang = mq_page_language(req);
 	cJSON *data = cJSON_CreateObject();
 	const char *title = kind == MQ_LIST_SEARCH ? (strcmp(lang, "fa") ? "Search" : "جستجو")
@@ -198,7 +199,7 @@ void mq_reply_movie_list_page(mq_req *req, mq_res *res, mq_movieapi_list_kind ki
 	q.lang = lang; /* pages follow the visitor's language, not a parameter */
 	if (kind == MQ_LIST_GENRE) {
 		cJSON *genre = NULL;
-		mq_err rc = mq_genre_get(ctx->db, mq_tmdbcache_client(ctx->cfg), ctx->cfg, mq_req_route(req, "id"), lang, &genre);
+		mq_err rc = mq_genre_get(&env, mq_req_route(req, "id"), lang, &genre);
 		if (rc != MQ_OK) {
 			cJSON_Delete(data);
 			mq_reply_err(req, res, rc == MQ_EINVAL ? MQ_ENOTFOUND : rc, rc == MQ_OK ? NULL : "No such genre");

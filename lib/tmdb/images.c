@@ -67,7 +67,7 @@ static pthread_mutex_t memo_lock = PTHREAD_MUTEX_INITIALIZER;
 static mq_image_config memo;
 static time_t memo_at; /* the memo is good until then; 0: none */
 
-void mq_images_config(mq_db *db, mq_tmdb *t, const mq_config *cfg, mq_image_config *ic)
+void mq_images_config(const mq_env *env, mq_image_config *ic)
 {
 	time_t now = time(NULL);
 	pthread_mutex_lock(&memo_lock);
@@ -79,7 +79,7 @@ void mq_images_config(mq_db *db, mq_tmdb *t, const mq_config *cfg, mq_image_conf
 		return;
 	cJSON *conf = NULL;
 	mq_cache_state state;
-	int ok = mq_tmdbcache_get(db, t, cfg, "/configuration", NULL, &conf, &state) == MQ_OK;
+	int ok = mq_tmdbcache_get(env, "/configuration", NULL, &conf, &state) == MQ_OK;
 	if (ok)
 		mq_images_from_configuration(conf, ic);
 	else

@@ -8,6 +8,7 @@
 #ifndef MQ_IMAGES_H
 #define MQ_IMAGES_H
 
+#include "tmdb/env.h"
 #include "core/config.h"
 #include "store/db.h"
 #include "tmdb/tmdb.h"
@@ -30,7 +31,7 @@ void mq_images_from_configuration(const cJSON *conf, mq_image_config *ic);
 
 /* The image configuration for this process: memoised for an hour, fetched through the cache
  * (after a failure, the defaults for a minute). */
-void mq_images_config(mq_db *db, mq_tmdb *t, const mq_config *cfg, mq_image_config *ic);
+void mq_images_config(const mq_env *env, mq_image_config *ic);
 
 /* Adds poster_url, poster_url_large and backdrop_url (null without an image) to a movie or
  * movie summary, and profile_url to each of its cast. */

@@ -12,36 +12,6 @@
 #include <string.h>
 #include <time.h>
 
-/* Set once, by the first thread that needs a TMDB client, under tmdb_lock; tmdb_ready (release
- * after, acquire before) keeps the lock off every later call. */
-static pthread_mutex_t tmdb_lock = PTHREAD_MUTEX_INITIALIZER;
-static atomic_int tmdb_ready;
-static pthread_key_t tmdb_key;
-static mq_tmdb_limiter *tmdb_limiter;
-
-static void free_client(void *t)
-{
-	mq_tmdb_free(t);
-}
-
-mq_tmdb *mq_tmdbcache_client(const mq_config *cfg)
-{
-	if (!atomic_load_explicit(&tmdb_ready, memory_order_acquire)) {
-		pthread_mutex_lock(&tmdb_lock);
-		if (!atomic_load_explicit(&tmdb_ready, memory_order_relaxed)) {
-			if (pthread_key_create(&tmdb_key, free_client) != 0)
-				mq_oom();
-			tmdb_limiter = mq_tmdb_limiter_new(cfg->tmdb_rate);
-			atomic_store_explicit(&tmdb_ready, 1, memory_order_release);
-		}
-		pthread_mutex_unlock(&tmdb_lock);
-	}
-	mq_tmdb *t = pthread_getspecific(tmdb_key);
-	if (!t && (t = mq_tmdb_new(cfg, tmdb_limiter)))
-		pthread_setspecific(tmdb_key, t);
-	return t;
-}
-
 static int compare_pairs(const void *a, const void *b)
 {
 	const char *const *x = a, *const *y = b;
@@ -138,9 +108,12 @@ static mq_err store(mongoc_collection_t *coll, const char *key, const char *body
 	return ok ? MQ_OK : mq_db_error(&error, "cache write");
 }
 
-mq_err mq_tmdbcache_get(mq_db *db, mq_tmdb *t, const mq_config *cfg, const char *path,
+mq_err mq_tmdbcache_get(const mq_env *env, const char *path,
 			  const char *const *query, cJSON **json, mq_cache_state *state)
 {
+	mq_db *db = env->db;
+	mq_tmdb *t = env->tmdb;
+	const mq_config *cfg = env->cfg;
 	mq_buf key = MQ_BUF_INIT;
 	struct entry e;
 	mq_tmdb_result r;

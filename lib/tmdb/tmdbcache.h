@@ -12,6 +12,7 @@
 
 #include "core/buf.h"
 #include "store/db.h"
+#include "tmdb/env.h"
 #include "tmdb/tmdb.h"
 #include "web/http.h"
 
@@ -23,10 +24,6 @@ typedef enum mq_cache_state {
 	MQ_CACHE_STALE,
 } mq_cache_state;
 
-/* The calling thread's TMDB client, created on first use and freed when the thread ends; all
- * threads of the process share one rate limiter (TMDB_RATE). NULL when no credential is set. */
-mq_tmdb *mq_tmdbcache_client(const mq_config *cfg);
-
 /* The cache key of path?query (query: NULL-terminated key, value, … pairs). */
 void mq_tmdbcache_key(const char *path, const char *const *query, mq_buf *out);
 
@@ -36,8 +33,7 @@ void mq_tmdbcache_key(const char *path, const char *const *query, mq_buf *out);
  * nothing usable is cached (MQ_ENOTFOUND and MQ_EINVAL never fall back to a stale entry), except
  * that a rate limit outlasting the retries is MQ_EUNAVAIL (a 503 for our client, not a 429), or
  * the database's. */
-mq_err mq_tmdbcache_get(mq_db *db, mq_tmdb *t, const mq_config *cfg, const char *path,
-			  const char *const *query, cJSON **json, mq_cache_state *state);
+mq_err mq_tmdbcache_get(const mq_env *env, const char *path, const char *const *query, cJSON **json, mq_cache_state *state);
 
 /* Tells the client where an answer came from: X-Cache: HIT, MISS or STALE, and for a stale
  * answer a Warning: 110 header. */
