@@ -15,6 +15,21 @@
 
 #include "web/http.h"
 
+/* A handler, in one idiom:
+ *  - its query or body fields are a table indexed by an enum of its own (designated initializers,
+ *    `enum { Q_PAGE, Q_LIMIT, Q_COUNT }; static const mq_field query[Q_COUNT] = { [Q_PAGE] = …`),
+ *    and their values are read as v[Q_PAGE], never by position; its opening line is
+ *    `if (mq_valid_query_or_reply(req, res, query, Q_COUNT, v)) return;` (valid.h);
+ *  - what it asks of the domain goes through mq_env_of(req) (tmdb/env.h) or the worker's pool;
+ *  - it answers once, through a reply function (response.h, page.h), or returns after a helper
+ *    that says it replied.
+ * JSON has one ownership rule, which every function of lib/ follows: a function that returns a
+ * cJSON * or fills a cJSON ** gives it to the caller, who frees it (cJSON_Delete) or passes it on;
+ * a reply function (mq_reply_data, mq_reply_list, mq_reply_page) and mq_live_hint take over the
+ * tree they are given, whatever happens; any other function that takes a cJSON * changes it in
+ * place and leaves it with the caller, and a const cJSON * is only read. Nothing a handler
+ * builds belongs to the request's arena: only the parsed body (mq_json_body) does, as the query
+ * does, so that the values validated from it may borrow from it. */
 typedef void (*mq_handler)(mq_req *req, mq_res *res);
 
 enum mq_route_flags {
