@@ -89,24 +89,13 @@ static cJSON *preferences_json(const bson_t *doc)
 static bson_t *find_user(mongoc_collection_t *users, const bson_oid_t *oid, mq_err *rc)
 {
 	bson_t *filter = BCON_NEW("_id", BCON_OID(oid));
-	bson_t *opts = BCON_NEW("limit", BCON_INT64(1));
-	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(users, filter, opts, NULL);
-	const bson_t *doc;
-	bson_t *found = NULL;
-	bson_error_t error;
-	*rc = MQ_ENOTFOUND;
-	if (mongoc_cursor_next(cursor, &doc)) {
-		found = bson_copy(doc);
-		*rc = MQ_OK;
-	}
-	if (mongoc_cursor_error(cursor, &error)) {
-		*rc = mq_db_error(&error, "user lookup");
-		bson_destroy(found);
-		found = NULL;
-	}
-	mongoc_cursor_destroy(cursor);
-	bson_destroy(opts);
+	bson_t *found = bson_new();
+	*rc = mq_db_find_one(users, filter, NULL, found, "user lookup");
 	bson_destroy(filter);
+	if (*rc != MQ_OK) {
+		bson_destroy(found);
+		return NULL;
+	}
 	return found;
 }
 
@@ -323,15 +312,11 @@ mq_err mq_account_login(mq_db *db, const mq_config *cfg, const char *email, cons
 	mongoc_collection_t *users = mq_db_collection(db, client, "users");
 	bson_t filter = BSON_INITIALIZER;
 	BSON_APPEND_UTF8(&filter, "email", email);
-	bson_t *opts = BCON_NEW("limit", BCON_INT64(1));
-	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(users, &filter, opts, NULL);
-	const bson_t *doc = NULL;
-	bson_t *found = NULL;
-	if (mongoc_cursor_next(cursor, &doc))
-		found = bson_copy(doc);
-	bson_error_t error;
-	if (mongoc_cursor_error(cursor, &error)) {
-		rc = mq_db_error(&error, "login");
+	bson_t doc;
+	mq_err found_rc = mq_db_find_one(users, &filter, NULL, &doc, "login");
+	const bson_t *found = found_rc == MQ_OK ? &doc : NULL;
+	if (found_rc != MQ_OK && found_rc != MQ_ENOTFOUND) {
+		rc = found_rc;
 		goto out;
 	}
 	bson_iter_t it;
@@ -346,9 +331,7 @@ mq_err mq_account_login(mq_db *db, const mq_config *cfg, const char *email, cons
 		rc = MQ_OK;
 	}
 out:
-	bson_destroy(found);
-	mongoc_cursor_destroy(cursor);
-	bson_destroy(opts);
+	bson_destroy(&doc);
 	bson_destroy(&filter);
 	mongoc_collection_destroy(users);
 	mq_db_push(db, client);

@@ -50,17 +50,11 @@ cJSON *mq_catalog_movie_json(const bson_t *doc, const char *lang)
 
 static mq_err find_movie(mongoc_collection_t *coll, const bson_t *filter, const char *lang, cJSON **movie)
 {
-	mq_err rc = MQ_ENOTFOUND;
-	bson_error_t error;
-	const bson_t *doc;
-	bson_t *opts = BCON_NEW("limit", BCON_INT64(1));
-	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, opts, NULL);
-	if (mongoc_cursor_next(cursor, &doc) && (*movie = mq_catalog_movie_json(doc, lang)))
-		rc = MQ_OK;
-	if (mongoc_cursor_error(cursor, &error))
-		rc = mq_db_error(&error, "movie lookup");
-	mongoc_cursor_destroy(cursor);
-	bson_destroy(opts);
+	bson_t doc;
+	mq_err rc = mq_db_find_one(coll, filter, NULL, &doc, "movie lookup");
+	if (rc == MQ_OK && !(*movie = mq_catalog_movie_json(&doc, lang)))
+		rc = MQ_ENOTFOUND;
+	bson_destroy(&doc);
 	return rc;
 }
 

@@ -20,20 +20,17 @@ int mq_interaction_parse(const char *name)
 /* The latest version of user in list_versions: 0 when none (*rc MQ_OK), or an error. */
 static long long latest_version(mongoc_collection_t *versions, const bson_oid_t *user, mq_err *rc)
 {
-	bson_error_t error;
-	const bson_t *doc;
+	bson_t doc;
 	bson_iter_t it;
 	long long v = 0;
 	bson_t *filter = BCON_NEW("user_id", BCON_OID(user));
-	bson_t *opts = BCON_NEW("sort", "{", "v", BCON_INT32(-1), "}", "limit", BCON_INT64(1),
-				"projection", "{", "v", BCON_INT32(1), "}");
-	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(versions, filter, opts, NULL);
-	*rc = MQ_OK;
-	if (mongoc_cursor_next(cursor, &doc) && bson_iter_init_find(&it, doc, "v") && BSON_ITER_HOLDS_NUMBER(&it))
+	bson_t *opts = BCON_NEW("sort", "{", "v", BCON_INT32(-1), "}", "projection", "{", "v", BCON_INT32(1), "}");
+	*rc = mq_db_find_one(versions, filter, opts, &doc, "lists version");
+	if (*rc == MQ_OK && bson_iter_init_find(&it, &doc, "v") && BSON_ITER_HOLDS_NUMBER(&it))
 		v = bson_iter_as_int64(&it);
-	if (mongoc_cursor_error(cursor, &error))
-		*rc = mq_db_error(&error, "lists version");
-	mongoc_cursor_destroy(cursor);
+	if (*rc == MQ_ENOTFOUND)
+		*rc = MQ_OK;
+	bson_destroy(&doc);
 	bson_destroy(opts);
 	bson_destroy(filter);
 	return v;
@@ -252,19 +249,11 @@ static int item_filter(bson_t *filter, const bson_oid_t *user, const char *item_
 
 static mq_err find_one(mongoc_database_t *database, const char *collection, const bson_t *filter, cJSON **out)
 {
-	bson_error_t error;
-	const bson_t *doc;
+	bson_t doc;
 	mongoc_collection_t *coll = mongoc_database_get_collection(database, collection);
-	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, NULL, NULL);
-	mq_err rc = MQ_ENOTFOUND;
-	*out = NULL;
-	if (mongoc_cursor_next(cursor, &doc)) {
-		*out = mq_db_doc_json(doc);
-		rc = MQ_OK;
-	} else if (mongoc_cursor_error(cursor, &error)) {
-		rc = mq_db_error(&error, collection);
-	}
-	mongoc_cursor_destroy(cursor);
+	mq_err rc = mq_db_find_one(coll, filter, NULL, &doc, collection);
+	*out = rc == MQ_OK ? mq_db_doc_json(&doc) : NULL;
+	bson_destroy(&doc);
 	mongoc_collection_destroy(coll);
 	return rc;
 }

@@ -109,18 +109,10 @@ static void movie_follows(mongoc_database_t *database, const bson_oid_t *movie)
 /* The one rating filter matches, as its JSON (*out, caller owns), or MQ_ENOTFOUND. */
 static mq_err find_rating(mongoc_collection_t *ratings, const bson_t *filter, cJSON **out)
 {
-	bson_error_t error;
-	const bson_t *found;
-	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(ratings, filter, NULL, NULL);
-	mq_err rc = MQ_ENOTFOUND;
-	*out = NULL;
-	if (mongoc_cursor_next(cursor, &found)) {
-		*out = rating_json(found);
-		rc = MQ_OK;
-	} else if (mongoc_cursor_error(cursor, &error)) {
-		rc = mq_db_error(&error, "rating lookup");
-	}
-	mongoc_cursor_destroy(cursor);
+	bson_t found;
+	mq_err rc = mq_db_find_one(ratings, filter, NULL, &found, "rating lookup");
+	*out = rc == MQ_OK ? rating_json(&found) : NULL;
+	bson_destroy(&found);
 	return rc;
 }
 
@@ -200,20 +192,16 @@ mq_err mq_rating_get(mq_db *db, const char *user_id, const char *rating_id, cJSO
 static mq_err owned_movie(mongoc_collection_t *ratings, const bson_oid_t *id, const bson_oid_t *user,
 			  bson_oid_t *movie)
 {
-	bson_error_t error;
-	const bson_t *doc;
+	bson_t doc;
 	bson_iter_t it;
 	bson_t *filter = BCON_NEW("_id", BCON_OID(id), "user_id", BCON_OID(user));
-	bson_t *opts = BCON_NEW("limit", BCON_INT64(1), "projection", "{", "movie_id", BCON_INT32(1), "}");
-	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(ratings, filter, opts, NULL);
-	mq_err rc = MQ_ENOTFOUND;
-	if (mongoc_cursor_next(cursor, &doc) && bson_iter_init_find(&it, doc, "movie_id") && BSON_ITER_HOLDS_OID(&it)) {
+	bson_t *opts = BCON_NEW("projection", "{", "movie_id", BCON_INT32(1), "}");
+	mq_err rc = mq_db_find_one(ratings, filter, opts, &doc, "rating lookup");
+	if (rc == MQ_OK && bson_iter_init_find(&it, &doc, "movie_id") && BSON_ITER_HOLDS_OID(&it))
 		bson_oid_copy(bson_iter_oid(&it), movie);
-		rc = MQ_OK;
-	}
-	if (mongoc_cursor_error(cursor, &error))
-		rc = mq_db_error(&error, "rating lookup");
-	mongoc_cursor_destroy(cursor);
+	else if (rc == MQ_OK)
+		rc = MQ_ENOTFOUND;
+	bson_destroy(&doc);
 	bson_destroy(opts);
 	bson_destroy(filter);
 	return rc;

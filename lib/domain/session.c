@@ -54,19 +54,17 @@ static char *random_token(void)
  * error. */
 static mq_err fact_exists(mongoc_database_t *database, const char *collection, const char *key, int *exists)
 {
-	bson_error_t error;
-	const bson_t *doc;
+	bson_t doc;
 	mongoc_collection_t *coll = mongoc_database_get_collection(database, collection);
 	bson_t *filter = BCON_NEW("_id", BCON_UTF8(key));
-	bson_t *opts = BCON_NEW("limit", BCON_INT64(1), "projection", "{", "_id", BCON_INT32(1), "}");
-	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, opts, NULL);
-	*exists = mongoc_cursor_next(cursor, &doc);
-	mq_err rc = mongoc_cursor_error(cursor, &error) ? mq_db_error(&error, "revocation lookup") : MQ_OK;
-	mongoc_cursor_destroy(cursor);
+	bson_t *opts = BCON_NEW("projection", "{", "_id", BCON_INT32(1), "}");
+	mq_err rc = mq_db_find_one(coll, filter, opts, &doc, "revocation lookup");
+	*exists = rc == MQ_OK;
+	bson_destroy(&doc);
 	bson_destroy(opts);
 	bson_destroy(filter);
 	mongoc_collection_destroy(coll);
-	return rc;
+	return rc == MQ_ENOTFOUND ? MQ_OK : rc;
 }
 
 /* Records the fact key of user in collection, to be purged after FACT_TTL. MQ_OK with
@@ -105,25 +103,21 @@ static const char *user_fact(char out[64], const bson_oid_t *user, long long ver
 /* The user's role and token_version hint. MQ_EUNAUTH when there is no such user. */
 static mq_err read_user(mongoc_database_t *database, const bson_oid_t *user, char role[16], long long *hint)
 {
-	bson_error_t error;
 	bson_iter_t it;
-	const bson_t *doc;
+	bson_t doc;
 	mongoc_collection_t *coll = mongoc_database_get_collection(database, "users");
 	bson_t *filter = BCON_NEW("_id", BCON_OID(user));
-	bson_t *opts = BCON_NEW("limit", BCON_INT64(1), "projection", "{", "role", BCON_INT32(1),
-				"token_version", BCON_INT32(1), "}");
-	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, opts, NULL);
-	mq_err rc = MQ_EUNAUTH;
+	bson_t *opts = BCON_NEW("projection", "{", "role", BCON_INT32(1), "token_version", BCON_INT32(1), "}");
+	mq_err rc = mq_db_find_one(coll, filter, opts, &doc, "session check");
 	*hint = 0;
-	if (mongoc_cursor_next(cursor, &doc) && bson_iter_init_find(&it, doc, "role") && BSON_ITER_HOLDS_UTF8(&it)) {
+	if (rc == MQ_ENOTFOUND || (rc == MQ_OK && !(bson_iter_init_find(&it, &doc, "role") && BSON_ITER_HOLDS_UTF8(&it))))
+		rc = MQ_EUNAUTH;
+	if (rc == MQ_OK) {
 		snprintf(role, 16, "%s", bson_iter_utf8(&it, NULL));
-		if (bson_iter_init_find(&it, doc, "token_version") && BSON_ITER_HOLDS_NUMBER(&it))
+		if (bson_iter_init_find(&it, &doc, "token_version") && BSON_ITER_HOLDS_NUMBER(&it))
 			*hint = bson_iter_as_int64(&it);
-		rc = MQ_OK;
 	}
-	if (mongoc_cursor_error(cursor, &error))
-		rc = mq_db_error(&error, "session check");
-	mongoc_cursor_destroy(cursor);
+	bson_destroy(&doc);
 	bson_destroy(opts);
 	bson_destroy(filter);
 	mongoc_collection_destroy(coll);
@@ -312,16 +306,14 @@ typedef struct stored_token {
  * token itself was used already (the caller decides what reuse means). */
 static mq_err find_live(mongoc_database_t *database, const char *hash, stored_token *t, int *used)
 {
-	bson_error_t error;
 	bson_iter_t it;
-	const bson_t *doc;
+	bson_t doc;
 	int have = 0;
 	*used = 0;
 	mongoc_collection_t *coll = mongoc_database_get_collection(database, "refresh_tokens");
 	bson_t *filter = BCON_NEW("_id", BCON_UTF8(hash));
-	bson_t *opts = BCON_NEW("limit", BCON_INT64(1));
-	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, opts, NULL);
-	if (mongoc_cursor_next(cursor, &doc) && bson_iter_init(&it, doc)) {
+	mq_err rc = mq_db_find_one(coll, filter, NULL, &doc, "refresh lookup");
+	if (rc == MQ_OK && bson_iter_init(&it, &doc)) {
 		while (bson_iter_next(&it)) {
 			const char *k = bson_iter_key(&it);
 			if (!strcmp(k, "user_id") && BSON_ITER_HOLDS_OID(&it))
@@ -334,9 +326,9 @@ static mq_err find_live(mongoc_database_t *database, const char *hash, stored_to
 				t->expires = bson_iter_date_time(&it) / 1000, have |= 8;
 		}
 	}
-	mq_err rc = mongoc_cursor_error(cursor, &error) ? mq_db_error(&error, "refresh lookup") : MQ_OK;
-	mongoc_cursor_destroy(cursor);
-	bson_destroy(opts);
+	if (rc == MQ_ENOTFOUND)
+		rc = MQ_EUNAUTH;
+	bson_destroy(&doc);
 	bson_destroy(filter);
 	mongoc_collection_destroy(coll);
 	/* tokens issued before sessions had versions (no "tv") are not honoured: log in again */

@@ -320,6 +320,30 @@ static mq_err server_error(uint32_t code)
 	}
 }
 
+mq_err mq_db_find_one(mongoc_collection_t *coll, const bson_t *filter, const bson_t *opts, bson_t *out,
+		      const char *what)
+{
+	bson_t limited = BSON_INITIALIZER;
+	if (opts)
+		bson_copy_to_excluding_noinit(opts, &limited, "limit", NULL);
+	BSON_APPEND_INT64(&limited, "limit", 1);
+	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, &limited, NULL);
+	const bson_t *doc;
+	bson_error_t error;
+	mq_err rc = MQ_ENOTFOUND;
+	if (mongoc_cursor_next(cursor, &doc)) {
+		bson_copy_to(doc, out);
+		rc = MQ_OK;
+	} else {
+		bson_init(out);
+		if (mongoc_cursor_error(cursor, &error))
+			rc = mq_db_error(&error, what);
+	}
+	mongoc_cursor_destroy(cursor);
+	bson_destroy(&limited);
+	return rc;
+}
+
 mq_err mq_db_error(const bson_error_t *e, const char *what)
 {
 	mq_err rc;

@@ -84,6 +84,13 @@ void mq_db_join(mongoc_database_t *database, const char *collection, cJSON *item
 		const char *as, const bson_t *opts, cJSON *(*convert)(const bson_t *doc, const void *arg),
 		const void *arg);
 
+/* The first document filter finds in coll (opts: sort, projection …, may be NULL; the limit is
+ * 1): MQ_OK with a copy in *out, MQ_ENOTFOUND when there is none, or the database's error (logged
+ * as what's), which is never taken for "nothing found". *out is always initialised: the caller
+ * destroys it. */
+mq_err mq_db_find_one(mongoc_collection_t *coll, const bson_t *filter, const bson_t *opts, bson_t *out,
+		      const char *what);
+
 /* Maps a driver or server error to mq_err and logs it (the message stays in the log). */
 mq_err mq_db_error(const bson_error_t *error, const char *what);
 

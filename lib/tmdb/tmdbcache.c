@@ -53,26 +53,20 @@ struct entry {
 
 static mq_err find_entry(mongoc_collection_t *coll, const char *key, struct entry *e)
 {
-	mq_err rc = MQ_OK;
-	bson_error_t error;
 	bson_iter_t it;
-	const bson_t *doc;
+	bson_t doc;
 	memset(e, 0, sizeof *e);
 	bson_t *filter = BCON_NEW("endpoint", BCON_UTF8(key));
-	bson_t *opts = BCON_NEW("limit", BCON_INT64(1));
-	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, opts, NULL);
-	if (mongoc_cursor_next(cursor, &doc) && bson_iter_init_find(&it, doc, "data") && BSON_ITER_HOLDS_UTF8(&it)) {
+	mq_err rc = mq_db_find_one(coll, filter, NULL, &doc, "cache read");
+	if (rc == MQ_OK && bson_iter_init_find(&it, &doc, "data") && BSON_ITER_HOLDS_UTF8(&it)) {
 		e->body = mq_xstrdup(bson_iter_utf8(&it, NULL));
 		e->found = 1;
-		if (bson_iter_init_find(&it, doc, "valid_until") && BSON_ITER_HOLDS_DATE_TIME(&it))
+		if (bson_iter_init_find(&it, &doc, "valid_until") && BSON_ITER_HOLDS_DATE_TIME(&it))
 			e->valid_until = bson_iter_date_time(&it);
 	}
-	if (mongoc_cursor_error(cursor, &error))
-		rc = mq_db_error(&error, "cache read");
-	mongoc_cursor_destroy(cursor);
-	bson_destroy(opts);
+	bson_destroy(&doc);
 	bson_destroy(filter);
-	return rc;
+	return rc == MQ_ENOTFOUND ? MQ_OK : rc;
 }
 
 /* $inc one counter of the entry (hits, misses or stale_served); a failure only costs a count. */
