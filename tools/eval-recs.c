@@ -8,7 +8,7 @@
  * rated in training; the tool prints one line per model:
  *   model=<name> precision@10=<x> recall@10=<x> ndcg@10=<x> seconds=<x>
  * popular is the most-rated baseline; item-knn is the neighbours alone; recommender is the blend
- * the site serves (lib/recs.c with the weights of lib/recommend.c). Exit status 2 for bad
+ * the site serves (lib/core/recs.c with the weights of lib/domain/recommend.c). Exit status 2 for bad
  * arguments or unreadable files. */
 #include "core/log.h"
 #include "core/mem.h"

@@ -1,7 +1,7 @@
 /* sync.c — marquee-sync, the crontab-invoked binary that keeps the catalogue in step with TMDB.
  *
  * The TMDB subcommands (genres, popular, top-rated, changes, movie, translations, purge-cache,
- * all, seed) run through lib/sync.c: one lease, one synclog per run. Besides them: `schema`
+ * all, seed) run through lib/domain/sync.c: one lease, one synclog per run. Besides them: `schema`
  * (apply sql/schema.json), `ping` (check the database) and `admin` (grant or revoke the admin
  * role). Every subcommand has --help. On a terminal a run shows its progress on stderr;
  * otherwise it prints one summary line. Exit status: 0 done, 1 failed (one line says why),

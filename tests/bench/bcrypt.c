@@ -1,6 +1,6 @@
 /* bcrypt.c — the ceiling of login for `make bench` (tests/bench/http.sh): how many bcrypt checks
  * per second this machine does at the stack's cost with as many threads as the auth worker has,
- * nothing else running in this process. Each check is what lib/password.c's mq_password_verify
+ * nothing else running in this process. Each check is what lib/core/password.c's mq_password_verify
  * costs a login: one crypt_rn of the password against a stored $2b$ hash.
  *
  *   bench-bcrypt COST THREADS SECONDS

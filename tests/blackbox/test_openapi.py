@@ -1,6 +1,8 @@
 """The OpenAPI description stays in step with the handlers: every route a worker declares is an
 operation of templates/static/openapi.json and vice versa, and nginx serves that file and its
-reference page (/api/docs, rendered by `make docs`)."""
+reference page (/api/docs, rendered by `make docs`). The README's table of which worker serves
+what holds for every route of every worker, and nginx's site file sends each route's path to
+that worker."""
 import glob
 import json
 import os
@@ -11,6 +13,9 @@ from stack import ROOT, get
 
 SPEC = os.path.join(ROOT, "templates", "static", "openapi.json")
 ROUTE = re.compile(r'\{\s*(MQ_[A-Z_| ]+),\s*"(/api/v1/[^"]*)",\s*\w+,')
+ANY_ROUTE = re.compile(r'\{\s*MQ_[A-Z_| ]+,\s*"(/[^"]*)",\s*\w+,')
+README = os.path.join(ROOT, "README.md")
+SITE = os.path.join(ROOT, "nginx", "site.conf.in")
 METHODS = {"MQ_GET": "get", "MQ_POST": "post", "MQ_PUT": "put", "MQ_PATCH": "patch", "MQ_DELETE": "delete"}
 
 
@@ -28,6 +33,114 @@ def declared_routes():
 def documented_operations(spec):
     return {(method, path) for path, item in spec["paths"].items() for method in item
             if method in METHODS.values()}
+
+
+def worker_routes():
+    """{worker: {path pattern, …}} from the route tables of cgi-bin/<worker>*.c."""
+    routes = {}
+    for path in glob.glob(os.path.join(ROOT, "cgi-bin", "*.c")):
+        worker = re.match(r"[a-z]+", os.path.basename(path)).group(0)
+        with open(path, encoding="utf-8") as f:
+            routes.setdefault(worker, set()).update(ANY_ROUTE.findall(f.read()))
+    return routes
+
+
+def readme_map():
+    """{worker: (API patterns, page patterns)} from README.md's "Which worker serves what"."""
+    with open(README, encoding="utf-8") as f:
+        text = f.read()
+    section = text.split("### Which worker serves what", 1)[1].split("\n## ", 1)[0]
+    table = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        m = re.fullmatch(r"`([a-z]+)`", cells[0]) if len(cells) == 3 else None
+        if m:
+            table[m.group(1)] = tuple(re.findall(r"`(/[^`]*)`", cell) for cell in cells[1:])
+    return table
+
+
+def covers(pattern, path):
+    """Whether a README pattern ("/movies/:id", "/genres…", "/auth/…") names the route path."""
+    regex = "".join("[^/]+" if part.startswith(":") else re.escape(part)
+                    for part in re.split(r"(:\w+)", pattern.rstrip("…")))
+    if pattern.endswith("/…"):
+        regex += ".+"
+    elif pattern.endswith("…"):
+        regex += "(?:/.*)?"
+    return re.fullmatch(regex, re.sub(r":\w+", ":x", path)) is not None
+
+
+def nginx_locations():
+    """The top-level locations of the site's main server block: (modifier, match, worker)."""
+    with open(SITE, encoding="utf-8") as f:
+        lines = [line.split("#", 1)[0] for line in f]
+    locations, depth, current = [], 0, None
+    for line in lines:
+        m = re.match(r'\s*location\s+(=|~\*|~|\^~)?\s*("[^"]*"|\S+)\s*\{', line)
+        if m and depth == 1:
+            current = [m.group(1) or "", m.group(2).strip('"'), None]
+            locations.append(current)
+        sock = re.search(r"fastcgi_pass unix:@SOCK_DIR@/(\w+)\.sock", line)
+        if sock and current and depth >= 2 and current[2] is None:
+            current[2] = sock.group(1)
+        depth += line.count("{") - line.count("}")
+        if depth == 0 and locations:
+            break  # the main server block ends here; the nchan publisher's server follows
+        if depth == 1:
+            current = None
+    return locations
+
+
+def nginx_worker(locations, uri):
+    """The worker nginx's location rules choose for uri (exact, then regexes in order unless the
+    longest prefix is ^~, then the longest prefix)."""
+    for mod, match, worker in locations:
+        if mod == "=" and match == uri:
+            return worker
+    prefixes = [(len(match), mod, worker) for mod, match, worker in locations
+                if mod in ("", "^~") and uri.startswith(match)]
+    best = max(prefixes, default=None)
+    if best and best[1] == "^~":
+        return best[2]
+    for mod, match, worker in locations:
+        pcre = match.replace("(?<", "(?P<")
+        if mod in ("~", "~*") and re.search(pcre, uri, re.I if mod == "~*" else 0):
+            return worker
+    return best[2] if best else None
+
+
+class WorkerMapTest(unittest.TestCase):
+    """README's table of which worker serves what, against the workers and nginx."""
+
+    def test_every_route_is_in_its_workers_row(self):
+        table, routes = readme_map(), worker_routes()
+        self.assertEqual(sorted(table), sorted(routes), "one row per worker")
+        for worker, paths in routes.items():
+            api, pages = table[worker]
+            for path in paths:
+                if path.startswith("/api/v1/"):
+                    row, rest = api, path[len("/api/v1"):]
+                else:
+                    row, rest = pages, path
+                self.assertTrue(any(covers(p, rest) for p in row), f"{worker}: {path} is not in its README row")
+
+    def test_every_pattern_in_the_table_names_a_route(self):
+        table, routes = readme_map(), worker_routes()
+        for worker, (api, pages) in table.items():
+            for pattern in api:
+                self.assertTrue(any(covers(pattern, r[len("/api/v1"):]) for r in routes[worker]
+                                    if r.startswith("/api/v1/")), f"{worker}: README's {pattern} names no route")
+            for pattern in pages:
+                self.assertTrue(any(covers(pattern, r) for r in routes[worker] if not r.startswith("/api/")),
+                                f"{worker}: README's page {pattern} names no route")
+
+    def test_nginx_sends_every_route_to_its_worker(self):
+        locations = nginx_locations()
+        self.assertGreater(len(locations), 10)
+        for worker, paths in worker_routes().items():
+            for path in paths:
+                uri = re.sub(r":\w+", "x1", path)
+                self.assertEqual(nginx_worker(locations, uri), worker, f"nginx sends {uri} elsewhere")
 
 
 class OpenApiTest(unittest.TestCase):

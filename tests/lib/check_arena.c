@@ -1,4 +1,4 @@
-/* check_arena.c — unit tests for lib/arena.c: alignment, chunking, big blocks, strings, cleanups. */
+/* check_arena.c — unit tests for lib/core/arena.c: alignment, chunking, big blocks, strings, cleanups. */
 #include "suites.h"
 
 #include "core/arena.h"

@@ -1,4 +1,4 @@
-/* check_buf.c — unit tests for lib/buf.c: growth, printf, steal/reset, HTML/JSON/URL escapers. */
+/* check_buf.c — unit tests for lib/core/buf.c: growth, printf, steal/reset, HTML/JSON/URL escapers. */
 #include "suites.h"
 
 #include "core/buf.h"

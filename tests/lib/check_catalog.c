@@ -1,4 +1,4 @@
-/* check_catalog.c — tests for the catalogue's mapping (lib/movie.c): TMDB details to movie documents (on the real
+/* check_catalog.c — tests for the catalogue's mapping (lib/tmdb/movie.c): TMDB details to movie documents (on the real
  * recordings in ../shared/fixtures/tmdb when present), search keys and search patterns. */
 #include "core/buf.h"
 #include "core/search.h"

@@ -1,4 +1,4 @@
-/* check_config.c — unit tests for lib/config.c: defaults, one line per problem, secrets, durations,
+/* check_config.c — unit tests for lib/core/config.c: defaults, one line per problem, secrets, durations,
  * TMDB cache lifetimes per endpoint family. */
 #include "suites.h"
 

@@ -1,4 +1,4 @@
-/* check_db.c — unit tests for lib/db.c: driver error mapping, pool options, pings dead and live. */
+/* check_db.c — unit tests for lib/store/db.c: driver error mapping, pool options, pings dead and live. */
 #include "suites.h"
 
 #include "core/buf.h"

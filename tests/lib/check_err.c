@@ -1,4 +1,4 @@
-/* check_err.c — unit tests for lib/err.c: every mq_err to its documented status, messages, reasons. */
+/* check_err.c — unit tests for lib/core/err.c: every mq_err to its documented status, messages, reasons. */
 #include "suites.h"
 
 #include "core/err.h"

@@ -1,4 +1,4 @@
-/* check_health.c — unit tests for lib/health.c: process, database, TMDB (in-process server), cache. */
+/* check_health.c — unit tests for lib/site/health.c: process, database, TMDB (in-process server), cache. */
 #include "suites.h"
 
 #include "core/buf.h"

@@ -1,4 +1,4 @@
-/* check_http.c — unit tests for lib/http.c: form decoding, cookies, request parameters, UTF-8. */
+/* check_http.c — unit tests for lib/web/http.c: form decoding, cookies, request parameters, UTF-8. */
 #include "suites.h"
 
 #include "web/http.h"

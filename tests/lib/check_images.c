@@ -1,4 +1,4 @@
-/* check_images.c — unit tests for lib/images.c: TMDB's image configuration (inline, and the real
+/* check_images.c — unit tests for lib/tmdb/images.c: TMDB's image configuration (inline, and the real
  * recording in ../shared/fixtures/tmdb when present) and the image URLs added to movies. */
 #include "suites.h"
 

@@ -1,4 +1,4 @@
-/* check_json.c — unit tests for lib/json.c: content type, depth scanner, checked JSON bodies. */
+/* check_json.c — unit tests for lib/web/json.c: content type, depth scanner, checked JSON bodies. */
 #include "suites.h"
 
 #include "web/json.h"

@@ -1,4 +1,4 @@
-/* check_jwt.c — unit tests for lib/jwt.c: round trip, the RFC 8725 negative list, base64url. */
+/* check_jwt.c — unit tests for lib/core/jwt.c: round trip, the RFC 8725 negative list, base64url. */
 #include "suites.h"
 
 #include "core/jwt.h"

@@ -1,4 +1,4 @@
-/* check_log.c — unit tests for lib/log.c: JSON lines read back through a pipe, escaping, levels. */
+/* check_log.c — unit tests for lib/core/log.c: JSON lines read back through a pipe, escaping, levels. */
 #include "suites.h"
 
 #include "core/buf.h"

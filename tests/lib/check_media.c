@@ -1,4 +1,4 @@
-/* check_media.c — tests for lib/media.c: magic bytes, storage under random names, removal. */
+/* check_media.c — tests for lib/web/media.c: magic bytes, storage under random names, removal. */
 #include "suites.h"
 #include "web/media.h"
 

@@ -1,4 +1,4 @@
-/* check_multipart.c — tests for lib/multipart.c: boundaries, parts, and malformed bodies. */
+/* check_multipart.c — tests for lib/core/multipart.c: boundaries, parts, and malformed bodies. */
 #include "core/buf.h"
 #include "core/multipart.h"
 #include "suites.h"

@@ -1,4 +1,4 @@
-/* check_page.c — unit tests for lib/page.c: page language and pages rendered into the layout. */
+/* check_page.c — unit tests for lib/site/page.c: page language and pages rendered into the layout. */
 #include "suites.h"
 
 #include "core/arena.h"

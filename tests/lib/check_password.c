@@ -1,4 +1,4 @@
-/* check_password.c — tests for lib/password.c (bcrypt through libcrypt). */
+/* check_password.c — tests for lib/core/password.c (bcrypt through libcrypt). */
 #include "core/password.h"
 #include "suites.h"
 

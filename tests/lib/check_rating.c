@@ -1,4 +1,4 @@
-/* check_rating.c — unit tests for lib/rating.c against the database MONGODB_URI names (make
+/* check_rating.c — unit tests for lib/domain/rating.c against the database MONGODB_URI names (make
  * check's and make unit's FerretDB; skipped without one): the movie's count and average follow
  * every change exactly, with threads of one process racing each other, and twin deletes count
  * once. */

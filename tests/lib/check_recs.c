@@ -1,4 +1,4 @@
-/* check_recs.c — unit tests for lib/recs.c and lib/recommend.c: item neighbours, scores, the
+/* check_recs.c — unit tests for lib/core/recs.c and lib/domain/recommend.c: item neighbours, scores, the
  * diverse top list and the priors. */
 #include "suites.h"
 

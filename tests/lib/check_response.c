@@ -1,4 +1,4 @@
-/* check_response.c — unit tests for lib/response.c: envelopes, the error shape, headers, CGI output,
+/* check_response.c — unit tests for lib/web/response.c: envelopes, the error shape, headers, CGI output,
  * sparse fieldsets. */
 #include "core/clock.h"
 #include "suites.h"

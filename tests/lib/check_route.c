@@ -1,4 +1,4 @@
-/* check_route.c — unit tests for lib/route.c: pattern matching, dispatch, authentication, flags. */
+/* check_route.c — unit tests for lib/site/route.c: pattern matching, dispatch, authentication, flags. */
 #include "suites.h"
 
 #include "core/arena.h"

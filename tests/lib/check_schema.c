@@ -1,4 +1,4 @@
-/* check_schema.c — unit tests for lib/schema.c: validating sql/schema.json and applying it twice. */
+/* check_schema.c — unit tests for lib/store/schema.c: validating sql/schema.json and applying it twice. */
 #include "suites.h"
 
 #include "core/buf.h"
@@ -15,7 +15,7 @@
 
 #define SCHEMA_PATH "sql/schema.json" /* tests run from the repository root */
 
-/* The number of indexes sql/schema.json lists, counted independently of lib/schema.c. */
+/* The number of indexes sql/schema.json lists, counted independently of lib/store/schema.c. */
 static int count_schema_indexes(int *n_collections)
 {
 	FILE *f = fopen(SCHEMA_PATH, "rb");

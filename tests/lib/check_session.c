@@ -1,4 +1,4 @@
-/* check_session.c — unit tests for lib/session.c against the database MONGODB_URI names (make
+/* check_session.c — unit tests for lib/domain/session.c against the database MONGODB_URI names (make
  * check's FerretDB; skipped without one): session versions and logout, refresh rotation decided
  * by the database under threads racing in one process, reuse revoking the family, the purge,
  * and the pre-session CSRF helpers. */

@@ -1,4 +1,4 @@
-/* check_sync.c — unit tests for lib/sync.c's pure parts: what a sync writes of a movie TMDB
+/* check_sync.c — unit tests for lib/domain/sync.c's pure parts: what a sync writes of a movie TMDB
  * changed (locks kept, significant changes noted) and when a lease's holder counts as gone. */
 #include "suites.h"
 

@@ -1,4 +1,4 @@
-/* check_template.c — unit tests for lib/template.c: mustache/spec cases plus errors, limits, files. */
+/* check_template.c — unit tests for lib/core/template.c: mustache/spec cases plus errors, limits, files. */
 #include "core/buf.h"
 #include "core/template.h"
 

@@ -1,4 +1,4 @@
-/* check_tmdb.c — unit tests for lib/tmdb.c: envelopes and readers over the shared TMDB
+/* check_tmdb.c — unit tests for lib/tmdb/tmdb.c: envelopes and readers over the shared TMDB
  * recordings (../shared/fixtures/tmdb, read in place), the limiter on a fake clock, the client
  * against the stand-in server (tests/tmdb-standin) with injected faults, and against a
  * one-connection server in a thread for answers the stand-in cannot give (oversized bodies,

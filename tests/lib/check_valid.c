@@ -1,4 +1,4 @@
-/* check_valid.c — unit tests for lib/valid.c: integers, query and body validation, movie refs. */
+/* check_valid.c — unit tests for lib/web/valid.c: integers, query and body validation, movie refs. */
 #include "suites.h"
 
 #include "web/valid.h"

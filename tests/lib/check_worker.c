@@ -1,4 +1,4 @@
-/* check_worker.c — unit tests for lib/worker.c: mq_worker_handle() on requests built in memory. */
+/* check_worker.c — unit tests for lib/site/worker.c: mq_worker_handle() on requests built in memory. */
 #include "suites.h"
 
 #include "core/arena.h"
