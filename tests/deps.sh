@@ -39,12 +39,13 @@ if ! command -v go >/dev/null; then
 	echo "deps: Go (>= 1.24, from go.dev or the Go module proxy's toolchains) is needed to build the test database" >&2
 	exit 1
 fi
-# The browser tests: playwright-core from npm (pinned by package-lock.json) drives Debian's chromium.
+# The browser tests: playwright-core from npm drives Debian's chromium, and axe-core checks the pages
+# (both pinned by package-lock.json).
 if ! command -v npm >/dev/null || [ "$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)" -lt 20 ]; then
 	echo "deps: Node.js >= 20 with npm is needed for the browser tests (tests/browser)" >&2
 	exit 1
 fi
-if [ ! -d "$ROOT/tests/browser/node_modules/playwright-core" ]; then
+if [ ! -d "$ROOT/tests/browser/node_modules/playwright-core" ] || [ ! -d "$ROOT/tests/browser/node_modules/axe-core" ]; then
 	(cd "$ROOT/tests/browser" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 # The OpenAPI lint and the /api/docs page: @redocly/cli (pinned by package-lock.json).
