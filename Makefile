@@ -32,7 +32,7 @@ PKGS := fcgi libmongoc-1.0 libbson-1.0 libcjson libcurl openssl libcrypt
 # Building and installing (`make`, `make install`) need the libraries only; `make dist` and
 # `make uninstall` nothing.
 ifneq ($(filter check run start bench bench-sync bench-recs fuzz-api,$(MAKECMDGOALS)),)
-DEPS_OK := $(shell pkg-config --exists $(PKGS) check 2>/dev/null && command -v nginx >/dev/null && command -v chromium >/dev/null && test -d tests/browser/node_modules/playwright-core && test -x $(REDOCLY) && echo ok)
+DEPS_OK := $(shell pkg-config --exists $(PKGS) check 2>/dev/null && command -v nginx >/dev/null && command -v chromium >/dev/null && test -d tests/browser/node_modules/playwright-core && test -d tests/browser/node_modules/axe-core && test -x $(REDOCLY) && echo ok)
 ifneq ($(DEPS_OK),ok)
 $(info make: prerequisites are missing; running tests/deps.sh first)
 DEPS_RC := $(shell tests/deps.sh >&2; echo $$?)
@@ -124,6 +124,11 @@ $(LIB_A): $(LIB_OBJ) | $(BUILD)/.layers
 $(BUILD)/cgi-bin/%: $(BUILD)/cgi-bin/%.o $(LIB_A)
 	$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS) -o $@
 
+# The admin worker is one binary of two files: the API and route table (admin.c), the pages
+# (admin_pages.c); the handler tests link both.
+$(BUILD)/cgi-bin/admin: $(BUILD)/cgi-bin/admin.o $(BUILD)/cgi-bin/admin_pages.o $(LIB_A)
+	$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS) -o $@
+
 $(BUILD)/marquee-%: $(BUILD)/tools/%.o $(LIB_A)
 	$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS) -o $@
 
@@ -131,7 +136,7 @@ $(BUILD)/tests/check_lib: $(CHECK_LIB_SRC:%.c=$(BUILD)/%.o) $(LIB_A)
 	$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS) $(shell pkg-config --libs check) -o $@
 
 $(BUILD)/tests/check_handlers: $(CHECK_HANDLER_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/lib/testutil.o \
-                              $(WORKERS:%=$(BUILD)/testing/cgi-bin/%.o) $(LIB_A)
+                              $(WORKERS:%=$(BUILD)/testing/cgi-bin/%.o) $(BUILD)/testing/cgi-bin/admin_pages.o $(LIB_A)
 	$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS) $(shell pkg-config --libs check) -o $@
 
 # The test database: FerretDB v1.24.2 embedded in a wrapper (tests/ferretdb/main.go explains why).

@@ -317,41 +317,46 @@ static void post_register_page(mq_req *req, mq_res *res)
 		mq_reply_redirect(req, res, "/me");
 }
 
-static const mq_field next_field[] = { { "next", MQ_V_STRING, 0, 1, 200, NULL, NULL } };
+enum { N_NEXT, N_COUNT };
+static const mq_field next_query[N_COUNT] = {
+	[N_NEXT] = { "next", MQ_V_STRING, 0, 1, 200, NULL, NULL },
+};
 
 static void get_login_page(mq_req *req, mq_res *res)
 {
-	mq_value v[1];
-	if (mq_validate_query(req, next_field, 1, v))
+	mq_value v[N_COUNT];
+	if (mq_validate_query(req, next_query, N_COUNT, v))
 		req->errors.n = 0; /* a bad next is ignored, not an error page */
 	if (req->user) {
-		mq_reply_redirect(req, res, v[0].present ? v[0].s : "/me");
+		mq_reply_redirect(req, res, v[N_NEXT].present ? v[N_NEXT].s : "/me");
 		return;
 	}
 	form_page(req, res, 200, "login", "Log in", login_names, NULL);
 }
 
-static const mq_field login_form_fields[] = {
-	{ "email", MQ_V_STRING, 1, 1, 254, NULL, NULL },
-	{ "password", MQ_V_STRING, 1, 1, 1024, NULL, NULL },
-	{ "next", MQ_V_STRING, 0, 1, 200, NULL, NULL },
+enum { LF_EMAIL, LF_PASSWORD, LF_NEXT, LF_COUNT };
+static const mq_field login_form_fields[LF_COUNT] = {
+	[LF_EMAIL] = { "email", MQ_V_STRING, 1, 1, 254, NULL, NULL },
+	[LF_PASSWORD] = { "password", MQ_V_STRING, 1, 1, 1024, NULL, NULL },
+	[LF_NEXT] = { "next", MQ_V_STRING, 0, 1, 200, NULL, NULL },
 };
 
 static void post_login_page(mq_req *req, mq_res *res)
 {
 	mq_kvlist form;
-	mq_value v[3];
+	mq_value v[LF_COUNT];
 	if (mq_page_form_body(req, &form) == 0)
-		mq_validate_kvlist(req, &form, login_form_fields, 3, v);
+		mq_validate_kvlist(req, &form, login_form_fields, LF_COUNT, v);
 	if (req->errors.n) {
 		form_page(req, res, 400, "login", "Log in", login_names, &form);
 		return;
 	}
-	char *email = mq_arena_strdup(req->arena, v[0].s);
+	char *email = mq_arena_strdup(req->arena, v[LF_EMAIL].s);
 	mq_valid_email(email);
 	cJSON *user;
 	long long tv;
-	mq_err rc = mq_account_login(mq_ctx_of(req)->db, mq_ctx_of(req)->cfg, email, v[1].s, &user, &tv);
+	mq_err rc = mq_account_login(mq_ctx_of(req)->db, mq_ctx_of(req)->cfg, email, v[LF_PASSWORD].s,
+				     &user, &tv);
 	if (rc != MQ_OK) {
 		mq_req_error(req, rc == MQ_EUNAUTH ? "Invalid email or password"
 						   : "Logging in is not possible just now; please try again");
@@ -360,7 +365,7 @@ static void post_login_page(mq_req *req, mq_res *res)
 	}
 	cJSON_Delete(start_session(req, res, user, tv, NULL));
 	if (res->status == 200)
-		mq_reply_redirect(req, res, v[2].present ? v[2].s : "/me");
+		mq_reply_redirect(req, res, v[LF_NEXT].present ? v[LF_NEXT].s : "/me");
 }
 
 static void get_logout_page(mq_req *req, mq_res *res)

@@ -13,16 +13,17 @@
 
 #include <string.h>
 
-static const mq_field lang_field[] = { MQ_FIELD_LANGUAGE };
+enum { Q_LANGUAGE, Q_COUNT };
+static const mq_field lang_query[Q_COUNT] = { [Q_LANGUAGE] = MQ_FIELD_LANGUAGE };
 
 static void get_genres(mq_req *req, mq_res *res)
 {
-	mq_value v[1];
-	if (mq_valid_query_or_reply(req, res, lang_field, 1, v))
+	mq_value v[Q_COUNT];
+	if (mq_valid_query_or_reply(req, res, lang_query, Q_COUNT, v))
 		return;
 	const mq_env env = mq_env_of(req);
 	cJSON *list = NULL;
-	mq_err rc = mq_genres_list(&env, v[0].s, &list);
+	mq_err rc = mq_genres_list(&env, v[Q_LANGUAGE].s, &list);
 	if (rc != MQ_OK) {
 		mq_reply_err(req, res, rc, NULL);
 		return;
@@ -33,13 +34,12 @@ static void get_genres(mq_req *req, mq_res *res)
 
 static void get_genre(mq_req *req, mq_res *res)
 {
-	mq_value v[1];
-	if (mq_valid_query_or_reply(req, res, lang_field, 1, v))
+	mq_value v[Q_COUNT];
+	if (mq_valid_query_or_reply(req, res, lang_query, Q_COUNT, v))
 		return;
 	const mq_env env = mq_env_of(req);
 	cJSON *genre = NULL;
-	mq_err rc = mq_genre_get(&env, mq_req_route(req, "id"), v[0].s,
-				 &genre);
+	mq_err rc = mq_genre_get(&env, mq_req_route(req, "id"), v[Q_LANGUAGE].s, &genre);
 	if (rc == MQ_EINVAL)
 		mq_req_error(req, "id must be a TMDB genre id or a slug such as science-fiction");
 	if (rc != MQ_OK) {

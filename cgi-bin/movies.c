@@ -30,22 +30,35 @@ static void search_movies(mq_req *req, mq_res *res)
 	mq_movieapi_reply_list(req, res, MQ_LIST_SEARCH);
 }
 
+static const char *const windows[] = { "day", "week", NULL };
+
+/* The query of TMDB's lists (trending, popular, a movie's similar and recommendations); only
+ * trending takes window. */
+enum { T_PAGE, T_LANGUAGE, T_FIELDS, T_WINDOW, T_COUNT, T_COUNT_WITHOUT_WINDOW = T_WINDOW };
+static const mq_field tmdb_query[T_COUNT] = {
+	[T_PAGE] = { "page", MQ_V_INT, 0, 1, 500, NULL, "1" },
+	[T_LANGUAGE] = MQ_FIELD_LANGUAGE,
+	[T_FIELDS] = { "fields", MQ_V_STRING, 0, 1, 400, NULL, NULL },
+	[T_WINDOW] = { "window", MQ_V_ENUM, 0, 0, 0, windows, "week" },
+};
+
+/* A TMDB list at path for a query checked against tmdb_query. */
+static void reply_tmdb(mq_req *req, mq_res *res, const char *path, const mq_value *v)
+{
+	mq_movieapi_reply_tmdb(req, res, path, NULL, v[T_PAGE].i, mq_movie_tmdb_language(v[T_LANGUAGE].s),
+			       v[T_FIELDS].present ? v[T_FIELDS].s : NULL);
+}
+
 /* GET /api/v1/movies/trending?window=day|week and /movies/popular: TMDB's lists, through the
  * cache. */
 static void tmdb_list(mq_req *req, mq_res *res, int trending)
 {
-	static const char *const windows[] = { "day", "week", NULL };
-	const mq_field fields[] = {
-		{ "page", MQ_V_INT, 0, 1, 500, NULL, "1" },
-		MQ_FIELD_LANGUAGE,
-		{ "fields", MQ_V_STRING, 0, 1, 400, NULL, NULL },
-		{ "window", MQ_V_ENUM, 0, 0, 0, windows, "week" },
-	};
-	mq_value v[4];
-	if (mq_valid_query_or_reply(req, res, fields, trending ? 4 : 3, v))
+	mq_value v[T_COUNT];
+	if (mq_valid_query_or_reply(req, res, tmdb_query, trending ? T_COUNT : T_COUNT_WITHOUT_WINDOW, v))
 		return;
-	const char *path = !trending ? "/movie/popular" : v[3].i ? "/trending/movie/week" : "/trending/movie/day";
-	mq_movieapi_reply_tmdb(req, res, path, NULL, v[0].i, mq_movie_tmdb_language(v[1].s), v[2].present ? v[2].s : NULL);
+	const char *path = !trending ? "/movie/popular"
+			   : v[T_WINDOW].i ? "/trending/movie/week" : "/trending/movie/day";
+	reply_tmdb(req, res, path, v);
 }
 
 static void get_trending(mq_req *req, mq_res *res)
@@ -71,21 +84,22 @@ static const char *const movie_fields[] = {
  * fetched from TMDB and stored first. */
 static void get_movie(mq_req *req, mq_res *res)
 {
-	static const mq_field fields[] = {
-		MQ_FIELD_LANGUAGE,
-		{ "fields", MQ_V_STRING, 0, 1, 400, NULL, NULL },
+	enum { M_LANGUAGE, M_FIELDS, M_COUNT };
+	static const mq_field query[M_COUNT] = {
+		[M_LANGUAGE] = MQ_FIELD_LANGUAGE,
+		[M_FIELDS] = { "fields", MQ_V_STRING, 0, 1, 400, NULL, NULL },
 	};
-	mq_value v[2];
+	mq_value v[M_COUNT];
 	const char **selected = NULL;
-	int bad = mq_validate_query(req, fields, 2, v);
-	if (v[1].present && mq_fields_parse(req, v[1].s, movie_fields, &selected))
+	int bad = mq_validate_query(req, query, M_COUNT, v);
+	if (v[M_FIELDS].present && mq_fields_parse(req, v[M_FIELDS].s, movie_fields, &selected))
 		bad = -1;
 	if (bad) {
 		mq_reply_err(req, res, MQ_EINVAL, NULL);
 		return;
 	}
 	int fetched = 0;
-	cJSON *movie = mq_movieapi_lookup(req, res, mq_req_route(req, "id"), "id", v[0].s, &fetched);
+	cJSON *movie = mq_movieapi_lookup(req, res, mq_req_route(req, "id"), "id", v[M_LANGUAGE].s, &fetched);
 	if (!movie)
 		return;
 	mq_movieapi_images(req, movie);
@@ -283,15 +297,16 @@ static void get_movie_page(mq_req *req, mq_res *res)
  * JavaScript. Refused input re-renders the movie's page with the problems in place (400). */
 static void post_review_page(mq_req *req, mq_res *res)
 {
-	static const mq_field fields[] = {
-		{ "rating", MQ_V_NUMBER, 1, 1, 10, NULL, NULL },
-		{ "review", MQ_V_STRING, 0, 0, MQ_REVIEW_MAX, NULL, NULL },
-		{ "_csrf", MQ_V_STRING, 0, 0, 200, NULL, NULL },
+	enum { F_RATING, F_REVIEW, F_CSRF, F_COUNT };
+	static const mq_field fields[F_COUNT] = {
+		[F_RATING] = { "rating", MQ_V_NUMBER, 1, 1, 10, NULL, NULL },
+		[F_REVIEW] = { "review", MQ_V_STRING, 0, 0, MQ_REVIEW_MAX, NULL, NULL },
+		[F_CSRF] = { "_csrf", MQ_V_STRING, 0, 0, 200, NULL, NULL },
 	};
 	mq_kvlist form = { 0 };
-	mq_value v[3];
-	if (mq_page_form_body(req, &form) == 0 && mq_validate_kvlist(req, &form, fields, 3, v) == 0 &&
-	    !mq_rating_valid(v[0].d))
+	mq_value v[F_COUNT];
+	if (mq_page_form_body(req, &form) == 0 && mq_validate_kvlist(req, &form, fields, F_COUNT, v) == 0 &&
+	    !mq_rating_valid(v[F_RATING].d))
 		mq_req_error(req, "rating must be between 1 and 10, in steps of 0.5");
 	if (req->errors.n) {
 		movie_page(req, res, 400, &form);
@@ -304,8 +319,8 @@ static void post_review_page(mq_req *req, mq_res *res)
 	long long version = 0;
 	int created = 0;
 	/* an empty review field removes the review (mq_page_form_body leaves empty fields out) */
-	mq_err rc = mq_rating_put(mq_ctx_of(req)->db, req->user->id, movie, v[0].d, 1, v[1].present ? v[1].s : NULL,
-				  &rating, &created, &version);
+	mq_err rc = mq_rating_put(mq_ctx_of(req)->db, req->user->id, movie, v[F_RATING].d, 1,
+				  v[F_REVIEW].present ? v[F_REVIEW].s : NULL, &rating, &created, &version);
 	if (rc != MQ_OK) {
 		mq_reply_err(req, res, rc, NULL);
 		return;
@@ -319,9 +334,10 @@ static void post_review_page(mq_req *req, mq_res *res)
  * browsers without JavaScript; the movie's page loads them in place). */
 static void get_reviews_page(mq_req *req, mq_res *res)
 {
-	static const mq_field fields[] = { MQ_FIELD_PAGE };
-	mq_value q[1];
-	if (mq_valid_query_or_reply(req, res, fields, 1, q))
+	enum { Q_PAGE, Q_COUNT };
+	static const mq_field query[Q_COUNT] = { [Q_PAGE] = MQ_FIELD_PAGE };
+	mq_value q[Q_COUNT];
+	if (mq_valid_query_or_reply(req, res, query, Q_COUNT, q))
 		return;
 	const char *lang = mq_page_language(req);
 	cJSON *movie = page_movie(req, res, lang);
@@ -332,7 +348,8 @@ static void get_reviews_page(mq_req *req, mq_res *res)
 	cJSON *items = NULL;
 	long long total = 0;
 	const long long limit = 10;
-	mq_err rc = id ? mq_ratings_list(mq_ctx_of(req)->db, NULL, id, 1, q[0].i, limit, &items, &total) : MQ_ENOTFOUND;
+	mq_err rc = id ? mq_ratings_list(mq_ctx_of(req)->db, NULL, id, 1, q[Q_PAGE].i, limit, &items, &total)
+		       : MQ_ENOTFOUND;
 	if (rc != MQ_OK) {
 		cJSON_Delete(movie);
 		mq_reply_err(req, res, rc, NULL);
@@ -349,7 +366,7 @@ static void get_reviews_page(mq_req *req, mq_res *res)
 	cJSON_AddItemToObject(data, "movie", movie);
 	cJSON_AddBoolToObject(data, "empty", cJSON_GetArraySize(items) == 0);
 	cJSON_AddItemToObject(data, "reviews", items);
-	cJSON_AddItemToObject(data, "pagination", mq_moviepage_pagination(req, q[0].i, limit, total));
+	cJSON_AddItemToObject(data, "pagination", mq_moviepage_pagination(req, q[Q_PAGE].i, limit, total));
 	mq_reply_page(req, res, 200, "reviews", title, data);
 }
 
@@ -379,20 +396,16 @@ static void get_similar_page(mq_req *req, mq_res *res)
  * ObjectId works too and an unknown movie is a 404. */
 static void tmdb_related(mq_req *req, mq_res *res, const char *kind)
 {
-	static const mq_field fields[] = {
-		{ "page", MQ_V_INT, 0, 1, 500, NULL, "1" },
-		MQ_FIELD_LANGUAGE,
-		{ "fields", MQ_V_STRING, 0, 1, 400, NULL, NULL },
-	};
-	mq_value v[3];
-	int bad = mq_validate_query(req, fields, 3, v);
-	if (v[2].present && mq_movieapi_tmdb_fields_check(req, v[2].s)) /* before anything is fetched */
+	mq_value v[T_COUNT];
+	int bad = mq_validate_query(req, tmdb_query, T_COUNT_WITHOUT_WINDOW, v);
+	/* fields= is checked before anything is fetched */
+	if (v[T_FIELDS].present && mq_movieapi_tmdb_fields_check(req, v[T_FIELDS].s))
 		bad = -1;
 	if (bad) {
 		mq_reply_err(req, res, MQ_EINVAL, NULL);
 		return;
 	}
-	cJSON *movie = mq_movieapi_lookup(req, res, mq_req_route(req, "id"), "id", v[1].s, NULL);
+	cJSON *movie = mq_movieapi_lookup(req, res, mq_req_route(req, "id"), "id", v[T_LANGUAGE].s, NULL);
 	if (!movie)
 		return;
 	const cJSON *tmdb_id = cJSON_GetObjectItemCaseSensitive(movie, "tmdb_id");
@@ -404,7 +417,7 @@ static void tmdb_related(mq_req *req, mq_res *res, const char *kind)
 	char path[64];
 	snprintf(path, sizeof path, "/movie/%lld/%s", (long long)tmdb_id->valuedouble, kind);
 	cJSON_Delete(movie);
-	mq_movieapi_reply_tmdb(req, res, path, NULL, v[0].i, mq_movie_tmdb_language(v[1].s), v[2].present ? v[2].s : NULL);
+	reply_tmdb(req, res, path, v);
 }
 
 static void get_similar(mq_req *req, mq_res *res)

@@ -12,7 +12,8 @@
 
 #include <string.h>
 
-static const mq_field list_fields[] = { MQ_FIELD_PAGE, MQ_FIELD_LIMIT };
+enum { L_PAGE, L_LIMIT, L_COUNT };
+static const mq_field list_query[L_COUNT] = { [L_PAGE] = MQ_FIELD_PAGE, [L_LIMIT] = MQ_FIELD_LIMIT };
 
 static int check_rating(mq_req *req, const mq_value *v)
 {
@@ -42,11 +43,11 @@ static void reply_change(mq_req *req, mq_res *res, mq_err rc, int status, cJSON 
 	reply_rating(req, res, rc, status, rating);
 }
 
-enum { R_RATING, R_REVIEW, R_MOVIE, R_COUNT };
+enum { R_RATING, R_REVIEW, R_MOVIE, R_COUNT, R_COUNT_WITHOUT_MOVIE = R_MOVIE };
 static const mq_field rating_fields[R_COUNT] = {
-	{ "rating", MQ_V_NUMBER, 1, 1, 10, NULL, NULL },
-	{ "review", MQ_V_STRING, MQ_NULLABLE, 0, MQ_REVIEW_MAX, NULL, NULL },
-	{ "movie_id", MQ_V_STRING, 1, 1, 200, NULL, NULL },
+	[R_RATING] = { "rating", MQ_V_NUMBER, 1, 1, 10, NULL, NULL },
+	[R_REVIEW] = { "review", MQ_V_STRING, MQ_NULLABLE, 0, MQ_REVIEW_MAX, NULL, NULL },
+	[R_MOVIE] = { "movie_id", MQ_V_STRING, 1, 1, 200, NULL, NULL },
 };
 
 /* The body's fields: rating, review and (with_movie) movie_id, which may also be a TMDB id as
@@ -62,7 +63,7 @@ static int rating_body(mq_req *req, mq_res *res, int with_movie, mq_value *v)
 	}
 	if (with_movie)
 		mq_movieapi_body_ref(body);
-	mq_validate_object(req, body, rating_fields, with_movie ? R_COUNT : R_COUNT - 1, v);
+	mq_validate_object(req, body, rating_fields, with_movie ? R_COUNT : R_COUNT_WITHOUT_MOVIE, v);
 	check_rating(req, &v[R_RATING]);
 	return 0;
 }
@@ -124,9 +125,10 @@ static void get_rating(mq_req *req, mq_res *res)
 /* PATCH /api/v1/ratings/:id {rating?, review? (null removes it)} */
 static void patch_rating(mq_req *req, mq_res *res)
 {
-	static const mq_field fields[] = {
-		{ "rating", MQ_V_NUMBER, 0, 1, 10, NULL, NULL },
-		{ "review", MQ_V_STRING, MQ_NULLABLE, 0, MQ_REVIEW_MAX, NULL, NULL },
+	enum { P_RATING, P_REVIEW, P_COUNT };
+	static const mq_field fields[P_COUNT] = {
+		[P_RATING] = { "rating", MQ_V_NUMBER, 0, 1, 10, NULL, NULL },
+		[P_REVIEW] = { "review", MQ_V_STRING, MQ_NULLABLE, 0, MQ_REVIEW_MAX, NULL, NULL },
 	};
 	cJSON *body = NULL;
 	mq_err rc = mq_json_body(req, &body);
@@ -138,10 +140,10 @@ static void patch_rating(mq_req *req, mq_res *res)
 	int remove_review = cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(body, "review"));
 	if (remove_review)
 		cJSON_DeleteItemFromObjectCaseSensitive(body, "review");
-	mq_value v[2];
-	mq_validate_object(req, body, fields, 2, v);
-	check_rating(req, &v[0]);
-	if (!req->errors.n && !v[0].present && !v[1].present && !remove_review)
+	mq_value v[P_COUNT];
+	mq_validate_object(req, body, fields, P_COUNT, v);
+	check_rating(req, &v[P_RATING]);
+	if (!req->errors.n && !v[P_RATING].present && !v[P_REVIEW].present && !remove_review)
 		mq_req_error(req, "send rating, review or both");
 	if (req->errors.n) {
 		mq_reply_err(req, res, MQ_EINVAL, NULL);
@@ -150,8 +152,8 @@ static void patch_rating(mq_req *req, mq_res *res)
 	cJSON *rating = NULL;
 	long long version = 0;
 	rc = mq_rating_update(mq_ctx_of(req)->db, req->user->id, mq_req_route(req, "id"),
-			      v[0].present ? v[0].d : -1, v[1].present || remove_review,
-			      v[1].present && *v[1].s ? v[1].s : NULL, &rating, &version);
+			      v[P_RATING].present ? v[P_RATING].d : -1, v[P_REVIEW].present || remove_review,
+			      v[P_REVIEW].present && *v[P_REVIEW].s ? v[P_REVIEW].s : NULL, &rating, &version);
 	reply_change(req, res, rc, 200, rating, version);
 }
 
@@ -170,17 +172,18 @@ static void delete_rating(mq_req *req, mq_res *res)
 
 static void reply_page(mq_req *req, mq_res *res, const char *user_id, const char *movie_id)
 {
-	mq_value v[2];
-	if (mq_valid_query_or_reply(req, res, list_fields, 2, v))
+	mq_value v[L_COUNT];
+	if (mq_valid_query_or_reply(req, res, list_query, L_COUNT, v))
 		return;
 	cJSON *items = NULL;
 	long long total = 0;
-	mq_err rc = mq_ratings_list(mq_ctx_of(req)->db, user_id, movie_id, movie_id != NULL, v[0].i, v[1].i, &items, &total);
+	mq_err rc = mq_ratings_list(mq_ctx_of(req)->db, user_id, movie_id, movie_id != NULL, v[L_PAGE].i,
+				    v[L_LIMIT].i, &items, &total);
 	if (rc != MQ_OK) {
 		mq_reply_err(req, res, rc, NULL);
 		return;
 	}
-	mq_reply_list(req, res, items, v[0].i, v[1].i, total);
+	mq_reply_list(req, res, items, v[L_PAGE].i, v[L_LIMIT].i, total);
 }
 
 /* GET /api/v1/ratings: mine, newest first. */

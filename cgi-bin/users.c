@@ -296,11 +296,15 @@ static cJSON *recommendations(mq_req *req, mq_res *res, const char *lang, int li
 /* GET /api/v1/user/recommendations?limit=&language=: for the signed-in member, with reasons. */
 static void get_recommendations(mq_req *req, mq_res *res)
 {
-	static const mq_field fields[] = { { "limit", MQ_V_INT, 0, 1, 50, NULL, "20" }, MQ_FIELD_LANGUAGE };
-	mq_value v[2];
-	if (mq_valid_query_or_reply(req, res, fields, 2, v))
+	enum { Q_LIMIT, Q_LANGUAGE, Q_COUNT };
+	static const mq_field query[Q_COUNT] = {
+		[Q_LIMIT] = { "limit", MQ_V_INT, 0, 1, 50, NULL, "20" },
+		[Q_LANGUAGE] = MQ_FIELD_LANGUAGE,
+	};
+	mq_value v[Q_COUNT];
+	if (mq_valid_query_or_reply(req, res, query, Q_COUNT, v))
 		return;
-	cJSON *items = recommendations(req, res, mq_languages[v[1].i], (int)v[0].i);
+	cJSON *items = recommendations(req, res, mq_languages[v[Q_LANGUAGE].i], (int)v[Q_LIMIT].i);
 	if (!items)
 		return;
 	mq_res_header(req, res, "Cache-Control", "private, no-cache");
@@ -338,13 +342,14 @@ static void get_recommendations_page(mq_req *req, mq_res *res)
 
 static const char *const settings_names[] = { "name", "username", "date_of_birth", "language", "theme", NULL };
 
-static const mq_field settings_form_fields[] = {
-	{ "name", MQ_V_STRING, 0, 1, 100, NULL, NULL },
-	{ "username", MQ_V_STRING, 1, 3, 30, NULL, NULL },
-	{ "date_of_birth", MQ_V_STRING, 0, 10, 10, NULL, NULL },
-	{ "language", MQ_V_ENUM, 1, 0, 0, mq_languages, NULL },
-	{ "theme", MQ_V_ENUM, 1, 0, 0, themes, NULL },
-	{ "_csrf", MQ_V_STRING, 0, 0, 64, NULL, NULL }, /* checked by the dispatcher */
+enum { SF_NAME, SF_USERNAME, SF_DOB, SF_LANGUAGE, SF_THEME, SF_CSRF, SF_COUNT };
+static const mq_field settings_form_fields[SF_COUNT] = {
+	[SF_NAME] = { "name", MQ_V_STRING, 0, 1, 100, NULL, NULL },
+	[SF_USERNAME] = { "username", MQ_V_STRING, 1, 3, 30, NULL, NULL },
+	[SF_DOB] = { "date_of_birth", MQ_V_STRING, 0, 10, 10, NULL, NULL },
+	[SF_LANGUAGE] = { "language", MQ_V_ENUM, 1, 0, 0, mq_languages, NULL },
+	[SF_THEME] = { "theme", MQ_V_ENUM, 1, 0, 0, themes, NULL },
+	[SF_CSRF] = { "_csrf", MQ_V_STRING, 0, 0, 64, NULL, NULL }, /* checked by the dispatcher */
 };
 
 /* The settings form: from the stored profile, or the submitted values when they had problems. */
@@ -380,9 +385,10 @@ static void settings_page(mq_req *req, mq_res *res, int status, const mq_kvlist 
 
 static void get_settings_page(mq_req *req, mq_res *res)
 {
-	static const mq_field query[] = { { "saved", MQ_V_BOOL, 0, 0, 0, NULL, "0" } };
-	mq_value v[1];
-	int saved = mq_validate_query(req, query, 1, v) == 0 && v[0].i;
+	enum { Q_SAVED, Q_COUNT };
+	static const mq_field query[Q_COUNT] = { [Q_SAVED] = { "saved", MQ_V_BOOL, 0, 0, 0, NULL, "0" } };
+	mq_value v[Q_COUNT];
+	int saved = mq_validate_query(req, query, Q_COUNT, v) == 0 && v[Q_SAVED].i;
 	req->errors.n = 0; /* a stray query parameter is not worth an error page */
 	settings_page(req, res, 200, NULL, saved);
 }
@@ -390,30 +396,30 @@ static void get_settings_page(mq_req *req, mq_res *res)
 static void post_settings_page(mq_req *req, mq_res *res)
 {
 	mq_kvlist form;
-	mq_value v[6];
+	mq_value v[SF_COUNT];
 	bson_t set = BSON_INITIALIZER, unset = BSON_INITIALIZER;
 	if (mq_page_form_body(req, &form) == 0) {
-		mq_validate_kvlist(req, &form, settings_form_fields, 6, v);
-		if (v[1].present && !mq_valid_username(v[1].s))
+		mq_validate_kvlist(req, &form, settings_form_fields, SF_COUNT, v);
+		if (v[SF_USERNAME].present && !mq_valid_username(v[SF_USERNAME].s))
 			mq_req_error(req, "username may contain only letters, digits and '_'");
-		if (v[2].present && !mq_valid_date(v[2].s))
+		if (v[SF_DOB].present && !mq_valid_date(v[SF_DOB].s))
 			mq_req_error(req, "date_of_birth must be a past date written YYYY-MM-DD");
 	}
 	if (req->errors.n) {
 		settings_page(req, res, 400, &form, 0);
 		goto out;
 	}
-	if (v[0].present)
-		BSON_APPEND_UTF8(&set, "name", v[0].s);
+	if (v[SF_NAME].present)
+		BSON_APPEND_UTF8(&set, "name", v[SF_NAME].s);
 	else
 		BSON_APPEND_UTF8(&unset, "name", "");
-	BSON_APPEND_UTF8(&set, "username", v[1].s);
-	if (v[2].present)
-		BSON_APPEND_UTF8(&set, "date_of_birth", v[2].s);
+	BSON_APPEND_UTF8(&set, "username", v[SF_USERNAME].s);
+	if (v[SF_DOB].present)
+		BSON_APPEND_UTF8(&set, "date_of_birth", v[SF_DOB].s);
 	else
 		BSON_APPEND_UTF8(&unset, "date_of_birth", "");
-	BSON_APPEND_UTF8(&set, "settings.language", v[3].s);
-	BSON_APPEND_UTF8(&set, "settings.theme", v[4].s);
+	BSON_APPEND_UTF8(&set, "settings.language", v[SF_LANGUAGE].s);
+	BSON_APPEND_UTF8(&set, "settings.theme", v[SF_THEME].s);
 	cJSON *user = NULL;
 	mq_err rc = mq_account_update(mq_ctx_of(req)->db, req->user->id, &set, &unset, &user);
 	if (rc != MQ_OK) {

@@ -17,7 +17,8 @@
 
 #include <string.h>
 
-enum { Q_PAGE, Q_LIMIT, Q_LANGUAGE, Q_COUNT };
+/* The query of a list: with a filter parameter (?favorites= or ?type=) where the route takes one. */
+enum { Q_PAGE, Q_LIMIT, Q_LANGUAGE, Q_FILTER, Q_COUNT, Q_COUNT_WITHOUT_FILTER = Q_FILTER };
 
 /* The ETag of user's lists: their id and lists_version. Returns 1 when the client has it already
  * (answer 304 without reading the lists), 0 to go on, -1 after replying with an error. */
@@ -52,16 +53,18 @@ static void reply_items(mq_req *req, mq_res *res, mq_err rc, cJSON *items, const
  * the filter (?favorites=, ?type=). */
 static void list_reply(mq_req *req, mq_res *res, const char *user_id, int interactions, int filter, int param)
 {
-	mq_field fields[Q_COUNT + 1] = {
-		MQ_FIELD_PAGE, MQ_FIELD_LIMIT, MQ_FIELD_LANGUAGE,
-		interactions ? (mq_field){ "type", MQ_V_ENUM, 0, 0, 0, mq_interaction_names, NULL }
-			     : (mq_field){ "favorites", MQ_V_BOOL, 0, 0, 0, NULL, NULL },
+	const mq_field query[Q_COUNT] = {
+		[Q_PAGE] = MQ_FIELD_PAGE,
+		[Q_LIMIT] = MQ_FIELD_LIMIT,
+		[Q_LANGUAGE] = MQ_FIELD_LANGUAGE,
+		[Q_FILTER] = interactions ? (mq_field){ "type", MQ_V_ENUM, 0, 0, 0, mq_interaction_names, NULL }
+					  : (mq_field){ "favorites", MQ_V_BOOL, 0, 0, 0, NULL, NULL },
 	};
-	mq_value q[Q_COUNT + 1];
-	if (mq_valid_query_or_reply(req, res, fields, param ? Q_COUNT + 1 : Q_COUNT, q))
+	mq_value q[Q_COUNT];
+	if (mq_valid_query_or_reply(req, res, query, param ? Q_COUNT : Q_COUNT_WITHOUT_FILTER, q))
 		return;
-	if (param && q[Q_COUNT].present)
-		filter = (int)q[Q_COUNT].i;
+	if (param && q[Q_FILTER].present)
+		filter = (int)q[Q_FILTER].i;
 	if (lists_fresh(req, res, user_id))
 		return;
 	cJSON *items = NULL;
@@ -76,7 +79,8 @@ static void list_reply(mq_req *req, mq_res *res, const char *user_id, int intera
 
 /* ---- the movie a request names ---- */
 
-enum { B_MOVIE, B_FAVORITE, B_TYPE, B_COUNT };
+/* The first B_COUNT_MOVIE fields are {movie_id}; the first B_COUNT_WATCHLIST {movie_id, is_favorite}. */
+enum { B_MOVIE, B_FAVORITE, B_TYPE, B_COUNT, B_COUNT_MOVIE = B_FAVORITE, B_COUNT_WATCHLIST = B_TYPE };
 static const mq_field body_fields[B_COUNT] = {
 	[B_MOVIE] = { "movie_id", MQ_V_STRING, 1, 1, 200, NULL, NULL },
 	[B_FAVORITE] = { "is_favorite", MQ_V_BOOL, 0, 0, 0, NULL, NULL },
@@ -107,14 +111,15 @@ static const char *delete_movie(mq_req *req, mq_res *res)
 {
 	const char *ref = mq_req_route(req, "movieId");
 	if (!ref) {
-		static const mq_field f[] = { { "movie_id", MQ_V_STRING, 0, 1, 200, NULL, NULL } };
-		mq_value v[1];
+		enum { D_MOVIE, D_COUNT };
+		static const mq_field f[D_COUNT] = {
+			[D_MOVIE] = { "movie_id", MQ_V_STRING, 0, 1, 200, NULL, NULL },
+		};
+		mq_value v[D_COUNT];
 		cJSON *body = NULL;
-		if (mq_validate_query(req, f, 1, v)) {
-			mq_reply_err(req, res, MQ_EINVAL, NULL);
+		if (mq_valid_query_or_reply(req, res, f, D_COUNT, v))
 			return NULL;
-		}
-		ref = v[0].present ? v[0].s : NULL;
+		ref = v[D_MOVIE].present ? v[D_MOVIE].s : NULL;
 		if (req->body_len) { /* checked even when the query names the movie, which then wins */
 			mq_err rc = mq_json_body(req, &body);
 			if (rc != MQ_OK) {
@@ -123,15 +128,15 @@ static const char *delete_movie(mq_req *req, mq_res *res)
 			}
 			mq_movieapi_body_ref(body);
 			long long tmdb_id;
-			if (!mq_validate_object(req, body, f, 1, v) && v[0].present &&
-			    mq_valid_movie_ref(v[0].s, &tmdb_id) == MQ_REF_INVALID)
+			if (!mq_validate_object(req, body, f, D_COUNT, v) && v[D_MOVIE].present &&
+			    mq_valid_movie_ref(v[D_MOVIE].s, &tmdb_id) == MQ_REF_INVALID)
 				mq_req_error(req, "movie_id must be a TMDB id (digits), a 24-hex id or a slug such as fight-club-1999");
 			if (req->errors.n) {
 				mq_reply_err(req, res, MQ_EINVAL, NULL);
 				return NULL;
 			}
 			if (!ref)
-				ref = v[0].present ? v[0].s : NULL;
+				ref = v[D_MOVIE].present ? v[D_MOVIE].s : NULL;
 		}
 		if (!ref) {
 			mq_req_error(req, "movie_id is required (in the query, or a JSON body {\"movie_id\": …})");
@@ -189,7 +194,7 @@ static void add_to_watchlist(mq_req *req, mq_res *res, const char *user_id, cons
 static void post_watchlist(mq_req *req, mq_res *res)
 {
 	mq_value v[B_COUNT];
-	const char *movie = body_movie(req, res, B_TYPE, v);
+	const char *movie = body_movie(req, res, B_COUNT_WATCHLIST, v);
 	if (movie)
 		add_to_watchlist(req, res, req->user->id, movie, v[B_FAVORITE].present && v[B_FAVORITE].i);
 }
@@ -215,9 +220,12 @@ static void get_item(mq_req *req, mq_res *res)
  * toggles without a body. */
 static void set_favorite(mq_req *req, mq_res *res, int required)
 {
-	const mq_field f[] = { { "is_favorite", MQ_V_BOOL, required, 0, 0, NULL, NULL } };
-	mq_value v[1] = { { 0 } };
-	if ((required || req->body_len) && mq_body_fields(req, res, f, 1, v))
+	enum { F_FAVORITE, F_COUNT };
+	const mq_field f[F_COUNT] = {
+		[F_FAVORITE] = { "is_favorite", MQ_V_BOOL, required, 0, 0, NULL, NULL },
+	};
+	mq_value v[F_COUNT] = { { 0 } };
+	if ((required || req->body_len) && mq_body_fields(req, res, f, F_COUNT, v))
 		return;
 	if (req->errors.n) {
 		mq_reply_err(req, res, MQ_EINVAL, NULL);
@@ -226,7 +234,7 @@ static void set_favorite(mq_req *req, mq_res *res, int required)
 	cJSON *item = NULL;
 	long long version = 0;
 	mq_err rc = mq_watchlist_favorite(mq_ctx_of(req)->db, req->user->id, mq_req_route(req, "id"), NULL,
-					  v[0].present ? (int)v[0].i : -1, &item, &version);
+					  v[F_FAVORITE].present ? (int)v[F_FAVORITE].i : -1, &item, &version);
 	reply_change(req, res, rc, 200, item, "watchlist", favorite_op(item), version, NULL);
 }
 
@@ -301,15 +309,16 @@ static void post_interaction(mq_req *req, mq_res *res)
 		return;
 	}
 	mq_movieapi_body_ref(body);
-	const mq_field f[] = { body_fields[B_MOVIE], body_fields[B_TYPE] };
-	mq_value w[2];
-	if (mq_validate_object(req, body, f, 2, w)) {
+	enum { I_MOVIE, I_TYPE, I_COUNT };
+	const mq_field f[I_COUNT] = { [I_MOVIE] = body_fields[B_MOVIE], [I_TYPE] = body_fields[B_TYPE] };
+	mq_value w[I_COUNT];
+	if (mq_validate_object(req, body, f, I_COUNT, w)) {
 		mq_reply_err(req, res, MQ_EINVAL, NULL);
 		return;
 	}
-	const char *movie = mq_movieapi_oid(req, res, w[0].s, "movie_id", 1);
+	const char *movie = mq_movieapi_oid(req, res, w[I_MOVIE].s, "movie_id", 1);
 	if (movie)
-		record(req, res, req->user->id, movie, (mq_interaction)w[1].i);
+		record(req, res, req->user->id, movie, (mq_interaction)w[I_TYPE].i);
 }
 
 /* The :type of /api/v1/interactions/:type/:movieId, or -1 after replying 404. */
@@ -367,7 +376,7 @@ static void post_user_watchlist(mq_req *req, mq_res *res)
 {
 	const char *user = mq_route_user(req, res);
 	mq_value v[B_COUNT];
-	const char *movie = user ? body_movie(req, res, B_TYPE, v) : NULL;
+	const char *movie = user ? body_movie(req, res, B_COUNT_WATCHLIST, v) : NULL;
 	if (!movie)
 		return;
 	int favorite = v[B_FAVORITE].present && v[B_FAVORITE].i;
@@ -411,7 +420,7 @@ static void post_user_favorite(mq_req *req, mq_res *res)
 {
 	const char *user = mq_route_user(req, res);
 	mq_value v[B_COUNT];
-	const char *movie = user ? body_movie(req, res, B_FAVORITE, v) : NULL;
+	const char *movie = user ? body_movie(req, res, B_COUNT_MOVIE, v) : NULL;
 	if (!movie)
 		return;
 	mq_db *db = mq_ctx_of(req)->db;
@@ -444,7 +453,7 @@ static void post_user_history(mq_req *req, mq_res *res)
 {
 	const char *user = mq_route_user(req, res);
 	mq_value v[B_COUNT];
-	const char *movie = user ? body_movie(req, res, B_FAVORITE, v) : NULL;
+	const char *movie = user ? body_movie(req, res, B_COUNT_MOVIE, v) : NULL;
 	if (movie)
 		record(req, res, user, movie, MQ_WATCHED);
 }
@@ -465,15 +474,16 @@ enum { PAGE_WATCHLIST, PAGE_FAVORITES, PAGE_HISTORY };
  * each with its toggles. */
 static void list_page(mq_req *req, mq_res *res, int kind)
 {
-	static const mq_field fields[] = { MQ_FIELD_PAGE };
+	enum { P_PAGE, P_COUNT };
+	static const mq_field query[P_COUNT] = { [P_PAGE] = MQ_FIELD_PAGE };
 	static const char *const titles[][2] = {
 		{ "Watchlist", "فهرست تماشا" },
 		{ "Favourites", "محبوب‌های من" },
 		{ "Watch history", "تاریخچهٔ تماشا" },
 	};
 	static const char *const tabs[] = { "is_watchlist", "is_favorites", "is_history" };
-	mq_value q[1];
-	if (mq_valid_query_or_reply(req, res, fields, 1, q))
+	mq_value q[P_COUNT];
+	if (mq_valid_query_or_reply(req, res, query, P_COUNT, q))
 		return;
 	const long long limit = 24;
 	const char *lang = mq_page_language(req);
@@ -481,8 +491,9 @@ static void list_page(mq_req *req, mq_res *res, int kind)
 	cJSON *items = NULL;
 	long long total = 0;
 	mq_err rc = kind == PAGE_HISTORY
-		? mq_interactions_list(db, req->user->id, MQ_WATCHED, lang, q[0].i, limit, &items, &total)
-		: mq_watchlist_list(db, req->user->id, kind == PAGE_FAVORITES ? 1 : -1, lang, q[0].i, limit, &items, &total);
+		? mq_interactions_list(db, req->user->id, MQ_WATCHED, lang, q[P_PAGE].i, limit, &items, &total)
+		: mq_watchlist_list(db, req->user->id, kind == PAGE_FAVORITES ? 1 : -1, lang, q[P_PAGE].i,
+				    limit, &items, &total);
 	if (rc != MQ_OK) {
 		mq_reply_err(req, res, rc, NULL);
 		return;
@@ -503,7 +514,7 @@ static void list_page(mq_req *req, mq_res *res, int kind)
 	cJSON_AddNumberToObject(data, "total", (double)total);
 	cJSON_AddBoolToObject(data, "empty", cJSON_GetArraySize(movies) == 0);
 	cJSON_AddItemToObject(data, "movies", movies);
-	cJSON_AddItemToObject(data, "pagination", mq_moviepage_pagination(req, q[0].i, limit, total));
+	cJSON_AddItemToObject(data, "pagination", mq_moviepage_pagination(req, q[P_PAGE].i, limit, total));
 	mq_res_header(req, res, "Cache-Control", "private, no-cache");
 	mq_reply_page(req, res, 200, "mylist", title, data);
 }
@@ -569,28 +580,32 @@ static mq_err toggle(mq_req *req, const char *movie, int list, int on)
  * without JavaScript. Back to return (a local path) when done. */
 static void post_lists_form(mq_req *req, mq_res *res)
 {
-	static const mq_field fields[] = {
-		{ "movie", MQ_V_STRING, 1, 1, 200, NULL, NULL },
-		{ "list", MQ_V_ENUM, 1, 0, 0, toggle_lists, NULL },
-		{ "on", MQ_V_BOOL, 1, 0, 0, NULL, NULL },
-		{ "return", MQ_V_STRING, 0, 1, 2000, NULL, NULL },
-		{ "_csrf", MQ_V_STRING, 0, 0, 200, NULL, NULL },
+	enum { T_MOVIE, T_LIST, T_ON, T_RETURN, T_CSRF, T_COUNT };
+	static const mq_field fields[T_COUNT] = {
+		[T_MOVIE] = { "movie", MQ_V_STRING, 1, 1, 200, NULL, NULL },
+		[T_LIST] = { "list", MQ_V_ENUM, 1, 0, 0, toggle_lists, NULL },
+		[T_ON] = { "on", MQ_V_BOOL, 1, 0, 0, NULL, NULL },
+		[T_RETURN] = { "return", MQ_V_STRING, 0, 1, 2000, NULL, NULL },
+		[T_CSRF] = { "_csrf", MQ_V_STRING, 0, 0, 200, NULL, NULL },
 	};
 	mq_kvlist form = { 0 };
-	mq_value v[5];
-	if (mq_page_form_body(req, &form) || mq_validate_kvlist(req, &form, fields, 5, v)) {
+	mq_value v[T_COUNT];
+	if (mq_page_form_body(req, &form) || mq_validate_kvlist(req, &form, fields, T_COUNT, v)) {
 		mq_reply_err(req, res, MQ_EINVAL, NULL);
 		return;
 	}
-	const char *movie = mq_movieapi_oid(req, res, v[0].s, "movie", (int)v[2].i);
+	const char *movie = mq_movieapi_oid(req, res, v[T_MOVIE].s, "movie", (int)v[T_ON].i);
 	if (!movie)
 		return;
-	mq_err rc = toggle(req, movie, (int)v[1].i, (int)v[2].i);
+	mq_err rc = toggle(req, movie, (int)v[T_LIST].i, (int)v[T_ON].i);
 	if (rc != MQ_OK) {
 		mq_reply_err(req, res, rc, NULL);
 		return;
 	}
-	mq_reply_redirect(req, res, v[3].present ? v[3].s : mq_arena_printf(req->arena, "/movies/%s", v[0].s));
+	if (v[T_RETURN].present)
+		mq_reply_redirect(req, res, v[T_RETURN].s);
+	else
+		mq_reply_redirect(req, res, mq_arena_printf(req->arena, "/movies/%s", v[T_MOVIE].s));
 }
 
 /* ---- live ---- */

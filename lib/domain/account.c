@@ -89,13 +89,11 @@ static cJSON *preferences_json(const bson_t *doc)
 static bson_t *find_user(mongoc_collection_t *users, const bson_oid_t *oid, mq_err *rc)
 {
 	bson_t *filter = BCON_NEW("_id", BCON_OID(oid));
-	bson_t *found = bson_new();
-	*rc = mq_db_find_one(users, filter, NULL, found, "user lookup");
+	bson_t doc;
+	*rc = mq_db_find_one(users, filter, NULL, &doc, "user lookup");
 	bson_destroy(filter);
-	if (*rc != MQ_OK) {
-		bson_destroy(found);
-		return NULL;
-	}
+	bson_t *found = *rc == MQ_OK ? bson_copy(&doc) : NULL;
+	bson_destroy(&doc);
 	return found;
 }
 

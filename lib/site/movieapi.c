@@ -153,43 +153,48 @@ static mq_err genre_id(mq_req *req, const char *ref, long long *id)
 int mq_movieapi_query_parse(mq_req *req, mq_movieapi_list_kind kind, mq_movie_query *q, const char ***fields)
 {
 	static const char *const orders[] = { "asc", "desc", NULL };
-	/* the same table for every kind; a kind refuses what it does not take */
-	const mq_field table[] = {
-		MQ_FIELD_PAGE,
-		MQ_FIELD_LIMIT,
-		MQ_FIELD_LANGUAGE,
-		{ "year", MQ_V_INT, 0, 1870, 2100, NULL, NULL },
-		{ "minRating", MQ_V_NUMBER, 0, 0, 10, NULL, NULL },
-		{ "sort", MQ_V_ENUM, 0, 0, 0, mq_movie_sorts, "popularity" },
-		{ "order", MQ_V_ENUM, 0, 0, 0, orders, NULL },
-		{ "fields", MQ_V_STRING, 0, 1, 400, NULL, NULL },
-		{ kind == MQ_LIST_SEARCH ? "q" : "genre", MQ_V_STRING, kind == MQ_LIST_SEARCH, 1, 200, NULL, NULL },
+	/* the same table for every kind; a kind refuses what it does not take: Q_FILTER is q (search,
+	 * required) or genre (browse), and a genre's own list has none */
+	enum {
+		Q_PAGE, Q_LIMIT, Q_LANGUAGE, Q_YEAR, Q_MIN_RATING, Q_SORT, Q_ORDER, Q_FIELDS, Q_FILTER,
+		Q_COUNT, Q_COUNT_WITHOUT_FILTER = Q_FILTER
 	};
-	size_t n = sizeof table / sizeof table[0] - (kind == MQ_LIST_GENRE);
-	mq_value v[sizeof table / sizeof table[0]];
-	int rc = mq_validate_query(req, table, n, v);
+	const mq_field query[Q_COUNT] = {
+		[Q_PAGE] = MQ_FIELD_PAGE,
+		[Q_LIMIT] = MQ_FIELD_LIMIT,
+		[Q_LANGUAGE] = MQ_FIELD_LANGUAGE,
+		[Q_YEAR] = { "year", MQ_V_INT, 0, 1870, 2100, NULL, NULL },
+		[Q_MIN_RATING] = { "minRating", MQ_V_NUMBER, 0, 0, 10, NULL, NULL },
+		[Q_SORT] = { "sort", MQ_V_ENUM, 0, 0, 0, mq_movie_sorts, "popularity" },
+		[Q_ORDER] = { "order", MQ_V_ENUM, 0, 0, 0, orders, NULL },
+		[Q_FIELDS] = { "fields", MQ_V_STRING, 0, 1, 400, NULL, NULL },
+		[Q_FILTER] = { kind == MQ_LIST_SEARCH ? "q" : "genre", MQ_V_STRING, kind == MQ_LIST_SEARCH,
+			       1, 200, NULL, NULL },
+	};
+	mq_value v[Q_COUNT];
+	int rc = mq_validate_query(req, query, kind == MQ_LIST_GENRE ? Q_COUNT_WITHOUT_FILTER : Q_COUNT, v);
 	memset(q, 0, sizeof *q);
-	q->page = v[0].present ? v[0].i : 1;
-	q->limit = v[1].present ? v[1].i : 20;
-	q->lang = v[2].present ? v[2].s : "en";
-	q->year = v[3].present ? (int)v[3].i : 0;
-	q->min_rating = v[4].present ? v[4].d : 0;
-	q->sort = v[5].present ? (mq_movie_sort)v[5].i : MQ_SORT_POPULARITY;
+	q->page = v[Q_PAGE].present ? v[Q_PAGE].i : 1;
+	q->limit = v[Q_LIMIT].present ? v[Q_LIMIT].i : 20;
+	q->lang = v[Q_LANGUAGE].present ? v[Q_LANGUAGE].s : "en";
+	q->year = v[Q_YEAR].present ? (int)v[Q_YEAR].i : 0;
+	q->min_rating = v[Q_MIN_RATING].present ? v[Q_MIN_RATING].d : 0;
+	q->sort = v[Q_SORT].present ? (mq_movie_sort)v[Q_SORT].i : MQ_SORT_POPULARITY;
 	/* titles read best A to Z; the others best first */
-	q->ascending = v[6].present ? v[6].i == 0 : q->sort == MQ_SORT_TITLE;
-	if (v[7].present && mq_fields_parse(req, v[7].s, summary_fields, fields))
+	q->ascending = v[Q_ORDER].present ? v[Q_ORDER].i == 0 : q->sort == MQ_SORT_TITLE;
+	if (v[Q_FIELDS].present && mq_fields_parse(req, v[Q_FIELDS].s, summary_fields, fields))
 		rc = -1;
-	if (kind == MQ_LIST_SEARCH && v[8].present) {
+	if (kind == MQ_LIST_SEARCH && v[Q_FILTER].present) {
 		mq_buf pattern = MQ_BUF_INIT;
-		if (mq_search_pattern(v[8].s, &pattern)) {
+		if (mq_search_pattern(v[Q_FILTER].s, &pattern)) {
 			mq_req_error(req, "q must contain at least one letter or digit");
 			rc = -1;
 		}
 		q->search = mq_arena_strdup(req->arena, mq_buf_cstr(&pattern));
 		mq_buf_free(&pattern);
 	}
-	if (kind == MQ_LIST_BROWSE && v[8].present) {
-		mq_err grc = genre_id(req, v[8].s, &q->genre);
+	if (kind == MQ_LIST_BROWSE && v[Q_FILTER].present) {
+		mq_err grc = genre_id(req, v[Q_FILTER].s, &q->genre);
 		if (grc == MQ_ENOTFOUND || grc == MQ_EINVAL) {
 			mq_req_error(req, "genre must be a TMDB genre id or slug of an existing genre, such as 18 or drama");
 			rc = -1;

@@ -350,6 +350,10 @@ mq_err mq_db_error(const bson_error_t *e, const char *what)
 	switch (e->domain) {
 	case MONGOC_ERROR_SERVER:
 		rc = server_error(e->code);
+		/* FerretDB v1 reports a unique index refusing an update (not an insert) as its SQLite
+		 * error, code 1, rather than as duplicate key 11000: the same conflict */
+		if (rc == MQ_EINTERNAL && strstr(e->message, "UNIQUE constraint failed"))
+			rc = MQ_ECONFLICT;
 		break;
 	case MONGOC_ERROR_WRITE_CONCERN:
 	case MONGOC_ERROR_SERVER_SELECTION:

@@ -13,6 +13,11 @@ int main(void)
 		db_suite, health_suite, schema_suite, worker_suite, multipart_suite, media_suite,
 		password_suite, tmdb_suite, catalog_suite, images_suite, sync_suite, recs_suite, session_suite,
 		rating_suite,
+		admin_suite,
+		lists_suite,
+		account_suite,
+		recommend_suite,
+		movie_suite,
 	};
 	SRunner *runner = srunner_create(NULL);
 	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)

@@ -48,5 +48,10 @@ Suite *catalog_suite(void);
 Suite *images_suite(void);
 Suite *session_suite(void);
 Suite *rating_suite(void);
+Suite *admin_suite(void);
+Suite *lists_suite(void);
+Suite *account_suite(void);
+Suite *recommend_suite(void);
+Suite *movie_suite(void);
 
 #endif

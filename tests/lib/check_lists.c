@@ -1,0 +1,702 @@
+/* check_lists.c — unit tests for lib/domain/lists.c against the database MONGODB_URI names
+ * (make unit's FerretDB; skipped without one): the watchlist and its favourites, interactions
+ * (watched, liked, disliked, bookmarked), the lists version every change moves, the state the
+ * pages show; owner-only access, bad ids, duplicates, removals decided by the database's counts
+ * under threads racing in one process; and a database that is down being an error, never
+ * "nothing there". */
+#include "suites.h"
+
+#include "core/buf.h"
+#include "domain/lists.h"
+#include "store/db.h"
+#include "store/schema.h"
+
+#include <check.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define RACERS 8
+#define N_MOVIES 3
+
+static mq_db *db;
+static char db_name[64];
+static char alice[25], bob[25];        /* two members */
+static char movies[N_MOVIES][25];      /* "Alpha", "Beta", "Gamma" */
+static const char *const titles[N_MOVIES] = { "Alpha", "Beta", "Gamma" };
+
+static void new_oid(char out[25], bson_oid_t *oid)
+{
+	bson_oid_init(oid, NULL);
+	bson_oid_to_string(oid, out);
+}
+
+/* A database of this test's own, with the schema's indexes, two users and three movies;
+ * returns 0 (skipped) without a server. */
+static int open_db(void)
+{
+	if (!(db = test_db_open("lists", db_name)))
+		return 0;
+	int n_indexes, n_created;
+	mq_buf err = MQ_BUF_INIT;
+	ck_assert_msg(mq_schema_apply(db, "sql/schema.json", 0, &n_indexes, &n_created, &err) == MQ_OK, "%s",
+		      mq_buf_cstr(&err));
+	mq_buf_free(&err);
+	bson_oid_t oid;
+	new_oid(alice, &oid);
+	test_db_insert(db, "users", BCON_NEW("_id", BCON_OID(&oid), "email", BCON_UTF8("alice@example.com"),
+					     "username", BCON_UTF8("alice")));
+	new_oid(bob, &oid);
+	test_db_insert(db, "users", BCON_NEW("_id", BCON_OID(&oid), "email", BCON_UTF8("bob@example.com"),
+					     "username", BCON_UTF8("bob")));
+	for (int i = 0; i < N_MOVIES; i++) {
+		new_oid(movies[i], &oid);
+		test_db_insert(db, "movies", BCON_NEW("_id", BCON_OID(&oid), "tmdb_id", BCON_INT64(100 + i),
+						      "title", BCON_UTF8(titles[i]), "titles", "{", "en",
+						      BCON_UTF8(titles[i]), "}"));
+	}
+	return 1;
+}
+
+static void close_db(void)
+{
+	test_db_drop(db, db_name);
+	db = NULL;
+}
+
+static const char *str(const cJSON *obj, const char *key)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, key));
+}
+
+static int is_true(const cJSON *obj, const char *key)
+{
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(obj, key));
+}
+
+static long long version_of(const char *user)
+{
+	long long v = -1;
+	ck_assert_int_eq(mq_lists_version(db, user, 0, &v), MQ_OK);
+	return v;
+}
+
+/* The entry of movie in a state's "movies", or NULL. */
+static const cJSON *state_of(const cJSON *state, const char *movie)
+{
+	const cJSON *e;
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(state, "movies"))
+		if (str(e, "movie_id") && !strcmp(str(e, "movie_id"), movie))
+			return e;
+	return NULL;
+}
+
+START_TEST(interaction_names)
+{
+	ck_assert_int_eq(mq_interaction_parse("watched"), MQ_WATCHED);
+	ck_assert_int_eq(mq_interaction_parse("liked"), MQ_LIKED);
+	ck_assert_int_eq(mq_interaction_parse("disliked"), MQ_DISLIKED);
+	ck_assert_int_eq(mq_interaction_parse("bookmarked"), MQ_BOOKMARKED);
+	ck_assert_int_eq(mq_interaction_parse("Watched"), -1);
+	ck_assert_int_eq(mq_interaction_parse(""), -1);
+	ck_assert_int_eq(mq_interaction_parse(NULL), -1);
+	ck_assert_ptr_null(mq_interaction_names[MQ_BOOKMARKED + 1]);
+}
+END_TEST
+
+START_TEST(watchlist_add_get_remove)
+{
+	if (!open_db())
+		return;
+	cJSON *item = NULL, *again = NULL;
+	long long v = -1;
+	ck_assert_int_eq(version_of(alice), 0);
+	ck_assert_int_eq(mq_watchlist_add(db, alice, movies[0], 0, &item, &v), MQ_OK);
+	ck_assert_int_eq(v, 1);
+	ck_assert_str_eq(str(item, "movie_id"), movies[0]);
+	ck_assert(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(item, "is_favorite")));
+	ck_assert_ptr_nonnull(str(item, "added_at"));
+	char id[25];
+	snprintf(id, sizeof id, "%s", str(item, "id"));
+
+	/* by its id and by its movie */
+	ck_assert_int_eq(mq_watchlist_get(db, alice, id, NULL, &again), MQ_OK);
+	ck_assert_str_eq(str(again, "movie_id"), movies[0]);
+	cJSON_Delete(again);
+	ck_assert_int_eq(mq_watchlist_get(db, alice, NULL, movies[0], &again), MQ_OK);
+	ck_assert_str_eq(str(again, "id"), id);
+	cJSON_Delete(again);
+
+	/* twice: a conflict, and nothing changed */
+	ck_assert_int_eq(mq_watchlist_add(db, alice, movies[0], 1, &again, &v), MQ_ECONFLICT);
+	ck_assert_ptr_null(again);
+	ck_assert_int_eq(version_of(alice), 1);
+
+	ck_assert_int_eq(mq_watchlist_remove(db, alice, NULL, movies[0], &again, &v), MQ_OK);
+	ck_assert_str_eq(str(again, "id"), id);
+	ck_assert_int_eq(v, 2);
+	cJSON_Delete(again);
+	ck_assert_int_eq(mq_watchlist_get(db, alice, id, NULL, &again), MQ_ENOTFOUND);
+	ck_assert_int_eq(mq_watchlist_remove(db, alice, id, NULL, NULL, &v), MQ_ENOTFOUND);
+	ck_assert_int_eq(version_of(alice), 2);
+	/* and it can be added again */
+	cJSON_Delete(item);
+	ck_assert_int_eq(mq_watchlist_add(db, alice, movies[0], 0, &item, NULL), MQ_OK);
+	cJSON_Delete(item);
+	close_db();
+}
+END_TEST
+
+START_TEST(watchlist_is_owner_only)
+{
+	if (!open_db())
+		return;
+	cJSON *item = NULL, *other = NULL;
+	long long v;
+	ck_assert_int_eq(mq_watchlist_add(db, alice, movies[1], 0, &item, NULL), MQ_OK);
+	const char *id = str(item, "id");
+	ck_assert_int_eq(mq_watchlist_get(db, bob, id, NULL, &other), MQ_ENOTFOUND);
+	ck_assert_int_eq(mq_watchlist_get(db, bob, NULL, movies[1], &other), MQ_ENOTFOUND);
+	ck_assert_int_eq(mq_watchlist_favorite(db, bob, id, NULL, 1, &other, &v), MQ_ENOTFOUND);
+	ck_assert_int_eq(mq_watchlist_remove(db, bob, id, NULL, &other, &v), MQ_ENOTFOUND);
+	ck_assert_ptr_null(other);
+	/* Bob's attempts changed neither the item nor his version */
+	ck_assert_int_eq(mq_watchlist_get(db, alice, id, NULL, &other), MQ_OK);
+	ck_assert(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(other, "is_favorite")));
+	ck_assert_int_eq(version_of(bob), 0);
+	/* Bob keeps his own item of the same movie */
+	cJSON_Delete(other);
+	ck_assert_int_eq(mq_watchlist_add(db, bob, movies[1], 1, &other, NULL), MQ_OK);
+	cJSON_Delete(other);
+	cJSON_Delete(item);
+	close_db();
+}
+END_TEST
+
+START_TEST(bad_ids)
+{
+	if (!open_db())
+		return;
+	cJSON *out = NULL;
+	long long v, total;
+	int created;
+	ck_assert_int_eq(mq_watchlist_add(db, "nope", movies[0], 0, &out, &v), MQ_EINVAL);
+	ck_assert_int_eq(mq_watchlist_add(db, alice, "0123456789abcdef0123456z", 0, &out, &v), MQ_EINVAL);
+	ck_assert_int_eq(mq_watchlist_add(db, alice, "", 0, &out, &v), MQ_EINVAL);
+	ck_assert_int_eq(mq_watchlist_get(db, alice, "short", NULL, &out), MQ_ENOTFOUND);
+	ck_assert_int_eq(mq_watchlist_get(db, "short", NULL, movies[0], &out), MQ_EINVAL);
+	ck_assert_int_eq(mq_watchlist_favorite(db, alice, NULL, "short", 1, &out, &v), MQ_ENOTFOUND);
+	ck_assert_int_eq(mq_watchlist_remove(db, alice, "short", NULL, &out, &v), MQ_ENOTFOUND);
+	ck_assert_int_eq(mq_watchlist_list(db, "x", -1, "en", 1, 10, &out, &total), MQ_EINVAL);
+	ck_assert_int_eq(mq_interaction_record(db, alice, "x", MQ_LIKED, &out, &created, &v), MQ_EINVAL);
+	ck_assert_int_eq(mq_interaction_record(db, alice, movies[0], (mq_interaction)7, &out, &created, &v), MQ_EINVAL);
+	ck_assert_int_eq(mq_interaction_record(db, alice, movies[0], (mq_interaction)-1, &out, &created, &v), MQ_EINVAL);
+	ck_assert_int_eq(mq_interaction_remove(db, alice, "x", MQ_LIKED, &v), MQ_ENOTFOUND);
+	ck_assert_int_eq(mq_interaction_remove(db, "x", movies[0], MQ_LIKED, &v), MQ_EINVAL);
+	ck_assert_int_eq(mq_interactions_list(db, alice, MQ_BOOKMARKED + 1, "en", 1, 10, &out, &total), MQ_EINVAL);
+	ck_assert_int_eq(mq_lists_version(db, "x", 1, &v), MQ_EINVAL);
+	ck_assert_int_eq(mq_lists_state(db, alice, "x", &out), MQ_EINVAL);
+	ck_assert_ptr_null(out);
+	/* nothing was written for anyone */
+	ck_assert_int_eq(version_of(alice), 0);
+	close_db();
+}
+END_TEST
+
+START_TEST(version_of_unknown_user)
+{
+	if (!open_db())
+		return;
+	char ghost[25];
+	bson_oid_t oid;
+	long long v = -1;
+	new_oid(ghost, &oid);
+	ck_assert_int_eq(mq_lists_version(db, ghost, 0, &v), MQ_ENOTFOUND);
+	/* the signed-in member is known: no lookup, version 0 */
+	ck_assert_int_eq(mq_lists_version(db, ghost, 1, &v), MQ_OK);
+	ck_assert_int_eq(v, 0);
+	close_db();
+}
+END_TEST
+
+START_TEST(favourite_set_and_toggle)
+{
+	if (!open_db())
+		return;
+	cJSON *item = NULL, *now = NULL;
+	long long v = 0;
+	ck_assert_int_eq(mq_watchlist_add(db, alice, movies[2], 0, &item, &v), MQ_OK);
+	const char *id = str(item, "id");
+	ck_assert_int_eq(mq_watchlist_favorite(db, alice, id, NULL, 1, &now, &v), MQ_OK);
+	ck_assert(is_true(now, "is_favorite"));
+	ck_assert_int_eq(v, 2);
+	cJSON_Delete(now);
+	/* setting what is already set stays set */
+	ck_assert_int_eq(mq_watchlist_favorite(db, alice, NULL, movies[2], 1, &now, &v), MQ_OK);
+	ck_assert(is_true(now, "is_favorite"));
+	cJSON_Delete(now);
+	/* toggles flip it */
+	ck_assert_int_eq(mq_watchlist_favorite(db, alice, id, NULL, -1, &now, &v), MQ_OK);
+	ck_assert(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(now, "is_favorite")));
+	cJSON_Delete(now);
+	ck_assert_int_eq(mq_watchlist_favorite(db, alice, NULL, movies[2], -1, &now, &v), MQ_OK);
+	ck_assert(is_true(now, "is_favorite"));
+	ck_assert_int_eq(v, 5);
+	cJSON_Delete(now);
+	/* a movie not on the watchlist */
+	ck_assert_int_eq(mq_watchlist_favorite(db, alice, NULL, movies[0], -1, &now, &v), MQ_ENOTFOUND);
+	ck_assert_ptr_null(now);
+	ck_assert_int_eq(version_of(alice), 5);
+	cJSON_Delete(item);
+	close_db();
+}
+END_TEST
+
+START_TEST(watchlist_pages_newest_first)
+{
+	if (!open_db())
+		return;
+	cJSON *item = NULL, *items = NULL;
+	long long total = -1;
+	for (int i = 0; i < N_MOVIES; i++) {
+		ck_assert_int_eq(mq_watchlist_add(db, alice, movies[i], i == 1, &item, NULL), MQ_OK);
+		cJSON_Delete(item);
+	}
+	ck_assert_int_eq(mq_watchlist_add(db, bob, movies[0], 1, &item, NULL), MQ_OK); /* not Alice's */
+	cJSON_Delete(item);
+
+	ck_assert_int_eq(mq_watchlist_list(db, alice, -1, "en", 1, 10, &items, &total), MQ_OK);
+	ck_assert_int_eq(total, 3);
+	ck_assert_int_eq(cJSON_GetArraySize(items), 3);
+	for (int i = 0; i < N_MOVIES; i++) {
+		const cJSON *it = cJSON_GetArrayItem(items, i);
+		ck_assert_str_eq(str(it, "movie_id"), movies[N_MOVIES - 1 - i]);
+		ck_assert_str_eq(str(cJSON_GetObjectItemCaseSensitive(it, "movie"), "title"), titles[N_MOVIES - 1 - i]);
+	}
+	cJSON_Delete(items);
+
+	ck_assert_int_eq(mq_watchlist_list(db, alice, 1, "en", 1, 10, &items, &total), MQ_OK);
+	ck_assert_int_eq(total, 1);
+	ck_assert_str_eq(str(cJSON_GetArrayItem(items, 0), "movie_id"), movies[1]);
+	cJSON_Delete(items);
+	ck_assert_int_eq(mq_watchlist_list(db, alice, 0, "en", 1, 10, &items, &total), MQ_OK);
+	ck_assert_int_eq(total, 2);
+	cJSON_Delete(items);
+
+	/* pages of two */
+	ck_assert_int_eq(mq_watchlist_list(db, alice, -1, "en", 1, 2, &items, &total), MQ_OK);
+	ck_assert_int_eq(cJSON_GetArraySize(items), 2);
+	ck_assert_int_eq(total, 3);
+	cJSON_Delete(items);
+	ck_assert_int_eq(mq_watchlist_list(db, alice, -1, "en", 2, 2, &items, &total), MQ_OK);
+	ck_assert_int_eq(cJSON_GetArraySize(items), 1);
+	ck_assert_str_eq(str(cJSON_GetArrayItem(items, 0), "movie_id"), movies[0]);
+	ck_assert_int_eq(total, 3);
+	cJSON_Delete(items);
+
+	/* a member with nothing: an empty page, not an error */
+	char carol[25];
+	bson_oid_t oid;
+	new_oid(carol, &oid);
+	ck_assert_int_eq(mq_watchlist_list(db, carol, -1, "en", 1, 10, &items, &total), MQ_OK);
+	ck_assert_int_eq(cJSON_GetArraySize(items), 0);
+	ck_assert_int_eq(total, 0);
+	cJSON_Delete(items);
+	close_db();
+}
+END_TEST
+
+START_TEST(recording_again_moves_it)
+{
+	if (!open_db())
+		return;
+	cJSON *item = NULL, *items = NULL;
+	int created = -1;
+	long long v = 0, total;
+	ck_assert_int_eq(mq_interaction_record(db, alice, movies[0], MQ_WATCHED, &item, &created, &v), MQ_OK);
+	ck_assert_int_eq(created, 1);
+	ck_assert_int_eq(v, 1);
+	ck_assert_str_eq(str(item, "type"), "watched");
+	ck_assert_str_eq(str(item, "movie_id"), movies[0]);
+	char first_at[64];
+	snprintf(first_at, sizeof first_at, "%s", str(item, "at"));
+	cJSON_Delete(item);
+	usleep(20000);
+	ck_assert_int_eq(mq_interaction_record(db, alice, movies[1], MQ_WATCHED, &item, &created, &v), MQ_OK);
+	cJSON_Delete(item);
+	usleep(20000);
+	ck_assert_int_eq(mq_interaction_record(db, alice, movies[0], MQ_WATCHED, &item, &created, &v), MQ_OK);
+	ck_assert_int_eq(created, 0);
+	ck_assert_int_eq(v, 3);
+	ck_assert_msg(strcmp(str(item, "at"), first_at) > 0, "at %s, first %s", str(item, "at"), first_at);
+	cJSON_Delete(item);
+	ck_assert_int_eq(mq_interaction_record(db, alice, movies[2], MQ_BOOKMARKED, &item, &created, &v), MQ_OK);
+	cJSON_Delete(item);
+
+	/* the watch history: one per movie, the latest first, with the movie */
+	ck_assert_int_eq(mq_interactions_list(db, alice, MQ_WATCHED, "en", 1, 10, &items, &total), MQ_OK);
+	ck_assert_int_eq(total, 2);
+	ck_assert_str_eq(str(cJSON_GetArrayItem(items, 0), "movie_id"), movies[0]);
+	ck_assert_str_eq(str(cJSON_GetArrayItem(items, 1), "movie_id"), movies[1]);
+	ck_assert_str_eq(str(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(items, 0), "movie"), "title"), "Alpha");
+	cJSON_Delete(items);
+	ck_assert_int_eq(mq_interactions_list(db, alice, -1, "en", 1, 10, &items, &total), MQ_OK);
+	ck_assert_int_eq(total, 3);
+	ck_assert_str_eq(str(cJSON_GetArrayItem(items, 0), "type"), "bookmarked");
+	cJSON_Delete(items);
+	ck_assert_int_eq(mq_interactions_list(db, bob, -1, "en", 1, 10, &items, &total), MQ_OK);
+	ck_assert_int_eq(total, 0);
+	cJSON_Delete(items);
+	close_db();
+}
+END_TEST
+
+START_TEST(like_and_dislike_exclude_each_other)
+{
+	if (!open_db())
+		return;
+	cJSON *item = NULL, *state = NULL;
+	int created;
+	ck_assert_int_eq(mq_interaction_record(db, alice, movies[0], MQ_DISLIKED, &item, &created, NULL), MQ_OK);
+	cJSON_Delete(item);
+	ck_assert_int_eq(mq_interaction_record(db, alice, movies[0], MQ_LIKED, &item, &created, NULL), MQ_OK);
+	cJSON_Delete(item);
+	ck_assert_int_eq(mq_lists_state(db, alice, movies[0], &state), MQ_OK);
+	const cJSON *e = state_of(state, movies[0]);
+	ck_assert_ptr_nonnull(e);
+	ck_assert(is_true(e, "liked") && !is_true(e, "disliked"));
+	cJSON_Delete(state);
+	ck_assert_int_eq(mq_interaction_record(db, alice, movies[0], MQ_DISLIKED, &item, &created, NULL), MQ_OK);
+	ck_assert_int_eq(created, 1);
+	cJSON_Delete(item);
+	ck_assert_int_eq(mq_lists_state(db, alice, movies[0], &state), MQ_OK);
+	e = state_of(state, movies[0]);
+	ck_assert(!is_true(e, "liked") && is_true(e, "disliked"));
+	cJSON_Delete(state);
+	/* other kinds stay side by side */
+	ck_assert_int_eq(mq_interaction_record(db, alice, movies[0], MQ_WATCHED, &item, &created, NULL), MQ_OK);
+	cJSON_Delete(item);
+	ck_assert_int_eq(mq_interaction_record(db, alice, movies[0], MQ_BOOKMARKED, &item, &created, NULL), MQ_OK);
+	cJSON_Delete(item);
+	ck_assert_int_eq(mq_lists_state(db, alice, movies[0], &state), MQ_OK);
+	e = state_of(state, movies[0]);
+	ck_assert(is_true(e, "watched") && is_true(e, "bookmarked") && is_true(e, "disliked"));
+	cJSON_Delete(state);
+	close_db();
+}
+END_TEST
+
+START_TEST(interaction_removal_counts)
+{
+	if (!open_db())
+		return;
+	cJSON *item = NULL;
+	long long v = 0;
+	ck_assert_int_eq(mq_interaction_record(db, alice, movies[1], MQ_LIKED, &item, NULL, &v), MQ_OK);
+	cJSON_Delete(item);
+	ck_assert_int_eq(mq_interaction_remove(db, bob, movies[1], MQ_LIKED, &v), MQ_ENOTFOUND); /* not his */
+	ck_assert_int_eq(mq_interaction_remove(db, alice, movies[1], MQ_WATCHED, &v), MQ_ENOTFOUND); /* another kind */
+	ck_assert_int_eq(version_of(alice), 1);
+	ck_assert_int_eq(mq_interaction_remove(db, alice, movies[1], MQ_LIKED, &v), MQ_OK);
+	ck_assert_int_eq(v, 2);
+	ck_assert_int_eq(mq_interaction_remove(db, alice, movies[1], MQ_LIKED, &v), MQ_ENOTFOUND);
+	ck_assert_int_eq(version_of(alice), 2);
+	close_db();
+}
+END_TEST
+
+START_TEST(state_shows_every_list)
+{
+	if (!open_db())
+		return;
+	cJSON *item = NULL, *state = NULL;
+	ck_assert_int_eq(mq_watchlist_add(db, alice, movies[0], 1, &item, NULL), MQ_OK);
+	cJSON_Delete(item);
+	ck_assert_int_eq(mq_interaction_record(db, alice, movies[0], MQ_WATCHED, &item, NULL, NULL), MQ_OK);
+	cJSON_Delete(item);
+	ck_assert_int_eq(mq_interaction_record(db, alice, movies[1], MQ_LIKED, &item, NULL, NULL), MQ_OK);
+	cJSON_Delete(item);
+	bson_oid_t user, movie;
+	bson_oid_init_from_string(&user, alice);
+	bson_oid_init_from_string(&movie, movies[2]);
+	test_db_insert(db, "ratings", BCON_NEW("user_id", BCON_OID(&user), "movie_id", BCON_OID(&movie),
+					       "rating", BCON_DOUBLE(7.5)));
+	ck_assert_int_eq(mq_watchlist_add(db, bob, movies[1], 0, &item, NULL), MQ_OK); /* Bob's */
+	cJSON_Delete(item);
+
+	ck_assert_int_eq(mq_lists_state(db, alice, NULL, &state), MQ_OK);
+	ck_assert_int_eq((int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(state, "version")), 3);
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(state, "movies")), 3);
+	const cJSON *a = state_of(state, movies[0]), *b = state_of(state, movies[1]), *c = state_of(state, movies[2]);
+	ck_assert(a && b && c);
+	ck_assert(is_true(a, "watchlist") && is_true(a, "favorite") && is_true(a, "watched") && !is_true(a, "liked"));
+	ck_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(a, "rating")));
+	ck_assert_int_eq((int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(a, "tmdb_id")), 100);
+	ck_assert(!is_true(b, "watchlist") && is_true(b, "liked"));
+	ck_assert(cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(c, "rating")) == 7.5);
+	ck_assert(!is_true(c, "watchlist") && !is_true(c, "watched"));
+	cJSON_Delete(state);
+
+	/* of one movie only */
+	ck_assert_int_eq(mq_lists_state(db, alice, movies[1], &state), MQ_OK);
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(state, "movies")), 1);
+	ck_assert_ptr_nonnull(state_of(state, movies[1]));
+	cJSON_Delete(state);
+	/* a member with nothing: version 0, no movies */
+	ck_assert_int_eq(mq_lists_state(db, bob, movies[0], &state), MQ_OK);
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(state, "movies")), 0);
+	ck_assert_int_eq((int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(state, "version")), 1);
+	cJSON_Delete(state);
+	close_db();
+}
+END_TEST
+
+/* ---- threads of one process, each with its own pooled connection ---- */
+
+struct racer {
+	const char *user, *movie, *item_id;
+	pthread_barrier_t *go;
+	mq_err rc;
+	int created;
+	long long version;
+};
+
+/* Runs fn for every racer at once. */
+static void at_once(struct racer *racers, int n, void *(*fn)(void *))
+{
+	pthread_t threads[RACERS];
+	pthread_barrier_t go;
+	pthread_barrier_init(&go, NULL, (unsigned)n);
+	for (int i = 0; i < n; i++) {
+		racers[i].go = &go;
+		ck_assert_int_eq(pthread_create(&threads[i], NULL, fn, &racers[i]), 0);
+	}
+	for (int i = 0; i < n; i++)
+		pthread_join(threads[i], NULL);
+	pthread_barrier_destroy(&go);
+}
+
+static void *add(void *arg)
+{
+	struct racer *r = arg;
+	cJSON *item = NULL;
+	pthread_barrier_wait(r->go);
+	r->rc = mq_watchlist_add(db, r->user, r->movie, 0, &item, &r->version);
+	cJSON_Delete(item);
+	return NULL;
+}
+
+static void *toggle(void *arg)
+{
+	struct racer *r = arg;
+	cJSON *item = NULL;
+	pthread_barrier_wait(r->go);
+	r->rc = mq_watchlist_favorite(db, r->user, r->item_id, NULL, -1, &item, &r->version);
+	cJSON_Delete(item);
+	return NULL;
+}
+
+static void *remove_item(void *arg)
+{
+	struct racer *r = arg;
+	pthread_barrier_wait(r->go);
+	r->rc = mq_watchlist_remove(db, r->user, r->item_id, NULL, NULL, &r->version);
+	return NULL;
+}
+
+static void *like(void *arg)
+{
+	struct racer *r = arg;
+	cJSON *item = NULL;
+	pthread_barrier_wait(r->go);
+	r->rc = mq_interaction_record(db, r->user, r->movie, MQ_LIKED, &item, &r->created, &r->version);
+	cJSON_Delete(item);
+	return NULL;
+}
+
+/* Fresh movie ids for racers that each add their own. */
+static char race_movies[RACERS][25];
+
+START_TEST(simultaneous_changes_get_their_own_versions)
+{
+	if (!open_db())
+		return;
+	struct racer racers[RACERS];
+	for (int i = 0; i < RACERS; i++) {
+		bson_oid_t oid;
+		new_oid(race_movies[i], &oid);
+		racers[i] = (struct racer){ .user = alice, .movie = race_movies[i] };
+	}
+	at_once(racers, RACERS, add);
+	int seen[RACERS + 1] = { 0 };
+	for (int i = 0; i < RACERS; i++) {
+		ck_assert_int_eq(racers[i].rc, MQ_OK);
+		ck_assert_msg(racers[i].version >= 1 && racers[i].version <= RACERS, "version %lld", racers[i].version);
+		ck_assert_msg(!seen[racers[i].version]++, "version %lld twice", racers[i].version);
+	}
+	ck_assert_int_eq(version_of(alice), RACERS);
+	close_db();
+}
+END_TEST
+
+START_TEST(simultaneous_adds_of_one_movie_one_wins)
+{
+	if (!open_db())
+		return;
+	struct racer racers[RACERS];
+	for (int i = 0; i < RACERS; i++)
+		racers[i] = (struct racer){ .user = alice, .movie = movies[0] };
+	at_once(racers, RACERS, add);
+	int ok = 0;
+	for (int i = 0; i < RACERS; i++) {
+		ck_assert_msg(racers[i].rc == MQ_OK || racers[i].rc == MQ_ECONFLICT, "rc %d", (int)racers[i].rc);
+		ok += racers[i].rc == MQ_OK;
+	}
+	ck_assert_int_eq(ok, 1);
+	cJSON *items = NULL;
+	long long total;
+	ck_assert_int_eq(mq_watchlist_list(db, alice, -1, "en", 1, 20, &items, &total), MQ_OK);
+	ck_assert_int_eq(total, 1);
+	cJSON_Delete(items);
+	close_db();
+}
+END_TEST
+
+START_TEST(simultaneous_toggles_take_turns)
+{
+	if (!open_db())
+		return;
+	cJSON *item = NULL, *now = NULL;
+	ck_assert_int_eq(mq_watchlist_add(db, alice, movies[0], 0, &item, NULL), MQ_OK);
+	struct racer racers[RACERS];
+	for (int i = 0; i < RACERS; i++)
+		racers[i] = (struct racer){ .user = alice, .item_id = str(item, "id") };
+	at_once(racers, RACERS - 1, toggle); /* an odd number of toggles: a favourite in the end */
+	for (int i = 0; i < RACERS - 1; i++)
+		ck_assert_int_eq(racers[i].rc, MQ_OK);
+	ck_assert_int_eq(mq_watchlist_get(db, alice, str(item, "id"), NULL, &now), MQ_OK);
+	ck_assert(is_true(now, "is_favorite"));
+	cJSON_Delete(now);
+	ck_assert_int_eq(version_of(alice), RACERS);
+	cJSON_Delete(item);
+	close_db();
+}
+END_TEST
+
+START_TEST(twin_removals_count_once)
+{
+	if (!open_db())
+		return;
+	cJSON *item = NULL;
+	ck_assert_int_eq(mq_watchlist_add(db, alice, movies[1], 1, &item, NULL), MQ_OK);
+	struct racer racers[RACERS];
+	for (int i = 0; i < RACERS; i++)
+		racers[i] = (struct racer){ .user = alice, .item_id = str(item, "id") };
+	at_once(racers, RACERS, remove_item);
+	int ok = 0;
+	for (int i = 0; i < RACERS; i++) {
+		ck_assert_msg(racers[i].rc == MQ_OK || racers[i].rc == MQ_ENOTFOUND, "rc %d", (int)racers[i].rc);
+		ok += racers[i].rc == MQ_OK;
+	}
+	ck_assert_int_eq(ok, 1);
+	ck_assert_int_eq(version_of(alice), 2); /* the add and the one removal */
+	cJSON_Delete(item);
+	close_db();
+}
+END_TEST
+
+START_TEST(simultaneous_first_likes_make_one)
+{
+	if (!open_db())
+		return;
+	struct racer racers[RACERS];
+	for (int i = 0; i < RACERS; i++)
+		racers[i] = (struct racer){ .user = alice, .movie = movies[2] };
+	at_once(racers, RACERS, like);
+	int created = 0;
+	for (int i = 0; i < RACERS; i++) {
+		ck_assert_msg(racers[i].rc == MQ_OK, "racer %d: rc %d", i, (int)racers[i].rc);
+		created += racers[i].created;
+	}
+	ck_assert_int_eq(created, 1);
+	cJSON *items = NULL;
+	long long total;
+	ck_assert_int_eq(mq_interactions_list(db, alice, MQ_LIKED, "en", 1, 20, &items, &total), MQ_OK);
+	ck_assert_int_eq(total, 1);
+	cJSON_Delete(items);
+	close_db();
+}
+END_TEST
+
+/* ---- a database that does not answer ---- */
+
+static int unavailable(mq_err rc)
+{
+	return rc == MQ_EUNAVAIL || rc == MQ_ETIMEOUT;
+}
+
+START_TEST(database_down_is_an_error)
+{
+	mq_buf err = MQ_BUF_INIT;
+	test_mongoc_once();
+	mq_db *dead = mq_db_open("mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=200&connectTimeoutMS=200",
+				 "marquee_unit", "marquee-unit", MQ_DB_TIMEOUTS_PROBE, &err);
+	ck_assert_ptr_nonnull(dead);
+	mq_buf_free(&err);
+	const char *user = "5f0c0ffee0c0ffee0c0ffee0", *movie = "5f0c0ffee0c0ffee0c0ffee1";
+	cJSON *out = NULL;
+	long long v, total;
+	int created;
+	mq_err rc;
+	ck_assert_msg(unavailable(rc = mq_lists_version(dead, user, 0, &v)), "version: %d", (int)rc);
+	ck_assert_msg(unavailable(rc = mq_lists_version(dead, user, 1, &v)), "known version: %d", (int)rc);
+	ck_assert_msg(unavailable(rc = mq_lists_state(dead, user, NULL, &out)), "state: %d", (int)rc);
+	ck_assert_ptr_null(out);
+	ck_assert_msg(unavailable(rc = mq_watchlist_add(dead, user, movie, 0, &out, &v)), "add: %d", (int)rc);
+	ck_assert_msg(unavailable(rc = mq_watchlist_get(dead, user, NULL, movie, &out)), "get: %d", (int)rc);
+	ck_assert_msg(unavailable(rc = mq_watchlist_favorite(dead, user, NULL, movie, -1, &out, &v)), "toggle: %d", (int)rc);
+	ck_assert_msg(unavailable(rc = mq_watchlist_favorite(dead, user, NULL, movie, 1, &out, &v)), "favourite: %d", (int)rc);
+	ck_assert_msg(unavailable(rc = mq_watchlist_remove(dead, user, NULL, movie, &out, &v)), "remove: %d", (int)rc);
+	ck_assert_msg(unavailable(rc = mq_watchlist_list(dead, user, -1, "en", 1, 10, &out, &total)), "list: %d", (int)rc);
+	ck_assert_ptr_null(out);
+	ck_assert_msg(unavailable(rc = mq_interaction_record(dead, user, movie, MQ_LIKED, &out, &created, &v)),
+		      "record: %d", (int)rc);
+	ck_assert_msg(unavailable(rc = mq_interaction_remove(dead, user, movie, MQ_LIKED, &v)), "unrecord: %d", (int)rc);
+	ck_assert_msg(unavailable(rc = mq_interactions_list(dead, user, -1, "en", 1, 10, &out, &total)), "history: %d",
+		      (int)rc);
+	ck_assert_ptr_null(out);
+	mq_db_close(dead);
+}
+END_TEST
+
+Suite *lists_suite(void)
+{
+	Suite *s = suite_create("lists");
+	TCase *live = tcase_create("live");
+	tcase_add_test(live, watchlist_add_get_remove);
+	tcase_add_test(live, watchlist_is_owner_only);
+	tcase_add_test(live, bad_ids);
+	tcase_add_test(live, version_of_unknown_user);
+	tcase_add_test(live, favourite_set_and_toggle);
+	tcase_add_test(live, watchlist_pages_newest_first);
+	tcase_add_test(live, recording_again_moves_it);
+	tcase_add_test(live, like_and_dislike_exclude_each_other);
+	tcase_add_test(live, interaction_removal_counts);
+	tcase_add_test(live, state_shows_every_list);
+	tcase_add_test(live, simultaneous_changes_get_their_own_versions);
+	tcase_add_test(live, simultaneous_adds_of_one_movie_one_wins);
+	tcase_add_test(live, simultaneous_toggles_take_turns);
+	tcase_add_test(live, twin_removals_count_once);
+	tcase_add_test(live, simultaneous_first_likes_make_one);
+	tcase_set_timeout(live, 60);
+	suite_add_tcase(s, live);
+	TCase *local = tcase_create("local");
+	tcase_add_test(local, interaction_names);
+	tcase_add_test(local, database_down_is_an_error);
+	tcase_set_timeout(local, 60);
+	suite_add_tcase(s, local);
+	return s;
+}

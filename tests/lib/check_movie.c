@@ -1,0 +1,539 @@
+/* check_movie.c — unit tests for lib/tmdb/movie.c: TMDB list items to movie summaries (read
+ * tolerantly, non-movies left out), list pages with their page number and reachable total,
+ * details to movie documents (cast, directors, keywords, genres, certification, runtime, titles
+ * and search keys), search fields recomputed after an edit, and our language to TMDB's. From small
+ * inline TMDB-shaped objects, and from the real recordings in ../shared/fixtures/tmdb/ when that
+ * folder is there (read in place; skipped otherwise). */
+#include "suites.h"
+
+#include "core/buf.h"
+#include "core/config.h"
+#include "tmdb/movie.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FIXTURES "../shared/fixtures/tmdb/"
+
+static mq_config test_config(void)
+{
+	static char en[] = "en-US", fa[] = "fa-IR";
+	mq_config cfg;
+	memset(&cfg, 0, sizeof cfg);
+	cfg.tmdb_languages[0] = en;
+	cfg.tmdb_languages[1] = fa;
+	cfg.n_tmdb_languages = 2;
+	return cfg;
+}
+
+/* A recording of ../shared, parsed; NULL when the folder (or the file) is absent. */
+static cJSON *recording(const char *name)
+{
+	char path[256];
+	mq_buf b = MQ_BUF_INIT;
+	snprintf(path, sizeof path, FIXTURES "%s", name);
+	cJSON *j = mq_buf_read_file(&b, path, 8 << 20, NULL) == 0 ? cJSON_Parse(mq_buf_cstr(&b)) : NULL;
+	mq_buf_free(&b);
+	return j;
+}
+
+static const cJSON *get(const cJSON *obj, const char *key)
+{
+	return cJSON_GetObjectItemCaseSensitive(obj, key);
+}
+
+static const char *str(const cJSON *obj, const char *key)
+{
+	return cJSON_GetStringValue(get(obj, key));
+}
+
+static double num(const cJSON *obj, const char *key)
+{
+	return cJSON_GetNumberValue(get(obj, key));
+}
+
+/* Whether the string array holds s. */
+static int holds(const cJSON *array, const char *s)
+{
+	const cJSON *e;
+	cJSON_ArrayForEach(e, array)
+		if (cJSON_IsString(e) && !strcmp(e->valuestring, s))
+			return 1;
+	return 0;
+}
+
+/* ---- summaries ---- */
+
+START_TEST(summary_of_a_list_item)
+{
+	cJSON *item = cJSON_Parse(
+		"{\"adult\":false,\"backdrop_path\":\"/b.jpg\",\"genre_ids\":[18,53],\"id\":550,"
+		"\"original_language\":\"en\",\"original_title\":\"Fight Club\",\"overview\":\"A ticking bomb.\","
+		"\"popularity\":61.4,\"poster_path\":\"/p.jpg\",\"release_date\":\"1999-10-15\",\"title\":\"Fight Club\","
+		"\"video\":false,\"vote_average\":8.4,\"vote_count\":27000}");
+	cJSON *m = mq_movie_summary_from_tmdb(item);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_int_eq((int)num(m, "tmdb_id"), 550);
+	ck_assert_str_eq(str(m, "title"), "Fight Club");
+	ck_assert_str_eq(str(m, "original_title"), "Fight Club");
+	ck_assert_str_eq(str(m, "original_language"), "en");
+	ck_assert_str_eq(str(m, "overview"), "A ticking bomb.");
+	ck_assert_str_eq(str(m, "release_date"), "1999-10-15");
+	ck_assert_int_eq((int)num(m, "year"), 1999);
+	ck_assert_str_eq(str(m, "poster_path"), "/p.jpg");
+	ck_assert_str_eq(str(m, "backdrop_path"), "/b.jpg");
+	ck_assert_double_eq_tol(num(m, "vote_average"), 8.4, 1e-9);
+	ck_assert_int_eq((int)num(m, "vote_count"), 27000);
+	ck_assert_double_eq_tol(num(m, "popularity"), 61.4, 1e-9);
+	ck_assert_int_eq(cJSON_GetArraySize(get(m, "genre_ids")), 2);
+	ck_assert_int_eq((int)cJSON_GetNumberValue(cJSON_GetArrayItem(get(m, "genre_ids"), 1)), 53);
+	/* unknown keys are not carried over */
+	ck_assert_ptr_null(get(m, "adult"));
+	ck_assert_ptr_null(get(m, "video"));
+	ck_assert_ptr_null(get(m, "id"));
+	cJSON_Delete(m);
+	cJSON_Delete(item);
+}
+END_TEST
+
+/* What TMDB really sends at times: floats for integers, "" dates, null images, missing numbers. */
+START_TEST(summary_read_tolerantly)
+{
+	cJSON *item = cJSON_Parse("{\"id\":603.0,\"title\":\"The Matrix\",\"release_date\":\"\",\"poster_path\":null,"
+				  "\"backdrop_path\":\"\",\"overview\":null,\"genre_ids\":[28,\"x\",null,878],"
+				  "\"vote_count\":12.0}");
+	cJSON *m = mq_movie_summary_from_tmdb(item);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_int_eq((int)num(m, "tmdb_id"), 603);
+	ck_assert(cJSON_IsNull(get(m, "release_date")));
+	ck_assert(cJSON_IsNull(get(m, "year")));
+	ck_assert(cJSON_IsNull(get(m, "poster_path")));
+	ck_assert(cJSON_IsNull(get(m, "backdrop_path")));
+	ck_assert(cJSON_IsNull(get(m, "overview")));
+	ck_assert(cJSON_IsNull(get(m, "original_title")));
+	ck_assert(num(m, "vote_average") == 0 && num(m, "popularity") == 0);
+	ck_assert_int_eq((int)num(m, "vote_count"), 12);
+	ck_assert_int_eq(cJSON_GetArraySize(get(m, "genre_ids")), 2);
+	cJSON_Delete(m);
+	cJSON_Delete(item);
+
+	/* dates that are not dates */
+	static const char *const dates[] = { "1999-13-01", "99-10-15", "soon", "1999-10-15x" };
+	for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++) {
+		char json[128];
+		snprintf(json, sizeof json, "{\"id\":1,\"title\":\"T\",\"release_date\":\"%s\"}", dates[i]);
+		item = cJSON_Parse(json);
+		m = mq_movie_summary_from_tmdb(item);
+		ck_assert_msg(cJSON_IsNull(get(m, "release_date")) && cJSON_IsNull(get(m, "year")), "date %s kept", dates[i]);
+		cJSON_Delete(m);
+		cJSON_Delete(item);
+	}
+}
+END_TEST
+
+/* Items that are not movies: people, TV shows, broken ids. */
+static const char *const not_movies[] = {
+	"{\"id\":287,\"name\":\"Brad Pitt\",\"media_type\":\"person\"}",
+	"{\"id\":1399,\"name\":\"Game of Thrones\",\"media_type\":\"tv\"}",
+	"{\"title\":\"No id\"}",
+	"{\"id\":0,\"title\":\"Zero\"}",
+	"{\"id\":-5,\"title\":\"Negative\"}",
+	"{\"id\":1.5,\"title\":\"Fraction\"}",
+	"{\"id\":3000000000,\"title\":\"Too big\"}",
+	"{\"id\":\"550\",\"title\":\"A string id\"}",
+	"{\"id\":550,\"title\":\"\"}",
+	"{\"id\":550,\"title\":null}",
+	"{\"id\":550,\"title\":42}",
+	"[550,\"Fight Club\"]",
+	"null",
+	"\"Fight Club\"",
+};
+
+START_TEST(not_a_movie)
+{
+	cJSON *item = cJSON_Parse(not_movies[_i]);
+	ck_assert_ptr_nonnull(item);
+	mq_config cfg = test_config();
+	ck_assert_msg(mq_movie_summary_from_tmdb(item) == NULL, "summary of %s", not_movies[_i]);
+	ck_assert_msg(mq_movie_doc_from_tmdb(item, &cfg) == NULL, "document of %s", not_movies[_i]);
+	cJSON_Delete(item);
+}
+END_TEST
+
+START_TEST(summary_of_nothing)
+{
+	mq_config cfg = test_config();
+	ck_assert_ptr_null(mq_movie_summary_from_tmdb(NULL));
+	ck_assert_ptr_null(mq_movie_doc_from_tmdb(NULL, &cfg));
+}
+END_TEST
+
+/* ---- pages ---- */
+
+START_TEST(page_keeps_the_movies_in_order)
+{
+	cJSON *page = cJSON_Parse("{\"page\":3,\"results\":["
+				  "{\"id\":1,\"title\":\"One\",\"media_type\":\"movie\"},"
+				  "{\"id\":2,\"name\":\"A person\",\"media_type\":\"person\"},"
+				  "{\"id\":3,\"name\":\"A show\",\"media_type\":\"tv\"},"
+				  "{\"id\":4,\"title\":\"Four\"}, 17, null],"
+				  "\"total_pages\":7,\"total_results\":123}");
+	long long p = -1, total = -1;
+	cJSON *list = mq_movie_summaries_from_tmdb_page(page, &p, &total);
+	ck_assert_int_eq(cJSON_GetArraySize(list), 2);
+	ck_assert_str_eq(str(cJSON_GetArrayItem(list, 0), "title"), "One");
+	ck_assert_str_eq(str(cJSON_GetArrayItem(list, 1), "title"), "Four");
+	ck_assert_int_eq(p, 3);
+	ck_assert_int_eq(total, 123);
+	cJSON_Delete(list);
+	cJSON_Delete(page);
+}
+END_TEST
+
+/* The page number and the reachable total, whatever TMDB says: 500 pages of 20 at most. */
+static const struct {
+	const char *json;
+	long long page, total;
+	int n;
+} page_cases[] = {
+	{ "{\"page\":1,\"results\":[],\"total_pages\":56999,\"total_results\":1139978}", 1, 10000, 0 },
+	{ "{\"page\":2,\"results\":[{\"id\":9,\"title\":\"x\"}],\"total_results\":10000}", 2, 10000, 1 },
+	{ "{\"page\":500,\"results\":[],\"total_results\":9999}", 500, 9999, 0 },
+	{ "{\"results\":[{\"id\":9,\"title\":\"x\"}]}", 1, 0, 1 },
+	{ "{\"page\":0,\"total_results\":-4}", 1, 0, 0 },
+	{ "{\"page\":501,\"total_results\":\"12\"}", 1, 0, 0 },
+	{ "{\"page\":\"2\",\"results\":{\"id\":9,\"title\":\"x\"},\"total_results\":3.0}", 1, 3, 0 },
+	{ "{}", 1, 0, 0 },
+	{ "[]", 1, 0, 0 },
+};
+
+START_TEST(page_numbers_and_totals)
+{
+	cJSON *page = cJSON_Parse(page_cases[_i].json);
+	ck_assert_ptr_nonnull(page);
+	long long p = -1, total = -1;
+	cJSON *list = mq_movie_summaries_from_tmdb_page(page, &p, &total);
+	ck_assert(cJSON_IsArray(list));
+	ck_assert_msg(p == page_cases[_i].page && total == page_cases[_i].total && cJSON_GetArraySize(list) == page_cases[_i].n,
+		      "%s: page %lld, total %lld, %d summaries", page_cases[_i].json, p, total, cJSON_GetArraySize(list));
+	cJSON_Delete(list);
+	cJSON_Delete(page);
+}
+END_TEST
+
+START_TEST(page_of_nothing)
+{
+	long long p = -1, total = -1;
+	cJSON *list = mq_movie_summaries_from_tmdb_page(NULL, &p, &total);
+	ck_assert(cJSON_IsArray(list) && cJSON_GetArraySize(list) == 0);
+	ck_assert_int_eq(p, 1);
+	ck_assert_int_eq(total, 0);
+	cJSON_Delete(list);
+}
+END_TEST
+
+/* ---- movie documents ---- */
+
+/* Details of a made-up movie with everything appended: 25 cast members (two broken), crew with two
+ * directors, keywords, genres (one broken), release dates of several countries. */
+static cJSON *details(void)
+{
+	mq_buf b = MQ_BUF_INIT;
+	mq_buf_printf(&b, "{\"id\":4242,\"imdb_id\":\"tt0004242\",\"title\":\"The Long Night\","
+			  "\"original_title\":\"La Longue Nuit\",\"original_language\":\"fr\",\"overview\":\"Dark.\","
+			  "\"release_date\":\"2021-02-03\",\"runtime\":139,\"popularity\":12.5,\"vote_average\":7.25,"
+			  "\"vote_count\":321,\"poster_path\":\"/p.jpg\",\"backdrop_path\":null,"
+			  "\"genres\":[{\"id\":18,\"name\":\"Drama\"},{\"id\":0,\"name\":\"Broken\"},{\"id\":53},"
+			  "{\"id\":53,\"name\":\"Thriller\"}],"
+			  "\"credits\":{\"cast\":[");
+	for (int i = 0; i < 25; i++) {
+		const char *sep = i ? "," : "";
+		if (i == 2)
+			mq_buf_printf(&b, "%s{\"name\":\"No Id\",\"order\":2}", sep);
+		else if (i == 3)
+			mq_buf_printf(&b, "%s{\"id\":99,\"name\":\"\",\"order\":3}", sep);
+		else
+			mq_buf_printf(&b, "%s{\"id\":%d,\"name\":\"Actor %d\",\"character\":%s,\"order\":%d,\"profile_path\":null}",
+				      sep, 100 + i, i, i == 0 ? "null" : "\"Someone\"", i);
+	}
+	mq_buf_printf(&b, "],\"crew\":[{\"id\":7,\"name\":\"Ann Director\",\"job\":\"Director\"},"
+			  "{\"id\":8,\"name\":\"Bo Writer\",\"job\":\"Screenplay\"},"
+			  "{\"id\":9,\"name\":\"Cy Director\",\"job\":\"Director\"},"
+			  "{\"name\":\"No Id\",\"job\":\"Director\"}]},"
+			  "\"keywords\":{\"keywords\":[{\"id\":1,\"name\":\"night\"},{\"id\":2},{\"id\":3,\"name\":\"paris\"}]},"
+			  "\"release_dates\":{\"results\":["
+			  "{\"iso_3166_1\":\"FR\",\"release_dates\":[{\"certification\":\"16\",\"type\":3}]},"
+			  "{\"iso_3166_1\":\"US\",\"release_dates\":[{\"certification\":\"\",\"type\":1},"
+			  "{\"certification\":\"NR\",\"type\":4},{\"certification\":\"R\",\"type\":3}]}]},"
+			  "\"translations\":{\"translations\":[{\"iso_639_1\":\"fa\",\"data\":{\"title\":\"شب طولانی\","
+			  "\"overview\":\"تاریک.\"}},{\"iso_639_1\":\"de\",\"data\":{\"title\":\"Die lange Nacht\"}}]}}");
+	cJSON *d = cJSON_Parse(mq_buf_cstr(&b));
+	ck_assert_ptr_nonnull(d);
+	mq_buf_free(&b);
+	return d;
+}
+
+START_TEST(document_of_details)
+{
+	mq_config cfg = test_config();
+	cJSON *d = details();
+	cJSON *m = mq_movie_doc_from_tmdb(d, &cfg);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_int_eq((int)num(m, "tmdb_id"), 4242);
+	ck_assert_str_eq(str(m, "imdb_id"), "tt0004242");
+	ck_assert_str_eq(str(m, "title"), "The Long Night");
+	ck_assert_str_eq(str(m, "original_title"), "La Longue Nuit");
+	ck_assert_str_eq(str(m, "original_language"), "fr");
+	ck_assert_str_eq(str(m, "release_date"), "2021-02-03");
+	ck_assert_int_eq((int)num(m, "year"), 2021);
+	ck_assert_int_eq((int)num(m, "runtime"), 139);
+	ck_assert_double_eq_tol(num(m, "vote_average"), 7.25, 1e-9);
+	ck_assert_int_eq((int)num(m, "vote_count"), 321);
+	ck_assert_double_eq_tol(num(m, "popularity"), 12.5, 1e-9);
+	ck_assert_str_eq(str(m, "poster_path"), "/p.jpg");
+	ck_assert(cJSON_IsNull(get(m, "backdrop_path")));
+	/* titles and overviews of the configured languages only */
+	ck_assert_str_eq(str(get(m, "titles"), "en"), "The Long Night");
+	ck_assert_str_eq(str(get(m, "titles"), "fa"), "شب طولانی");
+	ck_assert_ptr_null(get(get(m, "titles"), "de"));
+	ck_assert_str_eq(str(get(m, "overviews"), "en"), "Dark.");
+	ck_assert_str_eq(str(get(m, "overviews"), "fa"), "تاریک.");
+	/* genres with an id and a name */
+	const cJSON *genres = get(m, "genres");
+	ck_assert_int_eq(cJSON_GetArraySize(genres), 2);
+	ck_assert_str_eq(str(cJSON_GetArrayItem(genres, 1), "name"), "Thriller");
+	ck_assert_int_eq((int)num(cJSON_GetArrayItem(genres, 1), "id"), 53);
+	/* the first 20 cast members with an id and a name, in order */
+	const cJSON *cast = get(m, "cast");
+	ck_assert_int_eq(cJSON_GetArraySize(cast), 20);
+	ck_assert_str_eq(str(cJSON_GetArrayItem(cast, 0), "name"), "Actor 0");
+	ck_assert(cJSON_IsNull(get(cJSON_GetArrayItem(cast, 0), "character")));
+	ck_assert_str_eq(str(cJSON_GetArrayItem(cast, 2), "name"), "Actor 4");
+	ck_assert_str_eq(str(cJSON_GetArrayItem(cast, 2), "character"), "Someone");
+	ck_assert_int_eq((int)num(cJSON_GetArrayItem(cast, 2), "tmdb_id"), 104);
+	ck_assert_int_eq((int)num(cJSON_GetArrayItem(cast, 2), "order"), 4);
+	ck_assert_str_eq(str(cJSON_GetArrayItem(cast, 19), "name"), "Actor 21");
+	/* directors only */
+	const cJSON *directors = get(m, "directors");
+	ck_assert_int_eq(cJSON_GetArraySize(directors), 2);
+	ck_assert_str_eq(str(cJSON_GetArrayItem(directors, 0), "name"), "Ann Director");
+	ck_assert_str_eq(str(cJSON_GetArrayItem(directors, 1), "name"), "Cy Director");
+	const cJSON *keywords = get(m, "keywords");
+	ck_assert_int_eq(cJSON_GetArraySize(keywords), 2);
+	ck_assert(holds(keywords, "night") && holds(keywords, "paris"));
+	/* the US theatrical release's, not another country's nor an earlier release's */
+	ck_assert_str_eq(str(m, "certification"), "R");
+	/* search fields: every title from each word on */
+	ck_assert_str_eq(str(m, "title_key"), "the long night");
+	const cJSON *keys = get(m, "search_keys");
+	ck_assert(holds(keys, "the long night") && holds(keys, "long night") && holds(keys, "night"));
+	ck_assert(holds(keys, "la longue nuit") && holds(keys, "nuit") && holds(keys, "شب طولانی"));
+	ck_assert(!holds(keys, "die lange nacht"));
+	cJSON_Delete(m);
+	cJSON_Delete(d);
+}
+END_TEST
+
+/* What TMDB leaves out or zeroes: runtime 0 is unknown, no certification, no credits. */
+START_TEST(document_of_sparse_details)
+{
+	mq_config cfg = test_config();
+	cJSON *d = cJSON_Parse("{\"id\":7,\"title\":\"Tiny\",\"runtime\":0,\"release_date\":\"2030\","
+			       "\"release_dates\":{\"results\":[{\"iso_3166_1\":\"US\",\"release_dates\":["
+			       "{\"certification\":\"\",\"type\":3},{\"certification\":\"PG\",\"type\":1},"
+			       "{\"certification\":\"G\",\"type\":2}]}]},"
+			       "\"translations\":{\"translations\":[{\"iso_639_1\":\"fa\",\"data\":{\"title\":\"\"}}]}}");
+	cJSON *m = mq_movie_doc_from_tmdb(d, &cfg);
+	ck_assert_ptr_nonnull(m);
+	ck_assert(cJSON_IsNull(get(m, "runtime")));
+	ck_assert(cJSON_IsNull(get(m, "imdb_id")));
+	ck_assert_int_eq((int)num(m, "year"), 2030);
+	ck_assert_str_eq(str(m, "certification"), "PG"); /* no theatrical one: the first given */
+	ck_assert_ptr_null(get(get(m, "titles"), "fa")); /* an empty translation: not translated */
+	ck_assert_ptr_null(get(get(m, "overviews"), "en"));
+	ck_assert_int_eq(cJSON_GetArraySize(get(m, "cast")), 0);
+	ck_assert_int_eq(cJSON_GetArraySize(get(m, "directors")), 0);
+	ck_assert_int_eq(cJSON_GetArraySize(get(m, "keywords")), 0);
+	ck_assert_int_eq(cJSON_GetArraySize(get(m, "genres")), 0);
+	cJSON_Delete(m);
+	cJSON_Delete(d);
+
+	d = cJSON_Parse("{\"id\":8,\"title\":\"No US\",\"release_dates\":{\"results\":[{\"iso_3166_1\":\"GB\","
+			"\"release_dates\":[{\"certification\":\"15\",\"type\":3}]}]}}");
+	m = mq_movie_doc_from_tmdb(d, &cfg);
+	ck_assert(cJSON_IsNull(get(m, "certification")));
+	cJSON_Delete(m);
+	cJSON_Delete(d);
+}
+END_TEST
+
+/* After a curator's edit: the keys follow the new titles, the old ones go, nothing doubles. */
+START_TEST(search_fields_after_an_edit)
+{
+	mq_config cfg = test_config();
+	cJSON *d = details();
+	cJSON *m = mq_movie_doc_from_tmdb(d, &cfg);
+	cJSON_ReplaceItemInObjectCaseSensitive(m, "title", cJSON_CreateString("Midnight Run"));
+	cJSON_ReplaceItemInObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(m, "titles"), "en", cJSON_CreateString("Midnight Run"));
+	cJSON_ReplaceItemInObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(m, "titles"), "fa", cJSON_CreateString("نیمه‌شب"));
+	mq_movie_search_fields(m);
+	mq_movie_search_fields(m); /* twice: the same */
+	ck_assert_str_eq(str(m, "title_key"), "midnight run");
+	const cJSON *keys = get(m, "search_keys");
+	ck_assert(holds(keys, "midnight run") && holds(keys, "run") && holds(keys, "نیمه شب") && holds(keys, "شب"));
+	ck_assert(holds(keys, "la longue nuit")); /* the original title stays */
+	ck_assert(!holds(keys, "the long night") && !holds(keys, "long night") && !holds(keys, "شب طولانی"));
+	int n_title_keys = 0, n_search_keys = 0;
+	const cJSON *f;
+	cJSON_ArrayForEach(f, m) {
+		n_title_keys += !strcmp(f->string, "title_key");
+		n_search_keys += !strcmp(f->string, "search_keys");
+	}
+	ck_assert_int_eq(n_title_keys, 1);
+	ck_assert_int_eq(n_search_keys, 1);
+	const cJSON *a, *b;
+	cJSON_ArrayForEach(a, keys)
+		for (b = a->next; b; b = b->next)
+			ck_assert_msg(strcmp(a->valuestring, b->valuestring), "\"%s\" twice", a->valuestring);
+	cJSON_Delete(m);
+	cJSON_Delete(d);
+
+	/* a manual movie without titles yet */
+	m = cJSON_CreateObject();
+	mq_movie_search_fields(m);
+	ck_assert_str_eq(str(m, "title_key"), "");
+	ck_assert_int_eq(cJSON_GetArraySize(get(m, "search_keys")), 0);
+	cJSON_Delete(m);
+}
+END_TEST
+
+/* At most 64 search keys, however long the titles. */
+START_TEST(search_keys_are_bounded)
+{
+	mq_buf title = MQ_BUF_INIT;
+	for (int i = 0; i < 100; i++)
+		mq_buf_printf(&title, "word%d ", i);
+	cJSON *m = cJSON_CreateObject();
+	cJSON_AddStringToObject(m, "title", mq_buf_cstr(&title));
+	mq_movie_search_fields(m);
+	ck_assert_int_eq(cJSON_GetArraySize(get(m, "search_keys")), 64);
+	ck_assert_str_eq(cJSON_GetArrayItem(get(m, "search_keys"), 0)->valuestring, str(m, "title_key"));
+	cJSON_Delete(m);
+	mq_buf_free(&title);
+}
+END_TEST
+
+START_TEST(tmdb_languages)
+{
+	ck_assert_str_eq(mq_movie_tmdb_language("fa"), "fa-IR");
+	ck_assert_str_eq(mq_movie_tmdb_language("en"), "en-US");
+	ck_assert_str_eq(mq_movie_tmdb_language("de"), "en-US");
+	ck_assert_str_eq(mq_movie_tmdb_language(""), "en-US");
+}
+END_TEST
+
+/* ---- the real recordings ---- */
+
+static const struct {
+	const char *file;
+	long long page, total;
+	int movies;
+} recorded_pages[] = {
+	{ "movie_popular__page1.json", 1, 10000, 20 },
+	{ "movie_popular__page2.json", 2, 10000, 20 },
+	{ "movie_top_rated__page1.json", 1, 10000, 20 },
+	{ "movie_upcoming__page2.json", 2, 1420, 20 },
+	{ "discover_movie__vote_average_gte_2__vote_count_gte_1000.json", 1, 4812, 20 },
+	{ "discover_movie__EMPTY__with_original_language_en-US.json", 1, 0, 0 },
+	{ "search_movie__query_Inception.json", 1, 10, 10 },
+	{ "search_movie__query_007__page2.json", 2, 126, 20 },
+	{ "search_movie__query_007__year_1962.json", 1, 1, 1 },
+	{ "movie_47964_similar.json", 1, 10000, 20 },
+	{ "movie_47964_recommendations.json", 1, 966, 20 },
+	{ "trending_all_week.json", 1, 10000, 11 }, /* its TV shows are left out */
+	{ "trending_movie_week.json", 1, 10000, 20 },
+};
+
+START_TEST(recorded_pages_map)
+{
+	cJSON *page = recording(recorded_pages[_i].file);
+	if (!page) {
+		fprintf(stderr, "movie:recorded_pages_map: %s skipped: ../shared absent\n", recorded_pages[_i].file);
+		return;
+	}
+	long long p = -1, total = -1;
+	cJSON *list = mq_movie_summaries_from_tmdb_page(page, &p, &total);
+	ck_assert_int_eq(cJSON_GetArraySize(list), recorded_pages[_i].movies);
+	ck_assert_int_eq(p, recorded_pages[_i].page);
+	ck_assert_int_eq(total, recorded_pages[_i].total);
+	/* each summary is its result's movie, in TMDB's order */
+	const cJSON *m, *r = cJSON_GetObjectItemCaseSensitive(page, "results")->child;
+	cJSON_ArrayForEach(m, list) {
+		while (r && !cJSON_GetObjectItemCaseSensitive(r, "title"))
+			r = r->next;
+		ck_assert_ptr_nonnull(r);
+		ck_assert_int_eq((long long)num(m, "tmdb_id"), (long long)num(r, "id"));
+		ck_assert_str_eq(str(m, "title"), str(r, "title"));
+		ck_assert(num(m, "vote_average") >= 0 && num(m, "vote_average") <= 10);
+		const char *date = str(m, "release_date");
+		if (date)
+			ck_assert_int_eq(strtol(date, NULL, 10), (long)num(m, "year"));
+		else
+			ck_assert(cJSON_IsNull(get(m, "year")));
+		r = r->next;
+	}
+	cJSON_Delete(list);
+	cJSON_Delete(page);
+}
+END_TEST
+
+START_TEST(recorded_details_map)
+{
+	cJSON *d = recording("movie_tt1345836__append_credits_images_keywords.json");
+	if (!d) {
+		fprintf(stderr, "movie:recorded_details_map: skipped: ../shared absent\n");
+		return;
+	}
+	mq_config cfg = test_config();
+	cJSON *m = mq_movie_doc_from_tmdb(d, &cfg);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_int_eq((int)num(m, "tmdb_id"), 49026);
+	ck_assert_str_eq(str(m, "title"), "The Dark Knight Rises");
+	ck_assert_int_eq((int)num(m, "runtime"), 165);
+	ck_assert_int_eq(cJSON_GetArraySize(get(m, "cast")), 20); /* of 167 */
+	ck_assert_int_eq(cJSON_GetArraySize(get(m, "directors")), 1);
+	ck_assert_str_eq(str(cJSON_GetArrayItem(get(m, "directors"), 0), "name"), "Christopher Nolan");
+	ck_assert_int_eq(cJSON_GetArraySize(get(m, "keywords")), 20);
+	ck_assert(cJSON_IsNull(get(m, "certification"))); /* release_dates not appended */
+	ck_assert(holds(get(m, "search_keys"), "dark knight rises"));
+	ck_assert_ptr_null(get(get(m, "titles"), "fa")); /* translations not appended */
+	cJSON_Delete(m);
+	cJSON_Delete(d);
+}
+END_TEST
+
+Suite *movie_suite(void)
+{
+	Suite *s = suite_create("movie");
+	TCase *t = tcase_create("inline");
+	tcase_add_test(t, summary_of_a_list_item);
+	tcase_add_test(t, summary_read_tolerantly);
+	tcase_add_loop_test(t, not_a_movie, 0, N_CASES(not_movies));
+	tcase_add_test(t, summary_of_nothing);
+	tcase_add_test(t, page_keeps_the_movies_in_order);
+	tcase_add_loop_test(t, page_numbers_and_totals, 0, N_CASES(page_cases));
+	tcase_add_test(t, page_of_nothing);
+	tcase_add_test(t, document_of_details);
+	tcase_add_test(t, document_of_sparse_details);
+	tcase_add_test(t, search_fields_after_an_edit);
+	tcase_add_test(t, search_keys_are_bounded);
+	tcase_add_test(t, tmdb_languages);
+	suite_add_tcase(s, t);
+	TCase *rec = tcase_create("recordings");
+	tcase_add_loop_test(rec, recorded_pages_map, 0, N_CASES(recorded_pages));
+	tcase_add_test(rec, recorded_details_map);
+	suite_add_tcase(s, rec);
+	return s;
+}

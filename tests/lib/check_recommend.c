@@ -1,0 +1,516 @@
+/* check_recommend.c — unit tests for lib/domain/recommend.c: the tuning's arithmetic, and against
+ * the database MONGODB_URI names (make unit's FerretDB; skipped without one) what a member gets
+ * from a few movies, their ratings and lists, stored neighbour and popular lists: neighbours lead
+ * with "because" reasons, favourite genres with "genre" reasons; what they rated, watched, put on
+ * the watchlist or marked "not interested" (a dislike) never comes back, nor do hidden movies;
+ * a cold start falls back to the catalogue's popular movies; the cache follows the lists
+ * version; a training run stores neighbours and popular lists that serve the next member. Bad
+ * ids, unknown members and a database that is down are errors, never an empty list. */
+#include "suites.h"
+
+#include "core/buf.h"
+#include "domain/account.h"
+#include "domain/lists.h"
+#include "domain/rating.h"
+#include "domain/recommend.h"
+#include "store/db.h"
+#include "store/schema.h"
+
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static mq_db *db;
+static char db_name[64];
+static char member[25];
+
+/* The catalogue: four genres, eight movies, two of which may never be recommended. */
+enum { HEAT, RONIN, ALIEN, ARRIVAL, AMOUR, HIDDEN, GONE, AIRPLANE, N_MOVIES };
+static const struct {
+	const char *title;
+	long long genre;
+	double popularity, vote_average, vote_count;
+	int hidden, tmdb_missing;
+} catalogue[N_MOVIES] = {
+	[HEAT] = { "Heat", 28, 50, 8.0, 5000, 0, 0 },
+	[RONIN] = { "Ronin", 28, 40, 7.0, 3000, 0, 0 },
+	[ALIEN] = { "Alien", 878, 60, 8.5, 8000, 0, 0 },
+	[ARRIVAL] = { "Arrival", 878, 30, 7.9, 4000, 0, 0 },
+	[AMOUR] = { "Amour", 18, 20, 7.5, 1000, 0, 0 },
+	[HIDDEN] = { "Hidden", 35, 99, 9.0, 9000, 1, 0 },
+	[GONE] = { "Gone", 35, 98, 9.0, 9000, 0, 1 },
+	[AIRPLANE] = { "Airplane!", 35, 10, 7.7, 2000, 0, 0 },
+};
+static bson_oid_t movie_oid[N_MOVIES];
+static char movie_id[N_MOVIES][25];
+
+static void new_user(char out[25])
+{
+	bson_oid_t oid;
+	bson_oid_init(&oid, NULL);
+	bson_oid_to_string(&oid, out);
+	test_db_insert(db, "users", BCON_NEW("_id", BCON_OID(&oid), "role", BCON_UTF8("user"), "preferences", "{",
+					     "genres", "[", "]", "actors", "[", "]", "movies", "[", "]", "}"));
+}
+
+/* A database of this test's own with the schema, the genres, the catalogue and one member;
+ * returns 0 (skipped) without a server. */
+static int open_db(void)
+{
+	if (!(db = test_db_open("recommend", db_name)))
+		return 0;
+	int n_indexes, n_created;
+	mq_buf err = MQ_BUF_INIT;
+	ck_assert_msg(mq_schema_apply(db, "sql/schema.json", 0, &n_indexes, &n_created, &err) == MQ_OK, "%s",
+		      mq_buf_cstr(&err));
+	mq_buf_free(&err);
+	static const struct { long long id; const char *en, *fa; } genres[] = {
+		{ 28, "Action", "اکشن" }, { 878, "Science Fiction", "علمی-تخیلی" }, { 18, "Drama", "درام" },
+		{ 35, "Comedy", "کمدی" },
+	};
+	for (size_t i = 0; i < sizeof genres / sizeof genres[0]; i++)
+		test_db_insert(db, "genres", BCON_NEW("tmdb_id", BCON_INT64(genres[i].id), "names", "{", "en",
+						      BCON_UTF8(genres[i].en), "fa", BCON_UTF8(genres[i].fa), "}"));
+	for (int i = 0; i < N_MOVIES; i++) {
+		bson_oid_init(&movie_oid[i], NULL);
+		bson_oid_to_string(&movie_oid[i], movie_id[i]);
+		test_db_insert(db, "movies",
+			       BCON_NEW("_id", BCON_OID(&movie_oid[i]), "tmdb_id", BCON_INT64(1000 + i), "title",
+					BCON_UTF8(catalogue[i].title), "titles", "{", "en", BCON_UTF8(catalogue[i].title), "}",
+					"genres", "[", "{", "id", BCON_INT64(catalogue[i].genre), "name", BCON_UTF8("x"), "}", "]",
+					"popularity", BCON_DOUBLE(catalogue[i].popularity), "vote_average",
+					BCON_DOUBLE(catalogue[i].vote_average), "vote_count", BCON_DOUBLE(catalogue[i].vote_count),
+					"hidden", BCON_BOOL(catalogue[i].hidden), "tmdb_missing", BCON_BOOL(catalogue[i].tmdb_missing)));
+	}
+	new_user(member);
+	return 1;
+}
+
+static void close_db(void)
+{
+	test_db_drop(db, db_name);
+	db = NULL;
+}
+
+/* An entry of a stored list: {m, s (when sim >= 0), g, q}, as marquee-sync neighbours writes. */
+static void append_entry(bson_t *list, int at, int movie, double sim)
+{
+	char key[16];
+	bson_t entry, g;
+	snprintf(key, sizeof key, "%d", at);
+	BSON_APPEND_DOCUMENT_BEGIN(list, key, &entry);
+	BSON_APPEND_OID(&entry, "m", &movie_oid[movie]);
+	if (sim >= 0)
+		BSON_APPEND_DOUBLE(&entry, "s", sim);
+	BSON_APPEND_ARRAY_BEGIN(&entry, "g", &g);
+	BSON_APPEND_INT64(&g, "0", catalogue[movie].genre);
+	bson_append_array_end(&entry, &g);
+	BSON_APPEND_DOUBLE(&entry, "q", catalogue[movie].vote_average / 10);
+	bson_append_document_end(list, &entry);
+}
+
+/* Stores movie's neighbours: n of them, with their similarities. */
+static void store_neighbours(int movie, int n, const int *neighbours, const double *sims)
+{
+	bson_t *doc = bson_new(), list;
+	BSON_APPEND_OID(doc, "_id", &movie_oid[movie]);
+	BSON_APPEND_ARRAY_BEGIN(doc, "n", &list);
+	for (int i = 0; i < n; i++)
+		append_entry(&list, i, neighbours[i], sims[i]);
+	bson_append_array_end(doc, &list);
+	test_db_insert(db, "movie_neighbours", doc);
+}
+
+/* Stores rec_popular "all": every usable movie, most popular first (what a training run writes). */
+static void store_popular(void)
+{
+	static const int order[] = { ALIEN, HEAT, RONIN, ARRIVAL, AMOUR, AIRPLANE };
+	bson_t *doc = bson_new(), list;
+	BSON_APPEND_UTF8(doc, "_id", "all");
+	BSON_APPEND_ARRAY_BEGIN(doc, "m", &list);
+	for (int i = 0; i < (int)(sizeof order / sizeof order[0]); i++)
+		append_entry(&list, i, order[i], -1);
+	bson_append_array_end(doc, &list);
+	test_db_insert(db, "rec_popular", doc);
+}
+
+static const char *str(const cJSON *obj, const char *key)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, key));
+}
+
+/* The position of movie in items, or -1. */
+static int position(const cJSON *items, int movie)
+{
+	int i = 0;
+	const cJSON *m;
+	cJSON_ArrayForEach(m, items) {
+		if (str(m, "id") && !strcmp(str(m, "id"), movie_id[movie]))
+			return i;
+		i++;
+	}
+	return -1;
+}
+
+static cJSON *recommend(const char *user, const char *lang, int limit)
+{
+	cJSON *items = NULL;
+	mq_err rc = mq_recommend_for(db, user, lang, limit, &items);
+	ck_assert_msg(rc == MQ_OK, "recommend: %d", (int)rc);
+	ck_assert(cJSON_IsArray(items));
+	return items;
+}
+
+static void rate(const char *user, int movie, double rating)
+{
+	cJSON *out = NULL;
+	ck_assert_int_eq(mq_rating_create(db, user, movie_id[movie], rating, NULL, &out, NULL), MQ_OK);
+	cJSON_Delete(out);
+}
+
+static void interact(const char *user, int movie, mq_interaction type)
+{
+	cJSON *out = NULL;
+	ck_assert_int_eq(mq_interaction_record(db, user, movie_id[movie], type, &out, NULL, NULL), MQ_OK);
+	cJSON_Delete(out);
+}
+
+START_TEST(tuning_arithmetic)
+{
+	ck_assert_float_eq_tol(mq_recommend_rating_weight(10, 10), 1, 1e-6);
+	ck_assert_float_eq_tol(mq_recommend_rating_weight(5, 10), 0, 1e-6);
+	ck_assert(mq_recommend_rating_weight(1, 10) < 0);
+	ck_assert(mq_recommend_rating_weight(9, 10) > mq_recommend_rating_weight(6, 10));
+	ck_assert_float_eq_tol(mq_recommend_recency(0), 1, 1e-6);
+	ck_assert_float_eq_tol(mq_recommend_recency(-3), 1, 1e-6); /* a clock ahead is "today" */
+	ck_assert(mq_recommend_recency(365) < 1 && mq_recommend_recency(365) > mq_recommend_recency(3650));
+	ck_assert(mq_recommend_recency(1e6) >= (float)MQ_RECOMMEND_OLD_TASTE - 1e-6f);
+	/* few votes pull towards the mean of all, many leave the movie's own */
+	float few = mq_recommend_quality(9, 5, 6, 10), many = mq_recommend_quality(9, 50000, 6, 10);
+	ck_assert(few < many && many <= 0.9f + 1e-6f && few >= 0.6f - 1e-6f);
+	ck_assert_float_eq_tol(mq_recommend_quality(9, 10, 6, 0), 0, 1e-6);
+}
+END_TEST
+
+/* Before any training run and with nothing of their own: the catalogue's popular movies. */
+START_TEST(cold_start_gives_popular_movies)
+{
+	if (!open_db())
+		return;
+	cJSON *items = recommend(member, "en", 20);
+	ck_assert_int_eq(cJSON_GetArraySize(items), N_MOVIES - 2);
+	ck_assert_int_eq(position(items, HIDDEN), -1);
+	ck_assert_int_eq(position(items, GONE), -1);
+	const cJSON *m;
+	cJSON_ArrayForEach(m, items) {
+		ck_assert_str_eq(str(cJSON_GetObjectItemCaseSensitive(m, "reason"), "kind"), "popular");
+		ck_assert(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(m, "score")));
+		ck_assert_ptr_nonnull(str(m, "title"));
+	}
+	ck_assert_int_eq(position(items, ALIEN), 0); /* the best rated of them */
+	cJSON_Delete(items);
+	items = recommend(member, "en", 3);
+	ck_assert_int_eq(cJSON_GetArraySize(items), 3);
+	cJSON_Delete(items);
+	close_db();
+}
+END_TEST
+
+/* Favourite genres chosen at sign-up lead a cold start, named in the member's language. */
+START_TEST(cold_start_follows_preferred_genres)
+{
+	if (!open_db())
+		return;
+	bson_oid_t oid;
+	bson_oid_init_from_string(&oid, member);
+	bson_t *filter = BCON_NEW("_id", BCON_OID(&oid));
+	bson_t *update = BCON_NEW("$set", "{", "preferences.genres", "[", BCON_INT64(18), "]", "}");
+	mongoc_client_t *client = mq_db_pop(db);
+	mongoc_collection_t *users = mq_db_collection(db, client, "users");
+	bson_error_t error;
+	ck_assert_msg(mongoc_collection_update_one(users, filter, update, NULL, NULL, &error), "%s", error.message);
+	mongoc_collection_destroy(users);
+	mq_db_push(db, client);
+	bson_destroy(update);
+	bson_destroy(filter);
+
+	cJSON *items = recommend(member, "fa", 10);
+	ck_assert_int_eq(position(items, AMOUR), 0);
+	const cJSON *reason = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(items, 0), "reason");
+	ck_assert_str_eq(str(reason, "kind"), "genre");
+	ck_assert_str_eq(str(reason, "genre"), "درام");
+	cJSON_Delete(items);
+	close_db();
+}
+END_TEST
+
+/* A movie the member loved leads to its stored neighbours, best first, "because" of it. */
+START_TEST(neighbours_lead_with_their_reason)
+{
+	if (!open_db())
+		return;
+	store_neighbours(HEAT, 2, (const int[]){ ARRIVAL, AMOUR }, (const double[]){ 0.9, 0.2 });
+	store_popular();
+	rate(member, HEAT, 10);
+	cJSON *items = recommend(member, "en", 10);
+	ck_assert_int_eq(position(items, HEAT), -1); /* rated: never recommended back */
+	ck_assert_int_eq(position(items, ARRIVAL), 0);
+	const cJSON *reason = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(items, 0), "reason");
+	ck_assert_str_eq(str(reason, "kind"), "because");
+	ck_assert_str_eq(str(reason, "movie_id"), movie_id[HEAT]);
+	ck_assert_str_eq(str(reason, "title"), "Heat");
+	/* Ronin shares the loved movie's genre: there for the genre */
+	int ronin = position(items, RONIN);
+	ck_assert_int_ge(ronin, 0);
+	reason = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(items, ronin), "reason");
+	ck_assert_str_eq(str(reason, "kind"), "genre");
+	ck_assert_str_eq(str(reason, "genre"), "Action");
+	/* the scores come best first */
+	double last = INFINITY;
+	const cJSON *m;
+	cJSON_ArrayForEach(m, items) {
+		double s = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(m, "score"));
+		ck_assert_msg(s <= last + 1e-9, "%s scored %f after %f", str(m, "title"), s, last);
+		last = s;
+	}
+	cJSON_Delete(items);
+	close_db();
+}
+END_TEST
+
+/* Rated, watched, on the watchlist or "not interested" (a dislike): never recommended, even when
+ * a neighbour; a movie hidden since the training run neither. */
+START_TEST(own_and_hidden_movies_are_left_out)
+{
+	if (!open_db())
+		return;
+	store_neighbours(HEAT, 6, (const int[]){ ARRIVAL, ALIEN, RONIN, AMOUR, HIDDEN, AIRPLANE },
+			 (const double[]){ 0.9, 0.8, 0.7, 0.6, 0.95, 0.1 });
+	store_popular();
+	rate(member, HEAT, 9);
+	interact(member, ARRIVAL, MQ_WATCHED);
+	interact(member, ALIEN, MQ_DISLIKED);
+	cJSON *item = NULL;
+	ck_assert_int_eq(mq_watchlist_add(db, member, movie_id[RONIN], 0, &item, NULL), MQ_OK);
+	cJSON_Delete(item);
+	cJSON *items = recommend(member, "en", 10);
+	static const int never[] = { HEAT, ARRIVAL, ALIEN, RONIN, HIDDEN, GONE };
+	for (size_t i = 0; i < sizeof never / sizeof never[0]; i++)
+		ck_assert_msg(position(items, never[i]) < 0, "%s recommended", catalogue[never[i]].title);
+	ck_assert_int_eq(cJSON_GetArraySize(items), 2);
+	ck_assert_int_eq(position(items, AMOUR), 0);
+	ck_assert_int_ge(position(items, AIRPLANE), 0);
+	cJSON_Delete(items);
+	close_db();
+}
+END_TEST
+
+/* The neighbours of a disliked movie count against: a loved movie's weaker neighbour wins. */
+START_TEST(dislikes_count_against)
+{
+	if (!open_db())
+		return;
+	store_neighbours(HEAT, 1, (const int[]){ AMOUR }, (const double[]){ 0.3 });
+	store_neighbours(RONIN, 1, (const int[]){ AIRPLANE }, (const double[]){ 0.9 });
+	store_popular();
+	rate(member, HEAT, 10);
+	interact(member, RONIN, MQ_DISLIKED);
+	cJSON *items = recommend(member, "en", 10);
+	int amour = position(items, AMOUR), airplane = position(items, AIRPLANE);
+	ck_assert_int_eq(amour, 0);
+	ck_assert_msg(airplane < 0 || airplane > amour, "Airplane! at %d", airplane);
+	cJSON_Delete(items);
+	close_db();
+}
+END_TEST
+
+/* A movie the member named as a favourite is their taste, not a recommendation. */
+START_TEST(preferred_movies_are_not_recommended_back)
+{
+	if (!open_db())
+		return;
+	cJSON *prefs = NULL;
+	bson_t *set = BCON_NEW("preferences.movies", "[", BCON_INT64(1000 + ALIEN), "]");
+	ck_assert_int_eq(mq_account_preferences(db, member, set, &prefs), MQ_OK);
+	bson_destroy(set);
+	cJSON_Delete(prefs);
+	store_neighbours(ALIEN, 1, (const int[]){ ARRIVAL }, (const double[]){ 0.5 });
+	cJSON *items = recommend(member, "en", 10);
+	ck_assert_int_eq(position(items, ALIEN), -1);
+	ck_assert_int_eq(position(items, ARRIVAL), 0);
+	cJSON_Delete(items);
+	close_db();
+}
+END_TEST
+
+/* The list is served again while the lists version stands, and recomputed after a change. */
+START_TEST(cache_follows_the_lists_version)
+{
+	if (!open_db())
+		return;
+	store_neighbours(HEAT, 2, (const int[]){ ARRIVAL, AMOUR }, (const double[]){ 0.9, 0.5 });
+	store_popular();
+	rate(member, HEAT, 10);
+	cJSON *first = recommend(member, "en", 5);
+	ck_assert_int_eq(position(first, ARRIVAL), 0);
+	/* the neighbours change behind its back: the same list until the member changes something */
+	mongoc_client_t *client = mq_db_pop(db);
+	mongoc_collection_t *coll = mq_db_collection(db, client, "movie_neighbours");
+	bson_t empty = BSON_INITIALIZER;
+	bson_error_t error;
+	ck_assert_msg(mongoc_collection_delete_many(coll, &empty, NULL, NULL, &error), "%s", error.message);
+	mongoc_collection_destroy(coll);
+	mq_db_push(db, client);
+	cJSON *again = recommend(member, "en", 5);
+	ck_assert(cJSON_Compare(first, again, 1));
+	cJSON_Delete(again);
+	/* another length is another list */
+	again = recommend(member, "en", 4);
+	ck_assert_int_le(cJSON_GetArraySize(again), 4);
+	cJSON_Delete(again);
+	/* watching the top one moves the version: it goes */
+	interact(member, ARRIVAL, MQ_WATCHED);
+	again = recommend(member, "en", 5);
+	ck_assert_int_eq(position(again, ARRIVAL), -1);
+	cJSON_Delete(again);
+	cJSON_Delete(first);
+	close_db();
+}
+END_TEST
+
+/* A training run over several members' lists stores what serves the next member. */
+START_TEST(training_serves_the_next_member)
+{
+	if (!open_db())
+		return;
+	char a[25], b[25], c[25], d[25];
+	new_user(a);
+	new_user(b);
+	new_user(c);
+	new_user(d);
+	rate(a, HEAT, 9);
+	rate(a, ARRIVAL, 8);
+	rate(a, HIDDEN, 8);
+	rate(b, HEAT, 10);
+	rate(b, ARRIVAL, 9);
+	interact(b, AMOUR, MQ_LIKED);
+	interact(c, HEAT, MQ_WATCHED);
+	interact(c, ARRIVAL, MQ_BOOKMARKED);
+	interact(c, AIRPLANE, MQ_DISLIKED); /* not a positive event */
+	cJSON *item = NULL;
+	ck_assert_int_eq(mq_watchlist_add(db, c, movie_id[RONIN], 0, &item, NULL), MQ_OK);
+	cJSON_Delete(item);
+
+	long movies = -1, events = -1;
+	ck_assert_int_eq(mq_recommend_train(db, &movies, &events), MQ_OK);
+	ck_assert_int_eq(events, 9);
+	ck_assert_int_ge(movies, 3);
+
+	/* what it stored: Heat's best neighbour is Arrival; the hidden movie is in no list */
+	mongoc_client_t *client = mq_db_pop(db);
+	mongoc_collection_t *coll = mq_db_collection(db, client, "movie_neighbours");
+	bson_t empty = BSON_INITIALIZER;
+	const bson_t *doc;
+	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, &empty, NULL, NULL);
+	int docs = 0, heat_first = 0;
+	while (mongoc_cursor_next(cursor, &doc)) {
+		bson_iter_t it, list, entry;
+		docs++;
+		ck_assert(bson_iter_init_find(&it, doc, "n") && BSON_ITER_HOLDS_ARRAY(&it) && bson_iter_recurse(&it, &list));
+		int first = 1;
+		while (bson_iter_next(&list)) {
+			ck_assert(bson_iter_recurse(&list, &entry) && bson_iter_find(&entry, "m") && BSON_ITER_HOLDS_OID(&entry));
+			ck_assert_msg(!bson_oid_equal(bson_iter_oid(&entry), &movie_oid[HIDDEN]), "hidden movie as a neighbour");
+			if (first && bson_iter_init_find(&it, doc, "_id") && bson_oid_equal(bson_iter_oid(&it), &movie_oid[HEAT]))
+				heat_first = bson_oid_equal(bson_iter_oid(&entry), &movie_oid[ARRIVAL]);
+			first = 0;
+		}
+	}
+	ck_assert(!mongoc_cursor_error(cursor, NULL));
+	mongoc_cursor_destroy(cursor);
+	mongoc_collection_destroy(coll);
+	ck_assert_int_ge(docs, 3);
+	ck_assert_msg(heat_first, "Heat's best neighbour is not Arrival");
+	coll = mq_db_collection(db, client, "rec_popular");
+	ck_assert_int_eq(mongoc_collection_count_documents(coll, &empty, NULL, NULL, NULL, NULL), 1 + 4); /* all + 4 genres */
+	mongoc_collection_destroy(coll);
+	mq_db_push(db, client);
+
+	/* the next member loves Heat: Arrival, because of it */
+	rate(d, HEAT, 10);
+	cJSON *items = recommend(d, "en", 5);
+	ck_assert_int_eq(position(items, ARRIVAL), 0);
+	ck_assert_str_eq(str(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(items, 0), "reason"), "title"), "Heat");
+	ck_assert_int_eq(position(items, HIDDEN), -1);
+	ck_assert_int_eq(position(items, GONE), -1);
+	cJSON_Delete(items);
+
+	/* a second run replaces what the first stored */
+	ck_assert_int_eq(mq_recommend_train(db, &movies, &events), MQ_OK);
+	ck_assert_int_eq(events, 10);
+	close_db();
+}
+END_TEST
+
+START_TEST(bad_requests)
+{
+	if (!open_db())
+		return;
+	cJSON *items = NULL;
+	char stranger[25];
+	bson_oid_t oid;
+	bson_oid_init(&oid, NULL);
+	bson_oid_to_string(&oid, stranger);
+	ck_assert_int_eq(mq_recommend_for(db, "member", "en", 10, &items), MQ_EINVAL);
+	ck_assert_int_eq(mq_recommend_for(db, member, "en", 0, &items), MQ_EINVAL);
+	ck_assert_int_eq(mq_recommend_for(db, member, "en", 101, &items), MQ_EINVAL);
+	ck_assert_int_eq(mq_recommend_for(db, stranger, "en", 10, &items), MQ_ENOTFOUND);
+	ck_assert_ptr_null(items);
+	close_db();
+}
+END_TEST
+
+START_TEST(database_down_is_an_error)
+{
+	mq_buf err = MQ_BUF_INIT;
+	test_mongoc_once();
+	mq_db *dead = mq_db_open("mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=200&connectTimeoutMS=200",
+				 "marquee_unit", "marquee-unit", MQ_DB_TIMEOUTS_PROBE, &err);
+	ck_assert_ptr_nonnull(dead);
+	mq_buf_free(&err);
+	cJSON *items = NULL;
+	long movies, events;
+	mq_err rc = mq_recommend_for(dead, "5f0c0ffee0c0ffee0c0ffee0", "en", 10, &items);
+	ck_assert_msg(rc == MQ_EUNAVAIL || rc == MQ_ETIMEOUT, "recommend: %d", (int)rc);
+	ck_assert_ptr_null(items);
+	rc = mq_recommend_train(dead, &movies, &events);
+	ck_assert_msg(rc == MQ_EUNAVAIL || rc == MQ_ETIMEOUT, "train: %d", (int)rc);
+	mq_db_close(dead);
+}
+END_TEST
+
+Suite *recommend_suite(void)
+{
+	Suite *s = suite_create("recommend");
+	TCase *live = tcase_create("live");
+	tcase_add_test(live, cold_start_gives_popular_movies);
+	tcase_add_test(live, cold_start_follows_preferred_genres);
+	tcase_add_test(live, neighbours_lead_with_their_reason);
+	tcase_add_test(live, own_and_hidden_movies_are_left_out);
+	tcase_add_test(live, dislikes_count_against);
+	tcase_add_test(live, preferred_movies_are_not_recommended_back);
+	tcase_add_test(live, cache_follows_the_lists_version);
+	tcase_add_test(live, training_serves_the_next_member);
+	tcase_add_test(live, bad_requests);
+	tcase_set_timeout(live, 60);
+	suite_add_tcase(s, live);
+	TCase *local = tcase_create("local");
+	tcase_add_test(local, tuning_arithmetic);
+	tcase_add_test(local, database_down_is_an_error);
+	tcase_set_timeout(local, 60);
+	suite_add_tcase(s, local);
+	return s;
+}
