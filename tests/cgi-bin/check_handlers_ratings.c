@@ -10,13 +10,9 @@
 /* Rates movie (any ref, a JSON value) as m through POST /api/v1/ratings; the rating's id into id. */
 static void rate(const struct member *m, const char *movie, const char *rating, char id[25])
 {
-	struct cgi c;
 	char body[256];
 	snprintf(body, sizeof body, "{\"movie_id\":%s,\"rating\":%s}", movie, rating);
-	run(&ratings_app, &c, "POST", "/api/v1/ratings", "HTTP_AUTHORIZATION", m->auth, "BODY", body, (const char *)NULL);
-	cJSON *j = assert_data(&c, 201);
-	snprintf(id, 25, "%s", str_at(j, "data", "id", NULL));
-	cJSON_Delete(j);
+	create_as(&ratings_app, "/api/v1/ratings", m, body, id);
 }
 
 START_TEST(ratings_create)
@@ -25,8 +21,7 @@ START_TEST(ratings_create)
 	struct cgi c;
 	struct member m;
 	char movie[25], other[25], third[25], id[25];
-	member_new(&m, "user");
-	movie_insert(movie, 550, "Fight Club", 1999, 18);
+	member_and_movie(&m, movie);
 	movie_insert(other, 13, "Forrest Gump", 1994, 18);
 	movie_insert(third, 680, "Pulp Fiction", 1994, 80);
 
@@ -45,9 +40,7 @@ START_TEST(ratings_create)
 	cJSON_Delete(j);
 
 	/* the same movie again, by slug: 409 */
-	run(&ratings_app, &c, "POST", "/api/v1/ratings", "HTTP_AUTHORIZATION", m.auth, "BODY",
-	    "{\"movie_id\":\"fight-club-1999\",\"rating\":3}", (const char *)NULL);
-	assert_error_shape(&c, 409, "/api/v1/ratings");
+	post_refused(&ratings_app, "/api/v1/ratings", &m, "{\"movie_id\":\"fight-club-1999\",\"rating\":3}", 409);
 
 	/* by slug and by ObjectId; no review is null */
 	rate(&m, "\"forrest-gump-1994\"", "10", id);
@@ -76,12 +69,9 @@ START_TEST(ratings_create_invalid)
 	struct cgi c;
 	struct member m;
 	char movie[25];
-	member_new(&m, "user");
-	movie_insert(movie, 550, "Fight Club", 1999, 18);
+	member_and_movie(&m, movie);
 
-	static const struct {
-		const char *body, *error;
-	} bad[] = {
+	static const struct bad_body bad[] = {
 		{ "{\"movie_id\":550,\"rating\":11}", "rating must be a number from 1 to 10" },
 		{ "{\"movie_id\":550,\"rating\":0}", "rating must be a number from 1 to 10" },
 		{ "{\"movie_id\":550,\"rating\":7.3}", "steps of 0.5" },
@@ -93,11 +83,7 @@ START_TEST(ratings_create_invalid)
 		{ "{\"movie_id\":\"Not A Ref!\",\"rating\":8}", "movie_id must be a TMDB id" },
 		{ "{\"movie_id\":-5,\"rating\":8}", "movie_id must be a string" },
 	};
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		run(&ratings_app, &c, "POST", "/api/v1/ratings", "HTTP_AUTHORIZATION", m.auth, "BODY", bad[i].body,
-		    (const char *)NULL);
-		assert_error_mentions(&c, 400, "/api/v1/ratings", bad[i].error);
-	}
+	post_bad_bodies(&ratings_app, "/api/v1/ratings", &m, bad, sizeof bad / sizeof bad[0]);
 	/* a review of 2001 characters */
 	char *body = malloc(2200);
 	ck_assert_ptr_nonnull(body);
@@ -114,24 +100,18 @@ START_TEST(ratings_create_invalid)
 
 	/* movies nobody has: an ObjectId, a slug; a TMDB id the catalogue lacks cannot be fetched
 	 * without a TMDB credential */
-	run(&ratings_app, &c, "POST", "/api/v1/ratings", "HTTP_AUTHORIZATION", m.auth, "BODY",
-	    "{\"movie_id\":\"0123456789abcdef01234567\",\"rating\":8}", (const char *)NULL);
-	assert_error_shape(&c, 404, "/api/v1/ratings");
-	run(&ratings_app, &c, "POST", "/api/v1/ratings", "HTTP_AUTHORIZATION", m.auth, "BODY",
-	    "{\"movie_id\":\"no-such-movie-2001\",\"rating\":8}", (const char *)NULL);
-	assert_error_shape(&c, 404, "/api/v1/ratings");
-	run(&ratings_app, &c, "POST", "/api/v1/ratings", "HTTP_AUTHORIZATION", m.auth, "BODY",
-	    "{\"movie_id\":99999,\"rating\":8}", (const char *)NULL);
-	assert_error_shape(&c, 404, "/api/v1/ratings");
+	post_refused(&ratings_app, "/api/v1/ratings", &m,
+		     "{\"movie_id\":\"0123456789abcdef01234567\",\"rating\":8}", 404);
+	post_refused(&ratings_app, "/api/v1/ratings", &m, "{\"movie_id\":\"no-such-movie-2001\",\"rating\":8}", 404);
+	post_refused(&ratings_app, "/api/v1/ratings", &m, "{\"movie_id\":99999,\"rating\":8}", 404);
 
 	/* nothing was stored */
 	run(&ratings_app, &c, "GET", "/api/v1/ratings", "HTTP_AUTHORIZATION", m.auth, (const char *)NULL);
 	cJSON_Delete(assert_list(&c, 1, 20, 0));
 	run(&ratings_app, &c, "GET", "/api/v1/ratings?page=0&limit=101&sort=new", "HTTP_AUTHORIZATION", m.auth,
 	    (const char *)NULL);
-	assert_error_mentions(&c, 400, "/api/v1/ratings", "page must be an integer");
-	assert_error_mentions(&c, 400, "/api/v1/ratings", "limit must be an integer from 1 to 100");
-	assert_error_mentions(&c, 400, "/api/v1/ratings", "unknown parameter 'sort'");
+	assert_errors_mention(&c, 400, "/api/v1/ratings", "page must be an integer",
+			      "limit must be an integer from 1 to 100", "unknown parameter 'sort'", (const char *)NULL);
 }
 END_TEST
 
@@ -168,17 +148,12 @@ START_TEST(ratings_one)
 	struct member m, other;
 	char movie[25], id[25], path[64];
 	member_new(&m, "user");
-	member_new(&other, "user");
-	movie_insert(movie, 550, "Fight Club", 1999, 18);
-	run(&ratings_app, &c, "POST", "/api/v1/ratings", "HTTP_AUTHORIZATION", m.auth, "BODY",
-	    "{\"movie_id\":550,\"rating\":8,\"review\":\"Good.\"}", (const char *)NULL);
-	cJSON *j = assert_data(&c, 201);
-	snprintf(id, sizeof id, "%s", str_at(j, "data", "id", NULL));
-	cJSON_Delete(j);
+	member_and_movie(&other, movie);
+	create_as(&ratings_app, "/api/v1/ratings", &m, "{\"movie_id\":550,\"rating\":8,\"review\":\"Good.\"}", id);
 	snprintf(path, sizeof path, "/api/v1/ratings/%s", id);
 
 	run(&ratings_app, &c, "GET", path, "HTTP_AUTHORIZATION", m.auth, (const char *)NULL);
-	j = assert_data(&c, 200);
+	cJSON *j = assert_data(&c, 200);
 	ck_assert_str_eq(str_at(j, "data", "id", NULL), id);
 	ck_assert_str_eq(str_at(j, "data", "review", NULL), "Good.");
 	cJSON_Delete(j);
@@ -208,8 +183,8 @@ START_TEST(ratings_one)
 	assert_error_mentions(&c, 400, path, "send rating, review or both");
 	run(&ratings_app, &c, "PATCH", path, "HTTP_AUTHORIZATION", m.auth, "BODY", "{\"rating\":10.5,\"movie_id\":1}",
 	    (const char *)NULL);
-	assert_error_mentions(&c, 400, path, "rating must be a number from 1 to 10");
-	assert_error_mentions(&c, 400, path, "unknown field 'movie_id'");
+	assert_errors_mention(&c, 400, path, "rating must be a number from 1 to 10", "unknown field 'movie_id'",
+			      (const char *)NULL);
 	run(&ratings_app, &c, "PATCH", path, "HTTP_AUTHORIZATION", m.auth, "BODY", "{\"rating\":2.25}", (const char *)NULL);
 	assert_error_mentions(&c, 400, path, "steps of 0.5");
 
@@ -239,8 +214,7 @@ START_TEST(ratings_of_movie)
 	struct member a, b;
 	char movie[25], id[25], path[96];
 	member_new(&a, "user");
-	member_new(&b, "user");
-	movie_insert(movie, 550, "Fight Club", 1999, 18);
+	member_and_movie(&b, movie);
 	rate(&a, "550", "8", id);
 	rate(&b, "\"fight-club-1999\"", "6", id);
 

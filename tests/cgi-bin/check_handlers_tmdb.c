@@ -39,11 +39,11 @@ START_TEST(tmdb_popular_invalid)
 {
 	struct cgi c;
 	run(&tmdb_app, &c, "GET", "/api/v1/tmdb/movies/popular?page=0&language=fa", (const char *)NULL);
-	assert_error_mentions(&c, 400, "/api/v1/tmdb/movies/popular", "page must be an integer from 1 to 500");
-	assert_error_mentions(&c, 400, "/api/v1/tmdb/movies/popular", "language must be one of: en-US, fa-IR");
+	assert_errors_mention(&c, 400, "/api/v1/tmdb/movies/popular", "page must be an integer from 1 to 500",
+			      "language must be one of: en-US, fa-IR", (const char *)NULL);
 	run(&tmdb_app, &c, "GET", "/api/v1/tmdb/movies/popular?page=501&limit=5", (const char *)NULL);
-	assert_error_mentions(&c, 400, "/api/v1/tmdb/movies/popular", "page must be an integer");
-	assert_error_mentions(&c, 400, "/api/v1/tmdb/movies/popular", "unknown parameter 'limit'");
+	assert_errors_mention(&c, 400, "/api/v1/tmdb/movies/popular", "page must be an integer",
+			      "unknown parameter 'limit'", (const char *)NULL);
 	run(&tmdb_app, &c, "GET", "/api/v1/tmdb/movies/popular?page=%ZZ", (const char *)NULL);
 	assert_error_mentions(&c, 400, "/api/v1/tmdb/movies/popular", "percent-encoded");
 	run(&tmdb_app, &c, "GET", "/api/v1/tmdb/movies", (const char *)NULL);

@@ -13,13 +13,9 @@
 /* Adds movie (a JSON value) to m's watchlist; the item's id into id. */
 static void add(const struct member *m, const char *movie, char id[25])
 {
-	struct cgi c;
 	char body[128];
 	snprintf(body, sizeof body, "{\"movie_id\":%s}", movie);
-	run(&watchlist_app, &c, "POST", "/api/v1/watchlist", "HTTP_AUTHORIZATION", m->auth, "BODY", body, (const char *)NULL);
-	cJSON *j = assert_data(&c, 201);
-	snprintf(id, 25, "%s", str_at(j, "data", "id", NULL));
-	cJSON_Delete(j);
+	create_as(&watchlist_app, "/api/v1/watchlist", m, body, id);
 }
 
 START_TEST(watchlist_add_and_list)
@@ -28,8 +24,7 @@ START_TEST(watchlist_add_and_list)
 	struct cgi c;
 	struct member m;
 	char fight[25], gump[25], id[25];
-	member_new(&m, "user");
-	movie_insert(fight, 550, "Fight Club", 1999, 18);
+	member_and_movie(&m, fight);
 	movie_insert(gump, 13, "Forrest Gump", 1994, 18);
 
 	run(&watchlist_app, &c, "POST", "/api/v1/watchlist", "HTTP_AUTHORIZATION", m.auth, "BODY",
@@ -73,9 +68,8 @@ START_TEST(watchlist_add_and_list)
 
 	run(&watchlist_app, &c, "GET", "/api/v1/watchlist?favorites=maybe&limit=500&language=de", "HTTP_AUTHORIZATION",
 	    m.auth, (const char *)NULL);
-	assert_error_mentions(&c, 400, "/api/v1/watchlist", "favorites must be true or false");
-	assert_error_mentions(&c, 400, "/api/v1/watchlist", "limit must be an integer from 1 to 100");
-	assert_error_mentions(&c, 400, "/api/v1/watchlist", "language must be one of");
+	assert_errors_mention(&c, 400, "/api/v1/watchlist", "favorites must be true or false",
+			      "limit must be an integer from 1 to 100", "language must be one of", (const char *)NULL);
 }
 END_TEST
 
@@ -85,11 +79,8 @@ START_TEST(watchlist_add_invalid)
 	struct cgi c;
 	struct member m;
 	char movie[25];
-	member_new(&m, "user");
-	movie_insert(movie, 550, "Fight Club", 1999, 18);
-	static const struct {
-		const char *body, *error;
-	} bad[] = {
+	member_and_movie(&m, movie);
+	static const struct bad_body bad[] = {
 		{ "{}", "movie_id is required" },
 		{ "{\"movie_id\":550,\"is_favorite\":\"yes\"}", "is_favorite must be true or false" },
 		{ "{\"movie_id\":550,\"type\":\"watched\"}", "unknown field 'type'" },
@@ -97,21 +88,13 @@ START_TEST(watchlist_add_invalid)
 		{ "{\"movie_id\":true}", "movie_id must be a string" },
 		{ "{\"movie_id\":null}", "movie_id may not be null" },
 	};
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		run(&watchlist_app, &c, "POST", "/api/v1/watchlist", "HTTP_AUTHORIZATION", m.auth, "BODY", bad[i].body,
-		    (const char *)NULL);
-		assert_error_mentions(&c, 400, "/api/v1/watchlist", bad[i].error);
-	}
+	post_bad_bodies(&watchlist_app, "/api/v1/watchlist", &m, bad, sizeof bad / sizeof bad[0]);
 	run(&watchlist_app, &c, "POST", "/api/v1/watchlist", "HTTP_AUTHORIZATION", m.auth, "BODY", "movie_id=550",
 	    "CONTENT_TYPE", FORM, (const char *)NULL);
 	assert_error_shape(&c, 415, "/api/v1/watchlist");
 	/* not in the catalogue (and no TMDB to fetch from) */
-	run(&watchlist_app, &c, "POST", "/api/v1/watchlist", "HTTP_AUTHORIZATION", m.auth, "BODY",
-	    "{\"movie_id\":\"0123456789abcdef01234567\"}", (const char *)NULL);
-	assert_error_shape(&c, 404, "/api/v1/watchlist");
-	run(&watchlist_app, &c, "POST", "/api/v1/watchlist", "HTTP_AUTHORIZATION", m.auth, "BODY", "{\"movie_id\":31337}",
-	    (const char *)NULL);
-	assert_error_shape(&c, 404, "/api/v1/watchlist");
+	post_refused(&watchlist_app, "/api/v1/watchlist", &m, "{\"movie_id\":\"0123456789abcdef01234567\"}", 404);
+	post_refused(&watchlist_app, "/api/v1/watchlist", &m, "{\"movie_id\":31337}", 404);
 	run(&watchlist_app, &c, "GET", "/api/v1/watchlist", "HTTP_AUTHORIZATION", m.auth, (const char *)NULL);
 	cJSON_Delete(assert_list(&c, 1, 20, 0));
 }
@@ -154,8 +137,7 @@ START_TEST(watchlist_item)
 	struct member m, other;
 	char movie[25], id[25], path[96], fav[112];
 	member_new(&m, "user");
-	member_new(&other, "user");
-	movie_insert(movie, 550, "Fight Club", 1999, 18);
+	member_and_movie(&other, movie);
 	add(&m, "550", id);
 	snprintf(path, sizeof path, "/api/v1/watchlist/%s", id);
 	snprintf(fav, sizeof fav, "%s/favorite", path);
@@ -220,8 +202,7 @@ START_TEST(watchlist_interactions)
 	struct cgi c;
 	struct member m;
 	char movie[25];
-	member_new(&m, "user");
-	movie_insert(movie, 550, "Fight Club", 1999, 18);
+	member_and_movie(&m, movie);
 
 	run(&watchlist_app, &c, "POST", "/api/v1/interactions", "HTTP_AUTHORIZATION", m.auth, "BODY",
 	    "{\"movie_id\":550,\"type\":\"liked\"}", (const char *)NULL);
@@ -280,8 +261,7 @@ START_TEST(watchlist_lists_state)
 	struct cgi c;
 	struct member m;
 	char movie[25], id[25];
-	member_new(&m, "user");
-	movie_insert(movie, 550, "Fight Club", 1999, 18);
+	member_and_movie(&m, movie);
 
 	run(&watchlist_app, &c, "GET", "/api/v1/lists", "HTTP_AUTHORIZATION", m.auth, (const char *)NULL);
 	cJSON *j = assert_data(&c, 200);
@@ -329,9 +309,7 @@ START_TEST(watchlist_user_forms)
 	run(&watchlist_app, &c, "POST", "/api/v1/users/me/watchlist", "HTTP_AUTHORIZATION", m.auth, "BODY",
 	    "{\"movie_id\":550}", (const char *)NULL);
 	cJSON_Delete(assert_data(&c, 201));
-	run(&watchlist_app, &c, "POST", "/api/v1/users/me/watchlist", "HTTP_AUTHORIZATION", m.auth, "BODY",
-	    "{\"movie_id\":550}", (const char *)NULL);
-	assert_error_shape(&c, 409, "/api/v1/users/me/watchlist");
+	post_refused(&watchlist_app, "/api/v1/users/me/watchlist", &m, "{\"movie_id\":550}", 409);
 	run(&watchlist_app, &c, "PUT", "/api/v1/users/me/watchlist", "HTTP_AUTHORIZATION", m.auth, "BODY",
 	    "{\"movie_id\":550}", (const char *)NULL);
 	cJSON *j = assert_data(&c, 200);
@@ -423,6 +401,20 @@ START_TEST(watchlist_live)
 }
 END_TEST
 
+/* POSTs the toggles' form as m's browser, asserts the 303 to location, and that page (200) shows
+ * Fight Club. */
+static void toggle_then_see(const struct member *m, const char *form, const char *location, const char *page)
+{
+	struct cgi c;
+	run(&watchlist_app, &c, "POST", "/me/lists", "HTTP_COOKIE", m->cookie, "CONTENT_TYPE", FORM, "BODY", form,
+	    (const char *)NULL);
+	ck_assert_int_eq(c.status, 303);
+	ck_assert_str_eq(header(&c, "Location"), location);
+	run(&watchlist_app, &c, "GET", page, "HTTP_COOKIE", m->cookie, (const char *)NULL);
+	ck_assert_int_eq(c.status, 200);
+	ck_assert(body_has(&c, "Fight Club"));
+}
+
 START_TEST(watchlist_pages)
 {
 	NEED_DB();
@@ -430,8 +422,7 @@ START_TEST(watchlist_pages)
 	struct member m;
 	char movie[25], id[25], form[256];
 	hc_templates();
-	member_new(&m, "user");
-	movie_insert(movie, 550, "Fight Club", 1999, 18);
+	member_and_movie(&m, movie);
 
 	run(&watchlist_app, &c, "GET", "/me/watchlist", "HTTP_COOKIE", m.cookie, (const char *)NULL);
 	ck_assert_int_eq(c.status, 200);
@@ -454,21 +445,9 @@ START_TEST(watchlist_pages)
 	    "movie=550&list=favorite&on=true", (const char *)NULL);
 	ck_assert_int_eq(c.status, 403);
 	snprintf(form, sizeof form, "_csrf=%s&movie=550&list=favorite&on=true&return=%%2Fme%%2Ffavorites", m.csrf);
-	run(&watchlist_app, &c, "POST", "/me/lists", "HTTP_COOKIE", m.cookie, "CONTENT_TYPE", FORM, "BODY", form,
-	    (const char *)NULL);
-	ck_assert_int_eq(c.status, 303);
-	ck_assert_str_eq(header(&c, "Location"), "/me/favorites");
-	run(&watchlist_app, &c, "GET", "/me/favorites", "HTTP_COOKIE", m.cookie, (const char *)NULL);
-	ck_assert_int_eq(c.status, 200);
-	ck_assert(body_has(&c, "Fight Club"));
+	toggle_then_see(&m, form, "/me/favorites", "/me/favorites");
 	snprintf(form, sizeof form, "_csrf=%s&movie=550&list=watched&on=true", m.csrf);
-	run(&watchlist_app, &c, "POST", "/me/lists", "HTTP_COOKIE", m.cookie, "CONTENT_TYPE", FORM, "BODY", form,
-	    (const char *)NULL);
-	ck_assert_int_eq(c.status, 303);
-	ck_assert_str_eq(header(&c, "Location"), "/movies/550");
-	run(&watchlist_app, &c, "GET", "/me/history", "HTTP_COOKIE", m.cookie, (const char *)NULL);
-	ck_assert_int_eq(c.status, 200);
-	ck_assert(body_has(&c, "Fight Club"));
+	toggle_then_see(&m, form, "/movies/550", "/me/history");
 	snprintf(form, sizeof form, "_csrf=%s&movie=550&list=loved&on=maybe", m.csrf);
 	run(&watchlist_app, &c, "POST", "/me/lists", "HTTP_COOKIE", m.cookie, "CONTENT_TYPE", FORM, "BODY", form,
 	    (const char *)NULL);

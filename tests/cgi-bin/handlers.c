@@ -7,7 +7,6 @@
 #include "domain/session.h"
 #include "site/worker.h"
 #include "store/db.h"
-#include "store/schema.h"
 #include "web/response.h"
 
 #include <ctype.h>
@@ -70,13 +69,11 @@ void hc_setup(void)
 	test_ctx.app_name = "handlers";
 	if (test_live) {
 		mq_buf err = MQ_BUF_INIT;
-		int n_indexes = 0, n_created = 0;
 		test_mongoc_once();
 		test_ctx.db = mq_db_open(test_cfg.mongodb_uri, test_cfg.db_name, "marquee-handlers", MQ_DB_TIMEOUTS_WORKER, &err);
 		ck_assert_msg(test_ctx.db != NULL, "%s", mq_buf_cstr(&err));
-		mq_err rc = mq_schema_apply(test_ctx.db, "sql/schema.json", 0, &n_indexes, &n_created, &err);
-		ck_assert_msg(rc == MQ_OK, "schema (run from the repository's root): %s", mq_buf_cstr(&err));
 		mq_buf_free(&err);
+		test_db_schema(test_ctx.db);
 	}
 	arena = mq_arena_new();
 	mq_res_init(&res);
@@ -290,6 +287,15 @@ void assert_error_mentions(const struct cgi *c, int status, const char *path, co
 	cJSON_Delete(j);
 }
 
+void assert_errors_mention(const struct cgi *c, int status, const char *path, ...)
+{
+	va_list ap;
+	va_start(ap, path);
+	for (const char *needle; (needle = va_arg(ap, const char *));)
+		assert_error_mentions(c, status, path, needle);
+	va_end(ap);
+}
+
 cJSON *assert_data(const struct cgi *c, int status)
 {
 	ck_assert_msg(c->status == status, "status %d, not %d: %.*s", c->status, status, (int)c->body_len, c->body);
@@ -352,6 +358,12 @@ void member_new(struct member *m, const char *role)
 	member_issue(m, m->id, role);
 }
 
+void member_and_movie(struct member *m, char movie[25])
+{
+	member_new(m, "user");
+	movie_insert(movie, 550, "Fight Club", 1999, 18);
+}
+
 void member_issue(struct member *m, const char *id, const char *role)
 {
 	cJSON *issued = cJSON_CreateObject();
@@ -397,6 +409,31 @@ void movie_insert(char id[25], long long tmdb_id, const char *title, int year, l
 	}
 	bson_append_array_end(doc, &genres);
 	test_db_insert(test_db(), "movies", doc);
+}
+
+void create_as(const mq_app *app, const char *path, const struct member *m, const char *body, char id[25])
+{
+	struct cgi c;
+	run(app, &c, "POST", path, "HTTP_AUTHORIZATION", m->auth, "BODY", body, (const char *)NULL);
+	cJSON *j = assert_data(&c, 201);
+	snprintf(id, 25, "%s", str_at(j, "data", "id", NULL));
+	cJSON_Delete(j);
+}
+
+void post_refused(const mq_app *app, const char *path, const struct member *m, const char *body, int status)
+{
+	struct cgi c;
+	run(app, &c, "POST", path, "HTTP_AUTHORIZATION", m->auth, "BODY", body, (const char *)NULL);
+	assert_error_shape(&c, status, path);
+}
+
+void post_bad_bodies(const mq_app *app, const char *path, const struct member *m, const struct bad_body *bad, size_t n)
+{
+	struct cgi c;
+	for (size_t i = 0; i < n; i++) {
+		run(app, &c, "POST", path, "HTTP_AUTHORIZATION", m->auth, "BODY", bad[i].body, (const char *)NULL);
+		assert_error_mentions(&c, 400, path, bad[i].error);
+	}
 }
 
 void genre_insert(long long tmdb_id, const char *slug, const char *en, const char *fa)

@@ -93,6 +93,8 @@ double num_at(const cJSON *j, const char *a, const char *b);
 void assert_error_shape(const struct cgi *c, int status, const char *path);
 /* assert_error_shape(), and one of the errors contains needle. */
 void assert_error_mentions(const struct cgi *c, int status, const char *path, const char *needle);
+/* assert_error_mentions() for each needle of the list (it ends with NULL). */
+void assert_errors_mention(const struct cgi *c, int status, const char *path, ...) __attribute__((sentinel));
 /* The envelope {"data": …} alone with status; returns the whole body (caller deletes). */
 cJSON *assert_data(const struct cgi *c, int status);
 /* The list envelope {"data": […], "meta": {page, limit, total, totalPages, hasNextPage,
@@ -112,12 +114,27 @@ struct member {
 	char csrf[44];
 };
 void member_new(struct member *m, const char *role);
+/* member_new(m, "user"), and Fight Club (TMDB 550, 1999, genre 18) in the catalogue; its id into movie. */
+void member_and_movie(struct member *m, char movie[25]);
 /* Only the token of a session of user id (24 hex) with role, whether or not the user exists. */
 void member_issue(struct member *m, const char *id, const char *role);
 
 /* A movie in the catalogue: tmdb_id, title and year (its slug "<title>-<year>" in lower case with
  * dashes), genre (TMDB genre id, 0: none); its ObjectId into id. */
 void movie_insert(char id[25], long long tmdb_id, const char *title, int year, long long genre);
+
+/* POSTs the JSON body to path of app as m, asserts a 201 {"data": …} and copies data.id into id. */
+void create_as(const mq_app *app, const char *path, const struct member *m, const char *body, char id[25]);
+
+/* POSTs the JSON body to path of app as m and asserts the error shape with status for path. */
+void post_refused(const mq_app *app, const char *path, const struct member *m, const char *body, int status);
+
+/* A JSON body a create refuses, and what one of its errors says. */
+struct bad_body {
+	const char *body, *error;
+};
+/* POSTs each of the n bodies to path of app as m and asserts a 400 that mentions its error. */
+void post_bad_bodies(const mq_app *app, const char *path, const struct member *m, const struct bad_body *bad, size_t n);
 
 /* A genre of the genres collection with its English and Persian names. */
 void genre_insert(long long tmdb_id, const char *slug, const char *en, const char *fa);

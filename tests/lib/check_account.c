@@ -12,10 +12,8 @@
 #include "domain/account.h"
 #include "domain/lists.h"
 #include "store/db.h"
-#include "store/schema.h"
 
 #include <check.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,11 +34,7 @@ static int open_db(void)
 	cfg.bcrypt_cost = 4; /* the least bcrypt allows: fast tests */
 	if (!(db = test_db_open("account", db_name)))
 		return 0;
-	int n_indexes, n_created;
-	mq_buf err = MQ_BUF_INIT;
-	ck_assert_msg(mq_schema_apply(db, "sql/schema.json", 0, &n_indexes, &n_created, &err) == MQ_OK, "%s",
-		      mq_buf_cstr(&err));
-	mq_buf_free(&err);
+	test_db_schema(db);
 	return 1;
 }
 
@@ -50,11 +44,6 @@ static void close_db(void)
 	db = NULL;
 }
 
-static const char *str(const cJSON *obj, const char *key)
-{
-	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, key));
-}
-
 /* Registers email (with username, or derived when NULL); the new user's id into id. */
 static void register_user(const char *email, const char *username, const char *name, char id[25])
 {
@@ -62,7 +51,7 @@ static void register_user(const char *email, const char *username, const char *n
 	cJSON *user = NULL;
 	mq_err rc = mq_account_register(db, &cfg, &in, &user);
 	ck_assert_msg(rc == MQ_OK, "register %s: %d", email, (int)rc);
-	snprintf(id, 25, "%s", str(user, "id"));
+	snprintf(id, 25, "%s", test_str(user, "id"));
 	cJSON_Delete(user);
 }
 
@@ -84,30 +73,30 @@ START_TEST(register_then_sign_in)
 	long long tv = -1;
 	ck_assert_int_eq(mq_account_register(db, &cfg, &in, &user), MQ_OK);
 	assert_public(user);
-	ck_assert_int_eq(strlen(str(user, "id")), 24);
-	ck_assert_str_eq(str(user, "email"), "ann@example.com");
-	ck_assert_str_eq(str(user, "name"), "Ann Lee");
-	ck_assert_str_eq(str(user, "role"), "user");
-	ck_assert_str_eq(str(user, "date_of_birth"), "1990-04-01");
+	ck_assert_int_eq(strlen(test_str(user, "id")), 24);
+	ck_assert_str_eq(test_str(user, "email"), "ann@example.com");
+	ck_assert_str_eq(test_str(user, "name"), "Ann Lee");
+	ck_assert_str_eq(test_str(user, "role"), "user");
+	ck_assert_str_eq(test_str(user, "date_of_birth"), "1990-04-01");
 	ck_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(user, "avatar")));
 	/* no username given: one from the e-mail's local part, "ann_" and four hex digits */
-	const char *username = str(user, "username");
+	const char *username = test_str(user, "username");
 	ck_assert_msg(username && strlen(username) == 8 && !strncmp(username, "ann_", 4) &&
 			      strspn(username + 4, "0123456789abcdef") == 4, "username %s", username);
 	const cJSON *settings = cJSON_GetObjectItemCaseSensitive(user, "settings");
-	ck_assert_str_eq(str(settings, "language"), "en");
-	ck_assert_str_eq(str(settings, "theme"), "light");
-	ck_assert_ptr_nonnull(str(user, "created_at"));
+	ck_assert_str_eq(test_str(settings, "language"), "en");
+	ck_assert_str_eq(test_str(settings, "theme"), "light");
+	ck_assert_ptr_nonnull(test_str(user, "created_at"));
 
 	ck_assert_int_eq(mq_account_login(db, &cfg, "ann@example.com", PASSWORD, &again, &tv), MQ_OK);
 	assert_public(again);
-	ck_assert_str_eq(str(again, "id"), str(user, "id"));
-	ck_assert_str_eq(str(again, "username"), username);
+	ck_assert_str_eq(test_str(again, "id"), test_str(user, "id"));
+	ck_assert_str_eq(test_str(again, "username"), username);
 	ck_assert_int_eq(tv, 0);
 	cJSON_Delete(again);
-	ck_assert_int_eq(mq_account_get(db, str(user, "id"), &again, &tv), MQ_OK);
+	ck_assert_int_eq(mq_account_get(db, test_str(user, "id"), &again, &tv), MQ_OK);
 	assert_public(again);
-	ck_assert_str_eq(str(again, "email"), "ann@example.com");
+	ck_assert_str_eq(test_str(again, "email"), "ann@example.com");
 	cJSON_Delete(again);
 	cJSON_Delete(user);
 	close_db();
@@ -164,19 +153,16 @@ END_TEST
 
 struct registrant {
 	char username[16];
-	pthread_barrier_t *go;
 	mq_err rc;
 };
 
-static void *register_at_once(void *arg)
+static void register_at_once(void *arg)
 {
 	struct registrant *r = arg;
 	mq_new_user in = { .email = "same@example.com", .password = PASSWORD, .username = r->username };
 	cJSON *user = NULL;
-	pthread_barrier_wait(r->go);
 	r->rc = mq_account_register(db, &cfg, &in, &user);
 	cJSON_Delete(user);
-	return NULL;
 }
 
 /* Threads of one process registering one e-mail at once: the unique index decides. */
@@ -185,22 +171,16 @@ START_TEST(simultaneous_registrations_one_wins)
 	if (!open_db())
 		return;
 	struct registrant r[RACERS];
-	pthread_t threads[RACERS];
-	pthread_barrier_t go;
-	pthread_barrier_init(&go, NULL, RACERS);
 	for (int i = 0; i < RACERS; i++) {
 		memset(&r[i], 0, sizeof r[i]);
 		snprintf(r[i].username, sizeof r[i].username, "same%d", i);
-		r[i].go = &go;
-		ck_assert_int_eq(pthread_create(&threads[i], NULL, register_at_once, &r[i]), 0);
 	}
+	test_at_once(r, RACERS, sizeof r[0], register_at_once);
 	int ok = 0;
 	for (int i = 0; i < RACERS; i++) {
-		pthread_join(threads[i], NULL);
 		ck_assert_msg(r[i].rc == MQ_OK || r[i].rc == MQ_ECONFLICT, "rc %d", (int)r[i].rc);
 		ok += r[i].rc == MQ_OK;
 	}
-	pthread_barrier_destroy(&go);
 	ck_assert_int_eq(ok, 1);
 	cJSON *items = NULL;
 	long long total;
@@ -213,20 +193,17 @@ END_TEST
 
 struct claimant {
 	char id[25];
-	pthread_barrier_t *go;
 	mq_err rc;
 };
 
-static void *claim_username(void *arg)
+static void claim_username(void *arg)
 {
 	struct claimant *c = arg;
 	bson_t *set = BCON_NEW("username", BCON_UTF8("popular"));
 	cJSON *user = NULL;
-	pthread_barrier_wait(c->go);
 	c->rc = mq_account_update(db, c->id, set, NULL, &user);
 	cJSON_Delete(user);
 	bson_destroy(set);
-	return NULL;
 }
 
 /* Members claiming one free username at once: one gets it, the others hear it is taken.
@@ -240,8 +217,6 @@ START_TEST(simultaneous_username_claims_one_wins)
 	if (!open_db())
 		return;
 	struct claimant c[RACERS];
-	pthread_t threads[RACERS];
-	pthread_barrier_t go;
 	for (int i = 0; i < RACERS; i++) {
 		char email[32], username[16];
 		snprintf(email, sizeof email, "claim%d@example.com", i);
@@ -249,14 +224,7 @@ START_TEST(simultaneous_username_claims_one_wins)
 		memset(&c[i], 0, sizeof c[i]);
 		register_user(email, username, NULL, c[i].id);
 	}
-	pthread_barrier_init(&go, NULL, RACERS);
-	for (int i = 0; i < RACERS; i++) {
-		c[i].go = &go;
-		ck_assert_int_eq(pthread_create(&threads[i], NULL, claim_username, &c[i]), 0);
-	}
-	for (int i = 0; i < RACERS; i++)
-		pthread_join(threads[i], NULL);
-	pthread_barrier_destroy(&go);
+	test_at_once(c, RACERS, sizeof c[0], claim_username);
 	close_db(); /* first: a failure below leaves nothing open */
 	int ok = 0;
 	for (int i = 0; i < RACERS; i++) {
@@ -276,7 +244,7 @@ START_TEST(get_by_id)
 	long long tv = -1;
 	register_user("eve@example.com", "eve", "Eve", id);
 	ck_assert_int_eq(mq_account_get(db, id, &user, &tv), MQ_OK);
-	ck_assert_str_eq(str(user, "id"), id);
+	ck_assert_str_eq(test_str(user, "id"), id);
 	ck_assert_int_eq(tv, 0);
 	cJSON_Delete(user);
 	ck_assert_int_eq(mq_account_get(db, id, &user, NULL), MQ_OK); /* token_version may be NULL */
@@ -302,13 +270,13 @@ START_TEST(profile_and_settings_change)
 	bson_t *unset = bson_new();
 	ck_assert_int_eq(mq_account_update(db, fay, set, unset, &user), MQ_OK);
 	assert_public(user);
-	ck_assert_str_eq(str(user, "name"), "Fay Wray");
-	ck_assert_str_eq(str(user, "username"), "fay");
-	ck_assert_str_eq(str(user, "date_of_birth"), "1907-09-15");
+	ck_assert_str_eq(test_str(user, "name"), "Fay Wray");
+	ck_assert_str_eq(test_str(user, "username"), "fay");
+	ck_assert_str_eq(test_str(user, "date_of_birth"), "1907-09-15");
 	const cJSON *settings = cJSON_GetObjectItemCaseSensitive(user, "settings");
-	ck_assert_str_eq(str(settings, "theme"), "dark");
-	ck_assert_str_eq(str(settings, "language"), "fa");
-	ck_assert_ptr_nonnull(str(user, "updated_at"));
+	ck_assert_str_eq(test_str(settings, "theme"), "dark");
+	ck_assert_str_eq(test_str(settings, "language"), "fa");
+	ck_assert_ptr_nonnull(test_str(user, "updated_at"));
 	cJSON_Delete(user);
 	bson_destroy(set);
 	bson_destroy(unset);
@@ -319,7 +287,7 @@ START_TEST(profile_and_settings_change)
 	ck_assert_int_eq(mq_account_update(db, fay, set, unset, &user), MQ_OK);
 	ck_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(user, "name")));
 	ck_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(user, "date_of_birth")));
-	ck_assert_str_eq(str(cJSON_GetObjectItemCaseSensitive(user, "settings"), "theme"), "dark");
+	ck_assert_str_eq(test_str(cJSON_GetObjectItemCaseSensitive(user, "settings"), "theme"), "dark");
 	cJSON_Delete(user);
 	bson_destroy(set);
 	bson_destroy(unset);
@@ -343,7 +311,7 @@ START_TEST(taken_username_is_refused)
 	bson_destroy(set);
 	/* nothing of the refused change was written */
 	ck_assert_int_eq(mq_account_get(db, ida, &user, NULL), MQ_OK);
-	ck_assert_str_eq(str(user, "username"), "ida");
+	ck_assert_str_eq(test_str(user, "username"), "ida");
 	ck_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(user, "name")));
 	cJSON_Delete(user);
 	/* keeping one's own username is no conflict; a free one is taken */
@@ -353,7 +321,7 @@ START_TEST(taken_username_is_refused)
 	bson_destroy(set);
 	set = BCON_NEW("username", BCON_UTF8("ida_b"));
 	ck_assert_int_eq(mq_account_update(db, ida, set, NULL, &user), MQ_OK);
-	ck_assert_str_eq(str(user, "username"), "ida_b");
+	ck_assert_str_eq(test_str(user, "username"), "ida_b");
 	cJSON_Delete(user);
 	bson_destroy(set);
 	close_db();
@@ -437,12 +405,12 @@ START_TEST(roles_by_email_and_id)
 	ck_assert_int_eq(mq_account_set_role(db, "kim@example.com", "admin", &changed), MQ_OK);
 	ck_assert_int_eq(changed, 0);
 	ck_assert_int_eq(mq_account_login(db, &cfg, "kim@example.com", PASSWORD, &user, &(long long){ 0 }), MQ_OK);
-	ck_assert_str_eq(str(user, "role"), "admin");
+	ck_assert_str_eq(test_str(user, "role"), "admin");
 	cJSON_Delete(user);
 	ck_assert_int_eq(mq_account_set_role_by_id(db, id, "user", &changed), MQ_OK);
 	ck_assert_int_eq(changed, 1);
 	ck_assert_int_eq(mq_account_get(db, id, &user, NULL), MQ_OK);
-	ck_assert_str_eq(str(user, "role"), "user");
+	ck_assert_str_eq(test_str(user, "role"), "user");
 	cJSON_Delete(user);
 
 	ck_assert_int_eq(mq_account_set_role(db, "nobody@example.com", "admin", &changed), MQ_ENOTFOUND);
@@ -466,13 +434,13 @@ START_TEST(user_list_search_and_pages)
 	long long total = -1;
 	ck_assert_int_eq(mq_account_list(db, NULL, 1, 10, &items, &total), MQ_OK);
 	ck_assert_int_eq(total, 3);
-	ck_assert_str_eq(str(cJSON_GetArrayItem(items, 0), "username"), "a_b"); /* newest first */
+	ck_assert_str_eq(test_str(cJSON_GetArrayItem(items, 0), "username"), "a_b"); /* newest first */
 	const cJSON *u;
 	cJSON_ArrayForEach(u, items) {
 		assert_public(u);
 		ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(u, "settings"));
-		ck_assert_ptr_nonnull(str(u, "email"));
-		ck_assert_ptr_nonnull(str(u, "role"));
+		ck_assert_ptr_nonnull(test_str(u, "email"));
+		ck_assert_ptr_nonnull(test_str(u, "role"));
 	}
 	cJSON_Delete(items);
 
@@ -488,49 +456,39 @@ START_TEST(user_list_search_and_pages)
 	}
 	ck_assert_int_eq(mq_account_list(db, NULL, 2, 2, &items, &total), MQ_OK);
 	ck_assert_int_eq(cJSON_GetArraySize(items), 1);
-	ck_assert_str_eq(str(cJSON_GetArrayItem(items, 0), "username"), "lea");
+	ck_assert_str_eq(test_str(cJSON_GetArrayItem(items, 0), "username"), "lea");
 	ck_assert_int_eq(total, 3);
 	cJSON_Delete(items);
 	close_db();
 }
 END_TEST
 
-static int unavailable(mq_err rc)
-{
-	return rc == MQ_EUNAVAIL || rc == MQ_ETIMEOUT;
-}
-
 START_TEST(database_down_is_an_error)
 {
-	mq_buf err = MQ_BUF_INIT;
 	memset(&cfg, 0, sizeof cfg);
 	cfg.bcrypt_cost = 4;
-	test_mongoc_once();
-	mq_db *dead = mq_db_open("mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=200&connectTimeoutMS=200",
-				 "marquee_unit", "marquee-unit", MQ_DB_TIMEOUTS_PROBE, &err);
-	ck_assert_ptr_nonnull(dead);
-	mq_buf_free(&err);
+	mq_db *dead = test_db_dead();
 	const char *id = "5f0c0ffee0c0ffee0c0ffee0";
 	mq_new_user in = { .email = "oz@example.com", .password = PASSWORD, .username = "oz" };
 	cJSON *out = NULL;
 	long long tv, total;
 	int changed;
 	mq_err rc;
-	ck_assert_msg(unavailable(rc = mq_account_register(dead, &cfg, &in, &out)), "register: %d", (int)rc);
-	ck_assert_msg(unavailable(rc = mq_account_login(dead, &cfg, "oz@example.com", PASSWORD, &out, &tv)),
+	ck_assert_msg(test_unavailable(rc = mq_account_register(dead, &cfg, &in, &out)), "register: %d", (int)rc);
+	ck_assert_msg(test_unavailable(rc = mq_account_login(dead, &cfg, "oz@example.com", PASSWORD, &out, &tv)),
 		      "login: %d", (int)rc);
 	ck_assert_ptr_null(out);
-	ck_assert_msg(unavailable(rc = mq_account_get(dead, id, &out, &tv)), "get: %d", (int)rc);
+	ck_assert_msg(test_unavailable(rc = mq_account_get(dead, id, &out, &tv)), "get: %d", (int)rc);
 	bson_t *set = BCON_NEW("name", BCON_UTF8("Oz"), "username", BCON_UTF8("oz"));
-	ck_assert_msg(unavailable(rc = mq_account_update(dead, id, set, NULL, &out)), "update: %d", (int)rc);
+	ck_assert_msg(test_unavailable(rc = mq_account_update(dead, id, set, NULL, &out)), "update: %d", (int)rc);
 	bson_destroy(set);
 	set = BCON_NEW("preferences.genres", "[", BCON_INT64(28), "]");
-	ck_assert_msg(unavailable(rc = mq_account_preferences(dead, id, set, &out)), "preferences: %d", (int)rc);
-	ck_assert_msg(unavailable(rc = mq_account_preferences(dead, id, NULL, &out)), "read preferences: %d", (int)rc);
+	ck_assert_msg(test_unavailable(rc = mq_account_preferences(dead, id, set, &out)), "preferences: %d", (int)rc);
+	ck_assert_msg(test_unavailable(rc = mq_account_preferences(dead, id, NULL, &out)), "read preferences: %d", (int)rc);
 	bson_destroy(set);
-	ck_assert_msg(unavailable(rc = mq_account_set_role(dead, "oz@example.com", "admin", &changed)), "role: %d", (int)rc);
-	ck_assert_msg(unavailable(rc = mq_account_set_role_by_id(dead, id, "admin", &changed)), "role by id: %d", (int)rc);
-	ck_assert_msg(unavailable(rc = mq_account_list(dead, "oz", 1, 10, &out, &total)), "list: %d", (int)rc);
+	ck_assert_msg(test_unavailable(rc = mq_account_set_role(dead, "oz@example.com", "admin", &changed)), "role: %d", (int)rc);
+	ck_assert_msg(test_unavailable(rc = mq_account_set_role_by_id(dead, id, "admin", &changed)), "role by id: %d", (int)rc);
+	ck_assert_msg(test_unavailable(rc = mq_account_list(dead, "oz", 1, 10, &out, &total)), "list: %d", (int)rc);
 	ck_assert_ptr_null(out);
 	mq_db_close(dead);
 }

@@ -11,7 +11,6 @@
 #include "domain/admin_movie.h"
 #include "domain/admin_tmdb.h"
 #include "store/db.h"
-#include "store/schema.h"
 #include "web/http.h"
 
 #include <check.h>
@@ -24,25 +23,14 @@ static char db_name[64];
 static char admin_id[25];
 static mq_admin_actor who;
 
-static void new_id(char out[25])
-{
-	bson_oid_t oid;
-	bson_oid_init(&oid, NULL);
-	bson_oid_to_string(&oid, out);
-}
-
 /* A database of this test's own, with the schema's indexes (the unique tmdb_id); returns 0
  * (skipped) without a server. */
 static int open_db(void)
 {
 	if (!(db = test_db_open("admin", db_name)))
 		return 0;
-	int n_indexes = 0, n_created = 0;
-	mq_buf err = MQ_BUF_INIT;
-	ck_assert_msg(mq_schema_apply(db, "sql/schema.json", 0, &n_indexes, &n_created, &err) == MQ_OK, "%s",
-		      mq_buf_cstr(&err));
-	mq_buf_free(&err);
-	new_id(admin_id);
+	test_db_schema(db);
+	test_new_id(admin_id, NULL);
 	who = (mq_admin_actor){ admin_id, "req-1" };
 	return 1;
 }
@@ -291,7 +279,7 @@ START_TEST(notifications_per_admin)
 	if (!open_db())
 		return;
 	char other[25], note[25];
-	new_id(other);
+	test_new_id(other, NULL);
 	bson_oid_t id;
 	for (int i = 0; i < 3; i++) {
 		bson_oid_init(&id, NULL);
@@ -362,8 +350,7 @@ START_TEST(roles)
 		return;
 	bson_oid_t oid;
 	char member[25];
-	bson_oid_init(&oid, NULL);
-	bson_oid_to_string(&oid, member);
+	test_new_id(member, &oid);
 	test_db_insert(db, "users", BCON_NEW("_id", BCON_OID(&oid), "email", BCON_UTF8("m@example.com"),
 					     "username", BCON_UTF8("member"), "role", BCON_UTF8("user")));
 	cJSON *user = NULL, *items = NULL;
@@ -390,24 +377,20 @@ END_TEST
 /* A database that does not answer is a 503 of its own, never "no such movie". */
 START_TEST(database_down_is_not_nothing)
 {
-	mq_buf err = MQ_BUF_INIT;
-	test_mongoc_once();
-	mq_db *down = mq_db_open("mongodb://127.0.0.1:1/", "marquee_unit", "marquee-unit", MQ_DB_TIMEOUTS_PROBE, &err);
-	ck_assert_msg(down != NULL, "%s", mq_buf_cstr(&err));
+	mq_db *down = test_db_dead();
 	cJSON *movie = NULL, *items = NULL;
 	long long total = 0, unseen = 0;
 	mq_err rc = mq_admin_movie_get(down, "ffffffffffffffffffffffff", &movie);
-	ck_assert_msg(rc == MQ_EUNAVAIL || rc == MQ_ETIMEOUT, "get: %d", rc);
+	ck_assert_msg(test_unavailable(rc), "get: %d", rc);
 	rc = mq_admin_movie_by_tmdb(down, 550, &movie);
-	ck_assert_msg(rc == MQ_EUNAVAIL || rc == MQ_ETIMEOUT, "by tmdb: %d", rc);
+	ck_assert_msg(test_unavailable(rc), "by tmdb: %d", rc);
 	rc = mq_admin_notifications_seen(down, "ffffffffffffffffffffffff", "ffffffffffffffffffffffff");
-	ck_assert_msg(rc == MQ_EUNAVAIL || rc == MQ_ETIMEOUT, "seen: %d", rc);
+	ck_assert_msg(test_unavailable(rc), "seen: %d", rc);
 	rc = mq_admin_notifications_list(down, "ffffffffffffffffffffffff", 0, 1, 10, &items, &total, &unseen);
-	ck_assert_msg(rc == MQ_EUNAVAIL || rc == MQ_ETIMEOUT, "notifications: %d", rc);
+	ck_assert_msg(test_unavailable(rc), "notifications: %d", rc);
 	ck_assert_ptr_null(items);
 	ck_assert_ptr_null(movie);
 	mq_db_close(down);
-	mq_buf_free(&err);
 }
 END_TEST
 

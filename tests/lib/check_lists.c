@@ -12,7 +12,6 @@
 #include "store/schema.h"
 
 #include <check.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,32 +27,22 @@ static char alice[25], bob[25];        /* two members */
 static char movies[N_MOVIES][25];      /* "Alpha", "Beta", "Gamma" */
 static const char *const titles[N_MOVIES] = { "Alpha", "Beta", "Gamma" };
 
-static void new_oid(char out[25], bson_oid_t *oid)
-{
-	bson_oid_init(oid, NULL);
-	bson_oid_to_string(oid, out);
-}
-
 /* A database of this test's own, with the schema's indexes, two users and three movies;
  * returns 0 (skipped) without a server. */
 static int open_db(void)
 {
 	if (!(db = test_db_open("lists", db_name)))
 		return 0;
-	int n_indexes, n_created;
-	mq_buf err = MQ_BUF_INIT;
-	ck_assert_msg(mq_schema_apply(db, "sql/schema.json", 0, &n_indexes, &n_created, &err) == MQ_OK, "%s",
-		      mq_buf_cstr(&err));
-	mq_buf_free(&err);
+	test_db_schema(db);
 	bson_oid_t oid;
-	new_oid(alice, &oid);
+	test_new_id(alice, &oid);
 	test_db_insert(db, "users", BCON_NEW("_id", BCON_OID(&oid), "email", BCON_UTF8("alice@example.com"),
 					     "username", BCON_UTF8("alice")));
-	new_oid(bob, &oid);
+	test_new_id(bob, &oid);
 	test_db_insert(db, "users", BCON_NEW("_id", BCON_OID(&oid), "email", BCON_UTF8("bob@example.com"),
 					     "username", BCON_UTF8("bob")));
 	for (int i = 0; i < N_MOVIES; i++) {
-		new_oid(movies[i], &oid);
+		test_new_id(movies[i], &oid);
 		test_db_insert(db, "movies", BCON_NEW("_id", BCON_OID(&oid), "tmdb_id", BCON_INT64(100 + i),
 						      "title", BCON_UTF8(titles[i]), "titles", "{", "en",
 						      BCON_UTF8(titles[i]), "}"));
@@ -65,11 +54,6 @@ static void close_db(void)
 {
 	test_db_drop(db, db_name);
 	db = NULL;
-}
-
-static const char *str(const cJSON *obj, const char *key)
-{
-	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, key));
 }
 
 static int is_true(const cJSON *obj, const char *key)
@@ -89,7 +73,7 @@ static const cJSON *state_of(const cJSON *state, const char *movie)
 {
 	const cJSON *e;
 	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(state, "movies"))
-		if (str(e, "movie_id") && !strcmp(str(e, "movie_id"), movie))
+		if (test_str(e, "movie_id") && !strcmp(test_str(e, "movie_id"), movie))
 			return e;
 	return NULL;
 }
@@ -116,18 +100,18 @@ START_TEST(watchlist_add_get_remove)
 	ck_assert_int_eq(version_of(alice), 0);
 	ck_assert_int_eq(mq_watchlist_add(db, alice, movies[0], 0, &item, &v), MQ_OK);
 	ck_assert_int_eq(v, 1);
-	ck_assert_str_eq(str(item, "movie_id"), movies[0]);
+	ck_assert_str_eq(test_str(item, "movie_id"), movies[0]);
 	ck_assert(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(item, "is_favorite")));
-	ck_assert_ptr_nonnull(str(item, "added_at"));
+	ck_assert_ptr_nonnull(test_str(item, "added_at"));
 	char id[25];
-	snprintf(id, sizeof id, "%s", str(item, "id"));
+	snprintf(id, sizeof id, "%s", test_str(item, "id"));
 
 	/* by its id and by its movie */
 	ck_assert_int_eq(mq_watchlist_get(db, alice, id, NULL, &again), MQ_OK);
-	ck_assert_str_eq(str(again, "movie_id"), movies[0]);
+	ck_assert_str_eq(test_str(again, "movie_id"), movies[0]);
 	cJSON_Delete(again);
 	ck_assert_int_eq(mq_watchlist_get(db, alice, NULL, movies[0], &again), MQ_OK);
-	ck_assert_str_eq(str(again, "id"), id);
+	ck_assert_str_eq(test_str(again, "id"), id);
 	cJSON_Delete(again);
 
 	/* twice: a conflict, and nothing changed */
@@ -136,7 +120,7 @@ START_TEST(watchlist_add_get_remove)
 	ck_assert_int_eq(version_of(alice), 1);
 
 	ck_assert_int_eq(mq_watchlist_remove(db, alice, NULL, movies[0], &again, &v), MQ_OK);
-	ck_assert_str_eq(str(again, "id"), id);
+	ck_assert_str_eq(test_str(again, "id"), id);
 	ck_assert_int_eq(v, 2);
 	cJSON_Delete(again);
 	ck_assert_int_eq(mq_watchlist_get(db, alice, id, NULL, &again), MQ_ENOTFOUND);
@@ -157,7 +141,7 @@ START_TEST(watchlist_is_owner_only)
 	cJSON *item = NULL, *other = NULL;
 	long long v;
 	ck_assert_int_eq(mq_watchlist_add(db, alice, movies[1], 0, &item, NULL), MQ_OK);
-	const char *id = str(item, "id");
+	const char *id = test_str(item, "id");
 	ck_assert_int_eq(mq_watchlist_get(db, bob, id, NULL, &other), MQ_ENOTFOUND);
 	ck_assert_int_eq(mq_watchlist_get(db, bob, NULL, movies[1], &other), MQ_ENOTFOUND);
 	ck_assert_int_eq(mq_watchlist_favorite(db, bob, id, NULL, 1, &other, &v), MQ_ENOTFOUND);
@@ -213,7 +197,7 @@ START_TEST(version_of_unknown_user)
 	char ghost[25];
 	bson_oid_t oid;
 	long long v = -1;
-	new_oid(ghost, &oid);
+	test_new_id(ghost, &oid);
 	ck_assert_int_eq(mq_lists_version(db, ghost, 0, &v), MQ_ENOTFOUND);
 	/* the signed-in member is known: no lookup, version 0 */
 	ck_assert_int_eq(mq_lists_version(db, ghost, 1, &v), MQ_OK);
@@ -229,7 +213,7 @@ START_TEST(favourite_set_and_toggle)
 	cJSON *item = NULL, *now = NULL;
 	long long v = 0;
 	ck_assert_int_eq(mq_watchlist_add(db, alice, movies[2], 0, &item, &v), MQ_OK);
-	const char *id = str(item, "id");
+	const char *id = test_str(item, "id");
 	ck_assert_int_eq(mq_watchlist_favorite(db, alice, id, NULL, 1, &now, &v), MQ_OK);
 	ck_assert(is_true(now, "is_favorite"));
 	ck_assert_int_eq(v, 2);
@@ -273,14 +257,14 @@ START_TEST(watchlist_pages_newest_first)
 	ck_assert_int_eq(cJSON_GetArraySize(items), 3);
 	for (int i = 0; i < N_MOVIES; i++) {
 		const cJSON *it = cJSON_GetArrayItem(items, i);
-		ck_assert_str_eq(str(it, "movie_id"), movies[N_MOVIES - 1 - i]);
-		ck_assert_str_eq(str(cJSON_GetObjectItemCaseSensitive(it, "movie"), "title"), titles[N_MOVIES - 1 - i]);
+		ck_assert_str_eq(test_str(it, "movie_id"), movies[N_MOVIES - 1 - i]);
+		ck_assert_str_eq(test_str(cJSON_GetObjectItemCaseSensitive(it, "movie"), "title"), titles[N_MOVIES - 1 - i]);
 	}
 	cJSON_Delete(items);
 
 	ck_assert_int_eq(mq_watchlist_list(db, alice, 1, "en", 1, 10, &items, &total), MQ_OK);
 	ck_assert_int_eq(total, 1);
-	ck_assert_str_eq(str(cJSON_GetArrayItem(items, 0), "movie_id"), movies[1]);
+	ck_assert_str_eq(test_str(cJSON_GetArrayItem(items, 0), "movie_id"), movies[1]);
 	cJSON_Delete(items);
 	ck_assert_int_eq(mq_watchlist_list(db, alice, 0, "en", 1, 10, &items, &total), MQ_OK);
 	ck_assert_int_eq(total, 2);
@@ -293,14 +277,14 @@ START_TEST(watchlist_pages_newest_first)
 	cJSON_Delete(items);
 	ck_assert_int_eq(mq_watchlist_list(db, alice, -1, "en", 2, 2, &items, &total), MQ_OK);
 	ck_assert_int_eq(cJSON_GetArraySize(items), 1);
-	ck_assert_str_eq(str(cJSON_GetArrayItem(items, 0), "movie_id"), movies[0]);
+	ck_assert_str_eq(test_str(cJSON_GetArrayItem(items, 0), "movie_id"), movies[0]);
 	ck_assert_int_eq(total, 3);
 	cJSON_Delete(items);
 
 	/* a member with nothing: an empty page, not an error */
 	char carol[25];
 	bson_oid_t oid;
-	new_oid(carol, &oid);
+	test_new_id(carol, &oid);
 	ck_assert_int_eq(mq_watchlist_list(db, carol, -1, "en", 1, 10, &items, &total), MQ_OK);
 	ck_assert_int_eq(cJSON_GetArraySize(items), 0);
 	ck_assert_int_eq(total, 0);
@@ -319,10 +303,10 @@ START_TEST(recording_again_moves_it)
 	ck_assert_int_eq(mq_interaction_record(db, alice, movies[0], MQ_WATCHED, &item, &created, &v), MQ_OK);
 	ck_assert_int_eq(created, 1);
 	ck_assert_int_eq(v, 1);
-	ck_assert_str_eq(str(item, "type"), "watched");
-	ck_assert_str_eq(str(item, "movie_id"), movies[0]);
+	ck_assert_str_eq(test_str(item, "type"), "watched");
+	ck_assert_str_eq(test_str(item, "movie_id"), movies[0]);
 	char first_at[64];
-	snprintf(first_at, sizeof first_at, "%s", str(item, "at"));
+	snprintf(first_at, sizeof first_at, "%s", test_str(item, "at"));
 	cJSON_Delete(item);
 	usleep(20000);
 	ck_assert_int_eq(mq_interaction_record(db, alice, movies[1], MQ_WATCHED, &item, &created, &v), MQ_OK);
@@ -331,7 +315,7 @@ START_TEST(recording_again_moves_it)
 	ck_assert_int_eq(mq_interaction_record(db, alice, movies[0], MQ_WATCHED, &item, &created, &v), MQ_OK);
 	ck_assert_int_eq(created, 0);
 	ck_assert_int_eq(v, 3);
-	ck_assert_msg(strcmp(str(item, "at"), first_at) > 0, "at %s, first %s", str(item, "at"), first_at);
+	ck_assert_msg(strcmp(test_str(item, "at"), first_at) > 0, "at %s, first %s", test_str(item, "at"), first_at);
 	cJSON_Delete(item);
 	ck_assert_int_eq(mq_interaction_record(db, alice, movies[2], MQ_BOOKMARKED, &item, &created, &v), MQ_OK);
 	cJSON_Delete(item);
@@ -339,13 +323,13 @@ START_TEST(recording_again_moves_it)
 	/* the watch history: one per movie, the latest first, with the movie */
 	ck_assert_int_eq(mq_interactions_list(db, alice, MQ_WATCHED, "en", 1, 10, &items, &total), MQ_OK);
 	ck_assert_int_eq(total, 2);
-	ck_assert_str_eq(str(cJSON_GetArrayItem(items, 0), "movie_id"), movies[0]);
-	ck_assert_str_eq(str(cJSON_GetArrayItem(items, 1), "movie_id"), movies[1]);
-	ck_assert_str_eq(str(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(items, 0), "movie"), "title"), "Alpha");
+	ck_assert_str_eq(test_str(cJSON_GetArrayItem(items, 0), "movie_id"), movies[0]);
+	ck_assert_str_eq(test_str(cJSON_GetArrayItem(items, 1), "movie_id"), movies[1]);
+	ck_assert_str_eq(test_str(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(items, 0), "movie"), "title"), "Alpha");
 	cJSON_Delete(items);
 	ck_assert_int_eq(mq_interactions_list(db, alice, -1, "en", 1, 10, &items, &total), MQ_OK);
 	ck_assert_int_eq(total, 3);
-	ck_assert_str_eq(str(cJSON_GetArrayItem(items, 0), "type"), "bookmarked");
+	ck_assert_str_eq(test_str(cJSON_GetArrayItem(items, 0), "type"), "bookmarked");
 	cJSON_Delete(items);
 	ck_assert_int_eq(mq_interactions_list(db, bob, -1, "en", 1, 10, &items, &total), MQ_OK);
 	ck_assert_int_eq(total, 0);
@@ -458,63 +442,39 @@ END_TEST
 
 struct racer {
 	const char *user, *movie, *item_id;
-	pthread_barrier_t *go;
 	mq_err rc;
 	int created;
 	long long version;
 };
 
-/* Runs fn for every racer at once. */
-static void at_once(struct racer *racers, int n, void *(*fn)(void *))
-{
-	pthread_t threads[RACERS];
-	pthread_barrier_t go;
-	pthread_barrier_init(&go, NULL, (unsigned)n);
-	for (int i = 0; i < n; i++) {
-		racers[i].go = &go;
-		ck_assert_int_eq(pthread_create(&threads[i], NULL, fn, &racers[i]), 0);
-	}
-	for (int i = 0; i < n; i++)
-		pthread_join(threads[i], NULL);
-	pthread_barrier_destroy(&go);
-}
-
-static void *add(void *arg)
+static void add(void *arg)
 {
 	struct racer *r = arg;
 	cJSON *item = NULL;
-	pthread_barrier_wait(r->go);
 	r->rc = mq_watchlist_add(db, r->user, r->movie, 0, &item, &r->version);
 	cJSON_Delete(item);
-	return NULL;
 }
 
-static void *toggle(void *arg)
+static void toggle(void *arg)
 {
 	struct racer *r = arg;
 	cJSON *item = NULL;
-	pthread_barrier_wait(r->go);
 	r->rc = mq_watchlist_favorite(db, r->user, r->item_id, NULL, -1, &item, &r->version);
 	cJSON_Delete(item);
-	return NULL;
 }
 
-static void *remove_item(void *arg)
+static void remove_item(void *arg)
 {
 	struct racer *r = arg;
-	pthread_barrier_wait(r->go);
 	r->rc = mq_watchlist_remove(db, r->user, r->item_id, NULL, NULL, &r->version);
-	return NULL;
 }
 
-static void *like(void *arg)
+static void like(void *arg)
 {
 	struct racer *r = arg;
 	cJSON *item = NULL;
-	pthread_barrier_wait(r->go);
 	r->rc = mq_interaction_record(db, r->user, r->movie, MQ_LIKED, &item, &r->created, &r->version);
 	cJSON_Delete(item);
-	return NULL;
 }
 
 /* Fresh movie ids for racers that each add their own. */
@@ -526,11 +486,10 @@ START_TEST(simultaneous_changes_get_their_own_versions)
 		return;
 	struct racer racers[RACERS];
 	for (int i = 0; i < RACERS; i++) {
-		bson_oid_t oid;
-		new_oid(race_movies[i], &oid);
+		test_new_id(race_movies[i], NULL);
 		racers[i] = (struct racer){ .user = alice, .movie = race_movies[i] };
 	}
-	at_once(racers, RACERS, add);
+	test_at_once(racers, RACERS, sizeof racers[0], add);
 	int seen[RACERS + 1] = { 0 };
 	for (int i = 0; i < RACERS; i++) {
 		ck_assert_int_eq(racers[i].rc, MQ_OK);
@@ -549,7 +508,7 @@ START_TEST(simultaneous_adds_of_one_movie_one_wins)
 	struct racer racers[RACERS];
 	for (int i = 0; i < RACERS; i++)
 		racers[i] = (struct racer){ .user = alice, .movie = movies[0] };
-	at_once(racers, RACERS, add);
+	test_at_once(racers, RACERS, sizeof racers[0], add);
 	int ok = 0;
 	for (int i = 0; i < RACERS; i++) {
 		ck_assert_msg(racers[i].rc == MQ_OK || racers[i].rc == MQ_ECONFLICT, "rc %d", (int)racers[i].rc);
@@ -573,11 +532,11 @@ START_TEST(simultaneous_toggles_take_turns)
 	ck_assert_int_eq(mq_watchlist_add(db, alice, movies[0], 0, &item, NULL), MQ_OK);
 	struct racer racers[RACERS];
 	for (int i = 0; i < RACERS; i++)
-		racers[i] = (struct racer){ .user = alice, .item_id = str(item, "id") };
-	at_once(racers, RACERS - 1, toggle); /* an odd number of toggles: a favourite in the end */
+		racers[i] = (struct racer){ .user = alice, .item_id = test_str(item, "id") };
+	test_at_once(racers, RACERS - 1, sizeof racers[0], toggle); /* an odd number of toggles: a favourite in the end */
 	for (int i = 0; i < RACERS - 1; i++)
 		ck_assert_int_eq(racers[i].rc, MQ_OK);
-	ck_assert_int_eq(mq_watchlist_get(db, alice, str(item, "id"), NULL, &now), MQ_OK);
+	ck_assert_int_eq(mq_watchlist_get(db, alice, test_str(item, "id"), NULL, &now), MQ_OK);
 	ck_assert(is_true(now, "is_favorite"));
 	cJSON_Delete(now);
 	ck_assert_int_eq(version_of(alice), RACERS);
@@ -594,8 +553,8 @@ START_TEST(twin_removals_count_once)
 	ck_assert_int_eq(mq_watchlist_add(db, alice, movies[1], 1, &item, NULL), MQ_OK);
 	struct racer racers[RACERS];
 	for (int i = 0; i < RACERS; i++)
-		racers[i] = (struct racer){ .user = alice, .item_id = str(item, "id") };
-	at_once(racers, RACERS, remove_item);
+		racers[i] = (struct racer){ .user = alice, .item_id = test_str(item, "id") };
+	test_at_once(racers, RACERS, sizeof racers[0], remove_item);
 	int ok = 0;
 	for (int i = 0; i < RACERS; i++) {
 		ck_assert_msg(racers[i].rc == MQ_OK || racers[i].rc == MQ_ENOTFOUND, "rc %d", (int)racers[i].rc);
@@ -615,7 +574,7 @@ START_TEST(simultaneous_first_likes_make_one)
 	struct racer racers[RACERS];
 	for (int i = 0; i < RACERS; i++)
 		racers[i] = (struct racer){ .user = alice, .movie = movies[2] };
-	at_once(racers, RACERS, like);
+	test_at_once(racers, RACERS, sizeof racers[0], like);
 	int created = 0;
 	for (int i = 0; i < RACERS; i++) {
 		ck_assert_msg(racers[i].rc == MQ_OK, "racer %d: rc %d", i, (int)racers[i].rc);
@@ -633,39 +592,29 @@ END_TEST
 
 /* ---- a database that does not answer ---- */
 
-static int unavailable(mq_err rc)
-{
-	return rc == MQ_EUNAVAIL || rc == MQ_ETIMEOUT;
-}
-
 START_TEST(database_down_is_an_error)
 {
-	mq_buf err = MQ_BUF_INIT;
-	test_mongoc_once();
-	mq_db *dead = mq_db_open("mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=200&connectTimeoutMS=200",
-				 "marquee_unit", "marquee-unit", MQ_DB_TIMEOUTS_PROBE, &err);
-	ck_assert_ptr_nonnull(dead);
-	mq_buf_free(&err);
+	mq_db *dead = test_db_dead();
 	const char *user = "5f0c0ffee0c0ffee0c0ffee0", *movie = "5f0c0ffee0c0ffee0c0ffee1";
 	cJSON *out = NULL;
 	long long v, total;
 	int created;
 	mq_err rc;
-	ck_assert_msg(unavailable(rc = mq_lists_version(dead, user, 0, &v)), "version: %d", (int)rc);
-	ck_assert_msg(unavailable(rc = mq_lists_version(dead, user, 1, &v)), "known version: %d", (int)rc);
-	ck_assert_msg(unavailable(rc = mq_lists_state(dead, user, NULL, &out)), "state: %d", (int)rc);
+	ck_assert_msg(test_unavailable(rc = mq_lists_version(dead, user, 0, &v)), "version: %d", (int)rc);
+	ck_assert_msg(test_unavailable(rc = mq_lists_version(dead, user, 1, &v)), "known version: %d", (int)rc);
+	ck_assert_msg(test_unavailable(rc = mq_lists_state(dead, user, NULL, &out)), "state: %d", (int)rc);
 	ck_assert_ptr_null(out);
-	ck_assert_msg(unavailable(rc = mq_watchlist_add(dead, user, movie, 0, &out, &v)), "add: %d", (int)rc);
-	ck_assert_msg(unavailable(rc = mq_watchlist_get(dead, user, NULL, movie, &out)), "get: %d", (int)rc);
-	ck_assert_msg(unavailable(rc = mq_watchlist_favorite(dead, user, NULL, movie, -1, &out, &v)), "toggle: %d", (int)rc);
-	ck_assert_msg(unavailable(rc = mq_watchlist_favorite(dead, user, NULL, movie, 1, &out, &v)), "favourite: %d", (int)rc);
-	ck_assert_msg(unavailable(rc = mq_watchlist_remove(dead, user, NULL, movie, &out, &v)), "remove: %d", (int)rc);
-	ck_assert_msg(unavailable(rc = mq_watchlist_list(dead, user, -1, "en", 1, 10, &out, &total)), "list: %d", (int)rc);
+	ck_assert_msg(test_unavailable(rc = mq_watchlist_add(dead, user, movie, 0, &out, &v)), "add: %d", (int)rc);
+	ck_assert_msg(test_unavailable(rc = mq_watchlist_get(dead, user, NULL, movie, &out)), "get: %d", (int)rc);
+	ck_assert_msg(test_unavailable(rc = mq_watchlist_favorite(dead, user, NULL, movie, -1, &out, &v)), "toggle: %d", (int)rc);
+	ck_assert_msg(test_unavailable(rc = mq_watchlist_favorite(dead, user, NULL, movie, 1, &out, &v)), "favourite: %d", (int)rc);
+	ck_assert_msg(test_unavailable(rc = mq_watchlist_remove(dead, user, NULL, movie, &out, &v)), "remove: %d", (int)rc);
+	ck_assert_msg(test_unavailable(rc = mq_watchlist_list(dead, user, -1, "en", 1, 10, &out, &total)), "list: %d", (int)rc);
 	ck_assert_ptr_null(out);
-	ck_assert_msg(unavailable(rc = mq_interaction_record(dead, user, movie, MQ_LIKED, &out, &created, &v)),
+	ck_assert_msg(test_unavailable(rc = mq_interaction_record(dead, user, movie, MQ_LIKED, &out, &created, &v)),
 		      "record: %d", (int)rc);
-	ck_assert_msg(unavailable(rc = mq_interaction_remove(dead, user, movie, MQ_LIKED, &v)), "unrecord: %d", (int)rc);
-	ck_assert_msg(unavailable(rc = mq_interactions_list(dead, user, -1, "en", 1, 10, &out, &total)), "history: %d",
+	ck_assert_msg(test_unavailable(rc = mq_interaction_remove(dead, user, movie, MQ_LIKED, &v)), "unrecord: %d", (int)rc);
+	ck_assert_msg(test_unavailable(rc = mq_interactions_list(dead, user, -1, "en", 1, 10, &out, &total)), "history: %d",
 		      (int)rc);
 	ck_assert_ptr_null(out);
 	mq_db_close(dead);

@@ -44,11 +44,6 @@ static const cJSON *get(const cJSON *obj, const char *key)
 	return cJSON_GetObjectItemCaseSensitive(obj, key);
 }
 
-static const char *str(const cJSON *obj, const char *key)
-{
-	return cJSON_GetStringValue(get(obj, key));
-}
-
 static double num(const cJSON *obj, const char *key)
 {
 	return cJSON_GetNumberValue(get(obj, key));
@@ -76,14 +71,14 @@ START_TEST(summary_of_a_list_item)
 	cJSON *m = mq_movie_summary_from_tmdb(item);
 	ck_assert_ptr_nonnull(m);
 	ck_assert_int_eq((int)num(m, "tmdb_id"), 550);
-	ck_assert_str_eq(str(m, "title"), "Fight Club");
-	ck_assert_str_eq(str(m, "original_title"), "Fight Club");
-	ck_assert_str_eq(str(m, "original_language"), "en");
-	ck_assert_str_eq(str(m, "overview"), "A ticking bomb.");
-	ck_assert_str_eq(str(m, "release_date"), "1999-10-15");
+	ck_assert_str_eq(test_str(m, "title"), "Fight Club");
+	ck_assert_str_eq(test_str(m, "original_title"), "Fight Club");
+	ck_assert_str_eq(test_str(m, "original_language"), "en");
+	ck_assert_str_eq(test_str(m, "overview"), "A ticking bomb.");
+	ck_assert_str_eq(test_str(m, "release_date"), "1999-10-15");
 	ck_assert_int_eq((int)num(m, "year"), 1999);
-	ck_assert_str_eq(str(m, "poster_path"), "/p.jpg");
-	ck_assert_str_eq(str(m, "backdrop_path"), "/b.jpg");
+	ck_assert_str_eq(test_str(m, "poster_path"), "/p.jpg");
+	ck_assert_str_eq(test_str(m, "backdrop_path"), "/b.jpg");
 	ck_assert_double_eq_tol(num(m, "vote_average"), 8.4, 1e-9);
 	ck_assert_int_eq((int)num(m, "vote_count"), 27000);
 	ck_assert_double_eq_tol(num(m, "popularity"), 61.4, 1e-9);
@@ -183,8 +178,8 @@ START_TEST(page_keeps_the_movies_in_order)
 	long long p = -1, total = -1;
 	cJSON *list = mq_movie_summaries_from_tmdb_page(page, &p, &total);
 	ck_assert_int_eq(cJSON_GetArraySize(list), 2);
-	ck_assert_str_eq(str(cJSON_GetArrayItem(list, 0), "title"), "One");
-	ck_assert_str_eq(str(cJSON_GetArrayItem(list, 1), "title"), "Four");
+	ck_assert_str_eq(test_str(cJSON_GetArrayItem(list, 0), "title"), "One");
+	ck_assert_str_eq(test_str(cJSON_GetArrayItem(list, 1), "title"), "Four");
 	ck_assert_int_eq(p, 3);
 	ck_assert_int_eq(total, 123);
 	cJSON_Delete(list);
@@ -282,51 +277,51 @@ START_TEST(document_of_details)
 	cJSON *m = mq_movie_doc_from_tmdb(d, &cfg);
 	ck_assert_ptr_nonnull(m);
 	ck_assert_int_eq((int)num(m, "tmdb_id"), 4242);
-	ck_assert_str_eq(str(m, "imdb_id"), "tt0004242");
-	ck_assert_str_eq(str(m, "title"), "The Long Night");
-	ck_assert_str_eq(str(m, "original_title"), "La Longue Nuit");
-	ck_assert_str_eq(str(m, "original_language"), "fr");
-	ck_assert_str_eq(str(m, "release_date"), "2021-02-03");
+	ck_assert_str_eq(test_str(m, "imdb_id"), "tt0004242");
+	ck_assert_str_eq(test_str(m, "title"), "The Long Night");
+	ck_assert_str_eq(test_str(m, "original_title"), "La Longue Nuit");
+	ck_assert_str_eq(test_str(m, "original_language"), "fr");
+	ck_assert_str_eq(test_str(m, "release_date"), "2021-02-03");
 	ck_assert_int_eq((int)num(m, "year"), 2021);
 	ck_assert_int_eq((int)num(m, "runtime"), 139);
 	ck_assert_double_eq_tol(num(m, "vote_average"), 7.25, 1e-9);
 	ck_assert_int_eq((int)num(m, "vote_count"), 321);
 	ck_assert_double_eq_tol(num(m, "popularity"), 12.5, 1e-9);
-	ck_assert_str_eq(str(m, "poster_path"), "/p.jpg");
+	ck_assert_str_eq(test_str(m, "poster_path"), "/p.jpg");
 	ck_assert(cJSON_IsNull(get(m, "backdrop_path")));
 	/* titles and overviews of the configured languages only */
-	ck_assert_str_eq(str(get(m, "titles"), "en"), "The Long Night");
-	ck_assert_str_eq(str(get(m, "titles"), "fa"), "شب طولانی");
+	ck_assert_str_eq(test_str(get(m, "titles"), "en"), "The Long Night");
+	ck_assert_str_eq(test_str(get(m, "titles"), "fa"), "شب طولانی");
 	ck_assert_ptr_null(get(get(m, "titles"), "de"));
-	ck_assert_str_eq(str(get(m, "overviews"), "en"), "Dark.");
-	ck_assert_str_eq(str(get(m, "overviews"), "fa"), "تاریک.");
+	ck_assert_str_eq(test_str(get(m, "overviews"), "en"), "Dark.");
+	ck_assert_str_eq(test_str(get(m, "overviews"), "fa"), "تاریک.");
 	/* genres with an id and a name */
 	const cJSON *genres = get(m, "genres");
 	ck_assert_int_eq(cJSON_GetArraySize(genres), 2);
-	ck_assert_str_eq(str(cJSON_GetArrayItem(genres, 1), "name"), "Thriller");
+	ck_assert_str_eq(test_str(cJSON_GetArrayItem(genres, 1), "name"), "Thriller");
 	ck_assert_int_eq((int)num(cJSON_GetArrayItem(genres, 1), "id"), 53);
 	/* the first 20 cast members with an id and a name, in order */
 	const cJSON *cast = get(m, "cast");
 	ck_assert_int_eq(cJSON_GetArraySize(cast), 20);
-	ck_assert_str_eq(str(cJSON_GetArrayItem(cast, 0), "name"), "Actor 0");
+	ck_assert_str_eq(test_str(cJSON_GetArrayItem(cast, 0), "name"), "Actor 0");
 	ck_assert(cJSON_IsNull(get(cJSON_GetArrayItem(cast, 0), "character")));
-	ck_assert_str_eq(str(cJSON_GetArrayItem(cast, 2), "name"), "Actor 4");
-	ck_assert_str_eq(str(cJSON_GetArrayItem(cast, 2), "character"), "Someone");
+	ck_assert_str_eq(test_str(cJSON_GetArrayItem(cast, 2), "name"), "Actor 4");
+	ck_assert_str_eq(test_str(cJSON_GetArrayItem(cast, 2), "character"), "Someone");
 	ck_assert_int_eq((int)num(cJSON_GetArrayItem(cast, 2), "tmdb_id"), 104);
 	ck_assert_int_eq((int)num(cJSON_GetArrayItem(cast, 2), "order"), 4);
-	ck_assert_str_eq(str(cJSON_GetArrayItem(cast, 19), "name"), "Actor 21");
+	ck_assert_str_eq(test_str(cJSON_GetArrayItem(cast, 19), "name"), "Actor 21");
 	/* directors only */
 	const cJSON *directors = get(m, "directors");
 	ck_assert_int_eq(cJSON_GetArraySize(directors), 2);
-	ck_assert_str_eq(str(cJSON_GetArrayItem(directors, 0), "name"), "Ann Director");
-	ck_assert_str_eq(str(cJSON_GetArrayItem(directors, 1), "name"), "Cy Director");
+	ck_assert_str_eq(test_str(cJSON_GetArrayItem(directors, 0), "name"), "Ann Director");
+	ck_assert_str_eq(test_str(cJSON_GetArrayItem(directors, 1), "name"), "Cy Director");
 	const cJSON *keywords = get(m, "keywords");
 	ck_assert_int_eq(cJSON_GetArraySize(keywords), 2);
 	ck_assert(holds(keywords, "night") && holds(keywords, "paris"));
 	/* the US theatrical release's, not another country's nor an earlier release's */
-	ck_assert_str_eq(str(m, "certification"), "R");
+	ck_assert_str_eq(test_str(m, "certification"), "R");
 	/* search fields: every title from each word on */
-	ck_assert_str_eq(str(m, "title_key"), "the long night");
+	ck_assert_str_eq(test_str(m, "title_key"), "the long night");
 	const cJSON *keys = get(m, "search_keys");
 	ck_assert(holds(keys, "the long night") && holds(keys, "long night") && holds(keys, "night"));
 	ck_assert(holds(keys, "la longue nuit") && holds(keys, "nuit") && holds(keys, "شب طولانی"));
@@ -350,7 +345,7 @@ START_TEST(document_of_sparse_details)
 	ck_assert(cJSON_IsNull(get(m, "runtime")));
 	ck_assert(cJSON_IsNull(get(m, "imdb_id")));
 	ck_assert_int_eq((int)num(m, "year"), 2030);
-	ck_assert_str_eq(str(m, "certification"), "PG"); /* no theatrical one: the first given */
+	ck_assert_str_eq(test_str(m, "certification"), "PG"); /* no theatrical one: the first given */
 	ck_assert_ptr_null(get(get(m, "titles"), "fa")); /* an empty translation: not translated */
 	ck_assert_ptr_null(get(get(m, "overviews"), "en"));
 	ck_assert_int_eq(cJSON_GetArraySize(get(m, "cast")), 0);
@@ -380,7 +375,7 @@ START_TEST(search_fields_after_an_edit)
 	cJSON_ReplaceItemInObjectCaseSensitive(cJSON_GetObjectItemCaseSensitive(m, "titles"), "fa", cJSON_CreateString("نیمه‌شب"));
 	mq_movie_search_fields(m);
 	mq_movie_search_fields(m); /* twice: the same */
-	ck_assert_str_eq(str(m, "title_key"), "midnight run");
+	ck_assert_str_eq(test_str(m, "title_key"), "midnight run");
 	const cJSON *keys = get(m, "search_keys");
 	ck_assert(holds(keys, "midnight run") && holds(keys, "run") && holds(keys, "نیمه شب") && holds(keys, "شب"));
 	ck_assert(holds(keys, "la longue nuit")); /* the original title stays */
@@ -403,7 +398,7 @@ START_TEST(search_fields_after_an_edit)
 	/* a manual movie without titles yet */
 	m = cJSON_CreateObject();
 	mq_movie_search_fields(m);
-	ck_assert_str_eq(str(m, "title_key"), "");
+	ck_assert_str_eq(test_str(m, "title_key"), "");
 	ck_assert_int_eq(cJSON_GetArraySize(get(m, "search_keys")), 0);
 	cJSON_Delete(m);
 }
@@ -419,7 +414,7 @@ START_TEST(search_keys_are_bounded)
 	cJSON_AddStringToObject(m, "title", mq_buf_cstr(&title));
 	mq_movie_search_fields(m);
 	ck_assert_int_eq(cJSON_GetArraySize(get(m, "search_keys")), 64);
-	ck_assert_str_eq(cJSON_GetArrayItem(get(m, "search_keys"), 0)->valuestring, str(m, "title_key"));
+	ck_assert_str_eq(cJSON_GetArrayItem(get(m, "search_keys"), 0)->valuestring, test_str(m, "title_key"));
 	cJSON_Delete(m);
 	mq_buf_free(&title);
 }
@@ -475,9 +470,9 @@ START_TEST(recorded_pages_map)
 			r = r->next;
 		ck_assert_ptr_nonnull(r);
 		ck_assert_int_eq((long long)num(m, "tmdb_id"), (long long)num(r, "id"));
-		ck_assert_str_eq(str(m, "title"), str(r, "title"));
+		ck_assert_str_eq(test_str(m, "title"), test_str(r, "title"));
 		ck_assert(num(m, "vote_average") >= 0 && num(m, "vote_average") <= 10);
-		const char *date = str(m, "release_date");
+		const char *date = test_str(m, "release_date");
 		if (date)
 			ck_assert_int_eq(strtol(date, NULL, 10), (long)num(m, "year"));
 		else
@@ -500,11 +495,11 @@ START_TEST(recorded_details_map)
 	cJSON *m = mq_movie_doc_from_tmdb(d, &cfg);
 	ck_assert_ptr_nonnull(m);
 	ck_assert_int_eq((int)num(m, "tmdb_id"), 49026);
-	ck_assert_str_eq(str(m, "title"), "The Dark Knight Rises");
+	ck_assert_str_eq(test_str(m, "title"), "The Dark Knight Rises");
 	ck_assert_int_eq((int)num(m, "runtime"), 165);
 	ck_assert_int_eq(cJSON_GetArraySize(get(m, "cast")), 20); /* of 167 */
 	ck_assert_int_eq(cJSON_GetArraySize(get(m, "directors")), 1);
-	ck_assert_str_eq(str(cJSON_GetArrayItem(get(m, "directors"), 0), "name"), "Christopher Nolan");
+	ck_assert_str_eq(test_str(cJSON_GetArrayItem(get(m, "directors"), 0), "name"), "Christopher Nolan");
 	ck_assert_int_eq(cJSON_GetArraySize(get(m, "keywords")), 20);
 	ck_assert(cJSON_IsNull(get(m, "certification"))); /* release_dates not appended */
 	ck_assert(holds(get(m, "search_keys"), "dark knight rises"));

@@ -10,7 +10,6 @@
 
 #include <check.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,8 +27,7 @@ static int open_db(void)
 	if (!(db = test_db_open("rating", db_name)))
 		return 0;
 	bson_oid_t oid;
-	bson_oid_init(&oid, NULL);
-	bson_oid_to_string(&oid, movie_id);
+	test_new_id(movie_id, &oid);
 	test_db_insert(db, "movies", BCON_NEW("_id", BCON_OID(&oid), "title", BCON_UTF8("Race")));
 	return 1;
 }
@@ -65,56 +63,29 @@ static void movie_fields(long long *count, double *average)
 	mq_db_push(db, client);
 }
 
-static void new_user(char out[25])
-{
-	bson_oid_t oid;
-	bson_oid_init(&oid, NULL);
-	bson_oid_to_string(&oid, out);
-}
-
 struct rater {
 	char user[25];
 	double rating;
 	char rating_id[25];
-	pthread_barrier_t *go;
 	mq_err rc;
 };
 
-static void *rate(void *arg)
+static void rate(void *arg)
 {
 	struct rater *r = arg;
 	cJSON *out = NULL;
-	pthread_barrier_wait(r->go);
 	r->rc = mq_rating_create(db, r->user, movie_id, r->rating, NULL, &out, NULL);
 	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(out, "id"));
 	if (id)
 		snprintf(r->rating_id, sizeof r->rating_id, "%s", id);
 	cJSON_Delete(out);
-	return NULL;
 }
 
-static void *unrate(void *arg)
+static void unrate(void *arg)
 {
 	struct rater *r = arg;
 	char movie[25];
-	pthread_barrier_wait(r->go);
 	r->rc = mq_rating_delete(db, r->user, r->rating_id, movie, NULL);
-	return NULL;
-}
-
-/* Runs fn for every rater at once. */
-static void at_once(struct rater *raters, int n, void *(*fn)(void *))
-{
-	pthread_t threads[RATERS];
-	pthread_barrier_t go;
-	pthread_barrier_init(&go, NULL, (unsigned)n);
-	for (int i = 0; i < n; i++) {
-		raters[i].go = &go;
-		ck_assert_int_eq(pthread_create(&threads[i], NULL, fn, &raters[i]), 0);
-	}
-	for (int i = 0; i < n; i++)
-		pthread_join(threads[i], NULL);
-	pthread_barrier_destroy(&go);
 }
 
 START_TEST(concurrent_raters_exact)
@@ -125,11 +96,11 @@ START_TEST(concurrent_raters_exact)
 	double sum = 0;
 	for (int i = 0; i < RATERS; i++) {
 		memset(&raters[i], 0, sizeof raters[i]);
-		new_user(raters[i].user);
+		test_new_id(raters[i].user, NULL);
 		raters[i].rating = 1 + (i * 7) % 9 + (i % 2) * 0.5;
 		sum += raters[i].rating;
 	}
-	at_once(raters, RATERS, rate);
+	test_at_once(raters, RATERS, sizeof raters[0], rate);
 	for (int i = 0; i < RATERS; i++)
 		ck_assert_int_eq(raters[i].rc, MQ_OK);
 	long long count;
@@ -139,7 +110,7 @@ START_TEST(concurrent_raters_exact)
 	ck_assert_msg(fabs(average - sum / RATERS) <= 0.005 + 1e-9, "average %.3f, want %.3f", average, sum / RATERS);
 
 	/* half of them leave, all at once */
-	at_once(raters, RATERS / 2, unrate);
+	test_at_once(raters, RATERS / 2, sizeof raters[0], unrate);
 	for (int i = 0; i < RATERS / 2; i++) {
 		ck_assert_int_eq(raters[i].rc, MQ_OK);
 		sum -= raters[i].rating;
@@ -158,13 +129,13 @@ START_TEST(twin_deletes_count_once)
 	struct rater one, twins[RATERS];
 	cJSON *out = NULL;
 	memset(&one, 0, sizeof one);
-	new_user(one.user);
+	test_new_id(one.user, NULL);
 	ck_assert_int_eq(mq_rating_create(db, one.user, movie_id, 8, "Twice?", &out, NULL), MQ_OK);
 	snprintf(one.rating_id, sizeof one.rating_id, "%s", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(out, "id")));
 	cJSON_Delete(out);
 	for (int i = 0; i < RATERS; i++)
 		twins[i] = one;
-	at_once(twins, RATERS, unrate);
+	test_at_once(twins, RATERS, sizeof twins[0], unrate);
 	int ok = 0;
 	for (int i = 0; i < RATERS; i++) {
 		ck_assert_msg(twins[i].rc == MQ_OK || twins[i].rc == MQ_ENOTFOUND, "rc %d", (int)twins[i].rc);

@@ -14,7 +14,6 @@
 #include "domain/rating.h"
 #include "domain/recommend.h"
 #include "store/db.h"
-#include "store/schema.h"
 
 #include <check.h>
 #include <math.h>
@@ -50,8 +49,7 @@ static char movie_id[N_MOVIES][25];
 static void new_user(char out[25])
 {
 	bson_oid_t oid;
-	bson_oid_init(&oid, NULL);
-	bson_oid_to_string(&oid, out);
+	test_new_id(out, &oid);
 	test_db_insert(db, "users", BCON_NEW("_id", BCON_OID(&oid), "role", BCON_UTF8("user"), "preferences", "{",
 					     "genres", "[", "]", "actors", "[", "]", "movies", "[", "]", "}"));
 }
@@ -62,11 +60,7 @@ static int open_db(void)
 {
 	if (!(db = test_db_open("recommend", db_name)))
 		return 0;
-	int n_indexes, n_created;
-	mq_buf err = MQ_BUF_INIT;
-	ck_assert_msg(mq_schema_apply(db, "sql/schema.json", 0, &n_indexes, &n_created, &err) == MQ_OK, "%s",
-		      mq_buf_cstr(&err));
-	mq_buf_free(&err);
+	test_db_schema(db);
 	static const struct { long long id; const char *en, *fa; } genres[] = {
 		{ 28, "Action", "اکشن" }, { 878, "Science Fiction", "علمی-تخیلی" }, { 18, "Drama", "درام" },
 		{ 35, "Comedy", "کمدی" },
@@ -75,8 +69,7 @@ static int open_db(void)
 		test_db_insert(db, "genres", BCON_NEW("tmdb_id", BCON_INT64(genres[i].id), "names", "{", "en",
 						      BCON_UTF8(genres[i].en), "fa", BCON_UTF8(genres[i].fa), "}"));
 	for (int i = 0; i < N_MOVIES; i++) {
-		bson_oid_init(&movie_oid[i], NULL);
-		bson_oid_to_string(&movie_oid[i], movie_id[i]);
+		test_new_id(movie_id[i], &movie_oid[i]);
 		test_db_insert(db, "movies",
 			       BCON_NEW("_id", BCON_OID(&movie_oid[i]), "tmdb_id", BCON_INT64(1000 + i), "title",
 					BCON_UTF8(catalogue[i].title), "titles", "{", "en", BCON_UTF8(catalogue[i].title), "}",
@@ -137,18 +130,13 @@ static void store_popular(void)
 	test_db_insert(db, "rec_popular", doc);
 }
 
-static const char *str(const cJSON *obj, const char *key)
-{
-	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, key));
-}
-
 /* The position of movie in items, or -1. */
 static int position(const cJSON *items, int movie)
 {
 	int i = 0;
 	const cJSON *m;
 	cJSON_ArrayForEach(m, items) {
-		if (str(m, "id") && !strcmp(str(m, "id"), movie_id[movie]))
+		if (test_str(m, "id") && !strcmp(test_str(m, "id"), movie_id[movie]))
 			return i;
 		i++;
 	}
@@ -206,9 +194,9 @@ START_TEST(cold_start_gives_popular_movies)
 	ck_assert_int_eq(position(items, GONE), -1);
 	const cJSON *m;
 	cJSON_ArrayForEach(m, items) {
-		ck_assert_str_eq(str(cJSON_GetObjectItemCaseSensitive(m, "reason"), "kind"), "popular");
+		ck_assert_str_eq(test_str(cJSON_GetObjectItemCaseSensitive(m, "reason"), "kind"), "popular");
 		ck_assert(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(m, "score")));
-		ck_assert_ptr_nonnull(str(m, "title"));
+		ck_assert_ptr_nonnull(test_str(m, "title"));
 	}
 	ck_assert_int_eq(position(items, ALIEN), 0); /* the best rated of them */
 	cJSON_Delete(items);
@@ -240,8 +228,8 @@ START_TEST(cold_start_follows_preferred_genres)
 	cJSON *items = recommend(member, "fa", 10);
 	ck_assert_int_eq(position(items, AMOUR), 0);
 	const cJSON *reason = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(items, 0), "reason");
-	ck_assert_str_eq(str(reason, "kind"), "genre");
-	ck_assert_str_eq(str(reason, "genre"), "درام");
+	ck_assert_str_eq(test_str(reason, "kind"), "genre");
+	ck_assert_str_eq(test_str(reason, "genre"), "درام");
 	cJSON_Delete(items);
 	close_db();
 }
@@ -259,21 +247,21 @@ START_TEST(neighbours_lead_with_their_reason)
 	ck_assert_int_eq(position(items, HEAT), -1); /* rated: never recommended back */
 	ck_assert_int_eq(position(items, ARRIVAL), 0);
 	const cJSON *reason = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(items, 0), "reason");
-	ck_assert_str_eq(str(reason, "kind"), "because");
-	ck_assert_str_eq(str(reason, "movie_id"), movie_id[HEAT]);
-	ck_assert_str_eq(str(reason, "title"), "Heat");
+	ck_assert_str_eq(test_str(reason, "kind"), "because");
+	ck_assert_str_eq(test_str(reason, "movie_id"), movie_id[HEAT]);
+	ck_assert_str_eq(test_str(reason, "title"), "Heat");
 	/* Ronin shares the loved movie's genre: there for the genre */
 	int ronin = position(items, RONIN);
 	ck_assert_int_ge(ronin, 0);
 	reason = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(items, ronin), "reason");
-	ck_assert_str_eq(str(reason, "kind"), "genre");
-	ck_assert_str_eq(str(reason, "genre"), "Action");
+	ck_assert_str_eq(test_str(reason, "kind"), "genre");
+	ck_assert_str_eq(test_str(reason, "genre"), "Action");
 	/* the scores come best first */
 	double last = INFINITY;
 	const cJSON *m;
 	cJSON_ArrayForEach(m, items) {
 		double s = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(m, "score"));
-		ck_assert_msg(s <= last + 1e-9, "%s scored %f after %f", str(m, "title"), s, last);
+		ck_assert_msg(s <= last + 1e-9, "%s scored %f after %f", test_str(m, "title"), s, last);
 		last = s;
 	}
 	cJSON_Delete(items);
@@ -443,7 +431,7 @@ START_TEST(training_serves_the_next_member)
 	rate(d, HEAT, 10);
 	cJSON *items = recommend(d, "en", 5);
 	ck_assert_int_eq(position(items, ARRIVAL), 0);
-	ck_assert_str_eq(str(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(items, 0), "reason"), "title"), "Heat");
+	ck_assert_str_eq(test_str(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(items, 0), "reason"), "title"), "Heat");
 	ck_assert_int_eq(position(items, HIDDEN), -1);
 	ck_assert_int_eq(position(items, GONE), -1);
 	cJSON_Delete(items);
@@ -461,9 +449,7 @@ START_TEST(bad_requests)
 		return;
 	cJSON *items = NULL;
 	char stranger[25];
-	bson_oid_t oid;
-	bson_oid_init(&oid, NULL);
-	bson_oid_to_string(&oid, stranger);
+	test_new_id(stranger, NULL);
 	ck_assert_int_eq(mq_recommend_for(db, "member", "en", 10, &items), MQ_EINVAL);
 	ck_assert_int_eq(mq_recommend_for(db, member, "en", 0, &items), MQ_EINVAL);
 	ck_assert_int_eq(mq_recommend_for(db, member, "en", 101, &items), MQ_EINVAL);
@@ -475,19 +461,14 @@ END_TEST
 
 START_TEST(database_down_is_an_error)
 {
-	mq_buf err = MQ_BUF_INIT;
-	test_mongoc_once();
-	mq_db *dead = mq_db_open("mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=200&connectTimeoutMS=200",
-				 "marquee_unit", "marquee-unit", MQ_DB_TIMEOUTS_PROBE, &err);
-	ck_assert_ptr_nonnull(dead);
-	mq_buf_free(&err);
+	mq_db *dead = test_db_dead();
 	cJSON *items = NULL;
 	long movies, events;
 	mq_err rc = mq_recommend_for(dead, "5f0c0ffee0c0ffee0c0ffee0", "en", 10, &items);
-	ck_assert_msg(rc == MQ_EUNAVAIL || rc == MQ_ETIMEOUT, "recommend: %d", (int)rc);
+	ck_assert_msg(test_unavailable(rc), "recommend: %d", (int)rc);
 	ck_assert_ptr_null(items);
 	rc = mq_recommend_train(dead, &movies, &events);
-	ck_assert_msg(rc == MQ_EUNAVAIL || rc == MQ_ETIMEOUT, "train: %d", (int)rc);
+	ck_assert_msg(test_unavailable(rc), "train: %d", (int)rc);
 	mq_db_close(dead);
 }
 END_TEST

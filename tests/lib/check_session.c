@@ -10,7 +10,6 @@
 #include "store/db.h"
 
 #include <check.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +26,7 @@ static int open_db(void)
 	if (!(db = test_db_open("session", db_name)))
 		return 0;
 	bson_oid_t oid;
-	bson_oid_init(&oid, NULL);
-	bson_oid_to_string(&oid, user_id);
+	test_new_id(user_id, &oid);
 	test_db_insert(db, "users", BCON_NEW("_id", BCON_OID(&oid), "role", BCON_UTF8("user"), "token_version", BCON_INT64(0)));
 	return 1;
 }
@@ -108,19 +106,16 @@ END_TEST
 
 struct racer {
 	const char *token;
-	pthread_barrier_t *go;
 	mq_err rc;
 	char *next;
 };
 
-static void *race(void *arg)
+static void race(void *arg)
 {
 	struct racer *r = arg;
 	char owner[25];
 	long long expires, tv;
-	pthread_barrier_wait(r->go);
 	r->rc = mq_refresh_rotate(db, r->token, &r->next, &expires, owner, &tv);
-	return NULL;
 }
 
 /* Threads of one process, each with its own pooled connection: the database decides alone. */
@@ -131,25 +126,19 @@ START_TEST(simultaneous_rotations_one_wins)
 	for (int round = 0; round < 5; round++) {
 		long long v;
 		char *token = login(&v);
-		pthread_barrier_t go;
-		pthread_t threads[RACERS];
 		struct racer racers[RACERS];
-		pthread_barrier_init(&go, NULL, RACERS);
-		for (int i = 0; i < RACERS; i++) {
-			racers[i] = (struct racer){ .token = token, .go = &go };
-			ck_assert_int_eq(pthread_create(&threads[i], NULL, race, &racers[i]), 0);
-		}
+		for (int i = 0; i < RACERS; i++)
+			racers[i] = (struct racer){ .token = token };
+		test_at_once(racers, RACERS, sizeof racers[0], race);
 		int won = 0;
 		const char *child = NULL;
 		for (int i = 0; i < RACERS; i++) {
-			pthread_join(threads[i], NULL);
 			ck_assert_msg(racers[i].rc == MQ_OK || racers[i].rc == MQ_EUNAUTH, "rc %d", (int)racers[i].rc);
 			if (racers[i].rc == MQ_OK) {
 				won++;
 				child = racers[i].next;
 			}
 		}
-		pthread_barrier_destroy(&go);
 		ck_assert_int_eq(won, 1);
 		char owner[25];
 		long long tv;

@@ -2,7 +2,11 @@
 #ifndef MQ_TEST_SUITES_H
 #define MQ_TEST_SUITES_H
 
+#include "core/err.h"
+
+#include <bson/bson.h>
 #include <check.h>
+#include <stddef.h>
 
 /* Helpers the suites share (tests/lib/testutil.c). */
 #define N_CASES(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -20,6 +24,20 @@ void test_db_drop(struct mq_db *db, const char *name);
 /* Inserts doc (taken over) into collection. */
 struct _bson_t;
 void test_db_insert(struct mq_db *db, const char *collection, struct _bson_t *doc);
+/* Applies the indexes of sql/schema.json (run from the repository's root) to db, asserted. */
+void test_db_schema(struct mq_db *db);
+/* A database nothing answers at (127.0.0.1:1, 200 ms timeouts); close it with mq_db_close. */
+struct mq_db *test_db_dead(void);
+/* Whether rc says the database did not answer: MQ_EUNAVAIL or MQ_ETIMEOUT. */
+int test_unavailable(mq_err rc);
+/* A new ObjectId into oid (may be NULL), its 24 hex digits into out. */
+void test_new_id(char out[25], bson_oid_t *oid);
+/* The string member key of obj, or NULL when it is missing or not a string. */
+struct cJSON;
+const char *test_str(const struct cJSON *obj, const char *key);
+/* Runs fn on each of n racers (an array of elements size bytes long), every one on a thread of
+ * its own, released together by a barrier; returns when all have been joined. */
+void test_at_once(void *racers, int n, size_t size, void (*fn)(void *racer));
 
 Suite *arena_suite(void);
 Suite *buf_suite(void);

@@ -1,8 +1,11 @@
 /* testutil.c — helpers shared by the Check suites (declared in suites.h). */
 #include "store/db.h"
+#include "store/schema.h"
 #include "suites.h"
 
 #include <check.h>
+#include <cjson/cJSON.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -62,4 +65,75 @@ void test_db_insert(mq_db *db, const char *collection, bson_t *doc)
 	bson_destroy(doc);
 	mongoc_collection_destroy(coll);
 	mq_db_push(db, client);
+}
+
+void test_db_schema(mq_db *db)
+{
+	int n_indexes = 0, n_created = 0;
+	mq_buf err = MQ_BUF_INIT;
+	mq_err rc = mq_schema_apply(db, "sql/schema.json", 0, &n_indexes, &n_created, &err);
+	ck_assert_msg(rc == MQ_OK, "schema (run from the repository's root): %s", mq_buf_cstr(&err));
+	mq_buf_free(&err);
+}
+
+mq_db *test_db_dead(void)
+{
+	mq_buf err = MQ_BUF_INIT;
+	test_mongoc_once();
+	mq_db *dead = mq_db_open("mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=200&connectTimeoutMS=200",
+				 "marquee_unit", "marquee-unit", MQ_DB_TIMEOUTS_PROBE, &err);
+	ck_assert_msg(dead != NULL, "%s", mq_buf_cstr(&err));
+	mq_buf_free(&err);
+	return dead;
+}
+
+int test_unavailable(mq_err rc)
+{
+	return rc == MQ_EUNAVAIL || rc == MQ_ETIMEOUT;
+}
+
+void test_new_id(char out[25], bson_oid_t *oid)
+{
+	bson_oid_t own;
+	if (!oid)
+		oid = &own;
+	bson_oid_init(oid, NULL);
+	bson_oid_to_string(oid, out);
+}
+
+const char *test_str(const cJSON *obj, const char *key)
+{
+	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, key));
+}
+
+/* One racer's thread: waits for the others at the barrier, then runs. */
+struct racer_thread {
+	pthread_t tid;
+	pthread_barrier_t *go;
+	void (*fn)(void *);
+	void *racer;
+};
+
+static void *racer_main(void *arg)
+{
+	struct racer_thread *t = arg;
+	pthread_barrier_wait(t->go);
+	t->fn(t->racer);
+	return NULL;
+}
+
+void test_at_once(void *racers, int n, size_t size, void (*fn)(void *racer))
+{
+	struct racer_thread *threads = calloc((size_t)n, sizeof *threads);
+	pthread_barrier_t go;
+	ck_assert_ptr_nonnull(threads);
+	pthread_barrier_init(&go, NULL, (unsigned)n);
+	for (int i = 0; i < n; i++) {
+		threads[i] = (struct racer_thread){ .go = &go, .fn = fn, .racer = (char *)racers + (size_t)i * size };
+		ck_assert_int_eq(pthread_create(&threads[i].tid, NULL, racer_main, &threads[i]), 0);
+	}
+	for (int i = 0; i < n; i++)
+		pthread_join(threads[i].tid, NULL);
+	pthread_barrier_destroy(&go);
+	free(threads);
 }
