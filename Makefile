@@ -88,6 +88,10 @@ CHECK_LIB_SRC := $(wildcard tests/lib/*.c)
 CHECK_HANDLER_SRC := $(wildcard tests/cgi-bin/*.c)
 CHECK_BIN := $(BUILD)/tests/check_lib $(BUILD)/tests/check_handlers
 
+# Objects are kept once built (make would delete the workers' as intermediates of their pattern
+# rules, and `make check` after `make` would then compile them again).
+.SECONDARY:
+
 .PHONY: all check unit deps run start stop install uninstall dist clean ferretdb bench bench-sync bench-recs eval-recs fuzz fuzz-build fuzz-run fuzz-api valgrind docs FORCE
 .DEFAULT_GOAL := all
 
