@@ -215,8 +215,8 @@ static void localise_genres(mq_req *req, cJSON *movie, const char *lang)
 
 /* The member's rating form of a movie page: ten stars (the one given checked; a half rating
  * shows as the star below it) and the review, from values (a refused post) or from the rating
- * there is. */
-static cJSON *rating_form(mq_req *req, const cJSON *movie, const mq_kvlist *values)
+ * there is (saved: the member's rating, with its review; may be NULL). */
+static cJSON *rating_form(mq_req *req, const cJSON *movie, const mq_kvlist *values, const cJSON *saved)
 {
 	const cJSON *member = cJSON_GetObjectItemCaseSensitive(movie, "member");
 	const cJSON *mine = cJSON_GetObjectItemCaseSensitive(member, "rating");
@@ -225,6 +225,12 @@ static cJSON *rating_form(mq_req *req, const cJSON *movie, const mq_kvlist *valu
 	if (posted)
 		given = atof(posted);
 	cJSON *form = mq_page_form(req, (const char *const[]){ "rating", "review", NULL }, values);
+	const char *review = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(saved, "review"));
+	cJSON *review_field = cJSON_GetObjectItemCaseSensitive(form, "review");
+	if (!values && review && review_field) { /* the saved review, so that saving again keeps it */
+		cJSON_DeleteItemFromObjectCaseSensitive(review_field, "value");
+		cJSON_AddStringToObject(review_field, "value", review);
+	}
 	cJSON *stars = cJSON_AddArrayToObject(form, "stars");
 	for (int i = 1; i <= 10; i++) {
 		cJSON *star = cJSON_CreateObject();
@@ -276,8 +282,13 @@ static void movie_page(mq_req *req, mq_res *res, int status, const mq_kvlist *va
 		cJSON *state = mq_moviepage_lists_state(req, id);
 		mq_moviepage_toggles(req, movie, state, 1);
 		cJSON_Delete(state);
-		if (req->user)
-			cJSON_AddItemToObject(movie, "rating_form", rating_form(req, movie, values));
+		if (req->user) {
+			cJSON *saved = NULL;
+			if (mq_rating_of(mq_ctx_of(req)->db, req->user->id, id, &saved) != MQ_OK)
+				saved = NULL;
+			cJSON_AddItemToObject(movie, "rating_form", rating_form(req, movie, values, saved));
+			cJSON_Delete(saved);
+		}
 	}
 	const char *title = mq_arena_strdup(req->arena, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "title")));
 	cJSON *data = cJSON_CreateObject();
@@ -293,21 +304,28 @@ static void get_movie_page(mq_req *req, mq_res *res)
 	movie_page(req, res, 200, NULL);
 }
 
-/* POST /movies/:id/review (form: rating, review): the member's rating and review without
- * JavaScript. Refused input re-renders the movie's page with the problems in place (400). */
+/* POST /movies/:id/review (form: rating, review; or remove): the member's rating and review
+ * without JavaScript, or their removal. Refused input re-renders the movie's page with the
+ * problems in place (400). */
 static void post_review_page(mq_req *req, mq_res *res)
 {
-	enum { F_RATING, F_REVIEW, F_CSRF, F_COUNT };
+	enum { F_RATING, F_REVIEW, F_REMOVE, F_CSRF, F_COUNT };
 	static const mq_field fields[F_COUNT] = {
-		[F_RATING] = { "rating", MQ_V_NUMBER, 1, 1, 10, NULL, NULL },
+		[F_RATING] = { "rating", MQ_V_NUMBER, 0, 1, 10, NULL, NULL },
 		[F_REVIEW] = { "review", MQ_V_STRING, 0, 0, MQ_REVIEW_MAX, NULL, NULL },
+		[F_REMOVE] = { "remove", MQ_V_BOOL, 0, 0, 0, NULL, NULL },
 		[F_CSRF] = { "_csrf", MQ_V_STRING, 0, 0, 200, NULL, NULL },
 	};
 	mq_kvlist form = { 0 };
 	mq_value v[F_COUNT];
-	if (mq_page_form_body(req, &form) == 0 && mq_validate_kvlist(req, &form, fields, F_COUNT, v) == 0 &&
-	    !mq_rating_valid(v[F_RATING].d))
-		mq_req_error(req, "rating must be between 1 and 10, in steps of 0.5");
+	int remove = 0;
+	if (mq_page_form_body(req, &form) == 0 && mq_validate_kvlist(req, &form, fields, F_COUNT, v) == 0) {
+		remove = v[F_REMOVE].present && v[F_REMOVE].i;
+		if (!remove && !v[F_RATING].present)
+			mq_req_error(req, "rating is required");
+		else if (!remove && !mq_rating_valid(v[F_RATING].d))
+			mq_req_error(req, "rating must be between 1 and 10, in steps of 0.5");
+	}
 	if (req->errors.n) {
 		movie_page(req, res, 400, &form);
 		return;
@@ -318,6 +336,17 @@ static void post_review_page(mq_req *req, mq_res *res)
 	cJSON *rating = NULL;
 	long long version = 0;
 	int created = 0;
+	if (remove) {
+		mq_err rc = mq_rating_remove(mq_ctx_of(req)->db, req->user->id, movie, &version);
+		if (rc != MQ_OK && rc != MQ_ENOTFOUND) { /* gone already: what the member asked for */
+			mq_reply_err(req, res, rc, NULL);
+			return;
+		}
+		if (rc == MQ_OK)
+			mq_live_hint(req, "rating", "remove", movie, version, NULL);
+		mq_reply_redirect(req, res, mq_arena_printf(req->arena, "/movies/%s#your-rating", mq_req_route(req, "id")));
+		return;
+	}
 	/* an empty review field removes the review (mq_page_form_body leaves empty fields out) */
 	mq_err rc = mq_rating_put(mq_ctx_of(req)->db, req->user->id, movie, v[F_RATING].d, 1,
 				  v[F_REVIEW].present ? v[F_REVIEW].s : NULL, &rating, &created, &version);

@@ -170,6 +170,23 @@ static void delete_rating(mq_req *req, mq_res *res)
 	res->status = 204;
 }
 
+/* DELETE /api/v1/movies/:id/rating: the caller's rating of the movie, and its review, removed
+ * (204); 404 when they have not rated it. */
+static void delete_movie_rating(mq_req *req, mq_res *res)
+{
+	const char *movie = mq_movieapi_oid(req, res, mq_req_route(req, "id"), "id", 0);
+	if (!movie)
+		return;
+	long long version = 0;
+	mq_err rc = mq_rating_remove(mq_ctx_of(req)->db, req->user->id, movie, &version);
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, rc == MQ_ENOTFOUND ? "You have not rated this movie" : NULL);
+		return;
+	}
+	mq_live_hint(req, "rating", "remove", movie, version, NULL);
+	res->status = 204;
+}
+
 static void reply_page(mq_req *req, mq_res *res, const char *user_id, const char *movie_id)
 {
 	mq_value v[L_COUNT];
@@ -243,6 +260,7 @@ static const mq_route routes[] = {
 	{ MQ_POST, "/api/v1/movies/:id/reviews", post_movie_rating, MQ_NEEDS_AUTH | MQ_CSRF },
 	{ MQ_GET, "/api/v1/movies/:id/rating", get_movie_rating, 0 },
 	{ MQ_POST | MQ_PUT, "/api/v1/movies/:id/rating", post_movie_rating, MQ_NEEDS_AUTH | MQ_CSRF },
+	{ MQ_DELETE, "/api/v1/movies/:id/rating", delete_movie_rating, MQ_NEEDS_AUTH | MQ_CSRF },
 	{ MQ_GET, "/api/v1/users/:id/reviews", get_user_reviews, MQ_NEEDS_AUTH },
 };
 

@@ -329,9 +329,8 @@ static void get_recommendations_page(mq_req *req, mq_res *res)
 		const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(reason, "kind"));
 		if (kind)
 			cJSON_AddBoolToObject(reason, mq_arena_printf(req->arena, "is_%s", kind), 1);
-		const cJSON *member = cJSON_GetObjectItemCaseSensitive(m, "member");
-		if (member)
-			cJSON_AddItemToObject(m, "not_interested", cJSON_Duplicate(member, 0));
+		if (cJSON_GetObjectItemCaseSensitive(m, "member"))
+			cJSON_AddTrueToObject(m, "not_interested");
 	}
 	cJSON *data = cJSON_CreateObject();
 	cJSON_AddBoolToObject(data, "empty", cJSON_GetArraySize(items) == 0);

@@ -378,3 +378,15 @@ mq_err mq_ratings_list(mq_db *db, const char *user_id, const char *movie_id, int
 	bson_destroy(filter);
 	return rc;
 }
+
+mq_err mq_rating_remove(mq_db *db, const char *user_id, const char *movie_id, long long *version)
+{
+	cJSON *mine = NULL;
+	mq_err rc = mq_rating_of(db, user_id, movie_id, &mine);
+	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(mine, "id"));
+	char movie[25];
+	if (rc == MQ_OK)
+		rc = id ? mq_rating_delete(db, user_id, id, movie, version) : MQ_EINTERNAL;
+	cJSON_Delete(mine);
+	return rc;
+}

@@ -48,6 +48,10 @@ mq_err mq_rating_put(mq_db *db, const char *user_id, const char *movie_id, doubl
 mq_err mq_rating_delete(mq_db *db, const char *user_id, const char *rating_id, char movie_id[25],
 			long long *version);
 
+/* Removes user's rating of the movie (ObjectId hex), its review with it: MQ_ENOTFOUND when there
+ * is none. */
+mq_err mq_rating_remove(mq_db *db, const char *user_id, const char *movie_id, long long *version);
+
 /* One page of ratings, newest first: of a user (user_id) or of a movie (movie_id), the other
  * NULL. With reviewers, each rating gets {user: {id, name, username, avatar}}. *items: caller
  * owns; *total counts all. */

@@ -498,6 +498,21 @@ void mq_session_cookies_clear(mq_req *req, mq_res *res)
 	mq_res_header(req, res, "Cache-Control", "no-store");
 }
 
+void mq_session_ended_mark(mq_req *req, mq_res *res)
+{
+	mq_res_header(req, res, "Set-Cookie", mq_arena_printf(req->arena, "%s=1; Path=/; Max-Age=600; HttpOnly; SameSite=Lax%s",
+							   MQ_ENDED_COOKIE, cookie_secure(req)));
+}
+
+int mq_session_ended_take(mq_req *req, mq_res *res)
+{
+	if (!req->session_ended && !mq_req_cookie(req, MQ_ENDED_COOKIE))
+		return 0;
+	mq_res_header(req, res, "Set-Cookie", mq_arena_printf(req->arena, "%s=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax%s",
+							   MQ_ENDED_COOKIE, cookie_secure(req)));
+	return 1;
+}
+
 const char *mq_presession_id(const mq_req *req)
 {
 	const char *id = mq_req_cookie(req, MQ_PRESESSION_COOKIE);

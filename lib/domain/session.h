@@ -32,6 +32,7 @@
 #define MQ_REFRESH_COOKIE "mq_refresh"
 #define MQ_CSRF_COOKIE "mq_csrf"
 #define MQ_PRESESSION_COOKIE "mq_presession"
+#define MQ_ENDED_COOKIE "mq_ended"       /* "your session ended": for the next page (below) */
 
 /* Issues the access token of user_id's session at version: adds token, token_type, expires_in,
  * expires_at (ISO 8601) and the session's csrf_token to out; the token is also returned in
@@ -84,6 +85,13 @@ void mq_session_cookies_set(mq_req *req, mq_res *res, const char *token, const c
 			    const char *csrf);
 
 /* Ends the browser session's cookies (logout, or a session revoked elsewhere). */
+/* A browser whose session was found ended (logout on another device, expiry) is told so on the
+ * next page it is shown, whichever path noticed (a page, an API call, the live stream): mark sets
+ * a short-lived cookie; take says whether this page should show the notice (the session ended
+ * during this request, or the cookie is there) and clears the cookie. */
+void mq_session_ended_mark(mq_req *req, mq_res *res);
+int mq_session_ended_take(mq_req *req, mq_res *res);
+
 void mq_session_cookies_clear(mq_req *req, mq_res *res);
 
 /* A visitor not signed in gets a pre-session: a random id in an HttpOnly, SameSite=Lax cookie,

@@ -61,9 +61,10 @@ const char *mq_page_language(const mq_req *req)
 	return mq_page_accepts_fa(mq_req_param(req, "HTTP_ACCEPT_LANGUAGE")) ? "fa" : "en";
 }
 
-/* Renders templates/<name> with data (consumed) inside the layout into html. Returns 0 or -1
+/* Renders templates/<name> with data (consumed) inside the layout into html (res: for the
+ * notice cookie, mq_session_ended_take). Returns 0 or -1
  * (logged). */
-static int render(mq_req *req, const char *name, const char *title, cJSON *data, mq_buf *html)
+static int render(mq_req *req, mq_res *res, const char *name, const char *title, cJSON *data, mq_buf *html)
 {
 	const mq_ctx *ctx = mq_ctx_of(req);
 	mq_buf content = MQ_BUF_INIT, err = MQ_BUF_INIT;
@@ -82,6 +83,8 @@ static int render(mq_req *req, const char *name, const char *title, cJSON *data,
 	cJSON_AddStringToObject(data, "theme", theme && !strcmp(theme, "dark") ? "dark" : "light");
 	cJSON_AddStringToObject(data, "title", title ? title : "Marquee");
 	cJSON_AddNumberToObject(data, "year", tm.tm_year + 1900);
+	if (mq_session_ended_take(req, res))
+		cJSON_AddTrueToObject(data, "session_ended");
 	/* where a form on this page comes back to (the path and query as requested) */
 	const char *path = req->display_path ? req->display_path : req->path ? req->path : "/";
 	cJSON_AddStringToObject(data, "here", req->query_string && *req->query_string
@@ -116,7 +119,7 @@ void mq_reply_page(mq_req *req, mq_res *res, int status, const char *name, const
 		   cJSON *data)
 {
 	mq_buf html = MQ_BUF_INIT;
-	if (render(req, name, title, data, &html) == 0)
+	if (render(req, res, name, title, data, &html) == 0)
 		mq_reply_html(req, res, status, &html);
 	else
 		mq_reply_status(req, res, 500, "This page could not be shown");
@@ -136,7 +139,7 @@ int mq_page_error(mq_req *req, mq_res *res, int status, const char *message)
 			cJSON_AddItemToArray(problems, cJSON_CreateString(req->errors.items[i]));
 		cJSON_AddBoolToObject(data, "has_problems", req->errors.n > 0);
 	}
-	if (render(req, "error", message, data, &html)) {
+	if (render(req, res, "error", message, data, &html)) {
 		mq_buf_free(&html);
 		return -1;
 	}

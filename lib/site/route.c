@@ -221,15 +221,19 @@ static int nginx_error(mq_req *req, mq_res *res)
 	return 1;
 }
 
-/* A page that needs a session sends the visitor to the login form, and back afterwards.
- * Returns 1 when it replied (pages read with GET/HEAD), 0 for the API and other methods. */
+/* A page that needs a session sends the visitor to the login form: back to the page afterwards
+ * when it was read (GET/HEAD); a form posted without a session has no page to return to. Returns
+ * 1 when it replied, 0 for the API. */
 static int login_redirect(mq_req *req, mq_res *res)
 {
-	if (mq_req_is_api(req) || (req->method != MQ_GET && req->method != MQ_HEAD))
+	if (mq_req_is_api(req))
 		return 0;
 	mq_buf loc = MQ_BUF_INIT;
-	mq_buf_puts(&loc, "/login?next=");
-	mq_buf_url_component(&loc, req->path, strlen(req->path));
+	mq_buf_puts(&loc, "/login");
+	if (req->method == MQ_GET || req->method == MQ_HEAD) {
+		mq_buf_puts(&loc, "?next=");
+		mq_buf_url_component(&loc, req->path, strlen(req->path));
+	}
 	mq_res_header(req, res, "Location", mq_buf_cstr(&loc));
 	mq_res_header(req, res, "Cache-Control", "no-store");
 	mq_buf_free(&loc);
@@ -254,7 +258,9 @@ static int authenticated(mq_req *req, mq_res *res, unsigned flags)
 	int page = req->user && req->user->via_cookie && !mq_req_is_api(req);
 	if (rc == MQ_EUNAUTH && page) {
 		req->user = NULL;
+		req->session_ended = 1;
 		mq_session_cookies_clear(req, res);
+		mq_session_ended_mark(req, res); /* the next page says so, wherever the browser goes */
 		return 1;
 	}
 	if (rc == MQ_EUNAUTH) {

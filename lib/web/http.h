@@ -64,6 +64,8 @@ typedef struct mq_req {
 	size_t body_len;
 	const char *request_id;
 	mq_user *user;              /* NULL: anonymous; in the arena */
+	int session_ended;          /* the browser's session was found ended (logout elsewhere, expiry)
+				     * and dropped: the next page says so (mq_session_ended_mark) */
 	int bad_query;              /* the query string was not valid percent-encoding */
 	mq_errors errors;           /* validation problems collected so far */
 	void *ctx;                  /* the worker's per-thread context (database pool …) */
