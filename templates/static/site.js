@@ -6,6 +6,31 @@ document.documentElement.classList.replace("no-js", "js");
 
 /* A movie card like templates/partials/movie-card.mustache, built with DOM calls (never HTML
  * strings, so a title cannot inject markup). */
+/* What stands in for a missing image: a box of the image's shape, with the title in it. */
+function placeholder(className, text) {
+  const box = document.createElement("span");
+  box.className = className;
+  box.setAttribute("aria-hidden", "true");
+  box.textContent = text || "";
+  return box;
+}
+
+/* A poster, backdrop or photo that cannot be loaded gives way to its placeholder, which takes
+ * the same box: nothing on the page moves, and no broken-image icon shows. Images that failed
+ * before this script ran are found at once; later ones (lazy, or added) as they fail. */
+function replaceBroken(img) {
+  if (!(img instanceof HTMLImageElement) || !img.closest("main")) return;
+  const title = img.closest(".card")?.querySelector(".card-title")?.textContent ||
+    img.closest(".cast li")?.querySelector(".person")?.textContent ||
+    document.querySelector(".movie-facts h1")?.firstChild?.textContent?.trim() || "";
+  const kind = img.classList.contains("backdrop") ? "backdrop no-backdrop"
+    : img.classList.contains("poster") ? "poster no-poster"
+    : img.closest(".cast") ? "no-photo" : "no-poster";
+  img.replaceWith(placeholder(kind, kind.includes("backdrop") ? "" : title));
+}
+document.addEventListener("error", (event) => replaceBroken(event.target), true);
+document.querySelectorAll("main img").forEach((img) => { if (img.complete && img.naturalWidth === 0) replaceBroken(img); });
+
 function movieCard(movie) {
   const li = document.createElement("li");
   li.className = "card";
@@ -21,10 +46,7 @@ function movieCard(movie) {
     img.decoding = "async";
     a.append(img);
   } else {
-    const none = document.createElement("span");
-    none.className = "no-poster";
-    none.setAttribute("aria-hidden", "true");
-    a.append(none);
+    a.append(placeholder("no-poster", movie.title));
   }
   const title = document.createElement("span");
   title.className = "card-title";
@@ -100,7 +122,7 @@ const signedIn = Boolean(document.body.dataset.user);
 const isFa = document.documentElement.lang === "fa";
 const say = (en, fa) => (isFa ? fa : en);
 
-function api(method, path, body) {
+async function api(method, path, body) {
   const headers = { Accept: "application/json" };
   if (csrfToken) headers["X-CSRF-Token"] = csrfToken;
   const init = { method, headers, credentials: "same-origin" };
@@ -108,7 +130,14 @@ function api(method, path, body) {
     headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
   }
-  return fetch(path, init);
+  const res = await fetch(path, init);
+  if (res.status === 401 && document.body.dataset.user) {
+    /* the session ended elsewhere (logout on another device, expiry): the page, read again,
+     * shows the visitor signed out and says why; nothing more happens here */
+    location.reload();
+    await new Promise(() => {});
+  }
+  return res;
 }
 
 /* A message that stays a few seconds, read out by screen readers. */
@@ -198,6 +227,8 @@ function showRating(form, rating) {
     input.checked = rating != null && Number(input.value) === Math.floor(rating);
   const current = form.querySelector(".current-rating");
   if (current && rating != null) current.textContent = String(rating);
+  const remove = form.querySelector(".remove-rating");
+  if (remove) remove.hidden = rating == null;
 }
 
 function applyState(movies) {
@@ -336,16 +367,53 @@ async function saveRating(form, body) {
   }
 }
 
+async function removeRating(form) {
+  const status = form.querySelector(".form-status");
+  status.textContent = say("Removing…", "در حال حذف…");
+  try {
+    const res = await api("DELETE", form.dataset.api);
+    if (!res.ok && res.status !== 404) throw new Error("HTTP " + res.status);
+    showRating(form, null);
+    form.elements.review.value = "";
+    showFieldErrors(form, []);
+    status.textContent = say("Your rating and review were removed.", "امتیاز و نقد شما حذف شد.");
+    document.querySelectorAll("section[data-reviews-src]").forEach((s) => loadReviews(s, 1, true));
+    syncLists().catch(() => {});
+  } catch (e) {
+    const text = say("Your rating could not be removed. Please try again.", "امتیاز حذف نشد. دوباره امتحان کنید.");
+    showFieldErrors(form, [text]);
+    toast(text);
+  }
+}
+
+/* A star clicked is saved at once; stars chosen with the arrow keys are saved once the member
+ * stops on one (each key press moves the choice, and would otherwise be a save). */
+let starPointer = 0;
+let starTimer = null;
+document.addEventListener("pointerdown", (event) => {
+  if (event.target.closest && event.target.closest("form.review-form .stars")) starPointer = Date.now();
+});
 document.addEventListener("change", (event) => {
   const input = event.target;
   const form = input.closest && input.closest("form.review-form");
-  if (form && input.name === "rating" && window.fetch) saveRating(form, { rating: Number(input.value) });
+  if (!form || input.name !== "rating" || !window.fetch) return;
+  clearTimeout(starTimer);
+  const save = () => saveRating(form, { rating: Number(input.value) });
+  const clicked = Date.now() - starPointer < 1000;
+  starPointer = 0; /* one click, one change: the keys that follow wait */
+  if (clicked) save();
+  else starTimer = setTimeout(save, 1200);
 });
 
 document.addEventListener("submit", (event) => {
   const form = event.target.closest("form.review-form");
   if (!form || !window.fetch) return;
   event.preventDefault();
+  clearTimeout(starTimer);
+  if (event.submitter && event.submitter.name === "remove") {
+    removeRating(form);
+    return;
+  }
   const checked = form.querySelector('input[name="rating"]:checked');
   const body = { review: form.elements.review.value };
   if (checked) body.rating = Number(checked.value);

@@ -5,83 +5,23 @@
 
 const { test, before, after } = require("node:test");
 const assert = require("node:assert/strict");
-const fs = require("node:fs");
 const http = require("node:http");
-const path = require("node:path");
-const { chromium } = require("playwright-core");
+const h = require("./helpers");
 
-const ROOT = path.resolve(__dirname, "..", "..");
-const STACK_ENV = process.env.STACK_ENV || path.join(ROOT, "run", "stack.env");
-const BASE_URL = Object.fromEntries(fs.readFileSync(STACK_ENV, "utf8").split("\n")
-  .filter((l) => l.includes("=") && !l.startsWith("#"))
-  .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1).replace(/^"|"$/g, "")])).BASE_URL;
-
-const CHROMIUM = ["/usr/lib/chromium/chromium", "/usr/bin/chromium", "/usr/bin/chromium-browser"]
-  .find((p) => fs.existsSync(p));
+const { BASE_URL, member, watchConsole, standin } = h;
 
 let browser;
 
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || CHROMIUM,
-    headless: true,
-    args: process.getuid && process.getuid() === 0 ? ["--no-sandbox"] : [],
-  });
-});
+before(async () => { browser = await h.launch(); });
+after(async () => { if (browser) await browser.close(); });
 
-after(async () => {
-  if (browser) await browser.close();
-});
-
-let serial = 0;
-
-/* A new member, signed in through the API; returns their cookies for a browser context and
- * their bearer token. */
-async function member() {
-  const email = `browser-${process.pid}-${Date.now()}-${serial++}@example.test`;
-  const res = await fetch(BASE_URL + "/api/v1/auth/register", {
-    method: "POST",
-    headers: { "Content-Type": "application/json", "Cache-Control": "no-cache" },
-    body: JSON.stringify({ email, password: "correct horse", name: "Browser Tester" }),
-  });
-  assert.equal(res.status, 201);
-  const body = await res.json();
-  const url = new URL(BASE_URL);
-  const cookies = res.headers.getSetCookie().map((c) => {
-    const [pair] = c.split(";");
-    const i = pair.indexOf("=");
-    return { name: pair.slice(0, i), value: pair.slice(i + 1), domain: url.hostname, path: "/" };
-  });
-  return { cookies, token: body.data.token, email };
-}
-
-/* TMDB's image host cannot be reached from the test machines: posters come back as a pixel. */
-const PIXEL = Buffer.from("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7", "base64");
-
-async function newContext(options = {}) {
-  const context = await browser.newContext({ baseURL: BASE_URL, ...options });
-  await context.route("https://image.tmdb.org/**", (route) => route.fulfill({ contentType: "image/gif", body: PIXEL }));
-  return context;
-}
+const newContext = (options = {}) => h.newContext(browser, options);
 
 async function signedInContext(options = {}) {
   const m = await member();
   const context = await newContext(options);
   await context.addCookies(m.cookies);
   return { context, token: m.token };
-}
-
-/* Collects the page's script errors: console errors and uncaught exceptions. (Chromium also logs
- * every HTTP error status of a request as a console error; those are answers the tests expect,
- * such as a 400 for a refused review, and are left out.) */
-function watchConsole(page) {
-  const problems = [];
-  page.on("console", (msg) => {
-    if (msg.type() === "error" && !msg.text().startsWith("Failed to load resource: the server responded"))
-      problems.push(`${msg.text()} (${msg.location().url})`);
-  });
-  page.on("pageerror", (err) => problems.push(String(err)));
-  return problems;
 }
 
 async function pressed(page, list) {
@@ -267,22 +207,9 @@ test("the home page's recommendations load with their reasons, and 'not interest
   await context.close();
 });
 
-/* The stand-in's control API (tests/tmdb-standin/README.md), beside its TMDB base URL. */
-const ENV = Object.fromEntries(fs.readFileSync(STACK_ENV, "utf8").split("\n")
-  .filter((l) => l.includes("=") && !l.startsWith("#"))
-  .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1).replace(/^"|"$/g, "")]));
-async function standin(method, path, body) {
-  const res = await fetch(ENV.TMDB_BASE_URL.replace(/\/3$/, "") + path, {
-    method, headers: { "Content-Type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return res.json();
-}
-
 test("an admin adds a movie: Get info from TMDB, edit the Persian title, save", async () => {
-  const { execFileSync } = require("node:child_process");
   const m = await member();
-  const sync = process.env.BUILD_DIR ? path.join(process.env.BUILD_DIR, "marquee-sync") : path.join(ROOT, "build", "marquee-sync");
-  execFileSync(sync, ["admin", m.email], { env: { ...process.env, MONGODB_URI: ENV.MONGODB_URI, MARQUEE_DB: ENV.MARQUEE_DB || "marquee" } });
+  h.makeAdmin(m);
   // a synthetic movie no other test syncs into the catalogue (they stay below 900101)
   await standin("POST", "/__control/synthetic", { movies: 1000 });
   const tmdbId = 900101 + Math.floor(Math.random() * 899);
@@ -301,9 +228,7 @@ test("an admin adds a movie: Get info from TMDB, edit the Persian title, save", 
     const persian = `عنوان تازه ${Date.now()}`;
     await page.fill("#title_fa", persian);
     await page.locator(".changes li").filter({ hasText: persian }).waitFor({ timeout: 2000 });
-    const artifacts = path.join(process.env.BUILD_DIR || path.join(ROOT, "build"), "test-artifacts");
-    fs.mkdirSync(artifacts, { recursive: true });
-    await page.screenshot({ path: path.join(artifacts, "admin-add-movie.png"), fullPage: true });
+    await h.screenshot(page, "admin-add-movie");
     await Promise.all([page.waitForURL(/\/admin\/movies\/[0-9a-f]{24}\?saved=created$/), page.click("form.movie-form button[type=submit]")]);
     assert.match(await page.textContent("[role=status]"), /created/);
     const stored = await (await fetch(`${BASE_URL}/api/v1/movies/${tmdbId}`)).json();
@@ -333,7 +258,7 @@ test("another site cannot sign a visitor into its account, and a person's own lo
     await page.goto(`http://localhost:${server.address().port}/`);
     assert.equal((await landed).status(), 403);
     await page.goto("/");
-    assert.equal(await page.locator('a[href="/login"]').count(), 1, "still a visitor");
+    assert.equal(await page.locator('.nav-wide a[href="/login"]').count(), 1, "still a visitor");
     assert.ok(!(await context.cookies()).some((c) => c.name === "mq_session"));
 
     // the person's own login, through the form, is unaffected

@@ -1,0 +1,207 @@
+// site — what the walk-through of the site found broken, each as a person meets it: sessions
+// ended elsewhere, card controls, "not interested", lists kept apart, the review box.
+"use strict";
+
+const { test, before, after } = require("node:test");
+const assert = require("node:assert/strict");
+const h = require("./helpers");
+
+let browser;
+before(async () => { browser = await h.launch(); });
+after(async () => { if (browser) await browser.close(); });
+
+async function signedIn(options = {}) {
+  const m = await h.member();
+  const context = await h.newContext(browser, options);
+  await context.addCookies(m.cookies);
+  return { m, context };
+}
+
+async function logoutEverywhere(token) {
+  const res = await fetch(h.BASE_URL + "/api/v1/auth/logout", {
+    method: "POST", headers: { Authorization: "Bearer " + token, "Content-Type": "application/json" }, body: "{}",
+  });
+  assert.equal(res.status, 200);
+}
+
+const NOTICE = /You have been signed out: your session was ended on another device, or it expired/;
+
+test("a session ended on another device signs the browser out, with a notice and no redirect loop", async () => {
+  for (const javaScriptEnabled of [true, false]) {
+    const { m, context } = await signedIn({ javaScriptEnabled });
+    const page = await context.newPage();
+    // the open page's live stream would hear of the logout first: here the next page does
+    await page.route("**/live", (route) => route.abort());
+    await page.goto("/movies/550");
+    await logoutEverywhere(m.token);
+    // a member's page sends the browser to the login form once, which says why
+    const res = await page.goto("/me/watchlist");
+    assert.equal(res.status(), 200);
+    assert.match(page.url(), /\/login\?next=%2Fme%2Fwatchlist$/);
+    assert.match(await page.textContent("main"), NOTICE);
+    assert.ok(!(await context.cookies()).some((c) => c.name === "mq_session"), "the dead session's cookie is gone");
+    assert.equal(await page.locator('header a[href="/login"]').count() > 0, true, "shown as a visitor");
+    await page.goto("/movies");
+    assert.doesNotMatch(await page.textContent("main"), NOTICE, "said once");
+    await context.close();
+  }
+});
+
+test("a toggle clicked after the session ended elsewhere shows the visitor signed out, saying why", async () => {
+  const { m, context } = await signedIn();
+  const page = await context.newPage();
+  // the page's live stream, closed by the logout, would tell it first: here the toggle does
+  await page.route("**/live", (route) => route.abort());
+  await page.goto("/movies/550");
+  await page.waitForLoadState("networkidle");
+  await logoutEverywhere(m.token);
+  await Promise.all([page.waitForEvent("load"), page.click('.movie-actions button[data-list="watchlist"]')]);
+  assert.match(await page.textContent("main"), NOTICE);
+  assert.equal(await page.locator(".movie-actions").count(), 0, "no member controls for a visitor");
+  await context.close();
+});
+
+/* A member with favourite genres, so that recommendations have something to say. */
+async function memberWithTastes(options) {
+  const { m, context } = await signedIn(options);
+  const res = await fetch(h.BASE_URL + "/api/v1/user/preferences", {
+    method: "POST", headers: { Authorization: "Bearer " + m.token, "Content-Type": "application/json" },
+    body: JSON.stringify({ genres: [18, 35] }),
+  });
+  assert.equal(res.status, 200);
+  return { m, context };
+}
+
+async function listsOf(token) {
+  const res = await fetch(h.BASE_URL + "/api/v1/lists", { headers: { Authorization: "Bearer " + token } });
+  return (await res.json()).data.movies;
+}
+
+test("'Not interested' on the recommendations page turns a movie down, with JavaScript and without", async () => {
+  for (const javaScriptEnabled of [true, false]) {
+    const { m, context } = await memberWithTastes({ javaScriptEnabled });
+    const page = await context.newPage();
+    const problems = h.watchConsole(page);
+    await page.goto("/me/recommendations");
+    const cards = page.locator("main li.card");
+    const before = await cards.count();
+    assert.ok(before > 0);
+    const button = cards.first().locator(".not-interested button");
+    await h.assertUsable(button, "Not interested");
+    if (javaScriptEnabled) {
+      await button.click();
+      await page.waitForFunction((n) => document.querySelectorAll("main li.card").length === n - 1, before, { timeout: 5000 });
+    } else {
+      await Promise.all([page.waitForEvent("load"), button.click()]);
+      assert.match(page.url(), /\/me\/recommendations$/);
+    }
+    assert.equal((await listsOf(m.token)).filter((x) => x.disliked).length, 1);
+    assert.deepEqual(problems, []);
+    await context.close();
+  }
+});
+
+async function rate(token, movie, body) {
+  const res = await fetch(`${h.BASE_URL}/api/v1/movies/${movie}/rating`, {
+    method: "PUT", headers: { Authorization: "Bearer " + token, "Content-Type": "application/json" }, body: JSON.stringify(body),
+  });
+  assert.ok(res.ok, `rating saved (${res.status})`);
+}
+
+async function myRating(token, movie) {
+  const res = await fetch(`${h.BASE_URL}/api/v1/movies/${movie}/rating`, { headers: { Authorization: "Bearer " + token } });
+  return (await res.json()).data.my_rating;
+}
+
+test("the review box holds your saved review, so saving a new star keeps it", async () => {
+  for (const javaScriptEnabled of [true, false]) {
+    const { m, context } = await signedIn({ javaScriptEnabled });
+    const review = `Worth it for the ending (${Date.now()}).`;
+    await rate(m.token, 13, { rating: 6, review });
+    const page = await context.newPage();
+    await page.goto("/movies/13");
+    assert.equal(await page.inputValue("#review"), review);
+    await page.click("label[for=star-8]");
+    if (javaScriptEnabled) {
+      await page.locator(".form-status").filter({ hasText: "Saved." }).waitFor({ timeout: 5000 });
+      await page.click(".review-form button[type=submit]:not([name])");
+      await page.locator(".form-status").filter({ hasText: "Saved." }).waitFor({ timeout: 5000 });
+    } else {
+      await Promise.all([page.waitForEvent("load"), page.click(".review-form button[type=submit]:not([name])")]);
+      assert.equal(await page.inputValue("#review"), review);
+    }
+    const mine = await myRating(m.token, 13);
+    assert.equal(mine.rating, 8);
+    assert.equal(mine.review, review);
+    await context.close();
+  }
+});
+
+test("a member can remove their rating and review, with JavaScript and without", async () => {
+  for (const javaScriptEnabled of [true, false]) {
+    const { m, context } = await signedIn({ javaScriptEnabled });
+    await rate(m.token, 680, { rating: 9, review: "Royale with cheese." });
+    const page = await context.newPage();
+    await page.goto("/movies/680");
+    const remove = page.locator(".review-form button[name=remove]");
+    await h.assertUsable(remove, "Remove my rating");
+    if (javaScriptEnabled) {
+      await remove.click();
+      await page.locator(".form-status").filter({ hasText: "removed" }).waitFor({ timeout: 5000 });
+      assert.equal(await page.inputValue("#review"), "");
+      assert.equal(await remove.isHidden(), true);
+    } else {
+      await Promise.all([page.waitForEvent("load"), remove.click()]);
+      assert.equal(await page.locator(".review-form button[name=remove]").isHidden(), true);
+    }
+    assert.equal(await myRating(m.token, 680), null);
+    await context.close();
+  }
+});
+
+test("arrow keys move along the stars and save once, where the member stops", async () => {
+  const { m, context } = await signedIn();
+  const page = await context.newPage();
+  let saves = 0;
+  page.on("request", (r) => { if (r.method() === "PUT" && r.url().endsWith("/rating")) saves++; });
+  await page.goto("/movies/603");
+  await page.click("label[for=star-5]");
+  await page.locator(".form-status").filter({ hasText: "Saved." }).waitFor({ timeout: 5000 });
+  saves = 0;
+  for (let i = 0; i < 3; i++) await page.keyboard.press(page.url().includes("fa") ? "ArrowLeft" : "ArrowRight");
+  await page.waitForTimeout(2000);
+  assert.equal(saves, 1, "one save for three key presses");
+  assert.equal((await myRating(m.token, 603)).rating, 8);
+  await context.close();
+});
+
+test("on a phone a movie's title is on the first screen, in English and Persian", async () => {
+  for (const lang of ["en", "fa"]) {
+    const context = await h.newContext(browser, { viewport: h.PHONE });
+    const url = new URL(h.BASE_URL);
+    await context.addCookies([{ name: "mq_lang", value: lang, domain: url.hostname, path: "/" }]);
+    const page = await context.newPage();
+    await page.goto("/movies/550");
+    const box = await page.locator("main h1").boundingBox();
+    assert.ok(box && box.y + box.height <= h.PHONE.height / 2, `${lang}: the title ends at ${box && box.y + box.height}px`);
+    await context.close();
+  }
+});
+
+test("a poster that fails to load gives way to a placeholder with the title, and nothing moves", async () => {
+  const context = await h.newContext(browser, { viewport: h.PHONE });
+  await context.route("https://image.tmdb.org/**", (route) => route.fulfill({ status: 404, body: "" }));
+  const page = await context.newPage();
+  const problems = h.watchConsole(page);
+  await page.goto("/movies/550");
+  await page.waitForLoadState("networkidle");
+  assert.equal(await page.locator("main img").evaluateAll((imgs) => imgs.filter((i) => i.complete && i.naturalWidth === 0).length), 0,
+    "no broken image is left on the page");
+  const poster = page.locator(".movie-head .no-poster");
+  assert.match(await poster.textContent(), /Fight Club/);
+  const box = await poster.boundingBox();
+  assert.ok(box.height > box.width * 1.4, "the placeholder keeps the poster's shape");
+  await h.assertAccessible(page, "a movie page without its images");
+  assert.deepEqual(problems.filter((p) => !p.includes("Failed to load resource")), []);
+  await context.close();
+});
