@@ -82,6 +82,22 @@ class RatingsTest(unittest.TestCase, ErrorShape):
         other = "/api/v1/users/%s/reviews" % self.alice["user"]["id"]
         self.assertErrorShape(call("GET", other, self.bob["token"]), 404, other)
 
+    def test_removing_your_rating_of_a_movie(self):
+        path = "/api/v1/movies/680/rating"
+        self.assertEqual(call("PUT", path, self.alice["token"], {"rating": 8, "review": "Zed's dead"}).status, 201)
+        self.assertEqual(call("PUT", path, self.bob["token"], {"rating": 6}).status, 201)
+        before = movie(680)
+        self.assertEqual(call("DELETE", path, self.alice["token"]).status, 204)
+        self.assertIsNone(call("GET", path, self.alice["token"]).json()["data"]["my_rating"])
+        after = movie(680)
+        self.assertEqual(after["rating_count"], before["rating_count"] - 1)
+        self.assertEqual(call("GET", "/api/v1/users/me/reviews", self.alice["token"]).json()["data"], [])
+        self.assertEqual(call("GET", path, self.bob["token"]).json()["data"]["my_rating"]["rating"], 6, "only yours")
+        self.assertErrorShape(call("DELETE", path, self.alice["token"]), 404, path)
+        self.assertErrorShape(call("DELETE", path, None), 401, path)
+        self.assertErrorShape(call("DELETE", "/api/v1/movies/not%20a%20ref/rating", self.alice["token"]), 400,
+                              "/api/v1/movies/not%20a%20ref/rating")
+
     def test_bad_input_changes_nothing(self):
         before = movie(550)
         cases = [
