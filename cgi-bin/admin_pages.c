@@ -516,9 +516,12 @@ void admin_page_upload_image(mq_req *req, mq_res *res)
 
 /* The admin's lists as pages (taking the list): items, pagination, the run in progress, the
  * kinds of run one may start. */
-static void list_page(mq_req *req, mq_res *res, admin_list *l, const char *name, const char *title)
+static void list_page(mq_req *req, mq_res *res, admin_list *l, const char *name, const char *title, int status,
+		      const char *problem)
 {
 	cJSON *data = cJSON_CreateObject();
+	if (problem)
+		cJSON_AddStringToObject(data, "problem", problem);
 	cJSON_AddItemToObject(data, "items", l->items);
 	cJSON_AddItemToObject(data, "pagination", mq_moviepage_pagination(req, l->page, l->limit, l->total));
 	if (l->lease) {
@@ -530,7 +533,7 @@ static void list_page(mq_req *req, mq_res *res, admin_list *l, const char *name,
 	cJSON *kinds = cJSON_AddArrayToObject(data, "kinds");
 	for (int i = 0; mq_sync_kinds[i]; i++)
 		cJSON_AddItemToArray(kinds, cJSON_CreateString(mq_sync_kinds[i]));
-	admin_page(req, res, 200, name, title, data);
+	admin_page(req, res, status, name, title, data);
 }
 
 /* GET /admin/audit, /admin/notifications, /admin/sync, /admin/users: the API's lists as pages. */
@@ -538,28 +541,43 @@ void admin_page_audit(mq_req *req, mq_res *res)
 {
 	admin_list l;
 	if (admin_read_audit(req, res, &l) == 0)
-		list_page(req, res, &l, "admin-audit", "Audit log · Admin");
+		list_page(req, res, &l, "admin-audit", "Audit log · Admin", 200, NULL);
 }
 
 void admin_page_notifications(mq_req *req, mq_res *res)
 {
 	admin_list l;
 	if (admin_read_notifications(req, res, &l) == 0)
-		list_page(req, res, &l, "admin-notifications", "Notifications · Admin");
+		list_page(req, res, &l, "admin-notifications", "Notifications · Admin", 200, NULL);
 }
 
 void admin_page_sync_runs(mq_req *req, mq_res *res)
 {
 	admin_list l;
 	if (admin_read_sync_runs(req, res, &l) == 0)
-		list_page(req, res, &l, "admin-sync", "Sync runs · Admin");
+		list_page(req, res, &l, "admin-sync", "Sync runs · Admin", 200, NULL);
+}
+
+/* The users page (status 200, or the status of a refused change with problem saying why): each
+ * user's role chosen in their row's menu, and their own row without one. */
+static void users_page(mq_req *req, mq_res *res, int status, const char *problem)
+{
+	admin_list l;
+	if (admin_read_users(req, res, &l))
+		return;
+	cJSON *u;
+	cJSON_ArrayForEach(u, l.items) {
+		const char *role = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(u, "role"));
+		const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(u, "id"));
+		cJSON_AddBoolToObject(u, "role_admin", role && !strcmp(role, "admin"));
+		cJSON_AddBoolToObject(u, "is_self", id && !strcmp(id, req->user->id));
+	}
+	list_page(req, res, &l, "admin-users", "Users · Admin", status, problem);
 }
 
 void admin_page_users(mq_req *req, mq_res *res)
 {
-	admin_list l;
-	if (admin_read_users(req, res, &l) == 0)
-		list_page(req, res, &l, "admin-users", "Users · Admin");
+	users_page(req, res, 200, NULL);
 }
 
 /* A small form's fields into v against fields (as a JSON body's are); replies 400 on a problem. */
@@ -603,7 +621,14 @@ void admin_page_role(mq_req *req, mq_res *res)
 {
 	mq_value v[ROLE_COUNT];
 	cJSON *user = NULL;
-	if (small_form(req, res, admin_role_fields, ROLE_COUNT, v) || admin_set_role(req, res, v, &user))
+	if (small_form(req, res, admin_role_fields, ROLE_COUNT, v))
+		return;
+	const char *id = mq_req_route(req, "id");
+	if (!strcmp(id, req->user->id) || !strcmp(id, "me")) { /* said on the page, not as a bare 422 */
+		users_page(req, res, 422, "You cannot change your own role: another admin can.");
+		return;
+	}
+	if (admin_set_role(req, res, v, &user))
 		return;
 	cJSON_Delete(user);
 	mq_reply_redirect(req, res, "/admin/users");

@@ -264,12 +264,17 @@ static void movie_page(mq_req *req, mq_res *res, int status, const mq_kvlist *va
 	while (cJSON_GetArraySize(cast) > 12)
 		cJSON_DeleteItemFromArray(cast, 12);
 	cJSON_AddBoolToObject(movie, "has_cast", cJSON_GetArraySize(cast) > 0);
+	const char *shown = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "title"));
+	const char *original = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "original_title"));
+	if (original && shown && !strcmp(original, shown)) /* said once: only a different original is shown */
+		cJSON_DeleteItemFromObjectCaseSensitive(movie, "original_title");
 	const cJSON *count = cJSON_GetObjectItemCaseSensitive(movie, "rating_count");
 	const cJSON *avg = cJSON_GetObjectItemCaseSensitive(movie, "average_rating");
 	if (cJSON_IsNumber(count) && count->valuedouble > 0 && cJSON_IsNumber(avg)) {
 		char text[16];
 		snprintf(text, sizeof text, "%.1f", avg->valuedouble);
 		cJSON_AddStringToObject(movie, "our_rating_text", text);
+		cJSON_AddBoolToObject(movie, "one_rating", count->valuedouble == 1);
 	}
 	const cJSON *tmdb_id = cJSON_GetObjectItemCaseSensitive(movie, "tmdb_id");
 	if (cJSON_IsNumber(tmdb_id))

@@ -205,3 +205,45 @@ test("a poster that fails to load gives way to a placeholder with the title, and
   assert.deepEqual(problems.filter((p) => !p.includes("Failed to load resource")), []);
   await context.close();
 });
+
+test("the admin's users page shows each user's real role, and no role menu on your own row", async () => {
+  const admin = await h.member();
+  h.makeAdmin(admin);
+  const other = await h.member();
+  h.makeAdmin(other);
+  const context = await h.newContext(browser);
+  await context.addCookies(admin.cookies);
+  const page = await context.newPage();
+  await page.goto(`/admin/users?q=${encodeURIComponent(other.email)}`);
+  assert.equal(await page.locator(`#role-${other.id}`).inputValue(), "admin", "an admin is shown as one: Set keeps it");
+  await page.goto(`/admin/users?q=${encodeURIComponent(admin.email)}`);
+  assert.equal(await page.locator(`#role-${admin.id}`).count(), 0, "no menu to change your own role");
+  // a form posted anyway is refused in words, on the page
+  const csrf = await page.locator("meta[name=csrf-token]").getAttribute("content");
+  const res = await page.request.post(`/admin/users/${admin.id}/role`, { form: { _csrf: csrf, role: "user" } });
+  assert.equal(res.status(), 422);
+  assert.match(await res.text(), /You cannot change your own role/);
+  await context.close();
+});
+
+test("a movie page says its original title only when it differs, and counts one member rating as one", async () => {
+  const m = await h.member();
+  const put = await fetch(`${h.BASE_URL}/api/v1/movies/550/rating`, {
+    method: "PUT", headers: { Authorization: "Bearer " + m.token, "Content-Type": "application/json" }, body: JSON.stringify({ rating: 7 }),
+  });
+  assert.ok(put.ok);
+  const context = await h.newContext(browser);
+  const page = await context.newPage();
+  await page.goto("/movies/550", { waitUntil: "domcontentloaded" });
+  assert.equal(await page.locator(".original-title").count(), 0, "Fight Club is Fight Club");
+  const count = (await (await fetch(`${h.BASE_URL}/api/v1/movies/550/rating`)).json()).data.rating_count;
+  const text = await page.textContent(".ratings");
+  assert.match(text, count === 1 ? /\(1 member rating\)/ : new RegExp(`\\(${count} member ratings\\)`));
+  const url = new URL(h.BASE_URL);
+  await context.addCookies([{ name: "mq_lang", value: "fa", domain: url.hostname, path: "/" }]);
+  await page.goto("/movies/550", { waitUntil: "domcontentloaded" });
+  assert.equal(await page.textContent(".original-title"), "Fight Club", "beside the Persian title, the original");
+  const icon = await page.getAttribute("link[rel=icon]", "href");
+  assert.equal((await fetch(h.BASE_URL + icon)).status, 200, "a favicon");
+  await context.close();
+});
