@@ -288,9 +288,14 @@ static void movie_page(mq_req *req, mq_res *res, int status, const mq_kvlist *va
 		mq_moviepage_toggles(req, movie, state, 1);
 		cJSON_Delete(state);
 		if (req->user) {
+			/* never a blank review box for want of the saved one: saving it would erase it */
 			cJSON *saved = NULL;
-			if (mq_rating_of(mq_ctx_of(req)->db, req->user->id, id, &saved) != MQ_OK)
-				saved = NULL;
+			mq_err rc = mq_rating_of(mq_ctx_of(req)->db, req->user->id, id, &saved);
+			if (rc != MQ_OK && rc != MQ_ENOTFOUND) {
+				cJSON_Delete(movie);
+				mq_reply_err(req, res, rc, NULL);
+				return;
+			}
 			cJSON_AddItemToObject(movie, "rating_form", rating_form(req, movie, values, saved));
 			cJSON_Delete(saved);
 		}

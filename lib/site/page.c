@@ -62,8 +62,7 @@ const char *mq_page_language(const mq_req *req)
 }
 
 /* Renders templates/<name> with data (consumed) inside the layout into html (res: for the
- * notice cookie, mq_session_ended_take). Returns 0 or -1
- * (logged). */
+ * notice cookie, mq_session_ended_take). Returns 0 or -1 (logged). */
 static int render(mq_req *req, mq_res *res, const char *name, const char *title, cJSON *data, mq_buf *html)
 {
 	const mq_ctx *ctx = mq_ctx_of(req);
