@@ -322,6 +322,26 @@ static const mq_field next_query[N_COUNT] = {
 	[N_NEXT] = { "next", MQ_V_STRING, 0, 1, 200, NULL, NULL },
 };
 
+/* GET /language/:lang?next=/path (en or fa): the language of this browser's pages, for visitors
+ * too, kept in the mq_lang cookie; then back to next (a local path), else home. A member's saved
+ * setting is theirs to change on the settings page. */
+static void get_language(mq_req *req, mq_res *res)
+{
+	mq_value v[N_COUNT];
+	if (mq_valid_query_or_reply(req, res, next_query, N_COUNT, v))
+		return;
+	const char *lang = mq_req_route(req, "lang");
+	if (strcmp(lang, "en") && strcmp(lang, "fa")) {
+		mq_reply_status(req, res, 404, "Not found");
+		return;
+	}
+	cJSON *choice = cJSON_CreateObject();
+	cJSON_AddStringToObject(choice, "language", lang);
+	mq_page_settings_cookies(req, res, choice);
+	cJSON_Delete(choice);
+	mq_reply_redirect(req, res, v[N_NEXT].present ? v[N_NEXT].s : "/");
+}
+
 static void get_login_page(mq_req *req, mq_res *res)
 {
 	mq_value v[N_COUNT];
@@ -393,6 +413,7 @@ static const mq_route routes[] = {
 	{ MQ_GET, "/register", get_register_page, 0 },
 	{ MQ_POST, "/register", post_register_page, MQ_CSRF | MQ_VISITOR_CSRF },
 	{ MQ_GET, "/login", get_login_page, 0 },
+	{ MQ_GET, "/language/:lang", get_language, 0 },
 	{ MQ_POST, "/login", post_login_page, MQ_CSRF | MQ_VISITOR_CSRF },
 	{ MQ_GET, "/logout", get_logout_page, 0 },
 	{ MQ_POST, "/logout", post_logout_page, MQ_CSRF },

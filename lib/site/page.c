@@ -86,6 +86,14 @@ static int render(mq_req *req, mq_res *res, const char *name, const char *title,
 		cJSON_AddTrueToObject(data, "session_ended");
 	/* where a form on this page comes back to (the path and query as requested) */
 	const char *path = req->display_path ? req->display_path : req->path ? req->path : "/";
+	mq_buf here = MQ_BUF_INIT; /* the same, as a query parameter's value (the language links) */
+	mq_buf_url_component(&here, path, strlen(path));
+	if (req->query_string && *req->query_string) {
+		mq_buf_url_component(&here, "?", 1);
+		mq_buf_url_component(&here, req->query_string, strlen(req->query_string));
+	}
+	cJSON_AddStringToObject(data, "here_url", mq_buf_cstr(&here));
+	mq_buf_free(&here);
 	cJSON_AddStringToObject(data, "here", req->query_string && *req->query_string
 		? mq_arena_printf(req->arena, "%s?%s", path, req->query_string) : path);
 	if (req->user) {

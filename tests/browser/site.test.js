@@ -248,3 +248,24 @@ test("a movie page says its original title only when it differs, and counts one 
   assert.equal((await fetch(h.BASE_URL + icon)).status, 200, "a favicon");
   await context.close();
 });
+
+test("a visitor switches the language from any page and stays on it; the switch goes nowhere else", async () => {
+  const context = await h.newContext(browser, { viewport: h.PHONE });
+  const page = await context.newPage();
+  await page.goto("/movies?page=2&sort=rating");
+  assert.equal(await page.getAttribute("html", "lang"), "en");
+  const persian = page.locator("footer a[hreflang=fa]");
+  await h.assertUsable(persian, "the language switch");
+  await Promise.all([page.waitForURL(/\/movies\?page=2&sort=rating$/), persian.click()]);
+  assert.equal(await page.getAttribute("html", "lang"), "fa");
+  assert.equal(await page.getAttribute("html", "dir"), "rtl");
+  await Promise.all([page.waitForURL(/\/movies\?page=2&sort=rating$/), page.click("footer a[hreflang=en]")]);
+  assert.equal(await page.getAttribute("html", "lang"), "en");
+  for (const next of ["//evil.example/", "https://evil.example/", "/\\evil.example"]) {
+    const res = await fetch(`${h.BASE_URL}/language/fa?next=${encodeURIComponent(next)}`, { redirect: "manual" });
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get("location"), "/", `${next} is not followed`);
+  }
+  assert.equal((await fetch(`${h.BASE_URL}/language/de`, { redirect: "manual" })).status, 404);
+  await context.close();
+});
