@@ -202,6 +202,7 @@ document.addEventListener("submit", async (event) => {
   const box = form.closest(".member-actions");
   const boxes = boxesOf(box.dataset.movie, box.dataset.tmdb);
   const on = button.getAttribute("aria-pressed") !== "true";
+  changeSeq++;
   setList(boxes, list, on, true); /* at once: the server answers later */
   form.setAttribute("aria-busy", "true");
   try {
@@ -245,12 +246,18 @@ function applyState(movies) {
   }
 }
 
+/* Bumped when the member changes something on this page: an answer of /api/v1/lists asked for
+ * before the change may not hold it, and is not applied (the change's own sync follows). */
+let changeSeq = 0;
+
 async function syncLists() {
+  const seq = changeSeq;
   const headers = { Accept: "application/json" };
   if (listsEtag) headers["If-None-Match"] = listsEtag;
   const res = await fetch("/api/v1/lists", { headers, credentials: "same-origin", cache: "no-store" });
   if (res.status === 304 || !res.ok) return;
   const { data } = await res.json();
+  if (seq !== changeSeq) return;
   /* a hint newer than this answer was applied while it was on its way: the page is ahead of it */
   if (listsVersion !== null && data.version < listsVersion) return;
   listsEtag = res.headers.get("ETag");
@@ -343,6 +350,7 @@ function showFieldErrors(form, errors) {
 async function saveRating(form, body) {
   const status = form.querySelector(".form-status");
   const before = form.dataset.rating ? Number(form.dataset.rating) : null;
+  changeSeq++;
   if (body.rating !== undefined) showRating(form, body.rating);
   status.textContent = say("Saving…", "در حال ذخیره…");
   try {
@@ -370,6 +378,7 @@ async function saveRating(form, body) {
 async function removeRating(form) {
   const status = form.querySelector(".form-status");
   status.textContent = say("Removing…", "در حال حذف…");
+  changeSeq++;
   try {
     const res = await api("DELETE", form.dataset.api);
     if (!res.ok && res.status !== 404) throw new Error("HTTP " + res.status);
