@@ -25,7 +25,7 @@ NGINX_SEARCH_RATE ?= 20r/s
 NGINX_SEARCH_BURST ?= 40
 
 REDOCLY := tests/openapi/node_modules/.bin/redocly
-PKGS := fcgi libmongoc-1.0 libbson-1.0 libcjson libcurl openssl libcrypt
+PKGS := fcgi libmongoc-1.0 libbson-1.0 libcjson libcurl openssl libcrypt icu-i18n
 
 # `make run` and `make check` on a fresh machine: install what is missing first (tests/deps.sh
 # installs Debian packages when root, or prints the command), before any flags are computed.

@@ -1,6 +1,7 @@
 /* page.c — layout, language and theme for server-rendered pages (see page.h). */
 #include "site/page.h"
 #include "core/log.h"
+#include "core/messages.h"
 #include "core/mem.h"
 #include "core/template.h"
 #include "domain/session.h"
@@ -81,6 +82,10 @@ static int render(mq_req *req, mq_res *res, const char *name, const char *title,
 	cJSON_AddBoolToObject(data, "is_fa", !strcmp(lang, "fa"));
 	cJSON_AddStringToObject(data, "theme", theme && !strcmp(theme, "dark") ? "dark" : "light");
 	cJSON_AddStringToObject(data, "title", title ? title : "Marquee");
+	/* the language's catalogue, {{m.key}}: borrowed, not copied, so cJSON_Delete leaves it */
+	const cJSON *messages = mq_messages_of(ctx ? ctx->messages : NULL, lang);
+	if (messages)
+		cJSON_AddItemReferenceToObject(data, "m", (cJSON *)messages);
 	cJSON_AddNumberToObject(data, "year", tm.tm_year + 1900);
 	if (mq_session_ended_take(req, res))
 		cJSON_AddTrueToObject(data, "session_ended");
@@ -120,6 +125,12 @@ static int render(mq_req *req, mq_res *res, const char *name, const char *title,
 	mq_buf_free(&content);
 	mq_buf_free(&err);
 	return ok ? 0 : -1;
+}
+
+const char *mq_page_message(const mq_req *req, const char *key)
+{
+	const mq_ctx *ctx = mq_ctx_of(req);
+	return mq_message(ctx ? ctx->messages : NULL, mq_page_language(req), key);
 }
 
 void mq_reply_page(mq_req *req, mq_res *res, int status, const char *name, const char *title,

@@ -1,7 +1,9 @@
 /* page.h — server-rendered pages: a template rendered into the base layout.
  *
  * Every page gets the same top-level values besides its own: site name, language and direction
- * (Persian pages are right-to-left), theme, the signed-in user, the year. Rendering escapes every
+ * (Persian pages are right-to-left), theme, the signed-in user, the year, and the language's
+ * message catalogue as "m" ({{m.login.title}}: every string a person reads comes from there,
+ * never from the template). Rendering escapes every
  * substitution unless a template marks it raw ({{{content}}} in the layout).
  */
 #ifndef MQ_PAGE_H
@@ -15,6 +17,10 @@
  * title is the page's <title> prefix. A rendering failure becomes a logged 500. */
 void mq_reply_page(mq_req *req, mq_res *res, int status, const char *name, const char *title,
 		   cJSON *data);
+
+/* The text of key in the page's language (mq_page_language), from the message catalogue
+ * (core/messages.h); borrowed, valid while the worker runs. */
+const char *mq_page_message(const mq_req *req, const char *key);
 
 /* The error page in the layout (templates/error.mustache): for mq_set_html_error_page(), which
  * the worker loop sets up when templates are loaded. Returns 0, or -1 when it cannot render. */

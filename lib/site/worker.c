@@ -20,6 +20,7 @@
  */
 #include "site/worker.h"
 #include "core/log.h"
+#include "core/messages.h"
 #include "core/mem.h"
 #include "core/template.h"
 #include "site/page.h"
@@ -439,6 +440,14 @@ int mq_worker_main(const mq_app *app, int argc, char **argv)
 			       worker_cfg.template_dir, mq_buf_cstr(&err));
 			goto out;
 		}
+		mq_buf dir = MQ_BUF_INIT;
+		mq_buf_printf(&dir, "%s/messages", worker_cfg.template_dir);
+		worker_ctx.messages = mq_messages_load(mq_buf_cstr(&dir), &err);
+		mq_buf_free(&dir);
+		if (!worker_ctx.messages) {
+			mq_log(MQ_LOG_ERROR, "templates", "cannot load the message catalogue: %s", mq_buf_cstr(&err));
+			goto out;
+		}
 		mq_set_html_error_page(mq_page_error);
 	}
 	if (app->needs & MQ_APP_DB) {
@@ -528,6 +537,7 @@ out:
 	mq_buf_free(&err);
 	mq_db_close(worker_ctx.db);
 	mq_tmpl_set_free(worker_ctx.templates);
+	mq_messages_free(worker_ctx.messages);
 	if (app->needs & MQ_APP_DB)
 		mongoc_cleanup();
 	mq_config_free(&worker_cfg);

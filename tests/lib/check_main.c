@@ -18,6 +18,7 @@ int main(void)
 		account_suite,
 		recommend_suite,
 		movie_suite,
+		messages_suite,
 	};
 	SRunner *runner = srunner_create(NULL);
 	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)

@@ -71,5 +71,6 @@ Suite *lists_suite(void);
 Suite *account_suite(void);
 Suite *recommend_suite(void);
 Suite *movie_suite(void);
+Suite *messages_suite(void);
 
 #endif

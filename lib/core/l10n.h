@@ -1,0 +1,42 @@
+/* l10n.h — numbers and dates as a person reads them in a page's language, through ICU.
+ *
+ * English pages use Latin digits and the Gregorian calendar ("12,345", "12 March 2010"); Persian
+ * pages use Persian digits and the Solar Hijri calendar ("۱۲٬۳۴۵", "۲۱ اسفند ۱۳۸۸"). A release
+ * date on a Persian page also names its Gregorian year, the year films are known by. The JSON API
+ * never uses this: it keeps plain numbers and ISO 8601.
+ *
+ * lang is "fa" for Persian, anything else for English. Each function appends UTF-8 to out; when
+ * ICU fails (it does not with its own data) the value is appended in the API's plain form.
+ *
+ * Threads: any thread may call these at once; each thread keeps its own formatters.
+ */
+#ifndef MQ_L10N_H
+#define MQ_L10N_H
+
+#include "core/buf.h"
+
+#include <stdint.h>
+
+/* A number with the language's digits, grouping and decimal separator, and exactly
+ * fraction_digits digits after the point (0 rounds to a whole number): 7.3 → "7.3" / "۷٫۳". */
+void mq_l10n_number(mq_buf *out, const char *lang, double value, int fraction_digits);
+
+/* A whole number with the language's digits and no grouping: a year, a page number in a list
+ * of them, anything that is a name more than a quantity (2010 → "2010" / "۲۰۱۰"). */
+void mq_l10n_digits(mq_buf *out, const char *lang, long long value);
+
+typedef enum {
+	MQ_DATE_DAY,      /* "12 March 2010" / "۲۱ اسفند ۱۳۸۸" */
+	MQ_DATE_DAY_TIME, /* the same and the time of day, "12 March 2010 at 14:05" */
+} mq_date_style;
+
+/* A moment (milliseconds since the epoch) in the site's time zone: zone is an IANA name such as
+ * "Asia/Tehran", or NULL or "" for the host's own. */
+void mq_l10n_time(mq_buf *out, const char *lang, int64_t ms, mq_date_style style, const char *zone);
+
+/* A calendar date "YYYY-MM-DD" (TMDB's release_date) as a day, no time zone applied; on a Persian
+ * page followed by its Gregorian year: "۲۱ اسفند ۱۳۸۸ (۲۰۱۰)". Returns -1, appending nothing,
+ * when date is not such a date. */
+int mq_l10n_date(mq_buf *out, const char *lang, const char *date);
+
+#endif
