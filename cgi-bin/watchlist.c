@@ -48,11 +48,14 @@ static void reply_items(mq_req *req, mq_res *res, mq_err rc, cJSON *items, const
 	mq_reply_list(req, res, items, q[Q_PAGE].i, q[Q_LIMIT].i, total);
 }
 
-/* GET a page of one of user_id's lists: the watchlist, filter = favourites (1), the others (0)
- * or all (-1); or with interactions, filter = a type or all (-1). With param the query may set
- * the filter (?favorites=, ?type=). */
-static void list_reply(mq_req *req, mq_res *res, const char *user_id, int interactions, int filter, int param)
+enum list_kind { LIST_WATCHLIST, LIST_FAVORITES, LIST_INTERACTIONS };
+
+/* GET a page of one of user_id's lists: the watchlist, filter = the favourites' items (1), the
+ * others (0) or all (-1); the favourites; or the interactions, filter = a type or all (-1). With
+ * param the query may set the filter (?favorites=, ?type=). */
+static void list_reply(mq_req *req, mq_res *res, const char *user_id, enum list_kind kind, int filter, int param)
 {
+	int interactions = kind == LIST_INTERACTIONS;
 	const mq_field query[Q_COUNT] = {
 		[Q_PAGE] = MQ_FIELD_PAGE,
 		[Q_LIMIT] = MQ_FIELD_LIMIT,
@@ -73,6 +76,8 @@ static void list_reply(mq_req *req, mq_res *res, const char *user_id, int intera
 	const char *lang = mq_languages[q[Q_LANGUAGE].i];
 	mq_err rc = interactions
 		? mq_interactions_list(db, user_id, filter, lang, q[Q_PAGE].i, q[Q_LIMIT].i, &items, &total)
+		: kind == LIST_FAVORITES
+		? mq_favorites_list(db, user_id, lang, q[Q_PAGE].i, q[Q_LIMIT].i, &items, &total)
 		: mq_watchlist_list(db, user_id, filter, lang, q[Q_PAGE].i, q[Q_LIMIT].i, &items, &total);
 	reply_items(req, res, rc, items, q, total);
 }
@@ -160,7 +165,7 @@ static void reply_change(mq_req *req, mq_res *res, mq_err rc, int status, cJSON 
 	}
 	const char *movie = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "movie_id"));
 	cJSON *extra = NULL;
-	if (!strcmp(type, "watchlist") && strcmp(op, "remove")) {
+	if (!strcmp(type, "watchlist") && !strcmp(op, "add")) { /* the item says whether it is a favourite */
 		extra = cJSON_CreateObject();
 		cJSON_AddBoolToObject(extra, "favorite", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(item, "is_favorite")));
 	}
@@ -174,9 +179,10 @@ static void reply_change(mq_req *req, mq_res *res, mq_err rc, int status, cJSON 
 	mq_reply_data(req, res, status, item);
 }
 
+/* The favourites' hint after a watchlist item's flag was set: "add" or "remove". */
 static const char *favorite_op(const cJSON *item)
 {
-	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(item, "is_favorite")) ? "favorite" : "unfavorite";
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(item, "is_favorite")) ? "add" : "remove";
 }
 
 /* Adds movie to user_id's watchlist: 201, or 409 when it is there already. */
@@ -201,7 +207,7 @@ static void post_watchlist(mq_req *req, mq_res *res)
 
 static void get_watchlist(mq_req *req, mq_res *res)
 {
-	list_reply(req, res, req->user->id, 0, -1, 1);
+	list_reply(req, res, req->user->id, LIST_WATCHLIST, -1, 1);
 }
 
 static void get_item(mq_req *req, mq_res *res)
@@ -235,7 +241,7 @@ static void set_favorite(mq_req *req, mq_res *res, int required)
 	long long version = 0;
 	mq_err rc = mq_watchlist_favorite(mq_ctx_of(req)->db, req->user->id, mq_req_route(req, "id"), NULL,
 					  v[F_FAVORITE].present ? (int)v[F_FAVORITE].i : -1, &item, &version);
-	reply_change(req, res, rc, 200, item, "watchlist", favorite_op(item), version, NULL);
+	reply_change(req, res, rc, 200, item, "favorite", favorite_op(item), version, NULL);
 }
 
 static void patch_item(mq_req *req, mq_res *res)
@@ -277,7 +283,7 @@ static void get_lists(mq_req *req, mq_res *res)
 
 static void get_interactions(mq_req *req, mq_res *res)
 {
-	list_reply(req, res, req->user->id, 1, -1, 1);
+	list_reply(req, res, req->user->id, LIST_INTERACTIONS, -1, 1);
 }
 
 /* Records an interaction: 201 the first time, 200 when it was recorded before (now newer). */
@@ -353,21 +359,21 @@ static void get_user_watchlist(mq_req *req, mq_res *res)
 {
 	const char *user = mq_route_user(req, res);
 	if (user)
-		list_reply(req, res, user, 0, -1, 1);
+		list_reply(req, res, user, LIST_WATCHLIST, -1, 1);
 }
 
 static void get_user_favorites(mq_req *req, mq_res *res)
 {
 	const char *user = mq_route_user(req, res);
 	if (user)
-		list_reply(req, res, user, 0, 1, 0);
+		list_reply(req, res, user, LIST_FAVORITES, -1, 0);
 }
 
 static void get_user_history(mq_req *req, mq_res *res)
 {
 	const char *user = mq_route_user(req, res);
 	if (user)
-		list_reply(req, res, user, 1, MQ_WATCHED, 0);
+		list_reply(req, res, user, LIST_INTERACTIONS, MQ_WATCHED, 0);
 }
 
 /* POST /users/:id/watchlist {movie_id, is_favorite?}: 201, 409 when there already. PUT is the
@@ -392,7 +398,7 @@ static void post_user_watchlist(mq_req *req, mq_res *res)
 		reply_change(req, res, rc, 201, item, "watchlist", "add", version, NULL);
 	} else if (v[B_FAVORITE].present) {
 		rc = mq_watchlist_favorite(db, user, NULL, movie, favorite, &item, &version);
-		reply_change(req, res, rc, 200, item, "watchlist", favorite_op(item), version, NULL);
+		reply_change(req, res, rc, 200, item, "favorite", favorite_op(item), version, NULL);
 	} else {
 		rc = mq_watchlist_get(db, user, NULL, movie, &item);
 		if (rc == MQ_OK)
@@ -414,8 +420,8 @@ static void delete_user_watchlist(mq_req *req, mq_res *res)
 	reply_change(req, res, rc, 204, item, "watchlist", "remove", version, NULL);
 }
 
-/* POST/PUT /users/:id/favorites {movie_id}: the movie becomes a favourite, added to the
- * watchlist first when it is not there (201), else 200. */
+/* POST/PUT /users/:id/favorites {movie_id}: the movie becomes a favourite (201), or is one
+ * already (200). The watchlist is a list of its own and stays as it is. */
 static void post_user_favorite(mq_req *req, mq_res *res)
 {
 	const char *user = mq_route_user(req, res);
@@ -423,19 +429,15 @@ static void post_user_favorite(mq_req *req, mq_res *res)
 	const char *movie = user ? body_movie(req, res, B_COUNT_MOVIE, v) : NULL;
 	if (!movie)
 		return;
-	mq_db *db = mq_ctx_of(req)->db;
 	cJSON *item = NULL;
 	long long version = 0;
-	mq_err rc = mq_watchlist_add(db, user, movie, 1, &item, &version);
-	if (rc != MQ_ECONFLICT) {
-		reply_change(req, res, rc, 201, item, "watchlist", "add", version, NULL);
-		return;
-	}
-	rc = mq_watchlist_favorite(db, user, NULL, movie, 1, &item, &version);
-	reply_change(req, res, rc, 200, item, "watchlist", "favorite", version, NULL);
+	int created = 0;
+	mq_err rc = mq_favorite_set(mq_ctx_of(req)->db, user, movie, 1, &item, &created, &version);
+	reply_change(req, res, rc, created ? 201 : 200, item, "favorite", "add", version, NULL);
 }
 
-/* DELETE /users/:id/favorites: no longer a favourite (it stays on the watchlist). */
+/* DELETE /users/:id/favorites: no longer a favourite (404 when it was not one); the watchlist
+ * stays as it is. */
 static void delete_user_favorite(mq_req *req, mq_res *res)
 {
 	const char *user = mq_route_user(req, res);
@@ -444,8 +446,9 @@ static void delete_user_favorite(mq_req *req, mq_res *res)
 		return;
 	cJSON *item = NULL;
 	long long version = 0;
-	mq_err rc = mq_watchlist_favorite(mq_ctx_of(req)->db, user, NULL, movie, 0, &item, &version);
-	reply_change(req, res, rc, 204, item, "watchlist", "unfavorite", version, NULL);
+	int created;
+	mq_err rc = mq_favorite_set(mq_ctx_of(req)->db, user, movie, 0, &item, &created, &version);
+	reply_change(req, res, rc, 204, item, "favorite", "remove", version, NULL);
 }
 
 /* POST/PUT /users/:id/history {movie_id}: marks the movie watched (now). */
@@ -492,8 +495,9 @@ static void list_page(mq_req *req, mq_res *res, int kind)
 	long long total = 0;
 	mq_err rc = kind == PAGE_HISTORY
 		? mq_interactions_list(db, req->user->id, MQ_WATCHED, lang, q[P_PAGE].i, limit, &items, &total)
-		: mq_watchlist_list(db, req->user->id, kind == PAGE_FAVORITES ? 1 : -1, lang, q[P_PAGE].i,
-				    limit, &items, &total);
+		: kind == PAGE_FAVORITES
+		? mq_favorites_list(db, req->user->id, lang, q[P_PAGE].i, limit, &items, &total)
+		: mq_watchlist_list(db, req->user->id, -1, lang, q[P_PAGE].i, limit, &items, &total);
 	if (rc != MQ_OK) {
 		mq_reply_err(req, res, rc, NULL);
 		return;
@@ -553,10 +557,10 @@ static mq_err toggle(mq_req *req, const char *movie, int list, int on)
 		rc = mq_watchlist_remove(db, user, NULL, movie, &item, &version);
 		op = "remove";
 	} else if (list == 1) {
-		rc = on ? mq_watchlist_add(db, user, movie, 1, &item, &version) : MQ_ECONFLICT;
-		op = on && rc == MQ_OK ? "add" : on ? "favorite" : "unfavorite";
-		if (rc == MQ_ECONFLICT)
-			rc = mq_watchlist_favorite(db, user, NULL, movie, on, &item, &version);
+		int created;
+		type = "favorite";
+		op = on ? "add" : "remove";
+		rc = mq_favorite_set(db, user, movie, on, &item, &created, &version);
 	} else {
 		type = toggle_lists[list];
 		op = on ? "add" : "remove";
@@ -565,7 +569,7 @@ static mq_err toggle(mq_req *req, const char *movie, int list, int on)
 	}
 	if (rc == MQ_OK) {
 		cJSON *extra = NULL;
-		if (!strcmp(type, "watchlist") && strcmp(op, "remove")) {
+		if (!strcmp(type, "watchlist") && !strcmp(op, "add")) {
 			extra = cJSON_CreateObject();
 			cJSON_AddBoolToObject(extra, "favorite", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(item, "is_favorite")));
 		}

@@ -12,6 +12,7 @@
 #include "domain/catalog.h"
 #include "domain/sync.h"
 #include "store/db.h"
+#include "domain/lists.h"
 #include "store/schema.h"
 #include "web/ctx.h"
 
@@ -79,7 +80,8 @@ static int cmd_schema(const mq_config *cfg, int argc, char **argv)
 			dry_run = 1;
 		} else if (!strcmp(argv[i], "--help")) {
 			printf("usage: marquee-sync schema [--file PATH] [--dry-run]\n"
-			       "Creates the indexes sql/schema.json lists (default %s).\n"
+			       "Creates the indexes sql/schema.json lists (default %s) and moves data an\n"
+			       "earlier version kept elsewhere (favourites flagged on watchlist items).\n"
 			       "Existing identical indexes are left alone; --dry-run only checks the file.\n",
 			       MQ_DATADIR "/sql/schema.json");
 			return 0;
@@ -94,12 +96,20 @@ static int cmd_schema(const mq_config *cfg, int argc, char **argv)
 	mq_buf err = MQ_BUF_INIT;
 	int n = 0, created = 0;
 	mq_err rc = mq_schema_apply(db, file, dry_run, &n, &created, &err);
-	if (rc == MQ_OK && dry_run)
-		printf("schema: %d indexes checked (dry run)\n", n);
-	else if (rc == MQ_OK)
-		printf("schema: %d indexes in place, %d created now\n", n, created);
-	else
+	if (rc != MQ_OK)
 		fprintf(stderr, "marquee-sync schema: %s\n", mq_buf_cstr(&err));
+	else if (dry_run)
+		printf("schema: %d indexes checked (dry run)\n", n);
+	else
+		printf("schema: %d indexes in place, %d created now\n", n, created);
+	long moved = 0;
+	if (rc == MQ_OK && !dry_run) {
+		rc = mq_lists_migrate(db, &moved);
+		if (rc != MQ_OK)
+			fprintf(stderr, "marquee-sync schema: cannot move the favourites: %s\n", mq_err_message(rc));
+		else if (moved)
+			printf("schema: %ld favourites moved from watchlist flags to their own list\n", moved);
+	}
 	mq_buf_free(&err);
 	mq_db_close(db);
 	return rc == MQ_OK ? 0 : rc == MQ_EUNAVAIL ? EXIT_UNAVAILABLE : 1;

@@ -165,10 +165,14 @@ static mq_err collect(mongoc_database_t *database, const char *collection, const
 
 static void mark_watchlist(cJSON *entry, const bson_t *doc)
 {
-	bson_iter_t it;
+	(void)doc;
 	cJSON_ReplaceItemInObjectCaseSensitive(entry, "watchlist", cJSON_CreateTrue());
-	if (bson_iter_init_find(&it, doc, "is_favorite") && BSON_ITER_HOLDS_BOOL(&it) && bson_iter_bool(&it))
-		cJSON_ReplaceItemInObjectCaseSensitive(entry, "favorite", cJSON_CreateTrue());
+}
+
+static void mark_favorite(cJSON *entry, const bson_t *doc)
+{
+	(void)doc;
+	cJSON_ReplaceItemInObjectCaseSensitive(entry, "favorite", cJSON_CreateTrue());
 }
 
 static void mark_interaction(cJSON *entry, const bson_t *doc)
@@ -214,6 +218,8 @@ mq_err mq_lists_state(mq_db *db, const char *user_id, const char *movie_id, cJSO
 	if (rc == MQ_OK)
 		rc = collect(database, "watchlist", &user, only, movies, mark_watchlist);
 	if (rc == MQ_OK)
+		rc = collect(database, "favorites", &user, only, movies, mark_favorite);
+	if (rc == MQ_OK)
 		rc = collect(database, "interactions", &user, only, movies, mark_interaction);
 	if (rc == MQ_OK)
 		rc = collect(database, "ratings", &user, only, movies, mark_rating);
@@ -231,9 +237,7 @@ mq_err mq_lists_state(mq_db *db, const char *user_id, const char *movie_id, cJSO
 	return rc;
 }
 
-/* ---- the watchlist ---- */
-
-static pthread_mutex_t toggle_lock = PTHREAD_MUTEX_INITIALIZER;
+/* ---- the watchlist and the favourites ---- */
 
 /* The filter of a member's item named by its id or by its movie; -1 when the name is not an
  * ObjectId (no such item). */
@@ -258,6 +262,120 @@ static mq_err find_one(mongoc_database_t *database, const char *collection, cons
 	return rc;
 }
 
+/* Appends to array (named key) the ObjectIds of the user's favourite movies, at most max. */
+static mq_err favorite_movies(mongoc_database_t *database, const bson_oid_t *user, bson_t *array, long max)
+{
+	bson_error_t error;
+	const bson_t *doc;
+	mongoc_collection_t *coll = mongoc_database_get_collection(database, "favorites");
+	bson_t *filter = BCON_NEW("user_id", BCON_OID(user));
+	bson_t *opts = BCON_NEW("limit", BCON_INT64(max), "projection", "{", "movie_id", BCON_INT32(1), "}");
+	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, opts, NULL);
+	uint32_t n = 0;
+	while (mongoc_cursor_next(cursor, &doc)) {
+		bson_iter_t it;
+		if (bson_iter_init_find(&it, doc, "movie_id") && BSON_ITER_HOLDS_OID(&it)) {
+			char key[16];
+			const char *k;
+			bson_uint32_to_string(n++, &k, key, sizeof key);
+			BSON_APPEND_OID(array, k, bson_iter_oid(&it));
+		}
+	}
+	mq_err rc = mongoc_cursor_error(cursor, &error) ? mq_db_error(&error, "favorites") : MQ_OK;
+	mongoc_cursor_destroy(cursor);
+	bson_destroy(opts);
+	bson_destroy(filter);
+	mongoc_collection_destroy(coll);
+	return rc;
+}
+
+/* Sets is_favorite of each watchlist item in items (an array, or one item) from the user's
+ * favourites: one query for them all. */
+static mq_err mark_favorites(mongoc_database_t *database, const bson_oid_t *user, cJSON *items)
+{
+	int many = cJSON_IsArray(items);
+	cJSON *first = many ? items->child : items, *item;
+	bson_t *filter = BCON_NEW("user_id", BCON_OID(user));
+	bson_t in, ids;
+	BSON_APPEND_DOCUMENT_BEGIN(filter, "movie_id", &in);
+	BSON_APPEND_ARRAY_BEGIN(&in, "$in", &ids);
+	uint32_t k = 0;
+	for (item = first; item; item = many ? item->next : NULL) {
+		bson_oid_t movie;
+		const char *hex = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "movie_id"));
+		cJSON_DeleteItemFromObjectCaseSensitive(item, "is_favorite");
+		cJSON_AddFalseToObject(item, "is_favorite");
+		if (hex && !mq_oid_parse(hex, &movie)) {
+			char key[16];
+			const char *kk;
+			bson_uint32_to_string(k++, &kk, key, sizeof key);
+			BSON_APPEND_OID(&ids, kk, &movie);
+		}
+	}
+	bson_append_array_end(&in, &ids);
+	bson_append_document_end(filter, &in);
+	mq_err rc = MQ_OK;
+	if (k) {
+		bson_error_t error;
+		const bson_t *doc;
+		mongoc_collection_t *coll = mongoc_database_get_collection(database, "favorites");
+		bson_t *opts = BCON_NEW("projection", "{", "movie_id", BCON_INT32(1), "}");
+		mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, opts, NULL);
+		while (mongoc_cursor_next(cursor, &doc)) {
+			bson_iter_t it;
+			char hex[25];
+			if (!bson_iter_init_find(&it, doc, "movie_id") || !BSON_ITER_HOLDS_OID(&it))
+				continue;
+			bson_oid_to_string(bson_iter_oid(&it), hex);
+			for (item = first; item; item = many ? item->next : NULL) {
+				const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "movie_id"));
+				if (id && !strcmp(id, hex))
+					cJSON_ReplaceItemInObjectCaseSensitive(item, "is_favorite", cJSON_CreateTrue());
+			}
+		}
+		if (mongoc_cursor_error(cursor, &error))
+			rc = mq_db_error(&error, "favorites");
+		mongoc_cursor_destroy(cursor);
+		bson_destroy(opts);
+		mongoc_collection_destroy(coll);
+	}
+	bson_destroy(filter);
+	return rc;
+}
+
+/* Makes movie a favourite of user: MQ_OK (*created: whether it is one now and was not), the
+ * favourite in *out (may be NULL). The unique (user_id, movie_id) index decides between twins. */
+static mq_err favorite_insert(mongoc_database_t *database, const bson_oid_t *user, const bson_oid_t *movie,
+			      int *created, cJSON **out)
+{
+	mongoc_collection_t *coll = mongoc_database_get_collection(database, "favorites");
+	bson_t *there = BCON_NEW("user_id", BCON_OID(user), "movie_id", BCON_OID(movie));
+	mq_err rc = MQ_ENOTFOUND;
+	*created = 0;
+	/* a favourite there already is read back, unless a twin removes it first: then add again */
+	for (int attempt = 0; rc == MQ_ENOTFOUND && attempt < 5; attempt++) {
+		bson_oid_t id;
+		bson_oid_init(&id, NULL);
+		bson_t *doc = BCON_NEW("_id", BCON_OID(&id), "user_id", BCON_OID(user), "movie_id", BCON_OID(movie),
+				       "added_at", BCON_DATE_TIME(mq_clock_ms()));
+		bson_error_t error;
+		*created = mongoc_collection_insert_one(coll, doc, NULL, NULL, &error);
+		rc = *created ? MQ_OK : mq_db_error(&error, "favorites insert");
+		if (rc == MQ_OK && out)
+			*out = mq_db_doc_json(doc);
+		else if (rc == MQ_ECONFLICT)
+			rc = out ? find_one(database, "favorites", there, out) : MQ_OK;
+		bson_destroy(doc);
+	}
+	if (rc == MQ_ENOTFOUND)
+		rc = MQ_EUNAVAIL;
+	if (rc == MQ_OK && out)
+		cJSON_AddTrueToObject(*out, "is_favorite");
+	bson_destroy(there);
+	mongoc_collection_destroy(coll);
+	return rc;
+}
+
 mq_err mq_watchlist_add(mq_db *db, const char *user_id, const char *movie_id, int is_favorite,
 			cJSON **item, long long *version)
 {
@@ -268,8 +386,7 @@ mq_err mq_watchlist_add(mq_db *db, const char *user_id, const char *movie_id, in
 	bson_oid_init(&id, NULL);
 	int64_t now = mq_clock_ms();
 	bson_t *doc = BCON_NEW("_id", BCON_OID(&id), "user_id", BCON_OID(&user), "movie_id", BCON_OID(&movie),
-			       "is_favorite", BCON_BOOL(is_favorite != 0), "added_at", BCON_DATE_TIME(now),
-			       "updated_at", BCON_DATE_TIME(now));
+			       "added_at", BCON_DATE_TIME(now), "updated_at", BCON_DATE_TIME(now));
 	mongoc_client_t *client;
 	mongoc_database_t *database = mq_db_acquire(db, &client);
 	if (!database) {
@@ -282,11 +399,15 @@ mq_err mq_watchlist_add(mq_db *db, const char *user_id, const char *movie_id, in
 	if (!mongoc_collection_insert_one(watchlist, doc, NULL, NULL, &error))
 		rc = mq_db_error(&error, "watchlist insert");
 	mongoc_collection_destroy(watchlist);
+	int created;
+	if (rc == MQ_OK && is_favorite)
+		rc = favorite_insert(database, &user, &movie, &created, NULL);
 	if (rc == MQ_OK) {
 		long long v = mq_lists_bump(database, &user);
 		if (version)
 			*version = v;
 		*item = mq_db_doc_json(doc);
+		rc = mark_favorites(database, &user, *item);
 	}
 	mq_db_release(db, client, database);
 	bson_destroy(doc);
@@ -308,6 +429,8 @@ mq_err mq_watchlist_get(mq_db *db, const char *user_id, const char *item_id, con
 	mongoc_client_t *client;
 	mongoc_database_t *database = mq_db_acquire(db, &client);
 	mq_err rc = database ? find_one(database, "watchlist", &filter, item) : MQ_EUNAVAIL;
+	if (rc == MQ_OK)
+		rc = mark_favorites(database, &user, *item);
 	if (database)
 		mq_db_release(db, client, database);
 	bson_destroy(&filter);
@@ -346,42 +469,10 @@ static mq_err remove_one(mongoc_database_t *database, const char *collection, co
 	return rc;
 }
 
-/* findAndModify of the one document filter matches with update; *out (may be NULL) gets the
- * document after it. */
-static mq_err modify_one(mongoc_database_t *database, const char *collection, const bson_t *filter,
-			 const bson_t *update, cJSON **out)
-{
-	bson_error_t error;
-	bson_t reply;
-	bson_iter_t it;
-	mongoc_collection_t *coll = mongoc_database_get_collection(database, collection);
-	mongoc_find_and_modify_opts_t *opts = mongoc_find_and_modify_opts_new();
-	mongoc_find_and_modify_opts_set_update(opts, update);
-	mongoc_find_and_modify_opts_set_flags(opts, MONGOC_FIND_AND_MODIFY_RETURN_NEW);
-	mq_err rc = MQ_ENOTFOUND;
-	if (!mongoc_collection_find_and_modify_with_opts(coll, filter, opts, &reply, &error)) {
-		rc = mq_db_error(&error, collection);
-	} else if (bson_iter_init_find(&it, &reply, "value") && BSON_ITER_HOLDS_DOCUMENT(&it)) {
-		uint32_t len;
-		const uint8_t *data;
-		bson_t doc;
-		bson_iter_document(&it, &len, &data);
-		if (bson_init_static(&doc, data, len)) {
-			rc = MQ_OK;
-			if (out)
-				*out = mq_db_doc_json(&doc);
-		}
-	}
-	bson_destroy(&reply);
-	mongoc_find_and_modify_opts_destroy(opts);
-	mongoc_collection_destroy(coll);
-	return rc;
-}
-
 mq_err mq_watchlist_favorite(mq_db *db, const char *user_id, const char *item_id, const char *movie_id,
 			     int favorite, cJSON **item, long long *version)
 {
-	bson_oid_t user;
+	bson_oid_t user, movie = { { 0 } };
 	*item = NULL;
 	if (mq_oid_parse(user_id, &user))
 		return MQ_EINVAL;
@@ -396,40 +487,43 @@ mq_err mq_watchlist_favorite(mq_db *db, const char *user_id, const char *item_id
 		bson_destroy(&filter);
 		return MQ_EUNAVAIL;
 	}
-	mq_err rc = MQ_OK;
-	/* A toggle reads the current value and sets its opposite only if it is still the current
-	 * one (no update pipelines on FerretDB v1); a concurrent toggle makes it read again. That
-	 * condition is exact on MongoDB; FerretDB v1 checks it apart from the write, so within a
-	 * process toggles also take turns. */
-	pthread_mutex_lock(&toggle_lock);
-	for (int attempt = 0; attempt < 5; attempt++) {
-		int to = favorite;
-		bson_t cond;
-		bson_copy_to(&filter, &cond);
-		if (favorite < 0) {
-			cJSON *now = NULL;
-			rc = find_one(database, "watchlist", &filter, &now);
-			if (rc == MQ_OK) {
-				to = !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(now, "is_favorite"));
-				BSON_APPEND_BOOL(&cond, "is_favorite", !to);
+	/* The item names the movie, whose favourite is added or removed. A toggle tries to add it and
+	 * removes it when the unique index says it is there; when a twin removed it meanwhile, it
+	 * tries again. Each toggle so succeeds at exactly one insert or one delete that the database
+	 * counted, and toggles take turns on any server: an odd number of them flips the favourite. */
+	mq_err rc = find_one(database, "watchlist", &filter, item);
+	const char *hex = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(*item, "movie_id"));
+	if (rc == MQ_OK && (!hex || mq_oid_parse(hex, &movie)))
+		rc = MQ_ENOTFOUND;
+	int to = -1;
+	for (int attempt = 0; rc == MQ_OK && to < 0 && attempt < 20; attempt++) {
+		int created = 0;
+		if (favorite != 0) { /* set, or a toggle's first try */
+			rc = favorite_insert(database, &user, &movie, &created, NULL);
+			if (rc != MQ_OK || favorite > 0 || created) {
+				to = 1;
+				continue;
 			}
-			cJSON_Delete(now);
 		}
-		if (rc == MQ_OK) {
-			bson_t *update = BCON_NEW("$set", "{", "is_favorite", BCON_BOOL(to != 0),
-						  "updated_at", BCON_DATE_TIME(mq_clock_ms()), "}");
-			rc = modify_one(database, "watchlist", &cond, update, item);
-			bson_destroy(update);
-		}
-		bson_destroy(&cond);
-		if (!(favorite < 0 && rc == MQ_ENOTFOUND))
-			break;
+		bson_t *fav = BCON_NEW("user_id", BCON_OID(&user), "movie_id", BCON_OID(&movie));
+		rc = remove_one(database, "favorites", fav, NULL);
+		bson_destroy(fav);
+		if (rc == MQ_OK || (rc == MQ_ENOTFOUND && favorite == 0)) /* or not one: as asked already */
+			to = 0;
+		if (rc == MQ_ENOTFOUND) /* a toggle whose twin removed it first tries adding again */
+			rc = MQ_OK;
 	}
-	pthread_mutex_unlock(&toggle_lock);
+	if (rc == MQ_OK && to < 0) /* twenty twins in a row: give up rather than spin */
+		rc = MQ_EUNAVAIL;
 	if (rc == MQ_OK) {
+		cJSON_DeleteItemFromObjectCaseSensitive(*item, "is_favorite");
+		cJSON_AddBoolToObject(*item, "is_favorite", to);
 		long long v = mq_lists_bump(database, &user);
 		if (version)
 			*version = v;
+	} else {
+		cJSON_Delete(*item);
+		*item = NULL;
 	}
 	mq_db_release(db, client, database);
 	bson_destroy(&filter);
@@ -468,13 +562,10 @@ mq_err mq_watchlist_remove(mq_db *db, const char *user_id, const char *item_id, 
 
 /* A page of the user's documents in collection (filter already names the user), newest first by
  * sort_key, each with its movie's summary in lang. */
-static mq_err list_with_movies(mq_db *db, const char *collection, const bson_t *filter, const char *sort_key,
-			       const char *lang, long long page, long long limit, cJSON **items, long long *total)
+static mq_err list_with_movies(mongoc_database_t *database, const char *collection, const bson_t *filter,
+			       const char *sort_key, const char *lang, long long page, long long limit, cJSON **items,
+			       long long *total)
 {
-	mongoc_client_t *client;
-	mongoc_database_t *database = mq_db_acquire(db, &client);
-	if (!database)
-		return MQ_EUNAVAIL;
 	mq_err rc = mq_db_page(database, collection, filter, sort_key, page, limit, items, total);
 	if (rc == MQ_OK) {
 		bson_t opts = BSON_INITIALIZER;
@@ -482,7 +573,6 @@ static mq_err list_with_movies(mq_db *db, const char *collection, const bson_t *
 		mq_db_join(database, "movies", *items, "movie_id", "movie", &opts, mq_catalog_summary_json, lang);
 		bson_destroy(&opts);
 	}
-	mq_db_release(db, client, database);
 	return rc;
 }
 
@@ -494,12 +584,114 @@ mq_err mq_watchlist_list(mq_db *db, const char *user_id, int favorites, const ch
 	*total = 0;
 	if (mq_oid_parse(user_id, &user))
 		return MQ_EINVAL;
+	mongoc_client_t *client;
+	mongoc_database_t *database = mq_db_acquire(db, &client);
+	if (!database)
+		return MQ_EUNAVAIL;
 	bson_t filter = BSON_INITIALIZER;
 	BSON_APPEND_OID(&filter, "user_id", &user);
-	if (favorites >= 0)
-		BSON_APPEND_BOOL(&filter, "is_favorite", favorites != 0);
-	mq_err rc = list_with_movies(db, "watchlist", &filter, "added_at", lang, page, limit, items, total);
+	mq_err rc = MQ_OK;
+	if (favorites >= 0) { /* the items whose movie is (or is not) one of the favourites */
+		bson_t in, ids;
+		BSON_APPEND_DOCUMENT_BEGIN(&filter, "movie_id", &in);
+		BSON_APPEND_ARRAY_BEGIN(&in, favorites ? "$in" : "$nin", &ids);
+		rc = favorite_movies(database, &user, &ids, MQ_FAVORITES_MAX);
+		bson_append_array_end(&in, &ids);
+		bson_append_document_end(&filter, &in);
+	}
+	if (rc == MQ_OK)
+		rc = list_with_movies(database, "watchlist", &filter, "added_at", lang, page, limit, items, total);
+	if (rc == MQ_OK)
+		rc = mark_favorites(database, &user, *items);
+	mq_db_release(db, client, database);
 	bson_destroy(&filter);
+	return rc;
+}
+
+mq_err mq_favorite_set(mq_db *db, const char *user_id, const char *movie_id, int on, cJSON **item,
+		       int *created, long long *version)
+{
+	bson_oid_t user, movie;
+	if (item)
+		*item = NULL;
+	*created = 0;
+	if (mq_oid_parse(user_id, &user) || mq_oid_parse(movie_id, &movie))
+		return on ? MQ_EINVAL : MQ_ENOTFOUND;
+	mongoc_client_t *client;
+	mongoc_database_t *database = mq_db_acquire(db, &client);
+	if (!database)
+		return MQ_EUNAVAIL;
+	bson_t *filter = BCON_NEW("user_id", BCON_OID(&user), "movie_id", BCON_OID(&movie));
+	mq_err rc = on ? favorite_insert(database, &user, &movie, created, item)
+		       : remove_one(database, "favorites", filter, item);
+	if (rc == MQ_OK && (*created || !on)) {
+		long long v = mq_lists_bump(database, &user);
+		if (version)
+			*version = v;
+	} else if (rc == MQ_OK && version) {
+		rc = read_version(database, &user, 0, version);
+	}
+	bson_destroy(filter);
+	mq_db_release(db, client, database);
+	return rc;
+}
+
+mq_err mq_favorites_list(mq_db *db, const char *user_id, const char *lang, long long page, long long limit,
+			 cJSON **items, long long *total)
+{
+	bson_oid_t user;
+	*items = NULL;
+	*total = 0;
+	if (mq_oid_parse(user_id, &user))
+		return MQ_EINVAL;
+	mongoc_client_t *client;
+	mongoc_database_t *database = mq_db_acquire(db, &client);
+	if (!database)
+		return MQ_EUNAVAIL;
+	bson_t *filter = BCON_NEW("user_id", BCON_OID(&user));
+	mq_err rc = list_with_movies(database, "favorites", filter, "added_at", lang, page, limit, items, total);
+	cJSON *item;
+	cJSON_ArrayForEach(item, *items)
+		cJSON_AddTrueToObject(item, "is_favorite");
+	bson_destroy(filter);
+	mq_db_release(db, client, database);
+	return rc;
+}
+
+mq_err mq_lists_migrate(mq_db *db, long *moved)
+{
+	*moved = 0;
+	mongoc_client_t *client;
+	mongoc_database_t *database = mq_db_acquire(db, &client);
+	if (!database)
+		return MQ_EUNAVAIL;
+	bson_error_t error;
+	const bson_t *doc;
+	mongoc_collection_t *watchlist = mongoc_database_get_collection(database, "watchlist");
+	bson_t *flagged = BCON_NEW("is_favorite", BCON_BOOL(true));
+	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(watchlist, flagged, NULL, NULL);
+	mq_err rc = MQ_OK;
+	while (rc == MQ_OK && mongoc_cursor_next(cursor, &doc)) {
+		bson_iter_t user, movie;
+		int created = 0;
+		if (bson_iter_init_find(&user, doc, "user_id") && BSON_ITER_HOLDS_OID(&user) &&
+		    bson_iter_init_find(&movie, doc, "movie_id") && BSON_ITER_HOLDS_OID(&movie))
+			rc = favorite_insert(database, bson_iter_oid(&user), bson_iter_oid(&movie), &created, NULL);
+		*moved += created;
+	}
+	if (rc == MQ_OK && mongoc_cursor_error(cursor, &error))
+		rc = mq_db_error(&error, "watchlist");
+	mongoc_cursor_destroy(cursor);
+	/* the flags go once every favourite is in place: a run cut short is run again */
+	bson_t *any = BCON_NEW("is_favorite", "{", "$exists", BCON_BOOL(true), "}");
+	bson_t *unset = BCON_NEW("$unset", "{", "is_favorite", BCON_UTF8(""), "}");
+	if (rc == MQ_OK && !mongoc_collection_update_many(watchlist, any, unset, NULL, NULL, &error))
+		rc = mq_db_error(&error, "watchlist");
+	bson_destroy(unset);
+	bson_destroy(any);
+	bson_destroy(flagged);
+	mongoc_collection_destroy(watchlist);
+	mq_db_release(db, client, database);
 	return rc;
 }
 
@@ -594,11 +786,16 @@ mq_err mq_interactions_list(mq_db *db, const char *user_id, int type, const char
 	*total = 0;
 	if (mq_oid_parse(user_id, &user) || type > MQ_BOOKMARKED)
 		return MQ_EINVAL;
+	mongoc_client_t *client;
+	mongoc_database_t *database = mq_db_acquire(db, &client);
+	if (!database)
+		return MQ_EUNAVAIL;
 	bson_t filter = BSON_INITIALIZER;
 	BSON_APPEND_OID(&filter, "user_id", &user);
 	if (type >= 0)
 		BSON_APPEND_UTF8(&filter, "type", mq_interaction_names[type]);
-	mq_err rc = list_with_movies(db, "interactions", &filter, "at", lang, page, limit, items, total);
+	mq_err rc = list_with_movies(database, "interactions", &filter, "at", lang, page, limit, items, total);
 	bson_destroy(&filter);
+	mq_db_release(db, client, database);
 	return rc;
 }

@@ -1,5 +1,10 @@
-/* lists.h — a member's lists: the watchlist with its favourites, the interactions
- * (watched, liked, disliked, bookmarked) and the user's lists_version.
+/* lists.h — a member's lists: the watchlist, the favourites, the interactions (watched, liked,
+ * disliked, bookmarked) and the user's lists_version.
+ *
+ * The watchlist and the favourites are independent lists, as on TMDB and Letterboxd: removing a
+ * movie from one leaves it on the other. The seed designs' API has favourites as a flag of a
+ * watchlist item (is_favorite, PATCH /watchlist/:id/favorite); that flag is read from the
+ * favourites (is this item's movie one of them?) and setting it adds or removes the favourite.
  *
  * The lists version counts the changes of a member's lists and ratings. It is kept in the
  * list_versions collection, one document per version under a unique (user_id, v) index, rather
@@ -48,10 +53,15 @@ mq_err mq_lists_version(mq_db *db, const char *user_id, int user_known, long lon
  * version is read first, so the lists are at least as new as it. */
 mq_err mq_lists_state(mq_db *db, const char *user_id, const char *movie_id, cJSON **state);
 
-/* Watchlist items are {id, movie_id, is_favorite, added_at, updated_at}; lists add "movie", the
- * movie's summary in lang. *version (may be NULL) gets the lists_version after a change. */
+/* Watchlist items are {id, user_id, movie_id, is_favorite, added_at, updated_at}; lists add
+ * "movie", the movie's summary in lang. *version (may be NULL) gets the lists_version after a
+ * change. */
 
-/* Adds the movie; MQ_ECONFLICT when it is on the watchlist already. */
+/* At most this many favourites filter a watchlist (?favorites=true|false). */
+#define MQ_FAVORITES_MAX 10000
+
+/* Adds the movie, and makes it a favourite too when is_favorite is set; MQ_ECONFLICT when it is
+ * on the watchlist already. */
 mq_err mq_watchlist_add(mq_db *db, const char *user_id, const char *movie_id, int is_favorite,
 			cJSON **item, long long *version);
 
@@ -59,8 +69,8 @@ mq_err mq_watchlist_add(mq_db *db, const char *user_id, const char *movie_id, in
 mq_err mq_watchlist_get(mq_db *db, const char *user_id, const char *item_id, const char *movie_id,
 			cJSON **item);
 
-/* Sets is_favorite of the item (named as for mq_watchlist_get) to favorite, or toggles it when
- * favorite < 0. *item: the item after the change. */
+/* Makes the item's movie (the item named as for mq_watchlist_get) a favourite or not, as
+ * favorite says, or the opposite of what it is when favorite < 0. *item: the item after it. */
 mq_err mq_watchlist_favorite(mq_db *db, const char *user_id, const char *item_id, const char *movie_id,
 			     int favorite, cJSON **item, long long *version);
 
@@ -68,10 +78,28 @@ mq_err mq_watchlist_favorite(mq_db *db, const char *user_id, const char *item_id
 mq_err mq_watchlist_remove(mq_db *db, const char *user_id, const char *item_id, const char *movie_id,
 			   cJSON **item, long long *version);
 
-/* One page of the watchlist, newest first: all (favorites < 0), only favourites (1) or only
- * the others (0). */
+/* One page of the watchlist, newest first: all (favorites < 0), only the favourites' items (1)
+ * or only the others (0). */
 mq_err mq_watchlist_list(mq_db *db, const char *user_id, int favorites, const char *lang,
 			 long long page, long long limit, cJSON **items, long long *total);
+
+/* Favourites are {id, user_id, movie_id, added_at, is_favorite: true} (the last one for the seed
+ * designs' clients, which read favourites as watchlist items). */
+
+/* Makes the movie a favourite (on) or not. Adding one that is: MQ_OK with *created 0 and the
+ * version unchanged; removing one that is not: MQ_ENOTFOUND. *item (may be NULL): the favourite
+ * added, found or removed. */
+mq_err mq_favorite_set(mq_db *db, const char *user_id, const char *movie_id, int on, cJSON **item,
+		       int *created, long long *version);
+
+/* Moves the favourites of an earlier version, an is_favorite flag on watchlist items, into the
+ * favourites (*moved counts those made) and drops the flags. Idempotent: marquee-sync schema
+ * runs it on every upgrade. */
+mq_err mq_lists_migrate(mq_db *db, long *moved);
+
+/* One page of the favourites, newest first, with "movie". */
+mq_err mq_favorites_list(mq_db *db, const char *user_id, const char *lang, long long page, long long limit,
+			 cJSON **items, long long *total);
 
 /* Interactions are {id, movie_id, type, at}: one per member, movie and type, at the time it was
  * last recorded. Liking removes a dislike and disliking a like. Recording one again moves it to

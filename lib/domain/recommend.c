@@ -367,6 +367,8 @@ mq_err mq_recommend_train(mq_db *db, long *n_movies, long *n_events)
 		rc = read_events(database, "interactions", positive, &users, &movies, &ev);
 	if (rc == MQ_OK)
 		rc = read_events(database, "watchlist", &all, &users, &movies, &ev);
+	if (rc == MQ_OK)
+		rc = read_events(database, "favorites", &all, &users, &movies, &ev);
 	bson_destroy(positive);
 	bson_destroy(&all);
 	mq_recs_model *model = NULL;
@@ -469,13 +471,13 @@ static double age_days(const bson_t *doc, const char *field, int64_t now)
 	return 0;
 }
 
-/* The member's ratings, interactions and watchlist into t. */
+/* The member's ratings, interactions, watchlist and favourites into t. */
 static mq_err gather(mongoc_database_t *database, const bson_oid_t *user, taste *t)
 {
-	static const char *const collections[] = { "ratings", "interactions", "watchlist" };
+	static const char *const collections[] = { "ratings", "interactions", "watchlist", "favorites" };
 	int64_t now = mq_clock_ms();
 	mq_err rc = MQ_OK;
-	for (int c = 0; c < 3 && rc == MQ_OK; c++) {
+	for (int c = 0; c < 4 && rc == MQ_OK; c++) {
 		bson_error_t error;
 		const bson_t *doc;
 		mongoc_collection_t *coll = mongoc_database_get_collection(database, collections[c]);
@@ -497,6 +499,8 @@ static mq_err gather(mongoc_database_t *database, const bson_oid_t *user, taste 
 				w = !strcmp(type, "liked") ? r : !strcmp(type, "disliked") ? -r : 0.5f * r;
 			} else if (c == 2) {
 				w = 0.5f * mq_recommend_recency(age_days(doc, "added_at", now));
+			} else if (c == 3) { /* a favourite counts as much as a like */
+				w = mq_recommend_recency(age_days(doc, "added_at", now));
 			}
 			t->weight[i] += w;
 			t->excluded[i] = 1;

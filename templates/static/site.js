@@ -272,13 +272,9 @@ function applyHint(hint) {
   if ([...document.querySelectorAll(".member-actions")].some((b) => !/^[0-9a-f]{24}$/.test(b.dataset.movie)))
     return false;
   if (hint.type === "watchlist") {
-    if (hint.op === "remove") {
-      setList(boxes, "watchlist", false);
-      setList(boxes, "favorite", false);
-    } else {
-      if (hint.op !== "unfavorite") setList(boxes, "watchlist", true);
-      setList(boxes, "favorite", hint.op === "unfavorite" ? false : Boolean(hint.favorite));
-    }
+    /* the favourites are a list of their own; an item added says whether its movie is one */
+    setList(boxes, "watchlist", hint.op === "add");
+    if (hint.op === "add") setList(boxes, "favorite", Boolean(hint.favorite));
   } else if (hint.type === "rating") {
     document.querySelectorAll(`form.review-form[data-movie="${hint.movie}"]`)
       .forEach((f) => showRating(f, hint.op === "set" ? hint.rating : null));

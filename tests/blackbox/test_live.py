@@ -122,7 +122,7 @@ class LiveTest(unittest.TestCase, ErrorShape):
         events = a.wait_for(3)
         hints = [e[2] for e in events]
         self.assertEqual([(h["type"], h["op"]) for h in hints],
-                         [("watchlist", "add"), ("watchlist", "favorite"), ("rating", "set")])
+                         [("watchlist", "add"), ("favorite", "add"), ("rating", "set")])
         self.assertEqual(hints[2]["rating"], 8.5)
         self.assertEqual([h["v"] for h in hints], sorted(h["v"] for h in hints), "versions only grow")
         self.assertEqual(hints[-1]["v"], lists_version(self.alice))

@@ -157,7 +157,33 @@ class WatchlistTest(ListsCase):
         self.assertEqual(self.page(self.alice, WATCHLIST)["meta"]["total"], 0)
         again = self.added(self.alice, 680)
         self.assertNotEqual(again["id"], item["id"])
-        self.assertFalse(again["is_favorite"])
+        self.assertTrue(again["is_favorite"], "the movie stayed a favourite while off the watchlist")
+
+    def test_watchlist_and_favourites_are_independent(self):
+        """Issue 18: removing a movie from the watchlist used to drop it from the favourites."""
+        favs = "/api/v1/users/me/favorites"
+        item = self.added(self.alice, 680, favorite=True)
+        self.assertEqual(call("DELETE", WATCHLIST + "/" + item["id"], self.alice["token"]).status, 204)
+        self.assertEqual(tmdb_ids(self.page(self.alice, favs)["data"]), [680], "still a favourite")
+        state = self.state(self.alice)[0][680]
+        self.assertEqual((state["watchlist"], state["favorite"]), (False, True))
+
+        r = call("POST", favs, self.alice["token"], {"movie_id": 13})
+        self.assertEqual((r.status, r.json()["data"]["is_favorite"]), (201, True))
+        self.assertEqual(self.page(self.alice, WATCHLIST)["meta"]["total"], 0, "a favourite does not join the watchlist")
+        self.assertEqual(call("DELETE", favs + "?movie_id=13", self.alice["token"]).status, 204)
+        self.assertEqual(tmdb_ids(self.page(self.alice, favs)["data"]), [680])
+
+        # the seed designs' flag reads and writes the favourites
+        item = self.added(self.alice, 550)
+        self.assertFalse(item["is_favorite"])
+        r = call("PATCH", WATCHLIST + "/%s/favorite" % item["id"], self.alice["token"])
+        self.assertEqual((r.status, r.json()["data"]["is_favorite"]), (200, True))
+        self.assertEqual(tmdb_ids(self.page(self.alice, favs)["data"]), [550, 680])
+        self.assertEqual(tmdb_ids(self.page(self.alice, WATCHLIST + "?favorites=true")["data"]), [550])
+        self.assertEqual(call("DELETE", WATCHLIST + "/" + item["id"], self.alice["token"]).status, 204)
+        self.assertEqual(tmdb_ids(self.page(self.alice, favs)["data"]), [550, 680])
+        self.assertEqual(self.page(self.alice, WATCHLIST + "?favorites=false")["meta"]["total"], 0)
 
     def test_movies_are_resolved_and_bad_input_adds_nothing(self):
         r = self.add(self.alice, {"movie_id": 603})  # TMDB has it: fetched into the catalogue if need be
@@ -401,27 +427,27 @@ class PerUserFormsTest(ListsCase):
         self.assertErrorShape(call("DELETE", base, self.alice["token"]), 400, base)
         self.assertErrorShape(call("DELETE", base, self.alice["token"], {"movie": 550}), 400, base)
 
-    def test_favourites_add_mark_and_unmark(self):
+    def test_favourites_add_and_remove(self):
         favs = "/api/v1/users/me/favorites"
         r = call("POST", favs, self.alice["token"], {"movie_id": 550})
-        self.assertEqual((r.status, r.json()["data"]["is_favorite"]), (201, True), "added to the watchlist")
+        self.assertEqual((r.status, r.json()["data"]["is_favorite"]), (201, True), "now a favourite")
         time.sleep(0.01)
         self.assertEqual(call("POST", WATCHLIST, self.alice["token"], {"movie_id": 13}).status, 201)
         r = call("POST", favs, self.alice["token"], {"movie_id": 13})
-        self.assertEqual((r.status, r.json()["data"]["is_favorite"]), (200, True), "already there: marked")
+        self.assertEqual((r.status, r.json()["data"]["is_favorite"]), (201, True), "on the watchlist, now a favourite too")
         r = call("PUT", favs, self.alice["token"], {"movie_id": 13})
-        self.assertEqual((r.status, r.json()["data"]["is_favorite"]), (200, True))
+        self.assertEqual((r.status, r.json()["data"]["is_favorite"]), (200, True), "a favourite already")
         self.assertEqual(tmdb_ids(self.page(self.alice, favs)["data"]), [13, 550])
 
         r = call("DELETE", favs + "?movie_id=550", self.alice["token"])
         self.assertEqual((r.status, r.body), (204, b""))
         self.assertEqual(tmdb_ids(self.page(self.alice, favs)["data"]), [13])
         kept = {x["movie"]["tmdb_id"]: x["is_favorite"] for x in self.page(self.alice, WATCHLIST)["data"]}
-        self.assertEqual(kept, {550: False, 13: True}, "unfavouriting keeps the movie on the watchlist")
+        self.assertEqual(kept, {13: True}, "the watchlist is its own list")
         other = "/api/v1/users/%s/favorites/forrest-gump-1994" % self.alice["user"]["id"]
         self.assertEqual(call("DELETE", other, self.alice["token"]).status, 204)
         self.assertEqual(self.page(self.alice, favs)["meta"]["total"], 0)
-        self.assertEqual(self.page(self.alice, WATCHLIST)["meta"]["total"], 2)
+        self.assertEqual(self.page(self.alice, WATCHLIST)["meta"]["total"], 1)
         self.assertErrorShape(call("DELETE", favs + "?movie_id=680", self.alice["token"]), 404, favs)
 
         self.assertErrorShape(call("POST", favs, self.alice["token"], {"movie_id": 680, "is_favorite": False}),
@@ -431,7 +457,7 @@ class PerUserFormsTest(ListsCase):
         for method, path, body in (("GET", theirs, None), ("POST", theirs, {"movie_id": 680}),
                                    ("DELETE", theirs + "?movie_id=550", None)):
             self.assertErrorShape(call(method, path, self.bob["token"], body), 404, theirs)
-        self.assertEqual(self.page(self.alice, WATCHLIST)["meta"]["total"], 2)
+        self.assertEqual(self.page(self.alice, favs)["meta"]["total"], 0)
 
     def test_an_admin_reads_anyones_lists(self):
         self.added(self.alice, 550, favorite=True)

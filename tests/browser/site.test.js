@@ -269,3 +269,32 @@ test("a visitor switches the language from any page and stays on it; the switch 
   assert.equal((await fetch(`${h.BASE_URL}/language/de`, { redirect: "manual" })).status, 404);
   await context.close();
 });
+
+test("the watchlist and the favourites are separate lists: taking a movie off one leaves the other", async () => {
+  for (const javaScriptEnabled of [true, false]) {
+    const { m, context } = await signedIn({ javaScriptEnabled });
+    const page = await context.newPage();
+    await page.goto("/movies/550");
+    const button = (list) => page.locator(`.movie-actions button[data-list="${list}"]`);
+    const press = async (list, pressed) => {
+      await h.assertUsable(button(list), list);
+      if (javaScriptEnabled) await button(list).click();
+      else await Promise.all([page.waitForEvent("load"), button(list).click()]);
+      await page.waitForFunction(([l, p]) => {
+        const b = document.querySelector(`.movie-actions button[data-list="${l}"]`);
+        return b && b.getAttribute("aria-pressed") === p && !b.closest("form").hasAttribute("aria-busy");
+      }, [list, String(pressed)], { timeout: 5000 });
+    };
+    await press("watchlist", true);
+    await press("favorite", true);
+    await press("watchlist", false);
+    assert.equal(await button("favorite").getAttribute("aria-pressed"), "true", "still a favourite on the page");
+    const state = (await listsOf(m.token)).find((x) => x.tmdb_id === 550);
+    assert.deepEqual([state.watchlist, state.favorite], [false, true]);
+    await page.goto("/me/favorites");
+    assert.match(await page.textContent("main"), /Fight Club/);
+    await page.goto("/me/watchlist");
+    assert.doesNotMatch(await page.textContent("main"), /Fight Club/);
+    await context.close();
+  }
+});

@@ -1,5 +1,5 @@
 /* check_lists.c — unit tests for lib/domain/lists.c against the database MONGODB_URI names
- * (make unit's FerretDB; skipped without one): the watchlist and its favourites, interactions
+ * (make unit's FerretDB; skipped without one): the watchlist and the favourites, interactions
  * (watched, liked, disliked, bookmarked), the lists version every change moves, the state the
  * pages show; owner-only access, bad ids, duplicates, removals decided by the database's counts
  * under threads racing in one process; and a database that is down being an error, never
@@ -480,6 +480,90 @@ static void like(void *arg)
 /* Fresh movie ids for racers that each add their own. */
 static char race_movies[RACERS][25];
 
+/* Issue 18: removing a movie from the watchlist dropped it from the favourites. */
+START_TEST(watchlist_and_favourites_are_independent)
+{
+	if (!open_db())
+		return;
+	cJSON *item = NULL, *fav = NULL, *items = NULL;
+	long long v = 0, total = 0;
+	int created = 0;
+	ck_assert_int_eq(mq_watchlist_add(db, alice, movies[0], 1, &item, &v), MQ_OK);
+	ck_assert(is_true(item, "is_favorite"));
+	ck_assert_int_eq(mq_watchlist_remove(db, alice, test_str(item, "id"), NULL, NULL, &v), MQ_OK);
+	cJSON_Delete(item);
+	ck_assert_int_eq(mq_favorites_list(db, alice, "en", 1, 20, &items, &total), MQ_OK);
+	ck_assert_int_eq(total, 1);
+	ck_assert_str_eq(test_str(cJSON_GetArrayItem(items, 0), "movie_id"), movies[0]);
+	ck_assert(is_true(cJSON_GetArrayItem(items, 0), "is_favorite"));
+	cJSON_Delete(items);
+
+	/* a favourite does not join the watchlist; adding one twice is no change */
+	long long before = version_of(alice);
+	ck_assert_int_eq(mq_favorite_set(db, alice, movies[1], 1, &fav, &created, &v), MQ_OK);
+	ck_assert(created && v == before + 1);
+	cJSON_Delete(fav);
+	ck_assert_int_eq(mq_favorite_set(db, alice, movies[1], 1, &fav, &created, &v), MQ_OK);
+	ck_assert(!created && v == before + 1);
+	ck_assert_str_eq(test_str(fav, "movie_id"), movies[1]);
+	cJSON_Delete(fav);
+	ck_assert_int_eq(mq_watchlist_list(db, alice, -1, "en", 1, 20, &items, &total), MQ_OK);
+	ck_assert_int_eq(total, 0);
+	cJSON_Delete(items);
+
+	/* the item's flag reads the favourites; ?favorites= filters by them */
+	ck_assert_int_eq(mq_watchlist_add(db, alice, movies[1], 0, &item, &v), MQ_OK);
+	ck_assert(is_true(item, "is_favorite"));
+	cJSON_Delete(item);
+	ck_assert_int_eq(mq_watchlist_add(db, alice, movies[2], 0, &item, &v), MQ_OK);
+	ck_assert(!is_true(item, "is_favorite"));
+	cJSON_Delete(item);
+	ck_assert_int_eq(mq_watchlist_list(db, alice, 1, "en", 1, 20, &items, &total), MQ_OK);
+	ck_assert_int_eq(total, 1);
+	ck_assert_str_eq(test_str(cJSON_GetArrayItem(items, 0), "movie_id"), movies[1]);
+	cJSON_Delete(items);
+	ck_assert_int_eq(mq_watchlist_list(db, alice, 0, "en", 1, 20, &items, &total), MQ_OK);
+	ck_assert_int_eq(total, 1);
+	ck_assert_str_eq(test_str(cJSON_GetArrayItem(items, 0), "movie_id"), movies[2]);
+	cJSON_Delete(items);
+
+	ck_assert_int_eq(mq_favorite_set(db, alice, movies[1], 0, NULL, &created, &v), MQ_OK);
+	ck_assert_int_eq(mq_favorite_set(db, alice, movies[1], 0, NULL, &created, &v), MQ_ENOTFOUND);
+	ck_assert_int_eq(mq_favorite_set(db, bob, movies[0], 0, NULL, &created, &v), MQ_ENOTFOUND);
+	ck_assert_int_eq(mq_favorite_set(db, alice, "nope", 1, NULL, &created, &v), MQ_EINVAL);
+	close_db();
+}
+END_TEST
+
+/* An earlier version's is_favorite flags become favourites, once. */
+START_TEST(flags_migrate_to_favourites)
+{
+	if (!open_db())
+		return;
+	bson_oid_t user, movie;
+	bson_oid_init_from_string(&user, alice);
+	for (int i = 0; i < 2; i++) {
+		bson_oid_init_from_string(&movie, movies[i]);
+		test_db_insert(db, "watchlist", BCON_NEW("user_id", BCON_OID(&user), "movie_id", BCON_OID(&movie),
+							 "is_favorite", BCON_BOOL(i == 0), "added_at", BCON_DATE_TIME(1000)));
+	}
+	long moved = -1;
+	ck_assert_int_eq(mq_lists_migrate(db, &moved), MQ_OK);
+	ck_assert_int_eq(moved, 1);
+	ck_assert_int_eq(mq_lists_migrate(db, &moved), MQ_OK);
+	ck_assert_int_eq(moved, 0);
+	cJSON *items = NULL;
+	long long total = 0;
+	ck_assert_int_eq(mq_watchlist_list(db, alice, -1, "en", 1, 20, &items, &total), MQ_OK);
+	ck_assert_int_eq(total, 2);
+	const cJSON *item;
+	cJSON_ArrayForEach(item, items)
+		ck_assert_int_eq(is_true(item, "is_favorite"), !strcmp(test_str(item, "movie_id"), movies[0]));
+	cJSON_Delete(items);
+	close_db();
+}
+END_TEST
+
 START_TEST(simultaneous_changes_get_their_own_versions)
 {
 	if (!open_db())
@@ -630,6 +714,8 @@ Suite *lists_suite(void)
 	tcase_add_test(live, bad_ids);
 	tcase_add_test(live, version_of_unknown_user);
 	tcase_add_test(live, favourite_set_and_toggle);
+	tcase_add_test(live, watchlist_and_favourites_are_independent);
+	tcase_add_test(live, flags_migrate_to_favourites);
 	tcase_add_test(live, watchlist_pages_newest_first);
 	tcase_add_test(live, recording_again_moves_it);
 	tcase_add_test(live, like_and_dislike_exclude_each_other);
