@@ -41,7 +41,7 @@ static void get_genre(mq_req *req, mq_res *res)
 	cJSON *genre = NULL;
 	mq_err rc = mq_genre_get(&env, mq_req_route(req, "id"), v[Q_LANGUAGE].s, &genre);
 	if (rc == MQ_EINVAL)
-		mq_req_error(req, "id must be a TMDB genre id or a slug such as science-fiction");
+		mq_req_problem(req, (mq_problem){ "genre", "id", 0, 0 }, "id must be a TMDB genre id or a slug such as science-fiction");
 	if (rc != MQ_OK) {
 		mq_reply_err(req, res, rc, rc == MQ_ENOTFOUND ? "No such genre" : NULL);
 		return;
@@ -69,7 +69,7 @@ static void get_genres_page(mq_req *req, mq_res *res)
 	}
 	cJSON *data = cJSON_CreateObject();
 	cJSON_AddItemToObject(data, "genres", list);
-	mq_reply_page(req, res, 200, "genres", strcmp(lang, "fa") ? "Genres" : "ژانرها", data);
+	mq_reply_page(req, res, 200, "genres", mq_page_message(req, "genres.title"), data);
 }
 
 /* GET /genres/:id: the catalogue's movies of one genre. */

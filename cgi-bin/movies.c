@@ -1,5 +1,6 @@
 /* movies.c — the movies worker: the catalogue API under /api/v1/movies and the public pages
  * (/, /movies, /movies/:id, /movies/:id/similar, /search). */
+#include "core/l10n.h"
 #include "domain/catalog.h"
 #include "domain/genre.h"
 #include "domain/rating.h"
@@ -171,26 +172,50 @@ static cJSON *page_movie(mq_req *req, mq_res *res, const char *lang)
 	mq_err rc = mq_catalog_get(&env, mq_req_route(req, "id"), lang,
 				   &movie, &fetched);
 	if (rc != MQ_OK) {
-		mq_reply_err(req, res, rc == MQ_EINVAL ? MQ_ENOTFOUND : rc, rc == MQ_EINVAL || rc == MQ_ENOTFOUND
-			     ? (strcmp(lang, "fa") ? "No such movie" : "چنین فیلمی نیست") : NULL);
+		/* the error page says "errors.404" in the page's language */
+		mq_reply_err(req, res, rc == MQ_EINVAL ? MQ_ENOTFOUND : rc,
+			     rc == MQ_EINVAL || rc == MQ_ENOTFOUND ? "No such movie" : NULL);
 		return NULL;
 	}
 	return movie;
 }
 
-/* "2h 19m" (or "۲ ساعت و ۱۹ دقیقه" style in Persian, with Latin digits). */
-static void add_runtime_text(cJSON *movie, int fa)
+/* What the movie page says in words and the page's digits: the running time ("2h 19m"), the
+ * release date (mq_l10n_date: Solar Hijri with the Gregorian year on Persian pages), the year,
+ * the vote counts and the poster's description. */
+static void add_page_texts(mq_req *req, cJSON *movie)
 {
 	const cJSON *rt = cJSON_GetObjectItemCaseSensitive(movie, "runtime");
-	if (!cJSON_IsNumber(rt) || rt->valuedouble <= 0)
-		return;
-	int minutes = (int)rt->valuedouble;
-	char text[64];
-	if (fa)
-		snprintf(text, sizeof text, "%d ساعت و %d دقیقه", minutes / 60, minutes % 60);
-	else
-		snprintf(text, sizeof text, "%dh %02dm", minutes / 60, minutes % 60);
-	cJSON_AddStringToObject(movie, "runtime_text", text);
+	if (cJSON_IsNumber(rt) && rt->valuedouble > 0) {
+		long long minutes = (long long)rt->valuedouble;
+		cJSON_AddStringToObject(movie, "runtime_text", minutes >= 60
+			? mq_page_messagef(req, "movie.runtime", "h", mq_page_digits(req, minutes / 60),
+					   "m", mq_page_digits(req, minutes % 60), NULL)
+			: mq_page_messagef(req, "movie.runtime_minutes", "m", mq_page_digits(req, minutes), NULL));
+	}
+	const char *released = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "release_date"));
+	mq_buf date = MQ_BUF_INIT;
+	if (released && mq_l10n_date(&date, mq_page_language(req), released) == 0)
+		cJSON_AddStringToObject(movie, "release_date_text", mq_buf_cstr(&date));
+	else if (released) /* not a date: not claimed as one */
+		cJSON_DeleteItemFromObjectCaseSensitive(movie, "release_date");
+	mq_buf_free(&date);
+	const cJSON *votes = cJSON_GetObjectItemCaseSensitive(movie, "vote_count");
+	if (cJSON_IsNumber(votes))
+		cJSON_AddStringToObject(movie, "vote_count_text", votes->valuedouble == 1
+			? mq_page_message(req, "movie.vote_one")
+			: mq_page_messagef(req, "movie.votes", "count", mq_page_number(req, votes->valuedouble, 0), NULL));
+	const cJSON *count = cJSON_GetObjectItemCaseSensitive(movie, "rating_count");
+	const cJSON *avg = cJSON_GetObjectItemCaseSensitive(movie, "average_rating");
+	if (cJSON_IsNumber(count) && count->valuedouble > 0 && cJSON_IsNumber(avg)) {
+		cJSON_AddStringToObject(movie, "our_rating_text", mq_page_number(req, avg->valuedouble, 1));
+		cJSON_AddStringToObject(movie, "rating_count_text", count->valuedouble == 1
+			? mq_page_message(req, "movie.member_rating_one")
+			: mq_page_messagef(req, "movie.member_ratings", "count", mq_page_number(req, count->valuedouble, 0), NULL));
+	}
+	const char *title = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "title"));
+	if (title)
+		cJSON_AddStringToObject(movie, "poster_alt", mq_page_messagef(req, "movie.poster_alt", "title", title, NULL));
 }
 
 /* Genre names in the page's language (movie documents keep TMDB's English names). */
@@ -235,14 +260,14 @@ static cJSON *rating_form(mq_req *req, const cJSON *movie, const mq_kvlist *valu
 	for (int i = 1; i <= 10; i++) {
 		cJSON *star = cJSON_CreateObject();
 		cJSON_AddNumberToObject(star, "value", i);
+		cJSON_AddStringToObject(star, "digits", mq_page_digits(req, i));
+		cJSON_AddStringToObject(star, "label", mq_page_messagef(req, "movie.star", "n", mq_page_digits(req, i), NULL));
 		cJSON_AddBoolToObject(star, "checked", given >= i && given < i + 1);
 		cJSON_AddItemToArray(stars, star);
 	}
-	if (cJSON_IsNumber(mine)) {
-		char text[16];
-		snprintf(text, sizeof text, "%g", mine->valuedouble);
-		cJSON_AddStringToObject(form, "current", text);
-	}
+	if (cJSON_IsNumber(mine)) /* 7 or 7.5: a half shows its decimal */
+		cJSON_AddStringToObject(form, "current", mq_page_number(req, mine->valuedouble,
+									mine->valuedouble != (double)(long long)mine->valuedouble));
 	return form;
 }
 
@@ -255,11 +280,10 @@ static void movie_page(mq_req *req, mq_res *res, int status, const mq_kvlist *va
 	cJSON *movie = page_movie(req, res, lang);
 	if (!movie)
 		return;
-	int fa = !strcmp(lang, "fa");
 	mq_movieapi_images(req, movie);
-	add_runtime_text(movie, fa);
+	add_page_texts(req, movie);
 	localise_genres(req, movie, lang);
-	mq_moviepage_movie_card(movie); /* href and vote_text */
+	mq_moviepage_movie_card(req, movie); /* href, vote_text and year_text */
 	cJSON *cast = cJSON_GetObjectItemCaseSensitive(movie, "cast");
 	while (cJSON_GetArraySize(cast) > 12)
 		cJSON_DeleteItemFromArray(cast, 12);
@@ -268,14 +292,6 @@ static void movie_page(mq_req *req, mq_res *res, int status, const mq_kvlist *va
 	const char *original = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "original_title"));
 	if (original && shown && !strcmp(original, shown)) /* said once: only a different original is shown */
 		cJSON_DeleteItemFromObjectCaseSensitive(movie, "original_title");
-	const cJSON *count = cJSON_GetObjectItemCaseSensitive(movie, "rating_count");
-	const cJSON *avg = cJSON_GetObjectItemCaseSensitive(movie, "average_rating");
-	if (cJSON_IsNumber(count) && count->valuedouble > 0 && cJSON_IsNumber(avg)) {
-		char text[16];
-		snprintf(text, sizeof text, "%.1f", avg->valuedouble);
-		cJSON_AddStringToObject(movie, "our_rating_text", text);
-		cJSON_AddBoolToObject(movie, "one_rating", count->valuedouble == 1);
-	}
 	const cJSON *tmdb_id = cJSON_GetObjectItemCaseSensitive(movie, "tmdb_id");
 	if (cJSON_IsNumber(tmdb_id))
 		cJSON_AddStringToObject(movie, "similar_src",
@@ -332,9 +348,10 @@ static void post_review_page(mq_req *req, mq_res *res)
 	if (mq_page_form_body(req, &form) == 0 && mq_validate_kvlist(req, &form, fields, F_COUNT, v) == 0) {
 		remove = v[F_REMOVE].present && v[F_REMOVE].i;
 		if (!remove && !v[F_RATING].present)
-			mq_req_error(req, "rating is required");
+			mq_req_problem(req, (mq_problem){ "required", "rating", 0, 0 }, "rating is required");
 		else if (!remove && !mq_rating_valid(v[F_RATING].d))
-			mq_req_error(req, "rating must be between 1 and 10, in steps of 0.5");
+			mq_req_problem(req, (mq_problem){ "rating_step", "rating", 1, 10 },
+				       "rating must be between 1 and 10, in steps of 0.5");
 	}
 	if (req->errors.n) {
 		movie_page(req, res, 400, &form);
@@ -382,7 +399,7 @@ static void get_reviews_page(mq_req *req, mq_res *res)
 	cJSON *movie = page_movie(req, res, lang);
 	if (!movie)
 		return;
-	mq_moviepage_movie_card(movie);
+	mq_moviepage_movie_card(req, movie);
 	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "id"));
 	cJSON *items = NULL;
 	long long total = 0;
@@ -397,11 +414,18 @@ static void get_reviews_page(mq_req *req, mq_res *res)
 	cJSON *r;
 	cJSON_ArrayForEach(r, items) {
 		const char *at = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "created_at"));
-		if (at && strlen(at) >= 10)
-			cJSON_AddStringToObject(r, "date", mq_arena_printf(req->arena, "%.10s", at));
+		mq_buf date = MQ_BUF_INIT;
+		if (mq_l10n_iso_time(&date, lang, at, MQ_DATE_DAY, NULL) == 0)
+			cJSON_AddStringToObject(r, "date", mq_buf_cstr(&date));
+		mq_buf_free(&date);
+		const cJSON *rating = cJSON_GetObjectItemCaseSensitive(r, "rating");
+		if (cJSON_IsNumber(rating))
+			cJSON_AddStringToObject(r, "rating_text", mq_page_number(req, rating->valuedouble,
+				rating->valuedouble != (double)(long long)rating->valuedouble));
 	}
 	const char *title = mq_arena_strdup(req->arena, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "title")));
 	cJSON *data = cJSON_CreateObject();
+	cJSON_AddStringToObject(data, "heading", mq_page_messagef(req, "reviews.heading", "title", title ? title : "", NULL));
 	cJSON_AddItemToObject(data, "movie", movie);
 	cJSON_AddBoolToObject(data, "empty", cJSON_GetArraySize(items) == 0);
 	cJSON_AddItemToObject(data, "reviews", items);
@@ -419,13 +443,14 @@ static void get_similar_page(mq_req *req, mq_res *res)
 		return;
 	const cJSON *tmdb_id = cJSON_GetObjectItemCaseSensitive(movie, "tmdb_id");
 	cJSON *data = cJSON_CreateObject();
-	mq_moviepage_movie_card(movie);
+	mq_moviepage_movie_card(req, movie);
 	if (cJSON_IsNumber(tmdb_id)) {
 		char path[64];
 		snprintf(path, sizeof path, "/movie/%lld/similar", (long long)tmdb_id->valuedouble);
 		add_row(data, "movies", tmdb_row(req, path, lang, 20));
 	}
 	const char *title = mq_arena_strdup(req->arena, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "title")));
+	cJSON_AddStringToObject(movie, "heading", mq_page_messagef(req, "similar.heading", "title", title ? title : "", NULL));
 	cJSON_AddItemToObject(data, "movie", movie);
 	mq_reply_page(req, res, 200, "similar", title, data);
 }

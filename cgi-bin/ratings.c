@@ -18,7 +18,8 @@ static const mq_field list_query[L_COUNT] = { [L_PAGE] = MQ_FIELD_PAGE, [L_LIMIT
 static int check_rating(mq_req *req, const mq_value *v)
 {
 	if (v->present && !mq_rating_valid(v->d)) {
-		mq_req_error(req, "rating must be between 1 and 10, in steps of 0.5");
+		mq_req_problem(req, (mq_problem){ "rating_step", "rating", 1, 10 },
+			       "rating must be between 1 and 10, in steps of 0.5");
 		return -1;
 	}
 	return 0;

@@ -328,7 +328,7 @@ static void get_recommendations_page(mq_req *req, mq_res *res)
 		cJSON *reason = cJSON_GetObjectItemCaseSensitive(m, "reason");
 		const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(reason, "kind"));
 		if (kind)
-			cJSON_AddBoolToObject(reason, mq_arena_printf(req->arena, "is_%s", kind), 1);
+			cJSON_AddStringToObject(reason, "text", mq_moviepage_reason(req, reason));
 		if (cJSON_GetObjectItemCaseSensitive(m, "member"))
 			cJSON_AddTrueToObject(m, "not_interested");
 	}
@@ -336,7 +336,7 @@ static void get_recommendations_page(mq_req *req, mq_res *res)
 	cJSON_AddBoolToObject(data, "empty", cJSON_GetArraySize(items) == 0);
 	cJSON_AddItemToObject(data, "movies", items);
 	mq_res_header(req, res, "Cache-Control", "private, no-cache");
-	mq_reply_page(req, res, 200, "recommendations", strcmp(lang, "fa") ? "Recommended for you" : "پیشنهادها برای شما", data);
+	mq_reply_page(req, res, 200, "recommendations", mq_page_message(req, "recs.title"), data);
 }
 
 static const char *const settings_names[] = { "name", "username", "date_of_birth", "language", "theme", NULL };

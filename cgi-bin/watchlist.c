@@ -135,7 +135,7 @@ static const char *delete_movie(mq_req *req, mq_res *res)
 			long long tmdb_id;
 			if (!mq_validate_object(req, body, f, D_COUNT, v) && v[D_MOVIE].present &&
 			    mq_valid_movie_ref(v[D_MOVIE].s, &tmdb_id) == MQ_REF_INVALID)
-				mq_req_error(req, "movie_id must be a TMDB id (digits), a 24-hex id or a slug such as fight-club-1999");
+				mq_req_problem(req, (mq_problem){ "movie_ref", "movie_id", 0, 0 }, "movie_id must be a TMDB id (digits), a 24-hex id or a slug such as fight-club-1999");
 			if (req->errors.n) {
 				mq_reply_err(req, res, MQ_EINVAL, NULL);
 				return NULL;
@@ -144,7 +144,7 @@ static const char *delete_movie(mq_req *req, mq_res *res)
 				ref = v[D_MOVIE].present ? v[D_MOVIE].s : NULL;
 		}
 		if (!ref) {
-			mq_req_error(req, "movie_id is required (in the query, or a JSON body {\"movie_id\": …})");
+			mq_req_problem(req, (mq_problem){ "required", "movie_id", 0, 0 }, "movie_id is required (in the query, or a JSON body {\"movie_id\": …})");
 			mq_reply_err(req, res, MQ_EINVAL, NULL);
 			return NULL;
 		}
@@ -479,11 +479,7 @@ static void list_page(mq_req *req, mq_res *res, int kind)
 {
 	enum { P_PAGE, P_COUNT };
 	static const mq_field query[P_COUNT] = { [P_PAGE] = MQ_FIELD_PAGE };
-	static const char *const titles[][2] = {
-		{ "Watchlist", "فهرست تماشا" },
-		{ "Favourites", "محبوب‌های من" },
-		{ "Watch history", "تاریخچهٔ تماشا" },
-	};
+	static const char *const titles[] = { "mylist.watchlist", "mylist.favorites", "mylist.history" };
 	static const char *const tabs[] = { "is_watchlist", "is_favorites", "is_history" };
 	mq_value q[P_COUNT];
 	if (mq_valid_query_or_reply(req, res, query, P_COUNT, q))
@@ -511,7 +507,7 @@ static void list_page(mq_req *req, mq_res *res, int kind)
 	cJSON_Delete(items);
 	mq_movieapi_images(req, movies);
 	mq_moviepage_movie_cards(req, movies);
-	const char *title = titles[kind][!strcmp(lang, "fa")];
+	const char *title = mq_page_message(req, titles[kind]);
 	cJSON *data = cJSON_CreateObject();
 	cJSON_AddStringToObject(data, "heading", title);
 	cJSON_AddBoolToObject(data, tabs[kind], 1);

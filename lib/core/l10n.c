@@ -214,3 +214,29 @@ int mq_l10n_date(mq_buf *out, const char *lang, const char *date)
 	}
 	return 0;
 }
+
+int mq_l10n_iso_time(mq_buf *out, const char *lang, const char *iso, mq_date_style style, const char *zone)
+{
+	int y, mo, d, h, mi, sec, used = 0, ms = 0;
+	if (!iso || sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &used) != 6 || used != 19)
+		return -1;
+	const char *p = iso + 19;
+	if (*p == '.') {
+		int digits = 0;
+		for (p++; *p >= '0' && *p <= '9'; p++, digits++)
+			if (digits < 3)
+				ms = ms * 10 + (*p - '0');
+		for (; digits > 0 && digits < 3; digits++)
+			ms *= 10;
+		if (!digits)
+			return -1;
+	}
+	if (strcmp(p, "Z") || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+		return -1;
+	struct tm tm = { .tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h, .tm_min = mi, .tm_sec = sec };
+	time_t t = timegm(&tm);
+	if (tm.tm_mday != d)
+		return -1;
+	mq_l10n_time(out, lang, (int64_t)t * 1000 + ms, style, zone);
+	return 0;
+}

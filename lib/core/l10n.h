@@ -34,6 +34,11 @@ typedef enum {
  * "Asia/Tehran", or NULL or "" for the host's own. */
 void mq_l10n_time(mq_buf *out, const char *lang, int64_t ms, mq_date_style style, const char *zone);
 
+/* A moment written in the API's form, ISO 8601 in UTC ("2024-03-12T14:05:00Z", with or without
+ * milliseconds), as mq_l10n_time() writes it. Returns -1, appending nothing, when iso is not
+ * such a moment. */
+int mq_l10n_iso_time(mq_buf *out, const char *lang, const char *iso, mq_date_style style, const char *zone);
+
 /* A calendar date "YYYY-MM-DD" (TMDB's release_date) as a day, no time zone applied; on a Persian
  * page followed by its Gregorian year: "۲۱ اسفند ۱۳۸۸ (۲۰۱۰)". Returns -1, appending nothing,
  * when date is not such a date. */

@@ -119,7 +119,7 @@ const cJSON *mq_messages_of(const mq_messages *m, const char *lang)
 	return m ? m->lang[lang && !strcmp(lang, "fa") ? LANG_FA : LANG_EN] : NULL;
 }
 
-const char *mq_message(const mq_messages *m, const char *lang, const char *key)
+const char *mq_message_find(const mq_messages *m, const char *lang, const char *key)
 {
 	const cJSON *node = mq_messages_of(m, lang);
 	for (const char *p = key; node && p;) {
@@ -135,8 +135,42 @@ const char *mq_message(const mq_messages *m, const char *lang, const char *key)
 		node = next;
 		p = dot ? dot + 1 : NULL;
 	}
-	if (cJSON_IsString(node))
-		return node->valuestring;
+	return cJSON_IsString(node) ? node->valuestring : NULL;
+}
+
+const char *mq_message(const mq_messages *m, const char *lang, const char *key)
+{
+	const char *text = mq_message_find(m, lang, key);
+	if (text)
+		return text;
 	mq_log(MQ_LOG_ERROR, "messages", "no message \"%s\"", key);
 	return key;
+}
+
+void mq_message_fill(mq_buf *out, const char *text, const char *const *params)
+{
+	const char *p = text;
+	while (*p) {
+		const char *open = strchr(p, '{');
+		if (!open) {
+			mq_buf_puts(out, p);
+			return;
+		}
+		mq_buf_append(out, p, (size_t)(open - p));
+		const char *close = strchr(open + 1, '}');
+		size_t n = close ? (size_t)(close - open - 1) : 0;
+		const char *value = NULL;
+		for (const char *const *kv = params; close && kv && kv[0] && kv[1]; kv += 2)
+			if (strlen(kv[0]) == n && !memcmp(kv[0], open + 1, n)) {
+				value = kv[1];
+				break;
+			}
+		if (value) {
+			mq_buf_puts(out, value);
+			p = close + 1;
+		} else {
+			mq_buf_putc(out, '{');
+			p = open + 1;
+		}
+	}
 }

@@ -33,5 +33,15 @@ const cJSON *mq_messages_of(const mq_messages *m, const char *lang);
 /* The text of the dotted key in lang (English when lang is not "fa"); the key itself when the catalogue has
  * no such key (logged: a missing key is a bug the catalogue test catches). Borrowed. */
 const char *mq_message(const mq_messages *m, const char *lang, const char *key);
+/* The same without the log and the fallback: NULL when the catalogue has no such key (for keys
+ * made from data, such as a field's label "fields.<name>", which may not exist). Borrowed. */
+const char *mq_message_find(const mq_messages *m, const char *lang, const char *key);
+
+/* Appends text to out with each placeholder "{name}" replaced by its value from params, a
+ * NULL-terminated list of name, value pairs (values borrowed, already in the page's language:
+ * digits through l10n.h). A placeholder params does not name is copied as it is; "{" not
+ * starting a placeholder is plain text. Texts fill their placeholders in any order, so a
+ * language may put the words where its grammar wants them ("Page {page} of {total}"). */
+void mq_message_fill(mq_buf *out, const char *text, const char *const *params);
 
 #endif

@@ -25,7 +25,7 @@ static cJSON *lookup(mq_req *req, mq_res *res, const char *ref, const char *fiel
 	if (rc == MQ_OK)
 		return movie;
 	if (rc == MQ_EINVAL)
-		mq_req_error(req, "%s must be a TMDB id (digits), a 24-hex id or a slug such as fight-club-1999", field);
+		mq_req_problem(req, (mq_problem){ "movie_ref", field, 0, 0 }, "%s must be a TMDB id (digits), a 24-hex id or a slug such as fight-club-1999", field);
 	mq_reply_err(req, res, rc, rc == MQ_ENOTFOUND ? "No such movie" : NULL);
 	return NULL;
 }
@@ -187,7 +187,7 @@ int mq_movieapi_query_parse(mq_req *req, mq_movieapi_list_kind kind, mq_movie_qu
 	if (kind == MQ_LIST_SEARCH && v[Q_FILTER].present) {
 		mq_buf pattern = MQ_BUF_INIT;
 		if (mq_search_pattern(v[Q_FILTER].s, &pattern)) {
-			mq_req_error(req, "q must contain at least one letter or digit");
+			mq_req_problem(req, (mq_problem){ "search_text", "q", 0, 0 }, "q must contain at least one letter or digit");
 			rc = -1;
 		}
 		q->search = mq_arena_strdup(req->arena, mq_buf_cstr(&pattern));
@@ -196,7 +196,7 @@ int mq_movieapi_query_parse(mq_req *req, mq_movieapi_list_kind kind, mq_movie_qu
 	if (kind == MQ_LIST_BROWSE && v[Q_FILTER].present) {
 		mq_err grc = genre_id(req, v[Q_FILTER].s, &q->genre);
 		if (grc == MQ_ENOTFOUND || grc == MQ_EINVAL) {
-			mq_req_error(req, "genre must be a TMDB genre id or slug of an existing genre, such as 18 or drama");
+			mq_req_problem(req, (mq_problem){ "genre", "genre", 0, 0 }, "genre must be a TMDB genre id or slug of an existing genre, such as 18 or drama");
 			rc = -1;
 		} else if (grc != MQ_OK) {
 			return (int)grc; /* a database or TMDB failure, not the client's */
@@ -235,7 +235,7 @@ void mq_movieapi_reply_list(mq_req *req, mq_res *res, mq_movieapi_list_kind kind
 	if (kind == MQ_LIST_GENRE) {
 		mq_err rc = genre_id(req, mq_req_route(req, "id"), &q.genre);
 		if (rc == MQ_EINVAL)
-			mq_req_error(req, "id must be a TMDB genre id or a slug such as science-fiction");
+			mq_req_problem(req, (mq_problem){ "genre", "id", 0, 0 }, "id must be a TMDB genre id or a slug such as science-fiction");
 		if (rc != MQ_OK) {
 			mq_reply_err(req, res, rc, rc == MQ_ENOTFOUND ? "No such genre" : NULL);
 			return;

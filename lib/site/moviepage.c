@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-void mq_moviepage_movie_card(cJSON *m)
+void mq_moviepage_movie_card(const mq_req *req, cJSON *m)
 {
 	const char *slug = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "slug"));
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(m, "tmdb_id");
@@ -26,11 +26,24 @@ void mq_moviepage_movie_card(cJSON *m)
 	cJSON_AddStringToObject(m, "href", href);
 	const cJSON *avg = cJSON_GetObjectItemCaseSensitive(m, "vote_average");
 	const cJSON *count = cJSON_GetObjectItemCaseSensitive(m, "vote_count");
-	if (cJSON_IsNumber(avg) && cJSON_IsNumber(count) && count->valuedouble > 0) {
-		char text[16];
-		snprintf(text, sizeof text, "%.1f", avg->valuedouble);
-		cJSON_AddStringToObject(m, "vote_text", text);
-	}
+	if (cJSON_IsNumber(avg) && cJSON_IsNumber(count) && count->valuedouble > 0)
+		cJSON_AddStringToObject(m, "vote_text", mq_page_number(req, avg->valuedouble, 1));
+	const cJSON *year = cJSON_GetObjectItemCaseSensitive(m, "year");
+	if (cJSON_IsNumber(year) && year->valuedouble > 0)
+		cJSON_AddStringToObject(m, "year_text", mq_page_digits(req, (long long)year->valuedouble));
+}
+
+const char *mq_moviepage_reason(const mq_req *req, const cJSON *reason)
+{
+	const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(reason, "kind"));
+	const char *title = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(reason, "title"));
+	const char *genre = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(reason, "genre"));
+	if (kind && !strcmp(kind, "because") && title)
+		return mq_page_messagef(req, "card.because", "title", title, NULL);
+	if (kind && !strcmp(kind, "genre"))
+		return genre ? mq_page_messagef(req, "card.genre", "genre", genre, NULL)
+			     : mq_page_message(req, "card.your_genres");
+	return mq_page_message(req, "card.popular");
 }
 
 cJSON *mq_moviepage_lists_state(mq_req *req, const char *movie_id)
@@ -59,15 +72,8 @@ static const cJSON *state_of(const cJSON *state, const cJSON *movie)
 
 void mq_moviepage_toggles(mq_req *req, cJSON *movie, const cJSON *state, int full)
 {
-	static const struct {
-		const char *list, *en, *fa;
-	} toggles[] = {
-		{ "watchlist", "Watchlist", "فهرست تماشا" },
-		{ "favorite", "Favourite", "محبوب من" },
-		{ "watched", "Watched", "دیده‌ام" },
-		{ "liked", "Liked it", "پسندیدم" },
-		{ "disliked", "Not for me", "نپسندیدم" },
-	};
+	/* each list's label is "toggle.<list>" of the catalogue */
+	static const char *const toggles[] = { "watchlist", "favorite", "watched", "liked", "disliked" };
 	if (!req->user)
 		return;
 	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "id"));
@@ -79,16 +85,17 @@ void mq_moviepage_toggles(mq_req *req, cJSON *movie, const cJSON *state, int ful
 		snprintf(ref, sizeof ref, "%lld", (long long)tmdb->valuedouble);
 	else
 		return;
-	int fa = !strcmp(mq_page_language(req), "fa");
 	const cJSON *mine = state_of(state, movie);
 	cJSON *member = cJSON_AddObjectToObject(movie, "member");
 	cJSON_AddStringToObject(member, "ref", ref);
 	cJSON *list = cJSON_AddArrayToObject(member, "toggles");
 	for (size_t i = 0; i < (full ? sizeof toggles / sizeof toggles[0] : 2); i++) {
-		int on = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(mine, toggles[i].list));
+		int on = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(mine, toggles[i]));
+		char key[32];
+		snprintf(key, sizeof key, "toggle.%s", toggles[i]);
 		cJSON *t = cJSON_CreateObject();
-		cJSON_AddStringToObject(t, "list", toggles[i].list);
-		cJSON_AddStringToObject(t, "label", fa ? toggles[i].fa : toggles[i].en);
+		cJSON_AddStringToObject(t, "list", toggles[i]);
+		cJSON_AddStringToObject(t, "label", mq_page_message(req, key));
 		cJSON_AddStringToObject(t, "pressed", on ? "true" : "false");
 		cJSON_AddStringToObject(t, "next", on ? "0" : "1");
 		cJSON_AddItemToArray(list, t);
@@ -103,7 +110,7 @@ void mq_moviepage_movie_cards(mq_req *req, cJSON *movies)
 	cJSON *state = mq_moviepage_lists_state(req, NULL);
 	cJSON *m;
 	cJSON_ArrayForEach(m, movies) {
-		mq_moviepage_movie_card(m);
+		mq_moviepage_movie_card(req, m);
 		mq_moviepage_toggles(req, m, state, 0);
 	}
 	cJSON_Delete(state);
@@ -141,6 +148,8 @@ cJSON *mq_moviepage_pagination(mq_req *req, long long page, long long limit, lon
 	cJSON_AddBoolToObject(p, "has_prev", page > 1);
 	cJSON_AddBoolToObject(p, "has_next", page < pages);
 	cJSON_AddBoolToObject(p, "several", pages > 1);
+	cJSON_AddStringToObject(p, "text", mq_page_messagef(req, "pagination.page_of", "page", mq_page_digits(req, page),
+							    "total", mq_page_digits(req, pages), NULL));
 	if (page > 1)
 		cJSON_AddStringToObject(p, "prev_href", page_href(req, page - 1 < pages ? page - 1 : pages > 0 ? pages : 1));
 	if (page < pages)
@@ -151,13 +160,13 @@ cJSON *mq_moviepage_pagination(mq_req *req, long long page, long long limit, lon
 /* The filter form's choices, the current ones selected. */
 static void add_filters(mq_req *req, cJSON *data, const mq_movie_query *q, const char *lang)
 {
-	static const char *const sort_labels[2][4] = {
-		{ "Popularity", "Rating", "Release date", "Title" },
-		{ "محبوبیت", "امتیاز", "تاریخ اکران", "عنوان" },
+	/* the labels of mq_movie_sorts, in its order */
+	const char *const sort_labels[] = {
+		mq_page_message(req, "list.sort_popularity"), mq_page_message(req, "list.sort_rating"),
+		mq_page_message(req, "list.sort_release_date"), mq_page_message(req, "list.sort_title"), NULL,
 	};
 	const mq_env env = mq_env_of(req);
-	int fa = !strcmp(lang, "fa");
-	cJSON_AddItemToObject(data, "sorts", mq_page_options(mq_movie_sorts, sort_labels[fa], (int)q->sort));
+	cJSON_AddItemToObject(data, "sorts", mq_page_options(mq_movie_sorts, sort_labels, (int)q->sort));
 	cJSON_AddBoolToObject(data, "ascending", q->ascending);
 	const char *year = mq_req_query(req, "year"), *min = mq_req_query(req, "minRating");
 	if (year)
@@ -180,8 +189,7 @@ void mq_reply_movie_list_page(mq_req *req, mq_res *res, mq_movieapi_list_kind ki
 	const mq_env env = mq_env_of(req);
 	const char *lang = mq_page_language(req);
 	cJSON *data = cJSON_CreateObject();
-	const char *title = kind == MQ_LIST_SEARCH ? (strcmp(lang, "fa") ? "Search" : "جستجو")
-			    : (strcmp(lang, "fa") ? "Movies" : "فیلم‌ها");
+	const char *title = mq_page_message(req, kind == MQ_LIST_SEARCH ? "search.title" : "list.movies");
 	const char *q_text = mq_req_query(req, "q");
 	if (kind == MQ_LIST_SEARCH && (!q_text || !*q_text) && req->query.n <= 1) {
 		mq_reply_page(req, res, 200, "search", title, data); /* just the form */

@@ -9,13 +9,19 @@
 
 #include <cjson/cJSON.h>
 
-/* Adds what a card shows to a movie: href (/movies/<slug>, else the TMDB id) and vote_text
- * (TMDB's average with one decimal, absent without votes). */
-void mq_moviepage_movie_card(cJSON *movie);
+/* Adds what a card shows to a movie: href (/movies/<slug>, else the TMDB id), vote_text
+ * (TMDB's average with one decimal, absent without votes) and year_text, both in the page's
+ * digits (mq_page_number). */
+void mq_moviepage_movie_card(const mq_req *req, cJSON *movie);
 
 /* mq_moviepage_movie_card() for each movie of an array, and for a signed-in member the watchlist and
  * favourite toggles of each (mq_moviepage_toggles). */
 void mq_moviepage_movie_cards(mq_req *req, cJSON *movies);
+
+/* A recommendation's reason {kind, title?, genre?} (domain/recommend.h) as its card says it in
+ * the page's language: "Because you liked …", "Popular in …", "Popular on Marquee". In the
+ * request's arena. */
+const char *mq_moviepage_reason(const mq_req *req, const cJSON *reason);
 
 /* The signed-in member's lists state (mq_lists_state) of one movie (movie_id) or of all (NULL);
  * NULL when signed out or on failure (pages then show no toggles rather than fail). Caller owns. */
@@ -27,8 +33,9 @@ cJSON *mq_moviepage_lists_state(mq_req *req, const char *movie_id);
  * toggle.mustache renders each as a form posting to /me/lists. */
 void mq_moviepage_toggles(mq_req *req, cJSON *movie, const cJSON *state, int full);
 
-/* {page, total_pages, has_prev, prev_href, has_next, next_href} for a list page: the hrefs are
- * the current path and query with only page= changed. */
+/* {page, total_pages, has_prev, prev_href, has_next, next_href, text} for a list page: the hrefs
+ * are the current path and query with only page= changed; text is "Page 2 of 7" in the page's
+ * language. */
 cJSON *mq_moviepage_pagination(mq_req *req, long long page, long long limit, long long total);
 
 /* Renders a list page: "movies" (browse, with the filter form), "search" (q; an empty q shows

@@ -1,5 +1,6 @@
 /* page.c — layout, language and theme for server-rendered pages (see page.h). */
 #include "site/page.h"
+#include "core/l10n.h"
 #include "core/log.h"
 #include "core/messages.h"
 #include "core/mem.h"
@@ -9,6 +10,8 @@
 #include "web/json.h"
 #include "web/response.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -87,6 +90,7 @@ static int render(mq_req *req, mq_res *res, const char *name, const char *title,
 	if (messages)
 		cJSON_AddItemReferenceToObject(data, "m", (cJSON *)messages);
 	cJSON_AddNumberToObject(data, "year", tm.tm_year + 1900);
+	cJSON_AddStringToObject(data, "year_text", mq_page_digits(req, tm.tm_year + 1900));
 	if (mq_session_ended_take(req, res))
 		cJSON_AddTrueToObject(data, "session_ended");
 	/* where a form on this page comes back to (the path and query as requested) */
@@ -133,6 +137,69 @@ const char *mq_page_message(const mq_req *req, const char *key)
 	return mq_message(ctx ? ctx->messages : NULL, mq_page_language(req), key);
 }
 
+const char *mq_page_messagef(const mq_req *req, const char *key, ...)
+{
+	const char *params[2 * MQ_PAGE_MAX_PARAMS + 1];
+	size_t n = 0;
+	va_list ap;
+	va_start(ap, key);
+	for (const char *name; n < 2 * MQ_PAGE_MAX_PARAMS && (name = va_arg(ap, const char *));) {
+		params[n++] = name;
+		params[n++] = va_arg(ap, const char *);
+	}
+	va_end(ap);
+	params[n] = NULL;
+	mq_buf text = MQ_BUF_INIT;
+	mq_message_fill(&text, mq_page_message(req, key), params);
+	char *filled = mq_arena_strdup(req->arena, mq_buf_cstr(&text));
+	mq_buf_free(&text);
+	return filled;
+}
+
+const char *mq_page_number(const mq_req *req, double value, int fraction_digits)
+{
+	mq_buf text = MQ_BUF_INIT;
+	mq_l10n_number(&text, mq_page_language(req), value, fraction_digits);
+	char *number = mq_arena_strdup(req->arena, mq_buf_cstr(&text));
+	mq_buf_free(&text);
+	return number;
+}
+
+const char *mq_page_digits(const mq_req *req, long long value)
+{
+	mq_buf text = MQ_BUF_INIT;
+	mq_l10n_digits(&text, mq_page_language(req), value);
+	char *digits = mq_arena_strdup(req->arena, mq_buf_cstr(&text));
+	mq_buf_free(&text);
+	return digits;
+}
+
+const char *mq_page_problem(const mq_req *req, size_t i, int with_field)
+{
+	if (i >= req->errors.n)
+		return "";
+	const mq_problem *p = &req->errors.problems[i];
+	const mq_ctx *ctx = mq_ctx_of(req);
+	const mq_messages *catalogue = ctx ? ctx->messages : NULL;
+	const char *lang = mq_page_language(req);
+	char key[96];
+	const char *text = NULL;
+	if (p->code && snprintf(key, sizeof key, "problems.%s", p->code) < (int)sizeof key)
+		text = mq_message_find(catalogue, lang, key);
+	if (!text) /* no page words: an English page shows the English, which says most */
+		text = strcmp(lang, "fa") ? req->errors.items[i] : mq_page_message(req, "problems.other");
+	mq_buf b = MQ_BUF_INIT;
+	const char *const params[] = { "min", mq_page_digits(req, p->min), "max", mq_page_digits(req, p->max), NULL };
+	mq_message_fill(&b, text, params);
+	const char *problem = mq_arena_strdup(req->arena, mq_buf_cstr(&b));
+	mq_buf_free(&b);
+	const char *label = NULL;
+	if (with_field && p->field && snprintf(key, sizeof key, "fields.%s", p->field) < (int)sizeof key)
+		label = mq_message_find(catalogue, lang, key);
+	return label ? mq_page_messagef(req, "problems.with_field", "field", label, "problem", problem, NULL)
+		     : problem;
+}
+
 void mq_reply_page(mq_req *req, mq_res *res, int status, const char *name, const char *title,
 		   cJSON *data)
 {
@@ -146,18 +213,27 @@ void mq_reply_page(mq_req *req, mq_res *res, int status, const char *name, const
 
 int mq_page_error(mq_req *req, mq_res *res, int status, const char *message)
 {
+	/* message is the API's English; a page says the status in its own language */
+	(void)message;
+	char key[32];
+	snprintf(key, sizeof key, "errors.%d", status);
+	const mq_ctx *ctx = mq_ctx_of(req);
+	const char *heading = mq_message_find(ctx ? ctx->messages : NULL, mq_page_language(req), key);
+	if (!heading)
+		heading = mq_page_message(req, "errors.other");
 	mq_buf html = MQ_BUF_INIT;
 	cJSON *data = cJSON_CreateObject();
 	cJSON_AddNumberToObject(data, "status", status);
-	cJSON_AddStringToObject(data, "message", message);
+	cJSON_AddStringToObject(data, "status_text", mq_page_digits(req, status));
+	cJSON_AddStringToObject(data, "message", heading);
 	cJSON_AddBoolToObject(data, "is_404", status == 404);
-	if (status < 500) { /* what was wrong with the request, as the API's errors[] says it */
+	if (status < 500) { /* what was wrong with the request, in the page's words */
 		cJSON *problems = cJSON_AddArrayToObject(data, "problems");
 		for (size_t i = 0; i < req->errors.n; i++)
-			cJSON_AddItemToArray(problems, cJSON_CreateString(req->errors.items[i]));
+			cJSON_AddItemToArray(problems, cJSON_CreateString(mq_page_problem(req, i, 1)));
 		cJSON_AddBoolToObject(data, "has_problems", req->errors.n > 0);
 	}
-	if (render(req, res, "error", message, data, &html)) {
+	if (render(req, res, "error", heading, data, &html)) {
 		mq_buf_free(&html);
 		return -1;
 	}
@@ -199,18 +275,19 @@ cJSON *mq_page_form(const mq_req *req, const char *const *names, const mq_kvlist
 			cJSON_AddStringToObject(field, "value", v);
 		size_t len = strlen(*name);
 		for (size_t i = 0; i < req->errors.n; i++) {
-			const char *e = req->errors.items[i];
-			if (!strncmp(e, *name, len) && (e[len] == ' ' || e[len] == '[')) {
+			/* the problem's field, else (a problem without one) the field its English names */
+			const char *e = req->errors.items[i], *of = req->errors.problems[i].field;
+			if (of ? !strcmp(of, *name) : !strncmp(e, *name, len) && (e[len] == ' ' || e[len] == '[')) {
 				used[i] = 1;
 				if (!cJSON_GetObjectItemCaseSensitive(field, "error"))
-					cJSON_AddStringToObject(field, "error", e);
+					cJSON_AddStringToObject(field, "error", mq_page_problem(req, i, 0));
 			}
 		}
 	}
 	cJSON *rest = cJSON_AddArrayToObject(form, "errors");
 	for (size_t i = 0; i < req->errors.n; i++)
 		if (!used[i])
-			cJSON_AddItemToArray(rest, cJSON_CreateString(req->errors.items[i]));
+			cJSON_AddItemToArray(rest, cJSON_CreateString(mq_page_problem(req, i, 1)));
 	cJSON_AddBoolToObject(form, "has_errors", cJSON_GetArraySize(rest) > 0);
 	free(used);
 	return form;
@@ -226,11 +303,11 @@ int mq_page_form_fields(mq_req *req, mq_kvlist *l, int keep_empty)
 	mq_kvlist all = { 0 };
 	memset(l, 0, sizeof *l);
 	if (!mq_content_type_is(mq_req_param(req, "CONTENT_TYPE"), "application/x-www-form-urlencoded")) {
-		mq_req_error(req, "the form must be sent as application/x-www-form-urlencoded");
+		mq_req_problem(req, (mq_problem){ "form_type", NULL, 0, 0 }, "the form must be sent as application/x-www-form-urlencoded");
 		return -1;
 	}
 	if (mq_form_decode(req->arena, req->body, req->body_len, &all)) {
-		mq_req_error(req, "the form is not valid percent-encoded UTF-8");
+		mq_req_problem(req, (mq_problem){ "bad_encoding", NULL, 0, 0 }, "the form is not valid percent-encoded UTF-8");
 		return -1;
 	}
 	for (size_t i = 0; i < all.n; i++) /* _csrf was the dispatcher's (route.c), not the handler's */

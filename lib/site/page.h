@@ -22,8 +22,29 @@ void mq_reply_page(mq_req *req, mq_res *res, int status, const char *name, const
  * (core/messages.h); borrowed, valid while the worker runs. */
 const char *mq_page_message(const mq_req *req, const char *key);
 
+/* mq_page_message() with its placeholders filled (mq_message_fill) from the NULL-terminated
+ * name, value pairs that follow (at most MQ_PAGE_MAX_PARAMS; values already in the page's
+ * language, numbers through mq_page_number/mq_page_digits): mq_page_messagef(req,
+ * "pagination.page_of", "page", p, "total", t, NULL). In the request's arena. */
+#define MQ_PAGE_MAX_PARAMS 8
+const char *mq_page_messagef(const mq_req *req, const char *key, ...) __attribute__((sentinel));
+
+/* A number as a person reads it on the page (mq_l10n_number: Persian digits on Persian pages),
+ * and a whole number without grouping (mq_l10n_digits: years, page numbers). Only for text:
+ * attributes, URLs and form values keep plain digits. In the request's arena. */
+const char *mq_page_number(const mq_req *req, double value, int fraction_digits);
+const char *mq_page_digits(const mq_req *req, long long value);
+
+/* Problem i of req->errors in the page's language (see mq_problem in web/http.h): the text of
+ * "problems.<code>" with {min} and {max} in the page's digits (a problem without a code: its
+ * English on an English page, "problems.other" on a Persian one), and with with_field, where the field has a label ("fields.<name>"),
+ * "problems.with_field": "Rating: Enter a number from 1 to 10." In the request's arena. */
+const char *mq_page_problem(const mq_req *req, size_t i, int with_field);
+
 /* The error page in the layout (templates/error.mustache): for mq_set_html_error_page(), which
- * the worker loop sets up when templates are loaded. Returns 0, or -1 when it cannot render. */
+ * the worker loop sets up when templates are loaded. The heading is "errors.<status>" of the
+ * catalogue (message, the API's English, is not shown), the problems (below 500) are
+ * mq_page_problem()'s. Returns 0, or -1 when it cannot render. */
 int mq_page_error(mq_req *req, mq_res *res, int status, const char *message);
 
 /* A <select>'s options for a template: [{value, label, selected}] from the NULL-terminated
@@ -35,8 +56,10 @@ void mq_page_select_genre(cJSON *genres, long long id);
 
 /* A form's fields for a template: {"<name>": {"value": …, "error": …}} for each of names, with
  * the value from values (never for fields called "password") and the first problem in
- * req->errors that starts with that field's name; problems of no field go to "errors" [...],
- * and "has_errors" says whether there are any (Mustache cannot test a list's length). */
+ * req->errors about that field (its mq_problem field, else an English text starting with the
+ * field's name), in the page's words without the field's label (mq_page_problem); problems of
+ * no field go to "errors" [...] with their field's label, and "has_errors" says whether there
+ * are any (Mustache cannot test a list's length). */
 cJSON *mq_page_form(const mq_req *req, const char *const *names, const mq_kvlist *values);
 
 /* Decodes an application/x-www-form-urlencoded body into l, leaving out empty fields (an empty

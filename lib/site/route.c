@@ -191,9 +191,9 @@ static int nginx_error(mq_req *req, mq_res *res)
 	if (!s || mq_parse_int(s, 400, 599, &status))
 		return 0;
 	if (status == 413)
-		mq_req_error(req, "the request body is larger than this endpoint accepts");
+		mq_req_problem(req, (mq_problem){ "too_large", NULL, 0, 0 }, "the request body is larger than this endpoint accepts");
 	if (status == 414) {
-		mq_req_error(req, "the address (path and query string) is longer than this site accepts");
+		mq_req_problem(req, (mq_problem){ "url_too_long", NULL, 0, 0 }, "the address (path and query string) is longer than this site accepts");
 		const char *api = mq_req_param(req, "MQ_ERROR_API");
 		if (!mq_req_is_api(req) && api && !strcmp(api, "1"))
 			req->display_path = "/api"; /* nginx never parsed the path: all we know is its start */
@@ -213,7 +213,7 @@ static int nginx_error(mq_req *req, mq_res *res)
 			mq_reply_status(req, res, 404, NULL);
 			return 1;
 		}
-		mq_req_error(req, "%.*s is not allowed on this path", n > 16 ? 16 : n, method ? method : "");
+		mq_req_problem(req, (mq_problem){ "method", NULL, 0, 0 }, "%.*s is not allowed on this path", n > 16 ? 16 : n, method ? method : "");
 		allow_header(req, res, allowed | MQ_OPTIONS); /* as the workers' own 405s: they answer OPTIONS */
 	}
 	mq_reply_status(req, res, (int)status, status == 429 ? "Too many requests, slow down"
@@ -310,19 +310,19 @@ void mq_dispatch(const mq_app *app, mq_req *req, mq_res *res)
 			res->status = 204;
 			return;
 		}
-		mq_req_error(req, "%.16s is not allowed on this path", req->method_name ? req->method_name : "?");
+		mq_req_problem(req, (mq_problem){ "method", NULL, 0, 0 }, "%.16s is not allowed on this path", req->method_name ? req->method_name : "?");
 		mq_reply_status(req, res, 405, "Method not allowed");
 		return;
 	}
 	mq_route_match(route->pattern, req->path, req);
 
 	if (req->bad_query) {
-		mq_req_error(req, "the query string is not valid percent-encoded UTF-8");
+		mq_req_problem(req, (mq_problem){ "bad_encoding", NULL, 0, 0 }, "the query string is not valid percent-encoded UTF-8");
 		mq_reply_err(req, res, MQ_EINVAL, NULL);
 		return;
 	}
 	if (cross_site(req)) {
-		mq_req_error(req, "a state-changing request must come from this site's own pages");
+		mq_req_problem(req, (mq_problem){ "cross_site", NULL, 0, 0 }, "a state-changing request must come from this site's own pages");
 		mq_reply_status(req, res, 403, "Cross-site request refused");
 		return;
 	}
@@ -343,8 +343,9 @@ void mq_dispatch(const mq_app *app, mq_req *req, mq_res *res)
 	int cookie_session = req->user && req->user->via_cookie;
 	if (((flags & MQ_CSRF && cookie_session) || (flags & MQ_VISITOR_CSRF && !req->user)) &&
 	    !csrf_ok(req, (flags & MQ_VISITOR_CSRF) != 0)) {
-		mq_req_error(req, cookie_session ? "send the session's CSRF token (the mq_csrf cookie) in the X-CSRF-Token header"
-						 : "reload the form and send it again");
+		mq_req_problem(req, (mq_problem){ "csrf", NULL, 0, 0 }, "%s", cookie_session
+			       ? "send the session's CSRF token (the mq_csrf cookie) in the X-CSRF-Token header"
+			       : "reload the form and send it again");
 		mq_reply_status(req, res, 403, "CSRF token missing or wrong");
 		return;
 	}

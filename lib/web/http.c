@@ -204,16 +204,14 @@ static void utf8_repair(char *s)
 	*out = '\0';
 }
 
-void mq_req_error(mq_req *req, const char *fmt, ...)
+static void add_problem(mq_req *req, mq_problem problem, const char *fmt, va_list ap)
 {
-	va_list ap, copy;
-	va_start(ap, fmt);
+	va_list copy;
 	va_copy(copy, ap);
 	int n = vsnprintf(NULL, 0, fmt, copy);
 	va_end(copy);
 	char *msg = mq_arena_alloc(req->arena, (size_t)(n > 0 ? n : 0) + 1);
 	vsnprintf(msg, (size_t)(n > 0 ? n : 0) + 1, fmt, ap);
-	va_end(ap);
 	/* a precision (%.64s) may cut a character of the client's text in two: the message stays
 	 * valid UTF-8, as the JSON and pages it goes into must be */
 	utf8_repair(msg);
@@ -221,12 +219,35 @@ void mq_req_error(mq_req *req, const char *fmt, ...)
 	if (e->n == e->cap) {
 		size_t cap = e->cap ? e->cap * 2 : 8;
 		const char **items = mq_arena_alloc(req->arena, cap * sizeof *items);
-		if (e->n)
+		mq_problem *problems = mq_arena_alloc(req->arena, cap * sizeof *problems);
+		if (e->n) {
 			memcpy(items, e->items, e->n * sizeof *items);
+			memcpy(problems, e->problems, e->n * sizeof *problems);
+		}
 		e->items = items;
+		e->problems = problems;
 		e->cap = cap;
 	}
+	if (problem.field)
+		problem.field = mq_arena_strdup(req->arena, problem.field);
+	e->problems[e->n] = problem;
 	e->items[e->n++] = msg;
+}
+
+void mq_req_error(mq_req *req, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	add_problem(req, (mq_problem){ 0 }, fmt, ap);
+	va_end(ap);
+}
+
+void mq_req_problem(mq_req *req, mq_problem problem, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	add_problem(req, problem, fmt, ap);
+	va_end(ap);
 }
 
 static int hexval(char c)

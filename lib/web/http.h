@@ -43,9 +43,24 @@ typedef struct mq_user {
 	int via_cookie;       /* authenticated by the browser session cookie (CSRF applies) */
 } mq_user;
 
+/* What a page needs to say a problem in its own language. A problem has two readers: the
+ * API's client, who gets the English sentence (items[], "errors" of a 400: machine-readable,
+ * unchanged), and a person on a page, who gets the text of code in the page's catalogue
+ * (templates/messages/<lang>.json, group "problems") with {min} and {max} filled in with the
+ * page's digits, and, where the problem is not shown next to its field, the field's label
+ * ("fields.<name>"). A problem without a code (mq_req_error) shows as "problems.other" on a
+ * Persian page (its English on an English one): every validator of valid.c and the public
+ * pages' own checks give a code. */
+typedef struct mq_problem {
+	const char *code;  /* key under "problems" ("int_range"), or NULL; static */
+	const char *field; /* the field (query parameter, form or body field) it is about, or NULL */
+	long long min, max; /* {min} and {max} of the text */
+} mq_problem;
+
 /* Problems found while validating input; each becomes one entry of "errors" in a 400. */
 typedef struct mq_errors {
-	const char **items;
+	const char **items;      /* the English sentences */
+	mq_problem *problems;    /* problems[i] is items[i] for a page */
 	size_t n, cap;
 } mq_errors;
 
@@ -110,6 +125,9 @@ void mq_cookie_parse(mq_arena *a, const char *header, mq_kvlist *l);
 /* Appends a validation problem (formatted into the request's arena). The message is made valid
  * UTF-8: bytes of a character that a precision cut in two are dropped. */
 void mq_req_error(mq_req *req, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same with the problem's page words (mq_problem; field copied into the arena). */
+void mq_req_problem(mq_req *req, mq_problem problem, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* Whether s[0..n) is valid UTF-8 (no overlong forms, surrogates or values past U+10FFFF). */
 int mq_utf8_valid(const char *s, size_t n);

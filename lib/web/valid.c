@@ -41,7 +41,7 @@ static void describe_choices(mq_req *req, const mq_field *f)
 			break;
 		used += (size_t)w;
 	}
-	mq_req_error(req, "%s must be one of: %s", f->name, list);
+	mq_req_problem(req, (mq_problem){ "choice", f->name, 0, 0 }, "%s must be one of: %s", f->name, list);
 }
 
 /* Validates one textual value (query parameter or default). Returns 0 or -1. */
@@ -50,7 +50,8 @@ static int check_text(mq_req *req, const mq_field *f, const char *text, mq_value
 	switch (f->type) {
 	case MQ_V_INT:
 		if (mq_parse_int(text, f->min, f->max, &v->i)) {
-			mq_req_error(req, "%s must be an integer from %lld to %lld", f->name, f->min, f->max);
+			mq_req_problem(req, (mq_problem){ "int_range", f->name, f->min, f->max },
+				       "%s must be an integer from %lld to %lld", f->name, f->min, f->max);
 			return -1;
 		}
 		break;
@@ -60,7 +61,7 @@ static int check_text(mq_req *req, const mq_field *f, const char *text, mq_value
 		else if (!strcmp(text, "false") || !strcmp(text, "0"))
 			v->i = 0;
 		else {
-			mq_req_error(req, "%s must be true or false", f->name);
+			mq_req_problem(req, (mq_problem){ "bool", f->name, 0, 0 }, "%s must be true or false", f->name);
 			return -1;
 		}
 		break;
@@ -80,7 +81,8 @@ static int check_text(mq_req *req, const mq_field *f, const char *text, mq_value
 		int plain = digits > 0 && digits <= 12 && (text[digits] == '\0' || (frac > 0 && frac <= 20 && text[digits + 1 + frac] == '\0'));
 		double d = plain ? strtod(text, &end) : 0;
 		if (!plain || d < (double)f->min || d > (double)f->max) {
-			mq_req_error(req, "%s must be a number from %lld to %lld", f->name, f->min, f->max);
+			mq_req_problem(req, (mq_problem){ "number_range", f->name, f->min, f->max },
+				       "%s must be a number from %lld to %lld", f->name, f->min, f->max);
 			return -1;
 		}
 		v->d = d;
@@ -89,21 +91,23 @@ static int check_text(mq_req *req, const mq_field *f, const char *text, mq_value
 	case MQ_V_STRING: {
 		long long len = text_length(text);
 		if (len < 0) {
-			mq_req_error(req, "%s must not contain control characters", f->name);
+			mq_req_problem(req, (mq_problem){ "control_chars", f->name, 0, 0 },
+				       "%s must not contain control characters", f->name);
 			return -1;
 		}
 		if (len < f->min || len > f->max) {
 			if (f->min > 0)
-				mq_req_error(req, "%s must be %lld to %lld characters long", f->name, f->min,
-					     f->max);
+				mq_req_problem(req, (mq_problem){ "length_range", f->name, f->min, f->max },
+					       "%s must be %lld to %lld characters long", f->name, f->min, f->max);
 			else
-				mq_req_error(req, "%s must be at most %lld characters long", f->name, f->max);
+				mq_req_problem(req, (mq_problem){ "length_max", f->name, 0, f->max },
+					       "%s must be at most %lld characters long", f->name, f->max);
 			return -1;
 		}
 		break;
 	}
 	default:
-		mq_req_error(req, "%s cannot be given in the query string", f->name);
+		mq_req_problem(req, (mq_problem){ "wrong_type", f->name, 0, 0 }, "%s cannot be given in the query string", f->name);
 		return -1;
 	}
 ok:
@@ -117,7 +121,7 @@ int mq_validate_query(mq_req *req, const mq_field *fields, size_t n, mq_value *o
 	if (req->bad_query) {
 		if (n)
 			memset(out, 0, n * sizeof *out);
-		mq_req_error(req, "the query string is not valid percent-encoded UTF-8");
+		mq_req_problem(req, (mq_problem){ "bad_encoding", NULL, 0, 0 }, "the query string is not valid percent-encoded UTF-8");
 		return -1;
 	}
 	if (!mq_req_is_api(req)) { /* a page's GET form sends its blank fields ("All") as key=: not given */
@@ -151,10 +155,10 @@ int mq_validate_kvlist(mq_req *req, const mq_kvlist *l, const mq_field *fields, 
 		for (k = 0; k < n && strcmp(fields[k].name, key); k++)
 			;
 		if (k == n) {
-			mq_req_error(req, "unknown parameter '%.64s'", key);
+			mq_req_problem(req, (mq_problem){ "unknown", NULL, 0, 0 }, "unknown parameter '%.64s'", key);
 			rc = -1;
 		} else if (seen[k]) {
-			mq_req_error(req, "%s given more than once", key);
+			mq_req_problem(req, (mq_problem){ "repeated", fields[k].name, 0, 0 }, "%s given more than once", key);
 			out[k].present = 0; /* ambiguous: use neither */
 			rc = -1;
 		} else {
@@ -167,7 +171,7 @@ int mq_validate_kvlist(mq_req *req, const mq_kvlist *l, const mq_field *fields, 
 		if (seen[k])
 			continue;
 		if (fields[k].flags & MQ_REQUIRED) {
-			mq_req_error(req, "%s is required", fields[k].name);
+			mq_req_problem(req, (mq_problem){ "required", fields[k].name, 0, 0 }, "%s is required", fields[k].name);
 			rc = -1;
 		} else if (fields[k].def && check_text(req, &fields[k], fields[k].def, &out[k])) {
 			rc = -1; /* a bad default is a bug in the table; refuse rather than use 0 */
@@ -182,7 +186,8 @@ static int check_json(mq_req *req, const mq_field *f, const cJSON *item, mq_valu
 	case MQ_V_INT: {
 		double d = item->valuedouble;
 		if (!cJSON_IsNumber(item) || d != floor(d) || d < (double)f->min || d > (double)f->max) {
-			mq_req_error(req, "%s must be an integer from %lld to %lld", f->name, f->min, f->max);
+			mq_req_problem(req, (mq_problem){ "int_range", f->name, f->min, f->max },
+				       "%s must be an integer from %lld to %lld", f->name, f->min, f->max);
 			return -1;
 		}
 		v->i = (long long)d;
@@ -191,7 +196,8 @@ static int check_json(mq_req *req, const mq_field *f, const cJSON *item, mq_valu
 	case MQ_V_NUMBER: {
 		double d = item->valuedouble;
 		if (!cJSON_IsNumber(item) || !isfinite(d) || d < (double)f->min || d > (double)f->max) {
-			mq_req_error(req, "%s must be a number from %lld to %lld", f->name, f->min, f->max);
+			mq_req_problem(req, (mq_problem){ "number_range", f->name, f->min, f->max },
+				       "%s must be a number from %lld to %lld", f->name, f->min, f->max);
 			return -1;
 		}
 		v->d = d;
@@ -199,7 +205,7 @@ static int check_json(mq_req *req, const mq_field *f, const cJSON *item, mq_valu
 	}
 	case MQ_V_BOOL:
 		if (!cJSON_IsBool(item)) {
-			mq_req_error(req, "%s must be true or false", f->name);
+			mq_req_problem(req, (mq_problem){ "bool", f->name, 0, 0 }, "%s must be true or false", f->name);
 			return -1;
 		}
 		v->i = cJSON_IsTrue(item);
@@ -207,20 +213,21 @@ static int check_json(mq_req *req, const mq_field *f, const cJSON *item, mq_valu
 	case MQ_V_ENUM:
 	case MQ_V_STRING:
 		if (!cJSON_IsString(item)) {
-			mq_req_error(req, "%s must be a string", f->name);
+			mq_req_problem(req, (mq_problem){ "wrong_type", f->name, 0, 0 }, "%s must be a string", f->name);
 			return -1;
 		}
 		return check_text(req, f, item->valuestring, v) ? -1 : (v->json = item, 0);
 	case MQ_V_ARRAY: {
 		if (!cJSON_IsArray(item) || cJSON_GetArraySize(item) > f->max) {
-			mq_req_error(req, "%s must be a list of at most %lld items", f->name, f->max);
+			mq_req_problem(req, (mq_problem){ "list_max", f->name, 0, f->max },
+				       "%s must be a list of at most %lld items", f->name, f->max);
 			return -1;
 		}
 		break;
 	}
 	case MQ_V_OBJECT:
 		if (!cJSON_IsObject(item)) {
-			mq_req_error(req, "%s must be an object", f->name);
+			mq_req_problem(req, (mq_problem){ "wrong_type", f->name, 0, 0 }, "%s must be an object", f->name);
 			return -1;
 		}
 		break;
@@ -237,7 +244,7 @@ int mq_validate_object(mq_req *req, const cJSON *obj, const mq_field *fields, si
 	if (n)
 		memset(out, 0, n * sizeof *out);
 	if (!cJSON_IsObject(obj)) {
-		mq_req_error(req, "the body must be a JSON object");
+		mq_req_problem(req, (mq_problem){ "wrong_type", NULL, 0, 0 }, "the body must be a JSON object");
 		return -1;
 	}
 	for (const cJSON *item = obj->child; item; item = item->next) {
@@ -245,15 +252,15 @@ int mq_validate_object(mq_req *req, const cJSON *obj, const mq_field *fields, si
 		for (k = 0; k < n && strcmp(fields[k].name, item->string); k++)
 			;
 		if (k == n) {
-			mq_req_error(req, "unknown field '%.64s'", item->string);
+			mq_req_problem(req, (mq_problem){ "unknown", NULL, 0, 0 }, "unknown field '%.64s'", item->string);
 			rc = -1;
 		} else if (out[k].json || out[k].present) {
-			mq_req_error(req, "%s given more than once", item->string);
+			mq_req_problem(req, (mq_problem){ "repeated", fields[k].name, 0, 0 }, "%s given more than once", item->string);
 			rc = -1;
 		} else if (cJSON_IsNull(item) && (fields[k].flags & MQ_NULLABLE)) {
 			out[k].json = item; /* an explicit null: "clear this field" for PATCH */
 		} else if (cJSON_IsNull(item)) {
-			mq_req_error(req, "%s may not be null", item->string);
+			mq_req_problem(req, (mq_problem){ "wrong_type", fields[k].name, 0, 0 }, "%s may not be null", item->string);
 			out[k].json = item;
 			rc = -1;
 		} else if (check_json(req, &fields[k], item, &out[k])) {
@@ -263,7 +270,7 @@ int mq_validate_object(mq_req *req, const cJSON *obj, const mq_field *fields, si
 	}
 	for (size_t k = 0; k < n; k++) {
 		if ((fields[k].flags & MQ_REQUIRED) && !out[k].present && !out[k].json) {
-			mq_req_error(req, "%s is required", fields[k].name);
+			mq_req_problem(req, (mq_problem){ "required", fields[k].name, 0, 0 }, "%s is required", fields[k].name);
 			rc = -1;
 		}
 	}
