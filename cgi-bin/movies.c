@@ -404,7 +404,7 @@ static void get_reviews_page(mq_req *req, mq_res *res)
 	cJSON *items = NULL;
 	long long total = 0;
 	const long long limit = 10;
-	mq_err rc = id ? mq_ratings_list(mq_ctx_of(req)->db, NULL, id, 1, q[Q_PAGE].i, limit, &items, &total)
+	mq_err rc = id ? mq_ratings_list(mq_ctx_of(req)->db, NULL, id, 1, NULL, q[Q_PAGE].i, limit, &items, &total)
 		       : MQ_ENOTFOUND;
 	if (rc != MQ_OK) {
 		cJSON_Delete(movie);
@@ -412,17 +412,8 @@ static void get_reviews_page(mq_req *req, mq_res *res)
 		return;
 	}
 	cJSON *r;
-	cJSON_ArrayForEach(r, items) {
-		const char *at = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "created_at"));
-		mq_buf date = MQ_BUF_INIT;
-		if (mq_l10n_iso_time(&date, lang, at, MQ_DATE_DAY, NULL) == 0)
-			cJSON_AddStringToObject(r, "date", mq_buf_cstr(&date));
-		mq_buf_free(&date);
-		const cJSON *rating = cJSON_GetObjectItemCaseSensitive(r, "rating");
-		if (cJSON_IsNumber(rating))
-			cJSON_AddStringToObject(r, "rating_text", mq_page_number(req, rating->valuedouble,
-				rating->valuedouble != (double)(long long)rating->valuedouble));
-	}
+	cJSON_ArrayForEach(r, items)
+		mq_moviepage_rating_texts(req, r);
 	const char *title = mq_arena_strdup(req->arena, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "title")));
 	cJSON *data = cJSON_CreateObject();
 	cJSON_AddStringToObject(data, "heading", mq_page_messagef(req, "reviews.heading", "title", title ? title : "", NULL));

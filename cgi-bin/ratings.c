@@ -195,7 +195,7 @@ static void reply_page(mq_req *req, mq_res *res, const char *user_id, const char
 		return;
 	cJSON *items = NULL;
 	long long total = 0;
-	mq_err rc = mq_ratings_list(mq_ctx_of(req)->db, user_id, movie_id, movie_id != NULL, v[L_PAGE].i,
+	mq_err rc = mq_ratings_list(mq_ctx_of(req)->db, user_id, movie_id, movie_id != NULL, NULL, v[L_PAGE].i,
 				    v[L_LIMIT].i, &items, &total);
 	if (rc != MQ_OK) {
 		mq_reply_err(req, res, rc, NULL);

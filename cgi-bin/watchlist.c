@@ -2,8 +2,9 @@
  * liked, disliked, bookmarked) and history, under /api/v1/watchlist, /api/v1/interactions and
  * /api/v1/lists, and in the seed designs' per-user forms /api/v1/users/:id/watchlist, /favorites
  * and /history; GET /live, the door to the member's live channel; the /me/watchlist,
- * /me/favorites and /me/history pages and the toggles' plain form (POST /me/lists). */
+ * /me/favorites, /me/history and /me/ratings pages and the toggles' plain form (POST /me/lists). */
 #include "domain/lists.h"
+#include "domain/rating.h"
 #include "site/live.h"
 #include "site/movieapi.h"
 #include "site/moviepage.h"
@@ -471,16 +472,16 @@ static void delete_user_history(mq_req *req, mq_res *res)
 
 /* ---- pages ---- */
 
-enum { PAGE_WATCHLIST, PAGE_FAVORITES, PAGE_HISTORY };
+enum { PAGE_WATCHLIST, PAGE_FAVORITES, PAGE_HISTORY, PAGE_RATINGS };
 
-/* GET /me/watchlist, /me/favorites and /me/history: the member's movies as cards, newest first,
- * each with its toggles. */
+/* GET /me/watchlist, /me/favorites, /me/history and /me/ratings: the member's movies as cards,
+ * newest first, each with its toggles (and on /me/ratings the member's rating and review). */
 static void list_page(mq_req *req, mq_res *res, int kind)
 {
 	enum { P_PAGE, P_COUNT };
 	static const mq_field query[P_COUNT] = { [P_PAGE] = MQ_FIELD_PAGE };
-	static const char *const titles[] = { "mylist.watchlist", "mylist.favorites", "mylist.history" };
-	static const char *const tabs[] = { "is_watchlist", "is_favorites", "is_history" };
+	static const char *const titles[] = { "mylist.watchlist", "mylist.favorites", "mylist.history", "mylist.ratings" };
+	static const char *const tabs[] = { "is_watchlist", "is_favorites", "is_history", "is_ratings" };
 	mq_value q[P_COUNT];
 	if (mq_valid_query_or_reply(req, res, query, P_COUNT, q))
 		return;
@@ -493,6 +494,8 @@ static void list_page(mq_req *req, mq_res *res, int kind)
 		? mq_interactions_list(db, req->user->id, MQ_WATCHED, lang, q[P_PAGE].i, limit, &items, &total)
 		: kind == PAGE_FAVORITES
 		? mq_favorites_list(db, req->user->id, lang, q[P_PAGE].i, limit, &items, &total)
+		: kind == PAGE_RATINGS
+		? mq_ratings_list(db, req->user->id, NULL, 0, lang, q[P_PAGE].i, limit, &items, &total)
 		: mq_watchlist_list(db, req->user->id, -1, lang, q[P_PAGE].i, limit, &items, &total);
 	if (rc != MQ_OK) {
 		mq_reply_err(req, res, rc, NULL);
@@ -501,8 +504,13 @@ static void list_page(mq_req *req, mq_res *res, int kind)
 	cJSON *movies = cJSON_CreateArray(), *item;
 	cJSON_ArrayForEach(item, items) {
 		cJSON *movie = cJSON_DetachItemFromObjectCaseSensitive(item, "movie");
-		if (movie)
-			cJSON_AddItemToArray(movies, movie);
+		if (!movie)
+			continue;
+		if (kind == PAGE_RATINGS) { /* the card says the member's rating, review and its day */
+			mq_moviepage_rating_texts(req, item);
+			cJSON_AddItemToObject(movie, "mine", cJSON_Duplicate(item, 1));
+		}
+		cJSON_AddItemToArray(movies, movie);
 	}
 	cJSON_Delete(items);
 	mq_movieapi_images(req, movies);
@@ -532,6 +540,11 @@ static void get_favorites_page(mq_req *req, mq_res *res)
 static void get_history_page(mq_req *req, mq_res *res)
 {
 	list_page(req, res, PAGE_HISTORY);
+}
+
+static void get_ratings_page(mq_req *req, mq_res *res)
+{
+	list_page(req, res, PAGE_RATINGS);
 }
 
 /* The toggles' lists in the order of the form's "list" field. */
@@ -632,6 +645,7 @@ static const mq_route routes[] = {
 	{ MQ_GET, "/live", get_live, 0 },
 	{ MQ_GET, "/me/watchlist", get_watchlist_page, MQ_NEEDS_AUTH },
 	{ MQ_GET, "/me/favorites", get_favorites_page, MQ_NEEDS_AUTH },
+	{ MQ_GET, "/me/ratings", get_ratings_page, MQ_NEEDS_AUTH },
 	{ MQ_GET, "/me/history", get_history_page, MQ_NEEDS_AUTH },
 	{ MQ_POST, "/me/lists", post_lists_form, MQ_NEEDS_AUTH | MQ_CSRF },
 	{ MQ_POST, "/api/v1/watchlist", post_watchlist, MQ_NEEDS_AUTH | MQ_CSRF },

@@ -237,6 +237,14 @@ cJSON *mq_catalog_summary_json(const bson_t *doc, const void *lang)
 	return m;
 }
 
+void mq_catalog_join_summaries(mongoc_database_t *database, cJSON *items, const char *key, const char *lang)
+{
+	bson_t opts = BSON_INITIALIZER;
+	mq_catalog_summary_projection(&opts);
+	mq_db_join(database, "movies", items, key, "movie", &opts, mq_catalog_summary_json, lang);
+	bson_destroy(&opts);
+}
+
 const char *const mq_catalog_lockable[] = {
 	"title", "titles", "original_title", "original_language", "overviews", "release_date", "year", "runtime",
 	"genres", "poster_path", "backdrop_path", "cast", "directors", "keywords", "certification", "imdb_id",

@@ -28,6 +28,10 @@ cJSON *mq_catalog_movie_json(const bson_t *doc, const char *lang);
 void mq_catalog_summary_projection(bson_t *opts);
 cJSON *mq_catalog_summary_json(const bson_t *doc, const void *lang);
 
+/* Adds to each item of items (an array) its movie's summary in lang as "movie", the movie named
+ * by the item's key ("movie_id"): one query for them all (mq_db_join). */
+void mq_catalog_join_summaries(mongoc_database_t *database, cJSON *items, const char *key, const char *lang);
+
 /* A new movie's slug from its document: "fight-club-1999", or with with_id the TMDB id too
  * ("fight-club-1999-550") for when that one is taken; "title-<tmdb id>" without a year. */
 void mq_catalog_slug(const cJSON *doc, int with_id, char *out, size_t size);

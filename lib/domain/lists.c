@@ -567,12 +567,8 @@ static mq_err list_with_movies(mongoc_database_t *database, const char *collecti
 			       long long *total)
 {
 	mq_err rc = mq_db_page(database, collection, filter, sort_key, page, limit, items, total);
-	if (rc == MQ_OK) {
-		bson_t opts = BSON_INITIALIZER;
-		mq_catalog_summary_projection(&opts);
-		mq_db_join(database, "movies", *items, "movie_id", "movie", &opts, mq_catalog_summary_json, lang);
-		bson_destroy(&opts);
-	}
+	if (rc == MQ_OK)
+		mq_catalog_join_summaries(database, *items, "movie_id", lang);
 	return rc;
 }
 

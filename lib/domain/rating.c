@@ -1,5 +1,6 @@
 /* rating.c — ratings, reviews and the movie's rating fields (see rating.h). */
 #include "domain/rating.h"
+#include "domain/catalog.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "domain/lists.h"
@@ -353,7 +354,7 @@ static void add_reviewers(mongoc_database_t *database, cJSON *items)
 }
 
 mq_err mq_ratings_list(mq_db *db, const char *user_id, const char *movie_id, int with_reviewers,
-		       long long page, long long limit, cJSON **items, long long *total)
+		       const char *movies_lang, long long page, long long limit, cJSON **items, long long *total)
 {
 	bson_oid_t oid;
 	*items = NULL;
@@ -373,6 +374,8 @@ mq_err mq_ratings_list(mq_db *db, const char *user_id, const char *movie_id, int
 				cJSON_AddNullToObject(r, "review");
 		if (with_reviewers)
 			add_reviewers(database, *items);
+		if (movies_lang)
+			mq_catalog_join_summaries(database, *items, "movie_id", movies_lang);
 	}
 	mq_db_release(db, client, database);
 	bson_destroy(filter);

@@ -53,9 +53,10 @@ mq_err mq_rating_delete(mq_db *db, const char *user_id, const char *rating_id, c
 mq_err mq_rating_remove(mq_db *db, const char *user_id, const char *movie_id, long long *version);
 
 /* One page of ratings, newest first: of a user (user_id) or of a movie (movie_id), the other
- * NULL. With reviewers, each rating gets {user: {id, name, username, avatar}}. *items: caller
- * owns; *total counts all. */
+ * NULL. With reviewers, each rating gets {user: {id, name, username, avatar}}; with movies_lang
+ * (may be NULL), its movie's summary in that language as "movie". *items: caller owns; *total
+ * counts all. */
 mq_err mq_ratings_list(mq_db *db, const char *user_id, const char *movie_id, int with_reviewers,
-		       long long page, long long limit, cJSON **items, long long *total);
+		       const char *movies_lang, long long page, long long limit, cJSON **items, long long *total);
 
 #endif

@@ -1,5 +1,6 @@
 /* moviepage.c — list pages of the catalogue (see moviepage.h). */
 #include "site/moviepage.h"
+#include "core/l10n.h"
 #include "domain/catalog.h"
 #include "domain/genre.h"
 #include "domain/lists.h"
@@ -44,6 +45,19 @@ const char *mq_moviepage_reason(const mq_req *req, const cJSON *reason)
 		return genre ? mq_page_messagef(req, "card.genre", "genre", genre, NULL)
 			     : mq_page_message(req, "card.your_genres");
 	return mq_page_message(req, "card.popular");
+}
+
+void mq_moviepage_rating_texts(const mq_req *req, cJSON *rating)
+{
+	const char *at = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rating, "created_at"));
+	mq_buf date = MQ_BUF_INIT;
+	if (mq_l10n_iso_time(&date, mq_page_language(req), at, MQ_DATE_DAY, NULL) == 0)
+		cJSON_AddStringToObject(rating, "date", mq_buf_cstr(&date));
+	mq_buf_free(&date);
+	const cJSON *r = cJSON_GetObjectItemCaseSensitive(rating, "rating");
+	if (cJSON_IsNumber(r))
+		cJSON_AddStringToObject(rating, "rating_text",
+					mq_page_number(req, r->valuedouble, r->valuedouble != (double)(long long)r->valuedouble));
 }
 
 cJSON *mq_moviepage_lists_state(mq_req *req, const char *movie_id)

@@ -298,3 +298,31 @@ test("the watchlist and the favourites are separate lists: taking a movie off on
     await context.close();
   }
 });
+
+test("'My ratings' lists the member's ratings and reviews, newest first, in English and Persian", async () => {
+  const { m, context } = await signedIn({ viewport: h.PHONE });
+  await rate(m.token, 680, { rating: 7.5 });
+  await rate(m.token, 550, { rating: 9, review: "The first rule holds." });
+  const page = await context.newPage();
+  await page.goto("/me/watchlist");
+  const tab = page.locator('nav.tabs a[href="/me/ratings"]');
+  await h.assertUsable(tab, "My ratings tab");
+  await Promise.all([page.waitForEvent("load"), tab.click()]);
+  const cards = page.locator(".cards .card");
+  assert.equal(await cards.count(), 2);
+  assert.match(await cards.nth(0).textContent(), /Fight Club[\s\S]*Your rating\s*★ 9\/10[\s\S]*The first rule holds\./);
+  assert.match(await cards.nth(1).textContent(), /Pulp Fiction[\s\S]*★ 7\.5\/10/);
+  await h.assertFits(page, "my ratings");
+  await h.assertAccessible(page, "my ratings");
+  await h.screenshot(page, "my-ratings-phone-en");
+
+  await context.addCookies([{ name: "mq_lang", value: "fa", url: h.BASE_URL }]);
+  await page.goto("/me/ratings");
+  const first = await cards.nth(0).textContent();
+  assert.match(first, /امتیاز شما\s*★ ۹/);
+  assert.doesNotMatch(first.replace("Fight Club", "").replace("The first rule holds.", ""), /[0-9]/, "Persian digits only");
+  await h.assertFits(page, "my ratings fa");
+  await h.assertAccessible(page, "my ratings fa");
+  await h.screenshot(page, "my-ratings-phone-fa");
+  await context.close();
+});
