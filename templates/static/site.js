@@ -278,6 +278,7 @@ function applyHint(hint) {
   } else if (hint.type === "rating") {
     document.querySelectorAll(`form.review-form[data-movie="${hint.movie}"]`)
       .forEach((f) => showRating(f, hint.op === "set" ? hint.rating : null));
+    if (document.querySelector(`form.review-form[data-movie="${hint.movie}"]`)) refreshAverage().catch(() => {});
   } else {
     setList(boxes, hint.type, hint.op === "add");
     if (hint.op === "add" && hint.type === "liked") setList(boxes, "disliked", false);
@@ -343,6 +344,28 @@ function showFieldErrors(form, errors) {
   form.querySelector(".form-status").textContent = general.join(" ");
 }
 
+/* The movie's member average and count, read again after the member's rating changed, in the
+ * page's words (the element's data-*) and digits. */
+async function refreshAverage() {
+  const lang = document.documentElement.lang;
+  for (const dd of document.querySelectorAll("dd.member-average[data-src]")) {
+    const res = await fetch(dd.dataset.src, { headers: { Accept: "application/json" }, cache: "no-store" });
+    if (!res.ok) continue;
+    const { data } = await res.json();
+    const n = data.rating_count || 0;
+    if (!n || data.average_rating == null) {
+      dd.textContent = dd.dataset.notRated;
+      continue;
+    }
+    const average = document.createElement("strong");
+    average.textContent = new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(data.average_rating);
+    const count = document.createElement("span");
+    count.className = "muted";
+    count.textContent = "(" + (n === 1 ? dd.dataset.one : dd.dataset.many.replace("{count}", new Intl.NumberFormat(lang).format(n))) + ")";
+    dd.replaceChildren(average, dd.dataset.outOf + " ", count);
+  }
+}
+
 async function saveRating(form, body) {
   const status = form.querySelector(".form-status");
   const before = form.dataset.rating ? Number(form.dataset.rating) : null;
@@ -358,6 +381,7 @@ async function saveRating(form, body) {
     showFieldErrors(form, []);
     status.textContent = say("Saved.", "ذخیره شد.");
     document.querySelectorAll("section[data-reviews-src]").forEach((s) => loadReviews(s, 1, true));
+    refreshAverage().catch(() => {});
     syncLists().catch(() => {});
   } catch (problem) {
     showRating(form, before); /* back to what the server has */
@@ -383,6 +407,7 @@ async function removeRating(form) {
     showFieldErrors(form, []);
     status.textContent = say("Your rating and review were removed.", "امتیاز و نقد شما حذف شد.");
     document.querySelectorAll("section[data-reviews-src]").forEach((s) => loadReviews(s, 1, true));
+    refreshAverage().catch(() => {});
     syncLists().catch(() => {});
   } catch (e) {
     const text = say("Your rating could not be removed. Please try again.", "امتیاز حذف نشد. دوباره امتحان کنید.");

@@ -326,3 +326,29 @@ test("'My ratings' lists the member's ratings and reviews, newest first, in Engl
   await h.screenshot(page, "my-ratings-phone-fa");
   await context.close();
 });
+
+test("the movie's member average and count follow the member's rating without a reload, in both languages", async () => {
+  for (const lang of ["en", "fa"]) {
+    const { m, context } = await signedIn();
+    await context.addCookies([{ name: "mq_lang", value: lang, url: h.BASE_URL }]);
+    const page = await context.newPage();
+    await page.goto("/movies/680");
+    const countOf = async () => {
+      const res = await fetch(h.BASE_URL + "/api/v1/movies/680/rating");
+      return (await res.json()).data.rating_count || 0;
+    };
+    const before = await countOf();
+    const digits = (n) => new Intl.NumberFormat(lang).format(n);
+    const shows = (text) => page.waitForFunction((t) => document.querySelector("dd.member-average").textContent.includes(t),
+      text, { timeout: 5000 });
+    await page.click("label[for=star-10]");
+    await shows(`(${digits(before + 1)}`);
+    const text = await page.locator("dd.member-average").textContent();
+    assert.equal(/[0-9]/.test(text), lang === "en", `the page's digits: ${text}`);
+    await page.locator(".review-form button[name=remove]").click();
+    const notRated = lang === "fa" ? "هنوز امتیازی نگرفته" : "Not rated by members yet";
+    await shows(before === 0 ? notRated : `(${digits(before)}`);
+    assert.equal(await countOf(), before);
+    await context.close();
+  }
+});
