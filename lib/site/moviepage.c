@@ -13,6 +13,35 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The first letter of each of the first two words of title ("Fight Club" → "FC"), joined by a
+ * zero-width non-joiner so that Persian letters stay apart: an image placeholder's monogram. */
+static void add_initials(cJSON *m, const char *title)
+{
+	char out[20];
+	size_t n = 0;
+	for (int words = 0; title && *title && words < 2; words++) {
+		while (*title == ' ')
+			title++;
+		if (!*title)
+			break;
+		unsigned char lead = (unsigned char)*title;
+		size_t len = lead < 0x80 ? 1 : lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+		if (strnlen(title, len) < len)
+			break;
+		if (words) {
+			memcpy(out + n, "\u200c", 3);
+			n += 3;
+		}
+		memcpy(out + n, title, len);
+		n += len;
+		while (*title && *title != ' ')
+			title++;
+	}
+	out[n] = '\0';
+	if (n)
+		cJSON_AddStringToObject(m, "initials", out);
+}
+
 void mq_moviepage_movie_card(const mq_req *req, cJSON *m)
 {
 	const char *slug = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "slug"));
@@ -32,6 +61,11 @@ void mq_moviepage_movie_card(const mq_req *req, cJSON *m)
 	const cJSON *year = cJSON_GetObjectItemCaseSensitive(m, "year");
 	if (cJSON_IsNumber(year) && year->valuedouble > 0)
 		cJSON_AddStringToObject(m, "year_text", mq_page_digits(req, (long long)year->valuedouble));
+	add_initials(m, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "title")));
+	/* the first genre colours the placeholder (site.css: [data-genre]) */
+	const cJSON *genre = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(m, "genres"), 0), "id");
+	if (cJSON_IsNumber(genre))
+		cJSON_AddNumberToObject(m, "genre_id", genre->valuedouble);
 }
 
 const char *mq_moviepage_reason(const mq_req *req, const cJSON *reason)

@@ -11,7 +11,8 @@
 
 /* Adds what a card shows to a movie: href (/movies/<slug>, else the TMDB id), vote_text
  * (TMDB's average with one decimal, absent without votes) and year_text, both in the page's
- * digits (mq_page_number). */
+ * digits (mq_page_number); for a placeholder of its poster, initials (of the title's first two
+ * words) and genre_id (its first genre's, which gives the colour). */
 void mq_moviepage_movie_card(const mq_req *req, cJSON *movie);
 
 /* mq_moviepage_movie_card() for each movie of an array, and for a signed-in member the watchlist and

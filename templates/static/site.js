@@ -7,11 +7,27 @@ document.documentElement.classList.replace("no-js", "js");
 /* A movie card like templates/partials/movie-card.mustache, built with DOM calls (never HTML
  * strings, so a title cannot inject markup). */
 /* What stands in for a missing image: a box of the image's shape, with the title in it. */
+/* The first letter of each of the first two words, kept apart by a zero-width non-joiner (as
+ * lib/site/moviepage.c makes them). */
+const initials = (title) => title.trim().split(/\s+/).slice(0, 2).map((w) => [...w][0] || "").join("\u200c");
+
+/* A missing image's placeholder: a poster's shows the title's initials and the title (on its
+ * genre's colour, from the card's data-genre), a photo the name. */
 function placeholder(className, text) {
   const box = document.createElement("span");
   box.className = className;
   box.setAttribute("aria-hidden", "true");
-  box.textContent = text || "";
+  if (className.includes("no-poster") && text) {
+    const mark = document.createElement("span");
+    mark.className = "ph-initials";
+    mark.textContent = initials(text);
+    const title = document.createElement("span");
+    title.className = "ph-title";
+    title.textContent = text;
+    box.append(mark, title);
+  } else {
+    box.textContent = text || "";
+  }
   return box;
 }
 

@@ -189,7 +189,7 @@ test("on a phone a movie's title is on the first screen, in English and Persian"
   }
 });
 
-test("a poster that fails to load gives way to a placeholder with the title, and nothing moves", async () => {
+test("a poster that fails to load gives way to a placeholder (initials and title on the genre's colour), and nothing moves", async () => {
   const context = await h.newContext(browser, { viewport: h.PHONE });
   await context.route("https://image.tmdb.org/**", (route) => route.fulfill({ status: 404, body: "" }));
   const page = await context.newPage();
@@ -200,9 +200,25 @@ test("a poster that fails to load gives way to a placeholder with the title, and
     "no broken image is left on the page");
   const poster = page.locator(".movie-head .no-poster");
   assert.match(await poster.textContent(), /Fight Club/);
+  assert.equal(await poster.locator(".ph-initials").textContent(), "F\u200cC", "the title's initials");
   const box = await poster.boundingBox();
   assert.ok(box.height > box.width * 1.4, "the placeholder keeps the poster's shape");
+  const colour = (l) => l.evaluate((e) => getComputedStyle(e).getPropertyValue("--genre").trim());
+  assert.equal(await colour(poster), "#1f4e8c", "Drama's colour");
   await h.assertAccessible(page, "a movie page without its images");
+  await h.screenshot(page, "placeholder-movie-phone");
+  // the cards of a list: each its title's initials on its genre's colour
+  await page.goto("/movies");
+  await page.waitForLoadState("networkidle");
+  const cards = page.locator(".cards .card .no-poster");
+  assert.ok(await cards.count() > 3);
+  for (const card of (await cards.all()).slice(0, 4)) {
+    assert.ok((await card.locator(".ph-initials").textContent()).length > 0);
+    assert.notEqual(await colour(card), "", "a genre's colour or the neutral one");
+  }
+  await h.assertFits(page, "cards without posters");
+  await h.assertAccessible(page, "cards without posters");
+  await h.screenshot(page, "placeholder-cards-phone");
   assert.deepEqual(problems.filter((p) => !p.includes("Failed to load resource")), []);
   await context.close();
 });
