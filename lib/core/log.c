@@ -87,7 +87,7 @@ void mq_log(mq_log_level level, const char *event, const char *fmt, ...)
 }
 
 void mq_log_request(const char *request_id, const char *method, const char *path, int status,
-		    double duration_ms, const char *user_id)
+		    double duration_ms, long db_round_trips, const char *user_id)
 {
 	mq_log_level level = status >= 500 ? MQ_LOG_WARN : MQ_LOG_INFO;
 	if (level < log_min)
@@ -99,6 +99,8 @@ void mq_log_request(const char *request_id, const char *method, const char *path
 	put_field(&line, "method", method ? method : "");
 	put_field(&line, "path", path ? path : "");
 	mq_buf_printf(&line, ",\"status\":%d,\"duration_ms\":%.3f", status, duration_ms);
+	if (db_round_trips >= 0)
+		mq_buf_printf(&line, ",\"db\":%ld", db_round_trips);
 	if (user_id)
 		put_field(&line, "user_id", user_id);
 	end_line(&line);

@@ -30,8 +30,9 @@ typedef struct mq_errtext {
 } mq_errtext;
 mq_errtext mq_strerror(int err);
 
-/* The access line of one request: id, method, path (no query string), status, duration. */
+/* The access line of one request: id, method, path (no query string), status, duration, the
+ * database round trips it made ("db"; left out when db_round_trips < 0) and the user. */
 void mq_log_request(const char *request_id, const char *method, const char *path, int status,
-		    double duration_ms, const char *user_id);
+		    double duration_ms, long db_round_trips, const char *user_id);
 
 #endif

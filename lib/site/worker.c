@@ -132,6 +132,7 @@ static void wake(int sig)
 static void serve_fastcgi(struct thread *t, FCGX_Request *r, mq_arena *arena, mq_res *res, mq_buf *out)
 {
 	double t0 = now_ms();
+	mq_db_round_trips_reset();
 	mq_req req;
 	mq_req_init(&req, arena, NULL, NULL);
 	req.ctx = &worker_ctx;
@@ -154,7 +155,7 @@ static void serve_fastcgi(struct thread *t, FCGX_Request *r, mq_arena *arena, mq
 	FCGX_PutStr(out->data, (int)out->len, r->out);
 	FCGX_Finish_r(r);
 	mq_log_request(req.request_id, req.method_name, req.display_path, res->status, now_ms() - t0,
-		       req.user ? req.user->id : NULL);
+		       mq_db_round_trips(), req.user ? req.user->id : NULL);
 	mq_metrics_request(res->status);
 }
 
@@ -231,7 +232,7 @@ static int serve_cgi(const mq_app *app)
 	fwrite(out.data, 1, out.len, stdout);
 	fflush(stdout);
 	mq_log_request(req.request_id, req.method_name, req.display_path, res.status, now_ms() - t0,
-		       req.user ? req.user->id : NULL);
+		       mq_db_round_trips(), req.user ? req.user->id : NULL);
 	mq_buf_free(&out);
 	mq_res_free(&res);
 	mq_arena_free(arena);

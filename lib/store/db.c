@@ -19,6 +19,26 @@ static void default_int(mongoc_uri_t *uri, const char *option, int value)
 		mongoc_uri_set_option_as_int32(uri, option, value);
 }
 
+/* The commands this thread sent since mq_db_round_trips_reset(): every command is one round trip
+ * (a cursor's getMore its own), which the driver reports as it starts it, in the calling thread. */
+static _Thread_local long round_trips;
+
+static void command_started(const mongoc_apm_command_started_t *event)
+{
+	(void)event;
+	round_trips++;
+}
+
+void mq_db_round_trips_reset(void)
+{
+	round_trips = 0;
+}
+
+long mq_db_round_trips(void)
+{
+	return round_trips;
+}
+
 mq_db *mq_db_open(const char *uri_text, const char *db_name, const char *appname, mq_db_timeouts t,
 		  mq_buf *err)
 {
@@ -50,6 +70,10 @@ mq_db *mq_db_open(const char *uri_text, const char *db_name, const char *appname
 		return NULL;
 	}
 	mongoc_client_pool_set_error_api(pool, MONGOC_ERROR_API_VERSION_2);
+	mongoc_apm_callbacks_t *apm = mongoc_apm_callbacks_new();
+	mongoc_apm_set_command_started_cb(apm, command_started);
+	mongoc_client_pool_set_apm_callbacks(pool, apm, NULL);
+	mongoc_apm_callbacks_destroy(apm);
 	mq_db *db = mq_xcalloc(1, sizeof *db);
 	db->pool = pool;
 	db->uri = uri;

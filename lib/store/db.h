@@ -91,6 +91,12 @@ void mq_db_join(mongoc_database_t *database, const char *collection, cJSON *item
 mq_err mq_db_find_one(mongoc_collection_t *coll, const bson_t *filter, const bson_t *opts, bson_t *out,
 		      const char *what);
 
+/* The database round trips (commands) the calling thread made since it last reset the count:
+ * the worker loop resets it per request and writes it in the request's log line ("db"), which
+ * make bench and make bench-scale read. */
+void mq_db_round_trips_reset(void);
+long mq_db_round_trips(void);
+
 /* Maps a driver or server error to mq_err and logs it (the message stays in the log). */
 mq_err mq_db_error(const bson_error_t *error, const char *what);
 

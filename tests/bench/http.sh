@@ -240,7 +240,8 @@ rss_snapshot() {
 			[ "$(tr '\0' '\n' < "/proc/$pid/cmdline" 2>/dev/null | head -n 1)" != "$BUILD/cgi-bin/$w" ]; }; then
 			die "pid ${pid:-?} is not this stack's $BUILD/cgi-bin/$w"
 		fi
-		awk -v w="$w" '/^VmRSS:/ {rss = $2} /^VmHWM:/ {hwm = $2} END {print w, rss, hwm}' "/proc/$pid/status" >> "$1" ||
+		awk -v w="$w" '/^VmRSS:/ {rss = $2} /^VmHWM:/ {hwm = $2} /^RssAnon:/ {anon = $2} END {print w, rss, hwm, anon}' \
+			"/proc/$pid/status" >> "$1" ||
 			die "$w (pid $pid) is gone"
 	done
 }
@@ -251,13 +252,30 @@ measure() {
 	local label=$1 class=$2 log=$3 threads=$4 url=$5
 	shift 5
 	echo "bench: $label (${DURATION} s)…" >&2
-	local from
+	local from workers_from=""
 	from=$(stat -c %s "$log")
+	for w in "$RUN_DIR"/log/*.log; do # where each worker's log stood: its request lines count "db"
+		workers_from="$workers_from $w:$(stat -c %s "$w")"
+	done
 	env "$@" wrk -t"$threads" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 30s -s "$BENCH/http.lua" "$url" \
 		> "$WORK/wrk.out" 2>&1 || { cat "$WORK/wrk.out" >&2; die "wrk failed on $url"; }
-	python3 - "$label" "$class" "$log" "$from" "$WORK/wrk.out" >> "$RESULTS" <<'PY'
+	python3 - "$label" "$class" "$log" "$from" "$WORK/wrk.out" $workers_from >> "$RESULTS" <<'PY'
 import collections, json, sys
 label, cls, log, start, out = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+# the database round trips of the requests that reached a worker (not nginx's micro-cache)
+served = round_trips = 0
+for spec in sys.argv[6:]:
+    path, offset = spec.rsplit(":", 1)
+    with open(path, "rb") as f:
+        f.seek(int(offset))
+        for line in f:
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if entry.get("event") == "request" and "db" in entry:
+                served += 1
+                round_trips += entry["db"]
 figures = next((json.loads(l[len("BENCH_JSON "):]) for l in open(out) if l.startswith("BENCH_JSON ")), None)
 if figures is None:
     sys.exit(f"bench: no figures from wrk for {label}:\n" + open(out).read())
@@ -273,7 +291,8 @@ with open(log, "rb") as f:
         # the end, which wrk neither waits for nor counts
         if not 200 <= status < 400 and status != 499:
             failing[str(status)] += 1
-print(json.dumps({"label": label, "class": cls, **figures, "failing": failing}))
+print(json.dumps({"label": label, "class": cls, **figures, "failing": failing,
+                  "db_per_request": round_trips / served if served else None}))
 PY
 	sleep 1 # every connection closed before the next run (the stack allows 64 per address)
 }
@@ -341,7 +360,8 @@ print(f"  stack: nginx worker_processes {nginx_procs}, WORKER_THREADS {threads},
 print("  req/s: 2xx/3xx answers per second; errors: other answers, socket errors and timeouts; "
       "p50/p99 of every answer")
 print()
-head = f"{'endpoint':<30} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'x hello':>8}  target"
+print("  db/req: database round trips per request that reached a worker (the workers' log; - : none did)")
+head = f"{'endpoint':<30} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'db/req':>7} {'x hello':>8}  target"
 print(head)
 print("-" * (len(head) + 18))
 for r in rows:
@@ -356,7 +376,8 @@ for r in rows:
         note = "(no target)" if cls in ("mixed", "nocache") else ""
     if r["errors"]:
         note = (note + "; " if note else "") + "errors: MISSED"
-    print(f"{r['label']:<30} {r['rps']:>9.1f} {r['p50_us'] / 1000:>8.2f} {r['p99_us'] / 1000:>8.2f} {r['errors']:>7} {ratio:>8.2f}  {note}")
+    db = "-" if r.get("db_per_request") is None else f"{r['db_per_request']:.1f}"
+    print(f"{r['label']:<30} {r['rps']:>9.1f} {r['p50_us'] / 1000:>8.2f} {r['p99_us'] / 1000:>8.2f} {r['errors']:>7} {db:>7} {ratio:>8.2f}  {note}")
 print()
 errors = [r for r in rows if r["errors"]]
 print(f"0 errors: {'met' if not errors else 'MISSED'}")
@@ -371,15 +392,17 @@ print(f"login: bcrypt alone does {bcrypt:.1f} checks/s here (cost {cost}, {threa
 if login_cpu:
     print(f"  the auth worker spends {login_cpu:.1f} ms CPU per login: bcrypt is {100 * bcrypt_cpu / login_cpu:.0f}% of it")
 print()
-print("RSS of each worker (VmRSS; peak: VmHWM), target < 10 MB:")
-print(f"  {'worker':<12} {'after warm-up':>13} {'after the runs':>15} {'peak':>8}")
+print("RSS of each worker (VmRSS; peak: VmHWM; private: RssAnon, the part no other process shares), target < 10 MB;")
+print("  VmRSS also counts the read-only pages of shared libraries each worker has touched, ICU's locale")
+print("  data among them (4-6 MB in a worker that renders pages), which every worker shares with the others")
+print(f"  {'worker':<12} {'after warm-up':>13} {'after the runs':>15} {'peak':>8} {'private':>9}")
 before = {l.split()[0]: int(l.split()[1]) for l in open(rss_before)}
 mb = lambda kb: int(kb) * 1024 / 1e6  # /proc's kB are KiB
 over = []
 for line in open(rss_after):
-    name, rss, hwm = line.split()
+    name, rss, hwm, anon = line.split()
     if name != "hello-world" and mb(rss) >= 10:
         over.append(name)
-    print(f"  {name:<12} {mb(before[name]):10.1f} MB {mb(rss):12.1f} MB {mb(hwm):5.1f} MB")
+    print(f"  {name:<12} {mb(before[name]):10.1f} MB {mb(rss):12.1f} MB {mb(hwm):5.1f} MB {mb(anon):6.1f} MB")
 print(f"each worker < 10 MB RSS: {'met' if not over else 'MISSED (' + ', '.join(over) + ')'}")
 PY

@@ -251,7 +251,7 @@ END_TEST
 
 START_TEST(request_line)
 {
-	mq_log_request("req-123", "GET", "/api/movies/550", 200, 12.3456, "65a1b2c3d4e5f60718293a4b");
+	mq_log_request("req-123", "GET", "/api/movies/550", 200, 12.3456, 3, "65a1b2c3d4e5f60718293a4b");
 	cJSON *j = read_line(NULL);
 	ck_assert(is_timestamp(str_field(j, "ts")));
 	ck_assert_str_eq(str_field(j, "level"), "info");
@@ -267,6 +267,7 @@ START_TEST(request_line)
 	const cJSON *ms = cJSON_GetObjectItemCaseSensitive(j, "duration_ms");
 	ck_assert(cJSON_IsNumber(ms));
 	ck_assert_msg(fabs(ms->valuedouble - 12.346) < 1e-9, "duration_ms %f", ms->valuedouble);
+	ck_assert_int_eq(cJSON_GetObjectItemCaseSensitive(j, "db")->valueint, 3);
 	ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(j, "msg"));
 	cJSON_Delete(j);
 }
@@ -274,12 +275,13 @@ END_TEST
 
 START_TEST(request_line_anonymous_and_nulls)
 {
-	mq_log_request(NULL, NULL, NULL, 404, 0.0, NULL);
+	mq_log_request(NULL, NULL, NULL, 404, 0.0, -1, NULL);
 	cJSON *j = read_line(NULL);
 	ck_assert_str_eq(str_field(j, "request_id"), "");
 	ck_assert_str_eq(str_field(j, "method"), "");
 	ck_assert_str_eq(str_field(j, "path"), "");
 	ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(j, "user_id"));
+	ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(j, "db")); /* not counted */
 	ck_assert_int_eq(cJSON_GetObjectItemCaseSensitive(j, "status")->valueint, 404);
 	cJSON_Delete(j);
 }
@@ -287,7 +289,7 @@ END_TEST
 
 START_TEST(request_line_escaped)
 {
-	mq_log_request("id\"1\n", "BR\tEW", "/a\"b\\c\x01", 400, 1.0, "u\"x");
+	mq_log_request("id\"1\n", "BR\tEW", "/a\"b\\c\x01", 400, 1.0, 0, "u\"x");
 	cJSON *j = read_line(NULL);
 	ck_assert_str_eq(str_field(j, "request_id"), "id\"1\n");
 	ck_assert_str_eq(str_field(j, "method"), "BR\tEW");
@@ -315,7 +317,7 @@ START_TEST(request_levels)
 {
 	const struct request_level_case *c = &request_level_cases[_i];
 	mq_log_init("testcomp", c->min, fds[1]);
-	mq_log_request("r", "GET", "/", c->status, 1.0, NULL);
+	mq_log_request("r", "GET", "/", c->status, 1.0, -1, NULL);
 	if (!c->level) {
 		char *s = drain();
 		ck_assert_msg(*s == '\0', "status %d at min %d was logged: %s", c->status, (int)c->min, s);
