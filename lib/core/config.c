@@ -239,7 +239,9 @@ int mq_config_load(mq_config *cfg, unsigned needs, const char *(*get)(const char
 	cfg->mail_smtp_password = dup_or_null(get("MAIL_SMTP_PASSWORD", ctx));
 	v = get("MAIL_FROM", ctx);
 	cfg->mail_from = mq_xstrdup(v && *v ? v : "marquee@localhost");
-	if (!strchr(cfg->mail_from, '@') || strpbrk(cfg->mail_from, "\r\n<>\" "))
+	if (strpbrk(cfg->mail_from, "\r\n"))
+		problem(problems, &n, "%s: must be an e-mail address like marquee@example.org, on one line", "MAIL_FROM");
+	else if (!strchr(cfg->mail_from, '@') || strpbrk(cfg->mail_from, "<>\" "))
 		problem(problems, &n, "%s: must be an e-mail address like marquee@example.org (got \"%s\")", "MAIL_FROM",
 			cfg->mail_from);
 

@@ -80,6 +80,37 @@ void mq_mail_format(const mq_config *cfg, const char *to, const char *subject, c
 
 /* ---- sendmail: the command with the message on its standard input ---- */
 
+/* Writes msg to the pipe fd. A command that exits before reading it all is an EPIPE here, never
+ * a SIGPIPE: the signal is blocked in this thread meanwhile and a pending one taken back, so
+ * the process's own disposition (the workers ignore it) does not matter. */
+static void write_all(int fd, const mq_buf *msg)
+{
+	sigset_t pipe_only, old;
+	sigemptyset(&pipe_only);
+	sigaddset(&pipe_only, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_only, &old);
+	int was_pending = 0, broken = 0;
+	sigset_t pending;
+	if (sigpending(&pending) == 0)
+		was_pending = sigismember(&pending, SIGPIPE);
+	for (size_t off = 0; off < msg->len;) {
+		ssize_t n = write(fd, msg->data + off, msg->len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			broken = n < 0 && errno == EPIPE;
+			break;
+		}
+		off += (size_t)n;
+	}
+	if (broken && !was_pending) {
+		const struct timespec now = { 0, 0 };
+		while (sigtimedwait(&pipe_only, NULL, &now) < 0 && errno == EINTR)
+			;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
 static mq_err send_sendmail(const mq_config *cfg, const mq_buf *msg)
 {
 	char *line = mq_xstrdup(cfg->mail_sendmail), *save = NULL;
@@ -105,15 +136,7 @@ static mq_err send_sendmail(const mq_config *cfg, const mq_buf *msg)
 		pid = -1;
 		goto out;
 	}
-	/* SIGPIPE is ignored in the workers: a command that exits early is an EPIPE here */
-	for (size_t off = 0; off < msg->len;) {
-		ssize_t n = write(fds[1], msg->data + off, msg->len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		off += (size_t)n;
-	}
+	write_all(fds[1], msg);
 	close(fds[1]);
 	fds[1] = -1;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
