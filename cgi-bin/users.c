@@ -1,11 +1,16 @@
 /* users.c — the users worker: the signed-in user's profile and settings (/users/me, alias
- * /user/profile), avatar uploads, preferences (/user/preferences) and /users/:id (yourself, or
- * any user for an admin). The per-user lists and the /me pages arrive with their issues. */
+ * /user/profile), avatar uploads, password change, account deletion, preferences
+ * (/user/preferences) and /users/:id (yourself, or any user for an admin); the pages /me and
+ * /me/settings (profile, avatar, password and deletion forms, which work without JavaScript). */
+#include "core/password.h"
 #include "domain/account.h"
 #include "domain/recommend.h"
+#include "domain/session.h"
 #include "site/movieapi.h"
 #include "site/moviepage.h"
+#include "site/live.h"
 #include "site/page.h"
+#include "site/signin.h"
 #include "site/worker.h"
 #include "tmdb/movie.h"
 #include "web/ctx.h"
@@ -124,28 +129,132 @@ out:
 	bson_destroy(&unset);
 }
 
+/* Makes the stored image url the member's avatar, replacing old (removed once the profile names
+ * the new one; the new one is removed instead when that fails). *user: the updated profile. */
+static mq_err save_avatar(mq_req *req, const char *url, const char *old, cJSON **user)
+{
+	const mq_ctx *ctx = mq_ctx_of(req);
+	bson_t set = BSON_INITIALIZER, unset = BSON_INITIALIZER;
+	BSON_APPEND_UTF8(&set, "avatar", url);
+	mq_err rc = mq_account_update(ctx->db, req->user->id, &set, &unset, user);
+	bson_destroy(&set);
+	bson_destroy(&unset);
+	mq_media_remove(ctx->cfg->media_dir, rc == MQ_OK ? old : url);
+	return rc;
+}
+
 /* multipart/form-data with one file field "avatar": PNG, JPEG or WebP by its bytes (whatever
  * the declared type), at most 2 MB. Nothing is written unless it is accepted. */
 static void post_avatar(mq_req *req, mq_res *res)
 {
-	const mq_ctx *ctx = mq_ctx_of(req);
 	const char *old = current_avatar(req);
 	char url[128];
 	if (mq_upload_image(req, res, "avatar", "avatars", "an avatar", url, sizeof url))
 		return;
-	bson_t set = BSON_INITIALIZER, unset = BSON_INITIALIZER;
-	BSON_APPEND_UTF8(&set, "avatar", url);
 	cJSON *user = NULL;
-	mq_err rc = mq_account_update(ctx->db, req->user->id, &set, &unset, &user);
-	bson_destroy(&set);
-	bson_destroy(&unset);
-	mq_media_remove(ctx->cfg->media_dir, rc == MQ_OK ? old : url);
+	mq_err rc = save_avatar(req, url, old, &user);
 	if (rc == MQ_OK) {
 		mq_res_header(req, res, "Cache-Control", "no-store");
 		mq_reply_data(req, res, 201, user);
 		return;
 	}
 	reply_result(req, res, rc, user, NULL);
+}
+
+/* Changes the member's password (account.h) and gives this device a fresh session: every other
+ * session, on every device, has ended. The other devices' live streams close. Returns the new
+ * session (see signin.h; caller owns), or NULL with *rc set (MQ_EFORBIDDEN: wrong current
+ * password; MQ_EINVAL: the new one breaks the rules), or NULL after replying the error of
+ * starting the session. */
+static cJSON *change_password(mq_req *req, mq_res *res, const char *current, const char *fresh, mq_err *rc)
+{
+	const mq_ctx *ctx = mq_ctx_of(req);
+	cJSON *user = NULL;
+	*rc = mq_account_change_password(ctx->db, ctx->cfg, req->user->id, req->user->token_version, current, fresh);
+	if (*rc == MQ_OK)
+		*rc = mq_account_get(ctx->db, req->user->id, &user, NULL);
+	if (*rc != MQ_OK)
+		return NULL;
+	mq_live_close(ctx->cfg, req->user->id);
+	return mq_signin_start(req, res, user, req->user->token_version + 1, NULL);
+}
+
+enum { PW_CURRENT, PW_NEW, PW_COUNT };
+static const mq_field password_fields[PW_COUNT] = {
+	[PW_CURRENT] = { "current_password", MQ_V_STRING, 1, 1, 1024, NULL, NULL },
+	[PW_NEW] = { "new_password", MQ_V_STRING, 1, 1, 1024, NULL, NULL },
+};
+
+/* POST /api/v1/users/me/password {current_password, new_password}: 200 with a fresh session
+ * (token, refresh_token, csrf_token, user), every other one ended; 403 for a wrong current
+ * password, and nothing changes. */
+static void post_password(mq_req *req, mq_res *res)
+{
+	mq_value v[PW_COUNT];
+	mq_err rc;
+	if (mq_body_fields(req, res, password_fields, PW_COUNT, v))
+		return;
+	if (req->errors.n) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	cJSON *data = change_password(req, res, v[PW_CURRENT].s, v[PW_NEW].s, &rc);
+	if (data) {
+		mq_reply_data(req, res, 200, data);
+		return;
+	}
+	if (res->body.len)
+		return; /* the session could not start: replied */
+	if (rc == MQ_EINVAL)
+		mq_req_error(req, "new_password must be %d to %d bytes long", MQ_PASSWORD_MIN, MQ_PASSWORD_MAX);
+	if (rc == MQ_EFORBIDDEN)
+		mq_req_error(req, "current_password is wrong; nothing was changed");
+	mq_reply_err(req, res, rc, rc == MQ_EFORBIDDEN ? "Wrong password" : NULL);
+}
+
+/* Deletes the member after checking their password (account.h says what goes), removes their
+ * avatar's file and closes their live streams. MQ_EFORBIDDEN for a wrong password: nothing
+ * is deleted. */
+static mq_err delete_account(mq_req *req, const char *password)
+{
+	const mq_ctx *ctx = mq_ctx_of(req);
+	char avatar[256];
+	mq_err rc = mq_account_check_password(ctx->db, ctx->cfg, req->user->id, password);
+	if (rc == MQ_OK)
+		rc = mq_account_delete(ctx->db, req->user->id, avatar, sizeof avatar);
+	if (rc != MQ_OK)
+		return rc;
+	if (avatar[0])
+		mq_media_remove(ctx->cfg->media_dir, avatar);
+	mq_live_close(ctx->cfg, req->user->id);
+	return MQ_OK;
+}
+
+enum { D_PASSWORD, D_COUNT };
+static const mq_field delete_fields[D_COUNT] = {
+	[D_PASSWORD] = { "password", MQ_V_STRING, 1, 1, 1024, NULL, NULL },
+};
+
+/* DELETE /api/v1/users/me {password}: 204 once the account and everything kept for it are gone
+ * (the browser's cookies are cleared too); 403 for a wrong password. */
+static void delete_me(mq_req *req, mq_res *res)
+{
+	mq_value v[D_COUNT];
+	if (mq_body_fields(req, res, delete_fields, D_COUNT, v))
+		return;
+	if (req->errors.n) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	mq_err rc = delete_account(req, v[D_PASSWORD].s);
+	if (rc != MQ_OK) {
+		if (rc == MQ_EFORBIDDEN)
+			mq_req_error(req, "password is wrong; nothing was deleted");
+		mq_reply_err(req, res, rc, rc == MQ_EFORBIDDEN ? "Wrong password" : NULL);
+		return;
+	}
+	mq_session_cookies_clear(req, res);
+	res->status = 204;
 }
 
 /* Yourself, or anyone for an admin; another user's id is 404 as if it did not exist. */
@@ -243,7 +352,7 @@ static void get_me_page(mq_req *req, mq_res *res)
 	}
 	cJSON *data = cJSON_CreateObject();
 	cJSON_AddItemToObject(data, "profile", user);
-	mq_reply_page(req, res, 200, "me", "My account", data);
+	mq_reply_page(req, res, 200, "me", mq_page_message(req, "account.title"), data);
 }
 
 /* The member's recommendations (recommend.h), with image URLs; a thin list is filled from TMDB's
@@ -351,12 +460,38 @@ static const mq_field settings_form_fields[SF_COUNT] = {
 	[SF_CSRF] = { "_csrf", MQ_V_STRING, 0, 0, 64, NULL, NULL }, /* checked by the dispatcher */
 };
 
-/* The settings form: from the stored profile, or the submitted values when they had problems. */
-static void settings_page(mq_req *req, mq_res *res, int status, const mq_kvlist *submitted, int saved)
+/* What the settings page shows besides the profile form: a notice after a change, and the
+ * problems of its other forms, in the page's language. */
+typedef struct settings_view {
+	int saved, password_changed, avatar_saved, avatar_removed;
+	const char *username_error, *profile_error; /* the profile form's, beside req->errors */
+	const char *avatar_error;
+	const char *current_password_error, *new_password_error;
+	const char *delete_password_error, *delete_confirm_error;
+} settings_view;
+
+/* {"<field>": {"error": text}} for a form of the page whose problems are its own (NULL: none). */
+static cJSON *field_errors(const char *const *names, const char *const *errors, size_t n)
+{
+	cJSON *form = cJSON_CreateObject();
+	for (size_t i = 0; i < n; i++) {
+		cJSON *field = cJSON_AddObjectToObject(form, names[i]);
+		if (errors[i])
+			cJSON_AddStringToObject(field, "error", errors[i]);
+	}
+	return form;
+}
+
+/* The settings page: the profile form from the stored profile, or the submitted values when
+ * they had problems; the avatar with its upload and remove forms; the password form; the
+ * account deletion form. */
+static void settings_page(mq_req *req, mq_res *res, int status, const mq_kvlist *submitted,
+			  const settings_view *view)
 {
 	mq_kvlist values = { 0 };
 	cJSON *user = NULL;
-	if (!submitted && mq_account_get(mq_ctx_of(req)->db, req->user->id, &user, NULL) == MQ_OK) {
+	mq_account_get(mq_ctx_of(req)->db, req->user->id, &user, NULL);
+	if (!submitted && user) {
 		static const char *const keys[] = { "name", "username", "date_of_birth" };
 		for (size_t i = 0; i < 3; i++) {
 			const char *v = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(user, keys[i]));
@@ -370,26 +505,58 @@ static void settings_page(mq_req *req, mq_res *res, int status, const mq_kvlist 
 			      cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(st, "theme"))));
 		submitted = &values;
 	}
-	cJSON_Delete(user);
 	cJSON *data = cJSON_CreateObject();
+	const char *avatar = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(user, "avatar"));
+	if (avatar)
+		cJSON_AddStringToObject(data, "avatar", avatar);
+	cJSON_Delete(user);
 	cJSON *form = mq_page_form(req, settings_names, submitted);
 	const char *lang = submitted ? mq_kvlist_get(submitted, "language") : NULL;
 	const char *theme = submitted ? mq_kvlist_get(submitted, "theme") : NULL;
 	cJSON_AddBoolToObject(form, "lang_fa", lang && !strcmp(lang, "fa"));
 	cJSON_AddBoolToObject(form, "theme_dark", theme && !strcmp(theme, "dark"));
+	if (view->username_error)
+		cJSON_AddStringToObject(cJSON_GetObjectItemCaseSensitive(form, "username"), "error", view->username_error);
+	if (view->profile_error) {
+		cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(form, "errors"), cJSON_CreateString(view->profile_error));
+		cJSON_ReplaceItemInObjectCaseSensitive(form, "has_errors", cJSON_CreateTrue());
+	}
 	cJSON_AddItemToObject(data, "form", form);
-	cJSON_AddBoolToObject(data, "saved", saved);
-	mq_reply_page(req, res, status, "settings", "Settings", data);
+	cJSON_AddBoolToObject(data, "saved", view->saved);
+	cJSON_AddBoolToObject(data, "password_changed", view->password_changed);
+	cJSON_AddBoolToObject(data, "avatar_saved", view->avatar_saved);
+	cJSON_AddBoolToObject(data, "avatar_removed", view->avatar_removed);
+	if (view->avatar_error)
+		cJSON_AddStringToObject(data, "avatar_error", view->avatar_error);
+	static const char *const password_names[] = { "current_password", "new_password" };
+	const char *password_errors[] = { view->current_password_error, view->new_password_error };
+	cJSON_AddItemToObject(data, "password_form", field_errors(password_names, password_errors, 2));
+	static const char *const delete_names[] = { "password", "confirm" };
+	const char *delete_errors[] = { view->delete_password_error, view->delete_confirm_error };
+	cJSON_AddItemToObject(data, "delete_form", field_errors(delete_names, delete_errors, 2));
+	mq_res_header(req, res, "Cache-Control", "private, no-cache");
+	mq_reply_page(req, res, status, "settings", mq_page_message(req, "settings.title"), data);
 }
 
 static void get_settings_page(mq_req *req, mq_res *res)
 {
-	enum { Q_SAVED, Q_COUNT };
-	static const mq_field query[Q_COUNT] = { [Q_SAVED] = { "saved", MQ_V_BOOL, 0, 0, 0, NULL, "0" } };
+	static const char *const done[] = { "saved", "password", "avatar", "avatar_removed", NULL };
+	enum { Q_SAVED, Q_DONE, Q_COUNT };
+	static const mq_field query[Q_COUNT] = {
+		[Q_SAVED] = { "saved", MQ_V_BOOL, 0, 0, 0, NULL, "0" },
+		[Q_DONE] = { "done", MQ_V_ENUM, 0, 0, 0, done, NULL },
+	};
 	mq_value v[Q_COUNT];
-	int saved = mq_validate_query(req, query, Q_COUNT, v) == 0 && v[Q_SAVED].i;
+	settings_view view = { 0 };
+	if (mq_validate_query(req, query, Q_COUNT, v) == 0) {
+		const char *d = v[Q_DONE].present ? v[Q_DONE].s : "";
+		view.saved = v[Q_SAVED].i || !strcmp(d, "saved");
+		view.password_changed = !strcmp(d, "password");
+		view.avatar_saved = !strcmp(d, "avatar");
+		view.avatar_removed = !strcmp(d, "avatar_removed");
+	}
 	req->errors.n = 0; /* a stray query parameter is not worth an error page */
-	settings_page(req, res, 200, NULL, saved);
+	settings_page(req, res, 200, NULL, &view);
 }
 
 static void post_settings_page(mq_req *req, mq_res *res)
@@ -405,7 +572,7 @@ static void post_settings_page(mq_req *req, mq_res *res)
 			mq_req_error(req, "date_of_birth must be a past date written YYYY-MM-DD");
 	}
 	if (req->errors.n) {
-		settings_page(req, res, 400, &form, 0);
+		settings_page(req, res, 400, &form, &(settings_view){ 0 });
 		goto out;
 	}
 	if (v[SF_NAME].present)
@@ -422,8 +589,12 @@ static void post_settings_page(mq_req *req, mq_res *res)
 	cJSON *user = NULL;
 	mq_err rc = mq_account_update(mq_ctx_of(req)->db, req->user->id, &set, &unset, &user);
 	if (rc != MQ_OK) {
-		mq_req_error(req, rc == MQ_ECONFLICT ? "username is taken" : "the settings could not be saved just now");
-		settings_page(req, res, mq_err_status(rc), &form, 0);
+		settings_view view = { 0 };
+		if (rc == MQ_ECONFLICT)
+			view.username_error = mq_page_message(req, "settings.username_taken");
+		else
+			view.profile_error = mq_page_message(req, "settings.save_failed");
+		settings_page(req, res, mq_err_status(rc), &form, &view);
 		cJSON_Delete(user);
 		goto out;
 	}
@@ -435,14 +606,144 @@ out:
 	bson_destroy(&unset);
 }
 
+/* POST /me/avatar (multipart/form-data, the file in "avatar", the form's _csrf beside it): the
+ * API's checks, with the problem shown on the settings page in its language. */
+static void post_avatar_page(mq_req *req, mq_res *res)
+{
+	const char *old = current_avatar(req);
+	char url[128];
+	cJSON *user = NULL;
+	mq_err rc = mq_upload_image_store(req, "avatar", "avatars", "an avatar", url, sizeof url);
+	if (rc == MQ_OK)
+		rc = save_avatar(req, url, old, &user);
+	cJSON_Delete(user);
+	if (rc == MQ_OK) {
+		mq_reply_redirect(req, res, "/me/settings?done=avatar#avatar");
+		return;
+	}
+	req->errors.n = 0; /* said below in the page's words */
+	settings_view view = { 0 };
+	view.avatar_error = mq_page_message(req, rc == MQ_EINVAL ? "settings.avatar_missing"
+					    : rc == MQ_EMEDIATYPE ? "settings.avatar_type"
+					    : rc == MQ_ETOOLARGE ? "settings.avatar_size" : "settings.avatar_failed");
+	settings_page(req, res, mq_err_status(rc), NULL, &view);
+}
+
+/* POST /me/avatar/remove: the avatar goes, its file too. */
+static void post_avatar_remove_page(mq_req *req, mq_res *res)
+{
+	const char *old = current_avatar(req);
+	bson_t set = BSON_INITIALIZER, unset = BSON_INITIALIZER;
+	BSON_APPEND_UTF8(&unset, "avatar", "");
+	cJSON *user = NULL;
+	mq_err rc = mq_account_update(mq_ctx_of(req)->db, req->user->id, &set, &unset, &user);
+	cJSON_Delete(user);
+	bson_destroy(&set);
+	bson_destroy(&unset);
+	if (rc != MQ_OK) {
+		settings_view view = { 0 };
+		view.avatar_error = mq_page_message(req, "settings.avatar_failed");
+		settings_page(req, res, mq_err_status(rc), NULL, &view);
+		return;
+	}
+	if (old)
+		mq_media_remove(mq_ctx_of(req)->cfg->media_dir, old);
+	mq_reply_redirect(req, res, "/me/settings?done=avatar_removed#avatar");
+}
+
+/* Reads one of the settings page's own forms (password, deletion) into v: whether every field
+ * passed its checks. Its problems are said in the page's words by the caller, so req->errors is
+ * emptied. */
+static int own_form(mq_req *req, const mq_field *fields, size_t n, mq_value *v)
+{
+	mq_kvlist form;
+	memset(v, 0, n * sizeof *v);
+	int ok = mq_page_form_body(req, &form) == 0 && mq_validate_kvlist(req, &form, fields, n, v) == 0;
+	req->errors.n = 0;
+	return ok;
+}
+
+/* POST /me/password: current_password, new_password. Success keeps this browser signed in with
+ * a fresh session and ends every other; a wrong current password changes nothing. */
+static void post_password_page(mq_req *req, mq_res *res)
+{
+	mq_value v[PW_COUNT];
+	settings_view view = { 0 };
+	mq_err rc = MQ_EINVAL;
+	if (own_form(req, password_fields, PW_COUNT, v)) {
+		cJSON *data = change_password(req, res, v[PW_CURRENT].s, v[PW_NEW].s, &rc);
+		int changed = data != NULL;
+		cJSON_Delete(data);
+		if (changed) {
+			mq_reply_redirect(req, res, "/me/settings?done=password#password");
+			return;
+		}
+		if (res->body.len)
+			return;
+	} else if (!v[PW_CURRENT].present) {
+		rc = MQ_EFORBIDDEN;
+	}
+	if (rc == MQ_EFORBIDDEN)
+		view.current_password_error = mq_page_message(req, "settings.password_wrong");
+	else if (rc == MQ_EINVAL)
+		view.new_password_error = mq_page_message(req, "settings.password_rules");
+	else
+		view.current_password_error = mq_page_message(req, "settings.password_failed");
+	settings_page(req, res, mq_err_status(rc), NULL, &view);
+}
+
+enum { DF_PASSWORD, DF_CONFIRM, DF_COUNT };
+static const mq_field delete_form_fields[DF_COUNT] = {
+	[DF_PASSWORD] = { "password", MQ_V_STRING, 1, 1, 1024, NULL, NULL },
+	[DF_CONFIRM] = { "confirm", MQ_V_STRING, 0, 1, 8, NULL, NULL },
+};
+
+/* POST /me/delete: password and the confirmation box. Deletes the account, signs the browser
+ * out and shows /me/deleted; otherwise the settings page says what was missing. */
+static void post_delete_page(mq_req *req, mq_res *res)
+{
+	mq_value v[DF_COUNT];
+	settings_view view = { 0 };
+	mq_err rc = MQ_EINVAL;
+	int given = own_form(req, delete_form_fields, DF_COUNT, v);
+	if (!given || !v[DF_PASSWORD].present)
+		view.delete_password_error = mq_page_message(req, "settings.delete_wrong");
+	if (!given || !v[DF_CONFIRM].present)
+		view.delete_confirm_error = mq_page_message(req, "settings.delete_unconfirmed");
+	if (!view.delete_password_error && !view.delete_confirm_error) {
+		rc = delete_account(req, v[DF_PASSWORD].s);
+		if (rc == MQ_OK) {
+			mq_session_cookies_clear(req, res);
+			mq_reply_redirect(req, res, "/me/deleted");
+			return;
+		}
+		view.delete_password_error = mq_page_message(req, rc == MQ_EFORBIDDEN ? "settings.delete_wrong"
+										       : "settings.delete_failed");
+	}
+	settings_page(req, res, rc == MQ_EINVAL ? 400 : mq_err_status(rc), NULL, &view);
+}
+
+/* GET /me/deleted: the confirmation, shown to the visitor the member has become. */
+static void get_deleted_page(mq_req *req, mq_res *res)
+{
+	mq_reply_page(req, res, 200, "account-deleted", mq_page_message(req, "account.deleted_title"), NULL);
+}
+
 static const mq_route routes[] = {
 	{ MQ_GET, "/me", get_me_page, MQ_NEEDS_AUTH },
 	{ MQ_GET, "/me/settings", get_settings_page, MQ_NEEDS_AUTH },
 	{ MQ_GET, "/me/recommendations", get_recommendations_page, MQ_NEEDS_AUTH },
 	{ MQ_GET, "/api/v1/user/recommendations", get_recommendations, MQ_NEEDS_AUTH },
 	{ MQ_POST, "/me/settings", post_settings_page, MQ_NEEDS_AUTH | MQ_CSRF },
+	{ MQ_POST, "/me/avatar", post_avatar_page, MQ_NEEDS_AUTH | MQ_CSRF },
+	{ MQ_POST, "/me/avatar/remove", post_avatar_remove_page, MQ_NEEDS_AUTH | MQ_CSRF },
+	{ MQ_POST, "/me/password", post_password_page, MQ_NEEDS_AUTH | MQ_CSRF },
+	{ MQ_POST, "/me/delete", post_delete_page, MQ_NEEDS_AUTH | MQ_CSRF },
+	{ MQ_GET, "/me/deleted", get_deleted_page, 0 },
 	{ MQ_GET, "/api/v1/users/me", get_me, MQ_NEEDS_AUTH },
 	{ MQ_PATCH, "/api/v1/users/me", patch_me, MQ_NEEDS_AUTH | MQ_CSRF },
+	{ MQ_DELETE, "/api/v1/users/me", delete_me, MQ_NEEDS_AUTH | MQ_CSRF },
+	{ MQ_POST, "/api/v1/users/me/password", post_password, MQ_NEEDS_AUTH | MQ_CSRF },
 	{ MQ_POST, "/api/v1/users/me/avatar", post_avatar, MQ_NEEDS_AUTH | MQ_CSRF },
 	{ MQ_GET, "/api/v1/user/profile", get_me, MQ_NEEDS_AUTH },
 	{ MQ_PATCH | MQ_PUT, "/api/v1/user/profile", patch_me, MQ_NEEDS_AUTH | MQ_CSRF },

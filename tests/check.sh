@@ -23,7 +23,7 @@ BUILD=$BUILD tests/stack.sh start || { echo "check: the stack did not start; log
 # shellcheck disable=SC1091
 . "$RUN_DIR/stack.env"
 export STACK_ENV=$RUN_DIR/stack.env MONGODB_URI BUILD_DIR=$ROOT/$BUILD
-STACK_PIDS="$NGINX_PID $WORKER_PIDS $TMDB_PID $DB_PID"
+STACK_PIDS="$NGINX_PID $WORKER_PIDS $TMDB_PID ${MAIL_PID:-} $DB_PID"
 
 failed=""
 step() {

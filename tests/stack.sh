@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # stack.sh — the whole Marquee stack on this machine, for `make run`, `make start`/`stop` and the
 # black-box tests: database (MONGODB_URI, or the embedded FerretDB), TMDB (the real API when a
-# credential is set, else the stand-in), the nine FastCGI workers and nginx on 127.0.0.1:$PORT.
+# credential is set, else the stand-in), a mail sink (unless MAIL_SMTP_URL or MAIL_SENDMAIL is set:
+# tests/mail-sink/mailsink.py keeps every message in $RUN_DIR/mail), the nine FastCGI workers and
+# nginx on 127.0.0.1:$PORT.
 #
 #   tests/stack.sh start   start in the background (idempotent); writes $RUN_DIR/stack.env
 #   tests/stack.sh stop    stop exactly what start started, by pid
@@ -59,10 +61,11 @@ is_running() {
 	( . "$STACK_ENV"; alive "$NGINX_PID" && [ "$(http_status "$BASE_URL/api/v1/health")" = 200 ] )
 }
 
-DB_PID="" TMDB_PID="" NGINX_PID="" WORKER_PIDS="" BASE_URL=""
+DB_PID="" TMDB_PID="" MAIL_PID="" NGINX_PID="" WORKER_PIDS="" BASE_URL="" MAIL_DIR=""
 write_env() {
 	cat > "$STACK_ENV" <<ENV
 # written by tests/stack.sh start; read by the black-box tests and \`make stop\`
+# (MAIL_DIR: where the mail sink keeps the site's messages; empty with a real mail transport)
 BASE_URL=$BASE_URL
 PORT=$PORT
 RUN_DIR=$RUN_DIR
@@ -72,6 +75,8 @@ TMDB_BASE_URL=${TMDB_BASE_URL:-}
 JWT_SECRET_FILE=$RUN_DIR/jwt_secret
 DB_PID=$DB_PID
 TMDB_PID=$TMDB_PID
+MAIL_PID=$MAIL_PID
+MAIL_DIR=$MAIL_DIR
 NGINX_PID=$NGINX_PID
 WORKER_PIDS="${WORKER_PIDS# }"
 WORKERS="$WORKERS"
@@ -121,6 +126,18 @@ start() {
 		export TMDB_READ_TOKEN=standin-read-token
 	fi
 	export TMDB_BASE_URL=${TMDB_BASE_URL:-https://api.themoviedb.org/3}
+
+	if [ -z "${MAIL_SMTP_URL:-}${MAIL_SENDMAIL:-}" ]; then
+		MAIL_DIR=$RUN_DIR/mail
+		mkdir -p "$MAIL_DIR"
+		: > "$RUN_DIR/mail.url"
+		python3 "$ROOT/tests/mail-sink/mailsink.py" --dir "$MAIL_DIR" --port 0 < /dev/null > "$RUN_DIR/mail.url" 2>> "$RUN_DIR/log/mailsink.log" &
+		MAIL_PID=$!
+		write_env
+		MAIL_SMTP_URL=$(first_line "$RUN_DIR/mail.url" 15) || die "the mail sink did not start (see $RUN_DIR/log/mailsink.log)"
+		export MAIL_SMTP_URL
+	fi
+	export MAIL_FROM=${MAIL_FROM:-marquee@localhost}
 	export MEDIA_DIR=${MEDIA_DIR:-$RUN_DIR/media}
 	export TEMPLATE_DIR=${TEMPLATE_DIR:-$ROOT/templates}
 	export PUBLIC_URL=${PUBLIC_URL:-http://127.0.0.1:$PORT}
@@ -183,7 +200,7 @@ stop() {
 	[ -f "$STACK_ENV" ] || { say "not running"; return 0; }
 	# shellcheck disable=SC1090
 	. "$STACK_ENV"
-	local all="$NGINX_PID $WORKER_PIDS $TMDB_PID $DB_PID"
+	local all="$NGINX_PID $WORKER_PIDS $TMDB_PID ${MAIL_PID:-} $DB_PID"
 	for pid in $all; do alive "$pid" && kill -TERM "$pid" 2>/dev/null || true; done
 	local i=0
 	while [ $i -lt 50 ]; do

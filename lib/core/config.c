@@ -227,6 +227,24 @@ int mq_config_load(mq_config *cfg, unsigned needs, const char *(*get)(const char
 		problem(problems, &n, "%s: must be an absolute path (got \"%s\")", "NCHAN_PUBLISH_SOCKET",
 			cfg->nchan_publish_socket);
 
+	cfg->mail_sendmail = dup_or_null(get("MAIL_SENDMAIL", ctx));
+	if (cfg->mail_sendmail && cfg->mail_sendmail[0] != '/')
+		problem(problems, &n, "%s: must be a command with an absolute path, like /usr/sbin/sendmail -t (got \"%s\")",
+			"MAIL_SENDMAIL", cfg->mail_sendmail);
+	cfg->mail_smtp_url = dup_or_null(get("MAIL_SMTP_URL", ctx));
+	if (cfg->mail_smtp_url && strncmp(cfg->mail_smtp_url, "smtp://", 7) && strncmp(cfg->mail_smtp_url, "smtps://", 8))
+		problem(problems, &n, "%s: must be an smtp:// or smtps:// URL (got \"%s\")", "MAIL_SMTP_URL",
+			cfg->mail_smtp_url);
+	cfg->mail_smtp_user = dup_or_null(get("MAIL_SMTP_USER", ctx));
+	cfg->mail_smtp_password = dup_or_null(get("MAIL_SMTP_PASSWORD", ctx));
+	v = get("MAIL_FROM", ctx);
+	cfg->mail_from = mq_xstrdup(v && *v ? v : "marquee@localhost");
+	if (strpbrk(cfg->mail_from, "\r\n"))
+		problem(problems, &n, "%s: must be an e-mail address like marquee@example.org, on one line", "MAIL_FROM");
+	else if (!strchr(cfg->mail_from, '@') || strpbrk(cfg->mail_from, "<>\" "))
+		problem(problems, &n, "%s: must be an e-mail address like marquee@example.org (got \"%s\")", "MAIL_FROM",
+			cfg->mail_from);
+
 	v = get("LOG_LEVEL", ctx);
 	mq_log_level level = MQ_LOG_INFO;
 	if (v && *v && mq_log_level_parse(v, &level))
@@ -261,5 +279,12 @@ void mq_config_free(mq_config *cfg)
 	free(cfg->public_url);
 	free(cfg->nchan_publish_url);
 	free(cfg->nchan_publish_socket);
+	free(cfg->mail_sendmail);
+	free(cfg->mail_smtp_url);
+	free(cfg->mail_smtp_user);
+	if (cfg->mail_smtp_password)
+		explicit_bzero(cfg->mail_smtp_password, strlen(cfg->mail_smtp_password));
+	free(cfg->mail_smtp_password);
+	free(cfg->mail_from);
 	memset(cfg, 0, sizeof *cfg);
 }

@@ -32,6 +32,11 @@ typedef struct mq_config {
 	char *public_url;
 	char *nchan_publish_url; /* NULL: live push disabled */
 	char *nchan_publish_socket; /* unix socket the publish URL is reached through, or NULL */
+	char *mail_sendmail;     /* a sendmail-compatible command line ("/usr/sbin/sendmail -t"), or NULL */
+	char *mail_smtp_url;     /* smtp:// or smtps:// server, or NULL (MAIL_SENDMAIL wins when both) */
+	char *mail_smtp_user;    /* optional SMTP login */
+	char *mail_smtp_password; /* secret: never logged */
+	char *mail_from;         /* the From: address of the site's mail */
 	int log_level;           /* an mq_log_level */
 	int worker_threads;
 } mq_config;

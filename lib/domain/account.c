@@ -6,6 +6,7 @@
 #include "core/mem.h"
 #include "core/password.h"
 #include "domain/lists.h"
+#include "domain/rating.h"
 #include "domain/session.h"
 #include "web/valid.h"
 
@@ -452,5 +453,169 @@ mq_err mq_account_list(mq_db *db, const char *q, long long page, long long limit
 	}
 	mq_db_release(db, client, database);
 	bson_destroy(&filter);
+	return rc;
+}
+
+mq_err mq_account_taken(mq_db *db, const char *email, const char *username, unsigned *taken)
+{
+	static const char *const fields[] = { "email", "username" };
+	const char *values[] = { email, username };
+	bson_error_t error;
+	mq_err rc = MQ_OK;
+	*taken = 0;
+	mongoc_client_t *client = mq_db_pop(db);
+	if (!client)
+		return MQ_EUNAVAIL;
+	mongoc_collection_t *users = mq_db_collection(db, client, "users");
+	for (int i = 0; i < 2 && rc == MQ_OK; i++) {
+		if (!values[i])
+			continue;
+		bson_t *filter = BCON_NEW(fields[i], BCON_UTF8(values[i]));
+		int64_t n = mongoc_collection_count_documents(users, filter, NULL, NULL, NULL, &error);
+		bson_destroy(filter);
+		if (n < 0)
+			rc = mq_db_error(&error, "registration conflict");
+		else if (n > 0)
+			*taken |= i == 0 ? MQ_TAKEN_EMAIL : MQ_TAKEN_USERNAME;
+	}
+	mongoc_collection_destroy(users);
+	mq_db_push(db, client);
+	return rc;
+}
+
+mq_err mq_account_check_password(mq_db *db, const mq_config *cfg, const char *user_id, const char *password)
+{
+	bson_oid_t oid;
+	bson_iter_t it;
+	mq_err rc;
+	if (mq_oid_parse(user_id, &oid))
+		return MQ_ENOTFOUND;
+	mongoc_client_t *client = mq_db_pop(db);
+	if (!client)
+		return MQ_EUNAVAIL;
+	mongoc_collection_t *users = mq_db_collection(db, client, "users");
+	bson_t *doc = find_user(users, &oid, &rc);
+	mongoc_collection_destroy(users);
+	mq_db_push(db, client);
+	const char *hash = NULL;
+	if (doc && bson_iter_init_find(&it, doc, "password_hash") && BSON_ITER_HOLDS_UTF8(&it))
+		hash = bson_iter_utf8(&it, NULL);
+	int ok = mq_password_verify(password, hash, cfg->bcrypt_cost);
+	bson_destroy(doc);
+	if (rc != MQ_OK)
+		return rc;
+	return ok ? MQ_OK : MQ_EFORBIDDEN;
+}
+
+mq_err mq_account_set_password(mq_db *db, const mq_config *cfg, const char *user_id, const char *password)
+{
+	bson_oid_t oid;
+	mq_buf hash = MQ_BUF_INIT;
+	if (mq_oid_parse(user_id, &oid))
+		return MQ_ENOTFOUND;
+	mq_err rc = mq_password_hash(password, cfg->bcrypt_cost, &hash);
+	mongoc_client_t *client = rc == MQ_OK ? mq_db_pop(db) : NULL;
+	if (rc == MQ_OK && !client)
+		rc = MQ_EUNAVAIL;
+	if (client) {
+		mongoc_collection_t *users = mq_db_collection(db, client, "users");
+		bson_t set = BSON_INITIALIZER;
+		BSON_APPEND_UTF8(&set, "password_hash", mq_buf_cstr(&hash));
+		rc = update_user(users, &oid, &set, NULL, "password change");
+		bson_destroy(&set);
+		mongoc_collection_destroy(users);
+		mq_db_push(db, client);
+	}
+	if (hash.data)
+		explicit_bzero(hash.data, hash.len);
+	mq_buf_free(&hash);
+	return rc;
+}
+
+mq_err mq_account_change_password(mq_db *db, const mq_config *cfg, const char *user_id, long long version,
+				  const char *current, const char *fresh)
+{
+	size_t len = strlen(fresh);
+	mq_err rc = mq_account_check_password(db, cfg, user_id, current);
+	if (rc == MQ_OK && (len < MQ_PASSWORD_MIN || len > MQ_PASSWORD_MAX))
+		rc = MQ_EINVAL;
+	if (rc == MQ_OK)
+		rc = mq_account_set_password(db, cfg, user_id, fresh);
+	if (rc == MQ_OK)
+		rc = mq_session_revoke_all(db, user_id, version);
+	return rc;
+}
+
+mq_err mq_account_by_email(mq_db *db, const char *email, cJSON **user)
+{
+	bson_t doc;
+	*user = NULL;
+	mongoc_client_t *client = mq_db_pop(db);
+	if (!client)
+		return MQ_EUNAVAIL;
+	mongoc_collection_t *users = mq_db_collection(db, client, "users");
+	bson_t *filter = BCON_NEW("email", BCON_UTF8(email));
+	mq_err rc = mq_db_find_one(users, filter, NULL, &doc, "user by e-mail");
+	if (rc == MQ_OK)
+		*user = user_json(&doc);
+	bson_destroy(&doc);
+	bson_destroy(filter);
+	mongoc_collection_destroy(users);
+	mq_db_push(db, client);
+	return rc;
+}
+
+/* Deletes every document of collection whose key is the user. */
+static mq_err delete_of_user(mongoc_database_t *database, const char *collection, const char *key,
+			     const bson_oid_t *user)
+{
+	bson_error_t error;
+	mongoc_collection_t *coll = mongoc_database_get_collection(database, collection);
+	bson_t *filter = BCON_NEW(key, BCON_OID(user));
+	mq_err rc = mongoc_collection_delete_many(coll, filter, NULL, NULL, &error) ? MQ_OK
+										   : mq_db_error(&error, collection);
+	bson_destroy(filter);
+	mongoc_collection_destroy(coll);
+	return rc;
+}
+
+mq_err mq_account_delete(mq_db *db, const char *user_id, char *avatar, size_t avatar_size)
+{
+	/* the member's documents, by the field that names them; the users document goes last, so
+	 * a deletion cut short can be asked for again */
+	static const struct { const char *collection, *key; } owned[] = {
+		{ "watchlist", "user_id" }, { "favorites", "user_id" }, { "interactions", "user_id" },
+		{ "list_versions", "user_id" },
+		{ "rec_cache", "_id" }, { "refresh_tokens", "user_id" }, { "password_resets", "user_id" },
+		{ "revocations", "user_id" }, { "users", "_id" }, { "logouts", "user_id" },
+	};
+	bson_oid_t oid;
+	long long hint = 0, version = 0;
+	cJSON *user = NULL;
+	avatar[0] = '\0';
+	if (mq_oid_parse(user_id, &oid))
+		return MQ_ENOTFOUND;
+	mq_err rc = mq_account_get(db, user_id, &user, &hint);
+	const char *url = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(user, "avatar"));
+	if (url)
+		snprintf(avatar, avatar_size, "%s", url);
+	cJSON_Delete(user);
+	/* no session of theirs acts while their data goes (logouts are removed after the users
+	 * document: a session of a user who does not exist is refused anyway) */
+	if (rc == MQ_OK)
+		rc = mq_session_version(db, user_id, hint, &version);
+	if (rc == MQ_OK)
+		rc = mq_session_revoke_all(db, user_id, version);
+	if (rc == MQ_OK)
+		rc = mq_ratings_remove_user(db, user_id, NULL);
+	if (rc != MQ_OK)
+		return rc;
+	mongoc_client_t *client;
+	mongoc_database_t *database = mq_db_acquire(db, &client);
+	if (!database)
+		return MQ_EUNAVAIL;
+	for (size_t i = 0; i < sizeof owned / sizeof owned[0] && rc == MQ_OK; i++)
+		rc = delete_of_user(database, owned[i].collection, owned[i].key, &oid);
+	mq_db_release(db, client, database);
 	return rc;
 }

@@ -393,3 +393,55 @@ mq_err mq_rating_remove(mq_db *db, const char *user_id, const char *movie_id, lo
 	cJSON_Delete(mine);
 	return rc;
 }
+
+mq_err mq_ratings_remove_user(mq_db *db, const char *user_id, long long *removed)
+{
+	bson_oid_t user;
+	bson_error_t error;
+	const bson_t *doc;
+	bson_iter_t it;
+	long long n = 0;
+	if (mq_oid_parse(user_id, &user))
+		return MQ_EINVAL;
+	mongoc_client_t *client;
+	mongoc_database_t *database = mq_db_acquire(db, &client);
+	if (!database)
+		return MQ_EUNAVAIL;
+	mongoc_collection_t *ratings = mongoc_database_get_collection(database, "ratings");
+	bson_t *filter = BCON_NEW("user_id", BCON_OID(&user));
+	bson_t *opts = BCON_NEW("projection", "{", "movie_id", BCON_INT32(1), "}");
+	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(ratings, filter, opts, NULL);
+	mq_err rc = MQ_OK;
+	while (rc == MQ_OK && mongoc_cursor_next(cursor, &doc)) {
+		bson_oid_t id, movie;
+		if (!bson_iter_init_find(&it, doc, "_id") || !BSON_ITER_HOLDS_OID(&it))
+			continue;
+		bson_oid_copy(bson_iter_oid(&it), &id);
+		int has_movie = bson_iter_init_find(&it, doc, "movie_id") && BSON_ITER_HOLDS_OID(&it);
+		if (has_movie)
+			bson_oid_copy(bson_iter_oid(&it), &movie);
+		/* one rating at a time, each followed by its movie: the delete's count decides, as
+		 * for a member's own delete, so a twin deletion never counts twice */
+		bson_t reply;
+		bson_t *one = BCON_NEW("_id", BCON_OID(&id), "user_id", BCON_OID(&user));
+		if (!mongoc_collection_delete_one(ratings, one, NULL, &reply, &error))
+			rc = mq_db_error(&error, "rating removal");
+		else if (bson_iter_init_find(&it, &reply, "deletedCount") && bson_iter_as_int64(&it) == 1) {
+			n++;
+			if (has_movie)
+				movie_follows(database, &movie);
+		}
+		bson_destroy(&reply);
+		bson_destroy(one);
+	}
+	if (rc == MQ_OK && mongoc_cursor_error(cursor, &error))
+		rc = mq_db_error(&error, "ratings of a member");
+	mongoc_cursor_destroy(cursor);
+	bson_destroy(opts);
+	bson_destroy(filter);
+	mongoc_collection_destroy(ratings);
+	mq_db_release(db, client, database);
+	if (removed)
+		*removed = n;
+	return rc;
+}

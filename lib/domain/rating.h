@@ -52,6 +52,11 @@ mq_err mq_rating_delete(mq_db *db, const char *user_id, const char *rating_id, c
  * is none. */
 mq_err mq_rating_remove(mq_db *db, const char *user_id, const char *movie_id, long long *version);
 
+/* Removes every rating and review of user_id (the account is being deleted); each movie they
+ * rated follows (its rating_sum, rating_count and average_rating are counted again). *removed
+ * (may be NULL) counts the ratings this call removed. Idempotent. */
+mq_err mq_ratings_remove_user(mq_db *db, const char *user_id, long long *removed);
+
 /* One page of ratings, newest first: of a user (user_id) or of a movie (movie_id), the other
  * NULL. With reviewers, each rating gets {user: {id, name, username, avatar}}; with movies_lang
  * (may be NULL), its movie's summary in that language as "movie". *items: caller owns; *total

@@ -17,8 +17,7 @@
  * means the users document was rewritten from an old copy many logouts ago). */
 #define VERSION_WALK_MAX 1000
 
-/* SHA-256 of token as 64 hex characters: what the database stores. */
-static void token_hash(const char *token, char out[65])
+void mq_token_hash(const char *token, char out[65])
 {
 	unsigned char md[32];
 	unsigned int len = 0;
@@ -28,7 +27,7 @@ static void token_hash(const char *token, char out[65])
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
 
-static char *random_token(void)
+char *mq_token_new(void)
 {
 	unsigned char r[32];
 	if (RAND_bytes(r, sizeof r) != 1)
@@ -266,8 +265,8 @@ mq_err mq_refresh_issue(mq_db *db, const char *user_id, long long version, const
 	mongoc_client_t *client = mq_db_pop(db);
 	if (!client)
 		return MQ_EUNAVAIL;
-	char *value = random_token(), hash[65];
-	token_hash(value, hash);
+	char *value = mq_token_new(), hash[65];
+	mq_token_hash(value, hash);
 	long long now = (long long)time(NULL);
 	*expires = now + MQ_REFRESH_TTL;
 	bson_t doc = BSON_INITIALIZER;
@@ -373,7 +372,7 @@ mq_err mq_refresh_rotate(mq_db *db, const char *token, char **token_out, long lo
 	*token_out = NULL;
 	if (!token || strlen(token) != 43)
 		return MQ_EUNAUTH;
-	token_hash(token, hash);
+	mq_token_hash(token, hash);
 	mongoc_client_t *client;
 	mongoc_database_t *database = mq_db_acquire(db, &client);
 	if (!database)
@@ -405,7 +404,7 @@ mq_err mq_refresh_owner(mq_db *db, const char *token, char user_id[25], long lon
 	int used = 0;
 	if (!token || strlen(token) != 43)
 		return MQ_EUNAUTH;
-	token_hash(token, hash);
+	mq_token_hash(token, hash);
 	mongoc_client_t *client;
 	mongoc_database_t *database = mq_db_acquire(db, &client);
 	if (!database)
@@ -423,7 +422,7 @@ mq_err mq_refresh_owner(mq_db *db, const char *token, char user_id[25], long lon
 
 mq_err mq_session_purge(mq_db *db, long long *removed)
 {
-	static const char *const collections[] = { "refresh_tokens", REVOCATIONS, LOGOUTS };
+	static const char *const collections[] = { "refresh_tokens", REVOCATIONS, LOGOUTS, "password_resets" };
 	bson_error_t error;
 	bson_t reply;
 	bson_iter_t it;
@@ -529,7 +528,7 @@ const char *mq_presession_csrf(mq_req *req, mq_res *res)
 	if (!ctx || !ctx->cfg || !ctx->cfg->jwt_secret)
 		return NULL;
 	if (!id) {
-		char *fresh = random_token();
+		char *fresh = mq_token_new();
 		id = mq_arena_strdup(req->arena, fresh);
 		free(fresh);
 		/* a session cookie (no Max-Age): it lives as long as the form can be sent */

@@ -34,6 +34,12 @@
 #define MQ_PRESESSION_COOKIE "mq_presession"
 #define MQ_ENDED_COOKIE "mq_ended"       /* "your session ended": for the next page (below) */
 
+/* A new opaque token: 32 random bytes in base64url, 43 characters (caller frees). */
+char *mq_token_new(void);
+
+/* The SHA-256 of token as 64 hex characters: what the database stores of a token. */
+void mq_token_hash(const char *token, char out[65]);
+
 /* Issues the access token of user_id's session at version: adds token, token_type, expires_in,
  * expires_at (ISO 8601) and the session's csrf_token to out; the token is also returned in
  * *token (caller frees). */
@@ -68,7 +74,7 @@ mq_err mq_session_revoke_all(mq_db *db, const char *user_id, long long version);
  * or gone; MQ_EUNAVAIL and friends on database trouble. */
 mq_err mq_session_live(mq_db *db, const char *user_id, long long version, mq_arena *arena, const char **role);
 
-/* Deletes the refresh tokens, revocations and logouts that have expired (marquee-sync
+/* Deletes the refresh tokens, revocations, logouts and password reset tokens that have expired (marquee-sync
  * purge-cache); *removed counts them. */
 mq_err mq_session_purge(mq_db *db, long long *removed);
 

@@ -13,4 +13,11 @@
 int mq_upload_image(mq_req *req, mq_res *res, const char *field, const char *kind, const char *what,
 		    char *url, size_t url_size);
 
+/* The same without replying: MQ_OK, or the error with its problem in req->errors (MQ_EMEDIATYPE:
+ * not multipart, or not one of the image types; MQ_EINVAL: malformed, or no file in field;
+ * MQ_ETOOLARGE), or the storage's error (MQ_ESTORAGE, MQ_EINTERNAL) with none: for a page that
+ * shows the problem in its own words. */
+mq_err mq_upload_image_store(mq_req *req, const char *field, const char *kind, const char *what,
+			     char *url, size_t url_size);
+
 #endif

@@ -1,6 +1,9 @@
 /* check_handlers_auth.c — the auth worker in memory: registration, login, refresh rotation and
  * logout (JSON API), and the /login, /register and /logout pages. */
 #include "handlers.h"
+#include "../lib/suites.h"
+#include "domain/account.h"
+#include "domain/reset.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -387,6 +390,46 @@ START_TEST(auth_register_page)
 }
 END_TEST
 
+START_TEST(auth_password_reset)
+{
+	NEED_DB();
+	struct cgi c;
+	struct member m;
+	member_new(&m, "user");
+	char body[256];
+
+	/* the same answer for a known and an unknown address (no mail transport here: nothing sent) */
+	run(&auth_app, &c, "POST", "/api/v1/auth/password/forgot", "BODY", "{\"email\":\"not an address\"}", (const char *)NULL);
+	assert_error_mentions(&c, 400, "/api/v1/auth/password/forgot", "email");
+	snprintf(body, sizeof body, "{\"email\":\"%s\"}", m.email);
+	run(&auth_app, &c, "POST", "/api/v1/auth/password/forgot", "BODY", body, (const char *)NULL);
+	cJSON *known = assert_data(&c, 202);
+	run(&auth_app, &c, "POST", "/api/v1/auth/password/forgot", "BODY", "{\"email\":\"nobody@example.com\"}", (const char *)NULL);
+	cJSON *unknown = assert_data(&c, 202);
+	ck_assert(cJSON_Compare(known, unknown, 1));
+	cJSON_Delete(known);
+	cJSON_Delete(unknown);
+
+	/* a link of another member's, used through the API */
+	struct member other;
+	member_new(&other, "user");
+	char *token = NULL;
+	cJSON *user = NULL;
+	ck_assert_int_eq(mq_reset_start(test_ctx.db, other.email, &token, &user), MQ_OK);
+	cJSON_Delete(user);
+	snprintf(body, sizeof body, "{\"token\":\"%s\",\"password\":\"short\"}", token);
+	run(&auth_app, &c, "POST", "/api/v1/auth/password/reset", "BODY", body, (const char *)NULL);
+	assert_error_mentions(&c, 400, "/api/v1/auth/password/reset", "8 to 72");
+	snprintf(body, sizeof body, "{\"token\":\"%s\",\"password\":\"from the link\"}", token);
+	run(&auth_app, &c, "POST", "/api/v1/auth/password/reset", "BODY", body, (const char *)NULL);
+	cJSON_Delete(assert_data(&c, 200));
+	run(&auth_app, &c, "POST", "/api/v1/auth/password/reset", "BODY", body, (const char *)NULL);
+	assert_error_mentions(&c, 400, "/api/v1/auth/password/reset", "already used");
+	free(token);
+	ck_assert_int_eq(test_signs_in(test_ctx.db, &test_cfg, other.email, "from the link"), 1);
+}
+END_TEST
+
 Suite *handlers_auth_suite(void)
 {
 	Suite *s = suite_create("handlers-auth");
@@ -403,6 +446,7 @@ Suite *handlers_auth_suite(void)
 	tcase_add_test(tc, auth_logout_refresh_only);
 	tcase_add_test(tc, auth_pages);
 	tcase_add_test(tc, auth_register_page);
+	tcase_add_test(tc, auth_password_reset);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

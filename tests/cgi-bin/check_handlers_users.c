@@ -1,6 +1,8 @@
 /* check_handlers_users.c — the users worker in memory: the profile (/users/me and its alias
- * /user/profile), avatars, preferences, /users/:id, recommendations and the /me pages. */
+ * /user/profile), avatars, the password change and account deletion, preferences, /users/:id,
+ * recommendations and the /me pages. */
 #include "handlers.h"
+#include "domain/account.h"
 
 #include <check.h>
 #include <stdio.h>
@@ -232,6 +234,63 @@ START_TEST(users_avatar)
 }
 END_TEST
 
+START_TEST(users_password_and_deletion)
+{
+	NEED_DB();
+	struct cgi c;
+	struct member m;
+	member_new(&m, "user");
+	ck_assert_int_eq(mq_account_set_password(test_ctx.db, &test_cfg, m.id, "member password"), MQ_OK);
+
+	run(&users_app, &c, "POST", "/api/v1/users/me/password", "HTTP_AUTHORIZATION", m.auth, "BODY",
+	    "{\"current_password\":\"not it at all\",\"new_password\":\"a new password\"}", (const char *)NULL);
+	assert_error_mentions(&c, 403, "/api/v1/users/me/password", "current_password");
+	run(&users_app, &c, "POST", "/api/v1/users/me/password", "HTTP_AUTHORIZATION", m.auth, "BODY",
+	    "{\"current_password\":\"member password\",\"new_password\":\"short\"}", (const char *)NULL);
+	assert_error_mentions(&c, 400, "/api/v1/users/me/password", "8 to 72");
+	run(&users_app, &c, "POST", "/api/v1/users/me/password", "HTTP_AUTHORIZATION", m.auth, "BODY",
+	    "{\"current_password\":\"member password\",\"new_password\":\"a new password\",\"role\":\"admin\"}", (const char *)NULL);
+	assert_error_shape(&c, 400, "/api/v1/users/me/password");
+	/* a browser's change needs the session's CSRF token */
+	run(&users_app, &c, "POST", "/me/password", "HTTP_COOKIE", m.cookie, "CONTENT_TYPE", FORM, "BODY",
+	    "current_password=member+password&new_password=a+new+password", (const char *)NULL);
+	ck_assert_int_eq(c.status, 403);
+
+	run(&users_app, &c, "POST", "/api/v1/users/me/password", "HTTP_AUTHORIZATION", m.auth, "BODY",
+	    "{\"current_password\":\"member password\",\"new_password\":\"a new password\"}", (const char *)NULL);
+	cJSON *j = assert_data(&c, 200);
+	char fresh[640];
+	snprintf(fresh, sizeof fresh, "Bearer %s", str_at(j, "data", "token", NULL));
+	ck_assert_str_eq(str_at(j, "data", "user", "id"), m.id);
+	ck_assert(*str_at(j, "data", "refresh_token", NULL));
+	cJSON_Delete(j);
+	run(&users_app, &c, "GET", "/api/v1/users/me", "HTTP_AUTHORIZATION", m.auth, (const char *)NULL);
+	assert_error_shape(&c, 401, "/api/v1/users/me");
+	run(&users_app, &c, "GET", "/api/v1/users/me", "HTTP_AUTHORIZATION", fresh, (const char *)NULL);
+	ck_assert_int_eq(c.status, 200);
+
+	/* deletion: the password again; the account then is gone and so is the session */
+	run(&users_app, &c, "DELETE", "/api/v1/users/me", "HTTP_AUTHORIZATION", fresh, "BODY",
+	    "{\"password\":\"member password\"}", (const char *)NULL);
+	assert_error_mentions(&c, 403, "/api/v1/users/me", "password");
+	run(&users_app, &c, "DELETE", "/api/v1/users/me", "HTTP_AUTHORIZATION", fresh, "BODY", "{}", (const char *)NULL);
+	assert_error_mentions(&c, 400, "/api/v1/users/me", "password");
+	ck_assert_int_eq(db_count("users", BCON_NEW("email", BCON_UTF8(m.email))), 1);
+	run(&users_app, &c, "DELETE", "/api/v1/users/me", "HTTP_AUTHORIZATION", fresh, "BODY",
+	    "{\"password\":\"a new password\"}", (const char *)NULL);
+	ck_assert_int_eq(c.status, 204);
+	ck_assert_int_eq(db_count("users", BCON_NEW("email", BCON_UTF8(m.email))), 0);
+	run(&users_app, &c, "GET", "/api/v1/users/me", "HTTP_AUTHORIZATION", fresh, (const char *)NULL);
+	assert_error_shape(&c, 401, "/api/v1/users/me");
+
+	/* the confirmation page is a visitor's */
+	hc_templates();
+	run(&users_app, &c, "GET", "/me/deleted", (const char *)NULL);
+	ck_assert_int_eq(c.status, 200);
+	ck_assert(body_has(&c, "Your account and everything in it have been deleted"));
+}
+END_TEST
+
 START_TEST(users_by_id)
 {
 	NEED_DB();
@@ -429,6 +488,7 @@ Suite *handlers_users_suite(void)
 	tcase_add_test(tc, users_patch);
 	tcase_add_test(tc, users_patch_invalid);
 	tcase_add_test(tc, users_avatar);
+	tcase_add_test(tc, users_password_and_deletion);
 	tcase_add_test(tc, users_by_id);
 	tcase_add_test(tc, users_preferences);
 	tcase_add_test(tc, users_recommendations);

@@ -3,14 +3,17 @@
  * of a user shows and never shows, profile and settings changes, preferences (which move the
  * lists version), roles, the admin's user list; duplicates (also registering, and claiming a
  * username, at once from threads), bad ids, unknown users; and a database that is down being
- * an error, never "wrong password" or "no such user". (account.h has no password change or
- * account deletion to test.) */
+ * an error, never "wrong password" or "no such user"; which field a refused registration has
+ * taken; the password checked, changed (ending the sessions) and set; and an account deleted
+ * with everything kept for it, its movies' rating fields following. */
 #include "suites.h"
 
 #include "core/buf.h"
 #include "core/config.h"
 #include "domain/account.h"
 #include "domain/lists.h"
+#include "domain/rating.h"
+#include "domain/session.h"
 #include "store/db.h"
 
 #include <check.h>
@@ -494,6 +497,142 @@ START_TEST(database_down_is_an_error)
 }
 END_TEST
 
+START_TEST(taken_says_which_field)
+{
+	if (!open_db())
+		return;
+	char id[25];
+	unsigned taken = 99;
+	register_user("tia@example.com", "tia", NULL, id);
+	ck_assert_int_eq(mq_account_taken(db, "tia@example.com", "someone_else", &taken), MQ_OK);
+	ck_assert_uint_eq(taken, MQ_TAKEN_EMAIL);
+	ck_assert_int_eq(mq_account_taken(db, "other@example.com", "tia", &taken), MQ_OK);
+	ck_assert_uint_eq(taken, MQ_TAKEN_USERNAME);
+	ck_assert_int_eq(mq_account_taken(db, "tia@example.com", "tia", &taken), MQ_OK);
+	ck_assert_uint_eq(taken, MQ_TAKEN_EMAIL | MQ_TAKEN_USERNAME);
+	ck_assert_int_eq(mq_account_taken(db, "other@example.com", NULL, &taken), MQ_OK);
+	ck_assert_uint_eq(taken, 0);
+	close_db();
+}
+END_TEST
+
+START_TEST(password_checked_changed_and_sessions_ended)
+{
+	if (!open_db())
+		return;
+	char id[25], nobody[25];
+	register_user("pam@example.com", "pam", NULL, id);
+	test_new_id(nobody, NULL);
+	ck_assert_int_eq(mq_account_check_password(db, &cfg, id, PASSWORD), MQ_OK);
+	ck_assert_int_eq(mq_account_check_password(db, &cfg, id, "not the password"), MQ_EFORBIDDEN);
+	ck_assert_int_eq(mq_account_check_password(db, &cfg, nobody, PASSWORD), MQ_ENOTFOUND);
+
+	/* a wrong current password or a new one outside the rules: nothing changes, nobody is out */
+	ck_assert_int_eq(mq_account_change_password(db, &cfg, id, 0, "wrong one", "a new password"), MQ_EFORBIDDEN);
+	ck_assert_int_eq(mq_account_change_password(db, &cfg, id, 0, PASSWORD, "short"), MQ_EINVAL);
+	char long_one[80];
+	memset(long_one, 'x', 73);
+	long_one[73] = '\0';
+	ck_assert_int_eq(mq_account_change_password(db, &cfg, id, 0, PASSWORD, long_one), MQ_EINVAL);
+	ck_assert(test_signs_in(db, &cfg, "pam@example.com", PASSWORD));
+	ck_assert_int_eq(mq_session_live(db, id, 0, NULL, NULL), MQ_OK);
+
+	ck_assert_int_eq(mq_account_change_password(db, &cfg, id, 0, PASSWORD, "a new password"), MQ_OK);
+	ck_assert(!test_signs_in(db, &cfg, "pam@example.com", PASSWORD));
+	ck_assert(test_signs_in(db, &cfg, "pam@example.com", "a new password"));
+	ck_assert_int_eq(mq_session_live(db, id, 0, NULL, NULL), MQ_EUNAUTH);
+	long long version = -1;
+	ck_assert_int_eq(mq_session_version(db, id, 0, &version), MQ_OK);
+	ck_assert_int_eq(version, 1);
+	ck_assert_int_eq(mq_session_live(db, id, 1, NULL, NULL), MQ_OK);
+
+	ck_assert_int_eq(mq_account_set_password(db, &cfg, id, "set directly"), MQ_OK);
+	ck_assert(test_signs_in(db, &cfg, "pam@example.com", "set directly"));
+	ck_assert_int_eq(mq_account_set_password(db, &cfg, id, "short"), MQ_EINVAL);
+	ck_assert_int_eq(mq_account_set_password(db, &cfg, nobody, "long enough"), MQ_ENOTFOUND);
+	close_db();
+}
+END_TEST
+
+/* How many documents of collection filter matches (taken over). */
+static long long count_of(const char *collection, bson_t *filter)
+{
+	bson_error_t error;
+	mongoc_client_t *client = mq_db_pop(db);
+	mongoc_collection_t *coll = mq_db_collection(db, client, collection);
+	int64_t n = mongoc_collection_count_documents(coll, filter, NULL, NULL, NULL, &error);
+	ck_assert_msg(n >= 0, "count: %s", error.message);
+	mongoc_collection_destroy(coll);
+	mq_db_push(db, client);
+	bson_destroy(filter);
+	return n;
+}
+
+/* The movie's rating_count. */
+static long long rating_count(const bson_oid_t *movie)
+{
+	bson_t doc;
+	bson_iter_t it;
+	mongoc_client_t *client = mq_db_pop(db);
+	mongoc_collection_t *movies = mq_db_collection(db, client, "movies");
+	bson_t *filter = BCON_NEW("_id", BCON_OID(movie));
+	ck_assert_int_eq(mq_db_find_one(movies, filter, NULL, &doc, "test"), MQ_OK);
+	long long n = bson_iter_init_find(&it, &doc, "rating_count") ? bson_iter_as_int64(&it) : -1;
+	bson_destroy(&doc);
+	bson_destroy(filter);
+	mongoc_collection_destroy(movies);
+	mq_db_push(db, client);
+	return n;
+}
+
+START_TEST(deletion_removes_everything_and_the_movies_follow)
+{
+	if (!open_db())
+		return;
+	static const char *const owned[] = { "ratings", "watchlist", "interactions", "refresh_tokens", "password_resets" };
+	char id[25], other[25], movie_id[25], avatar[256];
+	bson_oid_t uid, movie;
+	cJSON *out = NULL;
+	register_user("del@example.com", "del", NULL, id);
+	register_user("keep@example.com", "keep", NULL, other);
+	bson_oid_init_from_string(&uid, id);
+	test_new_id(movie_id, &movie);
+	test_db_insert(db, "movies", BCON_NEW("_id", BCON_OID(&movie), "title", BCON_UTF8("Test"), "tmdb_id", BCON_INT64(424242)));
+	ck_assert_int_eq(mq_rating_create(db, id, movie_id, 10, "mine", &out, NULL), MQ_OK);
+	cJSON_Delete(out);
+	ck_assert_int_eq(mq_rating_create(db, other, movie_id, 4, NULL, &out, NULL), MQ_OK);
+	cJSON_Delete(out);
+	ck_assert_int_eq(rating_count(&movie), 2);
+	test_db_insert(db, "watchlist", BCON_NEW("user_id", BCON_OID(&uid), "movie_id", BCON_OID(&movie)));
+	test_db_insert(db, "interactions", BCON_NEW("user_id", BCON_OID(&uid), "movie_id", BCON_OID(&movie), "type", BCON_UTF8("watched")));
+	test_db_insert(db, "password_resets", BCON_NEW("_id", BCON_UTF8("h"), "user_id", BCON_OID(&uid)));
+	test_db_insert(db, "rec_cache", BCON_NEW("_id", BCON_OID(&uid)));
+	char *refresh = NULL;
+	long long expires;
+	ck_assert_int_eq(mq_refresh_issue(db, id, 0, NULL, &refresh, &expires), MQ_OK);
+	free(refresh);
+	bson_t *set = BCON_NEW("avatar", BCON_UTF8("/media/avatars/0123456789abcdef0123456789abcdef.png"));
+	ck_assert_int_eq(mq_account_update(db, id, set, NULL, &out), MQ_OK);
+	cJSON_Delete(out);
+	bson_destroy(set);
+
+	ck_assert_int_eq(mq_account_delete(db, id, avatar, sizeof avatar), MQ_OK);
+	ck_assert_str_eq(avatar, "/media/avatars/0123456789abcdef0123456789abcdef.png");
+	for (size_t i = 0; i < sizeof owned / sizeof owned[0]; i++)
+		ck_assert_msg(count_of(owned[i], BCON_NEW("user_id", BCON_OID(&uid))) == 0, "%s left", owned[i]);
+	ck_assert_int_eq(count_of("rec_cache", BCON_NEW("_id", BCON_OID(&uid))), 0);
+	ck_assert_int_eq(count_of("users", BCON_NEW("_id", BCON_OID(&uid))), 0);
+	ck_assert_int_eq(rating_count(&movie), 1);
+	ck_assert_int_eq(count_of("ratings", BCON_NEW("movie_id", BCON_OID(&movie))), 1);
+	ck_assert_int_eq(mq_account_get(db, id, &out, NULL), MQ_ENOTFOUND);
+	ck_assert_int_eq(mq_session_live(db, id, 0, NULL, NULL), MQ_EUNAUTH);
+	ck_assert_int_eq(mq_account_get(db, other, &out, NULL), MQ_OK);
+	cJSON_Delete(out);
+	ck_assert_int_eq(mq_account_delete(db, id, avatar, sizeof avatar), MQ_ENOTFOUND);
+	close_db();
+}
+END_TEST
+
 Suite *account_suite(void)
 {
 	Suite *s = suite_create("account");
@@ -510,6 +649,9 @@ Suite *account_suite(void)
 	tcase_add_test(live, preferences_replace_and_move_the_version);
 	tcase_add_test(live, roles_by_email_and_id);
 	tcase_add_test(live, user_list_search_and_pages);
+	tcase_add_test(live, taken_says_which_field);
+	tcase_add_test(live, password_checked_changed_and_sessions_ended);
+	tcase_add_test(live, deletion_removes_everything_and_the_movies_follow);
 	tcase_set_timeout(live, 60);
 	suite_add_tcase(s, live);
 	TCase *local = tcase_create("local");

@@ -1,5 +1,5 @@
 /* check_config.c — unit tests for lib/core/config.c: defaults, one line per problem, secrets, durations,
- * TMDB cache lifetimes per endpoint family. */
+ * TMDB cache lifetimes per endpoint family, the mail transport. */
 #include "suites.h"
 
 #include "core/config.h"
@@ -83,6 +83,9 @@ START_TEST(defaults)
 	ck_assert_ptr_nonnull(strstr(cfg.template_dir, "/templates"));
 	ck_assert_str_eq(cfg.public_url, "http://127.0.0.1:8080");
 	ck_assert_ptr_null(cfg.nchan_publish_url);
+	ck_assert_ptr_null(cfg.mail_sendmail);
+	ck_assert_ptr_null(cfg.mail_smtp_url);
+	ck_assert_str_eq(cfg.mail_from, "marquee@localhost");
 	ck_assert_int_eq(cfg.log_level, MQ_LOG_INFO);
 	ck_assert_int_eq(cfg.worker_threads, 4);
 	mq_config_free(&cfg);
@@ -220,6 +223,12 @@ static const struct bad_case bad_cases[] = {
 	{ "PUBLIC_URL", "https://" },
 	{ "NCHAN_PUBLISH_URL", "127.0.0.1:8081/pub" },
 	{ "LOG_LEVEL", "verbose" },
+	{ "MAIL_SENDMAIL", "sendmail -t" },
+	{ "MAIL_SMTP_URL", "http://127.0.0.1:25" },
+	{ "MAIL_SMTP_URL", "127.0.0.1:25" },
+	{ "MAIL_FROM", "marquee" },
+	{ "MAIL_FROM", "Marquee <marquee@example.org>" },
+	{ "MAIL_FROM", "a@b.c\r\nBcc: x@y.z" },
 	{ "TMDB_CACHE_TTL", "0" },
 	{ "TMDB_CACHE_TTL", "2592001" },
 	{ "TMDB_CACHE_TTL_MOVIE", "0" },

@@ -19,6 +19,8 @@ int main(void)
 		recommend_suite,
 		movie_suite,
 		messages_suite,
+		reset_suite,
+		mail_suite,
 	};
 	SRunner *runner = srunner_create(NULL);
 	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)

@@ -35,6 +35,9 @@ void test_new_id(char out[25], bson_oid_t *oid);
 /* The string member key of obj, or NULL when it is missing or not a string. */
 struct cJSON;
 const char *test_str(const struct cJSON *obj, const char *key);
+/* Whether email signs in with password (mq_account_login). */
+struct mq_config;
+int test_signs_in(struct mq_db *db, const struct mq_config *cfg, const char *email, const char *password);
 /* Runs fn on each of n racers (an array of elements size bytes long), every one on a thread of
  * its own, released together by a barrier; returns when all have been joined. */
 void test_at_once(void *racers, int n, size_t size, void (*fn)(void *racer));
@@ -72,5 +75,7 @@ Suite *account_suite(void);
 Suite *recommend_suite(void);
 Suite *movie_suite(void);
 Suite *messages_suite(void);
+Suite *reset_suite(void);
+Suite *mail_suite(void);
 
 #endif

@@ -1,4 +1,5 @@
 /* testutil.c — helpers shared by the Check suites (declared in suites.h). */
+#include "domain/account.h"
 #include "store/db.h"
 #include "store/schema.h"
 #include "suites.h"
@@ -104,6 +105,15 @@ void test_new_id(char out[25], bson_oid_t *oid)
 const char *test_str(const cJSON *obj, const char *key)
 {
 	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, key));
+}
+
+int test_signs_in(mq_db *db, const mq_config *cfg, const char *email, const char *password)
+{
+	cJSON *user = NULL;
+	long long tv;
+	mq_err rc = mq_account_login(db, cfg, email, password, &user, &tv);
+	cJSON_Delete(user);
+	return rc == MQ_OK;
 }
 
 /* One racer's thread: waits for the others at the barrier, then runs. */

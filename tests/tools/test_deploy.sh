@@ -69,7 +69,7 @@ grep -q "return 301 https://" "$site" || fail "marquee.conf has no http-to-https
 env=$dest$share/examples/marquee.env
 for v in MONGODB_URI MARQUEE_DB TMDB_READ_TOKEN TMDB_API_KEY TMDB_BASE_URL TMDB_LANGUAGES TMDB_RATE \
 	TMDB_CACHE_TTL TMDB_SYNC_PAGES JWT_SECRET JWT_TTL BCRYPT_COST MEDIA_DIR TEMPLATE_DIR PUBLIC_URL \
-	NCHAN_PUBLISH_URL NCHAN_PUBLISH_SOCKET LOG_LEVEL WORKER_THREADS; do
+	NCHAN_PUBLISH_URL NCHAN_PUBLISH_SOCKET MAIL_SMTP_URL MAIL_FROM LOG_LEVEL WORKER_THREADS; do
 	grep -q "^$v=" "$env" || fail "marquee.env does not set $v"
 done
 for v in $(sed -n 's/.*get("\([A-Z_]*\)", ctx).*/\1/p' "$ROOT/lib/core/config.c"); do
