@@ -95,7 +95,9 @@ mq_err mq_admin_audit_list(mq_db *db, const char *target, const char *actor, con
 		}
 		BSON_APPEND_OID(&filter, "actor", &who);
 	}
-	if (action)
+	if (action && !strcmp(action, "movie.hide")) /* and as it was audited before it had its name */
+		BCON_APPEND(&filter, "action", "{", "$in", "[", BCON_UTF8("movie.hide"), BCON_UTF8("movie.delete"), "]", "}");
+	else if (action)
 		BSON_APPEND_UTF8(&filter, "action", action);
 	mongoc_client_t *client;
 	mongoc_database_t *database = mq_db_acquire(db, &client);

@@ -33,7 +33,8 @@ mq_err mq_admin_audit(mq_db *db, const char *actor, const char *action, const ch
 void mq_admin_audit_by(mq_db *db, const mq_admin_actor *who, const char *action, const char *kind,
 		       const char *target, const cJSON *before, const cJSON *after);
 
-/* One page of the audit log, newest first; filters (NULL: any) by target, actor and action. */
+/* One page of the audit log, newest first; filters (NULL: any) by target, actor and action
+ * ("movie.hide" also finds the older entries of hiding, "movie.delete"). */
 mq_err mq_admin_audit_list(mq_db *db, const char *target, const char *actor, const char *action, long long page,
 		     long long limit, cJSON **items, long long *total);
 

@@ -470,7 +470,7 @@ static bson_t *make_hide(const cJSON *before, const void *hidden)
 
 mq_err mq_admin_movie_hide(mq_db *db, const mq_admin_actor *who, const char *movie_id, int hidden, cJSON **movie)
 {
-	return change_movie(db, who, movie_id, make_hide, &hidden, hidden ? "movie.delete" : "movie.restore", movie);
+	return change_movie(db, who, movie_id, make_hide, &hidden, hidden ? "movie.hide" : "movie.restore", movie);
 }
 
 mq_err mq_admin_movie_sync(const mq_env *env, const mq_admin_actor *who, const char *movie_id, cJSON **movie,

@@ -56,8 +56,8 @@ typedef struct mq_admin_movie_change {
 mq_err mq_admin_movie_edit(mq_db *db, const mq_admin_actor *who, const char *movie_id,
 			   const mq_admin_movie_change *change, cJSON **movie);
 
-/* Hides the movie from the public (hidden: true; audited as movie.delete) or shows it again
- * (movie.restore). *movie: the movie after. */
+/* Hides the movie from the public (hidden: true; audited as movie.hide — entries written before
+ * that name say movie.delete, which means the same) or shows it again (movie.restore). *movie: the movie after. */
 mq_err mq_admin_movie_hide(mq_db *db, const mq_admin_actor *who, const char *movie_id, int hidden, cJSON **movie);
 
 /* Fetches the movie from TMDB now and stores it as the sync does (locked fields kept; audited as

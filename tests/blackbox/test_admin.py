@@ -194,7 +194,7 @@ class AdminTest(unittest.TestCase, ErrorShape):
         self.assertEqual(self.call("POST", f"/movies/{m['id']}/restore").status, 200)
         self.assertEqual(call("GET", f"/api/v1/movies/{m['id']}").status, 200)
         actions = [e["action"] for e in self.call("GET", f"/audit?movie={m['id']}").json()["data"]]
-        self.assertEqual(actions, ["movie.restore", "movie.delete", "movie.create"])
+        self.assertEqual(actions, ["movie.restore", "movie.hide", "movie.create"])
         self.assertErrorShape(self.call("POST", f"/movies/{m['id']}/sync"), 422, ADMIN + f"/movies/{m['id']}/sync")
 
 

@@ -199,7 +199,7 @@ START_TEST(movies_by_hand)
 
 	char log[200];
 	actions(id, log, sizeof log);
-	ck_assert_str_eq(log, "movie.restore,movie.delete,movie.edit,movie.create");
+	ck_assert_str_eq(log, "movie.restore,movie.hide,movie.edit,movie.create");
 
 	/* no such movie, or no movie id at all */
 	ck_assert_int_eq(mq_admin_movie_get(db, "ffffffffffffffffffffffff", &got), MQ_ENOTFOUND);
