@@ -32,6 +32,7 @@ typedef struct mq_config {
 	char *public_url;
 	char *nchan_publish_url; /* NULL: live push disabled */
 	char *nchan_publish_socket; /* unix socket the publish URL is reached through, or NULL */
+	char *timezone;          /* IANA name the pages show times in; "": the host's own */
 	int log_level;           /* an mq_log_level */
 	int worker_threads;
 } mq_config;

@@ -34,6 +34,9 @@ typedef enum {
  * "Asia/Tehran", or NULL or "" for the host's own. */
 void mq_l10n_time(mq_buf *out, const char *lang, int64_t ms, mq_date_style style, const char *zone);
 
+/* Whether zone is a time zone ICU knows by that IANA name ("Asia/Tehran", "UTC"). */
+int mq_l10n_zone_known(const char *zone);
+
 /* A calendar date "YYYY-MM-DD" (TMDB's release_date) as a day, no time zone applied; on a Persian
  * page followed by its Gregorian year: "۲۱ اسفند ۱۳۸۸ (۲۰۱۰)". Returns -1, appending nothing,
  * when date is not such a date. */
