@@ -258,6 +258,21 @@ class AdminNotificationsRunsUsersTest(unittest.TestCase, ErrorShape):
             while time.monotonic() < deadline and "X-Sync-Running" not in self.call("GET", "/sync/runs").headers:
                 time.sleep(0.05)
             self.assertErrorShape(self.call("POST", "/sync/runs", {"kind": "changes"}), 409, ADMIN + "/sync/runs")
+            # the run in progress says how far it is, as it goes
+            seen = []
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                run = self.call("GET", "/sync/runs?limit=1").json()["data"][0]
+                if run["status"] == "in-progress" and "progress" in run:
+                    seen.append((run["progress"]["phase"], run["progress"]["done"], run["progress"]["total"]))
+                if run["status"] != "in-progress":
+                    break
+                time.sleep(0.1)
+            self.assertTrue(seen, "no progress while the run was in progress")
+            self.assertTrue(all(0 <= done <= total for _, done, total in seen), seen)
+            self.assertIn("movies", [phase for phase, _, _ in seen], seen)
+            self.assertEqual((run["progress"]["phase"], run["progress"]["done"]), ("movies", run["progress"]["total"]))
+            self.assertEqual(run["status"], "success")
         finally:
             long_run.wait(timeout=60)
             control("POST", "/__control/reset")
