@@ -111,106 +111,37 @@ mq_err mq_admin_audit_list(mq_db *db, const char *target, const char *actor, con
 	return rc;
 }
 
-/* Adds each id of items' key (when the entry's kind is kind, or any kind for NULL) to ids once. */
-static void collect_ids(const cJSON *items, const char *key, const char *kind, bson_t *ids, int *n)
+/* The first non-empty of the document's string fields (NULL-terminated), for mq_db_join. */
+static cJSON *first_name(const bson_t *doc, const void *fields)
 {
-	const cJSON *item;
-	cJSON_ArrayForEach(item, items) {
-		const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, key));
-		const char *k = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "kind"));
-		bson_oid_t oid;
-		if ((kind && (!k || strcmp(k, kind))) || !id || mq_oid_parse(id, &oid))
-			continue;
-		char index[16];
-		const char *index_key;
-		bson_uint32_to_string((uint32_t)*n, &index_key, index, sizeof index);
-		BSON_APPEND_OID(ids, index_key, &oid);
-		(*n)++;
-	}
-}
-
-/* {"<hex id>": "<name>"} of the documents of coll whose _id is in ids, the name its first
- * non-empty field of fields (NULL-terminated). */
-static mq_err names_by_id(mongoc_database_t *database, const char *coll, const bson_t *ids,
-			  const char *const *fields, cJSON *out)
-{
-	bson_t filter = BSON_INITIALIZER, in, projection = BSON_INITIALIZER, opts = BSON_INITIALIZER;
-	BSON_APPEND_DOCUMENT_BEGIN(&filter, "_id", &in);
-	BSON_APPEND_ARRAY(&in, "$in", ids);
-	bson_append_document_end(&filter, &in);
-	for (int i = 0; fields[i]; i++)
-		BSON_APPEND_INT32(&projection, fields[i], 1);
-	BSON_APPEND_DOCUMENT(&opts, "projection", &projection);
-	mongoc_collection_t *c = mongoc_database_get_collection(database, coll);
-	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(c, &filter, &opts, NULL);
-	const bson_t *doc;
-	bson_error_t error;
-	while (mongoc_cursor_next(cursor, &doc)) {
+	for (const char *const *f = fields; *f; f++) {
 		bson_iter_t it;
-		char hex[25];
-		if (!bson_iter_init_find(&it, doc, "_id") || !BSON_ITER_HOLDS_OID(&it))
-			continue;
-		bson_oid_to_string(bson_iter_oid(&it), hex);
-		for (int i = 0; fields[i]; i++) {
-			const char *name;
-			if (bson_iter_init_find(&it, doc, fields[i]) && BSON_ITER_HOLDS_UTF8(&it) &&
-			    *(name = bson_iter_utf8(&it, NULL))) {
-				cJSON_AddStringToObject(out, hex, name);
-				break;
-			}
-		}
+		const char *name;
+		if (bson_iter_init_find(&it, doc, *f) && BSON_ITER_HOLDS_UTF8(&it) && *(name = bson_iter_utf8(&it, NULL)))
+			return cJSON_CreateString(name);
 	}
-	mq_err rc = mongoc_cursor_error(cursor, &error) ? mq_db_error(&error, coll) : MQ_OK;
-	mongoc_cursor_destroy(cursor);
-	mongoc_collection_destroy(c);
-	bson_destroy(&opts);
-	bson_destroy(&projection);
-	bson_destroy(&filter);
-	return rc;
-}
-
-/* Sets items' name_key from names by the id in their id_key, for entries of kind (NULL: any). */
-static void add_names(cJSON *items, const char *id_key, const char *kind, const cJSON *names, const char *name_key)
-{
-	cJSON *item;
-	cJSON_ArrayForEach(item, items) {
-		const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, id_key));
-		const char *k = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "kind"));
-		const char *name = id ? cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(names, id)) : NULL;
-		if (name && (!kind || (k && !strcmp(k, kind))))
-			cJSON_AddStringToObject(item, name_key, name);
-	}
+	return NULL;
 }
 
 mq_err mq_admin_audit_names(mq_db *db, cJSON *items)
 {
 	static const char *const person[] = { "name", "username", "email", NULL };
 	static const char *const movie[] = { "title", NULL };
-	bson_t users = BSON_INITIALIZER, movies = BSON_INITIALIZER;
-	int n_users = 0, n_movies = 0;
-	collect_ids(items, "actor", NULL, &users, &n_users);
-	collect_ids(items, "target", "user", &users, &n_users);
-	collect_ids(items, "target", "movie", &movies, &n_movies);
-	cJSON *user_names = cJSON_CreateObject(), *titles = cJSON_CreateObject();
-	mq_err rc = MQ_OK;
 	mongoc_client_t *client;
-	mongoc_database_t *database = (n_users || n_movies) ? mq_db_acquire(db, &client) : NULL;
-	if ((n_users || n_movies) && !database)
-		rc = MQ_EUNAVAIL;
-	if (rc == MQ_OK && n_users)
-		rc = names_by_id(database, "users", &users, person, user_names);
-	if (rc == MQ_OK && n_movies)
-		rc = names_by_id(database, "movies", &movies, movie, titles);
-	if (database)
-		mq_db_release(db, client, database);
-	add_names(items, "actor", NULL, user_names, "actor_name");
-	add_names(items, "target", "user", user_names, "target_name");
-	add_names(items, "target", "movie", titles, "target_title");
-	cJSON_Delete(titles);
-	cJSON_Delete(user_names);
-	bson_destroy(&movies);
-	bson_destroy(&users);
-	return rc;
+	mongoc_database_t *database = mq_db_acquire(db, &client);
+	if (!database)
+		return MQ_EUNAVAIL;
+	bson_t *people = BCON_NEW("projection", "{", "name", BCON_INT32(1), "username", BCON_INT32(1), "email",
+				  BCON_INT32(1), "}");
+	bson_t *titles = BCON_NEW("projection", "{", "title", BCON_INT32(1), "}");
+	/* ObjectIds are unique across collections: a member's id finds no movie, and the reverse */
+	mq_db_join(database, "users", items, "actor", "actor_name", people, first_name, person);
+	mq_db_join(database, "users", items, "target", "target_name", people, first_name, person);
+	mq_db_join(database, "movies", items, "target", "target_title", titles, first_name, movie);
+	bson_destroy(titles);
+	bson_destroy(people);
+	mq_db_release(db, client, database);
+	return MQ_OK;
 }
 
 /* {seen_by: {$nin: [admin]}}: what admin has not seen. Caller destroys. */

@@ -41,7 +41,8 @@ mq_err mq_admin_audit_list(mq_db *db, const char *target, const char *actor, con
 /* Names the ids of audit entries (mq_admin_audit_list's items, changed in place) for people:
  * "actor_name" (the admin's name, else username, else e-mail), and by the target's kind
  * "target_title" (a movie's title) or "target_name" (a member's). One query per collection for
- * the whole page. An id that names nothing gets nothing (a member since removed). */
+ * the whole page (mq_db_join: a query that fails leaves its names out, logged). An id that names
+ * nothing gets nothing (a member since removed). */
 mq_err mq_admin_audit_names(mq_db *db, cJSON *items);
 
 /* The sync's notifications, newest first (only those admin_id has not seen, with unseen_only),
