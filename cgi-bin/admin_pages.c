@@ -418,7 +418,8 @@ void admin_page_movie(mq_req *req, mq_res *res)
 	cJSON_Delete(movie);
 }
 
-/* POST /admin/movies/:id: the edit form saved; ticked lock boxes lock, unticked ones unlock. */
+/* POST /admin/movies/:id: the edit form saved; ticked lock boxes lock, unticked ones unlock,
+ * but for the changed fields of a form sent without site.js (no locks_exact), which lock. */
 void admin_page_edit_movie(mq_req *req, mq_res *res)
 {
 	mq_kvlist form = { 0 };
@@ -431,7 +432,11 @@ void admin_page_edit_movie(mq_req *req, mq_res *res)
 	mq_err rc = MQ_EINVAL;
 	if (!req->errors.n) {
 		const mq_admin_actor who = admin_actor(req);
-		const mq_admin_movie_change change = { .fields = fields, .lock = lock, .unlock = unlock };
+		/* without site.js, which ticks a changed field's box itself (and says so: locks_exact),
+		 * a changed field is locked whatever its box says, as the API locks what it sets: an
+		 * edit is never undone by the next sync without the admin having asked for it */
+		const mq_admin_movie_change change = { .fields = fields, .lock = lock, .unlock = unlock,
+						       .lock_changed = !mq_kvlist_get(&form, "locks_exact") };
 		rc = mq_admin_movie_edit(mq_ctx_of(req)->db, &who, id, &change, &movie);
 	}
 	cJSON_Delete(lock);

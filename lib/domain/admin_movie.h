@@ -43,10 +43,13 @@ mq_err mq_admin_movie_by_tmdb(mq_db *db, long long tmdb_id, cJSON **movie);
 mq_err mq_admin_movie_create(mq_db *db, const mq_admin_actor *who, const cJSON *fields, cJSON **movie);
 
 /* What an edit does. Locks apply to TMDB movies only (a manual movie has no sync to resist):
- * unlock's fields are unlocked first, then lock's, and with lock_set every field set, locked. */
+ * unlock's fields are unlocked first, then lock's, and with lock_set every field set, locked;
+ * with lock_changed every field set to another value than the movie has (a form sends every
+ * field, changed or not), locked. */
 typedef struct mq_admin_movie_change {
 	const cJSON *fields;  /* checked by mq_admin_movie_check (not create); may be empty */
 	int lock_set;
+	int lock_changed;
 	const cJSON *lock;    /* an array of mq_catalog_lockable names, or NULL */
 	const cJSON *unlock;  /* the same */
 } mq_admin_movie_change;

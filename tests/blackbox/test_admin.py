@@ -426,6 +426,16 @@ class AdminPagesTest(unittest.TestCase):
         fields.pop("lock_runtime")  # the box shown but not ticked: unlocked
         self.post(f"/admin/movies/{movie_id}", fields)
         self.assertNotIn("runtime", call("GET", f"{ADMIN}/movies/{movie_id}", admin["token"]).json()["data"]["locked_fields"])
+        # without JavaScript a changed field is locked, box or not: the next sync never silently
+        # reverts an edit (as the API locks what it sets)
+        self.post(f"/admin/movies/{movie_id}", {**fields, "runtime": "151"})
+        locks = call("GET", f"{ADMIN}/movies/{movie_id}", admin["token"]).json()["data"]["locked_fields"]
+        self.assertIn("runtime", locks)
+        self.assertNotIn("title", locks, "an unchanged field stays as its box says")
+        # site.js ticks the box of a changed field itself and says so (locks_exact): the boxes
+        # are then the admin's word, an untick included
+        self.post(f"/admin/movies/{movie_id}", {**fields, "runtime": "150", "locks_exact": "1"})
+        self.assertNotIn("runtime", call("GET", f"{ADMIN}/movies/{movie_id}", admin["token"]).json()["data"]["locked_fields"])
         r = self.post(f"/admin/movies/{movie_id}/sync", {"_csrf": self.jar["mq_csrf"]})
         self.assertIn("Done: synced", r.body.decode())
         # TMDB's images to choose from; one chosen becomes the poster, locked
