@@ -384,7 +384,7 @@ class AdminPagesTest(unittest.TestCase):
         r = self.post("/admin/movies", fields)
         self.assertEqual(r.status, 200, r.body[:300])  # followed the 303 to the movie's page
         html = r.body.decode()
-        self.assertIn("Done: created", html)
+        self.assertIn("Done: the movie is added.", html)
         movie_id = re.search(r'action="/admin/movies/([0-9a-f]{24})"', html).group(1)
         self.addCleanup(call, "DELETE", f"{ADMIN}/movies/{movie_id}", self.data["token"])
         m = call("GET", f"/api/v1/movies/{movie_id}").json()["data"]
@@ -396,7 +396,7 @@ class AdminPagesTest(unittest.TestCase):
         edit = dict(fields, runtime="80", cast_remove_0="on")
         self.assertEqual(self.post(f"/admin/movies/{movie_id}", dict(edit, _csrf="")).status, 403)
         r = self.post(f"/admin/movies/{movie_id}", edit)
-        self.assertIn("Done: saved", r.body.decode())
+        self.assertIn("Done: the changes are saved.", r.body.decode())
         m = call("GET", f"/api/v1/movies/{movie_id}").json()["data"]
         self.assertEqual((m["runtime"], m["cast"]), (80, []))
         # a form with problems comes back with them and changes nothing
@@ -437,7 +437,7 @@ class AdminPagesTest(unittest.TestCase):
         self.post(f"/admin/movies/{movie_id}", {**fields, "runtime": "150", "locks_exact": "1"})
         self.assertNotIn("runtime", call("GET", f"{ADMIN}/movies/{movie_id}", admin["token"]).json()["data"]["locked_fields"])
         r = self.post(f"/admin/movies/{movie_id}/sync", {"_csrf": self.jar["mq_csrf"]})
-        self.assertIn("Done: synced", r.body.decode())
+        self.assertIn("Done: synced from TMDB.", r.body.decode())
         # TMDB's images to choose from; one chosen becomes the poster, locked
         status, html = self.page(f"/admin/movies/{movie_id}/images")
         self.assertEqual(status, 200)

@@ -3,6 +3,7 @@
 #include "../lib/suites.h"
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/messages.h"
 #include "core/template.h"
 #include "domain/session.h"
 #include "site/worker.h"
@@ -95,6 +96,7 @@ void hc_teardown(void)
 	if (test_ctx.db)
 		test_db_drop(test_ctx.db, db_name); /* closes it too */
 	mq_tmpl_set_free(test_ctx.templates);
+	mq_messages_free(test_ctx.messages);
 	memset(&test_ctx, 0, sizeof test_ctx);
 	mq_config_free(&test_cfg);
 	*db_name = '\0';
@@ -107,6 +109,12 @@ void hc_templates(void)
 	test_ctx.templates = mq_tmpl_set_new();
 	ck_assert_msg(mq_tmpl_set_load_dir(test_ctx.templates, test_cfg.template_dir, &err) == 0, "%s",
 		      mq_buf_cstr(&err));
+	/* the pages' words, as the worker loads them beside the templates */
+	mq_buf dir = MQ_BUF_INIT;
+	mq_buf_printf(&dir, "%s/messages", test_cfg.template_dir);
+	test_ctx.messages = mq_messages_load(mq_buf_cstr(&dir), &err);
+	ck_assert_msg(test_ctx.messages != NULL, "%s", mq_buf_cstr(&err));
+	mq_buf_free(&dir);
 	mq_buf_free(&err);
 }
 
