@@ -87,6 +87,8 @@ const char *admin_kind_label(mq_req *req, const char *kind);
  * target_label (a movie's title, a member's name), target_href (a movie's admin page) and
  * changes_view [{label, before, after}] of what changed, has_changes. */
 void admin_view_audit(mq_req *req, cJSON *items);
+/* A list's pagination (mq_moviepage_pagination) with its page numbers in the page's digits. */
+void admin_view_pagination(mq_req *req, cJSON *pagination);
 /* Each notification with kind_label, at_text, tmdb_id_text and changes_view. */
 void admin_view_notifications(mq_req *req, cJSON *items);
 /* A sync run with kind_label, status_label, running, started_at_text, finished_at_text,

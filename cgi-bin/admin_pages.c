@@ -390,7 +390,9 @@ void admin_page_movies(mq_req *req, mq_res *res)
 	cJSON_AddItemToObject(data, "genres", genres);
 	if (v[F_YEAR].present)
 		cJSON_AddNumberToObject(data, "year", (double)v[F_YEAR].i);
-	cJSON_AddItemToObject(data, "pagination", mq_moviepage_pagination(req, q.page, q.limit, total));
+	cJSON *pagination = mq_moviepage_pagination(req, q.page, q.limit, total);
+	admin_view_pagination(req, pagination);
+	cJSON_AddItemToObject(data, "pagination", pagination);
 	admin_page(req, res, 200, "admin-movies", "admin_movies.title", data);
 }
 
@@ -602,7 +604,9 @@ static void list_page(mq_req *req, mq_res *res, admin_list *l, const char *name,
 		cJSON_AddStringToObject(data, "problem", problem);
 	cJSON_AddBoolToObject(data, "empty", cJSON_GetArraySize(l->items) == 0);
 	cJSON_AddItemToObject(data, "items", l->items);
-	cJSON_AddItemToObject(data, "pagination", mq_moviepage_pagination(req, l->page, l->limit, l->total));
+	cJSON *pagination = mq_moviepage_pagination(req, l->page, l->limit, l->total);
+	admin_view_pagination(req, pagination);
+	cJSON_AddItemToObject(data, "pagination", pagination);
 	if (l->lease) {
 		cJSON_AddStringToObject(data, "running", admin_kind_label(req, cJSON_GetStringValue(
 										     cJSON_GetObjectItemCaseSensitive(l->lease, "kind"))));
@@ -675,6 +679,8 @@ void admin_page_sync_runs(mq_req *req, mq_res *res)
 			cJSON_AddBoolToObject(panel, "running", 1);
 		}
 		cJSON_AddNumberToObject(panel, "since", (double)started);
+		cJSON_AddStringToObject(panel, "refresh_href", started ? mq_arena_printf(req->arena, "/admin/sync?started=%lld", started)
+								 : "/admin/sync");
 		cJSON_AddItemToObject(data, "latest", panel);
 	}
 	cJSON_AddBoolToObject(data, "started", started > 0);

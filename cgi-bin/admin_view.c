@@ -5,7 +5,6 @@
  * these functions add "…_label", "…_text" and "…_view" members beside them. */
 #include "admin.h"
 #include "core/l10n.h"
-#include "domain/sync.h"
 #include "site/page.h"
 
 #include <stdio.h>
@@ -119,7 +118,10 @@ const char *admin_field_label(mq_req *req, const char *field)
 
 const char *admin_kind_label(mq_req *req, const char *kind)
 {
-	return label_of(req, "admin_sync", "kind_", mq_sync_kinds, kind);
+	/* what the admin may start (mq_sync_kinds), and what marquee-sync runs besides */
+	static const char *const kinds[] = { "genres", "popular", "top-rated", "changes", "translations", "neighbours",
+					     "purge-cache", "all", "movie", "seed", NULL };
+	return label_of(req, "admin_sync", "kind_", kinds, kind);
 }
 
 /* A value of a change as a person reads it: text as it is (long text cut short), numbers in
@@ -184,19 +186,25 @@ static void add_change(mq_req *req, cJSON *view, const char *label, const char *
 }
 
 /* An audit entry's changes as rows to read: only those that change what a person sees, a text
- * per language (titles, overviews) a row of its own; a new movie by its few defining fields. */
+ * per language (titles, overviews) a row of its own (the English overview once, though movies
+ * keep it twice); a new movie by its few defining fields. */
 static cJSON *changes_view(mq_req *req, const cJSON *changes, int created)
 {
+	int has_overviews = 0;
+	const cJSON *c;
+	cJSON_ArrayForEach(c, changes) {
+		const char *field = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(c, "field"));
+		has_overviews |= field && !strcmp(field, "overviews");
+	}
 	static const char *const skip[] = { "id", "updated_at", "created_at", "hidden_at", "tmdb_synced_at",
 					    "search_keys", "title_key", "rating_sum", "rating_count", NULL };
 	static const char *const defining[] = { "title", "original_title", "release_date", "runtime", "tmdb_id", NULL };
 	cJSON *view = cJSON_CreateArray();
-	const cJSON *c;
 	cJSON_ArrayForEach(c, changes) {
 		const char *field = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(c, "field"));
 		const cJSON *before = cJSON_GetObjectItemCaseSensitive(c, "before");
 		const cJSON *after = cJSON_GetObjectItemCaseSensitive(c, "after");
-		int skipped = !field;
+		int skipped = !field || (has_overviews && !strcmp(field, "overview"));
 		for (int i = 0; field && skip[i]; i++)
 			skipped |= !strcmp(skip[i], field);
 		for (int i = 0; created && field && !skipped; i++) {
@@ -259,10 +267,24 @@ void admin_view_audit(mq_req *req, cJSON *items)
 		cJSON_AddStringToObject(e, "target_label", label ? label : mq_page_message(req, "admin_audit.gone"));
 		if (title && target)
 			cJSON_AddStringToObject(e, "target_href", mq_arena_printf(req->arena, "/admin/movies/%s", target));
-		cJSON *view = changes_view(req, cJSON_GetObjectItemCaseSensitive(e, "changes"),
-					   action && !strcmp(action, "movie.create"));
+		/* starting a run records the run, which the target says already */
+		cJSON *view = action && !strcmp(action, "sync.start")
+				      ? cJSON_CreateArray()
+				      : changes_view(req, cJSON_GetObjectItemCaseSensitive(e, "changes"),
+						     action && !strcmp(action, "movie.create"));
 		cJSON_AddBoolToObject(e, "has_changes", cJSON_GetArraySize(view) > 0);
 		cJSON_AddItemToObject(e, "changes_view", view);
+	}
+}
+
+void admin_view_pagination(mq_req *req, cJSON *pagination)
+{
+	static const char *const numbers[] = { "page", "total_pages", NULL };
+	for (int i = 0; numbers[i]; i++) {
+		const cJSON *n = cJSON_GetObjectItemCaseSensitive(pagination, numbers[i]);
+		if (cJSON_IsNumber(n))
+			cJSON_ReplaceItemInObjectCaseSensitive(pagination, numbers[i],
+							       cJSON_CreateString(admin_digits(req, (long long)n->valuedouble)));
 	}
 }
 

@@ -297,7 +297,7 @@ START_TEST(movie_pages)
 	run(&admin_app, &c, "GET", "/admin/audit", "HTTP_COOKIE", admin.cookie, (const char *)NULL);
 	ck_assert_int_eq(c.status, 200);
 	ck_assert(body_has(&c, "Movie hidden")); /* the action in words, the movie by its title, linked */
-	snprintf(action, sizeof action, "<a href=\"/admin/movies/%s\">Garden Story</a>", id);
+	snprintf(action, sizeof action, "<a href=\"/admin/movies/%s\"><bdi>Garden Story</bdi></a>", id);
 	ck_assert(body_has(&c, action));
 	ck_assert(!body_has(&c, "movie.hide"));
 }
