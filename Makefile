@@ -128,9 +128,10 @@ $(LIB_A): $(LIB_OBJ) | $(BUILD)/.layers
 $(BUILD)/cgi-bin/%: $(BUILD)/cgi-bin/%.o $(LIB_A)
 	$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS) -o $@
 
-# The admin worker is one binary of two files: the API and route table (admin.c), the pages
-# (admin_pages.c); the handler tests link both.
-$(BUILD)/cgi-bin/admin: $(BUILD)/cgi-bin/admin.o $(BUILD)/cgi-bin/admin_pages.o $(LIB_A)
+# The admin worker is one binary of three files: the API and route table (admin.c), the pages
+# (admin_pages.c) and what they show of the API's answers (admin_view.c); the handler tests link
+# all three.
+$(BUILD)/cgi-bin/admin: $(BUILD)/cgi-bin/admin.o $(BUILD)/cgi-bin/admin_pages.o $(BUILD)/cgi-bin/admin_view.o $(LIB_A)
 	$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(BUILD)/marquee-%: $(BUILD)/tools/%.o $(LIB_A)
@@ -140,7 +141,7 @@ $(BUILD)/tests/check_lib: $(CHECK_LIB_SRC:%.c=$(BUILD)/%.o) $(LIB_A)
 	$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS) $(shell pkg-config --libs check) -o $@
 
 $(BUILD)/tests/check_handlers: $(CHECK_HANDLER_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/lib/testutil.o \
-                              $(WORKERS:%=$(BUILD)/testing/cgi-bin/%.o) $(BUILD)/testing/cgi-bin/admin_pages.o $(LIB_A)
+                              $(WORKERS:%=$(BUILD)/testing/cgi-bin/%.o) $(BUILD)/testing/cgi-bin/admin_pages.o $(BUILD)/testing/cgi-bin/admin_view.o $(LIB_A)
 	$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS) $(shell pkg-config --libs check) -o $@
 
 # The test database: FerretDB v1.24.2 embedded in a wrapper (tests/ferretdb/main.go explains why).

@@ -21,7 +21,8 @@ mq_admin_actor admin_actor(const mq_req *req)
 	return (mq_admin_actor){ req->user->id, req->request_id };
 }
 
-const char *admin_tmdb_message(mq_err rc)
+/* What a TMDB failure means to a curator (the pages say it in their language: admin_pages.c). */
+static const char *admin_tmdb_message(mq_err rc)
 {
 	return rc == MQ_ENOTFOUND  ? "TMDB has no such movie"
 	       : rc == MQ_EUNAVAIL ? "TMDB is not answering right now; try again in a minute"

@@ -2,6 +2,7 @@
  * carrying the CSRF token. A form post is decoded into the typed arguments a JSON body gives the
  * API (admin.c) and goes to the same admin API of lib/domain. */
 #include "admin.h"
+#include "core/clock.h"
 #include "core/search.h"
 #include "domain/admin_movie.h"
 #include "domain/admin_tmdb.h"
@@ -16,33 +17,63 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Renders an admin page (taking data), with the count of unseen notifications for its header. */
-static void admin_page(mq_req *req, mq_res *res, int status, const char *name, const char *title, cJSON *data)
+/* Renders an admin page (taking data), titled by the catalogue's title_key, with the count of
+ * unseen notifications for its header. */
+static void admin_page(mq_req *req, mq_res *res, int status, const char *name, const char *title_key, cJSON *data)
 {
 	long long unseen = 0;
-	if (mq_admin_notifications_unseen(mq_ctx_of(req)->db, req->user->id, &unseen) == MQ_OK)
-		cJSON_AddNumberToObject(data, "unseen", (double)unseen);
+	if (mq_admin_notifications_unseen(mq_ctx_of(req)->db, req->user->id, &unseen) == MQ_OK && unseen) {
+		cJSON_AddStringToObject(data, "unseen", admin_number(req, (double)unseen));
+		cJSON_AddStringToObject(data, "unseen_label", admin_text(req, "admin.unseen", admin_number(req, (double)unseen), NULL));
+		cJSON_AddStringToObject(data, "unseen_text",
+					admin_text(req, "admin_dashboard.unseen", admin_number(req, (double)unseen), NULL));
+	}
 	mq_res_header(req, res, "Cache-Control", "no-store");
-	mq_reply_page(req, res, status, name, title, data);
+	mq_reply_page(req, res, status, name, admin_text(req, "admin.page_title", mq_page_message(req, title_key), NULL),
+		      data);
 }
 
-/* The genres to tick (English names), or none when they cannot be read. Caller owns. */
+/* The genres to tick (English names, as movies store them), each with its "label" in the
+ * page's language, or none when they cannot be read. Caller owns. */
 static cJSON *genre_list(mq_req *req)
 {
 	const mq_env env = mq_env_of(req);
-	cJSON *all = NULL;
+	const char *lang = mq_page_language(req);
+	cJSON *all = NULL, *g;
 	if (mq_genres_list(&env, "en", &all) != MQ_OK)
 		all = cJSON_CreateArray();
+	cJSON_ArrayForEach(g, all) {
+		const cJSON *names = cJSON_GetObjectItemCaseSensitive(g, "names");
+		const char *label = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(names, lang));
+		if (!label)
+			label = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(g, "name"));
+		cJSON_AddStringToObject(g, "label", label ? label : "");
+	}
 	return all;
 }
 
-/* A whole number of a form in min..max, or an error naming what it is. */
+/* An error of the domain as an admin page says it, in the page's language. */
+static void page_err(mq_req *req, mq_res *res, mq_err rc)
+{
+	mq_reply_err(req, res, rc, rc == MQ_ENOTFOUND ? mq_page_message(req, "admin.no_such_movie") : NULL);
+}
+
+/* What a TMDB failure means to a curator, in the page's language. */
+static const char *tmdb_problem(mq_req *req, mq_err rc)
+{
+	return mq_page_message(req, rc == MQ_ENOTFOUND	  ? "admin.tmdb_not_found"
+				    : rc == MQ_EUNAVAIL ? "admin.tmdb_unavailable"
+				    : rc == MQ_ETIMEOUT ? "admin.tmdb_timeout"
+							: "admin.tmdb_unusable");
+}
+
+/* A whole number of a form in min..max, or the catalogue's problem (key) in req->errors. */
 static int form_number(mq_req *req, const char *text, long long min, long long max, const char *problem,
 		       long long *out)
 {
 	if (mq_parse_int(text, min, max, out) == 0)
 		return 0;
-	mq_req_error(req, "%s", problem);
+	mq_req_error(req, "%s", mq_page_message(req, problem));
 	return -1;
 }
 
@@ -123,7 +154,7 @@ static cJSON *form_movie(mq_req *req, const mq_kvlist *form, int create, cJSON *
 		if (titles)
 			cJSON_AddStringToObject(titles, "en", v);
 	} else if (v && !create) {
-		mq_req_error(req, "title is required"); /* an edit may leave it out, not empty it */
+		mq_req_error(req, "%s", mq_page_message(req, "admin.title_required")); /* an edit may leave it out, not empty it */
 	}
 	if ((v = mq_kvlist_get(form, "title_fa")) && *v && titles)
 		cJSON_AddStringToObject(titles, "fa", v);
@@ -134,13 +165,13 @@ static cJSON *form_movie(mq_req *req, const mq_kvlist *form, int create, cJSON *
 	form_texts(form, create, f);
 	long long n;
 	if ((v = mq_kvlist_get(form, "runtime")) && *v) {
-		if (form_number(req, v, 1, 1000, "runtime must be minutes, 1 to 1000", &n) == 0)
+		if (form_number(req, v, 1, 1000, "admin.runtime_invalid", &n) == 0)
 			cJSON_AddNumberToObject(f, "runtime", (double)n);
 	} else if (v && !create) {
 		cJSON_AddNullToObject(f, "runtime");
 	}
 	if (create && (v = mq_kvlist_get(form, "tmdb_id")) && *v &&
-	    form_number(req, v, 1, 2147483647, "tmdb_id must be a TMDB id", &n) == 0)
+	    form_number(req, v, 1, 2147483647, "admin.tmdb_id_invalid", &n) == 0)
 		cJSON_AddNumberToObject(f, "tmdb_id", (double)n);
 	*lock = create ? NULL : cJSON_CreateArray();
 	*unlock = create ? NULL : cJSON_CreateArray();
@@ -237,6 +268,7 @@ static cJSON *form_values(const cJSON *movie, const cJSON *all_genres)
 		cJSON *choice = cJSON_CreateObject();
 		cJSON_AddNumberToObject(choice, "id", id);
 		cJSON_AddStringToObject(choice, "name", en ? en : cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(g, "name")));
+		cJSON_AddStringToObject(choice, "label", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(g, "label")));
 		int on = 0;
 		cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(movie, "genres"))
 			on |= cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(c, "id")) == id;
@@ -258,7 +290,7 @@ static void movie_form_page(mq_req *req, mq_res *res, int status, cJSON *data, c
 	cJSON_Delete(genres);
 	cJSON_AddBoolToObject(data, "create", create);
 	cJSON_AddItemToObject(data, "form", mq_page_form(req, (const char *const[]){ "title", NULL }, NULL));
-	admin_page(req, res, status, "admin-movie", create ? "Add a movie · Admin" : "Edit a movie · Admin", data);
+	admin_page(req, res, status, "admin-movie", create ? "admin_movie.add_title" : "admin_movie.edit_title", data);
 }
 
 /* Back to the movie's page, saying what was done. */
@@ -271,15 +303,27 @@ static void back_to_movie(mq_req *req, mq_res *res, const char *id, const char *
 void admin_page_dashboard(mq_req *req, mq_res *res)
 {
 	mq_db *db = mq_ctx_of(req)->db;
-	cJSON *data = cJSON_CreateObject(), *runs = NULL, *lease = NULL, *audit = NULL;
+	cJSON *data = cJSON_CreateObject(), *runs = NULL, *lease = NULL, *audit = NULL, *run;
 	long long total = 0;
-	if (mq_admin_sync_runs(db, 1, 5, &runs, &total, &lease) == MQ_OK)
+	if (mq_admin_sync_runs(db, 1, 5, &runs, &total, &lease) == MQ_OK) {
+		cJSON_ArrayForEach(run, runs)
+			admin_view_run(req, run);
 		cJSON_AddItemToObject(data, "runs", runs);
-	if (lease)
-		cJSON_AddItemToObject(data, "lease", lease);
-	if (mq_admin_audit_list(db, NULL, NULL, NULL, 1, 10, &audit, &total) == MQ_OK)
+	}
+	if (lease) {
+		const cJSON *latest = cJSON_GetArrayItem(runs, 0);
+		const char *since = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(latest, "started_at_text"));
+		cJSON_AddStringToObject(data, "running",
+					admin_text(req, "admin_dashboard.running",
+						   admin_kind_label(req, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(lease, "kind"))),
+						   since ? since : ""));
+		cJSON_Delete(lease);
+	}
+	if (mq_admin_audit_list(db, NULL, NULL, NULL, 1, 10, &audit, &total) == MQ_OK) {
+		admin_view_audit(req, audit);
 		cJSON_AddItemToObject(data, "audit", audit);
-	admin_page(req, res, 200, "admin-dashboard", "Admin", data);
+	}
+	admin_page(req, res, 200, "admin-dashboard", "admin_dashboard.title", data);
 }
 
 /* GET /admin/movies?q=&status=&source=&genre=&year=: every movie, hidden and missing ones too,
@@ -287,8 +331,6 @@ void admin_page_dashboard(mq_req *req, mq_res *res)
 void admin_page_movies(mq_req *req, mq_res *res)
 {
 	static const char *const sources[] = { "tmdb", "manual", NULL };
-	static const char *const source_labels[] = { "From TMDB", "By hand" };
-	static const char *const status_labels[] = { "Visible", "Hidden", "Missing at TMDB", "Any" };
 	enum { F_PAGE, F_Q, F_STATUS, F_SOURCE, F_GENRE, F_YEAR, F_COUNT };
 	static const mq_field fields[F_COUNT] = {
 		[F_PAGE] = MQ_FIELD_PAGE,
@@ -317,6 +359,25 @@ void admin_page_movies(mq_req *req, mq_res *res)
 		mq_reply_err(req, res, rc, NULL);
 		return;
 	}
+	const char *const source_labels[] = { mq_page_message(req, "admin_movies.source_tmdb"),
+					      mq_page_message(req, "admin_movies.source_manual") };
+	const char *const status_labels[] = { mq_page_message(req, "admin_movies.status_visible"),
+					      mq_page_message(req, "admin_movies.status_hidden"),
+					      mq_page_message(req, "admin_movies.status_missing"),
+					      mq_page_message(req, "admin_movies.status_any") };
+	cJSON *m;
+	cJSON_ArrayForEach(m, items) {
+		const char *source = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "source"));
+		const cJSON *year = cJSON_GetObjectItemCaseSensitive(m, "year");
+		const cJSON *tmdb = cJSON_GetObjectItemCaseSensitive(m, "tmdb_id");
+		const char *title = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(m, "titles"), mq_page_language(req)));
+		if (title && *title) /* the Persian title on a Persian page, when the movie has one */
+			cJSON_ReplaceItemInObjectCaseSensitive(m, "title", cJSON_CreateString(title));
+		cJSON_AddStringToObject(m, "source_label", source_labels[source && !strcmp(source, "manual")]);
+		cJSON_AddStringToObject(m, "year_text", cJSON_IsNumber(year) ? admin_digits(req, (long long)year->valuedouble) : "");
+		cJSON_AddStringToObject(m, "tmdb_text", cJSON_IsNumber(tmdb) ? admin_digits(req, (long long)tmdb->valuedouble) : "");
+	}
 	cJSON *data = cJSON_CreateObject();
 	cJSON_AddItemToObject(data, "movies", items);
 	cJSON_AddBoolToObject(data, "empty", cJSON_GetArraySize(items) == 0);
@@ -329,8 +390,10 @@ void admin_page_movies(mq_req *req, mq_res *res)
 	cJSON_AddItemToObject(data, "genres", genres);
 	if (v[F_YEAR].present)
 		cJSON_AddNumberToObject(data, "year", (double)v[F_YEAR].i);
-	cJSON_AddItemToObject(data, "pagination", mq_moviepage_pagination(req, q.page, q.limit, total));
-	admin_page(req, res, 200, "admin-movies", "Movies · Admin", data);
+	cJSON *pagination = mq_moviepage_pagination(req, q.page, q.limit, total);
+	admin_view_pagination(req, pagination);
+	cJSON_AddItemToObject(data, "pagination", pagination);
+	admin_page(req, res, 200, "admin-movies", "admin_movies.title", data);
 }
 
 /* GET /admin/movies/new?q=: "Add new movie": a TMDB lookup (q) filling the review form, or an
@@ -349,7 +412,7 @@ void admin_page_new_movie(mq_req *req, mq_res *res)
 		cJSON_AddStringToObject(data, "q", v[Q_Q].s);
 		mq_err rc = mq_admin_tmdb_lookup(&env, v[Q_Q].s, &found);
 		if (rc != MQ_OK) {
-			cJSON_AddStringToObject(data, "lookup_error", admin_tmdb_message(rc));
+			cJSON_AddStringToObject(data, "lookup_error", tmdb_problem(req, rc));
 		} else {
 			cJSON *candidates = cJSON_DetachItemFromObjectCaseSensitive(found, "candidates");
 			mq_movieapi_images(req, candidates);
@@ -389,9 +452,9 @@ void admin_page_create_movie(mq_req *req, mq_res *res)
 	}
 	cJSON_Delete(movie);
 	if (rc == MQ_ECONFLICT)
-		mq_req_error(req, "this TMDB movie is in the catalogue already");
+		mq_req_error(req, "%s", mq_page_message(req, "admin.conflict"));
 	else if (rc != MQ_EINVAL)
-		mq_req_error(req, "the movie could not be saved (%s)", mq_err_message(rc));
+		mq_req_error(req, "%s", mq_page_message(req, "admin.not_saved"));
 	movie_form_page(req, res, mq_err_status(rc), cJSON_CreateObject(), fields, 1);
 	cJSON_Delete(fields);
 }
@@ -400,25 +463,28 @@ void admin_page_create_movie(mq_req *req, mq_res *res)
 void admin_page_movie(mq_req *req, mq_res *res)
 {
 	enum { Q_SAVED, Q_COUNT };
-	static const mq_field query[Q_COUNT] = { [Q_SAVED] = { "saved", MQ_V_STRING, 0, 1, 20, NULL, NULL } };
+	static const char *const done[] = { "created", "saved", "synced", "hide", "restore", "image", NULL };
+	static const mq_field query[Q_COUNT] = { [Q_SAVED] = { "saved", MQ_V_ENUM, 0, 0, 0, done, NULL } };
 	mq_value v[Q_COUNT];
 	if (mq_valid_query_or_reply(req, res, query, Q_COUNT, v))
 		return;
 	cJSON *movie = NULL;
 	mq_err rc = mq_admin_movie_get(mq_ctx_of(req)->db, mq_req_route(req, "id"), &movie);
 	if (rc != MQ_OK) {
-		admin_reply_err(req, res, rc, "movie", NULL, 0);
+		page_err(req, res, rc);
 		return;
 	}
 	mq_movieapi_images(req, movie);
 	cJSON *data = cJSON_CreateObject();
 	if (v[Q_SAVED].present)
-		cJSON_AddStringToObject(data, "saved", v[Q_SAVED].s);
+		cJSON_AddStringToObject(data, "saved",
+					mq_page_message(req, mq_arena_printf(req->arena, "admin_movie.done_%s", done[v[Q_SAVED].i])));
 	movie_form_page(req, res, 200, data, movie, 0);
 	cJSON_Delete(movie);
 }
 
-/* POST /admin/movies/:id: the edit form saved; ticked lock boxes lock, unticked ones unlock. */
+/* POST /admin/movies/:id: the edit form saved; ticked lock boxes lock, unticked ones unlock,
+ * but for the changed fields of a form sent without site.js (no locks_exact), which lock. */
 void admin_page_edit_movie(mq_req *req, mq_res *res)
 {
 	mq_kvlist form = { 0 };
@@ -431,7 +497,11 @@ void admin_page_edit_movie(mq_req *req, mq_res *res)
 	mq_err rc = MQ_EINVAL;
 	if (!req->errors.n) {
 		const mq_admin_actor who = admin_actor(req);
-		const mq_admin_movie_change change = { .fields = fields, .lock = lock, .unlock = unlock };
+		/* without site.js, which ticks a changed field's box itself (and says so: locks_exact),
+		 * a changed field is locked whatever its box says, as the API locks what it sets: an
+		 * edit is never undone by the next sync without the admin having asked for it */
+		const mq_admin_movie_change change = { .fields = fields, .lock = lock, .unlock = unlock,
+						       .lock_changed = !mq_kvlist_get(&form, "locks_exact") };
 		rc = mq_admin_movie_edit(mq_ctx_of(req)->db, &who, id, &change, &movie);
 	}
 	cJSON_Delete(lock);
@@ -443,7 +513,7 @@ void admin_page_edit_movie(mq_req *req, mq_res *res)
 		cJSON_AddStringToObject(fields, "id", id);
 		movie_form_page(req, res, 400, cJSON_CreateObject(), fields, 0);
 	} else
-		admin_reply_err(req, res, rc, "movie", NULL, 0);
+		page_err(req, res, rc);
 	cJSON_Delete(fields);
 }
 
@@ -452,7 +522,7 @@ static void movie_action(mq_req *req, mq_res *res, mq_err rc, cJSON *movie, cons
 {
 	cJSON_Delete(movie);
 	if (rc != MQ_OK) {
-		mq_reply_status(req, res, mq_err_status(rc), "That did not work; see the movie's page");
+		mq_reply_status(req, res, mq_err_status(rc), mq_page_message(req, "admin.failed"));
 		return;
 	}
 	back_to_movie(req, res, mq_req_route(req, "id"), done);
@@ -495,13 +565,22 @@ void admin_page_images(mq_req *req, mq_res *res)
 	cJSON *images = NULL, *data = cJSON_CreateObject();
 	mq_err rc = mq_admin_tmdb_images(&env, id, &images);
 	cJSON_AddStringToObject(data, "movie_id", id);
-	if (rc == MQ_OK)
+	if (rc == MQ_OK) {
+		static const char *const kinds[][2] = { { "posters", "admin_images.poster_n" },
+							{ "backdrops", "admin_images.backdrop_n" } };
+		for (int k = 0; k < 2; k++) {
+			cJSON *image;
+			int n = 0;
+			cJSON_ArrayForEach(image, cJSON_GetObjectItemCaseSensitive(images, kinds[k][0]))
+				cJSON_AddStringToObject(image, "alt", admin_text(req, kinds[k][1], admin_digits(req, ++n), NULL));
+		}
 		cJSON_AddItemToObject(data, "images", images);
-	else
-		cJSON_AddStringToObject(data, "error", rc == MQ_ENOTFOUND ? "No such movie"
-						       : rc == MQ_EUNPROCESSABLE ? ADMIN_WHY_NO_TMDB_IMAGES
-										 : admin_tmdb_message(rc));
-	admin_page(req, res, mq_err_status(rc), "admin-images", "Images · Admin", data);
+	} else {
+		cJSON_AddStringToObject(data, "error", rc == MQ_ENOTFOUND	     ? mq_page_message(req, "admin.no_such_movie")
+						       : rc == MQ_EUNPROCESSABLE ? mq_page_message(req, "admin.no_tmdb_images")
+										 : tmdb_problem(req, rc));
+	}
+	admin_page(req, res, mq_err_status(rc), "admin-images", "admin_images.title", data);
 }
 
 /* POST /admin/movies/:id/images?kind=: the upload form (multipart, with its _csrf field). */
@@ -514,48 +593,98 @@ void admin_page_upload_image(mq_req *req, mq_res *res)
 	back_to_movie(req, res, mq_req_route(req, "id"), "image");
 }
 
-/* The admin's lists as pages (taking the list): items, pagination, the run in progress, the
- * kinds of run one may start. */
-static void list_page(mq_req *req, mq_res *res, admin_list *l, const char *name, const char *title, int status,
-		      const char *problem)
+/* The admin's lists as pages (taking the list, and data: the page's own values, or NULL): items,
+ * pagination, the kind of run in progress, the kinds of run one may start. */
+static void list_page(mq_req *req, mq_res *res, admin_list *l, const char *name, const char *title_key, int status,
+		      const char *problem, cJSON *data)
 {
-	cJSON *data = cJSON_CreateObject();
+	if (!data)
+		data = cJSON_CreateObject();
 	if (problem)
 		cJSON_AddStringToObject(data, "problem", problem);
+	cJSON_AddBoolToObject(data, "empty", cJSON_GetArraySize(l->items) == 0);
 	cJSON_AddItemToObject(data, "items", l->items);
-	cJSON_AddItemToObject(data, "pagination", mq_moviepage_pagination(req, l->page, l->limit, l->total));
+	cJSON *pagination = mq_moviepage_pagination(req, l->page, l->limit, l->total);
+	admin_view_pagination(req, pagination);
+	cJSON_AddItemToObject(data, "pagination", pagination);
 	if (l->lease) {
-		char holder[160];
-		mq_admin_sync_holder(l->lease, holder, sizeof holder);
-		cJSON_AddStringToObject(data, "running", holder);
+		cJSON_AddStringToObject(data, "running", admin_kind_label(req, cJSON_GetStringValue(
+										     cJSON_GetObjectItemCaseSensitive(l->lease, "kind"))));
 		cJSON_Delete(l->lease);
 	}
 	cJSON *kinds = cJSON_AddArrayToObject(data, "kinds");
-	for (int i = 0; mq_sync_kinds[i]; i++)
-		cJSON_AddItemToArray(kinds, cJSON_CreateString(mq_sync_kinds[i]));
-	admin_page(req, res, status, name, title, data);
+	for (int i = 0; mq_sync_kinds[i]; i++) {
+		cJSON *kind = cJSON_CreateObject();
+		cJSON_AddStringToObject(kind, "value", mq_sync_kinds[i]);
+		cJSON_AddStringToObject(kind, "label", admin_kind_label(req, mq_sync_kinds[i]));
+		cJSON_AddItemToArray(kinds, kind);
+	}
+	admin_page(req, res, status, name, title_key, data);
 }
 
-/* GET /admin/audit, /admin/notifications, /admin/sync, /admin/users: the API's lists as pages. */
+/* GET /admin/audit, /admin/notifications: the API's lists as pages. */
 void admin_page_audit(mq_req *req, mq_res *res)
 {
 	admin_list l;
-	if (admin_read_audit(req, res, &l) == 0)
-		list_page(req, res, &l, "admin-audit", "Audit log · Admin", 200, NULL);
+	if (admin_read_audit(req, res, &l))
+		return;
+	admin_view_audit(req, l.items);
+	list_page(req, res, &l, "admin-audit", "admin_audit.title", 200, NULL, NULL);
 }
 
 void admin_page_notifications(mq_req *req, mq_res *res)
 {
 	admin_list l;
-	if (admin_read_notifications(req, res, &l) == 0)
-		list_page(req, res, &l, "admin-notifications", "Notifications · Admin", 200, NULL);
+	if (admin_read_notifications(req, res, &l))
+		return;
+	admin_view_notifications(req, l.items);
+	list_page(req, res, &l, "admin-notifications", "admin_notifications.title", 200, NULL, NULL);
 }
 
+/* GET /admin/sync?started=: the runs, and the latest one's state and progress, which site.js
+ * keeps up to date from GET /api/v1/admin/sync/runs?limit=1; without JavaScript a Refresh link
+ * while it runs. started (ms, from starting a run here) says a run is on its way: until its
+ * synclog is there, it is shown as starting. */
 void admin_page_sync_runs(mq_req *req, mq_res *res)
 {
-	admin_list l;
-	if (admin_read_sync_runs(req, res, &l) == 0)
-		list_page(req, res, &l, "admin-sync", "Sync runs · Admin", 200, NULL);
+	enum { Q_PAGE, Q_LIMIT, Q_STARTED, Q_COUNT };
+	static const mq_field query[Q_COUNT] = {
+		[Q_PAGE] = MQ_FIELD_PAGE,
+		[Q_LIMIT] = MQ_FIELD_LIMIT,
+		[Q_STARTED] = { "started", MQ_V_INT, 0, 0, 9007199254740991LL, NULL, NULL },
+	};
+	mq_value v[Q_COUNT];
+	if (mq_valid_query_or_reply(req, res, query, Q_COUNT, v))
+		return;
+	admin_list l = { .page = v[Q_PAGE].i, .limit = v[Q_LIMIT].i };
+	mq_err rc = mq_admin_sync_runs(mq_ctx_of(req)->db, l.page, l.limit, &l.items, &l.total, &l.lease);
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, NULL);
+		return;
+	}
+	cJSON *run;
+	cJSON_ArrayForEach(run, l.items)
+		admin_view_run(req, run);
+	const cJSON *latest = l.page == 1 ? cJSON_GetArrayItem(l.items, 0) : NULL;
+	const char *at = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(latest, "started_at"));
+	long long started = v[Q_STARTED].present ? v[Q_STARTED].i : 0;
+	/* the run started here has no synclog yet when the latest one began before it */
+	int starting = started && (!at || admin_iso_ms(at) < started - 2000);
+	cJSON *data = cJSON_CreateObject();
+	if (starting || started || cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(latest, "running"))) {
+		cJSON *panel = starting ? cJSON_CreateObject() : cJSON_Duplicate(latest, 1);
+		if (starting) {
+			cJSON_AddStringToObject(panel, "status", "starting");
+			cJSON_AddStringToObject(panel, "status_label", mq_page_message(req, "admin_sync.status_starting"));
+			cJSON_AddBoolToObject(panel, "running", 1);
+		}
+		cJSON_AddNumberToObject(panel, "since", (double)started);
+		cJSON_AddStringToObject(panel, "refresh_href", started ? mq_arena_printf(req->arena, "/admin/sync?started=%lld", started)
+								 : "/admin/sync");
+		cJSON_AddItemToObject(data, "latest", panel);
+	}
+	cJSON_AddBoolToObject(data, "started", started > 0);
+	list_page(req, res, &l, "admin-sync", "admin_sync.title", 200, NULL, data);
 }
 
 /* The users page (status 200, or the status of a refused change with problem saying why): each
@@ -570,9 +699,11 @@ static void users_page(mq_req *req, mq_res *res, int status, const char *problem
 		const char *role = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(u, "role"));
 		const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(u, "id"));
 		cJSON_AddBoolToObject(u, "role_admin", role && !strcmp(role, "admin"));
+		cJSON_AddStringToObject(u, "role_label", mq_page_message(req, role && !strcmp(role, "admin") ? "admin_users.role_admin"
+													 : "admin_users.role_user"));
 		cJSON_AddBoolToObject(u, "is_self", id && !strcmp(id, req->user->id));
 	}
-	list_page(req, res, &l, "admin-users", "Users · Admin", status, problem);
+	list_page(req, res, &l, "admin-users", "admin_users.title", status, problem, NULL);
 }
 
 void admin_page_users(mq_req *req, mq_res *res)
@@ -613,7 +744,7 @@ void admin_page_start_sync(mq_req *req, mq_res *res)
 	if (small_form(req, res, admin_run_fields, RUN_COUNT, v) || admin_start_sync(req, res, v, &run))
 		return;
 	cJSON_Delete(run);
-	mq_reply_redirect(req, res, "/admin/sync");
+	mq_reply_redirect(req, res, mq_arena_printf(req->arena, "/admin/sync?started=%lld", (long long)mq_clock_ms()));
 }
 
 /* POST /admin/users/:id/role {role}: back to the users. */
@@ -625,7 +756,7 @@ void admin_page_role(mq_req *req, mq_res *res)
 		return;
 	const char *id = mq_req_route(req, "id");
 	if (!strcmp(id, req->user->id) || !strcmp(id, "me")) { /* said on the page, not as a bare 422 */
-		users_page(req, res, 422, "You cannot change your own role: another admin can.");
+		users_page(req, res, 422, mq_page_message(req, "admin_users.own_role"));
 		return;
 	}
 	if (admin_set_role(req, res, v, &user))

@@ -1,5 +1,6 @@
 /* config.c — environment configuration and its validation (see config.h). */
 #include "core/config.h"
+#include "core/l10n.h"
 #include "core/log.h"
 #include "core/mem.h"
 #include "core/parse.h"
@@ -244,6 +245,11 @@ int mq_config_load(mq_config *cfg, unsigned needs, const char *(*get)(const char
 	else if (!strchr(cfg->mail_from, '@') || strpbrk(cfg->mail_from, "<>\" "))
 		problem(problems, &n, "%s: must be an e-mail address like marquee@example.org (got \"%s\")", "MAIL_FROM",
 			cfg->mail_from);
+	v = get("TIMEZONE", ctx);
+	cfg->timezone = mq_xstrdup(v ? v : "");
+	if (*cfg->timezone && !mq_l10n_zone_known(cfg->timezone))
+		problem(problems, &n, "%s: must be an IANA time zone such as Asia/Tehran (got \"%s\")", "TIMEZONE",
+			cfg->timezone);
 
 	v = get("LOG_LEVEL", ctx);
 	mq_log_level level = MQ_LOG_INFO;
@@ -277,6 +283,7 @@ void mq_config_free(mq_config *cfg)
 	free(cfg->template_dir);
 	free(cfg->sync_bin);
 	free(cfg->public_url);
+	free(cfg->timezone);
 	free(cfg->nchan_publish_url);
 	free(cfg->nchan_publish_socket);
 	free(cfg->mail_sendmail);

@@ -37,6 +37,7 @@ typedef struct mq_config {
 	char *mail_smtp_user;    /* optional SMTP login */
 	char *mail_smtp_password; /* secret: never logged */
 	char *mail_from;         /* the From: address of the site's mail */
+	char *timezone;          /* IANA name the pages show times in; "": the host's own */
 	int log_level;           /* an mq_log_level */
 	int worker_threads;
 } mq_config;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <unicode/ucal.h>
 #include <unicode/udat.h>
 #include <unicode/udatpg.h>
 #include <unicode/unum.h>
@@ -192,6 +193,18 @@ void mq_l10n_time(mq_buf *out, const char *lang, int64_t ms, mq_date_style style
 	char plain[32];
 	strftime(plain, sizeof plain, s == FMT_DAY_TIME ? "%Y-%m-%d %H:%M UTC" : "%Y-%m-%d", &tm);
 	mq_buf_append(out, plain, strlen(plain));
+}
+
+int mq_l10n_zone_known(const char *zone)
+{
+	UChar zone16[64], canonical[64];
+	UBool system = 0;
+	UErrorCode st = U_ZERO_ERROR;
+	if (!zone || !*zone || strlen(zone) >= sizeof zone16 / sizeof zone16[0])
+		return 0;
+	u_uastrcpy(zone16, zone);
+	ucal_getCanonicalTimeZoneID(zone16, -1, canonical, 64, &system, &st);
+	return U_SUCCESS(st) && system;
 }
 
 int mq_l10n_date(mq_buf *out, const char *lang, const char *date)

@@ -38,6 +38,8 @@ void mq_l10n_time(mq_buf *out, const char *lang, int64_t ms, mq_date_style style
  * milliseconds), as mq_l10n_time() writes it. Returns -1, appending nothing, when iso is not
  * such a moment. */
 int mq_l10n_iso_time(mq_buf *out, const char *lang, const char *iso, mq_date_style style, const char *zone);
+/* Whether zone is a time zone ICU knows by that IANA name ("Asia/Tehran", "UTC"). */
+int mq_l10n_zone_known(const char *zone);
 
 /* A calendar date "YYYY-MM-DD" (TMDB's release_date) as a day, no time zone applied; on a Persian
  * page followed by its Gregorian year: "۲۱ اسفند ۱۳۸۸ (۲۰۱۰)". Returns -1, appending nothing,

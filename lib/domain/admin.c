@@ -95,7 +95,9 @@ mq_err mq_admin_audit_list(mq_db *db, const char *target, const char *actor, con
 		}
 		BSON_APPEND_OID(&filter, "actor", &who);
 	}
-	if (action)
+	if (action && !strcmp(action, "movie.hide")) /* and as it was audited before it had its name */
+		BCON_APPEND(&filter, "action", "{", "$in", "[", BCON_UTF8("movie.hide"), BCON_UTF8("movie.delete"), "]", "}");
+	else if (action)
 		BSON_APPEND_UTF8(&filter, "action", action);
 	mongoc_client_t *client;
 	mongoc_database_t *database = mq_db_acquire(db, &client);
@@ -107,6 +109,39 @@ mq_err mq_admin_audit_list(mq_db *db, const char *target, const char *actor, con
 	mq_db_release(db, client, database);
 	bson_destroy(&filter);
 	return rc;
+}
+
+/* The first non-empty of the document's string fields (NULL-terminated), for mq_db_join. */
+static cJSON *first_name(const bson_t *doc, const void *fields)
+{
+	for (const char *const *f = fields; *f; f++) {
+		bson_iter_t it;
+		const char *name;
+		if (bson_iter_init_find(&it, doc, *f) && BSON_ITER_HOLDS_UTF8(&it) && *(name = bson_iter_utf8(&it, NULL)))
+			return cJSON_CreateString(name);
+	}
+	return NULL;
+}
+
+mq_err mq_admin_audit_names(mq_db *db, cJSON *items)
+{
+	static const char *const person[] = { "name", "username", "email", NULL };
+	static const char *const movie[] = { "title", NULL };
+	mongoc_client_t *client;
+	mongoc_database_t *database = mq_db_acquire(db, &client);
+	if (!database)
+		return MQ_EUNAVAIL;
+	bson_t *people = BCON_NEW("projection", "{", "name", BCON_INT32(1), "username", BCON_INT32(1), "email",
+				  BCON_INT32(1), "}");
+	bson_t *titles = BCON_NEW("projection", "{", "title", BCON_INT32(1), "}");
+	/* ObjectIds are unique across collections: a member's id finds no movie, and the reverse */
+	mq_db_join(database, "users", items, "actor", "actor_name", people, first_name, person);
+	mq_db_join(database, "users", items, "target", "target_name", people, first_name, person);
+	mq_db_join(database, "movies", items, "target", "target_title", titles, first_name, movie);
+	bson_destroy(titles);
+	bson_destroy(people);
+	mq_db_release(db, client, database);
+	return MQ_OK;
 }
 
 /* {seen_by: {$nin: [admin]}}: what admin has not seen. Caller destroys. */

@@ -33,9 +33,17 @@ mq_err mq_admin_audit(mq_db *db, const char *actor, const char *action, const ch
 void mq_admin_audit_by(mq_db *db, const mq_admin_actor *who, const char *action, const char *kind,
 		       const char *target, const cJSON *before, const cJSON *after);
 
-/* One page of the audit log, newest first; filters (NULL: any) by target, actor and action. */
+/* One page of the audit log, newest first; filters (NULL: any) by target, actor and action
+ * ("movie.hide" also finds the older entries of hiding, "movie.delete"). */
 mq_err mq_admin_audit_list(mq_db *db, const char *target, const char *actor, const char *action, long long page,
 		     long long limit, cJSON **items, long long *total);
+
+/* Names the ids of audit entries (mq_admin_audit_list's items, changed in place) for people:
+ * "actor_name" (the admin's name, else username, else e-mail), and by the target's kind
+ * "target_title" (a movie's title) or "target_name" (a member's). One query per collection for
+ * the whole page (mq_db_join: a query that fails leaves its names out, logged). An id that names
+ * nothing gets nothing (a member since removed). */
+mq_err mq_admin_audit_names(mq_db *db, cJSON *items);
 
 /* The sync's notifications, newest first (only those admin_id has not seen, with unseen_only),
  * each with "seen" for this admin; *unseen counts those they have not seen. */

@@ -328,6 +328,33 @@ static void add_name(cJSON *names, const char *name)
 
 /* The locked fields after change: the old ones less unlock, plus lock, plus with lock_set the
  * fields set; a manual movie's stay as they are. */
+/* Whether now says what was says: equal scalars (null and absent alike), and for objects and
+ * lists of them every member now has (a form's cast row has no profile_path to compare). */
+static int same_value(const cJSON *now, const cJSON *was)
+{
+	if (!now || cJSON_IsNull(now))
+		return !was || cJSON_IsNull(was);
+	if (cJSON_IsArray(now)) {
+		if (!cJSON_IsArray(was) || cJSON_GetArraySize(now) != cJSON_GetArraySize(was))
+			return 0;
+		const cJSON *a = now->child, *b = was->child;
+		for (; a && b; a = a->next, b = b->next)
+			if (!same_value(a, b))
+				return 0;
+		return 1;
+	}
+	if (cJSON_IsObject(now)) {
+		const cJSON *m;
+		if (!cJSON_IsObject(was))
+			return 0;
+		cJSON_ArrayForEach(m, now)
+			if (!same_value(m, cJSON_GetObjectItemCaseSensitive(was, m->string)))
+				return 0;
+		return 1;
+	}
+	return was && cJSON_Compare(now, was, 1);
+}
+
 static cJSON *locks_after(const cJSON *before, const mq_admin_movie_change *change)
 {
 	cJSON *locks = cJSON_CreateArray();
@@ -339,10 +366,14 @@ static cJSON *locks_after(const cJSON *before, const mq_admin_movie_change *chan
 		return locks;
 	cJSON_ArrayForEach(l, change->lock)
 		add_name(locks, l->valuestring);
-	if (change->lock_set)
-		cJSON_ArrayForEach(f, change->fields)
-			if (strcmp(f->string, "tmdb_id"))
-				add_name(locks, !strcmp(f->string, "overview") ? "overviews" : f->string);
+	cJSON_ArrayForEach(f, change->fields) {
+		const char *name = !strcmp(f->string, "overview") ? "overviews" : f->string;
+		const cJSON *was = !strcmp(f->string, "overview")
+					   ? cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(before, "overviews"), "en")
+					   : cJSON_GetObjectItemCaseSensitive(before, f->string);
+		if (strcmp(f->string, "tmdb_id") && (change->lock_set || (change->lock_changed && !same_value(f, was))))
+			add_name(locks, name);
+	}
 	return locks;
 }
 
@@ -470,7 +501,7 @@ static bson_t *make_hide(const cJSON *before, const void *hidden)
 
 mq_err mq_admin_movie_hide(mq_db *db, const mq_admin_actor *who, const char *movie_id, int hidden, cJSON **movie)
 {
-	return change_movie(db, who, movie_id, make_hide, &hidden, hidden ? "movie.delete" : "movie.restore", movie);
+	return change_movie(db, who, movie_id, make_hide, &hidden, hidden ? "movie.hide" : "movie.restore", movie);
 }
 
 mq_err mq_admin_movie_sync(const mq_env *env, const mq_admin_actor *who, const char *movie_id, cJSON **movie,

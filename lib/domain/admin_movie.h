@@ -43,10 +43,13 @@ mq_err mq_admin_movie_by_tmdb(mq_db *db, long long tmdb_id, cJSON **movie);
 mq_err mq_admin_movie_create(mq_db *db, const mq_admin_actor *who, const cJSON *fields, cJSON **movie);
 
 /* What an edit does. Locks apply to TMDB movies only (a manual movie has no sync to resist):
- * unlock's fields are unlocked first, then lock's, and with lock_set every field set, locked. */
+ * unlock's fields are unlocked first, then lock's, and with lock_set every field set, locked;
+ * with lock_changed every field set to another value than the movie has (a form sends every
+ * field, changed or not), locked. */
 typedef struct mq_admin_movie_change {
 	const cJSON *fields;  /* checked by mq_admin_movie_check (not create); may be empty */
 	int lock_set;
+	int lock_changed;
 	const cJSON *lock;    /* an array of mq_catalog_lockable names, or NULL */
 	const cJSON *unlock;  /* the same */
 } mq_admin_movie_change;
@@ -56,8 +59,8 @@ typedef struct mq_admin_movie_change {
 mq_err mq_admin_movie_edit(mq_db *db, const mq_admin_actor *who, const char *movie_id,
 			   const mq_admin_movie_change *change, cJSON **movie);
 
-/* Hides the movie from the public (hidden: true; audited as movie.delete) or shows it again
- * (movie.restore). *movie: the movie after. */
+/* Hides the movie from the public (hidden: true; audited as movie.hide — entries written before
+ * that name say movie.delete, which means the same) or shows it again (movie.restore). *movie: the movie after. */
 mq_err mq_admin_movie_hide(mq_db *db, const mq_admin_actor *who, const char *movie_id, int hidden, cJSON **movie);
 
 /* Fetches the movie from TMDB now and stores it as the sync does (locked fields kept; audited as

@@ -53,6 +53,9 @@ struct mq_sync {
 	mongoc_bulk_operation_t *bulk;
 	int pending;
 	long done, total;
+	/* the progress last written to the synclog (record_progress) */
+	int64_t progress_at;
+	char progress_stage[64];
 };
 
 mq_sync *mq_sync_new(const mq_env *env, int dry_run, int parallel)
@@ -89,18 +92,58 @@ const mq_sync_counts *mq_sync_counts_of(const mq_sync *s)
 	return &s->counts;
 }
 
+static mongoc_collection_t *collection(mq_db *db, mongoc_client_t *client, const char *name)
+{
+	return mq_db_collection(db, client, name);
+}
+
+/* A synclog's counts. Caller destroys. */
+static bson_t *counts_doc(const mq_sync_counts *c)
+{
+	return BCON_NEW("fetched", BCON_INT64(c->fetched), "inserted", BCON_INT64(c->inserted), "updated",
+			BCON_INT64(c->updated), "unchanged", BCON_INT64(c->unchanged), "failed", BCON_INT64(c->failed),
+			"missing", BCON_INT64(c->missing), "notified", BCON_INT64(c->notified), "genres",
+			BCON_INT64(c->genres));
+}
+
+/* The run's synclog: {"progress": {phase, done, total, at}, "counts": {…}} as the run goes, so
+ * that the admin's page can show it. At most one write a second, besides the first and last
+ * step of each phase: a run of 20 000 movies writes a few hundred times, not 20 000. */
+static void record_progress(mq_sync *s, const char *stage, long done, long total)
+{
+	int64_t now = mq_clock_ms();
+	int edge = done == 0 || done >= total || strcmp(stage, s->progress_stage);
+	if (!s->logging || (!edge && now - s->progress_at < 1000))
+		return;
+	s->progress_at = now;
+	snprintf(s->progress_stage, sizeof s->progress_stage, "%s", stage);
+	mongoc_client_t *client = mq_db_pop(s->env.db);
+	if (!client)
+		return; /* the page shows the last step it has; the run goes on */
+	bson_t *counts = counts_doc(&s->counts);
+	bson_error_t error;
+	mongoc_collection_t *logs = collection(s->env.db, client, "synclogs");
+	bson_t *filter = BCON_NEW("_id", BCON_OID(&s->run));
+	bson_t *update = BCON_NEW("$set", "{", "progress", "{", "phase", BCON_UTF8(stage), "done", BCON_INT64(done),
+				  "total", BCON_INT64(total), "at", BCON_DATE_TIME(now), "}",
+				  "counts", BCON_DOCUMENT(counts), "}");
+	if (!mongoc_collection_update_one(logs, filter, update, NULL, NULL, &error))
+		mq_log(MQ_LOG_WARN, "sync", "synclog progress not written: %s", error.message);
+	bson_destroy(update);
+	bson_destroy(counts);
+	bson_destroy(filter);
+	mongoc_collection_destroy(logs);
+	mq_db_push(s->env.db, client);
+}
+
 static void report(mq_sync *s, const char *stage, long done, long total)
 {
+	record_progress(s, stage, done, total);
 	if (s->progress)
 		s->progress(stage, done, total, s->progress_ctx);
 }
 
 /* ---- the lease ---------------------------------------------------------------------------- */
-
-static mongoc_collection_t *collection(mq_db *db, mongoc_client_t *client, const char *name)
-{
-	return mq_db_collection(db, client, name);
-}
 
 static void *heartbeat_main(void *arg)
 {
@@ -273,11 +316,9 @@ void mq_sync_end(mq_sync *s, mq_err rc, const char *error_text)
 		const char *status = rc != MQ_OK ? "failed" : c->failed ? "partial" : "success";
 		mongoc_collection_t *logs = collection(s->env.db, client, "synclogs");
 		bson_t *filter = BCON_NEW("_id", BCON_OID(&s->run));
+		bson_t *counts = counts_doc(c);
 		bson_t *update = BCON_NEW("$set", "{", "status", BCON_UTF8(status), "finished_at", BCON_DATE_TIME(mq_clock_ms()),
-					  "counts", "{", "fetched", BCON_INT64(c->fetched), "inserted", BCON_INT64(c->inserted),
-					  "updated", BCON_INT64(c->updated), "unchanged", BCON_INT64(c->unchanged),
-					  "failed", BCON_INT64(c->failed), "missing", BCON_INT64(c->missing),
-					  "notified", BCON_INT64(c->notified), "genres", BCON_INT64(c->genres), "}", "}");
+					  "counts", BCON_DOCUMENT(counts), "}");
 		if (rc != MQ_OK && error_text) {
 			bson_t *more = BCON_NEW("$set", "{", "error", BCON_UTF8(error_text), "}");
 			if (!mongoc_collection_update_one(logs, filter, more, NULL, NULL, &error))
@@ -287,6 +328,7 @@ void mq_sync_end(mq_sync *s, mq_err rc, const char *error_text)
 		if (!mongoc_collection_update_one(logs, filter, update, NULL, NULL, &error))
 			mq_log(MQ_LOG_WARN, "sync", "synclog not closed: %s", error.message);
 		bson_destroy(update);
+		bson_destroy(counts);
 		bson_destroy(filter);
 		mongoc_collection_destroy(logs);
 	}

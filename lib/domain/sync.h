@@ -4,8 +4,9 @@
  * A run holds the lease (one document in sync_lease) so that two runs, on one host or two,
  * never overlap; a heartbeat thread keeps it fresh. A lease whose holder died is taken over at
  * once on the same host (its pid is gone) and after MQ_SYNC_LEASE_TIMEOUT seconds without a
- * heartbeat from another host. Every run writes a synclogs document: in-progress, then
- * success, partial (some movies failed) or failed, with its counts.
+ * heartbeat from another host. Every run writes a synclogs document: in-progress, with its
+ * progress (phase, done of total) and counts so far at most once a second, then success,
+ * partial (some movies failed) or failed, with its counts.
  *
  * Movies are fetched concurrently (mq_tmdb_get_many) within TMDB_RATE and compared with the
  * catalogue before anything is written: an unchanged movie costs no write, a changed one gets

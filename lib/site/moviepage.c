@@ -85,7 +85,7 @@ void mq_moviepage_rating_texts(const mq_req *req, cJSON *rating)
 {
 	const char *at = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(rating, "created_at"));
 	mq_buf date = MQ_BUF_INIT;
-	if (mq_l10n_iso_time(&date, mq_page_language(req), at, MQ_DATE_DAY, NULL) == 0)
+	if (mq_l10n_iso_time(&date, mq_page_language(req), at, MQ_DATE_DAY, mq_ctx_of(req)->cfg->timezone) == 0)
 		cJSON_AddStringToObject(rating, "date", mq_buf_cstr(&date));
 	mq_buf_free(&date);
 	const cJSON *r = cJSON_GetObjectItemCaseSensitive(rating, "rating");

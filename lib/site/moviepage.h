@@ -25,7 +25,8 @@ void mq_moviepage_movie_cards(mq_req *req, cJSON *movies);
 const char *mq_moviepage_reason(const mq_req *req, const cJSON *reason);
 
 /* Adds what a page shows of a rating (domain/rating.h) to it: rating_text (the page's digits,
- * a half as ".5") and date (created_at as a day in the page's language and calendar). */
+ * a half as ".5") and date (created_at as a day in the page's language and calendar, in the
+ * site's TIMEZONE). */
 void mq_moviepage_rating_texts(const mq_req *req, cJSON *rating);
 
 /* The signed-in member's lists state (mq_lists_state) of one movie (movie_id) or of all (NULL);

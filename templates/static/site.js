@@ -587,7 +587,7 @@ function castRowControls(form) {
       b.type = "button";
       b.className = "link-button";
       b.textContent = label;
-      b.setAttribute("aria-label", delta < 0 ? "Move up" : "Move down");
+      b.setAttribute("aria-label", delta < 0 ? form.dataset.moveUp : form.dataset.moveDown);
       b.addEventListener("click", () => move(row, delta));
       cell.append(b);
     }
@@ -595,7 +595,7 @@ function castRowControls(form) {
   });
   const add = document.createElement("button");
   add.type = "button";
-  add.textContent = "Add a cast row";
+  add.textContent = form.dataset.addRow;
   add.addEventListener("click", () => {
     const rows = body.querySelectorAll("tr.cast-row");
     const copy = rows[rows.length - 1].cloneNode(true);
@@ -632,7 +632,88 @@ function showChanges(form) {
   box.hidden = list.children.length === 0;
 }
 
+/* Locks by default: a field the admin changes gets its Lock box ticked, so that the next sync
+ * does not put TMDB's value back; the admin may untick it, and then it stays as they left it.
+ * A field's box is the one beside it, else its fieldset's (the English overview and the
+ * Persian one share one lock; so do the genres, and the cast rows). locks_exact tells the
+ * server the boxes say what the admin wants (without it, it locks every changed field). */
+function lockOf(control) {
+  if (control.closest("label.lock")) return null;
+  const field = control.closest(".field");
+  return (field && field.querySelector("label.lock input[type=checkbox]")) ||
+    control.closest("fieldset")?.querySelector(":scope > legend label.lock input[type=checkbox], :scope > .field label.lock input[type=checkbox]") || null;
+}
+
+function autoLock(form) {
+  if (!form.querySelector("label.lock")) return; // adding a movie: nothing to lock yet
+  const exact = document.createElement("input");
+  exact.type = "hidden";
+  exact.name = "locks_exact";
+  exact.value = "1";
+  form.append(exact);
+  const tick = (event) => {
+    const box = lockOf(event.target);
+    if (box && !box.dataset.touched) box.checked = true;
+  };
+  form.addEventListener("input", tick);
+  form.addEventListener("change", (event) => {
+    if (event.target.closest("label.lock")) event.target.dataset.touched = "1"; // the admin's own choice
+    else tick(event);
+  });
+}
+
 document.querySelectorAll("form.movie-form").forEach((form) => {
   castRowControls(form);
+  autoLock(form);
   form.addEventListener("input", () => showChanges(form));
+});
+
+/* ---- a sync run's progress on /admin/sync, from the runs API, until it ends ---- */
+
+function syncProgress(panel) {
+  const lang = document.documentElement.lang || "en";
+  const number = new Intl.NumberFormat(lang === "fa" ? "fa-IR" : "en-GB");
+  const since = Number(panel.dataset.since) || 0;
+  const label = (prefix, key) => panel.dataset[prefix + key.replace(/(^|[-_ ])(\w)/g, (_, _s, c) => c.toUpperCase())] || key;
+  const show = (run) => {
+    const status = panel.querySelector(".sync-status");
+    status.dataset.status = run.status;
+    status.textContent = label("status", run.status);
+    panel.querySelector(".sync-kind").textContent = label("kind", run.kind);
+    const p = run.progress;
+    const bar = panel.querySelector(".sync-bar");
+    if (p) {
+      const phase = / pages$/.test(p.phase) ? "pages" : p.phase;
+      panel.querySelector(".sync-phase").textContent = label("phase", phase);
+      panel.querySelector(".sync-done").textContent = panel.dataset.doneOf
+        .replace("{}", number.format(p.done)).replace("{}", number.format(p.total));
+      bar.max = Math.max(p.total, 1);
+      bar.value = p.done;
+    }
+    for (const cell of panel.querySelectorAll(".sync-count"))
+      cell.textContent = run.counts && cell.dataset.count in run.counts ? number.format(run.counts[cell.dataset.count]) : "";
+    if (run.status !== "in-progress") {
+      if (!p) { bar.max = 1; bar.value = 1; }
+      panel.querySelector(".sync-refresh")?.remove();
+    }
+  };
+  const poll = async () => {
+    let again = true;
+    try {
+      const res = await fetch(panel.dataset.poll, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+      if (res.ok) {
+        const run = (await res.json()).data?.[0];
+        if (run && Date.parse(run.started_at) >= since - 2000) { // this run, not the one before it
+          show(run);
+          again = run.status === "in-progress";
+        }
+      }
+    } catch (e) { /* the next poll tries again */ }
+    if (again) setTimeout(poll, 1000);
+  };
+  poll();
+}
+
+document.querySelectorAll(".sync-progress[data-poll]").forEach((panel) => {
+  if ("running" in panel.dataset) syncProgress(panel);
 });

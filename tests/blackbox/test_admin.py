@@ -194,7 +194,7 @@ class AdminTest(unittest.TestCase, ErrorShape):
         self.assertEqual(self.call("POST", f"/movies/{m['id']}/restore").status, 200)
         self.assertEqual(call("GET", f"/api/v1/movies/{m['id']}").status, 200)
         actions = [e["action"] for e in self.call("GET", f"/audit?movie={m['id']}").json()["data"]]
-        self.assertEqual(actions, ["movie.restore", "movie.delete", "movie.create"])
+        self.assertEqual(actions, ["movie.restore", "movie.hide", "movie.create"])
         self.assertErrorShape(self.call("POST", f"/movies/{m['id']}/sync"), 422, ADMIN + f"/movies/{m['id']}/sync")
 
 
@@ -258,6 +258,21 @@ class AdminNotificationsRunsUsersTest(unittest.TestCase, ErrorShape):
             while time.monotonic() < deadline and "X-Sync-Running" not in self.call("GET", "/sync/runs").headers:
                 time.sleep(0.05)
             self.assertErrorShape(self.call("POST", "/sync/runs", {"kind": "changes"}), 409, ADMIN + "/sync/runs")
+            # the run in progress says how far it is, as it goes
+            seen = []
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                run = self.call("GET", "/sync/runs?limit=1").json()["data"][0]
+                if run["status"] == "in-progress" and "progress" in run:
+                    seen.append((run["progress"]["phase"], run["progress"]["done"], run["progress"]["total"]))
+                if run["status"] != "in-progress":
+                    break
+                time.sleep(0.1)
+            self.assertTrue(seen, "no progress while the run was in progress")
+            self.assertTrue(all(0 <= done <= total for _, done, total in seen), seen)
+            self.assertIn("movies", [phase for phase, _, _ in seen], seen)
+            self.assertEqual((run["progress"]["phase"], run["progress"]["done"]), ("movies", run["progress"]["total"]))
+            self.assertEqual(run["status"], "success")
         finally:
             long_run.wait(timeout=60)
             control("POST", "/__control/reset")
@@ -369,7 +384,7 @@ class AdminPagesTest(unittest.TestCase):
         r = self.post("/admin/movies", fields)
         self.assertEqual(r.status, 200, r.body[:300])  # followed the 303 to the movie's page
         html = r.body.decode()
-        self.assertIn("Done: created", html)
+        self.assertIn("Done: the movie is added.", html)
         movie_id = re.search(r'action="/admin/movies/([0-9a-f]{24})"', html).group(1)
         self.addCleanup(call, "DELETE", f"{ADMIN}/movies/{movie_id}", self.data["token"])
         m = call("GET", f"/api/v1/movies/{movie_id}").json()["data"]
@@ -381,7 +396,7 @@ class AdminPagesTest(unittest.TestCase):
         edit = dict(fields, runtime="80", cast_remove_0="on")
         self.assertEqual(self.post(f"/admin/movies/{movie_id}", dict(edit, _csrf="")).status, 403)
         r = self.post(f"/admin/movies/{movie_id}", edit)
-        self.assertIn("Done: saved", r.body.decode())
+        self.assertIn("Done: the changes are saved.", r.body.decode())
         m = call("GET", f"/api/v1/movies/{movie_id}").json()["data"]
         self.assertEqual((m["runtime"], m["cast"]), (80, []))
         # a form with problems comes back with them and changes nothing
@@ -411,8 +426,18 @@ class AdminPagesTest(unittest.TestCase):
         fields.pop("lock_runtime")  # the box shown but not ticked: unlocked
         self.post(f"/admin/movies/{movie_id}", fields)
         self.assertNotIn("runtime", call("GET", f"{ADMIN}/movies/{movie_id}", admin["token"]).json()["data"]["locked_fields"])
+        # without JavaScript a changed field is locked, box or not: the next sync never silently
+        # reverts an edit (as the API locks what it sets)
+        self.post(f"/admin/movies/{movie_id}", {**fields, "runtime": "151"})
+        locks = call("GET", f"{ADMIN}/movies/{movie_id}", admin["token"]).json()["data"]["locked_fields"]
+        self.assertIn("runtime", locks)
+        self.assertNotIn("title", locks, "an unchanged field stays as its box says")
+        # site.js ticks the box of a changed field itself and says so (locks_exact): the boxes
+        # are then the admin's word, an untick included
+        self.post(f"/admin/movies/{movie_id}", {**fields, "runtime": "150", "locks_exact": "1"})
+        self.assertNotIn("runtime", call("GET", f"{ADMIN}/movies/{movie_id}", admin["token"]).json()["data"]["locked_fields"])
         r = self.post(f"/admin/movies/{movie_id}/sync", {"_csrf": self.jar["mq_csrf"]})
-        self.assertIn("Done: synced", r.body.decode())
+        self.assertIn("Done: synced from TMDB.", r.body.decode())
         # TMDB's images to choose from; one chosen becomes the poster, locked
         status, html = self.page(f"/admin/movies/{movie_id}/images")
         self.assertEqual(status, 200)

@@ -230,7 +230,7 @@ test("an admin adds a movie: Get info from TMDB, edit the Persian title, save", 
     await page.locator(".changes li").filter({ hasText: persian }).waitFor({ timeout: 2000 });
     await h.screenshot(page, "admin-add-movie");
     await Promise.all([page.waitForURL(/\/admin\/movies\/[0-9a-f]{24}\?saved=created$/), page.click("form.movie-form button[type=submit]")]);
-    assert.match(await page.textContent("[role=status]"), /created/);
+    assert.match(await page.textContent("[role=status]"), /the movie is added/);
     const stored = await (await fetch(`${BASE_URL}/api/v1/movies/${tmdbId}`)).json();
     assert.equal(stored.data.titles.fa, persian);
     assert.equal(stored.data.source, "tmdb");

@@ -108,7 +108,7 @@ START_TEST(api_movies)
 	snprintf(audit, sizeof audit, API "/audit?movie=%s", id);
 	run(&admin_app, &c, "GET", audit, "HTTP_AUTHORIZATION", admin.auth, (const char *)NULL);
 	j = assert_list(&c, 1, 20, 4);
-	const char *expect[] = { "movie.restore", "movie.delete", "movie.edit", "movie.create" };
+	const char *expect[] = { "movie.restore", "movie.hide", "movie.edit", "movie.create" };
 	for (int i = 0; i < 4; i++)
 		ck_assert_str_eq(str_at(cJSON_GetArrayItem(data_of(j), i), "action", NULL, NULL), expect[i]);
 	cJSON_Delete(j);
@@ -296,7 +296,10 @@ START_TEST(movie_pages)
 	ck_assert_int_eq(c.status, 404);
 	run(&admin_app, &c, "GET", "/admin/audit", "HTTP_COOKIE", admin.cookie, (const char *)NULL);
 	ck_assert_int_eq(c.status, 200);
-	ck_assert(body_has(&c, "movie.delete"));
+	ck_assert(body_has(&c, "Movie hidden")); /* the action in words, the movie by its title, linked */
+	snprintf(action, sizeof action, "<a href=\"/admin/movies/%s\"><bdi>Garden Story</bdi></a>", id);
+	ck_assert(body_has(&c, action));
+	ck_assert(!body_has(&c, "movie.hide"));
 }
 END_TEST
 

@@ -199,7 +199,7 @@ START_TEST(movies_by_hand)
 
 	char log[200];
 	actions(id, log, sizeof log);
-	ck_assert_str_eq(log, "movie.restore,movie.delete,movie.edit,movie.create");
+	ck_assert_str_eq(log, "movie.restore,movie.hide,movie.edit,movie.create");
 
 	/* no such movie, or no movie id at all */
 	ck_assert_int_eq(mq_admin_movie_get(db, "ffffffffffffffffffffffff", &got), MQ_ENOTFOUND);
@@ -374,6 +374,45 @@ START_TEST(roles)
 }
 END_TEST
 
+/* The audit log read by people: who (the admin's name), and which movie or member by title or
+ * name, for a whole page at once. */
+START_TEST(audit_names)
+{
+	if (!open_db())
+		return;
+	bson_oid_t admin_oid, member_oid;
+	char member[25];
+	bson_oid_init_from_string(&admin_oid, admin_id);
+	test_new_id(member, &member_oid);
+	test_db_insert(db, "users", BCON_NEW("_id", BCON_OID(&admin_oid), "email", BCON_UTF8("a@example.com"),
+					     "name", BCON_UTF8("Ada Admin"), "role", BCON_UTF8("admin")));
+	test_db_insert(db, "users", BCON_NEW("_id", BCON_OID(&member_oid), "email", BCON_UTF8("m@example.com"),
+					     "username", BCON_UTF8("member"), "role", BCON_UTF8("user")));
+	cJSON *fields = json("{\"title\":\"Garden Story\"}"), *movie = NULL, *user = NULL, *items = NULL;
+	ck_assert_int_eq(mq_admin_movie_create(db, &who, fields, &movie), MQ_OK);
+	ck_assert_int_eq(mq_admin_user_role(db, &who, member, "admin", &user), MQ_OK);
+	ck_assert_int_eq(mq_admin_audit(db, "ffffffffffffffffffffffff", "movie.hide", "movie", "ffffffffffffffffffffffff",
+					NULL, NULL, NULL), MQ_OK); /* a movie and an admin since gone */
+	long long total = 0;
+	ck_assert_int_eq(mq_admin_audit_list(db, NULL, NULL, NULL, 1, 10, &items, &total), MQ_OK);
+	ck_assert_int_eq(total, 3);
+	ck_assert_int_eq(mq_admin_audit_names(db, items), MQ_OK);
+	const cJSON *gone = cJSON_GetArrayItem(items, 0), *role = cJSON_GetArrayItem(items, 1),
+		    *created = cJSON_GetArrayItem(items, 2);
+	ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(gone, "actor_name"));
+	ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(gone, "target_title"));
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(role, "actor_name")), "Ada Admin");
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(role, "target_name")), "member");
+	ck_assert_str_eq(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(created, "target_title")), "Garden Story");
+	ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(created, "target_name"));
+	cJSON_Delete(items);
+	cJSON_Delete(user);
+	cJSON_Delete(movie);
+	cJSON_Delete(fields);
+	close_db();
+}
+END_TEST
+
 /* A database that does not answer is a 503 of its own, never "no such movie". */
 START_TEST(database_down_is_not_nothing)
 {
@@ -406,6 +445,7 @@ Suite *admin_suite(void)
 	tcase_add_test(tc, notifications_per_admin);
 	tcase_add_test(tc, sync_runs_and_the_lease);
 	tcase_add_test(tc, roles);
+	tcase_add_test(tc, audit_names);
 	tcase_add_test(tc, database_down_is_not_nothing);
 	suite_add_tcase(s, tc);
 	return s;

@@ -118,6 +118,7 @@ START_TEST(empty_values_are_defaults)
 	ck_assert_int_eq(cfg.n_tmdb_languages, 2);
 	ck_assert_int_eq(cfg.tmdb_rate, 40);
 	ck_assert_int_eq(cfg.jwt_ttl, 7L * 86400);
+	ck_assert_str_eq(cfg.timezone, ""); /* the host's own */
 	mq_config_free(&cfg);
 	mq_buf_free(&problems);
 }
@@ -143,6 +144,7 @@ START_TEST(every_value_given)
 		{ "PUBLIC_URL", "https://marquee.example" },
 		{ "NCHAN_PUBLISH_URL", "http://127.0.0.1:8081/pub" },
 		{ "LOG_LEVEL", "debug" },
+		{ "TIMEZONE", "Asia/Tehran" },
 		{ NULL, NULL },
 	};
 	mq_config cfg;
@@ -169,6 +171,7 @@ START_TEST(every_value_given)
 	ck_assert_str_eq(cfg.public_url, "https://marquee.example");
 	ck_assert_str_eq(cfg.nchan_publish_url, "http://127.0.0.1:8081/pub");
 	ck_assert_int_eq(cfg.log_level, MQ_LOG_DEBUG);
+	ck_assert_str_eq(cfg.timezone, "Asia/Tehran");
 	mq_config_free(&cfg);
 	mq_buf_free(&problems);
 }
@@ -229,6 +232,8 @@ static const struct bad_case bad_cases[] = {
 	{ "MAIL_FROM", "marquee" },
 	{ "MAIL_FROM", "Marquee <marquee@example.org>" },
 	{ "MAIL_FROM", "a@b.c\r\nBcc: x@y.z" },
+	{ "TIMEZONE", "Mars/Olympus_Mons" },
+	{ "TIMEZONE", "../../etc/passwd" },
 	{ "TMDB_CACHE_TTL", "0" },
 	{ "TMDB_CACHE_TTL", "2592001" },
 	{ "TMDB_CACHE_TTL_MOVIE", "0" },
