@@ -599,11 +599,12 @@ static void post_reset_page(mq_req *req, mq_res *res)
 	mq_value v[RS_COUNT];
 	char user_id[25];
 	mq_err rc = MQ_EUNAUTH;
+	memset(v, 0, sizeof v);
 	if (mq_page_form_body(req, &form) == 0)
 		mq_validate_kvlist(req, &form, reset_fields, RS_COUNT, v);
 	int given = !req->errors.n;
 	req->errors.n = 0; /* said below in the page's words */
-	if (given && !password_acceptable(req, v[RS_PASSWORD].s)) {
+	if (v[RS_TOKEN].present && (!v[RS_PASSWORD].present || !password_acceptable(req, v[RS_PASSWORD].s))) {
 		req->errors.n = 0;
 		reset_page(req, res, 400, v[RS_TOKEN].s, mq_page_message(req, "reset.password_rules"));
 		return;
