@@ -413,11 +413,12 @@ static void post_logout_page(mq_req *req, mq_res *res)
 
 /* ---- "forgot your password": a one-time link by e-mail (domain/reset.h) ---- */
 
-/* Sends a reset link to email when an account has it, in the member's own language. Whatever
- * happens the caller answers the same, so nobody learns who has an account; problems are
- * logged (never the link). */
-static void send_reset_link(mq_req *req, const char *email)
+/* Sends a reset link to email when an account has it, in the member's own language. Run after
+ * the reply (mq_req_after): the answer is the same, and as quick, whether or not an account has
+ * the address, so nobody learns who has one; problems are logged (never the link). */
+static void send_reset_link(mq_req *req, void *arg)
 {
+	const char *email = arg;
 	const mq_ctx *ctx = mq_ctx_of(req);
 	char *token = NULL;
 	cJSON *user = NULL;
@@ -449,8 +450,9 @@ static const mq_field forgot_fields[FG_COUNT] = {
 	[FG_EMAIL] = { "email", MQ_V_STRING, 1, 3, 254, NULL, NULL },
 };
 
-/* The address of a forgot-password request, lower-cased, or NULL when it is not one. */
-static const char *forgot_email(mq_req *req, const mq_value *v)
+/* The address of a forgot-password request, lower-cased (in the arena), or NULL when it is not
+ * one. */
+static char *forgot_email(mq_req *req, const mq_value *v)
 {
 	if (!v[FG_EMAIL].present)
 		return NULL;
@@ -465,14 +467,14 @@ static void post_forgot(mq_req *req, mq_res *res)
 	mq_value v[FG_COUNT];
 	if (mq_body_fields(req, res, forgot_fields, FG_COUNT, v))
 		return;
-	const char *email = req->errors.n ? NULL : forgot_email(req, v);
+	char *email = req->errors.n ? NULL : forgot_email(req, v);
 	if (!email) {
 		if (!req->errors.n)
 			mq_req_error(req, "email must be an e-mail address like name@example.com");
 		mq_reply_err(req, res, MQ_EINVAL, NULL);
 		return;
 	}
-	send_reset_link(req, email);
+	mq_req_after(req, send_reset_link, email);
 	cJSON *data = cJSON_CreateObject();
 	cJSON_AddStringToObject(data, "message", "If an account uses this address, a link to reset its password has been sent to it.");
 	cJSON_AddNumberToObject(data, "expires_in", MQ_RESET_TTL);
@@ -539,7 +541,7 @@ static void post_forgot_page(mq_req *req, mq_res *res)
 {
 	mq_kvlist form;
 	mq_value v[FG_COUNT];
-	const char *email = NULL;
+	char *email = NULL;
 	if (mq_page_form_body(req, &form) == 0 && mq_validate_kvlist(req, &form, forgot_fields, FG_COUNT, v) == 0)
 		email = forgot_email(req, v);
 	req->errors.n = 0; /* said below in the page's words */
@@ -550,7 +552,7 @@ static void post_forgot_page(mq_req *req, mq_res *res)
 		mq_reply_page(req, res, 400, "password-forgot", title, data);
 		return;
 	}
-	send_reset_link(req, email);
+	mq_req_after(req, send_reset_link, email);
 	cJSON *data = cJSON_CreateObject();
 	cJSON_AddTrueToObject(data, "sent");
 	mq_reply_page(req, res, 200, "password-forgot", title, data);
@@ -597,11 +599,12 @@ static void post_reset_page(mq_req *req, mq_res *res)
 	mq_value v[RS_COUNT];
 	char user_id[25];
 	mq_err rc = MQ_EUNAUTH;
+	memset(v, 0, sizeof v);
 	if (mq_page_form_body(req, &form) == 0)
 		mq_validate_kvlist(req, &form, reset_fields, RS_COUNT, v);
 	int given = !req->errors.n;
 	req->errors.n = 0; /* said below in the page's words */
-	if (given && !password_acceptable(req, v[RS_PASSWORD].s)) {
+	if (v[RS_TOKEN].present && (!v[RS_PASSWORD].present || !password_acceptable(req, v[RS_PASSWORD].s))) {
 		req->errors.n = 0;
 		reset_page(req, res, 400, v[RS_TOKEN].s, mq_page_message(req, "reset.password_rules"));
 		return;

@@ -157,6 +157,7 @@ static void serve_fastcgi(struct thread *t, FCGX_Request *r, mq_arena *arena, mq
 	mq_log_request(req.request_id, req.method_name, req.display_path, res->status, now_ms() - t0,
 		       mq_db_round_trips(), req.user ? req.user->id : NULL);
 	mq_metrics_request(res->status);
+	mq_req_run_after(&req);
 }
 
 static void *thread_main(void *arg)
@@ -230,9 +231,10 @@ static int serve_cgi(const mq_app *app)
 	}
 	mq_worker_handle(app, &req, &res, &out);
 	fwrite(out.data, 1, out.len, stdout);
-	fflush(stdout);
+	fclose(stdout); /* the web server has the whole reply: what follows does not delay it */
 	mq_log_request(req.request_id, req.method_name, req.display_path, res.status, now_ms() - t0,
 		       mq_db_round_trips(), req.user ? req.user->id : NULL);
+	mq_req_run_after(&req);
 	mq_buf_free(&out);
 	mq_res_free(&res);
 	mq_arena_free(arena);

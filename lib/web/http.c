@@ -53,6 +53,20 @@ const char *mq_method_name(unsigned method)
 	return "?";
 }
 
+void mq_req_after(mq_req *req, void (*fn)(mq_req *req, void *arg), void *arg)
+{
+	req->after = fn;
+	req->after_arg = arg;
+}
+
+void mq_req_run_after(mq_req *req)
+{
+	void (*fn)(mq_req *, void *) = req->after;
+	req->after = NULL;
+	if (fn)
+		fn(req, req->after_arg);
+}
+
 void mq_req_init(mq_req *req, mq_arena *a, const char *method_name, const char *path)
 {
 	memset(req, 0, sizeof *req);

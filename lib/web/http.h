@@ -84,6 +84,8 @@ typedef struct mq_req {
 	int bad_query;              /* the query string was not valid percent-encoding */
 	mq_errors errors;           /* validation problems collected so far */
 	void *ctx;                  /* the worker's per-thread context (database pool …) */
+	void (*after)(struct mq_req *req, void *arg); /* work for after the reply (mq_req_after) */
+	void *after_arg;
 } mq_req;
 
 typedef struct mq_res {
@@ -92,6 +94,14 @@ typedef struct mq_res {
 	const char *content_type;
 	mq_buf body;                /* owned; reset by the worker between requests */
 } mq_res;
+
+/* Sets fn(req, arg) to run once the reply has been sent: the client neither waits for it nor
+ * can tell from the reply's timing what it did (a password reset mail goes out only for an
+ * address that has an account). One per request (a later call replaces it); arg, like the
+ * request, lives until the request's arena is reset. The worker runs it after FCGX_Finish_r
+ * (CGI: after closing standard output) with mq_req_run_after. */
+void mq_req_after(mq_req *req, void (*fn)(mq_req *req, void *arg), void *arg);
+void mq_req_run_after(mq_req *req);
 
 /* Sets up an empty request in arena a. method_name/path may be NULL. */
 void mq_req_init(mq_req *req, mq_arena *a, const char *method_name, const char *path);

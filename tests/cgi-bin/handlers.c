@@ -152,6 +152,7 @@ void run(const mq_app *app, struct cgi *c, const char *method, const char *path,
 	}
 	mq_req_parse_params(&req);
 	mq_worker_handle(app, &req, &res, &cgi_out);
+	mq_req_run_after(&req); /* the worker's loop runs it once the reply is out */
 
 	const char *p = mq_buf_cstr(&cgi_out), *end = p + cgi_out.len;
 	memset(c, 0, sizeof *c);

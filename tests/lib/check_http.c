@@ -534,6 +534,28 @@ START_TEST(utf8_valid)
 }
 END_TEST
 
+static void count_after(mq_req *req, void *arg)
+{
+	ck_assert_ptr_nonnull(req);
+	++*(int *)arg;
+}
+
+START_TEST(req_after_runs_once)
+{
+	mq_arena *a = mq_arena_new();
+	mq_req req;
+	int runs = 0;
+	mq_req_init(&req, a, "POST", "/x");
+	mq_req_run_after(&req); /* nothing set: nothing runs */
+	mq_req_after(&req, count_after, &runs);
+	ck_assert_int_eq(runs, 0);
+	mq_req_run_after(&req);
+	mq_req_run_after(&req);
+	ck_assert_int_eq(runs, 1);
+	mq_arena_free(a);
+}
+END_TEST
+
 Suite *http_suite(void)
 {
 	Suite *s = suite_create("http");
@@ -554,6 +576,7 @@ Suite *http_suite(void)
 
 	tcase_add_checked_fixture(req, setup, teardown);
 	tcase_add_test(req, req_init_defaults);
+	tcase_add_test(req, req_after_runs_once);
 	tcase_add_loop_test(req, method_from_params, 0, N_CASES(method_cases));
 	tcase_add_test(req, method_name_unknown);
 	tcase_add_loop_test(req, path_precedence, 0, N_CASES(path_cases));
