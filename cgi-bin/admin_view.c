@@ -151,6 +151,7 @@ static const char *value_text(mq_req *req, const char *field, const cJSON *v)
 	}
 	mq_buf out = MQ_BUF_INIT;
 	const cJSON *m;
+	const char *comma = mq_page_message(req, "admin.list_separator");
 	int shown = 0;
 	cJSON_ArrayForEach(m, v) {
 		const char *name = cJSON_IsString(m) ? (!strcmp(field, "locked_fields") ? admin_field_label(req, m->valuestring)
@@ -159,10 +160,10 @@ static const char *value_text(mq_req *req, const char *field, const cJSON *v)
 		if (!name)
 			continue;
 		if (shown++ == 12) {
-			mq_buf_printf(&out, "%s…", mq_page_language(req)[0] == 'f' ? "، " : ", ");
+			mq_buf_printf(&out, "%s…", comma);
 			break;
 		}
-		mq_buf_printf(&out, "%s%s", shown > 1 ? (mq_page_language(req)[0] == 'f' ? "، " : ", ") : "", name);
+		mq_buf_printf(&out, "%s%s", shown > 1 ? comma : "", name);
 	}
 	const char *text = shown			  ? mq_arena_strdup(req->arena, mq_buf_cstr(&out))
 			   : cJSON_GetArraySize(v) == 0 ? mq_page_message(req, "admin.empty")

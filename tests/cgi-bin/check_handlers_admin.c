@@ -195,6 +195,19 @@ START_TEST(sync_runs)
 	ck_assert_int_eq(c.status, 409);
 	ck_assert(body_has(&c, "A sync is running"));
 	ck_assert_int_eq(db_count("audit_log", bson_new()), 0);
+	/* a run just started here and not yet in synclogs: shown as starting, for site.js to follow */
+	run(&admin_app, &c, "GET", "/admin/sync?started=4102444800000", "HTTP_COOKIE", admin.cookie, (const char *)NULL);
+	ck_assert_int_eq(c.status, 200);
+	ck_assert(body_has(&c, "data-status=\"starting\">Starting</dd>"));
+	ck_assert(body_has(&c, "data-poll=\"/api/v1/admin/sync/runs?limit=1\""));
+	ck_assert(body_has(&c, "<a href=\"/admin/sync?started&#61;4102444800000\">Refresh</a>"));
+	/* and in Persian */
+	char persian[sizeof admin.cookie + 16];
+	snprintf(persian, sizeof persian, "%s; mq_lang=fa", admin.cookie);
+	run(&admin_app, &c, "GET", "/admin/sync?started=4102444800000", "HTTP_COOKIE", persian, (const char *)NULL);
+	ck_assert(body_has(&c, "در حال شروع"));
+	run(&admin_app, &c, "GET", "/admin/sync?started=soon", "HTTP_COOKIE", admin.cookie, (const char *)NULL);
+	ck_assert_int_eq(c.status, 400);
 }
 END_TEST
 
