@@ -313,6 +313,20 @@ START_TEST(movie_pages)
 	snprintf(action, sizeof action, "<a href=\"/admin/movies/%s\"><bdi>Garden Story</bdi></a>", id);
 	ck_assert(body_has(&c, action));
 	ck_assert(!body_has(&c, "movie.hide"));
+	/* hiding as it was audited before it had its name: found as movie.hide, shown as hiding */
+	bson_oid_t who, what;
+	bson_oid_init_from_string(&who, admin.id);
+	bson_oid_init_from_string(&what, id);
+	test_db_insert(test_ctx.db, "audit_log",
+		       BCON_NEW("actor", BCON_OID(&who), "action", BCON_UTF8("movie.delete"), "kind", BCON_UTF8("movie"),
+				"target", BCON_UTF8(id), "changes", "[", "]", "at", BCON_DATE_TIME(0)));
+	snprintf(action, sizeof action, API "/audit?action=movie.hide&movie=%s", id);
+	run(&admin_app, &c, "GET", action, "HTTP_AUTHORIZATION", admin.auth, (const char *)NULL);
+	cJSON *hidden = assert_list(&c, 1, 20, 2);
+	ck_assert_str_eq(str_at(cJSON_GetArrayItem(data_of(hidden), 1), "action", NULL, NULL), "movie.delete");
+	cJSON_Delete(hidden);
+	run(&admin_app, &c, "GET", "/admin/audit?action=movie.delete", "HTTP_COOKIE", admin.cookie, (const char *)NULL);
+	ck_assert(body_has(&c, "data-label=\"Action\">Movie hidden</td>"));
 }
 END_TEST
 
