@@ -671,7 +671,7 @@ void admin_page_sync_runs(mq_req *req, mq_res *res)
 	/* the run started here has no synclog yet when the latest one began before it */
 	int starting = started && (!at || admin_iso_ms(at) < started - 2000);
 	cJSON *data = cJSON_CreateObject();
-	if (starting || started || cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(latest, "running"))) {
+	if (started || cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(latest, "running"))) {
 		cJSON *panel = starting ? cJSON_CreateObject() : cJSON_Duplicate(latest, 1);
 		if (starting) {
 			cJSON_AddStringToObject(panel, "status", "starting");

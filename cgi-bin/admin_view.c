@@ -32,6 +32,14 @@ static const char *label_of(mq_req *req, const char *group, const char *prefix, 
 	return name ? name : "";
 }
 
+/* out's text as the request's, out freed. */
+static const char *kept(mq_req *req, mq_buf *out)
+{
+	char *copy = mq_arena_strdup(req->arena, mq_buf_cstr(out));
+	mq_buf_free(out);
+	return copy;
+}
+
 const char *admin_text(mq_req *req, const char *key, const char *arg1, const char *arg2)
 {
 	const char *text = mq_page_message(req, key), *args[2] = { arg1, arg2 };
@@ -48,27 +56,21 @@ const char *admin_text(mq_req *req, const char *key, const char *arg1, const cha
 		used++;
 		p = hole + 2;
 	}
-	char *copy = mq_arena_strdup(req->arena, mq_buf_cstr(&out));
-	mq_buf_free(&out);
-	return copy;
+	return kept(req, &out);
 }
 
 const char *admin_number(mq_req *req, double value)
 {
 	mq_buf out = MQ_BUF_INIT;
 	mq_l10n_number(&out, mq_page_language(req), value, 0);
-	char *copy = mq_arena_strdup(req->arena, mq_buf_cstr(&out));
-	mq_buf_free(&out);
-	return copy;
+	return kept(req, &out);
 }
 
 const char *admin_digits(mq_req *req, long long value)
 {
 	mq_buf out = MQ_BUF_INIT;
 	mq_l10n_digits(&out, mq_page_language(req), value);
-	char *copy = mq_arena_strdup(req->arena, mq_buf_cstr(&out));
-	mq_buf_free(&out);
-	return copy;
+	return kept(req, &out);
 }
 
 int64_t admin_iso_ms(const char *iso)
@@ -92,9 +94,7 @@ const char *admin_time(mq_req *req, const char *iso)
 		return NULL;
 	mq_buf out = MQ_BUF_INIT;
 	mq_l10n_time(&out, mq_page_language(req), ms, MQ_DATE_DAY_TIME, mq_ctx_of(req)->cfg->timezone);
-	char *copy = mq_arena_strdup(req->arena, mq_buf_cstr(&out));
-	mq_buf_free(&out);
-	return copy;
+	return kept(req, &out);
 }
 
 /* Sets key_text to the local time of item's ISO member key, when it has one. */
@@ -151,6 +151,7 @@ static const char *value_text(mq_req *req, const char *field, const cJSON *v)
 	}
 	mq_buf out = MQ_BUF_INIT;
 	const cJSON *m;
+	const char *comma = mq_page_message(req, "admin.list_separator");
 	int shown = 0;
 	cJSON_ArrayForEach(m, v) {
 		const char *name = cJSON_IsString(m) ? (!strcmp(field, "locked_fields") ? admin_field_label(req, m->valuestring)
@@ -159,16 +160,16 @@ static const char *value_text(mq_req *req, const char *field, const cJSON *v)
 		if (!name)
 			continue;
 		if (shown++ == 12) {
-			mq_buf_printf(&out, "%s…", mq_page_language(req)[0] == 'f' ? "، " : ", ");
+			mq_buf_printf(&out, "%s…", comma);
 			break;
 		}
-		mq_buf_printf(&out, "%s%s", shown > 1 ? (mq_page_language(req)[0] == 'f' ? "، " : ", ") : "", name);
+		mq_buf_printf(&out, "%s%s", shown > 1 ? comma : "", name);
 	}
-	const char *text = shown			  ? mq_arena_strdup(req->arena, mq_buf_cstr(&out))
-			   : cJSON_GetArraySize(v) == 0 ? mq_page_message(req, "admin.empty")
-							: admin_text(req, "admin.items", admin_number(req, cJSON_GetArraySize(v)), NULL);
+	if (shown)
+		return kept(req, &out);
 	mq_buf_free(&out);
-	return text;
+	return cJSON_GetArraySize(v) == 0 ? mq_page_message(req, "admin.empty")
+					  : admin_text(req, "admin.items", admin_number(req, cJSON_GetArraySize(v)), NULL);
 }
 
 /* Appends {label, before, after} to view when the two read differently. */

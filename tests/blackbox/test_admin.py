@@ -410,7 +410,7 @@ class AdminPagesTest(unittest.TestCase):
         movie_id = call("GET", "/api/v1/movies/13?fields=id").json()["data"]["id"]
         status, html = self.page(f"/admin/movies/{movie_id}")
         self.assertEqual(status, 200)
-        title = re.search(r'id="title" name="title" value="([^"]*)"', html).group(1)
+        title = re.search(r'id="title" name="title"[^>]* value="([^"]*)"', html).group(1)
         fields = {"_csrf": self.jar["mq_csrf"], "title": title, "runtime": "150", "lock_runtime": "on",
                   "lockable": ["title", "runtime"]}
         self.post(f"/admin/movies/{movie_id}", fields)

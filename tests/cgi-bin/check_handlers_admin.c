@@ -195,6 +195,19 @@ START_TEST(sync_runs)
 	ck_assert_int_eq(c.status, 409);
 	ck_assert(body_has(&c, "A sync is running"));
 	ck_assert_int_eq(db_count("audit_log", bson_new()), 0);
+	/* a run just started here and not yet in synclogs: shown as starting, for site.js to follow */
+	run(&admin_app, &c, "GET", "/admin/sync?started=4102444800000", "HTTP_COOKIE", admin.cookie, (const char *)NULL);
+	ck_assert_int_eq(c.status, 200);
+	ck_assert(body_has(&c, "data-status=\"starting\">Starting</dd>"));
+	ck_assert(body_has(&c, "data-poll=\"/api/v1/admin/sync/runs?limit=1\""));
+	ck_assert(body_has(&c, "<a href=\"/admin/sync?started&#61;4102444800000\">Refresh</a>"));
+	/* and in Persian */
+	char persian[sizeof admin.cookie + 16];
+	snprintf(persian, sizeof persian, "%s; mq_lang=fa", admin.cookie);
+	run(&admin_app, &c, "GET", "/admin/sync?started=4102444800000", "HTTP_COOKIE", persian, (const char *)NULL);
+	ck_assert(body_has(&c, "در حال شروع"));
+	run(&admin_app, &c, "GET", "/admin/sync?started=soon", "HTTP_COOKIE", admin.cookie, (const char *)NULL);
+	ck_assert_int_eq(c.status, 400);
 }
 END_TEST
 
@@ -300,6 +313,20 @@ START_TEST(movie_pages)
 	snprintf(action, sizeof action, "<a href=\"/admin/movies/%s\"><bdi>Garden Story</bdi></a>", id);
 	ck_assert(body_has(&c, action));
 	ck_assert(!body_has(&c, "movie.hide"));
+	/* hiding as it was audited before it had its name: found as movie.hide, shown as hiding */
+	bson_oid_t who, what;
+	bson_oid_init_from_string(&who, admin.id);
+	bson_oid_init_from_string(&what, id);
+	test_db_insert(test_ctx.db, "audit_log",
+		       BCON_NEW("actor", BCON_OID(&who), "action", BCON_UTF8("movie.delete"), "kind", BCON_UTF8("movie"),
+				"target", BCON_UTF8(id), "changes", "[", "]", "at", BCON_DATE_TIME(0)));
+	snprintf(action, sizeof action, API "/audit?action=movie.hide&movie=%s", id);
+	run(&admin_app, &c, "GET", action, "HTTP_AUTHORIZATION", admin.auth, (const char *)NULL);
+	cJSON *hidden = assert_list(&c, 1, 20, 2);
+	ck_assert_str_eq(str_at(cJSON_GetArrayItem(data_of(hidden), 1), "action", NULL, NULL), "movie.delete");
+	cJSON_Delete(hidden);
+	run(&admin_app, &c, "GET", "/admin/audit?action=movie.delete", "HTTP_COOKIE", admin.cookie, (const char *)NULL);
+	ck_assert(body_has(&c, "data-label=\"Action\">Movie hidden</td>"));
 }
 END_TEST
 
