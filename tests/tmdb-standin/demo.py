@@ -31,7 +31,7 @@ DEMO_FIRST_ID = 8_000_001
 DEMO_MOVIES = 520
 DEMO_FIRST_PERSON = 9_000_001
 DEMO_PEOPLE = 600
-DEMO_ADULT_EVERY = 101      # our movies 8000101, 8000202, … are adult titles (the site hides them)
+DEMO_ADULT_EVERY = 101      # our movies 8000008, 8000109, … are adult titles (the site hides them)
 DELETED_EVERY = 23          # changes-feed ids with id % 23 == 0 are "deleted at TMDB" (404)
 PER_PAGE = 20
 IMAGE_FILE_RE = re.compile(r"^/t/p/([a-z0-9]{1,12})/([A-Za-z0-9]{1,64}\.(?:jpg|png|svg))$")
@@ -299,7 +299,7 @@ class Demo:
             vote, votes = round(5 + r.random() * 3.8, 3), 40 + r.randrange(20000)
             original, language = title, "en"
             if adult is None:
-                adult = 0 <= ours < DEMO_MOVIES and ours % DEMO_ADULT_EVERY == DEMO_ADULT_EVERY - 1
+                adult = 0 <= ours < DEMO_MOVIES and ours % DEMO_ADULT_EVERY == 7  # the first on popular page 3
             if adult:
                 title = original = f"Adult Title {movie_id}"
                 title_fa = f"عنوان بزرگسالان {movie_id}"
