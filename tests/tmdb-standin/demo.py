@@ -579,9 +579,10 @@ def image_svg(file_path, label=None):
             r_ = (digest[2 + k] / 255 * 0.35 + 0.15) * w
             parts.append(f'<circle cx="{digest[5 + k] / 255 * w:.0f}" cy="{digest[8 + k] / 255 * h * 0.7:.0f}" '
                          f'r="{r_:.0f}" fill="hsl({(hue + 120 * k) % 360},60%,60%)" fill-opacity="0.18"/>')
-    size = max(18, w // 14)
-    lines = wrap(title, max(8, int(w / (size * 0.58))))
-    y = h * (0.78 if kind == "profile" else 0.62) - (len(lines) - 1) * size * 0.6
+    # readable where cards show a poster 150 px wide; a backdrop is shown large, and cropped
+    size = max(18, w // {"backdrop": 26, "profile": 12, "logo": 8}.get(kind, 10))
+    lines = wrap(title, max(8, int(w / (size * 0.64))))  # bold sans-serif: about 0.6 em a letter
+    y = h * (0.5 if kind == "backdrop" else 0.62) - (len(lines) - 1) * size * 0.6
     if kind == "profile":
         y = h - 40 - (len(lines) - 1) * size * 1.2
     for line in lines:
