@@ -23,6 +23,13 @@ NGINX_TLS      ?= include $(DATADIR)/nginx/snippets/tls.conf;
 NGINX_AUTH_RATE ?= 10r/s
 NGINX_SEARCH_RATE ?= 20r/s
 NGINX_SEARCH_BURST ?= 40
+# nginx's /img/ cache fetches from TMDB's image host: the secure_base_url of TMDB's /configuration,
+# split into origin and path, and every size the configuration lists (README.md, "Images").
+NGINX_IMG_ORIGIN ?= https://image.tmdb.org
+NGINX_IMG_PATH   ?= /t/p/
+NGINX_IMG_SIZES  ?= h632|original|w1280|w154|w185|w300|w342|w45|w500|w780|w92
+# the DNS server nginx asks for that host: the first of /etc/resolv.conf where make install runs
+NGINX_RESOLVER   ?= $(shell awk '/^nameserver/ { print ($$2 ~ /:/ ? "[" $$2 "]" : $$2); exit }' /etc/resolv.conf 2>/dev/null)
 
 REDOCLY := tests/openapi/node_modules/.bin/redocly
 PKGS := fcgi libmongoc-1.0 libbson-1.0 libcjson libcurl openssl libcrypt icu-i18n
@@ -202,7 +209,7 @@ check: all $(CHECK_BIN) $(FERRETDB) $(API_DOCS)
 run: all $(FERRETDB) $(API_DOCS)
 	BUILD=$(BUILD) tests/stack.sh run
 start: all $(FERRETDB) $(API_DOCS)
-	BUILD=$(BUILD) tests/stack.sh start
+	BUILD=$(BUILD) MQ_DEMO=$${MQ_DEMO:-1} tests/stack.sh start
 stop:
 	BUILD=$(BUILD) tests/stack.sh stop
 
@@ -225,7 +232,9 @@ RENDER_SITE = sed -e 's|@LISTEN@|$(NGINX_LISTEN)|g' -e 's|@TLS@|$(NGINX_TLS)|g' 
              -e 's|@STATIC_DIR@|$(DATADIR)/templates/static|g' -e 's|@MEDIA_DIR@|$(MEDIADIR)|g' \
              -e 's|@CACHE_DIR@|$(NGINX_CACHEDIR)|g' -e 's|@SNIPPETS@|$(DATADIR)/nginx/snippets|g' \
              -e 's|@AUTH_RATE@|$(NGINX_AUTH_RATE)|g' -e 's|@SEARCH_RATE@|$(NGINX_SEARCH_RATE)|g' \
-             -e 's|@SEARCH_BURST@|$(NGINX_SEARCH_BURST)|g'
+             -e 's|@SEARCH_BURST@|$(NGINX_SEARCH_BURST)|g' -e 's|@IMG_ORIGIN@|$(NGINX_IMG_ORIGIN)|g' \
+             -e 's|@IMG_PATH@|$(NGINX_IMG_PATH)|g' -e 's,@IMG_SIZES@,$(NGINX_IMG_SIZES),g' \
+             -e 's|@IMG_RESOLVER@|$(if $(NGINX_RESOLVER),resolver $(NGINX_RESOLVER) valid=300s;)|g'
 # $(call render,SOURCE,INSTALLED PATH,MODE)
 render = @echo "render $(1) > $(DESTDIR)$(2)"; $(RENDER) $(1) > $(DESTDIR)$(2) && chmod $(3) $(DESTDIR)$(2)
 INSTALLED_FILES = $(TOOL_BIN:$(BUILD)/%=$(BINDIR)/%) $(WORKERS:%=$(LIBEXECDIR)/cgi-bin/%) \

@@ -18,6 +18,8 @@ export TMDB_CACHE_TTL=${TMDB_CACHE_TTL:-2}
 export PORT=${CHECK_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 rm -rf "$RUN_DIR"
 unset MONGODB_URI_CHECK
+# the tests expect the stand-in as it is, without the demo catalogue of `make run`
+unset MQ_DEMO MQ_DEMO_PAGES
 trap 'BUILD=$BUILD tests/stack.sh stop >/dev/null 2>&1' EXIT
 BUILD=$BUILD tests/stack.sh start || { echo "check: the stack did not start; logs follow" >&2; tail -n 20 "$RUN_DIR"/log/*.log >&2; exit 1; }
 # shellcheck disable=SC1091

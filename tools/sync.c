@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "domain/account.h"
 #include "domain/catalog.h"
+#include "domain/demo.h"
 #include "domain/sync.h"
 #include "store/db.h"
 #include "domain/lists.h"
@@ -48,7 +49,7 @@ static void usage(FILE *f)
 		"  purge-cache                        delete expired TMDB cache entries and refresh tokens\n"
 		"  neighbours                         learn the recommender's movie neighbours\n"
 		"  all [--pages N]                    what the nightly crontab line runs: all of the above\n"
-		"  seed                               genres and one popular page, if the catalogue is empty\n"
+		"  seed [--pages N] [--demo-members]  genres and popular pages 1..N (2), if the catalogue is empty\n"
 		"TMDB commands take --dry-run (fetch and compare, write nothing) and --parallel N\n"
 		"(connections to TMDB, 1-20, default 8).\n"
 		"  status [--limit N]                 the lease holder, latest runs and notifications (JSON)\n"
@@ -317,8 +318,10 @@ static int cmd_status(const mq_config *cfg, int argc, char **argv)
 typedef struct run_opts {
 	const char *command;
 	int dry_run, pages, parallel;
+	int demo_members; /* seed: the demo members too (tests/stack.sh, offline only) */
 	long long *ids;
 	size_t n_ids;
+	const mq_config *cfg; /* borrowed */
 } run_opts;
 
 static const struct {
@@ -341,8 +344,10 @@ static const struct {
 			"most popular movies in rec_popular.", 0, 0 },
 	{ "all", "genres, popular and top-rated (--pages N), changes, translations, neighbours and purge-cache in one\n"
 		 "run: what a nightly crontab line runs.", 1, 0 },
-	{ "seed", "When the catalogue has no movies: genres and one page of popular movies (make run\n"
-		  "does this at start). Otherwise nothing.", 0, 0 },
+	{ "seed", "When the catalogue has no movies: genres and popular pages 1..N (default 2; make run\n"
+		  "does this at start). Otherwise nothing. --demo-members (the offline demo only: their\n"
+		  "password is public) adds top-rated pages 1..2, the demo members with their ratings\n"
+		  "and lists (domain/demo.h), and trains the recommender on them.", 1, 0 },
 };
 
 typedef struct progress_state {
@@ -409,7 +414,19 @@ static mq_err run_steps(mq_sync *s, mq_db *db, const run_opts *o, const char **w
 		if ((rc = mq_sync_genres(s, &genres)) != MQ_OK)
 			return rc;
 		*what = "popular movies";
-		return mq_sync_list(s, "/movie/popular", 1);
+		if ((rc = mq_sync_list(s, "/movie/popular", o->pages)) != MQ_OK || !o->demo_members)
+			return rc;
+		*what = "top-rated movies";
+		if ((rc = mq_sync_list(s, "/movie/top_rated", 2)) != MQ_OK)
+			return rc;
+		*what = "the demo members";
+		int members = 0, ratings = 0;
+		if (!o->dry_run && (rc = mq_demo_seed_members(db, o->cfg, &members, &ratings)) != MQ_OK)
+			return rc;
+		printf("marquee-sync seed: %d demo members with %d ratings\n", members, ratings);
+		long movies = 0;
+		*what = "the neighbours";
+		return mq_sync_neighbours(s, &movies);
 	}
 	if (all || !strcmp(c, "genres")) {
 		*what = "genres";
@@ -526,7 +543,8 @@ static int cmd_tmdb(const mq_config *cfg, int argc, char **argv)
 	size_t k = 0;
 	while (strcmp(tmdb_commands[k].name, argv[0]))
 		k++;
-	run_opts o = { argv[0], 0, cfg->tmdb_sync_pages, 8, NULL, 0 };
+	int seed = !strcmp(argv[0], "seed");
+	run_opts o = { argv[0], 0, seed ? 2 : cfg->tmdb_sync_pages, 8, 0, NULL, 0, cfg };
 	int status = 0;
 	o.ids = calloc((size_t)argc, sizeof *o.ids);
 	for (int i = 1; i < argc && !status; i++) {
@@ -539,6 +557,8 @@ static int cmd_tmdb(const mq_config *cfg, int argc, char **argv)
 			return 0;
 		} else if (!strcmp(argv[i], "--dry-run")) {
 			o.dry_run = 1;
+		} else if (seed && !strcmp(argv[i], "--demo-members")) {
+			o.demo_members = 1;
 		} else if ((!strcmp(argv[i], "--pages") && tmdb_commands[k].pages) || !strcmp(argv[i], "--parallel")) {
 			long v = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : 0;
 			int max = !strcmp(argv[i], "--pages") ? MQ_TMDB_MAX_PAGE : 20;

@@ -133,10 +133,10 @@ mq_err mq_admin_tmdb_lookup(const mq_env *env, const char *q, cJSON **found)
 }
 
 /* One of TMDB's images as the curator sees it: {path, url (at size), width, height, language}. */
-static cJSON *image_json(const cJSON *img, const char *file, const mq_image_config *ic, const char *size)
+static cJSON *image_json(const cJSON *img, const char *file, const char *size)
 {
 	mq_buf url = MQ_BUF_INIT;
-	mq_tmdb_image_url(ic->base, size, file, &url);
+	mq_images_url(size, file, &url); /* "" for a path not of TMDB's shape */
 	cJSON *e = cJSON_CreateObject();
 	cJSON_AddStringToObject(e, "path", file);
 	cJSON_AddStringToObject(e, "url", mq_buf_cstr(&url));
@@ -166,8 +166,6 @@ mq_err mq_admin_tmdb_images(const mq_env *env, const char *movie_id, cJSON **ima
 	rc = mq_tmdbcache_get(env, path, query, &found, &state);
 	if (rc != MQ_OK)
 		return rc;
-	mq_image_config ic;
-	mq_images_config(env, &ic);
 	*images = cJSON_CreateObject();
 	static const char *const kinds[][2] = { { "posters", "w342" }, { "backdrops", "w780" } };
 	for (int k = 0; k < 2; k++) {
@@ -176,7 +174,7 @@ mq_err mq_admin_tmdb_images(const mq_env *env, const char *movie_id, cJSON **ima
 		cJSON_ArrayForEach(img, cJSON_GetObjectItemCaseSensitive(found, kinds[k][0])) {
 			const char *file = mq_tmdb_string(img, "file_path");
 			if (file && cJSON_GetArraySize(list) < 30)
-				cJSON_AddItemToArray(list, image_json(img, file, &ic, kinds[k][1]));
+				cJSON_AddItemToArray(list, image_json(img, file, kinds[k][1]));
 		}
 	}
 	cJSON_Delete(found);

@@ -198,6 +198,8 @@ mq_err mq_catalog_get(const mq_env *env, const char *ref, const char *lang, cJSO
 	cJSON *details = NULL, *set = NULL;
 	mq_cache_state state;
 	rc = mq_tmdbcache_get(env, path, query, &details, &state);
+	if (rc == MQ_OK && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(details, "adult")))
+		rc = MQ_ENOTFOUND; /* adult titles never enter the catalogue (as in sync.c) */
 	if (rc == MQ_OK && !(set = mq_movie_doc_from_tmdb(details, env->cfg)))
 		rc = MQ_EUPSTREAM;
 	if (rc == MQ_OK && !(client = mq_db_pop(db)))

@@ -800,6 +800,9 @@ static int page_done(const mq_tmdb_job *job, mq_err rc, mq_tmdb_result *r, void 
 		const cJSON *item;
 		cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(r->json, "results")) {
 			double id = mq_tmdb_number(item, "id", 0);
+			/* adult titles never enter the catalogue (TMDB's lists may name them) */
+			if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(item, "adult")))
+				continue;
 			if (id >= 1 && id <= 2147483647 && l->n < MAX_IDS)
 				id_add(l, (long long)id);
 		}

@@ -91,31 +91,45 @@ void mq_images_config(const mq_env *env, mq_image_config *ic)
 	pthread_mutex_unlock(&memo_lock);
 }
 
-/* path → URL of the given size, or null. Our own uploads (/media/…) stay as they are. */
-static void add_url(cJSON *obj, const char *key, const char *path, const mq_image_config *ic,
-		    const char *size)
+#define ALNUM "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+int mq_images_url(const char *size, const char *path, mq_buf *out)
 {
-	char url[512];
+	size_t size_len = size ? strspn(size, ALNUM) : 0;
+	size_t stem = path && path[0] == '/' ? strspn(path + 1, ALNUM) : 0;
+	const char *ext = stem ? path + 1 + stem : NULL;
+	if (!size_len || size_len > 12 || size[size_len] || stem > 64 || !ext
+	    || (strcmp(ext, ".jpg") && strcmp(ext, ".png") && strcmp(ext, ".svg")))
+		return -1;
+	mq_buf_puts(out, MQ_IMAGES_PREFIX);
+	mq_buf_puts(out, size);
+	mq_buf_puts(out, path);
+	return 0;
+}
+
+/* path → our URL of the given size, or null. Our own uploads (/media/…) stay as they are. */
+static void add_url(cJSON *obj, const char *key, const char *path, const char *size)
+{
 	cJSON_DeleteItemFromObjectCaseSensitive(obj, key); /* set, never duplicated */
-	if (!path || path[0] != '/' || strlen(path) > 200)
-		cJSON_AddNullToObject(obj, key);
-	else if (!strncmp(path, "/media/", 7))
+	mq_buf url = MQ_BUF_INIT;
+	if (path && !strncmp(path, "/media/", 7) && strlen(path) <= 200)
 		cJSON_AddStringToObject(obj, key, path);
-	else if (snprintf(url, sizeof url, "%s%s%s", ic->base, size, path) < (int)sizeof url)
-		cJSON_AddStringToObject(obj, key, url);
+	else if (mq_images_url(size, path, &url) == 0)
+		cJSON_AddStringToObject(obj, key, mq_buf_cstr(&url));
 	else
 		cJSON_AddNullToObject(obj, key);
+	mq_buf_free(&url);
 }
 
 void mq_images_add_urls(cJSON *movie, const mq_image_config *ic)
 {
 	const char *poster = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "poster_path"));
 	const char *backdrop = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "backdrop_path"));
-	add_url(movie, "poster_url", poster, ic, ic->poster);
-	add_url(movie, "poster_url_large", poster, ic, ic->poster_large);
-	add_url(movie, "backdrop_url", backdrop, ic, ic->backdrop);
+	add_url(movie, "poster_url", poster, ic->poster);
+	add_url(movie, "poster_url_large", poster, ic->poster_large);
+	add_url(movie, "backdrop_url", backdrop, ic->backdrop);
 	cJSON *person;
 	cJSON_ArrayForEach(person, cJSON_GetObjectItemCaseSensitive(movie, "cast"))
 		add_url(person, "profile_url",
-			cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(person, "profile_path")), ic, ic->profile);
+			cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(person, "profile_path")), ic->profile);
 }

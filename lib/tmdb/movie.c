@@ -61,6 +61,8 @@ cJSON *mq_movie_summaries_from_tmdb_page(const cJSON *page_obj, long long *page,
 	cJSON *list = cJSON_CreateArray();
 	const cJSON *item;
 	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(page_obj, "results")) {
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(item, "adult")))
+			continue; /* adult titles are never shown (nor stored: domain/sync.c, catalog.c) */
 		cJSON *m = mq_movie_summary_from_tmdb(item);
 		if (m)
 			cJSON_AddItemToArray(list, m);

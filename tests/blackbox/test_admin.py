@@ -165,7 +165,7 @@ class AdminTest(unittest.TestCase, ErrorShape):
         images = self.call("GET", f"/movies/{movie}/tmdb-images")
         self.assertEqual(images.status, 200, images.body)
         backdrop = images.json()["data"]["backdrops"][0]
-        self.assertTrue(backdrop["url"].startswith("http"))
+        self.assertRegex(backdrop["url"], r"^/img/w780/[A-Za-z0-9]+\.(?:jpg|png|svg)$")  # our own host
         r = self.call("PATCH", f"/movies/{movie}", {"backdrop_path": backdrop["path"]})
         self.assertEqual(r.json()["data"]["backdrop_path"], backdrop["path"])
         actions = [e["action"] for e in self.call("GET", f"/audit?movie={movie}").json()["data"]]

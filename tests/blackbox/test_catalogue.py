@@ -72,8 +72,8 @@ class CatalogueListTest(unittest.TestCase, ErrorShape):
             self.assertIn(key, fight)
         for key in ("cast", "keywords", "search_keys", "overviews", "title_key", "rating_sum"):
             self.assertNotIn(key, fight)
-        self.assertRegex(fight["poster_url"], r"^https://image\.tmdb\.org/t/p/w342/.+\.jpg$")
-        self.assertRegex(fight["backdrop_url"], r"^https://image\.tmdb\.org/t/p/w1280/")
+        self.assertRegex(fight["poster_url"], r"^/img/w342/[A-Za-z0-9]+\.jpg$")  # our own host, never TMDB's
+        self.assertRegex(fight["backdrop_url"], r"^/img/w1280/")
 
     def test_genre_by_id_or_slug_year_and_min_rating(self):
         by_slug, _ = walk("/api/v1/movies?genre=drama")

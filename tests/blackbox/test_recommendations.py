@@ -53,7 +53,7 @@ class RecommendationsTest(unittest.TestCase):
         for m in recs[:3]:
             self.assertEqual(m["reason"]["kind"], "because")
             self.assertIn(m["reason"]["title"], (f"Synthetic Movie {self.group[0]}", f"Synthetic Movie {self.group[1]}"))
-            self.assertTrue(m["poster_url"].startswith("http"))
+            self.assertTrue(m["poster_url"].startswith("/img/"))
         self.assertTrue(all(m["reason"]["kind"] in ("because", "genre", "popular") for m in recs))
         self.assertNotIn(self.group[0], [m["tmdb_id"] for m in recs], "never what the member rated")
         self.assertEqual(len({m["tmdb_id"] for m in recs}), len(recs), "no repeats")

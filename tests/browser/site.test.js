@@ -191,7 +191,7 @@ test("on a phone a movie's title is on the first screen, in English and Persian"
 
 test("a poster that fails to load gives way to a placeholder (initials and title on the genre's colour), and nothing moves", async () => {
   const context = await h.newContext(browser, { viewport: h.PHONE });
-  await context.route("https://image.tmdb.org/**", (route) => route.fulfill({ status: 404, body: "" }));
+  await context.route("**/img/**", (route) => route.fulfill({ status: 404, body: "" }));
   const page = await context.newPage();
   const problems = h.watchConsole(page);
   await page.goto("/movies/550");

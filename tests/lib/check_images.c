@@ -129,12 +129,22 @@ END_TEST
 
 static const mq_image_config test_ic = { "https://cdn.example/p/", "w342", "w780", "w1280", "w185" };
 
-/* poster_path → poster_url and poster_url_large (NULL: null). */
+/* poster_path → poster_url and poster_url_large on our host (NULL: null). */
 static const struct {
 	const char *json_path;  /* the JSON value of poster_path; NULL: no member */
 	const char *url, *url_large;
 } path_cases[] = {
-	{ "\"/abc.jpg\"", "https://cdn.example/p/w342/abc.jpg", "https://cdn.example/p/w780/abc.jpg" },
+	{ "\"/abc.jpg\"", "/img/w342/abc.jpg", "/img/w780/abc.jpg" },
+	{ "\"/Ab9.svg\"", "/img/w342/Ab9.svg", "/img/w780/Ab9.svg" },
+	{ "\"/abc.png\"", "/img/w342/abc.png", "/img/w780/abc.png" },
+	/* not TMDB's shape, so not a URL nginx would serve: null, and the page shows its placeholder */
+	{ "\"/abc.gif\"", NULL, NULL },
+	{ "\"/../abc.jpg\"", NULL, NULL },
+	{ "\"/a b.jpg\"", NULL, NULL },
+	{ "\"/a/b.jpg\"", NULL, NULL },
+	{ "\"/abc.jpg?x=1\"", NULL, NULL },
+	{ "\"/.jpg\"", NULL, NULL },
+	{ "\"/a0123456789012345678901234567890123456789012345678901234567890123.jpg\"", NULL, NULL },
 	{ "\"/media/posters/42.jpg\"", "/media/posters/42.jpg", "/media/posters/42.jpg" },
 	{ "null", NULL, NULL },
 	{ NULL, NULL, NULL },
@@ -184,23 +194,23 @@ START_TEST(movie_urls)
 	mq_images_add_urls(m, &test_ic);
 	assert_url(m, "poster_url", NULL, 0);
 	assert_url(m, "poster_url_large", NULL, 0);
-	assert_url(m, "backdrop_url", "https://cdn.example/p/w1280/bd.jpg", 0);
+	assert_url(m, "backdrop_url", "/img/w1280/bd.jpg", 0);
 	const cJSON *cast = cJSON_GetObjectItem(m, "cast");
 	ck_assert_int_eq(cJSON_GetArraySize(cast), 4);
-	assert_url(cJSON_GetArrayItem(cast, 0), "profile_url", "https://cdn.example/p/w185/a.jpg", 0);
+	assert_url(cJSON_GetArrayItem(cast, 0), "profile_url", "/img/w185/a.jpg", 0);
 	assert_url(cJSON_GetArrayItem(cast, 1), "profile_url", NULL, 1);
 	assert_url(cJSON_GetArrayItem(cast, 2), "profile_url", NULL, 2);
 	assert_url(cJSON_GetArrayItem(cast, 3), "profile_url", "/media/people/d.png", 3);
 	cJSON_Delete(m);
 
-	/* the default configuration builds TMDB's own URLs */
+	/* the default configuration's sizes; never TMDB's host, whatever its base */
 	mq_image_config ic;
 	mq_images_default(&ic);
 	m = cJSON_Parse("{\"poster_path\":\"/p.jpg\",\"backdrop_path\":\"/b.jpg\"}");
 	mq_images_add_urls(m, &ic);
-	assert_url(m, "poster_url", TMDB_BASE "w342/p.jpg", 0);
-	assert_url(m, "poster_url_large", TMDB_BASE "w780/p.jpg", 0);
-	assert_url(m, "backdrop_url", TMDB_BASE "w1280/b.jpg", 0);
+	assert_url(m, "poster_url", "/img/w342/p.jpg", 0);
+	assert_url(m, "poster_url_large", "/img/w780/p.jpg", 0);
+	assert_url(m, "backdrop_url", "/img/w1280/b.jpg", 0);
 	cJSON_Delete(m);
 	mq_images_add_urls(NULL, &ic); /* nothing to do, no crash */
 }

@@ -9,7 +9,9 @@ TMDB's real shapes: 401 code 7, 400 code 22, 422 {"errors": [...]}, 422 code 20,
 bodies) can be injected through a small JSON control API under /__control/, which
 also makes the catalogue "change": per-movie overrides, movies that went missing,
 a controlled /movie/changes feed, and a generated catalogue of N synthetic movies
-for benchmarks (--synthetic-movies N).
+for benchmarks (--synthetic-movies N).  With --demo it also serves the demo catalogue
+(demo.py): details, people and lists for every id any list names.  Its image host,
+/t/p/<size>/<file> as on TMDB's image server, draws an SVG for any TMDB-shaped file.
 
 Python 3.11 standard library only.  Listens on 127.0.0.1 only, prints
 "http://127.0.0.1:PORT/3" once it is ready, logs one line per request to stderr
@@ -36,6 +38,8 @@ from typing import NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import demo  # noqa: E402  (next to this file)
 SYNTHETIC_DIR = HERE / "fixtures"
 SHARED_DIR = HERE.parents[1].parent / "shared" / "fixtures" / "tmdb"  # <repo>/../shared/...
 
@@ -61,6 +65,8 @@ FAULT_CODES = {429: 25, 500: 11, 503: 9, 504: 24, 401: 7, 404: 34}
 FAULT_BODIES = {"malformed", "empty", "truncated"}
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MOVIE_RE = re.compile(r"/3/movie/([0-9]+)(/.*)?")
+PERSON_RE = re.compile(r"/3/person/([0-9]{1,9})(/movie_credits|/images)?")
+IMAGE_MAX_AGE = 31_536_000  # what TMDB's image CDN sends; POST /__control/images changes it
 CHANGES_PATH = "/3/movie/changes"
 CHANGES_PER_PAGE = 100
 # append_to_response sections: an override of one of these keys only shows in
@@ -174,6 +180,21 @@ def match_key(fixture, params):
 def best_fixture(index, path, params):
     scored = [(key, f) for f in index.get(path, ()) if (key := match_key(f, params)) is not None]
     return min(scored, key=lambda kf: kf[0])[1] if scored else None
+
+
+def exact_fixture(index, path, params):
+    """A fixture recorded for this very request: every recorded parameter sent, with its value
+    (the request may add others).  The demo catalogue answers what has none."""
+    fixture = best_fixture(index, path, params)
+    return fixture if fixture and match_key(fixture, params)[:2] == (0, 0) else None
+
+
+def recorded_pages(index, path, params):
+    """How many pages, from page 1 on, the recordings hold for this list request."""
+    n = 0
+    while exact_fixture(index, path, {**params, "page": str(n + 1)}):
+        n += 1
+    return n
 
 
 # ----- synthetic catalogue (--synthetic-movies N) ------------------------------
@@ -310,9 +331,7 @@ def append_list(raw):
 def synthetic_details(movie_id, appends=(), language=""):
     """The details dict for any id (a fresh shallow copy that callers may change)."""
     details, sections, fa = synthetic_movie(movie_id)
-    out = dict(details)
-    if language.split("-")[0].lower() == "fa":
-        out.update(title=fa["title"], overview=fa["overview"], tagline=fa["tagline"])
+    out = demo.localised(details, fa, language)
     for name in appends:
         if name in sections:
             out[name] = sections[name]
@@ -372,6 +391,14 @@ def parse_movie_id(text):
     return int(text)
 
 
+def control_int(spec, key, high, what):
+    """spec[key] when spec is {key: N} with N an integer in 0-high; raises ValueError otherwise."""
+    value = spec.get(key) if isinstance(spec, dict) else None
+    if type(value) is not int or not 0 <= value <= high:
+        raise ValueError(f'body must be {{"{key}": N}} with N {what} in 0-{high}')
+    return value
+
+
 class Fault(NamedTuple):
     id: int
     path: str
@@ -426,6 +453,7 @@ class State:
             self.feed_seq = {}       # movie id -> order in which it entered the changes feed
             self.feed_controlled = False  # once set, /movie/changes is the control list, not a recording
             self.synthetic = self.initial_synthetic
+            self.image_max_age = IMAGE_MAX_AGE
 
     # ----- catalogue changes (callers hold no lock) -----------------------------
     def _listed(self, movie_id):
@@ -498,10 +526,13 @@ class State:
         with self.lock:
             return {"ids": list(self.changed), "listed": [i for i, _ in feed], "controlled": controlled}
 
+    def set_image_max_age(self, spec):
+        max_age = control_int(spec, "max_age", IMAGE_MAX_AGE, "seconds")
+        with self.lock:
+            self.image_max_age = max_age
+
     def set_synthetic(self, spec):
-        movies = spec.get("movies") if isinstance(spec, dict) else None
-        if type(movies) is not int or not 0 <= movies <= SYNTHETIC_MAX:
-            raise ValueError(f'body must be {{"movies": N}} with N an integer in 0-{SYNTHETIC_MAX}')
+        movies = control_int(spec, "movies", SYNTHETIC_MAX, "an integer")
         with self.lock:
             self.synthetic = movies
         return movies
@@ -548,6 +579,8 @@ class Answer(NamedTuple):
     status: int
     body: bytes
     cacheable: bool = False  # success answers get Cache-Control and a weak ETag
+    content_type: str = JSON_TYPE
+    cache_control: str = "public, max-age=600"
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -572,6 +605,8 @@ class Handler(BaseHTTPRequestHandler):
         if fault and fault.status is not None:
             code = FAULT_CODES.get(fault.status, 11)
             answer = Answer(*tmdb_error(code, fault.status))
+        elif url.path.startswith("/t/p/"):
+            answer = self.image(url.path)
         else:
             answer = self.answer(url.path, pairs, credentials)
         headers = {}
@@ -589,7 +624,18 @@ class Handler(BaseHTTPRequestHandler):
         self.log_line(f"{answer.status} {auth} GET {url.path}{'?' + query if query else ''}"
                       f"{' [fault %d]' % fault.id if fault else ''}")
         broken = fault is not None and (fault.status is not None or fault.body is not None)
-        self.send(answer.status, body, headers, answer.cacheable and not broken, truncate)
+        self.send(answer.status, body, headers, answer.cacheable and not broken, truncate,
+                  answer.content_type if not broken else JSON_TYPE, answer.cache_control)
+
+    def image(self, path):
+        """TMDB's image server (image.tmdb.org/t/p/<size>/<file>), no credential: an SVG for a
+        size /configuration lists and a TMDB-shaped file name; TMDB's 404 otherwise."""
+        match = demo.IMAGE_FILE_RE.fullmatch(path)
+        server = self.server
+        if not match or match.group(1) not in server.image_sizes():
+            return Answer(*tmdb_error(34))
+        return Answer(200, demo.image_svg(match.group(2), server.image_label("/" + match.group(2))), True,
+                      "image/svg+xml", f"public, max-age={server.state.image_max_age}")
 
     def credentials(self, pairs):
         """-> (kind for the stats, list of the credentials that were sent)."""
@@ -617,9 +663,10 @@ class Handler(BaseHTTPRequestHandler):
         movie = MOVIE_RE.fullmatch(path)
         movie_id, sub = (int(movie.group(1)), movie.group(2)) if movie else (None, None)
         override = None
+        catalogue = self.server.demo
         if movie_id:
             override, missing = state.movie_control(movie_id)
-            if missing:
+            if missing or (catalogue and catalogue.deleted(movie_id)):
                 return Answer(*tmdb_error(34))
         if path == CHANGES_PATH:
             controlled, feed = state.feed()
@@ -629,13 +676,18 @@ class Handler(BaseHTTPRequestHandler):
         if synthetic and path in ("/3/movie/popular", "/3/movie/top_rated"):
             return Answer(200, synthetic_list_body(path, synthetic, page), True)
         is_synthetic = synthetic and movie_id and 0 <= movie_id - SYNTHETIC_FIRST_ID < synthetic
+        if catalogue and not is_synthetic:
+            answer = self.demo_answer(catalogue, path, params, raw, movie_id, sub, override)
+            if answer is not None:
+                return answer
         if is_synthetic and sub is None and override is None:
             return Answer(200, synthetic_details_body(movie_id, tuple(append_list(raw)),
                                                       raw.get("language", "")), True)
         if is_synthetic and sub in ("/credits", "/keywords", "/translations", "/release_dates"):
             return Answer(200, synthetic_sub_body(movie_id, sub[1:]), True)
         if override is not None and sub is None:
-            return Answer(200, self.overridden(movie_id, override, is_synthetic, index, params, raw), True)
+            return Answer(200, self.overridden(movie_id, override, is_synthetic, index, params, raw,
+                                               self.server.demo), True)
         if movie_id and sub == "/images" and not best_fixture(index, path, params):
             images = self.images(movie_id, is_synthetic, index, params, raw)
             if images is not None:
@@ -652,6 +704,25 @@ class Handler(BaseHTTPRequestHandler):
         if re.fullmatch(r"/3/movie/0(/.*)?", path):
             return Answer(*tmdb_error(6))
         return Answer(*tmdb_error(34))
+
+    def demo_answer(self, catalogue, path, params, raw, movie_id, sub, override):
+        """The demo catalogue's answer where no recording was made for this request, or None."""
+        index = self.server.fixtures
+        language = raw.get("language", "")
+        if movie_id and catalogue.has(movie_id) and not best_fixture(index, path, params):
+            if sub is None and override is None:
+                return Answer(200, compact(catalogue.details(movie_id, tuple(append_list(raw)), language)), True)
+            if sub is not None:
+                body = catalogue.sub_resource(movie_id, sub, params)
+                return Answer(200, body, True) if body is not None else None
+        person = PERSON_RE.fullmatch(path)
+        if person:
+            body = catalogue.person(int(person.group(1)), person.group(2), language)
+            return Answer(200, body, True) if body is not None else Answer(*tmdb_error(34))
+        if path in LIST_PATHS and not exact_fixture(index, path, params):
+            page = catalogue.list_page(path, params, recorded_pages(index, path, params))
+            return Answer(200, compact(page), True) if page is not None else None
+        return None
 
     @staticmethod
     def images(movie_id, is_synthetic, index, params, raw):
@@ -684,30 +755,21 @@ class Handler(BaseHTTPRequestHandler):
         """/find/{imdb id}?external_source=imdb_id, answered from the details fixtures that carry
         that imdb_id, in TMDB's shape: the movie as a list item under movie_results."""
         found = []
-        for path, fixtures in index.items():
-            if not re.fullmatch(r"/3/movie/[0-9]+", path) or any(m["id"] for m in found):
-                continue
-            for fixture in fixtures:
-                if fixture.status != 200:
-                    continue
-                try:
-                    details = json.loads(fixture.file.read_bytes())
-                except ValueError:
-                    continue
-                if isinstance(details, dict) and details.get("imdb_id") == imdb_id:
-                    item = {k: details.get(k) for k in ("adult", "backdrop_path", "id", "original_language",
-                                                          "original_title", "overview", "poster_path",
-                                                          "release_date", "title", "video", "vote_average",
-                                                          "vote_count", "popularity")}
-                    item["genre_ids"] = [g["id"] for g in details.get("genres", [])]
-                    item["media_type"] = "movie"
-                    found.append(item)
-                    break
+        for _, details in demo.recorded_bodies(index, lambda path: re.fullmatch(r"/3/movie/[0-9]+", path)):
+            if isinstance(details, dict) and details.get("imdb_id") == imdb_id:
+                item = {k: details.get(k) for k in ("adult", "backdrop_path", "id", "original_language",
+                                                      "original_title", "overview", "poster_path",
+                                                      "release_date", "title", "video", "vote_average",
+                                                      "vote_count", "popularity")}
+                item["genre_ids"] = [g["id"] for g in details.get("genres", [])]
+                item["media_type"] = "movie"
+                found.append(item)
+                break
         return compact({"movie_results": found[:1], "person_results": [], "tv_results": [],
                         "tv_episode_results": [], "tv_season_results": []})
 
     @staticmethod
-    def overridden(movie_id, override, is_synthetic, index, params, raw):
+    def overridden(movie_id, override, is_synthetic, index, params, raw, demo_catalogue=None):
         """Details with the override merged in.  The base is the synthetic movie or
         the matching 200 fixture; an id with neither gets a generated movie, so an
         override can also make a new movie appear."""
@@ -720,6 +782,8 @@ class Handler(BaseHTTPRequestHandler):
                     base = json.loads(fixture.file.read_bytes())
                 except ValueError:
                     base = None
+        if not isinstance(base, dict) and demo_catalogue is not None:
+            base = demo_catalogue.details(movie_id, appends, raw.get("language", ""))
         if not isinstance(base, dict):
             base = synthetic_details(movie_id, appends, raw.get("language", ""))
         for key, value in override.items():
@@ -727,12 +791,13 @@ class Handler(BaseHTTPRequestHandler):
                 base[key] = value
         return compact(base)
 
-    def send(self, status, body, headers, cacheable, truncate=False):
+    def send(self, status, body, headers, cacheable, truncate=False, content_type=JSON_TYPE,
+             cache_control="public, max-age=600"):
         self.send_response(status)
-        self.send_header("Content-Type", JSON_TYPE)
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         if cacheable:
-            self.send_header("Cache-Control", "public, max-age=600")
+            self.send_header("Cache-Control", cache_control)
             self.send_header("ETag", 'W/"%s"' % hashlib.md5(body).hexdigest())
         for name, value in headers.items():
             self.send_header(name, value)
@@ -810,6 +875,11 @@ class Handler(BaseHTTPRequestHandler):
                     return 200, {"cleared": state.clear_changes()}
                 if method == "GET":
                     return 200, state.changes_snapshot()
+            if path == "/__control/images":
+                if method == "POST":
+                    state.set_image_max_age(body)
+                if method in ("GET", "POST"):
+                    return 200, {"max_age": state.image_max_age}
             if path == "/__control/synthetic":
                 if method == "POST":
                     state.set_synthetic(body)
@@ -885,10 +955,30 @@ class StandinServer(ThreadingHTTPServer):
     # a burst of 300 lost SYNs that were retried only after 1 s.
     request_queue_size = 1024
 
-    def __init__(self, port, fixtures, synthetic_movies=0):
+    def __init__(self, port, fixtures, synthetic_movies=0, demo_catalogue=False):
         super().__init__(("127.0.0.1", port), Handler)
         self.fixtures = fixtures
         self.state = State(synthetic_movies)
+        self.demo = None
+        if demo_catalogue:
+            genres = json.loads(best_fixture(fixtures, "/3/genre/movie/list", {"page": "1"}).file.read_bytes())
+            self.demo = demo.Demo(fixtures, genres["genres"])
+        self._labels = None
+        self._sizes = None
+
+    def image_label(self, file_path):
+        """(kind, title, subtitle) of an image the catalogue or a recording names, or None."""
+        if self.demo is not None and file_path in self.demo.images:
+            return self.demo.images[file_path]
+        if self._labels is None:  # a benign race: two threads may both build the same dict
+            self._labels = demo.labels_from_fixtures(self.fixtures)
+        return self._labels.get(file_path)
+
+    def image_sizes(self):
+        if self._sizes is None:
+            conf = best_fixture(self.fixtures, "/3/configuration", {"page": "1"})
+            self._sizes = demo.image_sizes(conf.file.read_bytes() if conf else b"")
+        return self._sizes
 
 
 def main(argv=None):
@@ -898,6 +988,8 @@ def main(argv=None):
     parser.add_argument("--no-shared", action="store_true", help="serve only the synthetic fixtures")
     parser.add_argument("--synthetic-movies", type=int, default=0, metavar="N",
                         help=f"popular/top_rated list N generated movies, ids {SYNTHETIC_FIRST_ID} up (0 = off)")
+    parser.add_argument("--demo", action="store_true",
+                        help="serve the demo catalogue (demo.py) wherever no recording answers")
     args = parser.parse_args(argv)
     if not 0 <= args.synthetic_movies <= SYNTHETIC_MAX:
         parser.error(f"--synthetic-movies must be in 0-{SYNTHETIC_MAX}")
@@ -907,7 +999,7 @@ def main(argv=None):
         shared = args.fixtures or (SHARED_DIR if SHARED_DIR.is_dir() else None)
         if shared is not None and not (shared / "MANIFEST.md").is_file():
             parser.error(f"{shared}/MANIFEST.md not found")
-    server = StandinServer(args.port, load_fixtures(shared), args.synthetic_movies)
+    server = StandinServer(args.port, load_fixtures(shared), args.synthetic_movies, args.demo)
 
     def stop(signum, frame):
         signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second signal must not
@@ -918,7 +1010,8 @@ def main(argv=None):
 
     count = sum(len(v) for v in server.fixtures.values())
     sys.stderr.write(f"[standin] {count} fixtures ({shared or 'synthetic only'})"
-                     f"{'; %d synthetic movies' % args.synthetic_movies if args.synthetic_movies else ''}\n")
+                     f"{'; %d synthetic movies' % args.synthetic_movies if args.synthetic_movies else ''}"
+                     f"{'; demo catalogue of %d movies' % len(server.demo.movies) if server.demo else ''}\n")
     try:  # print inside the try: a client may signal as soon as it reads the URL
         print(f"http://127.0.0.1:{server.server_address[1]}/3", flush=True)
         server.serve_forever()
