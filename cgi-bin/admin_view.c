@@ -109,7 +109,7 @@ static const char *const fields[] = { "title", "titles", "original_title", "orig
 				      "overviews", "release_date", "year", "runtime", "genres", "poster_path",
 				      "backdrop_path", "cast", "directors", "keywords", "certification", "imdb_id",
 				      "popularity", "vote_average", "vote_count", "hidden", "locked_fields", "role",
-				      "slug", "tmdb_id", "source", "tmdb_missing", "kind", "pid", NULL };
+				      "slug", "tmdb_id", "source", "tmdb_missing", "kind", "pid", "removed", NULL };
 
 const char *admin_field_label(mq_req *req, const char *field)
 {

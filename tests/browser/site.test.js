@@ -368,3 +368,22 @@ test("the movie's member average and count follow the member's rating without a 
     await context.close();
   }
 });
+
+test("the movie page's cast and director are links to their people, in the page's language", async () => {
+  for (const lang of ["en", "fa"]) {
+    const context = await h.newContext(browser, { viewport: h.PHONE });
+    await context.addCookies([{ name: "mq_lang", value: lang, url: h.BASE_URL }]);
+    const page = await context.newPage();
+    await page.goto("/movies/550");
+    const director = page.locator(".directors a.person").first();
+    await h.assertUsable(director, "director link");
+    const actor = page.locator(".cast a.person").first();
+    await h.assertUsable(actor, "cast link");
+    for (const link of [director, actor])
+      assert.match(await link.getAttribute("href"),
+        lang === "fa" ? /^https:\/\/www\.themoviedb\.org\/person\/\d+\?language=fa-IR$/ : /^https:\/\/www\.themoviedb\.org\/person\/\d+$/);
+    assert.equal(await page.locator(".cast li").count(), await page.locator(".cast a.person").count(), "every member of the cast");
+    await h.assertAccessible(page, `cast links ${lang}`);
+    await context.close();
+  }
+});
