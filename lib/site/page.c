@@ -156,6 +156,11 @@ const char *mq_page_messagef(const mq_req *req, const char *key, ...)
 	return filled;
 }
 
+const char *mq_page_isolate(const mq_req *req, const char *text)
+{
+	return mq_arena_printf(req->arena, "\u2068%s\u2069", text ? text : "");
+}
+
 const char *mq_page_number(const mq_req *req, double value, int fraction_digits)
 {
 	mq_buf text = MQ_BUF_INIT;
@@ -211,16 +216,9 @@ void mq_reply_page(mq_req *req, mq_res *res, int status, const char *name, const
 	mq_buf_free(&html);
 }
 
-int mq_page_error(mq_req *req, mq_res *res, int status, const char *message)
+/* The error page with heading (in the page's language). Returns 0, or -1 when it cannot render. */
+static int error_page(mq_req *req, mq_res *res, int status, const char *heading)
 {
-	/* message is the API's English; a page says the status in its own language */
-	(void)message;
-	char key[32];
-	snprintf(key, sizeof key, "errors.%d", status);
-	const mq_ctx *ctx = mq_ctx_of(req);
-	const char *heading = mq_message_find(ctx ? ctx->messages : NULL, mq_page_language(req), key);
-	if (!heading)
-		heading = mq_page_message(req, "errors.other");
 	mq_buf html = MQ_BUF_INIT;
 	cJSON *data = cJSON_CreateObject();
 	cJSON_AddNumberToObject(data, "status", status);
@@ -240,6 +238,25 @@ int mq_page_error(mq_req *req, mq_res *res, int status, const char *message)
 	mq_reply_html(req, res, status, &html);
 	mq_buf_free(&html);
 	return 0;
+}
+
+int mq_page_error(mq_req *req, mq_res *res, int status, const char *message)
+{
+	/* message is the API's English; a page says the status in its own language */
+	(void)message;
+	char key[32];
+	snprintf(key, sizeof key, "errors.%d", status);
+	const mq_ctx *ctx = mq_ctx_of(req);
+	const char *heading = mq_message_find(ctx ? ctx->messages : NULL, mq_page_language(req), key);
+	return error_page(req, res, status, heading ? heading : mq_page_message(req, "errors.other"));
+}
+
+void mq_reply_page_error(mq_req *req, mq_res *res, int status, const char *key)
+{
+	if (error_page(req, res, status, mq_page_message(req, key)) == 0)
+		mq_res_header(req, res, "Cache-Control", "no-store"); /* as every error (mq_reply_status) */
+	else
+		mq_reply_status(req, res, status, NULL);
 }
 
 cJSON *mq_page_options(const char *const *values, const char *const *labels, int selected)
