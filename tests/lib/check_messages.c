@@ -119,6 +119,13 @@ START_TEST(numbers_in_each_language)
 	ASSERT_L10N("2010", mq_l10n_digits(&out, "en", 2010));
 	ASSERT_L10N("۲۰۱۰", mq_l10n_digits(&out, "fa", 2010));
 	ASSERT_L10N("-3", mq_l10n_digits(&out, "en", -3));
+	/* one formatter per kind of number: a year between two ratings keeps neither's settings */
+	ASSERT_L10N("۷٫۳", mq_l10n_number(&out, "fa", 7.26, 1));
+	ASSERT_L10N("۱۹۹۹", mq_l10n_digits(&out, "fa", 1999));
+	ASSERT_L10N("۳۰٬۱۰۰", mq_l10n_number(&out, "fa", 30100, 0));
+	ASSERT_L10N("۷٫۳", mq_l10n_number(&out, "fa", 7.26, 1));
+	ASSERT_L10N("7.123457", mq_l10n_number(&out, "en", 7.1234567, 9)); /* at most 6 digits */
+	ASSERT_L10N("8", mq_l10n_number(&out, "en", 7.6, -1));
 }
 END_TEST
 
