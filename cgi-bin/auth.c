@@ -397,7 +397,7 @@ static void get_logout_page(mq_req *req, mq_res *res)
 		mq_reply_redirect(req, res, "/");
 		return;
 	}
-	mq_reply_page(req, res, 200, "logout", "Log out", NULL);
+	mq_reply_page(req, res, 200, "logout", mq_page_message(req, "logout.title"), NULL);
 }
 
 /* The form's _csrf field was checked by the dispatcher (MQ_CSRF). */
