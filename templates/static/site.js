@@ -80,8 +80,7 @@ function movieCard(movie) {
   }
   const title = document.createElement("span");
   title.className = "card-title";
-  title.dir = "auto";
-  title.textContent = movie.title;
+  title.append(Object.assign(document.createElement("bdi"), { textContent: movie.title }));
   const meta = document.createElement("span");
   meta.className = "card-meta";
   if (movie.year) meta.append(number(movie.year, 0, true));
@@ -495,8 +494,8 @@ function reviewItem(r) {
   const head = document.createElement("p");
   head.className = "review-head";
   const name = document.createElement("strong");
-  name.dir = "auto";
-  name.textContent = (r.user && (r.user.name || r.user.username)) || word("reviewer");
+  name.append(Object.assign(document.createElement("bdi"), {
+    textContent: (r.user && (r.user.name || r.user.username)) || word("reviewer") }));
   const stars = document.createElement("span");
   stars.className = "review-rating";
   stars.textContent = "★ " + ratingText(r.rating) + word("outOfTen");

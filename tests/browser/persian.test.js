@@ -58,9 +58,8 @@ function siteText(page, lang) {
       (el.closest("[lang]") && el.closest("[lang]").getAttribute("lang") !== lang);
     /* the exempt texts (titles and names), to be taken out of the sentences that quote them */
     const quoted = new Set();
-    for (const el of document.querySelectorAll(exemptSel + ",#movie-title"))
-      for (const node of el.childNodes)
-        if (node.nodeType === Node.TEXT_NODE && node.textContent.trim().length > 1) quoted.add(node.textContent.trim());
+    for (const el of document.querySelectorAll(exemptSel + ",#movie-title bdi"))
+      if (el.textContent.trim().length > 1) quoted.add(el.textContent.trim());
     const out = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
