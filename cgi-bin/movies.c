@@ -187,10 +187,11 @@ static void add_page_texts(mq_req *req, cJSON *movie)
 	const cJSON *rt = cJSON_GetObjectItemCaseSensitive(movie, "runtime");
 	if (cJSON_IsNumber(rt) && rt->valuedouble > 0) {
 		long long minutes = (long long)rt->valuedouble;
-		cJSON_AddStringToObject(movie, "runtime_text", minutes >= 60
-			? mq_page_messagef(req, "movie.runtime", "h", mq_page_digits(req, minutes / 60),
-					   "m", mq_page_digits(req, minutes % 60), NULL)
-			: mq_page_messagef(req, "movie.runtime_minutes", "m", mq_page_digits(req, minutes), NULL));
+		const char *h = mq_page_digits(req, minutes / 60), *m = mq_page_digits(req, minutes % 60);
+		cJSON_AddStringToObject(movie, "runtime_text",
+			minutes < 60 ? mq_page_messagef(req, "movie.runtime_minutes", "m", m, NULL)
+			: minutes % 60 ? mq_page_messagef(req, "movie.runtime", "h", h, "m", m, NULL)
+			: mq_page_messagef(req, "movie.runtime_hours", "h", h, NULL));
 	}
 	const char *released = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "release_date"));
 	mq_buf date = MQ_BUF_INIT;
