@@ -137,6 +137,14 @@ const char *mq_page_message(const mq_req *req, const char *key)
 	return mq_message(ctx ? ctx->messages : NULL, mq_page_language(req), key);
 }
 
+/* b's text copied into the request's arena; b is freed. */
+static const char *in_arena(const mq_req *req, mq_buf *b)
+{
+	char *text = mq_arena_strdup(req->arena, mq_buf_cstr(b));
+	mq_buf_free(b);
+	return text;
+}
+
 const char *mq_page_messagef(const mq_req *req, const char *key, ...)
 {
 	const char *params[2 * MQ_PAGE_MAX_PARAMS + 1];
@@ -151,9 +159,7 @@ const char *mq_page_messagef(const mq_req *req, const char *key, ...)
 	params[n] = NULL;
 	mq_buf text = MQ_BUF_INIT;
 	mq_message_fill(&text, mq_page_message(req, key), params);
-	char *filled = mq_arena_strdup(req->arena, mq_buf_cstr(&text));
-	mq_buf_free(&text);
-	return filled;
+	return in_arena(req, &text);
 }
 
 const char *mq_page_isolate(const mq_req *req, const char *text)
@@ -165,18 +171,14 @@ const char *mq_page_number(const mq_req *req, double value, int fraction_digits)
 {
 	mq_buf text = MQ_BUF_INIT;
 	mq_l10n_number(&text, mq_page_language(req), value, fraction_digits);
-	char *number = mq_arena_strdup(req->arena, mq_buf_cstr(&text));
-	mq_buf_free(&text);
-	return number;
+	return in_arena(req, &text);
 }
 
 const char *mq_page_digits(const mq_req *req, long long value)
 {
 	mq_buf text = MQ_BUF_INIT;
 	mq_l10n_digits(&text, mq_page_language(req), value);
-	char *digits = mq_arena_strdup(req->arena, mq_buf_cstr(&text));
-	mq_buf_free(&text);
-	return digits;
+	return in_arena(req, &text);
 }
 
 const char *mq_page_problem(const mq_req *req, size_t i, int with_field)
@@ -196,8 +198,7 @@ const char *mq_page_problem(const mq_req *req, size_t i, int with_field)
 	mq_buf b = MQ_BUF_INIT;
 	const char *const params[] = { "min", mq_page_digits(req, p->min), "max", mq_page_digits(req, p->max), NULL };
 	mq_message_fill(&b, text, params);
-	const char *problem = mq_arena_strdup(req->arena, mq_buf_cstr(&b));
-	mq_buf_free(&b);
+	const char *problem = in_arena(req, &b);
 	const char *label = NULL;
 	if (with_field && p->field && snprintf(key, sizeof key, "fields.%s", p->field) < (int)sizeof key)
 		label = mq_message_find(catalogue, lang, key);
