@@ -380,8 +380,11 @@ static void post_login_page(mq_req *req, mq_res *res)
 	mq_err rc = mq_account_login(mq_ctx_of(req)->db, mq_ctx_of(req)->cfg, email, v[LF_PASSWORD].s,
 				     &user, &tv);
 	if (rc != MQ_OK) {
-		mq_req_error(req, rc == MQ_EUNAUTH ? "Invalid email or password"
-						   : "Logging in is not possible just now; please try again");
+		if (rc == MQ_EUNAUTH)
+			mq_req_problem(req, (mq_problem){ "credentials", NULL, 0, 0 }, "Invalid email or password");
+		else
+			mq_req_problem(req, (mq_problem){ "login_unavailable", NULL, 0, 0 },
+				       "Logging in is not possible just now; please try again");
 		form_page(req, res, mq_err_status(rc), "login", mq_page_message(req, "login.title"), login_names, &form);
 		return;
 	}
@@ -396,7 +399,7 @@ static void get_logout_page(mq_req *req, mq_res *res)
 		mq_reply_redirect(req, res, "/");
 		return;
 	}
-	mq_reply_page(req, res, 200, "logout", "Log out", NULL);
+	mq_reply_page(req, res, 200, "logout", mq_page_message(req, "logout.title"), NULL);
 }
 
 /* The form's _csrf field was checked by the dispatcher (MQ_CSRF). */

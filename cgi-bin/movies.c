@@ -171,12 +171,11 @@ static cJSON *page_movie(mq_req *req, mq_res *res, const char *lang)
 	int fetched;
 	mq_err rc = mq_catalog_get(&env, mq_req_route(req, "id"), lang,
 				   &movie, &fetched);
-	if (rc != MQ_OK) {
-		/* the error page says "errors.404" in the page's language */
-		mq_reply_err(req, res, rc == MQ_EINVAL ? MQ_ENOTFOUND : rc,
-			     rc == MQ_EINVAL || rc == MQ_ENOTFOUND ? "No such movie" : NULL);
-		return NULL;
-	}
+	if (rc == MQ_EINVAL || rc == MQ_ENOTFOUND)
+		mq_reply_page_error(req, res, 404, "movie.no_such_movie");
+	else if (rc != MQ_OK)
+		mq_reply_err(req, res, rc, NULL);
+	return rc == MQ_OK ? movie : NULL;
 	return movie;
 }
 
@@ -188,10 +187,11 @@ static void add_page_texts(mq_req *req, cJSON *movie)
 	const cJSON *rt = cJSON_GetObjectItemCaseSensitive(movie, "runtime");
 	if (cJSON_IsNumber(rt) && rt->valuedouble > 0) {
 		long long minutes = (long long)rt->valuedouble;
-		cJSON_AddStringToObject(movie, "runtime_text", minutes >= 60
-			? mq_page_messagef(req, "movie.runtime", "h", mq_page_digits(req, minutes / 60),
-					   "m", mq_page_digits(req, minutes % 60), NULL)
-			: mq_page_messagef(req, "movie.runtime_minutes", "m", mq_page_digits(req, minutes), NULL));
+		const char *h = mq_page_digits(req, minutes / 60), *m = mq_page_digits(req, minutes % 60);
+		cJSON_AddStringToObject(movie, "runtime_text",
+			minutes < 60 ? mq_page_messagef(req, "movie.runtime_minutes", "m", m, NULL)
+			: minutes % 60 ? mq_page_messagef(req, "movie.runtime", "h", h, "m", m, NULL)
+			: mq_page_messagef(req, "movie.runtime_hours", "h", h, NULL));
 	}
 	const char *released = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "release_date"));
 	mq_buf date = MQ_BUF_INIT;
@@ -215,7 +215,7 @@ static void add_page_texts(mq_req *req, cJSON *movie)
 	}
 	const char *title = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "title"));
 	if (title)
-		cJSON_AddStringToObject(movie, "poster_alt", mq_page_messagef(req, "movie.poster_alt", "title", title, NULL));
+		cJSON_AddStringToObject(movie, "poster_alt", mq_page_messagef(req, "movie.poster_alt", "title", mq_page_isolate(req, title), NULL));
 }
 
 /* Genre names in the page's language (movie documents keep TMDB's English names). */
@@ -433,7 +433,7 @@ static void get_reviews_page(mq_req *req, mq_res *res)
 		mq_moviepage_rating_texts(req, r);
 	const char *title = mq_arena_strdup(req->arena, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "title")));
 	cJSON *data = cJSON_CreateObject();
-	cJSON_AddStringToObject(data, "heading", mq_page_messagef(req, "reviews.heading", "title", title ? title : "", NULL));
+	cJSON_AddStringToObject(data, "heading", mq_page_messagef(req, "reviews.heading", "title", mq_page_isolate(req, title), NULL));
 	cJSON_AddItemToObject(data, "movie", movie);
 	cJSON_AddBoolToObject(data, "empty", cJSON_GetArraySize(items) == 0);
 	cJSON_AddItemToObject(data, "reviews", items);
@@ -458,7 +458,7 @@ static void get_similar_page(mq_req *req, mq_res *res)
 		add_row(data, "movies", tmdb_row(req, path, lang, 20));
 	}
 	const char *title = mq_arena_strdup(req->arena, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "title")));
-	cJSON_AddStringToObject(movie, "heading", mq_page_messagef(req, "similar.heading", "title", title ? title : "", NULL));
+	cJSON_AddStringToObject(movie, "heading", mq_page_messagef(req, "similar.heading", "title", mq_page_isolate(req, title), NULL));
 	cJSON_AddItemToObject(data, "movie", movie);
 	mq_reply_page(req, res, 200, "similar", title, data);
 }

@@ -16,13 +16,18 @@
 enum { LANG_EN, LANG_FA, LANG_COUNT };
 /* the date formatters a thread keeps: the two styles in the site's zone, and days in UTC */
 enum { FMT_DAY, FMT_DAY_TIME, FMT_UTC_DAY, FMT_COUNT };
+/* number formatters: one per language, grouping (off, on) and fraction digits (0..MAX_FRACTION),
+ * each opened with its attributes once. Changing a formatter's attributes between calls makes
+ * ICU rebuild it: a list page alternating years (no grouping) and ratings (one decimal) cost
+ * about 15 µs a number that way, against 1 µs with a formatter for each. */
+enum { MAX_FRACTION = 6 };
 
 static const char *const locales[LANG_COUNT] = { "en_GB", "fa_IR@calendar=persian" };
 /* ICU skeletons: the fields wanted, which ICU orders and spells as the language does */
 static const char *const skeletons[FMT_COUNT] = { "yMMMMd", "yMMMMdHHmm", "yMMMMd" };
 
 typedef struct formatters {
-	UNumberFormat *number[LANG_COUNT];
+	UNumberFormat *number[LANG_COUNT][2][MAX_FRACTION + 1];
 	UDateFormat *date[LANG_COUNT][FMT_COUNT];
 	char zone[LANG_COUNT][FMT_COUNT][64]; /* the zone each date formatter was opened with */
 } formatters;
@@ -34,8 +39,10 @@ static void formatters_free(void *p)
 {
 	formatters *f = p;
 	for (int l = 0; l < LANG_COUNT; l++) {
-		if (f->number[l])
-			unum_close(f->number[l]);
+		for (int g = 0; g < 2; g++)
+			for (int d = 0; d <= MAX_FRACTION; d++)
+				if (f->number[l][g][d])
+					unum_close(f->number[l][g][d]);
 		for (int s = 0; s < FMT_COUNT; s++)
 			if (f->date[l][s])
 				udat_close(f->date[l][s]);
@@ -81,32 +88,37 @@ static int append_utf16(mq_buf *out, const UChar *s, int32_t n)
 	return 0;
 }
 
-static UNumberFormat *number_format(int lang)
+/* This thread's formatter of lang with grouping (0 or 1) and fraction_digits (0..MAX_FRACTION),
+ * opened on first use; NULL when ICU cannot. */
+static UNumberFormat *number_format(int lang, int grouping, int fraction_digits)
 {
 	formatters *f = mine();
 	if (!f)
 		return NULL;
-	if (!f->number[lang]) {
+	UNumberFormat **nf = &f->number[lang][grouping][fraction_digits];
+	if (!*nf) {
 		UErrorCode st = U_ZERO_ERROR;
-		f->number[lang] = unum_open(UNUM_DECIMAL, NULL, 0, locales[lang], NULL, &st);
+		*nf = unum_open(UNUM_DECIMAL, NULL, 0, locales[lang], NULL, &st);
 		if (U_FAILURE(st)) {
-			if (f->number[lang])
-				unum_close(f->number[lang]);
-			f->number[lang] = NULL;
+			if (*nf)
+				unum_close(*nf);
+			*nf = NULL;
+			return NULL;
 		}
+		unum_setAttribute(*nf, UNUM_GROUPING_USED, grouping);
+		unum_setAttribute(*nf, UNUM_MIN_FRACTION_DIGITS, fraction_digits);
+		unum_setAttribute(*nf, UNUM_MAX_FRACTION_DIGITS, fraction_digits);
 	}
-	return f->number[lang];
+	return *nf;
 }
 
-/* Formats value with the given grouping and fraction digits; -1 when ICU cannot. */
+/* Formats value with the given grouping (0 or 1) and fraction digits (0..MAX_FRACTION); -1 when
+ * ICU cannot. */
 static int format_number(mq_buf *out, int lang, double value, int grouping, int fraction_digits)
 {
-	UNumberFormat *nf = number_format(lang);
+	UNumberFormat *nf = number_format(lang, grouping, fraction_digits);
 	if (!nf)
 		return -1;
-	unum_setAttribute(nf, UNUM_GROUPING_USED, grouping);
-	unum_setAttribute(nf, UNUM_MIN_FRACTION_DIGITS, fraction_digits);
-	unum_setAttribute(nf, UNUM_MAX_FRACTION_DIGITS, fraction_digits);
 	UChar text[64];
 	UErrorCode st = U_ZERO_ERROR;
 	int32_t n = unum_formatDouble(nf, value, text, 64, NULL, &st);
@@ -117,8 +129,8 @@ void mq_l10n_number(mq_buf *out, const char *lang, double value, int fraction_di
 {
 	if (fraction_digits < 0)
 		fraction_digits = 0;
-	if (fraction_digits > 6)
-		fraction_digits = 6;
+	if (fraction_digits > MAX_FRACTION)
+		fraction_digits = MAX_FRACTION;
 	if (format_number(out, lang_index(lang), value, 1, fraction_digits))
 		mq_buf_printf(out, "%.*f", fraction_digits, value);
 }

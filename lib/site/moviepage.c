@@ -74,9 +74,9 @@ const char *mq_moviepage_reason(const mq_req *req, const cJSON *reason)
 	const char *title = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(reason, "title"));
 	const char *genre = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(reason, "genre"));
 	if (kind && !strcmp(kind, "because") && title)
-		return mq_page_messagef(req, "card.because", "title", title, NULL);
+		return mq_page_messagef(req, "card.because", "title", mq_page_isolate(req, title), NULL);
 	if (kind && !strcmp(kind, "genre"))
-		return genre ? mq_page_messagef(req, "card.genre", "genre", genre, NULL)
+		return genre ? mq_page_messagef(req, "card.genre", "genre", mq_page_isolate(req, genre), NULL)
 			     : mq_page_message(req, "card.your_genres");
 	return mq_page_message(req, "card.popular");
 }
@@ -258,7 +258,10 @@ void mq_reply_movie_list_page(mq_req *req, mq_res *res, mq_movieapi_list_kind ki
 		mq_err rc = mq_genre_get(&env, mq_req_route(req, "id"), lang, &genre);
 		if (rc != MQ_OK) {
 			cJSON_Delete(data);
-			mq_reply_err(req, res, rc == MQ_EINVAL ? MQ_ENOTFOUND : rc, rc == MQ_OK ? NULL : "No such genre");
+			if (rc == MQ_EINVAL || rc == MQ_ENOTFOUND)
+				mq_reply_page_error(req, res, 404, "genres.no_such_genre");
+			else
+				mq_reply_err(req, res, rc, NULL);
 			return;
 		}
 		const cJSON *id = cJSON_GetObjectItemCaseSensitive(genre, "id");

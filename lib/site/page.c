@@ -137,6 +137,14 @@ const char *mq_page_message(const mq_req *req, const char *key)
 	return mq_message(ctx ? ctx->messages : NULL, mq_page_language(req), key);
 }
 
+/* b's text copied into the request's arena; b is freed. */
+static const char *in_arena(const mq_req *req, mq_buf *b)
+{
+	char *text = mq_arena_strdup(req->arena, mq_buf_cstr(b));
+	mq_buf_free(b);
+	return text;
+}
+
 const char *mq_page_messagef(const mq_req *req, const char *key, ...)
 {
 	const char *params[2 * MQ_PAGE_MAX_PARAMS + 1];
@@ -151,27 +159,26 @@ const char *mq_page_messagef(const mq_req *req, const char *key, ...)
 	params[n] = NULL;
 	mq_buf text = MQ_BUF_INIT;
 	mq_message_fill(&text, mq_page_message(req, key), params);
-	char *filled = mq_arena_strdup(req->arena, mq_buf_cstr(&text));
-	mq_buf_free(&text);
-	return filled;
+	return in_arena(req, &text);
+}
+
+const char *mq_page_isolate(const mq_req *req, const char *text)
+{
+	return mq_arena_printf(req->arena, "\u2068%s\u2069", text ? text : "");
 }
 
 const char *mq_page_number(const mq_req *req, double value, int fraction_digits)
 {
 	mq_buf text = MQ_BUF_INIT;
 	mq_l10n_number(&text, mq_page_language(req), value, fraction_digits);
-	char *number = mq_arena_strdup(req->arena, mq_buf_cstr(&text));
-	mq_buf_free(&text);
-	return number;
+	return in_arena(req, &text);
 }
 
 const char *mq_page_digits(const mq_req *req, long long value)
 {
 	mq_buf text = MQ_BUF_INIT;
 	mq_l10n_digits(&text, mq_page_language(req), value);
-	char *digits = mq_arena_strdup(req->arena, mq_buf_cstr(&text));
-	mq_buf_free(&text);
-	return digits;
+	return in_arena(req, &text);
 }
 
 const char *mq_page_problem(const mq_req *req, size_t i, int with_field)
@@ -191,8 +198,7 @@ const char *mq_page_problem(const mq_req *req, size_t i, int with_field)
 	mq_buf b = MQ_BUF_INIT;
 	const char *const params[] = { "min", mq_page_digits(req, p->min), "max", mq_page_digits(req, p->max), NULL };
 	mq_message_fill(&b, text, params);
-	const char *problem = mq_arena_strdup(req->arena, mq_buf_cstr(&b));
-	mq_buf_free(&b);
+	const char *problem = in_arena(req, &b);
 	const char *label = NULL;
 	if (with_field && p->field && snprintf(key, sizeof key, "fields.%s", p->field) < (int)sizeof key)
 		label = mq_message_find(catalogue, lang, key);
@@ -211,16 +217,9 @@ void mq_reply_page(mq_req *req, mq_res *res, int status, const char *name, const
 	mq_buf_free(&html);
 }
 
-int mq_page_error(mq_req *req, mq_res *res, int status, const char *message)
+/* The error page with heading (in the page's language). Returns 0, or -1 when it cannot render. */
+static int error_page(mq_req *req, mq_res *res, int status, const char *heading)
 {
-	/* message is the API's English; a page says the status in its own language */
-	(void)message;
-	char key[32];
-	snprintf(key, sizeof key, "errors.%d", status);
-	const mq_ctx *ctx = mq_ctx_of(req);
-	const char *heading = mq_message_find(ctx ? ctx->messages : NULL, mq_page_language(req), key);
-	if (!heading)
-		heading = mq_page_message(req, "errors.other");
 	mq_buf html = MQ_BUF_INIT;
 	cJSON *data = cJSON_CreateObject();
 	cJSON_AddNumberToObject(data, "status", status);
@@ -240,6 +239,25 @@ int mq_page_error(mq_req *req, mq_res *res, int status, const char *message)
 	mq_reply_html(req, res, status, &html);
 	mq_buf_free(&html);
 	return 0;
+}
+
+int mq_page_error(mq_req *req, mq_res *res, int status, const char *message)
+{
+	/* message is the API's English; a page says the status in its own language */
+	(void)message;
+	char key[32];
+	snprintf(key, sizeof key, "errors.%d", status);
+	const mq_ctx *ctx = mq_ctx_of(req);
+	const char *heading = mq_message_find(ctx ? ctx->messages : NULL, mq_page_language(req), key);
+	return error_page(req, res, status, heading ? heading : mq_page_message(req, "errors.other"));
+}
+
+void mq_reply_page_error(mq_req *req, mq_res *res, int status, const char *key)
+{
+	if (error_page(req, res, status, mq_page_message(req, key)) == 0)
+		mq_res_header(req, res, "Cache-Control", "no-store"); /* as every error (mq_reply_status) */
+	else
+		mq_reply_status(req, res, status, NULL);
 }
 
 cJSON *mq_page_options(const char *const *values, const char *const *labels, int selected)

@@ -29,6 +29,12 @@ const char *mq_page_message(const mq_req *req, const char *key);
 #define MQ_PAGE_MAX_PARAMS 8
 const char *mq_page_messagef(const mq_req *req, const char *key, ...) __attribute__((sentinel));
 
+/* text (a title, a name: data, not the site's words) set apart for the bidirectional algorithm
+ * (U+2068 FIRST STRONG ISOLATE … U+2069 POP DIRECTIONAL ISOLATE), for a placeholder of
+ * mq_page_messagef: a Latin title inside a Persian sentence keeps its own order, and the sentence
+ * its own. In the request's arena. */
+const char *mq_page_isolate(const mq_req *req, const char *text);
+
 /* A number as a person reads it on the page (mq_l10n_number: Persian digits on Persian pages),
  * and a whole number without grouping (mq_l10n_digits: years, page numbers). Only for text:
  * attributes, URLs and form values keep plain digits. In the request's arena. */
@@ -46,6 +52,10 @@ const char *mq_page_problem(const mq_req *req, size_t i, int with_field);
  * catalogue (message, the API's English, is not shown), the problems (below 500) are
  * mq_page_problem()'s. Returns 0, or -1 when it cannot render. */
 int mq_page_error(mq_req *req, mq_res *res, int status, const char *message);
+
+/* The error page of a page handler that can say more than the status ("No such movie"): the
+ * heading is the catalogue's text of key. Falls back to mq_reply_status when it cannot render. */
+void mq_reply_page_error(mq_req *req, mq_res *res, int status, const char *key);
 
 /* A <select>'s options for a template: [{value, label, selected}] from the NULL-terminated
  * values and their labels, the one at index selected marked (-1: none). */

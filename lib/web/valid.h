@@ -4,6 +4,12 @@
  * turn raw text into typed values and append every problem to req->errors, so one 400 lists them
  * all. Parameters or fields a table does not declare are refused: nothing undeclared reaches a
  * handler, let alone a query. Never atoi: mq_parse_int() is the one integer parser.
+ *
+ * Each problem is added with mq_req_problem (http.h): the API's English sentence, and for pages
+ * a code of the catalogue's "problems" group ("int_range", "length_max", "choice", "required",
+ * …), the field, and the bounds that fill {min} and {max}, so that a page says it in its own
+ * language (mq_page_problem, site/page.h). A new kind of problem needs its code in both
+ * templates/messages files (tests/lib/check_page.c, every_validator_has_page_words).
  */
 #ifndef MQ_VALID_H
 #define MQ_VALID_H

@@ -4,6 +4,36 @@
 
 document.documentElement.classList.replace("no-js", "js");
 
+/* The page's words and its way with numbers and dates. Every word this script shows comes from
+ * the page (the layout's #site-words, filled from the message catalogue, or a section's own
+ * data-* texts); numbers and dates are written as the server writes them: Persian digits and
+ * the Solar Hijri calendar on Persian pages (core/l10n.h). */
+const lang = document.documentElement.lang || "en";
+const words = document.getElementById("site-words")?.dataset || {};
+/* words[key] with each "{name}" replaced by params[name] */
+const word = (key, params = {}) =>
+  (words[key] || "").replace(/\{(\w+)\}/g, (all, name) => (name in params ? String(params[name]) : all));
+/* a title or name inside a sentence, kept apart from it for the bidirectional algorithm (FSI …
+ * PDI): a Latin title in a Persian sentence keeps its own order, and the sentence its own */
+const isolate = (text) => "\u2068" + text + "\u2069";
+const numberFormats = new Map();
+/* n with fraction digits (grouped), or as digits only (years) when plain */
+function number(n, fraction = 0, plain = false) {
+  const key = fraction + (plain ? "p" : "");
+  if (!numberFormats.has(key))
+    numberFormats.set(key, new Intl.NumberFormat(lang, { minimumFractionDigits: fraction, maximumFractionDigits: fraction, useGrouping: !plain }));
+  return numberFormats.get(key).format(n);
+}
+/* a rating: a half shows its decimal */
+const ratingText = (r) => number(r, Number.isInteger(r) ? 0 : 1);
+const dayFormat = new Intl.DateTimeFormat(lang === "fa" ? "fa-IR-u-ca-persian" : "en-GB",
+  { year: "numeric", month: "long", day: "numeric" });
+/* an ISO 8601 moment as a day ("12 March 2010" / "۲۱ اسفند ۱۳۸۸"), "" when it is not one */
+function day(iso) {
+  const t = Date.parse(iso || "");
+  return Number.isNaN(t) ? "" : dayFormat.format(new Date(t));
+}
+
 /* A movie card like templates/partials/movie-card.mustache, built with DOM calls (never HTML
  * strings, so a title cannot inject markup). */
 /* What stands in for a missing image: a box of the image's shape, with the title in it. */
@@ -66,11 +96,16 @@ function movieCard(movie) {
   }
   const title = document.createElement("span");
   title.className = "card-title";
-  title.textContent = movie.title;
+  title.append(Object.assign(document.createElement("bdi"), { textContent: movie.title }));
   const meta = document.createElement("span");
   meta.className = "card-meta";
-  meta.textContent = [movie.year, movie.vote_count > 0 ? "★ " + movie.vote_average.toFixed(1) : ""]
-    .filter(Boolean).join(" · ");
+  if (movie.year) meta.append(number(movie.year, 0, true));
+  if (movie.vote_count > 0) {
+    const star = document.createElement("span");
+    star.setAttribute("aria-label", word("tmdbRating"));
+    star.textContent = "★";
+    meta.append(movie.year ? " · " : "", star, " " + number(movie.vote_average, 1));
+  }
   a.append(title, meta);
   li.append(a);
   if (movie.reason) li.append(reasonLine(movie.reason));
@@ -81,14 +116,12 @@ function movieCard(movie) {
 function reasonLine(reason) {
   const p = document.createElement("p");
   p.className = "card-reason";
-  const fa = document.documentElement.lang === "fa";
-  if (reason.kind === "because")
-    p.textContent = fa ? `چون «${reason.title}» را دوست داشتید` : `Because you liked ${reason.title}`;
+  if (reason.kind === "because" && reason.title)
+    p.textContent = word("because", { title: isolate(reason.title) });
   else if (reason.kind === "genre")
-    p.textContent = fa ? "از ژانرهای محبوب شما" + (reason.genre ? ": " + reason.genre : "")
-      : reason.genre ? `Popular in ${reason.genre}` : "In your favourite genres";
+    p.textContent = reason.genre ? word("genre", { genre: isolate(reason.genre) }) : word("yourGenres");
   else
-    p.textContent = fa ? "پرطرفدار" : "Popular on Marquee";
+    p.textContent = word("popular");
   return p;
 }
 
@@ -135,8 +168,6 @@ document.querySelectorAll("section[data-src]").forEach(loadSection);
 
 const csrfToken = document.querySelector('meta[name="csrf-token"]')?.content;
 const signedIn = Boolean(document.body.dataset.user);
-const isFa = document.documentElement.lang === "fa";
-const say = (en, fa) => (isFa ? fa : en);
 
 async function api(method, path, body) {
   const headers = { Accept: "application/json" };
@@ -202,10 +233,8 @@ function toggleRequest(list, movie, on) {
   return api(on ? "PUT" : "DELETE", `/api/v1/interactions/${list}/${m}`);
 }
 
-const listNames = {
-  watchlist: say("your watchlist", "فهرست تماشا"), favorite: say("your favourites", "محبوب‌ها"),
-  watched: say("your history", "تاریخچه"), liked: say("your likes", "پسندها"), disliked: say("your dislikes", "نپسندها"),
-};
+/* "your watchlist": data-list-<list> */
+const listName = (list) => word("list" + list[0].toUpperCase() + list.slice(1));
 
 document.addEventListener("submit", async (event) => {
   const form = event.target.closest("form.toggle-form");
@@ -227,7 +256,7 @@ document.addEventListener("submit", async (event) => {
     await syncLists(); /* side effects: a favourite joins the watchlist, a like drops a dislike */
   } catch (e) {
     setList(boxes, list, !on, true);
-    toast(say(`Could not update ${listNames[list]}. Please try again.`, `${listNames[list]} به‌روز نشد. دوباره امتحان کنید.`));
+    toast(word("toggleFailed", { list: listName(list) }));
   } finally {
     form.removeAttribute("aria-busy");
   }
@@ -243,7 +272,7 @@ function showRating(form, rating) {
   for (const input of form.querySelectorAll('input[name="rating"]'))
     input.checked = rating != null && Number(input.value) === Math.floor(rating);
   const current = form.querySelector(".current-rating");
-  if (current && rating != null) current.textContent = String(rating);
+  if (current && rating != null) current.textContent = ratingText(rating);
   const remove = form.querySelector(".remove-rating");
   if (remove) remove.hidden = rating == null;
 }
@@ -349,13 +378,14 @@ if (signedIn) {
 
 /* ---- the rating and review form ---- */
 
+/* errors: [{field?, text}], each shown by its field, or under the form */
 function showFieldErrors(form, errors) {
   form.querySelectorAll(".field-error[data-field]").forEach((p) => { p.textContent = ""; });
   const general = [];
-  for (const text of errors) {
-    const field = form.querySelector(`.field-error[data-field="${text.split(" ")[0]}"]`);
-    if (field && !field.textContent) field.textContent = text;
-    else general.push(text);
+  for (const { field, text } of errors) {
+    const box = field && form.querySelector(`.field-error[data-field="${field}"]`);
+    if (box && !box.textContent) box.textContent = text;
+    else if (!box || box.textContent !== text) general.push(text);
   }
   form.querySelector(".form-status").textContent = general.join(" ");
 }
@@ -382,30 +412,57 @@ async function refreshAverage() {
   }
 }
 
+/* A refusal in the page's words: the API says what it refused in English, for programs (its
+ * error shape is the same for every client); the page's own form endpoint says it in the page's
+ * language. The same values posted there come back as the movie's page (400) with the problems
+ * in place (lib/site/page.c, mq_page_form), copied from it. Nothing is saved by a refused post;
+ * null when the page took the values after all (saved). */
+async function pageProblems(form, body) {
+  const values = new URLSearchParams({ _csrf: form.elements._csrf.value });
+  for (const name of ["rating", "review"]) if (body[name] !== undefined) values.set(name, String(body[name]));
+  const res = await fetch(form.action, {
+    method: "POST", credentials: "same-origin", headers: { Accept: "text/html" }, body: values,
+  });
+  if (res.ok && res.redirected) return null;
+  if (res.status !== 400) throw new Error("HTTP " + res.status);
+  const page = new DOMParser().parseFromString(await res.text(), "text/html");
+  const errors = [];
+  page.querySelectorAll("form.review-form .field-error[data-field]").forEach((p) => {
+    if (p.textContent) errors.push({ field: p.dataset.field, text: p.textContent });
+  });
+  page.querySelectorAll("form.review-form .form-errors li").forEach((li) => errors.push({ text: li.textContent }));
+  return errors;
+}
+
 async function saveRating(form, body) {
   const status = form.querySelector(".form-status");
   const before = form.dataset.rating ? Number(form.dataset.rating) : null;
   changeSeq++;
   if (body.rating !== undefined) showRating(form, body.rating);
-  status.textContent = say("Saving…", "در حال ذخیره…");
+  status.textContent = word("saving");
   try {
     const res = await api("PUT", form.dataset.api, body);
-    if (res.status === 400) throw { fields: (await res.json()).errors };
+    if (res.status === 400) throw { refused: true };
     if (!res.ok) throw new Error("HTTP " + res.status);
     const { data } = await res.json();
     showRating(form, data.rating);
     showFieldErrors(form, []);
-    status.textContent = say("Saved.", "ذخیره شد.");
+    status.textContent = word("saved");
     document.querySelectorAll("section[data-reviews-src]").forEach((s) => loadReviews(s, 1, true));
     refreshAverage().catch(() => {});
     syncLists().catch(() => {});
   } catch (problem) {
     showRating(form, before); /* back to what the server has */
-    if (problem && problem.fields) {
-      showFieldErrors(form, problem.fields);
+    const errors = problem && problem.refused ? await pageProblems(form, body).catch(() => undefined) : undefined;
+    if (errors === null) { /* saved after all */
+      showFieldErrors(form, []);
+      status.textContent = word("saved");
+      syncLists().catch(() => {});
+    } else if (errors) {
+      showFieldErrors(form, errors);
     } else {
-      const text = say("Your rating could not be saved. Please try again.", "امتیاز ذخیره نشد. دوباره امتحان کنید.");
-      showFieldErrors(form, [text]);
+      const text = word("saveFailed");
+      showFieldErrors(form, [{ text }]);
       toast(text);
     }
   }
@@ -413,7 +470,7 @@ async function saveRating(form, body) {
 
 async function removeRating(form) {
   const status = form.querySelector(".form-status");
-  status.textContent = say("Removing…", "در حال حذف…");
+  status.textContent = word("removing");
   changeSeq++;
   try {
     const res = await api("DELETE", form.dataset.api);
@@ -421,13 +478,13 @@ async function removeRating(form) {
     showRating(form, null);
     form.elements.review.value = "";
     showFieldErrors(form, []);
-    status.textContent = say("Your rating and review were removed.", "امتیاز و نقد شما حذف شد.");
+    status.textContent = word("removed");
     document.querySelectorAll("section[data-reviews-src]").forEach((s) => loadReviews(s, 1, true));
     refreshAverage().catch(() => {});
     syncLists().catch(() => {});
   } catch (e) {
-    const text = say("Your rating could not be removed. Please try again.", "امتیاز حذف نشد. دوباره امتحان کنید.");
-    showFieldErrors(form, [text]);
+    const text = word("removeFailed");
+    showFieldErrors(form, [{ text }]);
     toast(text);
   }
 }
@@ -474,18 +531,20 @@ function reviewItem(r) {
   const head = document.createElement("p");
   head.className = "review-head";
   const name = document.createElement("strong");
-  name.textContent = (r.user && (r.user.name || r.user.username)) || say("A member", "یک عضو");
+  name.append(Object.assign(document.createElement("bdi"), {
+    textContent: (r.user && (r.user.name || r.user.username)) || word("reviewer") }));
   const stars = document.createElement("span");
   stars.className = "review-rating";
-  stars.textContent = `★ ${r.rating}/10`;
+  stars.textContent = "★ " + ratingText(r.rating) + word("outOfTen");
   const time = document.createElement("time");
   time.dateTime = r.created_at;
-  time.textContent = (r.created_at || "").slice(0, 10);
+  time.textContent = day(r.created_at);
   head.append(name, " ", stars, " ", time);
   li.append(head);
   if (r.review) {
     const text = document.createElement("p");
     text.className = "review-text";
+    text.dir = "auto";
     text.textContent = r.review;
     li.append(text);
   }
@@ -542,7 +601,7 @@ async function notInterested(movie, card) {
     card.remove();
   } catch (e) {
     card.hidden = false;
-    toast(say("Could not hide this movie. Please try again.", "این فیلم پنهان نشد. دوباره امتحان کنید."));
+    toast(word("hideFailed"));
   }
 }
 

@@ -111,7 +111,7 @@ class AccountPagesTest(unittest.TestCase):
         # login: a wrong password stays on the form; the right one goes back to next
         status, _, html = b.submit("/login", {"email": email, "password": "wrong pass", "next": "/me"})
         self.assertEqual(status, 401)
-        self.assertIn("Invalid email or password", html)
+        self.assertIn("ایمیل یا گذرواژه نادرست است.", html)  # a Persian page says it in Persian
         self.assertIn('value="%s"' % email, html)
         status, headers, _ = b.submit("/login", {"email": email, "password": "correct horse", "next": "/me"})
         self.assertEqual((status, headers["Location"]), (303, "/me"))

@@ -2,11 +2,14 @@
  * health and movies here, the other workers in check_handlers_<worker>.c (their suites are
  * declared in handlers.h and run from main() below), the shared helpers in handlers.c. */
 #include "handlers.h"
+#include "core/buf.h"
+#include "core/l10n.h"
 
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 
@@ -125,6 +128,54 @@ START_TEST(movies_home)
 }
 END_TEST
 
+/* A Persian page writes every number a person reads in Persian digits, its dates in the Solar
+ * Hijri calendar, and its problems in Persian; attributes, links and form values keep theirs. */
+START_TEST(movies_pages_in_persian)
+{
+	NEED_DB();
+	struct cgi c;
+	struct member m;
+	char movie[25];
+	hc_templates();
+	member_and_movie(&m, movie);
+	run(&ratings_app, &c, "PUT", "/api/v1/movies/550/rating", "HTTP_AUTHORIZATION", m.auth, "BODY",
+	    "{\"rating\":8.5,\"review\":\"Twelve angry men.\"}", (const char *)NULL);
+	ck_assert_int_lt(c.status, 300);
+
+	char cookie[800];
+	snprintf(cookie, sizeof cookie, "%s; mq_lang=fa", m.cookie);
+	run(&movies_app, &c, "GET", "/movies/550", "HTTP_COOKIE", cookie, (const char *)NULL);
+	ck_assert_int_eq(c.status, 200);
+	ck_assert_msg(body_has(&c, "<span class=\"year\">(۱۹۹۹)</span>"), "the year in Persian digits");
+	ck_assert_msg(body_has(&c, "<span class=\"current-rating\">۸٫۵</span>"), "the member's rating");
+	ck_assert_msg(body_has(&c, "<strong>۸٫۵</strong>/۱۰ <span class=\"muted\">(۱ رأی اعضا)</span>"),
+		      "the members' average and count");
+	ck_assert_msg(body_has(&c, "<label for=\"star-7\" title=\"۷ از ۱۰\">"), "star labels, ids kept");
+	ck_assert_msg(!body_has(&c, "/10"), "no Latin digits in what is read");
+
+	run(&movies_app, &c, "GET", "/movies/550/reviews", "HTTP_COOKIE", "mq_lang=fa", (const char *)NULL);
+	ck_assert_int_eq(c.status, 200);
+	ck_assert_msg(body_has(&c, "★ ۸٫۵/۱۰"), "the review's rating");
+	mq_buf today = MQ_BUF_INIT; /* the review was written now: its day in the Solar Hijri calendar */
+	mq_l10n_time(&today, "fa", (int64_t)time(NULL) * 1000, MQ_DATE_DAY, NULL);
+	ck_assert_msg(body_has(&c, mq_buf_cstr(&today)), "the review's day, %s", mq_buf_cstr(&today));
+	mq_buf_free(&today);
+	ck_assert_msg(body_has(&c, "نقدهای \u2068Fight Club\u2069"), "the heading, the title set apart");
+
+	run(&movies_app, &c, "GET", "/movies?year=19x9&minRating=11&limit=1", "HTTP_COOKIE", "mq_lang=fa",
+	    (const char *)NULL);
+	ck_assert_int_eq(c.status, 400);
+	ck_assert(body_has(&c, "<p class=\"field-error\">عددی صحیح از ۱۸۷۰ تا ۲۱۰۰ وارد کنید.</p>"));
+	ck_assert(body_has(&c, "<p class=\"field-error\">عددی از ۰ تا ۱۰ وارد کنید.</p>"));
+	ck_assert(body_has(&c, "value=\"19x9\"")); /* the form keeps what was typed */
+	ck_assert_msg(!body_has(&c, "must be"), "no English problem");
+
+	run(&movies_app, &c, "GET", "/movies?page=0", "HTTP_COOKIE", "mq_lang=fa", (const char *)NULL);
+	ck_assert_int_eq(c.status, 400);
+	ck_assert(body_has(&c, "صفحه: عددی صحیح از ۱ تا ۵۰۰۰۰۰ وارد کنید."));
+}
+END_TEST
+
 START_TEST(movies_without_templates)
 {
 	struct cgi c;
@@ -149,6 +200,7 @@ static Suite *handlers_suite(void)
 
 	tcase_add_checked_fixture(others, hc_setup, hc_teardown);
 	tcase_add_test(others, movies_home);
+	tcase_add_test(others, movies_pages_in_persian);
 	tcase_add_test(others, movies_without_templates);
 	tcase_set_timeout(others, 30);
 	suite_add_tcase(s, others);

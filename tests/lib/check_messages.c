@@ -119,6 +119,13 @@ START_TEST(numbers_in_each_language)
 	ASSERT_L10N("2010", mq_l10n_digits(&out, "en", 2010));
 	ASSERT_L10N("۲۰۱۰", mq_l10n_digits(&out, "fa", 2010));
 	ASSERT_L10N("-3", mq_l10n_digits(&out, "en", -3));
+	/* one formatter per kind of number: a year between two ratings keeps neither's settings */
+	ASSERT_L10N("۷٫۳", mq_l10n_number(&out, "fa", 7.26, 1));
+	ASSERT_L10N("۱۹۹۹", mq_l10n_digits(&out, "fa", 1999));
+	ASSERT_L10N("۳۰٬۱۰۰", mq_l10n_number(&out, "fa", 30100, 0));
+	ASSERT_L10N("۷٫۳", mq_l10n_number(&out, "fa", 7.26, 1));
+	ASSERT_L10N("7.123457", mq_l10n_number(&out, "en", 7.1234567, 9)); /* at most 6 digits */
+	ASSERT_L10N("8", mq_l10n_number(&out, "en", 7.6, -1));
 }
 END_TEST
 
@@ -143,6 +150,52 @@ START_TEST(dates_in_each_calendar)
 }
 END_TEST
 
+/* Placeholders are filled by name, in whatever order a language puts them. */
+START_TEST(placeholders_filled)
+{
+	const char *const params[] = { "page", "2", "total", "7", NULL };
+	ASSERT_L10N("Page 2 of 7", mq_message_fill(&out, "Page {page} of {total}", params));
+	ASSERT_L10N("۷ صفحه، این ۲", mq_message_fill(&out, "۷ صفحه، این ۲", params));
+	ASSERT_L10N("of 7, page 2", mq_message_fill(&out, "of {total}, page {page}", params));
+	/* a placeholder no parameter names, and braces that open none, are text */
+	ASSERT_L10N("{who} {2} { 7}", mq_message_fill(&out, "{who} {2} { {total}}", params));
+	ASSERT_L10N("a {b", mq_message_fill(&out, "a {b", params));
+	ASSERT_L10N("{page}", mq_message_fill(&out, "{page}", NULL));
+	ASSERT_L10N("", mq_message_fill(&out, "", params));
+}
+END_TEST
+
+/* mq_message_find says what is missing (NULL), where mq_message falls back to the key. */
+START_TEST(find_missing_key)
+{
+	mq_buf err = MQ_BUF_INIT;
+	mq_messages *m = mq_messages_load("templates/messages", &err);
+	ck_assert_msg(m != NULL, "%s", mq_buf_cstr(&err));
+	ck_assert_str_eq(mq_message_find(m, "fa", "errors.404"), "صفحه پیدا نشد");
+	ck_assert_str_eq(mq_message_find(m, "en", "errors.404"), "Page not found");
+	ck_assert_ptr_null(mq_message_find(m, "en", "errors.999"));
+	ck_assert_ptr_null(mq_message_find(m, "en", "errors"));  /* a group, not a text */
+	ck_assert_ptr_null(mq_message_find(NULL, "en", "errors.404"));
+	mq_messages_free(m);
+	mq_buf_free(&err);
+}
+END_TEST
+
+/* The API's moments (ISO 8601, UTC) as a page's day. */
+START_TEST(iso_moments)
+{
+	ASSERT_L10N("21 March 2026", ck_assert_int_eq(mq_l10n_iso_time(&out, "en", "2026-03-21T10:30:00.000Z", MQ_DATE_DAY, "UTC"), 0));
+	ASSERT_L10N("۱ فروردین ۱۴۰۵", ck_assert_int_eq(mq_l10n_iso_time(&out, "fa", "2026-03-21T10:30:00Z", MQ_DATE_DAY, "UTC"), 0));
+	ASSERT_L10N("21 March 2026 at 14:00",
+		    ck_assert_int_eq(mq_l10n_iso_time(&out, "en", "2026-03-21T10:30:00.5Z", MQ_DATE_DAY_TIME, "Asia/Tehran"), 0));
+	ASSERT_L10N("", ck_assert_int_eq(mq_l10n_iso_time(&out, "en", "2026-03-21", MQ_DATE_DAY, "UTC"), -1));
+	ASSERT_L10N("", ck_assert_int_eq(mq_l10n_iso_time(&out, "en", "2026-03-21T10:30:00+01:00", MQ_DATE_DAY, "UTC"), -1));
+	ASSERT_L10N("", ck_assert_int_eq(mq_l10n_iso_time(&out, "en", "2026-02-30T10:30:00Z", MQ_DATE_DAY, "UTC"), -1));
+	ASSERT_L10N("", ck_assert_int_eq(mq_l10n_iso_time(&out, "en", "2026-03-21T10:30:00.Z", MQ_DATE_DAY, "UTC"), -1));
+	ASSERT_L10N("", ck_assert_int_eq(mq_l10n_iso_time(&out, "en", NULL, MQ_DATE_DAY, "UTC"), -1));
+}
+END_TEST
+
 Suite *messages_suite(void)
 {
 	Suite *s = suite_create("messages");
@@ -152,6 +205,9 @@ Suite *messages_suite(void)
 	tcase_add_test(tc, shipped_catalogue_complete);
 	tcase_add_test(tc, numbers_in_each_language);
 	tcase_add_test(tc, dates_in_each_calendar);
+	tcase_add_test(tc, placeholders_filled);
+	tcase_add_test(tc, find_missing_key);
+	tcase_add_test(tc, iso_moments);
 	suite_add_tcase(s, tc);
 	return s;
 }
