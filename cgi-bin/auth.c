@@ -45,23 +45,27 @@ static void check_registration(mq_req *req, const mq_value *v, mq_new_user *in)
 	if (v[R_EMAIL].present) {
 		char *email = mq_arena_strdup(req->arena, v[R_EMAIL].s);
 		if (!mq_valid_email(email))
-			mq_req_error(req, "email must be an e-mail address like name@example.com");
+			mq_req_problem(req, (mq_problem){ "email_format", "email", 0, 0 },
+				       "email must be an e-mail address like name@example.com");
 		in->email = email;
 	}
 	if (v[R_PASSWORD].present) {
 		in->password = v[R_PASSWORD].s;
 		size_t plen = strlen(in->password);
 		if (plen < MQ_PASSWORD_MIN || plen > MQ_PASSWORD_MAX)
-			mq_req_error(req, "password must be %d to %d bytes long", MQ_PASSWORD_MIN, MQ_PASSWORD_MAX);
+			mq_req_problem(req, (mq_problem){ "password_length", "password", MQ_PASSWORD_MIN, MQ_PASSWORD_MAX },
+				       "password must be %d to %d bytes long", MQ_PASSWORD_MIN, MQ_PASSWORD_MAX);
 	}
 	if (v[R_USERNAME].present && !mq_valid_username(v[R_USERNAME].s))
-		mq_req_error(req, "username may contain only letters, digits and '_'");
+		mq_req_problem(req, (mq_problem){ "username_chars", "username", 0, 0 },
+			       "username may contain only letters, digits and '_'");
 	in->username = v[R_USERNAME].present ? v[R_USERNAME].s : NULL;
 	in->name = v[R_NAME].present ? v[R_NAME].s : NULL;
 	if (!in->username && !in->name && !v[R_USERNAME].json && !v[R_NAME].json)
-		mq_req_error(req, "username or name is required");
+		mq_req_problem(req, (mq_problem){ "name_required", "username", 0, 0 }, "username or name is required");
 	if (v[R_DOB].present && !mq_valid_date(v[R_DOB].s))
-		mq_req_error(req, "date_of_birth must be a past date written YYYY-MM-DD");
+		mq_req_problem(req, (mq_problem){ "birth_date", "date_of_birth", 0, 0 },
+			       "date_of_birth must be a past date written YYYY-MM-DD");
 	in->date_of_birth = v[R_DOB].present ? v[R_DOB].s : NULL;
 }
 
@@ -473,7 +477,8 @@ static void post_forgot(mq_req *req, mq_res *res)
 	char *email = req->errors.n ? NULL : forgot_email(req, v);
 	if (!email) {
 		if (!req->errors.n)
-			mq_req_error(req, "email must be an e-mail address like name@example.com");
+			mq_req_problem(req, (mq_problem){ "email_format", "email", 0, 0 },
+				       "email must be an e-mail address like name@example.com");
 		mq_reply_err(req, res, MQ_EINVAL, NULL);
 		return;
 	}
@@ -496,7 +501,8 @@ static int password_acceptable(mq_req *req, const char *password)
 	size_t len = strlen(password);
 	if (len >= MQ_PASSWORD_MIN && len <= MQ_PASSWORD_MAX)
 		return 1;
-	mq_req_error(req, "password must be %d to %d bytes long", MQ_PASSWORD_MIN, MQ_PASSWORD_MAX);
+	mq_req_problem(req, (mq_problem){ "password_length", "password", MQ_PASSWORD_MIN, MQ_PASSWORD_MAX },
+		       "password must be %d to %d bytes long", MQ_PASSWORD_MIN, MQ_PASSWORD_MAX);
 	return 0;
 }
 
@@ -517,7 +523,8 @@ static void post_reset(mq_req *req, mq_res *res)
 	}
 	mq_err rc = mq_reset_finish(mq_ctx_of(req)->db, mq_ctx_of(req)->cfg, v[RS_TOKEN].s, v[RS_PASSWORD].s, user_id);
 	if (rc == MQ_EUNAUTH) {
-		mq_req_error(req, "token is invalid, expired or already used: ask for a new link");
+		mq_req_problem(req, (mq_problem){ "reset_token", "token", 0, 0 },
+			       "token is invalid, expired or already used: ask for a new link");
 		rc = MQ_EINVAL;
 	}
 	if (rc != MQ_OK) {

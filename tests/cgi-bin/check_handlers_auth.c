@@ -373,7 +373,7 @@ START_TEST(auth_register_page)
 	ck_assert_int_eq(c.status, 400);
 	ck_assert_str_eq(header(&c, "Content-Type"), "text/html; charset=utf-8");
 	ck_assert(body_has(&c, "value=\"page_reg\""));
-	ck_assert(body_has(&c, "password must be 8 to 72 bytes long"));
+	ck_assert(body_has(&c, "Choose a password of 8 to 72 characters."));
 
 	snprintf(form, sizeof form, "_csrf=%s&email=page.reg%%40example.com&password=long+enough&username=page_reg", csrf);
 	run(&auth_app, &c, "POST", "/register", "CONTENT_TYPE", "application/x-www-form-urlencoded", "BODY", form,
