@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "domain/account.h"
 #include "domain/catalog.h"
+#include "domain/recommend.h"
 #include "domain/sync.h"
 #include "store/db.h"
 #include "domain/lists.h"
@@ -447,7 +448,10 @@ static mq_err run_steps(mq_sync *s, mq_db *db, const run_opts *o, const char **w
 	if (all || !strcmp(c, "neighbours")) {
 		long movies = 0;
 		*what = "the neighbours";
-		if ((rc = mq_sync_neighbours(s, &movies)) != MQ_OK)
+		/* here rather than in lib/domain/sync.c: learning links LAPACK, which the workers that use
+		 * the sync's other steps need not */
+		long events = 0;
+		if (!o->dry_run && (rc = mq_recommend_train(db, &movies, &events)) != MQ_OK)
 			return rc;
 		if (!o->dry_run && isatty(STDERR_FILENO))
 			fprintf(stderr, "marquee-sync: %ld movies have neighbours\n", movies);
