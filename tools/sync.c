@@ -337,9 +337,10 @@ static const struct {
 	{ "translations", "Fetches again, with their translations, the catalogue movies that lack a title or an\n"
 			  "overview in one of TMDB_LANGUAGES.", 0, 0 },
 	{ "purge-cache", "Deletes the TMDB cache entries and refresh tokens that have expired.", 0, 0 },
-	{ "neighbours", "Learns the recommender's movie neighbours again from every member's ratings, likes,\n"
-			"watches, bookmarks and watchlist, and stores each movie's best in movie_neighbours and the\n"
-			"most popular movies in rec_popular.", 0, 0 },
+	{ "neighbours", "Learns the recommender's movie neighbours again from every member's liked ratings (8 or\n"
+			"more), likes, watches, bookmarks, watchlist and favourites (EASE over the 10,000 most\n"
+			"interacted movies, cosine neighbours beyond them), and stores each movie's best 200 in\n"
+			"movie_neighbours and the most popular movies in rec_popular.", 0, 0 },
 	{ "all", "genres, popular and top-rated (--pages N), changes, translations, neighbours and purge-cache in one\n"
 		 "run: what a nightly crontab line runs.", 1, 0 },
 	{ "seed", "When the catalogue has no movies: genres and one page of popular movies (make run\n"

@@ -49,7 +49,7 @@ def main():
         m = LINE.match(line)
         assert m, f"not in the documented form: {line!r}"
         models[m.group(1)] = [float(x) for x in m.groups()[1:]]
-    assert list(models) == ["popular", "item-knn", "als", "ease", "site-before", "served"], models
+    assert list(models) == ["popular", "popular-liked", "item-knn", "als", "ease", "site-before", "served"], models
     for name in ("item-knn", "ease", "served"):
         for metric, i in (("precision@10", 0), ("ndcg@10", 2)):
             assert models[name][i] > models["popular"][i], (name, metric, models)
