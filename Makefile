@@ -33,13 +33,17 @@ NGINX_RESOLVER   ?= $(shell awk '/^nameserver/ { print ($$2 ~ /:/ ? "[" $$2 "]" 
 
 REDOCLY := tests/openapi/node_modules/.bin/redocly
 PKGS := fcgi libmongoc-1.0 libbson-1.0 libcjson libcurl openssl libcrypt icu-i18n
+# LAPACK/BLAS (Debian's liblapacke-dev, libopenblas-dev): only the recommender's training and
+# evaluation fit models with them (lib/core/recs_models.c), so only the tools and the unit tests
+# link them; the workers never do.
+LA_PKGS := lapacke blas
 
 # `make run` and `make check` on a fresh machine: install what is missing first (tests/deps.sh
 # installs Debian packages when root, or prints the command), before any flags are computed.
 # Building and installing (`make`, `make install`) need the libraries only; `make dist` and
 # `make uninstall` nothing.
 ifneq ($(filter check run start bench bench-sync bench-recs fuzz-api,$(MAKECMDGOALS)),)
-DEPS_OK := $(shell pkg-config --exists $(PKGS) check 2>/dev/null && command -v nginx >/dev/null && command -v chromium >/dev/null && test -d tests/browser/node_modules/playwright-core && test -d tests/browser/node_modules/axe-core && test -x $(REDOCLY) && echo ok)
+DEPS_OK := $(shell pkg-config --exists $(PKGS) $(LA_PKGS) check 2>/dev/null && command -v nginx >/dev/null && command -v chromium >/dev/null && test -d tests/browser/node_modules/playwright-core && test -d tests/browser/node_modules/axe-core && test -x $(REDOCLY) && echo ok)
 ifneq ($(DEPS_OK),ok)
 $(info make: prerequisites are missing; running tests/deps.sh first)
 DEPS_RC := $(shell tests/deps.sh >&2; echo $$?)
@@ -48,8 +52,8 @@ $(error prerequisites are missing: run `make deps` as root, or the apt-get comma
 endif
 endif
 else ifeq ($(filter deps clean ferretdb dist uninstall stop,$(MAKECMDGOALS)),)
-ifneq ($(shell pkg-config --exists $(PKGS) 2>/dev/null && echo ok),ok)
-$(error the libraries to build with are missing (pkg-config $(PKGS)): run `make deps` as root, or see README.md, Prerequisites)
+ifneq ($(shell pkg-config --exists $(PKGS) $(LA_PKGS) 2>/dev/null && echo ok),ok)
+$(error the libraries to build with are missing (pkg-config $(PKGS) $(LA_PKGS)): run `make deps` as root, or see README.md, Prerequisites)
 endif
 endif
 
@@ -74,7 +78,7 @@ LDFLAGS ?=
 WERROR  ?= -Werror
 WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
            -Wold-style-definition -Wpointer-arith -Wvla -Wundef -Wwrite-strings -Wimplicit-fallthrough
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(LA_PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 # Required flags stay apart from the user's CFLAGS, which may be overridden freely.
 REQ_CFLAGS := -std=c11 -D_GNU_SOURCE -MMD -MP -Ilib $(WARN) $(WERROR) $(PKG_CFLAGS) \
@@ -82,6 +86,7 @@ REQ_CFLAGS := -std=c11 -D_GNU_SOURCE -MMD -MP -Ilib $(WARN) $(WERROR) $(PKG_CFLA
 ALL_CFLAGS  = $(REQ_CFLAGS) $(VARIANT) $(CFLAGS)
 ALL_LDFLAGS = $(VARIANT) $(LDFLAGS)
 LDLIBS     := $(PKG_LIBS) -lpthread -lm
+LA_LIBS    := $(shell pkg-config --libs $(LA_PKGS) 2>/dev/null)
 
 WORKERS   := auth users movies ratings watchlist genres tmdb admin health
 LIB_SRC   := $(wildcard lib/*/*.c)
@@ -142,10 +147,10 @@ $(BUILD)/cgi-bin/admin: $(BUILD)/cgi-bin/admin.o $(BUILD)/cgi-bin/admin_pages.o 
 	$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(BUILD)/marquee-%: $(BUILD)/tools/%.o $(LIB_A)
-	$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS) -o $@
+	$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS) $(LA_LIBS) -o $@
 
 $(BUILD)/tests/check_lib: $(CHECK_LIB_SRC:%.c=$(BUILD)/%.o) $(LIB_A)
-	$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS) $(shell pkg-config --libs check) -o $@
+	$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS) $(LA_LIBS) $(shell pkg-config --libs check) -o $@
 
 $(BUILD)/tests/check_handlers: $(CHECK_HANDLER_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/lib/testutil.o \
                               $(WORKERS:%=$(BUILD)/testing/cgi-bin/%.o) $(BUILD)/testing/cgi-bin/admin_pages.o $(BUILD)/testing/cgi-bin/admin_view.o $(LIB_A)
@@ -305,8 +310,12 @@ clean:
 bench-sync: $(BUILD)/marquee-sync $(FERRETDB)
 	BUILD=$(CURDIR)/$(BUILD) tests/bench/sync.sh
 
-bench-recs: all $(FERRETDB)
+bench-recs: all $(FERRETDB) $(BUILD)/tests/bench/recs-train
 	BUILD=$(CURDIR)/$(BUILD) tests/bench/recs.sh
+
+# Learning the recommender's lists on synthetic events (tests/bench/recs_train.c).
+$(BUILD)/tests/bench/recs-train: $(BUILD)/tests/bench/recs_train.o $(LIB_A)
+	$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS) $(LA_LIBS) -o $@
 # wrk against a stack of its own, beside a FastCGI hello-world (DURATION=60 for the long run).
 bench: all $(FERRETDB)
 	BUILD=$(CURDIR)/$(BUILD) tests/bench/http.sh

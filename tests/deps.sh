@@ -5,7 +5,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
 PACKAGES="gcc make pkg-config libfcgi-dev libmongoc-dev libbson-dev libcjson-dev libcurl4-openssl-dev
-libssl-dev libcrypt-dev libicu-dev check nginx-light libnginx-mod-nchan python3 ca-certificates openssl chromium
+libssl-dev libcrypt-dev libicu-dev liblapacke-dev libopenblas-dev check nginx-light libnginx-mod-nchan python3 ca-certificates openssl chromium
 clang libclang-rt-dev valgrind wrk"
 
 missing=""

@@ -23,18 +23,9 @@ static int compare_neighbours(const void *a, const void *b)
 	return (x->item > y->item) - (x->item < y->item);
 }
 
-mq_recs_model *mq_recs_train(const mq_recs_event *events, size_t n, int n_users, int n_items, int k,
-			     float shrink)
+size_t mq_recs_by_user(const mq_recs_event *events, size_t n, int n_users, int n_items, size_t **start,
+		       int **items)
 {
-	mq_recs_model *m = mq_xcalloc(1, sizeof *m);
-	m->n_items = n_items;
-	m->k = k;
-	m->count = mq_xcalloc((size_t)n_items ? (size_t)n_items : 1, sizeof *m->count);
-	size_t slots = (size_t)n_items * (size_t)k;
-	m->neighbours = mq_xcalloc(slots ? slots : 1, sizeof *m->neighbours);
-	m->popularity = mq_xcalloc((size_t)n_items ? (size_t)n_items : 1, sizeof *m->popularity);
-
-	/* the positive events, sorted by member then item, without repeats */
 	mq_recs_event *ev = mq_xcalloc(n ? n : 1, sizeof *ev);
 	size_t e = 0;
 	for (size_t i = 0; i < n; i++)
@@ -47,16 +38,36 @@ mq_recs_model *mq_recs_train(const mq_recs_event *events, size_t n, int n_users,
 		if (i == 0 || ev[i].user != ev[u - 1].user || ev[i].item != ev[u - 1].item)
 			ev[u++] = ev[i];
 	e = u;
-
-	/* each member's items (start[user]..start[user+1]) and each item's members */
-	size_t *ustart = mq_xcalloc((size_t)n_users + 1, sizeof *ustart);
-	for (size_t i = 0; i < e; i++)
-		ustart[ev[i].user + 1]++;
+	*start = mq_xcalloc((size_t)n_users + 1, sizeof **start);
+	*items = mq_xcalloc(e ? e : 1, sizeof **items);
+	for (size_t i = 0; i < e; i++) {
+		(*start)[ev[i].user + 1]++;
+		(*items)[i] = ev[i].item;
+	}
 	for (int i = 0; i < n_users; i++)
-		ustart[i + 1] += ustart[i];
+		(*start)[i + 1] += (*start)[i];
+	free(ev);
+	return e;
+}
+
+mq_recs_model *mq_recs_train(const mq_recs_event *events, size_t n, int n_users, int n_items, int k,
+			     float shrink)
+{
+	mq_recs_model *m = mq_xcalloc(1, sizeof *m);
+	m->n_items = n_items;
+	m->k = k;
+	m->count = mq_xcalloc((size_t)n_items ? (size_t)n_items : 1, sizeof *m->count);
+	size_t slots = (size_t)n_items * (size_t)k;
+	m->neighbours = mq_xcalloc(slots ? slots : 1, sizeof *m->neighbours);
+	m->popularity = mq_xcalloc((size_t)n_items ? (size_t)n_items : 1, sizeof *m->popularity);
+
+	/* each member's items (ustart[user]..ustart[user+1] in ev) and each item's members */
+	size_t *ustart;
+	int *uitems;
+	size_t e = mq_recs_by_user(events, n, n_users, n_items, &ustart, &uitems);
 	size_t *istart = mq_xcalloc((size_t)n_items + 1, sizeof *istart);
 	for (size_t i = 0; i < e; i++)
-		istart[ev[i].item + 1]++;
+		istart[uitems[i] + 1]++;
 	for (int i = 0; i < n_items; i++) {
 		m->popularity[i] = (int)istart[i + 1];
 		istart[i + 1] += istart[i];
@@ -64,8 +75,9 @@ mq_recs_model *mq_recs_train(const mq_recs_event *events, size_t n, int n_users,
 	int *members = mq_xcalloc(e ? e : 1, sizeof *members);
 	size_t *fill = mq_xcalloc((size_t)n_items + 1, sizeof *fill);
 	memcpy(fill, istart, ((size_t)n_items + 1) * sizeof *fill);
-	for (size_t i = 0; i < e; i++)
-		members[fill[ev[i].item]++] = ev[i].user;
+	for (int user = 0; user < n_users; user++)
+		for (size_t b = ustart[user]; b < ustart[user + 1]; b++)
+			members[fill[uitems[b]]++] = user;
 	free(fill);
 
 	/* co-occurrence of item i with every other: through the members of i, their items */
@@ -77,7 +89,7 @@ mq_recs_model *mq_recs_train(const mq_recs_event *events, size_t n, int n_users,
 		for (size_t a = istart[i]; a < istart[i + 1]; a++) {
 			int user = members[a];
 			for (size_t b = ustart[user]; b < ustart[user + 1]; b++) {
-				int j = ev[b].item;
+				int j = uitems[b];
 				if (j == i)
 					continue;
 				if (co[j]++ == 0)
@@ -109,7 +121,7 @@ mq_recs_model *mq_recs_train(const mq_recs_event *events, size_t n, int n_users,
 	free(members);
 	free(istart);
 	free(ustart);
-	free(ev);
+	free(uitems);
 	return m;
 }
 
@@ -222,4 +234,12 @@ double mq_recs_weighted_rating(double mean, double votes, double all_mean, doubl
 	if (votes <= 0 || enough < 0)
 		return all_mean;
 	return votes / (votes + enough) * mean + enough / (votes + enough) * all_mean;
+}
+
+unsigned long long mq_recs_random(unsigned long long *state)
+{
+	unsigned long long z = (*state += 0x9E3779B97F4A7C15ULL); /* splitmix64 */
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	return z ^ (z >> 31);
 }

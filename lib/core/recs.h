@@ -30,6 +30,12 @@ typedef struct mq_recs_model {
 	int *popularity;               /* members who interacted with item i */
 } mq_recs_model;
 
+/* The positive events (weight > 0, in range) by member, sorted by item, repeats once: member u's
+ * items are (*items)[(*start)[u] .. (*start)[u + 1]]. Returns how many; the caller owns and frees
+ * *start (n_users + 1) and *items. */
+size_t mq_recs_by_user(const mq_recs_event *events, size_t n, int n_users, int n_items, size_t **start,
+		       int **items);
+
 /* Learns the neighbours from events[n] (users 0..n_users-1, items 0..n_items-1): cosine of the
  * items' member sets, sim(i, j) = |U_i ∩ U_j| / sqrt(|U_i| |U_j|), shrunk towards 0 for pairs
  * few members share (· c / (c + shrink)). Events with weight <= 0 are left out; repeats count
@@ -62,5 +68,9 @@ size_t mq_recs_top(const float *scores, int n_items, const int *groups, int max_
 /* The weighted rating (IMDb's): v/(v+m)·R + m/(v+m)·C for R the item's mean, v its votes, C the
  * mean over all and m the votes that count as "enough". */
 double mq_recs_weighted_rating(double mean, double votes, double all_mean, double enough);
+
+/* The next number of a fixed stream (splitmix64) from *state: reentrant, the same on every run
+ * for the same seed. */
+unsigned long long mq_recs_random(unsigned long long *state);
 
 #endif

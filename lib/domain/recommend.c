@@ -6,6 +6,7 @@
 #include "domain/account.h"
 #include "domain/catalog.h"
 #include "domain/lists.h"
+#include "domain/recommend_store.h"
 
 #include <math.h>
 #include <stdbool.h>
@@ -18,6 +19,29 @@ float mq_recommend_rating_weight(double rating, double max)
 {
 	double x = rating / max;     /* 0..1 */
 	return (float)((x - 0.5) * 2); /* 1 for the best, 0 in the middle, -1 for the worst */
+}
+
+float mq_recommend_taste_weight(double rating, double max)
+{
+	float graded = mq_recommend_rating_weight(rating, max);
+	switch (MQ_RECOMMEND_WEIGHTING) {
+	case 0:
+		return rating >= max * MQ_RECOMMEND_LIKED / 10.0 ? 1.0f : 0.0f;
+	case 2:
+		return graded > 0 ? graded : 0;
+	default:
+		return graded;
+	}
+}
+
+float mq_recommend_signal_weight(const char *kind)
+{
+	if (!strcmp(kind, "liked") || !strcmp(kind, "favorites"))
+		return mq_recommend_taste_weight(10, 10);
+	if (!strcmp(kind, "disliked"))
+		return mq_recommend_taste_weight(1, 10);
+	/* watched, bookmarked, on the watchlist: trained as liked, so weighed as the least liked rating */
+	return mq_recommend_taste_weight(MQ_RECOMMEND_LIKED, 10);
 }
 
 float mq_recommend_quality(double mean, double votes, double all_mean, double max)
@@ -33,187 +57,6 @@ float mq_recommend_recency(double age_days)
 	return (float)(MQ_RECOMMEND_OLD_TASTE + (1 - MQ_RECOMMEND_OLD_TASTE) * exp(-age_days / MQ_RECOMMEND_TASTE_DAYS));
 }
 
-/* ---- the database side -------------------------------------------------------------------- */
-
-/* ObjectIds to dense indexes: open addressing over the 12 bytes. */
-typedef struct oid_map {
-	bson_oid_t *keys;
-	int *values;
-	size_t cap, n;
-	bson_oid_t *by_index;       /* index → ObjectId */
-	size_t index_cap;
-} oid_map;
-
-static uint64_t oid_hash(const bson_oid_t *o)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (int i = 0; i < 12; i++)
-		h = (h ^ o->bytes[i]) * 1099511628211ULL;
-	return h;
-}
-
-static void map_grow(oid_map *m)
-{
-	oid_map bigger = { 0 };
-	bigger.cap = m->cap ? m->cap * 2 : 1024;
-	bigger.keys = mq_xcalloc(bigger.cap, sizeof *bigger.keys);
-	bigger.values = mq_xcalloc(bigger.cap, sizeof *bigger.values);
-	for (size_t i = 0; i < bigger.cap; i++)
-		bigger.values[i] = -1;
-	for (size_t i = 0; i < m->cap; i++) {
-		if (m->values[i] < 0)
-			continue;
-		size_t at = oid_hash(&m->keys[i]) & (bigger.cap - 1);
-		while (bigger.values[at] >= 0)
-			at = (at + 1) & (bigger.cap - 1);
-		bigger.keys[at] = m->keys[i];
-		bigger.values[at] = m->values[i];
-	}
-	free(m->keys);
-	free(m->values);
-	m->keys = bigger.keys;
-	m->values = bigger.values;
-	m->cap = bigger.cap;
-}
-
-/* The index of o, added when add is set (else -1 when absent). */
-static int map_index(oid_map *m, const bson_oid_t *o, int add)
-{
-	if (m->cap == 0 || (m->n + 1) * 2 > m->cap) {
-		if (!add && m->cap == 0)
-			return -1;
-		if (add)
-			map_grow(m);
-	}
-	size_t at = oid_hash(o) & (m->cap - 1);
-	while (m->values[at] >= 0) {
-		if (bson_oid_equal(&m->keys[at], o))
-			return m->values[at];
-		at = (at + 1) & (m->cap - 1);
-	}
-	if (!add)
-		return -1;
-	if (m->n == m->index_cap) {
-		m->index_cap = m->index_cap ? m->index_cap * 2 : 1024;
-		m->by_index = mq_xrealloc(m->by_index, m->index_cap * sizeof *m->by_index);
-	}
-	m->keys[at] = *o;
-	m->values[at] = (int)m->n;
-	m->by_index[m->n] = *o;
-	return (int)m->n++;
-}
-
-static void map_free(oid_map *m)
-{
-	free(m->keys);
-	free(m->values);
-	free(m->by_index);
-}
-
-typedef struct event_list {
-	mq_recs_event *e;
-	size_t n, cap;
-} event_list;
-
-static void event_add(event_list *l, int user, int item, float weight)
-{
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 4096;
-		l->e = mq_xrealloc(l->e, l->cap * sizeof *l->e);
-	}
-	l->e[l->n++] = (mq_recs_event){ user, item, weight };
-}
-
-/* Every document of collection (filter), as events: who (user_id) did what to which movie. */
-static mq_err read_events(mongoc_database_t *database, const char *collection, const bson_t *filter,
-			  oid_map *users, oid_map *movies, event_list *out)
-{
-	bson_error_t error;
-	const bson_t *doc;
-	mongoc_collection_t *coll = mongoc_database_get_collection(database, collection);
-	bson_t *opts = BCON_NEW("projection", "{", "user_id", BCON_INT32(1), "movie_id", BCON_INT32(1), "}");
-	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, opts, NULL);
-	while (mongoc_cursor_next(cursor, &doc)) {
-		bson_iter_t u, m;
-		if (bson_iter_init_find(&u, doc, "user_id") && BSON_ITER_HOLDS_OID(&u) &&
-		    bson_iter_init_find(&m, doc, "movie_id") && BSON_ITER_HOLDS_OID(&m))
-			event_add(out, map_index(users, bson_iter_oid(&u), 1), map_index(movies, bson_iter_oid(&m), 1), 1);
-	}
-	mq_err rc = mongoc_cursor_error(cursor, &error) ? mq_db_error(&error, collection) : MQ_OK;
-	mongoc_cursor_destroy(cursor);
-	bson_destroy(opts);
-	mongoc_collection_destroy(coll);
-	return rc;
-}
-
-/* What scoring needs of a movie: its genres, its quality and whether it may be recommended. The
- * training run stores it with every neighbour and popular movie it writes, so that serving a
- * member's list scores without reading the catalogue. */
-#define META_GENRES 4
-typedef struct movie_meta {
-	long long genre[META_GENRES];
-	int n_genres;
-	float quality;        /* the weighted rating, 0..1 */
-	double popularity;
-	bool usable;          /* neither hidden nor gone from TMDB */
-} movie_meta;
-
-#define POPULAR_ALL 200   /* the most popular movies kept for everyone */
-#define POPULAR_GENRE 100 /* and per genre */
-
-static bson_t *meta_projection(void)
-{
-	return BCON_NEW("projection", "{", "genres", BCON_INT32(1), "vote_average", BCON_INT32(1), "vote_count",
-			BCON_INT32(1), "popularity", BCON_INT32(1), "hidden", BCON_INT32(1), "tmdb_missing",
-			BCON_INT32(1), "}");
-}
-
-static double number(const bson_t *doc, const char *field)
-{
-	bson_iter_t it;
-	return bson_iter_init_find(&it, doc, field) && BSON_ITER_HOLDS_NUMBER(&it) ? bson_iter_as_double(&it) : 0;
-}
-
-static bool flag(const bson_t *doc, const char *field)
-{
-	bson_iter_t it;
-	return bson_iter_init_find(&it, doc, field) && bson_iter_as_bool(&it);
-}
-
-static void meta_from_movie(const bson_t *doc, movie_meta *m)
-{
-	bson_iter_t it, list, g;
-	memset(m, 0, sizeof *m);
-	if (bson_iter_init_find(&it, doc, "genres") && BSON_ITER_HOLDS_ARRAY(&it) && bson_iter_recurse(&it, &list))
-		while (m->n_genres < META_GENRES && bson_iter_next(&list))
-			if (BSON_ITER_HOLDS_DOCUMENT(&list) && bson_iter_recurse(&list, &g) && bson_iter_find(&g, "id") &&
-			    BSON_ITER_HOLDS_NUMBER(&g) && bson_iter_as_int64(&g) >= 0)
-				m->genre[m->n_genres++] = bson_iter_as_int64(&g);
-	/* TMDB's votes: out of 10, with about 1,000 votes counting as "enough" */
-	m->quality = (float)(mq_recs_weighted_rating(number(doc, "vote_average"), number(doc, "vote_count"), 6.5, 1000) / 10);
-	m->popularity = number(doc, "popularity");
-	m->usable = !flag(doc, "hidden") && !flag(doc, "tmdb_missing");
-}
-
-/* Appends {m, s (when sim >= 0), g: [genre ids], q} to the array list as element at. */
-static void append_entry(bson_t *list, size_t at, const bson_oid_t *movie, const movie_meta *meta, double sim)
-{
-	char key[24];
-	bson_t entry, genres;
-	snprintf(key, sizeof key, "%zu", at);
-	BSON_APPEND_DOCUMENT_BEGIN(list, key, &entry);
-	BSON_APPEND_OID(&entry, "m", movie);
-	if (sim >= 0)
-		BSON_APPEND_DOUBLE(&entry, "s", sim);
-	BSON_APPEND_ARRAY_BEGIN(&entry, "g", &genres);
-	for (int i = 0; i < meta->n_genres; i++) {
-		snprintf(key, sizeof key, "%d", i);
-		BSON_APPEND_INT64(&genres, key, meta->genre[i]);
-	}
-	bson_append_array_end(&entry, &genres);
-	BSON_APPEND_DOUBLE(&entry, "q", meta->quality);
-	bson_append_document_end(list, &entry);
-}
 
 /* The movie, similarity and meta of the entry list points at (what append_entry wrote); false
  * when it is not one. */
@@ -244,196 +87,6 @@ static bool read_entry(const bson_iter_t *list, bson_oid_t *movie, double *sim, 
 	return found;
 }
 
-/* Every movie's meta: ids maps each movie to its index in *meta. */
-static mq_err read_catalogue(mongoc_database_t *database, oid_map *ids, movie_meta **meta)
-{
-	bson_error_t error;
-	const bson_t *doc;
-	size_t cap = 0;
-	bson_t all = BSON_INITIALIZER;
-	bson_t *opts = meta_projection();
-	mongoc_collection_t *coll = mongoc_database_get_collection(database, "movies");
-	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, &all, opts, NULL);
-	while (mongoc_cursor_next(cursor, &doc)) {
-		bson_iter_t it;
-		if (!bson_iter_init_find(&it, doc, "_id") || !BSON_ITER_HOLDS_OID(&it))
-			continue;
-		size_t i = (size_t)map_index(ids, bson_iter_oid(&it), 1);
-		if (i >= cap) {
-			cap = cap ? cap * 2 : 1024;
-			*meta = mq_xrealloc(*meta, cap * sizeof **meta);
-		}
-		meta_from_movie(doc, &(*meta)[i]);
-	}
-	mq_err rc = mongoc_cursor_error(cursor, &error) ? mq_db_error(&error, "movies") : MQ_OK;
-	mongoc_cursor_destroy(cursor);
-	mongoc_collection_destroy(coll);
-	bson_destroy(opts);
-	bson_destroy(&all);
-	return rc;
-}
-
-static int by_popularity(const void *a, const void *b, void *meta)
-{
-	const movie_meta *m = meta;
-	double x = m[*(const int *)a].popularity, y = m[*(const int *)b].popularity;
-	return (x < y) - (x > y);
-}
-
-/* Deletes the documents of coll a training run did not write (stamped "at" before it started). */
-static mq_err delete_stale(mongoc_collection_t *coll, int64_t started, const char *what)
-{
-	bson_error_t error;
-	bson_t *stale = BCON_NEW("at", "{", "$lt", BCON_DATE_TIME(started), "}");
-	mq_err rc = mongoc_collection_delete_many(coll, stale, NULL, NULL, &error) ? MQ_OK : mq_db_error(&error, what);
-	bson_destroy(stale);
-	return rc;
-}
-
-/* rec_popular: {_id: "all", m: [entries]} with the POPULAR_ALL most popular movies that may be
- * recommended, and {_id: "g<genre id>", m} with the POPULAR_GENRE most popular of each genre;
- * lists of genres no movie has any more are removed. */
-static mq_err store_popular(mongoc_database_t *database, const oid_map *ids, const movie_meta *meta, int64_t started)
-{
-	int *order = mq_xcalloc(ids->n + 1, sizeof *order);
-	size_t k = 0;
-	long long genres[64];
-	int n_genres = 0;
-	for (size_t i = 0; i < ids->n; i++) {
-		if (!meta[i].usable)
-			continue;
-		order[k++] = (int)i;
-		for (int g = 0; g < meta[i].n_genres; g++) {
-			int seen = 0;
-			while (seen < n_genres && genres[seen] != meta[i].genre[g])
-				seen++;
-			if (seen == n_genres && n_genres < 64)
-				genres[n_genres++] = meta[i].genre[g];
-		}
-	}
-	qsort_r(order, k, sizeof *order, by_popularity, (void *)meta);
-	bson_error_t error;
-	mq_err rc = MQ_OK;
-	mongoc_collection_t *coll = mongoc_database_get_collection(database, "rec_popular");
-	for (int list = -1; list < n_genres && rc == MQ_OK; list++) {
-		char id[32];
-		size_t max = list < 0 ? POPULAR_ALL : POPULAR_GENRE, n = 0;
-		if (list < 0)
-			snprintf(id, sizeof id, "all");
-		else
-			snprintf(id, sizeof id, "g%lld", genres[list]);
-		bson_t doc = BSON_INITIALIZER, entries;
-		BSON_APPEND_UTF8(&doc, "_id", id);
-		BSON_APPEND_ARRAY_BEGIN(&doc, "m", &entries);
-		for (size_t i = 0; i < k && n < max; i++) {
-			const movie_meta *m = &meta[order[i]];
-			int has = list < 0;
-			for (int g = 0; g < m->n_genres && !has; g++)
-				has = m->genre[g] == genres[list];
-			if (has)
-				append_entry(&entries, n++, &ids->by_index[order[i]], m, -1);
-		}
-		bson_append_array_end(&doc, &entries);
-		BSON_APPEND_DATE_TIME(&doc, "at", started);
-		bson_t *selector = BCON_NEW("_id", BCON_UTF8(id));
-		bson_t *opts = BCON_NEW("upsert", BCON_BOOL(true));
-		if (!mongoc_collection_replace_one(coll, selector, &doc, opts, NULL, &error))
-			rc = mq_db_error(&error, "rec_popular");
-		bson_destroy(opts);
-		bson_destroy(selector);
-		bson_destroy(&doc);
-	}
-	if (rc == MQ_OK)
-		rc = delete_stale(coll, started, "rec_popular");
-	mongoc_collection_destroy(coll);
-	free(order);
-	return rc;
-}
-
-mq_err mq_recommend_train(mq_db *db, long *n_movies, long *n_events)
-{
-	*n_movies = *n_events = 0;
-	mongoc_client_t *client;
-	mongoc_database_t *database = mq_db_acquire(db, &client);
-	if (!database)
-		return MQ_EUNAVAIL;
-	oid_map users = { 0 }, movies = { 0 };
-	event_list ev = { 0 };
-	bson_t all = BSON_INITIALIZER;
-	bson_t *positive = BCON_NEW("type", "{", "$in", "[", BCON_UTF8("liked"), BCON_UTF8("watched"),
-				    BCON_UTF8("bookmarked"), "]", "}");
-	mq_err rc = read_events(database, "ratings", &all, &users, &movies, &ev);
-	if (rc == MQ_OK)
-		rc = read_events(database, "interactions", positive, &users, &movies, &ev);
-	if (rc == MQ_OK)
-		rc = read_events(database, "watchlist", &all, &users, &movies, &ev);
-	if (rc == MQ_OK)
-		rc = read_events(database, "favorites", &all, &users, &movies, &ev);
-	bson_destroy(positive);
-	bson_destroy(&all);
-	mq_recs_model *model = NULL;
-	if (rc == MQ_OK)
-		model = mq_recs_train(ev.e, ev.n, (int)users.n, (int)movies.n, MQ_RECOMMEND_NEIGHBOURS, MQ_RECOMMEND_SHRINK);
-	int64_t started = mq_clock_ms();
-	oid_map catalogue = { 0 };
-	movie_meta *meta = NULL;
-	if (rc == MQ_OK)
-		rc = read_catalogue(database, &catalogue, &meta);
-	if (rc == MQ_OK)
-		rc = store_popular(database, &catalogue, meta, started);
-	if (model && rc == MQ_OK) {
-		bson_error_t error;
-		mongoc_collection_t *coll = mongoc_database_get_collection(database, "movie_neighbours");
-		bson_t *bulk_opts = BCON_NEW("ordered", BCON_BOOL(false));
-		mongoc_bulk_operation_t *bulk = mongoc_collection_create_bulk_operation_with_opts(coll, bulk_opts);
-		int queued = 0;
-		for (int i = 0; i < model->n_items && rc == MQ_OK; i++) {
-			if (model->count[i] == 0)
-				continue;
-			bson_t doc = BSON_INITIALIZER, list;
-			BSON_APPEND_OID(&doc, "_id", &movies.by_index[i]);
-			BSON_APPEND_ARRAY_BEGIN(&doc, "n", &list);
-			const mq_recs_neighbour *nb = model->neighbours + (size_t)i * (size_t)model->k;
-			size_t kept = 0;
-			for (int b = 0; b < model->count[i]; b++) {
-				const bson_oid_t *m = &movies.by_index[nb[b].item];
-				int c = map_index(&catalogue, m, 0);
-				if (c >= 0 && meta[c].usable) /* rated once, since hidden or gone: not a candidate */
-					append_entry(&list, kept++, m, &meta[c], nb[b].sim);
-			}
-			bson_append_array_end(&doc, &list);
-			BSON_APPEND_INT32(&doc, "members", model->popularity[i]);
-			BSON_APPEND_DATE_TIME(&doc, "at", started);
-			bson_t *selector = BCON_NEW("_id", BCON_OID(&movies.by_index[i]));
-			bson_t *opts = BCON_NEW("upsert", BCON_BOOL(true));
-			if (mongoc_bulk_operation_replace_one_with_opts(bulk, selector, &doc, opts, &error))
-				queued++;
-			bson_destroy(opts);
-			bson_destroy(selector);
-			bson_destroy(&doc);
-			(*n_movies)++;
-		}
-		bson_t reply;
-		if (queued && !mongoc_bulk_operation_execute(bulk, &reply, &error))
-			rc = mq_db_error(&error, "movie_neighbours");
-		if (queued)
-			bson_destroy(&reply);
-		mongoc_bulk_operation_destroy(bulk);
-		bson_destroy(bulk_opts);
-		if (rc == MQ_OK) /* movies that have no neighbours any more */
-			rc = delete_stale(coll, started, "movie_neighbours");
-		mongoc_collection_destroy(coll);
-	}
-	*n_events = (long)ev.n;
-	free(meta);
-	map_free(&catalogue);
-	mq_recs_model_free(model);
-	free(ev.e);
-	map_free(&users);
-	map_free(&movies);
-	mq_db_release(db, client, database);
-	return rc;
-}
 
 /* One member's taste, gathered from their documents. */
 typedef struct taste {
@@ -449,12 +102,13 @@ typedef struct taste {
 
 static int taste_index(taste *t, const bson_oid_t *o)
 {
-	int i = map_index(&t->items, o, 1);
+	int i = mq_rec_map_index(&t->items, o, 1);
 	if ((size_t)i >= t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 256;
 		while (cap <= (size_t)i)
 			cap *= 2;
 		t->weight = mq_xrealloc(t->weight, cap * sizeof *t->weight);
+
 		t->excluded = mq_xrealloc(t->excluded, cap);
 		memset(t->weight + t->cap, 0, (cap - t->cap) * sizeof *t->weight);
 		memset(t->excluded + t->cap, 0, cap - t->cap);
@@ -490,18 +144,15 @@ static mq_err gather(mongoc_database_t *database, const bson_oid_t *user, taste 
 				continue;
 			int i = taste_index(t, bson_iter_oid(&it));
 			float w = 0;
+			const char *when = c == 0 ? "created_at" : c == 1 ? "at" : "added_at";
 			if (c == 0 && bson_iter_init_find(&it, doc, "rating") && BSON_ITER_HOLDS_NUMBER(&it))
-				w = mq_recommend_rating_weight(bson_iter_as_double(&it), 10) *
-				    mq_recommend_recency(age_days(doc, "created_at", now));
-			else if (c == 1 && bson_iter_init_find(&it, doc, "type") && BSON_ITER_HOLDS_UTF8(&it)) {
-				const char *type = bson_iter_utf8(&it, NULL);
-				float r = mq_recommend_recency(age_days(doc, "at", now));
-				w = !strcmp(type, "liked") ? r : !strcmp(type, "disliked") ? -r : 0.5f * r;
-			} else if (c == 2) {
-				w = 0.5f * mq_recommend_recency(age_days(doc, "added_at", now));
-			} else if (c == 3) { /* a favourite counts as much as a like */
-				w = mq_recommend_recency(age_days(doc, "added_at", now));
-			}
+				w = mq_recommend_taste_weight(bson_iter_as_double(&it), 10);
+			else if (c == 1 && bson_iter_init_find(&it, doc, "type") && BSON_ITER_HOLDS_UTF8(&it))
+				w = mq_recommend_signal_weight(bson_iter_utf8(&it, NULL));
+			else if (c >= 2)
+				w = mq_recommend_signal_weight(collections[c]);
+			if (MQ_RECOMMEND_RECENCY)
+				w *= mq_recommend_recency(age_days(doc, when, now));
 			t->weight[i] += w;
 			t->excluded[i] = 1;
 		}
@@ -638,7 +289,7 @@ static mq_err add_popular_movies(mongoc_database_t *database, taste *t, candidat
 	bson_error_t error;
 	const bson_t *doc;
 	bson_t all = BSON_INITIALIZER;
-	bson_t *opts = meta_projection();
+	bson_t *opts = mq_rec_meta_projection();
 	BCON_APPEND(opts, "sort", "{", "popularity", BCON_INT32(-1), "}", "limit", BCON_INT64(POPULAR_ALL));
 	mongoc_collection_t *coll = mongoc_database_get_collection(database, "movies");
 	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, &all, opts, NULL);
@@ -647,7 +298,7 @@ static mq_err add_popular_movies(mongoc_database_t *database, taste *t, candidat
 		movie_meta meta;
 		if (!bson_iter_init_find(&it, doc, "_id") || !BSON_ITER_HOLDS_OID(&it))
 			continue;
-		meta_from_movie(doc, &meta);
+		mq_rec_meta_from_movie(doc, &meta);
 		add_candidate(t, info, bson_iter_oid(&it), &meta);
 	}
 	mq_err rc = mongoc_cursor_error(cursor, &error) ? mq_db_error(&error, "recommendation candidates") : MQ_OK;
@@ -673,11 +324,16 @@ static bson_t *in_filter(const char *field, const bson_oid_t *ids, size_t n)
 	return f;
 }
 
+/* The member's strongest movies first; of equal weight the first gathered (the earlier, as
+ * marquee-eval-recs measures it). */
 static int by_weight(const void *a, const void *b, void *w)
 {
 	const float *weight = w;
-	float x = fabsf(weight[*(const int *)a]), y = fabsf(weight[*(const int *)b]);
-	return (x < y) - (x > y);
+	int i = *(const int *)a, j = *(const int *)b;
+	float x = fabsf(weight[i]), y = fabsf(weight[j]);
+	if (x != y)
+		return (x < y) - (x > y);
+	return (i > j) - (i < j);
 }
 
 /* A recommendation list from the cache, if it is for this version, language and length. */
@@ -849,7 +505,7 @@ mq_err mq_recommend_for(mq_db *db, const char *user_id, const char *lang, int li
 			bson_iter_t it;
 			if (bson_iter_init_find(&it, doc, "_id") && BSON_ITER_HOLDS_OID(&it)) {
 				int i = taste_index(&t, bson_iter_oid(&it));
-				t.weight[i] += 1;
+				t.weight[i] += mq_recommend_signal_weight("favorites");
 			}
 		}
 		bson_error_t error;
@@ -862,13 +518,13 @@ mq_err mq_recommend_for(mq_db *db, const char *user_id, const char *lang, int li
 	bson_destroy(&fav);
 	t.n_own = (int)t.items.n;
 
-	/* the member's strongest 50: their genres are the member's taste, their neighbours candidates */
+	/* the member's strongest movies: their genres are the member's taste, their neighbours candidates */
 	mq_recs_model model = { 0 };
 	int *own = mq_xcalloc((size_t)t.n_own + 1, sizeof *own);
 	for (int i = 0; i < t.n_own; i++)
 		own[i] = i;
 	qsort_r(own, (size_t)t.n_own, sizeof *own, by_weight, t.weight);
-	int n_strong = t.n_own < 50 ? t.n_own : 50;
+	int n_strong = t.n_own < MQ_RECOMMEND_STRONG ? t.n_own : MQ_RECOMMEND_STRONG;
 	mq_recs_neighbour *lists = mq_xcalloc((size_t)(n_strong ? n_strong : 1) * MQ_RECOMMEND_NEIGHBOURS, sizeof *lists);
 	int *counts = mq_xcalloc((size_t)(n_strong ? n_strong : 1), sizeof *counts);
 	int *strong = mq_xcalloc((size_t)(n_strong ? n_strong : 1), sizeof *strong);
@@ -881,7 +537,7 @@ mq_err mq_recommend_for(mq_db *db, const char *user_id, const char *lang, int li
 	}
 	if (rc == MQ_OK && n_strong) {
 		bson_t *filter = in_filter("_id", strong_ids, (size_t)n_strong);
-		bson_t *opts = meta_projection();
+		bson_t *opts = mq_rec_meta_projection();
 		const bson_t *doc;
 		mongoc_collection_t *movies = mongoc_database_get_collection(database, "movies");
 		mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(movies, filter, opts, NULL);
@@ -890,9 +546,9 @@ mq_err mq_recommend_for(mq_db *db, const char *user_id, const char *lang, int li
 			movie_meta meta;
 			int i;
 			if (!bson_iter_init_find(&it, doc, "_id") || !BSON_ITER_HOLDS_OID(&it) ||
-			    (i = map_index(&t.items, bson_iter_oid(&it), 0)) < 0 || t.weight[i] <= 0)
+			    (i = mq_rec_map_index(&t.items, bson_iter_oid(&it), 0)) < 0 || t.weight[i] <= 0)
 				continue;
-			meta_from_movie(doc, &meta);
+			mq_rec_meta_from_movie(doc, &meta);
 			for (int g = 0; g < meta.n_genres; g++)
 				like_genre(&t, meta.genre[g], t.weight[i]);
 		}
@@ -914,7 +570,7 @@ mq_err mq_recommend_for(mq_db *db, const char *user_id, const char *lang, int li
 			bson_iter_t it, list;
 			if (!bson_iter_init_find(&it, doc, "_id") || !BSON_ITER_HOLDS_OID(&it))
 				continue;
-			int src = map_index(&t.items, bson_iter_oid(&it), 0), a = 0;
+			int src = mq_rec_map_index(&t.items, bson_iter_oid(&it), 0), a = 0;
 			while (a < n_strong && strong[a] != src)
 				a++;
 			if (a == n_strong || !bson_iter_init_find(&it, doc, "n") || !BSON_ITER_HOLDS_ARRAY(&it) ||
@@ -1009,8 +665,9 @@ mq_err mq_recommend_for(mq_db *db, const char *user_id, const char *lang, int li
 	free(info.liked);
 	free(t.weight);
 	free(t.excluded);
-	map_free(&t.items);
+	mq_rec_map_free(&t.items);
 	cJSON_Delete(prefs);
 	mq_db_release(db, client, database);
 	return rc;
 }
+

@@ -5,7 +5,6 @@
 #include "core/mem.h"
 #include "domain/catalog.h"
 #include "domain/genre.h"
-#include "domain/recommend.h"
 #include "domain/session.h"
 #include "tmdb/movie.h"
 #include "tmdb/tmdbcache.h"
@@ -355,18 +354,6 @@ mq_err mq_sync_genres(mq_sync *s, int *count)
 		rc = mq_genres_sync(&s->env, count);
 	s->counts.genres += *count;
 	report(s, "genres", *count, *count);
-	return rc;
-}
-
-mq_err mq_sync_neighbours(mq_sync *s, long *movies)
-{
-	long events = 0;
-	*movies = 0;
-	if (s->dry_run)
-		return MQ_OK;
-	report(s, "neighbours", 0, 1);
-	mq_err rc = mq_recommend_train(s->env.db, movies, &events);
-	report(s, "neighbours", 1, 1);
 	return rc;
 }
 

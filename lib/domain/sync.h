@@ -73,10 +73,6 @@ mq_err mq_sync_changes(mq_sync *s, int *full);
 /* Catalogue movies without a title or overview in one of TMDB_LANGUAGES: fetched again with
  * their translations (English is the details' own language). */
 mq_err mq_sync_translations(mq_sync *s);
-/* The recommender's item neighbours learnt again from every member's lists (recommend.h);
- * *movies gets how many movies have neighbours now. */
-mq_err mq_sync_neighbours(mq_sync *s, long *movies);
-
 /* Deletes expired tmdb_cache entries, refresh tokens and their revocations (session.h). */
 mq_err mq_sync_purge_cache(mq_sync *s, long long *removed);
 

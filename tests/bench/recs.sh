@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
-# recs.sh — `make bench-recs`: what one member's recommendations cost the users worker with a
-# catalogue of N movies (default 10,000). Starts a stack of its own (fresh database, the TMDB
-# stand-in with a synthetic catalogue), syncs the catalogue, lets 30 members rate, learns the
-# neighbours, then asks for one member's list R times, each after a change that invalidates the
-# cached list, and prints the users worker's CPU time per request (from /proc) and the wall time.
+# recs.sh — `make bench-recs`: what learning the recommender's lists costs, and what one member's
+# recommendations cost the users worker with a catalogue of N movies (default 10,000).
+# First, training alone (tests/bench/recs_train.c, no database): the stored lists learnt from
+# synthetic events at TRAIN_SIZES movies (default "10000 100000"; TRAIN_MEMBERS members with
+# TRAIN_EVENTS movies each, default 20,000 and 50), its wall and CPU time and peak RSS.
+# Then serving: starts a stack of its own (fresh database, the TMDB stand-in with a synthetic
+# catalogue), syncs the catalogue, lets 30 members rate, learns the neighbours, then asks for one
+# member's list R times, each after a change that invalidates the cached list, and prints the
+# users worker's CPU time per request (from /proc) and the wall time.
 # A benchmark, not a test: it asserts nothing.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-$ROOT/build}
 N=${MOVIES:-10000}
 R=${REQUESTS:-20}
+for size in ${TRAIN_SIZES:-10000 100000}; do
+	"$BUILD/tests/bench/recs-train" "$size" "${TRAIN_MEMBERS:-20000}" "${TRAIN_EVENTS:-50}"
+done
 export RUN_DIR=$BUILD/bench-recs-run PORT=${PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 export MQ_AUTH_RATE=1000r/s LOG_LEVEL=warn
 rm -rf "$RUN_DIR"
@@ -49,14 +56,17 @@ def cpu():  # seconds on a CPU, all the worker's threads together (schedstat: na
 rng = random.Random(1)
 members = [call("POST", "/api/v1/auth/register", body={"email": f"b{i}-{time.time_ns()}@example.test", "password": "correct horse", "name": "B"})["data"]["token"] for i in range(30)]
 first = 900001
-for token in members:  # each rates 20 movies of a popular quarter of the catalogue
-    for m in rng.sample(range(first, first + min(n, 2000)), 20):
+for i, token in enumerate(members):  # each rates 20 movies of a popular quarter of the catalogue,
+    # the member measured 100 (as many movies as serving reads the lists of: the worst case)
+    for m in rng.sample(range(first, first + min(n, 2000)), 100 if i == 0 else 20):
         call("POST", "/api/v1/ratings", token, {"movie_id": m, "rating": rng.choice([6, 7, 8, 9, 10])})
 env = dict(os.environ, MONGODB_URI=uri, TMDB_BASE_URL=tmdb, TMDB_READ_TOKEN="bench", TMDB_RATE="1000")
 print(f"syncing the rest of the {n} movies…", file=sys.stderr)
 subprocess.run([os.path.join(build, "marquee-sync"), "popular", "--pages", str((n + 19) // 20), "--parallel", "8"],
                env=env, check=True, capture_output=True)
+t = time.monotonic()
 subprocess.run([os.path.join(build, "marquee-sync"), "neighbours"], env=env, check=True, capture_output=True)
+learnt = time.monotonic() - t
 me = members[0]
 call("GET", "/api/v1/user/recommendations?limit=20", me)  # warm: connections, genres, images config
 c0 = cpu()
@@ -69,8 +79,9 @@ for i in range(requests):
     items = call("GET", "/api/v1/user/recommendations?limit=20", me)["data"]
     wall += time.monotonic() - t
 c1 = cpu()
-print(f"recommendations for one member ({n} movies in the catalogue, 30 members, 600 ratings, limit 20):")
+print(f"recommendations for one member ({n} movies in the catalogue, 30 members, 680 ratings, the member's 100, limit 20):")
 print(f"  users worker CPU {1000 * (c1 - c0) / requests:.2f} ms per request ({requests} uncached requests, all threads, /proc schedstat)")
 print(f"  of which idle {1000 * idle * (time.monotonic() - t0) / requests:.2f} ms (the worker at rest uses {1000 * idle:.3f} ms/s)")
 print(f"  wall time {1000 * wall / requests:.1f} ms per request through nginx (the database's time included); {len(items)} movies")
+print(f"  marquee-sync neighbours on this database: {learnt:.1f} s (reading, learning and writing the lists)")
 PY

@@ -61,6 +61,8 @@ Suite *schema_suite(void);
 Suite *worker_suite(void);
 Suite *sync_suite(void);
 Suite *recs_suite(void);
+Suite *recs_eval_suite(void);
+Suite *recs_models_suite(void);
 Suite *multipart_suite(void);
 Suite *media_suite(void);
 Suite *password_suite(void);

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """marquee-eval-recs on a small synthetic data set of its own (so the tool cannot rot): two
 groups of users with different tastes, whose later favourites follow their earlier ones. The
-tool must print its three lines in the documented form, and the recommender, which can see the
-groups, must beat the most-popular baseline, which cannot."""
+tool must print its validation choices and one line per model in the documented form, with
+intervals, and the models that can see the groups must beat the most-popular baseline, which
+cannot."""
 import os
 import random
 import re
@@ -10,7 +11,10 @@ import subprocess
 import sys
 import tempfile
 
-LINE = re.compile(r"^model=(\S+) precision@10=([0-9.]+) recall@10=([0-9.]+) ndcg@10=([0-9.]+) seconds=([0-9.]+)$")
+NUM = r"([-+]?[0-9.]+|nan)"
+LINE = re.compile(rf"^model=(\S+) precision@10={NUM} recall@10={NUM} ndcg@10={NUM} "
+                  rf"p/popular={NUM}\[{NUM},{NUM}\] ndcg/popular={NUM}\[{NUM},{NUM}\] "
+                  rf"p-best={NUM}\[{NUM},{NUM}\] seconds={NUM}$")
 
 
 def write_data(folder):
@@ -36,16 +40,17 @@ def main():
     tool = sys.argv[1]
     with tempfile.TemporaryDirectory() as folder:
         write_data(folder)
-        r = subprocess.run([tool, folder], capture_output=True, text=True, timeout=60)
+        r = subprocess.run([tool, "--boot", "200", folder], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     lines = r.stdout.strip().splitlines()
     models = {}
-    for line in lines:
+    assert lines[0].startswith("validation: ") and lines[1].startswith("validation: ") and lines[2].startswith("test: "), lines
+    for line in lines[3:]:
         m = LINE.match(line)
         assert m, f"not in the documented form: {line!r}"
         models[m.group(1)] = [float(x) for x in m.groups()[1:]]
-    assert list(models) == ["popular", "item-knn", "recommender"], models
-    for name in ("item-knn", "recommender"):
+    assert list(models) == ["popular", "popular-liked", "item-knn", "als", "ease", "site-before", "served"], models
+    for name in ("item-knn", "ease", "served"):
         for metric, i in (("precision@10", 0), ("ndcg@10", 2)):
             assert models[name][i] > models["popular"][i], (name, metric, models)
     r = subprocess.run([tool, "/nonexistent"], capture_output=True, text=True)
