@@ -3,6 +3,7 @@
  * (/user/preferences) and /users/:id (yourself, or any user for an admin); the pages /me and
  * /me/settings (profile, avatar, password and deletion forms, which work without JavaScript). */
 #include "core/password.h"
+#include "core/l10n.h"
 #include "domain/account.h"
 #include "domain/recommend.h"
 #include "domain/session.h"
@@ -350,6 +351,15 @@ static void get_me_page(mq_req *req, mq_res *res)
 		mq_reply_err(req, res, rc, NULL);
 		return;
 	}
+	/* what a person reads: the birthday in the page's calendar and digits, the role in words */
+	mq_buf born = MQ_BUF_INIT;
+	if (mq_l10n_date(&born, mq_page_language(req),
+			 cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(user, "date_of_birth"))) == 0)
+		cJSON_AddStringToObject(user, "date_of_birth_text", mq_buf_cstr(&born));
+	mq_buf_free(&born);
+	const char *role = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(user, "role"));
+	cJSON_AddStringToObject(user, "role_text", mq_page_message(req, role && !strcmp(role, "admin")
+								 ? "admin_users.role_admin" : "admin_users.role_user"));
 	cJSON *data = cJSON_CreateObject();
 	cJSON_AddItemToObject(data, "profile", user);
 	mq_reply_page(req, res, 200, "me", mq_page_message(req, "account.title"), data);

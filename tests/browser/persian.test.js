@@ -39,7 +39,8 @@ after(async () => { if (browser) await browser.close(); });
 
 const SCREENS = { desktop: h.DESKTOP, phone: h.PHONE };
 const EXEMPT = [".card-title", ".no-poster", ".no-photo", ".person", ".cast .muted", ".original-title",
-  ".certification", ".review-text", ".review-head strong", ".breadcrumb a", ".overview", ".brand"];
+  ".certification", ".review-text", ".review-head strong", ".breadcrumb a", ".overview", ".brand",
+  ".profile bdi", ".card-review"];
 const ALLOWED_WORDS = ["TMDB", "Marquee"];
 const SOLAR_MONTHS = "فروردین|اردیبهشت|خرداد|تیر|مرداد|شهریور|مهر|آبان|آذر|دی|بهمن|اسفند";
 const DATE = {
@@ -190,8 +191,10 @@ function memberSteps() {
     { path: "/movies/13", dates: [[".facts time", "release"], [".reviews .review-head time", "day"]] },
     { path: "/movies/13", action: refuseLongReview,
       expect: async (page, where) => assert.equal(page.url(), h.BASE_URL + "/movies/13", `${where}: shown in place`) },
+    { path: "/me" },
     { path: "/me/watchlist" },
     { path: "/me/favorites" },
+    { path: "/me/ratings" },
     { path: "/me/history" },
     { path: "/me/recommendations" },
     { path: "/logout" },
