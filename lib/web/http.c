@@ -218,6 +218,7 @@ static void utf8_repair(char *s)
 	*out = '\0';
 }
 
+__attribute__((format(printf, 3, 0)))
 static void add_problem(mq_req *req, mq_problem problem, const char *fmt, va_list ap)
 {
 	va_list copy;
