@@ -42,8 +42,7 @@ async function memberIn(lang) {
  * with all that was wrong. */
 async function journey(name, { lang, screen, cookies = [] }, fn) {
   const context = await h.newContext(browser, { viewport: SCREENS[screen] });
-  const url = new URL(h.BASE_URL);
-  await context.addCookies([...cookies, { name: "mq_lang", value: lang, domain: url.hostname, path: "/" }]);
+  await context.addCookies([...cookies, h.languageCookie(lang)]);
   const page = await context.newPage();
   const problems = h.watchConsole(page);
   const failures = [];

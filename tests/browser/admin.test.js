@@ -42,8 +42,7 @@ after(async () => { if (browser) await browser.close(); });
 
 async function open({ lang = "en", screen = h.DESKTOP, js = true } = {}) {
   const context = await h.newContext(browser, { viewport: screen, javaScriptEnabled: js });
-  const url = new URL(h.BASE_URL);
-  await context.addCookies([...admin.cookies, { name: "mq_lang", value: lang, domain: url.hostname, path: "/" }]);
+  await context.addCookies([...admin.cookies, h.languageCookie(lang)]);
   const page = await context.newPage();
   return { context, page, problems: h.watchConsole(page) };
 }

@@ -68,6 +68,11 @@ async function newContext(browser, options = {}) {
   return browser.newContext({ baseURL: BASE_URL, ...options });
 }
 
+/* The cookie that shows a context's pages in lang ("en" or "fa"), as the footer's switch sets it. */
+function languageCookie(lang) {
+  return { name: "mq_lang", value: lang, url: BASE_URL };
+}
+
 /* Collects the page's script errors: console errors and uncaught exceptions. (Chromium also logs
  * every HTTP error status of a request as a console error; those are answers the tests expect,
  * such as a 400 for a refused review, and are left out.) */
@@ -165,5 +170,5 @@ async function screenshot(page, name) {
 module.exports = {
   ROOT, ENV, BASE_URL, BUILD_DIR, ARTIFACTS, DESKTOP, PHONE,
   launch, member, makeAdmin, newContext, watchConsole, standin,
-  assertUsable, assertFits, assertAccessible, screenshot,
+  assertUsable, assertFits, assertAccessible, screenshot, languageCookie,
 };

@@ -20,7 +20,7 @@ const SCREENS = { desktop: h.DESKTOP, phone: h.PHONE };
 async function walk(name, { cookies = [], lang, screen, js = true, theme = "light" }, steps) {
   const context = await h.newContext(browser, { viewport: SCREENS[screen], javaScriptEnabled: js });
   const url = new URL(h.BASE_URL);
-  await context.addCookies([...cookies, { name: "mq_lang", value: lang, domain: url.hostname, path: "/" },
+  await context.addCookies([...cookies, h.languageCookie(lang),
     { name: "mq_theme", value: theme, domain: url.hostname, path: "/" }]);
   const page = await context.newPage();
   const problems = h.watchConsole(page);

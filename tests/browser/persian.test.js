@@ -123,8 +123,7 @@ async function memberWithActivity() {
 /* Opens each path (status: the one expected, 200 unless said) and checks it. */
 async function walk(name, { cookies = [], lang, screen }, steps) {
   const context = await h.newContext(browser, { viewport: SCREENS[screen] });
-  const url = new URL(h.BASE_URL);
-  await context.addCookies([...cookies, { name: "mq_lang", value: lang, domain: url.hostname, path: "/" }]);
+  await context.addCookies([...cookies, h.languageCookie(lang)]);
   const page = await context.newPage();
   const problems = h.watchConsole(page);
   const failures = [];
@@ -220,8 +219,7 @@ test("the same pages in English have no Persian, and English dates (desktop)", a
 test("a refused review post without JavaScript says its problems in Persian", async () => {
   const m = await h.member();
   const context = await h.newContext(browser, { viewport: h.PHONE, javaScriptEnabled: false });
-  const url = new URL(h.BASE_URL);
-  await context.addCookies([...m.cookies, { name: "mq_lang", value: "fa", domain: url.hostname, path: "/" }]);
+  await context.addCookies([...m.cookies, h.languageCookie("fa")]);
   const page = await context.newPage();
   await page.goto("/movies/603");
   const loaded = page.waitForEvent("load");

@@ -179,8 +179,7 @@ test("arrow keys move along the stars and save once, where the member stops", as
 test("on a phone a movie's title is on the first screen, in English and Persian", async () => {
   for (const lang of ["en", "fa"]) {
     const context = await h.newContext(browser, { viewport: h.PHONE });
-    const url = new URL(h.BASE_URL);
-    await context.addCookies([{ name: "mq_lang", value: lang, domain: url.hostname, path: "/" }]);
+    await context.addCookies([h.languageCookie(lang)]);
     const page = await context.newPage();
     await page.goto("/movies/550");
     const box = await page.locator("main h1").boundingBox();
@@ -258,8 +257,7 @@ test("a movie page says its original title only when it differs, and counts one 
   const count = (await (await fetch(`${h.BASE_URL}/api/v1/movies/550/rating`, { headers: { "Cache-Control": "no-cache" } })).json()).data.rating_count;
   const text = await page.textContent(".ratings");
   assert.match(text, count === 1 ? /\(1 member rating\)/ : new RegExp(`\\(${count} member ratings\\)`));
-  const url = new URL(h.BASE_URL);
-  await context.addCookies([{ name: "mq_lang", value: "fa", domain: url.hostname, path: "/" }]);
+  await context.addCookies([h.languageCookie("fa")]);
   await page.goto("/movies/550", { waitUntil: "domcontentloaded" });
   assert.equal(await page.textContent(".original-title"), "Fight Club", "beside the Persian title, the original");
   const icon = await page.getAttribute("link[rel=icon]", "href");
@@ -334,7 +332,7 @@ test("'My ratings' lists the member's ratings and reviews, newest first, in Engl
   await h.assertAccessible(page, "my ratings");
   await h.screenshot(page, "my-ratings-phone-en");
 
-  await context.addCookies([{ name: "mq_lang", value: "fa", url: h.BASE_URL }]);
+  await context.addCookies([h.languageCookie("fa")]);
   await page.goto("/me/ratings");
   const first = await cards.nth(0).textContent();
   assert.match(first, /امتیاز شما\s*★ ۹/);
@@ -348,7 +346,7 @@ test("'My ratings' lists the member's ratings and reviews, newest first, in Engl
 test("the movie's member average and count follow the member's rating without a reload, in both languages", async () => {
   for (const lang of ["en", "fa"]) {
     const { m, context } = await signedIn();
-    await context.addCookies([{ name: "mq_lang", value: lang, url: h.BASE_URL }]);
+    await context.addCookies([h.languageCookie(lang)]);
     const page = await context.newPage();
     await page.goto("/movies/680");
     const countOf = async () => {
@@ -374,7 +372,7 @@ test("the movie's member average and count follow the member's rating without a 
 test("the movie page's cast and director are links to their people, in the page's language", async () => {
   for (const lang of ["en", "fa"]) {
     const context = await h.newContext(browser, { viewport: h.PHONE });
-    await context.addCookies([{ name: "mq_lang", value: lang, url: h.BASE_URL }]);
+    await context.addCookies([h.languageCookie(lang)]);
     const page = await context.newPage();
     await page.goto("/movies/550");
     const director = page.locator(".directors a.person").first();
