@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -63,6 +64,14 @@ const char *mq_page_language(const mq_req *req)
 	if (c && (!strcmp(c, "fa") || !strcmp(c, "en")))
 		return c;
 	return mq_page_accepts_fa(mq_req_param(req, "HTTP_ACCEPT_LANGUAGE")) ? "fa" : "en";
+}
+
+const char *mq_page_region(const mq_req *req)
+{
+	const char *c = mq_req_cookie(req, "mq_region");
+	if (c && strlen(c) == 2 && isupper((unsigned char)c[0]) && isupper((unsigned char)c[1]))
+		return c;
+	return !strcmp(mq_page_language(req), "fa") ? "IR" : "US";
 }
 
 /* Renders templates/<name> with data (consumed) inside the layout into html (res: for the

@@ -101,4 +101,9 @@ int mq_page_accepts_fa(const char *accept_language);
  * its micro-cache keys on) when it sends one, else the mq_lang cookie, else Accept-Language. */
 const char *mq_page_language(const mq_req *req);
 
+/* The region whose certifications and watch providers a page shows (ISO 3166-1 alpha-2, upper
+ * case): the mq_region cookie (set from a member's settings) when it is two letters, else the
+ * language's own ("IR" for Persian, "US" otherwise). */
+const char *mq_page_region(const mq_req *req);
+
 #endif
