@@ -10,6 +10,7 @@
 #include <unicode/ucal.h>
 #include <unicode/udat.h>
 #include <unicode/udatpg.h>
+#include <unicode/uloc.h>
 #include <unicode/unum.h>
 #include <unicode/ustring.h>
 
@@ -264,4 +265,44 @@ int mq_l10n_iso_time(mq_buf *out, const char *lang, const char *iso, mq_date_sty
 		return -1;
 	mq_l10n_time(out, lang, (int64_t)t * 1000 + ms, style, zone);
 	return 0;
+}
+
+/* The display name of locale id's country (what "und_US" names) or language ("en"), in lang. */
+static int display_name(mq_buf *out, const char *lang, const char *id, int country)
+{
+	UChar name[128];
+	UErrorCode st = U_ZERO_ERROR;
+	const char *in = lang_index(lang) == LANG_FA ? "fa" : "en";
+	int32_t n = country ? uloc_getDisplayCountry(id, in, name, 128, &st)
+			    : uloc_getDisplayLanguage(id, in, name, 128, &st);
+	/* ICU answers a code it has no name for with the code itself, warning that it did */
+	if (U_FAILURE(st) || st == U_USING_DEFAULT_WARNING || n <= 0 || n > 128)
+		return -1;
+	return append_utf16(out, name, n);
+}
+
+int mq_l10n_iso_code(const char *code, size_t n, int upper)
+{
+	if (!code || strlen(code) != n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!(upper ? code[i] >= 'A' && code[i] <= 'Z' : code[i] >= 'a' && code[i] <= 'z'))
+			return 0;
+	return 1;
+}
+
+int mq_l10n_country_name(mq_buf *out, const char *lang, const char *code)
+{
+	char id[8];
+	if (!mq_l10n_iso_code(code, 2, 1))
+		return -1;
+	snprintf(id, sizeof id, "und_%s", code);
+	return display_name(out, lang, id, 1);
+}
+
+int mq_l10n_language_name(mq_buf *out, const char *lang, const char *code)
+{
+	if (!mq_l10n_iso_code(code, 2, 0) && !mq_l10n_iso_code(code, 3, 0))
+		return -1;
+	return display_name(out, lang, code, 0);
 }

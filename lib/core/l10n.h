@@ -15,6 +15,7 @@
 
 #include "core/buf.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* A number with the language's digits, grouping and decimal separator, and exactly
@@ -45,5 +46,15 @@ int mq_l10n_zone_known(const char *zone);
  * page followed by its Gregorian year: "۲۱ اسفند ۱۳۸۸ (۲۰۱۰)". Returns -1, appending nothing,
  * when date is not such a date. */
 int mq_l10n_date(mq_buf *out, const char *lang, const char *date);
+
+/* Whether code has the shape of an ISO code: n letters, upper case (upper: "US") or lower case
+ * ("en"). */
+int mq_l10n_iso_code(const char *code, size_t n, int upper);
+
+/* The name of a country (ISO 3166-1 alpha-2, upper case: "US") or a language (ISO 639-1 or -2,
+ * lower case: "en") as lang writes it ("United States" / "ایالات متحده", "English" /
+ * "انگلیسی"). Returns -1, appending nothing, for a malformed code or one ICU has no name for. */
+int mq_l10n_country_name(mq_buf *out, const char *lang, const char *code);
+int mq_l10n_language_name(mq_buf *out, const char *lang, const char *code);
 
 #endif

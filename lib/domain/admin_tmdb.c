@@ -18,7 +18,7 @@ static mq_err tmdb_form(const mq_env *env, long long tmdb_id, cJSON **form)
 {
 	char path[32];
 	snprintf(path, sizeof path, "/movie/%lld", tmdb_id);
-	static const char *const query[] = { "append_to_response", "credits,keywords,translations,release_dates", NULL };
+	const char *const *query = mq_movie_details_query;
 	cJSON *details = NULL;
 	mq_cache_state state;
 	*form = NULL;

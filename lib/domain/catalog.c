@@ -1,6 +1,7 @@
 /* catalog.c — movies: lookup, fetch-through from TMDB, documents and their JSON (see catalog.h). */
 #include "domain/catalog.h"
 #include "core/clock.h"
+#include "core/l10n.h"
 #include "core/log.h"
 #include "core/mem.h"
 #include "domain/genre.h"
@@ -11,7 +12,63 @@
 #include <string.h>
 #include <time.h>
 
-cJSON *mq_catalog_movie_json(const bson_t *doc, const char *lang)
+/* {iso_3166_1 (countries) or iso_639_1: code, name: its name in lang} for each ISO code of the
+ * array codes (name: the code itself where ICU has none). */
+static cJSON *named_codes(const cJSON *codes, int countries, const char *lang)
+{
+	const char *key = countries ? "iso_3166_1" : "iso_639_1";
+	cJSON *out = cJSON_CreateArray();
+	const cJSON *c;
+	mq_buf name = MQ_BUF_INIT;
+	cJSON_ArrayForEach(c, codes) {
+		if (!cJSON_IsString(c))
+			continue;
+		mq_buf_reset(&name);
+		int rc = countries ? mq_l10n_country_name(&name, lang, c->valuestring)
+				       : mq_l10n_language_name(&name, lang, c->valuestring);
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, key, c->valuestring);
+		cJSON_AddStringToObject(o, "name", rc ? c->valuestring : mq_buf_cstr(&name));
+		cJSON_AddItemToArray(out, o);
+	}
+	mq_buf_free(&name);
+	return out;
+}
+
+/* Sets m[key] to value (taken over), replacing what is there. */
+static void put(cJSON *m, const char *key, cJSON *value)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(m, key);
+	cJSON_AddItemToObject(m, key, value);
+}
+
+/* The whole movie's fields beyond a summary's, for lang: tagline in lang (else English), the
+ * countries and languages named in lang, the trailers lang plays (mq_movie_trailers_for), and
+ * each field a movie stored before it existed lacks, empty. */
+static void full_fields(cJSON *m, const char *lang)
+{
+	const cJSON *taglines = cJSON_GetObjectItemCaseSensitive(m, "taglines");
+	const char *t = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(taglines, lang));
+	t = t ? t : cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(taglines, "en"));
+	t = t ? t : cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "tagline"));
+	put(m, "tagline", t ? cJSON_CreateString(t) : cJSON_CreateNull());
+	if (!cJSON_IsObject(taglines))
+		put(m, "taglines", cJSON_CreateObject());
+	put(m, "production_countries", named_codes(cJSON_GetObjectItemCaseSensitive(m, "production_countries"), 1, lang));
+	put(m, "spoken_languages", named_codes(cJSON_GetObjectItemCaseSensitive(m, "spoken_languages"), 0, lang));
+	put(m, "trailers", mq_movie_trailers_for(cJSON_GetObjectItemCaseSensitive(m, "trailers"), lang));
+	static const char *const lists[] = { "writers", "composers", "cinematographers" };
+	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
+		if (!cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(m, lists[i])))
+			put(m, lists[i], cJSON_CreateArray());
+	if (!cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(m, "certifications")))
+		put(m, "certifications", cJSON_CreateObject());
+	if (!cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(m, "collection")))
+		put(m, "collection", cJSON_CreateNull());
+}
+
+/* A movies document as JSON (full: a whole movie's, else a summary's). */
+static cJSON *movie_json(const bson_t *doc, const char *lang, int full)
 {
 	char *text = bson_as_relaxed_extended_json(doc, NULL);
 	cJSON *m = text ? cJSON_Parse(text) : NULL;
@@ -45,7 +102,14 @@ cJSON *mq_catalog_movie_json(const bson_t *doc, const char *lang)
 		cJSON_AddStringToObject(m, "overview", o);
 	else
 		cJSON_AddNullToObject(m, "overview");
+	if (full)
+		full_fields(m, lang);
 	return m;
+}
+
+cJSON *mq_catalog_movie_json(const bson_t *doc, const char *lang)
+{
+	return movie_json(doc, lang, 1);
 }
 
 static mq_err find_movie(mongoc_collection_t *coll, const bson_t *filter, const char *lang, cJSON **movie)
@@ -194,7 +258,7 @@ mq_err mq_catalog_get(const mq_env *env, const char *ref, const char *lang, cJSO
 	/* not in the catalogue: fetch it from TMDB (the database client is not held meanwhile) */
 	char path[32];
 	snprintf(path, sizeof path, "/movie/%lld", tmdb_id);
-	const char *query[] = { "append_to_response", "credits,keywords,translations,release_dates", NULL };
+	const char *const *query = mq_movie_details_query;
 	cJSON *details = NULL, *set = NULL;
 	mq_cache_state state;
 	rc = mq_tmdbcache_get(env, path, query, &details, &state);
@@ -234,7 +298,7 @@ void mq_catalog_summary_projection(bson_t *opts)
 
 cJSON *mq_catalog_summary_json(const bson_t *doc, const void *lang)
 {
-	cJSON *m = mq_catalog_movie_json(doc, lang);
+	cJSON *m = movie_json(doc, lang, 0);
 	cJSON_DeleteItemFromObjectCaseSensitive(m, "overviews");
 	return m;
 }

@@ -726,7 +726,7 @@ mq_err mq_sync_movies(mq_sync *s, const long long *given, size_t n)
 	s->fresh = cJSON_CreateArray();
 	mq_err rc = load_existing(s, ids, k);
 	if (rc == MQ_OK) {
-		static const char *const query[] = { "append_to_response", "credits,keywords,translations,release_dates", NULL };
+		const char *const *query = mq_movie_details_query;
 		mq_tmdb_job *jobs = mq_xcalloc(k ? k : 1, sizeof *jobs);
 		char (*paths)[32] = mq_xcalloc(k ? k : 1, sizeof *paths);
 		for (size_t i = 0; i < k; i++) {

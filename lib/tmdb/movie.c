@@ -1,6 +1,7 @@
 /* movie.c — movie summaries and movie documents from TMDB objects (see movie.h). */
 #include "tmdb/movie.h"
 #include "core/buf.h"
+#include "core/l10n.h"
 #include "core/search.h"
 #include "tmdb/tmdb.h"
 
@@ -106,26 +107,205 @@ static const cJSON *translation(const cJSON *details, const char *lang)
 	return NULL;
 }
 
-/* The US certification ("R", "PG-13") from the appended release_dates: the theatrical
- * release's, else the first given; NULL when there is none. */
-static const char *certification(const cJSON *details)
+const char *const mq_movie_details_query[] = {
+	"append_to_response", MQ_MOVIE_APPEND, "include_video_language", MQ_MOVIE_VIDEO_LANGUAGES, NULL,
+};
+
+/* One country's certification ("R", "PG-13", "16") from its entry of release_dates: the
+ * theatrical release's (type 3), else the first given; NULL when there is none. */
+static const char *country_certification(const cJSON *country)
 {
-	const cJSON *country, *rd;
+	const cJSON *rd;
 	const char *any = NULL;
-	cJSON_ArrayForEach(country, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(details, "release_dates"), "results")) {
-		const char *code = mq_tmdb_string(country, "iso_3166_1");
-		if (!code || strcmp(code, "US"))
+	cJSON_ArrayForEach(rd, cJSON_GetObjectItemCaseSensitive(country, "release_dates")) {
+		const char *c = mq_tmdb_string(rd, "certification");
+		if (!c || !*c || strlen(c) > 16)
 			continue;
-		cJSON_ArrayForEach(rd, cJSON_GetObjectItemCaseSensitive(country, "release_dates")) {
-			const char *c = mq_tmdb_string(rd, "certification");
-			if (!c || !*c || strlen(c) > 16)
-				continue;
-			if (mq_tmdb_number(rd, "type", 0) == 3)
-				return c;
-			any = any ? any : c;
-		}
+		if (mq_tmdb_number(rd, "type", 0) == 3)
+			return c;
+		any = any ? any : c;
 	}
 	return any;
+}
+
+/* {region: certification} for every region of the appended release_dates that gives one. */
+static cJSON *certifications(const cJSON *details)
+{
+	cJSON *out = cJSON_CreateObject();
+	const cJSON *country;
+	cJSON_ArrayForEach(country, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(details, "release_dates"), "results")) {
+		const char *code = mq_tmdb_string(country, "iso_3166_1"), *c = country_certification(country);
+		if (mq_l10n_iso_code(code, 2, 1) && c && !cJSON_GetObjectItemCaseSensitive(out, code))
+			cJSON_AddStringToObject(out, code, c);
+	}
+	return out;
+}
+
+/* The taglines per language: English from the details, the others from the translations (an
+ * empty one is "not translated": left out). */
+static cJSON *taglines(const cJSON *d, const mq_config *cfg)
+{
+	cJSON *out = cJSON_CreateObject();
+	const char *en = mq_tmdb_string(d, "tagline");
+	if (en)
+		cJSON_AddStringToObject(out, "en", en);
+	for (int i = 0; i < cfg->n_tmdb_languages; i++) {
+		char lang[3] = { cfg->tmdb_languages[i][0], cfg->tmdb_languages[i][1], '\0' };
+		const cJSON *data = translation(d, lang);
+		const char *t = data ? mq_tmdb_string(data, "tagline") : NULL;
+		if (t && !cJSON_GetObjectItemCaseSensitive(out, lang))
+			cJSON_AddStringToObject(out, lang, t);
+	}
+	return out;
+}
+
+/* The key crew's lists, and the jobs that go to each (writers keep their jobs). */
+enum { CREW_WRITERS, CREW_COMPOSERS, CREW_CINEMATOGRAPHERS, CREW_LISTS };
+static const char *const crew_lists[CREW_LISTS] = { "writers", "composers", "cinematographers" };
+static const struct crew_job {
+	const char *job;
+	int list;
+} crew_jobs[] = {
+	{ "Screenplay", CREW_WRITERS }, { "Writer", CREW_WRITERS }, { "Story", CREW_WRITERS },
+	{ "Original Music Composer", CREW_COMPOSERS }, { "Director of Photography", CREW_CINEMATOGRAPHERS },
+};
+#define MAX_CREW 10 /* people in each list */
+
+/* Adds the key crew of credits to m: writers [{tmdb_id, name, jobs}], composers and
+ * cinematographers [{tmdb_id, name}], each person once per list, in TMDB's order. */
+static void add_key_crew(cJSON *m, const cJSON *credits)
+{
+	cJSON *lists[CREW_LISTS];
+	for (int i = 0; i < CREW_LISTS; i++)
+		lists[i] = cJSON_AddArrayToObject(m, crew_lists[i]);
+	const cJSON *p;
+	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(credits, "crew")) {
+		const char *job = mq_tmdb_string(p, "job"), *name = mq_tmdb_string(p, "name");
+		double id = mq_tmdb_number(p, "id", 0);
+		const struct crew_job *cj = NULL;
+		for (size_t i = 0; job && i < sizeof crew_jobs / sizeof crew_jobs[0]; i++)
+			if (!strcmp(job, crew_jobs[i].job))
+				cj = &crew_jobs[i];
+		if (!cj || id < 1 || !name)
+			continue;
+		cJSON *list = lists[cj->list];
+		cJSON *o = NULL, *e;
+		cJSON_ArrayForEach(e, list)
+			if (cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(e, "tmdb_id")) == id)
+				o = e;
+		if (!o) {
+			if (cJSON_GetArraySize(list) == MAX_CREW)
+				continue;
+			o = cJSON_CreateObject();
+			cJSON_AddNumberToObject(o, "tmdb_id", id);
+			cJSON_AddStringToObject(o, "name", name);
+			if (cj->list == CREW_WRITERS)
+				cJSON_AddArrayToObject(o, "jobs");
+			cJSON_AddItemToArray(list, o);
+		}
+		cJSON *jobs = cJSON_GetObjectItemCaseSensitive(o, "jobs");
+		if (jobs && !mq_movie_holds(jobs, job))
+			cJSON_AddItemToArray(jobs, cJSON_CreateString(job));
+	}
+}
+
+/* belongs_to_collection as {tmdb_id, name, poster_path, backdrop_path}, or null. */
+static cJSON *collection(const cJSON *d)
+{
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(d, "belongs_to_collection");
+	double id = mq_tmdb_number(c, "id", 0);
+	const char *name = mq_tmdb_string(c, "name");
+	if (!(id >= 1 && id <= 2147483647 && id == floor(id)) || !name)
+		return cJSON_CreateNull();
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddNumberToObject(o, "tmdb_id", id);
+	cJSON_AddStringToObject(o, "name", name);
+	add_string_or_null(o, "poster_path", mq_tmdb_string(c, "poster_path"));
+	add_string_or_null(o, "backdrop_path", mq_tmdb_string(c, "backdrop_path"));
+	return o;
+}
+
+/* The ISO codes (key: "iso_3166_1" upper case, "iso_639_1" lower case) of a list of TMDB's
+ * {iso_…, name} objects, once each. */
+static cJSON *iso_codes(const cJSON *list, const char *key)
+{
+	int upper = !strcmp(key, "iso_3166_1");
+	cJSON *out = cJSON_CreateArray();
+	const cJSON *e;
+	cJSON_ArrayForEach(e, list) {
+		const char *code = mq_tmdb_string(e, key);
+		if (mq_l10n_iso_code(code, 2, upper) && !mq_movie_holds(out, code) && cJSON_GetArraySize(out) < 20)
+			cJSON_AddItemToArray(out, cJSON_CreateString(code));
+	}
+	return out;
+}
+
+int mq_movie_holds(const cJSON *strings, const char *s)
+{
+	const cJSON *e;
+	cJSON_ArrayForEach(e, strings)
+		if (cJSON_IsString(e) && !strcmp(e->valuestring, s))
+			return 1;
+	return 0;
+}
+
+/* Whether key is a YouTube video key: 1-32 of letters, digits, "-" and "_" (nothing that could
+ * leave a URL's path). */
+static int youtube_key(const char *key)
+{
+	size_t n = key ? strlen(key) : 0;
+	return n >= 1 && n <= 32 && strspn(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == n;
+}
+
+/* How a trailer ranks within its language: trailers before teasers, official before not. */
+static int trailer_rank(const cJSON *v)
+{
+	const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(v, "type"));
+	return (type && !strcmp(type, "Teaser") ? 2 : 0) + (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(v, "official")) ? 0 : 1);
+}
+
+/* The appended videos a page may play: YouTube trailers and teasers with a well-formed key, as
+ * {key, name, type, official, iso_639_1, published_at}, ranked (trailer_rank, TMDB's order
+ * within a rank), MAX_VIDEOS at most. */
+#define MAX_VIDEOS 12
+static cJSON *trailers(const cJSON *d)
+{
+	cJSON *out = cJSON_CreateArray();
+	for (int rank = 0; rank < 4; rank++) {
+		const cJSON *v;
+		cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(d, "videos"), "results")) {
+			const char *site = mq_tmdb_string(v, "site"), *type = mq_tmdb_string(v, "type");
+			const char *key = mq_tmdb_string(v, "key"), *lang = mq_tmdb_string(v, "iso_639_1");
+			if (!site || strcmp(site, "YouTube") || !type || (strcmp(type, "Trailer") && strcmp(type, "Teaser")) ||
+			    !youtube_key(key) || trailer_rank(v) != rank || cJSON_GetArraySize(out) == MAX_VIDEOS)
+				continue;
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "site", "YouTube");
+			cJSON_AddStringToObject(o, "key", key);
+			add_string_or_null(o, "name", mq_tmdb_string(v, "name"));
+			cJSON_AddStringToObject(o, "type", type);
+			cJSON_AddBoolToObject(o, "official", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(v, "official")));
+			add_string_or_null(o, "iso_639_1", mq_l10n_iso_code(lang, 2, 0) ? lang : NULL);
+			add_string_or_null(o, "published_at", mq_tmdb_string(v, "published_at"));
+			cJSON_AddItemToArray(out, o);
+		}
+	}
+	return out;
+}
+
+cJSON *mq_movie_trailers_for(const cJSON *trailers, const char *lang)
+{
+	cJSON *out = cJSON_CreateArray();
+	const char *order[] = { lang, strcmp(lang, "en") ? "en" : NULL };
+	for (size_t i = 0; i < 2 && order[i]; i++) {
+		const cJSON *v;
+		cJSON_ArrayForEach(v, trailers) {
+			const char *l = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(v, "iso_639_1"));
+			if (l && !strcmp(l, order[i]) && youtube_key(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(v, "key"))))
+				cJSON_AddItemToArray(out, cJSON_Duplicate(v, 1));
+		}
+	}
+	return out;
 }
 
 cJSON *mq_movie_doc_from_tmdb(const cJSON *d, const mq_config *cfg)
@@ -178,7 +358,15 @@ cJSON *mq_movie_doc_from_tmdb(const cJSON *d, const mq_config *cfg)
 	}
 	add_string_or_null(m, "poster_path", mq_tmdb_string(d, "poster_path"));
 	add_string_or_null(m, "backdrop_path", mq_tmdb_string(d, "backdrop_path"));
-	add_string_or_null(m, "certification", certification(d));
+	cJSON *certs = certifications(d);
+	cJSON_AddItemToObject(m, "certifications", certs);
+	add_string_or_null(m, "certification", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(certs, "US")));
+	add_string_or_null(m, "tagline", mq_tmdb_string(d, "tagline"));
+	cJSON_AddItemToObject(m, "taglines", taglines(d, cfg));
+	cJSON_AddItemToObject(m, "collection", collection(d));
+	cJSON_AddItemToObject(m, "production_countries", iso_codes(cJSON_GetObjectItemCaseSensitive(d, "production_countries"), "iso_3166_1"));
+	cJSON_AddItemToObject(m, "spoken_languages", iso_codes(cJSON_GetObjectItemCaseSensitive(d, "spoken_languages"), "iso_639_1"));
+	cJSON_AddItemToObject(m, "trailers", trailers(d));
 
 	const cJSON *credits = cJSON_GetObjectItemCaseSensitive(d, "credits"), *p;
 	cJSON *cast = cJSON_AddArrayToObject(m, "cast"), *directors = cJSON_AddArrayToObject(m, "directors");
@@ -204,6 +392,7 @@ cJSON *mq_movie_doc_from_tmdb(const cJSON *d, const mq_config *cfg)
 		cJSON_AddStringToObject(o, "name", mq_tmdb_string(p, "name"));
 		cJSON_AddItemToArray(directors, o);
 	}
+	add_key_crew(m, credits);
 	cJSON *keywords = cJSON_AddArrayToObject(m, "keywords");
 	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(d, "keywords"), "keywords")) {
 		if (cJSON_GetArraySize(keywords) == MAX_KEYWORDS)

@@ -16,13 +16,33 @@ cJSON *mq_movie_summary_from_tmdb(const cJSON *item);
  * most). Caller owns the array. */
 cJSON *mq_movie_summaries_from_tmdb_page(const cJSON *page_obj, long long *page, long long *total);
 
-/* The fields TMDB's details (with credits, keywords and translations appended) give a movie
- * document, for $set: tmdb_id, imdb_id, title, original_title, original_language, titles {en, …},
- * overviews {en, …}, release_date, year, runtime, genres, poster_path, backdrop_path, certification
- * (US, from release_dates), cast (first
- * 20, with characters), directors, keywords, popularity, vote_average, vote_count, search_keys.
- * NULL when details is not a movie. Caller owns. */
+/* What a movie's details are fetched with, in one request (the sync, the fetch-through and the
+ * admin's review all ask the same, so the TMDB cache holds one answer): the appended sections,
+ * and the languages of the videos (TMDB otherwise sends only the request's language's). */
+#define MQ_MOVIE_APPEND "credits,keywords,translations,release_dates,videos"
+#define MQ_MOVIE_VIDEO_LANGUAGES "en,fa,null"
+/* That request's query: append_to_response and include_video_language, NULL-terminated. */
+extern const char *const mq_movie_details_query[];
+
+/* The fields TMDB's details (with mq_movie_details_query's sections) give a movie document, for
+ * $set: tmdb_id, imdb_id, title, original_title, original_language, titles {en, …},
+ * overviews {en, …}, tagline (English) and taglines {en, …}, release_date, year, runtime, genres,
+ * poster_path, backdrop_path, certifications {region: certification} (each region's theatrical
+ * one, else its first) and certification (the US one, for compatibility), cast (first 20, with
+ * characters), directors, writers [{tmdb_id, name, jobs: ["Screenplay", "Story"…]}], composers
+ * and cinematographers [{tmdb_id, name}], collection {tmdb_id, name, poster_path, backdrop_path}
+ * or null, production_countries ["US", …] and spoken_languages ["en", …] (ISO codes), trailers
+ * (YouTube trailers and teasers: {site, key, name, type, official, iso_639_1, published_at},
+ * trailers before teasers, official first), keywords, popularity, vote_average, vote_count,
+ * search_keys. NULL when details is not a movie. Caller owns. */
 cJSON *mq_movie_doc_from_tmdb(const cJSON *details, const mq_config *cfg);
+
+/* The trailers of a movie document a page in lang plays, best first: lang's, then English
+ * ones; the rest left out. Caller owns the new array. */
+cJSON *mq_movie_trailers_for(const cJSON *trailers, const char *lang);
+
+/* Whether the array of strings holds s. */
+int mq_movie_holds(const cJSON *strings, const char *s);
 
 /* (Re)computes title_key and search_keys of a movie document from its title, titles and
  * original_title (after a curator's edit). */

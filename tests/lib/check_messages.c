@@ -196,6 +196,35 @@ START_TEST(iso_moments)
 }
 END_TEST
 
+/* Country and language names in the page's language, from ICU; malformed or unknown codes
+ * give nothing. */
+START_TEST(country_and_language_names)
+{
+	mq_buf b = MQ_BUF_INIT;
+	ck_assert_int_eq(mq_l10n_country_name(&b, "en", "DE"), 0);
+	ck_assert_str_eq(mq_buf_cstr(&b), "Germany");
+	mq_buf_reset(&b);
+	ck_assert_int_eq(mq_l10n_country_name(&b, "fa", "DE"), 0);
+	ck_assert_str_eq(mq_buf_cstr(&b), "آلمان");
+	mq_buf_reset(&b);
+	ck_assert_int_eq(mq_l10n_language_name(&b, "en", "fr"), 0);
+	ck_assert_str_eq(mq_buf_cstr(&b), "French");
+	mq_buf_reset(&b);
+	ck_assert_int_eq(mq_l10n_language_name(&b, "fa", "en"), 0);
+	ck_assert_str_eq(mq_buf_cstr(&b), "انگلیسی");
+	mq_buf_reset(&b);
+	ck_assert_int_eq(mq_l10n_country_name(&b, "en", "us"), -1);
+	ck_assert_int_eq(mq_l10n_country_name(&b, "en", "USA"), -1);
+	ck_assert_int_eq(mq_l10n_country_name(&b, "en", "QQ"), -1);
+	ck_assert_int_eq(mq_l10n_language_name(&b, "en", "EN"), -1);
+	ck_assert_int_eq(mq_l10n_language_name(&b, "en", NULL), -1);
+	ck_assert_str_eq(mq_buf_cstr(&b), "");
+	ck_assert(mq_l10n_iso_code("IR", 2, 1));
+	ck_assert(!mq_l10n_iso_code("Ir", 2, 1));
+	mq_buf_free(&b);
+}
+END_TEST
+
 Suite *messages_suite(void)
 {
 	Suite *s = suite_create("messages");
@@ -208,6 +237,7 @@ Suite *messages_suite(void)
 	tcase_add_test(tc, placeholders_filled);
 	tcase_add_test(tc, find_missing_key);
 	tcase_add_test(tc, iso_moments);
+	tcase_add_test(tc, country_and_language_names);
 	suite_add_tcase(s, tc);
 	return s;
 }

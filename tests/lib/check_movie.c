@@ -509,6 +509,188 @@ START_TEST(recorded_details_map)
 }
 END_TEST
 
+/* The richer page's fields: taglines per language, key crew with their ids (a writer with two
+ * jobs once), the collection, countries and languages as codes, every region's certification,
+ * and the trailers a page may play (YouTube trailers and teasers only, well-formed keys, trailers
+ * before teasers and official first). */
+START_TEST(document_of_rich_details)
+{
+	cJSON *d = cJSON_Parse(
+		"{\"id\":603,\"title\":\"The Matrix\",\"tagline\":\"Welcome to the Real World.\","
+		"\"belongs_to_collection\":{\"id\":2344,\"name\":\"The Matrix Collection\",\"poster_path\":\"/p.jpg\",\"backdrop_path\":null},"
+		"\"production_countries\":[{\"iso_3166_1\":\"US\",\"name\":\"United States of America\"},{\"iso_3166_1\":\"AU\",\"name\":\"Australia\"},{\"iso_3166_1\":\"us\"}],"
+		"\"spoken_languages\":[{\"iso_639_1\":\"en\",\"english_name\":\"English\"},{\"iso_639_1\":\"EN\"}],"
+		"\"translations\":{\"translations\":[{\"iso_639_1\":\"fa\",\"data\":{\"title\":\"ماتریکس\",\"tagline\":\"به دنیای واقعی خوش آمدید.\"}},"
+		"{\"iso_639_1\":\"de\",\"data\":{\"tagline\":\"\"}}]},"
+		"\"credits\":{\"cast\":[],\"crew\":["
+		"{\"id\":9339,\"name\":\"Lilly Wachowski\",\"job\":\"Director\"},"
+		"{\"id\":9339,\"name\":\"Lilly Wachowski\",\"job\":\"Screenplay\"},"
+		"{\"id\":9339,\"name\":\"Lilly Wachowski\",\"job\":\"Story\"},"
+		"{\"id\":9340,\"name\":\"Lana Wachowski\",\"job\":\"Writer\"},"
+		"{\"id\":0,\"name\":\"No Id\",\"job\":\"Writer\"},"
+		"{\"id\":7,\"name\":\"Don Davis\",\"job\":\"Original Music Composer\"},"
+		"{\"id\":8,\"name\":\"Bill Pope\",\"job\":\"Director of Photography\"},"
+		"{\"id\":9,\"name\":\"Zach Staenberg\",\"job\":\"Editor\"}]},"
+		"\"release_dates\":{\"results\":["
+		"{\"iso_3166_1\":\"US\",\"release_dates\":[{\"certification\":\"\",\"type\":1},{\"certification\":\"R\",\"type\":3}]},"
+		"{\"iso_3166_1\":\"DE\",\"release_dates\":[{\"certification\":\"16\",\"type\":4}]},"
+		"{\"iso_3166_1\":\"FR\",\"release_dates\":[{\"certification\":\"\",\"type\":3}]},"
+		"{\"iso_3166_1\":\"x\",\"release_dates\":[{\"certification\":\"12\",\"type\":3}]}]},"
+		"\"videos\":{\"results\":["
+		"{\"iso_639_1\":\"en\",\"key\":\"teaser01\",\"site\":\"YouTube\",\"type\":\"Teaser\",\"official\":true},"
+		"{\"iso_639_1\":\"en\",\"key\":\"fan00001\",\"site\":\"YouTube\",\"type\":\"Trailer\",\"official\":false},"
+		"{\"iso_639_1\":\"en\",\"key\":\"off00001\",\"site\":\"YouTube\",\"type\":\"Trailer\",\"official\":true},"
+		"{\"iso_639_1\":\"en\",\"key\":\"feat0001\",\"site\":\"YouTube\",\"type\":\"Featurette\",\"official\":true},"
+		"{\"iso_639_1\":\"en\",\"key\":\"123456\",\"site\":\"Vimeo\",\"type\":\"Trailer\",\"official\":true},"
+		"{\"iso_639_1\":\"en\",\"key\":\"bad\\\"key\",\"site\":\"YouTube\",\"type\":\"Trailer\",\"official\":true},"
+		"{\"iso_639_1\":\"fa\",\"key\":\"fa000001\",\"site\":\"YouTube\",\"type\":\"Teaser\",\"official\":false},"
+		"{\"iso_639_1\":\"de\",\"key\":\"de000001\",\"site\":\"YouTube\",\"type\":\"Trailer\",\"official\":true}]}}");
+	ck_assert_ptr_nonnull(d);
+	mq_config cfg = test_config();
+	cJSON *m = mq_movie_doc_from_tmdb(d, &cfg);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_str_eq(test_str(m, "tagline"), "Welcome to the Real World.");
+	ck_assert_str_eq(test_str(get(m, "taglines"), "en"), "Welcome to the Real World.");
+	ck_assert_str_eq(test_str(get(m, "taglines"), "fa"), "به دنیای واقعی خوش آمدید.");
+	ck_assert_int_eq(cJSON_GetArraySize(get(m, "taglines")), 2);
+
+	const cJSON *writers = get(m, "writers");
+	ck_assert_int_eq(cJSON_GetArraySize(writers), 2);
+	ck_assert_int_eq((int)num(cJSON_GetArrayItem(writers, 0), "tmdb_id"), 9339);
+	ck_assert(holds(get(cJSON_GetArrayItem(writers, 0), "jobs"), "Screenplay"));
+	ck_assert(holds(get(cJSON_GetArrayItem(writers, 0), "jobs"), "Story"));
+	ck_assert_int_eq(cJSON_GetArraySize(get(cJSON_GetArrayItem(writers, 0), "jobs")), 2);
+	ck_assert_str_eq(test_str(cJSON_GetArrayItem(writers, 1), "name"), "Lana Wachowski");
+	ck_assert_int_eq((int)num(cJSON_GetArrayItem(get(m, "composers"), 0), "tmdb_id"), 7);
+	ck_assert_int_eq(cJSON_GetArraySize(get(m, "composers")), 1);
+	ck_assert_int_eq((int)num(cJSON_GetArrayItem(get(m, "cinematographers"), 0), "tmdb_id"), 8);
+	ck_assert_int_eq((int)num(cJSON_GetArrayItem(get(m, "directors"), 0), "tmdb_id"), 9339);
+
+	ck_assert_int_eq((int)num(get(m, "collection"), "tmdb_id"), 2344);
+	ck_assert_str_eq(test_str(get(m, "collection"), "name"), "The Matrix Collection");
+	ck_assert(cJSON_IsNull(get(get(m, "collection"), "backdrop_path")));
+
+	const cJSON *countries = get(m, "production_countries");
+	ck_assert_int_eq(cJSON_GetArraySize(countries), 2); /* "us" is not a code */
+	ck_assert_str_eq(cJSON_GetArrayItem(countries, 0)->valuestring, "US");
+	ck_assert_str_eq(cJSON_GetArrayItem(countries, 1)->valuestring, "AU");
+	ck_assert_int_eq(cJSON_GetArraySize(get(m, "spoken_languages")), 1);
+
+	const cJSON *certs = get(m, "certifications");
+	ck_assert_str_eq(test_str(certs, "US"), "R");
+	ck_assert_str_eq(test_str(certs, "DE"), "16"); /* no theatrical one: the first given */
+	ck_assert_ptr_null(get(certs, "FR"));        /* none given */
+	ck_assert_int_eq(cJSON_GetArraySize(certs), 2);
+	ck_assert_str_eq(test_str(m, "certification"), "R");
+
+	const cJSON *t = get(m, "trailers");
+	const char *order[] = { "off00001", "de000001", "fan00001", "teaser01", "fa000001" };
+	ck_assert_int_eq(cJSON_GetArraySize(t), 5);
+	for (int i = 0; i < 5; i++)
+		ck_assert_str_eq(test_str(cJSON_GetArrayItem(t, i), "key"), order[i]);
+	ck_assert_str_eq(test_str(cJSON_GetArrayItem(t, 0), "site"), "YouTube");
+
+	/* a Persian page: the Persian teaser, then English by rank; German is left out */
+	cJSON *fa = mq_movie_trailers_for(t, "fa");
+	const char *fa_order[] = { "fa000001", "off00001", "fan00001", "teaser01" };
+	ck_assert_int_eq(cJSON_GetArraySize(fa), 4);
+	for (int i = 0; i < 4; i++)
+		ck_assert_str_eq(test_str(cJSON_GetArrayItem(fa, i), "key"), fa_order[i]);
+	cJSON *en = mq_movie_trailers_for(t, "en");
+	ck_assert_int_eq(cJSON_GetArraySize(en), 3);
+	ck_assert_str_eq(test_str(cJSON_GetArrayItem(en, 0), "key"), "off00001");
+	cJSON_Delete(fa);
+	cJSON_Delete(en);
+	cJSON_Delete(m);
+	cJSON_Delete(d);
+}
+END_TEST
+
+/* Details without any of it: empty lists and objects, null tagline and collection. */
+START_TEST(document_without_rich_details)
+{
+	cJSON *d = cJSON_Parse("{\"id\":1,\"title\":\"Bare\",\"tagline\":\"\",\"belongs_to_collection\":null}");
+	mq_config cfg = test_config();
+	cJSON *m = mq_movie_doc_from_tmdb(d, &cfg);
+	ck_assert(cJSON_IsNull(get(m, "tagline")));
+	ck_assert_int_eq(cJSON_GetArraySize(get(m, "taglines")), 0);
+	ck_assert(cJSON_IsNull(get(m, "collection")));
+	ck_assert(cJSON_IsObject(get(m, "certifications")));
+	ck_assert_int_eq(cJSON_GetArraySize(get(m, "certifications")), 0);
+	static const char *const lists[] = { "writers", "composers", "cinematographers", "production_countries",
+					     "spoken_languages", "trailers" };
+	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+		ck_assert(cJSON_IsArray(get(m, lists[i])));
+		ck_assert_int_eq(cJSON_GetArraySize(get(m, lists[i])), 0);
+	}
+	cJSON_Delete(m);
+	cJSON_Delete(d);
+}
+END_TEST
+
+/* The one request the sync, the fetch-through and the admin share appends the videos. */
+START_TEST(details_query)
+{
+	ck_assert_str_eq(mq_movie_details_query[0], "append_to_response");
+	ck_assert_ptr_nonnull(strstr(mq_movie_details_query[1], "videos"));
+	ck_assert_ptr_nonnull(strstr(mq_movie_details_query[1], "release_dates"));
+	ck_assert_str_eq(mq_movie_details_query[2], "include_video_language");
+	ck_assert_ptr_null(mq_movie_details_query[4]);
+}
+END_TEST
+
+/* Real recordings: Fight Club with its translations and videos appended (tagline, countries,
+ * the official trailer), and A Good Day to Die Hard's videos and release dates (only trailers
+ * and teasers kept; every region's certification). */
+START_TEST(recorded_rich_details_map)
+{
+	cJSON *d = recording("movie_550__append_translations_videos_watch_providers__TRIMMED.json");
+	cJSON *videos = recording("movie_47964_videos.json");
+	cJSON *dates = recording("movie_47964_release_dates.json");
+	cJSON *details = recording("movie_47964.json");
+	if (!d || !videos || !dates || !details) {
+		fprintf(stderr, "movie:recorded_rich_details_map: skipped: ../shared absent\n");
+		cJSON_Delete(d);
+		cJSON_Delete(videos);
+		cJSON_Delete(dates);
+		cJSON_Delete(details);
+		return;
+	}
+	mq_config cfg = test_config();
+	cJSON *m = mq_movie_doc_from_tmdb(d, &cfg);
+	ck_assert_str_eq(test_str(m, "tagline"), "Mischief. Mayhem. Soap.");
+	ck_assert(holds(get(m, "production_countries"), "US"));
+	ck_assert(holds(get(m, "production_countries"), "DE"));
+	ck_assert(holds(get(m, "spoken_languages"), "en"));
+	ck_assert_int_eq(cJSON_GetArraySize(get(m, "trailers")), 1);
+	ck_assert_str_eq(test_str(cJSON_GetArrayItem(get(m, "trailers"), 0), "key"), "BdJKm16Co6M");
+	ck_assert(cJSON_IsNull(get(m, "collection")));
+	cJSON_Delete(m);
+
+	cJSON_AddItemToObject(details, "videos", videos);
+	cJSON_AddItemToObject(details, "release_dates", dates);
+	m = mq_movie_doc_from_tmdb(details, &cfg);
+	const cJSON *v;
+	int n = 0;
+	cJSON_ArrayForEach(v, get(m, "trailers")) {
+		const char *type = test_str(v, "type");
+		ck_assert(!strcmp(type, "Trailer") || !strcmp(type, "Teaser"));
+		n++;
+	}
+	ck_assert_int_gt(n, 0);
+	ck_assert_str_eq(test_str(cJSON_GetArrayItem(get(m, "trailers"), 0), "type"), "Trailer");
+	ck_assert_str_eq(test_str(get(m, "certifications"), "US"), "R");
+	ck_assert_str_eq(test_str(get(m, "certifications"), "DE"), "16");
+	ck_assert_str_eq(test_str(get(m, "certifications"), "GB"), "12A");
+	ck_assert_ptr_null(get(get(m, "certifications"), "AR")); /* "" everywhere */
+	ck_assert_str_eq(test_str(m, "certification"), "R");
+	ck_assert_int_eq((int)num(get(m, "collection"), "tmdb_id"), 1570);
+	cJSON_Delete(m);
+	cJSON_Delete(details);
+	cJSON_Delete(d);
+}
+END_TEST
+
 Suite *movie_suite(void)
 {
 	Suite *s = suite_create("movie");
@@ -525,10 +707,14 @@ Suite *movie_suite(void)
 	tcase_add_test(t, search_fields_after_an_edit);
 	tcase_add_test(t, search_keys_are_bounded);
 	tcase_add_test(t, tmdb_languages);
+	tcase_add_test(t, document_of_rich_details);
+	tcase_add_test(t, document_without_rich_details);
+	tcase_add_test(t, details_query);
 	suite_add_tcase(s, t);
 	TCase *rec = tcase_create("recordings");
 	tcase_add_loop_test(rec, recorded_pages_map, 0, N_CASES(recorded_pages));
 	tcase_add_test(rec, recorded_details_map);
+	tcase_add_test(rec, recorded_rich_details_map);
 	suite_add_tcase(s, rec);
 	return s;
 }
