@@ -103,6 +103,13 @@ IR_CERTS = ("همه", "+12", "+15", "+18")
 LIST_ITEM_KEYS = ("adult", "backdrop_path", "genre_ids", "id", "original_language", "original_title", "overview",
                   "popularity", "poster_path", "release_date", "softcore", "title", "video", "vote_average",
                   "vote_count")
+DEMO_FIRST_COLLECTION = 7_000_001
+DEMO_COLLECTION_EVERY = 40  # our movies 0-2, 40-42, … form collections of three (adult ones left out)
+# production countries with their language, and the certifications their regions give
+COUNTRIES = [("US", "en", "English"), ("FR", "fr", "French"), ("IR", "fa", "Persian"), ("JP", "ja", "Japanese"),
+             ("DE", "de", "German"), ("GB", "en", "English")]
+GB_CERTS = ("U", "PG", "12A", "15")
+DE_CERTS = ("0", "6", "12", "16")
 APPENDED = ("credits", "keywords", "translations", "release_dates", "videos", "watch/providers", "images",
             "external_ids", "similar", "recommendations")
 
@@ -171,6 +178,8 @@ class Demo:
             if movie_id not in self.movies and movie_id not in self.recorded and not self.deleted(movie_id):
                 self._add(movie_id, None, adult=bool(adult))
         self._index_credits()
+        self._make_collections()
+        self._vary_regions()
         ours = [DEMO_FIRST_ID + i for i in range(DEMO_MOVIES)]
         self.popular = ours  # ids ascending: popularity falls with the id
         self.top_rated = sorted(ours, key=lambda i: (-self.movies[i][0]["vote_average"], i))
@@ -372,6 +381,52 @@ class Demo:
                              "instagram_id": None, "twitter_id": None},
         }
         self.movies[movie_id] = (details, sections, fa)
+
+    def _make_collections(self):
+        """Collections of three of our movies each (ids DEMO_FIRST_COLLECTION up), named after the
+        first; each part's belongs_to_collection names it."""
+        self.collections = {}
+        for k, first in enumerate(range(0, DEMO_MOVIES - 2, DEMO_COLLECTION_EVERY)):
+            ids = [DEMO_FIRST_ID + first + j for j in range(3)]
+            if any(self.movies[i][0]["adult"] for i in ids):
+                continue
+            cid = DEMO_FIRST_COLLECTION + k
+            head, _, head_fa = self.movies[ids[0]]
+            name, name_fa = f"The {head['title']} Collection", f"مجموعهٔ {head_fa['title']}"
+            poster = demo_path("poster", f"collection:{cid}")
+            self.images.setdefault(poster, ("poster", name, ""))
+            self.collections[cid] = (name, name_fa, poster, ids)
+            for i in ids:
+                self.movies[i][0]["belongs_to_collection"] = {"id": cid, "name": name, "poster_path": poster,
+                                                              "backdrop_path": None}
+
+    def _vary_regions(self):
+        """Our movies come from one or two countries, in their languages, with certifications for
+        Great Britain and Germany as well as the US and Iran."""
+        for i in range(DEMO_MOVIES):
+            movie_id = DEMO_FIRST_ID + i
+            details, sections, _ = self.movies[movie_id]
+            r = random.Random(f"demo-regions:{movie_id}")
+            chosen = r.sample(COUNTRIES, 1 + r.randrange(2))
+            details["production_countries"] = [{"iso_3166_1": c, "name": c} for c, _, _ in chosen]
+            details["spoken_languages"] = [{"english_name": n, "iso_639_1": lang, "name": n}
+                                           for lang, n in dict((lang, n) for _, lang, n in chosen).items()]
+            adult = details["adult"]
+            stamp = (details["release_date"] or "2000-01-01") + "T00:00:00.000Z"
+            for region, certs in (("GB", GB_CERTS), ("DE", DE_CERTS)):
+                sections["release_dates"]["results"].append({"iso_3166_1": region, "release_dates": [
+                    {"certification": "18" if adult else r.choice(certs), "descriptors": [], "iso_639_1": "",
+                     "note": "", "release_date": stamp, "type": 3}]})
+
+    def collection(self, collection_id, language=""):
+        """/collection/{id} for one of ours, in TMDB's shape, or None."""
+        if collection_id not in self.collections:
+            return None
+        name, name_fa, poster, ids = self.collections[collection_id]
+        fa = language.split("-")[0].lower() == "fa"
+        return {"id": collection_id, "name": name_fa if fa else name,
+                "overview": "", "poster_path": poster, "backdrop_path": None,
+                "parts": [{**self.list_item(i, language), "media_type": "movie"} for i in ids]}
 
     @staticmethod
     def _credit_person(person):

@@ -40,6 +40,7 @@ from urllib.parse import parse_qsl, urlsplit
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import demo  # noqa: E402  (next to this file)
+import extras  # noqa: E402
 SYNTHETIC_DIR = HERE / "fixtures"
 SHARED_DIR = HERE.parents[1].parent / "shared" / "fixtures" / "tmdb"  # <repo>/../shared/...
 
@@ -692,6 +693,9 @@ class Handler(BaseHTTPRequestHandler):
             images = self.images(movie_id, is_synthetic, index, params, raw)
             if images is not None:
                 return Answer(200, images, True)
+        extra = self.extra_answer(index, path, params, raw, movie_id, sub)
+        if extra is not None:
+            return extra
         fixture = best_fixture(index, path, params)
         if fixture:
             return Answer(fixture.status, fixture.file.read_bytes(), 200 <= fixture.status < 300)
@@ -723,6 +727,29 @@ class Handler(BaseHTTPRequestHandler):
             page = catalogue.list_page(path, params, recorded_pages(index, path, params))
             return Answer(200, compact(page), True) if page is not None else None
         return None
+
+    def extra_answer(self, index, path, params, raw, movie_id, sub):
+        """What extras.py composes or generates where no recording answers the request as it is:
+        details with sections appended that no one recording holds together, a movie's videos and
+        watch providers, a collection (the demo's own first); None otherwise."""
+        exact = exact_fixture(index, path, params)
+        if exact and exact.params.get("append_to_response") == params.get("append_to_response"):
+            return None
+        language = raw.get("language", "")
+        body = None
+        collection = extras.COLLECTION_RE.fullmatch(path)
+        if movie_id and sub is None and append_list(raw):
+            body = extras.composed_details(index, movie_id, params, append_list(raw))
+        elif movie_id and sub in ("/videos", "/watch/providers"):
+            section = extras.movie_section(index, movie_id, sub[1:], language)
+            body = {"id": movie_id, **section} if section is not None else None
+        elif collection:
+            catalogue, cid = self.server.demo, int(collection.group(1))
+            body = (catalogue.collection(cid, language) if catalogue else None) or extras.collection(
+                index, cid, language, (lambda i: catalogue.list_item(i, language)) if catalogue else None)
+            if body is None:
+                return Answer(*tmdb_error(34))
+        return Answer(200, compact(body), True) if body is not None else None
 
     @staticmethod
     def images(movie_id, is_synthetic, index, params, raw):
@@ -775,7 +802,11 @@ class Handler(BaseHTTPRequestHandler):
         override can also make a new movie appear."""
         appends = append_list(raw)
         base = None
-        if not is_synthetic:
+        exact = exact_fixture(index, f"/3/movie/{movie_id}", params)
+        if not is_synthetic and appends and not (exact and exact.params.get("append_to_response")
+                                                 == params.get("append_to_response")):
+            base = extras.composed_details(index, movie_id, params, appends)
+        if not is_synthetic and base is None:
             fixture = best_fixture(index, f"/3/movie/{movie_id}", params)
             if fixture and fixture.status == 200:
                 try:

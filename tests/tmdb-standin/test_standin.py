@@ -172,7 +172,7 @@ class SyntheticOnlyTest(StandinCase):
             self.assertEqual((status, body["status_code"], body["success"]), (400, 22, False), page)
 
     def test_unknown_resources_give_404_code_34(self):
-        for path in ("/3/movie/999999999", "/3/movie/550/videos", "/3/tv/1399", "/3/nonsense"):
+        for path in ("/3/movie/999999999", "/3/movie/550/lists", "/3/movie/999999999/videos", "/3/collection/1", "/3/tv/1399", "/3/nonsense"):
             status, body = self.get_json(path)
             self.assertEqual((status, body["status_code"]), (404, 34), path)
             self.assertEqual(list(body), ["success", "status_code", "status_message"])
