@@ -284,6 +284,11 @@ mq_err mq_catalog_get(const mq_env *env, const char *ref, const char *lang, cJSO
 
 void mq_catalog_summary_projection(bson_t *opts)
 {
+	mq_catalog_summary_projection_and(opts, NULL);
+}
+
+void mq_catalog_summary_projection_and(bson_t *opts, const char *extra)
+{
 	static const char *const summary_fields[] = {
 		"tmdb_id", "slug", "title", "titles", "original_title", "overviews", "release_date", "year",
 		"runtime", "genres", "poster_path", "backdrop_path", "popularity", "vote_average",
@@ -293,6 +298,8 @@ void mq_catalog_summary_projection(bson_t *opts)
 	BSON_APPEND_DOCUMENT_BEGIN(opts, "projection", &child);
 	for (size_t i = 0; i < sizeof summary_fields / sizeof summary_fields[0]; i++)
 		BSON_APPEND_INT32(&child, summary_fields[i], 1);
+	if (extra)
+		BSON_APPEND_INT32(&child, extra, 1);
 	bson_append_document_end(opts, &child);
 }
 

@@ -26,6 +26,8 @@ cJSON *mq_catalog_movie_json(const bson_t *doc, const char *lang);
 /* Adds the "projection" of movie summaries to find options opts, and converts a document so
  * found into its summary JSON (lang: a const char *; the signature is mq_db_join()'s). */
 void mq_catalog_summary_projection(bson_t *opts);
+/* The same projection with one more field (extra, e.g. "hidden"; NULL: none). */
+void mq_catalog_summary_projection_and(bson_t *opts, const char *extra);
 cJSON *mq_catalog_summary_json(const bson_t *doc, const void *lang);
 
 /* Adds to each item of items (an array) its movie's summary in lang as "movie", the movie named

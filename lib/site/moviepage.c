@@ -4,6 +4,8 @@
 #include "domain/catalog.h"
 #include "domain/genre.h"
 #include "domain/lists.h"
+#include "domain/movie_extras.h"
+#include "tmdb/images.h"
 #include "site/movieapi.h"
 #include "site/page.h"
 #include "tmdb/tmdbcache.h"
@@ -310,3 +312,222 @@ void mq_reply_movie_list_page(mq_req *req, mq_res *res, mq_movieapi_list_kind ki
 	cJSON_AddItemToObject(data, "form", mq_page_form(req, (const char *const[]){ "q", "genre", "year", "minRating", "sort", "order", NULL }, &req->query));
 	mq_reply_page(req, res, status, templates[kind], title, data);
 }
+
+/* ---- the movie page's details ---- */
+
+/* Gives each person of people with a TMDB id the link to their page on this site. */
+static void link_people(mq_req *req, cJSON *people)
+{
+	cJSON *p;
+	cJSON_ArrayForEach(p, people) {
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(p, "tmdb_id");
+		cJSON_DeleteItemFromObjectCaseSensitive(p, "person_href");
+		if (cJSON_IsNumber(id) && id->valuedouble >= 1)
+			cJSON_AddStringToObject(p, "person_href", mq_arena_printf(req->arena, "/people/%lld", (long long)id->valuedouble));
+	}
+}
+
+/* The strings of texts (an array) joined by the page's list separator, or NULL when empty. */
+static const char *joined(mq_req *req, const cJSON *texts)
+{
+	mq_buf b = MQ_BUF_INIT;
+	const cJSON *t;
+	cJSON_ArrayForEach(t, texts) {
+		if (!cJSON_IsString(t))
+			continue;
+		if (b.len)
+			mq_buf_puts(&b, mq_page_message(req, "movie.list_separator"));
+		mq_buf_puts(&b, t->valuestring);
+	}
+	const char *out = b.len ? mq_arena_strdup(req->arena, mq_buf_cstr(&b)) : NULL;
+	mq_buf_free(&b);
+	return out;
+}
+
+/* The "name" of each object of list, as an array of strings (caller owns). */
+static cJSON *names_of(const cJSON *list)
+{
+	cJSON *names = cJSON_CreateArray();
+	const cJSON *e;
+	cJSON_ArrayForEach(e, list) {
+		const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "name"));
+		if (name)
+			cJSON_AddItemToArray(names, cJSON_CreateString(name));
+	}
+	return names;
+}
+
+/* movie.crew: the key crew beside the directors, [{label, people}] for the groups that have
+ * anyone (writers with their jobs in words: "screenplay, story"). */
+static void add_crew(mq_req *req, cJSON *movie)
+{
+	static const struct {
+		const char *list, *label;
+	} groups[] = { { "writers", "movie.writing" }, { "composers", "movie.music" }, { "cinematographers", "movie.cinematography" } };
+	/* a writer's jobs in words, when there is more to say than "writer" */
+	static const char *const jobs[][2] = {
+		{ "Screenplay", "movie.job_screenplay" }, { "Story", "movie.job_story" },
+	};
+	cJSON *crew = cJSON_CreateArray();
+	for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
+		cJSON *people = cJSON_GetObjectItemCaseSensitive(movie, groups[g].list);
+		if (!cJSON_GetArraySize(people))
+			continue;
+		link_people(req, people);
+		cJSON *p;
+		cJSON_ArrayForEach(p, people) {
+			cJSON *words = cJSON_CreateArray();
+			const cJSON *job;
+			cJSON_ArrayForEach(job, cJSON_GetObjectItemCaseSensitive(p, "jobs"))
+				for (size_t j = 0; j < sizeof jobs / sizeof jobs[0]; j++)
+					if (cJSON_IsString(job) && !strcmp(job->valuestring, jobs[j][0]))
+						cJSON_AddItemToArray(words, cJSON_CreateString(mq_page_message(req, jobs[j][1])));
+			const char *text = joined(req, words);
+			if (text)
+				cJSON_AddStringToObject(p, "jobs_text", text);
+			cJSON_Delete(words);
+			if (p->next) /* between names: the page's list separator */
+				cJSON_AddStringToObject(p, "sep", mq_page_message(req, "movie.list_separator"));
+		}
+		cJSON *group = cJSON_CreateObject();
+		cJSON_AddStringToObject(group, "label", mq_page_message(req, groups[g].label));
+		cJSON_AddItemToObject(group, "people", cJSON_Duplicate(people, 1));
+		cJSON_AddItemToArray(crew, group);
+	}
+	cJSON_AddBoolToObject(movie, "has_crew", cJSON_GetArraySize(crew) > 0);
+	cJSON_AddItemToObject(movie, "crew", crew);
+}
+
+/* The name of region in the page's language ("United States" / "ایالات متحده"), else its code. */
+static const char *region_name(mq_req *req, const char *region)
+{
+	mq_buf b = MQ_BUF_INIT;
+	const char *out = mq_l10n_country_name(&b, mq_page_language(req), region) == 0
+				  ? mq_arena_strdup(req->arena, mq_buf_cstr(&b)) : region;
+	mq_buf_free(&b);
+	return out;
+}
+
+/* movie.region_certification and its label: the certification for the page's region. */
+static void add_certification(mq_req *req, cJSON *movie, const char *region)
+{
+	const char *c = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(movie, "certifications"), region));
+	if (!c)
+		return;
+	cJSON_AddStringToObject(movie, "region_certification", c);
+	cJSON_AddStringToObject(movie, "certification_label",
+				mq_page_messagef(req, "movie.certification_in", "region", region_name(req, region), NULL));
+}
+
+/* movie.trailer: the first of the trailers the movie's JSON gives for the page's language, to
+ * play on our page only when the visitor asks (site.js swaps the link for YouTube's
+ * privacy-enhanced player; without JavaScript the link opens the video at YouTube). */
+static void add_trailer(mq_req *req, cJSON *movie)
+{
+	const cJSON *t = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(movie, "trailers"), 0);
+	const char *key = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(t, "key"));
+	if (!key) /* the keys were checked when the movie was stored (mq_movie_doc_from_tmdb) */
+		return;
+	const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(t, "name"));
+	const char *title = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "title"));
+	const char *shown = mq_page_isolate(req, name ? name : title ? title : "");
+	cJSON *trailer = cJSON_CreateObject();
+	cJSON_AddStringToObject(trailer, "watch_href", mq_arena_printf(req->arena, "https://www.youtube.com/watch?v=%s", key));
+	cJSON_AddStringToObject(trailer, "embed_src",
+				mq_arena_printf(req->arena, "https://www.youtube-nocookie.com/embed/%s?autoplay=1", key));
+	cJSON_AddStringToObject(trailer, "label", mq_page_messagef(req, "movie.play_trailer", "name", shown, NULL));
+	cJSON_AddStringToObject(trailer, "frame_title", mq_page_messagef(req, "movie.trailer_frame", "name", shown, NULL));
+	cJSON_AddItemToObject(movie, "trailer", trailer);
+}
+
+/* movie.collection_view: the collection's name and its other parts as cards; nothing when the
+ * movie belongs to none, or TMDB and the cache both fail. */
+static void add_collection(mq_req *req, cJSON *movie)
+{
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(movie, "collection");
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(c, "tmdb_id");
+	if (!cJSON_IsNumber(id))
+		return;
+	const mq_env env = mq_env_of(req);
+	cJSON *view = NULL;
+	if (mq_movie_extras_collection(&env, (long long)id->valuedouble, mq_page_language(req), &view) != MQ_OK)
+		return;
+	cJSON *parts = cJSON_GetObjectItemCaseSensitive(view, "parts");
+	const cJSON *self = cJSON_GetObjectItemCaseSensitive(movie, "tmdb_id");
+	for (int i = cJSON_GetArraySize(parts) - 1; i >= 0; i--)
+		if (cJSON_IsNumber(self) && cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(parts, i), "tmdb_id")) == self->valuedouble)
+			cJSON_DeleteItemFromArray(parts, i);
+	if (!cJSON_GetArraySize(parts)) {
+		cJSON_Delete(view);
+		return;
+	}
+	mq_movieapi_images(req, parts);
+	mq_moviepage_movie_cards(req, parts);
+	const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(view, "name"));
+	name = name ? name : cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(c, "name"));
+	cJSON_AddStringToObject(view, "heading", mq_page_messagef(req, "movie.collection", "name", mq_page_isolate(req, name ? name : ""), NULL));
+	cJSON_AddItemToObject(movie, "collection_view", view);
+}
+
+/* movie.watch: the page's region's offers in groups (stream, rent, buy) with the providers'
+ * logos from our own image path, TMDB's page of the offers and the attribution JustWatch's data
+ * needs; nothing when there are none or TMDB and the cache both fail (the page never does). */
+static void add_watch(mq_req *req, cJSON *movie, const char *region)
+{
+	static const char *const kinds[][2] = {
+		{ "flatrate", "movie.watch_stream" }, { "rent", "movie.watch_rent" }, { "buy", "movie.watch_buy" },
+	};
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(movie, "tmdb_id");
+	if (!cJSON_IsNumber(id))
+		return;
+	const mq_env env = mq_env_of(req);
+	cJSON *offers = NULL;
+	if (mq_movie_extras_providers(&env, (long long)id->valuedouble, region, &offers) != MQ_OK)
+		return;
+	mq_image_config ic;
+	mq_images_config(&env, &ic);
+	mq_images_add_logo_urls(offers, &ic);
+	cJSON *groups = cJSON_CreateArray();
+	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+		cJSON *list = cJSON_GetObjectItemCaseSensitive(offers, kinds[k][0]);
+		if (!cJSON_GetArraySize(list))
+			continue;
+		cJSON *g = cJSON_CreateObject();
+		cJSON_AddStringToObject(g, "kind", kinds[k][0]);
+		cJSON_AddStringToObject(g, "label", mq_page_message(req, kinds[k][1]));
+		cJSON_AddItemToObject(g, "providers", cJSON_Duplicate(list, 1));
+		cJSON_AddItemToArray(groups, g);
+	}
+	if (!cJSON_GetArraySize(groups)) {
+		cJSON_Delete(groups);
+		cJSON_Delete(offers);
+		return;
+	}
+	cJSON *watch = cJSON_CreateObject();
+	cJSON_AddStringToObject(watch, "heading", mq_page_messagef(req, "movie.watch", "region", region_name(req, region), NULL));
+	cJSON_AddItemToObject(watch, "groups", groups);
+	cJSON_AddItemToObject(watch, "link", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(offers, "link"), 1));
+	cJSON_AddItemToObject(movie, "watch", watch);
+	cJSON_Delete(offers);
+}
+
+void mq_moviepage_details(mq_req *req, cJSON *movie)
+{
+	const char *region = mq_page_region(req);
+	link_people(req, cJSON_GetObjectItemCaseSensitive(movie, "cast"));
+	link_people(req, cJSON_GetObjectItemCaseSensitive(movie, "directors"));
+	add_crew(req, movie);
+	add_certification(req, movie, region);
+	static const char *const named[][2] = { { "production_countries", "countries_text" }, { "spoken_languages", "languages_text" } };
+	for (size_t i = 0; i < 2; i++) {
+		cJSON *names = names_of(cJSON_GetObjectItemCaseSensitive(movie, named[i][0]));
+		const char *text = joined(req, names);
+		if (text)
+			cJSON_AddStringToObject(movie, named[i][1], text);
+		cJSON_Delete(names);
+	}
+	add_trailer(req, movie);
+	add_collection(req, movie);
+	add_watch(req, movie, region);
+}
+

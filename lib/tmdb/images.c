@@ -18,6 +18,7 @@ void mq_images_default(mq_image_config *ic)
 	snprintf(ic->poster_large, sizeof ic->poster_large, "%s", "w780");
 	snprintf(ic->backdrop, sizeof ic->backdrop, "%s", "w1280");
 	snprintf(ic->profile, sizeof ic->profile, "%s", "w185");
+	snprintf(ic->logo, sizeof ic->logo, "%s", "w92");
 }
 
 /* The smallest listed size "wN" with N >= width, else "original" when listed; out unchanged
@@ -61,6 +62,7 @@ void mq_images_from_configuration(const cJSON *conf, mq_image_config *ic)
 	pick_size(cJSON_GetObjectItemCaseSensitive(images, "poster_sizes"), 780, ic->poster_large, sizeof ic->poster_large);
 	pick_size(cJSON_GetObjectItemCaseSensitive(images, "backdrop_sizes"), 1280, ic->backdrop, sizeof ic->backdrop);
 	pick_size(cJSON_GetObjectItemCaseSensitive(images, "profile_sizes"), 185, ic->profile, sizeof ic->profile);
+	pick_size(cJSON_GetObjectItemCaseSensitive(images, "logo_sizes"), 92, ic->logo, sizeof ic->logo);
 }
 
 static pthread_mutex_t memo_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -132,4 +134,14 @@ void mq_images_add_urls(cJSON *movie, const mq_image_config *ic)
 	cJSON_ArrayForEach(person, cJSON_GetObjectItemCaseSensitive(movie, "cast"))
 		add_url(person, "profile_url",
 			cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(person, "profile_path")), ic->profile);
+}
+
+void mq_images_add_logo_urls(cJSON *providers, const mq_image_config *ic)
+{
+	static const char *const kinds[] = { "flatrate", "rent", "buy" };
+	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+		cJSON *p;
+		cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(providers, kinds[k]))
+			add_url(p, "logo_url", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "logo_path")), ic->logo);
+	}
 }

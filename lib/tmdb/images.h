@@ -28,6 +28,7 @@ typedef struct mq_image_config {
 	char poster_large[16];
 	char backdrop[16];
 	char profile[16];
+	char logo[16];      /* a watch provider's logo, about 92 px */
 } mq_image_config;
 
 /* TMDB's defaults (what /configuration has said for years). */
@@ -44,6 +45,10 @@ void mq_images_config(const mq_env *env, mq_image_config *ic);
  * letters or digits, then .jpg, .png or .svg: what nginx's /img/ location accepts) and size is
  * 1-12 letters or digits; appends nothing and returns -1 otherwise. */
 int mq_images_url(const char *size, const char *path, mq_buf *out);
+
+/* Adds logo_url (as mq_images_add_urls: null without a logo) to each provider of a watch
+ * providers object's flatrate, rent and buy lists (mq_movie_watch_providers). */
+void mq_images_add_logo_urls(cJSON *providers, const mq_image_config *ic);
 
 /* Adds poster_url, poster_url_large and backdrop_url (null without an image, or for a path not of
  * TMDB's shape) to a movie or movie summary, and profile_url to each of its cast: relative URLs

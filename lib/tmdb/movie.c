@@ -408,6 +408,78 @@ cJSON *mq_movie_doc_from_tmdb(const cJSON *d, const mq_config *cfg)
 	return m;
 }
 
+/* Orders providers by TMDB's display_priority (a stable insertion: equal ones keep TMDB's order). */
+static void add_by_priority(cJSON *list, cJSON *p)
+{
+	double prio = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(p, "display_priority"));
+	int at = 0;
+	const cJSON *e;
+	cJSON_ArrayForEach(e, list) {
+		if (cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(e, "display_priority")) > prio)
+			break;
+		at++;
+	}
+	cJSON_InsertItemInArray(list, at, p); /* at the end: appended */
+}
+
+#define MAX_PROVIDERS 20 /* of each kind */
+#define TMDB_WATCH_PAGE "https://www.themoviedb.org/"
+
+cJSON *mq_movie_watch_providers(const cJSON *answer, const char *region)
+{
+	static const char *const kinds[] = { "flatrate", "rent", "buy" };
+	const cJSON *r = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(answer, "results"), region);
+	cJSON *out = cJSON_CreateObject();
+	cJSON_AddStringToObject(out, "region", region);
+	const char *link = mq_tmdb_string(r, "link");
+	/* only TMDB's own page: the link goes into a page's href as it is */
+	int ok = link && !strncmp(link, TMDB_WATCH_PAGE, strlen(TMDB_WATCH_PAGE)) && strlen(link) < 300 &&
+		 !strpbrk(link, " \"'<>\\`");
+	add_string_or_null(out, "link", ok ? link : NULL);
+	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+		cJSON *list = cJSON_AddArrayToObject(out, kinds[k]);
+		const cJSON *p;
+		cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(r, kinds[k])) {
+			double id = mq_tmdb_number(p, "provider_id", 0);
+			const char *name = mq_tmdb_string(p, "provider_name");
+			if (id < 1 || !name || cJSON_GetArraySize(list) == MAX_PROVIDERS)
+				continue;
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddNumberToObject(o, "provider_id", id);
+			cJSON_AddStringToObject(o, "provider_name", name);
+			add_string_or_null(o, "logo_path", mq_tmdb_string(p, "logo_path"));
+			cJSON_AddNumberToObject(o, "display_priority", mq_tmdb_number(p, "display_priority", 0));
+			add_by_priority(list, o);
+		}
+	}
+	return out;
+}
+
+cJSON *mq_movie_collection_parts(const cJSON *collection)
+{
+	cJSON *parts = cJSON_CreateArray();
+	const cJSON *p;
+	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(collection, "parts")) {
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "adult")))
+			continue;
+		cJSON *m = mq_movie_summary_from_tmdb(p);
+		if (!m)
+			continue;
+		/* by release date, undated last; equal dates keep TMDB's order */
+		const char *date = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "release_date"));
+		int at = 0;
+		const cJSON *e;
+		cJSON_ArrayForEach(e, parts) {
+			const char *d = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "release_date"));
+			if (date && (!d || strcmp(d, date) > 0))
+				break;
+			at++;
+		}
+		cJSON_InsertItemInArray(parts, at, m);
+	}
+	return parts;
+}
+
 void mq_movie_search_fields(cJSON *m)
 {
 	const char *title = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "title"));

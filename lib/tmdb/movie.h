@@ -41,6 +41,16 @@ cJSON *mq_movie_doc_from_tmdb(const cJSON *details, const mq_config *cfg);
  * ones; the rest left out. Caller owns the new array. */
 cJSON *mq_movie_trailers_for(const cJSON *trailers, const char *lang);
 
+/* One region's watch providers from TMDB's /movie/{id}/watch/providers answer:
+ * {region, link (TMDB's page of the offers, only when it is one), flatrate, rent, buy}, each list
+ * [{provider_id, provider_name, logo_path, display_priority}] in display_priority order (empty
+ * when TMDB has none for the region). Caller owns. */
+cJSON *mq_movie_watch_providers(const cJSON *answer, const char *region);
+
+/* The parts of a TMDB /collection/{id} answer as movie summaries (mq_movie_summary_from_tmdb),
+ * by release date (undated last), adult titles left out. Caller owns. */
+cJSON *mq_movie_collection_parts(const cJSON *collection);
+
 /* Whether the array of strings holds s. */
 int mq_movie_holds(const cJSON *strings, const char *s);
 

@@ -776,3 +776,29 @@ function syncProgress(panel) {
 document.querySelectorAll(".sync-progress[data-poll]").forEach((panel) => {
   if ("running" in panel.dataset) syncProgress(panel);
 });
+
+/* A movie's trailer: nothing is asked of YouTube until the visitor chooses to play it. The page
+ * holds a link to the video at YouTube (what a browser without this script follows); here it
+ * becomes a button that puts YouTube's privacy-enhanced player (youtube-nocookie.com, the one
+ * origin the Content-Security-Policy lets frames come from) in the same 16:9 box, so nothing
+ * moves. */
+const NOCOOKIE = "https://www.youtube-nocookie.com/embed/";
+function playTrailer(frame) {
+  const iframe = document.createElement("iframe");
+  iframe.src = frame.dataset.embed;
+  iframe.title = frame.dataset.title || "";
+  iframe.allow = "autoplay; encrypted-media; picture-in-picture; fullscreen";
+  iframe.allowFullscreen = true;
+  iframe.referrerPolicy = "strict-origin-when-cross-origin";
+  frame.replaceChildren(iframe);
+  iframe.focus();
+}
+document.querySelectorAll(".trailer-frame[data-embed]").forEach((frame) => {
+  const link = frame.querySelector(".trailer-play");
+  if (!link || !frame.dataset.embed.startsWith(NOCOOKIE)) return;
+  link.setAttribute("role", "button");
+  link.addEventListener("click", (e) => { e.preventDefault(); playTrailer(frame); });
+  link.addEventListener("keydown", (e) => {
+    if (e.key === " ") { e.preventDefault(); playTrailer(frame); }
+  });
+});
