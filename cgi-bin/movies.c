@@ -3,12 +3,14 @@
 #include "core/l10n.h"
 #include "domain/catalog.h"
 #include "domain/genre.h"
+#include "domain/movie_extras.h"
 #include "domain/rating.h"
 #include "site/live.h"
 #include "site/movieapi.h"
 #include "site/moviepage.h"
 #include "site/page.h"
 #include "site/worker.h"
+#include "tmdb/images.h"
 #include "tmdb/movie.h"
 #include "tmdb/tmdbcache.h"
 #include "web/ctx.h"
@@ -78,7 +80,9 @@ static const char *const movie_fields[] = {
 	"overview", "overviews", "release_date", "year", "runtime", "genres", "poster_path",
 	"backdrop_path", "poster_url", "poster_url_large", "backdrop_url", "certification", "cast", "directors",
 	"keywords", "popularity", "vote_average", "vote_count", "average_rating", "rating_count",
-	"source", "locked_fields", "tmdb_synced_at", "created_at", "updated_at", NULL,
+	"source", "locked_fields", "tmdb_synced_at", "created_at", "updated_at", "tagline", "taglines",
+	"writers", "composers", "cinematographers", "collection", "production_countries", "spoken_languages",
+	"certifications", "trailers", NULL,
 };
 
 /* GET /api/v1/movies/:id — by TMDB id, ObjectId or slug; a TMDB id not in the catalogue yet is
@@ -447,6 +451,21 @@ static void get_similar_page(mq_req *req, mq_res *res)
 	mq_reply_page(req, res, 200, "similar", title, data);
 }
 
+/* The TMDB id of the movie ref names (resolved, and fetched, as GET /api/v1/movies/:id does), or 0
+ * after replying with the error: 404 for a manual movie, which TMDB knows nothing about. */
+static long long related_tmdb_id(mq_req *req, mq_res *res, const char *lang)
+{
+	cJSON *movie = mq_movieapi_lookup(req, res, mq_req_route(req, "id"), "id", lang, NULL);
+	if (!movie)
+		return 0;
+	const cJSON *tmdb_id = cJSON_GetObjectItemCaseSensitive(movie, "tmdb_id");
+	long long id = cJSON_IsNumber(tmdb_id) ? (long long)tmdb_id->valuedouble : 0;
+	cJSON_Delete(movie);
+	if (!id)
+		mq_reply_err(req, res, MQ_ENOTFOUND, "No such movie");
+	return id;
+}
+
 /* GET /api/v1/movies/:id/similar and /recommendations: TMDB's lists for the movie, through the
  * TMDB cache, as movie summaries. The movie is resolved (and fetched) first, so a slug or an
  * ObjectId works too and an unknown movie is a 404. */
@@ -461,18 +480,11 @@ static void tmdb_related(mq_req *req, mq_res *res, const char *kind)
 		mq_reply_err(req, res, MQ_EINVAL, NULL);
 		return;
 	}
-	cJSON *movie = mq_movieapi_lookup(req, res, mq_req_route(req, "id"), "id", v[T_LANGUAGE].s, NULL);
-	if (!movie)
+	long long tmdb_id = related_tmdb_id(req, res, v[T_LANGUAGE].s); /* a manual movie has no TMDB relations */
+	if (!tmdb_id)
 		return;
-	const cJSON *tmdb_id = cJSON_GetObjectItemCaseSensitive(movie, "tmdb_id");
-	if (!cJSON_IsNumber(tmdb_id)) { /* a manual movie has no TMDB relations */
-		cJSON_Delete(movie);
-		mq_reply_err(req, res, MQ_ENOTFOUND, "No such movie");
-		return;
-	}
 	char path[64];
-	snprintf(path, sizeof path, "/movie/%lld/%s", (long long)tmdb_id->valuedouble, kind);
-	cJSON_Delete(movie);
+	snprintf(path, sizeof path, "/movie/%lld/%s", tmdb_id, kind);
 	reply_tmdb(req, res, path, v);
 }
 
@@ -484,6 +496,73 @@ static void get_similar(mq_req *req, mq_res *res)
 static void get_recommendations(mq_req *req, mq_res *res)
 {
 	tmdb_related(req, res, "recommendations");
+}
+
+/* GET /api/v1/movies/:id/watch-providers?region=US: where to stream, rent or buy the movie in a
+ * region (TMDB's data, from JustWatch, through the TMDB cache), with the attribution that data
+ * needs. */
+static void get_watch_providers(mq_req *req, mq_res *res)
+{
+	enum { W_REGION, W_COUNT };
+	static const mq_field query[W_COUNT] = { [W_REGION] = { "region", MQ_V_STRING, 0, 2, 2, NULL, "US" } };
+	mq_value v[W_COUNT];
+	int bad = mq_validate_query(req, query, W_COUNT, v);
+	const char *region = v[W_REGION].present ? v[W_REGION].s : "US";
+	if (!bad && !mq_l10n_iso_code(region, 2, 1)) {
+		mq_req_problem(req, (mq_problem){ "region", "region", 0, 0 },
+			       "region must be two capital letters (ISO 3166-1 alpha-2)");
+		bad = -1;
+	}
+	if (bad) {
+		mq_reply_err(req, res, MQ_EINVAL, NULL);
+		return;
+	}
+	long long tmdb_id = related_tmdb_id(req, res, "en");
+	if (!tmdb_id)
+		return;
+	const mq_env env = mq_env_of(req);
+	cJSON *offers = NULL;
+	mq_err rc = mq_movie_extras_providers(&env, tmdb_id, region, &offers);
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc, NULL);
+		return;
+	}
+	mq_image_config ic;
+	mq_images_config(&env, &ic);
+	mq_images_add_logo_urls(offers, &ic);
+	cJSON_AddNumberToObject(offers, "tmdb_id", (double)tmdb_id);
+	cJSON_AddStringToObject(offers, "attribution", "JustWatch");
+	mq_reply_data(req, res, 200, offers);
+}
+
+/* GET /api/v1/movies/:id/collection?language=: the collection the movie belongs to, with every
+ * part as a movie summary (the catalogue's where it has them); 404 when it belongs to none. */
+static void get_collection(mq_req *req, mq_res *res)
+{
+	enum { C_LANGUAGE, C_COUNT };
+	static const mq_field query[C_COUNT] = { [C_LANGUAGE] = MQ_FIELD_LANGUAGE };
+	mq_value v[C_COUNT];
+	if (mq_valid_query_or_reply(req, res, query, C_COUNT, v))
+		return;
+	cJSON *movie = mq_movieapi_lookup(req, res, mq_req_route(req, "id"), "id", v[C_LANGUAGE].s, NULL);
+	if (!movie)
+		return;
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(movie, "collection"), "tmdb_id");
+	long long collection_id = cJSON_IsNumber(id) ? (long long)id->valuedouble : 0;
+	cJSON_Delete(movie);
+	if (!collection_id) {
+		mq_reply_err(req, res, MQ_ENOTFOUND, "The movie belongs to no collection");
+		return;
+	}
+	const mq_env env = mq_env_of(req);
+	cJSON *collection = NULL;
+	mq_err rc = mq_movie_extras_collection(&env, collection_id, v[C_LANGUAGE].s, &collection);
+	if (rc != MQ_OK) {
+		mq_reply_err(req, res, rc == MQ_ENOTFOUND ? MQ_EUPSTREAM : rc, NULL);
+		return;
+	}
+	mq_movieapi_images(req, cJSON_GetObjectItemCaseSensitive(collection, "parts"));
+	mq_reply_data(req, res, 200, collection);
 }
 
 static const mq_route routes[] = {
@@ -500,6 +579,8 @@ static const mq_route routes[] = {
 	{ MQ_GET, "/api/v1/movies/popular", get_popular, MQ_PUBLIC },
 	{ MQ_GET, "/api/v1/movies/:id/similar", get_similar, MQ_PUBLIC },
 	{ MQ_GET, "/api/v1/movies/:id/recommendations", get_recommendations, MQ_PUBLIC },
+	{ MQ_GET, "/api/v1/movies/:id/watch-providers", get_watch_providers, MQ_PUBLIC },
+	{ MQ_GET, "/api/v1/movies/:id/collection", get_collection, MQ_PUBLIC },
 	{ MQ_GET, "/api/v1/movies/:id", get_movie, MQ_PUBLIC },
 };
 
