@@ -2,10 +2,12 @@
 #include "tmdb/movie.h"
 #include "core/buf.h"
 #include "core/l10n.h"
+#include "core/mem.h"
 #include "core/search.h"
 #include "tmdb/tmdb.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void add_string_or_null(cJSON *out, const char *key, const char *value)
@@ -408,18 +410,50 @@ cJSON *mq_movie_doc_from_tmdb(const cJSON *d, const mq_config *cfg)
 	return m;
 }
 
-/* Orders providers by TMDB's display_priority (a stable insertion: equal ones keep TMDB's order). */
-static void add_by_priority(cJSON *list, cJSON *p)
+/* An item of an array being sorted, with its place before (so that equal items keep their order). */
+typedef struct ranked {
+	cJSON *item;
+	int at;
+	int (*cmp)(const cJSON *, const cJSON *);
+} ranked;
+
+static int compare_ranked(const void *a, const void *b)
 {
-	double prio = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(p, "display_priority"));
-	int at = 0;
-	const cJSON *e;
-	cJSON_ArrayForEach(e, list) {
-		if (cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(e, "display_priority")) > prio)
-			break;
-		at++;
-	}
-	cJSON_InsertItemInArray(list, at, p); /* at the end: appended */
+	const ranked *x = a, *y = b;
+	int c = x->cmp(x->item, y->item);
+	return c ? c : (x->at > y->at) - (x->at < y->at);
+}
+
+/* Sorts array by cmp, stably. (cJSON 1.7.15's cJSON_InsertItemInArray loses items inserted at
+ * the front of a non-empty array, so nothing here inserts.) */
+static void sort_array(cJSON *array, int (*cmp)(const cJSON *, const cJSON *))
+{
+	int n = cJSON_GetArraySize(array);
+	if (n < 2)
+		return;
+	ranked *r = mq_xcalloc((size_t)n, sizeof *r);
+	for (int i = 0; i < n; i++)
+		r[i] = (ranked){ cJSON_DetachItemFromArray(array, 0), i, cmp };
+	qsort(r, (size_t)n, sizeof *r, compare_ranked);
+	for (int i = 0; i < n; i++)
+		cJSON_AddItemToArray(array, r[i].item);
+	free(r);
+}
+
+/* By TMDB's display_priority. */
+static int by_priority(const cJSON *a, const cJSON *b)
+{
+	double x = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(a, "display_priority"));
+	double y = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(b, "display_priority"));
+	return (x > y) - (x < y);
+}
+
+/* By release date, undated last. */
+static int by_release(const cJSON *a, const cJSON *b)
+{
+	const char *x = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a, "release_date"));
+	const char *y = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b, "release_date"));
+	return !x || !y ? (!x) - (!y) : strcmp(x, y);
 }
 
 #define MAX_PROVIDERS 20 /* of each kind */
@@ -449,8 +483,9 @@ cJSON *mq_movie_watch_providers(const cJSON *answer, const char *region)
 			cJSON_AddStringToObject(o, "provider_name", name);
 			add_string_or_null(o, "logo_path", mq_tmdb_string(p, "logo_path"));
 			cJSON_AddNumberToObject(o, "display_priority", mq_tmdb_number(p, "display_priority", 0));
-			add_by_priority(list, o);
+			cJSON_AddItemToArray(list, o);
 		}
+		sort_array(list, by_priority);
 	}
 	return out;
 }
@@ -463,20 +498,10 @@ cJSON *mq_movie_collection_parts(const cJSON *collection)
 		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "adult")))
 			continue;
 		cJSON *m = mq_movie_summary_from_tmdb(p);
-		if (!m)
-			continue;
-		/* by release date, undated last; equal dates keep TMDB's order */
-		const char *date = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "release_date"));
-		int at = 0;
-		const cJSON *e;
-		cJSON_ArrayForEach(e, parts) {
-			const char *d = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "release_date"));
-			if (date && (!d || strcmp(d, date) > 0))
-				break;
-			at++;
-		}
-		cJSON_InsertItemInArray(parts, at, m);
+		if (m)
+			cJSON_AddItemToArray(parts, m);
 	}
+	sort_array(parts, by_release);
 	return parts;
 }
 

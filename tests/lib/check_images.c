@@ -31,6 +31,22 @@ START_TEST(defaults)
 	memset(&ic, 'x', sizeof ic);
 	mq_images_default(&ic);
 	assert_config(&ic, TMDB_BASE, "w342", "w780", "w1280", "w185", "defaults");
+	ck_assert_str_eq(ic.logo, "w92");
+}
+END_TEST
+
+/* A watch provider's logo: the smallest listed logo size at least 92 wide; the default else. */
+START_TEST(logo_size)
+{
+	cJSON *conf = cJSON_Parse("{\"images\":{\"logo_sizes\":[\"w45\",\"w92\",\"w154\",\"original\"]}}");
+	mq_image_config ic;
+	mq_images_from_configuration(conf, &ic);
+	ck_assert_str_eq(ic.logo, "w92");
+	cJSON_Delete(conf);
+	conf = cJSON_Parse("{\"images\":{\"logo_sizes\":[\"w45\",\"w300\",\"w154\"]}}");
+	mq_images_from_configuration(conf, &ic);
+	ck_assert_str_eq(ic.logo, "w154");
+	cJSON_Delete(conf);
 }
 END_TEST
 
@@ -127,7 +143,7 @@ START_TEST(recorded_configuration)
 }
 END_TEST
 
-static const mq_image_config test_ic = { "https://cdn.example/p/", "w342", "w780", "w1280", "w185" };
+static const mq_image_config test_ic = { "https://cdn.example/p/", "w342", "w780", "w1280", "w185", "w92" };
 
 /* poster_path → poster_url and poster_url_large on our host (NULL: null). */
 static const struct {
@@ -216,6 +232,20 @@ START_TEST(movie_urls)
 }
 END_TEST
 
+/* Each provider of each kind gets logo_url on our host; a missing or malformed logo, null. */
+START_TEST(logo_urls)
+{
+	cJSON *p = cJSON_Parse("{\"flatrate\":[{\"logo_path\":\"/n.jpg\"},{\"logo_path\":null}],"
+			       "\"rent\":[{\"logo_path\":\"/../x.jpg\"}],\"buy\":[{\"logo_path\":\"/b.png\"}]}");
+	mq_images_add_logo_urls(p, &test_ic);
+	assert_url(cJSON_GetArrayItem(cJSON_GetObjectItem(p, "flatrate"), 0), "logo_url", "/img/w92/n.jpg", 0);
+	assert_url(cJSON_GetArrayItem(cJSON_GetObjectItem(p, "flatrate"), 1), "logo_url", NULL, 1);
+	assert_url(cJSON_GetArrayItem(cJSON_GetObjectItem(p, "rent"), 0), "logo_url", NULL, 2);
+	assert_url(cJSON_GetArrayItem(cJSON_GetObjectItem(p, "buy"), 0), "logo_url", "/img/w92/b.png", 3);
+	cJSON_Delete(p);
+}
+END_TEST
+
 Suite *images_suite(void)
 {
 	Suite *s = suite_create("images");
@@ -224,10 +254,12 @@ Suite *images_suite(void)
 	tcase_add_test(conf, defaults);
 	tcase_add_loop_test(conf, from_configuration, 0, N_CASES(conf_cases));
 	tcase_add_test(conf, long_base_refused);
+	tcase_add_test(conf, logo_size);
 	tcase_add_test(conf, recorded_configuration);
 	suite_add_tcase(s, conf);
 	tcase_add_loop_test(urls, poster_urls, 0, N_CASES(path_cases));
 	tcase_add_test(urls, movie_urls);
+	tcase_add_test(urls, logo_urls);
 	suite_add_tcase(s, urls);
 	return s;
 }

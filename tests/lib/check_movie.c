@@ -691,6 +691,64 @@ START_TEST(recorded_rich_details_map)
 }
 END_TEST
 
+/* One region's offers from TMDB's watch providers answer: the three kinds by display_priority,
+ * TMDB's own page as the link only, malformed providers left out, nothing for another region. */
+START_TEST(watch_providers_of_a_region)
+{
+	cJSON *a = cJSON_Parse("{\"id\":550,\"results\":{"
+		"\"US\":{\"link\":\"https://www.themoviedb.org/movie/550-fight-club/watch?locale=US\","
+		"\"flatrate\":[{\"display_priority\":5,\"logo_path\":\"/b.jpg\",\"provider_id\":9,\"provider_name\":\"B\"},"
+		"{\"display_priority\":1,\"logo_path\":\"/a.jpg\",\"provider_id\":8,\"provider_name\":\"A\"},"
+		"{\"display_priority\":0,\"provider_name\":\"No id\"},{\"provider_id\":3}],"
+		"\"buy\":[{\"display_priority\":2,\"logo_path\":null,\"provider_id\":2,\"provider_name\":\"Apple TV\"}]},"
+		"\"GB\":{\"link\":\"javascript:alert(1)\",\"rent\":[{\"provider_id\":4,\"provider_name\":\"R\"}]}}}");
+	cJSON *us = mq_movie_watch_providers(a, "US");
+	ck_assert_str_eq(test_str(us, "region"), "US");
+	ck_assert_str_eq(test_str(us, "link"), "https://www.themoviedb.org/movie/550-fight-club/watch?locale=US");
+	const cJSON *flat = get(us, "flatrate");
+	ck_assert_int_eq(cJSON_GetArraySize(flat), 2);
+	ck_assert_str_eq(test_str(cJSON_GetArrayItem(flat, 0), "provider_name"), "A");
+	ck_assert_str_eq(test_str(cJSON_GetArrayItem(flat, 1), "provider_name"), "B");
+	ck_assert_int_eq((int)num(cJSON_GetArrayItem(flat, 0), "provider_id"), 8);
+	ck_assert_int_eq(cJSON_GetArraySize(get(us, "rent")), 0);
+	ck_assert(cJSON_IsNull(get(cJSON_GetArrayItem(get(us, "buy"), 0), "logo_path")));
+	cJSON *gb = mq_movie_watch_providers(a, "GB");
+	ck_assert(cJSON_IsNull(get(gb, "link"))); /* not TMDB's page: never an href */
+	ck_assert_int_eq(cJSON_GetArraySize(get(gb, "rent")), 1);
+	cJSON *ir = mq_movie_watch_providers(a, "IR");
+	ck_assert(cJSON_IsNull(get(ir, "link")));
+	ck_assert_int_eq(cJSON_GetArraySize(get(ir, "flatrate")) + cJSON_GetArraySize(get(ir, "rent")) +
+			 cJSON_GetArraySize(get(ir, "buy")), 0);
+	cJSON *none = mq_movie_watch_providers(NULL, "US");
+	ck_assert_int_eq(cJSON_GetArraySize(get(none, "buy")), 0);
+	cJSON_Delete(none);
+	cJSON_Delete(ir);
+	cJSON_Delete(gb);
+	cJSON_Delete(us);
+	cJSON_Delete(a);
+}
+END_TEST
+
+/* A collection's parts as summaries by release date (undated last), adult parts left out. */
+START_TEST(collection_parts_in_order)
+{
+	cJSON *c = cJSON_Parse("{\"id\":2344,\"name\":\"The Matrix Collection\",\"parts\":["
+		"{\"id\":624860,\"title\":\"Resurrections\",\"release_date\":\"2021-12-16\"},"
+		"{\"id\":9,\"title\":\"Undated\",\"release_date\":\"\"},"
+		"{\"id\":603,\"title\":\"The Matrix\",\"release_date\":\"1999-03-31\"},"
+		"{\"id\":7,\"title\":\"Adult\",\"adult\":true,\"release_date\":\"2000-01-01\"},"
+		"{\"title\":\"No id\"},"
+		"{\"id\":604,\"title\":\"Reloaded\",\"release_date\":\"2003-05-15\"}]}");
+	cJSON *parts = mq_movie_collection_parts(c);
+	const int order[] = { 603, 604, 624860, 9 };
+	ck_assert_int_eq(cJSON_GetArraySize(parts), 4);
+	for (int i = 0; i < 4; i++)
+		ck_assert_int_eq((int)num(cJSON_GetArrayItem(parts, i), "tmdb_id"), order[i]);
+	cJSON_Delete(parts);
+	cJSON_Delete(c);
+}
+END_TEST
+
 Suite *movie_suite(void)
 {
 	Suite *s = suite_create("movie");
@@ -710,6 +768,8 @@ Suite *movie_suite(void)
 	tcase_add_test(t, document_of_rich_details);
 	tcase_add_test(t, document_without_rich_details);
 	tcase_add_test(t, details_query);
+	tcase_add_test(t, watch_providers_of_a_region);
+	tcase_add_test(t, collection_parts_in_order);
 	suite_add_tcase(s, t);
 	TCase *rec = tcase_create("recordings");
 	tcase_add_loop_test(rec, recorded_pages_map, 0, N_CASES(recorded_pages));
