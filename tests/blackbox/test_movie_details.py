@@ -184,6 +184,15 @@ class MoviePageTest(unittest.TestCase):
         self.assertIn("کجا ببینیم در ایالات متحده", us)
         self.assertIn("داده‌ها از", us)
 
+    def test_micro_cache_keeps_regions_apart(self):
+        cert = re.compile(r'<abbr class="certification"[^>]*>([^<]*)</abbr>')
+        for _ in range(2):  # the second round from the micro-cache
+            gb = get("/movies/603", headers={"Cookie": "mq_region=GB"}, micro_cache=True).body.decode()
+            us = get("/movies/603", micro_cache=True).body.decode()
+            made_up = get("/movies/603", headers={"Cookie": "mq_region=zz"}, micro_cache=True).body.decode()
+            self.assertEqual((cert.search(gb).group(1), cert.search(us).group(1), cert.search(made_up).group(1)),
+                             ("15", "R", "R"))
+
     def test_csp_allows_frames_from_the_nocookie_player_only(self):
         for path in ("/movies/603", "/", "/api/v1/movies/603"):
             csp = get(path).headers["Content-Security-Policy"]
