@@ -428,15 +428,22 @@ static void add_trailer(mq_req *req, cJSON *movie)
 	const char *key = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(t, "key"));
 	if (!key) /* the keys were checked when the movie was stored (mq_movie_doc_from_tmdb) */
 		return;
+	/* its name is TMDB's, in the video's language: marked so (lang), as a screen reader needs */
 	const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(t, "name"));
-	const char *title = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "title"));
-	const char *shown = mq_page_isolate(req, name ? name : title ? title : "");
+	const char *name_lang = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(t, "iso_639_1"));
+	if (!name) {
+		name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "title"));
+		name_lang = NULL;
+	}
 	cJSON *trailer = cJSON_CreateObject();
 	cJSON_AddStringToObject(trailer, "watch_href", mq_arena_printf(req->arena, "https://www.youtube.com/watch?v=%s", key));
 	cJSON_AddStringToObject(trailer, "embed_src",
 				mq_arena_printf(req->arena, "https://www.youtube-nocookie.com/embed/%s?autoplay=1", key));
-	cJSON_AddStringToObject(trailer, "label", mq_page_messagef(req, "movie.play_trailer", "name", shown, NULL));
-	cJSON_AddStringToObject(trailer, "frame_title", mq_page_messagef(req, "movie.trailer_frame", "name", shown, NULL));
+	cJSON_AddStringToObject(trailer, "name", name ? name : "");
+	if (name_lang && strcmp(name_lang, mq_page_language(req)))
+		cJSON_AddStringToObject(trailer, "name_lang", name_lang);
+	cJSON_AddStringToObject(trailer, "frame_title",
+				mq_page_messagef(req, "movie.trailer_frame", "name", mq_page_isolate(req, name ? name : ""), NULL));
 	cJSON_AddItemToObject(movie, "trailer", trailer);
 }
 
@@ -514,6 +521,12 @@ static void add_watch(mq_req *req, cJSON *movie, const char *region)
 void mq_moviepage_details(mq_req *req, cJSON *movie)
 {
 	const char *region = mq_page_region(req);
+	/* a tagline not in the page's language is English (mq_catalog_movie_json's fallback) */
+	const cJSON *taglines = cJSON_GetObjectItemCaseSensitive(movie, "taglines");
+	const char *lang = mq_page_language(req);
+	if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(movie, "tagline")) && strcmp(lang, "en") &&
+	    !cJSON_GetObjectItemCaseSensitive(taglines, lang))
+		cJSON_AddStringToObject(movie, "tagline_lang", "en");
 	link_people(req, cJSON_GetObjectItemCaseSensitive(movie, "cast"));
 	link_people(req, cJSON_GetObjectItemCaseSensitive(movie, "directors"));
 	add_crew(req, movie);

@@ -47,8 +47,9 @@ cJSON *mq_moviepage_pagination(mq_req *req, long long page, long long limit, lon
 /* Adds what the movie page shows beyond the movie's JSON (mq_catalog_get, with image URLs):
  * person_href (/people/<tmdb id>) for the cast, directors and key crew; crew (writing, music,
  * cinematography groups, writers' jobs in words) and has_crew; region_certification and
- * certification_label for mq_page_region(); countries_text and languages_text; trailer
- * {watch_href, embed_src, label, frame_title} (YouTube, played only when asked); collection_view
+ * certification_label for mq_page_region(); tagline_lang ("en" when the tagline fell back to
+ * English); countries_text and languages_text; trailer {watch_href, embed_src, name, name_lang
+ * (when not the page's), frame_title} (YouTube, played only when asked); collection_view
  * {name, heading, parts as cards} (the collection's other parts, through the TMDB cache); watch
  * {heading, groups [{kind, label, providers}], link} (the region's offers, through the cache).
  * What TMDB cannot give is left out: the page shows it without that section. */
