@@ -392,7 +392,7 @@ class Demo:
                 continue
             cid = DEMO_FIRST_COLLECTION + k
             head, _, head_fa = self.movies[ids[0]]
-            name, name_fa = f"The {head['title']} Collection", f"مجموعهٔ {head_fa['title']}"
+            name, name_fa = f"{head['title']} Collection", f"مجموعهٔ {head_fa['title']}"
             poster = demo_path("poster", f"collection:{cid}")
             self.images.setdefault(poster, ("poster", name, ""))
             self.collections[cid] = (name, name_fa, poster, ids)
