@@ -219,6 +219,7 @@ int main(void)
 	srunner_add_suite(runner, handlers_genres_suite());
 	srunner_add_suite(runner, handlers_tmdb_suite());
 	srunner_add_suite(runner, handlers_admin_suite());
+	srunner_add_suite(runner, handlers_moviepage_suite());
 	srunner_run_all(runner, CK_NORMAL);
 	int failed = srunner_ntests_failed(runner);
 	srunner_free(runner);

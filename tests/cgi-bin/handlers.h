@@ -38,6 +38,7 @@ Suite *handlers_watchlist_suite(void);
 Suite *handlers_genres_suite(void);
 Suite *handlers_tmdb_suite(void);
 Suite *handlers_admin_suite(void);
+Suite *handlers_moviepage_suite(void);
 
 /* The checked fixture of every handler test case. */
 void hc_setup(void);
