@@ -113,6 +113,16 @@ const char *const mq_movie_details_query[] = {
 	"append_to_response", MQ_MOVIE_APPEND, "include_video_language", MQ_MOVIE_VIDEO_LANGUAGES, NULL,
 };
 
+/* Whether the array of strings holds s. */
+static int holds(const cJSON *strings, const char *s)
+{
+	const cJSON *e;
+	cJSON_ArrayForEach(e, strings)
+		if (cJSON_IsString(e) && !strcmp(e->valuestring, s))
+			return 1;
+	return 0;
+}
+
 /* One country's certification ("R", "PG-13", "16") from its entry of release_dates: the
  * theatrical release's (type 3), else the first given; NULL when there is none. */
 static const char *country_certification(const cJSON *country)
@@ -206,7 +216,7 @@ static void add_key_crew(cJSON *m, const cJSON *credits)
 			cJSON_AddItemToArray(list, o);
 		}
 		cJSON *jobs = cJSON_GetObjectItemCaseSensitive(o, "jobs");
-		if (jobs && !mq_movie_holds(jobs, job))
+		if (jobs && !holds(jobs, job))
 			cJSON_AddItemToArray(jobs, cJSON_CreateString(job));
 	}
 }
@@ -236,20 +246,12 @@ static cJSON *iso_codes(const cJSON *list, const char *key)
 	const cJSON *e;
 	cJSON_ArrayForEach(e, list) {
 		const char *code = mq_tmdb_string(e, key);
-		if (mq_l10n_iso_code(code, 2, upper) && !mq_movie_holds(out, code) && cJSON_GetArraySize(out) < 20)
+		if (mq_l10n_iso_code(code, 2, upper) && !holds(out, code) && cJSON_GetArraySize(out) < 20)
 			cJSON_AddItemToArray(out, cJSON_CreateString(code));
 	}
 	return out;
 }
 
-int mq_movie_holds(const cJSON *strings, const char *s)
-{
-	const cJSON *e;
-	cJSON_ArrayForEach(e, strings)
-		if (cJSON_IsString(e) && !strcmp(e->valuestring, s))
-			return 1;
-	return 0;
-}
 
 /* Whether key is a YouTube video key: 1-32 of letters, digits, "-" and "_" (nothing that could
  * leave a URL's path). */

@@ -51,9 +51,6 @@ cJSON *mq_movie_watch_providers(const cJSON *answer, const char *region);
  * by release date (undated last), adult titles left out. Caller owns. */
 cJSON *mq_movie_collection_parts(const cJSON *collection);
 
-/* Whether the array of strings holds s. */
-int mq_movie_holds(const cJSON *strings, const char *s);
-
 /* (Re)computes title_key and search_keys of a movie document from its title, titles and
  * original_title (after a curator's edit). */
 void mq_movie_search_fields(cJSON *movie);
