@@ -202,6 +202,7 @@ class MoviePageTest(unittest.TestCase):
             self.assertEqual(directives["default-src"], ["'self'"], path)
             self.assertEqual(directives["frame-ancestors"], ["'none'"], path)
             self.assertNotIn("youtube", csp.replace("frame-src https://www.youtube-nocookie.com", ""), path)
+        self.assertEqual(get("/movies/603").headers["X-DNS-Prefetch-Control"], "off", "no look-ups of linked hosts")
 
 
 class ProvidersFailureTest(unittest.TestCase):
