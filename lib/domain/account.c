@@ -41,17 +41,27 @@ static cJSON *user_json(const bson_t *doc)
 	add_string_or_null(u, "date_of_birth", doc, "date_of_birth");
 	add_string_or_null(u, "avatar", doc, "avatar");
 	cJSON *settings = cJSON_AddObjectToObject(u, "settings");
-	const char *lang = "en", *theme = "light";
+	const char *lang = "en", *theme = "light", *region = NULL;
+	int adult = 0;
 	if (bson_iter_init_find(&it, doc, "settings") && BSON_ITER_HOLDS_DOCUMENT(&it) && bson_iter_recurse(&it, &sub)) {
 		while (bson_iter_next(&sub)) {
 			if (!strcmp(bson_iter_key(&sub), "language") && BSON_ITER_HOLDS_UTF8(&sub))
 				lang = bson_iter_utf8(&sub, NULL);
 			else if (!strcmp(bson_iter_key(&sub), "theme") && BSON_ITER_HOLDS_UTF8(&sub))
 				theme = bson_iter_utf8(&sub, NULL);
+			else if (!strcmp(bson_iter_key(&sub), "region") && BSON_ITER_HOLDS_UTF8(&sub))
+				region = bson_iter_utf8(&sub, NULL);
+			else if (!strcmp(bson_iter_key(&sub), "adult_content") && BSON_ITER_HOLDS_BOOL(&sub))
+				adult = bson_iter_bool(&sub);
 		}
 	}
 	cJSON_AddStringToObject(settings, "language", lang);
 	cJSON_AddStringToObject(settings, "theme", theme);
+	if (region) /* null: not chosen, the language's applies (fa: IR, else US) */
+		cJSON_AddStringToObject(settings, "region", region);
+	else
+		cJSON_AddNullToObject(settings, "region");
+	cJSON_AddBoolToObject(settings, "adult_content", adult);
 	if (bson_iter_init_find(&it, doc, "created_at") && BSON_ITER_HOLDS_DATE_TIME(&it)) {
 		mq_clock_iso8601(bson_iter_date_time(&it), when, sizeof when);
 		cJSON_AddStringToObject(u, "created_at", when);

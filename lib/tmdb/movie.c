@@ -1,5 +1,6 @@
 /* movie.c — movie summaries and movie documents from TMDB objects (see movie.h). */
 #include "tmdb/movie.h"
+#include "core/audience.h"
 #include "core/buf.h"
 #include "core/search.h"
 #include "tmdb/tmdb.h"
@@ -48,6 +49,7 @@ cJSON *mq_movie_summary_from_tmdb(const cJSON *item)
 	cJSON_AddNumberToObject(m, "vote_average", mq_tmdb_number(item, "vote_average", 0));
 	cJSON_AddNumberToObject(m, "vote_count", mq_tmdb_number(item, "vote_count", 0));
 	cJSON_AddNumberToObject(m, "popularity", mq_tmdb_number(item, "popularity", 0));
+	cJSON_AddBoolToObject(m, "adult", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(item, "adult")));
 	cJSON *genres = cJSON_AddArrayToObject(m, "genre_ids");
 	const cJSON *g;
 	cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(item, "genre_ids"))
@@ -61,8 +63,6 @@ cJSON *mq_movie_summaries_from_tmdb_page(const cJSON *page_obj, long long *page,
 	cJSON *list = cJSON_CreateArray();
 	const cJSON *item;
 	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(page_obj, "results")) {
-		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(item, "adult")))
-			continue; /* adult titles are never shown (nor stored: domain/sync.c, catalog.c) */
 		cJSON *m = mq_movie_summary_from_tmdb(item);
 		if (m)
 			cJSON_AddItemToArray(list, m);
@@ -128,6 +128,23 @@ static const char *certification(const cJSON *details)
 	return any;
 }
 
+cJSON *mq_movie_age_limits(const cJSON *details)
+{
+	cJSON *limits = cJSON_CreateObject();
+	const cJSON *country, *rd;
+	cJSON_ArrayForEach(country, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(details, "release_dates"), "results")) {
+		const char *region = mq_tmdb_string(country, "iso_3166_1");
+		int age = -1;
+		cJSON_ArrayForEach(rd, cJSON_GetObjectItemCaseSensitive(country, "release_dates")) {
+			int a = mq_audience_certification_age(region, mq_tmdb_string(rd, "certification"));
+			age = a > age ? a : age; /* the strictest of the region's releases */
+		}
+		if (age >= 0 && !cJSON_GetObjectItemCaseSensitive(limits, region))
+			cJSON_AddNumberToObject(limits, region, age);
+	}
+	return limits;
+}
+
 cJSON *mq_movie_doc_from_tmdb(const cJSON *d, const mq_config *cfg)
 {
 	double id = mq_tmdb_number(d, "id", 0);
@@ -179,6 +196,8 @@ cJSON *mq_movie_doc_from_tmdb(const cJSON *d, const mq_config *cfg)
 	add_string_or_null(m, "poster_path", mq_tmdb_string(d, "poster_path"));
 	add_string_or_null(m, "backdrop_path", mq_tmdb_string(d, "backdrop_path"));
 	add_string_or_null(m, "certification", certification(d));
+	cJSON_AddBoolToObject(m, "adult", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(d, "adult")));
+	cJSON_AddItemToObject(m, "age_limits", mq_movie_age_limits(d));
 
 	const cJSON *credits = cJSON_GetObjectItemCaseSensitive(d, "credits"), *p;
 	cJSON *cast = cJSON_AddArrayToObject(m, "cast"), *directors = cJSON_AddArrayToObject(m, "directors");

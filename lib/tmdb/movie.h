@@ -8,21 +8,28 @@
 
 /* A movie summary from a TMDB list item (popular, search, similar …), read tolerantly: integer
  * or float numbers, "" dates and null images all work; unknown keys are ignored. Returns NULL
- * for an item that is not a movie (no id or no title). Caller owns the result. */
+ * for an item that is not a movie (no id or no title). adult is TMDB's flag (false when absent):
+ * who may see it is the audience rule's to say (domain/catalog.h, mq_catalog_gate_tmdb). Caller
+ * owns the result. */
 cJSON *mq_movie_summary_from_tmdb(const cJSON *item);
 
 /* Maps a TMDB list page ({page, results, total_pages, total_results}) to summaries; *page,
  * *total get the page number and the number of results reachable (TMDB serves 500 pages at
- * most). Caller owns the array. */
+ * most). Adult titles are kept, marked (see mq_movie_summary_from_tmdb). Caller owns the array. */
 cJSON *mq_movie_summaries_from_tmdb_page(const cJSON *page_obj, long long *page, long long *total);
 
 /* The fields TMDB's details (with credits, keywords and translations appended) give a movie
  * document, for $set: tmdb_id, imdb_id, title, original_title, original_language, titles {en, …},
  * overviews {en, …}, release_date, year, runtime, genres, poster_path, backdrop_path, certification
- * (US, from release_dates), cast (first
+ * (US, from release_dates), adult (TMDB's flag), age_limits (mq_movie_age_limits), cast (first
  * 20, with characters), directors, keywords, popularity, vote_average, vote_count, search_keys.
  * NULL when details is not a movie. Caller owns. */
 cJSON *mq_movie_doc_from_tmdb(const cJSON *details, const mq_config *cfg);
+
+/* The minimum age per region from TMDB's appended release_dates ({"US": 17, "DE": 16}): for each
+ * region mq_audience_certification_age knows, the strictest of its releases' certifications;
+ * regions without one it knows are left out. Caller owns. */
+cJSON *mq_movie_age_limits(const cJSON *details);
 
 /* (Re)computes title_key and search_keys of a movie document from its title, titles and
  * original_title (after a curator's edit). */
