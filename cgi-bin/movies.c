@@ -78,7 +78,7 @@ static const char *const movie_fields[] = {
 	"overview", "overviews", "release_date", "year", "runtime", "genres", "poster_path",
 	"backdrop_path", "poster_url", "poster_url_large", "backdrop_url", "certification", "cast", "directors",
 	"keywords", "popularity", "vote_average", "vote_count", "average_rating", "rating_count",
-	"source", "locked_fields", "tmdb_synced_at", "created_at", "updated_at", NULL,
+	"source", "locked_fields", "tmdb_synced_at", "created_at", "updated_at", "adult", "min_age", "age_limits", NULL,
 };
 
 /* GET /api/v1/movies/:id — by TMDB id, ObjectId or slug; a TMDB id not in the catalogue yet is

@@ -457,7 +457,7 @@ static mq_err verdicts_of(mq_db *db, const mq_audience *audience, const bson_t *
 		cJSON *movie = mq_catalog_movie_json(doc, "en");
 		const cJSON *tmdb_id = cJSON_GetObjectItemCaseSensitive(movie, "tmdb_id");
 		const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "id"));
-		char key[24];
+		char key[32]; /* a TMDB id's digits, or 24 hex */
 		if (by_tmdb && cJSON_IsNumber(tmdb_id))
 			snprintf(key, sizeof key, "%lld", (long long)tmdb_id->valuedouble);
 		else

@@ -154,7 +154,7 @@ static const char *const summary_fields[] = {
 	"id", "tmdb_id", "slug", "title", "titles", "original_title", "overview", "release_date",
 	"year", "runtime", "genres", "poster_path", "backdrop_path", "poster_url", "poster_url_large",
 	"backdrop_url", "popularity", "vote_average", "vote_count", "average_rating", "rating_count",
-	"source", NULL,
+	"source", "adult", "min_age", "age_limits", NULL,
 };
 
 /* A genre given by TMDB id or slug → its TMDB id (0 and MQ_ENOTFOUND when there is none). */
