@@ -169,6 +169,19 @@ static mq_err update_user(mongoc_collection_t *users, const bson_oid_t *oid, con
 	return rc;
 }
 
+/* Whether an update of a users document changes who the member is to the audience rule: their
+ * date of birth, region, language (the region's default) or adult titles setting. */
+static int audience_changed(const bson_t *set, const bson_t *unset)
+{
+	static const char *const fields[] = { "date_of_birth", "settings.region", "settings.language",
+					      "settings.adult_content", NULL };
+	bson_iter_t it; /* the keys as $set and $unset name them, dots and all */
+	for (int i = 0; fields[i]; i++)
+		if (bson_iter_init_find(&it, set, fields[i]) || bson_iter_init_find(&it, unset, fields[i]))
+			return 1;
+	return 0;
+}
+
 mq_err mq_account_update(mq_db *db, const char *user_id, const bson_t *set, const bson_t *unset,
 			 cJSON **user)
 {
@@ -201,6 +214,13 @@ mq_err mq_account_update(mq_db *db, const char *user_id, const bson_t *set, cons
 		*user = read_user(users, &oid, user_json, &rc);
 	mongoc_collection_destroy(users);
 	mq_db_push(db, client);
+	if (rc == MQ_OK && audience_changed(set, unset)) {
+		mongoc_database_t *database = mq_db_acquire(db, &client);
+		if (database) { /* the lists (their ETags) and recommendations show other movies now */
+			mq_lists_bump(database, &oid);
+			mq_db_release(db, client, database);
+		}
+	}
 	return rc;
 }
 
