@@ -32,6 +32,11 @@ int mq_audience_restricted(const mq_audience *a)
 	return a->age >= 0 && a->age < MQ_ADULT_AGE;
 }
 
+int mq_audience_allows_unrated(const mq_audience *a, int adult)
+{
+	return mq_audience_allows(a, adult, -1) && !mq_audience_restricted(a);
+}
+
 /* The certifications of TMDB's /certification/movie/list for each region covered, as the
  * youngest age admitted (without an adult's company where the board distinguishes). Advisory
  * ratings count as limits where the board names an age (AU "M": recommended for 15 and over;

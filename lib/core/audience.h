@@ -48,6 +48,10 @@ int mq_audience_allows(const mq_audience *a, int adult, int movie_age);
  * catalogue, or leave it out. */
 int mq_audience_restricted(const mq_audience *a);
 
+/* Whether a may see a title known only by TMDB's adult flag (a list item, a person's credit: its
+ * certifications unknown here): not adult (or a opted in), and a not restricted. */
+int mq_audience_allows_unrated(const mq_audience *a, int adult);
+
 /* The minimum age a certification means in region (TMDB's release_dates, e.g. "US" "R" → 17,
  * "DE" "16" → 16, "AU" "R 18+" → 18), or -1 when the region or the certification is not in the
  * table (empty, "NR", unknown). Case, surrounding and inner spaces are ignored. The table, with

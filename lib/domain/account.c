@@ -177,7 +177,7 @@ static int audience_changed(const bson_t *set, const bson_t *unset)
 					      "settings.adult_content", NULL };
 	bson_iter_t it; /* the keys as $set and $unset name them, dots and all */
 	for (int i = 0; fields[i]; i++)
-		if (bson_iter_init_find(&it, set, fields[i]) || bson_iter_init_find(&it, unset, fields[i]))
+		if ((set && bson_iter_init_find(&it, set, fields[i])) || (unset && bson_iter_init_find(&it, unset, fields[i])))
 			return 1;
 	return 0;
 }

@@ -478,11 +478,6 @@ static mq_err verdicts_of(mq_db *db, const mq_audience *audience, const bson_t *
 mq_err mq_catalog_gate_tmdb(mq_db *db, const mq_audience *audience, cJSON *items)
 {
 	cJSON *m, *next;
-	for (m = items ? items->child : NULL; m; m = next) { /* TMDB's own flag first: no query needed */
-		next = m->next;
-		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "adult")) && !audience->adult_ok)
-			cJSON_Delete(cJSON_DetachItemViaPointer(items, m));
-	}
 	if (!cJSON_GetArraySize(items))
 		return MQ_OK;
 	bson_t filter = BSON_INITIALIZER, in, arr;
@@ -503,7 +498,8 @@ mq_err mq_catalog_gate_tmdb(mq_db *db, const mq_audience *audience, cJSON *items
 		char key[24];
 		snprintf(key, sizeof key, "%lld", (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(m, "tmdb_id")));
 		const cJSON *verdict = cJSON_GetObjectItemCaseSensitive(verdicts, key);
-		if (verdict ? !cJSON_IsTrue(verdict) : mq_audience_restricted(audience))
+		if (verdict ? !cJSON_IsTrue(verdict)
+			    : !mq_audience_allows_unrated(audience, cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "adult"))))
 			cJSON_Delete(cJSON_DetachItemViaPointer(items, m));
 	}
 	cJSON_Delete(verdicts);

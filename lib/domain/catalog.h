@@ -38,10 +38,10 @@ int mq_catalog_allows(const cJSON *movie, const mq_audience *audience);
 void mq_catalog_audience_filter(bson_t *filter, const mq_audience *audience);
 
 /* Removes from items (TMDB's movies as summaries: tmdb_id, adult) the ones audience may not see:
- * adult titles unless adult_ok; the catalogue's own verdict for those it holds (a curator's
- * adult mark or min_age, the stored age_limits; one query for the page); and, for a restricted
- * audience (mq_audience_restricted), those the catalogue does not hold, whose certifications
- * are not known here. Every TMDB list a reader sees (trending, popular, similar,
+ * for those the catalogue holds, its own verdict (a curator's adult mark or min_age, the stored
+ * age_limits; one query for the page); for the others, TMDB's adult flag and, their
+ * certifications not known here, none at all for a restricted audience
+ * (mq_audience_allows_unrated). Every TMDB list a reader sees (trending, popular, similar,
  * recommendations, search, discover, a person's credits) goes through it. */
 mq_err mq_catalog_gate_tmdb(mq_db *db, const mq_audience *audience, cJSON *items);
 

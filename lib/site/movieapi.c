@@ -72,6 +72,11 @@ void mq_movieapi_images(mq_req *req, cJSON *movies)
 		mq_images_add_urls(m, &ic);
 }
 
+mq_err mq_movieapi_gate_tmdb(mq_req *req, cJSON *items)
+{
+	return mq_catalog_gate_tmdb(mq_ctx_of(req)->db, &req->audience, items);
+}
+
 mq_err mq_movieapi_tmdb_movies(mq_req *req, const char *path, const char *const *extra, long long page,
 		      const char *tmdb_language, mq_movieapi_tmdb_page *out)
 {
@@ -95,7 +100,7 @@ mq_err mq_movieapi_tmdb_movies(mq_req *req, const char *path, const char *const 
 		return rc;
 	out->items = mq_movie_summaries_from_tmdb_page(json, &out->page, &out->total);
 	cJSON_Delete(json);
-	if ((rc = mq_catalog_gate_tmdb(env.db, &req->audience, out->items)) != MQ_OK) {
+	if ((rc = mq_movieapi_gate_tmdb(req, out->items)) != MQ_OK) {
 		cJSON_Delete(out->items);
 		out->items = NULL;
 		return rc;

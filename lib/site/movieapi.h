@@ -47,6 +47,11 @@ typedef struct mq_movieapi_tmdb_page {
 mq_err mq_movieapi_tmdb_movies(mq_req *req, const char *path, const char *const *extra, long long page,
 		      const char *tmdb_language, mq_movieapi_tmdb_page *out);
 
+/* Leaves in items (TMDB's movies as summaries with tmdb_id and adult: a list page, or a person's
+ * credits mapped with mq_movie_summary_from_tmdb) only those the request's audience may see: one
+ * call, one query (mq_catalog_gate_tmdb). The catalogue's errors. */
+mq_err mq_movieapi_gate_tmdb(mq_req *req, cJSON *items);
+
 /* TMDB's search for the q parameter, one page, with q's year (TMDB filters) and min_rating
  * (filtered here) applied; out->total is what the page holds. */
 mq_err mq_movieapi_tmdb_search(mq_req *req, const mq_movie_query *q, mq_movieapi_tmdb_page *out);

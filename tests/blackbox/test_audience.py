@@ -297,6 +297,39 @@ class AudienceTest(unittest.TestCase):
         finally:
             call("PATCH", path, admin["token"], {"adult": False, "min_age": None, "unlock": ["adult", "min_age"]})
 
+    def test_the_admin_movie_page_sets_adult_and_the_minimum_age(self):
+        import re
+        import urllib.parse
+        from test_accounts import cookie_session
+        from test_admin import marquee_sync
+        data, jar, cookie = cookie_session()
+        self.assertEqual(marquee_sync("admin", data["user"]["email"]).returncode, 0)
+        movie_id = listed(f"/api/v1/movies/{HEIST}?fields=id")["id"]
+        html = get(f"/admin/movies/{movie_id}", headers=cookie).body.decode()
+        for control_html in ('name="adult"', 'name="min_age"', 'name="lock_adult"', 'name="lock_min_age"'):
+            self.assertIn(control_html, html)
+        self.assertRegex(html, r"US 13")  # the age per region the certifications gave
+
+        def post(fields):
+            body = urllib.parse.urlencode({"_csrf": jar["mq_csrf"], **fields}).encode()
+            return request("POST", f"/admin/movies/{movie_id}", body=body,
+                           headers={**cookie, "Content-Type": "application/x-www-form-urlencoded"})
+        try:
+            self.assertEqual(post({"has_adult": "1", "min_age": "99"}).status, 400)
+            self.assertEqual(post({"has_adult": "1", "adult": "1", "min_age": "16"}).status, 200)  # the movie page, after the redirect
+            stored = listed(f"/api/v1/admin/movies/{movie_id}", data["token"])
+            self.assertEqual((stored["adult"], stored["min_age"]), (True, 16))
+            self.assertTrue({"adult", "min_age"} <= set(stored["locked_fields"]))
+            self.assertEqual(get(f"/api/v1/movies/{HEIST}").status, 404)
+            html = get(f"/admin/movies/{movie_id}", headers=cookie).body.decode()
+            self.assertRegex(html, r'name="adult" type="checkbox" value="1" checked')
+        finally:
+            self.assertEqual(post({"has_adult": "1", "min_age": ""}).status, 200)
+            call("PATCH", f"/api/v1/admin/movies/{movie_id}", data["token"], {"unlock": ["adult", "min_age"]})
+        stored = listed(f"/api/v1/admin/movies/{movie_id}", data["token"])
+        self.assertEqual((stored["adult"], stored.get("min_age")), (False, None))
+        self.assertEqual(get(f"/api/v1/movies/{HEIST}").status, 200)
+
     def test_the_micro_cache_keys_on_the_region(self):
         def fetch(cookie):
             return get("/genres/10770", headers={"Cookie": cookie} if cookie else {}, micro_cache=True)

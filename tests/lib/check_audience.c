@@ -29,6 +29,12 @@ START_TEST(rule)
 	ck_assert(!mq_audience_restricted(&unknown));
 	ck_assert(!mq_audience_restricted(&(mq_audience){ MQ_ADULT_AGE, 0, "US" }));
 	ck_assert(mq_audience_restricted(&(mq_audience){ 0, 0, "US" }));
+	/* a title known by TMDB's flag alone: never to a minor, adult ones only to who opted in */
+	ck_assert(!mq_audience_allows_unrated(&teen, 0));
+	ck_assert(mq_audience_allows_unrated(&grown, 0));
+	ck_assert(!mq_audience_allows_unrated(&grown, 1));
+	ck_assert(mq_audience_allows_unrated(&opted, 1));
+	ck_assert(mq_audience_allows_unrated(&unknown, 0));
 }
 END_TEST
 
