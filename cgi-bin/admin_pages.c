@@ -1,6 +1,7 @@
 /* admin_pages.c — the admin worker's pages (/admin/…): forms that work without JavaScript, each
  * carrying the CSRF token. A form post is decoded into the typed arguments a JSON body gives the
  * API (admin.c) and goes to the same admin API of lib/domain. */
+#include "core/audience.h"
 #include "admin.h"
 #include "core/clock.h"
 #include "core/search.h"
@@ -170,6 +171,16 @@ static cJSON *form_movie(mq_req *req, const mq_kvlist *form, int create, cJSON *
 	} else if (v && !create) {
 		cJSON_AddNullToObject(f, "runtime");
 	}
+	/* the audience: adult ticked or not (a form that shows the box says so with has_adult), and
+	 * the youngest age in years (empty: none, the certifications decide) */
+	if (mq_kvlist_get(form, "has_adult"))
+		cJSON_AddBoolToObject(f, "adult", mq_kvlist_get(form, "adult") != NULL);
+	if ((v = mq_kvlist_get(form, "min_age")) && *v) {
+		if (form_number(req, v, 0, MQ_ADULT_AGE, "admin.min_age_invalid", &n) == 0)
+			cJSON_AddNumberToObject(f, "min_age", (double)n);
+	} else if (v && !create) {
+		cJSON_AddNullToObject(f, "min_age");
+	}
 	if (create && (v = mq_kvlist_get(form, "tmdb_id")) && *v &&
 	    form_number(req, v, 1, 2147483647, "admin.tmdb_id_invalid", &n) == 0)
 		cJSON_AddNumberToObject(f, "tmdb_id", (double)n);
@@ -220,7 +231,7 @@ static cJSON *form_values(const cJSON *movie, const cJSON *all_genres)
 	/* every field the template shows is present, empty if need be: a missing one would be looked
 	 * up in the page's own values (Mustache's context stack), e.g. the page's title */
 	static const char *const shown[] = { "title", "original_title", "release_date", "runtime", "poster_path",
-					     "backdrop_path", "overview", NULL };
+					     "backdrop_path", "overview", "min_age", NULL };
 	for (int i = 0; shown[i]; i++) {
 		const cJSON *have = cJSON_GetObjectItemCaseSensitive(v, shown[i]);
 		if (!have || cJSON_IsNull(have)) {
@@ -286,8 +297,18 @@ static cJSON *form_values(const cJSON *movie, const cJSON *all_genres)
 static void movie_form_page(mq_req *req, mq_res *res, int status, cJSON *data, const cJSON *movie, int create)
 {
 	cJSON *genres = genre_list(req);
-	cJSON_AddItemToObject(data, "movie", form_values(movie, genres));
+	cJSON *values = form_values(movie, genres);
 	cJSON_Delete(genres);
+	mq_buf limits = MQ_BUF_INIT; /* the stored age per region, in the page's digits: "US 17, DE 16" */
+	const cJSON *l;
+	cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(movie, "age_limits"))
+		if (cJSON_IsNumber(l))
+			mq_buf_printf(&limits, "%s%s %s", limits.len ? mq_page_message(req, "admin.list_separator") : "", l->string,
+				      mq_page_digits(req, (long long)l->valuedouble));
+	if (limits.len)
+		cJSON_AddStringToObject(values, "age_limits_text", mq_buf_cstr(&limits));
+	mq_buf_free(&limits);
+	cJSON_AddItemToObject(data, "movie", values);
 	cJSON_AddBoolToObject(data, "create", create);
 	cJSON_AddItemToObject(data, "form", mq_page_form(req, (const char *const[]){ "title", NULL }, NULL));
 	admin_page(req, res, status, "admin-movie", create ? "admin_movie.add_title" : "admin_movie.edit_title", data);

@@ -108,7 +108,7 @@ static void add_time(mq_req *req, cJSON *item, const char *key)
 static const char *const fields[] = { "title", "titles", "original_title", "original_language", "overview",
 				      "overviews", "release_date", "year", "runtime", "genres", "poster_path",
 				      "backdrop_path", "cast", "directors", "keywords", "certification", "imdb_id",
-				      "popularity", "vote_average", "vote_count", "hidden", "locked_fields", "role",
+				      "popularity", "vote_average", "vote_count", "adult", "min_age", "hidden", "locked_fields", "role",
 				      "slug", "tmdb_id", "source", "tmdb_missing", "kind", "pid", "removed", NULL };
 
 const char *admin_field_label(mq_req *req, const char *field)

@@ -83,7 +83,7 @@ static const mq_route routes[] = {
 	{ MQ_GET, "/genres/:id", get_genre_page, 0 },
 	{ MQ_GET, "/api/v1/genres", get_genres, MQ_PUBLIC },
 	{ MQ_GET, "/api/v1/genres/:id", get_genre, MQ_PUBLIC },
-	{ MQ_GET, "/api/v1/genres/:id/movies", get_genre_movies, MQ_PUBLIC },
+	{ MQ_GET, "/api/v1/genres/:id/movies", get_genre_movies, 0 }, /* by audience: not public */
 };
 
 const mq_app genres_app = {

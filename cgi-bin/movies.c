@@ -82,7 +82,7 @@ static const char *const movie_fields[] = {
 	"keywords", "popularity", "vote_average", "vote_count", "average_rating", "rating_count",
 	"source", "locked_fields", "tmdb_synced_at", "created_at", "updated_at", "tagline", "taglines",
 	"writers", "composers", "cinematographers", "collection", "production_countries", "spoken_languages",
-	"certifications", "trailers", NULL,
+	"certifications", "trailers", "adult", "min_age", "age_limits", NULL,
 };
 
 /* GET /api/v1/movies/:id — by TMDB id, ObjectId or slug; a TMDB id not in the catalogue yet is
@@ -173,14 +173,12 @@ static cJSON *page_movie(mq_req *req, mq_res *res, const char *lang)
 	const mq_env env = mq_env_of(req);
 	cJSON *movie = NULL;
 	int fetched;
-	mq_err rc = mq_catalog_get(&env, mq_req_route(req, "id"), lang,
-				   &movie, &fetched);
+	mq_err rc = mq_catalog_get(&env, mq_req_route(req, "id"), lang, &req->audience, &movie, &fetched);
 	if (rc == MQ_EINVAL || rc == MQ_ENOTFOUND)
 		mq_reply_page_error(req, res, 404, "movie.no_such_movie");
 	else if (rc != MQ_OK)
 		mq_reply_err(req, res, rc, NULL);
 	return rc == MQ_OK ? movie : NULL;
-	return movie;
 }
 
 /* What the movie page says in words and the page's digits: the running time ("2h 19m"), the
@@ -565,6 +563,7 @@ static void get_collection(mq_req *req, mq_res *res)
 	mq_reply_data(req, res, 200, collection);
 }
 
+/* None is MQ_PUBLIC: what a list or a movie shows depends on who asks (req->audience). */
 static const mq_route routes[] = {
 	{ MQ_GET, "/", get_home, 0 },
 	{ MQ_GET, "/movies", get_movies_page, 0 },
@@ -573,15 +572,15 @@ static const mq_route routes[] = {
 	{ MQ_GET, "/movies/:id", get_movie_page, 0 },
 	{ MQ_POST, "/movies/:id/review", post_review_page, MQ_NEEDS_AUTH | MQ_CSRF },
 	{ MQ_GET, "/movies/:id/reviews", get_reviews_page, 0 },
-	{ MQ_GET, "/api/v1/movies", get_movies, MQ_PUBLIC },
-	{ MQ_GET, "/api/v1/movies/search", search_movies, MQ_PUBLIC },
-	{ MQ_GET, "/api/v1/movies/trending", get_trending, MQ_PUBLIC },
-	{ MQ_GET, "/api/v1/movies/popular", get_popular, MQ_PUBLIC },
-	{ MQ_GET, "/api/v1/movies/:id/similar", get_similar, MQ_PUBLIC },
-	{ MQ_GET, "/api/v1/movies/:id/recommendations", get_recommendations, MQ_PUBLIC },
-	{ MQ_GET, "/api/v1/movies/:id/watch-providers", get_watch_providers, MQ_PUBLIC },
-	{ MQ_GET, "/api/v1/movies/:id/collection", get_collection, MQ_PUBLIC },
-	{ MQ_GET, "/api/v1/movies/:id", get_movie, MQ_PUBLIC },
+	{ MQ_GET, "/api/v1/movies", get_movies, 0 },
+	{ MQ_GET, "/api/v1/movies/search", search_movies, 0 },
+	{ MQ_GET, "/api/v1/movies/trending", get_trending, 0 },
+	{ MQ_GET, "/api/v1/movies/popular", get_popular, 0 },
+	{ MQ_GET, "/api/v1/movies/:id/similar", get_similar, 0 },
+	{ MQ_GET, "/api/v1/movies/:id/recommendations", get_recommendations, 0 },
+	{ MQ_GET, "/api/v1/movies/:id/watch-providers", get_watch_providers, 0 },
+	{ MQ_GET, "/api/v1/movies/:id/collection", get_collection, 0 },
+	{ MQ_GET, "/api/v1/movies/:id", get_movie, 0 },
 };
 
 const mq_app movies_app = {

@@ -197,6 +197,8 @@ static void reply_page(mq_req *req, mq_res *res, const char *user_id, const char
 	long long total = 0;
 	mq_err rc = mq_ratings_list(mq_ctx_of(req)->db, user_id, movie_id, movie_id != NULL, NULL, v[L_PAGE].i,
 				    v[L_LIMIT].i, &items, &total);
+	if (!movie_id) /* a member's ratings: of movies the caller may see (a movie's own: it was looked up) */
+		rc = mq_movieapi_gate_entries(req, rc, items, "movie_id", &total);
 	if (rc != MQ_OK) {
 		mq_reply_err(req, res, rc, NULL);
 		return;

@@ -68,7 +68,7 @@ static void delete_cache(mq_req *req, mq_res *res)
 }
 
 static const mq_route routes[] = {
-	{ MQ_GET, "/api/v1/tmdb/movies/popular", get_popular, MQ_PUBLIC },
+	{ MQ_GET, "/api/v1/tmdb/movies/popular", get_popular, 0 }, /* by audience: not public */
 	{ MQ_GET, "/api/v1/tmdb/cache/stats", get_stats, MQ_PUBLIC },
 	{ MQ_DELETE, "/api/v1/tmdb/cache", delete_cache, MQ_NEEDS_ADMIN | MQ_CSRF },
 };

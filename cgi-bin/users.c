@@ -2,6 +2,8 @@
  * /user/profile), avatar uploads, password change, account deletion, preferences
  * (/user/preferences) and /users/:id (yourself, or any user for an admin); the pages /me and
  * /me/settings (profile, avatar, password and deletion forms, which work without JavaScript). */
+#include "core/audience.h"
+#include "core/clock.h"
 #include "core/password.h"
 #include "core/l10n.h"
 #include "domain/account.h"
@@ -59,11 +61,23 @@ static const char *current_avatar(mq_req *req)
 
 static const char *const themes[] = { "light", "dark", NULL };
 
-enum { S_LANGUAGE, S_THEME, S_COUNT };
+enum { S_LANGUAGE, S_THEME, S_REGION, S_ADULT, S_COUNT };
 static const mq_field settings_fields[S_COUNT] = {
 	[S_LANGUAGE] = { "language", MQ_V_ENUM, 0, 0, 0, mq_languages, NULL },
 	[S_THEME] = { "theme", MQ_V_ENUM, 0, 0, 0, themes, NULL },
+	[S_REGION] = { "region", MQ_V_ENUM, MQ_NULLABLE, 0, 0, mq_audience_regions, NULL },
+	[S_ADULT] = { "adult_content", MQ_V_BOOL, 0, 0, 0, NULL, NULL },
 };
+
+/* Turning adult titles on (on) needs a date of birth (dob: the one being saved, else the one
+ * stored; NULL: none) that makes the member 18 or older: otherwise a problem on adult_content. */
+static void check_adult_content(mq_req *req, int on, const char *dob)
+{
+	if (on && mq_audience_age_from_birth(dob, mq_clock_ms()) < MQ_ADULT_AGE)
+		mq_req_problem(req, (mq_problem){ "adult_age", "adult_content", MQ_ADULT_AGE, 0 },
+			       "adult_content can be turned on only by a member whose date_of_birth makes them %d or older",
+			       MQ_ADULT_AGE);
+}
 
 enum { P_NAME, P_USERNAME, P_AVATAR, P_DOB, P_SETTINGS, P_COUNT };
 static const mq_field profile_fields[P_COUNT] = {
@@ -111,6 +125,15 @@ static void patch_me(mq_req *req, mq_res *res)
 			BSON_APPEND_UTF8(&set, "settings.language", s[S_LANGUAGE].s);
 		if (s[S_THEME].present)
 			BSON_APPEND_UTF8(&set, "settings.theme", s[S_THEME].s);
+		if (s[S_REGION].present)
+			BSON_APPEND_UTF8(&set, "settings.region", s[S_REGION].s);
+		else if (s[S_REGION].json)
+			BSON_APPEND_UTF8(&unset, "settings.region", "");
+		if (s[S_ADULT].present) {
+			check_adult_content(req, (int)s[S_ADULT].i, v[P_DOB].present ? v[P_DOB].s
+						 : v[P_DOB].json ? NULL : req->user->date_of_birth);
+			BSON_APPEND_BOOL(&set, "settings.adult_content", s[S_ADULT].i != 0);
+		}
 	}
 	if (req->errors.n == 0 && bson_empty(&set) && bson_empty(&unset))
 		mq_req_error(req, "nothing to change: send name, username, avatar, date_of_birth or settings");
@@ -124,6 +147,8 @@ static void patch_me(mq_req *req, mq_res *res)
 	mq_err rc = mq_account_update(mq_ctx_of(req)->db, req->user->id, &set, &unset, &user);
 	if (rc == MQ_OK && old_avatar)
 		mq_media_remove(mq_ctx_of(req)->cfg->media_dir, old_avatar);
+	if (rc == MQ_OK) /* pages follow the region too (the language and theme are the pages' own) */
+		mq_page_settings_cookies(req, res, cJSON_GetObjectItemCaseSensitive(user, "settings"));
 	reply_result(req, res, rc, user, "this username is taken");
 out:
 	bson_destroy(&set);
@@ -370,7 +395,7 @@ static void get_me_page(mq_req *req, mq_res *res)
 static cJSON *recommendations(mq_req *req, mq_res *res, const char *lang, int limit)
 {
 	cJSON *items = NULL;
-	mq_err rc = mq_recommend_for(mq_ctx_of(req)->db, req->user->id, lang, limit, &items);
+	mq_err rc = mq_recommend_for(mq_ctx_of(req)->db, req->user->id, lang, &req->audience, limit, &items);
 	if (rc != MQ_OK) {
 		mq_reply_err(req, res, rc, NULL);
 		return NULL;
@@ -458,17 +483,36 @@ static void get_recommendations_page(mq_req *req, mq_res *res)
 	mq_reply_page(req, res, 200, "recommendations", mq_page_message(req, "recs.title"), data);
 }
 
-static const char *const settings_names[] = { "name", "username", "date_of_birth", "language", "theme", NULL };
+static const char *const settings_names[] = { "name", "username", "date_of_birth", "language", "theme", "region",
+					      "adult_content", NULL };
 
-enum { SF_NAME, SF_USERNAME, SF_DOB, SF_LANGUAGE, SF_THEME, SF_CSRF, SF_COUNT };
+enum { SF_NAME, SF_USERNAME, SF_DOB, SF_LANGUAGE, SF_THEME, SF_REGION, SF_ADULT, SF_CSRF, SF_COUNT };
 static const mq_field settings_form_fields[SF_COUNT] = {
 	[SF_NAME] = { "name", MQ_V_STRING, 0, 1, 100, NULL, NULL },
 	[SF_USERNAME] = { "username", MQ_V_STRING, 1, 3, 30, NULL, NULL },
 	[SF_DOB] = { "date_of_birth", MQ_V_STRING, 0, 10, 10, NULL, NULL },
 	[SF_LANGUAGE] = { "language", MQ_V_ENUM, 1, 0, 0, mq_languages, NULL },
 	[SF_THEME] = { "theme", MQ_V_ENUM, 1, 0, 0, themes, NULL },
+	/* absent (the empty choice): the language's region */
+	[SF_REGION] = { "region", MQ_V_ENUM, 0, 0, 0, mq_audience_regions, NULL },
+	[SF_ADULT] = { "adult_content", MQ_V_BOOL, 0, 0, 0, NULL, NULL }, /* a checkbox: absent is off */
 	[SF_CSRF] = { "_csrf", MQ_V_STRING, 0, 0, 64, NULL, NULL }, /* checked by the dispatcher */
 };
+
+/* The region choices of the settings form, named in the page's language, the one of region
+ * (may be NULL: the language's) selected. */
+static cJSON *region_choices(mq_req *req, const char *region)
+{
+	cJSON *list = cJSON_CreateArray();
+	for (int i = 0; mq_audience_regions[i]; i++) {
+		cJSON *c = cJSON_CreateObject();
+		cJSON_AddStringToObject(c, "code", mq_audience_regions[i]);
+		cJSON_AddStringToObject(c, "name", mq_page_message(req, mq_arena_printf(req->arena, "regions.%s", mq_audience_regions[i])));
+		cJSON_AddBoolToObject(c, "selected", region && !strcmp(region, mq_audience_regions[i]));
+		cJSON_AddItemToArray(list, c);
+	}
+	return list;
+}
 
 /* What the settings page shows besides the profile form: a notice after a change, and the
  * problems of its other forms, in the page's language. */
@@ -513,6 +557,11 @@ static void settings_page(mq_req *req, mq_res *res, int status, const mq_kvlist 
 			      cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(st, "language"))));
 		mq_kvlist_add(req->arena, &values, "theme", mq_arena_strdup(req->arena,
 			      cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(st, "theme"))));
+		const char *region = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(st, "region"));
+		if (region)
+			mq_kvlist_add(req->arena, &values, "region", mq_arena_strdup(req->arena, region));
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(st, "adult_content")))
+			mq_kvlist_add(req->arena, &values, "adult_content", "1");
 		submitted = &values;
 	}
 	cJSON *data = cJSON_CreateObject();
@@ -525,6 +574,11 @@ static void settings_page(mq_req *req, mq_res *res, int status, const mq_kvlist 
 	const char *theme = submitted ? mq_kvlist_get(submitted, "theme") : NULL;
 	cJSON_AddBoolToObject(form, "lang_fa", lang && !strcmp(lang, "fa"));
 	cJSON_AddBoolToObject(form, "theme_dark", theme && !strcmp(theme, "dark"));
+	const char *region = submitted ? mq_kvlist_get(submitted, "region") : NULL;
+	const char *adult = submitted ? mq_kvlist_get(submitted, "adult_content") : NULL;
+	cJSON_AddItemToObject(form, "regions", region_choices(req, region));
+	cJSON_AddBoolToObject(form, "region_default", !region || !mq_audience_region_known(region));
+	cJSON_AddBoolToObject(form, "adult_checked", adult && (!strcmp(adult, "1") || !strcmp(adult, "true") || !strcmp(adult, "on")));
 	if (view->username_error)
 		cJSON_AddStringToObject(cJSON_GetObjectItemCaseSensitive(form, "username"), "error", view->username_error);
 	if (view->profile_error) {
@@ -580,6 +634,8 @@ static void post_settings_page(mq_req *req, mq_res *res)
 			mq_req_error(req, "username may contain only letters, digits and '_'");
 		if (v[SF_DOB].present && !mq_valid_date(v[SF_DOB].s))
 			mq_req_error(req, "date_of_birth must be a past date written YYYY-MM-DD");
+		else if (v[SF_ADULT].present)
+			check_adult_content(req, (int)v[SF_ADULT].i, v[SF_DOB].present ? v[SF_DOB].s : NULL);
 	}
 	if (req->errors.n) {
 		settings_page(req, res, 400, &form, &(settings_view){ 0 });
@@ -596,6 +652,11 @@ static void post_settings_page(mq_req *req, mq_res *res)
 		BSON_APPEND_UTF8(&unset, "date_of_birth", "");
 	BSON_APPEND_UTF8(&set, "settings.language", v[SF_LANGUAGE].s);
 	BSON_APPEND_UTF8(&set, "settings.theme", v[SF_THEME].s);
+	if (v[SF_REGION].present)
+		BSON_APPEND_UTF8(&set, "settings.region", v[SF_REGION].s);
+	else
+		BSON_APPEND_UTF8(&unset, "settings.region", "");
+	BSON_APPEND_BOOL(&set, "settings.adult_content", v[SF_ADULT].present && v[SF_ADULT].i);
 	cJSON *user = NULL;
 	mq_err rc = mq_account_update(mq_ctx_of(req)->db, req->user->id, &set, &unset, &user);
 	if (rc != MQ_OK) {

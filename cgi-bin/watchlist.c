@@ -80,6 +80,7 @@ static void list_reply(mq_req *req, mq_res *res, const char *user_id, enum list_
 		: kind == LIST_FAVORITES
 		? mq_favorites_list(db, user_id, lang, q[Q_PAGE].i, q[Q_LIMIT].i, &items, &total)
 		: mq_watchlist_list(db, user_id, filter, lang, q[Q_PAGE].i, q[Q_LIMIT].i, &items, &total);
+	rc = mq_movieapi_gate_entries(req, rc, items, "movie_id", &total);
 	reply_items(req, res, rc, items, q, total);
 }
 
@@ -497,6 +498,7 @@ static void list_page(mq_req *req, mq_res *res, int kind)
 		: kind == PAGE_RATINGS
 		? mq_ratings_list(db, req->user->id, NULL, 0, lang, q[P_PAGE].i, limit, &items, &total)
 		: mq_watchlist_list(db, req->user->id, -1, lang, q[P_PAGE].i, limit, &items, &total);
+	rc = mq_movieapi_gate_entries(req, rc, items, "movie_id", &total);
 	if (rc != MQ_OK) {
 		mq_reply_err(req, res, rc, NULL);
 		return;

@@ -1,5 +1,6 @@
 /* config.c — environment configuration and its validation (see config.h). */
 #include "core/config.h"
+#include "core/audience.h"
 #include "core/l10n.h"
 #include "core/log.h"
 #include "core/mem.h"
@@ -183,6 +184,8 @@ int mq_config_load(mq_config *cfg, unsigned needs, const char *(*get)(const char
 	int_setting("BCRYPT_COST", get("BCRYPT_COST", ctx), 10, 4, 31, &cfg->bcrypt_cost, problems,
 		    &n);
 	int_setting("WORKER_THREADS", get("WORKER_THREADS", ctx), 4, 1, 64, &cfg->worker_threads,
+		    problems, &n);
+	int_setting("VISITOR_AGE", get("VISITOR_AGE", ctx), MQ_ADULT_AGE, 0, MQ_ADULT_AGE, &cfg->visitor_age,
 		    problems, &n);
 
 	cfg->jwt_secret = dup_or_null(get("JWT_SECRET", ctx));

@@ -40,6 +40,8 @@ typedef struct mq_config {
 	char *timezone;          /* IANA name the pages show times in; "": the host's own */
 	int log_level;           /* an mq_log_level */
 	int worker_threads;
+	int visitor_age;         /* the age a visitor (or a member without a date of birth) is taken
+				  * to be for certifications, 0-18 (core/audience.h) */
 } mq_config;
 
 enum {

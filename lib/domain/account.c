@@ -41,17 +41,27 @@ static cJSON *user_json(const bson_t *doc)
 	add_string_or_null(u, "date_of_birth", doc, "date_of_birth");
 	add_string_or_null(u, "avatar", doc, "avatar");
 	cJSON *settings = cJSON_AddObjectToObject(u, "settings");
-	const char *lang = "en", *theme = "light";
+	const char *lang = "en", *theme = "light", *region = NULL;
+	int adult = 0;
 	if (bson_iter_init_find(&it, doc, "settings") && BSON_ITER_HOLDS_DOCUMENT(&it) && bson_iter_recurse(&it, &sub)) {
 		while (bson_iter_next(&sub)) {
 			if (!strcmp(bson_iter_key(&sub), "language") && BSON_ITER_HOLDS_UTF8(&sub))
 				lang = bson_iter_utf8(&sub, NULL);
 			else if (!strcmp(bson_iter_key(&sub), "theme") && BSON_ITER_HOLDS_UTF8(&sub))
 				theme = bson_iter_utf8(&sub, NULL);
+			else if (!strcmp(bson_iter_key(&sub), "region") && BSON_ITER_HOLDS_UTF8(&sub))
+				region = bson_iter_utf8(&sub, NULL);
+			else if (!strcmp(bson_iter_key(&sub), "adult_content") && BSON_ITER_HOLDS_BOOL(&sub))
+				adult = bson_iter_bool(&sub);
 		}
 	}
 	cJSON_AddStringToObject(settings, "language", lang);
 	cJSON_AddStringToObject(settings, "theme", theme);
+	if (region) /* null: not chosen, the language's applies (fa: IR, else US) */
+		cJSON_AddStringToObject(settings, "region", region);
+	else
+		cJSON_AddNullToObject(settings, "region");
+	cJSON_AddBoolToObject(settings, "adult_content", adult);
 	if (bson_iter_init_find(&it, doc, "created_at") && BSON_ITER_HOLDS_DATE_TIME(&it)) {
 		mq_clock_iso8601(bson_iter_date_time(&it), when, sizeof when);
 		cJSON_AddStringToObject(u, "created_at", when);
@@ -159,6 +169,19 @@ static mq_err update_user(mongoc_collection_t *users, const bson_oid_t *oid, con
 	return rc;
 }
 
+/* Whether an update of a users document changes who the member is to the audience rule: their
+ * date of birth, region, language (the region's default) or adult titles setting. */
+static int audience_changed(const bson_t *set, const bson_t *unset)
+{
+	static const char *const fields[] = { "date_of_birth", "settings.region", "settings.language",
+					      "settings.adult_content", NULL };
+	bson_iter_t it; /* the keys as $set and $unset name them, dots and all */
+	for (int i = 0; fields[i]; i++)
+		if ((set && bson_iter_init_find(&it, set, fields[i])) || (unset && bson_iter_init_find(&it, unset, fields[i])))
+			return 1;
+	return 0;
+}
+
 mq_err mq_account_update(mq_db *db, const char *user_id, const bson_t *set, const bson_t *unset,
 			 cJSON **user)
 {
@@ -191,6 +214,13 @@ mq_err mq_account_update(mq_db *db, const char *user_id, const bson_t *set, cons
 		*user = read_user(users, &oid, user_json, &rc);
 	mongoc_collection_destroy(users);
 	mq_db_push(db, client);
+	if (rc == MQ_OK && audience_changed(set, unset)) {
+		mongoc_database_t *database = mq_db_acquire(db, &client);
+		if (database) { /* the lists (their ETags) and recommendations show other movies now */
+			mq_lists_bump(database, &oid);
+			mq_db_release(db, client, database);
+		}
+	}
 	return rc;
 }
 

@@ -40,7 +40,9 @@ mq_err mq_account_get(mq_db *db, const char *user_id, cJSON **user, long long *t
 
 /* Applies a validated profile change: set holds the fields to $set (dotted keys allowed, e.g.
  * "settings.theme"), unset the names to $unset (either may be empty). updated_at is set too.
- * MQ_ECONFLICT when the new username is taken. *user receives the updated public JSON. */
+ * MQ_ECONFLICT when the new username is taken. *user receives the updated public JSON. A change
+ * of what the audience rule reads (date_of_birth, settings.region, .language, .adult_content)
+ * moves the member's lists version: their lists' ETags and recommendations follow it. */
 mq_err mq_account_update(mq_db *db, const char *user_id, const bson_t *set, const bson_t *unset,
 			 cJSON **user);
 

@@ -1,6 +1,7 @@
 /* admin_movie.c — a curator's movies: checked, read, created, edited with locks, hidden,
  * synced, given images (see admin_movie.h). */
 #include "domain/admin_movie.h"
+#include "core/audience.h"
 #include "core/clock.h"
 #include "domain/catalog.h"
 #include "domain/sync.h"
@@ -15,8 +16,11 @@
 const char *const mq_admin_movie_fields[] = {
 	"tmdb_id", "title", "titles", "original_title", "original_language", "overview", "overviews", "release_date",
 	"year", "runtime", "genres", "poster_path", "backdrop_path", "cast", "directors", "keywords", "certification",
-	"imdb_id", "popularity", "vote_average", "vote_count", NULL,
+	"imdb_id", "popularity", "vote_average", "vote_count", "adult", "min_age", NULL,
 };
+
+/* A rule's type for true/false (cJSON has two types for them). */
+#define BOOLEAN (cJSON_True | cJSON_False)
 
 /* Each settable field's JSON type and bounds: a string's length in characters, a number's value,
  * an array's size (and its elements' type). In mq_admin_movie_fields order. The form takes any
@@ -32,7 +36,7 @@ static const struct movie_rule {
 	{ cJSON_Array, 0, 20, cJSON_Object }, { cJSON_String, 0, 300, 0 }, { cJSON_String, 0, 300, 0 },
 	{ cJSON_Array, 0, 100, cJSON_Object }, { cJSON_Array, 0, 500, cJSON_Object }, { cJSON_Array, 0, 100, cJSON_String },
 	{ cJSON_String, 0, 16, 0 }, { cJSON_String, 0, 12, 0 }, { cJSON_Number, 0, 1e9, 0 }, { cJSON_Number, 0, 10, 0 },
-	{ cJSON_Number, 0, 1e9, 0 },
+	{ cJSON_Number, 0, 1e9, 0 }, { BOOLEAN, 0, 0, 0 }, { cJSON_Number, 0, MQ_ADULT_AGE, 0 },
 };
 
 /* A genre as lists filter on it: {id: a TMDB genre id, name}. */
@@ -55,8 +59,12 @@ static int text_ok(const char *s, double min, double max)
 
 static int value_ok(const cJSON *f, const struct movie_rule *r)
 {
-	if (cJSON_IsNull(f))
-		return strcmp(f->string, "title") != 0;
+	if (cJSON_IsNull(f)) /* adult is true or false: TMDB's when unlocked, never unknown */
+		return strcmp(f->string, "title") != 0 && strcmp(f->string, "adult") != 0;
+	if (r->type == BOOLEAN)
+		return cJSON_IsBool(f);
+	if (!strcmp(f->string, "min_age") && f->valuedouble != (double)(int)f->valuedouble)
+		return 0; /* whole years */
 	if ((f->type & 0xFF) != r->type)
 		return 0;
 	if (cJSON_IsString(f))

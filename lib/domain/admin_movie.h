@@ -22,7 +22,8 @@ extern const char *const mq_admin_movie_fields[];
 /* Checks a curator's fields, the one place both the API's JSON bodies and the pages' forms are
  * checked: only mq_admin_movie_fields (tmdb_id only when create), each of its type and size
  * (null clears any field but the title; genres are {id, name}; titles and overviews map en and
- * fa to text), and a title when create. Appends every problem to req->errors; returns 0 when
+ * fa to text; adult is true or false; min_age a whole number of years from 0 to 18, null for
+ * none), and a title when create. Appends every problem to req->errors; returns 0 when
  * there is none, else -1. */
 int mq_admin_movie_check(mq_req *req, const cJSON *fields, int create);
 

@@ -213,7 +213,18 @@ static mq_err store_movie(mongoc_collection_t *coll, cJSON *set, long long tmdb_
 	return rc;
 }
 
-mq_err mq_catalog_get(const mq_env *env, const char *ref, const char *lang, cJSON **movie, int *fetched)
+/* MQ_ENOTFOUND (and *movie freed) when audience may not see *movie; rc otherwise. */
+static mq_err gate(mq_err rc, const mq_audience *audience, cJSON **movie)
+{
+	if (rc != MQ_OK || !audience || mq_catalog_allows(*movie, audience))
+		return rc;
+	cJSON_Delete(*movie);
+	*movie = NULL;
+	return MQ_ENOTFOUND;
+}
+
+mq_err mq_catalog_get(const mq_env *env, const char *ref, const char *lang, const mq_audience *audience,
+		      cJSON **movie, int *fetched)
 {
 	mq_db *db = env->db;
 	long long tmdb_id = 0;
@@ -252,7 +263,7 @@ mq_err mq_catalog_get(const mq_env *env, const char *ref, const char *lang, cJSO
 	}
 	if (rc != MQ_ENOTFOUND || !tmdb_id || !env->tmdb) {
 		bson_destroy(filter);
-		return rc;
+		return gate(rc, audience, movie);
 	}
 
 	/* not in the catalogue: fetch it from TMDB (the database client is not held meanwhile) */
@@ -262,8 +273,8 @@ mq_err mq_catalog_get(const mq_env *env, const char *ref, const char *lang, cJSO
 	cJSON *details = NULL, *set = NULL;
 	mq_cache_state state;
 	rc = mq_tmdbcache_get(env, path, query, &details, &state);
-	if (rc == MQ_OK && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(details, "adult")))
-		rc = MQ_ENOTFOUND; /* adult titles never enter the catalogue (as in sync.c) */
+	if (rc == MQ_OK && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(details, "adult")) && !(audience && audience->adult_ok))
+		rc = MQ_ENOTFOUND; /* adult titles enter only when an opted-in adult opens one */
 	if (rc == MQ_OK && !(set = mq_movie_doc_from_tmdb(details, env->cfg)))
 		rc = MQ_EUPSTREAM;
 	if (rc == MQ_OK && !(client = mq_db_pop(db)))
@@ -279,7 +290,7 @@ mq_err mq_catalog_get(const mq_env *env, const char *ref, const char *lang, cJSO
 	cJSON_Delete(details);
 	cJSON_Delete(set);
 	bson_destroy(filter);
-	return rc;
+	return gate(rc, audience, movie);
 }
 
 void mq_catalog_summary_projection(bson_t *opts)
@@ -293,6 +304,7 @@ void mq_catalog_summary_projection_and(bson_t *opts, const char *extra)
 		"tmdb_id", "slug", "title", "titles", "original_title", "overviews", "release_date", "year",
 		"runtime", "genres", "poster_path", "backdrop_path", "popularity", "vote_average",
 		"vote_count", "average_rating", "rating_count", "source",
+		"adult", "min_age", "age_limits", /* what the audience rule reads (mq_catalog_allows) */
 	};
 	bson_t child;
 	BSON_APPEND_DOCUMENT_BEGIN(opts, "projection", &child);
@@ -321,7 +333,7 @@ void mq_catalog_join_summaries(mongoc_database_t *database, cJSON *items, const 
 const char *const mq_catalog_lockable[] = {
 	"title", "titles", "original_title", "original_language", "overviews", "release_date", "year", "runtime",
 	"genres", "poster_path", "backdrop_path", "cast", "directors", "keywords", "certification", "imdb_id",
-	"popularity", "vote_average", "vote_count", NULL,
+	"popularity", "vote_average", "vote_count", "adult", "min_age", NULL,
 };
 
 static int lockable(const char *field)
@@ -386,6 +398,224 @@ mq_err mq_catalog_lock(mq_db *db, long long tmdb_id, const char *const *fields, 
 	return rc;
 }
 
+/* ---- the audience rule over the catalogue ---- */
+
+/* The age limits of a movie's age_limits object into out (at most n), their number. */
+static size_t age_limits(const cJSON *movie, mq_age_limit *out, size_t n)
+{
+	size_t k = 0;
+	const cJSON *l;
+	cJSON_ArrayForEach(l, cJSON_GetObjectItemCaseSensitive(movie, "age_limits")) {
+		if (k == n || !cJSON_IsNumber(l) || strlen(l->string) != 2)
+			continue;
+		snprintf(out[k].region, sizeof out[k].region, "%s", l->string);
+		out[k++].age = (int)l->valuedouble;
+	}
+	return k;
+}
+
+int mq_catalog_allows(const cJSON *movie, const mq_audience *audience)
+{
+	mq_age_limit limits[64];
+	const cJSON *min_age = cJSON_GetObjectItemCaseSensitive(movie, "min_age");
+	int curator = cJSON_IsNumber(min_age) && min_age->valuedouble >= 0 ? (int)min_age->valuedouble : -1;
+	size_t n = age_limits(movie, limits, sizeof limits / sizeof limits[0]);
+	return mq_audience_allows(audience, cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(movie, "adult")),
+				  mq_audience_movie_age(curator, audience->region, limits, n));
+}
+
+/* Into array a at index i: {key: {$lte: age}}, or with age < 0 {key: {$exists: false}}. */
+static void append_cond(bson_t *a, int i, const char *key, int age)
+{
+	char index[8];
+	bson_t c, e;
+	snprintf(index, sizeof index, "%d", i);
+	BSON_APPEND_DOCUMENT_BEGIN(a, index, &c);
+	BSON_APPEND_DOCUMENT_BEGIN(&c, key, &e);
+	if (age < 0)
+		BSON_APPEND_BOOL(&e, "$exists", false);
+	else
+		BSON_APPEND_INT32(&e, "$lte", age);
+	bson_append_document_end(&c, &e);
+	bson_append_document_end(a, &c);
+}
+
+/* The region's limit condition into array a at index i: age_limits.<region> at most age, or
+ * absent with the reference region's absent or at most age (the region is the reference:
+ * absent or at most age). */
+static void append_region_limit(bson_t *a, int i, const char *region, int age)
+{
+	char index[8], key[32], ref[32];
+	bson_t c, any, all, inner, ref_any;
+	snprintf(index, sizeof index, "%d", i);
+	snprintf(ref, sizeof ref, "age_limits.%s", MQ_AUDIENCE_REFERENCE_REGION);
+	snprintf(key, sizeof key, "age_limits.%s", *region ? region : MQ_AUDIENCE_REFERENCE_REGION);
+	BSON_APPEND_DOCUMENT_BEGIN(a, index, &c);
+	BSON_APPEND_ARRAY_BEGIN(&c, "$or", &any);
+	if (!strcmp(key, ref)) {
+		append_cond(&any, 0, ref, -1);
+		append_cond(&any, 1, ref, age);
+	} else {
+		append_cond(&any, 0, key, age);
+		BSON_APPEND_DOCUMENT_BEGIN(&any, "1", &all);
+		BSON_APPEND_ARRAY_BEGIN(&all, "$and", &inner);
+		append_cond(&inner, 0, key, -1);
+		BSON_APPEND_DOCUMENT_BEGIN(&inner, "1", &ref_any);
+		bson_t ref_or;
+		BSON_APPEND_ARRAY_BEGIN(&ref_any, "$or", &ref_or);
+		append_cond(&ref_or, 0, ref, -1);
+		append_cond(&ref_or, 1, ref, age);
+		bson_append_array_end(&ref_any, &ref_or);
+		bson_append_document_end(&inner, &ref_any);
+		bson_append_array_end(&all, &inner);
+		bson_append_document_end(&any, &all);
+	}
+	bson_append_array_end(&c, &any);
+	bson_append_document_end(a, &c);
+}
+
+void mq_catalog_audience_filter(bson_t *filter, const mq_audience *audience)
+{
+	bson_t c, and, cond, or, curator, none_all, none, none_or, no_curator;
+	if (!audience->adult_ok) {
+		BSON_APPEND_DOCUMENT_BEGIN(filter, "adult", &c);
+		BSON_APPEND_BOOL(&c, "$ne", true);
+		bson_append_document_end(filter, &c);
+	}
+	if (!mq_audience_restricted(audience))
+		return; /* no limit is above MQ_ADULT_AGE */
+	int age = audience->age;
+	/* {$and: [{$or: [{min_age: {$lte: age}},
+	 *                {$and: [{$or: [{min_age: {$exists: false}}, {min_age: null}]}, <region limit>]}]}]} */
+	BSON_APPEND_ARRAY_BEGIN(filter, "$and", &and);
+	BSON_APPEND_DOCUMENT_BEGIN(&and, "0", &cond);
+	BSON_APPEND_ARRAY_BEGIN(&cond, "$or", &or);
+	append_cond(&or, 0, "min_age", age);
+	BSON_APPEND_DOCUMENT_BEGIN(&or, "1", &none_all);
+	BSON_APPEND_ARRAY_BEGIN(&none_all, "$and", &none);
+	BSON_APPEND_DOCUMENT_BEGIN(&none, "0", &no_curator);
+	BSON_APPEND_ARRAY_BEGIN(&no_curator, "$or", &none_or);
+	append_cond(&none_or, 0, "min_age", -1);
+	BSON_APPEND_DOCUMENT_BEGIN(&none_or, "1", &curator);
+	BSON_APPEND_NULL(&curator, "min_age");
+	bson_append_document_end(&none_or, &curator);
+	bson_append_array_end(&no_curator, &none_or);
+	bson_append_document_end(&none, &no_curator);
+	append_region_limit(&none, 1, audience->region, age);
+	bson_append_array_end(&none_all, &none);
+	bson_append_document_end(&or, &none_all);
+	bson_append_array_end(&cond, &or);
+	bson_append_document_end(&and, &cond);
+	bson_append_array_end(filter, &and);
+}
+
+/* The verdict of audience on each movie filter finds, into verdicts: "<key>": allowed, key being
+ * its TMDB id (by_tmdb) or its ObjectId. One query; what names its errors in the log. */
+static mq_err verdicts_of(mq_db *db, const mq_audience *audience, const bson_t *filter, int by_tmdb,
+			  cJSON *verdicts, const char *what)
+{
+	mongoc_client_t *client = mq_db_pop(db);
+	if (!client)
+		return MQ_EUNAVAIL;
+	mq_err rc = MQ_OK;
+	bson_t *opts = BCON_NEW("projection", "{", "tmdb_id", BCON_INT32(1), "adult", BCON_INT32(1),
+				"min_age", BCON_INT32(1), "age_limits", BCON_INT32(1), "}");
+	bson_error_t error;
+	const bson_t *doc;
+	mongoc_collection_t *coll = mq_db_collection(db, client, "movies");
+	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, opts, NULL);
+	while (mongoc_cursor_next(cursor, &doc)) {
+		cJSON *movie = mq_catalog_movie_json(doc, "en");
+		const cJSON *tmdb_id = cJSON_GetObjectItemCaseSensitive(movie, "tmdb_id");
+		const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "id"));
+		char key[32]; /* a TMDB id's digits, or 24 hex */
+		if (by_tmdb && cJSON_IsNumber(tmdb_id))
+			snprintf(key, sizeof key, "%lld", (long long)tmdb_id->valuedouble);
+		else
+			snprintf(key, sizeof key, "%s", !by_tmdb && id ? id : "");
+		if (*key)
+			cJSON_AddBoolToObject(verdicts, key, mq_catalog_allows(movie, audience));
+		cJSON_Delete(movie);
+	}
+	if (mongoc_cursor_error(cursor, &error))
+		rc = mq_db_error(&error, what);
+	mongoc_cursor_destroy(cursor);
+	mongoc_collection_destroy(coll);
+	mq_db_push(db, client);
+	bson_destroy(opts);
+	return rc;
+}
+
+mq_err mq_catalog_gate_tmdb(mq_db *db, const mq_audience *audience, cJSON *items)
+{
+	cJSON *m, *next;
+	if (!cJSON_GetArraySize(items))
+		return MQ_OK;
+	bson_t filter = BSON_INITIALIZER, in, arr;
+	BSON_APPEND_DOCUMENT_BEGIN(&filter, "tmdb_id", &in);
+	BSON_APPEND_ARRAY_BEGIN(&in, "$in", &arr);
+	int k = 0;
+	cJSON_ArrayForEach(m, items) {
+		char key[16];
+		snprintf(key, sizeof key, "%d", k++);
+		BSON_APPEND_INT64(&arr, key, (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(m, "tmdb_id")));
+	}
+	bson_append_array_end(&in, &arr);
+	bson_append_document_end(&filter, &in);
+	cJSON *verdicts = cJSON_CreateObject(); /* "<tmdb id>": allowed */
+	mq_err rc = verdicts_of(db, audience, &filter, 1, verdicts, "audience of TMDB's movies");
+	for (m = rc == MQ_OK ? items->child : NULL; m; m = next) {
+		next = m->next;
+		char key[24];
+		snprintf(key, sizeof key, "%lld", (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(m, "tmdb_id")));
+		const cJSON *verdict = cJSON_GetObjectItemCaseSensitive(verdicts, key);
+		if (verdict ? !cJSON_IsTrue(verdict)
+			    : !mq_audience_allows_unrated(audience, cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "adult"))))
+			cJSON_Delete(cJSON_DetachItemViaPointer(items, m));
+	}
+	cJSON_Delete(verdicts);
+	bson_destroy(&filter);
+	return rc;
+}
+
+mq_err mq_catalog_gate_entries(mq_db *db, const mq_audience *audience, cJSON *items, const char *key,
+			       long long *removed)
+{
+	cJSON *e, *next, *verdicts = cJSON_CreateObject(); /* "<movie id>": allowed */
+	bson_t filter = BSON_INITIALIZER, in, arr;
+	int k = 0;
+	*removed = 0;
+	BSON_APPEND_DOCUMENT_BEGIN(&filter, "_id", &in);
+	BSON_APPEND_ARRAY_BEGIN(&in, "$in", &arr);
+	cJSON_ArrayForEach(e, items) {
+		const cJSON *movie = cJSON_GetObjectItemCaseSensitive(e, "movie");
+		bson_oid_t oid;
+		char index[16];
+		if (cJSON_IsObject(movie) || mq_oid_parse(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, key)), &oid))
+			continue;
+		snprintf(index, sizeof index, "%d", k++);
+		BSON_APPEND_OID(&arr, index, &oid);
+	}
+	bson_append_array_end(&in, &arr);
+	bson_append_document_end(&filter, &in);
+	/* the movies of entries without a joined summary: one query */
+	mq_err rc = k ? verdicts_of(db, audience, &filter, 0, verdicts, "audience of listed movies") : MQ_OK;
+	for (e = rc == MQ_OK && items ? items->child : NULL; e; e = next) {
+		next = e->next;
+		const cJSON *movie = cJSON_GetObjectItemCaseSensitive(e, "movie");
+		const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, key));
+		const cJSON *verdict = cJSON_GetObjectItemCaseSensitive(verdicts, id ? id : "");
+		int allowed = cJSON_IsObject(movie) ? mq_catalog_allows(movie, audience) : !verdict || cJSON_IsTrue(verdict);
+		if (!allowed) {
+			cJSON_Delete(cJSON_DetachItemViaPointer(items, e));
+			++*removed;
+		}
+	}
+	cJSON_Delete(verdicts);
+	bson_destroy(&filter);
+	return rc;
+}
+
 const char *const mq_movie_sorts[] = { "popularity", "rating", "release", "title", NULL };
 const char *const mq_movie_statuses[] = { "visible", "hidden", "missing", "any", NULL };
 
@@ -415,6 +645,8 @@ mq_err mq_catalog_list(mq_db *db, const mq_movie_query *q, cJSON **items, long l
 		BSON_APPEND_DOUBLE(&child, "$gte", q->min_rating);
 		bson_append_document_end(&filter, &child);
 	}
+	if (q->audience)
+		mq_catalog_audience_filter(&filter, q->audience);
 	if (q->search) {
 		BSON_APPEND_DOCUMENT_BEGIN(&filter, "search_keys", &child);
 		BSON_APPEND_UTF8(&child, "$regex", q->search);

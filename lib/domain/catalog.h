@@ -5,6 +5,7 @@
 #define MQ_CATALOG_H
 
 #include "tmdb/env.h"
+#include "core/audience.h"
 #include "core/config.h"
 #include "core/search.h"
 #include "store/db.h"
@@ -15,16 +16,50 @@
 /* The movie ref names (mq_valid_movie_ref), as its public JSON with title and overview in lang
  * ("en", "fa"; falling back to English, then the original). A TMDB id the catalogue lacks is
  * fetched through the TMDB cache and stored first (*fetched = 1). MQ_EINVAL for a malformed ref,
- * MQ_ENOTFOUND when neither the catalogue nor TMDB has it; TMDB and database errors as theirs.
- * With t NULL only the catalogue is asked. *movie: caller owns. */
-mq_err mq_catalog_get(const mq_env *env, const char *ref, const char *lang, cJSON **movie, int *fetched);
+ * MQ_ENOTFOUND when neither the catalogue nor TMDB has it, or when audience may not see it
+ * (mq_catalog_allows: a gated movie is answered as if absent); TMDB and database errors as
+ * theirs. An adult title at TMDB is fetched and stored (adult: true) only for an audience with
+ * adult_ok. With env->tmdb NULL only the catalogue is asked; with audience NULL nobody's rule
+ * applies (curators, tools) and adult titles are never fetched. *movie: caller owns. */
+mq_err mq_catalog_get(const mq_env *env, const char *ref, const char *lang, const mq_audience *audience,
+		      cJSON **movie, int *fetched);
+
+/* ---- the audience rule (core/audience.h) over the catalogue: the only translations of it ---- */
+
+/* Whether audience may see movie, a movie's JSON or document with its adult, min_age and
+ * age_limits fields (absent or null: not adult, no curator's age, no limits). */
+int mq_catalog_allows(const cJSON *movie, const mq_audience *audience);
+
+/* Adds to filter the conditions of a query that only matches movies audience may see: adult not
+ * true unless adult_ok; for a restricted audience, min_age at most their age, or with min_age
+ * absent or null, age_limits.<region> at most their age, or with that absent,
+ * age_limits.US absent or at most their age. Absent and null are asked for separately, so that
+ * servers that differ on what {f: null} matches (FerretDB) answer alike. */
+void mq_catalog_audience_filter(bson_t *filter, const mq_audience *audience);
+
+/* Removes from items (TMDB's movies as summaries: tmdb_id, adult) the ones audience may not see:
+ * for those the catalogue holds, its own verdict (a curator's adult mark or min_age, the stored
+ * age_limits; one query for the page); for the others, TMDB's adult flag and, their
+ * certifications not known here, none at all for a restricted audience
+ * (mq_audience_allows_unrated). Every TMDB list a reader sees (trending, popular, similar,
+ * recommendations, search, discover, a person's credits) goes through it. */
+mq_err mq_catalog_gate_tmdb(mq_db *db, const mq_audience *audience, cJSON *items);
+
+/* Removes from items (entries naming a catalogue movie by ObjectId under key: list entries,
+ * ratings) those whose movie audience may not see, judged from the summary joined under "movie"
+ * when there is one (summaries carry adult, min_age and age_limits), else from the catalogue
+ * (one query for the entries without). *removed counts them (a page's total goes down by as
+ * many). */
+mq_err mq_catalog_gate_entries(mq_db *db, const mq_audience *audience, cJSON *items, const char *key,
+			       long long *removed);
 
 /* The public JSON of a movies document: _id becomes id, dates ISO strings, title and overview
  * picked for lang. NULL if it cannot be converted. Caller owns. */
 cJSON *mq_catalog_movie_json(const bson_t *doc, const char *lang);
 
 /* Adds the "projection" of movie summaries to find options opts, and converts a document so
- * found into its summary JSON (lang: a const char *; the signature is mq_db_join()'s). */
+ * found into its summary JSON (lang: a const char *; the signature is mq_db_join()'s). A summary
+ * carries what the audience rule reads: adult, min_age and age_limits (when stored). */
 void mq_catalog_summary_projection(bson_t *opts);
 /* The same projection with one more field (extra, e.g. "hidden"; NULL: none). */
 void mq_catalog_summary_projection_and(bson_t *opts, const char *extra);
@@ -90,6 +125,8 @@ typedef struct mq_movie_query {
 	int ascending;           /* otherwise descending */
 	const char *search;      /* a regex from mq_search_pattern() over the search keys, or NULL */
 	const char *lang;        /* "en", "fa": which title and overview */
+	const mq_audience *audience; /* only what it may see (mq_catalog_audience_filter); NULL: all
+				      * (the curators' views) */
 } mq_movie_query;
 
 /* One page of the catalogue as movie summaries (the public JSON without cast, crew, keywords

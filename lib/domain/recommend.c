@@ -338,14 +338,14 @@ static int by_weight(const void *a, const void *b, void *w)
 
 /* A recommendation list from the cache, if it is for this version, language and length. */
 static cJSON *cached(mongoc_database_t *database, const bson_oid_t *user, long long version, const char *lang,
-		     int limit)
+		     const char *audience, int limit)
 {
 	const bson_t *doc;
 	bson_iter_t it;
 	cJSON *items = NULL;
 	mongoc_collection_t *coll = mongoc_database_get_collection(database, "rec_cache");
 	bson_t *filter = BCON_NEW("_id", BCON_OID(user), "v", BCON_INT64(version), "lang", BCON_UTF8(lang),
-				  "limit", BCON_INT32(limit));
+				  "audience", BCON_UTF8(audience), "limit", BCON_INT32(limit));
 	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, NULL, NULL);
 	if (mongoc_cursor_next(cursor, &doc) && bson_iter_init_find(&it, doc, "items") && BSON_ITER_HOLDS_UTF8(&it))
 		items = cJSON_Parse(bson_iter_utf8(&it, NULL));
@@ -359,7 +359,7 @@ static cJSON *cached(mongoc_database_t *database, const bson_oid_t *user, long l
 }
 
 static void cache(mongoc_database_t *database, const bson_oid_t *user, long long version, const char *lang,
-		  int limit, const cJSON *items)
+		  const char *audience, int limit, const cJSON *items)
 {
 	char *text = cJSON_PrintUnformatted(items);
 	if (!text)
@@ -369,7 +369,7 @@ static void cache(mongoc_database_t *database, const bson_oid_t *user, long long
 	bson_t *selector = BCON_NEW("_id", BCON_OID(user));
 	/* stored as text: summaries carry keys ($-free, but not ours to vouch for) */
 	bson_t *doc = BCON_NEW("_id", BCON_OID(user), "v", BCON_INT64(version), "lang", BCON_UTF8(lang),
-			       "limit", BCON_INT32(limit), "items", BCON_UTF8(text), "at", BCON_DATE_TIME(mq_clock_ms()));
+			       "audience", BCON_UTF8(audience), "limit", BCON_INT32(limit), "items", BCON_UTF8(text), "at", BCON_DATE_TIME(mq_clock_ms()));
 	bson_t *opts = BCON_NEW("upsert", BCON_BOOL(true));
 	if (!mongoc_collection_replace_one(coll, selector, doc, opts, NULL, &error))
 		mq_log(MQ_LOG_WARN, "recommend", "not cached: %s", error.message);
@@ -380,10 +380,11 @@ static void cache(mongoc_database_t *database, const bson_oid_t *user, long long
 	cJSON_free(text);
 }
 
-/* The JSON of the top movies: summaries in order, each with score and reason. */
+/* The JSON of the top movies audience may see, at most limit: summaries in order, each with
+ * score and reason (a movie of the member's they may no longer see is not given as a reason). */
 static mq_err describe(mongoc_database_t *database, const taste *t, const int *top, size_t n, const float *scores,
 		       const int *because, const candidate_info *info, const cJSON *genre_names, const char *lang,
-		       cJSON **items)
+		       const mq_audience *audience, int limit, cJSON **items)
 {
 	/* the movies, and the member's movies they are there because of */
 	bson_oid_t *ids = mq_xcalloc(2 * n + 1, sizeof *ids);
@@ -395,6 +396,7 @@ static mq_err describe(mongoc_database_t *database, const taste *t, const int *t
 	}
 	bson_t *filter = in_filter("_id", ids, k);
 	BCON_APPEND(filter, "hidden", "{", "$ne", BCON_BOOL(true), "}"); /* hidden since the training run */
+	mq_catalog_audience_filter(filter, audience);
 	bson_t opts = BSON_INITIALIZER;
 	mq_catalog_summary_projection(&opts);
 	cJSON *found = cJSON_CreateObject();
@@ -416,7 +418,7 @@ static mq_err describe(mongoc_database_t *database, const taste *t, const int *t
 	bson_destroy(&opts);
 	bson_destroy(filter);
 	*items = cJSON_CreateArray();
-	for (size_t i = 0; i < n && rc == MQ_OK; i++) {
+	for (size_t i = 0; i < n && rc == MQ_OK && cJSON_GetArraySize(*items) < limit; i++) {
 		char hex[25], from[25];
 		bson_oid_to_string(&t->items.by_index[top[i]], hex);
 		cJSON *m = cJSON_GetObjectItemCaseSensitive(found, hex);
@@ -450,7 +452,8 @@ static mq_err describe(mongoc_database_t *database, const taste *t, const int *t
 	return rc;
 }
 
-mq_err mq_recommend_for(mq_db *db, const char *user_id, const char *lang, int limit, cJSON **items)
+mq_err mq_recommend_for(mq_db *db, const char *user_id, const char *lang, const mq_audience *audience, int limit,
+			cJSON **items)
 {
 	bson_oid_t user;
 	*items = NULL;
@@ -471,7 +474,9 @@ mq_err mq_recommend_for(mq_db *db, const char *user_id, const char *lang, int li
 		cJSON_Delete(prefs);
 		return MQ_EUNAVAIL;
 	}
-	if ((*items = cached(database, &user, version, lang, limit))) {
+	char who[32]; /* the audience the list was made for: a birthday or a setting changes it */
+	snprintf(who, sizeof who, "%d/%d/%s", audience->age, audience->adult_ok, audience->region);
+	if ((*items = cached(database, &user, version, lang, who, limit))) {
 		cJSON_Delete(prefs);
 		mq_db_release(db, client, database);
 		return MQ_OK;
@@ -612,11 +617,13 @@ mq_err mq_recommend_for(mq_db *db, const char *user_id, const char *lang, int li
 		}
 		float *scores = mq_xcalloc((size_t)n + 1, sizeof *scores);
 		int *because = mq_xcalloc((size_t)n + 1, sizeof *because);
-		int *top = mq_xcalloc((size_t)limit, sizeof *top);
+		/* twice as many as asked for: those the audience may not see are left out */
+		size_t want = 2 * (size_t)limit;
+		int *top = mq_xcalloc(want, sizeof *top);
 		/* the member's own items are never candidates: t.excluded marks them */
 		mq_recs_score(&model, strong, strong_w, (size_t)n_strong, info.content, info.quality, t.excluded,
 			      mq_recommend_weights, scores, because);
-		size_t k = mq_recs_top(scores, n, info.group, MQ_RECOMMEND_MAX_RUN, top, (size_t)limit);
+		size_t k = mq_recs_top(scores, n, info.group, MQ_RECOMMEND_MAX_RUN, top, want);
 		cJSON *genre_names = cJSON_CreateObject();
 		{ /* the genres' names in lang, for reasons */
 			const bson_t *doc;
@@ -643,9 +650,9 @@ mq_err mq_recommend_for(mq_db *db, const char *user_id, const char *lang, int li
 			mongoc_collection_destroy(coll);
 		}
 		if (rc == MQ_OK)
-			rc = describe(database, &t, top, k, scores, because, &info, genre_names, lang, items);
+			rc = describe(database, &t, top, k, scores, because, &info, genre_names, lang, audience, limit, items);
 		if (rc == MQ_OK)
-			cache(database, &user, version, lang, limit, *items);
+			cache(database, &user, version, lang, who, limit, *items);
 		cJSON_Delete(genre_names);
 		free(top);
 		free(because);

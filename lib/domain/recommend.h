@@ -15,6 +15,7 @@
 #ifndef MQ_RECOMMEND_H
 #define MQ_RECOMMEND_H
 
+#include "core/audience.h"
 #include "core/recs.h"
 #include "store/db.h"
 
@@ -71,8 +72,10 @@ mq_err mq_recommend_train(mq_db *db, long *movies, long *events);
 /* One member's recommendations: at most limit movie summaries (titles in lang), best first, each
  * with "score" and "reason" ({"kind": "because", "title": …} for the movie of theirs that led to
  * it, {"kind": "genre", "genre": …} for a favourite genre, {"kind": "popular"}). Served from
- * rec_cache while the member's lists version is unchanged; computed from a few small documents
- * otherwise. *items: caller owns. */
-mq_err mq_recommend_for(mq_db *db, const char *user_id, const char *lang, int limit, cJSON **items);
+ * rec_cache while the member's lists version and audience are unchanged; computed from a few
+ * small documents otherwise. Only movies audience may see (mq_catalog_audience_filter), so the
+ * list may be shorter than limit. *items: caller owns. */
+mq_err mq_recommend_for(mq_db *db, const char *user_id, const char *lang, const mq_audience *audience, int limit,
+			cJSON **items);
 
 #endif

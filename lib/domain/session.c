@@ -99,22 +99,52 @@ static const char *user_fact(char out[64], const bson_oid_t *user, long long ver
 	return out;
 }
 
-/* The user's role and token_version hint. MQ_EUNAUTH when there is no such user. */
-static mq_err read_user(mongoc_database_t *database, const bson_oid_t *user, char role[16], long long *hint)
+/* What a session check reads of its member: role and token_version hint, and what their
+ * audience is made of (date of birth, the adult-content opt-in, region and language settings). */
+typedef struct session_user {
+	char role[16];
+	long long hint;
+	char date_of_birth[11]; /* "" when not given */
+	int adult_content;
+	char region[3], language[3]; /* "" when not set */
+} session_user;
+
+/* Copies the string at dotted path key of doc into out (size bytes) when it is one that fits. */
+static void read_string(const bson_t *doc, const char *key, char *out, size_t size)
+{
+	bson_iter_t it;
+	uint32_t len = 0;
+	*out = '\0';
+	if (bson_iter_init(&it, doc) && bson_iter_find_descendant(&it, key, &it) && BSON_ITER_HOLDS_UTF8(&it)) {
+		const char *v = bson_iter_utf8(&it, &len);
+		if (len < size)
+			memcpy(out, v, (size_t)len + 1);
+	}
+}
+
+/* The user's session facts (session_user), in one read of their document. MQ_EUNAUTH when
+ * there is no such user. */
+static mq_err read_user(mongoc_database_t *database, const bson_oid_t *user, session_user *su)
 {
 	bson_iter_t it;
 	bson_t doc;
 	mongoc_collection_t *coll = mongoc_database_get_collection(database, "users");
 	bson_t *filter = BCON_NEW("_id", BCON_OID(user));
-	bson_t *opts = BCON_NEW("projection", "{", "role", BCON_INT32(1), "token_version", BCON_INT32(1), "}");
+	bson_t *opts = BCON_NEW("projection", "{", "role", BCON_INT32(1), "token_version", BCON_INT32(1),
+				"date_of_birth", BCON_INT32(1), "settings", BCON_INT32(1), "}");
 	mq_err rc = mq_db_find_one(coll, filter, opts, &doc, "session check");
-	*hint = 0;
+	memset(su, 0, sizeof *su);
 	if (rc == MQ_ENOTFOUND || (rc == MQ_OK && !(bson_iter_init_find(&it, &doc, "role") && BSON_ITER_HOLDS_UTF8(&it))))
 		rc = MQ_EUNAUTH;
 	if (rc == MQ_OK) {
-		snprintf(role, 16, "%s", bson_iter_utf8(&it, NULL));
+		snprintf(su->role, sizeof su->role, "%s", bson_iter_utf8(&it, NULL));
 		if (bson_iter_init_find(&it, &doc, "token_version") && BSON_ITER_HOLDS_NUMBER(&it))
-			*hint = bson_iter_as_int64(&it);
+			su->hint = bson_iter_as_int64(&it);
+		read_string(&doc, "date_of_birth", su->date_of_birth, sizeof su->date_of_birth);
+		read_string(&doc, "settings.region", su->region, sizeof su->region);
+		read_string(&doc, "settings.language", su->language, sizeof su->language);
+		su->adult_content = bson_iter_init(&it, &doc) && bson_iter_find_descendant(&it, "settings.adult_content", &it) &&
+				    BSON_ITER_HOLDS_BOOL(&it) && bson_iter_bool(&it);
 	}
 	bson_destroy(&doc);
 	bson_destroy(opts);
@@ -123,34 +153,40 @@ static mq_err read_user(mongoc_database_t *database, const bson_oid_t *user, cha
 	return rc;
 }
 
-/* Whether user's session at version is live (see session.h); role gets their role. */
-static mq_err session_live(mongoc_database_t *database, const bson_oid_t *user, long long version, char role[16])
+/* Whether user's session at version is live (see session.h); su gets what read_user read. */
+static mq_err session_live(mongoc_database_t *database, const bson_oid_t *user, long long version, session_user *su)
 {
-	long long hint;
 	char key[64];
 	int revoked = 0;
-	mq_err rc = read_user(database, user, role, &hint);
-	if (rc == MQ_OK && version < hint)
+	mq_err rc = read_user(database, user, su);
+	if (rc == MQ_OK && version < su->hint)
 		rc = MQ_EUNAUTH;
 	if (rc == MQ_OK)
 		rc = fact_exists(database, LOGOUTS, user_fact(key, user, version + 1), &revoked);
 	return rc == MQ_OK && revoked ? MQ_EUNAUTH : rc;
 }
 
-mq_err mq_session_live(mq_db *db, const char *user_id, long long version, mq_arena *arena, const char **role)
+/* mq_session_live(), giving everything read_user read. */
+static mq_err live(mq_db *db, const char *user_id, long long version, session_user *su)
 {
 	bson_oid_t uid;
-	char r[16];
 	if (!user_id || mq_oid_parse(user_id, &uid) || version < 0)
 		return MQ_EUNAUTH;
 	mongoc_client_t *client;
 	mongoc_database_t *database = mq_db_acquire(db, &client);
 	if (!database)
 		return MQ_EUNAVAIL;
-	mq_err rc = session_live(database, &uid, version, r);
+	mq_err rc = session_live(database, &uid, version, su);
 	mq_db_release(db, client, database);
+	return rc;
+}
+
+mq_err mq_session_live(mq_db *db, const char *user_id, long long version, mq_arena *arena, const char **role)
+{
+	session_user su;
+	mq_err rc = live(db, user_id, version, &su);
 	if (rc == MQ_OK && role)
-		*role = arena ? mq_arena_strdup(arena, r) : NULL;
+		*role = arena ? mq_arena_strdup(arena, su.role) : NULL;
 	return rc;
 }
 
@@ -159,11 +195,16 @@ mq_err mq_session_check(mq_db *db, mq_req *req)
 	mq_user *u = req->user;
 	if (!u)
 		return MQ_EUNAUTH;
-	const char *role = NULL;
-	mq_err rc = mq_session_live(db, u->id, u->token_version, req->arena, &role);
-	if (rc == MQ_OK)
-		u->role = role;
-	return rc;
+	session_user su;
+	mq_err rc = live(db, u->id, u->token_version, &su);
+	if (rc != MQ_OK)
+		return rc;
+	u->role = mq_arena_strdup(req->arena, su.role);
+	u->date_of_birth = *su.date_of_birth ? mq_arena_strdup(req->arena, su.date_of_birth) : NULL;
+	u->adult_content = su.adult_content;
+	u->region = *su.region ? mq_arena_strdup(req->arena, su.region) : NULL;
+	u->language = *su.language ? mq_arena_strdup(req->arena, su.language) : NULL;
+	return MQ_OK;
 }
 
 mq_err mq_session_version(mq_db *db, const char *user_id, long long hint, long long *version)
@@ -334,7 +375,8 @@ static mq_err find_live(mongoc_database_t *database, const char *hash, stored_to
 	if (rc == MQ_OK && (have != 15 || t->expires < (long long)time(NULL)))
 		rc = MQ_EUNAUTH;
 
-	char key[80], role[16], fam[25];
+	char key[80], fam[25];
+	session_user su;
 	int revoked = 0;
 	if (rc == MQ_OK) {
 		bson_oid_to_string(&t->family, fam);
@@ -344,7 +386,7 @@ static mq_err find_live(mongoc_database_t *database, const char *hash, stored_to
 	if (rc == MQ_OK && revoked)
 		rc = MQ_EUNAUTH;
 	if (rc == MQ_OK)
-		rc = session_live(database, &t->user, t->version, role);
+		rc = session_live(database, &t->user, t->version, &su);
 	if (rc == MQ_OK) {
 		snprintf(key, sizeof key, "token:%s", hash);
 		rc = fact_exists(database, REVOCATIONS, key, used);

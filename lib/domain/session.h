@@ -111,7 +111,9 @@ const char *mq_presession_id(const mq_req *req);
 const char *mq_presession_csrf(mq_req *req, mq_res *res);
 
 /* Checks an authenticated caller (req->user) against the database with mq_session_live and
- * sets their current role (a demotion applies at once). */
+ * sets their current role (a demotion applies at once) and, from the same read of their
+ * document, what their audience is made of: date_of_birth, settings.adult_content,
+ * settings.region and settings.language (mq_user; the route loop derives req->audience). */
 mq_err mq_session_check(mq_db *db, mq_req *req);
 
 #endif

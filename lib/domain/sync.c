@@ -634,6 +634,10 @@ static void apply_movie(mq_sync *s, const cJSON *details)
 	snprintf(key, sizeof key, "%lld", tmdb_id);
 	const cJSON *existing = cJSON_GetObjectItemCaseSensitive(s->existing, key);
 	int64_t now = mq_clock_ms();
+	if (!existing && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "adult"))) {
+		cJSON_Delete(doc); /* an adult title never enters by the sync, whatever its list said */
+		return;
+	}
 	if (!existing) {
 		s->counts.inserted++;
 		if (!s->dry_run) {

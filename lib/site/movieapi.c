@@ -19,7 +19,7 @@ static cJSON *lookup(mq_req *req, mq_res *res, const char *ref, const char *fiel
 		env.tmdb = NULL;
 	cJSON *movie = NULL;
 	int was_fetched = 0;
-	mq_err rc = mq_catalog_get(&env, ref, lang, &movie, &was_fetched);
+	mq_err rc = mq_catalog_get(&env, ref, lang, &req->audience, &movie, &was_fetched);
 	if (fetched)
 		*fetched = was_fetched;
 	if (rc == MQ_OK)
@@ -72,14 +72,26 @@ void mq_movieapi_images(mq_req *req, cJSON *movies)
 		mq_images_add_urls(m, &ic);
 }
 
+mq_err mq_movieapi_gate_tmdb(mq_req *req, cJSON *items)
+{
+	return mq_catalog_gate_tmdb(mq_ctx_of(req)->db, &req->audience, items);
+}
+
 mq_err mq_movieapi_tmdb_movies(mq_req *req, const char *path, const char *const *extra, long long page,
 		      const char *tmdb_language, mq_movieapi_tmdb_page *out)
 {
 	const mq_env env = mq_env_of(req);
 	char page_text[24];
 	snprintf(page_text, sizeof page_text, "%lld", page);
-	const char *query[10] = { "page", page_text, "language", tmdb_language };
-	for (int i = 4; extra && *extra && i < 8; i += 2, extra += 2)
+	const char *query[12] = { "page", page_text, "language", tmdb_language };
+	int i = 4;
+	/* search and discover take include_adult (TMDB's default may change): said every time, and
+	 * true only for an adult who opted in */
+	if (!strncmp(path, "/search/", 8) || !strncmp(path, "/discover/", 10)) {
+		query[i++] = "include_adult";
+		query[i++] = req->audience.adult_ok ? "true" : "false";
+	}
+	for (; extra && *extra && i < 10; i += 2, extra += 2)
 		query[i] = extra[0], query[i + 1] = extra[1];
 	cJSON *json = NULL;
 	memset(out, 0, sizeof *out);
@@ -88,15 +100,29 @@ mq_err mq_movieapi_tmdb_movies(mq_req *req, const char *path, const char *const 
 		return rc;
 	out->items = mq_movie_summaries_from_tmdb_page(json, &out->page, &out->total);
 	cJSON_Delete(json);
+	if ((rc = mq_movieapi_gate_tmdb(req, out->items)) != MQ_OK) {
+		cJSON_Delete(out->items);
+		out->items = NULL;
+		return rc;
+	}
 	mq_movieapi_images(req, out->items);
 	return MQ_OK;
+}
+
+mq_err mq_movieapi_gate_entries(mq_req *req, mq_err rc, cJSON *items, const char *key, long long *total)
+{
+	long long removed = 0;
+	if (rc == MQ_OK)
+		rc = mq_catalog_gate_entries(mq_ctx_of(req)->db, &req->audience, items, key, &removed);
+	*total = *total > removed ? *total - removed : 0;
+	return rc;
 }
 
 /* The fields of a summary of TMDB's, for fields= */
 static const char *const tmdb_summary_fields[] = {
 	"tmdb_id", "title", "original_title", "original_language", "overview", "release_date", "year",
 	"poster_path", "backdrop_path", "poster_url", "poster_url_large", "backdrop_url",
-	"vote_average", "vote_count", "popularity", "genre_ids", NULL,
+	"vote_average", "vote_count", "popularity", "genre_ids", "adult", NULL,
 };
 
 int mq_movieapi_tmdb_fields_check(mq_req *req, const char *fields)
@@ -133,7 +159,7 @@ static const char *const summary_fields[] = {
 	"id", "tmdb_id", "slug", "title", "titles", "original_title", "overview", "release_date",
 	"year", "runtime", "genres", "poster_path", "backdrop_path", "poster_url", "poster_url_large",
 	"backdrop_url", "popularity", "vote_average", "vote_count", "average_rating", "rating_count",
-	"source", NULL,
+	"source", "adult", "min_age", "age_limits", NULL,
 };
 
 /* A genre given by TMDB id or slug → its TMDB id (0 and MQ_ENOTFOUND when there is none). */
@@ -177,6 +203,7 @@ int mq_movieapi_query_parse(mq_req *req, mq_movieapi_list_kind kind, mq_movie_qu
 	q->page = v[Q_PAGE].present ? v[Q_PAGE].i : 1;
 	q->limit = v[Q_LIMIT].present ? v[Q_LIMIT].i : 20;
 	q->lang = v[Q_LANGUAGE].present ? v[Q_LANGUAGE].s : "en";
+	q->audience = &req->audience; /* every public list: only what the caller may see */
 	q->year = v[Q_YEAR].present ? (int)v[Q_YEAR].i : 0;
 	q->min_rating = v[Q_MIN_RATING].present ? v[Q_MIN_RATING].d : 0;
 	q->sort = v[Q_SORT].present ? (mq_movie_sort)v[Q_SORT].i : MQ_SORT_POPULARITY;

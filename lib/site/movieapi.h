@@ -10,8 +10,9 @@
 
 #include <cjson/cJSON.h>
 
-/* The movie ref names, through mq_catalog_get with the request's context (a TMDB id the
- * catalogue lacks is fetched and stored first; *fetched says so when fetched is not NULL). On
+/* The movie ref names, through mq_catalog_get with the request's context and audience (a TMDB
+ * id the catalogue lacks is fetched and stored first; *fetched says so when fetched is not
+ * NULL; a movie the audience may not see is "No such movie", as if absent). On
  * failure replies in the error shape itself (400 naming field for a malformed ref, 404 "No such
  * movie", TMDB and database errors as theirs) and returns NULL. Caller owns the movie. */
 cJSON *mq_movieapi_lookup(mq_req *req, mq_res *res, const char *ref, const char *field, const char *lang,
@@ -38,14 +39,28 @@ typedef struct mq_movieapi_tmdb_page {
 } mq_movieapi_tmdb_page;
 
 /* path such as "/movie/popular", "/trending/movie/week" or "/movie/550/similar"; extra: more
- * query pairs (two at most, NULL-terminated) such as {"query", "fight", NULL}; language
- * "en-US" or "fa-IR". Errors as mq_tmdbcache_get's. */
+ * query pairs (three at most, NULL-terminated) such as {"query", "fight", NULL}; language
+ * "en-US" or "fa-IR". A search or discover path also gets include_adult (true only for an
+ * adult who opted in, req->audience). Only what the request's audience may see is kept
+ * (mq_catalog_gate_tmdb), so out->items may hold fewer than the page's 20 while out->total
+ * stays TMDB's. Errors as mq_tmdbcache_get's, or the catalogue's. */
 mq_err mq_movieapi_tmdb_movies(mq_req *req, const char *path, const char *const *extra, long long page,
 		      const char *tmdb_language, mq_movieapi_tmdb_page *out);
+
+/* Leaves in items (TMDB's movies as summaries with tmdb_id and adult: a list page, or a person's
+ * credits mapped with mq_movie_summary_from_tmdb) only those the request's audience may see: one
+ * call, one query (mq_catalog_gate_tmdb). The catalogue's errors. */
+mq_err mq_movieapi_gate_tmdb(mq_req *req, cJSON *items);
 
 /* TMDB's search for the q parameter, one page, with q's year (TMDB filters) and min_rating
  * (filtered here) applied; out->total is what the page holds. */
 mq_err mq_movieapi_tmdb_search(mq_req *req, const mq_movie_query *q, mq_movieapi_tmdb_page *out);
+
+/* A list's entries (items; each names its movie under key, with its summary under "movie" or
+ * not) after rc, the list's read: those the request's audience may not see are removed
+ * (mq_catalog_gate_entries) and *total goes down by as many. Returns rc, or the error of the
+ * gate. */
+mq_err mq_movieapi_gate_entries(mq_req *req, mq_err rc, cJSON *items, const char *key, long long *total);
 
 /* Checks a fields= value against the fields of TMDB summaries: 0, or -1 with req->errors. */
 int mq_movieapi_tmdb_fields_check(mq_req *req, const char *fields);

@@ -520,7 +520,8 @@ static void add_watch(mq_req *req, cJSON *movie, const char *region)
 
 void mq_moviepage_details(mq_req *req, cJSON *movie)
 {
-	const char *region = mq_page_region(req);
+	/* the viewer's region (a member's setting; mq_route_audience), the page's when unset */
+	const char *region = req->audience.region[0] ? req->audience.region : mq_page_region(req);
 	/* a tagline not in the page's language is English (mq_catalog_movie_json's fallback) */
 	const cJSON *taglines = cJSON_GetObjectItemCaseSensitive(movie, "taglines");
 	const char *lang = mq_page_language(req);

@@ -1,5 +1,6 @@
 /* page.c — layout, language and theme for server-rendered pages (see page.h). */
 #include "site/page.h"
+#include "core/audience.h"
 #include "core/l10n.h"
 #include "core/log.h"
 #include "core/messages.h"
@@ -370,4 +371,10 @@ void mq_page_settings_cookies(mq_req *req, mq_res *res, const cJSON *settings)
 	if (theme && (!strcmp(theme, "light") || !strcmp(theme, "dark")))
 		mq_res_header(req, res, "Set-Cookie",
 			      mq_arena_printf(req->arena, "mq_theme=%s; Path=/; Max-Age=31536000; SameSite=Lax", theme));
+	const cJSON *region = cJSON_GetObjectItemCaseSensitive(settings, "region");
+	if (cJSON_IsString(region) && mq_audience_region_known(region->valuestring))
+		mq_res_header(req, res, "Set-Cookie",
+			      mq_arena_printf(req->arena, "mq_region=%s; Path=/; Max-Age=31536000; SameSite=Lax", region->valuestring));
+	else if (cJSON_IsNull(region)) /* not chosen: the language's again */
+		mq_res_header(req, res, "Set-Cookie", "mq_region=; Path=/; Max-Age=0; SameSite=Lax");
 }

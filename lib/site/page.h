@@ -88,8 +88,10 @@ int mq_page_local_path(const char *path);
  * redirects). */
 void mq_reply_redirect(mq_req *req, mq_res *res, const char *path);
 
-/* Sets the mq_lang and mq_theme cookies from a user's settings {language, theme}, so every page
- * follows them (settings may be NULL: nothing is set). */
+/* Sets the mq_lang and mq_theme cookies from a user's settings {language, theme, region}, so every
+ * page follows them (settings may be NULL: nothing is set), and the mq_region cookie when settings
+ * has a region (null: cleared, so the page's language decides; absent: left alone). nginx's
+ * micro-cache keys on all three. */
 void mq_page_settings_cookies(mq_req *req, mq_res *res, const cJSON *settings);
 
 /* Whether an Accept-Language header asks for Persian: its first range is "fa" or "fa-…" and

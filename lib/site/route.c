@@ -1,9 +1,11 @@
 /* route.c — route matching, authentication and flag enforcement (see route.h). */
 #include "site/route.h"
+#include "core/clock.h"
 #include "core/jwt.h"
 #include "core/log.h"
 #include "core/multipart.h"
 #include "domain/session.h"
+#include "site/page.h"
 #include "web/allow.h"
 #include "web/ctx.h"
 #include "web/json.h"
@@ -277,6 +279,21 @@ static int authenticated(mq_req *req, mq_res *res, unsigned flags)
 	return 0;
 }
 
+void mq_route_audience(mq_req *req)
+{
+	const mq_ctx *ctx = mq_ctx_of(req);
+	const mq_user *u = req->user;
+	mq_audience *a = &req->audience;
+	int age = u ? mq_audience_age_from_birth(u->date_of_birth, mq_clock_ms()) : -1;
+	/* a member without a date of birth is a visitor: the site's default age */
+	a->age = age >= 0 ? age : ctx && ctx->cfg ? ctx->cfg->visitor_age : MQ_ADULT_AGE;
+	a->adult_ok = age >= MQ_ADULT_AGE && u->adult_content;
+	const char *region = u && mq_audience_region_known(u->region) ? u->region
+			     : u && u->language ? (!strcmp(u->language, "fa") ? "IR" : "US")
+			     : mq_page_region(req);
+	snprintf(a->region, sizeof a->region, "%s", region);
+}
+
 void mq_dispatch(const mq_app *app, mq_req *req, mq_res *res)
 {
 	if (nginx_error(req, res))
@@ -329,6 +346,7 @@ void mq_dispatch(const mq_app *app, mq_req *req, mq_res *res)
 	unsigned flags = route->flags;
 	if ((app->needs & MQ_APP_AUTH) && !(flags & MQ_PUBLIC) && !authenticated(req, res, flags))
 		return;
+	mq_route_audience(req);
 	if ((flags & (MQ_NEEDS_AUTH | MQ_NEEDS_ADMIN)) && !req->user && login_redirect(req, res))
 		return;
 	if ((flags & (MQ_NEEDS_AUTH | MQ_NEEDS_ADMIN)) && !req->user) {

@@ -86,4 +86,12 @@ const char *mq_route_user(mq_req *req, mq_res *res);
  * Returns MQ_OK (anonymous included) or MQ_EUNAUTH for a bearer token that does not verify. */
 mq_err mq_authenticate(mq_req *req);
 
+/* Sets req->audience, the one place it is derived: for a member whose session check read their
+ * document (mq_session_check), their age from date_of_birth, adult_ok when 18 or older and
+ * opted in (settings.adult_content), and their region setting (else their language's: fa → IR,
+ * else US); for a visitor, or a member without a date of birth, VISITOR_AGE, no adult titles
+ * and the page's region (mq_page_region: the mq_region cookie, else the language's). mq_dispatch
+ * calls it once the caller is known, before any handler runs. */
+void mq_route_audience(mq_req *req);
+
 #endif

@@ -1,5 +1,6 @@
 /* movie.c — movie summaries and movie documents from TMDB objects (see movie.h). */
 #include "tmdb/movie.h"
+#include "core/audience.h"
 #include "core/buf.h"
 #include "core/l10n.h"
 #include "core/mem.h"
@@ -51,6 +52,7 @@ cJSON *mq_movie_summary_from_tmdb(const cJSON *item)
 	cJSON_AddNumberToObject(m, "vote_average", mq_tmdb_number(item, "vote_average", 0));
 	cJSON_AddNumberToObject(m, "vote_count", mq_tmdb_number(item, "vote_count", 0));
 	cJSON_AddNumberToObject(m, "popularity", mq_tmdb_number(item, "popularity", 0));
+	cJSON_AddBoolToObject(m, "adult", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(item, "adult")));
 	cJSON *genres = cJSON_AddArrayToObject(m, "genre_ids");
 	const cJSON *g;
 	cJSON_ArrayForEach(g, cJSON_GetObjectItemCaseSensitive(item, "genre_ids"))
@@ -64,8 +66,6 @@ cJSON *mq_movie_summaries_from_tmdb_page(const cJSON *page_obj, long long *page,
 	cJSON *list = cJSON_CreateArray();
 	const cJSON *item;
 	cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(page_obj, "results")) {
-		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(item, "adult")))
-			continue; /* adult titles are never shown (nor stored: domain/sync.c, catalog.c) */
 		cJSON *m = mq_movie_summary_from_tmdb(item);
 		if (m)
 			cJSON_AddItemToArray(list, m);
@@ -312,6 +312,23 @@ cJSON *mq_movie_trailers_for(const cJSON *trailers, const char *lang)
 	return out;
 }
 
+cJSON *mq_movie_age_limits(const cJSON *details)
+{
+	cJSON *limits = cJSON_CreateObject();
+	const cJSON *country, *rd;
+	cJSON_ArrayForEach(country, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(details, "release_dates"), "results")) {
+		const char *region = mq_tmdb_string(country, "iso_3166_1");
+		int age = -1;
+		cJSON_ArrayForEach(rd, cJSON_GetObjectItemCaseSensitive(country, "release_dates")) {
+			int a = mq_audience_certification_age(region, mq_tmdb_string(rd, "certification"));
+			age = a > age ? a : age; /* the strictest of the region's releases */
+		}
+		if (age >= 0 && !cJSON_GetObjectItemCaseSensitive(limits, region))
+			cJSON_AddNumberToObject(limits, region, age);
+	}
+	return limits;
+}
+
 cJSON *mq_movie_doc_from_tmdb(const cJSON *d, const mq_config *cfg)
 {
 	double id = mq_tmdb_number(d, "id", 0);
@@ -371,6 +388,8 @@ cJSON *mq_movie_doc_from_tmdb(const cJSON *d, const mq_config *cfg)
 	cJSON_AddItemToObject(m, "production_countries", iso_codes(cJSON_GetObjectItemCaseSensitive(d, "production_countries"), "iso_3166_1"));
 	cJSON_AddItemToObject(m, "spoken_languages", iso_codes(cJSON_GetObjectItemCaseSensitive(d, "spoken_languages"), "iso_639_1"));
 	cJSON_AddItemToObject(m, "trailers", trailers(d));
+	cJSON_AddBoolToObject(m, "adult", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(d, "adult")));
+	cJSON_AddItemToObject(m, "age_limits", mq_movie_age_limits(d));
 
 	const cJSON *credits = cJSON_GetObjectItemCaseSensitive(d, "credits"), *p;
 	cJSON *cast = cJSON_AddArrayToObject(m, "cast"), *directors = cJSON_AddArrayToObject(m, "directors");

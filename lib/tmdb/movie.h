@@ -8,12 +8,14 @@
 
 /* A movie summary from a TMDB list item (popular, search, similar …), read tolerantly: integer
  * or float numbers, "" dates and null images all work; unknown keys are ignored. Returns NULL
- * for an item that is not a movie (no id or no title). Caller owns the result. */
+ * for an item that is not a movie (no id or no title). adult is TMDB's flag (false when absent):
+ * who may see it is the audience rule's to say (domain/catalog.h, mq_catalog_gate_tmdb). Caller
+ * owns the result. */
 cJSON *mq_movie_summary_from_tmdb(const cJSON *item);
 
 /* Maps a TMDB list page ({page, results, total_pages, total_results}) to summaries; *page,
  * *total get the page number and the number of results reachable (TMDB serves 500 pages at
- * most). Caller owns the array. */
+ * most). Adult titles are kept, marked (see mq_movie_summary_from_tmdb). Caller owns the array. */
 cJSON *mq_movie_summaries_from_tmdb_page(const cJSON *page_obj, long long *page, long long *total);
 
 /* What a movie's details are fetched with, in one request (the sync, the fetch-through and the
@@ -27,7 +29,7 @@ extern const char *const mq_movie_details_query[];
 /* The fields TMDB's details (with mq_movie_details_query's sections) give a movie document, for
  * $set: tmdb_id, imdb_id, title, original_title, original_language, titles {en, …},
  * overviews {en, …}, tagline (English) and taglines {en, …}, release_date, year, runtime, genres,
- * poster_path, backdrop_path, certifications {region: certification} (each region's theatrical
+ * poster_path, backdrop_path, adult (TMDB's flag), age_limits (mq_movie_age_limits), certifications {region: certification} (each region's theatrical
  * one, else its first) and certification (the US one, for compatibility), cast (first 20, with
  * characters), directors, writers [{tmdb_id, name, jobs: ["Screenplay", "Story"…]}], composers
  * and cinematographers [{tmdb_id, name}], collection {tmdb_id, name, poster_path, backdrop_path}
@@ -50,6 +52,11 @@ cJSON *mq_movie_watch_providers(const cJSON *answer, const char *region);
 /* The parts of a TMDB /collection/{id} answer as movie summaries (mq_movie_summary_from_tmdb),
  * by release date (undated last), adult titles left out. Caller owns. */
 cJSON *mq_movie_collection_parts(const cJSON *collection);
+
+/* The minimum age per region from TMDB's appended release_dates ({"US": 17, "DE": 16}): for each
+ * region mq_audience_certification_age knows, the strictest of its releases' certifications;
+ * regions without one it knows are left out. Caller owns. */
+cJSON *mq_movie_age_limits(const cJSON *details);
 
 /* (Re)computes title_key and search_keys of a movie document from its title, titles and
  * original_title (after a curator's edit). */

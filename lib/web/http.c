@@ -77,6 +77,7 @@ void mq_req_init(mq_req *req, mq_arena *a, const char *method_name, const char *
 	req->display_path = req->path;
 	req->query_string = "";
 	req->body = "";
+	req->audience.age = -1; /* unknown until the route loop knows the caller */
 }
 
 void mq_req_add_param(mq_req *req, const char *key, const char *value)

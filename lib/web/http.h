@@ -8,6 +8,7 @@
 #define MQ_HTTP_H
 
 #include "core/arena.h"
+#include "core/audience.h"
 #include "core/buf.h"
 #include "core/err.h"
 
@@ -41,6 +42,11 @@ typedef struct mq_user {
 	long long token_version;
 	const char *session_id;  /* the access token's jti: what the CSRF token is bound to */
 	int via_cookie;       /* authenticated by the browser session cookie (CSRF applies) */
+	/* what the session check read of the member for their audience (mq_req.audience) */
+	const char *date_of_birth; /* "YYYY-MM-DD" or NULL */
+	int adult_content;         /* settings.adult_content: opted in to adult titles */
+	const char *region;        /* settings.region ("DE"), else NULL */
+	const char *language;      /* settings.language ("fa"), else NULL */
 } mq_user;
 
 /* What a page needs to say a problem in its own language. A problem has two readers: the
@@ -79,6 +85,10 @@ typedef struct mq_req {
 	size_t body_len;
 	const char *request_id;
 	mq_user *user;              /* NULL: anonymous; in the arena */
+	mq_audience audience;       /* who is asking, for the audience rule (core/audience.h): set by
+				     * the route loop once the caller is known (site/route.c,
+				     * mq_route_audience); until then, and on MQ_PUBLIC routes, a
+				     * visitor of unknown age who sees no adult title */
 	int session_ended;          /* the browser's session was found ended (logout elsewhere, expiry)
 				     * and dropped: the next page says so (mq_session_ended_mark) */
 	int bad_query;              /* the query string was not valid percent-encoding */

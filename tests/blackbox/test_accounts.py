@@ -123,11 +123,11 @@ class ProfileTest(unittest.TestCase, ErrorShape):
         self.assertEqual(r.status, 200, r.body)
         user = r.json()["data"]
         self.assertEqual((user["name"], user["username"], user["date_of_birth"]), ("Renamed", name, "1985-12-31"))
-        self.assertEqual(user["settings"], {"language": "fa", "theme": "dark"})
+        self.assertEqual(user["settings"], {"language": "fa", "theme": "dark", "region": None, "adult_content": False})
         # partial settings keep the other one; null removes an optional field
         r = call("PATCH", "/api/user/profile", s["token"], {"settings": {"theme": "light"}, "date_of_birth": None})
         user = r.json()["data"]
-        self.assertEqual(user["settings"], {"language": "fa", "theme": "light"})
+        self.assertEqual(user["settings"], {"language": "fa", "theme": "light", "region": None, "adult_content": False})
         self.assertIsNone(user["date_of_birth"])
 
     def test_mass_assignment_is_400_and_changes_nothing(self):

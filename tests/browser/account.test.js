@@ -192,6 +192,45 @@ for (const lang of ["en", "fa"])
       });
     });
 
+    test(`a member chooses the region of their age ratings and adult titles (${lang}, ${screen})`, async () => {
+      const born = (years) => { const d = new Date(Date.now() - 40 * 86400000); d.setFullYear(d.getFullYear() - years); return d.toISOString().slice(0, 10); };
+      const teen = await memberIn(lang);
+      assert.equal((await api("PATCH", "/api/v1/users/me", teen.token, { date_of_birth: born(15) })).status, 200);
+      await journey("audience", { lang, screen, cookies: teen.cookies }, async (page, look, t, context) => {
+        await page.goto("/me/settings");
+        assert.equal(await page.inputValue("#region"), "", "no region chosen: the language's");
+        assert.equal(await page.isChecked("#adult_content"), false);
+        assert.equal((await page.textContent("label[for=adult_content]")).trim(), t.settings.adult_content);
+        await look("audience-controls", ["#region", "#adult_content", "form[action='/me/settings'] button[type=submit]"]);
+        await page.selectOption("#region", "DE");
+        await page.check("#adult_content");
+        await submit(page, "form[action='/me/settings'] button[type=submit]");
+        assert.equal((await page.textContent("#adult_content-error")).trim(), t.problems.adult_age);
+        assert.equal(await page.getAttribute("#adult_content", "aria-invalid"), "true");
+        assert.equal(await page.inputValue("#region"), "DE", "the choice is kept while the form is refused");
+        await look("adult-refused", ["#adult_content"]);
+        await page.uncheck("#adult_content");
+        await submit(page, "form[action='/me/settings'] button[type=submit]");
+        assert.match(page.url(), /\/me\/settings\?saved=1/);
+        assert.equal(await page.inputValue("#region"), "DE");
+        const cookies = Object.fromEntries((await context.cookies()).map((c) => [c.name, c.value]));
+        assert.equal(cookies.mq_region, "DE", "pages follow the region (and so does nginx's micro-cache)");
+        await look("region-saved", ["#region"]);
+      });
+      const grown = await memberIn(lang);
+      assert.equal((await api("PATCH", "/api/v1/users/me", grown.token, { date_of_birth: born(30) })).status, 200);
+      await journey("audience-adult", { lang, screen, cookies: grown.cookies }, async (page, look) => {
+        await page.goto("/me/settings");
+        await page.check("#adult_content");
+        await submit(page, "form[action='/me/settings'] button[type=submit]");
+        assert.match(page.url(), /\/me\/settings\?saved=1/);
+        assert.equal(await page.isChecked("#adult_content"), true);
+        await look("adult-on", ["#adult_content"]);
+      });
+      const me = await (await api("GET", "/api/v1/users/me", grown.token)).json();
+      assert.equal(me.data.settings.adult_content, true);
+    });
+
     test(`a member deletes their account (${lang}, ${screen})`, async () => {
       const m = await memberIn(lang);
       assert.equal((await api("POST", "/api/v1/ratings", m.token, { movie_id: 550, rating: 9 })).status, 201);

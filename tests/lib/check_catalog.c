@@ -2,6 +2,8 @@
  * recordings in ../shared/fixtures/tmdb when present), search keys and search patterns. */
 #include "core/buf.h"
 #include "core/search.h"
+#include "domain/catalog.h"
+#include "store/db.h"
 #include "suites.h"
 #include "tmdb/movie.h"
 
@@ -219,6 +221,80 @@ START_TEST(doc_search_keys)
 }
 END_TEST
 
+/* ---- the audience rule as a query (mq_catalog_audience_filter) ---- */
+
+/* Movies with every shape the audience fields take: absent, null, set; limits for some regions. */
+static const char *const audience_docs[] = {
+	"{\"title\":\"plain\"}",
+	"{\"title\":\"adult\",\"adult\":true}",
+	"{\"title\":\"r-us-16-de\",\"adult\":false,\"age_limits\":{\"US\":17,\"DE\":16}}",
+	"{\"title\":\"pg13-null-adult\",\"adult\":null,\"age_limits\":{\"US\":13}}",
+	"{\"title\":\"de-only\",\"min_age\":null,\"age_limits\":{\"DE\":16}}",
+	"{\"title\":\"curator-12-over-r\",\"min_age\":12,\"age_limits\":{\"US\":17}}",
+	"{\"title\":\"curator-18\",\"min_age\":18}",
+	"{\"title\":\"adult-curator-0\",\"min_age\":0,\"adult\":true}",
+	"{\"title\":\"empty-limits\",\"age_limits\":{}}",
+	"{\"title\":\"null-limits\",\"age_limits\":null}",
+	"{\"title\":\"nc17-us-12-ir\",\"age_limits\":{\"US\":18,\"IR\":12}}",
+	"{\"title\":\"curator-15-over-de-18\",\"min_age\":15,\"age_limits\":{\"DE\":18}}",
+	"{\"title\":\"zero-us\",\"adult\":false,\"min_age\":null,\"age_limits\":{\"US\":0}}",
+};
+
+static const mq_audience audiences[] = {
+	{ 15, 0, "US" }, { 15, 0, "DE" }, { 15, 0, "IR" }, { 12, 0, "US" }, { 17, 0, "GB" }, { 13, 0, "US" },
+	{ 30, 0, "US" }, { 30, 1, "US" }, { -1, 0, "" }, { 0, 0, "US" }, { 15, 0, "" }, { 16, 1, "DE" },
+};
+
+/* On the server MONGODB_URI names (FerretDB in make check), the list query finds exactly the
+ * movies mq_catalog_allows lets each audience see. */
+START_TEST(audience_query_is_the_rule)
+{
+	char name[64];
+	mq_db *db = test_db_open("catalog", name);
+	if (!db)
+		return;
+	cJSON *docs[N_CASES(audience_docs)];
+	for (int i = 0; i < N_CASES(audience_docs); i++) {
+		docs[i] = cJSON_Parse(audience_docs[i]);
+		cJSON_AddNumberToObject(docs[i], "tmdb_id", 100 + i);
+		cJSON_AddNumberToObject(docs[i], "popularity", 100 - i);
+		test_db_insert(db, "movies", mq_db_bson_from_json(docs[i]));
+	}
+	for (int a = 0; a < N_CASES(audiences); a++) {
+		mq_movie_query q = { .page = 1, .limit = 100, .status = MQ_STATUS_VISIBLE, .lang = "en",
+				     .sort = MQ_SORT_POPULARITY, .audience = &audiences[a] };
+		cJSON *items = NULL;
+		long long total = 0;
+		ck_assert_int_eq(mq_catalog_list(db, &q, &items, &total), MQ_OK);
+		mq_buf want = MQ_BUF_INIT, got = MQ_BUF_INIT;
+		for (int i = 0; i < N_CASES(audience_docs); i++)
+			if (mq_catalog_allows(docs[i], &audiences[a]))
+				mq_buf_printf(&want, "%s ", test_str(docs[i], "title"));
+		const cJSON *m;
+		cJSON_ArrayForEach(m, items)
+			mq_buf_printf(&got, "%s ", test_str(m, "title"));
+		ck_assert_msg(!strcmp(mq_buf_cstr(&want), mq_buf_cstr(&got)), "audience %d (%d, %d, %s): want [%s], got [%s]",
+			      a, audiences[a].age, audiences[a].adult_ok, audiences[a].region, mq_buf_cstr(&want),
+			      mq_buf_cstr(&got));
+		ck_assert_int_eq(total, cJSON_GetArraySize(items));
+		mq_buf_free(&want);
+		mq_buf_free(&got);
+		cJSON_Delete(items);
+	}
+	/* spot checks of the rule itself on these shapes */
+	const mq_audience teen = { 15, 0, "US" }, teen_de = { 15, 0, "DE" };
+	ck_assert(mq_catalog_allows(docs[4], &teen));     /* DE 16, nothing for the US */
+	ck_assert(!mq_catalog_allows(docs[4], &teen_de));
+	ck_assert(mq_catalog_allows(docs[5], &teen));     /* the curator's 12 over R */
+	ck_assert(!mq_catalog_allows(docs[2], &teen));
+	ck_assert(mq_catalog_allows(docs[11], &teen_de)); /* the curator's 15 over DE 18 */
+	ck_assert(mq_catalog_allows(docs[10], &(mq_audience){ 15, 0, "IR" })); /* IR 12, over the US 18 */
+	for (int i = 0; i < N_CASES(audience_docs); i++)
+		cJSON_Delete(docs[i]);
+	test_db_drop(db, name);
+}
+END_TEST
+
 Suite *catalog_suite(void)
 {
 	Suite *s = suite_create("catalog");
@@ -230,6 +306,7 @@ Suite *catalog_suite(void)
 	tcase_add_test(t, search_key_appends);
 	tcase_add_loop_test(t, search_pattern, 0, N_CASES(pattern_cases));
 	tcase_add_loop_test(t, doc_search_keys, 0, N_CASES(doc_key_cases));
+	tcase_add_test(t, audience_query_is_the_rule);
 	suite_add_tcase(s, t);
 	return s;
 }

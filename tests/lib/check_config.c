@@ -103,7 +103,7 @@ START_TEST(empty_values_are_defaults)
 		{ "WORKER_THREADS", "" }, { "JWT_SECRET", "" }, { "JWT_TTL", "" }, { "MEDIA_DIR", "" },
 		{ "TEMPLATE_DIR", "" }, { "PUBLIC_URL", "" }, { "NCHAN_PUBLISH_URL", "" },
 		{ "LOG_LEVEL", "" }, { "TMDB_CACHE_TTL", "" }, { "TMDB_CACHE_TTL_MOVIE", "" },
-		{ "TMDB_CACHE_TTL_CONFIGURATION", "" }, { NULL, NULL },
+		{ "TMDB_CACHE_TTL_CONFIGURATION", "" }, { "VISITOR_AGE", "" }, { NULL, NULL },
 	};
 	mq_config cfg;
 	mq_buf problems = MQ_BUF_INIT;
@@ -119,6 +119,7 @@ START_TEST(empty_values_are_defaults)
 	ck_assert_int_eq(cfg.tmdb_rate, 40);
 	ck_assert_int_eq(cfg.jwt_ttl, 7L * 86400);
 	ck_assert_str_eq(cfg.timezone, ""); /* the host's own */
+	ck_assert_int_eq(cfg.visitor_age, 18); /* visitors see every title that is not adult */
 	mq_config_free(&cfg);
 	mq_buf_free(&problems);
 }
@@ -145,6 +146,7 @@ START_TEST(every_value_given)
 		{ "NCHAN_PUBLISH_URL", "http://127.0.0.1:8081/pub" },
 		{ "LOG_LEVEL", "debug" },
 		{ "TIMEZONE", "Asia/Tehran" },
+		{ "VISITOR_AGE", "13" },
 		{ NULL, NULL },
 	};
 	mq_config cfg;
@@ -164,6 +166,7 @@ START_TEST(every_value_given)
 	ck_assert_int_eq(cfg.tmdb_sync_pages, 1);
 	ck_assert_int_eq(cfg.bcrypt_cost, 4);
 	ck_assert_int_eq(cfg.worker_threads, 64);
+	ck_assert_int_eq(cfg.visitor_age, 13);
 	ck_assert_str_eq(cfg.jwt_secret, "0123456789abcdef0123456789abcdef");
 	ck_assert_int_eq(cfg.jwt_ttl, 12L * 3600);
 	ck_assert_str_eq(cfg.media_dir, "/srv/media");
@@ -214,6 +217,9 @@ static const struct bad_case bad_cases[] = {
 	{ "BCRYPT_COST", "32" },
 	{ "WORKER_THREADS", "0" },
 	{ "WORKER_THREADS", "65" },
+	{ "VISITOR_AGE", "-1" },
+	{ "VISITOR_AGE", "19" },
+	{ "VISITOR_AGE", "adult" },
 	{ "JWT_SECRET", "short" },
 	{ "JWT_SECRET", "0123456789abcdef0123456789abcde" },
 	{ "JWT_TTL", "59" },

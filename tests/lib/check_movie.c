@@ -84,8 +84,8 @@ START_TEST(summary_of_a_list_item)
 	ck_assert_double_eq_tol(num(m, "popularity"), 61.4, 1e-9);
 	ck_assert_int_eq(cJSON_GetArraySize(get(m, "genre_ids")), 2);
 	ck_assert_int_eq((int)cJSON_GetNumberValue(cJSON_GetArrayItem(get(m, "genre_ids"), 1)), 53);
-	/* unknown keys are not carried over */
-	ck_assert_ptr_null(get(m, "adult"));
+	/* TMDB's adult flag is carried (the audience rule reads it); unknown keys are not */
+	ck_assert(cJSON_IsFalse(get(m, "adult")));
 	ck_assert_ptr_null(get(m, "video"));
 	ck_assert_ptr_null(get(m, "id"));
 	cJSON_Delete(m);
@@ -749,6 +749,70 @@ START_TEST(collection_parts_in_order)
 }
 END_TEST
 
+/* age_limits from recorded release_dates: the strictest release per region the table knows. */
+START_TEST(recorded_age_limits)
+{
+	cJSON *d = recording("movie_550__append_credits_keywords_release_dates__2025-05.json");
+	cJSON *rd = recording("movie_47964_release_dates.json");
+	if (!d || !rd) {
+		fprintf(stderr, "movie:recorded_age_limits: skipped: ../shared absent\n");
+		cJSON_Delete(d);
+		cJSON_Delete(rd);
+		return;
+	}
+	cJSON *limits = mq_movie_age_limits(d);
+	static const struct { const char *region; int age; } fight_club[] = {
+		{ "US", 17 }, { "GB", 18 } /* 18 and 15: the strictest */, { "DE", 18 }, { "FR", 18 } /* 16 and 18 */,
+		{ "CA", 18 }, { "AU", 18 } /* "R 18+" */, { "NL", 16 }, { "ES", 18 }, { "IT", 14 }, { "BR", 18 },
+	};
+	for (size_t i = 0; i < sizeof fight_club / sizeof fight_club[0]; i++)
+		ck_assert_msg((int)num(limits, fight_club[i].region) == fight_club[i].age, "550 %s", fight_club[i].region);
+	ck_assert_ptr_null(get(limits, "KR")); /* not a region of the table */
+	ck_assert_ptr_null(get(limits, "IR")); /* TMDB has none */
+	cJSON_Delete(limits);
+	/* a movie's own /release_dates, appended the same way */
+	cJSON *wrapped = cJSON_CreateObject();
+	cJSON_AddItemToObject(wrapped, "release_dates", rd);
+	limits = mq_movie_age_limits(wrapped);
+	ck_assert_int_eq((int)num(limits, "US"), 17); /* R */
+	ck_assert_int_eq((int)num(limits, "GB"), 12); /* 12A */
+	ck_assert_int_eq((int)num(limits, "AU"), 15); /* M */
+	ck_assert_int_eq((int)num(limits, "CA"), 14); /* 14A */
+	ck_assert_int_eq((int)num(limits, "DE"), 16);
+	ck_assert_ptr_null(get(limits, "IT")); /* "" only */
+	cJSON_Delete(limits);
+	/* and on the document, with TMDB's adult flag */
+	mq_config cfg = test_config();
+	cJSON *m = mq_movie_doc_from_tmdb(d, &cfg);
+	ck_assert(cJSON_IsFalse(get(m, "adult")));
+	ck_assert_int_eq((int)num(get(m, "age_limits"), "US"), 17);
+	cJSON_Delete(m);
+	cJSON_ReplaceItemInObjectCaseSensitive(d, "adult", cJSON_CreateTrue());
+	cJSON_DeleteItemFromObjectCaseSensitive(d, "release_dates");
+	m = mq_movie_doc_from_tmdb(d, &cfg);
+	ck_assert(cJSON_IsTrue(get(m, "adult")));
+	ck_assert_int_eq(cJSON_GetArraySize(get(m, "age_limits")), 0);
+	cJSON_Delete(m);
+	cJSON_Delete(wrapped);
+	cJSON_Delete(d);
+}
+END_TEST
+
+/* Adult titles stay in a page, marked: the audience rule decides who sees them. */
+START_TEST(page_keeps_adult_titles_marked)
+{
+	cJSON *page = cJSON_Parse("{\"page\":1,\"results\":[{\"id\":1,\"title\":\"One\",\"adult\":true},"
+				  "{\"id\":2,\"title\":\"Two\"}],\"total_results\":2}");
+	long long p, total;
+	cJSON *list = mq_movie_summaries_from_tmdb_page(page, &p, &total);
+	ck_assert_int_eq(cJSON_GetArraySize(list), 2);
+	ck_assert(cJSON_IsTrue(get(cJSON_GetArrayItem(list, 0), "adult")));
+	ck_assert(cJSON_IsFalse(get(cJSON_GetArrayItem(list, 1), "adult")));
+	cJSON_Delete(list);
+	cJSON_Delete(page);
+}
+END_TEST
+
 Suite *movie_suite(void)
 {
 	Suite *s = suite_create("movie");
@@ -775,6 +839,8 @@ Suite *movie_suite(void)
 	tcase_add_loop_test(rec, recorded_pages_map, 0, N_CASES(recorded_pages));
 	tcase_add_test(rec, recorded_details_map);
 	tcase_add_test(rec, recorded_rich_details_map);
+	tcase_add_test(rec, recorded_age_limits);
+	tcase_add_test(rec, page_keeps_adult_titles_marked);
 	suite_add_tcase(s, rec);
 	return s;
 }

@@ -592,6 +592,54 @@ START_TEST(authenticate_direct)
 }
 END_TEST
 
+/* The one place a request's audience is made (mq_route_audience). */
+START_TEST(audience_of_request)
+{
+	cfg.visitor_age = 13;
+	build("GET", "/", "HTTP_COOKIE", "mq_region=DE", (const char *)NULL);
+	mq_route_audience(&req);
+	ck_assert_int_eq(req.audience.age, 13);
+	ck_assert_int_eq(req.audience.adult_ok, 0);
+	ck_assert_str_eq(req.audience.region, "DE");
+	build("GET", "/", "HTTP_ACCEPT_LANGUAGE", "fa-IR,en;q=0.5", (const char *)NULL);
+	mq_route_audience(&req);
+	ck_assert_str_eq(req.audience.region, "IR");
+
+	/* a member: their age, their opt-in when 18 or older, their region, else their language's */
+	mq_user u = { .id = "5f0c0ffee0c0ffee0c0ffee0", .role = "user", .date_of_birth = "1990-01-01",
+		      .adult_content = 1, .language = "fa" };
+	build("GET", "/", "HTTP_COOKIE", "mq_region=DE", (const char *)NULL);
+	req.user = &u;
+	mq_route_audience(&req);
+	ck_assert_int_ge(req.audience.age, 36);
+	ck_assert_int_eq(req.audience.adult_ok, 1);
+	ck_assert_str_eq(req.audience.region, "IR");
+	u.region = "GB";
+	mq_route_audience(&req);
+	ck_assert_str_eq(req.audience.region, "GB");
+	u.region = "ZZ"; /* not a region of the setting: the language's */
+	u.language = NULL; /* nor a language: the page's */
+	mq_route_audience(&req);
+	ck_assert_str_eq(req.audience.region, "DE");
+	/* without a date of birth (or with one to come), a visitor, whatever the opt-in says */
+	u.date_of_birth = NULL;
+	mq_route_audience(&req);
+	ck_assert_int_eq(req.audience.age, 13);
+	ck_assert_int_eq(req.audience.adult_ok, 0);
+	u.date_of_birth = "2999-01-01";
+	mq_route_audience(&req);
+	ck_assert_int_eq(req.audience.age, 13);
+	ck_assert_int_eq(req.audience.adult_ok, 0);
+	/* dispatching sets it before the handler runs */
+	build("GET", "/", "HTTP_COOKIE", "mq_region=NL", (const char *)NULL);
+	req.audience.age = -1;
+	mq_dispatch(&app_noauth, &req, &res);
+	ck_assert_str_eq(ran, "home");
+	ck_assert_int_eq(req.audience.age, 13);
+	ck_assert_str_eq(req.audience.region, "NL");
+}
+END_TEST
+
 Suite *route_suite(void)
 {
 	Suite *s = suite_create("route");
@@ -616,6 +664,7 @@ Suite *route_suite(void)
 	tcase_add_test(d, app_without_auth);
 	tcase_add_test(d, nginx_errors);
 	tcase_add_test(d, authenticate_direct);
+	tcase_add_test(d, audience_of_request);
 	suite_add_tcase(s, d);
 	return s;
 }

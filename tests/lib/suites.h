@@ -43,6 +43,7 @@ int test_signs_in(struct mq_db *db, const struct mq_config *cfg, const char *ema
 void test_at_once(void *racers, int n, size_t size, void (*fn)(void *racer));
 
 Suite *arena_suite(void);
+Suite *audience_suite(void);
 Suite *buf_suite(void);
 Suite *config_suite(void);
 Suite *err_suite(void);

@@ -359,6 +359,85 @@ def list_item(movie_id):
             "vote_average": d["vote_average"], "vote_count": d["vote_count"]}
 
 
+# ----- audience titles: TMDB's adult flag and certifications in several regions ---------------
+# A few movies that exist for the age-appropriate content tests: two adult titles and three
+# rated differently per region (release_dates as TMDB gives them: several releases per country,
+# spaces and case as contributors write them). They share the word "Quokka" (TMDB's search
+# finds them by it) and the genre TV Movie (discover with that genre lists them); their similar
+# and recommendations lists are one another; and with POST /__control/audience {"lists": true}
+# popular and trending put them first, adult ones included, as TMDB's lists may.
+AUDIENCE_GENRE = {"id": 10770, "name": "TV Movie"}
+AUDIENCE_MOVIES = {  # id -> (title, adult, {region: [certification per release]})
+    9_100_001: ("Quokka Family Picnic", False, {"US": ["G"], "GB": ["U"], "DE": ["0"], "FR": ["U"], "IR": ["G"]}),
+    9_100_002: ("Quokka Teen Heist", False, {"US": ["", "PG-13"], "GB": ["12A"], "DE": ["12"], "FR": ["12"],
+                                              "BR": ["12"], "NL": ["12"]}),
+    9_100_003: ("Quokka Night Rider", False, {"US": ["R", "R"], "GB": ["15", "18"], "DE": ["16"], "FR": ["16"],
+                                               "AU": ["MA 15+"], "IT": ["VM14"], "ES": ["16"], "CA": ["18A"]}),
+    9_100_004: ("Quokka Velvet Hours", True, {"US": ["NC-17"], "DE": ["18"]}),
+    9_100_005: ("Quokka Harbour Lights", False, {"DE": ["16"], "NL": ["16"]}),  # none for the US
+    9_100_006: ("Quokka After Dark", True, {}),
+}
+
+
+def audience_details(movie_id, appends=(), language=""):
+    """Details of an audience title: a synthetic movie with its title, adult flag, genre and
+    release_dates."""
+    title, adult, certs = AUDIENCE_MOVIES[movie_id]
+    details, sections, fa = synthetic_movie(movie_id)
+    fa = {**fa, "title": title}
+    out = demo.localised({**details, "title": title, "original_title": title, "adult": adult,
+                          "genres": [dict(AUDIENCE_GENRE)]}, fa, language)
+    stamp = details["release_date"] + "T00:00:00.000Z"
+    release_dates = {"results": [
+        {"iso_3166_1": region, "release_dates": [
+            {"certification": c, "descriptors": [], "iso_639_1": "", "note": "", "release_date": stamp,
+             "type": 3 + k} for k, c in enumerate(certifications)]}
+        for region, certifications in certs.items()]}
+    own = {**sections, "release_dates": release_dates}
+    for name in appends:
+        if name in own:
+            out[name] = own[name]
+    return out
+
+
+def audience_item(movie_id):
+    d = audience_details(movie_id)
+    return {"adult": d["adult"], "backdrop_path": d["backdrop_path"], "genre_ids": [AUDIENCE_GENRE["id"]],
+            "id": movie_id, "original_language": "en", "original_title": d["original_title"],
+            "overview": d["overview"], "popularity": d["popularity"], "poster_path": d["poster_path"],
+            "release_date": d["release_date"], "title": d["title"], "video": False,
+            "vote_average": d["vote_average"], "vote_count": d["vote_count"]}
+
+
+def audience_page(with_adult):
+    items = [audience_item(i) for i in AUDIENCE_MOVIES if with_adult or not AUDIENCE_MOVIES[i][1]]
+    return {"page": 1, "results": items, "total_pages": 1, "total_results": len(items)}
+
+
+def audience_answer(lists_on, path, raw, movie_id, sub):
+    """The audience titles' answers, or None when the request is not about them. Search and
+    discover list adult titles only with include_adult=true (TMDB's default is false)."""
+    with_adult = raw.get("include_adult", "false") == "true"
+    if movie_id in AUDIENCE_MOVIES:
+        if sub is None:
+            return compact(audience_details(movie_id, tuple(append_list(raw)), raw.get("language", "")))
+        if sub in ("/similar", "/recommendations"):
+            page = audience_page(True)
+            page["results"] = [m for m in page["results"] if m["id"] != movie_id]
+            return compact(page)
+        if sub[1:] in ("credits", "keywords", "translations", "release_dates"):
+            return compact({"id": movie_id, **audience_details(movie_id, (sub[1:],))[sub[1:]]})
+        return None
+    if path == "/3/search/movie" and "quokka" in raw.get("query", "").lower():
+        return compact(audience_page(with_adult))
+    if path == "/3/discover/movie" and str(AUDIENCE_GENRE["id"]) in re.split(r"[|,]", raw.get("with_genres", "")):
+        return compact(audience_page(with_adult))
+    if lists_on and path in ("/3/movie/popular", "/3/trending/movie/day", "/3/trending/movie/week") \
+            and raw.get("page", "1") == "1":
+        return compact(audience_page(True))
+    return None
+
+
 @functools.lru_cache(maxsize=4)
 def top_rated_order(count):
     ids = range(SYNTHETIC_FIRST_ID, SYNTHETIC_FIRST_ID + count)
@@ -455,6 +534,7 @@ class State:
             self.feed_controlled = False  # once set, /movie/changes is the control list, not a recording
             self.synthetic = self.initial_synthetic
             self.image_max_age = IMAGE_MAX_AGE
+            self.audience_lists = False  # popular and trending lead with the audience titles
 
     # ----- catalogue changes (callers hold no lock) -----------------------------
     def _listed(self, movie_id):
@@ -669,6 +749,9 @@ class Handler(BaseHTTPRequestHandler):
             override, missing = state.movie_control(movie_id)
             if missing or (catalogue and catalogue.deleted(movie_id)):
                 return Answer(*tmdb_error(34))
+        audience = audience_answer(state.audience_lists, path, raw, movie_id, sub)
+        if audience is not None:
+            return Answer(200, audience, True)
         if path == CHANGES_PATH:
             controlled, feed = state.feed()
             if controlled or feed:
@@ -911,6 +994,14 @@ class Handler(BaseHTTPRequestHandler):
                     state.set_image_max_age(body)
                 if method in ("GET", "POST"):
                     return 200, {"max_age": state.image_max_age}
+            if path == "/__control/audience":
+                if method == "POST":
+                    if not isinstance(body, dict) or not isinstance(body.get("lists"), bool):
+                        raise ValueError('body must be {"lists": true|false}')
+                    with state.lock:
+                        state.audience_lists = body["lists"]
+                if method in ("GET", "POST"):
+                    return 200, {"lists": state.audience_lists, "ids": sorted(AUDIENCE_MOVIES)}
             if path == "/__control/synthetic":
                 if method == "POST":
                     state.set_synthetic(body)

@@ -431,6 +431,54 @@ class CatalogueControlTest(StandinCase):
             self.assertEqual(self.get_json("/3/movie/changes" + query)[1]["status_code"], code, query)
 
 
+class AudienceTitlesTest(StandinCase):
+    """The audience titles: adult flags, certifications per region, include_adult honoured."""
+    server_args = ("--no-shared",)
+
+    def ids(self, body):
+        return [m["id"] for m in body["results"]]
+
+    def test_details_carry_adult_flag_and_release_dates_per_region(self):
+        status, night = self.get_json("/3/movie/9100003?" + FULL)
+        self.assertEqual((status, night["adult"], night["title"]), (200, False, "Quokka Night Rider"))
+        regions = {c["iso_3166_1"]: [r["certification"] for r in c["release_dates"]]
+                   for c in night["release_dates"]["results"]}
+        self.assertEqual(regions["US"], ["R", "R"])
+        self.assertEqual(regions["AU"], ["MA 15+"])
+        self.assertEqual(regions["GB"], ["15", "18"])
+        self.assertTrue(self.get_json("/3/movie/9100004")[1]["adult"])
+        self.assertNotIn("release_dates", self.get_json("/3/movie/9100004")[1])
+        alone = self.get_json("/3/movie/9100002/release_dates")[1]
+        self.assertEqual(alone["id"], 9100002)
+        self.assertIn("US", [c["iso_3166_1"] for c in alone["results"]])
+
+    def test_search_and_discover_list_adult_titles_only_when_asked(self):
+        plain = self.get_json("/3/search/movie?query=quokka")[1]
+        self.assertNotIn(9100004, self.ids(plain))
+        self.assertIn(9100003, self.ids(plain))
+        self.assertTrue(all(m["adult"] is False for m in plain["results"]))
+        adult = self.get_json("/3/search/movie?query=Quokka&include_adult=true")[1]
+        self.assertIn(9100004, self.ids(adult))
+        self.assertIn(9100006, self.ids(adult))
+        self.assertEqual(adult["total_results"], 6)
+        found = self.get_json("/3/discover/movie?with_genres=10770&include_adult=false")[1]
+        self.assertEqual(self.ids(found), self.ids(plain))
+        self.assertIn(9100004, self.ids(self.get_json("/3/discover/movie?with_genres=35|10770&include_adult=true")[1]))
+
+    def test_similar_and_the_lists_switch(self):
+        similar = self.get_json("/3/movie/9100001/similar")[1]
+        self.assertNotIn(9100001, self.ids(similar))
+        self.assertIn(9100004, self.ids(similar))  # adult titles among them, as TMDB's may be
+        self.assertNotIn(9100004, self.ids(self.get_json("/3/movie/popular")[1]))
+        self.assertEqual(self.ok("POST", "/__control/audience", {"lists": True})["lists"], True)
+        for path in ("/3/movie/popular", "/3/trending/movie/week", "/3/trending/movie/day"):
+            self.assertIn(9100004, self.ids(self.get_json(path)[1]), path)
+        self.assertNotIn(9100004, self.ids(self.get_json("/3/movie/popular?page=2")[1]))
+        self.assertEqual(self.control("POST", "/__control/audience", {"lists": 1})[0], 400)
+        self.ok("POST", "/__control/reset")
+        self.assertFalse(self.ok("GET", "/__control/audience")["lists"])
+
+
 class SyntheticCatalogueTest(StandinCase):
     """--synthetic-movies 45: popular and top_rated list generated movies 900001-900045."""
     server_args = ("--no-shared", "--synthetic-movies", "45")
