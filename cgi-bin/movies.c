@@ -271,18 +271,17 @@ static cJSON *rating_form(mq_req *req, const cJSON *movie, const mq_kvlist *valu
 	return form;
 }
 
-/* Gives each person of people (cast or directors) with a TMDB id a link to their page:
- * TMDB's person page, in the page's language, until the site has people pages of its own
- * (person_href: a name no movie field has, so a person without one never takes the movie's). */
-static void link_people(mq_req *req, cJSON *people, const char *lang)
+/* Gives each person of people (cast or directors) with a TMDB id a link to their page,
+ * /people/<tmdb id> (which redirects to their slug) (person_href: a name no movie field has, so
+ * a person without one never takes the movie's). */
+static void link_people(mq_req *req, cJSON *people)
 {
 	cJSON *p;
 	cJSON_ArrayForEach(p, people) {
 		const cJSON *id = cJSON_GetObjectItemCaseSensitive(p, "tmdb_id");
 		if (cJSON_IsNumber(id) && id->valuedouble > 0)
 			cJSON_AddStringToObject(p, "person_href",
-				mq_arena_printf(req->arena, "https://www.themoviedb.org/person/%lld%s",
-						(long long)id->valuedouble, strcmp(lang, "fa") ? "" : "?language=fa-IR"));
+				mq_arena_printf(req->arena, "/people/%lld", (long long)id->valuedouble));
 	}
 }
 
@@ -303,8 +302,8 @@ static void movie_page(mq_req *req, mq_res *res, int status, const mq_kvlist *va
 	while (cJSON_GetArraySize(cast) > 12)
 		cJSON_DeleteItemFromArray(cast, 12);
 	cJSON_AddBoolToObject(movie, "has_cast", cJSON_GetArraySize(cast) > 0);
-	link_people(req, cast, lang);
-	link_people(req, cJSON_GetObjectItemCaseSensitive(movie, "directors"), lang);
+	link_people(req, cast);
+	link_people(req, cJSON_GetObjectItemCaseSensitive(movie, "directors"));
 	const char *shown = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "title"));
 	const char *original = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "original_title"));
 	if (original && shown && !strcmp(original, shown)) /* said once: only a different original is shown */

@@ -50,4 +50,7 @@ int mq_images_url(const char *size, const char *path, mq_buf *out);
  * on our host (MQ_IMAGES_PREFIX), or the /media/ path of an upload. */
 void mq_images_add_urls(cJSON *movie, const mq_image_config *ic);
 
+/* Adds profile_url to a person (from profile_path; null without a photo). */
+void mq_images_add_profile_url(cJSON *person, const mq_image_config *ic);
+
 #endif

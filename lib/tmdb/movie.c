@@ -74,9 +74,7 @@ cJSON *mq_movie_summaries_from_tmdb_page(const cJSON *page_obj, long long *page,
 	return list;
 }
 
-/* Adds the key of title to keys, and the key from each later word on ("the dark knight",
- * "dark knight", "knight"), so an anchored regex finds any word of the title; no duplicates. */
-static void add_search_keys(cJSON *keys, const char *title)
+void mq_movie_add_search_keys(cJSON *keys, const char *title)
 {
 	mq_buf k = MQ_BUF_INIT;
 	mq_search_key(title, &k);
@@ -94,8 +92,7 @@ static void add_search_keys(cJSON *keys, const char *title)
 	mq_buf_free(&k);
 }
 
-/* The translation of details for language "fa" (its data object), or NULL. */
-static const cJSON *translation(const cJSON *details, const char *lang)
+const cJSON *mq_movie_translation(const cJSON *details, const char *lang)
 {
 	const cJSON *tr;
 	cJSON_ArrayForEach(tr, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(details, "translations"), "translations")) {
@@ -151,7 +148,7 @@ cJSON *mq_movie_doc_from_tmdb(const cJSON *d, const mq_config *cfg)
 		cJSON_AddStringToObject(overviews, "en", overview);
 	for (int i = 0; i < cfg->n_tmdb_languages; i++) {
 		char lang[3] = { cfg->tmdb_languages[i][0], cfg->tmdb_languages[i][1], '\0' };
-		const cJSON *data = strcmp(lang, "en") ? translation(d, lang) : NULL;
+		const cJSON *data = strcmp(lang, "en") ? mq_movie_translation(d, lang) : NULL;
 		const char *t = data ? mq_tmdb_string(data, "title") : NULL, *o = data ? mq_tmdb_string(data, "overview") : NULL;
 		if (t && !cJSON_GetObjectItemCaseSensitive(titles, lang))
 			cJSON_AddStringToObject(titles, lang, t);
@@ -234,12 +231,12 @@ void mq_movie_search_fields(cJSON *m)
 	cJSON *keys = cJSON_AddArrayToObject(m, "search_keys");
 	const cJSON *t;
 	if (title)
-		add_search_keys(keys, title);
+		mq_movie_add_search_keys(keys, title);
 	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(m, "titles"))
 		if (cJSON_IsString(t))
-			add_search_keys(keys, t->valuestring);
+			mq_movie_add_search_keys(keys, t->valuestring);
 	if (original)
-		add_search_keys(keys, original);
+		mq_movie_add_search_keys(keys, original);
 }
 
 const char *mq_movie_tmdb_language(const char *lang)

@@ -28,6 +28,15 @@ cJSON *mq_movie_doc_from_tmdb(const cJSON *details, const mq_config *cfg);
  * original_title (after a curator's edit). */
 void mq_movie_search_fields(cJSON *movie);
 
+/* Adds the search key of text (mq_search_key) to keys, and the key from each later word on ("the
+ * dark knight", "dark knight", "knight"), so an anchored regex finds any word; no duplicates, 64
+ * keys at most. Titles and people's names alike. */
+void mq_movie_add_search_keys(cJSON *keys, const char *text);
+
+/* The data object of the appended translations (movie or person: {translations: [{iso_639_1,
+ * data}]}) for a language ("fa"), or NULL. Borrowed from details. */
+const cJSON *mq_movie_translation(const cJSON *details, const char *lang);
+
 /* TMDB's language for ours: "fa" → "fa-IR", anything else → "en-US". */
 const char *mq_movie_tmdb_language(const char *lang);
 
