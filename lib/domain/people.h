@@ -57,6 +57,13 @@ mq_err mq_people_find_name(mq_db *db, const char *name, long long *tmdb_id);
 /* What `marquee-sync people` refreshes: the directors and the first cast_per_movie billed actors
  * of every visible catalogue movie (the most popular movies' people first), those not stored or
  * stored more than stale_days ago, limit of them at most per run. */
+#define MQ_PEOPLE_SYNC_CAST 5      /* the leading actors of each movie */
+#define MQ_PEOPLE_SYNC_DAYS 30     /* a person fetched longer ago is stale */
+#define MQ_PEOPLE_SYNC_LIMIT 500   /* people fetched per run at most */
+#define MQ_PEOPLE_SYNC_CAST_TEXT "5"
+#define MQ_PEOPLE_SYNC_DAYS_TEXT "30"
+#define MQ_PEOPLE_SYNC_LIMIT_TEXT "500"
+
 typedef struct mq_people_sync_opts {
 	int cast_per_movie;  /* 5 */
 	int stale_days;      /* 30 */
