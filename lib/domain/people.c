@@ -74,6 +74,9 @@ static mq_err store_person(mongoc_collection_t *coll, const cJSON *doc, long lon
 	BSON_APPEND_DOCUMENT_BEGIN(&update, "$setOnInsert", &child);
 	BSON_APPEND_DATE_TIME(&child, "created_at", now);
 	bson_append_document_end(&update, &child);
+	BSON_APPEND_DOCUMENT_BEGIN(&update, "$unset", &child);
+	BSON_APPEND_UTF8(&child, "tmdb_missing", "");
+	bson_append_document_end(&update, &child);
 	bson_destroy(fields);
 	mq_err rc = MQ_OK;
 	for (int attempt = 0; attempt < 2; attempt++) {
@@ -109,16 +112,39 @@ static mq_err fetch_person(const mq_env *env, long long tmdb_id, cJSON **doc)
 	return rc;
 }
 
+/* Notes that TMDB has no person tmdb_id (now), so that the sync does not ask again until they
+ * are stale; a stored person keeps what they had, flagged tmdb_missing (and is not shown). */
+static mq_err mark_missing(mongoc_collection_t *coll, long long tmdb_id)
+{
+	char slug[32];
+	int64_t now = mq_clock_ms();
+	snprintf(slug, sizeof slug, "person-%lld", tmdb_id);
+	bson_t *filter = BCON_NEW("tmdb_id", BCON_INT64(tmdb_id));
+	bson_t *update = BCON_NEW("$set", "{", "tmdb_missing", BCON_BOOL(true), "tmdb_synced_at", BCON_DATE_TIME(now), "}",
+				  "$setOnInsert", "{", "slug", BCON_UTF8(slug), "name", BCON_UTF8(""), "created_at", BCON_DATE_TIME(now), "}");
+	bson_t *opts = BCON_NEW("upsert", BCON_BOOL(true));
+	bson_error_t error;
+	mq_err rc = mongoc_collection_update_one(coll, filter, update, opts, NULL, &error) ? MQ_OK
+		    : mq_db_error(&error, "person missing");
+	bson_destroy(opts);
+	bson_destroy(update);
+	bson_destroy(filter);
+	return rc;
+}
+
 mq_err mq_people_refresh(const mq_env *env, long long tmdb_id)
 {
 	cJSON *doc = NULL;
 	mq_err rc = fetch_person(env, tmdb_id, &doc);
 	mongoc_client_t *client = NULL;
-	if (rc == MQ_OK && !(client = mq_db_pop(env->db)))
+	if ((rc == MQ_OK || rc == MQ_ENOTFOUND) && !(client = mq_db_pop(env->db)))
 		rc = MQ_EUNAVAIL;
-	if (rc == MQ_OK) {
+	if (client) {
 		mongoc_collection_t *coll = mq_db_collection(env->db, client, "people");
-		rc = store_person(coll, doc, tmdb_id);
+		if (rc == MQ_OK)
+			rc = store_person(coll, doc, tmdb_id);
+		else if (mark_missing(coll, tmdb_id) != MQ_OK)
+			rc = MQ_EUNAVAIL; /* nothing known of them: the database's failure, not TMDB's 404 */
 		mongoc_collection_destroy(coll);
 	}
 	mq_db_push(env->db, client);
@@ -238,11 +264,12 @@ static cJSON *person_json(const bson_t *doc, const char *lang)
 		const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(c, "kind"));
 		if (!kind || !credit_visible(c))
 			continue;
+		cJSON *list = strcmp(kind, "crew") ? acting : crew;
 		cJSON *item = cJSON_DetachItemViaPointer(credits, c);
 		cJSON_DeleteItemFromObjectCaseSensitive(item, "kind");
 		cJSON_DeleteItemFromObjectCaseSensitive(item, "adult");
 		cJSON_AddBoolToObject(item, "in_catalog", 0);
-		cJSON_AddItemToArray(strcmp(kind, "crew") ? acting : crew, item);
+		cJSON_AddItemToArray(list, item);
 	}
 	cJSON_Delete(credits);
 	return p;
@@ -256,7 +283,7 @@ static mq_err find_person(mq_db *db, long long tmdb_id, const char *lang, cJSON 
 	if (!client)
 		return MQ_EUNAVAIL;
 	mongoc_collection_t *coll = mq_db_collection(db, client, "people");
-	bson_t *filter = BCON_NEW("tmdb_id", BCON_INT64(tmdb_id));
+	bson_t *filter = BCON_NEW("tmdb_id", BCON_INT64(tmdb_id), "tmdb_missing", "{", "$ne", BCON_BOOL(true), "}");
 	bson_t doc;
 	mq_err rc = mq_db_find_one(coll, filter, NULL, &doc, "person lookup");
 	if (rc == MQ_OK && !(*person = person_json(&doc, lang)))

@@ -37,7 +37,9 @@ void mq_people_slug(const char *name, long long tmdb_id, char *out, size_t size)
 mq_err mq_people_get(const mq_env *env, const char *ref, const char *lang, cJSON **person, int *fetched);
 
 /* Fetches the person with tmdb_id from TMDB (through the cache) and stores them: new ones
- * inserted, known ones updated. MQ_ENOTFOUND when TMDB has no such person (or an adult one). */
+ * inserted, known ones updated. MQ_ENOTFOUND when TMDB has no such person (or an adult one):
+ * noted as tmdb_missing with the time (a stored person keeps their fields but is not shown), so
+ * the sync asks again only when that is stale. */
 mq_err mq_people_refresh(const mq_env *env, long long tmdb_id);
 
 /* At most limit stored people whose search keys match pattern (mq_search_pattern), most popular
