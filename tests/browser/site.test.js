@@ -380,8 +380,7 @@ test("the movie page's cast and director are links to their people, in the page'
     const actor = page.locator(".cast a.person").first();
     await h.assertUsable(actor, "cast link");
     for (const link of [director, actor])
-      assert.match(await link.getAttribute("href"),
-        lang === "fa" ? /^https:\/\/www\.themoviedb\.org\/person\/\d+\?language=fa-IR$/ : /^https:\/\/www\.themoviedb\.org\/person\/\d+$/);
+      assert.match(await link.getAttribute("href"), /^\/people\/\d+$/); // our person page, in the page's language
     assert.equal(await page.locator(".cast li").count(), await page.locator(".cast a.person").count(), "every member of the cast");
     await h.assertAccessible(page, `cast links ${lang}`);
     await context.close();
