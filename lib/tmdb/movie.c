@@ -7,7 +7,7 @@
 #include <math.h>
 #include <string.h>
 
-static void add_string_or_null(cJSON *out, const char *key, const char *value)
+void mq_movie_add_string_or_null(cJSON *out, const char *key, const char *value)
 {
 	if (value)
 		cJSON_AddStringToObject(out, key, value);
@@ -23,7 +23,7 @@ static void add_release(cJSON *m, const cJSON *tmdb)
 {
 	const char *date = mq_tmdb_string(tmdb, "release_date");
 	int year = mq_tmdb_year(date);
-	add_string_or_null(m, "release_date", year ? date : NULL);
+	mq_movie_add_string_or_null(m, "release_date", year ? date : NULL);
 	if (year)
 		cJSON_AddNumberToObject(m, "year", year);
 	else
@@ -39,12 +39,12 @@ cJSON *mq_movie_summary_from_tmdb(const cJSON *item)
 	cJSON *m = cJSON_CreateObject();
 	cJSON_AddNumberToObject(m, "tmdb_id", id);
 	cJSON_AddStringToObject(m, "title", title);
-	add_string_or_null(m, "original_title", mq_tmdb_string(item, "original_title"));
-	add_string_or_null(m, "original_language", mq_tmdb_string(item, "original_language"));
-	add_string_or_null(m, "overview", mq_tmdb_string(item, "overview"));
+	mq_movie_add_string_or_null(m, "original_title", mq_tmdb_string(item, "original_title"));
+	mq_movie_add_string_or_null(m, "original_language", mq_tmdb_string(item, "original_language"));
+	mq_movie_add_string_or_null(m, "overview", mq_tmdb_string(item, "overview"));
 	add_release(m, item);
-	add_string_or_null(m, "poster_path", mq_tmdb_string(item, "poster_path"));
-	add_string_or_null(m, "backdrop_path", mq_tmdb_string(item, "backdrop_path"));
+	mq_movie_add_string_or_null(m, "poster_path", mq_tmdb_string(item, "poster_path"));
+	mq_movie_add_string_or_null(m, "backdrop_path", mq_tmdb_string(item, "backdrop_path"));
 	cJSON_AddNumberToObject(m, "vote_average", mq_tmdb_number(item, "vote_average", 0));
 	cJSON_AddNumberToObject(m, "vote_count", mq_tmdb_number(item, "vote_count", 0));
 	cJSON_AddNumberToObject(m, "popularity", mq_tmdb_number(item, "popularity", 0));
@@ -133,11 +133,11 @@ cJSON *mq_movie_doc_from_tmdb(const cJSON *d, const mq_config *cfg)
 		return NULL;
 	cJSON *m = cJSON_CreateObject();
 	cJSON_AddNumberToObject(m, "tmdb_id", id);
-	add_string_or_null(m, "imdb_id", mq_tmdb_string(d, "imdb_id"));
+	mq_movie_add_string_or_null(m, "imdb_id", mq_tmdb_string(d, "imdb_id"));
 	cJSON_AddStringToObject(m, "title", title);
 	const char *original = mq_tmdb_string(d, "original_title");
-	add_string_or_null(m, "original_title", original);
-	add_string_or_null(m, "original_language", mq_tmdb_string(d, "original_language"));
+	mq_movie_add_string_or_null(m, "original_title", original);
+	mq_movie_add_string_or_null(m, "original_language", mq_tmdb_string(d, "original_language"));
 
 	/* titles and overviews per language: English from the details, the others from the
 	 * appended translations (an empty translation means "not translated": left out) */
@@ -173,9 +173,9 @@ cJSON *mq_movie_doc_from_tmdb(const cJSON *d, const mq_config *cfg)
 		cJSON_AddStringToObject(o, "name", mq_tmdb_string(g, "name"));
 		cJSON_AddItemToArray(genres, o);
 	}
-	add_string_or_null(m, "poster_path", mq_tmdb_string(d, "poster_path"));
-	add_string_or_null(m, "backdrop_path", mq_tmdb_string(d, "backdrop_path"));
-	add_string_or_null(m, "certification", certification(d));
+	mq_movie_add_string_or_null(m, "poster_path", mq_tmdb_string(d, "poster_path"));
+	mq_movie_add_string_or_null(m, "backdrop_path", mq_tmdb_string(d, "backdrop_path"));
+	mq_movie_add_string_or_null(m, "certification", certification(d));
 
 	const cJSON *credits = cJSON_GetObjectItemCaseSensitive(d, "credits"), *p;
 	cJSON *cast = cJSON_AddArrayToObject(m, "cast"), *directors = cJSON_AddArrayToObject(m, "directors");
@@ -187,9 +187,9 @@ cJSON *mq_movie_doc_from_tmdb(const cJSON *d, const mq_config *cfg)
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddNumberToObject(o, "tmdb_id", mq_tmdb_number(p, "id", 0));
 		cJSON_AddStringToObject(o, "name", mq_tmdb_string(p, "name"));
-		add_string_or_null(o, "character", mq_tmdb_string(p, "character"));
+		mq_movie_add_string_or_null(o, "character", mq_tmdb_string(p, "character"));
 		cJSON_AddNumberToObject(o, "order", mq_tmdb_number(p, "order", cJSON_GetArraySize(cast)));
-		add_string_or_null(o, "profile_path", mq_tmdb_string(p, "profile_path"));
+		mq_movie_add_string_or_null(o, "profile_path", mq_tmdb_string(p, "profile_path"));
 		cJSON_AddItemToArray(cast, o);
 	}
 	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(credits, "crew")) {

@@ -28,6 +28,9 @@ cJSON *mq_movie_doc_from_tmdb(const cJSON *details, const mq_config *cfg);
  * original_title (after a curator's edit). */
 void mq_movie_search_fields(cJSON *movie);
 
+/* Adds value to out as key, or null when value is NULL (how our documents say "TMDB has none"). */
+void mq_movie_add_string_or_null(cJSON *out, const char *key, const char *value);
+
 /* Adds the search key of text (mq_search_key) to keys, and the key from each later word on ("the
  * dark knight", "dark knight", "knight"), so an anchored regex finds any word; no duplicates, 64
  * keys at most. Titles and people's names alike. */

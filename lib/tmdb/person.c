@@ -7,14 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void add_string_or_null(cJSON *out, const char *key, const char *value)
-{
-	if (value)
-		cJSON_AddStringToObject(out, key, value);
-	else
-		cJSON_AddNullToObject(out, key);
-}
-
 static int valid_id(double id)
 {
 	return id >= 1 && id <= 2147483647 && id == floor(id);
@@ -85,10 +77,10 @@ static void add_credits(cJSON *out, const cJSON *movie_credits, const char *kind
 			if (cJSON_GetArraySize(list) >= 4 * MQ_PERSON_MAX_CREDITS || !(e = credit_movie(c, kind)))
 				continue;
 			if (crew) {
-				add_string_or_null(e, "department", mq_tmdb_string(c, "department"));
+				mq_movie_add_string_or_null(e, "department", mq_tmdb_string(c, "department"));
 				cJSON_AddArrayToObject(e, "jobs");
 			} else {
-				add_string_or_null(e, "character", mq_tmdb_string(c, "character"));
+				mq_movie_add_string_or_null(e, "character", mq_tmdb_string(c, "character"));
 				cJSON_AddNumberToObject(e, "order", mq_tmdb_number(c, "order", 0));
 			}
 			cJSON_AddItemToArray(list, e);
@@ -149,13 +141,13 @@ cJSON *mq_person_doc_from_tmdb(const cJSON *d)
 	if (!cJSON_GetObjectItemCaseSensitive(bios, "en") && mq_tmdb_string(d, "biography"))
 		cJSON_AddStringToObject(bios, "en", mq_tmdb_string(d, "biography"));
 
-	add_string_or_null(p, "profile_path", mq_tmdb_string(d, "profile_path"));
-	add_string_or_null(p, "known_for_department", mq_tmdb_string(d, "known_for_department"));
-	add_string_or_null(p, "birthday", date_or_null(d, "birthday"));
-	add_string_or_null(p, "deathday", date_or_null(d, "deathday"));
-	add_string_or_null(p, "place_of_birth", mq_tmdb_string(d, "place_of_birth"));
+	mq_movie_add_string_or_null(p, "profile_path", mq_tmdb_string(d, "profile_path"));
+	mq_movie_add_string_or_null(p, "known_for_department", mq_tmdb_string(d, "known_for_department"));
+	mq_movie_add_string_or_null(p, "birthday", date_or_null(d, "birthday"));
+	mq_movie_add_string_or_null(p, "deathday", date_or_null(d, "deathday"));
+	mq_movie_add_string_or_null(p, "place_of_birth", mq_tmdb_string(d, "place_of_birth"));
 	const char *imdb = mq_tmdb_string(d, "imdb_id");
-	add_string_or_null(p, "imdb_id", imdb ? imdb : mq_tmdb_string(cJSON_GetObjectItemCaseSensitive(d, "external_ids"), "imdb_id"));
+	mq_movie_add_string_or_null(p, "imdb_id", imdb ? imdb : mq_tmdb_string(cJSON_GetObjectItemCaseSensitive(d, "external_ids"), "imdb_id"));
 	cJSON_AddNumberToObject(p, "gender", mq_tmdb_number(d, "gender", 0));
 	cJSON_AddNumberToObject(p, "popularity", mq_tmdb_number(d, "popularity", 0));
 	cJSON_AddBoolToObject(p, "adult", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(d, "adult")));
@@ -186,8 +178,8 @@ cJSON *mq_person_summary_from_tmdb(const cJSON *item)
 	cJSON *p = cJSON_CreateObject();
 	cJSON_AddNumberToObject(p, "tmdb_id", id);
 	cJSON_AddStringToObject(p, "name", name);
-	add_string_or_null(p, "profile_path", mq_tmdb_string(item, "profile_path"));
-	add_string_or_null(p, "known_for_department", mq_tmdb_string(item, "known_for_department"));
+	mq_movie_add_string_or_null(p, "profile_path", mq_tmdb_string(item, "profile_path"));
+	mq_movie_add_string_or_null(p, "known_for_department", mq_tmdb_string(item, "known_for_department"));
 	cJSON_AddNumberToObject(p, "popularity", mq_tmdb_number(item, "popularity", 0));
 	cJSON_AddBoolToObject(p, "adult", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(item, "adult")));
 	cJSON *known = cJSON_AddArrayToObject(p, "known_for");
