@@ -88,7 +88,7 @@ ALL_LDFLAGS = $(VARIANT) $(LDFLAGS)
 LDLIBS     := $(PKG_LIBS) -lpthread -lm
 LA_LIBS    := $(shell pkg-config --libs $(LA_PKGS) 2>/dev/null)
 
-WORKERS   := auth users movies ratings watchlist genres tmdb admin health
+WORKERS   := auth users movies ratings watchlist genres people tmdb admin health
 LIB_SRC   := $(wildcard lib/*/*.c)
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB_A     := $(BUILD)/libmarquee.a

@@ -119,8 +119,8 @@ const char *admin_field_label(mq_req *req, const char *field)
 const char *admin_kind_label(mq_req *req, const char *kind)
 {
 	/* what the admin may start (mq_sync_kinds), and what marquee-sync runs besides */
-	static const char *const kinds[] = { "genres", "popular", "top-rated", "changes", "translations", "neighbours",
-					     "purge-cache", "all", "movie", "seed", NULL };
+	static const char *const kinds[] = { "genres", "popular", "top-rated", "changes", "translations", "people",
+					     "neighbours", "purge-cache", "all", "movie", "seed", NULL };
 	return label_of(req, "admin_sync", "kind_", kinds, kind);
 }
 

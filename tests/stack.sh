@@ -26,7 +26,7 @@ case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 RUN_DIR=${RUN_DIR:-$ROOT/run}
 case $RUN_DIR in /*) ;; *) RUN_DIR=$ROOT/$RUN_DIR ;; esac
 PORT=${PORT:-8080}
-WORKERS="auth users movies ratings watchlist genres tmdb admin health"
+WORKERS="auth users movies ratings watchlist genres people tmdb admin health"
 STACK_ENV=$RUN_DIR/stack.env
 
 say() { printf 'stack: %s\n' "$*" >&2; }

@@ -1,7 +1,7 @@
 /* sync.c — marquee-sync, the crontab-invoked binary that keeps the catalogue in step with TMDB.
  *
  * The TMDB subcommands (genres, popular, top-rated, changes, movie, translations, purge-cache,
- * all, seed) run through lib/domain/sync.c: one lease, one synclog per run. Besides them: `schema`
+ * all, seed, people) run through lib/domain/sync.c: one lease, one synclog per run. Besides them: `schema`
  * (apply sql/schema.json), `ping` (check the database) and `admin` (grant or revoke the admin
  * role). Every subcommand has --help. On a terminal a run shows its progress on stderr;
  * otherwise it prints one summary line. Exit status: 0 done, 1 failed (one line says why),
@@ -15,6 +15,7 @@
 #include "domain/sync.h"
 #include "store/db.h"
 #include "domain/lists.h"
+#include "domain/people.h"
 #include "store/schema.h"
 #include "web/ctx.h"
 
@@ -49,6 +50,7 @@ static void usage(FILE *f)
 		"  translations                       catalogue movies missing a title or overview\n"
 		"  purge-cache                        delete expired TMDB cache entries and refresh tokens\n"
 		"  neighbours                         learn the recommender's movie neighbours\n"
+		"  people [--limit N]                 the catalogue's directors and leading actors, when missing or stale\n"
 		"  all [--pages N]                    what the nightly crontab line runs: all of the above\n"
 		"  seed [--pages N] [--demo-members]  genres and popular pages 1..N (2), if the catalogue is empty\n"
 		"TMDB commands take --dry-run (fetch and compare, write nothing) and --parallel N\n"
@@ -322,6 +324,7 @@ typedef struct run_opts {
 	int demo_members; /* seed: the demo members too (tests/stack.sh, offline only) */
 	long long *ids;
 	size_t n_ids;
+	long people_limit; /* people: at most this many fetched per run */
 	const mq_config *cfg; /* borrowed */
 } run_opts;
 
@@ -344,8 +347,12 @@ static const struct {
 			"more), likes, watches, bookmarks, watchlist and favourites (EASE over the 10,000 most\n"
 			"interacted movies, cosine neighbours beyond them), and stores each movie's best 200 in\n"
 			"movie_neighbours and the most popular movies in rec_popular.", 0, 0 },
-	{ "all", "genres, popular and top-rated (--pages N), changes, translations, neighbours and purge-cache in one\n"
-		 "run: what a nightly crontab line runs.", 1, 0 },
+	{ "people", "Fetches again from TMDB (person details with their movie credits and translations) the\n"
+		    "people of the catalogue: the directors and the first " MQ_PEOPLE_SYNC_CAST_TEXT " billed actors of every visible\n"
+		    "movie, most popular movies first, that are not stored yet or were fetched more than\n"
+		    MQ_PEOPLE_SYNC_DAYS_TEXT " days ago; --limit N of them at most (default " MQ_PEOPLE_SYNC_LIMIT_TEXT ").", 0, 0 },
+	{ "all", "genres, popular and top-rated (--pages N), changes, translations, people, neighbours and purge-cache\n"
+		 "in one run: what a nightly crontab line runs.", 1, 0 },
 	{ "seed", "When the catalogue has no movies: genres and popular pages 1..N (default 2; make run\n"
 		  "does this at start). Otherwise nothing. --demo-members (the offline demo only: their\n"
 		  "password is public) adds top-rated pages 1..2, the demo members with their ratings\n"
@@ -402,8 +409,9 @@ static int catalogue_empty(mq_db *db, mq_err *rc)
 }
 
 /* The work of one command, in its run. *what names the step that failed. */
-static mq_err run_steps(mq_sync *s, mq_db *db, const run_opts *o, const char **what)
+static mq_err run_steps(mq_sync *s, const mq_env *env, const run_opts *o, const char **what)
 {
+	mq_db *db = env->db;
 	const char *c = o->command;
 	int all = !strcmp(c, "all"), genres = 0, full = 0;
 	long long purged = 0;
@@ -463,6 +471,16 @@ static mq_err run_steps(mq_sync *s, mq_db *db, const run_opts *o, const char **w
 		if ((rc = mq_sync_translations(s)) != MQ_OK)
 			return rc;
 	}
+	if (all || !strcmp(c, "people")) {
+		*what = "people";
+		mq_people_sync_opts po = { MQ_PEOPLE_SYNC_CAST, MQ_PEOPLE_SYNC_DAYS, o->people_limit, o->dry_run };
+		mq_people_sync_counts pc;
+		if ((rc = mq_people_sync(env, &po, &pc)) != MQ_OK)
+			return rc;
+		/* a person who failed is tried again by the next run: the run goes on */
+		printf("marquee-sync people: %ld people in the catalogue, %ld due, %ld fetched, %ld missing at TMDB, %ld failed\n",
+		       pc.candidates, pc.due, pc.refreshed, pc.missing, pc.failed);
+	}
 	if (all || !strcmp(c, "neighbours")) {
 		long movies = 0;
 		*what = "the neighbours";
@@ -513,7 +531,7 @@ static int run_tmdb(const mq_config *cfg, const run_opts *o)
 		status = EXIT_UNAVAILABLE;
 	} else {
 		const char *what = o->command;
-		rc = run_steps(s, db, o, &what);
+		rc = run_steps(s, &env, o, &what);
 		char reason[200] = "";
 		if (rc != MQ_OK)
 			snprintf(reason, sizeof reason, "%s failed: %s", what, mq_err_message(rc));
@@ -549,19 +567,29 @@ static int cmd_tmdb(const mq_config *cfg, int argc, char **argv)
 	while (strcmp(tmdb_commands[k].name, argv[0]))
 		k++;
 	int seed = !strcmp(argv[0], "seed");
-	run_opts o = { argv[0], 0, seed ? 2 : cfg->tmdb_sync_pages, 8, 0, NULL, 0, cfg };
+	run_opts o = { argv[0], 0, seed ? 2 : cfg->tmdb_sync_pages, 8, 0, NULL, 0, MQ_PEOPLE_SYNC_LIMIT, cfg };
+	int people = !strcmp(argv[0], "people");
 	int status = 0;
 	o.ids = calloc((size_t)argc, sizeof *o.ids);
 	for (int i = 1; i < argc && !status; i++) {
 		char *end = NULL;
 		if (!strcmp(argv[i], "--help")) {
-			printf("usage: marquee-sync %s%s%s [--dry-run] [--parallel N]\n%s\n", argv[0],
+			printf("usage: marquee-sync %s%s%s%s [--dry-run] [--parallel N]\n%s\n", argv[0],
 			       tmdb_commands[k].pages ? " [--pages N]" : "", tmdb_commands[k].ids ? " ID..." : "",
+			       people ? " [--limit N]" : "",
 			       tmdb_commands[k].help);
 			free(o.ids);
 			return 0;
 		} else if (!strcmp(argv[i], "--dry-run")) {
 			o.dry_run = 1;
+		} else if (people && !strcmp(argv[i], "--limit")) {
+			long v = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : 0;
+			if (i + 1 >= argc || *end || v < 1 || v > 100000) {
+				fprintf(stderr, "marquee-sync %s: --limit takes a number from 1 to 100000\n", argv[0]);
+				status = EXIT_USAGE;
+			}
+			o.people_limit = v;
+			i++;
 		} else if (seed && !strcmp(argv[i], "--demo-members")) {
 			o.demo_members = 1;
 		} else if ((!strcmp(argv[i], "--pages") && tmdb_commands[k].pages) || !strcmp(argv[i], "--parallel")) {

@@ -640,6 +640,10 @@ mq_err mq_catalog_list(mq_db *db, const mq_movie_query *q, cJSON **items, long l
 		BSON_APPEND_INT64(&filter, "genres.id", q->genre);
 	if (q->year)
 		BSON_APPEND_INT32(&filter, "year", q->year);
+	if (q->actor)
+		BSON_APPEND_INT64(&filter, "cast.tmdb_id", q->actor);
+	if (q->director)
+		BSON_APPEND_INT64(&filter, "directors.tmdb_id", q->director);
 	if (q->min_rating > 0) {
 		BSON_APPEND_DOCUMENT_BEGIN(&filter, "vote_average", &child);
 		BSON_APPEND_DOUBLE(&child, "$gte", q->min_rating);

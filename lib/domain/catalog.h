@@ -121,6 +121,8 @@ typedef struct mq_movie_query {
 	long long genre;         /* TMDB genre id; 0: any */
 	int year;                /* release year; 0: any */
 	double min_rating;       /* TMDB's vote_average at least this; 0: any */
+	long long actor, director; /* TMDB person ids in cast / directors (indexes cast.tmdb_id_1,
+				    * directors.tmdb_id_1); 0: any */
 	mq_movie_sort sort;
 	int ascending;           /* otherwise descending */
 	const char *search;      /* a regex from mq_search_pattern() over the search keys, or NULL */

@@ -1017,8 +1017,8 @@ mq_err mq_sync_translations(mq_sync *s)
 	return rc;
 }
 
-const char *const mq_sync_kinds[] = { "genres", "popular", "top-rated", "changes", "translations", "neighbours",
-				      "purge-cache", "all", NULL };
+const char *const mq_sync_kinds[] = { "genres", "popular", "top-rated", "changes", "translations", "people",
+				      "neighbours", "purge-cache", "all", NULL };
 
 mq_err mq_sync_start(const mq_config *cfg, const char *kind, long *pid)
 {

@@ -2,6 +2,7 @@
 #include "site/movieapi.h"
 #include "core/search.h"
 #include "domain/genre.h"
+#include "domain/people.h"
 #include "tmdb/images.h"
 #include "tmdb/movie.h"
 #include "web/ctx.h"
@@ -176,13 +177,31 @@ static mq_err genre_id(mq_req *req, const char *ref, long long *id)
 	return rc;
 }
 
+/* A person filter (actor=, director=): a TMDB person id, a slug such as brad-pitt-287, or the name
+ * of a person the people collection holds → *id. 0; -1 with a problem naming field; or an mq_err
+ * (> 0) when the database failed. */
+static int person_filter(mq_req *req, const char *field, const mq_value *v, long long *id)
+{
+	*id = 0;
+	if (!v->present || !mq_people_ref(v->s, id))
+		return 0;
+	mq_err rc = mq_people_find_name(mq_ctx_of(req)->db, v->s, id);
+	if (rc == MQ_OK)
+		return 0;
+	if (rc != MQ_ENOTFOUND)
+		return (int)rc;
+	mq_req_problem(req, (mq_problem){ "person", field, 0, 0 },
+		       "%s must be a TMDB person id, a person slug such as brad-pitt-287 or the name of a person the catalogue knows", field);
+	return -1;
+}
+
 int mq_movieapi_query_parse(mq_req *req, mq_movieapi_list_kind kind, mq_movie_query *q, const char ***fields)
 {
 	static const char *const orders[] = { "asc", "desc", NULL };
 	/* the same table for every kind; a kind refuses what it does not take: Q_FILTER is q (search,
 	 * required) or genre (browse), and a genre's own list has none */
 	enum {
-		Q_PAGE, Q_LIMIT, Q_LANGUAGE, Q_YEAR, Q_MIN_RATING, Q_SORT, Q_ORDER, Q_FIELDS, Q_FILTER,
+		Q_PAGE, Q_LIMIT, Q_LANGUAGE, Q_YEAR, Q_MIN_RATING, Q_SORT, Q_ORDER, Q_FIELDS, Q_ACTOR, Q_DIRECTOR, Q_FILTER,
 		Q_COUNT, Q_COUNT_WITHOUT_FILTER = Q_FILTER
 	};
 	const mq_field query[Q_COUNT] = {
@@ -194,6 +213,8 @@ int mq_movieapi_query_parse(mq_req *req, mq_movieapi_list_kind kind, mq_movie_qu
 		[Q_SORT] = { "sort", MQ_V_ENUM, 0, 0, 0, mq_movie_sorts, "popularity" },
 		[Q_ORDER] = { "order", MQ_V_ENUM, 0, 0, 0, orders, NULL },
 		[Q_FIELDS] = { "fields", MQ_V_STRING, 0, 1, 400, NULL, NULL },
+		[Q_ACTOR] = { "actor", MQ_V_STRING, 0, 1, 200, NULL, NULL },
+		[Q_DIRECTOR] = { "director", MQ_V_STRING, 0, 1, 200, NULL, NULL },
 		[Q_FILTER] = { kind == MQ_LIST_SEARCH ? "q" : "genre", MQ_V_STRING, kind == MQ_LIST_SEARCH,
 			       1, 200, NULL, NULL },
 	};
@@ -210,6 +231,12 @@ int mq_movieapi_query_parse(mq_req *req, mq_movieapi_list_kind kind, mq_movie_qu
 	/* titles read best A to Z; the others best first */
 	q->ascending = v[Q_ORDER].present ? v[Q_ORDER].i == 0 : q->sort == MQ_SORT_TITLE;
 	if (v[Q_FIELDS].present && mq_fields_parse(req, v[Q_FIELDS].s, summary_fields, fields))
+		rc = -1;
+	int arc = person_filter(req, "actor", &v[Q_ACTOR], &q->actor);
+	int drc = person_filter(req, "director", &v[Q_DIRECTOR], &q->director);
+	if (arc > 0 || drc > 0)
+		return arc > 0 ? arc : drc; /* a database failure, not the client's */
+	if (arc || drc)
 		rc = -1;
 	if (kind == MQ_LIST_SEARCH && v[Q_FILTER].present) {
 		mq_buf pattern = MQ_BUF_INIT;

@@ -78,8 +78,9 @@ typedef enum mq_movieapi_list_kind {
 	MQ_LIST_SEARCH,
 } mq_movieapi_list_kind;
 
-/* Reads a list's query (page, limit, language, year, minRating, sort, order, fields and genre or
- * q) into q, fields= into *fields. Returns 0; -1 with the problems in req->errors; or an mq_err
+/* Reads a list's query (page, limit, language, year, minRating, sort, order, fields, actor and
+ * director (a person's TMDB id, slug or stored name: mq_people_ref, mq_people_find_name) and
+ * genre or q) into q, fields= into *fields. Returns 0; -1 with the problems in req->errors; or an mq_err
  * (> 0) when resolving the genre failed on the server's side. */
 int mq_movieapi_query_parse(mq_req *req, mq_movieapi_list_kind kind, mq_movie_query *q, const char ***fields);
 

@@ -8,6 +8,7 @@
 #include "tmdb/images.h"
 #include "site/movieapi.h"
 #include "site/page.h"
+#include "site/peoplepage.h"
 #include "tmdb/tmdbcache.h"
 #include "web/ctx.h"
 #include "web/response.h"
@@ -15,9 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The first letter of each of the first two words of title ("Fight Club" → "FC"), joined by a
- * zero-width non-joiner so that Persian letters stay apart: an image placeholder's monogram. */
-static void add_initials(cJSON *m, const char *title)
+void mq_moviepage_initials(cJSON *m, const char *title)
 {
 	char out[20];
 	size_t n = 0;
@@ -63,7 +62,7 @@ void mq_moviepage_movie_card(const mq_req *req, cJSON *m)
 	const cJSON *year = cJSON_GetObjectItemCaseSensitive(m, "year");
 	if (cJSON_IsNumber(year) && year->valuedouble > 0)
 		cJSON_AddStringToObject(m, "year_text", mq_page_digits(req, (long long)year->valuedouble));
-	add_initials(m, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "title")));
+	mq_moviepage_initials(m, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "title")));
 	/* the first genre colours the placeholder (site.css: [data-genre]) */
 	const cJSON *genre = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(m, "genres"), 0), "id");
 	if (cJSON_IsNumber(genre))
@@ -309,7 +308,17 @@ void mq_reply_movie_list_page(mq_req *req, mq_res *res, mq_movieapi_list_kind ki
 		cJSON_AddItemToObject(data, "movies", items);
 		cJSON_AddItemToObject(data, "pagination", mq_moviepage_pagination(req, q.page, q.limit, total));
 	}
-	cJSON_AddItemToObject(data, "form", mq_page_form(req, (const char *const[]){ "q", "genre", "year", "minRating", "sort", "order", NULL }, &req->query));
+	if (kind == MQ_LIST_SEARCH && prc == 0 && q.search && q.page == 1) {
+		/* the people the text names, above the movies (a failure shows none: the movies stand) */
+		int people_from_tmdb = 0;
+		mq_err prc_people;
+		cJSON *people = mq_peoplepage_search(req, q_text, q.search, 12, lang, 1, &people_from_tmdb, &prc_people);
+		cJSON_AddBoolToObject(data, "has_people", cJSON_GetArraySize(people) > 0);
+		cJSON_AddBoolToObject(data, "people_from_tmdb", people_from_tmdb);
+		if (people)
+			cJSON_AddItemToObject(data, "people", people);
+	}
+	cJSON_AddItemToObject(data, "form", mq_page_form(req, (const char *const[]){ "q", "genre", "year", "minRating", "actor", "director", "sort", "order", NULL }, &req->query));
 	mq_reply_page(req, res, status, templates[kind], title, data);
 }
 

@@ -15,6 +15,11 @@
  * words) and genre_id (its first genre's, which gives the colour). */
 void mq_moviepage_movie_card(const mq_req *req, cJSON *movie);
 
+/* Adds initials to m: the first letter of each of the first two words of text ("Fight Club" →
+ * "FC"), joined by a zero-width non-joiner so that Persian letters stay apart: an image
+ * placeholder's monogram (a poster's, a person's photo's). */
+void mq_moviepage_initials(cJSON *m, const char *text);
+
 /* mq_moviepage_movie_card() for each movie of an array, and for a signed-in member the watchlist and
  * favourite toggles of each (mq_moviepage_toggles). */
 void mq_moviepage_movie_cards(mq_req *req, cJSON *movies);

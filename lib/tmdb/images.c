@@ -132,8 +132,13 @@ void mq_images_add_urls(cJSON *movie, const mq_image_config *ic)
 	add_url(movie, "backdrop_url", backdrop, ic->backdrop);
 	cJSON *person;
 	cJSON_ArrayForEach(person, cJSON_GetObjectItemCaseSensitive(movie, "cast"))
-		add_url(person, "profile_url",
-			cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(person, "profile_path")), ic->profile);
+		mq_images_add_profile_url(person, ic);
+}
+
+void mq_images_add_profile_url(cJSON *person, const mq_image_config *ic)
+{
+	add_url(person, "profile_url", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(person, "profile_path")),
+		ic->profile);
 }
 
 void mq_images_add_logo_urls(cJSON *providers, const mq_image_config *ic)

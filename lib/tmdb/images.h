@@ -55,4 +55,7 @@ void mq_images_add_logo_urls(cJSON *providers, const mq_image_config *ic);
  * on our host (MQ_IMAGES_PREFIX), or the /media/ path of an upload. */
 void mq_images_add_urls(cJSON *movie, const mq_image_config *ic);
 
+/* Adds profile_url to a person (from profile_path; null without a photo). */
+void mq_images_add_profile_url(cJSON *person, const mq_image_config *ic);
+
 #endif

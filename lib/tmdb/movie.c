@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void add_string_or_null(cJSON *out, const char *key, const char *value)
+void mq_movie_add_string_or_null(cJSON *out, const char *key, const char *value)
 {
 	if (value)
 		cJSON_AddStringToObject(out, key, value);
@@ -27,7 +27,7 @@ static void add_release(cJSON *m, const cJSON *tmdb)
 {
 	const char *date = mq_tmdb_string(tmdb, "release_date");
 	int year = mq_tmdb_year(date);
-	add_string_or_null(m, "release_date", year ? date : NULL);
+	mq_movie_add_string_or_null(m, "release_date", year ? date : NULL);
 	if (year)
 		cJSON_AddNumberToObject(m, "year", year);
 	else
@@ -43,12 +43,12 @@ cJSON *mq_movie_summary_from_tmdb(const cJSON *item)
 	cJSON *m = cJSON_CreateObject();
 	cJSON_AddNumberToObject(m, "tmdb_id", id);
 	cJSON_AddStringToObject(m, "title", title);
-	add_string_or_null(m, "original_title", mq_tmdb_string(item, "original_title"));
-	add_string_or_null(m, "original_language", mq_tmdb_string(item, "original_language"));
-	add_string_or_null(m, "overview", mq_tmdb_string(item, "overview"));
+	mq_movie_add_string_or_null(m, "original_title", mq_tmdb_string(item, "original_title"));
+	mq_movie_add_string_or_null(m, "original_language", mq_tmdb_string(item, "original_language"));
+	mq_movie_add_string_or_null(m, "overview", mq_tmdb_string(item, "overview"));
 	add_release(m, item);
-	add_string_or_null(m, "poster_path", mq_tmdb_string(item, "poster_path"));
-	add_string_or_null(m, "backdrop_path", mq_tmdb_string(item, "backdrop_path"));
+	mq_movie_add_string_or_null(m, "poster_path", mq_tmdb_string(item, "poster_path"));
+	mq_movie_add_string_or_null(m, "backdrop_path", mq_tmdb_string(item, "backdrop_path"));
 	cJSON_AddNumberToObject(m, "vote_average", mq_tmdb_number(item, "vote_average", 0));
 	cJSON_AddNumberToObject(m, "vote_count", mq_tmdb_number(item, "vote_count", 0));
 	cJSON_AddNumberToObject(m, "popularity", mq_tmdb_number(item, "popularity", 0));
@@ -77,9 +77,7 @@ cJSON *mq_movie_summaries_from_tmdb_page(const cJSON *page_obj, long long *page,
 	return list;
 }
 
-/* Adds the key of title to keys, and the key from each later word on ("the dark knight",
- * "dark knight", "knight"), so an anchored regex finds any word of the title; no duplicates. */
-static void add_search_keys(cJSON *keys, const char *title)
+void mq_movie_add_search_keys(cJSON *keys, const char *title)
 {
 	mq_buf k = MQ_BUF_INIT;
 	mq_search_key(title, &k);
@@ -97,8 +95,7 @@ static void add_search_keys(cJSON *keys, const char *title)
 	mq_buf_free(&k);
 }
 
-/* The translation of details for language "fa" (its data object), or NULL. */
-static const cJSON *translation(const cJSON *details, const char *lang)
+const cJSON *mq_movie_translation(const cJSON *details, const char *lang)
 {
 	const cJSON *tr;
 	cJSON_ArrayForEach(tr, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(details, "translations"), "translations")) {
@@ -163,7 +160,7 @@ static cJSON *taglines(const cJSON *d, const mq_config *cfg)
 		cJSON_AddStringToObject(out, "en", en);
 	for (int i = 0; i < cfg->n_tmdb_languages; i++) {
 		char lang[3] = { cfg->tmdb_languages[i][0], cfg->tmdb_languages[i][1], '\0' };
-		const cJSON *data = translation(d, lang);
+		const cJSON *data = mq_movie_translation(d, lang);
 		const char *t = data ? mq_tmdb_string(data, "tagline") : NULL;
 		if (t && !cJSON_GetObjectItemCaseSensitive(out, lang))
 			cJSON_AddStringToObject(out, lang, t);
@@ -232,8 +229,8 @@ static cJSON *collection(const cJSON *d)
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "tmdb_id", id);
 	cJSON_AddStringToObject(o, "name", name);
-	add_string_or_null(o, "poster_path", mq_tmdb_string(c, "poster_path"));
-	add_string_or_null(o, "backdrop_path", mq_tmdb_string(c, "backdrop_path"));
+	mq_movie_add_string_or_null(o, "poster_path", mq_tmdb_string(c, "poster_path"));
+	mq_movie_add_string_or_null(o, "backdrop_path", mq_tmdb_string(c, "backdrop_path"));
 	return o;
 }
 
@@ -286,11 +283,11 @@ static cJSON *trailers(const cJSON *d)
 			cJSON *o = cJSON_CreateObject();
 			cJSON_AddStringToObject(o, "site", "YouTube");
 			cJSON_AddStringToObject(o, "key", key);
-			add_string_or_null(o, "name", mq_tmdb_string(v, "name"));
+			mq_movie_add_string_or_null(o, "name", mq_tmdb_string(v, "name"));
 			cJSON_AddStringToObject(o, "type", type);
 			cJSON_AddBoolToObject(o, "official", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(v, "official")));
-			add_string_or_null(o, "iso_639_1", mq_l10n_iso_code(lang, 2, 0) ? lang : NULL);
-			add_string_or_null(o, "published_at", mq_tmdb_string(v, "published_at"));
+			mq_movie_add_string_or_null(o, "iso_639_1", mq_l10n_iso_code(lang, 2, 0) ? lang : NULL);
+			mq_movie_add_string_or_null(o, "published_at", mq_tmdb_string(v, "published_at"));
 			cJSON_AddItemToArray(out, o);
 		}
 	}
@@ -337,11 +334,11 @@ cJSON *mq_movie_doc_from_tmdb(const cJSON *d, const mq_config *cfg)
 		return NULL;
 	cJSON *m = cJSON_CreateObject();
 	cJSON_AddNumberToObject(m, "tmdb_id", id);
-	add_string_or_null(m, "imdb_id", mq_tmdb_string(d, "imdb_id"));
+	mq_movie_add_string_or_null(m, "imdb_id", mq_tmdb_string(d, "imdb_id"));
 	cJSON_AddStringToObject(m, "title", title);
 	const char *original = mq_tmdb_string(d, "original_title");
-	add_string_or_null(m, "original_title", original);
-	add_string_or_null(m, "original_language", mq_tmdb_string(d, "original_language"));
+	mq_movie_add_string_or_null(m, "original_title", original);
+	mq_movie_add_string_or_null(m, "original_language", mq_tmdb_string(d, "original_language"));
 
 	/* titles and overviews per language: English from the details, the others from the
 	 * appended translations (an empty translation means "not translated": left out) */
@@ -352,7 +349,7 @@ cJSON *mq_movie_doc_from_tmdb(const cJSON *d, const mq_config *cfg)
 		cJSON_AddStringToObject(overviews, "en", overview);
 	for (int i = 0; i < cfg->n_tmdb_languages; i++) {
 		char lang[3] = { cfg->tmdb_languages[i][0], cfg->tmdb_languages[i][1], '\0' };
-		const cJSON *data = strcmp(lang, "en") ? translation(d, lang) : NULL;
+		const cJSON *data = strcmp(lang, "en") ? mq_movie_translation(d, lang) : NULL;
 		const char *t = data ? mq_tmdb_string(data, "title") : NULL, *o = data ? mq_tmdb_string(data, "overview") : NULL;
 		if (t && !cJSON_GetObjectItemCaseSensitive(titles, lang))
 			cJSON_AddStringToObject(titles, lang, t);
@@ -377,12 +374,12 @@ cJSON *mq_movie_doc_from_tmdb(const cJSON *d, const mq_config *cfg)
 		cJSON_AddStringToObject(o, "name", mq_tmdb_string(g, "name"));
 		cJSON_AddItemToArray(genres, o);
 	}
-	add_string_or_null(m, "poster_path", mq_tmdb_string(d, "poster_path"));
-	add_string_or_null(m, "backdrop_path", mq_tmdb_string(d, "backdrop_path"));
+	mq_movie_add_string_or_null(m, "poster_path", mq_tmdb_string(d, "poster_path"));
+	mq_movie_add_string_or_null(m, "backdrop_path", mq_tmdb_string(d, "backdrop_path"));
 	cJSON *certs = certifications(d);
 	cJSON_AddItemToObject(m, "certifications", certs);
-	add_string_or_null(m, "certification", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(certs, "US")));
-	add_string_or_null(m, "tagline", mq_tmdb_string(d, "tagline"));
+	mq_movie_add_string_or_null(m, "certification", cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(certs, "US")));
+	mq_movie_add_string_or_null(m, "tagline", mq_tmdb_string(d, "tagline"));
 	cJSON_AddItemToObject(m, "taglines", taglines(d, cfg));
 	cJSON_AddItemToObject(m, "collection", collection(d));
 	cJSON_AddItemToObject(m, "production_countries", iso_codes(cJSON_GetObjectItemCaseSensitive(d, "production_countries"), "iso_3166_1"));
@@ -401,9 +398,9 @@ cJSON *mq_movie_doc_from_tmdb(const cJSON *d, const mq_config *cfg)
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddNumberToObject(o, "tmdb_id", mq_tmdb_number(p, "id", 0));
 		cJSON_AddStringToObject(o, "name", mq_tmdb_string(p, "name"));
-		add_string_or_null(o, "character", mq_tmdb_string(p, "character"));
+		mq_movie_add_string_or_null(o, "character", mq_tmdb_string(p, "character"));
 		cJSON_AddNumberToObject(o, "order", mq_tmdb_number(p, "order", cJSON_GetArraySize(cast)));
-		add_string_or_null(o, "profile_path", mq_tmdb_string(p, "profile_path"));
+		mq_movie_add_string_or_null(o, "profile_path", mq_tmdb_string(p, "profile_path"));
 		cJSON_AddItemToArray(cast, o);
 	}
 	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(credits, "crew")) {
@@ -490,7 +487,7 @@ cJSON *mq_movie_watch_providers(const cJSON *answer, const char *region)
 	/* only TMDB's own page: the link goes into a page's href as it is */
 	int ok = link && !strncmp(link, TMDB_WATCH_PAGE, strlen(TMDB_WATCH_PAGE)) && strlen(link) < 300 &&
 		 !strpbrk(link, " \"'<>\\`");
-	add_string_or_null(out, "link", ok ? link : NULL);
+	mq_movie_add_string_or_null(out, "link", ok ? link : NULL);
 	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
 		cJSON *list = cJSON_AddArrayToObject(out, kinds[k]);
 		const cJSON *p;
@@ -502,7 +499,7 @@ cJSON *mq_movie_watch_providers(const cJSON *answer, const char *region)
 			cJSON *o = cJSON_CreateObject();
 			cJSON_AddNumberToObject(o, "provider_id", id);
 			cJSON_AddStringToObject(o, "provider_name", name);
-			add_string_or_null(o, "logo_path", mq_tmdb_string(p, "logo_path"));
+			mq_movie_add_string_or_null(o, "logo_path", mq_tmdb_string(p, "logo_path"));
 			cJSON_AddNumberToObject(o, "display_priority", mq_tmdb_number(p, "display_priority", 0));
 			cJSON_AddItemToArray(list, o);
 		}
@@ -541,12 +538,12 @@ void mq_movie_search_fields(cJSON *m)
 	cJSON *keys = cJSON_AddArrayToObject(m, "search_keys");
 	const cJSON *t;
 	if (title)
-		add_search_keys(keys, title);
+		mq_movie_add_search_keys(keys, title);
 	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(m, "titles"))
 		if (cJSON_IsString(t))
-			add_search_keys(keys, t->valuestring);
+			mq_movie_add_search_keys(keys, t->valuestring);
 	if (original)
-		add_search_keys(keys, original);
+		mq_movie_add_search_keys(keys, original);
 }
 
 const char *mq_movie_tmdb_language(const char *lang)

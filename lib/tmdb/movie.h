@@ -62,6 +62,18 @@ cJSON *mq_movie_age_limits(const cJSON *details);
  * original_title (after a curator's edit). */
 void mq_movie_search_fields(cJSON *movie);
 
+/* Adds value to out as key, or null when value is NULL (how our documents say "TMDB has none"). */
+void mq_movie_add_string_or_null(cJSON *out, const char *key, const char *value);
+
+/* Adds the search key of text (mq_search_key) to keys, and the key from each later word on ("the
+ * dark knight", "dark knight", "knight"), so an anchored regex finds any word; no duplicates, 64
+ * keys at most. Titles and people's names alike. */
+void mq_movie_add_search_keys(cJSON *keys, const char *text);
+
+/* The data object of the appended translations (movie or person: {translations: [{iso_639_1,
+ * data}]}) for a language ("fa"), or NULL. Borrowed from details. */
+const cJSON *mq_movie_translation(const cJSON *details, const char *lang);
+
 /* TMDB's language for ours: "fa" → "fa-IR", anything else → "en-US". */
 const char *mq_movie_tmdb_language(const char *lang);
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # marquee.cgi — runs the Marquee worker this file is named after (auth.cgi runs auth) with the
 # settings of the environment file. Put one copy per worker in the web server's cgi-bin:
-#   for w in auth users movies ratings watchlist genres tmdb admin health; do
+#   for w in auth users movies ratings watchlist genres people tmdb admin health; do
 #       cp marquee.cgi $w.cgi; chmod 0755 $w.cgi
 #   done
 # Under Apache mod_cgi and nginx + fcgiwrap the worker answers one request as a plain CGI program

@@ -217,6 +217,7 @@ int main(void)
 	srunner_add_suite(runner, handlers_ratings_suite());
 	srunner_add_suite(runner, handlers_watchlist_suite());
 	srunner_add_suite(runner, handlers_genres_suite());
+	srunner_add_suite(runner, handlers_people_suite());
 	srunner_add_suite(runner, handlers_tmdb_suite());
 	srunner_add_suite(runner, handlers_admin_suite());
 	srunner_add_suite(runner, handlers_moviepage_suite());

@@ -14,7 +14,7 @@
 
 /* Exported by the worker sources (cgi-bin/<name>.c) when compiled with -DMQ_TESTING. */
 extern const mq_app health_app, auth_app, users_app, movies_app, ratings_app, watchlist_app, genres_app,
-	tmdb_app, admin_app;
+	tmdb_app, admin_app, people_app;
 
 #define ATTRIBUTION "This product uses the TMDB API but is not endorsed or certified by TMDB."
 
@@ -39,6 +39,7 @@ Suite *handlers_genres_suite(void);
 Suite *handlers_tmdb_suite(void);
 Suite *handlers_admin_suite(void);
 Suite *handlers_moviepage_suite(void);
+Suite *handlers_people_suite(void);
 
 /* The checked fixture of every handler test case. */
 void hc_setup(void);

@@ -8,7 +8,7 @@ tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
 JWT=0123456789abcdef0123456789abcdef01234567   # 40 bytes
-WORKERS="auth users movies ratings watchlist genres tmdb admin health"
+WORKERS="auth users movies ratings watchlist genres people tmdb admin health"
 LC_ALL=C
 export LC_ALL
 

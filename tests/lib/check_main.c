@@ -18,6 +18,8 @@ int main(void)
 		account_suite,
 		recommend_suite,
 		movie_suite,
+		person_suite,
+		people_suite,
 		messages_suite,
 		reset_suite,
 		mail_suite,

@@ -59,6 +59,8 @@ Suite *page_suite(void);
 Suite *db_suite(void);
 Suite *health_suite(void);
 Suite *schema_suite(void);
+Suite *person_suite(void);
+Suite *people_suite(void);
 Suite *worker_suite(void);
 Suite *sync_suite(void);
 Suite *recs_suite(void);

@@ -562,32 +562,6 @@ class Demo:
         found.sort(key=lambda i: (-self.movies[i][0]["popularity"], i))
         return self.page_of(found, page, language)
 
-    def person(self, pid, sub, language=""):
-        """/person/{id} (and /movie_credits, /images) as JSON bytes, or None."""
-        person = self.people.get(pid)
-        if person is None:
-            return None
-        if sub in (None, ""):
-            out = {k: v for k, v in person.items() if k != "biography_fa"}
-            if language.split("-")[0].lower() == "fa":
-                out["biography"] = person["biography_fa"]
-            return compact(out)
-        if sub == "/movie_credits":
-            cast, crew = [], []
-            for movie_id, c, key in self.credits_of.get(pid, []):
-                item = self.list_item(movie_id, language)
-                if key == "cast":
-                    cast.append({**item, "character": c["character"], "credit_id": c["credit_id"], "order": c["order"]})
-                else:
-                    crew.append({**item, "credit_id": c["credit_id"], "department": c["department"], "job": c["job"]})
-            return compact({"cast": cast, "crew": crew, "id": pid})
-        if sub == "/images":
-            p = person["profile_path"]
-            return compact({"id": pid, "profiles": [{"aspect_ratio": 0.667, "height": 750, "iso_639_1": None,
-                                                     "file_path": p, "vote_average": 5.3, "vote_count": 3,
-                                                     "width": 500}] if p else []})
-        return None
-
 
 # ----- the image host ---------------------------------------------------------------------
 SHAPES = {"poster": (500, 750), "profile": (500, 750), "backdrop": (1280, 720), "logo": (300, 300)}

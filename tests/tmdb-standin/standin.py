@@ -41,6 +41,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import demo  # noqa: E402  (next to this file)
 import extras  # noqa: E402
+import people  # noqa: E402
 SYNTHETIC_DIR = HERE / "fixtures"
 SHARED_DIR = HERE.parents[1].parent / "shared" / "fixtures" / "tmdb"  # <repo>/../shared/...
 
@@ -66,7 +67,6 @@ FAULT_CODES = {429: 25, 500: 11, 503: 9, 504: 24, 401: 7, 404: 34}
 FAULT_BODIES = {"malformed", "empty", "truncated"}
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MOVIE_RE = re.compile(r"/3/movie/([0-9]+)(/.*)?")
-PERSON_RE = re.compile(r"/3/person/([0-9]{1,9})(/movie_credits|/images)?")
 IMAGE_MAX_AGE = 31_536_000  # what TMDB's image CDN sends; POST /__control/images changes it
 CHANGES_PATH = "/3/movie/changes"
 CHANGES_PER_PAGE = 100
@@ -735,6 +735,9 @@ class Handler(BaseHTTPRequestHandler):
             return Answer(*tmdb_error(22))
         if path == "/3/search/movie" and not raw.get("query", "").strip():
             return Answer(422, compact({"errors": ["query must be provided"]}))
+        if path == people.SEARCH_PATH or people.PERSON_PATH_RE.fullmatch(path):
+            answer = self.server.people.answer(path, raw)
+            return Answer(*answer, answer[0] == 200) if answer else Answer(*tmdb_error(34))
         if path.startswith("/3/movie/") and path.endswith("/changes"):
             error = check_date_range(raw.get("start_date"), raw.get("end_date"))
             if error:
@@ -802,10 +805,6 @@ class Handler(BaseHTTPRequestHandler):
             if sub is not None:
                 body = catalogue.sub_resource(movie_id, sub, params)
                 return Answer(200, body, True) if body is not None else None
-        person = PERSON_RE.fullmatch(path)
-        if person:
-            body = catalogue.person(int(person.group(1)), person.group(2), language)
-            return Answer(200, body, True) if body is not None else Answer(*tmdb_error(34))
         if path in LIST_PATHS and not exact_fixture(index, path, params):
             page = catalogue.list_page(path, params, recorded_pages(index, path, params))
             return Answer(200, compact(page), True) if page is not None else None
@@ -1085,6 +1084,7 @@ class StandinServer(ThreadingHTTPServer):
         if demo_catalogue:
             genres = json.loads(best_fixture(fixtures, "/3/genre/movie/list", {"page": "1"}).file.read_bytes())
             self.demo = demo.Demo(fixtures, genres["genres"])
+        self.people = people.People(fixtures, self.demo)
         self._labels = None
         self._sizes = None
 

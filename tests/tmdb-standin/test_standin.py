@@ -7,6 +7,7 @@ Run from the repository root:
 
 import http.client
 import json
+import re
 import select
 import socket
 import signal
@@ -658,6 +659,48 @@ class SharedRecordingsTest(StandinCase):
         self.ok("POST", "/__control/movies/999999999", {"title": "Not a 404 any more"})
         status, data = self.get_json("/3/movie/999999999")
         self.assertEqual((status, data["id"], data["title"]), (200, 999999999, "Not a 404 any more"))
+
+
+class PeopleTest(StandinCase):
+    """Default server: every person the recorded credits name has a record (people.py)."""
+
+    def test_person_with_appended_sections_in_tmdb_shapes(self):
+        status, p = self.get_json("/3/person/287?append_to_response=movie_credits,translations,external_ids")
+        self.assertEqual(status, 200, p)
+        self.assertEqual((p["id"], p["name"], p["known_for_department"]), (287, "Brad Pitt", "Acting"))
+        for key in ("birthday", "deathday", "place_of_birth", "biography", "profile_path", "also_known_as"):
+            self.assertIn(key, p)
+        self.assertNotIn("id", p["movie_credits"], "appended sections carry no id of their own")
+        self.assertIn(550, [c["id"] for c in p["movie_credits"]["cast"]])
+        self.assertEqual(p["movie_credits"]["cast"][0]["character"], "Tyler Durden")
+        langs = {t["iso_639_1"]: t["data"] for t in p["translations"]["translations"]}
+        self.assertTrue(langs["en"]["biography"] and re.search("[\u0600-\u06ff]", langs["fa"]["biography"]))
+        self.assertEqual(p["external_ids"]["imdb_id"], p["imdb_id"])
+        status, credits = self.get_json("/3/person/7467/movie_credits")
+        self.assertEqual((status, credits["id"]), (200, 7467))
+        self.assertIn("Director", [c["job"] for c in credits["crew"]])
+
+    def test_credits_may_include_an_adult_title(self):
+        status, credits = self.get_json("/3/person/819/movie_credits")
+        self.assertEqual(status, 200)
+        self.assertEqual(sorted(c["adult"] for c in credits["cast"]), [False, True])
+
+    def test_missing_person_is_a_tmdb_404(self):
+        status, body = self.get_json("/3/person/999999999?append_to_response=movie_credits")
+        self.assertEqual((status, body["status_code"]), (404, 34))
+
+    def test_synthetic_people_resolve(self):
+        status, p = self.get_json("/3/person/2000042")
+        self.assertEqual((status, p["name"]), (200, "Synthetic Actor 2000042"))
+
+    def test_search_person_honours_include_adult(self):
+        status, body = self.get_json("/3/search/person?query=brad%20pitt&include_adult=false")
+        self.assertEqual(status, 200)
+        self.assertEqual([r["id"] for r in body["results"]], [287])
+        self.assertEqual(body["results"][0]["known_for"][0]["media_type"], "movie")
+        self.assertEqual(self.get_json("/3/search/person?query=velvet&include_adult=false")[1]["total_results"], 0)
+        self.assertEqual(self.get_json("/3/search/person?query=velvet&include_adult=true")[1]["results"][0]["adult"], True)
+        self.assertEqual(self.get_json("/3/search/person?query=")[0], 422)
 
 
 class ProcessTest(unittest.TestCase):

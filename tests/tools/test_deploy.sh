@@ -13,7 +13,7 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 dest=$tmp/dest
 prefix=/usr/local
 share=$prefix/share/marquee
-WORKERS="auth users movies ratings watchlist genres tmdb admin health"
+WORKERS="auth users movies ratings watchlist genres people tmdb admin health"
 LC_ALL=C
 export LC_ALL
 
