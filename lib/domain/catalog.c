@@ -3,6 +3,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/mem.h"
+#include "domain/cards.h"
 #include "domain/genre.h"
 #include "tmdb/movie.h"
 #include "tmdb/tmdbcache.h"
@@ -171,15 +172,27 @@ mq_err mq_catalog_get(const mq_env *env, const char *ref, const char *lang, cJSO
 	default:
 		return MQ_EINVAL;
 	}
-	mongoc_client_t *client = mq_db_pop(db);
-	if (!client) {
+	mongoc_client_t *client;
+	mongoc_database_t *database = mq_db_acquire(db, &client);
+	if (!database) {
 		bson_destroy(filter);
 		return MQ_EUNAVAIL;
 	}
-	mongoc_collection_t *coll = mq_db_collection(db, client, "movies");
+	/* the card names the movie's _id, which the database finds without a scan; a movie without
+	 * one (stored since this process last looked, or not in the catalogue) is looked up by ref */
+	mq_cards *cards = mq_cards_acquire(database);
+	const mq_card *card = !cards ? NULL
+			      : tmdb_id ? mq_cards_by_tmdb(cards, tmdb_id)
+			      : mq_valid_movie_ref(ref, &tmdb_id) == MQ_REF_SLUG ? mq_cards_by_slug(cards, ref) : NULL;
+	if (card) {
+		bson_destroy(filter);
+		filter = BCON_NEW("_id", BCON_OID(&card->oid));
+	}
+	mq_cards_release(cards);
+	mongoc_collection_t *coll = mongoc_database_get_collection(database, "movies");
 	mq_err rc = find_movie(coll, filter, lang, movie);
 	mongoc_collection_destroy(coll);
-	mq_db_push(db, client);
+	mq_db_release(db, client, database);
 	if (rc == MQ_OK && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(*movie, "hidden"))) {
 		cJSON_Delete(*movie); /* hidden by a curator: not there for the public */
 		*movie = NULL;
@@ -202,14 +215,17 @@ mq_err mq_catalog_get(const mq_env *env, const char *ref, const char *lang, cJSO
 		rc = MQ_ENOTFOUND; /* adult titles never enter the catalogue (as in sync.c) */
 	if (rc == MQ_OK && !(set = mq_movie_doc_from_tmdb(details, env->cfg)))
 		rc = MQ_EUPSTREAM;
-	if (rc == MQ_OK && !(client = mq_db_pop(db)))
+	if (rc == MQ_OK && !(database = mq_db_acquire(db, &client)))
 		rc = MQ_EUNAVAIL;
 	if (rc == MQ_OK) {
-		coll = mq_db_collection(db, client, "movies");
+		coll = mongoc_database_get_collection(database, "movies");
 		if ((rc = store_movie(coll, set, tmdb_id)) == MQ_OK)
 			rc = find_movie(coll, filter, lang, movie);
 		mongoc_collection_destroy(coll);
-		mq_db_push(db, client);
+		bson_oid_t stored;
+		if (rc == MQ_OK && !mq_oid_parse(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(*movie, "id")), &stored))
+			mq_cards_bump(database, &stored, 1, NULL); /* every process's cards learn of it */
+		mq_db_release(db, client, database);
 		*fetched = rc == MQ_OK;
 	}
 	cJSON_Delete(details);
@@ -218,17 +234,18 @@ mq_err mq_catalog_get(const mq_env *env, const char *ref, const char *lang, cJSO
 	return rc;
 }
 
+const char *const mq_catalog_summary_fields[] = {
+	"tmdb_id", "slug", "title", "titles", "original_title", "overviews", "release_date", "year",
+	"runtime", "genres", "poster_path", "backdrop_path", "popularity", "vote_average",
+	"vote_count", "average_rating", "rating_count", "source", NULL,
+};
+
 void mq_catalog_summary_projection(bson_t *opts)
 {
-	static const char *const summary_fields[] = {
-		"tmdb_id", "slug", "title", "titles", "original_title", "overviews", "release_date", "year",
-		"runtime", "genres", "poster_path", "backdrop_path", "popularity", "vote_average",
-		"vote_count", "average_rating", "rating_count", "source",
-	};
 	bson_t child;
 	BSON_APPEND_DOCUMENT_BEGIN(opts, "projection", &child);
-	for (size_t i = 0; i < sizeof summary_fields / sizeof summary_fields[0]; i++)
-		BSON_APPEND_INT32(&child, summary_fields[i], 1);
+	for (size_t i = 0; mq_catalog_summary_fields[i]; i++)
+		BSON_APPEND_INT32(&child, mq_catalog_summary_fields[i], 1);
 	bson_append_document_end(opts, &child);
 }
 
@@ -239,12 +256,65 @@ cJSON *mq_catalog_summary_json(const bson_t *doc, const void *lang)
 	return m;
 }
 
+/* A join like mq_db_join's answered from the cards: each item whose key names a card gets
+ * from_card(card, arg) as member as (NULL: nothing); items whose movie the cards lack (stored
+ * since this process last looked, or no cards) are joined from the movies collection in one
+ * query (opts, from_doc). */
+static void join_cards(mongoc_database_t *database, cJSON *items, const char *key, const char *as,
+		       cJSON *(*from_card)(const mq_card *card, const void *arg), const bson_t *opts,
+		       cJSON *(*from_doc)(const bson_t *doc, const void *arg), const void *arg)
+{
+	mq_cards *cards = mq_cards_acquire(database);
+	int missed = 0;
+	cJSON *item;
+	cJSON_ArrayForEach(item, items) {
+		bson_oid_t oid;
+		if (!cJSON_IsObject(item) || mq_oid_parse(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, key)), &oid))
+			continue;
+		const mq_card *card = cards ? mq_cards_by_oid(cards, &oid) : NULL;
+		cJSON *joined = card ? from_card(card, arg) : NULL;
+		if (joined)
+			cJSON_AddItemToObject(item, as, joined);
+		missed |= !card;
+	}
+	mq_cards_release(cards);
+	if (missed)
+		mq_db_join(database, "movies", items, key, as, opts, from_doc, arg);
+}
+
+static cJSON *card_summary(const mq_card *card, const void *lang)
+{
+	return mq_catalog_summary_json(card->summary, lang);
+}
+
 void mq_catalog_join_summaries(mongoc_database_t *database, cJSON *items, const char *key, const char *lang)
 {
 	bson_t opts = BSON_INITIALIZER;
 	mq_catalog_summary_projection(&opts);
-	mq_db_join(database, "movies", items, key, "movie", &opts, mq_catalog_summary_json, lang);
+	join_cards(database, items, key, "movie", card_summary, &opts, mq_catalog_summary_json, lang);
 	bson_destroy(&opts);
+}
+
+static cJSON *card_tmdb_id(const mq_card *card, const void *unused)
+{
+	(void)unused;
+	return card->tmdb_id ? cJSON_CreateNumber((double)card->tmdb_id) : NULL;
+}
+
+static cJSON *doc_tmdb_id(const bson_t *doc, const void *unused)
+{
+	(void)unused;
+	bson_iter_t it;
+	if (bson_iter_init_find(&it, doc, "tmdb_id") && BSON_ITER_HOLDS_NUMBER(&it))
+		return cJSON_CreateNumber((double)bson_iter_as_int64(&it));
+	return NULL;
+}
+
+void mq_catalog_join_tmdb_ids(mongoc_database_t *database, cJSON *items, const char *key)
+{
+	bson_t *opts = BCON_NEW("projection", "{", "tmdb_id", BCON_INT32(1), "}");
+	join_cards(database, items, key, "tmdb_id", card_tmdb_id, opts, doc_tmdb_id, NULL);
+	bson_destroy(opts);
 }
 
 const char *const mq_catalog_lockable[] = {
@@ -320,78 +390,32 @@ const char *const mq_movie_statuses[] = { "visible", "hidden", "missing", "any",
 
 mq_err mq_catalog_list(mq_db *db, const mq_movie_query *q, cJSON **items, long long *total)
 {
-	static const char *const sort_keys[] = { "popularity", "vote_average", "release_date", "title_key" };
 	*items = NULL;
 	*total = 0;
-	bson_t filter = BSON_INITIALIZER, child;
-	if (q->status == MQ_STATUS_VISIBLE) { /* curators' hidden movies never reach the public */
-		BSON_APPEND_DOCUMENT_BEGIN(&filter, "hidden", &child);
-		BSON_APPEND_BOOL(&child, "$ne", true);
-		bson_append_document_end(&filter, &child);
-	} else if (q->status == MQ_STATUS_HIDDEN) {
-		BSON_APPEND_BOOL(&filter, "hidden", true);
-	} else if (q->status == MQ_STATUS_MISSING) {
-		BSON_APPEND_BOOL(&filter, "tmdb_missing", true);
-	}
-	if (q->source)
-		BSON_APPEND_UTF8(&filter, "source", q->source);
-	if (q->genre)
-		BSON_APPEND_INT64(&filter, "genres.id", q->genre);
-	if (q->year)
-		BSON_APPEND_INT32(&filter, "year", q->year);
-	if (q->min_rating > 0) {
-		BSON_APPEND_DOCUMENT_BEGIN(&filter, "vote_average", &child);
-		BSON_APPEND_DOUBLE(&child, "$gte", q->min_rating);
-		bson_append_document_end(&filter, &child);
-	}
-	if (q->search) {
-		BSON_APPEND_DOCUMENT_BEGIN(&filter, "search_keys", &child);
-		BSON_APPEND_UTF8(&child, "$regex", q->search);
-		BSON_APPEND_UTF8(&child, "$options", "i");
-		bson_append_document_end(&filter, &child);
-	}
-	bson_t opts = BSON_INITIALIZER;
-	BSON_APPEND_DOCUMENT_BEGIN(&opts, "sort", &child);
-	BSON_APPEND_INT32(&child, sort_keys[q->sort], q->ascending ? 1 : -1);
-	BSON_APPEND_INT32(&child, "_id", 1);
-	bson_append_document_end(&opts, &child);
-	mq_catalog_summary_projection(&opts);
-	BSON_APPEND_INT64(&opts, "skip", (q->page - 1) * q->limit);
-	BSON_APPEND_INT64(&opts, "limit", q->limit);
-
-	mq_err rc = MQ_OK;
-	bson_error_t error;
-	mongoc_client_t *client = mq_db_pop(db);
-	if (!client) {
-		bson_destroy(&opts);
-		bson_destroy(&filter);
+	mongoc_client_t *client;
+	mongoc_database_t *database = mq_db_acquire(db, &client);
+	if (!database)
 		return MQ_EUNAVAIL;
-	}
-	mongoc_collection_t *coll = mq_db_collection(db, client, "movies");
-	int64_t n = mongoc_collection_count_documents(coll, &filter, NULL, NULL, NULL, &error);
-	if (n < 0)
-		rc = mq_db_error(&error, "movie count");
+	mq_cards *cards = mq_cards_acquire(database);
+	mq_db_release(db, client, database);
+	if (!cards)
+		return MQ_EUNAVAIL;
+	/* every card in the list's order, the page's ones converted: the filters cost microseconds
+	 * a card, the conversion of a summary tens of them */
+	const mq_card *const *order = mq_cards_sorted(cards, q->sort, q->ascending);
+	long long first = (q->page - 1) * q->limit, n = 0;
 	cJSON *list = cJSON_CreateArray();
-	if (rc == MQ_OK && n > (q->page - 1) * q->limit) {
-		const bson_t *doc;
-		mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, &filter, &opts, NULL);
-		while (mongoc_cursor_next(cursor, &doc)) {
-			cJSON *m = mq_catalog_summary_json(doc, q->lang);
+	for (size_t i = 0; i < mq_cards_count(cards); i++) {
+		if (!mq_cards_match(order[i], q))
+			continue;
+		if (n >= first && n < first + q->limit) {
+			cJSON *m = mq_catalog_summary_json(order[i]->summary, q->lang);
 			if (m)
 				cJSON_AddItemToArray(list, m);
 		}
-		if (mongoc_cursor_error(cursor, &error))
-			rc = mq_db_error(&error, "movie list");
-		mongoc_cursor_destroy(cursor);
+		n++;
 	}
-	mongoc_collection_destroy(coll);
-	mq_db_push(db, client);
-	bson_destroy(&opts);
-	bson_destroy(&filter);
-	if (rc != MQ_OK) {
-		cJSON_Delete(list);
-		return rc;
-	}
+	mq_cards_release(cards);
 	*items = list;
 	*total = n;
 	return MQ_OK;

@@ -5,6 +5,7 @@
 #define MQ_CATALOG_H
 
 #include "tmdb/env.h"
+#include "core/audience.h"
 #include "core/config.h"
 #include "core/search.h"
 #include "store/db.h"
@@ -26,11 +27,18 @@ cJSON *mq_catalog_movie_json(const bson_t *doc, const char *lang);
 /* Adds the "projection" of movie summaries to find options opts, and converts a document so
  * found into its summary JSON (lang: a const char *; the signature is mq_db_join()'s). */
 void mq_catalog_summary_projection(bson_t *opts);
+/* The fields of a movie summary (what that projection names), NULL-terminated. */
+extern const char *const mq_catalog_summary_fields[];
 cJSON *mq_catalog_summary_json(const bson_t *doc, const void *lang);
 
 /* Adds to each item of items (an array) its movie's summary in lang as "movie", the movie named
- * by the item's key ("movie_id"): one query for them all (mq_db_join). */
+ * by the item's key ("movie_id"): from the cards (cards.h), and for any the cards lack (stored
+ * since this process last looked) one query (mq_db_join). */
 void mq_catalog_join_summaries(mongoc_database_t *database, cJSON *items, const char *key, const char *lang);
+
+/* Adds to each item of items its movie's TMDB id as "tmdb_id", the movie named by the item's key
+ * (an ObjectId string); items of a movie without one are left as they are. */
+void mq_catalog_join_tmdb_ids(mongoc_database_t *database, cJSON *items, const char *key);
 
 /* A new movie's slug from its document: "fight-club-1999", or with with_id the TMDB id too
  * ("fight-club-1999-550") for when that one is taken; "title-<tmdb id>" without a year. */
@@ -88,6 +96,8 @@ typedef struct mq_movie_query {
 	int ascending;           /* otherwise descending */
 	const char *search;      /* a regex from mq_search_pattern() over the search keys, or NULL */
 	const char *lang;        /* "en", "fa": which title and overview */
+	long long actor, director; /* TMDB person ids (cast[].tmdb_id, directors[].tmdb_id); 0: any */
+	const mq_audience *audience; /* who asks (mq_audience_allows); NULL: every movie is shown */
 } mq_movie_query;
 
 /* One page of the catalogue as movie summaries (the public JSON without cast, crew, keywords

@@ -2,6 +2,7 @@
 #include "domain/session.h"
 #include "core/clock.h"
 #include "core/jwt.h"
+#include "domain/cards.h"
 #include "core/log.h"
 #include "core/mem.h"
 #include "web/ctx.h"
@@ -100,21 +101,25 @@ static const char *user_fact(char out[64], const bson_oid_t *user, long long ver
 }
 
 /* The user's role and token_version hint. MQ_EUNAUTH when there is no such user. */
-static mq_err read_user(mongoc_database_t *database, const bson_oid_t *user, char role[16], long long *hint)
+static mq_err read_user(mongoc_database_t *database, const bson_oid_t *user, char role[16], long long *hint,
+			long long *catalog_v)
 {
 	bson_iter_t it;
 	bson_t doc;
 	mongoc_collection_t *coll = mongoc_database_get_collection(database, "users");
 	bson_t *filter = BCON_NEW("_id", BCON_OID(user));
-	bson_t *opts = BCON_NEW("projection", "{", "role", BCON_INT32(1), "token_version", BCON_INT32(1), "}");
+	bson_t *opts = BCON_NEW("projection", "{", "role", BCON_INT32(1), "token_version", BCON_INT32(1),
+				"catalog_v", BCON_INT32(1), "}");
 	mq_err rc = mq_db_find_one(coll, filter, opts, &doc, "session check");
-	*hint = 0;
+	*hint = *catalog_v = 0;
 	if (rc == MQ_ENOTFOUND || (rc == MQ_OK && !(bson_iter_init_find(&it, &doc, "role") && BSON_ITER_HOLDS_UTF8(&it))))
 		rc = MQ_EUNAUTH;
 	if (rc == MQ_OK) {
 		snprintf(role, 16, "%s", bson_iter_utf8(&it, NULL));
 		if (bson_iter_init_find(&it, &doc, "token_version") && BSON_ITER_HOLDS_NUMBER(&it))
 			*hint = bson_iter_as_int64(&it);
+		if (bson_iter_init_find(&it, &doc, "catalog_v") && BSON_ITER_HOLDS_NUMBER(&it))
+			*catalog_v = bson_iter_as_int64(&it);
 	}
 	bson_destroy(&doc);
 	bson_destroy(opts);
@@ -123,13 +128,17 @@ static mq_err read_user(mongoc_database_t *database, const bson_oid_t *user, cha
 	return rc;
 }
 
-/* Whether user's session at version is live (see session.h); role gets their role. */
-static mq_err session_live(mongoc_database_t *database, const bson_oid_t *user, long long version, char role[16])
+/* Whether user's session at version is live (see session.h); role gets their role, *catalog_v
+ * (may be NULL) the catalogue version their own last change produced (cards.h). */
+static mq_err session_live(mongoc_database_t *database, const bson_oid_t *user, long long version, char role[16],
+			   long long *catalog_v)
 {
-	long long hint;
+	long long hint, own;
 	char key[64];
 	int revoked = 0;
-	mq_err rc = read_user(database, user, role, &hint);
+	mq_err rc = read_user(database, user, role, &hint, &own);
+	if (catalog_v)
+		*catalog_v = own;
 	if (rc == MQ_OK && version < hint)
 		rc = MQ_EUNAUTH;
 	if (rc == MQ_OK)
@@ -137,7 +146,9 @@ static mq_err session_live(mongoc_database_t *database, const bson_oid_t *user, 
 	return rc == MQ_OK && revoked ? MQ_EUNAUTH : rc;
 }
 
-mq_err mq_session_live(mq_db *db, const char *user_id, long long version, mq_arena *arena, const char **role)
+/* mq_session_live, with the member's catalogue version (*catalog_v). */
+static mq_err live_user(mq_db *db, const char *user_id, long long version, mq_arena *arena, const char **role,
+			long long *catalog_v)
 {
 	bson_oid_t uid;
 	char r[16];
@@ -147,11 +158,16 @@ mq_err mq_session_live(mq_db *db, const char *user_id, long long version, mq_are
 	mongoc_database_t *database = mq_db_acquire(db, &client);
 	if (!database)
 		return MQ_EUNAVAIL;
-	mq_err rc = session_live(database, &uid, version, r);
+	mq_err rc = session_live(database, &uid, version, r, catalog_v);
 	mq_db_release(db, client, database);
 	if (rc == MQ_OK && role)
 		*role = arena ? mq_arena_strdup(arena, r) : NULL;
 	return rc;
+}
+
+mq_err mq_session_live(mq_db *db, const char *user_id, long long version, mq_arena *arena, const char **role)
+{
+	return live_user(db, user_id, version, arena, role, NULL);
 }
 
 mq_err mq_session_check(mq_db *db, mq_req *req)
@@ -160,9 +176,12 @@ mq_err mq_session_check(mq_db *db, mq_req *req)
 	if (!u)
 		return MQ_EUNAUTH;
 	const char *role = NULL;
-	mq_err rc = mq_session_live(db, u->id, u->token_version, req->arena, &role);
-	if (rc == MQ_OK)
+	long long catalog_v = 0;
+	mq_err rc = live_user(db, u->id, u->token_version, req->arena, &role, &catalog_v);
+	if (rc == MQ_OK) {
 		u->role = role;
+		mq_cards_require(catalog_v); /* the member's own changes, whichever process made them */
+	}
 	return rc;
 }
 
@@ -344,7 +363,7 @@ static mq_err find_live(mongoc_database_t *database, const char *hash, stored_to
 	if (rc == MQ_OK && revoked)
 		rc = MQ_EUNAUTH;
 	if (rc == MQ_OK)
-		rc = session_live(database, &t->user, t->version, role);
+		rc = session_live(database, &t->user, t->version, role, NULL);
 	if (rc == MQ_OK) {
 		snprintf(key, sizeof key, "token:%s", hash);
 		rc = fact_exists(database, REVOCATIONS, key, used);
