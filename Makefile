@@ -208,7 +208,7 @@ unit: all $(CHECK_BIN) $(FERRETDB)
 
 # Every test runs against a stack started for the occasion (tests/check.sh): unit tests,
 # handler tests through in-memory requests, CGI mode, tools, the stand-in, black-box HTTP tests.
-check: all $(CHECK_BIN) $(FERRETDB) $(API_DOCS)
+check: all $(CHECK_BIN) $(FERRETDB) $(API_DOCS) $(BUILD)/tests/bench/scale-fill
 	BUILD=$(BUILD) tests/check.sh
 
 run: all $(FERRETDB) $(API_DOCS)

@@ -23,7 +23,21 @@ struct mq_cards {
 	mq_card **cards;            /* owned, in no particular order */
 	mq_card **by_oid, **by_tmdb, **by_slug; /* sorted for bsearch */
 	mq_card **orders[4][2];     /* [mq_movie_sort][ascending] */
+	bson_oid_t *changed;        /* the movies that changed since the snapshot before it */
+	size_t n_changed;           /* (a whole reload: all, changed NULL) */
 };
+
+/* Whole movie documents kept for movie pages: a few, the most recently used, each dropped when
+ * a snapshot that names its movie changed is installed (under lock, so a document read while
+ * one was installed is never kept). */
+#define DOCS MQ_CARDS_DOCS
+static struct kept_doc {
+	bson_oid_t oid;
+	bson_t *doc;                /* NULL: a free slot */
+	uint64_t used;
+} docs[DOCS];
+static uint64_t docs_clock;
+static pthread_mutex_t docs_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* The process's snapshot and who is checking it. */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;    /* guards the three below */
@@ -318,6 +332,7 @@ static void snapshot_free(mq_cards *s)
 	for (int k = 0; k < 4; k++)
 		for (int a = 0; a < 2; a++)
 			free(s->orders[k][a]);
+	free(s->changed);
 	free(s);
 }
 
@@ -450,6 +465,7 @@ long long mq_cards_bump(mongoc_database_t *database, const bson_oid_t *movies, s
 	int64_t now = mq_clock_ms();
 	mq_err rc = head_hint(versions, &v);
 	bson_error_t error;
+	int inserted = 0;
 	for (int tries = 0; rc == MQ_OK && tries < 1000; tries++) {
 		char id[24];
 		snprintf(id, sizeof id, "%lld", ++v);
@@ -468,16 +484,14 @@ long long mq_cards_bump(mongoc_database_t *database, const bson_oid_t *movies, s
 			}
 			bson_append_array_end(&doc, &arr);
 		}
-		int ok = mongoc_collection_insert_one(versions, &doc, NULL, NULL, &error);
+		inserted = mongoc_collection_insert_one(versions, &doc, NULL, NULL, &error);
 		bson_destroy(&doc);
-		if (ok)
+		if (inserted)
 			break;
 		if ((rc = mq_db_error(&error, "catalogue version")) == MQ_ECONFLICT)
 			rc = MQ_OK; /* another writer has this one: the next */
-		else
-			v = 0;
 	}
-	if (rc != MQ_OK || v == 0) {
+	if (!inserted) {
 		mongoc_collection_destroy(versions);
 		mq_log(MQ_LOG_ERROR, "cards", "no catalogue version written: other processes see the change at their next reload");
 		return 0;
@@ -513,6 +527,64 @@ long long mq_cards_bump(mongoc_database_t *database, const bson_oid_t *movies, s
 	checked_at = 0;
 	pthread_mutex_unlock(&lock);
 	return v;
+}
+
+/* ---- whole documents ------------------------------------------------------------------- */
+
+/* Drops the kept documents of changed[n] (changed NULL: all). Called under lock. */
+static void drop_docs(const bson_oid_t *changed, size_t n)
+{
+	pthread_mutex_lock(&docs_lock);
+	for (int i = 0; i < DOCS; i++) {
+		int drop = docs[i].doc && !changed;
+		for (size_t j = 0; j < n && docs[i].doc && !drop; j++)
+			drop = bson_oid_equal(&docs[i].oid, &changed[j]);
+		if (drop) {
+			bson_destroy(docs[i].doc);
+			docs[i].doc = NULL;
+		}
+	}
+	pthread_mutex_unlock(&docs_lock);
+}
+
+bson_t *mq_cards_doc(const mq_cards *c, const bson_oid_t *oid)
+{
+	bson_t *out = NULL;
+	pthread_mutex_lock(&lock);
+	int ok = c == current;
+	pthread_mutex_unlock(&lock);
+	pthread_mutex_lock(&docs_lock);
+	for (int i = 0; i < DOCS && ok && !out; i++)
+		if (docs[i].doc && bson_oid_equal(&docs[i].oid, oid)) {
+			out = bson_copy(docs[i].doc);
+			docs[i].used = ++docs_clock;
+		}
+	pthread_mutex_unlock(&docs_lock);
+	return out;
+}
+
+void mq_cards_keep_doc(const mq_cards *c, const bson_oid_t *oid, const bson_t *doc)
+{
+	pthread_mutex_lock(&lock);
+	if (c == current) { /* no snapshot installed since c: no change dropped before this is kept */
+		pthread_mutex_lock(&docs_lock);
+		int slot = 0;
+		for (int i = 0; i < DOCS; i++) {
+			if (docs[i].doc && bson_oid_equal(&docs[i].oid, oid)) {
+				slot = i;
+				break;
+			}
+			if (!docs[i].doc || (docs[slot].doc && docs[i].used < docs[slot].used))
+				slot = i;
+		}
+		if (docs[slot].doc)
+			bson_destroy(docs[slot].doc);
+		bson_oid_copy(oid, &docs[slot].oid);
+		docs[slot].doc = bson_copy(doc);
+		docs[slot].used = ++docs_clock;
+		pthread_mutex_unlock(&docs_lock);
+	}
+	pthread_mutex_unlock(&lock);
 }
 
 /* ---- loading and patching ---------------------------------------------------------------- */
@@ -611,7 +683,11 @@ static mq_cards *patch(mongoc_database_t *database, mq_cards *old, const bson_oi
 		if (fresh[j])
 			cards[k++] = fresh[j];
 	free(fresh);
-	return snapshot_new(old->database, cards, k, version, old->loaded_at);
+	mq_cards *out = snapshot_new(old->database, cards, k, version, old->loaded_at);
+	out->changed = mq_xcalloc(n ? n : 1, sizeof *out->changed);
+	memcpy(out->changed, changed, n * sizeof *changed);
+	out->n_changed = n;
+	return out;
 }
 
 /* What changed after old's version: *all, or the movies named (*changed[*n], caller frees), up
@@ -737,6 +813,7 @@ mq_cards *mq_cards_acquire(mongoc_database_t *database)
 			if (fresh != current) {
 				mq_cards_release(current);
 				current = fresh;
+				drop_docs(fresh->changed, fresh->n_changed);
 			} else {
 				mq_cards_release(fresh);
 			}
@@ -758,5 +835,6 @@ void mq_cards_reset(void)
 	mq_cards_release(current);
 	current = NULL;
 	checked_at = 0;
+	drop_docs(NULL, 0);
 	pthread_mutex_unlock(&lock);
 }

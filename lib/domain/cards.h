@@ -104,6 +104,14 @@ const mq_card *const *mq_cards_sorted(const mq_cards *c, mq_movie_sort sort, int
  * actor, director, audience); paging and sort are not looked at. */
 int mq_cards_match(const mq_card *card, const mq_movie_query *q);
 
+/* A copy of the whole movies document of oid this process keeps for movie pages (the last
+ * MQ_CARDS_DOCS read), or NULL; kept ones are dropped when a snapshot that names their movie
+ * changed replaces c. mq_cards_keep_doc keeps a copy of doc, read after c was acquired, unless
+ * another snapshot replaced c meanwhile. The caller destroys what mq_cards_doc returns. */
+#define MQ_CARDS_DOCS 128
+bson_t *mq_cards_doc(const mq_cards *c, const bson_oid_t *oid);
+void mq_cards_keep_doc(const mq_cards *c, const bson_oid_t *oid, const bson_t *doc);
+
 /* Writes a new catalogue version saying that the movies (n ObjectIds; n == 0: all of them, or
  * more than MQ_CARDS_PATCH_MAX) changed, after the caller wrote them; with user (may be NULL),
  * records it as that member's catalog_v too. Returns the version, or 0 when it could not be

@@ -158,7 +158,8 @@ mq_err mq_catalog_get(const mq_env *env, const char *ref, const char *lang, cJSO
 	bson_t *filter;
 	*movie = NULL;
 	*fetched = 0;
-	switch (mq_valid_movie_ref(ref, &tmdb_id)) {
+	mq_movie_ref_kind kind = mq_valid_movie_ref(ref, &tmdb_id);
+	switch (kind) {
 	case MQ_REF_TMDB:
 		filter = BCON_NEW("tmdb_id", BCON_INT64(tmdb_id));
 		break;
@@ -178,20 +179,37 @@ mq_err mq_catalog_get(const mq_env *env, const char *ref, const char *lang, cJSO
 		bson_destroy(filter);
 		return MQ_EUNAVAIL;
 	}
-	/* the card names the movie's _id, which the database finds without a scan; a movie without
-	 * one (stored since this process last looked, or not in the catalogue) is looked up by ref */
+	/* the card names the movie's _id, which the database finds without a scan (and the movie
+	 * may be one this process keeps whole); a movie without one (stored since this process last
+	 * looked, or not in the catalogue) is looked up by ref */
 	mq_cards *cards = mq_cards_acquire(database);
 	const mq_card *card = !cards ? NULL
-			      : tmdb_id ? mq_cards_by_tmdb(cards, tmdb_id)
-			      : mq_valid_movie_ref(ref, &tmdb_id) == MQ_REF_SLUG ? mq_cards_by_slug(cards, ref) : NULL;
-	if (card) {
-		bson_destroy(filter);
-		filter = BCON_NEW("_id", BCON_OID(&card->oid));
+			      : kind == MQ_REF_TMDB ? mq_cards_by_tmdb(cards, tmdb_id)
+			      : kind == MQ_REF_SLUG ? mq_cards_by_slug(cards, ref)
+			      : mq_cards_by_oid(cards, &oid);
+	bson_t doc, *kept = card ? mq_cards_doc(cards, &card->oid) : NULL;
+	const bson_t *found = kept;
+	mq_err rc = MQ_OK;
+	mongoc_collection_t *coll = NULL;
+	if (!kept) {
+		if (card) {
+			bson_destroy(filter);
+			filter = BCON_NEW("_id", BCON_OID(&card->oid));
+		}
+		coll = mongoc_database_get_collection(database, "movies");
+		rc = mq_db_find_one(coll, filter, NULL, &doc, "movie lookup");
+		mongoc_collection_destroy(coll);
+		if (rc == MQ_OK && card)
+			mq_cards_keep_doc(cards, &card->oid, &doc);
+		found = &doc;
 	}
+	if (rc == MQ_OK && !(*movie = mq_catalog_movie_json(found, lang)))
+		rc = MQ_ENOTFOUND;
+	if (kept)
+		bson_destroy(kept);
+	else
+		bson_destroy(&doc);
 	mq_cards_release(cards);
-	mongoc_collection_t *coll = mongoc_database_get_collection(database, "movies");
-	mq_err rc = find_movie(coll, filter, lang, movie);
-	mongoc_collection_destroy(coll);
 	mq_db_release(db, client, database);
 	if (rc == MQ_OK && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(*movie, "hidden"))) {
 		cJSON_Delete(*movie); /* hidden by a curator: not there for the public */

@@ -20,6 +20,7 @@ import bson
 import pymongo
 
 ROW_BUDGET = float(os.environ.get("ROW_BUDGET", "60"))  # seconds one row may take at one size
+LEARN = os.environ.get("SCALE_NEIGHBOURS", "1") != "0"  # learn the recommender's lists at each size
 FIRST_ID = 900001  # the stand-in's first synthetic id
 APPENDS = ("credits", "keywords", "translations", "release_dates")
 
@@ -220,8 +221,8 @@ for size in sizes:
             ("recommendations", "GET", "/api/v1/user/recommendations?limit=20", token),
         ]
     # the movie stored last: a lookup that scans finds it last
-    _, movie, _ = call("GET", f"/api/v1/movies/{FIRST_ID + size - 1}")
-    oid, slug = movie["data"]["id"], movie["data"]["slug"]
+    movie = db.movies.find_one({"tmdb_id": FIRST_ID + size - 1}, {"slug": 1})
+    oid, slug = str(movie["_id"]), movie["slug"]
     by_id = [
         ("movie by id (ObjectId)", "GET", f"/api/v1/movies/{oid}", None),
         ("movie by TMDB id", "GET", f"/api/v1/movies/{FIRST_ID + size - 1}", None),
@@ -230,11 +231,13 @@ for size in sizes:
     ]
     log("learning the neighbours…")
     t = time.monotonic()
-    learnt[size] = sync("neighbours")
-    log(f"neighbours {'learnt' if learnt[size] else 'FAILED'} in {time.monotonic() - t:.1f} s")
+    learnt[size] = sync("neighbours") if LEARN else None
+    if LEARN:
+        log(f"neighbours {'learnt' if learnt[size] else 'FAILED'} in {time.monotonic() - t:.1f} s")
     for label, method, path, tok in by_id + rows:
-        log(f"{size}: {label}")
-        results[(label, size)] = measure(method, path, tok)
+        r = results[(label, size)] = measure(method, path, tok)
+        log(f"{size}: {label}: median {r['median']:.1f} ms, p99 {r['p99']:.1f} ms, n {r['n']}, failed {r['failed']}, "
+            f"db {r['db'] if r['db'] is None else round(r['db'], 1)}")
     pids = serving_pids()
     rss[size] = {w: rss_mb(pid) for w, pid in pids.items()}
 
@@ -260,7 +263,9 @@ for label, *_ in by_id + rows:
     growth = results[(label, last)]["median"] / results[(label, first)]["median"]
     line += f" {growth:>6.1f}x {results[(label, last)]['median'] / ref[last]:>7.1f}x"
     print(line)
-failed = [str(s) for s in sizes if not learnt[s]]
+failed = [str(s) for s in sizes if learnt[s] is False]
+if not LEARN:
+    print("  recommendations served without stored lists (SCALE_NEIGHBOURS=0)")
 if failed:
     print(f"  marquee-sync neighbours failed at {', '.join(failed)} movies: recommendations there served without stored lists")
 print()

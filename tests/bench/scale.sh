@@ -14,7 +14,9 @@
 # size to the last, the database round trips per request (the workers' request log, "db") and
 # each worker's RSS after each size.
 #
-# Settings: SIZES ("100 1000 10000"), REQUESTS (15), MEMBERS_PER_MOVIE (0.1), BUILD, PORT.
+# Settings: SIZES ("100 1000 10000"), REQUESTS (15), ROW_BUDGET (seconds a row may take at one
+# size, 60), MEMBERS_PER_MOVIE (0.1), SCALE_NEIGHBOURS (0: no neighbours learnt), BUILD, PORT,
+# SCALE_RUN_DIR (the stack's directory, $BUILD/bench-scale-run).
 # A benchmark, not a test: it asserts nothing.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)

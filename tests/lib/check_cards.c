@@ -183,6 +183,14 @@ START_TEST(snapshots_follow_the_versions)
 	if (!open_db())
 		return;
 	mq_cards *before = acquire();
+	/* a whole document kept for a movie page, until a version names its movie */
+	bson_t *doc = BCON_NEW("_id", BCON_OID(&oids[2]), "title", BCON_UTF8("Gamma"));
+	mq_cards_keep_doc(before, &oids[2], doc);
+	bson_t *kept = mq_cards_doc(before, &oids[2]);
+	ck_assert_ptr_nonnull(kept);
+	ck_assert(bson_equal(kept, doc));
+	bson_destroy(kept);
+	ck_assert_ptr_null(mq_cards_doc(before, &oids[1]));
 	/* a write, then its version: the next look patches that card only */
 	mongoc_client_t *client = mq_db_pop(db);
 	mongoc_collection_t *movies = mq_db_collection(db, client, "movies");
@@ -194,6 +202,10 @@ START_TEST(snapshots_follow_the_versions)
 	ck_assert_int_eq(bump(&oids[2], 1), 1);
 	mq_cards *after = acquire();
 	ck_assert_int_eq(mq_cards_version(after), 1);
+	ck_assert_ptr_null(mq_cards_doc(after, &oids[2]));
+	mq_cards_keep_doc(before, &oids[2], doc); /* read under a snapshot replaced since: not kept */
+	ck_assert_ptr_null(mq_cards_doc(after, &oids[2]));
+	bson_destroy(doc);
 	ck_assert_int_eq(index_of(mq_cards_sorted(after, MQ_SORT_POPULARITY, 0)[0]), 2);
 	/* the reader holding the older snapshot still reads it whole */
 	ck_assert_int_eq(index_of(mq_cards_sorted(before, MQ_SORT_POPULARITY, 0)[0]), 0);
