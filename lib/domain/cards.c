@@ -5,6 +5,7 @@
 #include "core/mem.h"
 
 #include <inttypes.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdatomic.h>
@@ -148,10 +149,13 @@ static mq_card *card_of(const bson_t *doc)
 	mq_card *c = mq_xcalloc(1, sizeof *c);
 	bson_oid_copy(bson_iter_oid(&it), &c->oid);
 	c->min_age = -1;
-	c->summary = bson_new();
-	bson_copy_to_excluding_noinit(doc, c->summary, filter_fields[0], filter_fields[1], filter_fields[2],
+	bson_t summary = BSON_INITIALIZER; /* built where it may grow, kept in a block of its size */
+	bson_copy_to_excluding_noinit(doc, &summary, filter_fields[0], filter_fields[1], filter_fields[2],
 				      filter_fields[3], filter_fields[4], filter_fields[5], filter_fields[6],
 				      filter_fields[7], NULL);
+	if (!(c->summary = bson_new_from_data(bson_get_data(&summary), summary.len)))
+		c->summary = bson_copy(&summary);
+	bson_destroy(&summary);
 	int has;
 	bson_iter_init(&it, doc);
 	while (bson_iter_next(&it)) {
@@ -811,9 +815,12 @@ mq_cards *mq_cards_acquire(mongoc_database_t *database)
 		pthread_mutex_lock(&lock);
 		if (fresh) { /* else the database failed: the snapshot there is serves (NULL: none) */
 			if (fresh != current) {
+				int whole = !fresh->changed;
 				mq_cards_release(current);
 				current = fresh;
 				drop_docs(fresh->changed, fresh->n_changed);
+				if (whole) /* the snapshot before went (unless a reader still holds it): its pages back */
+					malloc_trim(0);
 			} else {
 				mq_cards_release(fresh);
 			}

@@ -229,7 +229,8 @@ for size in sizes:
         ("movie by slug", "GET", f"/api/v1/movies/{slug}", None),
         ("movie page /movies/:slug", "GET", f"/movies/{slug}", None),
     ]
-    log("learning the neighbours…")
+    if LEARN:
+        log("learning the neighbours…")
     t = time.monotonic()
     learnt[size] = sync("neighbours") if LEARN else None
     if LEARN:

@@ -5,6 +5,7 @@
  * insert_many batches of 500. The sync compares every movie with the catalogue first (a scan per
  * batch on FerretDB), which makes filling 10,000 movies take many minutes; this takes seconds.
  * Only for a fresh range of ids: a movie the catalogue has already fails its insert (counted).
+ * Then, as every writer of movies, a catalogue version (mq_cards_bump: all changed).
  *
  *   MONGODB_URI=… [MARQUEE_DB=…] scale-fill < details.jsonl
  *
@@ -13,6 +14,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/config.h"
+#include "domain/cards.h"
 #include "domain/catalog.h"
 #include "store/db.h"
 #include "tmdb/movie.h"
@@ -91,6 +93,11 @@ int main(void)
 	failed += insert_batch(movies, docs, n);
 	free(line);
 	mongoc_collection_destroy(movies);
+	/* as every writer of movies does: a catalogue version, so the workers' cards follow */
+	mongoc_database_t *database = mongoc_client_get_database(client, mq_db_name(db));
+	if (inserted && !mq_cards_bump(database, NULL, 0, NULL))
+		failed++;
+	mongoc_database_destroy(database);
 	mq_db_push(db, client);
 	mq_db_close(db);
 	printf("inserted %ld failed %ld in %.1f s\n", inserted - failed, failed, (double)(mq_clock_ms() - t0) / 1000);
