@@ -46,6 +46,7 @@ static pthread_mutex_t looking = PTHREAD_MUTEX_INITIALIZER; /* held by the threa
 static mq_cards *current;   /* one reference held by the process */
 static int64_t checked_at;  /* the last look at the database that succeeded */
 static int reloading;       /* a whole reload is under way */
+static int64_t failed_at;   /* the last look at the database that failed */
 static __thread long long required = MQ_CARDS_LATEST;
 
 void mq_cards_require(long long version)
@@ -787,6 +788,16 @@ static int enough(const mq_cards *c, const char *database, long long want)
 	return c->version >= want && (reloading || mq_clock_ms() - checked_at < MQ_CARDS_CHECK_MS);
 }
 
+/* Whether a look at the database failed within the last MQ_CARDS_CHECK_MS: then the request
+ * fails at once (503) rather than wait for the database's timeouts again, once per thread. */
+static int failing(void)
+{
+	pthread_mutex_lock(&lock);
+	int recent = failed_at && mq_clock_ms() - failed_at < MQ_CARDS_CHECK_MS;
+	pthread_mutex_unlock(&lock);
+	return recent;
+}
+
 mq_cards *mq_cards_acquire(mongoc_database_t *database)
 {
 	long long want = required;
@@ -800,6 +811,8 @@ mq_cards *mq_cards_acquire(mongoc_database_t *database)
 	if (ok)
 		return c;
 	mq_cards_release(c);
+	if (failing())
+		return NULL;
 	/* one look at a time: a visitor's starts after their request did, so it sees every change
 	 * that was finished before */
 	pthread_mutex_lock(&looking);
@@ -809,11 +822,18 @@ mq_cards *mq_cards_acquire(mongoc_database_t *database)
 	if (c)
 		atomic_fetch_add(&c->refs, 1);
 	pthread_mutex_unlock(&lock);
-	if (!ok) {
+	if (!ok && failing()) { /* the thread before this one found the database down */
+		mq_cards_release(c);
+		c = NULL;
+	} else if (!ok) {
 		int64_t at = mq_clock_ms();
 		mq_cards *fresh = refresh(database, c);
 		pthread_mutex_lock(&lock);
-		if (fresh) { /* else the database failed: the snapshot there is serves (NULL: none) */
+		failed_at = fresh ? 0 : mq_clock_ms();
+		if (!fresh) { /* the database failed: so does the request */
+			mq_cards_release(c);
+			c = NULL;
+		} else {
 			if (fresh != current) {
 				int whole = !fresh->changed;
 				mq_cards_release(current);
@@ -825,11 +845,10 @@ mq_cards *mq_cards_acquire(mongoc_database_t *database)
 				mq_cards_release(fresh);
 			}
 			checked_at = at;
-		}
-		mq_cards_release(c);
-		c = current;
-		if (c)
+			mq_cards_release(c);
+			c = current;
 			atomic_fetch_add(&c->refs, 1);
+		}
 		pthread_mutex_unlock(&lock);
 	}
 	pthread_mutex_unlock(&looking);
@@ -841,7 +860,7 @@ void mq_cards_reset(void)
 	pthread_mutex_lock(&lock);
 	mq_cards_release(current);
 	current = NULL;
-	checked_at = 0;
+	checked_at = failed_at = 0;
 	drop_docs(NULL, 0);
 	pthread_mutex_unlock(&lock);
 }

@@ -75,9 +75,10 @@ typedef struct mq_cards mq_cards;
  * holds every change finished before the request; a member's is looked at when it is older than
  * their own last change or than MQ_CARDS_CHECK_MS (their session check already cost two round
  * trips). One thread of a process looks at a time; while one reloads every card, the others
- * serve the snapshot there is. Through database, whose client the caller holds. NULL when there
- * is none and it cannot be loaded (the database's error is logged); when the database fails
- * later, the snapshot there is. The caller releases it with mq_cards_release (accepts NULL). */
+ * serve the snapshot there is. Through database, whose client the caller holds. NULL when the
+ * look failed (the database's error is logged; the caller answers 503), and for
+ * MQ_CARDS_CHECK_MS after that without looking again, so that a database down costs each
+ * request one timeout at most. The caller releases it with mq_cards_release (accepts NULL). */
 mq_cards *mq_cards_acquire(mongoc_database_t *database);
 void mq_cards_release(mq_cards *c);
 

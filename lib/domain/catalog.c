@@ -183,8 +183,12 @@ mq_err mq_catalog_get(const mq_env *env, const char *ref, const char *lang, cJSO
 	 * may be one this process keeps whole); a movie without one (stored since this process last
 	 * looked, or not in the catalogue) is looked up by ref */
 	mq_cards *cards = mq_cards_acquire(database);
-	const mq_card *card = !cards ? NULL
-			      : kind == MQ_REF_TMDB ? mq_cards_by_tmdb(cards, tmdb_id)
+	if (!cards) { /* the database is down: so is the lookup */
+		mq_db_release(db, client, database);
+		bson_destroy(filter);
+		return MQ_EUNAVAIL;
+	}
+	const mq_card *card = kind == MQ_REF_TMDB ? mq_cards_by_tmdb(cards, tmdb_id)
 			      : kind == MQ_REF_SLUG ? mq_cards_by_slug(cards, ref)
 			      : mq_cards_by_oid(cards, &oid);
 	bson_t doc, *kept = card ? mq_cards_doc(cards, &card->oid) : NULL;

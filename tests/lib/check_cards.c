@@ -280,6 +280,24 @@ START_TEST(racing_writers_number_versions_without_gaps)
 }
 END_TEST
 
+START_TEST(a_database_down_is_no_cards_at_once)
+{
+	mq_cards_reset();
+	mq_cards_require(MQ_CARDS_LATEST);
+	mq_db *dead = test_db_dead();
+	mongoc_client_t *client;
+	mongoc_database_t *database = mq_db_acquire(dead, &client);
+	ck_assert_ptr_nonnull(database);
+	ck_assert_ptr_null(mq_cards_acquire(database));
+	double t0 = test_now();
+	ck_assert_ptr_null(mq_cards_acquire(database)); /* no second wait for the timeouts */
+	ck_assert(test_now() - t0 < 0.05);
+	mq_db_release(dead, client, database);
+	mq_db_close(dead);
+	mq_cards_reset();
+}
+END_TEST
+
 Suite *cards_suite(void)
 {
 	Suite *s = suite_create("cards");
@@ -288,6 +306,7 @@ Suite *cards_suite(void)
 	tcase_add_test(tc, filters_orders_and_lookups);
 	tcase_add_test(tc, snapshots_follow_the_versions);
 	tcase_add_test(tc, racing_writers_number_versions_without_gaps);
+	tcase_add_test(tc, a_database_down_is_no_cards_at_once);
 	suite_add_tcase(s, tc);
 	return s;
 }
