@@ -20,7 +20,7 @@ struct mq_cards {
 	char database[64];          /* whose movies (a process serves one; tests use several) */
 	long long version;
 	int64_t loaded_at;          /* when its whole catalogue was read (mq_clock_ms) */
-	size_t n;
+	size_t n, visible;          /* cards, and those not hidden */
 	mq_card **cards;            /* owned, in no particular order */
 	mq_card **by_oid, **by_tmdb, **by_slug; /* sorted for bsearch */
 	mq_card **orders[4][2];     /* [mq_movie_sort][ascending] */
@@ -317,6 +317,8 @@ static mq_cards *snapshot_new(const char *database, mq_card **cards, size_t n, l
 	s->loaded_at = loaded_at;
 	s->n = n;
 	s->cards = cards;
+	for (size_t i = 0; i < n; i++)
+		s->visible += !cards[i]->hidden;
 	s->by_oid = sorted_copy(cards, n, cmp_oid);
 	s->by_tmdb = sorted_copy(cards, n, cmp_tmdb);
 	s->by_slug = sorted_copy(cards, n, cmp_slug);
@@ -355,6 +357,11 @@ long long mq_cards_version(const mq_cards *c)
 size_t mq_cards_count(const mq_cards *c)
 {
 	return c->n;
+}
+
+size_t mq_cards_visible(const mq_cards *c)
+{
+	return c->visible;
 }
 
 const mq_card *const *mq_cards_sorted(const mq_cards *c, mq_movie_sort sort, int ascending)

@@ -90,6 +90,7 @@ void mq_cards_require(long long version);
 
 long long mq_cards_version(const mq_cards *c);
 size_t mq_cards_count(const mq_cards *c);
+size_t mq_cards_visible(const mq_cards *c); /* those not hidden by a curator */
 
 /* The card of the movie with that ObjectId, TMDB id or slug, or NULL. Borrowed from c. */
 const mq_card *mq_cards_by_oid(const mq_cards *c, const bson_oid_t *oid);

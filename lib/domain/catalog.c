@@ -422,12 +422,14 @@ mq_err mq_catalog_list(mq_db *db, const mq_movie_query *q, cJSON **items, long l
 	mq_db_release(db, client, database);
 	if (!cards)
 		return MQ_EUNAVAIL;
-	/* every card in the list's order, the page's ones converted: the filters cost microseconds
-	 * a card, the conversion of a summary tens of them */
+	/* the cards in the list's order, the page's ones converted: a filtered list reads every card
+	 * (its total is counted), the whole public catalogue only up to its page (its total is known) */
+	int whole = !q->source && !q->genre && !q->year && q->min_rating <= 0 && !q->search && !q->actor &&
+		    !q->director && !q->audience && (q->status == MQ_STATUS_VISIBLE || q->status == MQ_STATUS_ANY);
 	const mq_card *const *order = mq_cards_sorted(cards, q->sort, q->ascending);
 	long long first = (q->page - 1) * q->limit, n = 0;
 	cJSON *list = cJSON_CreateArray();
-	for (size_t i = 0; i < mq_cards_count(cards); i++) {
+	for (size_t i = 0; i < mq_cards_count(cards) && !(whole && n >= first + q->limit); i++) {
 		if (!mq_cards_match(order[i], q))
 			continue;
 		if (n >= first && n < first + q->limit) {
@@ -437,8 +439,9 @@ mq_err mq_catalog_list(mq_db *db, const mq_movie_query *q, cJSON **items, long l
 		}
 		n++;
 	}
-	mq_cards_release(cards);
 	*items = list;
-	*total = n;
+	*total = !whole ? n
+		 : (long long)(q->status == MQ_STATUS_ANY ? mq_cards_count(cards) : mq_cards_visible(cards));
+	mq_cards_release(cards);
 	return MQ_OK;
 }

@@ -162,14 +162,16 @@ def round_trips(since):
 
 def measure(method, path, token):
     """Median and p99 of the answers' times, how many were asked and how many failed (a 5xx: the
-    workers give up on the database after its socket timeout), db round trips per request."""
-    status, _, _ = call(method, path, token)  # warm: connections, genres, the worker's caches
+    workers give up on the database after its socket timeout), db round trips per request. path
+    may be a function of the request's number (0: the warm-up), for a different URL each time."""
+    at = path if callable(path) else (lambda i: path)
+    status, body, _ = call(method, at(0), token)  # warm: connections, genres, the worker's caches
     if 400 <= status < 500:
-        sys.exit(f"bench-scale: {method} {path} answered {status}")
+        sys.exit(f"bench-scale: {method} {path} answered {status}: {body}")
     since = log_offsets()
     times, failed, start = [], 0, time.monotonic()
     while len(times) < requests and (not times or time.monotonic() - start < ROW_BUDGET):
-        status, _, took = call(method, path, token)
+        status, _, took = call(method, at(len(times) + 1), token)
         if 400 <= status < 500:
             sys.exit(f"bench-scale: {method} {path} answered {status}")
         failed += status >= 500
@@ -203,7 +205,7 @@ for size in sizes:
             call("POST", "/api/v1/ratings", token, {"movie_id": FIRST_ID + 10 + k, "rating": 6 + k % 5})
         for k in range(5):
             call("PUT", f"/api/v1/interactions/liked/{FIRST_ID + 30 + k}", token)
-            call("PATCH", f"/api/v1/watchlist/{FIRST_ID + k}/favorite", token, {"is_favorite": True})
+            call("POST", f"/api/v1/users/{me['data']['user']['id']}/favorites", token, {"movie_id": FIRST_ID + 20 + k})
         rows = [
             ("list, page 2", "GET", "/api/v1/movies?page=2&limit=20", None),
             ("list, genre+minRating", "GET", "/api/v1/movies?genre=18&minRating=6", None),
@@ -228,6 +230,8 @@ for size in sizes:
         ("movie by TMDB id", "GET", f"/api/v1/movies/{FIRST_ID + size - 1}", None),
         ("movie by slug", "GET", f"/api/v1/movies/{slug}", None),
         ("movie page /movies/:slug", "GET", f"/movies/{slug}", None),
+        # a movie no page of this process has shown yet: its document is read by _id
+        ("movie page, first view", "GET", lambda i, size=size: f"/movies/{FIRST_ID + size - 2 - i}", None),
     ]
     if LEARN:
         log("learning the neighbours…")

@@ -124,6 +124,7 @@ START_TEST(filters_orders_and_lookups)
 		return;
 	mq_cards *c = acquire();
 	ck_assert_uint_eq(mq_cards_count(c), N_MOVIES);
+	ck_assert_uint_eq(mq_cards_visible(c), N_MOVIES - 1);
 	ck_assert_int_eq(mq_cards_version(c), 0);
 	char got[8];
 	/* descending: the missing popularity last (the database's order); ascending: first */
