@@ -15,6 +15,11 @@
 #define VERSIONS "catalog_versions"
 #define KEEP_VERSIONS_MS (60 * 60 * 1000) /* a version document lives an hour */
 
+struct key_entry {
+	const char *key;
+	mq_card *card;
+};
+
 struct mq_cards {
 	atomic_long refs;
 	char database[64];          /* whose movies (a process serves one; tests use several) */
@@ -24,6 +29,8 @@ struct mq_cards {
 	mq_card **cards;            /* owned, in no particular order */
 	mq_card **by_oid, **by_tmdb, **by_slug; /* sorted for bsearch */
 	mq_card **orders[4][2];     /* [mq_movie_sort][ascending] */
+	struct key_entry *keys;     /* every search key of every card, sorted (search) */
+	size_t n_keys;
 	bson_oid_t *changed;        /* the movies that changed since the snapshot before it */
 	size_t n_changed;           /* (a whole reload: all, changed NULL) */
 };
@@ -307,6 +314,11 @@ static mq_card **sorted_copy(mq_card **cards, size_t n, int (*cmp)(const void *,
 	return out;
 }
 
+static int cmp_key_entry(const void *a, const void *b)
+{
+	return strcmp(((const struct key_entry *)a)->key, ((const struct key_entry *)b)->key);
+}
+
 /* A snapshot of cards[n] (taken over) of database at version. */
 static mq_cards *snapshot_new(const char *database, mq_card **cards, size_t n, long long version, int64_t loaded_at)
 {
@@ -325,6 +337,14 @@ static mq_cards *snapshot_new(const char *database, mq_card **cards, size_t n, l
 	for (int k = 0; k < 4; k++)
 		for (int a = 0; a < 2; a++)
 			s->orders[k][a] = sorted_copy(cards, n, order_cmp[k][a]);
+	for (size_t i = 0; i < n; i++)
+		s->n_keys += cards[i]->n_keys;
+	s->keys = mq_xcalloc(s->n_keys ? s->n_keys : 1, sizeof *s->keys);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < cards[i]->n_keys; j++)
+			s->keys[k++] = (struct key_entry){ cards[i]->keys[j], cards[i] };
+	qsort(s->keys, s->n_keys, sizeof *s->keys, cmp_key_entry);
 	return s;
 }
 
@@ -339,6 +359,7 @@ static void snapshot_free(mq_cards *s)
 	for (int k = 0; k < 4; k++)
 		for (int a = 0; a < 2; a++)
 			free(s->orders[k][a]);
+	free(s->keys);
 	free(s->changed);
 	free(s);
 }
@@ -401,18 +422,59 @@ static int has_id(const long long *ids, size_t n, long long id)
 	return 0;
 }
 
-/* Whether one of the keys starts with the text the anchored pattern of mq_search_pattern ("^"
- * and the folded text, metacharacters escaped) looks for. */
-static int keys_match(const mq_card *card, const char *pattern)
+/* The text the anchored pattern of mq_search_pattern ("^" and the folded text, metacharacters
+ * escaped) looks for at a key's start, into text[512]; its length. */
+static size_t pattern_text(const char *pattern, char text[512])
 {
-	char text[512];
 	size_t n = 0;
-	for (const char *p = pattern + (*pattern == '^'); *p && n + 1 < sizeof text; p++) {
+	for (const char *p = pattern + (*pattern == '^'); *p && n + 1 < 512; p++) {
 		if (*p == '\\' && p[1])
 			p++;
 		text[n++] = *p;
 	}
 	text[n] = '\0';
+	return n;
+}
+
+static int by_address(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t) * (mq_card *const *)a, y = (uintptr_t) * (mq_card *const *)b;
+	return (x > y) - (x < y);
+}
+
+size_t mq_cards_search(const mq_cards *c, const char *pattern, mq_movie_sort sort, int ascending,
+		       const mq_card ***found)
+{
+	char text[512];
+	size_t len = pattern_text(pattern, text), lo = 0, hi = c->n_keys, n = 0;
+	while (lo < hi) { /* the first key not before text */
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(c->keys[mid].key, text) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t end = lo;
+	while (end < c->n_keys && !strncmp(c->keys[end].key, text, len))
+		end++;
+	mq_card **out = mq_xcalloc(end - lo + 1, sizeof *out);
+	for (size_t i = lo; i < end; i++)
+		out[n++] = c->keys[i].card;
+	qsort(out, n, sizeof *out, by_address); /* a movie found by two of its keys once */
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!k || out[k - 1] != out[i])
+			out[k++] = out[i];
+	qsort(out, k, sizeof *out, order_cmp[sort][ascending ? 1 : 0]);
+	*found = (const mq_card **)out;
+	return k;
+}
+
+/* Whether one of the card's keys starts with what pattern looks for. */
+static int keys_match(const mq_card *card, const char *pattern)
+{
+	char text[512];
+	size_t n = pattern_text(pattern, text);
 	for (size_t i = 0; i < card->n_keys; i++)
 		if (!strncmp(card->keys[i], text, n))
 			return 1;

@@ -102,6 +102,12 @@ const mq_card *mq_cards_by_slug(const mq_cards *c, const char *slug);
  * mq_cards_count(c) entries. Borrowed from c. */
 const mq_card *const *mq_cards_sorted(const mq_cards *c, mq_movie_sort sort, int ascending);
 
+/* The cards with a search key starting with what pattern (mq_search_pattern) looks for, in the
+ * order of sort (as mq_cards_sorted), each once: their number, and *found (caller frees; the
+ * cards borrowed from c). A binary search among every card's keys, not a look at each card. */
+size_t mq_cards_search(const mq_cards *c, const char *pattern, mq_movie_sort sort, int ascending,
+		       const mq_card ***found);
+
 /* Whether card matches the filters of q (status, source, genre, year, min_rating, search,
  * actor, director, audience); paging and sort are not looked at. */
 int mq_cards_match(const mq_card *card, const mq_movie_query *q);

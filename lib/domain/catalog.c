@@ -426,10 +426,12 @@ mq_err mq_catalog_list(mq_db *db, const mq_movie_query *q, cJSON **items, long l
 	 * (its total is counted), the whole public catalogue only up to its page (its total is known) */
 	int whole = !q->source && !q->genre && !q->year && q->min_rating <= 0 && !q->search && !q->actor &&
 		    !q->director && !q->audience && (q->status == MQ_STATUS_VISIBLE || q->status == MQ_STATUS_ANY);
-	const mq_card *const *order = mq_cards_sorted(cards, q->sort, q->ascending);
+	const mq_card **found = NULL; /* a search's: only the cards its keys name */
+	size_t count = q->search ? mq_cards_search(cards, q->search, q->sort, q->ascending, &found) : mq_cards_count(cards);
+	const mq_card *const *order = found ? found : mq_cards_sorted(cards, q->sort, q->ascending);
 	long long first = (q->page - 1) * q->limit, n = 0;
 	cJSON *list = cJSON_CreateArray();
-	for (size_t i = 0; i < mq_cards_count(cards) && !(whole && n >= first + q->limit); i++) {
+	for (size_t i = 0; i < count && !(whole && n >= first + q->limit); i++) {
 		if (!mq_cards_match(order[i], q))
 			continue;
 		if (n >= first && n < first + q->limit) {
@@ -439,6 +441,7 @@ mq_err mq_catalog_list(mq_db *db, const mq_movie_query *q, cJSON **items, long l
 		}
 		n++;
 	}
+	free(found);
 	*items = list;
 	*total = !whole ? n
 		 : (long long)(q->status == MQ_STATUS_ANY ? mq_cards_count(cards) : mq_cards_visible(cards));

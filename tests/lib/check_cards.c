@@ -10,6 +10,7 @@
 
 #include <check.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define N_MOVIES 4
@@ -158,6 +159,15 @@ START_TEST(filters_orders_and_lookups)
 	q.search = "^gam";
 	matches(c, &q, got);
 	ck_assert_str_eq(got, "2");
+	const mq_card **found;
+	ck_assert_uint_eq(mq_cards_search(c, "^gam", MQ_SORT_TITLE, 1, &found), 1);
+	ck_assert_int_eq(index_of(found[0]), 2);
+	free(found);
+	ck_assert_uint_eq(mq_cards_search(c, "^", MQ_SORT_TITLE, 1, &found), N_MOVIES); /* every key starts so */
+	ck_assert_int_eq(index_of(found[0]), 0); /* Alpha first */
+	free(found);
+	ck_assert_uint_eq(mq_cards_search(c, "^zeta", MQ_SORT_TITLE, 1, &found), 0);
+	free(found);
 	q.search = NULL;
 	q.actor = 7;
 	matches(c, &q, got);
