@@ -42,7 +42,7 @@ LA_PKGS := lapacke blas
 # installs Debian packages when root, or prints the command), before any flags are computed.
 # Building and installing (`make`, `make install`) need the libraries only; `make dist` and
 # `make uninstall` nothing.
-ifneq ($(filter check run start bench bench-sync bench-recs fuzz-api,$(MAKECMDGOALS)),)
+ifneq ($(filter check run start bench bench-sync bench-recs bench-scale fuzz-api,$(MAKECMDGOALS)),)
 DEPS_OK := $(shell pkg-config --exists $(PKGS) $(LA_PKGS) check 2>/dev/null && command -v nginx >/dev/null && command -v chromium >/dev/null && test -d tests/browser/node_modules/playwright-core && test -d tests/browser/node_modules/axe-core && test -x $(REDOCLY) && echo ok)
 ifneq ($(DEPS_OK),ok)
 $(info make: prerequisites are missing; running tests/deps.sh first)
@@ -104,7 +104,7 @@ CHECK_BIN := $(BUILD)/tests/check_lib $(BUILD)/tests/check_handlers
 # rules, and `make check` after `make` would then compile them again).
 .SECONDARY:
 
-.PHONY: all check unit deps run start stop install uninstall dist clean ferretdb bench bench-sync bench-recs eval-recs fuzz fuzz-build fuzz-run fuzz-api valgrind docs FORCE
+.PHONY: all check unit deps run start stop install uninstall dist clean ferretdb bench bench-sync bench-recs bench-scale eval-recs fuzz fuzz-build fuzz-run fuzz-api valgrind docs FORCE
 .DEFAULT_GOAL := all
 
 all: $(WORKER_BIN) $(TOOL_BIN)
@@ -208,7 +208,7 @@ unit: all $(CHECK_BIN) $(FERRETDB)
 
 # Every test runs against a stack started for the occasion (tests/check.sh): unit tests,
 # handler tests through in-memory requests, CGI mode, tools, the stand-in, black-box HTTP tests.
-check: all $(CHECK_BIN) $(FERRETDB) $(API_DOCS)
+check: all $(CHECK_BIN) $(FERRETDB) $(API_DOCS) $(BUILD)/tests/bench/scale-fill
 	BUILD=$(BUILD) tests/check.sh
 
 run: all $(FERRETDB) $(API_DOCS)
@@ -315,6 +315,13 @@ bench-recs: all $(FERRETDB) $(BUILD)/tests/bench/recs-train
 
 # Learning the recommender's lists on synthetic events (tests/bench/recs_train.c).
 $(BUILD)/tests/bench/recs-train: $(BUILD)/tests/bench/recs_train.o $(LIB_A)
+	$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS) $(LA_LIBS) -o $@
+# Each catalogue and member read at 100, 1,000 and 10,000 movies (tests/bench/scale.sh; SIZES=…).
+bench-scale: all $(FERRETDB) $(BUILD)/tests/bench/scale-fill
+	BUILD=$(CURDIR)/$(BUILD) tests/bench/scale.sh
+
+# The bench's fast catalogue fill through the sync's document builder (tests/bench/scale_fill.c).
+$(BUILD)/tests/bench/scale-fill: $(BUILD)/tests/bench/scale_fill.o $(LIB_A)
 	$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS) $(LA_LIBS) -o $@
 # wrk against a stack of its own, beside a FastCGI hello-world (DURATION=60 for the long run).
 bench: all $(FERRETDB)

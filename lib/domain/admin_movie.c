@@ -3,6 +3,7 @@
 #include "domain/admin_movie.h"
 #include "core/audience.h"
 #include "core/clock.h"
+#include "domain/cards.h"
 #include "domain/catalog.h"
 #include "domain/sync.h"
 #include "tmdb/movie.h"
@@ -173,6 +174,17 @@ static void movies_done(mq_db *db, mongoc_client_t *client, mongoc_collection_t 
 		mq_db_push(db, client);
 }
 
+/* After a write to the movie id: a new catalogue version (cards.h), the curator's own (who may
+ * be NULL), so that their next request sees it in any process and everyone's within a second. */
+static void movie_changed(mq_db *db, mongoc_client_t *client, const bson_oid_t *id, const mq_admin_actor *who)
+{
+	bson_oid_t user;
+	int known = who && who->user_id && !mq_oid_parse(who->user_id, &user);
+	mongoc_database_t *database = mongoc_client_get_database(client, mq_db_name(db));
+	mq_cards_bump(database, id, 1, known ? &user : NULL);
+	mongoc_database_destroy(database);
+}
+
 /* A read by filter, for the getters. */
 static mq_err get_by(mq_db *db, const bson_t *filter, cJSON **movie)
 {
@@ -299,6 +311,9 @@ mq_err mq_admin_movie_create(mq_db *db, const mq_admin_actor *who, const cJSON *
 	mongoc_client_t *client;
 	mongoc_collection_t *movies = movies_of(db, &client);
 	mq_err rc = movies ? insert_movie(movies, doc, manual, movie) : MQ_EUNAVAIL;
+	bson_oid_t id;
+	if (rc == MQ_OK && !mq_oid_parse(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(*movie, "id")), &id))
+		movie_changed(db, client, &id, who);
 	if (rc == MQ_ECONFLICT && !manual) {
 		bson_t *filter = BCON_NEW("tmdb_id", BCON_INT64((int64_t)cJSON_GetNumberValue(
 							cJSON_GetObjectItemCaseSensitive(doc, "tmdb_id"))));
@@ -443,8 +458,8 @@ static bson_t *edit_set(const cJSON *before, const mq_admin_movie_change *change
  * (*after). Both the caller's, also on failure. */
 typedef bson_t *(*update_fn)(const cJSON *before, const void *arg);
 
-static mq_err update_movie(mq_db *db, const char *movie_id, update_fn make, const void *arg, cJSON **before,
-			   cJSON **after)
+static mq_err update_movie(mq_db *db, const mq_admin_actor *who, const char *movie_id, update_fn make,
+			   const void *arg, cJSON **before, cJSON **after)
 {
 	bson_oid_t id;
 	*before = *after = NULL;
@@ -457,10 +472,12 @@ static mq_err update_movie(mq_db *db, const char *movie_id, update_fn make, cons
 		bson_error_t error;
 		bson_t *filter = BCON_NEW("_id", BCON_OID(&id));
 		bson_t *update = make(*before, arg);
-		if (!mongoc_collection_update_one(movies, filter, update, NULL, NULL, &error))
+		if (!mongoc_collection_update_one(movies, filter, update, NULL, NULL, &error)) {
 			rc = mq_db_error(&error, "movie update");
-		else
+		} else {
+			movie_changed(db, client, &id, who);
 			rc = read_movie(movies, &id, after);
+		}
 		bson_destroy(update);
 		bson_destroy(filter);
 	}
@@ -478,7 +495,7 @@ static mq_err change_movie(mq_db *db, const mq_admin_actor *who, const char *mov
 			   const void *arg, const char *action, cJSON **movie)
 {
 	cJSON *before = NULL;
-	mq_err rc = update_movie(db, movie_id, make, arg, &before, movie);
+	mq_err rc = update_movie(db, who, movie_id, make, arg, &before, movie);
 	if (rc == MQ_OK)
 		mq_admin_audit_by(db, who, action, "movie", movie_id, before, *movie);
 	cJSON_Delete(before);
@@ -530,6 +547,12 @@ mq_err mq_admin_movie_sync(const mq_env *env, const mq_admin_actor *who, const c
 	}
 	if (rc == MQ_OK)
 		rc = mq_admin_movie_get(env->db, movie_id, movie);
+	mongoc_client_t *client;
+	bson_oid_t id;
+	if (rc == MQ_OK && !mq_oid_parse(movie_id, &id) && (client = mq_db_pop(env->db))) {
+		movie_changed(env->db, client, &id, who); /* the curator's own (the sync's is nobody's) */
+		mq_db_push(env->db, client);
+	}
 	if (rc == MQ_OK) {
 		mq_admin_audit_by(env->db, who, "movie.sync", "movie", movie_id, before, *movie);
 		*changed = cJSON_CreateArray();
@@ -552,7 +575,7 @@ mq_err mq_admin_movie_image(const mq_env *env, const mq_admin_actor *who, const 
 	cJSON *set = cJSON_CreateObject(), *before = NULL;
 	cJSON_AddStringToObject(set, field, url);
 	const mq_admin_movie_change change = { .fields = set, .lock_set = 1 };
-	mq_err rc = update_movie(env->db, movie_id, make_edit, &change, &before, movie);
+	mq_err rc = update_movie(env->db, who, movie_id, make_edit, &change, &before, movie);
 	cJSON_Delete(set);
 	const char *old = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(before, field));
 	/* the file no longer used goes: the old upload on success, the new one on failure */

@@ -4,6 +4,7 @@
 #include "core/l10n.h"
 #include "core/log.h"
 #include "core/mem.h"
+#include "domain/cards.h"
 #include "domain/genre.h"
 #include "tmdb/movie.h"
 #include "tmdb/tmdbcache.h"
@@ -232,7 +233,8 @@ mq_err mq_catalog_get(const mq_env *env, const char *ref, const char *lang, cons
 	bson_t *filter;
 	*movie = NULL;
 	*fetched = 0;
-	switch (mq_valid_movie_ref(ref, &tmdb_id)) {
+	mq_movie_ref_kind kind = mq_valid_movie_ref(ref, &tmdb_id);
+	switch (kind) {
 	case MQ_REF_TMDB:
 		filter = BCON_NEW("tmdb_id", BCON_INT64(tmdb_id));
 		break;
@@ -246,15 +248,48 @@ mq_err mq_catalog_get(const mq_env *env, const char *ref, const char *lang, cons
 	default:
 		return MQ_EINVAL;
 	}
-	mongoc_client_t *client = mq_db_pop(db);
-	if (!client) {
+	mongoc_client_t *client;
+	mongoc_database_t *database = mq_db_acquire(db, &client);
+	if (!database) {
 		bson_destroy(filter);
 		return MQ_EUNAVAIL;
 	}
-	mongoc_collection_t *coll = mq_db_collection(db, client, "movies");
-	mq_err rc = find_movie(coll, filter, lang, movie);
-	mongoc_collection_destroy(coll);
-	mq_db_push(db, client);
+	/* the card names the movie's _id, which the database finds without a scan (and the movie
+	 * may be one this process keeps whole); a movie without one (stored since this process last
+	 * looked, or not in the catalogue) is looked up by ref */
+	mq_cards *cards = mq_cards_acquire(database);
+	if (!cards) { /* the database is down: so is the lookup */
+		mq_db_release(db, client, database);
+		bson_destroy(filter);
+		return MQ_EUNAVAIL;
+	}
+	const mq_card *card = kind == MQ_REF_TMDB ? mq_cards_by_tmdb(cards, tmdb_id)
+			      : kind == MQ_REF_SLUG ? mq_cards_by_slug(cards, ref)
+			      : mq_cards_by_oid(cards, &oid);
+	bson_t doc, *kept = card ? mq_cards_doc(cards, &card->oid) : NULL;
+	const bson_t *found = kept;
+	mq_err rc = MQ_OK;
+	mongoc_collection_t *coll = NULL;
+	if (!kept) {
+		if (card) {
+			bson_destroy(filter);
+			filter = BCON_NEW("_id", BCON_OID(&card->oid));
+		}
+		coll = mongoc_database_get_collection(database, "movies");
+		rc = mq_db_find_one(coll, filter, NULL, &doc, "movie lookup");
+		mongoc_collection_destroy(coll);
+		if (rc == MQ_OK && card)
+			mq_cards_keep_doc(cards, &card->oid, &doc);
+		found = &doc;
+	}
+	if (rc == MQ_OK && !(*movie = mq_catalog_movie_json(found, lang)))
+		rc = MQ_ENOTFOUND;
+	if (kept)
+		bson_destroy(kept);
+	else
+		bson_destroy(&doc);
+	mq_cards_release(cards);
+	mq_db_release(db, client, database);
 	if (rc == MQ_OK && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(*movie, "hidden"))) {
 		cJSON_Delete(*movie); /* hidden by a curator: not there for the public */
 		*movie = NULL;
@@ -277,14 +312,17 @@ mq_err mq_catalog_get(const mq_env *env, const char *ref, const char *lang, cons
 		rc = MQ_ENOTFOUND; /* adult titles enter only when an opted-in adult opens one */
 	if (rc == MQ_OK && !(set = mq_movie_doc_from_tmdb(details, env->cfg)))
 		rc = MQ_EUPSTREAM;
-	if (rc == MQ_OK && !(client = mq_db_pop(db)))
+	if (rc == MQ_OK && !(database = mq_db_acquire(db, &client)))
 		rc = MQ_EUNAVAIL;
 	if (rc == MQ_OK) {
-		coll = mq_db_collection(db, client, "movies");
+		coll = mongoc_database_get_collection(database, "movies");
 		if ((rc = store_movie(coll, set, tmdb_id)) == MQ_OK)
 			rc = find_movie(coll, filter, lang, movie);
 		mongoc_collection_destroy(coll);
-		mq_db_push(db, client);
+		bson_oid_t stored;
+		if (rc == MQ_OK && !mq_oid_parse(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(*movie, "id")), &stored))
+			mq_cards_bump(database, &stored, 1, NULL); /* every process's cards learn of it */
+		mq_db_release(db, client, database);
 		*fetched = rc == MQ_OK;
 	}
 	cJSON_Delete(details);
@@ -293,6 +331,14 @@ mq_err mq_catalog_get(const mq_env *env, const char *ref, const char *lang, cons
 	return gate(rc, audience, movie);
 }
 
+const char *const mq_catalog_summary_fields[] = {
+	"tmdb_id", "slug", "title", "titles", "original_title", "overviews", "release_date", "year",
+	"runtime", "genres", "poster_path", "backdrop_path", "popularity", "vote_average",
+	"vote_count", "average_rating", "rating_count", "source",
+	"adult", "min_age", "age_limits", /* what the audience rule reads (mq_catalog_allows) */
+	NULL,
+};
+
 void mq_catalog_summary_projection(bson_t *opts)
 {
 	mq_catalog_summary_projection_and(opts, NULL);
@@ -300,16 +346,10 @@ void mq_catalog_summary_projection(bson_t *opts)
 
 void mq_catalog_summary_projection_and(bson_t *opts, const char *extra)
 {
-	static const char *const summary_fields[] = {
-		"tmdb_id", "slug", "title", "titles", "original_title", "overviews", "release_date", "year",
-		"runtime", "genres", "poster_path", "backdrop_path", "popularity", "vote_average",
-		"vote_count", "average_rating", "rating_count", "source",
-		"adult", "min_age", "age_limits", /* what the audience rule reads (mq_catalog_allows) */
-	};
 	bson_t child;
 	BSON_APPEND_DOCUMENT_BEGIN(opts, "projection", &child);
-	for (size_t i = 0; i < sizeof summary_fields / sizeof summary_fields[0]; i++)
-		BSON_APPEND_INT32(&child, summary_fields[i], 1);
+	for (size_t i = 0; mq_catalog_summary_fields[i]; i++)
+		BSON_APPEND_INT32(&child, mq_catalog_summary_fields[i], 1);
 	if (extra)
 		BSON_APPEND_INT32(&child, extra, 1);
 	bson_append_document_end(opts, &child);
@@ -322,12 +362,65 @@ cJSON *mq_catalog_summary_json(const bson_t *doc, const void *lang)
 	return m;
 }
 
+/* A join like mq_db_join's answered from the cards: each item whose key names a card gets
+ * from_card(card, arg) as member as (NULL: nothing); items whose movie the cards lack (stored
+ * since this process last looked, or no cards) are joined from the movies collection in one
+ * query (opts, from_doc). */
+static void join_cards(mongoc_database_t *database, cJSON *items, const char *key, const char *as,
+		       cJSON *(*from_card)(const mq_card *card, const void *arg), const bson_t *opts,
+		       cJSON *(*from_doc)(const bson_t *doc, const void *arg), const void *arg)
+{
+	mq_cards *cards = mq_cards_acquire(database);
+	int missed = 0;
+	cJSON *item;
+	cJSON_ArrayForEach(item, items) {
+		bson_oid_t oid;
+		if (!cJSON_IsObject(item) || mq_oid_parse(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, key)), &oid))
+			continue;
+		const mq_card *card = cards ? mq_cards_by_oid(cards, &oid) : NULL;
+		cJSON *joined = card ? from_card(card, arg) : NULL;
+		if (joined)
+			cJSON_AddItemToObject(item, as, joined);
+		missed |= !card;
+	}
+	mq_cards_release(cards);
+	if (missed)
+		mq_db_join(database, "movies", items, key, as, opts, from_doc, arg);
+}
+
+static cJSON *card_summary(const mq_card *card, const void *lang)
+{
+	return mq_catalog_summary_json(card->summary, lang);
+}
+
 void mq_catalog_join_summaries(mongoc_database_t *database, cJSON *items, const char *key, const char *lang)
 {
 	bson_t opts = BSON_INITIALIZER;
 	mq_catalog_summary_projection(&opts);
-	mq_db_join(database, "movies", items, key, "movie", &opts, mq_catalog_summary_json, lang);
+	join_cards(database, items, key, "movie", card_summary, &opts, mq_catalog_summary_json, lang);
 	bson_destroy(&opts);
+}
+
+static cJSON *card_tmdb_id(const mq_card *card, const void *unused)
+{
+	(void)unused;
+	return card->tmdb_id ? cJSON_CreateNumber((double)card->tmdb_id) : NULL;
+}
+
+static cJSON *doc_tmdb_id(const bson_t *doc, const void *unused)
+{
+	(void)unused;
+	bson_iter_t it;
+	if (bson_iter_init_find(&it, doc, "tmdb_id") && BSON_ITER_HOLDS_NUMBER(&it))
+		return cJSON_CreateNumber((double)bson_iter_as_int64(&it));
+	return NULL;
+}
+
+void mq_catalog_join_tmdb_ids(mongoc_database_t *database, cJSON *items, const char *key)
+{
+	bson_t *opts = BCON_NEW("projection", "{", "tmdb_id", BCON_INT32(1), "}");
+	join_cards(database, items, key, "tmdb_id", card_tmdb_id, opts, doc_tmdb_id, NULL);
+	bson_destroy(opts);
 }
 
 const char *const mq_catalog_lockable[] = {
@@ -509,111 +602,101 @@ void mq_catalog_audience_filter(bson_t *filter, const mq_audience *audience)
 	bson_append_array_end(filter, &and);
 }
 
-/* The verdict of audience on each movie filter finds, into verdicts: "<key>": allowed, key being
- * its TMDB id (by_tmdb) or its ObjectId. One query; what names its errors in the log. */
-static mq_err verdicts_of(mq_db *db, const mq_audience *audience, const bson_t *filter, int by_tmdb,
-			  cJSON *verdicts, const char *what)
+/* The cards of this process (mq_cards_acquire) through a client of db, for a gate: *client and
+ * *database to release with mq_db_release after mq_cards_release; NULL when the database is
+ * away (MQ_EUNAVAIL). */
+static mq_cards *gate_cards(mq_db *db, mongoc_client_t **client, mongoc_database_t **database)
 {
-	mongoc_client_t *client = mq_db_pop(db);
-	if (!client)
-		return MQ_EUNAVAIL;
-	mq_err rc = MQ_OK;
-	bson_t *opts = BCON_NEW("projection", "{", "tmdb_id", BCON_INT32(1), "adult", BCON_INT32(1),
-				"min_age", BCON_INT32(1), "age_limits", BCON_INT32(1), "}");
-	bson_error_t error;
-	const bson_t *doc;
-	mongoc_collection_t *coll = mq_db_collection(db, client, "movies");
-	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, opts, NULL);
-	while (mongoc_cursor_next(cursor, &doc)) {
-		cJSON *movie = mq_catalog_movie_json(doc, "en");
-		const cJSON *tmdb_id = cJSON_GetObjectItemCaseSensitive(movie, "tmdb_id");
-		const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "id"));
-		char key[32]; /* a TMDB id's digits, or 24 hex */
-		if (by_tmdb && cJSON_IsNumber(tmdb_id))
-			snprintf(key, sizeof key, "%lld", (long long)tmdb_id->valuedouble);
-		else
-			snprintf(key, sizeof key, "%s", !by_tmdb && id ? id : "");
-		if (*key)
-			cJSON_AddBoolToObject(verdicts, key, mq_catalog_allows(movie, audience));
-		cJSON_Delete(movie);
-	}
-	if (mongoc_cursor_error(cursor, &error))
-		rc = mq_db_error(&error, what);
-	mongoc_cursor_destroy(cursor);
-	mongoc_collection_destroy(coll);
-	mq_db_push(db, client);
-	bson_destroy(opts);
-	return rc;
+	if (!(*database = mq_db_acquire(db, client)))
+		return NULL;
+	mq_cards *cards = mq_cards_acquire(*database);
+	if (!cards)
+		mq_db_release(db, *client, *database);
+	return cards;
 }
 
 mq_err mq_catalog_gate_tmdb(mq_db *db, const mq_audience *audience, cJSON *items)
 {
-	cJSON *m, *next;
 	if (!cJSON_GetArraySize(items))
 		return MQ_OK;
-	bson_t filter = BSON_INITIALIZER, in, arr;
-	BSON_APPEND_DOCUMENT_BEGIN(&filter, "tmdb_id", &in);
-	BSON_APPEND_ARRAY_BEGIN(&in, "$in", &arr);
-	int k = 0;
-	cJSON_ArrayForEach(m, items) {
-		char key[16];
-		snprintf(key, sizeof key, "%d", k++);
-		BSON_APPEND_INT64(&arr, key, (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(m, "tmdb_id")));
-	}
-	bson_append_array_end(&in, &arr);
-	bson_append_document_end(&filter, &in);
-	cJSON *verdicts = cJSON_CreateObject(); /* "<tmdb id>": allowed */
-	mq_err rc = verdicts_of(db, audience, &filter, 1, verdicts, "audience of TMDB's movies");
-	for (m = rc == MQ_OK ? items->child : NULL; m; m = next) {
+	mongoc_client_t *client;
+	mongoc_database_t *database;
+	mq_cards *cards = gate_cards(db, &client, &database);
+	if (!cards)
+		return MQ_EUNAVAIL;
+	for (cJSON *m = items->child, *next; m; m = next) {
 		next = m->next;
-		char key[24];
-		snprintf(key, sizeof key, "%lld", (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(m, "tmdb_id")));
-		const cJSON *verdict = cJSON_GetObjectItemCaseSensitive(verdicts, key);
-		if (verdict ? !cJSON_IsTrue(verdict)
-			    : !mq_audience_allows_unrated(audience, cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "adult"))))
+		long long tmdb_id = (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(m, "tmdb_id"));
+		const mq_card *card = tmdb_id > 0 ? mq_cards_by_tmdb(cards, tmdb_id) : NULL;
+		if (card ? !mq_cards_allows(card, audience)
+			 : !mq_audience_allows_unrated(audience, cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "adult"))))
 			cJSON_Delete(cJSON_DetachItemViaPointer(items, m));
 	}
-	cJSON_Delete(verdicts);
-	bson_destroy(&filter);
-	return rc;
+	mq_cards_release(cards);
+	mq_db_release(db, client, database);
+	return MQ_OK;
+}
+
+mq_err mq_catalog_adopt_tmdb(mq_db *db, cJSON *items, const char *lang, const char *mark)
+{
+	if (!cJSON_GetArraySize(items))
+		return MQ_OK;
+	mongoc_client_t *client;
+	mongoc_database_t *database;
+	mq_cards *cards = gate_cards(db, &client, &database);
+	if (!cards)
+		return MQ_EUNAVAIL;
+	for (cJSON *m = items->child, *next; m; m = next) {
+		next = m->next;
+		long long tmdb_id = (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(m, "tmdb_id"));
+		const mq_card *card = tmdb_id > 0 ? mq_cards_by_tmdb(cards, tmdb_id) : NULL;
+		if (card && card->hidden) { /* hidden by a curator: not there for the public */
+			cJSON_Delete(cJSON_DetachItemViaPointer(items, m));
+			continue;
+		}
+		cJSON *summary = card ? mq_catalog_summary_json(card->summary, lang) : NULL;
+		for (const cJSON *f = summary ? summary->child : NULL; f; f = f->next) {
+			cJSON_DeleteItemFromObjectCaseSensitive(m, f->string);
+			cJSON_AddItemToObject(m, f->string, cJSON_Duplicate(f, 1));
+		}
+		if (summary && mark)
+			cJSON_ReplaceItemInObjectCaseSensitive(m, mark, cJSON_CreateBool(1));
+		cJSON_Delete(summary);
+	}
+	mq_cards_release(cards);
+	mq_db_release(db, client, database);
+	return MQ_OK;
 }
 
 mq_err mq_catalog_gate_entries(mq_db *db, const mq_audience *audience, cJSON *items, const char *key,
 			       long long *removed)
 {
-	cJSON *e, *next, *verdicts = cJSON_CreateObject(); /* "<movie id>": allowed */
-	bson_t filter = BSON_INITIALIZER, in, arr;
-	int k = 0;
 	*removed = 0;
-	BSON_APPEND_DOCUMENT_BEGIN(&filter, "_id", &in);
-	BSON_APPEND_ARRAY_BEGIN(&in, "$in", &arr);
-	cJSON_ArrayForEach(e, items) {
-		const cJSON *movie = cJSON_GetObjectItemCaseSensitive(e, "movie");
-		bson_oid_t oid;
-		char index[16];
-		if (cJSON_IsObject(movie) || mq_oid_parse(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, key)), &oid))
-			continue;
-		snprintf(index, sizeof index, "%d", k++);
-		BSON_APPEND_OID(&arr, index, &oid);
-	}
-	bson_append_array_end(&in, &arr);
-	bson_append_document_end(&filter, &in);
-	/* the movies of entries without a joined summary: one query */
-	mq_err rc = k ? verdicts_of(db, audience, &filter, 0, verdicts, "audience of listed movies") : MQ_OK;
-	for (e = rc == MQ_OK && items ? items->child : NULL; e; e = next) {
+	if (!cJSON_GetArraySize(items))
+		return MQ_OK;
+	mongoc_client_t *client;
+	mongoc_database_t *database;
+	mq_cards *cards = gate_cards(db, &client, &database);
+	if (!cards)
+		return MQ_EUNAVAIL;
+	for (cJSON *e = items->child, *next; e; e = next) {
 		next = e->next;
 		const cJSON *movie = cJSON_GetObjectItemCaseSensitive(e, "movie");
-		const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, key));
-		const cJSON *verdict = cJSON_GetObjectItemCaseSensitive(verdicts, id ? id : "");
-		int allowed = cJSON_IsObject(movie) ? mq_catalog_allows(movie, audience) : !verdict || cJSON_IsTrue(verdict);
+		bson_oid_t oid;
+		const mq_card *card = !cJSON_IsObject(movie) &&
+				      !mq_oid_parse(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, key)), &oid)
+				      ? mq_cards_by_oid(cards, &oid) : NULL;
+		/* judged by the joined summary, else the card; a movie neither knows is not hidden */
+		int allowed = cJSON_IsObject(movie) ? mq_catalog_allows(movie, audience)
+			      : !card || mq_cards_allows(card, audience);
 		if (!allowed) {
 			cJSON_Delete(cJSON_DetachItemViaPointer(items, e));
 			++*removed;
 		}
 	}
-	cJSON_Delete(verdicts);
-	bson_destroy(&filter);
-	return rc;
+	mq_cards_release(cards);
+	mq_db_release(db, client, database);
+	return MQ_OK;
 }
 
 const char *const mq_movie_sorts[] = { "popularity", "rating", "release", "title", NULL };
@@ -621,85 +704,39 @@ const char *const mq_movie_statuses[] = { "visible", "hidden", "missing", "any",
 
 mq_err mq_catalog_list(mq_db *db, const mq_movie_query *q, cJSON **items, long long *total)
 {
-	static const char *const sort_keys[] = { "popularity", "vote_average", "release_date", "title_key" };
 	*items = NULL;
 	*total = 0;
-	bson_t filter = BSON_INITIALIZER, child;
-	if (q->status == MQ_STATUS_VISIBLE) { /* curators' hidden movies never reach the public */
-		BSON_APPEND_DOCUMENT_BEGIN(&filter, "hidden", &child);
-		BSON_APPEND_BOOL(&child, "$ne", true);
-		bson_append_document_end(&filter, &child);
-	} else if (q->status == MQ_STATUS_HIDDEN) {
-		BSON_APPEND_BOOL(&filter, "hidden", true);
-	} else if (q->status == MQ_STATUS_MISSING) {
-		BSON_APPEND_BOOL(&filter, "tmdb_missing", true);
-	}
-	if (q->source)
-		BSON_APPEND_UTF8(&filter, "source", q->source);
-	if (q->genre)
-		BSON_APPEND_INT64(&filter, "genres.id", q->genre);
-	if (q->year)
-		BSON_APPEND_INT32(&filter, "year", q->year);
-	if (q->actor)
-		BSON_APPEND_INT64(&filter, "cast.tmdb_id", q->actor);
-	if (q->director)
-		BSON_APPEND_INT64(&filter, "directors.tmdb_id", q->director);
-	if (q->min_rating > 0) {
-		BSON_APPEND_DOCUMENT_BEGIN(&filter, "vote_average", &child);
-		BSON_APPEND_DOUBLE(&child, "$gte", q->min_rating);
-		bson_append_document_end(&filter, &child);
-	}
-	if (q->audience)
-		mq_catalog_audience_filter(&filter, q->audience);
-	if (q->search) {
-		BSON_APPEND_DOCUMENT_BEGIN(&filter, "search_keys", &child);
-		BSON_APPEND_UTF8(&child, "$regex", q->search);
-		BSON_APPEND_UTF8(&child, "$options", "i");
-		bson_append_document_end(&filter, &child);
-	}
-	bson_t opts = BSON_INITIALIZER;
-	BSON_APPEND_DOCUMENT_BEGIN(&opts, "sort", &child);
-	BSON_APPEND_INT32(&child, sort_keys[q->sort], q->ascending ? 1 : -1);
-	BSON_APPEND_INT32(&child, "_id", 1);
-	bson_append_document_end(&opts, &child);
-	mq_catalog_summary_projection(&opts);
-	BSON_APPEND_INT64(&opts, "skip", (q->page - 1) * q->limit);
-	BSON_APPEND_INT64(&opts, "limit", q->limit);
-
-	mq_err rc = MQ_OK;
-	bson_error_t error;
-	mongoc_client_t *client = mq_db_pop(db);
-	if (!client) {
-		bson_destroy(&opts);
-		bson_destroy(&filter);
+	mongoc_client_t *client;
+	mongoc_database_t *database = mq_db_acquire(db, &client);
+	if (!database)
 		return MQ_EUNAVAIL;
-	}
-	mongoc_collection_t *coll = mq_db_collection(db, client, "movies");
-	int64_t n = mongoc_collection_count_documents(coll, &filter, NULL, NULL, NULL, &error);
-	if (n < 0)
-		rc = mq_db_error(&error, "movie count");
+	mq_cards *cards = mq_cards_acquire(database);
+	mq_db_release(db, client, database);
+	if (!cards)
+		return MQ_EUNAVAIL;
+	/* the cards in the list's order, the page's ones converted: a filtered list reads every card
+	 * (its total is counted), the whole public catalogue only up to its page (its total is known) */
+	int whole = !q->source && !q->genre && !q->year && q->min_rating <= 0 && !q->search && !q->actor &&
+		    !q->director && !q->audience && (q->status == MQ_STATUS_VISIBLE || q->status == MQ_STATUS_ANY);
+	const mq_card **found = NULL; /* a search's: only the cards its keys name */
+	size_t count = q->search ? mq_cards_search(cards, q->search, q->sort, q->ascending, &found) : mq_cards_count(cards);
+	const mq_card *const *order = found ? found : mq_cards_sorted(cards, q->sort, q->ascending);
+	long long first = (q->page - 1) * q->limit, n = 0;
 	cJSON *list = cJSON_CreateArray();
-	if (rc == MQ_OK && n > (q->page - 1) * q->limit) {
-		const bson_t *doc;
-		mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, &filter, &opts, NULL);
-		while (mongoc_cursor_next(cursor, &doc)) {
-			cJSON *m = mq_catalog_summary_json(doc, q->lang);
+	for (size_t i = 0; i < count && !(whole && n >= first + q->limit); i++) {
+		if (!mq_cards_match(order[i], q))
+			continue;
+		if (n >= first && n < first + q->limit) {
+			cJSON *m = mq_catalog_summary_json(order[i]->summary, q->lang);
 			if (m)
 				cJSON_AddItemToArray(list, m);
 		}
-		if (mongoc_cursor_error(cursor, &error))
-			rc = mq_db_error(&error, "movie list");
-		mongoc_cursor_destroy(cursor);
+		n++;
 	}
-	mongoc_collection_destroy(coll);
-	mq_db_push(db, client);
-	bson_destroy(&opts);
-	bson_destroy(&filter);
-	if (rc != MQ_OK) {
-		cJSON_Delete(list);
-		return rc;
-	}
+	free(found);
 	*items = list;
-	*total = n;
+	*total = !whole ? n
+		 : (long long)(q->status == MQ_STATUS_ANY ? mq_cards_count(cards) : mq_cards_visible(cards));
+	mq_cards_release(cards);
 	return MQ_OK;
 }

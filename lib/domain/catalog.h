@@ -39,16 +39,23 @@ void mq_catalog_audience_filter(bson_t *filter, const mq_audience *audience);
 
 /* Removes from items (TMDB's movies as summaries: tmdb_id, adult) the ones audience may not see:
  * for those the catalogue holds, its own verdict (a curator's adult mark or min_age, the stored
- * age_limits; one query for the page); for the others, TMDB's adult flag and, their
+ * age_limits, as this process's cards hold them: no query); for the others, TMDB's adult flag and, their
  * certifications not known here, none at all for a restricted audience
  * (mq_audience_allows_unrated). Every TMDB list a reader sees (trending, popular, similar,
  * recommendations, search, discover, a person's credits) goes through it. */
 mq_err mq_catalog_gate_tmdb(mq_db *db, const mq_audience *audience, cJSON *items);
 
+/* Gives each item of items (TMDB's movies as summaries: tmdb_id; a person's credits, a
+ * collection's parts) whose movie the catalogue holds its catalogue summary in lang: the
+ * summary's fields replace the item's, the others (a credit's character, jobs) stay, and mark
+ * (NULL: none) is set true; removes the items whose movie a curator hid. From this process's
+ * cards: no query. MQ_EUNAVAIL when the database is away (items as they were). */
+mq_err mq_catalog_adopt_tmdb(mq_db *db, cJSON *items, const char *lang, const char *mark);
+
 /* Removes from items (entries naming a catalogue movie by ObjectId under key: list entries,
  * ratings) those whose movie audience may not see, judged from the summary joined under "movie"
- * when there is one (summaries carry adult, min_age and age_limits), else from the catalogue
- * (one query for the entries without). *removed counts them (a page's total goes down by as
+ * when there is one (summaries carry adult, min_age and age_limits), else from the movie's card
+ * (no query). *removed counts them (a page's total goes down by as
  * many). */
 mq_err mq_catalog_gate_entries(mq_db *db, const mq_audience *audience, cJSON *items, const char *key,
 			       long long *removed);
@@ -63,11 +70,18 @@ cJSON *mq_catalog_movie_json(const bson_t *doc, const char *lang);
 void mq_catalog_summary_projection(bson_t *opts);
 /* The same projection with one more field (extra, e.g. "hidden"; NULL: none). */
 void mq_catalog_summary_projection_and(bson_t *opts, const char *extra);
+/* The fields of a movie summary (what that projection names), NULL-terminated. */
+extern const char *const mq_catalog_summary_fields[];
 cJSON *mq_catalog_summary_json(const bson_t *doc, const void *lang);
 
 /* Adds to each item of items (an array) its movie's summary in lang as "movie", the movie named
- * by the item's key ("movie_id"): one query for them all (mq_db_join). */
+ * by the item's key ("movie_id"): from the cards (cards.h), and for any the cards lack (stored
+ * since this process last looked) one query (mq_db_join). */
 void mq_catalog_join_summaries(mongoc_database_t *database, cJSON *items, const char *key, const char *lang);
+
+/* Adds to each item of items its movie's TMDB id as "tmdb_id", the movie named by the item's key
+ * (an ObjectId string); items of a movie without one are left as they are. */
+void mq_catalog_join_tmdb_ids(mongoc_database_t *database, cJSON *items, const char *key);
 
 /* A new movie's slug from its document: "fight-club-1999", or with with_id the TMDB id too
  * ("fight-club-1999-550") for when that one is taken; "title-<tmdb id>" without a year. */
@@ -127,8 +141,7 @@ typedef struct mq_movie_query {
 	int ascending;           /* otherwise descending */
 	const char *search;      /* a regex from mq_search_pattern() over the search keys, or NULL */
 	const char *lang;        /* "en", "fa": which title and overview */
-	const mq_audience *audience; /* only what it may see (mq_catalog_audience_filter); NULL: all
-				      * (the curators' views) */
+	const mq_audience *audience; /* who asks (mq_audience_allows); NULL: every movie is shown */
 } mq_movie_query;
 
 /* One page of the catalogue as movie summaries (the public JSON without cast, crew, keywords

@@ -192,15 +192,6 @@ static void mark_rating(cJSON *entry, const bson_t *doc)
 		cJSON_ReplaceItemInObjectCaseSensitive(entry, "rating", cJSON_CreateNumber(bson_iter_as_double(&it)));
 }
 
-static cJSON *tmdb_id_of(const bson_t *doc, const void *unused)
-{
-	(void)unused;
-	bson_iter_t it;
-	if (bson_iter_init_find(&it, doc, "tmdb_id") && BSON_ITER_HOLDS_NUMBER(&it))
-		return cJSON_CreateNumber((double)bson_iter_as_int64(&it));
-	return NULL;
-}
-
 mq_err mq_lists_state(mq_db *db, const char *user_id, const char *movie_id, cJSON **state)
 {
 	bson_oid_t user, movie;
@@ -224,9 +215,7 @@ mq_err mq_lists_state(mq_db *db, const char *user_id, const char *movie_id, cJSO
 	if (rc == MQ_OK)
 		rc = collect(database, "ratings", &user, only, movies, mark_rating);
 	if (rc == MQ_OK) {
-		bson_t *opts = BCON_NEW("projection", "{", "tmdb_id", BCON_INT32(1), "}");
-		mq_db_join(database, "movies", movies, "movie_id", "tmdb_id", opts, tmdb_id_of, NULL);
-		bson_destroy(opts);
+		mq_catalog_join_tmdb_ids(database, movies, "movie_id");
 		*state = cJSON_CreateObject();
 		cJSON_AddNumberToObject(*state, "version", (double)version);
 		cJSON_AddItemToObject(*state, "movies", movies);

@@ -25,55 +25,6 @@ mq_err mq_movie_extras_providers(const mq_env *env, long long tmdb_id, const cha
 	return rc;
 }
 
-/* Replaces each part of parts the catalogue holds by the catalogue's summary in lang, and drops
- * those a curator hid: one query for them all. Parts stay TMDB's when the database fails. */
-static void catalogue_parts(mq_db *db, cJSON *parts, const char *lang)
-{
-	bson_t filter = BSON_INITIALIZER, in, ids, opts = BSON_INITIALIZER;
-	BSON_APPEND_DOCUMENT_BEGIN(&filter, "tmdb_id", &in);
-	BSON_APPEND_ARRAY_BEGIN(&in, "$in", &ids);
-	int k = 0;
-	const cJSON *p;
-	cJSON_ArrayForEach(p, parts) {
-		char key[16];
-		snprintf(key, sizeof key, "%d", k++);
-		BSON_APPEND_INT64(&ids, key, (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(p, "tmdb_id")));
-	}
-	bson_append_array_end(&in, &ids);
-	bson_append_document_end(&filter, &in);
-	mq_catalog_summary_projection_and(&opts, "hidden");
-	mongoc_client_t *client = k ? mq_db_pop(db) : NULL;
-	if (client) {
-		mongoc_collection_t *coll = mq_db_collection(db, client, "movies");
-		mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, &filter, &opts, NULL);
-		const bson_t *doc;
-		bson_error_t error;
-		while (mongoc_cursor_next(cursor, &doc)) {
-			cJSON *m = mq_catalog_summary_json(doc, lang);
-			double id = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(m, "tmdb_id"));
-			for (int i = 0; m && i < cJSON_GetArraySize(parts); i++) {
-				if (cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(parts, i), "tmdb_id")) != id)
-					continue;
-				if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "hidden"))) {
-					cJSON_DeleteItemFromArray(parts, i);
-				} else {
-					cJSON_DeleteItemFromObjectCaseSensitive(m, "hidden");
-					cJSON_ReplaceItemInArray(parts, i, cJSON_Duplicate(m, 1));
-				}
-				break;
-			}
-			cJSON_Delete(m);
-		}
-		if (mongoc_cursor_error(cursor, &error))
-			mq_db_error(&error, "collection parts");
-		mongoc_cursor_destroy(cursor);
-		mongoc_collection_destroy(coll);
-		mq_db_push(db, client);
-	}
-	bson_destroy(&opts);
-	bson_destroy(&filter);
-}
-
 mq_err mq_movie_extras_collection(const mq_env *env, long long collection_id, const char *lang, cJSON **out)
 {
 	*out = NULL;
@@ -94,7 +45,7 @@ mq_err mq_movie_extras_collection(const mq_env *env, long long collection_id, co
 	cJSON_AddItemToObject(c, "name", name && *name ? cJSON_CreateString(name) : cJSON_CreateNull());
 	cJSON_AddItemToObject(c, "overview", overview && *overview ? cJSON_CreateString(overview) : cJSON_CreateNull());
 	cJSON *parts = mq_movie_collection_parts(answer);
-	catalogue_parts(env->db, parts, lang);
+	mq_catalog_adopt_tmdb(env->db, parts, lang, NULL); /* the catalogue's parts first-class; hidden ones out */
 	cJSON_AddItemToObject(c, "parts", parts);
 	cJSON_Delete(answer);
 	*out = c;

@@ -154,81 +154,6 @@ mq_err mq_people_refresh(const mq_env *env, long long tmdb_id)
 
 /* ---- the public JSON ---- */
 
-/* The credits of lists[n] with the TMDB id of doc's (a movies document): replaced by the
- * catalogue summary m in lang (in_catalog: true), or removed when m is NULL (hidden by a curator). */
-static void apply_movie(const bson_t *doc, const cJSON *m, cJSON *const *lists, size_t n)
-{
-	bson_iter_t it;
-	if (!bson_iter_init_find(&it, doc, "tmdb_id") || !BSON_ITER_HOLDS_NUMBER(&it))
-		return;
-	double id = (double)bson_iter_as_int64(&it);
-	for (size_t i = 0; i < n; i++) {
-		for (cJSON *c = lists[i]->child, *next; c; c = next) {
-			next = c->next;
-			if (cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(c, "tmdb_id")) != id)
-				continue;
-			if (!m) {
-				cJSON_Delete(cJSON_DetachItemViaPointer(lists[i], c));
-				continue;
-			}
-			for (const cJSON *f = m->child; f; f = f->next) {
-				cJSON_DeleteItemFromObjectCaseSensitive(c, f->string);
-				cJSON_AddItemToObject(c, f->string, cJSON_Duplicate(f, 1));
-			}
-			cJSON_ReplaceItemInObjectCaseSensitive(c, "in_catalog", cJSON_CreateBool(1));
-		}
-	}
-}
-
-/* Gives the credits of lists (arrays of credits) whose movie the catalogue holds its catalogue
- * summary in lang; removes those a curator hid. Two queries for them all: the visible movies'
- * summaries, the hidden ones' ids. A failure leaves TMDB's fields (logged). */
-static void join_catalogue(mongoc_collection_t *movies, cJSON *const *lists, size_t n, const char *lang)
-{
-	bson_t ids = BSON_INITIALIZER;
-	int k = 0;
-	for (size_t i = 0; i < n; i++) {
-		const cJSON *c;
-		cJSON_ArrayForEach(c, lists[i]) {
-			char key[16];
-			snprintf(key, sizeof key, "%d", k++);
-			BSON_APPEND_INT64(&ids, key, (int64_t)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(c, "tmdb_id")));
-		}
-	}
-	for (int hidden = 0; hidden < 2 && k > 0; hidden++) {
-		bson_t filter = BSON_INITIALIZER, child, opts = BSON_INITIALIZER;
-		BSON_APPEND_DOCUMENT_BEGIN(&filter, "tmdb_id", &child);
-		BSON_APPEND_ARRAY(&child, "$in", &ids);
-		bson_append_document_end(&filter, &child);
-		if (hidden) {
-			BSON_APPEND_BOOL(&filter, "hidden", true);
-			BSON_APPEND_DOCUMENT_BEGIN(&opts, "projection", &child);
-			BSON_APPEND_INT32(&child, "tmdb_id", 1);
-			bson_append_document_end(&opts, &child);
-		} else {
-			BSON_APPEND_DOCUMENT_BEGIN(&filter, "hidden", &child);
-			BSON_APPEND_BOOL(&child, "$ne", true);
-			bson_append_document_end(&filter, &child);
-			mq_catalog_summary_projection(&opts);
-		}
-		const bson_t *doc;
-		bson_error_t error;
-		mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(movies, &filter, &opts, NULL);
-		while (mongoc_cursor_next(cursor, &doc)) {
-			cJSON *m = hidden ? NULL : mq_catalog_summary_json(doc, lang);
-			if (hidden || m)
-				apply_movie(doc, m, lists, n);
-			cJSON_Delete(m);
-		}
-		if (mongoc_cursor_error(cursor, &error))
-			mq_log(MQ_LOG_WARN, "people", "filmography join: %s", error.message);
-		mongoc_cursor_destroy(cursor);
-		bson_destroy(&opts);
-		bson_destroy(&filter);
-	}
-	bson_destroy(&ids);
-}
-
 /* The lang text of an object of texts by language ({en, fa}), else the English one, else NULL. */
 static const char *text_in(const cJSON *texts, const char *lang, const char **which)
 {
@@ -288,17 +213,16 @@ static mq_err find_person(mq_db *db, long long tmdb_id, const char *lang, cJSON 
 	mq_err rc = mq_db_find_one(coll, filter, NULL, &doc, "person lookup");
 	if (rc == MQ_OK && !(*person = person_json(&doc, lang)))
 		rc = MQ_EINTERNAL;
-	if (rc == MQ_OK) {
-		mongoc_collection_t *movies = mq_db_collection(db, client, "movies");
-		cJSON *lists[] = { cJSON_GetObjectItemCaseSensitive(*person, "acting"),
-				   cJSON_GetObjectItemCaseSensitive(*person, "crew") };
-		join_catalogue(movies, lists, 2, lang);
-		mongoc_collection_destroy(movies);
-	}
 	bson_destroy(&doc);
 	bson_destroy(filter);
 	mongoc_collection_destroy(coll);
 	mq_db_push(db, client);
+	if (rc == MQ_OK) {
+		/* the catalogue's movies first-class, those a curator hid left out (from the cards; a
+		 * failure leaves TMDB's fields) */
+		mq_catalog_adopt_tmdb(db, cJSON_GetObjectItemCaseSensitive(*person, "acting"), lang, "in_catalog");
+		mq_catalog_adopt_tmdb(db, cJSON_GetObjectItemCaseSensitive(*person, "crew"), lang, "in_catalog");
+	}
 	return rc;
 }
 

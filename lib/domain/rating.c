@@ -1,5 +1,6 @@
 /* rating.c — ratings, reviews and the movie's rating fields (see rating.h). */
 #include "domain/rating.h"
+#include "domain/cards.h"
 #include "domain/catalog.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -97,14 +98,17 @@ static mq_err recount_movie(mongoc_database_t *database, const bson_oid_t *movie
 }
 
 /* After a change of the movie's ratings: the movie follows (a failure is logged, and the next
- * change of this movie's ratings counts again). */
-static void movie_follows(mongoc_database_t *database, const bson_oid_t *movie)
+ * change of this movie's ratings counts again), and so do the cards of every process, the
+ * member's (user, may be NULL) at their next request (cards.h). */
+static void movie_follows(mongoc_database_t *database, const bson_oid_t *movie, const bson_oid_t *user)
 {
 	if (recount_movie(database, movie) != MQ_OK) {
 		char hex[25];
 		bson_oid_to_string(movie, hex);
 		mq_log(MQ_LOG_ERROR, "ratings", "movie %s: rating fields not updated", hex);
+		return;
 	}
+	mq_cards_bump(database, movie, 1, user);
 }
 
 /* The one rating filter matches, as its JSON (*out, caller owns), or MQ_ENOTFOUND. */
@@ -157,7 +161,7 @@ mq_err mq_rating_create(mq_db *db, const char *user_id, const char *movie_id, do
 		rc = mq_db_error(&error, "rating insert");
 	mongoc_collection_destroy(ratings);
 	if (rc == MQ_OK) {
-		movie_follows(database, &movie);
+		movie_follows(database, &movie, &user);
 		long long v = mq_lists_bump(database, &user);
 		if (version)
 			*version = v;
@@ -282,7 +286,7 @@ mq_err mq_rating_update(mq_db *db, const char *user_id, const char *rating_id, d
 	mq_err rc = change_owned(ratings, &id, &user, &update, &movie);
 	if (rc == MQ_OK) {
 		if (rating >= 0)
-			movie_follows(database, &movie);
+			movie_follows(database, &movie, &user);
 		long long v = mq_lists_bump(database, &user);
 		if (version)
 			*version = v;
@@ -328,7 +332,7 @@ mq_err mq_rating_delete(mq_db *db, const char *user_id, const char *rating_id, c
 	/* of twin deletes, the one whose delete removed the rating answers; the other is a 404 */
 	mq_err rc = change_owned(ratings, &id, &user, NULL, &movie);
 	if (rc == MQ_OK) {
-		movie_follows(database, &movie);
+		movie_follows(database, &movie, &user);
 		bson_oid_to_string(&movie, movie_id);
 		long long v = mq_lists_bump(database, &user);
 		if (version)
@@ -429,7 +433,7 @@ mq_err mq_ratings_remove_user(mq_db *db, const char *user_id, long long *removed
 		else if (bson_iter_init_find(&it, &reply, "deletedCount") && bson_iter_as_int64(&it) == 1) {
 			n++;
 			if (has_movie)
-				movie_follows(database, &movie);
+				movie_follows(database, &movie, NULL); /* the member is leaving */
 		}
 		bson_destroy(&reply);
 		bson_destroy(one);

@@ -3,6 +3,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/mem.h"
+#include "domain/cards.h"
 #include "domain/catalog.h"
 #include "domain/genre.h"
 #include "domain/session.h"
@@ -52,6 +53,9 @@ struct mq_sync {
 	mongoc_bulk_operation_t *bulk;
 	int pending;
 	long done, total;
+	bson_oid_t *changed;         /* the movies written in this pass, for the cards (cards.h) */
+	size_t n_changed, cap_changed;
+	int changed_unknown;         /* one without a known _id: every card is read again */
 	/* the progress last written to the synclog (record_progress) */
 	int64_t progress_at;
 	char progress_stage[64];
@@ -506,6 +510,26 @@ static void notify(mq_sync *s, const char *kind, const cJSON *existing, long lon
 	bson_destroy(doc);
 }
 
+/* Notes that the movie of oid (NULL: of an _id not known) is written in this pass. */
+static void note_changed(mq_sync *s, const bson_oid_t *oid)
+{
+	if (!oid) {
+		s->changed_unknown = 1;
+		return;
+	}
+	if (s->n_changed == s->cap_changed)
+		s->changed = mq_xrealloc(s->changed, (s->cap_changed = s->cap_changed ? s->cap_changed * 2 : 64) * sizeof *s->changed);
+	bson_oid_copy(oid, &s->changed[s->n_changed++]);
+}
+
+/* The same for a catalogue movie's JSON (load_existing: relaxed extended JSON). */
+static void note_existing(mq_sync *s, const cJSON *existing)
+{
+	bson_oid_t oid;
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(existing, "_id"), "$oid");
+	note_changed(s, mq_oid_parse(cJSON_GetStringValue(id), &oid) ? NULL : &oid);
+}
+
 /* A movie TMDB answered 404 for: flagged and notified once; never deleted. */
 static void flag_missing(mq_sync *s, long long tmdb_id)
 {
@@ -522,6 +546,7 @@ static void flag_missing(mq_sync *s, long long tmdb_id)
 		return;
 	bson_t *filter = BCON_NEW("tmdb_id", BCON_INT64(tmdb_id));
 	bson_t *update = BCON_NEW("$set", "{", "tmdb_missing", BCON_BOOL(true), "tmdb_missing_at", BCON_DATE_TIME(mq_clock_ms()), "}");
+	note_existing(s, existing);
 	queue(s, filter, update, 0);
 	bson_destroy(update);
 	bson_destroy(filter);
@@ -575,8 +600,14 @@ static void flush_fresh(mq_sync *s)
 		else
 			mq_catalog_slug(doc, 1, slug, sizeof slug);
 		bson_t *movie = mq_catalog_new_movie(doc, slug, "tmdb", now);
-		if (movie && mongoc_bulk_operation_insert_with_opts(bulk, movie, NULL, &error))
+		bson_oid_t id;
+		bson_oid_init(&id, NULL);
+		if (movie)
+			BSON_APPEND_OID(movie, "_id", &id);
+		if (movie && mongoc_bulk_operation_insert_with_opts(bulk, movie, NULL, &error)) {
+			note_changed(s, &id);
 			queued++;
+		}
 		else
 			s->counts.failed++;
 		bson_destroy(movie);
@@ -677,6 +708,7 @@ static void apply_movie(mq_sync *s, const cJSON *details)
 				bson_append_document_end(&update, &child);
 			}
 			bson_t *filter = BCON_NEW("tmdb_id", BCON_INT64(tmdb_id));
+			note_existing(s, existing);
 			queue(s, filter, &update, 0);
 			bson_destroy(filter);
 			bson_destroy(&update);
@@ -743,6 +775,12 @@ mq_err mq_sync_movies(mq_sync *s, const long long *given, size_t n)
 		rc = mq_tmdb_get_many(s->env.tmdb, jobs, k, s->parallel, movie_done, s);
 		flush(s);
 		flush_fresh(s);
+		if (s->n_changed || s->changed_unknown) /* after the writes: every process's cards follow */
+			mq_cards_bump(s->database, s->changed, s->changed_unknown ? 0 : s->n_changed, NULL);
+		free(s->changed);
+		s->changed = NULL;
+		s->n_changed = s->cap_changed = 0;
+		s->changed_unknown = 0;
 		free(paths);
 		free(jobs);
 	}

@@ -23,6 +23,7 @@
 #include "core/messages.h"
 #include "core/mem.h"
 #include "core/template.h"
+#include "domain/cards.h"
 #include "site/page.h"
 #include "store/db.h"
 #include "store/metrics.h"
@@ -133,6 +134,7 @@ static void serve_fastcgi(struct thread *t, FCGX_Request *r, mq_arena *arena, mq
 {
 	double t0 = now_ms();
 	mq_db_round_trips_reset();
+	mq_cards_require(MQ_CARDS_LATEST); /* a member's session check lowers it (cards.h) */
 	mq_req req;
 	mq_req_init(&req, arena, NULL, NULL);
 	req.ctx = &worker_ctx;

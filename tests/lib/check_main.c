@@ -11,7 +11,7 @@ int main(void)
 		arena_suite, audience_suite, buf_suite, config_suite, err_suite, http_suite, json_suite, jwt_suite,
 		log_suite, valid_suite, template_suite, response_suite, route_suite, page_suite,
 		db_suite, health_suite, schema_suite, worker_suite, multipart_suite, media_suite,
-		password_suite, tmdb_suite, catalog_suite, images_suite, sync_suite, recs_suite, recs_eval_suite, recs_models_suite, session_suite,
+		password_suite, tmdb_suite, catalog_suite, cards_suite, images_suite, sync_suite, recs_suite, recs_eval_suite, recs_models_suite, session_suite,
 		rating_suite,
 		admin_suite,
 		lists_suite,

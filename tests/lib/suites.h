@@ -71,6 +71,7 @@ Suite *media_suite(void);
 Suite *password_suite(void);
 Suite *tmdb_suite(void);
 Suite *catalog_suite(void);
+Suite *cards_suite(void);
 Suite *images_suite(void);
 Suite *session_suite(void);
 Suite *rating_suite(void);

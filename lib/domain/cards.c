@@ -1,0 +1,937 @@
+/* cards.c — the card catalogue of a worker process (see cards.h for the design). */
+#include "domain/cards.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/mem.h"
+
+#include <inttypes.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define VERSIONS "catalog_versions"
+#define KEEP_VERSIONS_MS (60 * 60 * 1000) /* a version document lives an hour */
+
+struct key_entry {
+	const char *key;
+	mq_card *card;
+};
+
+struct mq_cards {
+	atomic_long refs;
+	char database[64];          /* whose movies (a process serves one; tests use several) */
+	long long version;
+	int64_t loaded_at;          /* when its whole catalogue was read (mq_clock_ms) */
+	size_t n, visible;          /* cards, and those not hidden */
+	mq_card **cards;            /* owned, in no particular order */
+	mq_card **by_oid, **by_tmdb, **by_slug; /* sorted for bsearch */
+	mq_card **orders[4][2];     /* [mq_movie_sort][ascending] */
+	struct key_entry *keys;     /* every search key of every card, sorted (search) */
+	size_t n_keys;
+	bson_oid_t *changed;        /* the movies that changed since the snapshot before it */
+	size_t n_changed;           /* (a whole reload: all, changed NULL) */
+};
+
+/* Whole movie documents kept for movie pages: a few, the most recently used, each dropped when
+ * a snapshot that names its movie changed is installed (under lock, so a document read while
+ * one was installed is never kept). */
+#define DOCS MQ_CARDS_DOCS
+static struct kept_doc {
+	bson_oid_t oid;
+	bson_t *doc;                /* NULL: a free slot */
+	uint64_t used;
+} docs[DOCS];
+static uint64_t docs_clock;
+static pthread_mutex_t docs_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The process's snapshot and who is checking it. */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;    /* guards the three below */
+static pthread_mutex_t looking = PTHREAD_MUTEX_INITIALIZER; /* held by the thread that looks */
+static mq_cards *current;   /* one reference held by the process */
+static int64_t checked_at;  /* the last look at the database that succeeded */
+static int reloading;       /* a whole reload is under way */
+static int64_t failed_at;   /* the last look at the database that failed */
+static __thread long long required = MQ_CARDS_LATEST;
+
+void mq_cards_require(long long version)
+{
+	required = version;
+}
+
+/* ---- one card ---------------------------------------------------------------------------- */
+
+/* The fields a card reads besides the summary's (title_key is among those: the summary keeps
+ * it, and its JSON leaves it out); left out of its summary. */
+static const char *const filter_fields[] = {
+	"hidden", "tmdb_missing", "search_keys", "adult", "min_age", "age_limits", "cast", "directors", "title_key",
+};
+
+static void card_free(mq_card *c)
+{
+	if (!c)
+		return;
+	bson_destroy(c->summary);
+	free(c->limits);
+	free(c->genres);
+	free(c->cast);
+	free(c->directors);
+	for (size_t i = 0; i < c->n_keys; i++)
+		free(c->keys[i]);
+	free(c->keys);
+	free(c);
+}
+
+static double number(const bson_iter_t *it, int *has)
+{
+	*has = BSON_ITER_HOLDS_NUMBER(it);
+	return *has ? bson_iter_as_double(it) : 0;
+}
+
+/* The TMDB ids of an array: its numbers (ids), or its documents' tmdb_id (people). */
+static long long *ids_of(const bson_iter_t *array, const char *member, size_t *n)
+{
+	bson_iter_t it, sub;
+	long long *out = NULL;
+	size_t cap = 0;
+	*n = 0;
+	if (!BSON_ITER_HOLDS_ARRAY(array) || !bson_iter_recurse(array, &it))
+		return NULL;
+	while (bson_iter_next(&it)) {
+		if (!BSON_ITER_HOLDS_DOCUMENT(&it) || !bson_iter_recurse(&it, &sub) || !bson_iter_find(&sub, member) ||
+		    !BSON_ITER_HOLDS_NUMBER(&sub))
+			continue;
+		if (*n == cap)
+			out = mq_xrealloc(out, (cap = cap ? cap * 2 : 8) * sizeof *out);
+		out[(*n)++] = bson_iter_as_int64(&sub);
+	}
+	return out;
+}
+
+static char **strings_of(const bson_iter_t *array, size_t *n)
+{
+	bson_iter_t it;
+	char **out = NULL;
+	size_t cap = 0;
+	*n = 0;
+	if (!BSON_ITER_HOLDS_ARRAY(array) || !bson_iter_recurse(array, &it))
+		return NULL;
+	while (bson_iter_next(&it)) {
+		if (!BSON_ITER_HOLDS_UTF8(&it))
+			continue;
+		if (*n == cap)
+			out = mq_xrealloc(out, (cap = cap ? cap * 2 : 8) * sizeof *out);
+		out[(*n)++] = mq_xstrdup(bson_iter_utf8(&it, NULL));
+	}
+	return out;
+}
+
+static mq_age_limit *limits_of(const bson_iter_t *doc, size_t *n)
+{
+	bson_iter_t it;
+	mq_age_limit *out = NULL;
+	size_t cap = 0;
+	*n = 0;
+	if (!BSON_ITER_HOLDS_DOCUMENT(doc) || !bson_iter_recurse(doc, &it))
+		return NULL;
+	while (bson_iter_next(&it)) {
+		const char *region = bson_iter_key(&it);
+		if (!BSON_ITER_HOLDS_NUMBER(&it) || strlen(region) != 2)
+			continue;
+		if (*n == cap)
+			out = mq_xrealloc(out, (cap = cap ? cap * 2 : 4) * sizeof *out);
+		memcpy(out[*n].region, region, 3);
+		out[(*n)++].age = (int)bson_iter_as_int64(&it);
+	}
+	return out;
+}
+
+/* A card of a movies document read with card_projection(); NULL without an ObjectId _id. */
+static mq_card *card_of(const bson_t *doc)
+{
+	bson_iter_t it;
+	if (!bson_iter_init_find(&it, doc, "_id") || !BSON_ITER_HOLDS_OID(&it))
+		return NULL;
+	mq_card *c = mq_xcalloc(1, sizeof *c);
+	bson_oid_copy(bson_iter_oid(&it), &c->oid);
+	c->min_age = -1;
+	bson_t summary = BSON_INITIALIZER; /* built where it may grow, kept in a block of its size */
+	bson_copy_to_excluding_noinit(doc, &summary, filter_fields[0], filter_fields[1], filter_fields[2],
+				      filter_fields[3], filter_fields[4], filter_fields[5], filter_fields[6],
+				      filter_fields[7], NULL);
+	if (!(c->summary = bson_new_from_data(bson_get_data(&summary), summary.len)))
+		c->summary = bson_copy(&summary);
+	bson_destroy(&summary);
+	int has;
+	bson_iter_init(&it, doc);
+	while (bson_iter_next(&it)) {
+		const char *k = bson_iter_key(&it);
+		if (!strcmp(k, "tmdb_id") && BSON_ITER_HOLDS_NUMBER(&it))
+			c->tmdb_id = bson_iter_as_int64(&it);
+		else if (!strcmp(k, "popularity"))
+			c->popularity = number(&it, &c->has_popularity);
+		else if (!strcmp(k, "vote_average"))
+			c->vote_average = number(&it, &c->has_vote_average);
+		else if (!strcmp(k, "release_date") && BSON_ITER_HOLDS_DATE_TIME(&it))
+			c->release_type = 2, c->release_ms = bson_iter_date_time(&it);
+		else if (!strcmp(k, "year"))
+			c->year = (int)number(&it, &has);
+		else if (!strcmp(k, "hidden"))
+			c->hidden = bson_iter_as_bool(&it);
+		else if (!strcmp(k, "tmdb_missing"))
+			c->missing = bson_iter_as_bool(&it);
+		else if (!strcmp(k, "adult"))
+			c->adult = bson_iter_as_bool(&it);
+		else if (!strcmp(k, "min_age") && BSON_ITER_HOLDS_NUMBER(&it))
+			c->min_age = (int)bson_iter_as_int64(&it);
+		else if (!strcmp(k, "age_limits"))
+			c->limits = limits_of(&it, &c->n_limits);
+		else if (!strcmp(k, "genres"))
+			c->genres = ids_of(&it, "id", &c->n_genres);
+		else if (!strcmp(k, "cast"))
+			c->cast = ids_of(&it, "tmdb_id", &c->n_cast);
+		else if (!strcmp(k, "directors"))
+			c->directors = ids_of(&it, "tmdb_id", &c->n_directors);
+		else if (!strcmp(k, "search_keys"))
+			c->keys = strings_of(&it, &c->n_keys);
+	}
+	/* the strings the filters and sorts read point into the summary (or the key list) */
+	c->slug = "";
+	if (bson_iter_init_find(&it, c->summary, "slug") && BSON_ITER_HOLDS_UTF8(&it))
+		c->slug = bson_iter_utf8(&it, NULL);
+	if (bson_iter_init_find(&it, c->summary, "source") && BSON_ITER_HOLDS_UTF8(&it))
+		c->source = bson_iter_utf8(&it, NULL);
+	if (bson_iter_init_find(&it, c->summary, "release_date") && BSON_ITER_HOLDS_UTF8(&it)) {
+		c->release = bson_iter_utf8(&it, NULL);
+		c->release_type = 1;
+	}
+	if (bson_iter_init_find(&it, c->summary, "title_key") && BSON_ITER_HOLDS_UTF8(&it)) {
+		c->title_key = bson_iter_utf8(&it, NULL);
+		c->has_title_key = 1;
+	}
+	atomic_init(&c->refs, 1);
+	return c;
+}
+
+/* A card is shared by the snapshots that hold it (a patch keeps the unchanged ones). */
+static void card_release(mq_card *c)
+{
+	if (c && atomic_fetch_sub(&c->refs, 1) == 1)
+		card_free(c);
+}
+
+/* The projection of a card's read: the summary's fields and the filters'. */
+static void card_projection(bson_t *opts)
+{
+	bson_t proj;
+	BSON_APPEND_DOCUMENT_BEGIN(opts, "projection", &proj);
+	for (size_t i = 0; mq_catalog_summary_fields[i]; i++)
+		BSON_APPEND_INT32(&proj, mq_catalog_summary_fields[i], 1);
+	for (size_t i = 0; i < sizeof filter_fields / sizeof filter_fields[0]; i++)
+		BSON_APPEND_INT32(&proj, filter_fields[i], 1);
+	bson_append_document_end(opts, &proj);
+}
+
+/* ---- a snapshot -------------------------------------------------------------------------- */
+
+static int cmp_oid(const void *a, const void *b)
+{
+	return bson_oid_compare(&(*(mq_card *const *)a)->oid, &(*(mq_card *const *)b)->oid);
+}
+
+static int cmp_tmdb(const void *a, const void *b)
+{
+	long long x = (*(mq_card *const *)a)->tmdb_id, y = (*(mq_card *const *)b)->tmdb_id;
+	return (x > y) - (x < y);
+}
+
+static int cmp_slug(const void *a, const void *b)
+{
+	return strcmp((*(mq_card *const *)a)->slug, (*(mq_card *const *)b)->slug);
+}
+
+/* The database's order of one sort key: a missing value first, then by value. */
+static int cmp_key(const mq_card *x, const mq_card *y, mq_movie_sort sort)
+{
+	int hx, hy;
+	switch (sort) {
+	case MQ_SORT_POPULARITY:
+		hx = x->has_popularity, hy = y->has_popularity;
+		if (hx != hy)
+			return hx - hy;
+		return (x->popularity > y->popularity) - (x->popularity < y->popularity);
+	case MQ_SORT_RATING:
+		hx = x->has_vote_average, hy = y->has_vote_average;
+		if (hx != hy)
+			return hx - hy;
+		return (x->vote_average > y->vote_average) - (x->vote_average < y->vote_average);
+	case MQ_SORT_RELEASE:
+		if (x->release_type != y->release_type)
+			return x->release_type - y->release_type;
+		if (x->release_type == 1)
+			return strcmp(x->release, y->release);
+		return (x->release_ms > y->release_ms) - (x->release_ms < y->release_ms);
+	case MQ_SORT_TITLE:
+		hx = x->has_title_key, hy = y->has_title_key;
+		if (hx != hy || !hx)
+			return hx - hy;
+		return strcmp(x->title_key, y->title_key);
+	}
+	return 0;
+}
+
+/* qsort has no context argument in C11: one comparator per order */
+#define ORDER_CMP(name, sort, sign)                                                   \
+	static int name(const void *a, const void *b)                                 \
+	{                                                                             \
+		const mq_card *x = *(mq_card *const *)a, *y = *(mq_card *const *)b;   \
+		int k = (sign) * cmp_key(x, y, sort);                                 \
+		return k ? k : bson_oid_compare(&x->oid, &y->oid);                    \
+	}
+ORDER_CMP(pop_asc, MQ_SORT_POPULARITY, 1)
+ORDER_CMP(pop_desc, MQ_SORT_POPULARITY, -1)
+ORDER_CMP(rating_asc, MQ_SORT_RATING, 1)
+ORDER_CMP(rating_desc, MQ_SORT_RATING, -1)
+ORDER_CMP(release_asc, MQ_SORT_RELEASE, 1)
+ORDER_CMP(release_desc, MQ_SORT_RELEASE, -1)
+ORDER_CMP(title_asc, MQ_SORT_TITLE, 1)
+ORDER_CMP(title_desc, MQ_SORT_TITLE, -1)
+
+static int (*const order_cmp[4][2])(const void *, const void *) = {
+	[MQ_SORT_POPULARITY] = { pop_desc, pop_asc },
+	[MQ_SORT_RATING] = { rating_desc, rating_asc },
+	[MQ_SORT_RELEASE] = { release_desc, release_asc },
+	[MQ_SORT_TITLE] = { title_desc, title_asc },
+};
+
+static mq_card **sorted_copy(mq_card **cards, size_t n, int (*cmp)(const void *, const void *))
+{
+	mq_card **out = mq_xcalloc(n ? n : 1, sizeof *out);
+	memcpy(out, cards, n * sizeof *out);
+	qsort(out, n, sizeof *out, cmp);
+	return out;
+}
+
+static int cmp_key_entry(const void *a, const void *b)
+{
+	return strcmp(((const struct key_entry *)a)->key, ((const struct key_entry *)b)->key);
+}
+
+/* A snapshot of cards[n] (taken over) of database at version. */
+static mq_cards *snapshot_new(const char *database, mq_card **cards, size_t n, long long version, int64_t loaded_at)
+{
+	mq_cards *s = mq_xcalloc(1, sizeof *s);
+	atomic_init(&s->refs, 1);
+	snprintf(s->database, sizeof s->database, "%s", database);
+	s->version = version;
+	s->loaded_at = loaded_at;
+	s->n = n;
+	s->cards = cards;
+	for (size_t i = 0; i < n; i++)
+		s->visible += !cards[i]->hidden;
+	s->by_oid = sorted_copy(cards, n, cmp_oid);
+	s->by_tmdb = sorted_copy(cards, n, cmp_tmdb);
+	s->by_slug = sorted_copy(cards, n, cmp_slug);
+	for (int k = 0; k < 4; k++)
+		for (int a = 0; a < 2; a++)
+			s->orders[k][a] = sorted_copy(cards, n, order_cmp[k][a]);
+	for (size_t i = 0; i < n; i++)
+		s->n_keys += cards[i]->n_keys;
+	s->keys = mq_xcalloc(s->n_keys ? s->n_keys : 1, sizeof *s->keys);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < cards[i]->n_keys; j++)
+			s->keys[k++] = (struct key_entry){ cards[i]->keys[j], cards[i] };
+	qsort(s->keys, s->n_keys, sizeof *s->keys, cmp_key_entry);
+	return s;
+}
+
+static void snapshot_free(mq_cards *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		card_release(s->cards[i]);
+	free(s->cards);
+	free(s->by_oid);
+	free(s->by_tmdb);
+	free(s->by_slug);
+	for (int k = 0; k < 4; k++)
+		for (int a = 0; a < 2; a++)
+			free(s->orders[k][a]);
+	free(s->keys);
+	free(s->changed);
+	free(s);
+}
+
+void mq_cards_release(mq_cards *c)
+{
+	if (c && atomic_fetch_sub(&c->refs, 1) == 1)
+		snapshot_free(c);
+}
+
+long long mq_cards_version(const mq_cards *c)
+{
+	return c->version;
+}
+
+size_t mq_cards_count(const mq_cards *c)
+{
+	return c->n;
+}
+
+size_t mq_cards_visible(const mq_cards *c)
+{
+	return c->visible;
+}
+
+const mq_card *const *mq_cards_sorted(const mq_cards *c, mq_movie_sort sort, int ascending)
+{
+	return (const mq_card *const *)c->orders[sort][ascending ? 1 : 0];
+}
+
+const mq_card *mq_cards_by_oid(const mq_cards *c, const bson_oid_t *oid)
+{
+	mq_card key, *k = &key;
+	bson_oid_copy(oid, &key.oid);
+	mq_card **found = bsearch(&k, c->by_oid, c->n, sizeof *c->by_oid, cmp_oid);
+	return found ? *found : NULL;
+}
+
+const mq_card *mq_cards_by_tmdb(const mq_cards *c, long long tmdb_id)
+{
+	mq_card key = { .tmdb_id = tmdb_id }, *k = &key;
+	mq_card **found = bsearch(&k, c->by_tmdb, c->n, sizeof *c->by_tmdb, cmp_tmdb);
+	return found ? *found : NULL;
+}
+
+const mq_card *mq_cards_by_slug(const mq_cards *c, const char *slug)
+{
+	mq_card key = { .slug = slug }, *k = &key;
+	mq_card **found = bsearch(&k, c->by_slug, c->n, sizeof *c->by_slug, cmp_slug);
+	return found ? *found : NULL;
+}
+
+/* ---- matching ---------------------------------------------------------------------------- */
+
+static int has_id(const long long *ids, size_t n, long long id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ids[i] == id)
+			return 1;
+	return 0;
+}
+
+/* The text the anchored pattern of mq_search_pattern ("^" and the folded text, metacharacters
+ * escaped) looks for at a key's start, into text[512]; its length. */
+static size_t pattern_text(const char *pattern, char text[512])
+{
+	size_t n = 0;
+	for (const char *p = pattern + (*pattern == '^'); *p && n + 1 < 512; p++) {
+		if (*p == '\\' && p[1])
+			p++;
+		text[n++] = *p;
+	}
+	text[n] = '\0';
+	return n;
+}
+
+static int by_address(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t) * (mq_card *const *)a, y = (uintptr_t) * (mq_card *const *)b;
+	return (x > y) - (x < y);
+}
+
+size_t mq_cards_search(const mq_cards *c, const char *pattern, mq_movie_sort sort, int ascending,
+		       const mq_card ***found)
+{
+	char text[512];
+	size_t len = pattern_text(pattern, text), lo = 0, hi = c->n_keys, n = 0;
+	while (lo < hi) { /* the first key not before text */
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(c->keys[mid].key, text) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t end = lo;
+	while (end < c->n_keys && !strncmp(c->keys[end].key, text, len))
+		end++;
+	mq_card **out = mq_xcalloc(end - lo + 1, sizeof *out);
+	for (size_t i = lo; i < end; i++)
+		out[n++] = c->keys[i].card;
+	qsort(out, n, sizeof *out, by_address); /* a movie found by two of its keys once */
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!k || out[k - 1] != out[i])
+			out[k++] = out[i];
+	qsort(out, k, sizeof *out, order_cmp[sort][ascending ? 1 : 0]);
+	*found = (const mq_card **)out;
+	return k;
+}
+
+/* Whether one of the card's keys starts with what pattern looks for. */
+static int keys_match(const mq_card *card, const char *pattern)
+{
+	char text[512];
+	size_t n = pattern_text(pattern, text);
+	for (size_t i = 0; i < card->n_keys; i++)
+		if (!strncmp(card->keys[i], text, n))
+			return 1;
+	return 0;
+}
+
+int mq_cards_match(const mq_card *c, const mq_movie_query *q)
+{
+	if ((q->status == MQ_STATUS_VISIBLE && c->hidden) || (q->status == MQ_STATUS_HIDDEN && !c->hidden) ||
+	    (q->status == MQ_STATUS_MISSING && !c->missing))
+		return 0;
+	if (q->source && !(c->source && !strcmp(c->source, q->source)))
+		return 0;
+	if (q->genre && !has_id(c->genres, c->n_genres, q->genre))
+		return 0;
+	if (q->year && c->year != q->year)
+		return 0;
+	if (q->min_rating > 0 && !(c->has_vote_average && c->vote_average >= q->min_rating))
+		return 0;
+	if (q->actor && !has_id(c->cast, c->n_cast, q->actor))
+		return 0;
+	if (q->director && !has_id(c->directors, c->n_directors, q->director))
+		return 0;
+	if (q->search && !keys_match(c, q->search))
+		return 0;
+	return !q->audience || mq_cards_allows(c, q->audience);
+}
+
+int mq_cards_allows(const mq_card *c, const mq_audience *a)
+{
+	return mq_audience_allows(a, c->adult, mq_audience_movie_age(c->min_age, a->region, c->limits, c->n_limits));
+}
+
+/* ---- versions ---------------------------------------------------------------------------- */
+
+/* The version document v: MQ_OK with a copy in *doc, MQ_ENOTFOUND, or the database's error. */
+static mq_err version_doc(mongoc_collection_t *versions, long long v, bson_t *doc)
+{
+	char id[24];
+	snprintf(id, sizeof id, "%lld", v);
+	bson_t *filter = BCON_NEW("_id", BCON_UTF8(id));
+	mq_err rc = mq_db_find_one(versions, filter, NULL, doc, "catalogue version");
+	bson_destroy(filter);
+	return rc;
+}
+
+/* The head hint: the highest version some writer has recorded (0 when none). */
+static mq_err head_hint(mongoc_collection_t *versions, long long *v)
+{
+	bson_t doc;
+	bson_iter_t it;
+	*v = 0;
+	mq_err rc = version_doc(versions, 0, &doc); /* _id "0" is the head */
+	if (rc == MQ_OK && bson_iter_init_find(&it, &doc, "v") && BSON_ITER_HOLDS_NUMBER(&it))
+		*v = bson_iter_as_int64(&it);
+	bson_destroy(&doc);
+	return rc == MQ_ENOTFOUND ? MQ_OK : rc;
+}
+
+long long mq_cards_bump(mongoc_database_t *database, const bson_oid_t *movies, size_t n, const bson_oid_t *user)
+{
+	mongoc_collection_t *versions = mongoc_database_get_collection(database, VERSIONS);
+	long long v = 0;
+	int64_t now = mq_clock_ms();
+	mq_err rc = head_hint(versions, &v);
+	bson_error_t error;
+	int inserted = 0;
+	for (int tries = 0; rc == MQ_OK && tries < 1000; tries++) {
+		char id[24];
+		snprintf(id, sizeof id, "%lld", ++v);
+		bson_t doc = BSON_INITIALIZER, arr;
+		BSON_APPEND_UTF8(&doc, "_id", id);
+		BSON_APPEND_INT64(&doc, "v", v);
+		BSON_APPEND_DATE_TIME(&doc, "at", now);
+		if (n == 0 || n > MQ_CARDS_PATCH_MAX || !movies) {
+			BSON_APPEND_BOOL(&doc, "all", true);
+		} else {
+			BSON_APPEND_ARRAY_BEGIN(&doc, "movies", &arr);
+			for (size_t i = 0; i < n; i++) {
+				char key[16];
+				snprintf(key, sizeof key, "%zu", i);
+				BSON_APPEND_OID(&arr, key, &movies[i]);
+			}
+			bson_append_array_end(&doc, &arr);
+		}
+		inserted = mongoc_collection_insert_one(versions, &doc, NULL, NULL, &error);
+		bson_destroy(&doc);
+		if (inserted)
+			break;
+		if ((rc = mq_db_error(&error, "catalogue version")) == MQ_ECONFLICT)
+			rc = MQ_OK; /* another writer has this one: the next */
+	}
+	if (!inserted) {
+		mongoc_collection_destroy(versions);
+		mq_log(MQ_LOG_ERROR, "cards", "no catalogue version written: other processes see the change at their next reload");
+		return 0;
+	}
+	/* the hint only ever rises; losing a race here costs a later writer one more duplicate */
+	bson_t *head = BCON_NEW("_id", BCON_UTF8("0"));
+	bson_t *raise = BCON_NEW("$max", "{", "v", BCON_INT64(v), "}");
+	bson_t *upsert = BCON_NEW("upsert", BCON_BOOL(true));
+	if (!mongoc_collection_update_one(versions, head, raise, upsert, NULL, &error))
+		mq_log(MQ_LOG_DEBUG, "cards", "head hint not raised: %s", error.message);
+	if (v % 100 == 0) { /* versions older than an hour go (a process that idle reloads whole) */
+		bson_t *old = BCON_NEW("at", "{", "$lt", BCON_DATE_TIME(now - KEEP_VERSIONS_MS), "}");
+		if (!mongoc_collection_delete_many(versions, old, NULL, NULL, &error))
+			mq_log(MQ_LOG_WARN, "cards", "old catalogue versions not removed: %s", error.message);
+		bson_destroy(old);
+	}
+	bson_destroy(upsert);
+	bson_destroy(raise);
+	bson_destroy(head);
+	mongoc_collection_destroy(versions);
+	if (user) {
+		mongoc_collection_t *users = mongoc_database_get_collection(database, "users");
+		bson_t *filter = BCON_NEW("_id", BCON_OID(user));
+		bson_t *mine = BCON_NEW("$max", "{", "catalog_v", BCON_INT64(v), "}");
+		if (!mongoc_collection_update_one(users, filter, mine, NULL, NULL, &error))
+			mq_log(MQ_LOG_WARN, "cards", "member's catalogue version not recorded: %s", error.message);
+		bson_destroy(mine);
+		bson_destroy(filter);
+		mongoc_collection_destroy(users);
+	}
+	/* this process sees its own change on its next request */
+	pthread_mutex_lock(&lock);
+	checked_at = 0;
+	pthread_mutex_unlock(&lock);
+	return v;
+}
+
+/* ---- whole documents ------------------------------------------------------------------- */
+
+/* Drops the kept documents of changed[n] (changed NULL: all). Called under lock. */
+static void drop_docs(const bson_oid_t *changed, size_t n)
+{
+	pthread_mutex_lock(&docs_lock);
+	for (int i = 0; i < DOCS; i++) {
+		int drop = docs[i].doc && !changed;
+		for (size_t j = 0; j < n && docs[i].doc && !drop; j++)
+			drop = bson_oid_equal(&docs[i].oid, &changed[j]);
+		if (drop) {
+			bson_destroy(docs[i].doc);
+			docs[i].doc = NULL;
+		}
+	}
+	pthread_mutex_unlock(&docs_lock);
+}
+
+bson_t *mq_cards_doc(const mq_cards *c, const bson_oid_t *oid)
+{
+	bson_t *out = NULL;
+	pthread_mutex_lock(&lock);
+	int ok = c == current;
+	pthread_mutex_unlock(&lock);
+	pthread_mutex_lock(&docs_lock);
+	for (int i = 0; i < DOCS && ok && !out; i++)
+		if (docs[i].doc && bson_oid_equal(&docs[i].oid, oid)) {
+			out = bson_copy(docs[i].doc);
+			docs[i].used = ++docs_clock;
+		}
+	pthread_mutex_unlock(&docs_lock);
+	return out;
+}
+
+void mq_cards_keep_doc(const mq_cards *c, const bson_oid_t *oid, const bson_t *doc)
+{
+	pthread_mutex_lock(&lock);
+	if (c == current) { /* no snapshot installed since c: no change dropped before this is kept */
+		pthread_mutex_lock(&docs_lock);
+		int slot = 0;
+		for (int i = 0; i < DOCS; i++) {
+			if (docs[i].doc && bson_oid_equal(&docs[i].oid, oid)) {
+				slot = i;
+				break;
+			}
+			if (!docs[i].doc || (docs[slot].doc && docs[i].used < docs[slot].used))
+				slot = i;
+		}
+		if (docs[slot].doc)
+			bson_destroy(docs[slot].doc);
+		bson_oid_copy(oid, &docs[slot].oid);
+		docs[slot].doc = bson_copy(doc);
+		docs[slot].used = ++docs_clock;
+		pthread_mutex_unlock(&docs_lock);
+	}
+	pthread_mutex_unlock(&lock);
+}
+
+/* ---- loading and patching ---------------------------------------------------------------- */
+
+/* Every movie's card, at the version that was latest before they were read. */
+static mq_cards *load_all(mongoc_database_t *database)
+{
+	mongoc_collection_t *versions = mongoc_database_get_collection(database, VERSIONS);
+	long long v;
+	mq_err rc = head_hint(versions, &v);
+	while (rc == MQ_OK) { /* the hint may lag: the latest is the last that exists */
+		bson_t doc;
+		rc = version_doc(versions, v + 1, &doc);
+		bson_destroy(&doc);
+		if (rc == MQ_OK)
+			v++;
+	}
+	mongoc_collection_destroy(versions);
+	if (rc != MQ_ENOTFOUND)
+		return NULL;
+	int64_t t0 = mq_clock_ms();
+	bson_t opts = BSON_INITIALIZER;
+	card_projection(&opts);
+	bson_t filter = BSON_INITIALIZER;
+	mongoc_collection_t *movies = mongoc_database_get_collection(database, "movies");
+	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(movies, &filter, &opts, NULL);
+	const bson_t *doc;
+	mq_card **cards = NULL;
+	size_t n = 0, cap = 0;
+	while (mongoc_cursor_next(cursor, &doc)) {
+		mq_card *c = card_of(doc);
+		if (!c)
+			continue;
+		if (n == cap)
+			cards = mq_xrealloc(cards, (cap = cap ? cap * 2 : 1024) * sizeof *cards);
+		cards[n++] = c;
+	}
+	bson_error_t error;
+	int failed = mongoc_cursor_error(cursor, &error);
+	mongoc_cursor_destroy(cursor);
+	mongoc_collection_destroy(movies);
+	bson_destroy(&filter);
+	bson_destroy(&opts);
+	if (failed) {
+		mq_db_error(&error, "card catalogue");
+		for (size_t i = 0; i < n; i++)
+			card_release(cards[i]);
+		free(cards);
+		return NULL;
+	}
+	mq_log(MQ_LOG_INFO, "cards", "%zu movies read at catalogue version %lld in %" PRId64 " ms", n, v,
+	       mq_clock_ms() - t0);
+	return snapshot_new(mongoc_database_get_name(database), cards, n, v, mq_clock_ms());
+}
+
+/* old with the cards of changed[n] read again (a movie no longer there leaves), at version. */
+static mq_cards *patch(mongoc_database_t *database, mq_cards *old, const bson_oid_t *changed, size_t n,
+		       long long version)
+{
+	mq_card **fresh = mq_xcalloc(n ? n : 1, sizeof *fresh);
+	mongoc_collection_t *movies = mongoc_database_get_collection(database, "movies");
+	bson_t opts = BSON_INITIALIZER;
+	card_projection(&opts);
+	mq_err rc = MQ_OK;
+	for (size_t i = 0; i < n && rc == MQ_OK; i++) { /* one by _id each: no scan on FerretDB */
+		bson_t doc, *filter = BCON_NEW("_id", BCON_OID(&changed[i]));
+		rc = mq_db_find_one(movies, filter, &opts, &doc, "card");
+		if (rc == MQ_OK)
+			fresh[i] = card_of(&doc);
+		if (rc == MQ_ENOTFOUND)
+			rc = MQ_OK;
+		bson_destroy(&doc);
+		bson_destroy(filter);
+	}
+	bson_destroy(&opts);
+	mongoc_collection_destroy(movies);
+	if (rc != MQ_OK) {
+		for (size_t i = 0; i < n; i++)
+			card_release(fresh[i]);
+		free(fresh);
+		return NULL;
+	}
+	/* the unchanged cards are shared with the old snapshot */
+	mq_card **cards = mq_xcalloc(old->n + n + 1, sizeof *cards);
+	size_t k = 0;
+	for (size_t i = 0; i < old->n; i++) {
+		int replaced = 0;
+		for (size_t j = 0; j < n && !replaced; j++)
+			replaced = bson_oid_equal(&old->cards[i]->oid, &changed[j]);
+		if (!replaced) {
+			atomic_fetch_add(&old->cards[i]->refs, 1);
+			cards[k++] = old->cards[i];
+		}
+	}
+	for (size_t j = 0; j < n; j++)
+		if (fresh[j])
+			cards[k++] = fresh[j];
+	free(fresh);
+	mq_cards *out = snapshot_new(old->database, cards, k, version, old->loaded_at);
+	out->changed = mq_xcalloc(n ? n : 1, sizeof *out->changed);
+	memcpy(out->changed, changed, n * sizeof *changed);
+	out->n_changed = n;
+	return out;
+}
+
+/* What changed after old's version: *all, or the movies named (*changed[*n], caller frees), up
+ * to the latest version (*latest). MQ_OK, or the database's error. */
+static mq_err changes_since(mongoc_database_t *database, long long from, long long *latest, int *all,
+			    bson_oid_t **changed, size_t *n)
+{
+	mongoc_collection_t *versions = mongoc_database_get_collection(database, VERSIONS);
+	size_t cap = 0;
+	mq_err rc = MQ_OK;
+	*latest = from;
+	*all = 0;
+	*changed = NULL;
+	*n = 0;
+	while (rc == MQ_OK) {
+		bson_t doc;
+		bson_iter_t it, arr;
+		rc = version_doc(versions, *latest + 1, &doc);
+		if (rc == MQ_OK) {
+			++*latest;
+			if (bson_iter_init_find(&it, &doc, "all") && bson_iter_as_bool(&it))
+				*all = 1;
+			if (!*all && bson_iter_init_find(&it, &doc, "movies") && BSON_ITER_HOLDS_ARRAY(&it) &&
+			    bson_iter_recurse(&it, &arr)) {
+				while (bson_iter_next(&arr)) {
+					int seen = !BSON_ITER_HOLDS_OID(&arr);
+					for (size_t i = 0; i < *n && !seen; i++)
+						seen = bson_oid_equal(&(*changed)[i], bson_iter_oid(&arr));
+					if (seen)
+						continue;
+					if (*n == cap)
+						*changed = mq_xrealloc(*changed, (cap = cap ? cap * 2 : 16) * sizeof **changed);
+					bson_oid_copy(bson_iter_oid(&arr), &(*changed)[(*n)++]);
+				}
+			}
+			if (*n > MQ_CARDS_PATCH_MAX)
+				*all = 1;
+		}
+		bson_destroy(&doc);
+	}
+	mongoc_collection_destroy(versions);
+	return rc == MQ_ENOTFOUND ? MQ_OK : rc;
+}
+
+/* The snapshot after a look at the database from old (may be NULL): old itself (a reference
+ * added) when nothing changed, a patched or wholly reloaded one, or NULL on a database error. */
+/* load_all, the others serving the snapshot there is meanwhile. */
+static mq_cards *reload(mongoc_database_t *database)
+{
+	pthread_mutex_lock(&lock);
+	reloading = 1;
+	pthread_mutex_unlock(&lock);
+	mq_cards *c = load_all(database);
+	pthread_mutex_lock(&lock);
+	reloading = 0;
+	pthread_mutex_unlock(&lock);
+	return c;
+}
+
+static mq_cards *refresh(mongoc_database_t *database, mq_cards *old)
+{
+	if (!old || mq_clock_ms() - old->loaded_at > MQ_CARDS_MAX_AGE_MS ||
+	    strcmp(old->database, mongoc_database_get_name(database)))
+		return reload(database);
+	long long latest;
+	int all;
+	bson_oid_t *changed;
+	size_t n;
+	if (changes_since(database, old->version, &latest, &all, &changed, &n) != MQ_OK)
+		return NULL;
+	mq_cards *out;
+	if (all) {
+		out = reload(database);
+	} else if (latest == old->version) {
+		atomic_fetch_add(&old->refs, 1);
+		out = old;
+	} else {
+		out = patch(database, old, changed, n, latest);
+	}
+	free(changed);
+	return out;
+}
+
+/* Whether c answers a request that requires want without a look at the database: a visitor's
+ * (MQ_CARDS_LATEST) only while a whole reload is under way (they get the snapshot before it), a
+ * member's when it holds their own last change and was looked at within MQ_CARDS_CHECK_MS. */
+static int enough(const mq_cards *c, const char *database, long long want)
+{
+	if (!c || strcmp(c->database, database))
+		return 0;
+	if (want == MQ_CARDS_LATEST)
+		return reloading;
+	return c->version >= want && (reloading || mq_clock_ms() - checked_at < MQ_CARDS_CHECK_MS);
+}
+
+/* Whether a look at the database failed within the last MQ_CARDS_CHECK_MS: then the request
+ * fails at once (503) rather than wait for the database's timeouts again, once per thread. */
+static int failing(void)
+{
+	pthread_mutex_lock(&lock);
+	int recent = failed_at && mq_clock_ms() - failed_at < MQ_CARDS_CHECK_MS;
+	pthread_mutex_unlock(&lock);
+	return recent;
+}
+
+mq_cards *mq_cards_acquire(mongoc_database_t *database)
+{
+	long long want = required;
+	pthread_mutex_lock(&lock);
+	mq_cards *c = current;
+	const char *name = mongoc_database_get_name(database);
+	int ok = enough(c, name, want);
+	if (c)
+		atomic_fetch_add(&c->refs, 1);
+	pthread_mutex_unlock(&lock);
+	if (ok)
+		return c;
+	mq_cards_release(c);
+	if (failing())
+		return NULL;
+	/* one look at a time: a visitor's starts after their request did, so it sees every change
+	 * that was finished before */
+	pthread_mutex_lock(&looking);
+	pthread_mutex_lock(&lock);
+	c = current;
+	ok = want != MQ_CARDS_LATEST && enough(c, name, want); /* another thread looked meanwhile */
+	if (c)
+		atomic_fetch_add(&c->refs, 1);
+	pthread_mutex_unlock(&lock);
+	if (!ok && failing()) { /* the thread before this one found the database down */
+		mq_cards_release(c);
+		c = NULL;
+	} else if (!ok) {
+		int64_t at = mq_clock_ms();
+		mq_cards *fresh = refresh(database, c);
+		pthread_mutex_lock(&lock);
+		failed_at = fresh ? 0 : mq_clock_ms();
+		if (!fresh) { /* the database failed: so does the request */
+			mq_cards_release(c);
+			c = NULL;
+		} else {
+			if (fresh != current) {
+				int whole = !fresh->changed;
+				mq_cards_release(current);
+				current = fresh;
+				drop_docs(fresh->changed, fresh->n_changed);
+				if (whole) /* the snapshot before went (unless a reader still holds it): its pages back */
+					malloc_trim(0);
+			} else {
+				mq_cards_release(fresh);
+			}
+			checked_at = at;
+			mq_cards_release(c);
+			c = current;
+			atomic_fetch_add(&c->refs, 1);
+		}
+		pthread_mutex_unlock(&lock);
+	}
+	pthread_mutex_unlock(&looking);
+	return c;
+}
+
+void mq_cards_reset(void)
+{
+	pthread_mutex_lock(&lock);
+	mq_cards_release(current);
+	current = NULL;
+	checked_at = failed_at = 0;
+	drop_docs(NULL, 0);
+	pthread_mutex_unlock(&lock);
+}
