@@ -63,11 +63,13 @@ void mq_cards_require(long long version)
 
 /* ---- one card ---------------------------------------------------------------------------- */
 
-/* The fields a card reads besides the summary's (title_key is among those: the summary keeps
- * it, and its JSON leaves it out); left out of its summary. */
+/* The fields a card reads besides the summary's; the first N_LEFT_OUT are left out of its
+ * summary (the others stay: adult, min_age and age_limits are the summary's too, so that a
+ * joined summary carries what the audience rule reads, and title_key, which its JSON leaves out). */
 static const char *const filter_fields[] = {
-	"hidden", "tmdb_missing", "search_keys", "adult", "min_age", "age_limits", "cast", "directors", "title_key",
+	"hidden", "tmdb_missing", "search_keys", "cast", "directors", "adult", "min_age", "age_limits", "title_key",
 };
+#define N_LEFT_OUT 5
 
 static void card_free(mq_card *c)
 {
@@ -158,9 +160,9 @@ static mq_card *card_of(const bson_t *doc)
 	bson_oid_copy(bson_iter_oid(&it), &c->oid);
 	c->min_age = -1;
 	bson_t summary = BSON_INITIALIZER; /* built where it may grow, kept in a block of its size */
+	_Static_assert(N_LEFT_OUT == 5, "the fields left out are named one by one below");
 	bson_copy_to_excluding_noinit(doc, &summary, filter_fields[0], filter_fields[1], filter_fields[2],
-				      filter_fields[3], filter_fields[4], filter_fields[5], filter_fields[6],
-				      filter_fields[7], NULL);
+				      filter_fields[3], filter_fields[4], NULL);
 	if (!(c->summary = bson_new_from_data(bson_get_data(&summary), summary.len)))
 		c->summary = bson_copy(&summary);
 	bson_destroy(&summary);
