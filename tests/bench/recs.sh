@@ -25,8 +25,14 @@ mkdir -p "$RUN_DIR/db"
 # it: on FerretDB the summaries of a list (one _id $in over the catalogue) are a whole-collection
 # read, several seconds at 10,000 movies on a busy machine, past the workers' 5 s socket timeout.
 "$ROOT/build/ferretdb-test" -dir "$RUN_DIR/db" < /dev/null > "$RUN_DIR/db.uri" 2> "$RUN_DIR/ferretdb.log" &
-DB_PID=$!
-trap 'BUILD=$BUILD "$ROOT/tests/stack.sh" stop >/dev/null 2>&1; kill $DB_PID 2>/dev/null; wait $DB_PID 2>/dev/null' EXIT
+FERRET_PID=$!  # not DB_PID: stack.env, read below, has one of its own (empty: the stack's is not)
+stop_all() {
+	BUILD=$BUILD "$ROOT/tests/stack.sh" stop >/dev/null 2>&1
+	kill "$FERRET_PID" 2>/dev/null
+	for _ in $(seq 50); do kill -0 "$FERRET_PID" 2>/dev/null || return 0; sleep 0.1; done
+	kill -KILL "$FERRET_PID" 2>/dev/null || true
+}
+trap stop_all EXIT
 for _ in $(seq 300); do [ -s "$RUN_DIR/db.uri" ] && break; sleep 0.1; done
 export MONGODB_URI="$(head -n 1 "$RUN_DIR/db.uri")?socketTimeoutMS=60000"
 BUILD=$BUILD "$ROOT/tests/stack.sh" start >/dev/null 2>&1
