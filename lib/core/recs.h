@@ -55,7 +55,8 @@ typedef struct mq_recs_weights {
  * their taste: a 9/10 more than a 6/10; a dislike negative). content and quality (n_items each,
  * may be NULL) add in with their weights. scores[n_items] is overwritten; items of the member's
  * own get -INFINITY, as do those with excluded[i] set (may be NULL). because[n_items] (may be
- * NULL) gets, for each item, the member's item that contributed most to it (-1: none). */
+ * NULL) gets, for each item, the member's item that contributed most to it (-1: none). Of m, only
+ * the lists (count, neighbours) of items[] are read: a caller may keep rows for those alone. */
 void mq_recs_score(const mq_recs_model *m, const int *items, const float *weights, size_t n,
 		   const float *content, const float *quality, const unsigned char *excluded,
 		   mq_recs_weights w, float *scores, int *because);

@@ -58,41 +58,28 @@ float mq_recommend_recency(double age_days)
 }
 
 
-/* The movie, similarity and meta of the entry list points at (what append_entry wrote); false
- * when it is not one. */
-static bool read_entry(const bson_iter_t *list, bson_oid_t *movie, double *sim, movie_meta *meta)
+static bson_t *in_filter(const char *field, const bson_oid_t *ids, size_t n)
 {
-	bson_iter_t e, g;
-	bool found = false;
-	memset(meta, 0, sizeof *meta);
-	meta->usable = true;
-	*sim = 0;
-	if (!BSON_ITER_HOLDS_DOCUMENT(list) || !bson_iter_recurse(list, &e))
-		return false;
-	while (bson_iter_next(&e)) {
-		const char *key = bson_iter_key(&e);
-		if (!strcmp(key, "m") && BSON_ITER_HOLDS_OID(&e)) {
-			bson_oid_copy(bson_iter_oid(&e), movie);
-			found = true;
-		} else if (!strcmp(key, "s") && BSON_ITER_HOLDS_NUMBER(&e)) {
-			*sim = bson_iter_as_double(&e);
-		} else if (!strcmp(key, "q") && BSON_ITER_HOLDS_NUMBER(&e)) {
-			meta->quality = (float)bson_iter_as_double(&e);
-		} else if (!strcmp(key, "g") && BSON_ITER_HOLDS_ARRAY(&e) && bson_iter_recurse(&e, &g)) {
-			while (meta->n_genres < META_GENRES && bson_iter_next(&g))
-				if (BSON_ITER_HOLDS_NUMBER(&g) && bson_iter_as_int64(&g) >= 0)
-					meta->genre[meta->n_genres++] = bson_iter_as_int64(&g);
-		}
+	bson_t *f = bson_new(), in, arr;
+	BSON_APPEND_DOCUMENT_BEGIN(f, field, &in);
+	BSON_APPEND_ARRAY_BEGIN(&in, "$in", &arr);
+	for (size_t i = 0; i < n; i++) {
+		char key[24];
+		snprintf(key, sizeof key, "%zu", i);
+		BSON_APPEND_OID(&arr, key, &ids[i]);
 	}
-	return found;
+	bson_append_array_end(&in, &arr);
+	bson_append_document_end(f, &in);
+	return f;
 }
 
-
-/* One member's taste, gathered from their documents. */
+/* One member's taste, gathered from their documents, and the candidates. */
 typedef struct taste {
 	oid_map items;              /* the candidates: the member's own first, then the others */
 	float *weight;              /* per index: what the member said (own items only) */
-	unsigned char *excluded;    /* rated, watched, disliked, on the watchlist */
+	unsigned char *excluded;    /* rated, watched, disliked, on the watchlist; or not allowed */
+	movie_meta *meta;           /* per index: as the stored lists (own movies: their documents) say */
+	unsigned char *known;       /* per index: meta is set */
 	int n_own;                  /* own items: indexes 0..n_own-1 are the member's */
 	double genre[64];           /* genre id (mod 64) → how much the member likes it */
 	long long genre_id[64];
@@ -108,13 +95,24 @@ static int taste_index(taste *t, const bson_oid_t *o)
 		while (cap <= (size_t)i)
 			cap *= 2;
 		t->weight = mq_xrealloc(t->weight, cap * sizeof *t->weight);
-
 		t->excluded = mq_xrealloc(t->excluded, cap);
+		t->meta = mq_xrealloc(t->meta, cap * sizeof *t->meta);
+		t->known = mq_xrealloc(t->known, cap);
 		memset(t->weight + t->cap, 0, (cap - t->cap) * sizeof *t->weight);
 		memset(t->excluded + t->cap, 0, cap - t->cap);
+		memset(t->known + t->cap, 0, cap - t->cap);
 		t->cap = cap;
 	}
 	return i;
+}
+
+static void taste_free(taste *t)
+{
+	free(t->weight);
+	free(t->excluded);
+	free(t->meta);
+	free(t->known);
+	mq_rec_map_free(&t->items);
 }
 
 static double age_days(const bson_t *doc, const char *field, int64_t now)
@@ -125,18 +123,32 @@ static double age_days(const bson_t *doc, const char *field, int64_t now)
 	return 0;
 }
 
-/* The member's ratings, interactions, watchlist and favourites into t. */
+/* The member's ratings, interactions, watchlist and favourites into t: each collection's
+ * movie, signal and time only. */
 static mq_err gather(mongoc_database_t *database, const bson_oid_t *user, taste *t)
 {
-	static const char *const collections[] = { "ratings", "interactions", "watchlist", "favorites" };
+	static const struct {
+		const char *collection, *signal, *when; /* signal: the field that says how much (NULL: the kind) */
+	} kinds[] = {
+		{ "ratings", "rating", "created_at" },
+		{ "interactions", "type", "at" },
+		{ "watchlist", NULL, "added_at" },
+		{ "favorites", NULL, "added_at" },
+	};
 	int64_t now = mq_clock_ms();
 	mq_err rc = MQ_OK;
-	for (int c = 0; c < 4 && rc == MQ_OK; c++) {
+	for (size_t c = 0; c < sizeof kinds / sizeof kinds[0] && rc == MQ_OK; c++) {
 		bson_error_t error;
 		const bson_t *doc;
-		mongoc_collection_t *coll = mongoc_database_get_collection(database, collections[c]);
+		mongoc_collection_t *coll = mongoc_database_get_collection(database, kinds[c].collection);
 		bson_t *filter = BCON_NEW("user_id", BCON_OID(user));
-		bson_t *opts = BCON_NEW("limit", BCON_INT64(5000));
+		bson_t *opts = BCON_NEW("limit", BCON_INT64(5000)), projection;
+		BSON_APPEND_DOCUMENT_BEGIN(opts, "projection", &projection);
+		BSON_APPEND_INT32(&projection, "movie_id", 1);
+		BSON_APPEND_INT32(&projection, kinds[c].when, 1);
+		if (kinds[c].signal)
+			BSON_APPEND_INT32(&projection, kinds[c].signal, 1);
+		bson_append_document_end(opts, &projection);
 		mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, opts, NULL);
 		while (mongoc_cursor_next(cursor, &doc)) {
 			bson_iter_t it;
@@ -144,20 +156,19 @@ static mq_err gather(mongoc_database_t *database, const bson_oid_t *user, taste 
 				continue;
 			int i = taste_index(t, bson_iter_oid(&it));
 			float w = 0;
-			const char *when = c == 0 ? "created_at" : c == 1 ? "at" : "added_at";
-			if (c == 0 && bson_iter_init_find(&it, doc, "rating") && BSON_ITER_HOLDS_NUMBER(&it))
+			if (!kinds[c].signal)
+				w = mq_recommend_signal_weight(kinds[c].collection);
+			else if (bson_iter_init_find(&it, doc, kinds[c].signal) && BSON_ITER_HOLDS_NUMBER(&it))
 				w = mq_recommend_taste_weight(bson_iter_as_double(&it), 10);
-			else if (c == 1 && bson_iter_init_find(&it, doc, "type") && BSON_ITER_HOLDS_UTF8(&it))
+			else if (bson_iter_init_find(&it, doc, kinds[c].signal) && BSON_ITER_HOLDS_UTF8(&it))
 				w = mq_recommend_signal_weight(bson_iter_utf8(&it, NULL));
-			else if (c >= 2)
-				w = mq_recommend_signal_weight(collections[c]);
 			if (MQ_RECOMMEND_RECENCY)
-				w *= mq_recommend_recency(age_days(doc, when, now));
+				w *= mq_recommend_recency(age_days(doc, kinds[c].when, now));
 			t->weight[i] += w;
 			t->excluded[i] = 1;
 		}
 		if (mongoc_cursor_error(cursor, &error))
-			rc = mq_db_error(&error, collections[c]);
+			rc = mq_db_error(&error, kinds[c].collection);
 		mongoc_cursor_destroy(cursor);
 		bson_destroy(opts);
 		bson_destroy(filter);
@@ -224,24 +235,148 @@ static void info_reserve(candidate_info *c, size_t n)
 	c->cap = cap;
 }
 
-/* movie as a candidate, scored by its meta; its index. */
-static int add_candidate(taste *t, candidate_info *info, const bson_oid_t *movie, const movie_meta *meta)
+/* Whether a movie may be recommended to this member: the one place a candidate is accepted or
+ * rejected, whichever list it came from. The stored lists hold only movies that could be
+ * recommended when they were learnt; the catalogue's popular movies (before the first training
+ * run) any. A movie hidden since the training run is left out when the summaries are read
+ * (describe). */
+static bool candidate_allowed(const movie_meta *meta)
+{
+	return meta->usable;
+}
+
+/* movie as a candidate, with its meta (the last list's: all come from one training run); its
+ * index. */
+static int note_candidate(taste *t, const bson_oid_t *movie, const movie_meta *meta)
 {
 	int i = taste_index(t, movie);
-	long long liked;
-	info_reserve(info, t->cap);
-	info->content[i] = genre_match(t, meta, &liked);
-	info->group[i] = meta->n_genres ? (int)meta->genre[0] : -1;
-	info->liked[i] = (int)liked;
-	info->quality[i] = meta->quality;
-	if (!meta->usable)
+	t->meta[i] = *meta;
+	t->known[i] = 1;
+	if (!candidate_allowed(meta))
 		t->excluded[i] = 1;
 	return i;
 }
 
+/* The entries of a stored list (field of doc) as candidates: at most max, each index and weight
+ * into out (may be NULL); returns how many. */
+static int note_list(taste *t, const bson_t *doc, const char *field, int max, mq_recs_neighbour *out)
+{
+	const uint8_t *entries;
+	size_t n;
+	int k = 0;
+	mq_rec_list(doc, field, &entries, &n);
+	for (size_t e = 0; e < n && k < max; e++, k++) {
+		bson_oid_t movie;
+		movie_meta meta;
+		float weight;
+		mq_rec_entry_unpack(entries + e * MQ_REC_ENTRY_SIZE, &movie, &weight, &meta);
+		int i = note_candidate(t, &movie, &meta);
+		if (out)
+			out[k] = (mq_recs_neighbour){ i, weight };
+	}
+	return k;
+}
+
+/* The stored lists of the member's strongest movies (strong[n_strong], own indexes) into model's
+ * rows, their entries as candidates; and from the same documents the genres of those movies as
+ * the training run saw them (t->meta, t->known). */
+static mq_err read_lists(mongoc_database_t *database, taste *t, const int *strong, int n_strong, mq_recs_model *model)
+{
+	bson_oid_t *ids = mq_xcalloc((size_t)n_strong + 1, sizeof *ids);
+	unsigned char *wanted = mq_xcalloc((size_t)t->n_own + 1, 1);
+	for (int a = 0; a < n_strong; a++) {
+		ids[a] = t->items.by_index[strong[a]];
+		wanted[strong[a]] = 1;
+	}
+	bson_t *filter = in_filter("_id", ids, (size_t)n_strong);
+	bson_error_t error;
+	const bson_t *doc;
+	mongoc_collection_t *coll = mongoc_database_get_collection(database, "movie_neighbours");
+	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, NULL, NULL);
+	while (mongoc_cursor_next(cursor, &doc)) {
+		bson_iter_t it, g;
+		int src;
+		if (!bson_iter_init_find(&it, doc, "_id") || !BSON_ITER_HOLDS_OID(&it) ||
+		    (src = mq_rec_map_index(&t->items, bson_iter_oid(&it), 0)) < 0 || src >= t->n_own || !wanted[src])
+			continue;
+		wanted[src] = 0;
+		movie_meta *own = &t->meta[src];
+		if (mq_rec_format_current(doc) && bson_iter_init_find(&it, doc, "g") && BSON_ITER_HOLDS_ARRAY(&it) &&
+		    bson_iter_recurse(&it, &g)) {
+			memset(own, 0, sizeof *own);
+			while (own->n_genres < META_GENRES && bson_iter_next(&g))
+				if (BSON_ITER_HOLDS_NUMBER(&g) && bson_iter_as_int64(&g) >= 0)
+					own->genre[own->n_genres++] = bson_iter_as_int64(&g);
+			t->known[src] = 1;
+		}
+		model->count[src] = note_list(t, doc, "n", model->k,
+					      model->neighbours + (size_t)src * (size_t)model->k);
+	}
+	mq_err rc = mongoc_cursor_error(cursor, &error) ? mq_db_error(&error, "movie_neighbours") : MQ_OK;
+	mongoc_cursor_destroy(cursor);
+	mongoc_collection_destroy(coll);
+	bson_destroy(filter);
+	free(wanted);
+	free(ids);
+	return rc;
+}
+
+/* The genres of catalogue movies (filter) into their own entries of t. */
+static mq_err read_genres(mongoc_collection_t *movies, const bson_t *filter, taste *t)
+{
+	bson_error_t error;
+	const bson_t *doc;
+	bson_t *opts = mq_rec_meta_projection();
+	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(movies, filter, opts, NULL);
+	while (mongoc_cursor_next(cursor, &doc)) {
+		bson_iter_t it;
+		int i;
+		if (!bson_iter_init_find(&it, doc, "_id") || !BSON_ITER_HOLDS_OID(&it) ||
+		    (i = mq_rec_map_index(&t->items, bson_iter_oid(&it), 0)) < 0 || i >= t->n_own)
+			continue;
+		mq_rec_meta_from_movie(doc, &t->meta[i]);
+		t->known[i] = 1;
+	}
+	mq_err rc = mongoc_cursor_error(cursor, &error) ? mq_db_error(&error, "the member's movies") : MQ_OK;
+	mongoc_cursor_destroy(cursor);
+	bson_destroy(opts);
+	return rc;
+}
+
+#define GENRES_BY_ID 8 /* up to this many of the member's movies are looked up one by one */
+
+/* The genres of the member's liked strong movies the stored documents did not give (first
+ * touched since the last training run, or before the first): from the catalogue, one _id lookup
+ * each when they are few (an _id equality is what FerretDB serves without decoding the whole
+ * collection), one $in otherwise. */
+static mq_err read_missing_genres(mongoc_database_t *database, taste *t, const int *strong, int n_strong)
+{
+	bson_oid_t *missing = mq_xcalloc((size_t)n_strong + 1, sizeof *missing);
+	size_t n = 0;
+	for (int a = 0; a < n_strong; a++)
+		if (t->weight[strong[a]] > 0 && !t->known[strong[a]])
+			missing[n++] = t->items.by_index[strong[a]];
+	mq_err rc = MQ_OK;
+	mongoc_collection_t *movies = n ? mongoc_database_get_collection(database, "movies") : NULL;
+	if (n > GENRES_BY_ID) {
+		bson_t *filter = in_filter("_id", missing, n);
+		rc = read_genres(movies, filter, t);
+		bson_destroy(filter);
+	}
+	for (size_t k = 0; n <= GENRES_BY_ID && k < n && rc == MQ_OK; k++) {
+		bson_t *filter = BCON_NEW("_id", BCON_OID(&missing[k]));
+		rc = read_genres(movies, filter, t);
+		bson_destroy(filter);
+	}
+	if (movies)
+		mongoc_collection_destroy(movies);
+	free(missing);
+	return rc;
+}
+
 /* The most popular movies, overall and of the member's genres, as candidates: from rec_popular,
  * which the training run writes. *found: whether it has been written. */
-static mq_err add_popular(mongoc_database_t *database, taste *t, candidate_info *info, bool *found)
+static mq_err add_popular(mongoc_database_t *database, taste *t, bool *found)
 {
 	bson_t filter = BSON_INITIALIZER, in, arr;
 	BSON_APPEND_DOCUMENT_BEGIN(&filter, "_id", &in);
@@ -263,18 +398,11 @@ static mq_err add_popular(mongoc_database_t *database, taste *t, candidate_info 
 	mongoc_collection_t *coll = mongoc_database_get_collection(database, "rec_popular");
 	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, &filter, NULL, NULL);
 	while (mongoc_cursor_next(cursor, &doc)) {
-		bson_iter_t it, list;
-		if (bson_iter_init_find(&it, doc, "_id") && BSON_ITER_HOLDS_UTF8(&it) && !strcmp(bson_iter_utf8(&it, NULL), "all"))
+		bson_iter_t it;
+		if (bson_iter_init_find(&it, doc, "_id") && BSON_ITER_HOLDS_UTF8(&it) &&
+		    !strcmp(bson_iter_utf8(&it, NULL), "all") && mq_rec_format_current(doc))
 			*found = true;
-		if (!bson_iter_init_find(&it, doc, "m") || !BSON_ITER_HOLDS_ARRAY(&it) || !bson_iter_recurse(&it, &list))
-			continue;
-		while (bson_iter_next(&list)) {
-			bson_oid_t movie;
-			movie_meta meta;
-			double sim;
-			if (read_entry(&list, &movie, &sim, &meta))
-				add_candidate(t, info, &movie, &meta);
-		}
+		note_list(t, doc, "m", INT32_MAX, NULL);
 	}
 	mq_err rc = mongoc_cursor_error(cursor, &error) ? mq_db_error(&error, "rec_popular") : MQ_OK;
 	mongoc_cursor_destroy(cursor);
@@ -284,7 +412,7 @@ static mq_err add_popular(mongoc_database_t *database, taste *t, candidate_info 
 }
 
 /* Before the first training run: the most popular movies straight from the catalogue. */
-static mq_err add_popular_movies(mongoc_database_t *database, taste *t, candidate_info *info)
+static mq_err add_popular_movies(mongoc_database_t *database, taste *t)
 {
 	bson_error_t error;
 	const bson_t *doc;
@@ -299,7 +427,7 @@ static mq_err add_popular_movies(mongoc_database_t *database, taste *t, candidat
 		if (!bson_iter_init_find(&it, doc, "_id") || !BSON_ITER_HOLDS_OID(&it))
 			continue;
 		mq_rec_meta_from_movie(doc, &meta);
-		add_candidate(t, info, bson_iter_oid(&it), &meta);
+		note_candidate(t, bson_iter_oid(&it), &meta);
 	}
 	mq_err rc = mongoc_cursor_error(cursor, &error) ? mq_db_error(&error, "recommendation candidates") : MQ_OK;
 	mongoc_cursor_destroy(cursor);
@@ -309,19 +437,20 @@ static mq_err add_popular_movies(mongoc_database_t *database, taste *t, candidat
 	return rc;
 }
 
-static bson_t *in_filter(const char *field, const bson_oid_t *ids, size_t n)
+/* What scoring needs of every candidate, now that the member's genre taste is complete. */
+static void candidates_info(const taste *t, candidate_info *info)
 {
-	bson_t *f = bson_new(), in, arr;
-	BSON_APPEND_DOCUMENT_BEGIN(f, field, &in);
-	BSON_APPEND_ARRAY_BEGIN(&in, "$in", &arr);
-	for (size_t i = 0; i < n; i++) {
-		char key[24];
-		snprintf(key, sizeof key, "%zu", i);
-		BSON_APPEND_OID(&arr, key, &ids[i]);
+	info_reserve(info, t->items.n + 1);
+	for (size_t i = 0; i < t->items.n; i++) {
+		if (!t->known[i])
+			continue;
+		long long liked;
+		const movie_meta *meta = &t->meta[i];
+		info->content[i] = genre_match(t, meta, &liked);
+		info->group[i] = meta->n_genres ? (int)meta->genre[0] : -1;
+		info->liked[i] = (int)liked;
+		info->quality[i] = meta->quality;
 	}
-	bson_append_array_end(&in, &arr);
-	bson_append_document_end(f, &in);
-	return f;
 }
 
 /* The member's strongest movies first; of equal weight the first gathered (the earlier, as
@@ -524,97 +653,38 @@ mq_err mq_recommend_for(mq_db *db, const char *user_id, const char *lang, const 
 	t.n_own = (int)t.items.n;
 
 	/* the member's strongest movies: their genres are the member's taste, their neighbours candidates */
-	mq_recs_model model = { 0 };
 	int *own = mq_xcalloc((size_t)t.n_own + 1, sizeof *own);
 	for (int i = 0; i < t.n_own; i++)
 		own[i] = i;
 	qsort_r(own, (size_t)t.n_own, sizeof *own, by_weight, t.weight);
 	int n_strong = t.n_own < MQ_RECOMMEND_STRONG ? t.n_own : MQ_RECOMMEND_STRONG;
-	mq_recs_neighbour *lists = mq_xcalloc((size_t)(n_strong ? n_strong : 1) * MQ_RECOMMEND_NEIGHBOURS, sizeof *lists);
-	int *counts = mq_xcalloc((size_t)(n_strong ? n_strong : 1), sizeof *counts);
-	int *strong = mq_xcalloc((size_t)(n_strong ? n_strong : 1), sizeof *strong);
-	float *strong_w = mq_xcalloc((size_t)(n_strong ? n_strong : 1), sizeof *strong_w);
-	bson_oid_t *strong_ids = mq_xcalloc((size_t)(n_strong ? n_strong : 1), sizeof *strong_ids);
-	for (int a = 0; a < n_strong; a++) {
-		strong[a] = own[a];
-		strong_w[a] = t.weight[own[a]];
-		strong_ids[a] = t.items.by_index[own[a]];
-	}
-	if (rc == MQ_OK && n_strong) {
-		bson_t *filter = in_filter("_id", strong_ids, (size_t)n_strong);
-		bson_t *opts = mq_rec_meta_projection();
-		const bson_t *doc;
-		mongoc_collection_t *movies = mongoc_database_get_collection(database, "movies");
-		mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(movies, filter, opts, NULL);
-		while (mongoc_cursor_next(cursor, &doc)) {
-			bson_iter_t it;
-			movie_meta meta;
-			int i;
-			if (!bson_iter_init_find(&it, doc, "_id") || !BSON_ITER_HOLDS_OID(&it) ||
-			    (i = mq_rec_map_index(&t.items, bson_iter_oid(&it), 0)) < 0 || t.weight[i] <= 0)
-				continue;
-			mq_rec_meta_from_movie(doc, &meta);
-			for (int g = 0; g < meta.n_genres; g++)
-				like_genre(&t, meta.genre[g], t.weight[i]);
-		}
-		bson_error_t error;
-		if (mongoc_cursor_error(cursor, &error))
-			rc = mq_db_error(&error, "the member's movies");
-		mongoc_cursor_destroy(cursor);
-		mongoc_collection_destroy(movies);
-		bson_destroy(opts);
-		bson_destroy(filter);
-	}
-	if (rc == MQ_OK && n_strong) {
-		bson_t *filter = in_filter("_id", strong_ids, (size_t)n_strong);
-		bson_error_t error;
-		const bson_t *doc;
-		mongoc_collection_t *coll = mongoc_database_get_collection(database, "movie_neighbours");
-		mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, NULL, NULL);
-		while (mongoc_cursor_next(cursor, &doc)) {
-			bson_iter_t it, list;
-			if (!bson_iter_init_find(&it, doc, "_id") || !BSON_ITER_HOLDS_OID(&it))
-				continue;
-			int src = mq_rec_map_index(&t.items, bson_iter_oid(&it), 0), a = 0;
-			while (a < n_strong && strong[a] != src)
-				a++;
-			if (a == n_strong || !bson_iter_init_find(&it, doc, "n") || !BSON_ITER_HOLDS_ARRAY(&it) ||
-			    !bson_iter_recurse(&it, &list))
-				continue;
-			while (bson_iter_next(&list) && counts[a] < MQ_RECOMMEND_NEIGHBOURS) {
-				bson_oid_t movie;
-				movie_meta meta;
-				double sim;
-				if (read_entry(&list, &movie, &sim, &meta))
-					lists[(size_t)a * MQ_RECOMMEND_NEIGHBOURS + (size_t)counts[a]++] =
-						(mq_recs_neighbour){ add_candidate(&t, &info, &movie, &meta), (float)sim };
-			}
-		}
-		if (mongoc_cursor_error(cursor, &error))
-			rc = mq_db_error(&error, "movie_neighbours");
-		mongoc_cursor_destroy(cursor);
-		mongoc_collection_destroy(coll);
-		bson_destroy(filter);
-	}
+	int *strong = own; /* the first n_strong */
+	float *strong_w = mq_xcalloc((size_t)n_strong + 1, sizeof *strong_w);
+	for (int a = 0; a < n_strong; a++)
+		strong_w[a] = t.weight[strong[a]];
+	/* a model over the candidates with rows for the member's own movies only: mq_recs_score reads
+	 * the lists of the items it is given, the strong ones */
+	mq_recs_model model = { 0 };
+	model.k = MQ_RECOMMEND_NEIGHBOURS;
+	model.count = mq_xcalloc((size_t)t.n_own + 1, sizeof *model.count);
+	model.neighbours = mq_xcalloc(((size_t)t.n_own + 1) * MQ_RECOMMEND_NEIGHBOURS, sizeof *model.neighbours);
+	if (rc == MQ_OK && n_strong)
+		rc = read_lists(database, &t, strong, n_strong, &model);
+	if (rc == MQ_OK && n_strong)
+		rc = read_missing_genres(database, &t, strong, n_strong);
+	for (int a = 0; a < n_strong; a++)
+		for (int g = 0; strong_w[a] > 0 && t.known[strong[a]] && g < t.meta[strong[a]].n_genres; g++)
+			like_genre(&t, t.meta[strong[a]].genre[g], strong_w[a]);
 	/* and the most popular, overall and of the member's genres */
 	bool trained = false;
 	if (rc == MQ_OK)
-		rc = add_popular(database, &t, &info, &trained);
+		rc = add_popular(database, &t, &trained);
 	if (rc == MQ_OK && !trained)
-		rc = add_popular_movies(database, &t, &info);
+		rc = add_popular_movies(database, &t);
 	if (rc == MQ_OK) {
 		int n = (int)t.items.n;
-		info_reserve(&info, (size_t)n + 1);
-		/* a model over the candidates: the member's strong items with their neighbours */
+		candidates_info(&t, &info);
 		model.n_items = n;
-		model.k = MQ_RECOMMEND_NEIGHBOURS;
-		model.count = mq_xcalloc((size_t)n + 1, sizeof *model.count);
-		model.neighbours = mq_xcalloc(((size_t)n + 1) * MQ_RECOMMEND_NEIGHBOURS, sizeof *model.neighbours);
-		for (int a = 0; a < n_strong; a++) {
-			model.count[strong[a]] = counts[a];
-			memcpy(model.neighbours + (size_t)strong[a] * MQ_RECOMMEND_NEIGHBOURS,
-			       lists + (size_t)a * MQ_RECOMMEND_NEIGHBOURS, (size_t)counts[a] * sizeof *lists);
-		}
 		float *scores = mq_xcalloc((size_t)n + 1, sizeof *scores);
 		int *because = mq_xcalloc((size_t)n + 1, sizeof *because);
 		/* twice as many as asked for: those the audience may not see are left out */
@@ -657,22 +727,16 @@ mq_err mq_recommend_for(mq_db *db, const char *user_id, const char *lang, const 
 		free(top);
 		free(because);
 		free(scores);
-		free(model.count);
-		free(model.neighbours);
 	}
-	free(strong_ids);
+	free(model.count);
+	free(model.neighbours);
 	free(strong_w);
-	free(strong);
-	free(counts);
-	free(lists);
 	free(own);
 	free(info.content);
 	free(info.quality);
 	free(info.group);
 	free(info.liked);
-	free(t.weight);
-	free(t.excluded);
-	mq_rec_map_free(&t.items);
+	taste_free(&t);
 	cJSON_Delete(prefs);
 	mq_db_release(db, client, database);
 	return rc;

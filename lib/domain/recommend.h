@@ -64,9 +64,10 @@ mq_recs_model *mq_recommend_learn(const mq_recs_event *events, size_t n, int n_u
 
 /* marquee-sync neighbours: learns the neighbours from every member's ratings, likes, watches,
  * bookmarks and watchlist, and stores each movie's top ones in movie_neighbours ({_id: movie,
- * n: [{m, s, g: [genre ids], q: quality}], at}); movies with none left are removed. Also stores
- * the most popular movies in rec_popular ({_id: "all" or "g<genre id>", m: [{m, g, q}], at}).
- * Hidden movies and those gone from TMDB are in neither. *movies and *events get the counts. */
+ * f, g: [the movie's genre ids], n: its list, members, at}, for every movie a member has a signal
+ * for; the others' are removed). Also stores the most popular movies in rec_popular ({_id: "all"
+ * or "g<genre id>", f, m: list, at}). Lists are packed entries (recommend_store.h); hidden movies
+ * and those gone from TMDB are in none. *movies (those given a list) and *events get the counts. */
 mq_err mq_recommend_train(mq_db *db, long *movies, long *events);
 
 /* One member's recommendations: at most limit movie summaries (titles in lang), best first, each

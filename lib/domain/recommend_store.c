@@ -72,6 +72,82 @@ void mq_rec_map_free(oid_map *m)
 }
 
 
+static void put_u32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint32_t get_u32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void put_float(uint8_t *p, float f)
+{
+	uint32_t v;
+	memcpy(&v, &f, sizeof v);
+	put_u32(p, v);
+}
+
+static float get_float(const uint8_t *p)
+{
+	uint32_t v = get_u32(p);
+	float f;
+	memcpy(&f, &v, sizeof f);
+	return f;
+}
+
+void mq_rec_entry_pack(uint8_t out[MQ_REC_ENTRY_SIZE], const bson_oid_t *movie, float weight, const movie_meta *meta)
+{
+	memset(out, 0, MQ_REC_ENTRY_SIZE);
+	memcpy(out, movie->bytes, 12);
+	put_float(out + 12, weight);
+	put_float(out + 16, meta->quality);
+	int n = 0;
+	for (int g = 0; g < meta->n_genres && g < META_GENRES; g++)
+		if (meta->genre[g] >= 0 && meta->genre[g] <= INT32_MAX)
+			put_u32(out + 21 + 4 * n++, (uint32_t)meta->genre[g]);
+	out[20] = (uint8_t)n;
+}
+
+void mq_rec_entry_unpack(const uint8_t in[MQ_REC_ENTRY_SIZE], bson_oid_t *movie, float *weight, movie_meta *meta)
+{
+	memset(meta, 0, sizeof *meta);
+	memcpy(movie->bytes, in, 12);
+	*weight = get_float(in + 12);
+	meta->quality = get_float(in + 16);
+	meta->n_genres = in[20] < META_GENRES ? in[20] : META_GENRES;
+	for (int g = 0; g < meta->n_genres; g++)
+		meta->genre[g] = (long long)(int32_t)get_u32(in + 21 + 4 * g);
+	meta->usable = true;
+}
+
+bool mq_rec_format_current(const bson_t *doc)
+{
+	bson_iter_t it;
+	return bson_iter_init_find(&it, doc, MQ_REC_FORMAT_FIELD) && BSON_ITER_HOLDS_INT(&it) &&
+	       bson_iter_as_int64(&it) == MQ_REC_FORMAT;
+}
+
+bool mq_rec_list(const bson_t *doc, const char *field, const uint8_t **entries, size_t *n)
+{
+	bson_iter_t it;
+	bson_subtype_t subtype;
+	uint32_t len = 0;
+	*entries = NULL;
+	*n = 0;
+	if (!mq_rec_format_current(doc) || !bson_iter_init_find(&it, doc, field) || !BSON_ITER_HOLDS_BINARY(&it))
+		return false;
+	bson_iter_binary(&it, &subtype, &len, entries);
+	if (subtype != BSON_SUBTYPE_BINARY || len % MQ_REC_ENTRY_SIZE) {
+		*entries = NULL;
+		return false;
+	}
+	*n = len / MQ_REC_ENTRY_SIZE;
+	return true;
+}
+
 bson_t *mq_rec_meta_projection(void)
 {
 	return BCON_NEW("projection", "{", "genres", BCON_INT32(1), "vote_average", BCON_INT32(1), "vote_count",

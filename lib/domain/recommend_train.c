@@ -26,20 +26,36 @@ static void event_add(event_list *l, int user, int item, float weight)
 	l->e[l->n++] = (mq_recs_event){ user, item, weight };
 }
 
-/* Every document of collection (filter), as events: who (user_id) did what to which movie. */
+/* Every document of collection (filter), as events: who (user_id) did what to which movie. With
+ * rating set, only documents whose rating is at least min_rating are events, and every
+ * document's movie goes into *rated as well. */
 static mq_err read_events(mongoc_database_t *database, const char *collection, const bson_t *filter,
-			  oid_map *users, oid_map *movies, event_list *out)
+			  oid_map *users, oid_map *movies, event_list *out, const char *rating, double min_rating,
+			  oid_map *rated)
 {
 	bson_error_t error;
 	const bson_t *doc;
 	mongoc_collection_t *coll = mongoc_database_get_collection(database, collection);
-	bson_t *opts = BCON_NEW("projection", "{", "user_id", BCON_INT32(1), "movie_id", BCON_INT32(1), "}");
+	bson_t *opts = bson_new(), projection;
+	BSON_APPEND_DOCUMENT_BEGIN(opts, "projection", &projection);
+	BSON_APPEND_INT32(&projection, "user_id", 1);
+	BSON_APPEND_INT32(&projection, "movie_id", 1);
+	if (rating)
+		BSON_APPEND_INT32(&projection, rating, 1);
+	bson_append_document_end(opts, &projection);
 	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, opts, NULL);
 	while (mongoc_cursor_next(cursor, &doc)) {
-		bson_iter_t u, m;
-		if (bson_iter_init_find(&u, doc, "user_id") && BSON_ITER_HOLDS_OID(&u) &&
-		    bson_iter_init_find(&m, doc, "movie_id") && BSON_ITER_HOLDS_OID(&m))
-			event_add(out, mq_rec_map_index(users, bson_iter_oid(&u), 1), mq_rec_map_index(movies, bson_iter_oid(&m), 1), 1);
+		bson_iter_t u, m, r;
+		if (!bson_iter_init_find(&u, doc, "user_id") || !BSON_ITER_HOLDS_OID(&u) ||
+		    !bson_iter_init_find(&m, doc, "movie_id") || !BSON_ITER_HOLDS_OID(&m))
+			continue;
+		if (rating) {
+			mq_rec_map_index(rated, bson_iter_oid(&m), 1);
+			if (!bson_iter_init_find(&r, doc, rating) || !BSON_ITER_HOLDS_NUMBER(&r) ||
+			    bson_iter_as_double(&r) < min_rating)
+				continue;
+		}
+		event_add(out, mq_rec_map_index(users, bson_iter_oid(&u), 1), mq_rec_map_index(movies, bson_iter_oid(&m), 1), 1);
 	}
 	mq_err rc = mongoc_cursor_error(cursor, &error) ? mq_db_error(&error, collection) : MQ_OK;
 	mongoc_cursor_destroy(cursor);
@@ -49,25 +65,27 @@ static mq_err read_events(mongoc_database_t *database, const char *collection, c
 }
 
 
-/* Appends {m, s (when with_sim), g: [genre ids], q} to the array list as element at. */
-static void append_entry(bson_t *list, size_t at, const bson_oid_t *movie, const movie_meta *meta, bool with_sim,
-			 double sim)
+/* A list of entries, packed (recommend_store.h) as they are added. */
+typedef struct packed_list {
+	uint8_t *bytes;
+	size_t n, cap;
+} packed_list;
+
+static void list_add(packed_list *l, const bson_oid_t *movie, float weight, const movie_meta *meta)
 {
-	char key[24];
-	bson_t entry, genres;
-	snprintf(key, sizeof key, "%zu", at);
-	BSON_APPEND_DOCUMENT_BEGIN(list, key, &entry);
-	BSON_APPEND_OID(&entry, "m", movie);
-	if (with_sim)
-		BSON_APPEND_DOUBLE(&entry, "s", sim);
-	BSON_APPEND_ARRAY_BEGIN(&entry, "g", &genres);
-	for (int i = 0; i < meta->n_genres; i++) {
-		snprintf(key, sizeof key, "%d", i);
-		BSON_APPEND_INT64(&genres, key, meta->genre[i]);
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 256;
+		l->bytes = mq_xrealloc(l->bytes, l->cap * MQ_REC_ENTRY_SIZE);
 	}
-	bson_append_array_end(&entry, &genres);
-	BSON_APPEND_DOUBLE(&entry, "q", meta->quality);
-	bson_append_document_end(list, &entry);
+	mq_rec_entry_pack(l->bytes + l->n++ * MQ_REC_ENTRY_SIZE, movie, weight, meta);
+}
+
+/* Appends the list as field (binary, with the format's marker). */
+static void append_list(bson_t *doc, const char *field, const packed_list *l)
+{
+	BSON_APPEND_INT32(doc, MQ_REC_FORMAT_FIELD, MQ_REC_FORMAT);
+	BSON_APPEND_BINARY(doc, field, BSON_SUBTYPE_BINARY, l->bytes ? l->bytes : (const uint8_t *)"",
+			   (uint32_t)(l->n * MQ_REC_ENTRY_SIZE));
 }
 
 
@@ -149,18 +167,21 @@ static mq_err store_popular(mongoc_database_t *database, const oid_map *ids, con
 			snprintf(id, sizeof id, "all");
 		else
 			snprintf(id, sizeof id, "g%lld", genres[list]);
-		bson_t doc = BSON_INITIALIZER, entries;
+		bson_t doc = BSON_INITIALIZER;
+		packed_list entries = { 0 };
 		BSON_APPEND_UTF8(&doc, "_id", id);
-		BSON_APPEND_ARRAY_BEGIN(&doc, "m", &entries);
 		for (size_t i = 0; i < k && n < max; i++) {
 			const movie_meta *m = &meta[order[i]];
 			int has = list < 0;
 			for (int g = 0; g < m->n_genres && !has; g++)
 				has = m->genre[g] == genres[list];
-			if (has)
-				append_entry(&entries, n++, &ids->by_index[order[i]], m, false, 0);
+			if (has) {
+				list_add(&entries, &ids->by_index[order[i]], 0, m);
+				n++;
+			}
 		}
-		bson_append_array_end(&doc, &entries);
+		append_list(&doc, "m", &entries);
+		free(entries.bytes);
 		BSON_APPEND_DATE_TIME(&doc, "at", started);
 		bson_t *selector = BCON_NEW("_id", BCON_UTF8(id));
 		bson_t *opts = BCON_NEW("upsert", BCON_BOOL(true));
@@ -190,6 +211,69 @@ mq_recs_model *mq_recommend_learn(const mq_recs_event *events, size_t n, int n_u
 	return m;
 }
 
+/* movie_neighbours: {_id: movie, f: MQ_REC_FORMAT, g: [the movie's genre ids], n: its list, members,
+ * at} for every catalogue movie a member has a signal for (a rating of any value too): serving
+ * reads a member's movies' genres from here, not from the catalogue. */
+static mq_err store_neighbours(mongoc_database_t *database, const mq_recs_model *model, oid_map *movies,
+			       oid_map *rated, oid_map *catalogue, const movie_meta *meta, int64_t started, long *n_movies)
+{
+	bson_error_t error;
+	mq_err rc = MQ_OK;
+	mongoc_collection_t *coll = mongoc_database_get_collection(database, "movie_neighbours");
+	bson_t *bulk_opts = BCON_NEW("ordered", BCON_BOOL(false));
+	mongoc_bulk_operation_t *bulk = mongoc_collection_create_bulk_operation_with_opts(coll, bulk_opts);
+	packed_list list = { 0 };
+	int queued = 0;
+	/* the movies with events (the model's items), then those only rated lower */
+	for (size_t k = 0; k < movies->n + rated->n; k++) {
+		const bson_oid_t *movie = k < movies->n ? &movies->by_index[k] : &rated->by_index[k - movies->n];
+		int i = mq_rec_map_index(movies, movie, 0), c = mq_rec_map_index(catalogue, movie, 0);
+		if ((k >= movies->n && i >= 0) || c < 0) /* already stored; gone from the catalogue */
+			continue;
+		list.n = 0;
+		const mq_recs_neighbour *nb = i >= 0 ? model->neighbours + (size_t)i * (size_t)model->k : NULL;
+		for (int b = 0; i >= 0 && b < model->count[i]; b++) {
+			const bson_oid_t *m = &movies->by_index[nb[b].item];
+			int e = mq_rec_map_index(catalogue, m, 0);
+			if (e >= 0 && meta[e].usable) /* rated once, since hidden or gone: not a candidate */
+				list_add(&list, m, nb[b].sim, &meta[e]);
+		}
+		bson_t doc = BSON_INITIALIZER, genres;
+		BSON_APPEND_OID(&doc, "_id", movie);
+		BSON_APPEND_ARRAY_BEGIN(&doc, "g", &genres);
+		for (int g = 0; g < meta[c].n_genres; g++) {
+			char key[16];
+			snprintf(key, sizeof key, "%d", g);
+			BSON_APPEND_INT64(&genres, key, meta[c].genre[g]);
+		}
+		bson_append_array_end(&doc, &genres);
+		append_list(&doc, "n", &list);
+		BSON_APPEND_INT32(&doc, "members", i >= 0 ? model->popularity[i] : 0);
+		BSON_APPEND_DATE_TIME(&doc, "at", started);
+		bson_t *selector = BCON_NEW("_id", BCON_OID(movie));
+		bson_t *opts = BCON_NEW("upsert", BCON_BOOL(true));
+		if (mongoc_bulk_operation_replace_one_with_opts(bulk, selector, &doc, opts, &error))
+			queued++;
+		bson_destroy(opts);
+		bson_destroy(selector);
+		bson_destroy(&doc);
+		if (list.n)
+			(*n_movies)++;
+	}
+	bson_t reply;
+	if (queued && !mongoc_bulk_operation_execute(bulk, &reply, &error))
+		rc = mq_db_error(&error, "movie_neighbours");
+	if (queued)
+		bson_destroy(&reply);
+	mongoc_bulk_operation_destroy(bulk);
+	bson_destroy(bulk_opts);
+	if (rc == MQ_OK) /* movies no member has a signal for any more, or gone from the catalogue */
+		rc = delete_stale(coll, started, "movie_neighbours");
+	mongoc_collection_destroy(coll);
+	free(list.bytes);
+	return rc;
+}
+
 mq_err mq_recommend_train(mq_db *db, long *n_movies, long *n_events)
 {
 	*n_movies = *n_events = 0;
@@ -197,21 +281,20 @@ mq_err mq_recommend_train(mq_db *db, long *n_movies, long *n_events)
 	mongoc_database_t *database = mq_db_acquire(db, &client);
 	if (!database)
 		return MQ_EUNAVAIL;
-	oid_map users = { 0 }, movies = { 0 };
+	oid_map users = { 0 }, movies = { 0 }, rated = { 0 };
 	event_list ev = { 0 };
 	bson_t all = BSON_INITIALIZER;
 	bson_t *positive = BCON_NEW("type", "{", "$in", "[", BCON_UTF8("liked"), BCON_UTF8("watched"),
 				    BCON_UTF8("bookmarked"), "]", "}");
-	/* what members liked, the positive signals only (validation: training on them is better) */
-	bson_t *liked = BCON_NEW("rating", "{", "$gte", BCON_INT32(MQ_RECOMMEND_LIKED), "}");
-	mq_err rc = read_events(database, "ratings", liked, &users, &movies, &ev);
-	bson_destroy(liked);
+	/* what members liked, the positive signals only (validation: training on them is better); the
+	 * movies rated lower still get a document, for their genres */
+	mq_err rc = read_events(database, "ratings", &all, &users, &movies, &ev, "rating", MQ_RECOMMEND_LIKED, &rated);
 	if (rc == MQ_OK)
-		rc = read_events(database, "interactions", positive, &users, &movies, &ev);
+		rc = read_events(database, "interactions", positive, &users, &movies, &ev, NULL, 0, NULL);
 	if (rc == MQ_OK)
-		rc = read_events(database, "watchlist", &all, &users, &movies, &ev);
+		rc = read_events(database, "watchlist", &all, &users, &movies, &ev, NULL, 0, NULL);
 	if (rc == MQ_OK)
-		rc = read_events(database, "favorites", &all, &users, &movies, &ev);
+		rc = read_events(database, "favorites", &all, &users, &movies, &ev, NULL, 0, NULL);
 	bson_destroy(positive);
 	bson_destroy(&all);
 	mq_recs_model *model = NULL;
@@ -224,49 +307,8 @@ mq_err mq_recommend_train(mq_db *db, long *n_movies, long *n_events)
 		rc = read_catalogue(database, &catalogue, &meta);
 	if (rc == MQ_OK)
 		rc = store_popular(database, &catalogue, meta, started);
-	if (model && rc == MQ_OK) {
-		bson_error_t error;
-		mongoc_collection_t *coll = mongoc_database_get_collection(database, "movie_neighbours");
-		bson_t *bulk_opts = BCON_NEW("ordered", BCON_BOOL(false));
-		mongoc_bulk_operation_t *bulk = mongoc_collection_create_bulk_operation_with_opts(coll, bulk_opts);
-		int queued = 0;
-		for (int i = 0; i < model->n_items && rc == MQ_OK; i++) {
-			if (model->count[i] == 0)
-				continue;
-			bson_t doc = BSON_INITIALIZER, list;
-			BSON_APPEND_OID(&doc, "_id", &movies.by_index[i]);
-			BSON_APPEND_ARRAY_BEGIN(&doc, "n", &list);
-			const mq_recs_neighbour *nb = model->neighbours + (size_t)i * (size_t)model->k;
-			size_t kept = 0;
-			for (int b = 0; b < model->count[i]; b++) {
-				const bson_oid_t *m = &movies.by_index[nb[b].item];
-				int c = mq_rec_map_index(&catalogue, m, 0);
-				if (c >= 0 && meta[c].usable) /* rated once, since hidden or gone: not a candidate */
-					append_entry(&list, kept++, m, &meta[c], true, nb[b].sim);
-			}
-			bson_append_array_end(&doc, &list);
-			BSON_APPEND_INT32(&doc, "members", model->popularity[i]);
-			BSON_APPEND_DATE_TIME(&doc, "at", started);
-			bson_t *selector = BCON_NEW("_id", BCON_OID(&movies.by_index[i]));
-			bson_t *opts = BCON_NEW("upsert", BCON_BOOL(true));
-			if (mongoc_bulk_operation_replace_one_with_opts(bulk, selector, &doc, opts, &error))
-				queued++;
-			bson_destroy(opts);
-			bson_destroy(selector);
-			bson_destroy(&doc);
-			(*n_movies)++;
-		}
-		bson_t reply;
-		if (queued && !mongoc_bulk_operation_execute(bulk, &reply, &error))
-			rc = mq_db_error(&error, "movie_neighbours");
-		if (queued)
-			bson_destroy(&reply);
-		mongoc_bulk_operation_destroy(bulk);
-		bson_destroy(bulk_opts);
-		if (rc == MQ_OK) /* movies that have no neighbours any more */
-			rc = delete_stale(coll, started, "movie_neighbours");
-		mongoc_collection_destroy(coll);
-	}
+	if (model && rc == MQ_OK)
+		rc = store_neighbours(database, model, &movies, &rated, &catalogue, meta, started, n_movies);
 	*n_events = (long)ev.n;
 	free(meta);
 	mq_rec_map_free(&catalogue);
@@ -274,7 +316,7 @@ mq_err mq_recommend_train(mq_db *db, long *n_movies, long *n_events)
 	free(ev.e);
 	mq_rec_map_free(&users);
 	mq_rec_map_free(&movies);
+	mq_rec_map_free(&rated);
 	mq_db_release(db, client, database);
 	return rc;
 }
-

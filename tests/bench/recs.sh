@@ -20,7 +20,21 @@ done
 export RUN_DIR=$BUILD/bench-recs-run PORT=${PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 export MQ_AUTH_RATE=1000r/s LOG_LEVEL=warn
 rm -rf "$RUN_DIR"
-trap 'BUILD=$BUILD "$ROOT/tests/stack.sh" stop >/dev/null 2>&1' EXIT
+mkdir -p "$RUN_DIR/db"
+# The test database, started here rather than by the stack so that the workers may wait longer for
+# it: on FerretDB the summaries of a list (one _id $in over the catalogue) are a whole-collection
+# read, several seconds at 10,000 movies on a busy machine, past the workers' 5 s socket timeout.
+"$ROOT/build/ferretdb-test" -dir "$RUN_DIR/db" < /dev/null > "$RUN_DIR/db.uri" 2> "$RUN_DIR/ferretdb.log" &
+FERRET_PID=$!  # not DB_PID: stack.env, read below, has one of its own (empty: the stack's is not)
+stop_all() {
+	BUILD=$BUILD "$ROOT/tests/stack.sh" stop >/dev/null 2>&1
+	kill "$FERRET_PID" 2>/dev/null
+	for _ in $(seq 50); do kill -0 "$FERRET_PID" 2>/dev/null || return 0; sleep 0.1; done
+	kill -KILL "$FERRET_PID" 2>/dev/null || true
+}
+trap stop_all EXIT
+for _ in $(seq 300); do [ -s "$RUN_DIR/db.uri" ] && break; sleep 0.1; done
+export MONGODB_URI="$(head -n 1 "$RUN_DIR/db.uri")?socketTimeoutMS=60000"
 BUILD=$BUILD "$ROOT/tests/stack.sh" start >/dev/null 2>&1
 # shellcheck disable=SC1091
 . "$RUN_DIR/stack.env"

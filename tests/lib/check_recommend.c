@@ -13,6 +13,7 @@
 #include "domain/lists.h"
 #include "domain/rating.h"
 #include "domain/recommend.h"
+#include "domain/recommend_store.h"
 #include "store/db.h"
 
 #include <check.h>
@@ -91,32 +92,36 @@ static void close_db(void)
 	db = NULL;
 }
 
-/* An entry of a stored list: {m, s (when sim >= 0), g, q}, as marquee-sync neighbours writes. */
-static void append_entry(bson_t *list, int at, int movie, double sim)
+/* movie's meta as a training run stores it. */
+static movie_meta meta_of(int movie)
 {
-	char key[16];
-	bson_t entry, g;
-	snprintf(key, sizeof key, "%d", at);
-	BSON_APPEND_DOCUMENT_BEGIN(list, key, &entry);
-	BSON_APPEND_OID(&entry, "m", &movie_oid[movie]);
-	if (sim >= 0)
-		BSON_APPEND_DOUBLE(&entry, "s", sim);
-	BSON_APPEND_ARRAY_BEGIN(&entry, "g", &g);
-	BSON_APPEND_INT64(&g, "0", catalogue[movie].genre);
-	bson_append_array_end(&entry, &g);
-	BSON_APPEND_DOUBLE(&entry, "q", catalogue[movie].vote_average / 10);
-	bson_append_document_end(list, &entry);
+	movie_meta m = { .genre = { catalogue[movie].genre }, .n_genres = 1,
+			 .quality = (float)(catalogue[movie].vote_average / 10), .usable = true };
+	return m;
 }
 
-/* Stores movie's neighbours: n of them, with their similarities. */
+/* A stored list of movies[n] with their weights (NULL: all 0), as marquee-sync neighbours writes
+ * it: appended to doc as field, with the format's marker. */
+static void append_list(bson_t *doc, const char *field, int n, const int *movies, const double *weights)
+{
+	uint8_t *bytes = calloc((size_t)n + 1, MQ_REC_ENTRY_SIZE);
+	for (int i = 0; i < n; i++) {
+		movie_meta meta = meta_of(movies[i]);
+		mq_rec_entry_pack(bytes + (size_t)i * MQ_REC_ENTRY_SIZE, &movie_oid[movies[i]], weights ? (float)weights[i] : 0,
+				  &meta);
+	}
+	BSON_APPEND_INT32(doc, MQ_REC_FORMAT_FIELD, MQ_REC_FORMAT);
+	BSON_APPEND_BINARY(doc, field, BSON_SUBTYPE_BINARY, bytes, (uint32_t)(n * MQ_REC_ENTRY_SIZE));
+	free(bytes);
+}
+
+/* Stores movie's neighbours: n of them, with their similarities, and the movie's genre. */
 static void store_neighbours(int movie, int n, const int *neighbours, const double *sims)
 {
-	bson_t *doc = bson_new(), list;
+	bson_t *doc = bson_new();
 	BSON_APPEND_OID(doc, "_id", &movie_oid[movie]);
-	BSON_APPEND_ARRAY_BEGIN(doc, "n", &list);
-	for (int i = 0; i < n; i++)
-		append_entry(&list, i, neighbours[i], sims[i]);
-	bson_append_array_end(doc, &list);
+	BCON_APPEND(doc, "g", "[", BCON_INT64(catalogue[movie].genre), "]");
+	append_list(doc, "n", n, neighbours, sims);
 	test_db_insert(db, "movie_neighbours", doc);
 }
 
@@ -124,12 +129,9 @@ static void store_neighbours(int movie, int n, const int *neighbours, const doub
 static void store_popular(void)
 {
 	static const int order[] = { ALIEN, HEAT, RONIN, ARRIVAL, AMOUR, AIRPLANE };
-	bson_t *doc = bson_new(), list;
+	bson_t *doc = bson_new();
 	BSON_APPEND_UTF8(doc, "_id", "all");
-	BSON_APPEND_ARRAY_BEGIN(doc, "m", &list);
-	for (int i = 0; i < (int)(sizeof order / sizeof order[0]); i++)
-		append_entry(&list, i, order[i], -1);
-	bson_append_array_end(doc, &list);
+	append_list(doc, "m", (int)(sizeof order / sizeof order[0]), order, NULL);
 	test_db_insert(db, "rec_popular", doc);
 }
 
@@ -233,6 +235,81 @@ START_TEST(cold_start_follows_preferred_genres)
 	const cJSON *reason = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(items, 0), "reason");
 	ck_assert_str_eq(test_str(reason, "kind"), "genre");
 	ck_assert_str_eq(test_str(reason, "genre"), "درام");
+	cJSON_Delete(items);
+	close_db();
+}
+END_TEST
+
+/* The stored lists' form: every field at its place, little-endian, whatever the host. */
+START_TEST(stored_lists_are_packed)
+{
+	bson_oid_t movie, back;
+	bson_oid_init_from_string(&movie, "0123456789abcdef01234567");
+	movie_meta meta = { .genre = { 28, 10770, -1, 5000000000LL }, .n_genres = 4, .quality = 0.75f, .usable = true }, got;
+	uint8_t entry[MQ_REC_ENTRY_SIZE];
+	float w;
+	mq_rec_entry_pack(entry, &movie, 0.5f, &meta);
+	ck_assert(!memcmp(entry, movie.bytes, 12));
+	ck_assert(!memcmp(entry + 12, (const uint8_t[]){ 0x00, 0x00, 0x00, 0x3f }, 4)); /* 0.5f */
+	ck_assert(!memcmp(entry + 16, (const uint8_t[]){ 0x00, 0x00, 0x40, 0x3f }, 4)); /* 0.75f */
+	ck_assert_int_eq(entry[20], 2); /* a negative id and one past int32 are left out */
+	ck_assert(!memcmp(entry + 21, (const uint8_t[]){ 28, 0, 0, 0, 0x12, 0x2a, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }, 16));
+	mq_rec_entry_unpack(entry, &back, &w, &got);
+	ck_assert(bson_oid_equal(&movie, &back));
+	ck_assert(w == 0.5f && got.quality == 0.75f && got.usable);
+	ck_assert_int_eq(got.n_genres, 2);
+	ck_assert(got.genre[0] == 28 && got.genre[1] == 10770);
+
+	/* a list is read only in this form: the marker, binary, whole entries */
+	const uint8_t *entries;
+	size_t n;
+	bson_t *doc = BCON_NEW(MQ_REC_FORMAT_FIELD, BCON_INT32(MQ_REC_FORMAT), "n", BCON_BIN(BSON_SUBTYPE_BINARY, entry, MQ_REC_ENTRY_SIZE));
+	ck_assert(mq_rec_format_current(doc) && mq_rec_list(doc, "n", &entries, &n) && n == 1 && entries);
+	ck_assert(!mq_rec_list(doc, "m", &entries, &n) && n == 0 && !entries);
+	bson_destroy(doc);
+	doc = BCON_NEW("n", BCON_BIN(BSON_SUBTYPE_BINARY, entry, MQ_REC_ENTRY_SIZE)); /* an older version's */
+	ck_assert(!mq_rec_format_current(doc) && !mq_rec_list(doc, "n", &entries, &n) && n == 0);
+	bson_destroy(doc);
+	doc = BCON_NEW(MQ_REC_FORMAT_FIELD, BCON_INT32(MQ_REC_FORMAT), "n", BCON_BIN(BSON_SUBTYPE_BINARY, entry, MQ_REC_ENTRY_SIZE - 1));
+	ck_assert(!mq_rec_list(doc, "n", &entries, &n) && n == 0);
+	bson_destroy(doc);
+	doc = BCON_NEW(MQ_REC_FORMAT_FIELD, BCON_INT32(MQ_REC_FORMAT), "n", "[", "]");
+	ck_assert(!mq_rec_list(doc, "n", &entries, &n) && n == 0);
+	bson_destroy(doc);
+}
+END_TEST
+
+/* A loved movie without a stored document of its own (rated since the last training run) or
+ * with one of an older version's form still says the member's genres, from the catalogue; a
+ * popular list of an older form is as good as none: the catalogue's popular movies serve. */
+START_TEST(lists_missing_or_of_an_older_form)
+{
+	if (!open_db())
+		return;
+	test_db_insert(db, "movie_neighbours",
+		       BCON_NEW("_id", BCON_OID(&movie_oid[ALIEN]), "n", "[", "{", "m", BCON_OID(&movie_oid[HEAT]), "s",
+				BCON_DOUBLE(0.9), "g", "[", BCON_INT64(28), "]", "q", BCON_DOUBLE(0.8), "}", "]"));
+	store_popular();
+	rate(member, ALIEN, 10);
+	cJSON *items = recommend(member, "en", 10);
+	ck_assert_int_eq(position(items, ARRIVAL), 0); /* Science Fiction, as Alien: not Heat, its old neighbour */
+	const cJSON *reason = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(items, 0), "reason");
+	ck_assert_str_eq(test_str(reason, "kind"), "genre");
+	ck_assert_str_eq(test_str(reason, "genre"), "Science Fiction");
+	cJSON_Delete(items);
+
+	char other[25];
+	new_user(other);
+	mongoc_client_t *client = mq_db_pop(db);
+	mongoc_collection_t *coll = mq_db_collection(db, client, "rec_popular");
+	bson_t empty = BSON_INITIALIZER;
+	ck_assert(mongoc_collection_delete_many(coll, &empty, NULL, NULL, NULL));
+	mongoc_collection_destroy(coll);
+	mq_db_push(db, client);
+	test_db_insert(db, "rec_popular", BCON_NEW("_id", "all", "m", "[", "{", "m", BCON_OID(&movie_oid[HEAT]), "g", "[",
+						   BCON_INT64(28), "]", "q", BCON_DOUBLE(0.8), "}", "]"));
+	items = recommend(other, "en", 20);
+	ck_assert_int_eq(cJSON_GetArraySize(items), N_MOVIES - 2);
 	cJSON_Delete(items);
 	close_db();
 }
@@ -391,6 +468,7 @@ START_TEST(training_serves_the_next_member)
 	interact(c, HEAT, MQ_WATCHED);
 	interact(c, ARRIVAL, MQ_BOOKMARKED);
 	interact(c, AIRPLANE, MQ_DISLIKED); /* not a positive event */
+	rate(a, AIRPLANE, 6);                /* neither */
 	cJSON *item = NULL;
 	ck_assert_int_eq(mq_watchlist_add(db, c, movie_id[RONIN], 0, &item, NULL), MQ_OK);
 	cJSON_Delete(item);
@@ -400,29 +478,42 @@ START_TEST(training_serves_the_next_member)
 	ck_assert_int_eq(events, 9);
 	ck_assert_int_ge(movies, 3);
 
-	/* what it stored: Heat's best neighbour is Arrival; the hidden movie is in no list */
+	/* what it stored: Heat's best neighbour is Arrival; the hidden movie is in no list; the movie
+	 * rated only below "liked" has its document too, with its genres and no list */
 	mongoc_client_t *client = mq_db_pop(db);
 	mongoc_collection_t *coll = mq_db_collection(db, client, "movie_neighbours");
 	bson_t empty = BSON_INITIALIZER;
 	const bson_t *doc;
 	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, &empty, NULL, NULL);
-	int docs = 0, heat_first = 0;
+	int docs = 0, heat_first = 0, airplane = 0;
 	while (mongoc_cursor_next(cursor, &doc)) {
-		bson_iter_t it, list, entry;
+		bson_iter_t it, g;
+		const uint8_t *entries;
+		size_t n;
 		docs++;
-		ck_assert(bson_iter_init_find(&it, doc, "n") && BSON_ITER_HOLDS_ARRAY(&it) && bson_iter_recurse(&it, &list));
-		int first = 1;
-		while (bson_iter_next(&list)) {
-			ck_assert(bson_iter_recurse(&list, &entry) && bson_iter_find(&entry, "m") && BSON_ITER_HOLDS_OID(&entry));
-			ck_assert_msg(!bson_oid_equal(bson_iter_oid(&entry), &movie_oid[HIDDEN]), "hidden movie as a neighbour");
-			if (first && bson_iter_init_find(&it, doc, "_id") && bson_oid_equal(bson_iter_oid(&it), &movie_oid[HEAT]))
-				heat_first = bson_oid_equal(bson_iter_oid(&entry), &movie_oid[ARRIVAL]);
-			first = 0;
+		ck_assert(mq_rec_list(doc, "n", &entries, &n));
+		ck_assert(bson_iter_init_find(&it, doc, "_id") && BSON_ITER_HOLDS_OID(&it));
+		bson_oid_t self = *bson_iter_oid(&it);
+		for (size_t e = 0; e < n; e++) {
+			bson_oid_t movie;
+			movie_meta meta;
+			float w;
+			mq_rec_entry_unpack(entries + e * MQ_REC_ENTRY_SIZE, &movie, &w, &meta);
+			ck_assert_msg(!bson_oid_equal(&movie, &movie_oid[HIDDEN]), "hidden movie as a neighbour");
+			if (e == 0 && bson_oid_equal(&self, &movie_oid[HEAT]))
+				heat_first = bson_oid_equal(&movie, &movie_oid[ARRIVAL]);
+		}
+		if (bson_oid_equal(&self, &movie_oid[AIRPLANE])) {
+			airplane = 1;
+			ck_assert_int_eq((int)n, 0);
+			ck_assert(bson_iter_init_find(&it, doc, "g") && bson_iter_recurse(&it, &g) && bson_iter_next(&g));
+			ck_assert_int_eq(bson_iter_as_int64(&g), catalogue[AIRPLANE].genre);
 		}
 	}
 	ck_assert(!mongoc_cursor_error(cursor, NULL));
 	mongoc_cursor_destroy(cursor);
 	mongoc_collection_destroy(coll);
+	ck_assert_msg(airplane, "no document for the movie rated 6");
 	ck_assert_int_ge(docs, 3);
 	ck_assert_msg(heat_first, "Heat's best neighbour is not Arrival");
 	coll = mq_db_collection(db, client, "rec_popular");
@@ -489,10 +580,12 @@ Suite *recommend_suite(void)
 	tcase_add_test(live, cache_follows_the_lists_version);
 	tcase_add_test(live, training_serves_the_next_member);
 	tcase_add_test(live, bad_requests);
+	tcase_add_test(live, lists_missing_or_of_an_older_form);
 	tcase_set_timeout(live, 60);
 	suite_add_tcase(s, live);
 	TCase *local = tcase_create("local");
 	tcase_add_test(local, tuning_arithmetic);
+	tcase_add_test(local, stored_lists_are_packed);
 	tcase_add_test(local, database_down_is_an_error);
 	tcase_set_timeout(local, 60);
 	suite_add_tcase(s, local);
