@@ -4,6 +4,7 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "domain/account.h"
+#include "domain/cards.h"
 #include "domain/catalog.h"
 #include "domain/lists.h"
 #include "domain/recommend_store.h"
@@ -523,29 +524,53 @@ static mq_err describe(mongoc_database_t *database, const taste *t, const int *t
 		if (because[top[i]] >= 0)
 			ids[k++] = t->items.by_index[because[top[i]]];
 	}
-	bson_t *filter = in_filter("_id", ids, k);
-	BCON_APPEND(filter, "hidden", "{", "$ne", BCON_BOOL(true), "}"); /* hidden since the training run */
-	mq_catalog_audience_filter(filter, audience);
-	bson_t opts = BSON_INITIALIZER;
-	mq_catalog_summary_projection(&opts);
+	/* from this process's cards (no query); a movie they lack yet (stored since this process
+	 * last looked) from the catalogue, one query for those */
 	cJSON *found = cJSON_CreateObject();
-	bson_error_t error;
-	const bson_t *doc;
-	mongoc_collection_t *coll = mongoc_database_get_collection(database, "movies");
-	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, &opts, NULL);
-	while (mongoc_cursor_next(cursor, &doc)) {
-		cJSON *m = mq_catalog_summary_json(doc, lang);
-		const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "id"));
-		if (id)
-			cJSON_AddItemToObject(found, id, m);
-		else
-			cJSON_Delete(m);
+	bson_oid_t *missing = mq_xcalloc(k + 1, sizeof *missing);
+	size_t n_missing = 0;
+	mq_cards *cards = mq_cards_acquire(database);
+	for (size_t i = 0; i < k; i++) {
+		char hex[25];
+		bson_oid_to_string(&ids[i], hex);
+		const mq_card *card = cards ? mq_cards_by_oid(cards, &ids[i]) : NULL;
+		if (!card) {
+			missing[n_missing++] = ids[i];
+			continue;
+		}
+		if (card->hidden || !mq_cards_allows(card, audience) || cJSON_GetObjectItemCaseSensitive(found, hex))
+			continue; /* hidden since the training run, or not for this audience */
+		cJSON *m = mq_catalog_summary_json(card->summary, lang);
+		if (m)
+			cJSON_AddItemToObject(found, hex, m);
 	}
-	mq_err rc = mongoc_cursor_error(cursor, &error) ? mq_db_error(&error, "recommended movies") : MQ_OK;
-	mongoc_cursor_destroy(cursor);
-	mongoc_collection_destroy(coll);
-	bson_destroy(&opts);
-	bson_destroy(filter);
+	mq_cards_release(cards);
+	mq_err rc = MQ_OK;
+	if (n_missing) {
+		bson_t *filter = in_filter("_id", missing, n_missing);
+		BCON_APPEND(filter, "hidden", "{", "$ne", BCON_BOOL(true), "}"); /* hidden since the training run */
+		mq_catalog_audience_filter(filter, audience);
+		bson_t opts = BSON_INITIALIZER;
+		mq_catalog_summary_projection(&opts);
+		bson_error_t error;
+		const bson_t *doc;
+		mongoc_collection_t *coll = mongoc_database_get_collection(database, "movies");
+		mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, &opts, NULL);
+		while (mongoc_cursor_next(cursor, &doc)) {
+			cJSON *m = mq_catalog_summary_json(doc, lang);
+			const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(m, "id"));
+			if (id)
+				cJSON_AddItemToObject(found, id, m);
+			else
+				cJSON_Delete(m);
+		}
+		rc = mongoc_cursor_error(cursor, &error) ? mq_db_error(&error, "recommended movies") : MQ_OK;
+		mongoc_cursor_destroy(cursor);
+		mongoc_collection_destroy(coll);
+		bson_destroy(&opts);
+		bson_destroy(filter);
+	}
+	free(missing);
 	*items = cJSON_CreateArray();
 	for (size_t i = 0; i < n && rc == MQ_OK && cJSON_GetArraySize(*items) < limit; i++) {
 		char hex[25], from[25];
