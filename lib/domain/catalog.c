@@ -602,101 +602,104 @@ void mq_catalog_audience_filter(bson_t *filter, const mq_audience *audience)
 	bson_append_array_end(filter, &and);
 }
 
-/* The cards of this process (mq_cards_acquire) through a client of db, for a gate: *client and
- * *database to release with mq_db_release after mq_cards_release; NULL when the database is
- * away (MQ_EUNAVAIL). */
-static mq_cards *gate_cards(mq_db *db, mongoc_client_t **client, mongoc_database_t **database)
+/* Keeps in items those keep(cards, item, arg) answers non-zero for, with this process's cards
+ * (mq_cards_acquire: no query); *removed (may be NULL) counts the others. MQ_EUNAVAIL when the
+ * database is away (items as they were). */
+static mq_err keep_with_cards(mq_db *db, cJSON *items, int (*keep)(const mq_cards *, cJSON *, const void *),
+			      const void *arg, long long *removed)
 {
-	if (!(*database = mq_db_acquire(db, client)))
-		return NULL;
-	mq_cards *cards = mq_cards_acquire(*database);
-	if (!cards)
-		mq_db_release(db, *client, *database);
-	return cards;
+	if (removed)
+		*removed = 0;
+	if (!cJSON_GetArraySize(items))
+		return MQ_OK;
+	mongoc_client_t *client;
+	mongoc_database_t *database = mq_db_acquire(db, &client);
+	mq_cards *cards = database ? mq_cards_acquire(database) : NULL;
+	for (cJSON *m = cards ? items->child : NULL, *next; m; m = next) {
+		next = m->next;
+		if (!keep(cards, m, arg)) {
+			cJSON_Delete(cJSON_DetachItemViaPointer(items, m));
+			if (removed)
+				++*removed;
+		}
+	}
+	mq_cards_release(cards);
+	if (database)
+		mq_db_release(db, client, database);
+	return cards ? MQ_OK : MQ_EUNAVAIL;
+}
+
+/* The card of a TMDB movie item (its tmdb_id), or NULL. */
+static const mq_card *card_of_tmdb_item(const mq_cards *cards, const cJSON *m)
+{
+	long long tmdb_id = (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(m, "tmdb_id"));
+	return tmdb_id > 0 ? mq_cards_by_tmdb(cards, tmdb_id) : NULL;
+}
+
+static int tmdb_item_allowed(const mq_cards *cards, cJSON *m, const void *audience)
+{
+	const mq_card *card = card_of_tmdb_item(cards, m);
+	return card ? mq_cards_allows(card, audience)
+		    : mq_audience_allows_unrated(audience, cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "adult")));
 }
 
 mq_err mq_catalog_gate_tmdb(mq_db *db, const mq_audience *audience, cJSON *items)
 {
-	if (!cJSON_GetArraySize(items))
-		return MQ_OK;
-	mongoc_client_t *client;
-	mongoc_database_t *database;
-	mq_cards *cards = gate_cards(db, &client, &database);
-	if (!cards)
-		return MQ_EUNAVAIL;
-	for (cJSON *m = items->child, *next; m; m = next) {
-		next = m->next;
-		long long tmdb_id = (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(m, "tmdb_id"));
-		const mq_card *card = tmdb_id > 0 ? mq_cards_by_tmdb(cards, tmdb_id) : NULL;
-		if (card ? !mq_cards_allows(card, audience)
-			 : !mq_audience_allows_unrated(audience, cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(m, "adult"))))
-			cJSON_Delete(cJSON_DetachItemViaPointer(items, m));
+	return keep_with_cards(db, items, tmdb_item_allowed, audience, NULL);
+}
+
+typedef struct adoption {
+	const char *lang, *mark;
+} adoption;
+
+/* Gives m its card's summary (see mq_catalog_adopt_tmdb); 0 when a curator hid its movie. */
+static int adopt(const mq_cards *cards, cJSON *m, const void *arg)
+{
+	const adoption *a = arg;
+	const mq_card *card = card_of_tmdb_item(cards, m);
+	if (card && card->hidden) /* hidden by a curator: not there for the public */
+		return 0;
+	cJSON *summary = card ? mq_catalog_summary_json(card->summary, a->lang) : NULL;
+	for (const cJSON *f = summary ? summary->child : NULL; f; f = f->next) {
+		cJSON_DeleteItemFromObjectCaseSensitive(m, f->string);
+		cJSON_AddItemToObject(m, f->string, cJSON_Duplicate(f, 1));
 	}
-	mq_cards_release(cards);
-	mq_db_release(db, client, database);
-	return MQ_OK;
+	if (summary && a->mark)
+		cJSON_ReplaceItemInObjectCaseSensitive(m, a->mark, cJSON_CreateBool(1));
+	cJSON_Delete(summary);
+	return 1;
 }
 
 mq_err mq_catalog_adopt_tmdb(mq_db *db, cJSON *items, const char *lang, const char *mark)
 {
-	if (!cJSON_GetArraySize(items))
-		return MQ_OK;
-	mongoc_client_t *client;
-	mongoc_database_t *database;
-	mq_cards *cards = gate_cards(db, &client, &database);
-	if (!cards)
-		return MQ_EUNAVAIL;
-	for (cJSON *m = items->child, *next; m; m = next) {
-		next = m->next;
-		long long tmdb_id = (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(m, "tmdb_id"));
-		const mq_card *card = tmdb_id > 0 ? mq_cards_by_tmdb(cards, tmdb_id) : NULL;
-		if (card && card->hidden) { /* hidden by a curator: not there for the public */
-			cJSON_Delete(cJSON_DetachItemViaPointer(items, m));
-			continue;
-		}
-		cJSON *summary = card ? mq_catalog_summary_json(card->summary, lang) : NULL;
-		for (const cJSON *f = summary ? summary->child : NULL; f; f = f->next) {
-			cJSON_DeleteItemFromObjectCaseSensitive(m, f->string);
-			cJSON_AddItemToObject(m, f->string, cJSON_Duplicate(f, 1));
-		}
-		if (summary && mark)
-			cJSON_ReplaceItemInObjectCaseSensitive(m, mark, cJSON_CreateBool(1));
-		cJSON_Delete(summary);
-	}
-	mq_cards_release(cards);
-	mq_db_release(db, client, database);
-	return MQ_OK;
+	const adoption a = { lang, mark };
+	return keep_with_cards(db, items, adopt, &a, NULL);
+}
+
+typedef struct entry_gate {
+	const mq_audience *audience;
+	const char *key;
+} entry_gate;
+
+/* Whether the audience may see the movie of list entry e: judged by its joined summary, else
+ * its card; a movie neither knows is not hidden. */
+static int entry_allowed(const mq_cards *cards, cJSON *e, const void *arg)
+{
+	const entry_gate *g = arg;
+	const cJSON *movie = cJSON_GetObjectItemCaseSensitive(e, "movie");
+	if (cJSON_IsObject(movie))
+		return mq_catalog_allows(movie, g->audience);
+	bson_oid_t oid;
+	const mq_card *card = mq_oid_parse(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, g->key)), &oid)
+			      ? NULL : mq_cards_by_oid(cards, &oid);
+	return !card || mq_cards_allows(card, g->audience);
 }
 
 mq_err mq_catalog_gate_entries(mq_db *db, const mq_audience *audience, cJSON *items, const char *key,
 			       long long *removed)
 {
-	*removed = 0;
-	if (!cJSON_GetArraySize(items))
-		return MQ_OK;
-	mongoc_client_t *client;
-	mongoc_database_t *database;
-	mq_cards *cards = gate_cards(db, &client, &database);
-	if (!cards)
-		return MQ_EUNAVAIL;
-	for (cJSON *e = items->child, *next; e; e = next) {
-		next = e->next;
-		const cJSON *movie = cJSON_GetObjectItemCaseSensitive(e, "movie");
-		bson_oid_t oid;
-		const mq_card *card = !cJSON_IsObject(movie) &&
-				      !mq_oid_parse(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, key)), &oid)
-				      ? mq_cards_by_oid(cards, &oid) : NULL;
-		/* judged by the joined summary, else the card; a movie neither knows is not hidden */
-		int allowed = cJSON_IsObject(movie) ? mq_catalog_allows(movie, audience)
-			      : !card || mq_cards_allows(card, audience);
-		if (!allowed) {
-			cJSON_Delete(cJSON_DetachItemViaPointer(items, e));
-			++*removed;
-		}
-	}
-	mq_cards_release(cards);
-	mq_db_release(db, client, database);
-	return MQ_OK;
+	const entry_gate g = { audience, key };
+	return keep_with_cards(db, items, entry_allowed, &g, removed);
 }
 
 const char *const mq_movie_sorts[] = { "popularity", "rating", "release", "title", NULL };
