@@ -1,6 +1,5 @@
 /* people.c — people: lookup, fetch-through from TMDB, filmography, search, sync (see people.h). */
 #include "domain/people.h"
-#include "core/audience.h"
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -39,14 +38,6 @@ void mq_people_slug(const char *name, long long tmdb_id, char *out, size_t size)
 	char base[120];
 	mq_slugify(name ? name : "", base, sizeof base);
 	snprintf(out, size, "%s-%lld", *base ? base : "person", tmdb_id);
-}
-
-/* Whether a filmography shows a credit's movie: the audience rule's one call for people (for now
- * every visitor's: adult titles never). */
-static int credit_visible(const cJSON *credit)
-{
-	const mq_audience visitor = { .age = -1, .adult_ok = 0, .region = "" };
-	return mq_audience_allows(&visitor, cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(credit, "adult")), -1);
 }
 
 /* ---- storing ---- */
@@ -187,13 +178,12 @@ static cJSON *person_json(const bson_t *doc, const char *lang)
 	for (cJSON *c = credits ? credits->child : NULL, *next; c; c = next) {
 		next = c->next;
 		const char *kind = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(c, "kind"));
-		if (!kind || !credit_visible(c))
+		if (!kind)
 			continue;
 		cJSON *list = strcmp(kind, "crew") ? acting : crew;
 		cJSON *item = cJSON_DetachItemViaPointer(credits, c);
 		cJSON_DeleteItemFromObjectCaseSensitive(item, "kind");
-		cJSON_DeleteItemFromObjectCaseSensitive(item, "adult");
-		cJSON_AddBoolToObject(item, "in_catalog", 0);
+		cJSON_AddBoolToObject(item, "in_catalog", 0); /* adult stays: the audience rule's input */
 		cJSON_AddItemToArray(list, item);
 	}
 	cJSON_Delete(credits);

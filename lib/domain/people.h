@@ -30,7 +30,8 @@ void mq_people_slug(const char *name, long long tmdb_id, char *out, size_t size)
  * biographies, imdb_id, popularity, tmdb_synced_at, and the filmography: acting and crew, newest
  * first, each a movie summary with character (acting) or jobs (crew) and in_catalog; a movie
  * the catalogue holds is its catalogue summary (id, slug, title in lang, our ratings), one hidden
- * by a curator and a title the audience rule hides are left out. A person the collection lacks
+ * by a curator is left out; every credit keeps its adult flag, and the caller leaves out what the
+ * request's audience may not see (mq_catalog_gate_tmdb on each list). A person the collection lacks
  * is fetched and stored first (*fetched = 1; fetched may be NULL); with env->tmdb NULL only the
  * collection is asked. MQ_EINVAL for a malformed ref, MQ_ENOTFOUND when neither has them (or TMDB
  * marks them adult); TMDB and database errors as theirs. *person: caller owns. */

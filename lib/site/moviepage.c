@@ -324,7 +324,8 @@ void mq_reply_movie_list_page(mq_req *req, mq_res *res, mq_movieapi_list_kind ki
 
 /* ---- the movie page's details ---- */
 
-/* Gives each person of people with a TMDB id the link to their page on this site. */
+/* Gives each person of people with a TMDB id the link to their page on this site, and each but
+ * the last the page's list separator (sep). */
 static void link_people(mq_req *req, cJSON *people)
 {
 	cJSON *p;
@@ -333,6 +334,9 @@ static void link_people(mq_req *req, cJSON *people)
 		cJSON_DeleteItemFromObjectCaseSensitive(p, "person_href");
 		if (cJSON_IsNumber(id) && id->valuedouble >= 1)
 			cJSON_AddStringToObject(p, "person_href", mq_arena_printf(req->arena, "/people/%lld", (long long)id->valuedouble));
+		cJSON_DeleteItemFromObjectCaseSensitive(p, "sep");
+		if (p->next) /* between names in a line: the page's list separator */
+			cJSON_AddStringToObject(p, "sep", mq_page_message(req, "movie.list_separator"));
 	}
 }
 
@@ -395,8 +399,6 @@ static void add_crew(mq_req *req, cJSON *movie)
 			if (text)
 				cJSON_AddStringToObject(p, "jobs_text", text);
 			cJSON_Delete(words);
-			if (p->next) /* between names: the page's list separator */
-				cJSON_AddStringToObject(p, "sep", mq_page_message(req, "movie.list_separator"));
 		}
 		cJSON *group = cJSON_CreateObject();
 		cJSON_AddStringToObject(group, "label", mq_page_message(req, groups[g].label));

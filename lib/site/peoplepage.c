@@ -143,17 +143,16 @@ void mq_peoplepage_texts(mq_req *req, cJSON *p)
 	mq_peoplepage_card(req, p);
 	add_date(req, p, "birthday");
 	add_date(req, p, "deathday");
+	/* the place of birth is TMDB's, in English only: the page marks it so (lang="en") */
 	const char *place = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "place_of_birth"));
-	const char *born = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "birthday_text"));
-	if (born && place)
-		cJSON_AddStringToObject(p, "born_text", mq_page_messagef(req, "person.born_in", "date", born,
-									  "place", mq_page_isolate(req, place), NULL));
-	else if (born || place)
-		cJSON_AddStringToObject(p, "born_text", born ? born : mq_page_isolate(req, place));
+	if (place && *place)
+		cJSON_AddStringToObject(p, "place_text", place);
 	const char *bio = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "biography"));
 	const char *bio_lang = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "biography_language"));
 	if (bio && *bio) {
 		cJSON_AddItemToObject(p, "paragraphs", paragraphs(bio));
+		/* its language's direction: one starting with a Latin name is still Persian */
+		cJSON_AddStringToObject(p, "biography_dir", bio_lang && !strcmp(bio_lang, "fa") ? "rtl" : "ltr");
 		if (bio_lang && strcmp(bio_lang, lang))
 			cJSON_AddBoolToObject(p, "biography_fallback", 1);
 	} else {

@@ -18,7 +18,8 @@ void mq_peoplepage_images(mq_req *req, cJSON *people);
 void mq_peoplepage_card(const mq_req *req, cJSON *person);
 
 /* Adds to a person's page data what it says in the page's words: birthday_text and
- * deathday_text (mq_l10n_date), the biography as paragraphs, and each filmography entry as a card
+ * deathday_text (mq_l10n_date), place_text (the place of birth, when known), the biography as
+ * paragraphs with biography_dir (its language's direction), and each filmography entry as a card
  * (mq_moviepage_movie_cards) with its role ("as Tyler Durden", "Director, Screenplay"); has_acting,
  * has_crew, and the catalogue links (movies_with_href/text, movies_directed_href/text). */
 void mq_peoplepage_texts(mq_req *req, cJSON *person);

@@ -5,7 +5,8 @@ exactly what the audience rule lets them see.
 The stand-in's audience titles (tests/tmdb-standin/standin.py, AUDIENCE_MOVIES): Family Picnic
 (G everywhere), Teen Heist (PG-13), Night Rider (US R: 17; DE 16), Harbour Lights (DE 16 and no
 US rating), and two adult titles, Velvet Hours and After Dark. The stack runs with the default
-VISITOR_AGE (18: a visitor sees every title that is not adult)."""
+VISITOR_AGE (18: a visitor sees every title that is not adult). Quokka Ensemble Player (ENSEMBLE)
+acts in all six and produced Night Rider and Velvet Hours."""
 import datetime
 import time
 import unittest
@@ -19,6 +20,7 @@ PICNIC, HEIST, NIGHT, VELVET, HARBOUR, DARK = range(9100001, 9100007)
 TITLES = {PICNIC: "Quokka Family Picnic", HEIST: "Quokka Teen Heist", NIGHT: "Quokka Night Rider",
           VELVET: "Quokka Velvet Hours", HARBOUR: "Quokka Harbour Lights", DARK: "Quokka After Dark"}
 ADULT = {VELVET, DARK}
+ENSEMBLE, ENSEMBLE_SLUG, PRODUCED = 9100100, "quokka-ensemble-player-9100100", {NIGHT, VELVET}
 
 
 def born_years_ago(years):
@@ -151,6 +153,49 @@ class AudienceTest(unittest.TestCase):
             self.assertNotIn(TITLES[NIGHT], get(path, headers=teen_page).body.decode(), path)
             self.assertIn(TITLES[NIGHT], get(path).body.decode(), path)
             self.assertNotIn(TITLES[VELVET], get(path).body.decode(), path)
+
+    def test_a_persons_filmography_api_and_page(self):
+        for persona, token in self.personas.items():
+            for ref in (ENSEMBLE, ENSEMBLE_SLUG):
+                person = listed(f"/api/v1/people/{ref}", token)
+                self.assertEqual(ids(person["acting"]), self.visible(persona), (persona, ref))
+                self.assertEqual(ids(person["crew"]), self.visible(persona) & PRODUCED, (persona, ref))
+            night = next((c for c in person["acting"] if c["tmdb_id"] == NIGHT), None)
+            if night:  # the catalogue's movie, first-class
+                self.assertTrue(night["in_catalog"], night)
+            cookie = {"Cookie": "mq_session=" + token} if token else {}
+            for lang in ("", "?lang=fa"):
+                r = get(f"/people/{ENSEMBLE}{lang}", headers=cookie)
+                self.assertEqual(r.status, 200, (persona, r.body[:300]))
+                html = r.body.decode()
+                for movie, title in TITLES.items():
+                    if movie in self.visible(persona):
+                        self.assertIn(title, html, (persona, lang))
+                    else:
+                        self.assertNotIn(title, html, (persona, lang))
+                        self.assertNotIn(f'/movies/{movie}"', html, (persona, lang))
+
+    def test_search_of_movies_and_people(self):
+        for persona, token in self.personas.items():
+            r = call("GET", "/api/v1/search?q=quokka&limit=50", token)
+            self.assertEqual(r.status, 200, r.body)
+            found = r.json()["data"]
+            self.assertEqual(found["sources"]["movies"], "catalog")
+            got, want = ids(found["movies"]) - {DARK}, self.visible(persona) - {DARK}
+            self.assertEqual(got & set(TITLES), want, persona)
+            self.assertIn(ENSEMBLE, ids(found["people"]), persona)
+            # TMDB's search when the catalogue has no match: gated the same way
+            found = listed(f"/api/v1/search?q=quokka%20tmdb%20both%20{persona}&limit=50", token)
+            self.assertEqual(found["sources"]["movies"], "tmdb")
+            self.assertEqual(ids(found["movies"]) & set(TITLES), self.visible(persona), persona)
+        # an adult performer is no one's result (people are never adult here)
+        for token in self.personas.values():
+            found = listed("/api/v1/search?q=velvet%20adult%20performer", token)
+            self.assertEqual(found["people"], [])
+        teen_page = {"Cookie": "mq_session=" + self.teen["token"]}
+        html = get("/search?q=quokka", headers=teen_page).body.decode()
+        self.assertIn("Quokka Ensemble Player", html)
+        self.assertNotIn(TITLES[NIGHT], html)
 
     def test_tmdb_search_fallback_passes_include_adult_and_is_gated(self):
         control("POST", "/__control/reset")  # counts the requests from here

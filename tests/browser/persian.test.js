@@ -5,11 +5,17 @@
 // What is checked, on the visible text of each page (text nodes that are shown, inside <body>):
 //  - Persian pages: no Latin digit (0-9) and no Latin letter, except in what is not the site's
 //    own words: titles of movies (.card-title, the movie's <h1> but its year, breadcrumbs, and
-//    a title quoted «…» in a reason), names of people (.person, a cast member's character, a
-//    reviewer's name), what members and TMDB wrote (.review-text, .overview, .original-title),
-//    US rating codes (.certification), anything marked as another language (lang="en"), and
-//    the names "TMDB" and "Marquee". Titles that appear inside a sentence ("Movies like …")
-//    are the texts of those exempt elements on the same page, and are taken out first.
+//    a title quoted «…» in a reason), names of people (.person, a person page's <h1>, a cast
+//    member's character, a reviewer's name), what members and TMDB wrote (.review-text,
+//    .overview, .original-title, .biography), US rating codes (.certification), the names of
+//    streaming services (.provider), anything marked as another language (lang="en"), the
+//    names "TMDB", "Marquee" and "JustWatch", and image formats (PNG, JPEG, WebP). Titles that
+//    appear inside a sentence ("Movies like …") are the texts of those exempt elements on the
+//    same page, and are taken out first; so is whatever the page isolated inside a sentence
+//    (U+2068 … U+2069: the site inserts names and titles so, as in "as Tyler Durden" on a
+//    person's filmography).
+//  - Persian pages are right to left; no page is wider than the screen. The movie page's
+//    sections of issue 20 and a person's page are walked with JavaScript off as well.
 //  - English pages: no Persian letter or digit, with the same exceptions.
 //  - Dates: on Persian pages a release date is "day month year (Gregorian year)" in the Solar
 //    Hijri calendar and a review's date "day month year" (Persian month names and digits); on
@@ -40,8 +46,8 @@ after(async () => { if (browser) await browser.close(); });
 const SCREENS = { desktop: h.DESKTOP, phone: h.PHONE };
 const EXEMPT = [".card-title", ".no-poster", ".no-photo", ".person", ".cast .muted", ".original-title",
   ".certification", ".review-text", ".review-head strong", ".breadcrumb a", ".overview", ".brand",
-  ".profile bdi", ".card-review"];
-const ALLOWED_WORDS = ["TMDB", "Marquee"];
+  ".profile bdi", ".card-review", "#person-name", ".biography", ".provider"];
+const ALLOWED_WORDS = ["TMDB", "Marquee", "JustWatch", "PNG", "JPEG", "WebP"];
 const SOLAR_MONTHS = "فروردین|اردیبهشت|خرداد|تیر|مرداد|شهریور|مهر|آبان|آذر|دی|بهمن|اسفند";
 const DATE = {
   fa: { release: new RegExp(`^[۰-۹]{1,2} (${SOLAR_MONTHS}) [۰-۹]{4} \\([۰-۹]{4}\\)$`),
@@ -68,7 +74,7 @@ function siteText(page, lang) {
       if (!el || !node.textContent.trim() || el.closest("script, style, noscript, template, [hidden]")) continue;
       if (!el.checkVisibility({ checkOpacity: false, checkVisibilityCSS: true }) && !el.closest(".visually-hidden")) continue;
       if (exemptEl(el)) continue;
-      let text = node.textContent;
+      let text = node.textContent.replace(/\u2068[^\u2069]*\u2069/g, " ");
       for (const q of [...quoted].sort((a, b) => b.length - a.length)) text = text.split(q).join(" ");
       text = text.replace(/«[^»]*»/g, " ");
       const where = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + (el.className && typeof el.className === "string" ? "." + el.className.split(" ")[0] : "");
@@ -78,8 +84,8 @@ function siteText(page, lang) {
     for (const el of document.querySelectorAll("img[alt], [aria-label], input[placeholder], [title]")) {
       if (el.closest("[hidden]") || exemptEl(el)) continue;
       for (const attr of ["alt", "aria-label", "placeholder", "title"]) {
-        let text = el.getAttribute(attr);
-        if (!text) continue;
+        let text = (el.getAttribute(attr) || "").replace(/\u2068[^\u2069]*\u2069/g, " ");
+        if (!text.trim()) continue;
         for (const q of quoted) text = text.split(q).join(" ");
         out.push({ text: text.trim(), where: `${el.tagName.toLowerCase()}[${attr}]` });
       }
@@ -120,10 +126,13 @@ async function memberWithActivity() {
   return m;
 }
 
-/* Opens each path (status: the one expected, 200 unless said) and checks it. */
-async function walk(name, { cookies = [], lang, screen }, steps) {
+/* Opens each path (status: the one expected, 200 unless said) and checks it; with js false, the
+ * pages as they come without site.js (an empty script in its place, so that the checks can still
+ * run in the page). */
+async function walk(name, { cookies = [], lang, screen, js = true }, steps) {
   const context = await h.newContext(browser, { viewport: SCREENS[screen] });
   await context.addCookies([...cookies, h.languageCookie(lang)]);
+  if (!js) await context.route("**/*.js", (route) => route.fulfill({ contentType: "text/javascript", body: "" }));
   const page = await context.newPage();
   const problems = h.watchConsole(page);
   const failures = [];
@@ -134,10 +143,12 @@ async function walk(name, { cookies = [], lang, screen }, steps) {
       const res = await page.goto(step.path);
       assert.equal(res.status(), step.status || 200, `${where} answers ${res.status()}`);
       /* what loads after the first paint (recommendations, reviews, similar movies) is in */
-      await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'), null, { timeout: 10000 });
+      if (js) await page.waitForFunction(() => !document.querySelector('[aria-busy="true"]'), null, { timeout: 10000 });
       if (step.action) await step.action(page);
-      await h.screenshot(page, `persian/${name}-${lang}-${screen}-${step.path}${step.action ? "-after" : ""}`);
+      await h.screenshot(page, `persian/${name}-${lang}-${screen}${js ? "" : "-nojs"}-${step.path}${step.action ? "-after" : ""}`);
       await check(() => assertOneLanguage(page, lang, where));
+      await check(async () => assert.equal(await page.getAttribute("html", "dir"), lang === "fa" ? "rtl" : "ltr", where));
+      await check(() => h.assertFits(page, where));
       for (const [selector, kind] of step.dates || [])
         await check(async () => {
           const texts = await page.locator(selector).allTextContents();
@@ -162,6 +173,26 @@ async function refuseLongReview(page) {
   await page.locator("#review-error").filter({ hasText: /./ }).waitFor({ timeout: 5000 });
 }
 
+/* The movie page's sections of issue 20 are there and in the page's numbers */
+async function richerMoviePage(page, where) {
+  for (const sel of [".tagline", ".crew", ".more-facts", ".trailer", ".collection .card"])
+    assert.ok(await page.locator(sel).first().isVisible(), `${where}: ${sel} shown`);
+  const years = await page.locator(".collection .card-meta").allTextContents();
+  assert.ok(years.length > 0, `${where}: the collection's parts`);
+  const fa = await page.getAttribute("html", "lang") === "fa";
+  for (const t of years) assert.match(t, fa ? /^[۰-۹]{4}/ : /^\d{4}/, `${where}: a part's year in the page's digits`);
+}
+
+/* A person's page: their filmography as cards, each with a role, in the page's digits */
+async function personPage(page, where) {
+  assert.ok(await page.locator("#acting-title ~ .cards .card").count() > 0, `${where}: the filmography`);
+  const fa = await page.getAttribute("html", "lang") === "fa";
+  const metas = await page.locator(".card-meta").allTextContents();
+  for (const t of metas) if (t.trim()) assert.doesNotMatch(t, fa ? /[0-9]/ : /[۰-۹]/, `${where}: ${t}`);
+  const reason = (await page.locator(".card-reason").first().textContent()).trim();
+  assert.match(reason, fa ? /^در نقش / : /^as /, `${where}: the role in the page's words`);
+}
+
 function visitorSteps() {
   return [
     { path: "/" },
@@ -177,6 +208,12 @@ function visitorSteps() {
     { path: "/movies/13/reviews?page=2", dates: [[".review-head time", "day"]],
       expect: async (page, where) => assert.ok(await page.locator(".pagination span").isVisible(), `${where}: pages numbered`) },
     { path: "/movies/550/similar" },
+    /* the richer movie page: tagline, key crew, countries and languages, trailer, where to watch
+     * (a visitor's Persian page: Iran's, which TMDB has none for), the collection */
+    { path: "/movies/603", dates: [[".facts time", "release"]], expect: richerMoviePage },
+    { path: "/people/brad-pitt-287", dates: [[".person-facts time", "release"]], expect: personPage },
+    { path: "/search?q=brad" },
+    { path: "/movies?actor=brad-pitt-287" },
     { path: "/no-such-page", status: 404 },
     { path: "/movies/999999999", status: 404 },
     { path: "/genres/no-such-genre", status: 404 },
@@ -196,6 +233,7 @@ function memberSteps() {
     { path: "/me/ratings" },
     { path: "/me/history" },
     { path: "/me/recommendations" },
+    { path: "/me/settings" },
     { path: "/logout" },
   ];
 }
@@ -214,6 +252,12 @@ test("the same pages in English have no Persian, and English dates (desktop)", a
   const m = await memberWithActivity();
   await walk("visitor", { lang: "en", screen: "desktop" }, visitorSteps());
   await walk("member", { cookies: m.cookies, lang: "en", screen: "desktop" }, memberSteps());
+});
+
+test("the movie page's new sections and a person's page in Persian without JavaScript", async () => {
+  const steps = visitorSteps().filter((s) => s.path === "/movies/603" || s.path.startsWith("/people/"));
+  assert.equal(steps.length, 2);
+  for (const screen of ["desktop", "phone"]) await walk("visitor", { lang: "fa", screen, js: false }, steps);
 });
 
 test("a refused review post without JavaScript says its problems in Persian", async () => {

@@ -77,13 +77,18 @@ START_TEST(person_page)
 	ck_assert_int_eq(c.status, 200);
 	ck_assert(body_has(&c, "<h1 id=\"person-name\"><bdi>Brad Pitt</bdi></h1>"));
 	ck_assert(body_has(&c, "href=\"/movies/fight-club-1999\""));
-	ck_assert(body_has(&c, "<time datetime=\"1963-12-18\">18 December 1963 in"));
+	ck_assert(body_has(&c, "<time datetime=\"1963-12-18\">18 December 1963</time>"));
+	ck_assert(body_has(&c, "<dd><bdi lang=\"en\">Shawnee</bdi></dd>")); /* TMDB's, in English */
+	ck_assert(body_has(&c, "<div class=\"biography\" lang=\"en\" dir=\"ltr\">"));
 	ck_assert(body_has(&c, ATTRIBUTION));
 	run(&people_app, &c, "GET", "/people/brad-pitt-287", "HTTP_COOKIE", "mq_lang=fa", (const char *)NULL);
 	ck_assert_int_eq(c.status, 200);
 	ck_assert(body_has(&c, "dir=\"rtl\""));
 	ck_assert(body_has(&c, "<bdi>برد پیت</bdi>"));
 	ck_assert(body_has(&c, "۱۹۶۳"));
+	/* a Persian biography reads right to left even when it starts with a Latin name */
+	ck_assert(body_has(&c, "<div class=\"biography\" lang=\"fa\" dir=\"rtl\">"));
+	ck_assert(body_has(&c, "<dt>محل تولد</dt><dd><bdi lang=\"en\">Shawnee</bdi></dd>"));
 	run(&people_app, &c, "GET", "/people/288", (const char *)NULL);
 	ck_assert_int_eq(c.status, 404);
 	ck_assert_str_eq(header(&c, "Content-Type"), "text/html; charset=utf-8");

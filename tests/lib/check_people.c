@@ -1,6 +1,7 @@
 /* check_people.c — unit tests for lib/domain/people.c: person refs and slugs; and against a
  * database of its own (MONGODB_URI; skipped without one): a stored person's JSON with the
- * filmography (catalogue movies first-class, hidden and adult ones left out, the page's language),
+ * filmography (catalogue movies first-class, hidden ones left out, adult ones marked for the audience
+ * rule, the page's language),
  * a person neither stored nor fetchable, search by folded names, a name resolved to its id, the
  * catalogue filtered by actor and director, and the sync's choice of who is due. */
 #include "suites.h"
@@ -145,10 +146,15 @@ START_TEST(stored_person_with_filmography)
 	ck_assert_str_eq(test_str(p, "biography"), "بازیگر.");
 	ck_assert_str_eq(test_str(p, "biography_language"), "fa");
 	ck_assert_ptr_null(get(p, "search_keys"));
-	/* acting: the adult title and the hidden movie left out; Fight Club first-class, in Persian */
+	/* acting: the hidden movie left out, the adult title marked (the caller's audience decides);
+	 * Fight Club first-class, in Persian */
 	const cJSON *acting = get(p, "acting");
-	ck_assert_int_eq(cJSON_GetArraySize(acting), 2);
-	const cJSON *elsewhere = cJSON_GetArrayItem(acting, 0), *fc = cJSON_GetArrayItem(acting, 1);
+	ck_assert_int_eq(cJSON_GetArraySize(acting), 3);
+	const cJSON *adult = cJSON_GetArrayItem(acting, 0);
+	ck_assert_str_eq(test_str(adult, "title"), "Adult Title");
+	ck_assert(cJSON_IsTrue(get(adult, "adult")));
+	const cJSON *elsewhere = cJSON_GetArrayItem(acting, 1), *fc = cJSON_GetArrayItem(acting, 2);
+	ck_assert(cJSON_IsFalse(get(elsewhere, "adult")));
 	ck_assert_str_eq(test_str(elsewhere, "title"), "Elsewhere");
 	ck_assert(cJSON_IsFalse(get(elsewhere, "in_catalog")));
 	ck_assert_str_eq(test_str(fc, "title"), "باشگاه مشت‌زنی");

@@ -104,6 +104,12 @@ class People:
                                        {"character": "Herself", "credit_id": demo.hex_id("adult", ADULT_PERSON),
                                         "order": 0}, "cast")]
 
+    def add(self, record, credits):
+        """Adds a person with their credits [(movie id, list item, credit, "cast"|"crew")] (the
+        stand-in's audience person: standin.AUDIENCE_PERSON); before serving only."""
+        self.records[record["id"]] = record
+        self.credits[record["id"]] = list(credits)
+
     def record(self, pid):
         return self.records.get(pid) or synthetic_person(pid)
 

@@ -377,6 +377,34 @@ AUDIENCE_MOVIES = {  # id -> (title, adult, {region: [certification per release]
     9_100_005: ("Quokka Harbour Lights", False, {"DE": ["16"], "NL": ["16"]}),  # none for the US
     9_100_006: ("Quokka After Dark", True, {}),
 }
+# A person in the cast of every audience title, and a producer of Night Rider (R) and Velvet Hours
+# (adult): their filmography shows each viewer what the audience rule lets them see.
+AUDIENCE_PERSON = 9_100_100
+AUDIENCE_PERSON_NAME = "Quokka Ensemble Player"
+AUDIENCE_PRODUCED = (9_100_003, 9_100_004)
+
+
+def audience_credits(movie_id, credits):
+    """The synthetic credits of an audience title with the audience person added."""
+    me = person(AUDIENCE_PERSON, AUDIENCE_PERSON_NAME, "Acting", 3.0, None)
+    cast = [{**me, "cast_id": 0, "character": "Quokka Keeper", "credit_id": credit_id(movie_id, AUDIENCE_PERSON, "cast"),
+             "order": len(credits["cast"])}]
+    crew = [{**me, "credit_id": credit_id(movie_id, AUDIENCE_PERSON, "crew"), "department": "Production",
+             "job": "Producer"}] if movie_id in AUDIENCE_PRODUCED else []
+    return {**credits, "cast": credits["cast"] + cast, "crew": credits["crew"] + crew}
+
+
+def audience_person_credits():
+    """The audience person's credits as people.People.add takes them."""
+    out = []
+    for movie_id in AUDIENCE_MOVIES:
+        item = audience_item(movie_id)
+        credits = audience_details(movie_id, ("credits",))["credits"]
+        for key in ("cast", "crew"):
+            for c in credits[key]:
+                if c["id"] == AUDIENCE_PERSON:
+                    out.append((movie_id, item, c, key))
+    return out
 
 
 def audience_details(movie_id, appends=(), language=""):
@@ -393,7 +421,7 @@ def audience_details(movie_id, appends=(), language=""):
             {"certification": c, "descriptors": [], "iso_639_1": "", "note": "", "release_date": stamp,
              "type": 3 + k} for k, c in enumerate(certifications)]}
         for region, certifications in certs.items()]}
-    own = {**sections, "release_dates": release_dates}
+    own = {**sections, "release_dates": release_dates, "credits": audience_credits(movie_id, sections["credits"])}
     for name in appends:
         if name in own:
             out[name] = own[name]
@@ -1085,6 +1113,9 @@ class StandinServer(ThreadingHTTPServer):
             genres = json.loads(best_fixture(fixtures, "/3/genre/movie/list", {"page": "1"}).file.read_bytes())
             self.demo = demo.Demo(fixtures, genres["genres"])
         self.people = people.People(fixtures, self.demo)
+        self.people.add(demo.Demo._person_record(AUDIENCE_PERSON, AUDIENCE_PERSON_NAME, "بازیگر گروه کواکا", 1, "Acting",
+                                                 None, 3.0, random.Random("audience-person")),
+                        audience_person_credits())
         self._labels = None
         self._sizes = None
 

@@ -466,6 +466,18 @@ class AudienceTitlesTest(StandinCase):
         self.assertEqual(self.ids(found), self.ids(plain))
         self.assertIn(9100004, self.ids(self.get_json("/3/discover/movie?with_genres=35|10770&include_adult=true")[1]))
 
+    def test_the_audience_person_is_credited_in_every_title(self):
+        status, person = self.get_json("/3/person/9100100?append_to_response=movie_credits")
+        self.assertEqual((status, person["name"]), (200, "Quokka Ensemble Player"))
+        cast = {m["id"]: m["adult"] for m in person["movie_credits"]["cast"]}
+        self.assertEqual(cast, {9100001: False, 9100002: False, 9100003: False, 9100004: True, 9100005: False,
+                                9100006: True})
+        self.assertEqual({(m["id"], m["job"]) for m in person["movie_credits"]["crew"]},
+                         {(9100003, "Producer"), (9100004, "Producer")})
+        credits = self.get_json("/3/movie/9100003/credits")[1]
+        self.assertIn(9100100, [c["id"] for c in credits["cast"]])
+        self.assertIn((9100100, "Producer"), [(c["id"], c["job"]) for c in credits["crew"]])
+
     def test_similar_and_the_lists_switch(self):
         similar = self.get_json("/3/movie/9100001/similar")[1]
         self.assertNotIn(9100001, self.ids(similar))
