@@ -24,6 +24,9 @@ BUILD=${BUILD:-$ROOT/build}
 case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 export RUN_DIR=${SCALE_RUN_DIR:-$BUILD/bench-scale-run} PORT=${PORT:-$(free_port)}
+# always a database of its own (the embedded FerretDB the stack starts): the catalogues it fills
+# must start empty, and no database named by the caller's MONGODB_URI (make check's) is filled
+unset MONGODB_URI MARQUEE_DB MQ_DEMO MQ_DEMO_PAGES
 export MQ_AUTH_RATE=1000r/s MQ_SEARCH_RATE=100000r/s MQ_SEARCH_BURST=100000 LOG_LEVEL=info
 [ -x "$BUILD/tests/bench/scale-fill" ] || { echo "bench-scale: $BUILD/tests/bench/scale-fill is missing (make bench-scale builds it)" >&2; exit 1; }
 rm -rf "$RUN_DIR"
