@@ -311,8 +311,10 @@ static int (*const order_cmp[4][2])(const void *, const void *) = {
 static mq_card **sorted_copy(mq_card **cards, size_t n, int (*cmp)(const void *, const void *))
 {
 	mq_card **out = mq_xcalloc(n ? n : 1, sizeof *out);
-	memcpy(out, cards, n * sizeof *out);
-	qsort(out, n, sizeof *out, cmp);
+	if (n) { /* cards is NULL in an empty catalogue, which memcpy and qsort may not be given */
+		memcpy(out, cards, n * sizeof *out);
+		qsort(out, n, sizeof *out, cmp);
+	}
 	return out;
 }
 
@@ -396,21 +398,21 @@ const mq_card *mq_cards_by_oid(const mq_cards *c, const bson_oid_t *oid)
 {
 	mq_card key, *k = &key;
 	bson_oid_copy(oid, &key.oid);
-	mq_card **found = bsearch(&k, c->by_oid, c->n, sizeof *c->by_oid, cmp_oid);
+	mq_card **found = c->n ? bsearch(&k, c->by_oid, c->n, sizeof *c->by_oid, cmp_oid) : NULL;
 	return found ? *found : NULL;
 }
 
 const mq_card *mq_cards_by_tmdb(const mq_cards *c, long long tmdb_id)
 {
 	mq_card key = { .tmdb_id = tmdb_id }, *k = &key;
-	mq_card **found = bsearch(&k, c->by_tmdb, c->n, sizeof *c->by_tmdb, cmp_tmdb);
+	mq_card **found = c->n ? bsearch(&k, c->by_tmdb, c->n, sizeof *c->by_tmdb, cmp_tmdb) : NULL;
 	return found ? *found : NULL;
 }
 
 const mq_card *mq_cards_by_slug(const mq_cards *c, const char *slug)
 {
 	mq_card key = { .slug = slug }, *k = &key;
-	mq_card **found = bsearch(&k, c->by_slug, c->n, sizeof *c->by_slug, cmp_slug);
+	mq_card **found = c->n ? bsearch(&k, c->by_slug, c->n, sizeof *c->by_slug, cmp_slug) : NULL;
 	return found ? *found : NULL;
 }
 
@@ -763,7 +765,8 @@ static mq_cards *patch(mongoc_database_t *database, mq_cards *old, const bson_oi
 	free(fresh);
 	mq_cards *out = snapshot_new(old->database, cards, k, version, old->loaded_at);
 	out->changed = mq_xcalloc(n ? n : 1, sizeof *out->changed);
-	memcpy(out->changed, changed, n * sizeof *changed);
+	if (n)
+		memcpy(out->changed, changed, n * sizeof *changed);
 	out->n_changed = n;
 	return out;
 }

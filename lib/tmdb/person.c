@@ -101,7 +101,8 @@ static void add_credits(cJSON *out, const cJSON *movie_credits, const char *kind
 	}
 	for (int i = 0; i < n; i++)
 		items[i] = cJSON_DetachItemFromArray(list, 0);
-	qsort(items, (size_t)n, sizeof *items, newest_first);
+	if (n > 1) /* items is NULL without credits, which qsort may not be given */
+		qsort(items, (size_t)n, sizeof *items, newest_first);
 	for (int i = 0; i < n; i++) {
 		if (i < MQ_PERSON_MAX_CREDITS)
 			cJSON_AddItemToArray(out, items[i]);
