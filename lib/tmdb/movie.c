@@ -7,7 +7,6 @@
 #include "core/search.h"
 #include "tmdb/tmdb.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,7 +37,7 @@ cJSON *mq_movie_summary_from_tmdb(const cJSON *item)
 {
 	double id = mq_tmdb_number(item, "id", 0);
 	const char *title = mq_tmdb_string(item, "title");
-	if (!(id >= 1 && id <= 2147483647 && id == floor(id)) || !title)
+	if (!mq_tmdb_valid_id(id) || !title)
 		return NULL;
 	cJSON *m = cJSON_CreateObject();
 	cJSON_AddNumberToObject(m, "tmdb_id", id);
@@ -224,7 +223,7 @@ static cJSON *collection(const cJSON *d)
 	const cJSON *c = cJSON_GetObjectItemCaseSensitive(d, "belongs_to_collection");
 	double id = mq_tmdb_number(c, "id", 0);
 	const char *name = mq_tmdb_string(c, "name");
-	if (!(id >= 1 && id <= 2147483647 && id == floor(id)) || !name)
+	if (!mq_tmdb_valid_id(id) || !name)
 		return cJSON_CreateNull();
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "tmdb_id", id);
@@ -330,7 +329,7 @@ cJSON *mq_movie_doc_from_tmdb(const cJSON *d, const mq_config *cfg)
 {
 	double id = mq_tmdb_number(d, "id", 0);
 	const char *title = mq_tmdb_string(d, "title");
-	if (!(id >= 1 && id <= 2147483647 && id == floor(id)) || !title)
+	if (!mq_tmdb_valid_id(id) || !title)
 		return NULL;
 	cJSON *m = cJSON_CreateObject();
 	cJSON_AddNumberToObject(m, "tmdb_id", id);

@@ -3,14 +3,8 @@
 #include "tmdb/movie.h"
 #include "tmdb/tmdb.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int valid_id(double id)
-{
-	return id >= 1 && id <= 2147483647 && id == floor(id);
-}
 
 /* A date TMDB gives ("1963-12-18"), or NULL for "", null and anything without a year. */
 static const char *date_or_null(const cJSON *obj, const char *key)
@@ -67,7 +61,7 @@ static void add_credits(cJSON *out, const cJSON *movie_credits, const char *kind
 	int crew = !strcmp(kind, "crew");
 	cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(movie_credits, kind)) {
 		double id = mq_tmdb_number(c, "id", 0);
-		if (!valid_id(id) || !mq_tmdb_string(c, "title"))
+		if (!mq_tmdb_valid_id(id) || !mq_tmdb_string(c, "title"))
 			continue;
 		cJSON *e = entry_of(list, id);
 		if (!crew && e)
@@ -117,7 +111,7 @@ cJSON *mq_person_doc_from_tmdb(const cJSON *d)
 {
 	double id = mq_tmdb_number(d, "id", 0);
 	const char *name = mq_tmdb_string(d, "name");
-	if (!valid_id(id) || !name)
+	if (!mq_tmdb_valid_id(id) || !name)
 		return NULL;
 	cJSON *p = cJSON_CreateObject();
 	cJSON_AddNumberToObject(p, "tmdb_id", id);
@@ -173,7 +167,7 @@ cJSON *mq_person_summary_from_tmdb(const cJSON *item)
 {
 	double id = mq_tmdb_number(item, "id", 0);
 	const char *name = mq_tmdb_string(item, "name");
-	if (!valid_id(id) || !name)
+	if (!mq_tmdb_valid_id(id) || !name)
 		return NULL;
 	cJSON *p = cJSON_CreateObject();
 	cJSON_AddNumberToObject(p, "tmdb_id", id);

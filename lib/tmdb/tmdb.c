@@ -782,6 +782,11 @@ double mq_tmdb_number(const cJSON *obj, const char *key, double fallback)
 	return cJSON_IsNumber(v) && isfinite(v->valuedouble) ? v->valuedouble : fallback;
 }
 
+int mq_tmdb_valid_id(double id)
+{
+	return id >= 1 && id <= 2147483647 && id == floor(id);
+}
+
 const char *mq_tmdb_string(const cJSON *obj, const char *key)
 {
 	const cJSON *v = cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;

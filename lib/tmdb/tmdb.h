@@ -114,6 +114,8 @@ int mq_tmdb_parse_error(const char *body, size_t len, int *code, char *message, 
 /* obj[key] as a number (TMDB writes 7 as well as 7.3); fallback when absent, null, not a number,
  * not finite, or obj is NULL. */
 double mq_tmdb_number(const cJSON *obj, const char *key, double fallback);
+/* Whether id (a TMDB number) is a TMDB id: a whole number from 1 to 2^31 - 1. */
+int mq_tmdb_valid_id(double id);
 /* obj[key] as a string borrowed from obj; NULL for null, "", absent or non-string. */
 const char *mq_tmdb_string(const cJSON *obj, const char *key);
 /* The year of "1999-10-15" (or "1999", or an ISO timestamp): 1999; 0 for NULL, "" or garbage. */
