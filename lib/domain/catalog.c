@@ -341,17 +341,10 @@ const char *const mq_catalog_summary_fields[] = {
 
 void mq_catalog_summary_projection(bson_t *opts)
 {
-	mq_catalog_summary_projection_and(opts, NULL);
-}
-
-void mq_catalog_summary_projection_and(bson_t *opts, const char *extra)
-{
 	bson_t child;
 	BSON_APPEND_DOCUMENT_BEGIN(opts, "projection", &child);
 	for (size_t i = 0; mq_catalog_summary_fields[i]; i++)
 		BSON_APPEND_INT32(&child, mq_catalog_summary_fields[i], 1);
-	if (extra)
-		BSON_APPEND_INT32(&child, extra, 1);
 	bson_append_document_end(opts, &child);
 }
 

@@ -68,8 +68,6 @@ cJSON *mq_catalog_movie_json(const bson_t *doc, const char *lang);
  * found into its summary JSON (lang: a const char *; the signature is mq_db_join()'s). A summary
  * carries what the audience rule reads: adult, min_age and age_limits (when stored). */
 void mq_catalog_summary_projection(bson_t *opts);
-/* The same projection with one more field (extra, e.g. "hidden"; NULL: none). */
-void mq_catalog_summary_projection_and(bson_t *opts, const char *extra);
 /* The fields of a movie summary (what that projection names), NULL-terminated. */
 extern const char *const mq_catalog_summary_fields[];
 cJSON *mq_catalog_summary_json(const bson_t *doc, const void *lang);
