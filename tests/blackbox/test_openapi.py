@@ -13,6 +13,7 @@ from stack import ROOT, get
 
 SPEC = os.path.join(ROOT, "templates", "static", "openapi.json")
 ROUTE = re.compile(r'\{\s*(MQ_[A-Z_| ]+),\s*"(/api/v1/[^"]*)",\s*\w+,')
+ROUTE_FLAGS = re.compile(r'\{\s*(MQ_[A-Z_| ]+),\s*"(/api/v1/[^"]*)",\s*\w+,\s*([^}]*)\}')
 ANY_ROUTE = re.compile(r'\{\s*MQ_[A-Z_| ]+,\s*"(/[^"]*)",\s*\w+,')
 README = os.path.join(ROOT, "README.md")
 SITE = os.path.join(ROOT, "nginx", "site.conf.in")
@@ -27,6 +28,24 @@ def declared_routes():
                 api_path = re.sub(r":(\w+)", r"{\1}", pattern[len("/api/v1"):])
                 for flag in flags.split("|"):
                     ops.add((METHODS[flag.strip()], api_path))
+    return ops
+
+
+def session_reading_operations():
+    """The operations whose worker checks identity (MQ_APP_AUTH) on every route not MQ_PUBLIC:
+    a revoked or expired token gets a 401 there, even where signing in is optional."""
+    ops = set()
+    for path in glob.glob(os.path.join(ROOT, "cgi-bin", "*.c")):
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        if "MQ_APP_AUTH" not in text:
+            continue
+        for flags, pattern, extra in ROUTE_FLAGS.findall(text):
+            if "MQ_PUBLIC" in extra:
+                continue
+            api_path = re.sub(r":(\w+)", r"{\1}", pattern[len("/api/v1"):])
+            for flag in flags.split("|"):
+                ops.add((METHODS[flag.strip()], api_path))
     return ops
 
 
@@ -166,6 +185,12 @@ class OpenApiTest(unittest.TestCase):
                 if op.get("security") != [{}]:
                     self.assertIn("401", codes, (method, path))
         self.assertEqual(len(ids), len(set(ids)))
+
+    def test_every_operation_that_reads_the_session_documents_401(self):
+        ops = session_reading_operations()
+        self.assertIn(("get", "/movies/{id}"), ops)
+        for method, path in sorted(ops):
+            self.assertIn("401", self.spec["paths"][path][method]["responses"], (method, path))
 
     def test_served_at_both_paths(self):
         for path in ("/api/v1/openapi.json", "/api/openapi.json"):
