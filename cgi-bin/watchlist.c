@@ -21,19 +21,18 @@
 /* The query of a list: with a filter parameter (?favorites= or ?type=) where the route takes one. */
 enum { Q_PAGE, Q_LIMIT, Q_LANGUAGE, Q_FILTER, Q_COUNT, Q_COUNT_WITHOUT_FILTER = Q_FILTER };
 
-/* The ETag of user's lists: their id and lists_version. Returns 1 when the client has it already
- * (answer 304 without reading the lists), 0 to go on, -1 after replying with an error. */
-static int lists_fresh(mq_req *req, mq_res *res, const char *user_id)
+/* The ETag of user's lists: their id and lists_version (*version). Returns 1 when the client has
+ * it already (answer 304 without reading the lists), 0 to go on, -1 after replying with an error. */
+static int lists_fresh(mq_req *req, mq_res *res, const char *user_id, long long *version)
 {
-	long long version = 0;
 	int self = req->user && !strcmp(user_id, req->user->id);
-	mq_err rc = mq_lists_version(mq_ctx_of(req)->db, user_id, self, &version);
+	mq_err rc = mq_lists_version(mq_ctx_of(req)->db, user_id, self ? req->user->lists_v : -1, version);
 	if (rc != MQ_OK) {
 		mq_reply_err(req, res, rc == MQ_ENOTFOUND ? MQ_ENOTFOUND : rc, rc == MQ_ENOTFOUND ? "No such user" : NULL);
 		return -1;
 	}
 	mq_res_header(req, res, "Cache-Control", "private, no-cache");
-	return mq_etag_fresh(req, res, mq_arena_printf(req->arena, "W/\"l%s.%lld\"", user_id, version));
+	return mq_etag_fresh(req, res, mq_arena_printf(req->arena, "W/\"l%s.%lld\"", user_id, *version));
 }
 
 /* A list of items with "movie" summaries (image URLs added): the page, or the error. */
@@ -69,17 +68,18 @@ static void list_reply(mq_req *req, mq_res *res, const char *user_id, enum list_
 		return;
 	if (param && q[Q_FILTER].present)
 		filter = (int)q[Q_FILTER].i;
-	if (lists_fresh(req, res, user_id))
+	long long version;
+	if (lists_fresh(req, res, user_id, &version))
 		return;
 	cJSON *items = NULL;
 	long long total = 0;
 	mq_db *db = mq_ctx_of(req)->db;
 	const char *lang = mq_languages[q[Q_LANGUAGE].i];
 	mq_err rc = interactions
-		? mq_interactions_list(db, user_id, filter, lang, q[Q_PAGE].i, q[Q_LIMIT].i, &items, &total)
+		? mq_interactions_list(db, user_id, version, filter, lang, q[Q_PAGE].i, q[Q_LIMIT].i, &items, &total)
 		: kind == LIST_FAVORITES
-		? mq_favorites_list(db, user_id, lang, q[Q_PAGE].i, q[Q_LIMIT].i, &items, &total)
-		: mq_watchlist_list(db, user_id, filter, lang, q[Q_PAGE].i, q[Q_LIMIT].i, &items, &total);
+		? mq_favorites_list(db, user_id, version, lang, q[Q_PAGE].i, q[Q_LIMIT].i, &items, &total)
+		: mq_watchlist_list(db, user_id, version, filter, lang, q[Q_PAGE].i, q[Q_LIMIT].i, &items, &total);
 	rc = mq_movieapi_gate_entries(req, rc, items, "movie_id", &total);
 	reply_items(req, res, rc, items, q, total);
 }
@@ -215,7 +215,7 @@ static void get_watchlist(mq_req *req, mq_res *res)
 static void get_item(mq_req *req, mq_res *res)
 {
 	cJSON *item = NULL;
-	mq_err rc = mq_watchlist_get(mq_ctx_of(req)->db, req->user->id, mq_req_route(req, "id"), NULL, &item);
+	mq_err rc = mq_watchlist_get(mq_ctx_of(req)->db, req->user->id, req->user->lists_v, mq_req_route(req, "id"), NULL, &item);
 	if (rc != MQ_OK) {
 		mq_reply_err(req, res, rc, rc == MQ_ENOTFOUND ? "No such watchlist item" : NULL);
 		return;
@@ -267,15 +267,16 @@ static void delete_item(mq_req *req, mq_res *res)
 /* ---- /api/v1/lists and /api/v1/interactions ---- */
 
 /* GET /api/v1/lists: the member's state of every listed movie, for pages' toggles; its ETag is
- * the lists_version, so polling with If-None-Match costs one small read. */
+ * the lists_version, which the session check has read: polling with If-None-Match costs no more. */
 static void get_lists(mq_req *req, mq_res *res)
 {
 	if (mq_valid_query_or_reply(req, res, NULL, 0, NULL))
 		return;
-	if (lists_fresh(req, res, req->user->id))
+	long long version;
+	if (lists_fresh(req, res, req->user->id, &version))
 		return;
 	cJSON *state = NULL;
-	mq_err rc = mq_lists_state(mq_ctx_of(req)->db, req->user->id, NULL, &state);
+	mq_err rc = mq_lists_state(mq_ctx_of(req)->db, req->user->id, req->user->lists_v, NULL, &state);
 	if (rc != MQ_OK) {
 		mq_reply_err(req, res, rc, NULL);
 		return;
@@ -402,7 +403,7 @@ static void post_user_watchlist(mq_req *req, mq_res *res)
 		rc = mq_watchlist_favorite(db, user, NULL, movie, favorite, &item, &version);
 		reply_change(req, res, rc, 200, item, "favorite", favorite_op(item), version, NULL);
 	} else {
-		rc = mq_watchlist_get(db, user, NULL, movie, &item);
+		rc = mq_watchlist_get(db, user, -1, NULL, movie, &item); /* its twin's: newer than the session's */
 		if (rc == MQ_OK)
 			mq_reply_data(req, res, 200, item);
 		else
@@ -492,12 +493,12 @@ static void list_page(mq_req *req, mq_res *res, int kind)
 	cJSON *items = NULL;
 	long long total = 0;
 	mq_err rc = kind == PAGE_HISTORY
-		? mq_interactions_list(db, req->user->id, MQ_WATCHED, lang, q[P_PAGE].i, limit, &items, &total)
+		? mq_interactions_list(db, req->user->id, req->user->lists_v, MQ_WATCHED, lang, q[P_PAGE].i, limit, &items, &total)
 		: kind == PAGE_FAVORITES
-		? mq_favorites_list(db, req->user->id, lang, q[P_PAGE].i, limit, &items, &total)
+		? mq_favorites_list(db, req->user->id, req->user->lists_v, lang, q[P_PAGE].i, limit, &items, &total)
 		: kind == PAGE_RATINGS
 		? mq_ratings_list(db, req->user->id, NULL, 0, lang, q[P_PAGE].i, limit, &items, &total)
-		: mq_watchlist_list(db, req->user->id, -1, lang, q[P_PAGE].i, limit, &items, &total);
+		: mq_watchlist_list(db, req->user->id, req->user->lists_v, -1, lang, q[P_PAGE].i, limit, &items, &total);
 	rc = mq_movieapi_gate_entries(req, rc, items, "movie_id", &total);
 	if (rc != MQ_OK) {
 		mq_reply_err(req, res, rc, NULL);

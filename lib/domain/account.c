@@ -644,6 +644,7 @@ mq_err mq_account_delete(mq_db *db, const char *user_id, char *avatar, size_t av
 	mongoc_database_t *database = mq_db_acquire(db, &client);
 	if (!database)
 		return MQ_EUNAVAIL;
+	rc = mq_lists_digest_drop(database, &oid);
 	for (size_t i = 0; i < sizeof owned / sizeof owned[0] && rc == MQ_OK; i++)
 		rc = delete_of_user(database, owned[i].collection, owned[i].key, &oid);
 	mq_db_release(db, client, database);

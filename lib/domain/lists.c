@@ -2,9 +2,11 @@
 #include "domain/lists.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/mem.h"
 #include "domain/catalog.h"
+#include "domain/lists_digest.h"
 
-#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *const mq_interaction_names[] = { "watched", "liked", "disliked", "bookmarked", NULL };
@@ -17,100 +19,36 @@ int mq_interaction_parse(const char *name)
 	return -1;
 }
 
-/* The latest version of user in list_versions: 0 when none (*rc MQ_OK), or an error. */
-static long long latest_version(mongoc_collection_t *versions, const bson_oid_t *user, mq_err *rc)
-{
-	bson_t doc;
-	bson_iter_t it;
-	long long v = 0;
-	bson_t *filter = BCON_NEW("user_id", BCON_OID(user));
-	bson_t *opts = BCON_NEW("sort", "{", "v", BCON_INT32(-1), "}", "projection", "{", "v", BCON_INT32(1), "}");
-	*rc = mq_db_find_one(versions, filter, opts, &doc, "lists version");
-	if (*rc == MQ_OK && bson_iter_init_find(&it, &doc, "v") && BSON_ITER_HOLDS_NUMBER(&it))
-		v = bson_iter_as_int64(&it);
-	if (*rc == MQ_ENOTFOUND)
-		*rc = MQ_OK;
-	bson_destroy(&doc);
-	bson_destroy(opts);
-	bson_destroy(filter);
-	return v;
-}
-
-/* FerretDB v1 runs $inc as a read and a write, so bumps from several workers at once would
- * lose some, and two states of the lists would share a version. A bump therefore inserts
- * {user_id, v} under the unique index (user_id, v): of two bumps that read the same latest v,
- * one inserts v + 1 and the other, refused, tries v + 2. Old versions are pruned as it goes. */
 long long mq_lists_bump(mongoc_database_t *database, const bson_oid_t *user)
 {
-	bson_error_t error;
-	mongoc_collection_t *versions = mongoc_database_get_collection(database, "list_versions");
-	long long v = 0;
-	for (int attempt = 0; attempt < 64; attempt++) {
-		mq_err rc;
-		long long next = latest_version(versions, user, &rc) + 1;
-		if (rc != MQ_OK)
-			break;
-		bson_t *doc = BCON_NEW("user_id", BCON_OID(user), "v", BCON_INT64(next), "at", BCON_DATE_TIME(mq_clock_ms()));
-		int ok = mongoc_collection_insert_one(versions, doc, NULL, NULL, &error);
-		bson_destroy(doc);
-		if (ok) {
-			v = next;
-			break;
-		}
-		if (error.code != 11000) {
-			mq_log(MQ_LOG_WARN, "lists", "lists version not bumped: %s", error.message);
-			break;
-		}
-	}
-	if (v > 0 && v % 64 == 0) {
-		bson_t *old = BCON_NEW("user_id", BCON_OID(user), "v", "{", "$lt", BCON_INT64(v - 64), "}");
-		if (!mongoc_collection_delete_many(versions, old, NULL, NULL, &error))
-			mq_log(MQ_LOG_WARN, "lists", "old list versions not pruned: %s", error.message);
-		bson_destroy(old);
-	}
-	if (v == 0)
-		mq_log(MQ_LOG_WARN, "lists", "lists version not bumped");
-	mongoc_collection_destroy(versions);
-	return v;
+	return mq_lists_commit(database, user, NULL, 0);
 }
 
-/* The user's lists version; with check_user, MQ_ENOTFOUND when there is no such user (without,
- * the caller knows the user exists: the session check has just read them). */
-static mq_err read_version(mongoc_database_t *database, const bson_oid_t *user, int check_user, long long *version)
-{
-	*version = 0;
-	if (check_user) {
-		bson_error_t error;
-		mongoc_collection_t *users = mongoc_database_get_collection(database, "users");
-		bson_t *filter = BCON_NEW("_id", BCON_OID(user));
-		int64_t n = mongoc_collection_count_documents(users, filter, NULL, NULL, NULL, &error);
-		bson_destroy(filter);
-		mongoc_collection_destroy(users);
-		if (n < 0)
-			return mq_db_error(&error, "user lookup");
-		if (n == 0)
-			return MQ_ENOTFOUND;
-	}
-	mq_err rc;
-	mongoc_collection_t *versions = mongoc_database_get_collection(database, "list_versions");
-	*version = latest_version(versions, user, &rc);
-	mongoc_collection_destroy(versions);
-	return rc;
-}
-
-mq_err mq_lists_version(mq_db *db, const char *user_id, int user_known, long long *version)
+mq_err mq_lists_version(mq_db *db, const char *user_id, long long known, long long *version)
 {
 	bson_oid_t user;
-	*version = 0;
+	*version = known < 0 ? 0 : known;
 	if (mq_oid_parse(user_id, &user))
 		return MQ_EINVAL;
+	if (known >= 0)
+		return MQ_OK;
 	mongoc_client_t *client;
 	mongoc_database_t *database = mq_db_acquire(db, &client);
 	if (!database)
 		return MQ_EUNAVAIL;
-	mq_err rc = read_version(database, &user, !user_known, version);
+	mq_err rc = mq_lists_digest_version(database, &user, version);
 	mq_db_release(db, client, database);
 	return rc;
+}
+
+/* The movie of a list entry: 1 when it names one. */
+static int entry_movie(const bson_t *doc, bson_oid_t *movie)
+{
+	bson_iter_t it;
+	if (!bson_iter_init_find(&it, doc, "movie_id") || !BSON_ITER_HOLDS_OID(&it))
+		return 0;
+	bson_oid_copy(bson_iter_oid(&it), movie);
+	return 1;
 }
 
 /* The state entry of movie hex in movies, made when missing. */
@@ -133,34 +71,22 @@ static cJSON *state_entry(cJSON *movies, const char *hex)
 	return e;
 }
 
-/* For each of the user's documents in collection, mark() records it in movies. */
-static mq_err collect(mongoc_database_t *database, const char *collection, const bson_oid_t *user,
-		      const bson_oid_t *movie, cJSON *movies, void (*mark)(cJSON *entry, const bson_t *doc))
+/* What marks a movie's state entry from each entry of one list kind (of one movie, when only). */
+typedef struct state_walk {
+	cJSON *movies;
+	const bson_oid_t *only;
+	void (*mark)(cJSON *entry, const bson_t *doc);
+} state_walk;
+
+static void state_each(const bson_t *doc, void *ctx)
 {
-	bson_error_t error;
-	const bson_t *doc;
-	mq_err rc = MQ_OK;
-	mongoc_collection_t *coll = mongoc_database_get_collection(database, collection);
-	bson_t *filter = BCON_NEW("user_id", BCON_OID(user));
-	if (movie)
-		BSON_APPEND_OID(filter, "movie_id", movie);
-	bson_t *opts = BCON_NEW("limit", BCON_INT64(10000));
-	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, opts, NULL);
-	while (mongoc_cursor_next(cursor, &doc)) {
-		bson_iter_t it;
-		char hex[25];
-		if (bson_iter_init_find(&it, doc, "movie_id") && BSON_ITER_HOLDS_OID(&it)) {
-			bson_oid_to_string(bson_iter_oid(&it), hex);
-			mark(state_entry(movies, hex), doc);
-		}
-	}
-	if (mongoc_cursor_error(cursor, &error))
-		rc = mq_db_error(&error, collection);
-	mongoc_cursor_destroy(cursor);
-	bson_destroy(opts);
-	bson_destroy(filter);
-	mongoc_collection_destroy(coll);
-	return rc;
+	state_walk *w = ctx;
+	bson_oid_t movie;
+	char hex[25];
+	if (!entry_movie(doc, &movie) || (w->only && !bson_oid_equal(&movie, w->only)))
+		return;
+	bson_oid_to_string(&movie, hex);
+	w->mark(state_entry(w->movies, hex), doc);
 }
 
 static void mark_watchlist(cJSON *entry, const bson_t *doc)
@@ -192,36 +118,41 @@ static void mark_rating(cJSON *entry, const bson_t *doc)
 		cJSON_ReplaceItemInObjectCaseSensitive(entry, "rating", cJSON_CreateNumber(bson_iter_as_double(&it)));
 }
 
-mq_err mq_lists_state(mq_db *db, const char *user_id, const char *movie_id, cJSON **state)
+mq_err mq_lists_state(mq_db *db, const char *user_id, long long known, const char *movie_id, cJSON **state)
 {
+	static const struct {
+		const char *kind;
+		void (*mark)(cJSON *entry, const bson_t *doc);
+	} lists[] = {
+		{ "watchlist", mark_watchlist },
+		{ "favorites", mark_favorite },
+		{ "interactions", mark_interaction },
+		{ "ratings", mark_rating },
+	};
 	bson_oid_t user, movie;
 	*state = NULL;
 	if (mq_oid_parse(user_id, &user) || (movie_id && mq_oid_parse(movie_id, &movie)))
 		return MQ_EINVAL;
-	const bson_oid_t *only = movie_id ? &movie : NULL;
 	mongoc_client_t *client;
 	mongoc_database_t *database = mq_db_acquire(db, &client);
 	if (!database)
 		return MQ_EUNAVAIL;
-	long long version = 0;
-	cJSON *movies = cJSON_CreateArray();
-	mq_err rc = read_version(database, &user, 0, &version);
-	if (rc == MQ_OK)
-		rc = collect(database, "watchlist", &user, only, movies, mark_watchlist);
-	if (rc == MQ_OK)
-		rc = collect(database, "favorites", &user, only, movies, mark_favorite);
-	if (rc == MQ_OK)
-		rc = collect(database, "interactions", &user, only, movies, mark_interaction);
-	if (rc == MQ_OK)
-		rc = collect(database, "ratings", &user, only, movies, mark_rating);
+	bson_t digest;
+	bson_iter_t it;
+	mq_err rc = mq_lists_digest(database, &user, known, &digest);
 	if (rc == MQ_OK) {
+		cJSON *movies = cJSON_CreateArray();
+		for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+			state_walk w = { movies, movie_id ? &movie : NULL, lists[i].mark };
+			mq_lists_digest_each(&digest, lists[i].kind, state_each, &w);
+		}
 		mq_catalog_join_tmdb_ids(database, movies, "movie_id");
 		*state = cJSON_CreateObject();
-		cJSON_AddNumberToObject(*state, "version", (double)version);
+		cJSON_AddNumberToObject(*state, "version", bson_iter_init_find(&it, &digest, "v") &&
+			BSON_ITER_HOLDS_NUMBER(&it) ? (double)bson_iter_as_int64(&it) : 0);
 		cJSON_AddItemToObject(*state, "movies", movies);
-	} else {
-		cJSON_Delete(movies);
 	}
+	bson_destroy(&digest);
 	mq_db_release(db, client, database);
 	return rc;
 }
@@ -251,92 +182,94 @@ static mq_err find_one(mongoc_database_t *database, const char *collection, cons
 	return rc;
 }
 
-/* Appends to array (named key) the ObjectIds of the user's favourite movies, at most max. */
-static mq_err favorite_movies(mongoc_database_t *database, const bson_oid_t *user, bson_t *array, long max)
+/* One entry of a digest's list: where its document is in the digest, its order and its movie. */
+typedef struct page_entry {
+	const uint8_t *data;
+	uint32_t len;
+	int64_t at;
+	bson_oid_t id, movie;
+} page_entry;
+
+/* The entries of a digest's list that keep() accepts, collected by page_each. */
+typedef struct page_walk {
+	const char *sort_key; /* NULL: no order needed */
+	int (*keep)(const bson_t *doc, const void *ctx); /* NULL: every entry */
+	const void *ctx;
+	page_entry *e;
+	size_t n, cap;
+} page_walk;
+
+static void page_each(const bson_t *doc, void *ctx)
 {
-	bson_error_t error;
-	const bson_t *doc;
-	mongoc_collection_t *coll = mongoc_database_get_collection(database, "favorites");
-	bson_t *filter = BCON_NEW("user_id", BCON_OID(user));
-	bson_t *opts = BCON_NEW("limit", BCON_INT64(max), "projection", "{", "movie_id", BCON_INT32(1), "}");
-	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, opts, NULL);
-	uint32_t n = 0;
-	while (mongoc_cursor_next(cursor, &doc)) {
-		bson_iter_t it;
-		if (bson_iter_init_find(&it, doc, "movie_id") && BSON_ITER_HOLDS_OID(&it)) {
-			char key[16];
-			const char *k;
-			bson_uint32_to_string(n++, &k, key, sizeof key);
-			BSON_APPEND_OID(array, k, bson_iter_oid(&it));
-		}
+	page_walk *w = ctx;
+	bson_iter_t it;
+	if (w->keep && !w->keep(doc, w->ctx))
+		return;
+	if (w->n == w->cap) {
+		w->cap = w->cap ? 2 * w->cap : 32;
+		w->e = mq_xrealloc(w->e, w->cap * sizeof *w->e);
 	}
-	mq_err rc = mongoc_cursor_error(cursor, &error) ? mq_db_error(&error, "favorites") : MQ_OK;
-	mongoc_cursor_destroy(cursor);
-	bson_destroy(opts);
-	bson_destroy(filter);
-	mongoc_collection_destroy(coll);
-	return rc;
+	page_entry *e = &w->e[w->n++];
+	e->data = bson_get_data(doc);
+	e->len = doc->len;
+	e->at = w->sort_key && bson_iter_init_find(&it, doc, w->sort_key) && BSON_ITER_HOLDS_DATE_TIME(&it)
+		? bson_iter_date_time(&it) : 0;
+	if (bson_iter_init_find(&it, doc, "_id") && BSON_ITER_HOLDS_OID(&it))
+		bson_oid_copy(bson_iter_oid(&it), &e->id);
+	else
+		memset(&e->id, 0, sizeof e->id);
+	if (!entry_movie(doc, &e->movie))
+		memset(&e->movie, 0, sizeof e->movie);
 }
 
-/* Sets is_favorite of each watchlist item in items (an array, or one item) from the user's
- * favourites: one query for them all. */
-static mq_err mark_favorites(mongoc_database_t *database, const bson_oid_t *user, cJSON *items)
+/* Whether movie hex is among the entries' movies. */
+static int set_has(const page_walk *set, const char *hex)
 {
+	bson_oid_t movie;
+	if (!hex || mq_oid_parse(hex, &movie))
+		return 0;
+	for (size_t i = 0; i < set->n; i++)
+		if (bson_oid_equal(&set->e[i].movie, &movie))
+			return 1;
+	return 0;
+}
+
+
+
+/* Sets is_favorite of each watchlist item in items (an array, or one item) from the favourites
+ * of the member's digest. */
+static void mark_favorites_from(const bson_t *digest, cJSON *items)
+{
+	page_walk favorites = { 0 };
+	mq_lists_digest_each(digest, "favorites", page_each, &favorites);
 	int many = cJSON_IsArray(items);
-	cJSON *first = many ? items->child : items, *item;
-	bson_t *filter = BCON_NEW("user_id", BCON_OID(user));
-	bson_t in, ids;
-	BSON_APPEND_DOCUMENT_BEGIN(filter, "movie_id", &in);
-	BSON_APPEND_ARRAY_BEGIN(&in, "$in", &ids);
-	uint32_t k = 0;
-	for (item = first; item; item = many ? item->next : NULL) {
-		bson_oid_t movie;
+	for (cJSON *item = many ? items->child : items; item; item = many ? item->next : NULL) {
 		const char *hex = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "movie_id"));
 		cJSON_DeleteItemFromObjectCaseSensitive(item, "is_favorite");
-		cJSON_AddFalseToObject(item, "is_favorite");
-		if (hex && !mq_oid_parse(hex, &movie)) {
-			char key[16];
-			const char *kk;
-			bson_uint32_to_string(k++, &kk, key, sizeof key);
-			BSON_APPEND_OID(&ids, kk, &movie);
-		}
+		cJSON_AddBoolToObject(item, "is_favorite", set_has(&favorites, hex));
 	}
-	bson_append_array_end(&in, &ids);
-	bson_append_document_end(filter, &in);
-	mq_err rc = MQ_OK;
-	if (k) {
-		bson_error_t error;
-		const bson_t *doc;
-		mongoc_collection_t *coll = mongoc_database_get_collection(database, "favorites");
-		bson_t *opts = BCON_NEW("projection", "{", "movie_id", BCON_INT32(1), "}");
-		mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, opts, NULL);
-		while (mongoc_cursor_next(cursor, &doc)) {
-			bson_iter_t it;
-			char hex[25];
-			if (!bson_iter_init_find(&it, doc, "movie_id") || !BSON_ITER_HOLDS_OID(&it))
-				continue;
-			bson_oid_to_string(bson_iter_oid(&it), hex);
-			for (item = first; item; item = many ? item->next : NULL) {
-				const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(item, "movie_id"));
-				if (id && !strcmp(id, hex))
-					cJSON_ReplaceItemInObjectCaseSensitive(item, "is_favorite", cJSON_CreateTrue());
-			}
-		}
-		if (mongoc_cursor_error(cursor, &error))
-			rc = mq_db_error(&error, "favorites");
-		mongoc_cursor_destroy(cursor);
-		bson_destroy(opts);
-		mongoc_collection_destroy(coll);
-	}
-	bson_destroy(filter);
+	free(favorites.e);
+}
+
+/* mark_favorites_from() the member's digest at version known or newer (< 0: unknown). */
+static mq_err mark_favorites(mongoc_database_t *database, const bson_oid_t *user, long long known, cJSON *items)
+{
+	bson_t digest;
+	mq_err rc = mq_lists_digest(database, user, known, &digest);
+	if (rc == MQ_OK)
+		mark_favorites_from(&digest, items);
+	bson_destroy(&digest);
 	return rc;
 }
 
 /* Makes movie a favourite of user: MQ_OK (*created: whether it is one now and was not), the
- * favourite in *out (may be NULL). The unique (user_id, movie_id) index decides between twins. */
+ * favourite in *out (may be NULL), and in *inserted (may be NULL; the caller destroys it) the
+ * document it inserted, if it did. The unique (user_id, movie_id) index decides between twins. */
 static mq_err favorite_insert(mongoc_database_t *database, const bson_oid_t *user, const bson_oid_t *movie,
-			      int *created, cJSON **out)
+			      int *created, cJSON **out, bson_t **inserted)
 {
+	if (inserted)
+		*inserted = NULL;
 	mongoc_collection_t *coll = mongoc_database_get_collection(database, "favorites");
 	bson_t *there = BCON_NEW("user_id", BCON_OID(user), "movie_id", BCON_OID(movie));
 	mq_err rc = MQ_ENOTFOUND;
@@ -352,6 +285,8 @@ static mq_err favorite_insert(mongoc_database_t *database, const bson_oid_t *use
 		rc = *created ? MQ_OK : mq_db_error(&error, "favorites insert");
 		if (rc == MQ_OK && out)
 			*out = mq_db_doc_json(doc);
+		if (rc == MQ_OK && inserted)
+			*inserted = bson_copy(doc);
 		else if (rc == MQ_ECONFLICT)
 			rc = out ? find_one(database, "favorites", there, out) : MQ_OK;
 		bson_destroy(doc);
@@ -389,40 +324,69 @@ mq_err mq_watchlist_add(mq_db *db, const char *user_id, const char *movie_id, in
 		rc = mq_db_error(&error, "watchlist insert");
 	mongoc_collection_destroy(watchlist);
 	int created;
+	bson_t *favorite = NULL;
 	if (rc == MQ_OK && is_favorite)
-		rc = favorite_insert(database, &user, &movie, &created, NULL);
+		rc = favorite_insert(database, &user, &movie, &created, NULL, &favorite);
 	if (rc == MQ_OK) {
-		long long v = mq_lists_bump(database, &user);
+		mq_lists_change changes[] = {
+			{ "watchlist", &movie, NULL, doc },
+			{ "favorites", &movie, NULL, favorite },
+		};
+		long long v = mq_lists_commit(database, &user, changes, favorite ? 2 : 1);
 		if (version)
 			*version = v;
 		*item = mq_db_doc_json(doc);
-		rc = mark_favorites(database, &user, *item);
+		rc = mark_favorites(database, &user, v, *item);
 	}
+	if (favorite)
+		bson_destroy(favorite);
 	mq_db_release(db, client, database);
 	bson_destroy(doc);
 	return rc;
 }
 
-mq_err mq_watchlist_get(mq_db *db, const char *user_id, const char *item_id, const char *movie_id,
+/* The entry of a digest's list named by its id or by its movie. */
+typedef struct entry_find {
+	bson_oid_t id;
+	int by_movie;
+	cJSON *found;
+} entry_find;
+
+static void find_each(const bson_t *doc, void *ctx)
+{
+	entry_find *f = ctx;
+	bson_iter_t it;
+	if (!f->found && bson_iter_init_find(&it, doc, f->by_movie ? "movie_id" : "_id") && BSON_ITER_HOLDS_OID(&it) &&
+	    bson_oid_equal(bson_iter_oid(&it), &f->id))
+		f->found = mq_db_doc_json(doc);
+}
+
+mq_err mq_watchlist_get(mq_db *db, const char *user_id, long long known, const char *item_id, const char *movie_id,
 			cJSON **item)
 {
 	bson_oid_t user;
+	entry_find find = { .by_movie = !item_id };
 	*item = NULL;
 	if (mq_oid_parse(user_id, &user))
 		return MQ_EINVAL;
-	bson_t filter = BSON_INITIALIZER;
-	if (item_filter(&filter, &user, item_id, movie_id)) {
-		bson_destroy(&filter);
+	if (mq_oid_parse(item_id ? item_id : movie_id, &find.id))
 		return MQ_ENOTFOUND;
-	}
 	mongoc_client_t *client;
 	mongoc_database_t *database = mq_db_acquire(db, &client);
-	mq_err rc = database ? find_one(database, "watchlist", &filter, item) : MQ_EUNAVAIL;
+	if (!database)
+		return MQ_EUNAVAIL;
+	bson_t digest;
+	mq_err rc = mq_lists_digest(database, &user, known, &digest);
 	if (rc == MQ_OK)
-		rc = mark_favorites(database, &user, *item);
-	if (database)
-		mq_db_release(db, client, database);
-	bson_destroy(&filter);
+		mq_lists_digest_each(&digest, "watchlist", find_each, &find);
+	if (rc == MQ_OK && !find.found)
+		rc = MQ_ENOTFOUND;
+	if (rc == MQ_OK) {
+		mark_favorites_from(&digest, find.found);
+		*item = find.found;
+	}
+	bson_destroy(&digest);
+	mq_db_release(db, client, database);
 	return rc;
 }
 
@@ -485,10 +449,11 @@ mq_err mq_watchlist_favorite(mq_db *db, const char *user_id, const char *item_id
 	if (rc == MQ_OK && (!hex || mq_oid_parse(hex, &movie)))
 		rc = MQ_ENOTFOUND;
 	int to = -1;
+	bson_t *inserted = NULL;
 	for (int attempt = 0; rc == MQ_OK && to < 0 && attempt < 20; attempt++) {
 		int created = 0;
 		if (favorite != 0) { /* set, or a toggle's first try */
-			rc = favorite_insert(database, &user, &movie, &created, NULL);
+			rc = favorite_insert(database, &user, &movie, &created, NULL, &inserted);
 			if (rc != MQ_OK || favorite > 0 || created) {
 				to = 1;
 				continue;
@@ -507,13 +472,16 @@ mq_err mq_watchlist_favorite(mq_db *db, const char *user_id, const char *item_id
 	if (rc == MQ_OK) {
 		cJSON_DeleteItemFromObjectCaseSensitive(*item, "is_favorite");
 		cJSON_AddBoolToObject(*item, "is_favorite", to);
-		long long v = mq_lists_bump(database, &user);
+		mq_lists_change change = { "favorites", &movie, NULL, inserted };
+		long long v = mq_lists_commit(database, &user, &change, to == 0 || inserted);
 		if (version)
 			*version = v;
 	} else {
 		cJSON_Delete(*item);
 		*item = NULL;
 	}
+	if (inserted)
+		bson_destroy(inserted);
 	mq_db_release(db, client, database);
 	bson_destroy(&filter);
 	return rc;
@@ -538,30 +506,74 @@ mq_err mq_watchlist_remove(mq_db *db, const char *user_id, const char *item_id, 
 		bson_destroy(&filter);
 		return MQ_EUNAVAIL;
 	}
-	mq_err rc = remove_one(database, "watchlist", &filter, item);
+	cJSON *removed = NULL;
+	bson_oid_t movie;
+	mq_err rc = remove_one(database, "watchlist", &filter, &removed);
 	if (rc == MQ_OK) {
-		long long v = mq_lists_bump(database, &user);
+		const char *hex = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(removed, "movie_id"));
+		mq_lists_change change = { "watchlist", &movie, NULL, NULL };
+		long long v = mq_lists_commit(database, &user, &change, hex && !mq_oid_parse(hex, &movie));
 		if (version)
 			*version = v;
 	}
+	if (item)
+		*item = removed;
+	else
+		cJSON_Delete(removed);
 	mq_db_release(db, client, database);
 	bson_destroy(&filter);
 	return rc;
 }
 
-/* A page of the user's documents in collection (filter already names the user), newest first by
- * sort_key, each with its movie's summary in lang. */
-static mq_err list_with_movies(mongoc_database_t *database, const char *collection, const bson_t *filter,
-			       const char *sort_key, const char *lang, long long page, long long limit, cJSON **items,
-			       long long *total)
+/* Newest first; of the same moment, the greater _id first (mq_db_page's order). */
+static int page_order(const void *a, const void *b)
 {
-	mq_err rc = mq_db_page(database, collection, filter, sort_key, page, limit, items, total);
-	if (rc == MQ_OK)
-		mq_catalog_join_summaries(database, *items, "movie_id", lang);
-	return rc;
+	const page_entry *x = a, *y = b;
+	if (x->at != y->at)
+		return x->at < y->at ? 1 : -1;
+	return -bson_oid_compare(&x->id, &y->id);
 }
 
-mq_err mq_watchlist_list(mq_db *db, const char *user_id, int favorites, const char *lang,
+/* A page of the entries of the digest's list kind that keep() accepts (NULL: all), newest first
+ * by sort_key, each with its movie's summary in lang. */
+static void page_of_digest(mongoc_database_t *database, const bson_t *digest, const char *kind, const char *sort_key,
+			   int (*keep)(const bson_t *doc, const void *ctx), const void *ctx, const char *lang,
+			   long long page, long long limit, cJSON **items, long long *total)
+{
+	page_walk w = { sort_key, keep, ctx, NULL, 0, 0 };
+	mq_lists_digest_each(digest, kind, page_each, &w);
+	if (w.n > 1)
+		qsort(w.e, w.n, sizeof *w.e, page_order);
+	*items = cJSON_CreateArray();
+	*total = (long long)w.n;
+	for (long long i = (page - 1) * limit; i >= 0 && i < (long long)w.n && i < page * limit; i++) {
+		bson_t doc;
+		cJSON *item;
+		if (bson_init_static(&doc, w.e[i].data, w.e[i].len) && (item = mq_db_doc_json(&doc)))
+			cJSON_AddItemToArray(*items, item);
+	}
+	free(w.e);
+	mq_catalog_join_summaries(database, *items, "movie_id", lang);
+}
+
+/* Whether a watchlist entry's movie is one of the favourites (ctx: favourite_filter). */
+typedef struct favourite_filter {
+	page_walk favorites;
+	int want;
+} favourite_filter;
+
+static int keep_favourite(const bson_t *doc, const void *ctx)
+{
+	const favourite_filter *f = ctx;
+	bson_oid_t movie;
+	char hex[25];
+	if (!entry_movie(doc, &movie))
+		return 0;
+	bson_oid_to_string(&movie, hex);
+	return set_has(&f->favorites, hex) == f->want;
+}
+
+mq_err mq_watchlist_list(mq_db *db, const char *user_id, long long known, int favorites, const char *lang,
 			 long long page, long long limit, cJSON **items, long long *total)
 {
 	bson_oid_t user;
@@ -573,23 +585,19 @@ mq_err mq_watchlist_list(mq_db *db, const char *user_id, int favorites, const ch
 	mongoc_database_t *database = mq_db_acquire(db, &client);
 	if (!database)
 		return MQ_EUNAVAIL;
-	bson_t filter = BSON_INITIALIZER;
-	BSON_APPEND_OID(&filter, "user_id", &user);
-	mq_err rc = MQ_OK;
-	if (favorites >= 0) { /* the items whose movie is (or is not) one of the favourites */
-		bson_t in, ids;
-		BSON_APPEND_DOCUMENT_BEGIN(&filter, "movie_id", &in);
-		BSON_APPEND_ARRAY_BEGIN(&in, favorites ? "$in" : "$nin", &ids);
-		rc = favorite_movies(database, &user, &ids, MQ_FAVORITES_MAX);
-		bson_append_array_end(&in, &ids);
-		bson_append_document_end(&filter, &in);
+	bson_t digest;
+	mq_err rc = mq_lists_digest(database, &user, known, &digest);
+	if (rc == MQ_OK) {
+		favourite_filter f = { { 0 }, favorites > 0 };
+		if (favorites >= 0) /* the items whose movie is (or is not) one of the favourites */
+			mq_lists_digest_each(&digest, "favorites", page_each, &f.favorites);
+		page_of_digest(database, &digest, "watchlist", "added_at", favorites >= 0 ? keep_favourite : NULL, &f,
+			       lang, page, limit, items, total);
+		free(f.favorites.e);
+		mark_favorites_from(&digest, *items);
 	}
-	if (rc == MQ_OK)
-		rc = list_with_movies(database, "watchlist", &filter, "added_at", lang, page, limit, items, total);
-	if (rc == MQ_OK)
-		rc = mark_favorites(database, &user, *items);
+	bson_destroy(&digest);
 	mq_db_release(db, client, database);
-	bson_destroy(&filter);
 	return rc;
 }
 
@@ -607,22 +615,26 @@ mq_err mq_favorite_set(mq_db *db, const char *user_id, const char *movie_id, int
 	if (!database)
 		return MQ_EUNAVAIL;
 	bson_t *filter = BCON_NEW("user_id", BCON_OID(&user), "movie_id", BCON_OID(&movie));
-	mq_err rc = on ? favorite_insert(database, &user, &movie, created, item)
+	bson_t *inserted = NULL;
+	mq_err rc = on ? favorite_insert(database, &user, &movie, created, item, &inserted)
 		       : remove_one(database, "favorites", filter, item);
 	if (rc == MQ_OK && (*created || !on)) {
-		long long v = mq_lists_bump(database, &user);
+		mq_lists_change change = { "favorites", &movie, NULL, inserted };
+		long long v = mq_lists_commit(database, &user, &change, 1);
 		if (version)
 			*version = v;
 	} else if (rc == MQ_OK && version) {
-		rc = read_version(database, &user, 0, version);
+		rc = mq_lists_digest_version(database, &user, version);
 	}
+	if (inserted)
+		bson_destroy(inserted);
 	bson_destroy(filter);
 	mq_db_release(db, client, database);
 	return rc;
 }
 
-mq_err mq_favorites_list(mq_db *db, const char *user_id, const char *lang, long long page, long long limit,
-			 cJSON **items, long long *total)
+mq_err mq_favorites_list(mq_db *db, const char *user_id, long long known, const char *lang, long long page,
+			 long long limit, cJSON **items, long long *total)
 {
 	bson_oid_t user;
 	*items = NULL;
@@ -633,12 +645,15 @@ mq_err mq_favorites_list(mq_db *db, const char *user_id, const char *lang, long 
 	mongoc_database_t *database = mq_db_acquire(db, &client);
 	if (!database)
 		return MQ_EUNAVAIL;
-	bson_t *filter = BCON_NEW("user_id", BCON_OID(&user));
-	mq_err rc = list_with_movies(database, "favorites", filter, "added_at", lang, page, limit, items, total);
-	cJSON *item;
-	cJSON_ArrayForEach(item, *items)
-		cJSON_AddTrueToObject(item, "is_favorite");
-	bson_destroy(filter);
+	bson_t digest;
+	mq_err rc = mq_lists_digest(database, &user, known, &digest);
+	if (rc == MQ_OK) {
+		page_of_digest(database, &digest, "favorites", "added_at", NULL, NULL, lang, page, limit, items, total);
+		cJSON *item;
+		cJSON_ArrayForEach(item, *items)
+			cJSON_AddTrueToObject(item, "is_favorite");
+	}
+	bson_destroy(&digest);
 	mq_db_release(db, client, database);
 	return rc;
 }
@@ -661,7 +676,7 @@ mq_err mq_lists_migrate(mq_db *db, long *moved)
 		int created = 0;
 		if (bson_iter_init_find(&user, doc, "user_id") && BSON_ITER_HOLDS_OID(&user) &&
 		    bson_iter_init_find(&movie, doc, "movie_id") && BSON_ITER_HOLDS_OID(&movie))
-			rc = favorite_insert(database, bson_iter_oid(&user), bson_iter_oid(&movie), &created, NULL);
+			rc = favorite_insert(database, bson_iter_oid(&user), bson_iter_oid(&movie), &created, NULL, NULL);
 		*moved += created;
 	}
 	if (rc == MQ_OK && mongoc_cursor_error(cursor, &error))
@@ -716,19 +731,33 @@ mq_err mq_interaction_record(mq_db *db, const char *user_id, const char *movie_i
 	}
 	if (rc == MQ_OK) {
 		bson_iter_t it;
+		bson_t doc;
 		if (created)
 			*created = bson_iter_init_find(&it, &reply, "upsertedCount") && bson_iter_as_int64(&it) > 0;
+		mq_interaction opposite = type == MQ_LIKED ? MQ_DISLIKED : MQ_LIKED;
 		if (type == MQ_LIKED || type == MQ_DISLIKED) {
-			bson_t *other = interaction_filter(&user, &movie, type == MQ_LIKED ? MQ_DISLIKED : MQ_LIKED);
+			bson_t *other = interaction_filter(&user, &movie, opposite);
 			if (!mongoc_collection_delete_one(coll, other, NULL, NULL, &error))
 				rc = mq_db_error(&error, "interaction opposite");
 			bson_destroy(other);
 		}
-		long long v = mq_lists_bump(database, &user);
+		mq_err found = mq_db_find_one(coll, filter, NULL, &doc, "interactions");
+		mq_lists_change changes[] = {
+			{ "interactions", &movie, mq_interaction_names[type], found == MQ_OK ? &doc : NULL },
+			{ "interactions", &movie, mq_interaction_names[opposite], NULL },
+		};
+		/* gone already (removed at once by a twin): not there; not read: the digest is read again */
+		size_t n = rc == MQ_OK && (type == MQ_LIKED || type == MQ_DISLIKED) ? 2 : 1;
+		if (found != MQ_OK && found != MQ_ENOTFOUND)
+			n = MQ_LISTS_UNKNOWN;
+		long long v = mq_lists_commit(database, &user, changes, n);
 		if (version)
 			*version = v;
 		if (rc == MQ_OK)
-			rc = find_one(database, "interactions", filter, item);
+			rc = found;
+		if (rc == MQ_OK)
+			*item = mq_db_doc_json(&doc);
+		bson_destroy(&doc);
 	}
 	bson_destroy(&reply);
 	bson_destroy(opts);
@@ -754,7 +783,8 @@ mq_err mq_interaction_remove(mq_db *db, const char *user_id, const char *movie_i
 	bson_t *filter = interaction_filter(&user, &movie, type);
 	mq_err rc = remove_one(database, "interactions", filter, NULL);
 	if (rc == MQ_OK) {
-		long long v = mq_lists_bump(database, &user);
+		mq_lists_change change = { "interactions", &movie, mq_interaction_names[type], NULL };
+		long long v = mq_lists_commit(database, &user, &change, 1);
 		if (version)
 			*version = v;
 	}
@@ -763,8 +793,16 @@ mq_err mq_interaction_remove(mq_db *db, const char *user_id, const char *movie_i
 	return rc;
 }
 
-mq_err mq_interactions_list(mq_db *db, const char *user_id, int type, const char *lang, long long page,
-			    long long limit, cJSON **items, long long *total)
+/* Whether an interaction is of the type ctx points to. */
+static int keep_type(const bson_t *doc, const void *ctx)
+{
+	bson_iter_t it;
+	return bson_iter_init_find(&it, doc, "type") && BSON_ITER_HOLDS_UTF8(&it) &&
+	       !strcmp(bson_iter_utf8(&it, NULL), mq_interaction_names[*(const int *)ctx]);
+}
+
+mq_err mq_interactions_list(mq_db *db, const char *user_id, long long known, int type, const char *lang,
+			    long long page, long long limit, cJSON **items, long long *total)
 {
 	bson_oid_t user;
 	*items = NULL;
@@ -775,12 +813,12 @@ mq_err mq_interactions_list(mq_db *db, const char *user_id, int type, const char
 	mongoc_database_t *database = mq_db_acquire(db, &client);
 	if (!database)
 		return MQ_EUNAVAIL;
-	bson_t filter = BSON_INITIALIZER;
-	BSON_APPEND_OID(&filter, "user_id", &user);
-	if (type >= 0)
-		BSON_APPEND_UTF8(&filter, "type", mq_interaction_names[type]);
-	mq_err rc = list_with_movies(database, "interactions", &filter, "at", lang, page, limit, items, total);
-	bson_destroy(&filter);
+	bson_t digest;
+	mq_err rc = mq_lists_digest(database, &user, known, &digest);
+	if (rc == MQ_OK)
+		page_of_digest(database, &digest, "interactions", "at", type >= 0 ? keep_type : NULL, &type, lang, page,
+			       limit, items, total);
+	bson_destroy(&digest);
 	mq_db_release(db, client, database);
 	return rc;
 }

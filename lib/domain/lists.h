@@ -6,13 +6,15 @@
  * watchlist item (is_favorite, PATCH /watchlist/:id/favorite); that flag is read from the
  * favourites (is this item's movie one of them?) and setting it adds or removes the favourite.
  *
- * The lists version counts the changes of a member's lists and ratings. It is kept in the
+ * The lists version counts the changes of a member's lists and ratings. Each is claimed in the
  * list_versions collection, one document per version under a unique (user_id, v) index, rather
- * than as a users.lists_version counter: FerretDB v1's $inc is not atomic, and bumps come from
- * several worker processes (lists.c). The lists live in their own collections and FerretDB v1
- * has no transactions, so each change is written first and the version bumped right after, by
- * the same call: a reader that sees a version sees every change
- * it counts, and one that read in between sees the newer version on its next request. The
+ * than by a counter: FerretDB v1's $inc is not atomic, and bumps come from several worker
+ * processes; the last one claimed is recorded in users.lists_v (lists_digest.h). The lists live in
+ * their own collections and FerretDB v1 has no transactions, so each change is written first and
+ * the version bumped right after, by the same call: a reader that sees a version sees every
+ * change it counts, and one that read in between sees the newer version on its next request.
+ * Reads go through the member's digest (lists_digest.h) at the version the caller knows: the
+ * signed-in member's, from their session check (mq_user.lists_v); known < 0 reads it first. The
  * version is the ETag of the list endpoints and the v of live hints (live.h), so a client that
  * missed a hint notices the gap and fetches again.
  *
@@ -22,6 +24,7 @@
 #ifndef MQ_LISTS_H
 #define MQ_LISTS_H
 
+#include "domain/lists_digest.h"
 #include "store/db.h"
 
 #include <cjson/cJSON.h>
@@ -42,16 +45,16 @@ int mq_interaction_parse(const char *name);
  * (0 when the bump failed, which is logged: the change itself stands). */
 long long mq_lists_bump(mongoc_database_t *database, const bson_oid_t *user);
 
-/* The user's current lists version (0 before any change); MQ_ENOTFOUND for no such user, unless
- * user_known says the caller has just read the user (the signed-in member): then no lookup. */
-mq_err mq_lists_version(mq_db *db, const char *user_id, int user_known, long long *version);
+/* The user's current lists version (0 before any change): known when the caller knows it (>= 0:
+ * the signed-in member's, from the session check), else read, MQ_ENOTFOUND for no such user. */
+mq_err mq_lists_version(mq_db *db, const char *user_id, long long known, long long *version);
 
 /* Everything the pages need to show the signed-in member's toggles (user_id, not looked up again;
  * of one movie, movie_id, or of all when it is NULL), as one object:
  * {"version": v, "movies": [{"movie_id", "tmdb_id"?, "watchlist", "favorite", "watched",
  *  "liked", "disliked", "bookmarked", "rating" (or null)}]} for each movie in any list. The
  * version is read first, so the lists are at least as new as it. */
-mq_err mq_lists_state(mq_db *db, const char *user_id, const char *movie_id, cJSON **state);
+mq_err mq_lists_state(mq_db *db, const char *user_id, long long known, const char *movie_id, cJSON **state);
 
 /* Watchlist items are {id, user_id, movie_id, is_favorite, added_at, updated_at}; lists add
  * "movie", the movie's summary in lang. *version (may be NULL) gets the lists_version after a
@@ -66,7 +69,7 @@ mq_err mq_watchlist_add(mq_db *db, const char *user_id, const char *movie_id, in
 			cJSON **item, long long *version);
 
 /* The item named by its id (item_id) or by its movie (movie_id): exactly one of them given. */
-mq_err mq_watchlist_get(mq_db *db, const char *user_id, const char *item_id, const char *movie_id,
+mq_err mq_watchlist_get(mq_db *db, const char *user_id, long long known, const char *item_id, const char *movie_id,
 			cJSON **item);
 
 /* Makes the item's movie (the item named as for mq_watchlist_get) a favourite or not, as
@@ -80,7 +83,7 @@ mq_err mq_watchlist_remove(mq_db *db, const char *user_id, const char *item_id, 
 
 /* One page of the watchlist, newest first: all (favorites < 0), only the favourites' items (1)
  * or only the others (0). */
-mq_err mq_watchlist_list(mq_db *db, const char *user_id, int favorites, const char *lang,
+mq_err mq_watchlist_list(mq_db *db, const char *user_id, long long known, int favorites, const char *lang,
 			 long long page, long long limit, cJSON **items, long long *total);
 
 /* Favourites are {id, user_id, movie_id, added_at, is_favorite: true} (the last one for the seed
@@ -98,8 +101,8 @@ mq_err mq_favorite_set(mq_db *db, const char *user_id, const char *movie_id, int
 mq_err mq_lists_migrate(mq_db *db, long *moved);
 
 /* One page of the favourites, newest first, with "movie". */
-mq_err mq_favorites_list(mq_db *db, const char *user_id, const char *lang, long long page, long long limit,
-			 cJSON **items, long long *total);
+mq_err mq_favorites_list(mq_db *db, const char *user_id, long long known, const char *lang, long long page,
+			 long long limit, cJSON **items, long long *total);
 
 /* Interactions are {id, movie_id, type, at}: one per member, movie and type, at the time it was
  * last recorded. Liking removes a dislike and disliking a like. Recording one again moves it to
@@ -113,7 +116,7 @@ mq_err mq_interaction_remove(mq_db *db, const char *user_id, const char *movie_i
 
 /* One page of the member's interactions of a type (type < 0: all), newest first, with "movie".
  * The watch history is the watched ones. */
-mq_err mq_interactions_list(mq_db *db, const char *user_id, int type, const char *lang, long long page,
-			    long long limit, cJSON **items, long long *total);
+mq_err mq_interactions_list(mq_db *db, const char *user_id, long long known, int type, const char *lang,
+			    long long page, long long limit, cJSON **items, long long *total);
 
 #endif

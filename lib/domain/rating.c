@@ -162,7 +162,8 @@ mq_err mq_rating_create(mq_db *db, const char *user_id, const char *movie_id, do
 	mongoc_collection_destroy(ratings);
 	if (rc == MQ_OK) {
 		movie_follows(database, &movie, &user);
-		long long v = mq_lists_bump(database, &user);
+		mq_lists_change change = { "ratings", &movie, NULL, &doc };
+		long long v = mq_lists_commit(database, &user, &change, 1);
 		if (version)
 			*version = v;
 	}
@@ -287,10 +288,17 @@ mq_err mq_rating_update(mq_db *db, const char *user_id, const char *rating_id, d
 	if (rc == MQ_OK) {
 		if (rating >= 0)
 			movie_follows(database, &movie, &user);
-		long long v = mq_lists_bump(database, &user);
+		bson_t doc;
+		bson_t *filter = BCON_NEW("_id", BCON_OID(&id), "user_id", BCON_OID(&user));
+		rc = mq_db_find_one(ratings, filter, NULL, &doc, "rating lookup");
+		/* the digest keeps a rating's score, not its review; a twin's delete meanwhile: its own change */
+		mq_lists_change change = { "ratings", &movie, NULL, &doc };
+		long long v = mq_lists_commit(database, &user, &change, rc == MQ_OK ? 1 : rc == MQ_ENOTFOUND ? 0 : MQ_LISTS_UNKNOWN);
 		if (version)
 			*version = v;
-		rc = find_owned(ratings, &id, &user, out);
+		*out = rc == MQ_OK ? rating_json(&doc) : NULL;
+		bson_destroy(&doc);
+		bson_destroy(filter);
 	}
 	bson_destroy(&update);
 	mongoc_collection_destroy(ratings);
@@ -334,7 +342,8 @@ mq_err mq_rating_delete(mq_db *db, const char *user_id, const char *rating_id, c
 	if (rc == MQ_OK) {
 		movie_follows(database, &movie, &user);
 		bson_oid_to_string(&movie, movie_id);
-		long long v = mq_lists_bump(database, &user);
+		mq_lists_change change = { "ratings", &movie, NULL, NULL };
+		long long v = mq_lists_commit(database, &user, &change, 1);
 		if (version)
 			*version = v;
 	}

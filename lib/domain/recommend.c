@@ -615,7 +615,7 @@ mq_err mq_recommend_for(mq_db *db, const char *user_id, const char *lang, const 
 		return MQ_EINVAL;
 	long long version = 0;
 	cJSON *prefs = NULL;
-	mq_err rc = mq_lists_version(db, user_id, 0, &version);
+	mq_err rc = mq_lists_version(db, user_id, -1, &version);
 	if (rc == MQ_OK)
 		rc = mq_account_preferences(db, user_id, NULL, &prefs);
 	if (rc != MQ_OK) {

@@ -102,7 +102,7 @@ static const char *user_fact(char out[64], const bson_oid_t *user, long long ver
 
 /* What a session check reads of its member: role and token_version hint, and what their
  * audience is made of (date of birth, the adult-content opt-in, region and language settings)
- * and the catalogue version of their own last change. */
+ * the catalogue version of their own last change and their lists' version. */
 typedef struct session_user {
 	char role[16];
 	long long hint;
@@ -110,6 +110,7 @@ typedef struct session_user {
 	int adult_content;
 	char region[3], language[3]; /* "" when not set */
 	long long catalog_v;    /* the catalogue version their own last change produced (cards.h) */
+	long long lists_v;      /* their lists' version (lists.h) */
 } session_user;
 
 /* Copies the string at dotted path key of doc into out (size bytes) when it is one that fits. */
@@ -135,7 +136,7 @@ static mq_err read_user(mongoc_database_t *database, const bson_oid_t *user, ses
 	bson_t *filter = BCON_NEW("_id", BCON_OID(user));
 	bson_t *opts = BCON_NEW("projection", "{", "role", BCON_INT32(1), "token_version", BCON_INT32(1),
 				"date_of_birth", BCON_INT32(1), "settings", BCON_INT32(1),
-				"catalog_v", BCON_INT32(1), "}");
+				"catalog_v", BCON_INT32(1), "lists_v", BCON_INT32(1), "}");
 	mq_err rc = mq_db_find_one(coll, filter, opts, &doc, "session check");
 	memset(su, 0, sizeof *su);
 	if (rc == MQ_ENOTFOUND || (rc == MQ_OK && !(bson_iter_init_find(&it, &doc, "role") && BSON_ITER_HOLDS_UTF8(&it))))
@@ -151,6 +152,8 @@ static mq_err read_user(mongoc_database_t *database, const bson_oid_t *user, ses
 				    BSON_ITER_HOLDS_BOOL(&it) && bson_iter_bool(&it);
 		if (bson_iter_init_find(&it, &doc, "catalog_v") && BSON_ITER_HOLDS_NUMBER(&it))
 			su->catalog_v = bson_iter_as_int64(&it);
+		if (bson_iter_init_find(&it, &doc, "lists_v") && BSON_ITER_HOLDS_NUMBER(&it))
+			su->lists_v = bson_iter_as_int64(&it);
 	}
 	bson_destroy(&doc);
 	bson_destroy(opts);
@@ -210,6 +213,7 @@ mq_err mq_session_check(mq_db *db, mq_req *req)
 	u->adult_content = su.adult_content;
 	u->region = *su.region ? mq_arena_strdup(req->arena, su.region) : NULL;
 	u->language = *su.language ? mq_arena_strdup(req->arena, su.language) : NULL;
+	u->lists_v = su.lists_v;
 	mq_cards_require(su.catalog_v); /* the member's own changes, whichever process made them */
 	return MQ_OK;
 }

@@ -98,7 +98,7 @@ void mq_moviepage_rating_texts(const mq_req *req, cJSON *rating)
 cJSON *mq_moviepage_lists_state(mq_req *req, const char *movie_id)
 {
 	cJSON *state = NULL;
-	if (req->user && mq_lists_state(mq_ctx_of(req)->db, req->user->id, movie_id, &state) != MQ_OK)
+	if (req->user && mq_lists_state(mq_ctx_of(req)->db, req->user->id, req->user->lists_v, movie_id, &state) != MQ_OK)
 		state = NULL;
 	return state;
 }

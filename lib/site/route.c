@@ -100,6 +100,7 @@ mq_err mq_authenticate(mq_req *req)
 	u->token_version = claims.tv;
 	u->session_id = mq_arena_strdup(req->arena, claims.jti);
 	u->via_cookie = via_cookie;
+	u->lists_v = -1;
 	req->user = u;
 	return MQ_OK;
 }

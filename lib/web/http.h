@@ -47,6 +47,7 @@ typedef struct mq_user {
 	int adult_content;         /* settings.adult_content: opted in to adult titles */
 	const char *region;        /* settings.region ("DE"), else NULL */
 	const char *language;      /* settings.language ("fa"), else NULL */
+	long long lists_v;         /* users.lists_v, their lists' version (lists.h); -1 until checked */
 } mq_user;
 
 /* What a page needs to say a problem in its own language. A problem has two readers: the

@@ -362,7 +362,7 @@ START_TEST(preferences_replace_and_move_the_version)
 	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(prefs, "actors")), 0);
 	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(prefs, "movies")), 0);
 	cJSON_Delete(prefs);
-	ck_assert_int_eq(mq_lists_version(db, id, 0, &v), MQ_OK);
+	ck_assert_int_eq(mq_lists_version(db, id, -1, &v), MQ_OK);
 	ck_assert_int_eq(v, 0);
 
 	bson_t *set = BCON_NEW("preferences.genres", "[", BCON_INT64(28), BCON_INT64(878), "]",
@@ -376,7 +376,7 @@ START_TEST(preferences_replace_and_move_the_version)
 	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(prefs, "actors")), 0);
 	cJSON_Delete(prefs);
 	/* recommendations depend on them: the version moved */
-	ck_assert_int_eq(mq_lists_version(db, id, 0, &v), MQ_OK);
+	ck_assert_int_eq(mq_lists_version(db, id, -1, &v), MQ_OK);
 	ck_assert_int_eq(v, 1);
 	/* a list replaced, the others kept */
 	set = BCON_NEW("preferences.genres", "[", BCON_INT64(18), "]");
@@ -388,7 +388,7 @@ START_TEST(preferences_replace_and_move_the_version)
 	/* reading does not move it */
 	ck_assert_int_eq(mq_account_preferences(db, id, NULL, &prefs), MQ_OK);
 	cJSON_Delete(prefs);
-	ck_assert_int_eq(mq_lists_version(db, id, 0, &v), MQ_OK);
+	ck_assert_int_eq(mq_lists_version(db, id, -1, &v), MQ_OK);
 	ck_assert_int_eq(v, 2);
 	close_db();
 }

@@ -8,6 +8,7 @@
 
 #include "core/buf.h"
 #include "domain/lists.h"
+#include "domain/rating.h"
 #include "store/db.h"
 #include "store/schema.h"
 
@@ -64,7 +65,7 @@ static int is_true(const cJSON *obj, const char *key)
 static long long version_of(const char *user)
 {
 	long long v = -1;
-	ck_assert_int_eq(mq_lists_version(db, user, 0, &v), MQ_OK);
+	ck_assert_int_eq(mq_lists_version(db, user, -1, &v), MQ_OK);
 	return v;
 }
 
@@ -107,10 +108,10 @@ START_TEST(watchlist_add_get_remove)
 	snprintf(id, sizeof id, "%s", test_str(item, "id"));
 
 	/* by its id and by its movie */
-	ck_assert_int_eq(mq_watchlist_get(db, alice, id, NULL, &again), MQ_OK);
+	ck_assert_int_eq(mq_watchlist_get(db, alice, -1, id, NULL, &again), MQ_OK);
 	ck_assert_str_eq(test_str(again, "movie_id"), movies[0]);
 	cJSON_Delete(again);
-	ck_assert_int_eq(mq_watchlist_get(db, alice, NULL, movies[0], &again), MQ_OK);
+	ck_assert_int_eq(mq_watchlist_get(db, alice, -1, NULL, movies[0], &again), MQ_OK);
 	ck_assert_str_eq(test_str(again, "id"), id);
 	cJSON_Delete(again);
 
@@ -123,7 +124,7 @@ START_TEST(watchlist_add_get_remove)
 	ck_assert_str_eq(test_str(again, "id"), id);
 	ck_assert_int_eq(v, 2);
 	cJSON_Delete(again);
-	ck_assert_int_eq(mq_watchlist_get(db, alice, id, NULL, &again), MQ_ENOTFOUND);
+	ck_assert_int_eq(mq_watchlist_get(db, alice, -1, id, NULL, &again), MQ_ENOTFOUND);
 	ck_assert_int_eq(mq_watchlist_remove(db, alice, id, NULL, NULL, &v), MQ_ENOTFOUND);
 	ck_assert_int_eq(version_of(alice), 2);
 	/* and it can be added again */
@@ -142,13 +143,13 @@ START_TEST(watchlist_is_owner_only)
 	long long v;
 	ck_assert_int_eq(mq_watchlist_add(db, alice, movies[1], 0, &item, NULL), MQ_OK);
 	const char *id = test_str(item, "id");
-	ck_assert_int_eq(mq_watchlist_get(db, bob, id, NULL, &other), MQ_ENOTFOUND);
-	ck_assert_int_eq(mq_watchlist_get(db, bob, NULL, movies[1], &other), MQ_ENOTFOUND);
+	ck_assert_int_eq(mq_watchlist_get(db, bob, -1, id, NULL, &other), MQ_ENOTFOUND);
+	ck_assert_int_eq(mq_watchlist_get(db, bob, -1, NULL, movies[1], &other), MQ_ENOTFOUND);
 	ck_assert_int_eq(mq_watchlist_favorite(db, bob, id, NULL, 1, &other, &v), MQ_ENOTFOUND);
 	ck_assert_int_eq(mq_watchlist_remove(db, bob, id, NULL, &other, &v), MQ_ENOTFOUND);
 	ck_assert_ptr_null(other);
 	/* Bob's attempts changed neither the item nor his version */
-	ck_assert_int_eq(mq_watchlist_get(db, alice, id, NULL, &other), MQ_OK);
+	ck_assert_int_eq(mq_watchlist_get(db, alice, -1, id, NULL, &other), MQ_OK);
 	ck_assert(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(other, "is_favorite")));
 	ck_assert_int_eq(version_of(bob), 0);
 	/* Bob keeps his own item of the same movie */
@@ -170,19 +171,19 @@ START_TEST(bad_ids)
 	ck_assert_int_eq(mq_watchlist_add(db, "nope", movies[0], 0, &out, &v), MQ_EINVAL);
 	ck_assert_int_eq(mq_watchlist_add(db, alice, "0123456789abcdef0123456z", 0, &out, &v), MQ_EINVAL);
 	ck_assert_int_eq(mq_watchlist_add(db, alice, "", 0, &out, &v), MQ_EINVAL);
-	ck_assert_int_eq(mq_watchlist_get(db, alice, "short", NULL, &out), MQ_ENOTFOUND);
-	ck_assert_int_eq(mq_watchlist_get(db, "short", NULL, movies[0], &out), MQ_EINVAL);
+	ck_assert_int_eq(mq_watchlist_get(db, alice, -1, "short", NULL, &out), MQ_ENOTFOUND);
+	ck_assert_int_eq(mq_watchlist_get(db, "short", -1, NULL, movies[0], &out), MQ_EINVAL);
 	ck_assert_int_eq(mq_watchlist_favorite(db, alice, NULL, "short", 1, &out, &v), MQ_ENOTFOUND);
 	ck_assert_int_eq(mq_watchlist_remove(db, alice, "short", NULL, &out, &v), MQ_ENOTFOUND);
-	ck_assert_int_eq(mq_watchlist_list(db, "x", -1, "en", 1, 10, &out, &total), MQ_EINVAL);
+	ck_assert_int_eq(mq_watchlist_list(db, "x", -1, -1, "en", 1, 10, &out, &total), MQ_EINVAL);
 	ck_assert_int_eq(mq_interaction_record(db, alice, "x", MQ_LIKED, &out, &created, &v), MQ_EINVAL);
 	ck_assert_int_eq(mq_interaction_record(db, alice, movies[0], (mq_interaction)7, &out, &created, &v), MQ_EINVAL);
 	ck_assert_int_eq(mq_interaction_record(db, alice, movies[0], (mq_interaction)-1, &out, &created, &v), MQ_EINVAL);
 	ck_assert_int_eq(mq_interaction_remove(db, alice, "x", MQ_LIKED, &v), MQ_ENOTFOUND);
 	ck_assert_int_eq(mq_interaction_remove(db, "x", movies[0], MQ_LIKED, &v), MQ_EINVAL);
-	ck_assert_int_eq(mq_interactions_list(db, alice, MQ_BOOKMARKED + 1, "en", 1, 10, &out, &total), MQ_EINVAL);
+	ck_assert_int_eq(mq_interactions_list(db, alice, -1, MQ_BOOKMARKED + 1, "en", 1, 10, &out, &total), MQ_EINVAL);
 	ck_assert_int_eq(mq_lists_version(db, "x", 1, &v), MQ_EINVAL);
-	ck_assert_int_eq(mq_lists_state(db, alice, "x", &out), MQ_EINVAL);
+	ck_assert_int_eq(mq_lists_state(db, alice, -1, "x", &out), MQ_EINVAL);
 	ck_assert_ptr_null(out);
 	/* nothing was written for anyone */
 	ck_assert_int_eq(version_of(alice), 0);
@@ -198,10 +199,10 @@ START_TEST(version_of_unknown_user)
 	bson_oid_t oid;
 	long long v = -1;
 	test_new_id(ghost, &oid);
-	ck_assert_int_eq(mq_lists_version(db, ghost, 0, &v), MQ_ENOTFOUND);
-	/* the signed-in member is known: no lookup, version 0 */
-	ck_assert_int_eq(mq_lists_version(db, ghost, 1, &v), MQ_OK);
-	ck_assert_int_eq(v, 0);
+	ck_assert_int_eq(mq_lists_version(db, ghost, -1, &v), MQ_ENOTFOUND);
+	/* the signed-in member's version is known from their session check: no lookup */
+	ck_assert_int_eq(mq_lists_version(db, ghost, 3, &v), MQ_OK);
+	ck_assert_int_eq(v, 3);
 	close_db();
 }
 END_TEST
@@ -252,7 +253,7 @@ START_TEST(watchlist_pages_newest_first)
 	ck_assert_int_eq(mq_watchlist_add(db, bob, movies[0], 1, &item, NULL), MQ_OK); /* not Alice's */
 	cJSON_Delete(item);
 
-	ck_assert_int_eq(mq_watchlist_list(db, alice, -1, "en", 1, 10, &items, &total), MQ_OK);
+	ck_assert_int_eq(mq_watchlist_list(db, alice, -1, -1, "en", 1, 10, &items, &total), MQ_OK);
 	ck_assert_int_eq(total, 3);
 	ck_assert_int_eq(cJSON_GetArraySize(items), 3);
 	for (int i = 0; i < N_MOVIES; i++) {
@@ -262,20 +263,20 @@ START_TEST(watchlist_pages_newest_first)
 	}
 	cJSON_Delete(items);
 
-	ck_assert_int_eq(mq_watchlist_list(db, alice, 1, "en", 1, 10, &items, &total), MQ_OK);
+	ck_assert_int_eq(mq_watchlist_list(db, alice, -1, 1, "en", 1, 10, &items, &total), MQ_OK);
 	ck_assert_int_eq(total, 1);
 	ck_assert_str_eq(test_str(cJSON_GetArrayItem(items, 0), "movie_id"), movies[1]);
 	cJSON_Delete(items);
-	ck_assert_int_eq(mq_watchlist_list(db, alice, 0, "en", 1, 10, &items, &total), MQ_OK);
+	ck_assert_int_eq(mq_watchlist_list(db, alice, -1, 0, "en", 1, 10, &items, &total), MQ_OK);
 	ck_assert_int_eq(total, 2);
 	cJSON_Delete(items);
 
 	/* pages of two */
-	ck_assert_int_eq(mq_watchlist_list(db, alice, -1, "en", 1, 2, &items, &total), MQ_OK);
+	ck_assert_int_eq(mq_watchlist_list(db, alice, -1, -1, "en", 1, 2, &items, &total), MQ_OK);
 	ck_assert_int_eq(cJSON_GetArraySize(items), 2);
 	ck_assert_int_eq(total, 3);
 	cJSON_Delete(items);
-	ck_assert_int_eq(mq_watchlist_list(db, alice, -1, "en", 2, 2, &items, &total), MQ_OK);
+	ck_assert_int_eq(mq_watchlist_list(db, alice, -1, -1, "en", 2, 2, &items, &total), MQ_OK);
 	ck_assert_int_eq(cJSON_GetArraySize(items), 1);
 	ck_assert_str_eq(test_str(cJSON_GetArrayItem(items, 0), "movie_id"), movies[0]);
 	ck_assert_int_eq(total, 3);
@@ -285,7 +286,7 @@ START_TEST(watchlist_pages_newest_first)
 	char carol[25];
 	bson_oid_t oid;
 	test_new_id(carol, &oid);
-	ck_assert_int_eq(mq_watchlist_list(db, carol, -1, "en", 1, 10, &items, &total), MQ_OK);
+	ck_assert_int_eq(mq_watchlist_list(db, carol, 0, -1, "en", 1, 10, &items, &total), MQ_OK); /* as signed in */
 	ck_assert_int_eq(cJSON_GetArraySize(items), 0);
 	ck_assert_int_eq(total, 0);
 	cJSON_Delete(items);
@@ -321,17 +322,17 @@ START_TEST(recording_again_moves_it)
 	cJSON_Delete(item);
 
 	/* the watch history: one per movie, the latest first, with the movie */
-	ck_assert_int_eq(mq_interactions_list(db, alice, MQ_WATCHED, "en", 1, 10, &items, &total), MQ_OK);
+	ck_assert_int_eq(mq_interactions_list(db, alice, -1, MQ_WATCHED, "en", 1, 10, &items, &total), MQ_OK);
 	ck_assert_int_eq(total, 2);
 	ck_assert_str_eq(test_str(cJSON_GetArrayItem(items, 0), "movie_id"), movies[0]);
 	ck_assert_str_eq(test_str(cJSON_GetArrayItem(items, 1), "movie_id"), movies[1]);
 	ck_assert_str_eq(test_str(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(items, 0), "movie"), "title"), "Alpha");
 	cJSON_Delete(items);
-	ck_assert_int_eq(mq_interactions_list(db, alice, -1, "en", 1, 10, &items, &total), MQ_OK);
+	ck_assert_int_eq(mq_interactions_list(db, alice, -1, -1, "en", 1, 10, &items, &total), MQ_OK);
 	ck_assert_int_eq(total, 3);
 	ck_assert_str_eq(test_str(cJSON_GetArrayItem(items, 0), "type"), "bookmarked");
 	cJSON_Delete(items);
-	ck_assert_int_eq(mq_interactions_list(db, bob, -1, "en", 1, 10, &items, &total), MQ_OK);
+	ck_assert_int_eq(mq_interactions_list(db, bob, -1, -1, "en", 1, 10, &items, &total), MQ_OK);
 	ck_assert_int_eq(total, 0);
 	cJSON_Delete(items);
 	close_db();
@@ -348,7 +349,7 @@ START_TEST(like_and_dislike_exclude_each_other)
 	cJSON_Delete(item);
 	ck_assert_int_eq(mq_interaction_record(db, alice, movies[0], MQ_LIKED, &item, &created, NULL), MQ_OK);
 	cJSON_Delete(item);
-	ck_assert_int_eq(mq_lists_state(db, alice, movies[0], &state), MQ_OK);
+	ck_assert_int_eq(mq_lists_state(db, alice, -1, movies[0], &state), MQ_OK);
 	const cJSON *e = state_of(state, movies[0]);
 	ck_assert_ptr_nonnull(e);
 	ck_assert(is_true(e, "liked") && !is_true(e, "disliked"));
@@ -356,7 +357,7 @@ START_TEST(like_and_dislike_exclude_each_other)
 	ck_assert_int_eq(mq_interaction_record(db, alice, movies[0], MQ_DISLIKED, &item, &created, NULL), MQ_OK);
 	ck_assert_int_eq(created, 1);
 	cJSON_Delete(item);
-	ck_assert_int_eq(mq_lists_state(db, alice, movies[0], &state), MQ_OK);
+	ck_assert_int_eq(mq_lists_state(db, alice, -1, movies[0], &state), MQ_OK);
 	e = state_of(state, movies[0]);
 	ck_assert(!is_true(e, "liked") && is_true(e, "disliked"));
 	cJSON_Delete(state);
@@ -365,7 +366,7 @@ START_TEST(like_and_dislike_exclude_each_other)
 	cJSON_Delete(item);
 	ck_assert_int_eq(mq_interaction_record(db, alice, movies[0], MQ_BOOKMARKED, &item, &created, NULL), MQ_OK);
 	cJSON_Delete(item);
-	ck_assert_int_eq(mq_lists_state(db, alice, movies[0], &state), MQ_OK);
+	ck_assert_int_eq(mq_lists_state(db, alice, -1, movies[0], &state), MQ_OK);
 	e = state_of(state, movies[0]);
 	ck_assert(is_true(e, "watched") && is_true(e, "bookmarked") && is_true(e, "disliked"));
 	cJSON_Delete(state);
@@ -403,16 +404,13 @@ START_TEST(state_shows_every_list)
 	cJSON_Delete(item);
 	ck_assert_int_eq(mq_interaction_record(db, alice, movies[1], MQ_LIKED, &item, NULL, NULL), MQ_OK);
 	cJSON_Delete(item);
-	bson_oid_t user, movie;
-	bson_oid_init_from_string(&user, alice);
-	bson_oid_init_from_string(&movie, movies[2]);
-	test_db_insert(db, "ratings", BCON_NEW("user_id", BCON_OID(&user), "movie_id", BCON_OID(&movie),
-					       "rating", BCON_DOUBLE(7.5)));
+	ck_assert_int_eq(mq_rating_create(db, alice, movies[2], 7.5, NULL, &item, NULL), MQ_OK);
+	cJSON_Delete(item);
 	ck_assert_int_eq(mq_watchlist_add(db, bob, movies[1], 0, &item, NULL), MQ_OK); /* Bob's */
 	cJSON_Delete(item);
 
-	ck_assert_int_eq(mq_lists_state(db, alice, NULL, &state), MQ_OK);
-	ck_assert_int_eq((int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(state, "version")), 3);
+	ck_assert_int_eq(mq_lists_state(db, alice, -1, NULL, &state), MQ_OK);
+	ck_assert_int_eq((int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(state, "version")), 4);
 	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(state, "movies")), 3);
 	const cJSON *a = state_of(state, movies[0]), *b = state_of(state, movies[1]), *c = state_of(state, movies[2]);
 	ck_assert(a && b && c);
@@ -425,12 +423,12 @@ START_TEST(state_shows_every_list)
 	cJSON_Delete(state);
 
 	/* of one movie only */
-	ck_assert_int_eq(mq_lists_state(db, alice, movies[1], &state), MQ_OK);
+	ck_assert_int_eq(mq_lists_state(db, alice, -1, movies[1], &state), MQ_OK);
 	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(state, "movies")), 1);
 	ck_assert_ptr_nonnull(state_of(state, movies[1]));
 	cJSON_Delete(state);
 	/* a member with nothing: version 0, no movies */
-	ck_assert_int_eq(mq_lists_state(db, bob, movies[0], &state), MQ_OK);
+	ck_assert_int_eq(mq_lists_state(db, bob, -1, movies[0], &state), MQ_OK);
 	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(state, "movies")), 0);
 	ck_assert_int_eq((int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(state, "version")), 1);
 	cJSON_Delete(state);
@@ -492,7 +490,7 @@ START_TEST(watchlist_and_favourites_are_independent)
 	ck_assert(is_true(item, "is_favorite"));
 	ck_assert_int_eq(mq_watchlist_remove(db, alice, test_str(item, "id"), NULL, NULL, &v), MQ_OK);
 	cJSON_Delete(item);
-	ck_assert_int_eq(mq_favorites_list(db, alice, "en", 1, 20, &items, &total), MQ_OK);
+	ck_assert_int_eq(mq_favorites_list(db, alice, -1, "en", 1, 20, &items, &total), MQ_OK);
 	ck_assert_int_eq(total, 1);
 	ck_assert_str_eq(test_str(cJSON_GetArrayItem(items, 0), "movie_id"), movies[0]);
 	ck_assert(is_true(cJSON_GetArrayItem(items, 0), "is_favorite"));
@@ -507,7 +505,7 @@ START_TEST(watchlist_and_favourites_are_independent)
 	ck_assert(!created && v == before + 1);
 	ck_assert_str_eq(test_str(fav, "movie_id"), movies[1]);
 	cJSON_Delete(fav);
-	ck_assert_int_eq(mq_watchlist_list(db, alice, -1, "en", 1, 20, &items, &total), MQ_OK);
+	ck_assert_int_eq(mq_watchlist_list(db, alice, -1, -1, "en", 1, 20, &items, &total), MQ_OK);
 	ck_assert_int_eq(total, 0);
 	cJSON_Delete(items);
 
@@ -518,11 +516,11 @@ START_TEST(watchlist_and_favourites_are_independent)
 	ck_assert_int_eq(mq_watchlist_add(db, alice, movies[2], 0, &item, &v), MQ_OK);
 	ck_assert(!is_true(item, "is_favorite"));
 	cJSON_Delete(item);
-	ck_assert_int_eq(mq_watchlist_list(db, alice, 1, "en", 1, 20, &items, &total), MQ_OK);
+	ck_assert_int_eq(mq_watchlist_list(db, alice, -1, 1, "en", 1, 20, &items, &total), MQ_OK);
 	ck_assert_int_eq(total, 1);
 	ck_assert_str_eq(test_str(cJSON_GetArrayItem(items, 0), "movie_id"), movies[1]);
 	cJSON_Delete(items);
-	ck_assert_int_eq(mq_watchlist_list(db, alice, 0, "en", 1, 20, &items, &total), MQ_OK);
+	ck_assert_int_eq(mq_watchlist_list(db, alice, -1, 0, "en", 1, 20, &items, &total), MQ_OK);
 	ck_assert_int_eq(total, 1);
 	ck_assert_str_eq(test_str(cJSON_GetArrayItem(items, 0), "movie_id"), movies[2]);
 	cJSON_Delete(items);
@@ -554,7 +552,7 @@ START_TEST(flags_migrate_to_favourites)
 	ck_assert_int_eq(moved, 0);
 	cJSON *items = NULL;
 	long long total = 0;
-	ck_assert_int_eq(mq_watchlist_list(db, alice, -1, "en", 1, 20, &items, &total), MQ_OK);
+	ck_assert_int_eq(mq_watchlist_list(db, alice, -1, -1, "en", 1, 20, &items, &total), MQ_OK);
 	ck_assert_int_eq(total, 2);
 	const cJSON *item;
 	cJSON_ArrayForEach(item, items)
@@ -581,6 +579,79 @@ START_TEST(simultaneous_changes_get_their_own_versions)
 		ck_assert_msg(!seen[racers[i].version]++, "version %lld twice", racers[i].version);
 	}
 	ck_assert_int_eq(version_of(alice), RACERS);
+	/* every change is in the lists read, whichever writer applied it to the digest or lost */
+	cJSON *items = NULL;
+	long long total = 0;
+	ck_assert_int_eq(mq_watchlist_list(db, alice, -1, -1, "en", 1, 100, &items, &total), MQ_OK);
+	ck_assert_int_eq(total, RACERS);
+	cJSON_Delete(items);
+	/* and in the stored digest, for other processes, when it says it is current */
+	mongoc_client_t *client;
+	mongoc_database_t *database = mq_db_acquire(db, &client);
+	bson_t digest;
+	bson_iter_t it;
+	mongoc_collection_t *digests = mongoc_database_get_collection(database, "member_lists");
+	bson_t *filter = BCON_NEW("_id", BCON_UTF8(alice));
+	ck_assert_int_eq(mq_db_find_one(digests, filter, NULL, &digest, "digest"), MQ_OK);
+	ck_assert(bson_iter_init_find(&it, &digest, "v") && bson_iter_as_int64(&it) == RACERS);
+	ck_assert(bson_iter_init_find(&it, &digest, "watchlist") && BSON_ITER_HOLDS_ARRAY(&it));
+	uint32_t len;
+	const uint8_t *data;
+	bson_t array;
+	bson_iter_array(&it, &len, &data);
+	ck_assert(bson_init_static(&array, data, len));
+	ck_assert_int_eq(bson_count_keys(&array), RACERS);
+	bson_destroy(&digest);
+	bson_destroy(filter);
+	mongoc_collection_destroy(digests);
+	mq_db_release(db, client, database);
+	close_db();
+}
+END_TEST
+
+/* A change the digest missed (its writer stopped between the change and the digest, or something
+ * else wrote it) is read from the collections by the next reader: the digest is older than
+ * users.lists_v. */
+START_TEST(digest_missed_change_is_read_again)
+{
+	if (!open_db())
+		return;
+	cJSON *item = NULL, *state = NULL;
+	long long v = 0;
+	ck_assert_int_eq(mq_watchlist_add(db, alice, movies[0], 0, &item, &v), MQ_OK);
+	cJSON_Delete(item);
+	ck_assert_int_eq(mq_lists_state(db, alice, v, NULL, &state), MQ_OK); /* the digest, at v */
+	cJSON_Delete(state);
+	bson_oid_t user, movie;
+	bson_oid_init_from_string(&user, alice);
+	bson_oid_init_from_string(&movie, movies[1]);
+	test_db_insert(db, "watchlist", BCON_NEW("user_id", BCON_OID(&user), "movie_id", BCON_OID(&movie),
+						 "added_at", BCON_DATE_TIME(1)));
+	/* unseen until the version moves: a digest at the version read is what it claims */
+	ck_assert_int_eq(mq_lists_state(db, alice, v, NULL, &state), MQ_OK);
+	ck_assert_ptr_null(state_of(state, movies[1]));
+	cJSON_Delete(state);
+	mongoc_client_t *client;
+	mongoc_database_t *database = mq_db_acquire(db, &client);
+	mongoc_collection_t *users = mongoc_database_get_collection(database, "users");
+	bson_t *filter = BCON_NEW("_id", BCON_OID(&user));
+	bson_t *update = BCON_NEW("$set", "{", "lists_v", BCON_INT64(v + 1), "}");
+	ck_assert(mongoc_collection_update_one(users, filter, update, NULL, NULL, NULL));
+	bson_destroy(update);
+	bson_destroy(filter);
+	mongoc_collection_destroy(users);
+	mq_db_release(db, client, database);
+	ck_assert_int_eq(mq_lists_state(db, alice, -1, NULL, &state), MQ_OK);
+	ck_assert_ptr_nonnull(state_of(state, movies[0]));
+	ck_assert_ptr_nonnull(state_of(state, movies[1]));
+	ck_assert_int_eq((int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(state, "version")), (int)v + 1);
+	cJSON_Delete(state);
+	/* the next change applies to the digest read again, and claims the version after */
+	ck_assert_int_eq(mq_watchlist_add(db, alice, movies[2], 0, &item, &v), MQ_OK);
+	cJSON_Delete(item);
+	ck_assert_int_eq(mq_lists_state(db, alice, -1, NULL, &state), MQ_OK);
+	ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(state, "movies")), 3);
+	cJSON_Delete(state);
 	close_db();
 }
 END_TEST
@@ -601,7 +672,7 @@ START_TEST(simultaneous_adds_of_one_movie_one_wins)
 	ck_assert_int_eq(ok, 1);
 	cJSON *items = NULL;
 	long long total;
-	ck_assert_int_eq(mq_watchlist_list(db, alice, -1, "en", 1, 20, &items, &total), MQ_OK);
+	ck_assert_int_eq(mq_watchlist_list(db, alice, -1, -1, "en", 1, 20, &items, &total), MQ_OK);
 	ck_assert_int_eq(total, 1);
 	cJSON_Delete(items);
 	close_db();
@@ -620,7 +691,7 @@ START_TEST(simultaneous_toggles_take_turns)
 	test_at_once(racers, RACERS - 1, sizeof racers[0], toggle); /* an odd number of toggles: a favourite in the end */
 	for (int i = 0; i < RACERS - 1; i++)
 		ck_assert_int_eq(racers[i].rc, MQ_OK);
-	ck_assert_int_eq(mq_watchlist_get(db, alice, test_str(item, "id"), NULL, &now), MQ_OK);
+	ck_assert_int_eq(mq_watchlist_get(db, alice, -1, test_str(item, "id"), NULL, &now), MQ_OK);
 	ck_assert(is_true(now, "is_favorite"));
 	cJSON_Delete(now);
 	ck_assert_int_eq(version_of(alice), RACERS);
@@ -667,7 +738,7 @@ START_TEST(simultaneous_first_likes_make_one)
 	ck_assert_int_eq(created, 1);
 	cJSON *items = NULL;
 	long long total;
-	ck_assert_int_eq(mq_interactions_list(db, alice, MQ_LIKED, "en", 1, 20, &items, &total), MQ_OK);
+	ck_assert_int_eq(mq_interactions_list(db, alice, -1, MQ_LIKED, "en", 1, 20, &items, &total), MQ_OK);
 	ck_assert_int_eq(total, 1);
 	cJSON_Delete(items);
 	close_db();
@@ -684,21 +755,21 @@ START_TEST(database_down_is_an_error)
 	long long v, total;
 	int created;
 	mq_err rc;
-	ck_assert_msg(test_unavailable(rc = mq_lists_version(dead, user, 0, &v)), "version: %d", (int)rc);
-	ck_assert_msg(test_unavailable(rc = mq_lists_version(dead, user, 1, &v)), "known version: %d", (int)rc);
-	ck_assert_msg(test_unavailable(rc = mq_lists_state(dead, user, NULL, &out)), "state: %d", (int)rc);
+	ck_assert_msg(test_unavailable(rc = mq_lists_version(dead, user, -1, &v)), "version: %d", (int)rc);
+	ck_assert_int_eq(mq_lists_version(dead, user, 1, &v), MQ_OK); /* known: the database is not asked */
+	ck_assert_msg(test_unavailable(rc = mq_lists_state(dead, user, -1, NULL, &out)), "state: %d", (int)rc);
 	ck_assert_ptr_null(out);
 	ck_assert_msg(test_unavailable(rc = mq_watchlist_add(dead, user, movie, 0, &out, &v)), "add: %d", (int)rc);
-	ck_assert_msg(test_unavailable(rc = mq_watchlist_get(dead, user, NULL, movie, &out)), "get: %d", (int)rc);
+	ck_assert_msg(test_unavailable(rc = mq_watchlist_get(dead, user, -1, NULL, movie, &out)), "get: %d", (int)rc);
 	ck_assert_msg(test_unavailable(rc = mq_watchlist_favorite(dead, user, NULL, movie, -1, &out, &v)), "toggle: %d", (int)rc);
 	ck_assert_msg(test_unavailable(rc = mq_watchlist_favorite(dead, user, NULL, movie, 1, &out, &v)), "favourite: %d", (int)rc);
 	ck_assert_msg(test_unavailable(rc = mq_watchlist_remove(dead, user, NULL, movie, &out, &v)), "remove: %d", (int)rc);
-	ck_assert_msg(test_unavailable(rc = mq_watchlist_list(dead, user, -1, "en", 1, 10, &out, &total)), "list: %d", (int)rc);
+	ck_assert_msg(test_unavailable(rc = mq_watchlist_list(dead, user, -1, -1, "en", 1, 10, &out, &total)), "list: %d", (int)rc);
 	ck_assert_ptr_null(out);
 	ck_assert_msg(test_unavailable(rc = mq_interaction_record(dead, user, movie, MQ_LIKED, &out, &created, &v)),
 		      "record: %d", (int)rc);
 	ck_assert_msg(test_unavailable(rc = mq_interaction_remove(dead, user, movie, MQ_LIKED, &v)), "unrecord: %d", (int)rc);
-	ck_assert_msg(test_unavailable(rc = mq_interactions_list(dead, user, -1, "en", 1, 10, &out, &total)), "history: %d",
+	ck_assert_msg(test_unavailable(rc = mq_interactions_list(dead, user, -1, -1, "en", 1, 10, &out, &total)), "history: %d",
 		      (int)rc);
 	ck_assert_ptr_null(out);
 	mq_db_close(dead);
@@ -722,6 +793,7 @@ Suite *lists_suite(void)
 	tcase_add_test(live, interaction_removal_counts);
 	tcase_add_test(live, state_shows_every_list);
 	tcase_add_test(live, simultaneous_changes_get_their_own_versions);
+	tcase_add_test(live, digest_missed_change_is_read_again);
 	tcase_add_test(live, simultaneous_adds_of_one_movie_one_wins);
 	tcase_add_test(live, simultaneous_toggles_take_turns);
 	tcase_add_test(live, twin_removals_count_once);

@@ -1,0 +1,414 @@
+/* lists_digest.c — a member's lists in one document (see lists_digest.h). */
+#include "domain/lists_digest.h"
+#include "core/clock.h"
+#include "core/log.h"
+
+#include <pthread.h>
+#include <string.h>
+
+#define DIGESTS "member_lists"
+#define CLAIM_TRIES 64 /* versions tried above the hint before the latest is looked up */
+#define LIST_MAX 10000 /* entries of one kind read into a digest */
+
+static const char *const kinds[] = { "watchlist", "favorites", "interactions", "ratings", NULL };
+
+/* ---- the process's digests ---- */
+
+typedef struct kept {
+	bson_oid_t user;
+	long long v;
+	bson_t *doc; /* NULL: a free slot */
+	unsigned long long used;
+} kept;
+
+static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
+static kept kept_digests[MQ_LISTS_DIGEST_KEEP];
+static unsigned long long kept_clock;
+
+/* Copies the kept digest of user into *out when it is at version known or newer: 1, else 0. */
+static int kept_get(const bson_oid_t *user, long long known, bson_t *out)
+{
+	int found = 0;
+	pthread_mutex_lock(&kept_lock);
+	for (size_t i = 0; i < MQ_LISTS_DIGEST_KEEP; i++) {
+		kept *k = &kept_digests[i];
+		if (k->doc && bson_oid_equal(&k->user, user)) {
+			if (k->v >= known) {
+				bson_copy_to(k->doc, out);
+				k->used = ++kept_clock;
+				found = 1;
+			}
+			break;
+		}
+	}
+	pthread_mutex_unlock(&kept_lock);
+	return found;
+}
+
+/* Keeps a copy of doc, user's digest at version v, unless a newer one is kept already. */
+static void kept_put(const bson_oid_t *user, long long v, const bson_t *doc)
+{
+	pthread_mutex_lock(&kept_lock);
+	kept *slot = NULL, *victim = NULL; /* the user's slot; else a free one, else the least recently used */
+	for (size_t i = 0; i < MQ_LISTS_DIGEST_KEEP && !slot; i++) {
+		kept *k = &kept_digests[i];
+		if (k->doc && bson_oid_equal(&k->user, user))
+			slot = k;
+		else if (!victim || (victim->doc && (!k->doc || k->used < victim->used)))
+			victim = k;
+	}
+	if (!slot)
+		slot = victim;
+	else if (slot->v > v)
+		slot = NULL;
+	if (slot) {
+		if (slot->doc)
+			bson_destroy(slot->doc);
+		bson_oid_copy(user, &slot->user);
+		slot->v = v;
+		slot->doc = bson_copy(doc);
+		slot->used = ++kept_clock;
+	}
+	pthread_mutex_unlock(&kept_lock);
+}
+
+/* ---- versions ---- */
+
+static long long doc_v(const bson_t *doc, const char *key)
+{
+	bson_iter_t it;
+	return bson_iter_init_find(&it, doc, key) && BSON_ITER_HOLDS_NUMBER(&it) ? bson_iter_as_int64(&it) : 0;
+}
+
+mq_err mq_lists_digest_version(mongoc_database_t *database, const bson_oid_t *user, long long *version)
+{
+	bson_t doc;
+	*version = 0;
+	mongoc_collection_t *users = mongoc_database_get_collection(database, "users");
+	bson_t *filter = BCON_NEW("_id", BCON_OID(user));
+	bson_t *opts = BCON_NEW("projection", "{", "lists_v", BCON_INT32(1), "}");
+	mq_err rc = mq_db_find_one(users, filter, opts, &doc, "lists version");
+	if (rc == MQ_OK)
+		*version = doc_v(&doc, "lists_v");
+	bson_destroy(&doc);
+	bson_destroy(opts);
+	bson_destroy(filter);
+	mongoc_collection_destroy(users);
+	return rc;
+}
+
+/* The latest version of user in list_versions, found by a scan: for a hint far behind (lists of
+ * an earlier release, which kept no lists_v). 0 when none (*rc MQ_OK), or an error. */
+static long long latest_version(mongoc_collection_t *versions, const bson_oid_t *user, mq_err *rc)
+{
+	bson_t doc;
+	bson_t *filter = BCON_NEW("user_id", BCON_OID(user));
+	bson_t *opts = BCON_NEW("sort", "{", "v", BCON_INT32(-1), "}", "projection", "{", "v", BCON_INT32(1), "}");
+	*rc = mq_db_find_one(versions, filter, opts, &doc, "lists version");
+	long long v = *rc == MQ_OK ? doc_v(&doc, "v") : 0;
+	if (*rc == MQ_ENOTFOUND)
+		*rc = MQ_OK;
+	bson_destroy(&doc);
+	bson_destroy(opts);
+	bson_destroy(filter);
+	return v;
+}
+
+/* Claims the version after hint: inserts {user_id, v} under the unique index (user_id, v), the
+ * next number when one is taken (FerretDB v1 runs $inc as a read and a write, so a counter would
+ * lose bumps). Old versions are pruned as it goes. Returns the version, 0 when none was claimed. */
+static long long claim(mongoc_database_t *database, const bson_oid_t *user, long long hint)
+{
+	bson_error_t error;
+	mongoc_collection_t *versions = mongoc_database_get_collection(database, "list_versions");
+	long long v = 0, next = hint + 1;
+	for (int attempt = 0; attempt < 2 * CLAIM_TRIES; attempt++, next++) {
+		if (attempt == CLAIM_TRIES) {
+			mq_err rc;
+			next = latest_version(versions, user, &rc) + 1;
+			if (rc != MQ_OK)
+				break;
+		}
+		bson_t *doc = BCON_NEW("user_id", BCON_OID(user), "v", BCON_INT64(next), "at", BCON_DATE_TIME(mq_clock_ms()));
+		int ok = mongoc_collection_insert_one(versions, doc, NULL, NULL, &error);
+		bson_destroy(doc);
+		if (ok) {
+			v = next;
+			break;
+		}
+		if (error.code != 11000) {
+			mq_log(MQ_LOG_WARN, "lists", "lists version not claimed: %s", error.message);
+			break;
+		}
+	}
+	if (v > 0 && v % 64 == 0) {
+		bson_t *old = BCON_NEW("user_id", BCON_OID(user), "v", "{", "$lt", BCON_INT64(v - 64), "}");
+		if (!mongoc_collection_delete_many(versions, old, NULL, NULL, &error))
+			mq_log(MQ_LOG_WARN, "lists", "old list versions not pruned: %s", error.message);
+		bson_destroy(old);
+	}
+	mongoc_collection_destroy(versions);
+	return v;
+}
+
+/* Raises users.lists_v to v unless it is there already or beyond. */
+static void raise_version(mongoc_database_t *database, const bson_oid_t *user, long long v)
+{
+	bson_error_t error;
+	mongoc_collection_t *users = mongoc_database_get_collection(database, "users");
+	bson_t *filter = BCON_NEW("_id", BCON_OID(user), "$or", "[",
+				  "{", "lists_v", "{", "$lt", BCON_INT64(v), "}", "}",
+				  "{", "lists_v", "{", "$exists", BCON_BOOL(false), "}", "}", "]");
+	bson_t *update = BCON_NEW("$set", "{", "lists_v", BCON_INT64(v), "}");
+	if (!mongoc_collection_update_one(users, filter, update, NULL, NULL, &error))
+		mq_log(MQ_LOG_ERROR, "lists", "lists version %lld not recorded: %s", v, error.message);
+	bson_destroy(update);
+	bson_destroy(filter);
+	mongoc_collection_destroy(users);
+}
+
+/* ---- digests ---- */
+
+static void user_key(const bson_oid_t *user, char hex[25])
+{
+	bson_oid_to_string(user, hex);
+}
+
+/* Appends doc to array as its element n (of a rating only what the lists state and recommendations read: no review). */
+static void append_entry(bson_t *array, uint32_t n, const char *kind, const bson_t *doc)
+{
+	char key[16];
+	const char *k;
+	bson_uint32_to_string(n, &k, key, sizeof key);
+	if (strcmp(kind, "ratings")) {
+		BSON_APPEND_DOCUMENT(array, k, doc);
+		return;
+	}
+	bson_t entry;
+	bson_iter_t it;
+	BSON_APPEND_DOCUMENT_BEGIN(array, k, &entry);
+	static const char *const kept_fields[] = { "_id", "user_id", "movie_id", "rating", "created_at", NULL };
+	for (int i = 0; kept_fields[i]; i++)
+		if (bson_iter_init_find(&it, doc, kept_fields[i]))
+			bson_append_iter(&entry, kept_fields[i], -1, &it);
+	bson_append_document_end(array, &entry);
+}
+
+/* Whether change replaces or removes entry (a document of kind). */
+static int replaced(const mq_lists_change *change, const char *kind, const bson_t *entry)
+{
+	bson_iter_t it;
+	if (strcmp(change->kind, kind) || !bson_iter_init_find(&it, entry, "movie_id") || !BSON_ITER_HOLDS_OID(&it) ||
+	    !bson_oid_equal(bson_iter_oid(&it), change->movie))
+		return 0;
+	return !change->type || (bson_iter_init_find(&it, entry, "type") && BSON_ITER_HOLDS_UTF8(&it) &&
+				 !strcmp(bson_iter_utf8(&it, NULL), change->type));
+}
+
+void mq_lists_digest_each(const bson_t *digest, const char *kind, void (*each)(const bson_t *doc, void *ctx),
+			  void *ctx)
+{
+	bson_iter_t it, items;
+	if (!bson_iter_init_find(&it, digest, kind) || !BSON_ITER_HOLDS_ARRAY(&it) || !bson_iter_recurse(&it, &items))
+		return;
+	while (bson_iter_next(&items)) {
+		const uint8_t *data;
+		uint32_t len;
+		bson_t doc;
+		if (!BSON_ITER_HOLDS_DOCUMENT(&items))
+			continue;
+		bson_iter_document(&items, &len, &data);
+		if (bson_init_static(&doc, data, len))
+			each(&doc, ctx);
+	}
+}
+
+/* The array of one list kind being made from the old digest's and the changes. */
+typedef struct kind_copy {
+	const char *kind;
+	const mq_lists_change *changes;
+	size_t n;
+	bson_t array;
+	uint32_t count;
+} kind_copy;
+
+/* Keeps an entry of the old digest unless a change replaces or removes it. */
+static void copy_unless_replaced(const bson_t *entry, void *ctx)
+{
+	kind_copy *k = ctx;
+	for (size_t c = 0; c < k->n; c++)
+		if (replaced(&k->changes[c], k->kind, entry))
+			return;
+	append_entry(&k->array, k->count++, k->kind, entry);
+}
+
+/* The digest old (at v - 1) with changes applied, at v, into *out. */
+static void apply(const bson_t *old, const bson_oid_t *user, long long v, const mq_lists_change *changes, size_t n,
+		  bson_t *out)
+{
+	char hex[25];
+	user_key(user, hex);
+	bson_init(out);
+	BSON_APPEND_UTF8(out, "_id", hex);
+	BSON_APPEND_INT64(out, "v", v);
+	BSON_APPEND_DATE_TIME(out, "at", mq_clock_ms());
+	for (int i = 0; kinds[i]; i++) {
+		kind_copy k = { kinds[i], changes, n, BSON_INITIALIZER, 0 };
+		BSON_APPEND_ARRAY_BEGIN(out, kinds[i], &k.array);
+		mq_lists_digest_each(old, kinds[i], copy_unless_replaced, &k);
+		for (size_t c = 0; c < n; c++)
+			if (changes[c].doc && !strcmp(changes[c].kind, kinds[i]))
+				append_entry(&k.array, k.count++, kinds[i], changes[c].doc);
+		bson_append_array_end(out, &k.array);
+	}
+}
+
+/* Reads the member's digest as stored: MQ_ENOTFOUND when there is none. */
+static mq_err read_digest(mongoc_collection_t *digests, const bson_oid_t *user, bson_t *doc)
+{
+	char hex[25];
+	user_key(user, hex);
+	bson_t *filter = BCON_NEW("_id", BCON_UTF8(hex));
+	mq_err rc = mq_db_find_one(digests, filter, NULL, doc, "lists digest");
+	bson_destroy(filter);
+	return rc;
+}
+
+/* Stores digest in place of the one at version old_v (old_v < 0: none stored yet). The
+ * database decides between racing writers: a replace conditional on v, an insert under the
+ * unique _id. Returns 1 when it was stored. */
+static int store(mongoc_collection_t *digests, const bson_t *digest, long long old_v)
+{
+	bson_error_t error;
+	bson_t reply;
+	bson_iter_t it;
+	int stored = 0;
+	if (old_v < 0) {
+		stored = mongoc_collection_insert_one(digests, digest, NULL, NULL, &error);
+		if (!stored && error.code != 11000)
+			mq_log(MQ_LOG_WARN, "lists", "lists digest not stored: %s", error.message);
+		return stored;
+	}
+	bson_iter_init_find(&it, digest, "_id");
+	bson_t *filter = BCON_NEW("_id", BCON_UTF8(bson_iter_utf8(&it, NULL)), "v", BCON_INT64(old_v));
+	if (!mongoc_collection_replace_one(digests, filter, digest, NULL, &reply, &error))
+		mq_log(MQ_LOG_WARN, "lists", "lists digest not stored: %s", error.message);
+	else
+		stored = bson_iter_init_find(&it, &reply, "matchedCount") && BSON_ITER_HOLDS_NUMBER(&it) &&
+			 bson_iter_as_int64(&it) > 0;
+	bson_destroy(&reply);
+	bson_destroy(filter);
+	return stored;
+}
+
+long long mq_lists_commit(mongoc_database_t *database, const bson_oid_t *user, const mq_lists_change *changes,
+			  size_t n)
+{
+	long long hint;
+	if (mq_lists_digest_version(database, user, &hint) != MQ_OK)
+		hint = 0; /* the claim finds its way from there */
+	long long v = claim(database, user, hint);
+	if (v == 0) {
+		mq_log(MQ_LOG_WARN, "lists", "lists version not bumped");
+		return 0;
+	}
+	bson_t old = BSON_INITIALIZER, next;
+	mongoc_collection_t *digests = mongoc_database_get_collection(database, DIGESTS);
+	if (n != MQ_LISTS_UNKNOWN && read_digest(digests, user, &old) == MQ_OK && doc_v(&old, "v") == v - 1) {
+		apply(&old, user, v, changes, n, &next);
+		if (store(digests, &next, v - 1))
+			kept_put(user, v, &next);
+		bson_destroy(&next);
+	}
+	bson_destroy(&old);
+	mongoc_collection_destroy(digests);
+	raise_version(database, user, v);
+	return v;
+}
+
+/* Reads the member's lists from their collections into a digest at version v. */
+static mq_err rebuild(mongoc_database_t *database, const bson_oid_t *user, long long v, bson_t *out)
+{
+	char hex[25];
+	mq_err rc = MQ_OK;
+	user_key(user, hex);
+	bson_init(out);
+	BSON_APPEND_UTF8(out, "_id", hex);
+	BSON_APPEND_INT64(out, "v", v);
+	BSON_APPEND_DATE_TIME(out, "at", mq_clock_ms());
+	for (int k = 0; rc == MQ_OK && kinds[k]; k++) {
+		bson_error_t error;
+		const bson_t *doc;
+		bson_t array;
+		uint32_t count = 0;
+		mongoc_collection_t *coll = mongoc_database_get_collection(database, kinds[k]);
+		bson_t *filter = BCON_NEW("user_id", BCON_OID(user));
+		bson_t *opts = BCON_NEW("limit", BCON_INT64(LIST_MAX));
+		mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, opts, NULL);
+		BSON_APPEND_ARRAY_BEGIN(out, kinds[k], &array);
+		while (mongoc_cursor_next(cursor, &doc))
+			append_entry(&array, count++, kinds[k], doc);
+		bson_append_array_end(out, &array);
+		if (mongoc_cursor_error(cursor, &error))
+			rc = mq_db_error(&error, kinds[k]);
+		mongoc_cursor_destroy(cursor);
+		bson_destroy(opts);
+		bson_destroy(filter);
+		mongoc_collection_destroy(coll);
+	}
+	if (rc != MQ_OK)
+		bson_destroy(out);
+	return rc;
+}
+
+mq_err mq_lists_digest(mongoc_database_t *database, const bson_oid_t *user, long long known, bson_t *digest)
+{
+	mq_err rc = MQ_OK;
+	if (known < 0 && (rc = mq_lists_digest_version(database, user, &known)) != MQ_OK) {
+		bson_init(digest);
+		return rc;
+	}
+	if (kept_get(user, known, digest))
+		return MQ_OK;
+	bson_t stored;
+	mongoc_collection_t *digests = mongoc_database_get_collection(database, DIGESTS);
+	rc = read_digest(digests, user, &stored);
+	long long stored_v = rc == MQ_OK ? doc_v(&stored, "v") : -1;
+	if (rc == MQ_OK && stored_v >= known) {
+		bson_steal(digest, &stored);
+		kept_put(user, stored_v, digest);
+	} else if (rc == MQ_OK || rc == MQ_ENOTFOUND) {
+		/* none, or older than a change it missed: the collections, once, for everyone */
+		bson_destroy(&stored);
+		rc = rebuild(database, user, known, digest);
+		if (rc == MQ_OK && store(digests, digest, stored_v))
+			kept_put(user, known, digest);
+	} else {
+		bson_destroy(&stored);
+	}
+	mongoc_collection_destroy(digests);
+	if (rc != MQ_OK)
+		bson_init(digest);
+	return rc;
+}
+
+mq_err mq_lists_digest_drop(mongoc_database_t *database, const bson_oid_t *user)
+{
+	char hex[25];
+	bson_error_t error;
+	user_key(user, hex);
+	mongoc_collection_t *digests = mongoc_database_get_collection(database, DIGESTS);
+	bson_t *filter = BCON_NEW("_id", BCON_UTF8(hex));
+	mq_err rc = mongoc_collection_delete_one(digests, filter, NULL, NULL, &error) ? MQ_OK
+										    : mq_db_error(&error, "lists digest");
+	bson_destroy(filter);
+	mongoc_collection_destroy(digests);
+	pthread_mutex_lock(&kept_lock);
+	for (size_t i = 0; i < MQ_LISTS_DIGEST_KEEP; i++)
+		if (kept_digests[i].doc && bson_oid_equal(&kept_digests[i].user, user)) {
+			bson_destroy(kept_digests[i].doc);
+			kept_digests[i].doc = NULL;
+		}
+	pthread_mutex_unlock(&kept_lock);
+	return rc;
+}

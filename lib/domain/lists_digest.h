@@ -1,0 +1,70 @@
+/* lists_digest.h — a member's lists in one document, so that reading them costs one lookup by
+ * _id instead of a scan of four collections (FerretDB v1 on SQLite decodes every document of a
+ * collection for a user_id filter; see README "Fast at real size").
+ *
+ * The watchlist, favorites, interactions and ratings collections stay the source of truth. The
+ * digest, {_id: "<user hex>", v, at, watchlist: [doc…], favorites: [doc…], interactions:
+ * [doc…], ratings: [{_id, user_id, movie_id, rating, created_at}…]} in member_lists, is what they held at
+ * lists version v (lists.h), and is only ever used at a version the reader knows to be current:
+ * the member's users document carries lists_v, the last version claimed, which the session
+ * check reads anyway (mq_user.lists_v). So a signed-in read of the lists is that check and, when
+ * the process does not hold the digest at that version already, one lookup of it.
+ *
+ * A change is written to its collection first, then mq_lists_commit claims the next version
+ * (list_versions' unique (user_id, v) decides between racing writers), applies the change to the
+ * digest when the digest is at the version just before (a replace conditional on v: the
+ * database's count decides, so racing writers never both apply), and raises users.lists_v (a
+ * conditional update: it only ever grows). A digest that missed a change (a writer that lost a
+ * race, crashed, or a change written by something else) is older than lists_v; its next reader
+ * reads the collections again (scans) and stores the result conditionally on the v it replaces.
+ * Changes are idempotent (the entries of a movie are replaced or removed), so a digest read while
+ * a later change was being written, which may hold that change already, stays right when the
+ * change is applied to it again.
+ *
+ * Each process keeps the digests it read last (MQ_LISTS_DIGEST_KEEP), used while no newer
+ * version is known. */
+#ifndef MQ_LISTS_DIGEST_H
+#define MQ_LISTS_DIGEST_H
+
+#include "store/db.h"
+
+#include <stddef.h>
+
+#define MQ_LISTS_DIGEST_KEEP 256
+
+/* One change of a member's lists: in the list kind ("watchlist", "favorites", "interactions",
+ * "ratings"), the entries of movie (and, for interactions, of type) are replaced by doc, or
+ * removed when doc is NULL. */
+typedef struct mq_lists_change {
+	const char *kind;
+	const bson_oid_t *movie;
+	const char *type;
+	const bson_t *doc;
+} mq_lists_change;
+
+/* n for changes a writer could not read back: the digest is left behind, and read again from the
+ * collections by its next reader. */
+#define MQ_LISTS_UNKNOWN ((size_t)-1)
+
+/* After changes (n of them, may be 0) were written to their collections: claims the member's
+ * next lists version, applies them to the digest and raises users.lists_v. Returns the version,
+ * or 0 when it could not be claimed (logged: the changes themselves stand). */
+long long mq_lists_commit(mongoc_database_t *database, const bson_oid_t *user, const mq_lists_change *changes,
+			  size_t n);
+
+/* The member's digest at version known or newer (known < 0: read users.lists_v first; MQ_ENOTFOUND
+ * when there is no such user), into *digest (initialised here; the caller destroys it). */
+mq_err mq_lists_digest(mongoc_database_t *database, const bson_oid_t *user, long long known, bson_t *digest);
+
+/* The member's current lists version, users.lists_v (0 before any change); MQ_ENOTFOUND when
+ * there is no such user. */
+mq_err mq_lists_digest_version(mongoc_database_t *database, const bson_oid_t *user, long long *version);
+
+/* Calls each(doc, ctx) for each entry of the digest's list kind. */
+void mq_lists_digest_each(const bson_t *digest, const char *kind, void (*each)(const bson_t *doc, void *ctx),
+			  void *ctx);
+
+/* Removes the member's digest (their account is being deleted). */
+mq_err mq_lists_digest_drop(mongoc_database_t *database, const bson_oid_t *user);
+
+#endif
