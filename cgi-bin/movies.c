@@ -407,7 +407,7 @@ static void get_reviews_page(mq_req *req, mq_res *res)
 	cJSON *items = NULL;
 	long long total = 0;
 	const long long limit = 10;
-	mq_err rc = id ? mq_ratings_list(mq_ctx_of(req)->db, NULL, id, 1, NULL, q[Q_PAGE].i, limit, &items, &total)
+	mq_err rc = id ? mq_ratings_list(mq_ctx_of(req)->db, NULL, -1, id, 1, NULL, q[Q_PAGE].i, limit, &items, &total)
 		       : MQ_ENOTFOUND;
 	if (rc != MQ_OK) {
 		cJSON_Delete(movie);

@@ -195,7 +195,8 @@ static void reply_page(mq_req *req, mq_res *res, const char *user_id, const char
 		return;
 	cJSON *items = NULL;
 	long long total = 0;
-	mq_err rc = mq_ratings_list(mq_ctx_of(req)->db, user_id, movie_id, movie_id != NULL, NULL, v[L_PAGE].i,
+	long long known = user_id && !strcmp(user_id, req->user->id) ? req->user->lists_v : -1;
+	mq_err rc = mq_ratings_list(mq_ctx_of(req)->db, user_id, known, movie_id, movie_id != NULL, NULL, v[L_PAGE].i,
 				    v[L_LIMIT].i, &items, &total);
 	if (!movie_id) /* a member's ratings: of movies the caller may see (a movie's own: it was looked up) */
 		rc = mq_movieapi_gate_entries(req, rc, items, "movie_id", &total);

@@ -497,7 +497,7 @@ static void list_page(mq_req *req, mq_res *res, int kind)
 		: kind == PAGE_FAVORITES
 		? mq_favorites_list(db, req->user->id, req->user->lists_v, lang, q[P_PAGE].i, limit, &items, &total)
 		: kind == PAGE_RATINGS
-		? mq_ratings_list(db, req->user->id, NULL, 0, lang, q[P_PAGE].i, limit, &items, &total)
+		? mq_ratings_list(db, req->user->id, req->user->lists_v, NULL, 0, lang, q[P_PAGE].i, limit, &items, &total)
 		: mq_watchlist_list(db, req->user->id, req->user->lists_v, -1, lang, q[P_PAGE].i, limit, &items, &total);
 	rc = mq_movieapi_gate_entries(req, rc, items, "movie_id", &total);
 	if (rc != MQ_OK) {

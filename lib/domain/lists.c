@@ -21,7 +21,7 @@ int mq_interaction_parse(const char *name)
 
 long long mq_lists_bump(mongoc_database_t *database, const bson_oid_t *user)
 {
-	return mq_lists_commit(database, user, NULL, 0);
+	return mq_lists_commit(database, user, mq_lists_begin(database, user), NULL, 0);
 }
 
 mq_err mq_lists_version(mq_db *db, const char *user_id, long long known, long long *version)
@@ -319,6 +319,7 @@ mq_err mq_watchlist_add(mq_db *db, const char *user_id, const char *movie_id, in
 	}
 	bson_error_t error;
 	mq_err rc = MQ_OK;
+	long long begun = mq_lists_begin(database, &user);
 	mongoc_collection_t *watchlist = mongoc_database_get_collection(database, "watchlist");
 	if (!mongoc_collection_insert_one(watchlist, doc, NULL, NULL, &error))
 		rc = mq_db_error(&error, "watchlist insert");
@@ -332,7 +333,7 @@ mq_err mq_watchlist_add(mq_db *db, const char *user_id, const char *movie_id, in
 			{ "watchlist", &movie, NULL, doc },
 			{ "favorites", &movie, NULL, favorite },
 		};
-		long long v = mq_lists_commit(database, &user, changes, favorite ? 2 : 1);
+		long long v = mq_lists_commit(database, &user, begun, changes, favorite ? 2 : 1);
 		if (version)
 			*version = v;
 		*item = mq_db_doc_json(doc);
@@ -444,6 +445,7 @@ mq_err mq_watchlist_favorite(mq_db *db, const char *user_id, const char *item_id
 	 * removes it when the unique index says it is there; when a twin removed it meanwhile, it
 	 * tries again. Each toggle so succeeds at exactly one insert or one delete that the database
 	 * counted, and toggles take turns on any server: an odd number of them flips the favourite. */
+	long long begun = mq_lists_begin(database, &user);
 	mq_err rc = find_one(database, "watchlist", &filter, item);
 	const char *hex = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(*item, "movie_id"));
 	if (rc == MQ_OK && (!hex || mq_oid_parse(hex, &movie)))
@@ -473,7 +475,7 @@ mq_err mq_watchlist_favorite(mq_db *db, const char *user_id, const char *item_id
 		cJSON_DeleteItemFromObjectCaseSensitive(*item, "is_favorite");
 		cJSON_AddBoolToObject(*item, "is_favorite", to);
 		mq_lists_change change = { "favorites", &movie, NULL, inserted };
-		long long v = mq_lists_commit(database, &user, &change, to == 0 || inserted);
+		long long v = mq_lists_commit(database, &user, begun, &change, to == 0 || inserted);
 		if (version)
 			*version = v;
 	} else {
@@ -508,11 +510,12 @@ mq_err mq_watchlist_remove(mq_db *db, const char *user_id, const char *item_id, 
 	}
 	cJSON *removed = NULL;
 	bson_oid_t movie;
+	long long begun = mq_lists_begin(database, &user);
 	mq_err rc = remove_one(database, "watchlist", &filter, &removed);
 	if (rc == MQ_OK) {
 		const char *hex = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(removed, "movie_id"));
 		mq_lists_change change = { "watchlist", &movie, NULL, NULL };
-		long long v = mq_lists_commit(database, &user, &change, hex && !mq_oid_parse(hex, &movie));
+		long long v = mq_lists_commit(database, &user, begun, &change, hex && !mq_oid_parse(hex, &movie));
 		if (version)
 			*version = v;
 	}
@@ -535,7 +538,7 @@ static int page_order(const void *a, const void *b)
 }
 
 /* A page of the entries of the digest's list kind that keep() accepts (NULL: all), newest first
- * by sort_key, each with its movie's summary in lang. */
+ * by sort_key, each with its movie's summary in lang (NULL: none). */
 static void page_of_digest(mongoc_database_t *database, const bson_t *digest, const char *kind, const char *sort_key,
 			   int (*keep)(const bson_t *doc, const void *ctx), const void *ctx, const char *lang,
 			   long long page, long long limit, cJSON **items, long long *total)
@@ -553,7 +556,22 @@ static void page_of_digest(mongoc_database_t *database, const bson_t *digest, co
 			cJSON_AddItemToArray(*items, item);
 	}
 	free(w.e);
-	mq_catalog_join_summaries(database, *items, "movie_id", lang);
+	if (lang)
+		mq_catalog_join_summaries(database, *items, "movie_id", lang);
+}
+
+mq_err mq_lists_page(mongoc_database_t *database, const bson_oid_t *user, long long known, const char *kind,
+		     const char *sort_key, const char *lang, long long page, long long limit, cJSON **items,
+		     long long *total)
+{
+	bson_t digest;
+	*items = NULL;
+	*total = 0;
+	mq_err rc = mq_lists_digest(database, user, known, &digest);
+	if (rc == MQ_OK)
+		page_of_digest(database, &digest, kind, sort_key, NULL, NULL, lang, page, limit, items, total);
+	bson_destroy(&digest);
+	return rc;
 }
 
 /* Whether a watchlist entry's movie is one of the favourites (ctx: favourite_filter). */
@@ -616,11 +634,12 @@ mq_err mq_favorite_set(mq_db *db, const char *user_id, const char *movie_id, int
 		return MQ_EUNAVAIL;
 	bson_t *filter = BCON_NEW("user_id", BCON_OID(&user), "movie_id", BCON_OID(&movie));
 	bson_t *inserted = NULL;
+	long long begun = mq_lists_begin(database, &user);
 	mq_err rc = on ? favorite_insert(database, &user, &movie, created, item, &inserted)
 		       : remove_one(database, "favorites", filter, item);
 	if (rc == MQ_OK && (*created || !on)) {
 		mq_lists_change change = { "favorites", &movie, NULL, inserted };
-		long long v = mq_lists_commit(database, &user, &change, 1);
+		long long v = mq_lists_commit(database, &user, begun, &change, 1);
 		if (version)
 			*version = v;
 	} else if (rc == MQ_OK && version) {
@@ -645,15 +664,10 @@ mq_err mq_favorites_list(mq_db *db, const char *user_id, long long known, const 
 	mongoc_database_t *database = mq_db_acquire(db, &client);
 	if (!database)
 		return MQ_EUNAVAIL;
-	bson_t digest;
-	mq_err rc = mq_lists_digest(database, &user, known, &digest);
-	if (rc == MQ_OK) {
-		page_of_digest(database, &digest, "favorites", "added_at", NULL, NULL, lang, page, limit, items, total);
-		cJSON *item;
-		cJSON_ArrayForEach(item, *items)
-			cJSON_AddTrueToObject(item, "is_favorite");
-	}
-	bson_destroy(&digest);
+	mq_err rc = mq_lists_page(database, &user, known, "favorites", "added_at", lang, page, limit, items, total);
+	cJSON *item;
+	cJSON_ArrayForEach(item, *items)
+		cJSON_AddTrueToObject(item, "is_favorite");
 	mq_db_release(db, client, database);
 	return rc;
 }
@@ -718,6 +732,7 @@ mq_err mq_interaction_record(mq_db *db, const char *user_id, const char *movie_i
 	bson_error_t error;
 	bson_t reply;
 	mq_err rc = MQ_OK;
+	long long begun = mq_lists_begin(database, &user);
 	mongoc_collection_t *coll = mongoc_database_get_collection(database, "interactions");
 	bson_t *filter = interaction_filter(&user, &movie, type);
 	bson_t *update = BCON_NEW("$set", "{", "at", BCON_DATE_TIME(mq_clock_ms()), "}");
@@ -750,7 +765,7 @@ mq_err mq_interaction_record(mq_db *db, const char *user_id, const char *movie_i
 		size_t n = rc == MQ_OK && (type == MQ_LIKED || type == MQ_DISLIKED) ? 2 : 1;
 		if (found != MQ_OK && found != MQ_ENOTFOUND)
 			n = MQ_LISTS_UNKNOWN;
-		long long v = mq_lists_commit(database, &user, changes, n);
+		long long v = mq_lists_commit(database, &user, begun, changes, n);
 		if (version)
 			*version = v;
 		if (rc == MQ_OK)
@@ -780,11 +795,12 @@ mq_err mq_interaction_remove(mq_db *db, const char *user_id, const char *movie_i
 	mongoc_database_t *database = mq_db_acquire(db, &client);
 	if (!database)
 		return MQ_EUNAVAIL;
+	long long begun = mq_lists_begin(database, &user);
 	bson_t *filter = interaction_filter(&user, &movie, type);
 	mq_err rc = remove_one(database, "interactions", filter, NULL);
 	if (rc == MQ_OK) {
 		mq_lists_change change = { "interactions", &movie, mq_interaction_names[type], NULL };
-		long long v = mq_lists_commit(database, &user, &change, 1);
+		long long v = mq_lists_commit(database, &user, begun, &change, 1);
 		if (version)
 			*version = v;
 	}

@@ -86,6 +86,13 @@ mq_err mq_watchlist_remove(mq_db *db, const char *user_id, const char *item_id, 
 mq_err mq_watchlist_list(mq_db *db, const char *user_id, long long known, int favorites, const char *lang,
 			 long long page, long long limit, cJSON **items, long long *total);
 
+/* One page of the member's list kind ("watchlist", "favorites", "interactions", "ratings") as
+ * stored, newest first by sort_key, each with its movie's summary in lang (NULL: none), from their
+ * digest at version known or newer (< 0: unknown). */
+mq_err mq_lists_page(mongoc_database_t *database, const bson_oid_t *user, long long known, const char *kind,
+		     const char *sort_key, const char *lang, long long page, long long limit, cJSON **items,
+		     long long *total);
+
 /* Favourites are {id, user_id, movie_id, added_at, is_favorite: true} (the last one for the seed
  * designs' clients, which read favourites as watchlist items). */
 

@@ -4,10 +4,12 @@
 #include "core/log.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #define DIGESTS "member_lists"
 #define CLAIM_TRIES 64 /* versions tried above the hint before the latest is looked up */
+#define VERSIONS_KEPT 8 /* a member's last versions kept in list_versions (fewer: faster lookups) */
 #define LIST_MAX 10000 /* entries of one kind read into a digest */
 
 static const char *const kinds[] = { "watchlist", "favorites", "interactions", "ratings", NULL };
@@ -97,6 +99,27 @@ mq_err mq_lists_digest_version(mongoc_database_t *database, const bson_oid_t *us
 	return rc;
 }
 
+/* The _id of user's version v in list_versions: "<user hex>:<v>", found without a scan. */
+static void version_key(const bson_oid_t *user, long long v, char key[48])
+{
+	char hex[25];
+	bson_oid_to_string(user, hex);
+	snprintf(key, 48, "%s:%lld", hex, v);
+}
+
+/* Whether user's version v has been claimed: 1, 0, or -1 on an error. */
+static int claimed(mongoc_collection_t *versions, const bson_oid_t *user, long long v)
+{
+	bson_t doc;
+	char key[48];
+	version_key(user, v, key);
+	bson_t *filter = BCON_NEW("_id", BCON_UTF8(key));
+	mq_err rc = mq_db_find_one(versions, filter, NULL, &doc, "lists version");
+	bson_destroy(&doc);
+	bson_destroy(filter);
+	return rc == MQ_OK ? 1 : rc == MQ_ENOTFOUND ? 0 : -1;
+}
+
 /* The latest version of user in list_versions, found by a scan: for a hint far behind (lists of
  * an earlier release, which kept no lists_v). 0 when none (*rc MQ_OK), or an error. */
 static long long latest_version(mongoc_collection_t *versions, const bson_oid_t *user, mq_err *rc)
@@ -114,13 +137,13 @@ static long long latest_version(mongoc_collection_t *versions, const bson_oid_t 
 	return v;
 }
 
-/* Claims the version after hint: inserts {user_id, v} under the unique index (user_id, v), the
- * next number when one is taken (FerretDB v1 runs $inc as a read and a write, so a counter would
- * lose bumps). Old versions are pruned as it goes. Returns the version, 0 when none was claimed. */
-static long long claim(mongoc_database_t *database, const bson_oid_t *user, long long hint)
+/* Claims the version after hint: inserts {_id: "<user>:<v>", user_id, v}, unique by _id and by
+ * (user_id, v) (FerretDB v1 runs $inc, and any conditional update, as a read and a write, so only
+ * an insert decides between racing writers); the next number when one is taken. Versions older
+ * than the last VERSIONS_KEPT are pruned as it goes. Returns the version, 0 when none was claimed. */
+static long long claim(mongoc_collection_t *versions, const bson_oid_t *user, long long hint)
 {
 	bson_error_t error;
-	mongoc_collection_t *versions = mongoc_database_get_collection(database, "list_versions");
 	long long v = 0, next = hint + 1;
 	for (int attempt = 0; attempt < 2 * CLAIM_TRIES; attempt++, next++) {
 		if (attempt == CLAIM_TRIES) {
@@ -129,7 +152,10 @@ static long long claim(mongoc_database_t *database, const bson_oid_t *user, long
 			if (rc != MQ_OK)
 				break;
 		}
-		bson_t *doc = BCON_NEW("user_id", BCON_OID(user), "v", BCON_INT64(next), "at", BCON_DATE_TIME(mq_clock_ms()));
+		char key[48];
+		version_key(user, next, key);
+		bson_t *doc = BCON_NEW("_id", BCON_UTF8(key), "user_id", BCON_OID(user), "v", BCON_INT64(next),
+				       "at", BCON_DATE_TIME(mq_clock_ms()));
 		int ok = mongoc_collection_insert_one(versions, doc, NULL, NULL, &error);
 		bson_destroy(doc);
 		if (ok) {
@@ -141,29 +167,52 @@ static long long claim(mongoc_database_t *database, const bson_oid_t *user, long
 			break;
 		}
 	}
-	if (v > 0 && v % 64 == 0) {
-		bson_t *old = BCON_NEW("user_id", BCON_OID(user), "v", "{", "$lt", BCON_INT64(v - 64), "}");
+	if (v > 0 && v % VERSIONS_KEPT == 0) {
+		bson_t *old = BCON_NEW("user_id", BCON_OID(user), "v", "{", "$lt", BCON_INT64(v - VERSIONS_KEPT), "}");
 		if (!mongoc_collection_delete_many(versions, old, NULL, NULL, &error))
 			mq_log(MQ_LOG_WARN, "lists", "old list versions not pruned: %s", error.message);
 		bson_destroy(old);
 	}
-	mongoc_collection_destroy(versions);
 	return v;
 }
 
-/* Raises users.lists_v to v unless it is there already or beyond. */
-static void raise_version(mongoc_database_t *database, const bson_oid_t *user, long long v)
+/* Makes users.lists_v the last version claimed, at least v. An update is a read and a write on
+ * FerretDB, so a writer of an older version may land its write after a newer one's: each writer
+ * therefore reads the field back after writing, writes again while it is behind, and looks for a
+ * claim after it, which it raises the field to. Whichever write lands last, its writer's check
+ * follows it, so the field ends at the last claim. */
+static void raise_version(mongoc_database_t *database, mongoc_collection_t *versions, const bson_oid_t *user,
+			  long long v)
 {
-	bson_error_t error;
+	bson_error_t error = { 0 };
 	mongoc_collection_t *users = mongoc_database_get_collection(database, "users");
-	bson_t *filter = BCON_NEW("_id", BCON_OID(user), "$or", "[",
-				  "{", "lists_v", "{", "$lt", BCON_INT64(v), "}", "}",
-				  "{", "lists_v", "{", "$exists", BCON_BOOL(false), "}", "}", "]");
-	bson_t *update = BCON_NEW("$set", "{", "lists_v", BCON_INT64(v), "}");
-	if (!mongoc_collection_update_one(users, filter, update, NULL, NULL, &error))
-		mq_log(MQ_LOG_ERROR, "lists", "lists version %lld not recorded: %s", v, error.message);
-	bson_destroy(update);
-	bson_destroy(filter);
+	for (int round = 0; round < 16; round++) {
+		bson_t *filter = BCON_NEW("_id", BCON_OID(user), "$or", "[",
+					  "{", "lists_v", "{", "$lt", BCON_INT64(v), "}", "}",
+					  "{", "lists_v", "{", "$exists", BCON_BOOL(false), "}", "}", "]");
+		bson_t *update = BCON_NEW("$set", "{", "lists_v", BCON_INT64(v), "}");
+		int ok = mongoc_collection_update_one(users, filter, update, NULL, NULL, &error);
+		bson_destroy(update);
+		bson_destroy(filter);
+		long long now;
+		if (!ok || mq_lists_digest_version(database, user, &now) != MQ_OK)
+			break;
+		if (now < v)
+			continue; /* an older writer's write landed after ours */
+		long long last = now;
+		int c;
+		while ((c = claimed(versions, user, last + 1)) == 1)
+			last++;
+		if (c < 0)
+			break;
+		if (last == now) {
+			mongoc_collection_destroy(users);
+			return;
+		}
+		v = last;
+	}
+	mq_log(MQ_LOG_ERROR, "lists", "lists version %lld not recorded%s%s", v, error.code ? ": " : "",
+	       error.code ? error.message : "");
 	mongoc_collection_destroy(users);
 }
 
@@ -174,24 +223,13 @@ static void user_key(const bson_oid_t *user, char hex[25])
 	bson_oid_to_string(user, hex);
 }
 
-/* Appends doc to array as its element n (of a rating only what the lists state and recommendations read: no review). */
-static void append_entry(bson_t *array, uint32_t n, const char *kind, const bson_t *doc)
+/* Appends doc to array as its element n. */
+static void append_entry(bson_t *array, uint32_t n, const bson_t *doc)
 {
 	char key[16];
 	const char *k;
 	bson_uint32_to_string(n, &k, key, sizeof key);
-	if (strcmp(kind, "ratings")) {
-		BSON_APPEND_DOCUMENT(array, k, doc);
-		return;
-	}
-	bson_t entry;
-	bson_iter_t it;
-	BSON_APPEND_DOCUMENT_BEGIN(array, k, &entry);
-	static const char *const kept_fields[] = { "_id", "user_id", "movie_id", "rating", "created_at", NULL };
-	for (int i = 0; kept_fields[i]; i++)
-		if (bson_iter_init_find(&it, doc, kept_fields[i]))
-			bson_append_iter(&entry, kept_fields[i], -1, &it);
-	bson_append_document_end(array, &entry);
+	BSON_APPEND_DOCUMENT(array, k, doc);
 }
 
 /* Whether change replaces or removes entry (a document of kind). */
@@ -239,7 +277,7 @@ static void copy_unless_replaced(const bson_t *entry, void *ctx)
 	for (size_t c = 0; c < k->n; c++)
 		if (replaced(&k->changes[c], k->kind, entry))
 			return;
-	append_entry(&k->array, k->count++, k->kind, entry);
+	append_entry(&k->array, k->count++, entry);
 }
 
 /* The digest old (at v - 1) with changes applied, at v, into *out. */
@@ -258,7 +296,7 @@ static void apply(const bson_t *old, const bson_oid_t *user, long long v, const 
 		mq_lists_digest_each(old, kinds[i], copy_unless_replaced, &k);
 		for (size_t c = 0; c < n; c++)
 			if (changes[c].doc && !strcmp(changes[c].kind, kinds[i]))
-				append_entry(&k.array, k.count++, kinds[i], changes[c].doc);
+				append_entry(&k.array, k.count++, changes[c].doc);
 		bson_append_array_end(out, &k.array);
 	}
 }
@@ -301,20 +339,26 @@ static int store(mongoc_collection_t *digests, const bson_t *digest, long long o
 	return stored;
 }
 
-long long mq_lists_commit(mongoc_database_t *database, const bson_oid_t *user, const mq_lists_change *changes,
-			  size_t n)
+long long mq_lists_begin(mongoc_database_t *database, const bson_oid_t *user)
 {
-	long long hint;
-	if (mq_lists_digest_version(database, user, &hint) != MQ_OK)
-		hint = 0; /* the claim finds its way from there */
-	long long v = claim(database, user, hint);
+	long long v;
+	return mq_lists_digest_version(database, user, &v) == MQ_OK ? v : -1;
+}
+
+long long mq_lists_commit(mongoc_database_t *database, const bson_oid_t *user, long long begun,
+			  const mq_lists_change *changes, size_t n)
+{
+	mongoc_collection_t *versions = mongoc_database_get_collection(database, "list_versions");
+	long long v = claim(versions, user, begun < 0 ? 0 : begun); /* from a hint behind, it finds its way */
 	if (v == 0) {
 		mq_log(MQ_LOG_WARN, "lists", "lists version not bumped");
+		mongoc_collection_destroy(versions);
 		return 0;
 	}
 	bson_t old = BSON_INITIALIZER, next;
 	mongoc_collection_t *digests = mongoc_database_get_collection(database, DIGESTS);
-	if (n != MQ_LISTS_UNKNOWN && read_digest(digests, user, &old) == MQ_OK && doc_v(&old, "v") == v - 1) {
+	if (n != MQ_LISTS_UNKNOWN && v == begun + 1 && read_digest(digests, user, &old) == MQ_OK &&
+	    doc_v(&old, "v") == begun) {
 		apply(&old, user, v, changes, n, &next);
 		if (store(digests, &next, v - 1))
 			kept_put(user, v, &next);
@@ -322,7 +366,8 @@ long long mq_lists_commit(mongoc_database_t *database, const bson_oid_t *user, c
 	}
 	bson_destroy(&old);
 	mongoc_collection_destroy(digests);
-	raise_version(database, user, v);
+	raise_version(database, versions, user, v);
+	mongoc_collection_destroy(versions);
 	return v;
 }
 
@@ -347,7 +392,7 @@ static mq_err rebuild(mongoc_database_t *database, const bson_oid_t *user, long 
 		mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, opts, NULL);
 		BSON_APPEND_ARRAY_BEGIN(out, kinds[k], &array);
 		while (mongoc_cursor_next(cursor, &doc))
-			append_entry(&array, count++, kinds[k], doc);
+			append_entry(&array, count++, doc);
 		bson_append_array_end(out, &array);
 		if (mongoc_cursor_error(cursor, &error))
 			rc = mq_db_error(&error, kinds[k]);

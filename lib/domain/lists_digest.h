@@ -4,22 +4,23 @@
  *
  * The watchlist, favorites, interactions and ratings collections stay the source of truth. The
  * digest, {_id: "<user hex>", v, at, watchlist: [doc…], favorites: [doc…], interactions:
- * [doc…], ratings: [{_id, user_id, movie_id, rating, created_at}…]} in member_lists, is what they held at
+ * [doc…], ratings: [doc…]} in member_lists (each list's documents as stored), is what they held at
  * lists version v (lists.h), and is only ever used at a version the reader knows to be current:
  * the member's users document carries lists_v, the last version claimed, which the session
  * check reads anyway (mq_user.lists_v). So a signed-in read of the lists is that check and, when
  * the process does not hold the digest at that version already, one lookup of it.
  *
- * A change is written to its collection first, then mq_lists_commit claims the next version
- * (list_versions' unique (user_id, v) decides between racing writers), applies the change to the
- * digest when the digest is at the version just before (a replace conditional on v: the
- * database's count decides, so racing writers never both apply), and raises users.lists_v (a
- * conditional update: it only ever grows). A digest that missed a change (a writer that lost a
- * race, crashed, or a change written by something else) is older than lists_v; its next reader
- * reads the collections again (scans) and stores the result conditionally on the v it replaces.
- * Changes are idempotent (the entries of a movie are replaced or removed), so a digest read while
- * a later change was being written, which may hold that change already, stays right when the
- * change is applied to it again.
+ * A change is written to its collection first, then mq_lists_commit claims the next version (an
+ * insert into list_versions under a unique _id decides between racing writers), applies the
+ * change to the digest when no other version was claimed since the writer began and the digest
+ * is at the version just before, and raises users.lists_v. A digest that missed a change (racing
+ * writers, a writer that stopped halfway, a change written by something else) is older than
+ * lists_v; its next reader reads the collections again (scans) and stores the result. Changes are
+ * idempotent (the entries of a movie are replaced or removed), so a digest read while a later
+ * change was being written, which may hold that change already, stays right when the change is
+ * applied to it again. FerretDB v1 runs a conditional update as a read and a write, so the
+ * digest's replacement and the raise of lists_v are written to stay right when two land in
+ * either order (lists_digest.c).
  *
  * Each process keeps the digests it read last (MQ_LISTS_DIGEST_KEEP), used while no newer
  * version is known. */
@@ -46,11 +47,19 @@ typedef struct mq_lists_change {
  * collections by its next reader. */
 #define MQ_LISTS_UNKNOWN ((size_t)-1)
 
-/* After changes (n of them, may be 0) were written to their collections: claims the member's
- * next lists version, applies them to the digest and raises users.lists_v. Returns the version,
- * or 0 when it could not be claimed (logged: the changes themselves stand). */
-long long mq_lists_commit(mongoc_database_t *database, const bson_oid_t *user, const mq_lists_change *changes,
-			  size_t n);
+/* Before a change is written: the member's lists version as last recorded (users.lists_v; -1 when
+ * it could not be read), for mq_lists_commit. */
+long long mq_lists_begin(mongoc_database_t *database, const bson_oid_t *user);
+
+/* After changes (n of them, may be 0) were written to their collections, begun being what
+ * mq_lists_begin said before: claims the member's next lists version, applies the changes to the
+ * digest and raises users.lists_v. The changes are applied only when the version claimed is the
+ * one after begun: a change another request wrote meanwhile may have reached the collections
+ * before or after these, and only a reading of the collections orders them (the digest is left
+ * behind for its next reader). Returns the version, or 0 when it could not be claimed (logged: the
+ * changes themselves stand). */
+long long mq_lists_commit(mongoc_database_t *database, const bson_oid_t *user, long long begun,
+			  const mq_lists_change *changes, size_t n);
 
 /* The member's digest at version known or newer (known < 0: read users.lists_v first; MQ_ENOTFOUND
  * when there is no such user), into *digest (initialised here; the caller destroys it). */

@@ -156,6 +156,7 @@ mq_err mq_rating_create(mq_db *db, const char *user_id, const char *movie_id, do
 		return MQ_EUNAVAIL;
 	}
 	bson_error_t error;
+	long long begun = mq_lists_begin(database, &user);
 	mongoc_collection_t *ratings = mongoc_database_get_collection(database, "ratings");
 	if (!mongoc_collection_insert_one(ratings, &doc, NULL, NULL, &error))
 		rc = mq_db_error(&error, "rating insert");
@@ -163,7 +164,7 @@ mq_err mq_rating_create(mq_db *db, const char *user_id, const char *movie_id, do
 	if (rc == MQ_OK) {
 		movie_follows(database, &movie, &user);
 		mq_lists_change change = { "ratings", &movie, NULL, &doc };
-		long long v = mq_lists_commit(database, &user, &change, 1);
+		long long v = mq_lists_commit(database, &user, begun, &change, 1);
 		if (version)
 			*version = v;
 	}
@@ -270,6 +271,7 @@ mq_err mq_rating_update(mq_db *db, const char *user_id, const char *rating_id, d
 	mongoc_database_t *database = mq_db_acquire(db, &client);
 	if (!database)
 		return MQ_EUNAVAIL;
+	long long begun = mq_lists_begin(database, &user);
 	mongoc_collection_t *ratings = mongoc_database_get_collection(database, "ratings");
 	bson_t update = BSON_INITIALIZER, child;
 	BSON_APPEND_DOCUMENT_BEGIN(&update, "$set", &child);
@@ -291,9 +293,10 @@ mq_err mq_rating_update(mq_db *db, const char *user_id, const char *rating_id, d
 		bson_t doc;
 		bson_t *filter = BCON_NEW("_id", BCON_OID(&id), "user_id", BCON_OID(&user));
 		rc = mq_db_find_one(ratings, filter, NULL, &doc, "rating lookup");
-		/* the digest keeps a rating's score, not its review; a twin's delete meanwhile: its own change */
+		/* a twin's delete meanwhile is its own change */
 		mq_lists_change change = { "ratings", &movie, NULL, &doc };
-		long long v = mq_lists_commit(database, &user, &change, rc == MQ_OK ? 1 : rc == MQ_ENOTFOUND ? 0 : MQ_LISTS_UNKNOWN);
+		long long v = mq_lists_commit(database, &user, begun, &change,
+					      rc == MQ_OK ? 1 : rc == MQ_ENOTFOUND ? 0 : MQ_LISTS_UNKNOWN);
 		if (version)
 			*version = v;
 		*out = rc == MQ_OK ? rating_json(&doc) : NULL;
@@ -336,6 +339,7 @@ mq_err mq_rating_delete(mq_db *db, const char *user_id, const char *rating_id, c
 	mongoc_database_t *database = mq_db_acquire(db, &client);
 	if (!database)
 		return MQ_EUNAVAIL;
+	long long begun = mq_lists_begin(database, &user);
 	mongoc_collection_t *ratings = mongoc_database_get_collection(database, "ratings");
 	/* of twin deletes, the one whose delete removed the rating answers; the other is a 404 */
 	mq_err rc = change_owned(ratings, &id, &user, NULL, &movie);
@@ -343,7 +347,7 @@ mq_err mq_rating_delete(mq_db *db, const char *user_id, const char *rating_id, c
 		movie_follows(database, &movie, &user);
 		bson_oid_to_string(&movie, movie_id);
 		mq_lists_change change = { "ratings", &movie, NULL, NULL };
-		long long v = mq_lists_commit(database, &user, &change, 1);
+		long long v = mq_lists_commit(database, &user, begun, &change, 1);
 		if (version)
 			*version = v;
 	}
@@ -366,7 +370,7 @@ static void add_reviewers(mongoc_database_t *database, cJSON *items)
 	bson_destroy(opts);
 }
 
-mq_err mq_ratings_list(mq_db *db, const char *user_id, const char *movie_id, int with_reviewers,
+mq_err mq_ratings_list(mq_db *db, const char *user_id, long long known, const char *movie_id, int with_reviewers,
 		       const char *movies_lang, long long page, long long limit, cJSON **items, long long *total)
 {
 	bson_oid_t oid;
@@ -378,8 +382,10 @@ mq_err mq_ratings_list(mq_db *db, const char *user_id, const char *movie_id, int
 	mongoc_database_t *database = mq_db_acquire(db, &client);
 	if (!database)
 		return MQ_EUNAVAIL;
-	bson_t *filter = BCON_NEW(user_id ? "user_id" : "movie_id", BCON_OID(&oid));
-	mq_err rc = mq_db_page(database, "ratings", filter, "created_at", page, limit, items, total);
+	/* a member's from their lists' digest (lists.h); a movie's from the collection */
+	bson_t *filter = BCON_NEW("movie_id", BCON_OID(&oid));
+	mq_err rc = user_id ? mq_lists_page(database, &oid, known, "ratings", "created_at", movies_lang, page, limit, items, total)
+			    : mq_db_page(database, "ratings", filter, "created_at", page, limit, items, total);
 	if (rc == MQ_OK) {
 		cJSON *r;
 		cJSON_ArrayForEach(r, *items)
@@ -387,7 +393,7 @@ mq_err mq_ratings_list(mq_db *db, const char *user_id, const char *movie_id, int
 				cJSON_AddNullToObject(r, "review");
 		if (with_reviewers)
 			add_reviewers(database, *items);
-		if (movies_lang)
+		if (movies_lang && !user_id)
 			mq_catalog_join_summaries(database, *items, "movie_id", movies_lang);
 	}
 	mq_db_release(db, client, database);

@@ -57,11 +57,11 @@ mq_err mq_rating_remove(mq_db *db, const char *user_id, const char *movie_id, lo
  * (may be NULL) counts the ratings this call removed. Idempotent. */
 mq_err mq_ratings_remove_user(mq_db *db, const char *user_id, long long *removed);
 
-/* One page of ratings, newest first: of a user (user_id) or of a movie (movie_id), the other
- * NULL. With reviewers, each rating gets {user: {id, name, username, avatar}}; with movies_lang
+/* One page of ratings, newest first: of a user (user_id, their lists version known when the
+ * caller knows it, else -1) or of a movie (movie_id), the other NULL. With reviewers, each rating gets {user: {id, name, username, avatar}}; with movies_lang
  * (may be NULL), its movie's summary in that language as "movie". *items: caller owns; *total
  * counts all. */
-mq_err mq_ratings_list(mq_db *db, const char *user_id, const char *movie_id, int with_reviewers,
+mq_err mq_ratings_list(mq_db *db, const char *user_id, long long known, const char *movie_id, int with_reviewers,
 		       const char *movies_lang, long long page, long long limit, cJSON **items, long long *total);
 
 #endif
