@@ -309,7 +309,7 @@ static void movie_page(mq_req *req, mq_res *res, int status, const mq_kvlist *va
 		if (req->user) {
 			/* never a blank review box for want of the saved one: saving it would erase it */
 			cJSON *saved = NULL;
-			mq_err rc = mq_rating_of(mq_ctx_of(req)->db, req->user->id, id, &saved);
+			mq_err rc = mq_rating_of(mq_ctx_of(req)->db, req->user->id, req->user->lists_v, id, &saved);
 			if (rc != MQ_OK && rc != MQ_ENOTFOUND) {
 				cJSON_Delete(movie);
 				mq_reply_err(req, res, rc, NULL);

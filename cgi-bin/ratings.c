@@ -236,7 +236,7 @@ static void get_movie_rating(mq_req *req, mq_res *res)
 	cJSON_AddStringToObject(out, "movie_id", id ? id : "");
 	cJSON_AddItemToObject(out, "average_rating", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(movie, "average_rating"), 1));
 	cJSON_AddItemToObject(out, "rating_count", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(movie, "rating_count"), 1));
-	if (req->user && id && mq_rating_of(ctx->db, req->user->id, id, &mine) == MQ_OK)
+	if (req->user && id && mq_rating_of(ctx->db, req->user->id, req->user->lists_v, id, &mine) == MQ_OK)
 		cJSON_AddItemToObject(out, "my_rating", mine);
 	else
 		cJSON_AddNullToObject(out, "my_rating");

@@ -395,7 +395,7 @@ static void get_me_page(mq_req *req, mq_res *res)
 static cJSON *recommendations(mq_req *req, mq_res *res, const char *lang, int limit)
 {
 	cJSON *items = NULL;
-	mq_err rc = mq_recommend_for(mq_ctx_of(req)->db, req->user->id, lang, &req->audience, limit, &items);
+	mq_err rc = mq_recommend_for(mq_ctx_of(req)->db, req->user->id, req->user->lists_v, lang, &req->audience, limit, &items);
 	if (rc != MQ_OK) {
 		mq_reply_err(req, res, rc, NULL);
 		return NULL;

@@ -239,7 +239,8 @@ static mq_err change_owned(mongoc_collection_t *ratings, const bson_oid_t *id, c
 	return rc;
 }
 
-mq_err mq_rating_of(mq_db *db, const char *user_id, const char *movie_id, cJSON **out)
+/* mq_rating_of() read from the collection: what a change decides by, whatever the digest says. */
+static mq_err rating_of_stored(mq_db *db, const char *user_id, const char *movie_id, cJSON **out)
 {
 	bson_oid_t user, movie;
 	*out = NULL;
@@ -256,6 +257,42 @@ mq_err mq_rating_of(mq_db *db, const char *user_id, const char *movie_id, cJSON 
 	mongoc_collection_destroy(ratings);
 	mq_db_release(db, client, database);
 	return rc;
+}
+
+/* The rating of a movie among a digest's (mq_rating_of). */
+typedef struct rating_find {
+	bson_oid_t movie;
+	cJSON *found;
+} rating_find;
+
+static void rating_each(const bson_t *doc, void *ctx)
+{
+	rating_find *f = ctx;
+	bson_iter_t it;
+	if (!f->found && bson_iter_init_find(&it, doc, "movie_id") && BSON_ITER_HOLDS_OID(&it) &&
+	    bson_oid_equal(bson_iter_oid(&it), &f->movie))
+		f->found = rating_json(doc);
+}
+
+mq_err mq_rating_of(mq_db *db, const char *user_id, long long known, const char *movie_id, cJSON **out)
+{
+	bson_oid_t user;
+	rating_find find = { .found = NULL };
+	*out = NULL;
+	if (mq_oid_parse(user_id, &user) || mq_oid_parse(movie_id, &find.movie))
+		return MQ_EINVAL;
+	mongoc_client_t *client;
+	mongoc_database_t *database = mq_db_acquire(db, &client);
+	if (!database)
+		return MQ_EUNAVAIL;
+	bson_t digest;
+	mq_err rc = mq_lists_digest(database, &user, known, &digest);
+	if (rc == MQ_OK)
+		mq_lists_digest_each(&digest, "ratings", rating_each, &find);
+	bson_destroy(&digest);
+	mq_db_release(db, client, database);
+	*out = find.found;
+	return rc == MQ_OK && !find.found ? MQ_ENOTFOUND : rc;
 }
 
 mq_err mq_rating_update(mq_db *db, const char *user_id, const char *rating_id, double rating,
@@ -319,7 +356,7 @@ mq_err mq_rating_put(mq_db *db, const char *user_id, const char *movie_id, doubl
 		return rc;
 	}
 	cJSON *mine = NULL;
-	rc = mq_rating_of(db, user_id, movie_id, &mine);
+	rc = rating_of_stored(db, user_id, movie_id, &mine);
 	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(mine, "id"));
 	if (rc == MQ_OK && id)
 		rc = mq_rating_update(db, user_id, id, rating, set_review, review, out, version);
@@ -404,7 +441,7 @@ mq_err mq_ratings_list(mq_db *db, const char *user_id, long long known, const ch
 mq_err mq_rating_remove(mq_db *db, const char *user_id, const char *movie_id, long long *version)
 {
 	cJSON *mine = NULL;
-	mq_err rc = mq_rating_of(db, user_id, movie_id, &mine);
+	mq_err rc = rating_of_stored(db, user_id, movie_id, &mine);
 	const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(mine, "id"));
 	char movie[25];
 	if (rc == MQ_OK)

@@ -31,8 +31,9 @@ mq_err mq_rating_create(mq_db *db, const char *user_id, const char *movie_id, do
 /* The rating rating_id if it belongs to user_id (else MQ_ENOTFOUND, as for no such rating). */
 mq_err mq_rating_get(mq_db *db, const char *user_id, const char *rating_id, cJSON **out);
 
-/* user's rating of the movie (ObjectId hex), or MQ_ENOTFOUND. */
-mq_err mq_rating_of(mq_db *db, const char *user_id, const char *movie_id, cJSON **out);
+/* user's rating of the movie (ObjectId hex), or MQ_ENOTFOUND, from their lists' digest at version
+ * known or newer (their session check's; -1: unknown). */
+mq_err mq_rating_of(mq_db *db, const char *user_id, long long known, const char *movie_id, cJSON **out);
 
 /* Changes the rating (rating < 0: keep it) and/or the review (set_review: to review, which may
  * be NULL to remove it). Owner only. */

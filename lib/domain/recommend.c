@@ -124,57 +124,52 @@ static double age_days(const bson_t *doc, const char *field, int64_t now)
 	return 0;
 }
 
-/* The member's ratings, interactions, watchlist and favourites into t: each collection's
- * movie, signal and time only. */
-static mq_err gather(mongoc_database_t *database, const bson_oid_t *user, taste *t)
+/* What one list of the member's digest says of their taste (gather_each). */
+typedef struct gather_walk {
+	taste *t;
+	const char *kind, *signal, *when; /* signal: the field that says how much (NULL: the kind) */
+	int64_t now;
+} gather_walk;
+
+static void gather_each(const bson_t *doc, void *ctx)
+{
+	gather_walk *g = ctx;
+	bson_iter_t it;
+	if (!bson_iter_init_find(&it, doc, "movie_id") || !BSON_ITER_HOLDS_OID(&it))
+		return;
+	int i = taste_index(g->t, bson_iter_oid(&it));
+	float w = 0;
+	if (!g->signal)
+		w = mq_recommend_signal_weight(g->kind);
+	else if (bson_iter_init_find(&it, doc, g->signal) && BSON_ITER_HOLDS_NUMBER(&it))
+		w = mq_recommend_taste_weight(bson_iter_as_double(&it), 10);
+	else if (bson_iter_init_find(&it, doc, g->signal) && BSON_ITER_HOLDS_UTF8(&it))
+		w = mq_recommend_signal_weight(bson_iter_utf8(&it, NULL));
+	if (MQ_RECOMMEND_RECENCY)
+		w *= mq_recommend_recency(age_days(doc, g->when, g->now));
+	g->t->weight[i] += w;
+	g->t->excluded[i] = 1;
+}
+
+/* The member's ratings, interactions, watchlist and favourites into t, from their lists' digest
+ * at version known or newer (lists_digest.h): each entry's movie, signal and time. */
+static mq_err gather(mongoc_database_t *database, const bson_oid_t *user, long long known, taste *t)
 {
 	static const struct {
-		const char *collection, *signal, *when; /* signal: the field that says how much (NULL: the kind) */
+		const char *kind, *signal, *when;
 	} kinds[] = {
 		{ "ratings", "rating", "created_at" },
 		{ "interactions", "type", "at" },
 		{ "watchlist", NULL, "added_at" },
 		{ "favorites", NULL, "added_at" },
 	};
-	int64_t now = mq_clock_ms();
-	mq_err rc = MQ_OK;
-	for (size_t c = 0; c < sizeof kinds / sizeof kinds[0] && rc == MQ_OK; c++) {
-		bson_error_t error;
-		const bson_t *doc;
-		mongoc_collection_t *coll = mongoc_database_get_collection(database, kinds[c].collection);
-		bson_t *filter = BCON_NEW("user_id", BCON_OID(user));
-		bson_t *opts = BCON_NEW("limit", BCON_INT64(5000)), projection;
-		BSON_APPEND_DOCUMENT_BEGIN(opts, "projection", &projection);
-		BSON_APPEND_INT32(&projection, "movie_id", 1);
-		BSON_APPEND_INT32(&projection, kinds[c].when, 1);
-		if (kinds[c].signal)
-			BSON_APPEND_INT32(&projection, kinds[c].signal, 1);
-		bson_append_document_end(opts, &projection);
-		mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, opts, NULL);
-		while (mongoc_cursor_next(cursor, &doc)) {
-			bson_iter_t it;
-			if (!bson_iter_init_find(&it, doc, "movie_id") || !BSON_ITER_HOLDS_OID(&it))
-				continue;
-			int i = taste_index(t, bson_iter_oid(&it));
-			float w = 0;
-			if (!kinds[c].signal)
-				w = mq_recommend_signal_weight(kinds[c].collection);
-			else if (bson_iter_init_find(&it, doc, kinds[c].signal) && BSON_ITER_HOLDS_NUMBER(&it))
-				w = mq_recommend_taste_weight(bson_iter_as_double(&it), 10);
-			else if (bson_iter_init_find(&it, doc, kinds[c].signal) && BSON_ITER_HOLDS_UTF8(&it))
-				w = mq_recommend_signal_weight(bson_iter_utf8(&it, NULL));
-			if (MQ_RECOMMEND_RECENCY)
-				w *= mq_recommend_recency(age_days(doc, kinds[c].when, now));
-			t->weight[i] += w;
-			t->excluded[i] = 1;
-		}
-		if (mongoc_cursor_error(cursor, &error))
-			rc = mq_db_error(&error, kinds[c].collection);
-		mongoc_cursor_destroy(cursor);
-		bson_destroy(opts);
-		bson_destroy(filter);
-		mongoc_collection_destroy(coll);
+	bson_t digest;
+	mq_err rc = mq_lists_digest(database, user, known, &digest);
+	for (size_t c = 0; rc == MQ_OK && c < sizeof kinds / sizeof kinds[0]; c++) {
+		gather_walk g = { t, kinds[c].kind, kinds[c].signal, kinds[c].when, mq_clock_ms() };
+		mq_lists_digest_each(&digest, kinds[c].kind, gather_each, &g);
 	}
+	bson_destroy(&digest);
 	return rc;
 }
 
@@ -606,8 +601,8 @@ static mq_err describe(mongoc_database_t *database, const taste *t, const int *t
 	return rc;
 }
 
-mq_err mq_recommend_for(mq_db *db, const char *user_id, const char *lang, const mq_audience *audience, int limit,
-			cJSON **items)
+mq_err mq_recommend_for(mq_db *db, const char *user_id, long long known, const char *lang,
+			const mq_audience *audience, int limit, cJSON **items)
 {
 	bson_oid_t user;
 	*items = NULL;
@@ -615,7 +610,7 @@ mq_err mq_recommend_for(mq_db *db, const char *user_id, const char *lang, const 
 		return MQ_EINVAL;
 	long long version = 0;
 	cJSON *prefs = NULL;
-	mq_err rc = mq_lists_version(db, user_id, -1, &version);
+	mq_err rc = mq_lists_version(db, user_id, known, &version);
 	if (rc == MQ_OK)
 		rc = mq_account_preferences(db, user_id, NULL, &prefs);
 	if (rc != MQ_OK) {
@@ -637,7 +632,7 @@ mq_err mq_recommend_for(mq_db *db, const char *user_id, const char *lang, const 
 	}
 	taste t = { 0 };
 	candidate_info info = { 0 };
-	rc = gather(database, &user, &t);
+	rc = gather(database, &user, version, &t);
 
 	/* favourite movies count as liked; favourite genres as liked genres */
 	const cJSON *p;

@@ -75,8 +75,9 @@ mq_err mq_recommend_train(mq_db *db, long *movies, long *events);
  * it, {"kind": "genre", "genre": …} for a favourite genre, {"kind": "popular"}). Served from
  * rec_cache while the member's lists version and audience are unchanged; computed from a few
  * small documents otherwise. Only movies audience may see (mq_catalog_audience_filter), so the
- * list may be shorter than limit. *items: caller owns. */
-mq_err mq_recommend_for(mq_db *db, const char *user_id, const char *lang, const mq_audience *audience, int limit,
-			cJSON **items);
+ * list may be shorter than limit. known: the member's lists version when the caller knows it (their
+ * session check's), else -1. *items: caller owns. */
+mq_err mq_recommend_for(mq_db *db, const char *user_id, long long known, const char *lang,
+			const mq_audience *audience, int limit, cJSON **items);
 
 #endif

@@ -151,7 +151,7 @@ static int position(const cJSON *items, int movie)
 static cJSON *recommend(const char *user, const char *lang, int limit)
 {
 	cJSON *items = NULL;
-	mq_err rc = mq_recommend_for(db, user, lang, &grown_up, limit, &items);
+	mq_err rc = mq_recommend_for(db, user, -1, lang, &grown_up, limit, &items);
 	ck_assert_msg(rc == MQ_OK, "recommend: %d", (int)rc);
 	ck_assert(cJSON_IsArray(items));
 	return items;
@@ -544,10 +544,10 @@ START_TEST(bad_requests)
 	cJSON *items = NULL;
 	char stranger[25];
 	test_new_id(stranger, NULL);
-	ck_assert_int_eq(mq_recommend_for(db, "member", "en", &grown_up, 10, &items), MQ_EINVAL);
-	ck_assert_int_eq(mq_recommend_for(db, member, "en", &grown_up, 0, &items), MQ_EINVAL);
-	ck_assert_int_eq(mq_recommend_for(db, member, "en", &grown_up, 101, &items), MQ_EINVAL);
-	ck_assert_int_eq(mq_recommend_for(db, stranger, "en", &grown_up, 10, &items), MQ_ENOTFOUND);
+	ck_assert_int_eq(mq_recommend_for(db, "member", -1, "en", &grown_up, 10, &items), MQ_EINVAL);
+	ck_assert_int_eq(mq_recommend_for(db, member, -1, "en", &grown_up, 0, &items), MQ_EINVAL);
+	ck_assert_int_eq(mq_recommend_for(db, member, -1, "en", &grown_up, 101, &items), MQ_EINVAL);
+	ck_assert_int_eq(mq_recommend_for(db, stranger, -1, "en", &grown_up, 10, &items), MQ_ENOTFOUND);
 	ck_assert_ptr_null(items);
 	close_db();
 }
@@ -558,7 +558,7 @@ START_TEST(database_down_is_an_error)
 	mq_db *dead = test_db_dead();
 	cJSON *items = NULL;
 	long movies, events;
-	mq_err rc = mq_recommend_for(dead, "5f0c0ffee0c0ffee0c0ffee0", "en", &grown_up, 10, &items);
+	mq_err rc = mq_recommend_for(dead, "5f0c0ffee0c0ffee0c0ffee0", -1, "en", &grown_up, 10, &items);
 	ck_assert_msg(test_unavailable(rc), "recommend: %d", (int)rc);
 	ck_assert_ptr_null(items);
 	rc = mq_recommend_train(dead, &movies, &events);
