@@ -133,8 +133,8 @@ static cJSON *genre_json(const bson_t *doc, const char *lang)
 	return g;
 }
 
-/* The genres matching filter (NULL: all), sorted by English name. */
-static mq_err find_genres(mq_db *db, const bson_t *filter, const char *lang, cJSON **list)
+/* Every genre, sorted by English name. */
+static mq_err find_genres(mq_db *db, const char *lang, cJSON **list)
 {
 	mq_err rc = MQ_OK;
 	bson_error_t error;
@@ -145,7 +145,7 @@ static mq_err find_genres(mq_db *db, const bson_t *filter, const char *lang, cJS
 	mongoc_collection_t *coll = mq_db_collection(db, client, "genres");
 	bson_t all = BSON_INITIALIZER;
 	bson_t *opts = BCON_NEW("sort", "{", "names.en", BCON_INT32(1), "}", "limit", BCON_INT64(200));
-	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter ? filter : &all, opts, NULL);
+	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, &all, opts, NULL);
 	*list = cJSON_CreateArray();
 	while (mongoc_cursor_next(cursor, &doc))
 		cJSON_AddItemToArray(*list, genre_json(doc, lang));
@@ -165,7 +165,7 @@ static mq_err find_genres(mq_db *db, const bson_t *filter, const char *lang, cJS
 mq_err mq_genres_list(const mq_env *env, const char *lang, cJSON **list)
 {
 	mq_db *db = env->db;
-	mq_err rc = find_genres(db, NULL, lang, list);
+	mq_err rc = find_genres(db, lang, list);
 	if (rc != MQ_OK || cJSON_GetArraySize(*list) > 0)
 		return rc;
 	cJSON_Delete(*list);
@@ -173,35 +173,30 @@ mq_err mq_genres_list(const mq_env *env, const char *lang, cJSON **list)
 	int n;
 	if ((rc = mq_genres_sync(env, &n)) != MQ_OK)
 		return rc;
-	return find_genres(db, NULL, lang, list);
+	return find_genres(db, lang, list);
 }
 
 mq_err mq_genre_get(const mq_env *env, const char *ref, const char *lang, cJSON **genre)
 {
-	mq_db *db = env->db;
-	long long id;
-	bson_t *filter;
+	long long id = 0;
 	*genre = NULL;
 	mq_movie_ref_kind kind = mq_valid_movie_ref(ref, &id);
-	if (!mq_parse_int(ref, 1, 2147483647, &id) && ref[0] != '0')
-		filter = BCON_NEW("tmdb_id", BCON_INT64(id));
-	else if (kind == MQ_REF_SLUG || kind == MQ_REF_OBJECT_ID) /* genres have no ObjectId refs: 24 hex is a slug */
-		filter = BCON_NEW("slug", BCON_UTF8(ref));
-	else
+	int by_id = !mq_parse_int(ref, 1, 2147483647, &id) && ref[0] != '0';
+	/* genres have no ObjectId refs: 24 hex is a slug */
+	if (!by_id && kind != MQ_REF_SLUG && kind != MQ_REF_OBJECT_ID)
 		return MQ_EINVAL;
-	cJSON *list = NULL;
+	/* a few dozen small documents: all of them in one read (the same as the genre list's), the
+	 * one asked for picked here */
+	cJSON *list = NULL, *g;
 	mq_err rc = mq_genres_list(env, lang, &list); /* fills an empty collection first */
-	cJSON_Delete(list);
-	if (rc == MQ_OK)
-		rc = find_genres(db, filter, lang, &list);
-	bson_destroy(filter);
-	if (rc != MQ_OK)
-		return rc;
-	if (cJSON_GetArraySize(list) == 0) {
-		cJSON_Delete(list);
-		return MQ_ENOTFOUND;
+	cJSON_ArrayForEach(g, list) {
+		const cJSON *key = cJSON_GetObjectItemCaseSensitive(g, by_id ? "id" : "slug");
+		if (by_id ? cJSON_IsNumber(key) && (long long)key->valuedouble == id
+			  : cJSON_IsString(key) && !strcmp(key->valuestring, ref)) {
+			*genre = cJSON_DetachItemViaPointer(list, g);
+			break;
+		}
 	}
-	*genre = cJSON_DetachItemFromArray(list, 0);
 	cJSON_Delete(list);
-	return MQ_OK;
+	return rc == MQ_OK && !*genre ? MQ_ENOTFOUND : rc;
 }

@@ -81,6 +81,12 @@ def fill_movies(have, size):
     out, err = p.communicate()
     if p.returncode:
         sys.exit(f"bench-scale: scale-fill failed: {out}{err}")
+    # the stand-in (TMDB) knows them too: their videos and watch providers are TMDB's empty answers
+    tmdb = urllib.parse.urlsplit(env["TMDB_BASE_URL"])
+    c = http.client.HTTPConnection(tmdb.hostname, tmdb.port, timeout=30)
+    c.request("POST", "/__control/synthetic", body=json.dumps({"movies": size}), headers={"Content-Type": "application/json"})
+    c.getresponse().read()
+    c.close()
     log(f"{size - have} movies stored in {time.monotonic() - t:.1f} s ({out.strip()})")
 
 
@@ -220,6 +226,9 @@ for size in sizes:
             ("watchlist (signed in)", "GET", "/api/v1/watchlist", token),
             ("lists state (signed in)", "GET", "/api/v1/lists", token),
             ("my ratings (signed in)", "GET", "/api/v1/ratings", token),
+            ("history (signed in)", "GET", "/api/v1/interactions", token),
+            ("my rating of a movie", "GET", f"/api/v1/movies/{FIRST_ID + 10}/rating", token),
+            ("movie page (signed in)", "GET", f"/movies/{FIRST_ID + 10}", token),
             ("recommendations", "GET", "/api/v1/user/recommendations?limit=20", token),
         ]
     # the movie stored last: a lookup that scans finds it last

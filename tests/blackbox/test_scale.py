@@ -3,7 +3,8 @@ bench-scale`, printed (no timing is asserted: the machine may be busy), and the 
 kept correct through the database (lib/domain/cards.h): an admin edit, a hide, a sync and a
 member's own rating are seen by the very next request served by another worker process (the
 admin, ratings and sync write; the movies, genres and watchlist workers read), and by a member
-who asks elsewhere within a few seconds."""
+who asks elsewhere within a few seconds; and a member's own list changes, made in one worker, seen by
+their next request in every other (lib/domain/lists_digest.h)."""
 import os
 import subprocess
 import time
@@ -131,6 +132,59 @@ class CardInvalidationTest(unittest.TestCase):
             items = call("GET", "/api/v1/watchlist", other["token"]).json()["data"]
             return items and items[0]["movie"]["rating_count"] == 1
         self.assertTrue(eventually(other_sees), "another member within a few seconds")
+
+
+class MemberListsTest(unittest.TestCase):
+    """A member's lists are read from their digest at the version their session check reads
+    (lib/domain/lists_digest.h), which each worker process keeps: a change made in one worker is
+    seen by the member's very next request in every other, whatever digest that one kept."""
+
+    def state(self, token, movie_id):
+        r = call("GET", "/api/v1/lists", token)  # the watchlist worker
+        self.assertEqual(r.status, 200, r.body)
+        return next((m for m in r.json()["data"]["movies"] if m["movie_id"] == movie_id), None)
+
+    def my_rating(self, token, movie_id):
+        r = call("GET", f"/api/v1/movies/{movie_id}/rating", token)  # the ratings worker
+        self.assertEqual(r.status, 200, r.body)
+        mine = r.json()["data"]["my_rating"]
+        return mine and mine["rating"]
+
+    def test_a_change_in_one_worker_is_seen_at_once_in_the_others(self):
+        r = call("POST", ADMIN + "/movies", make_admin()["token"], {"title": "Cardboard Digest",
+                                                                   "release_date": "2021-03-03"})
+        self.assertEqual(r.status, 201, r.body)
+        movie = r.json()["data"]["id"]
+        member = register()
+        token = member["token"]
+        r = call("POST", "/api/v1/ratings", token, {"movie_id": movie, "rating": 6})
+        self.assertEqual(r.status, 201, r.body)
+        rating_id = r.json()["data"]["id"]
+        # every worker below now keeps the member's digest at this version
+        self.assertEqual(self.state(token, movie)["rating"], 6)
+        self.assertEqual(self.my_rating(token, movie), 6)
+        self.assertIn(movie, {i["movie_id"] for i in call("GET", "/api/v1/ratings", token).json()["data"]})
+
+        self.assertEqual(call("PATCH", f"/api/v1/ratings/{rating_id}", token, {"rating": 9}).status, 200)
+        self.assertEqual(self.state(token, movie)["rating"], 9, "the watchlist worker, after the ratings worker's change")
+        r = call("POST", "/api/v1/watchlist", token, {"movie_id": movie})
+        self.assertEqual(r.status, 201, r.body)
+        item = r.json()["data"]["id"]
+        self.assertEqual(self.my_rating(token, movie), 9)
+        self.assertTrue(self.state(token, movie)["watchlist"])
+        page = call("GET", "/me/watchlist", token)  # the watchlist worker's page
+        self.assertIn(b"Cardboard Digest", page.body)
+        r = call("PUT", f"/api/v1/interactions/watched/{movie}", token)
+        self.assertIn(r.status, (200, 201), r.body)
+        history = call("GET", "/api/v1/interactions?type=watched", token).json()["data"]
+        self.assertEqual([i["movie_id"] for i in history], [movie])
+
+        self.assertEqual(call("DELETE", f"/api/v1/ratings/{rating_id}", token).status, 204)
+        self.assertIsNone(self.state(token, movie)["rating"], "the watchlist worker, after the ratings worker's removal")
+        self.assertIsNone(self.my_rating(token, movie))
+        self.assertEqual(call("DELETE", f"/api/v1/watchlist/{item}", token).status, 204)
+        self.assertFalse(self.state(token, movie)["watchlist"])
+        self.assertEqual(call("GET", "/api/v1/watchlist", token).json()["data"], [])
 
 
 if __name__ == "__main__":

@@ -800,6 +800,8 @@ class Handler(BaseHTTPRequestHandler):
                                                       raw.get("language", "")), True)
         if is_synthetic and sub in ("/credits", "/keywords", "/translations", "/release_dates"):
             return Answer(200, synthetic_sub_body(movie_id, sub[1:]), True)
+        if is_synthetic and sub in ("/videos", "/watch/providers"):  # none, as TMDB has for most movies
+            return Answer(200, compact({"id": movie_id, "results": [] if sub == "/videos" else {}}), True)
         if override is not None and sub is None:
             return Answer(200, self.overridden(movie_id, override, is_synthetic, index, params, raw,
                                                self.server.demo), True)
