@@ -51,12 +51,16 @@ struct entry {
 	int found;
 };
 
+/* Entries are found by their _id, the key (FerretDB v1 on SQLite answers only an _id equality
+ * without decoding every entry; the endpoint field holds the key too, for statistics and
+ * invalidation by pattern). An entry of an earlier release, under an ObjectId, is not found: it
+ * is fetched again and replaced (store). */
 static mq_err find_entry(mongoc_collection_t *coll, const char *key, struct entry *e)
 {
 	bson_iter_t it;
 	bson_t doc;
 	memset(e, 0, sizeof *e);
-	bson_t *filter = BCON_NEW("endpoint", BCON_UTF8(key));
+	bson_t *filter = BCON_NEW("_id", BCON_UTF8(key));
 	mq_err rc = mq_db_find_one(coll, filter, NULL, &doc, "cache read");
 	if (rc == MQ_OK && bson_iter_init_find(&it, &doc, "data") && BSON_ITER_HOLDS_UTF8(&it)) {
 		e->body = mq_xstrdup(bson_iter_utf8(&it, NULL));
@@ -73,7 +77,7 @@ static mq_err find_entry(mongoc_collection_t *coll, const char *key, struct entr
 static void count(mongoc_collection_t *coll, const char *key, const char *counter)
 {
 	bson_error_t error;
-	bson_t *filter = BCON_NEW("endpoint", BCON_UTF8(key));
+	bson_t *filter = BCON_NEW("_id", BCON_UTF8(key));
 	bson_t *update = BCON_NEW("$inc", "{", counter, BCON_INT64(1), "}");
 	if (!mongoc_collection_update_one(coll, filter, update, NULL, NULL, &error))
 		mq_log(MQ_LOG_WARN, "cache", "counting a %s failed: %s", counter, error.message);
@@ -88,14 +92,20 @@ static mq_err store(mongoc_collection_t *coll, const char *key, const char *body
 	char family[32];
 	int64_t now = (int64_t)time(NULL) * 1000;
 	endpoint_family(key, family, sizeof family);
-	bson_t *filter = BCON_NEW("endpoint", BCON_UTF8(key));
-	bson_t *update = BCON_NEW("$set", "{", "data", BCON_UTF8(body), "family", BCON_UTF8(family),
+	bson_t *filter = BCON_NEW("_id", BCON_UTF8(key));
+	bson_t *update = BCON_NEW("$set", "{", "endpoint", BCON_UTF8(key), "data", BCON_UTF8(body), "family", BCON_UTF8(family),
 				  "fetched_at", BCON_DATE_TIME(now), "valid_until", BCON_DATE_TIME(now + (int64_t)ttl * 1000),
 				  "}", "$inc", "{", "misses", BCON_INT64(1), "}");
 	bson_t *opts = BCON_NEW("upsert", BCON_BOOL(true));
 	bool ok = mongoc_collection_update_one(coll, filter, update, opts, NULL, &error);
-	if (!ok && error.domain == MONGOC_ERROR_SERVER && error.code == 11000) /* a concurrent upsert won */
+	if (!ok && error.domain == MONGOC_ERROR_SERVER && error.code == 11000) {
+		/* a concurrent upsert won, or an earlier release's entry holds the endpoint: it goes */
+		bson_t *old = BCON_NEW("endpoint", BCON_UTF8(key), "_id", "{", "$ne", BCON_UTF8(key), "}");
+		if (!mongoc_collection_delete_one(coll, old, NULL, NULL, &error))
+			mq_log(MQ_LOG_WARN, "cache", "an earlier entry of %s not removed: %s", key, error.message);
+		bson_destroy(old);
 		ok = mongoc_collection_update_one(coll, filter, update, opts, NULL, &error);
+	}
 	bson_destroy(opts);
 	bson_destroy(update);
 	bson_destroy(filter);

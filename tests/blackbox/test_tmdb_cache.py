@@ -77,6 +77,32 @@ class TmdbCacheTest(unittest.TestCase, ErrorShape):
         self.assertGreaterEqual(stats["stale_served"], 1)
         self.assertIn("movie", stats["by_endpoint"])
 
+    def test_an_entry_of_an_earlier_release_is_fetched_again_and_replaced(self):
+        """Entries are found by their _id, the key (FerretDB answers an _id equality without
+        decoding every entry); one an earlier release stored under an ObjectId is not found: it is
+        fetched again and replaced, not a unique-index error on its endpoint."""
+        import datetime
+        try:
+            import pymongo
+        except ImportError:
+            self.skipTest("pymongo is not installed")
+        client = pymongo.MongoClient(ENV["MONGODB_URI"])
+        self.addCleanup(client.close)
+        db = client[ENV.get("MARQUEE_DB", "marquee")]
+        self.assertEqual(get("/api/v1/tmdb/movies/popular?page=2").headers["X-Cache"], "MISS")
+        entry = db.tmdb_cache.find_one({"endpoint": {"$regex": "^/movie/popular.*page=2"}})
+        self.assertEqual(entry["_id"], entry["endpoint"])
+        db.tmdb_cache.delete_one({"_id": entry["_id"]})
+        entry.pop("_id")
+        entry["valid_until"] = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)
+        db.tmdb_cache.insert_one(entry)  # as an earlier release kept it
+        before = tmdb_count("/3/movie/popular")
+        r = get("/api/v1/tmdb/movies/popular?page=2")
+        self.assertEqual((r.status, r.headers["X-Cache"]), (200, "MISS"), r.body)
+        self.assertEqual(tmdb_count("/3/movie/popular"), before + 1)
+        self.assertEqual([e["_id"] for e in db.tmdb_cache.find({"endpoint": entry["endpoint"]})], [entry["endpoint"]])
+        self.assertEqual(get("/api/v1/tmdb/movies/popular?page=2").headers["X-Cache"], "HIT")
+
     def test_tmdb_faults_are_retried_within_bounds_then_answered_clearly(self):
         """Through the whole stack: TMDB's 429s (with and without Retry-After), a slow answer and
         broken bodies. Each page is asked for once, so every answer is TMDB's, never the cache's."""

@@ -457,7 +457,8 @@ void tmdb_cache_insert(const char *endpoint, const char *json, long long fresh_f
 	snprintf(family, sizeof family, "%.*s", (int)strcspn(endpoint + 1, "/?"), endpoint + 1);
 	int64_t now = (int64_t)time(NULL) * 1000;
 	test_db_insert(test_db(), "tmdb_cache",
-		       BCON_NEW("endpoint", BCON_UTF8(endpoint), "data", BCON_UTF8(json), "family", BCON_UTF8(family),
+		       BCON_NEW("_id", BCON_UTF8(endpoint), "endpoint", BCON_UTF8(endpoint), "data", BCON_UTF8(json),
+				"family", BCON_UTF8(family),
 				"fetched_at", BCON_DATE_TIME(now - 1000), "valid_until", BCON_DATE_TIME(now + fresh_for * 1000),
 				"misses", BCON_INT64(1)));
 }
