@@ -42,6 +42,38 @@ void mq_people_slug(const char *name, long long tmdb_id, char *out, size_t size)
 
 /* ---- storing ---- */
 
+void mq_people_oid(long long tmdb_id, bson_oid_t *oid)
+{
+	memset(oid->bytes, 0, sizeof oid->bytes);
+	for (int i = 0; i < 8; i++)
+		oid->bytes[4 + i] = (uint8_t)((unsigned long long)tmdb_id >> (8 * (7 - i)));
+}
+
+/* Upserts person tmdb_id by their _id (person_oid) with update. The unique indexes decide between
+ * racing inserts (the loser updates); a document of an earlier release holding the same tmdb_id
+ * under another _id is removed first. */
+static mq_err upsert_person(mongoc_collection_t *coll, long long tmdb_id, const bson_t *update, const char *what)
+{
+	bson_oid_t oid;
+	mq_people_oid(tmdb_id, &oid);
+	bson_t *filter = BCON_NEW("_id", BCON_OID(&oid));
+	bson_t *opts = BCON_NEW("upsert", BCON_BOOL(true));
+	mq_err rc = MQ_OK;
+	for (int attempt = 0; attempt < 3; attempt++) {
+		bson_error_t error;
+		rc = mongoc_collection_update_one(coll, filter, update, opts, NULL, &error) ? MQ_OK : mq_db_error(&error, what);
+		if (rc != MQ_ECONFLICT)
+			break;
+		bson_t *earlier = BCON_NEW("tmdb_id", BCON_INT64(tmdb_id), "_id", "{", "$ne", BCON_OID(&oid), "}");
+		if (!mongoc_collection_delete_one(coll, earlier, NULL, NULL, &error))
+			mq_log(MQ_LOG_WARN, "people", "person %lld: the earlier document not removed: %s", tmdb_id, error.message);
+		bson_destroy(earlier);
+	}
+	bson_destroy(opts);
+	bson_destroy(filter);
+	return rc;
+}
+
 /* Upserts a person document (mq_person_doc_from_tmdb) by tmdb_id: its fields, tmdb_synced_at
  * and updated_at set; slug and created_at when new. Two racing inserts of one person: the unique
  * index lets one win, the other retries as an update. */
@@ -69,18 +101,7 @@ static mq_err store_person(mongoc_collection_t *coll, const cJSON *doc, long lon
 	BSON_APPEND_UTF8(&child, "tmdb_missing", "");
 	bson_append_document_end(&update, &child);
 	bson_destroy(fields);
-	mq_err rc = MQ_OK;
-	for (int attempt = 0; attempt < 2; attempt++) {
-		bson_error_t error;
-		bson_t *filter = BCON_NEW("tmdb_id", BCON_INT64(tmdb_id));
-		bson_t *opts = BCON_NEW("upsert", BCON_BOOL(true));
-		bool ok = mongoc_collection_update_one(coll, filter, &update, opts, NULL, &error);
-		bson_destroy(opts);
-		bson_destroy(filter);
-		rc = ok ? MQ_OK : mq_db_error(&error, "person upsert");
-		if (rc != MQ_ECONFLICT)
-			break;
-	}
+	mq_err rc = upsert_person(coll, tmdb_id, &update, "person upsert");
 	bson_destroy(&update);
 	return rc;
 }
@@ -110,16 +131,11 @@ static mq_err mark_missing(mongoc_collection_t *coll, long long tmdb_id)
 	char slug[32];
 	int64_t now = mq_clock_ms();
 	snprintf(slug, sizeof slug, "person-%lld", tmdb_id);
-	bson_t *filter = BCON_NEW("tmdb_id", BCON_INT64(tmdb_id));
 	bson_t *update = BCON_NEW("$set", "{", "tmdb_missing", BCON_BOOL(true), "tmdb_synced_at", BCON_DATE_TIME(now), "}",
-				  "$setOnInsert", "{", "slug", BCON_UTF8(slug), "name", BCON_UTF8(""), "created_at", BCON_DATE_TIME(now), "}");
-	bson_t *opts = BCON_NEW("upsert", BCON_BOOL(true));
-	bson_error_t error;
-	mq_err rc = mongoc_collection_update_one(coll, filter, update, opts, NULL, &error) ? MQ_OK
-		    : mq_db_error(&error, "person missing");
-	bson_destroy(opts);
+				  "$setOnInsert", "{", "tmdb_id", BCON_INT64(tmdb_id), "slug", BCON_UTF8(slug), "name",
+				  BCON_UTF8(""), "created_at", BCON_DATE_TIME(now), "}");
+	mq_err rc = upsert_person(coll, tmdb_id, update, "person missing");
 	bson_destroy(update);
-	bson_destroy(filter);
 	return rc;
 }
 
@@ -198,7 +214,9 @@ static mq_err find_person(mq_db *db, long long tmdb_id, const char *lang, cJSON 
 	if (!client)
 		return MQ_EUNAVAIL;
 	mongoc_collection_t *coll = mq_db_collection(db, client, "people");
-	bson_t *filter = BCON_NEW("tmdb_id", BCON_INT64(tmdb_id), "tmdb_missing", "{", "$ne", BCON_BOOL(true), "}");
+	bson_oid_t oid;
+	mq_people_oid(tmdb_id, &oid);
+	bson_t *filter = BCON_NEW("_id", BCON_OID(&oid), "tmdb_missing", "{", "$ne", BCON_BOOL(true), "}");
 	bson_t doc;
 	mq_err rc = mq_db_find_one(coll, filter, NULL, &doc, "person lookup");
 	if (rc == MQ_OK && !(*person = person_json(&doc, lang)))

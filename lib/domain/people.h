@@ -24,6 +24,11 @@ int mq_people_ref(const char *ref, long long *tmdb_id);
 /* The slug of a person with this name and TMDB id (see above), in out[size]. */
 void mq_people_slug(const char *name, long long tmdb_id, char *out, size_t size);
 
+/* The _id of person tmdb_id in the people collection: an ObjectId made of the id (four zero
+ * bytes, then the id's eight, big-endian), so that a person is found by _id, which FerretDB v1 on
+ * SQLite answers without decoding every document, and the API's ids stay ObjectIds. */
+void mq_people_oid(long long tmdb_id, bson_oid_t *oid);
+
 /* The person ref names as public JSON in lang ("en", "fa"): id, tmdb_id, slug, name (the lang
  * one where known), names, profile_path, known_for_department, birthday, deathday,
  * place_of_birth, biography (lang's, else English, else null) with biography_language,

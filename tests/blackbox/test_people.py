@@ -52,6 +52,31 @@ class PeopleApiTest(unittest.TestCase, ErrorShape):
         # an old slug (the name changed at TMDB) still names them by its id
         self.assertEqual(data("/api/v1/people/william-pitt-287")["tmdb_id"], PITT)
 
+    def test_a_person_stored_by_an_earlier_release_is_fetched_again_under_their_id(self):
+        """People are found by an _id made of their TMDB id (FerretDB answers an _id equality without
+        decoding every person); one an earlier release stored under a random ObjectId is fetched
+        again and replaces that document, not a unique-index error."""
+        try:
+            import pymongo
+        except ImportError:
+            self.skipTest("pymongo is not installed")
+        from bson import ObjectId
+        from stack import ENV
+        client = pymongo.MongoClient(ENV["MONGODB_URI"])
+        self.addCleanup(client.close)
+        people = client[ENV.get("MARQUEE_DB", "marquee")].people
+        self.assertEqual(get(f"/api/v1/people/{NORTON}").status, 200)
+        stored = people.find_one({"tmdb_id": NORTON})
+        self.assertEqual(stored["_id"], ObjectId(f"{0:08x}{NORTON:016x}"))
+        people.delete_one({"_id": stored["_id"]})
+        stored["_id"] = ObjectId()  # as an earlier release kept them
+        people.insert_one(stored)
+        r = get(f"/api/v1/people/{NORTON}")
+        self.assertEqual((r.status, r.headers["X-Catalog"]), (200, "FETCHED"), r.body)
+        self.assertEqual(r.json()["data"]["id"], f"{0:08x}{NORTON:016x}")
+        self.assertEqual([d["_id"] for d in people.find({"tmdb_id": NORTON})], [ObjectId(f"{0:08x}{NORTON:016x}")])
+        self.assertEqual(get(f"/api/v1/people/{NORTON}").headers["X-Catalog"], "STORED")
+
     def test_filmography_catalogue_movies_first_class(self):
         p = data(f"/api/v1/people/{PITT}")
         fight_club = next(c for c in p["acting"] if c["tmdb_id"] == 550)

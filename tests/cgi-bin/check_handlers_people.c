@@ -20,7 +20,12 @@ static void brad_pitt(void)
 			       "\"release_date\":\"1999-10-15\",\"character\":\"Tyler Durden\"}],\"crew\":[]},"
 			       "\"translations\":{\"translations\":[{\"iso_639_1\":\"fa\",\"data\":{\"biography\":\"بازیگر.\",\"name\":\"برد پیت\"}}]}}");
 	cJSON *doc = mq_person_doc_from_tmdb(d);
-	bson_t *b = mq_db_bson_from_json(doc);
+	bson_t *b = bson_new(), *fields = mq_db_bson_from_json(doc);
+	bson_oid_t oid;
+	mq_people_oid(287, &oid);
+	BSON_APPEND_OID(b, "_id", &oid); /* where the people collection keeps them */
+	bson_concat(b, fields);
+	bson_destroy(fields);
 	BSON_APPEND_UTF8(b, "slug", "brad-pitt-287");
 	test_db_insert(test_ctx.db, "people", b);
 	cJSON_Delete(doc);

@@ -77,7 +77,12 @@ static void insert_person(const char *json, int64_t synced_at)
 	char slug[80];
 	mq_people_slug(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, "name")),
 		       (long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(doc, "tmdb_id")), slug, sizeof slug);
-	bson_t *b = mq_db_bson_from_json(doc);
+	bson_t *b = bson_new(), *fields = mq_db_bson_from_json(doc);
+	bson_oid_t oid;
+	mq_people_oid((long long)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(doc, "tmdb_id")), &oid);
+	BSON_APPEND_OID(b, "_id", &oid); /* where the people collection keeps them */
+	bson_concat(b, fields);
+	bson_destroy(fields);
 	BSON_APPEND_UTF8(b, "slug", slug);
 	BSON_APPEND_DATE_TIME(b, "tmdb_synced_at", synced_at);
 	test_db_insert(db, "people", b);
