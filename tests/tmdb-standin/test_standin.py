@@ -560,8 +560,12 @@ class SyntheticCatalogueTest(StandinCase):
             self.assertGreater(len({json.dumps(m[key]) for m in movies}), 5, key)
 
     def test_ids_outside_the_catalogue_are_not_found(self):
-        for path in ("/3/movie/900000", "/3/movie/900046", "/3/movie/900001/videos"):
+        for path in ("/3/movie/900000", "/3/movie/900046", "/3/movie/900046/videos"):
             self.assertEqual(self.get_json(path), (404, NOT_FOUND), path)
+
+    def test_videos_and_watch_providers_are_empty_as_tmdb_has_for_most_movies(self):
+        self.assertEqual(self.get_json("/3/movie/900001/videos"), (200, {"id": 900001, "results": []}))
+        self.assertEqual(self.get_json("/3/movie/900001/watch/providers"), (200, {"id": 900001, "results": {}}))
 
     def test_overrides_and_missing_apply_to_synthetic_ids(self):
         self.ok("POST", "/__control/movies/900002", {"runtime": 42, "credits": {"cast": [], "crew": []}})
