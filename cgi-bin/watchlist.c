@@ -215,7 +215,8 @@ static void get_watchlist(mq_req *req, mq_res *res)
 static void get_item(mq_req *req, mq_res *res)
 {
 	cJSON *item = NULL;
-	mq_err rc = mq_watchlist_get(mq_ctx_of(req)->db, req->user->id, req->user->lists_v, mq_req_route(req, "id"), NULL, &item);
+	mq_err rc = mq_watchlist_get(mq_ctx_of(req)->db, req->user->id, req->user->lists_v, mq_req_route(req, "id"),
+				     NULL, &item);
 	if (rc != MQ_OK) {
 		mq_reply_err(req, res, rc, rc == MQ_ENOTFOUND ? "No such watchlist item" : NULL);
 		return;

@@ -9,7 +9,8 @@
 
 #define DIGESTS "member_lists"
 #define CLAIM_TRIES 64 /* versions tried above the hint before the latest is looked up */
-#define VERSIONS_KEPT 8 /* a member's last versions kept in list_versions (fewer: faster lookups) */
+#define VERSIONS_KEPT_MS (60 * 60 * 1000) /* a member's versions are kept an hour (fewer: faster lookups) */
+#define PRUNE_EVERY 8   /* versions between two prunings of a member's */
 #define LIST_MAX 10000 /* entries of one kind read into a digest */
 
 static const char *const kinds[] = { "watchlist", "favorites", "interactions", "ratings", NULL };
@@ -139,8 +140,8 @@ static long long latest_version(mongoc_collection_t *versions, const bson_oid_t 
 
 /* Claims the version after hint: inserts {_id: "<user>:<v>", user_id, v}, unique by _id and by
  * (user_id, v) (FerretDB v1 runs $inc, and any conditional update, as a read and a write, so only
- * an insert decides between racing writers); the next number when one is taken. Versions older
- * than the last VERSIONS_KEPT are pruned as it goes. Returns the version, 0 when none was claimed. */
+ * an insert decides between racing writers); the next number when one is taken. Returns the
+ * version, 0 when none was claimed. */
 static long long claim(mongoc_collection_t *versions, const bson_oid_t *user, long long hint)
 {
 	bson_error_t error;
@@ -167,22 +168,28 @@ static long long claim(mongoc_collection_t *versions, const bson_oid_t *user, lo
 			break;
 		}
 	}
-	if (v > 0 && v % VERSIONS_KEPT == 0) {
-		bson_t *old = BCON_NEW("user_id", BCON_OID(user), "v", "{", "$lt", BCON_INT64(v - VERSIONS_KEPT), "}");
-		if (!mongoc_collection_delete_many(versions, old, NULL, NULL, &error))
-			mq_log(MQ_LOG_WARN, "lists", "old list versions not pruned: %s", error.message);
-		bson_destroy(old);
-	}
 	return v;
+}
+
+/* Removes the versions of user claimed more than VERSIONS_KEPT_MS ago: no request lasts that
+ * long, so a claim starting from the hint its writer read never takes a pruned number again. */
+static void prune(mongoc_collection_t *versions, const bson_oid_t *user)
+{
+	bson_error_t error;
+	bson_t *old = BCON_NEW("user_id", BCON_OID(user), "at", "{", "$lt",
+			       BCON_DATE_TIME(mq_clock_ms() - VERSIONS_KEPT_MS), "}");
+	if (!mongoc_collection_delete_many(versions, old, NULL, NULL, &error))
+		mq_log(MQ_LOG_WARN, "lists", "old list versions not pruned: %s", error.message);
+	bson_destroy(old);
 }
 
 /* Makes users.lists_v the last version claimed, at least v. An update is a read and a write on
  * FerretDB, so a writer of an older version may land its write after a newer one's: each writer
  * therefore reads the field back after writing, writes again while it is behind, and looks for a
  * claim after it, which it raises the field to. Whichever write lands last, its writer's check
- * follows it, so the field ends at the last claim. */
-static void raise_version(mongoc_database_t *database, mongoc_collection_t *versions, const bson_oid_t *user,
-			  long long v)
+ * follows it, so the field ends at the last claim. Returns 1 when it does, 0 after an error. */
+static int raise_version(mongoc_database_t *database, mongoc_collection_t *versions, const bson_oid_t *user,
+			 long long v)
 {
 	bson_error_t error = { 0 };
 	mongoc_collection_t *users = mongoc_database_get_collection(database, "users");
@@ -207,13 +214,14 @@ static void raise_version(mongoc_database_t *database, mongoc_collection_t *vers
 			break;
 		if (last == now) {
 			mongoc_collection_destroy(users);
-			return;
+			return 1;
 		}
 		v = last;
 	}
 	mq_log(MQ_LOG_ERROR, "lists", "lists version %lld not recorded%s%s", v, error.code ? ": " : "",
 	       error.code ? error.message : "");
 	mongoc_collection_destroy(users);
+	return 0;
 }
 
 /* ---- digests ---- */
@@ -366,7 +374,8 @@ long long mq_lists_commit(mongoc_database_t *database, const bson_oid_t *user, l
 	}
 	bson_destroy(&old);
 	mongoc_collection_destroy(digests);
-	raise_version(database, versions, user, v);
+	if (raise_version(database, versions, user, v) && v % PRUNE_EVERY == 0)
+		prune(versions, user);
 	mongoc_collection_destroy(versions);
 	return v;
 }

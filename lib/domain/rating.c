@@ -421,8 +421,9 @@ mq_err mq_ratings_list(mq_db *db, const char *user_id, long long known, const ch
 		return MQ_EUNAVAIL;
 	/* a member's from their lists' digest (lists.h); a movie's from the collection */
 	bson_t *filter = BCON_NEW("movie_id", BCON_OID(&oid));
-	mq_err rc = user_id ? mq_lists_page(database, &oid, known, "ratings", "created_at", movies_lang, page, limit, items, total)
-			    : mq_db_page(database, "ratings", filter, "created_at", page, limit, items, total);
+	mq_err rc = user_id
+		? mq_lists_page(database, &oid, known, "ratings", "created_at", movies_lang, page, limit, items, total)
+		: mq_db_page(database, "ratings", filter, "created_at", page, limit, items, total);
 	if (rc == MQ_OK) {
 		cJSON *r;
 		cJSON_ArrayForEach(r, *items)

@@ -93,7 +93,8 @@ static mq_err store(mongoc_collection_t *coll, const char *key, const char *body
 	int64_t now = (int64_t)time(NULL) * 1000;
 	endpoint_family(key, family, sizeof family);
 	bson_t *filter = BCON_NEW("_id", BCON_UTF8(key));
-	bson_t *update = BCON_NEW("$set", "{", "endpoint", BCON_UTF8(key), "data", BCON_UTF8(body), "family", BCON_UTF8(family),
+	bson_t *update = BCON_NEW("$set", "{", "endpoint", BCON_UTF8(key), "data", BCON_UTF8(body),
+				  "family", BCON_UTF8(family),
 				  "fetched_at", BCON_DATE_TIME(now), "valid_until", BCON_DATE_TIME(now + (int64_t)ttl * 1000),
 				  "}", "$inc", "{", "misses", BCON_INT64(1), "}");
 	bson_t *opts = BCON_NEW("upsert", BCON_BOOL(true));
