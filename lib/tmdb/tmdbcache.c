@@ -85,6 +85,88 @@ static void count(mongoc_collection_t *coll, const char *key, const char *counte
 	bson_destroy(update);
 }
 
+/* Hits are counted in the process and written together, at most once a second (or when
+ * HITS_PENDING_MAX entries wait), by the request that comes then: a hit is one read of the
+ * database, not a read and a write. A process that stops loses the hits it had not written yet:
+ * statistics only. The statistics write their own process's first (mq_tmdbcache_stats). */
+#define HITS_FLUSH_MS 1000
+#define HITS_PENDING_MAX 64
+
+typedef struct pending_hit {
+	char *key;
+	long long n;
+} pending_hit;
+
+static pthread_mutex_t hits_lock = PTHREAD_MUTEX_INITIALIZER;
+static pending_hit hits_pending[HITS_PENDING_MAX];
+static size_t hits_n;
+static int64_t hits_written_at;
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Writes the hits taken out of the pending list (n of them) in one bulk write, and frees them. */
+static void write_hits(mongoc_collection_t *coll, pending_hit *hits, size_t n)
+{
+	if (!n)
+		return;
+	bson_error_t error;
+	bson_t *opts = BCON_NEW("ordered", BCON_BOOL(false));
+	mongoc_bulk_operation_t *bulk = mongoc_collection_create_bulk_operation_with_opts(coll, opts);
+	for (size_t i = 0; i < n; i++) {
+		bson_t *filter = BCON_NEW("_id", BCON_UTF8(hits[i].key));
+		bson_t *update = BCON_NEW("$inc", "{", "hits", BCON_INT64(hits[i].n), "}");
+		mongoc_bulk_operation_update_one(bulk, filter, update, false);
+		bson_destroy(update);
+		bson_destroy(filter);
+		free(hits[i].key);
+	}
+	if (!mongoc_bulk_operation_execute(bulk, NULL, &error))
+		mq_log(MQ_LOG_WARN, "cache", "counting %zu entries' hits failed: %s", n, error.message);
+	mongoc_bulk_operation_destroy(bulk);
+	bson_destroy(opts);
+}
+
+/* Takes the pending hits out when it is time to write them (or always, when force), into out
+ * (HITS_PENDING_MAX of them); returns how many. */
+static size_t take_hits(pending_hit *out, int force)
+{
+	size_t n = 0;
+	pthread_mutex_lock(&hits_lock);
+	int64_t now = now_ms();
+	if (hits_n && (force || hits_n == HITS_PENDING_MAX || now - hits_written_at >= HITS_FLUSH_MS)) {
+		n = hits_n;
+		memcpy(out, hits_pending, n * sizeof *out);
+		hits_n = 0;
+		hits_written_at = now;
+	}
+	pthread_mutex_unlock(&hits_lock);
+	return n;
+}
+
+/* Counts a hit of the entry key; writes the pending ones when it is time. */
+static void count_hit(mongoc_collection_t *coll, const char *key)
+{
+	pthread_mutex_lock(&hits_lock);
+	size_t i = 0;
+	while (i < hits_n && strcmp(hits_pending[i].key, key))
+		i++;
+	if (i < hits_n) {
+		hits_pending[i].n++;
+	} else if (hits_n < HITS_PENDING_MAX) {
+		hits_pending[hits_n++] = (pending_hit){ mq_xstrdup(key), 1 };
+		if (hits_n == 1 && !hits_written_at)
+			hits_written_at = now_ms();
+	}
+	pthread_mutex_unlock(&hits_lock);
+	pending_hit out[HITS_PENDING_MAX];
+	write_hits(coll, out, take_hits(out, 0));
+}
+
 /* Upserts the entry with a fresh body; the counters carry over. */
 static mq_err store(mongoc_collection_t *coll, const char *key, const char *body, long ttl)
 {
@@ -137,7 +219,7 @@ mq_err mq_tmdbcache_get(const mq_env *env, const char *path,
 	if (e.found && e.valid_until > (int64_t)time(NULL) * 1000 && (*json = cJSON_Parse(e.body))) {
 		*state = MQ_CACHE_HIT;
 		mq_metrics_cache("hit");
-		count(coll, key.data, "hits");
+		count_hit(coll, key.data);
 		goto out;
 	}
 	/* TMDB is called without holding the database client: a slow TMDB must not pin the pool */
@@ -252,6 +334,8 @@ mq_err mq_tmdbcache_stats(mq_db *db, cJSON **stats)
 	if (!client)
 		return MQ_EUNAVAIL;
 	mongoc_collection_t *coll = mq_db_collection(db, client, "tmdb_cache");
+	pending_hit written[HITS_PENDING_MAX]; /* this process's hits first */
+	write_hits(coll, written, take_hits(written, 1));
 	/* only the small fields: the cached bodies stay in the database */
 	bson_t *opts = BCON_NEW("projection", "{", "family", BCON_INT32(1), "hits", BCON_INT32(1), "misses",
 				BCON_INT32(1), "stale_served", BCON_INT32(1), "valid_until", BCON_INT32(1),

@@ -4,7 +4,8 @@
  * appear: mq_tmdb_get adds them itself). A fresh entry (valid_until in the future) is served
  * without calling TMDB; an expired one is refreshed; when TMDB fails, an expired entry is served
  * anyway, marked stale, rather than an error. Each entry counts its hits, misses (fetches) and
- * stale answers, which feed the cache statistics. Expiry is checked on read (FerretDB has no TTL
+ * stale answers, which feed the cache statistics (hits a process counts are written together, at
+ * most once a second). Expiry is checked on read (FerretDB has no TTL
  * indexes); `marquee-sync purge-cache` deletes what has expired.
  */
 #ifndef MQ_TMDBCACHE_H
