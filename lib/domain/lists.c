@@ -320,8 +320,10 @@ mq_err mq_watchlist_add(mq_db *db, const char *user_id, const char *movie_id, in
 	bson_error_t error;
 	mq_err rc = MQ_OK;
 	long long begun = mq_lists_begin(database, &user);
+	if (begun == MQ_LISTS_FAILED)
+		rc = MQ_EUNAVAIL;
 	mongoc_collection_t *watchlist = mongoc_database_get_collection(database, "watchlist");
-	if (!mongoc_collection_insert_one(watchlist, doc, NULL, NULL, &error))
+	if (rc == MQ_OK && !mongoc_collection_insert_one(watchlist, doc, NULL, NULL, &error))
 		rc = mq_db_error(&error, "watchlist insert");
 	mongoc_collection_destroy(watchlist);
 	int created;
@@ -336,8 +338,12 @@ mq_err mq_watchlist_add(mq_db *db, const char *user_id, const char *movie_id, in
 		long long v = mq_lists_commit(database, &user, begun, changes, favorite ? 2 : 1);
 		if (version)
 			*version = v;
-		*item = mq_db_doc_json(doc);
-		rc = mark_favorites(database, &user, v, *item);
+		if (v) {
+			*item = mq_db_doc_json(doc);
+			rc = mark_favorites(database, &user, v, *item);
+		} else {
+			rc = MQ_EUNAVAIL;
+		}
 	}
 	if (favorite)
 		bson_destroy(favorite);
@@ -446,7 +452,7 @@ mq_err mq_watchlist_favorite(mq_db *db, const char *user_id, const char *item_id
 	 * tries again. Each toggle so succeeds at exactly one insert or one delete that the database
 	 * counted, and toggles take turns on any server: an odd number of them flips the favourite. */
 	long long begun = mq_lists_begin(database, &user);
-	mq_err rc = find_one(database, "watchlist", &filter, item);
+	mq_err rc = begun == MQ_LISTS_FAILED ? MQ_EUNAVAIL : find_one(database, "watchlist", &filter, item);
 	const char *hex = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(*item, "movie_id"));
 	if (rc == MQ_OK && (!hex || mq_oid_parse(hex, &movie)))
 		rc = MQ_ENOTFOUND;
@@ -478,7 +484,10 @@ mq_err mq_watchlist_favorite(mq_db *db, const char *user_id, const char *item_id
 		long long v = mq_lists_commit(database, &user, begun, &change, to == 0 || inserted);
 		if (version)
 			*version = v;
-	} else {
+		if (!v)
+			rc = MQ_EUNAVAIL;
+	}
+	if (rc != MQ_OK) {
 		cJSON_Delete(*item);
 		*item = NULL;
 	}
@@ -511,13 +520,15 @@ mq_err mq_watchlist_remove(mq_db *db, const char *user_id, const char *item_id, 
 	cJSON *removed = NULL;
 	bson_oid_t movie;
 	long long begun = mq_lists_begin(database, &user);
-	mq_err rc = remove_one(database, "watchlist", &filter, &removed);
+	mq_err rc = begun == MQ_LISTS_FAILED ? MQ_EUNAVAIL : remove_one(database, "watchlist", &filter, &removed);
 	if (rc == MQ_OK) {
 		const char *hex = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(removed, "movie_id"));
 		mq_lists_change change = { "watchlist", &movie, NULL, NULL };
 		long long v = mq_lists_commit(database, &user, begun, &change, hex && !mq_oid_parse(hex, &movie));
 		if (version)
 			*version = v;
+		if (!v)
+			rc = MQ_EUNAVAIL;
 	}
 	if (item)
 		*item = removed;
@@ -635,13 +646,16 @@ mq_err mq_favorite_set(mq_db *db, const char *user_id, const char *movie_id, int
 	bson_t *filter = BCON_NEW("user_id", BCON_OID(&user), "movie_id", BCON_OID(&movie));
 	bson_t *inserted = NULL;
 	long long begun = mq_lists_begin(database, &user);
-	mq_err rc = on ? favorite_insert(database, &user, &movie, created, item, &inserted)
-		       : remove_one(database, "favorites", filter, item);
+	mq_err rc = begun == MQ_LISTS_FAILED ? MQ_EUNAVAIL
+		    : on ? favorite_insert(database, &user, &movie, created, item, &inserted)
+		    : remove_one(database, "favorites", filter, item);
 	if (rc == MQ_OK && (*created || !on)) {
 		mq_lists_change change = { "favorites", &movie, NULL, inserted };
 		long long v = mq_lists_commit(database, &user, begun, &change, 1);
 		if (version)
 			*version = v;
+		if (!v)
+			rc = MQ_EUNAVAIL;
 	} else if (rc == MQ_OK && version) {
 		rc = mq_lists_digest_version(database, &user, version);
 	}
@@ -737,7 +751,10 @@ mq_err mq_interaction_record(mq_db *db, const char *user_id, const char *movie_i
 	bson_t *filter = interaction_filter(&user, &movie, type);
 	bson_t *update = BCON_NEW("$set", "{", "at", BCON_DATE_TIME(mq_clock_ms()), "}");
 	bson_t *opts = BCON_NEW("upsert", BCON_BOOL(true));
-	if (!mongoc_collection_update_one(coll, filter, update, opts, &reply, &error)) {
+	bson_init(&reply);
+	if (begun == MQ_LISTS_FAILED) {
+		rc = MQ_EUNAVAIL;
+	} else if (!mongoc_collection_update_one(coll, filter, update, opts, &reply, &error)) {
 		/* two first recordings at once: the unique index lets one insert, the other updates */
 		bson_destroy(&reply); /* the driver fills it even on failure */
 		bson_init(&reply);
@@ -769,7 +786,7 @@ mq_err mq_interaction_record(mq_db *db, const char *user_id, const char *movie_i
 		if (version)
 			*version = v;
 		if (rc == MQ_OK)
-			rc = found;
+			rc = v ? found : MQ_EUNAVAIL;
 		if (rc == MQ_OK)
 			*item = mq_db_doc_json(&doc);
 		bson_destroy(&doc);
@@ -797,12 +814,14 @@ mq_err mq_interaction_remove(mq_db *db, const char *user_id, const char *movie_i
 		return MQ_EUNAVAIL;
 	long long begun = mq_lists_begin(database, &user);
 	bson_t *filter = interaction_filter(&user, &movie, type);
-	mq_err rc = remove_one(database, "interactions", filter, NULL);
+	mq_err rc = begun == MQ_LISTS_FAILED ? MQ_EUNAVAIL : remove_one(database, "interactions", filter, NULL);
 	if (rc == MQ_OK) {
 		mq_lists_change change = { "interactions", &movie, mq_interaction_names[type], NULL };
 		long long v = mq_lists_commit(database, &user, begun, &change, 1);
 		if (version)
 			*version = v;
+		if (!v)
+			rc = MQ_EUNAVAIL;
 	}
 	bson_destroy(filter);
 	mq_db_release(db, client, database);

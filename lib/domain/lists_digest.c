@@ -202,7 +202,12 @@ static int raise_version(mongoc_database_t *database, mongoc_collection_t *versi
 		bson_destroy(update);
 		bson_destroy(filter);
 		long long now;
-		if (!ok || mq_lists_digest_version(database, user, &now) != MQ_OK)
+		mq_err rc = ok ? mq_lists_digest_version(database, user, &now) : MQ_EUNAVAIL;
+		if (rc == MQ_ENOTFOUND) { /* no such user (their account went meanwhile): nothing to record */
+			mongoc_collection_destroy(users);
+			return 1;
+		}
+		if (rc != MQ_OK)
 			break;
 		if (now < v)
 			continue; /* an older writer's write landed after ours */
@@ -322,35 +327,39 @@ static mq_err read_digest(mongoc_collection_t *digests, const bson_oid_t *user, 
 
 /* Stores digest in place of the one at version old_v (old_v < 0: none stored yet). The
  * database decides between racing writers: a replace conditional on v, an insert under the
- * unique _id. Returns 1 when it was stored. */
-static int store(mongoc_collection_t *digests, const bson_t *digest, long long old_v)
+ * unique _id. MQ_OK when it was stored, MQ_ECONFLICT when another writer's was there, or the
+ * database's error. */
+static mq_err store(mongoc_collection_t *digests, const bson_t *digest, long long old_v)
 {
 	bson_error_t error;
 	bson_t reply;
 	bson_iter_t it;
-	int stored = 0;
+	mq_err rc;
 	if (old_v < 0) {
-		stored = mongoc_collection_insert_one(digests, digest, NULL, NULL, &error);
-		if (!stored && error.code != 11000)
+		rc = mongoc_collection_insert_one(digests, digest, NULL, NULL, &error) ? MQ_OK : mq_db_error(&error, "lists digest");
+		if (rc != MQ_OK && rc != MQ_ECONFLICT)
 			mq_log(MQ_LOG_WARN, "lists", "lists digest not stored: %s", error.message);
-		return stored;
+		return rc;
 	}
 	bson_iter_init_find(&it, digest, "_id");
 	bson_t *filter = BCON_NEW("_id", BCON_UTF8(bson_iter_utf8(&it, NULL)), "v", BCON_INT64(old_v));
-	if (!mongoc_collection_replace_one(digests, filter, digest, NULL, &reply, &error))
+	if (!mongoc_collection_replace_one(digests, filter, digest, NULL, &reply, &error)) {
+		rc = mq_db_error(&error, "lists digest");
 		mq_log(MQ_LOG_WARN, "lists", "lists digest not stored: %s", error.message);
-	else
-		stored = bson_iter_init_find(&it, &reply, "matchedCount") && BSON_ITER_HOLDS_NUMBER(&it) &&
-			 bson_iter_as_int64(&it) > 0;
+	} else {
+		rc = bson_iter_init_find(&it, &reply, "matchedCount") && BSON_ITER_HOLDS_NUMBER(&it) &&
+		     bson_iter_as_int64(&it) > 0 ? MQ_OK : MQ_ECONFLICT;
+	}
 	bson_destroy(&reply);
 	bson_destroy(filter);
-	return stored;
+	return rc;
 }
 
 long long mq_lists_begin(mongoc_database_t *database, const bson_oid_t *user)
 {
 	long long v;
-	return mq_lists_digest_version(database, user, &v) == MQ_OK ? v : -1;
+	mq_err rc = mq_lists_digest_version(database, user, &v);
+	return rc == MQ_OK ? v : rc == MQ_ENOTFOUND ? -1 : MQ_LISTS_FAILED;
 }
 
 long long mq_lists_commit(mongoc_database_t *database, const bson_oid_t *user, long long begun,
@@ -364,20 +373,27 @@ long long mq_lists_commit(mongoc_database_t *database, const bson_oid_t *user, l
 		return 0;
 	}
 	bson_t old = BSON_INITIALIZER, next;
+	mq_err rc = MQ_OK;
 	mongoc_collection_t *digests = mongoc_database_get_collection(database, DIGESTS);
-	if (n != MQ_LISTS_UNKNOWN && v == begun + 1 && read_digest(digests, user, &old) == MQ_OK &&
-	    doc_v(&old, "v") == begun) {
-		apply(&old, user, v, changes, n, &next);
-		if (store(digests, &next, v - 1))
-			kept_put(user, v, &next);
-		bson_destroy(&next);
+	if (n != MQ_LISTS_UNKNOWN && v == begun + 1) {
+		rc = read_digest(digests, user, &old);
+		if (rc == MQ_OK && doc_v(&old, "v") == begun) {
+			apply(&old, user, v, changes, n, &next);
+			if ((rc = store(digests, &next, v - 1)) == MQ_OK)
+				kept_put(user, v, &next);
+			bson_destroy(&next);
+		}
+		if (rc == MQ_ENOTFOUND || rc == MQ_ECONFLICT) /* none yet, or another writer's: left behind */
+			rc = MQ_OK;
 	}
 	bson_destroy(&old);
 	mongoc_collection_destroy(digests);
-	if (raise_version(database, versions, user, v) && v % PRUNE_EVERY == 0)
+	if (rc == MQ_OK && !raise_version(database, versions, user, v))
+		rc = MQ_EUNAVAIL;
+	if (rc == MQ_OK && v % PRUNE_EVERY == 0)
 		prune(versions, user);
 	mongoc_collection_destroy(versions);
-	return v;
+	return rc == MQ_OK ? v : 0;
 }
 
 /* Reads the member's lists from their collections into a digest at version v. */
@@ -435,7 +451,7 @@ mq_err mq_lists_digest(mongoc_database_t *database, const bson_oid_t *user, long
 		/* none, or older than a change it missed: the collections, once, for everyone */
 		bson_destroy(&stored);
 		rc = rebuild(database, user, known, digest);
-		if (rc == MQ_OK && store(digests, digest, stored_v))
+		if (rc == MQ_OK && store(digests, digest, stored_v) == MQ_OK)
 			kept_put(user, known, digest);
 	} else {
 		bson_destroy(&stored);

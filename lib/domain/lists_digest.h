@@ -47,8 +47,11 @@ typedef struct mq_lists_change {
  * collections by its next reader. */
 #define MQ_LISTS_UNKNOWN ((size_t)-1)
 
-/* Before a change is written: the member's lists version as last recorded (users.lists_v; -1 when
- * it could not be read), for mq_lists_commit. */
+/* mq_lists_begin: the database failed (the change is not to be written: MQ_EUNAVAIL). */
+#define MQ_LISTS_FAILED (-2)
+
+/* Before a change is written: the member's lists version as last recorded (users.lists_v), -1
+ * when there is no such user, or MQ_LISTS_FAILED; for mq_lists_commit. */
 long long mq_lists_begin(mongoc_database_t *database, const bson_oid_t *user);
 
 /* After changes (n of them, may be 0) were written to their collections, begun being what
@@ -56,8 +59,11 @@ long long mq_lists_begin(mongoc_database_t *database, const bson_oid_t *user);
  * digest and raises users.lists_v. The changes are applied only when the version claimed is the
  * one after begun: a change another request wrote meanwhile may have reached the collections
  * before or after these, and only a reading of the collections orders them (the digest is left
- * behind for its next reader). Returns the version, or 0 when it could not be claimed (logged: the
- * changes themselves stand). */
+ * behind for its next reader). Returns the version, or 0 when the database failed before
+ * users.lists_v recorded it (logged; the changes themselves stand, and are seen once a later
+ * change is recorded: the caller answers MQ_EUNAVAIL, as the outcome of a write the database
+ * failed during). After the first failure it asks the database nothing more: each question to
+ * a server that went away waits for the driver's server selection. */
 long long mq_lists_commit(mongoc_database_t *database, const bson_oid_t *user, long long begun,
 			  const mq_lists_change *changes, size_t n);
 

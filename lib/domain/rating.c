@@ -157,8 +157,10 @@ mq_err mq_rating_create(mq_db *db, const char *user_id, const char *movie_id, do
 	}
 	bson_error_t error;
 	long long begun = mq_lists_begin(database, &user);
+	if (begun == MQ_LISTS_FAILED)
+		rc = MQ_EUNAVAIL;
 	mongoc_collection_t *ratings = mongoc_database_get_collection(database, "ratings");
-	if (!mongoc_collection_insert_one(ratings, &doc, NULL, NULL, &error))
+	if (rc == MQ_OK && !mongoc_collection_insert_one(ratings, &doc, NULL, NULL, &error))
 		rc = mq_db_error(&error, "rating insert");
 	mongoc_collection_destroy(ratings);
 	if (rc == MQ_OK) {
@@ -167,6 +169,8 @@ mq_err mq_rating_create(mq_db *db, const char *user_id, const char *movie_id, do
 		long long v = mq_lists_commit(database, &user, begun, &change, 1);
 		if (version)
 			*version = v;
+		if (!v)
+			rc = MQ_EUNAVAIL;
 	}
 	mq_db_release(db, client, database);
 	if (rc == MQ_OK)
@@ -323,7 +327,7 @@ mq_err mq_rating_update(mq_db *db, const char *user_id, const char *rating_id, d
 		BSON_APPEND_UTF8(&child, "review", "");
 		bson_append_document_end(&update, &child);
 	}
-	mq_err rc = change_owned(ratings, &id, &user, &update, &movie);
+	mq_err rc = begun == MQ_LISTS_FAILED ? MQ_EUNAVAIL : change_owned(ratings, &id, &user, &update, &movie);
 	if (rc == MQ_OK) {
 		if (rating >= 0)
 			movie_follows(database, &movie, &user);
@@ -336,6 +340,8 @@ mq_err mq_rating_update(mq_db *db, const char *user_id, const char *rating_id, d
 					      rc == MQ_OK ? 1 : rc == MQ_ENOTFOUND ? 0 : MQ_LISTS_UNKNOWN);
 		if (version)
 			*version = v;
+		if (!v)
+			rc = MQ_EUNAVAIL;
 		*out = rc == MQ_OK ? rating_json(&doc) : NULL;
 		bson_destroy(&doc);
 		bson_destroy(filter);
@@ -379,7 +385,7 @@ mq_err mq_rating_delete(mq_db *db, const char *user_id, const char *rating_id, c
 	long long begun = mq_lists_begin(database, &user);
 	mongoc_collection_t *ratings = mongoc_database_get_collection(database, "ratings");
 	/* of twin deletes, the one whose delete removed the rating answers; the other is a 404 */
-	mq_err rc = change_owned(ratings, &id, &user, NULL, &movie);
+	mq_err rc = begun == MQ_LISTS_FAILED ? MQ_EUNAVAIL : change_owned(ratings, &id, &user, NULL, &movie);
 	if (rc == MQ_OK) {
 		movie_follows(database, &movie, &user);
 		bson_oid_to_string(&movie, movie_id);
@@ -387,6 +393,8 @@ mq_err mq_rating_delete(mq_db *db, const char *user_id, const char *rating_id, c
 		long long v = mq_lists_commit(database, &user, begun, &change, 1);
 		if (version)
 			*version = v;
+		if (!v)
+			rc = MQ_EUNAVAIL;
 	}
 	mongoc_collection_destroy(ratings);
 	mq_db_release(db, client, database);
