@@ -352,46 +352,27 @@ mq_err mq_watchlist_add(mq_db *db, const char *user_id, const char *movie_id, in
 	return rc;
 }
 
-/* The entry of a digest's list named by its id or by its movie. */
-typedef struct entry_find {
-	bson_oid_t id;
-	int by_movie;
-	cJSON *found;
-} entry_find;
-
-static void find_each(const bson_t *doc, void *ctx)
-{
-	entry_find *f = ctx;
-	bson_iter_t it;
-	if (!f->found && bson_iter_init_find(&it, doc, f->by_movie ? "movie_id" : "_id") && BSON_ITER_HOLDS_OID(&it) &&
-	    bson_oid_equal(bson_iter_oid(&it), &f->id))
-		f->found = mq_db_doc_json(doc);
-}
-
 mq_err mq_watchlist_get(mq_db *db, const char *user_id, long long known, const char *item_id, const char *movie_id,
 			cJSON **item)
 {
-	bson_oid_t user;
-	entry_find find = { .by_movie = !item_id };
+	bson_oid_t user, id;
 	*item = NULL;
 	if (mq_oid_parse(user_id, &user))
 		return MQ_EINVAL;
-	if (mq_oid_parse(item_id ? item_id : movie_id, &find.id))
+	if (mq_oid_parse(item_id ? item_id : movie_id, &id))
 		return MQ_ENOTFOUND;
 	mongoc_client_t *client;
 	mongoc_database_t *database = mq_db_acquire(db, &client);
 	if (!database)
 		return MQ_EUNAVAIL;
-	bson_t digest;
+	bson_t digest, entry;
 	mq_err rc = mq_lists_digest(database, &user, known, &digest);
-	if (rc == MQ_OK)
-		mq_lists_digest_each(&digest, "watchlist", find_each, &find);
-	if (rc == MQ_OK && !find.found)
+	if (rc == MQ_OK && !mq_lists_digest_find(&digest, "watchlist", item_id ? "_id" : "movie_id", &id, &entry))
 		rc = MQ_ENOTFOUND;
-	if (rc == MQ_OK) {
-		mark_favorites_from(&digest, find.found);
-		*item = find.found;
-	}
+	if (rc == MQ_OK && !(*item = mq_db_doc_json(&entry)))
+		rc = MQ_ENOTFOUND;
+	if (rc == MQ_OK)
+		mark_favorites_from(&digest, *item);
 	bson_destroy(&digest);
 	mq_db_release(db, client, database);
 	return rc;

@@ -274,6 +274,31 @@ void mq_lists_digest_each(const bson_t *digest, const char *kind, void (*each)(c
 	}
 }
 
+/* What mq_lists_digest_find looks for, and where it puts what it finds. */
+typedef struct entry_find {
+	const char *field;
+	const bson_oid_t *value;
+	bson_t *entry;
+	int found;
+} entry_find;
+
+static void find_each(const bson_t *doc, void *ctx)
+{
+	entry_find *f = ctx;
+	bson_iter_t it;
+	if (!f->found && bson_iter_init_find(&it, doc, f->field) && BSON_ITER_HOLDS_OID(&it) &&
+	    bson_oid_equal(bson_iter_oid(&it), f->value))
+		f->found = bson_init_static(f->entry, bson_get_data(doc), doc->len);
+}
+
+int mq_lists_digest_find(const bson_t *digest, const char *kind, const char *field, const bson_oid_t *value,
+			 bson_t *entry)
+{
+	entry_find f = { field, value, entry, 0 };
+	mq_lists_digest_each(digest, kind, find_each, &f);
+	return f.found;
+}
+
 /* The array of one list kind being made from the old digest's and the changes. */
 typedef struct kind_copy {
 	const char *kind;

@@ -79,6 +79,11 @@ mq_err mq_lists_digest_version(mongoc_database_t *database, const bson_oid_t *us
 void mq_lists_digest_each(const bson_t *digest, const char *kind, void (*each)(const bson_t *doc, void *ctx),
 			  void *ctx);
 
+/* The first entry of the digest's list kind whose field (an ObjectId: "_id", "movie_id") is value,
+ * as a view into the digest in *entry: 1, or 0 when there is none. */
+int mq_lists_digest_find(const bson_t *digest, const char *kind, const char *field, const bson_oid_t *value,
+			 bson_t *entry);
+
 /* Removes the member's digest (their account is being deleted). */
 mq_err mq_lists_digest_drop(mongoc_database_t *database, const bson_oid_t *user);
 

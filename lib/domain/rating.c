@@ -263,40 +263,25 @@ static mq_err rating_of_stored(mq_db *db, const char *user_id, const char *movie
 	return rc;
 }
 
-/* The rating of a movie among a digest's (mq_rating_of). */
-typedef struct rating_find {
-	bson_oid_t movie;
-	cJSON *found;
-} rating_find;
-
-static void rating_each(const bson_t *doc, void *ctx)
-{
-	rating_find *f = ctx;
-	bson_iter_t it;
-	if (!f->found && bson_iter_init_find(&it, doc, "movie_id") && BSON_ITER_HOLDS_OID(&it) &&
-	    bson_oid_equal(bson_iter_oid(&it), &f->movie))
-		f->found = rating_json(doc);
-}
-
 mq_err mq_rating_of(mq_db *db, const char *user_id, long long known, const char *movie_id, cJSON **out)
 {
-	bson_oid_t user;
-	rating_find find = { .found = NULL };
+	bson_oid_t user, movie;
 	*out = NULL;
-	if (mq_oid_parse(user_id, &user) || mq_oid_parse(movie_id, &find.movie))
+	if (mq_oid_parse(user_id, &user) || mq_oid_parse(movie_id, &movie))
 		return MQ_EINVAL;
 	mongoc_client_t *client;
 	mongoc_database_t *database = mq_db_acquire(db, &client);
 	if (!database)
 		return MQ_EUNAVAIL;
-	bson_t digest;
+	bson_t digest, entry;
 	mq_err rc = mq_lists_digest(database, &user, known, &digest);
-	if (rc == MQ_OK)
-		mq_lists_digest_each(&digest, "ratings", rating_each, &find);
+	if (rc == MQ_OK && !mq_lists_digest_find(&digest, "ratings", "movie_id", &movie, &entry))
+		rc = MQ_ENOTFOUND;
+	if (rc == MQ_OK && !(*out = rating_json(&entry)))
+		rc = MQ_ENOTFOUND;
 	bson_destroy(&digest);
 	mq_db_release(db, client, database);
-	*out = find.found;
-	return rc == MQ_OK && !find.found ? MQ_ENOTFOUND : rc;
+	return rc;
 }
 
 mq_err mq_rating_update(mq_db *db, const char *user_id, const char *rating_id, double rating,

@@ -1,5 +1,6 @@
 /* tmdbcache.c — the TMDB response cache (see tmdbcache.h). */
 #include "tmdb/tmdbcache.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/mem.h"
 #include "store/metrics.h"
@@ -102,13 +103,6 @@ static pending_hit hits_pending[HITS_PENDING_MAX];
 static size_t hits_n;
 static int64_t hits_written_at;
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Writes the hits taken out of the pending list (n of them) in one bulk write, and frees them. */
 static void write_hits(mongoc_collection_t *coll, pending_hit *hits, size_t n)
 {
@@ -137,7 +131,7 @@ static size_t take_hits(pending_hit *out, int force)
 {
 	size_t n = 0;
 	pthread_mutex_lock(&hits_lock);
-	int64_t now = now_ms();
+	int64_t now = mq_clock_ms();
 	if (hits_n && (force || hits_n == HITS_PENDING_MAX || now - hits_written_at >= HITS_FLUSH_MS)) {
 		n = hits_n;
 		memcpy(out, hits_pending, n * sizeof *out);
@@ -160,7 +154,7 @@ static void count_hit(mongoc_collection_t *coll, const char *key)
 	} else if (hits_n < HITS_PENDING_MAX) {
 		hits_pending[hits_n++] = (pending_hit){ mq_xstrdup(key), 1 };
 		if (hits_n == 1 && !hits_written_at)
-			hits_written_at = now_ms();
+			hits_written_at = mq_clock_ms();
 	}
 	pthread_mutex_unlock(&hits_lock);
 	pending_hit out[HITS_PENDING_MAX];
