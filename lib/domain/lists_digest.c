@@ -350,10 +350,11 @@ static mq_err read_digest(mongoc_collection_t *digests, const bson_oid_t *user, 
 	return rc;
 }
 
-/* Stores digest in place of the one at version old_v (old_v < 0: none stored yet). The
- * database decides between racing writers: a replace conditional on v, an insert under the
- * unique _id. MQ_OK when it was stored, MQ_ECONFLICT when another writer's was there, or the
- * database's error. */
+/* Stores digest in place of the one at version old_v (old_v < 0: none stored yet): an insert
+ * under the unique _id, or a replace conditional on v. FerretDB runs the replace as a read and a
+ * write, so two racing ones may both land, in either order; each is right for the version it
+ * carries, and a digest older than lists_v is read again (lists_digest.h). MQ_OK when it was
+ * stored, MQ_ECONFLICT when another writer's was there, or the database's error. */
 static mq_err store(mongoc_collection_t *digests, const bson_t *digest, long long old_v)
 {
 	bson_error_t error;
