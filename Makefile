@@ -156,12 +156,13 @@ $(BUILD)/tests/check_handlers: $(CHECK_HANDLER_SRC:%.c=$(BUILD)/%.o) $(BUILD)/te
                               $(WORKERS:%=$(BUILD)/testing/cgi-bin/%.o) $(BUILD)/testing/cgi-bin/admin_pages.o $(BUILD)/testing/cgi-bin/admin_view.o $(LIB_A)
 	$(CC) $(ALL_LDFLAGS) $^ $(LDLIBS) $(shell pkg-config --libs check) -o $@
 
-# The test database: FerretDB v1.24.2 embedded in a wrapper (tests/ferretdb/main.go explains why).
+# The test database: FerretDB v1.24.2 embedded in a wrapper (tests/ferretdb/main.go explains why),
+# with its _id lookups patched to use the _id index (tests/ferretdb/build.sh explains how and why).
 # Shared by every variant; built once with the Go toolchain from the module proxy.
 ferretdb: $(FERRETDB)
-$(FERRETDB): tests/ferretdb/main.go tests/ferretdb/go.mod tests/ferretdb/go.sum
+$(FERRETDB): tests/ferretdb/build.sh tests/ferretdb/main.go tests/ferretdb/go.mod tests/ferretdb/go.sum
 	@mkdir -p build
-	cd tests/ferretdb && GOTOOLCHAIN=local CGO_ENABLED=0 go build -trimpath -o $(CURDIR)/$@ .
+	tests/ferretdb/build.sh $(CURDIR)/$@
 
 deps:
 	@tests/deps.sh

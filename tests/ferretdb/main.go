@@ -3,7 +3,8 @@
 //
 // Why a wrapper: `go install github.com/FerretDB/FerretDB/cmd/ferretdb@v1.24.2` builds a binary that
 // panics at start-up (its version.txt is generated, not committed; upstream issue #2982). Importing
-// the embeddable package from another main module skips that check.
+// the embeddable package from another main module skips that check. build.sh builds it, with one
+// patch to FerretDB that lets its lookups by _id use the _id index (build.sh says why).
 //
 // It prints the MongoDB URI on its first stdout line once it listens, then runs until SIGTERM/SIGINT.
 package main
