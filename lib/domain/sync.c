@@ -474,7 +474,7 @@ static void queue(mq_sync *s, bson_t *filter, bson_t *update, int upsert)
 	else
 		s->pending++;
 	bson_destroy(opts);
-	if (s->pending >= BATCH)
+	if (s->pending >= MQ_DB_BULK_UPDATES)
 		flush(s);
 }
 

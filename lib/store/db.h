@@ -31,6 +31,13 @@ typedef struct mq_db_timeouts {
 #define MQ_DB_TIMEOUTS_PROBE ((mq_db_timeouts){ 1500, 1000, 1500, 1000 })
 #define MQ_DB_TIMEOUTS_BATCH ((mq_db_timeouts){ 5000, 5000, 60000, 5000 })
 
+/* Update (and replace) statements sent in one command at most. FerretDB v1 keeps each update
+ * statement's cursor, and with it one of its 100 SQLite connections, until the whole command has
+ * run: a command of more than about 100 statements, or a few of 50 at once, waits for a
+ * connection forever, and every other client of that database with it (a bulk of 101 updates by
+ * _id hangs it). Bulk updates are executed every this many statements. */
+#define MQ_DB_BULK_UPDATES 16
+
 /* Creates the pool (no connection is made yet). Returns NULL with a message in err. The URI's
  * own options win over the defaults in t. */
 mq_db *mq_db_open(const char *uri, const char *db_name, const char *appname, mq_db_timeouts t,

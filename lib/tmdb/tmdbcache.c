@@ -103,9 +103,15 @@ static pending_hit hits_pending[HITS_PENDING_MAX];
 static size_t hits_n;
 static int64_t hits_written_at;
 
-/* Writes the hits taken out of the pending list (n of them) in one bulk write, and frees them. */
+/* Writes the hits taken out of the pending list (n of them) in bulk writes of at most
+ * MQ_DB_BULK_UPDATES, and frees them. */
 static void write_hits(mongoc_collection_t *coll, pending_hit *hits, size_t n)
 {
+	if (n > MQ_DB_BULK_UPDATES) {
+		write_hits(coll, hits, MQ_DB_BULK_UPDATES);
+		write_hits(coll, hits + MQ_DB_BULK_UPDATES, n - MQ_DB_BULK_UPDATES);
+		return;
+	}
 	if (!n)
 		return;
 	bson_error_t error;

@@ -4,7 +4,8 @@
  * with "because" reasons, favourite genres with "genre" reasons; what they rated, watched, put on
  * the watchlist or marked "not interested" (a dislike) never comes back, nor do hidden movies;
  * a cold start falls back to the catalogue's popular movies; the cache follows the lists
- * version; a training run stores neighbours and popular lists that serve the next member. Bad
+ * version; a training run stores neighbours and popular lists that serve the next member, and
+ * stores them for more movies than one database command may carry. Bad
  * ids, unknown members and a database that is down are errors, never an empty list. */
 #include "suites.h"
 
@@ -537,6 +538,41 @@ START_TEST(training_serves_the_next_member)
 }
 END_TEST
 
+/* Training runs over more movies than FerretDB has connections: their replaces go in commands of
+ * MQ_DB_BULK_UPDATES (one command replacing 150 documents waited forever for a connection, and
+ * the database with it). Every movie a member watched gets its document. */
+START_TEST(training_stores_more_movies_than_a_command_holds)
+{
+	if (!open_db())
+		return;
+	enum { MANY = 150 };
+	bson_oid_t many[MANY], watcher[2];
+	for (int u = 0; u < 2; u++)
+		bson_oid_init(&watcher[u], NULL);
+	for (int i = 0; i < MANY; i++) {
+		bson_oid_init(&many[i], NULL);
+		test_db_insert(db, "movies", BCON_NEW("_id", BCON_OID(&many[i]), "tmdb_id", BCON_INT64(5000 + i), "title",
+						      BCON_UTF8("Many"), "genres", "[", "{", "id", BCON_INT64(18), "}", "]",
+						      "popularity", BCON_DOUBLE(i), "vote_average", BCON_DOUBLE(7)));
+		for (int u = 0; u < 2; u++)
+			test_db_insert(db, "interactions", BCON_NEW("user_id", BCON_OID(&watcher[u]), "movie_id",
+								    BCON_OID(&many[i]), "type", BCON_UTF8("watched")));
+	}
+	long movies = -1, events = -1;
+	for (int run = 0; run < 2; run++) { /* the second replaces documents that exist */
+		ck_assert_int_eq(mq_recommend_train(db, &movies, &events), MQ_OK);
+		ck_assert_int_eq(events, 2 * MANY);
+	}
+	mongoc_client_t *client = mq_db_pop(db);
+	mongoc_collection_t *coll = mq_db_collection(db, client, "movie_neighbours");
+	bson_t empty = BSON_INITIALIZER;
+	ck_assert_int_eq(mongoc_collection_count_documents(coll, &empty, NULL, NULL, NULL, NULL), MANY);
+	mongoc_collection_destroy(coll);
+	mq_db_push(db, client);
+	close_db();
+}
+END_TEST
+
 START_TEST(bad_requests)
 {
 	if (!open_db())
@@ -579,6 +615,7 @@ Suite *recommend_suite(void)
 	tcase_add_test(live, preferred_movies_are_not_recommended_back);
 	tcase_add_test(live, cache_follows_the_lists_version);
 	tcase_add_test(live, training_serves_the_next_member);
+	tcase_add_test(live, training_stores_more_movies_than_a_command_holds);
 	tcase_add_test(live, bad_requests);
 	tcase_add_test(live, lists_missing_or_of_an_older_form);
 	tcase_set_timeout(live, 60);
