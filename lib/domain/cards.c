@@ -6,6 +6,7 @@
 
 #include <inttypes.h>
 #include <malloc.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdatomic.h>
@@ -20,6 +21,23 @@ struct key_entry {
 	mq_card *card;
 };
 
+/* What a card's status, genres, year, rating and audience are, for mq_cards_sift. */
+struct sieve {
+	uint32_t genres;            /* bit k: the snapshot's genre_ids[k]; SIEVE_OTHER_GENRE: one of
+				     * the genres beyond those */
+	float vote;                 /* vote_average, rounded up to a float (never below it) */
+	int32_t year;
+	uint32_t flags;             /* SIEVE_*, and above SIEVE_AGE_SHIFT the oldest age any region
+				     * (or the curator) asks for, plus 1 (0: none asked) */
+};
+#define SIEVE_GENRES 31
+#define SIEVE_OTHER_GENRE (UINT32_C(1) << SIEVE_GENRES)
+#define SIEVE_HIDDEN 1u
+#define SIEVE_MISSING 2u
+#define SIEVE_VOTE 4u
+#define SIEVE_ADULT 8u
+#define SIEVE_AGE_SHIFT 8
+
 struct mq_cards {
 	atomic_long refs;
 	char database[64];          /* whose movies (a process serves one; tests use several) */
@@ -31,6 +49,9 @@ struct mq_cards {
 	mq_card **orders[4][2];     /* [mq_movie_sort][ascending] */
 	struct key_entry *keys;     /* every search key of every card, sorted (search) */
 	size_t n_keys;
+	struct sieve *sieves[4][2]; /* the cards' sieves in each of orders */
+	long long genre_ids[SIEVE_GENRES]; /* the first genres found, one sieve bit each */
+	int n_genre_ids;
 	bson_oid_t *changed;        /* the movies that changed since the snapshot before it */
 	size_t n_changed;           /* (a whole reload: all, changed NULL) */
 };
@@ -318,6 +339,38 @@ static mq_card **sorted_copy(mq_card **cards, size_t n, int (*cmp)(const void *,
 	return out;
 }
 
+/* The sieve bit of genre in s: SIEVE_OTHER_GENRE when it has none. */
+static uint32_t genre_bit(const mq_cards *s, long long genre)
+{
+	for (int k = 0; k < s->n_genre_ids; k++)
+		if (s->genre_ids[k] == genre)
+			return UINT32_C(1) << k;
+	return SIEVE_OTHER_GENRE;
+}
+
+static struct sieve sieve_of(mq_cards *s, const mq_card *card)
+{
+	struct sieve e = { .year = card->year };
+	for (size_t g = 0; g < card->n_genres; g++) {
+		if (genre_bit(s, card->genres[g]) == SIEVE_OTHER_GENRE && s->n_genre_ids < SIEVE_GENRES)
+			s->genre_ids[s->n_genre_ids++] = card->genres[g];
+		e.genres |= genre_bit(s, card->genres[g]);
+	}
+	if (card->has_vote_average) {
+		e.flags |= SIEVE_VOTE;
+		e.vote = (float)card->vote_average;
+		if ((double)e.vote < card->vote_average)
+			e.vote = nextafterf(e.vote, INFINITY);
+	}
+	e.flags |= (card->hidden ? SIEVE_HIDDEN : 0) | (card->missing ? SIEVE_MISSING : 0) | (card->adult ? SIEVE_ADULT : 0);
+	int oldest = card->min_age;
+	for (size_t i = 0; card->min_age < 0 && i < card->n_limits; i++)
+		if (card->limits[i].age > oldest)
+			oldest = card->limits[i].age;
+	e.flags |= (uint32_t)(oldest < 0 ? 0 : oldest + 1) << SIEVE_AGE_SHIFT;
+	return e;
+}
+
 static int cmp_key_entry(const void *a, const void *b)
 {
 	return strcmp(((const struct key_entry *)a)->key, ((const struct key_entry *)b)->key);
@@ -339,8 +392,12 @@ static mq_cards *snapshot_new(const char *database, mq_card **cards, size_t n, l
 	s->by_tmdb = sorted_copy(cards, n, cmp_tmdb);
 	s->by_slug = sorted_copy(cards, n, cmp_slug);
 	for (int k = 0; k < 4; k++)
-		for (int a = 0; a < 2; a++)
+		for (int a = 0; a < 2; a++) {
 			s->orders[k][a] = sorted_copy(cards, n, order_cmp[k][a]);
+			s->sieves[k][a] = mq_xcalloc(n ? n : 1, sizeof *s->sieves[k][a]);
+			for (size_t i = 0; i < n; i++)
+				s->sieves[k][a][i] = sieve_of(s, s->orders[k][a][i]);
+		}
 	for (size_t i = 0; i < n; i++)
 		s->n_keys += cards[i]->n_keys;
 	s->keys = mq_xcalloc(s->n_keys ? s->n_keys : 1, sizeof *s->keys);
@@ -361,8 +418,10 @@ static void snapshot_free(mq_cards *s)
 	free(s->by_tmdb);
 	free(s->by_slug);
 	for (int k = 0; k < 4; k++)
-		for (int a = 0; a < 2; a++)
+		for (int a = 0; a < 2; a++) {
 			free(s->orders[k][a]);
+			free(s->sieves[k][a]);
+		}
 	free(s->keys);
 	free(s->changed);
 	free(s);
@@ -505,6 +564,31 @@ int mq_cards_match(const mq_card *c, const mq_movie_query *q)
 	if (q->search && !keys_match(c, q->search))
 		return 0;
 	return !q->audience || mq_cards_allows(c, q->audience);
+}
+
+size_t mq_cards_sift(const mq_cards *c, const mq_movie_query *q, size_t i, int *matches)
+{
+	const struct sieve *s = c->sieves[q->sort][q->ascending ? 1 : 0];
+	uint32_t genre = q->genre ? genre_bit(c, q->genre) : 0;
+	uint32_t flag = q->status == MQ_STATUS_HIDDEN ? SIEVE_HIDDEN : q->status == MQ_STATUS_MISSING ? SIEVE_MISSING : 0;
+	int sieved = !q->source && !q->actor && !q->director && !q->search; /* all else is in the sieve */
+	const mq_audience *a = q->audience;
+	for (; i < c->n; i++) {
+		const struct sieve *e = &s[i];
+		if ((q->status == MQ_STATUS_VISIBLE && (e->flags & SIEVE_HIDDEN)) || (flag && !(e->flags & flag)))
+			continue;
+		if ((genre && !(e->genres & genre)) || (q->year && e->year != q->year))
+			continue;
+		if (q->min_rating > 0 && !((e->flags & SIEVE_VOTE) && (double)e->vote >= q->min_rating))
+			continue;
+		if (a && (e->flags & SIEVE_ADULT) && !a->adult_ok)
+			continue;
+		int oldest = (int)(e->flags >> SIEVE_AGE_SHIFT) - 1;
+		*matches = sieved && (!a || a->age < 0 || oldest < 0 || a->age >= oldest);
+		return i;
+	}
+	*matches = 0;
+	return c->n;
 }
 
 int mq_cards_allows(const mq_card *c, const mq_audience *a)

@@ -719,8 +719,10 @@ mq_err mq_catalog_list(mq_db *db, const mq_movie_query *q, cJSON **items, long l
 	const mq_card *const *order = found ? found : mq_cards_sorted(cards, q->sort, q->ascending);
 	long long first = (q->page - 1) * q->limit, n = 0;
 	cJSON *list = cJSON_CreateArray();
-	for (size_t i = 0; i < count && !(whole && n >= first + q->limit); i++) {
-		if (!mq_cards_match(order[i], q))
+	int sure = 0; /* the sieve knows that the card matches */
+	for (size_t i = found ? 0 : mq_cards_sift(cards, q, 0, &sure); i < count && !(whole && n >= first + q->limit);
+	     i = found ? i + 1 : mq_cards_sift(cards, q, i + 1, &sure)) {
+		if (!sure && !mq_cards_match(order[i], q))
 			continue;
 		if (n >= first && n < first + q->limit) {
 			cJSON *m = mq_catalog_summary_json(order[i]->summary, q->lang);

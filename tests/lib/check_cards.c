@@ -109,14 +109,31 @@ static int index_of(const mq_card *card)
 	return -1;
 }
 
-/* Which movies match q, as a string of indexes in the popularity order ("21"). */
+/* Which movies match q, as a string of indexes in the popularity order ("21"); the same whether
+ * each card is matched or the sieve is walked first (mq_cards_sift, as lists do), in each order. */
 static void matches(const mq_cards *c, const mq_movie_query *q, char *out)
 {
-	const mq_card *const *order = mq_cards_sorted(c, MQ_SORT_POPULARITY, 0);
-	for (size_t i = 0; i < mq_cards_count(c); i++)
-		if (mq_cards_match(order[i], q))
-			*out++ = (char)('0' + index_of(order[i]));
-	*out = '\0';
+	for (int sort = MQ_SORT_POPULARITY; sort <= MQ_SORT_TITLE; sort++)
+		for (int ascending = 0; ascending < 2; ascending++) {
+			mq_movie_query o = *q;
+			o.sort = sort;
+			o.ascending = ascending;
+			const mq_card *const *order = mq_cards_sorted(c, o.sort, ascending);
+			char every[N_MOVIES + 1], sifted[N_MOVIES + 1], *e = every, *f = sifted;
+			for (size_t i = 0; i < mq_cards_count(c); i++)
+				if (mq_cards_match(order[i], &o))
+					*e++ = (char)('0' + index_of(order[i]));
+			int sure;
+			for (size_t i = mq_cards_sift(c, &o, 0, &sure); i < mq_cards_count(c); i = mq_cards_sift(c, &o, i + 1, &sure)) {
+				ck_assert(!sure || mq_cards_match(order[i], &o)); /* what it is sure of is so */
+				if (sure || mq_cards_match(order[i], &o))
+					*f++ = (char)('0' + index_of(order[i]));
+			}
+			*e = *f = '\0';
+			ck_assert_str_eq(sifted, every);
+			if (sort == MQ_SORT_POPULARITY && !ascending)
+				strcpy(out, every);
+		}
 }
 
 START_TEST(filters_orders_and_lookups)
@@ -152,7 +169,21 @@ START_TEST(filters_orders_and_lookups)
 	matches(c, &q, got);
 	ck_assert_str_eq(got, "123");
 	q.year = 0;
+	q.min_rating = 7; /* the sieve's rounding keeps a rating equal to the minimum */
+	matches(c, &q, got);
+	ck_assert_str_eq(got, "23");
+	q.min_rating = 7.000001;
+	matches(c, &q, got);
+	ck_assert_str_eq(got, "3");
 	q.min_rating = 0;
+	q.genre = 99; /* no movie's */
+	matches(c, &q, got);
+	ck_assert_str_eq(got, "");
+	q.genre = 0;
+	q.status = MQ_STATUS_MISSING;
+	matches(c, &q, got);
+	ck_assert_str_eq(got, "");
+	q.status = MQ_STATUS_ANY;
 	q.search = "^ray"; /* a key's start only (the keys are stored from each word on) */
 	matches(c, &q, got);
 	ck_assert_str_eq(got, "");
