@@ -259,6 +259,11 @@ static void card_projection(bson_t *opts)
 
 /* ---- a snapshot -------------------------------------------------------------------------- */
 
+static int cmp_oid_value(const void *a, const void *b)
+{
+	return bson_oid_compare(a, b);
+}
+
 static int cmp_oid(const void *a, const void *b)
 {
 	return bson_oid_compare(&(*(mq_card *const *)a)->oid, &(*(mq_card *const *)b)->oid);
@@ -831,14 +836,11 @@ static mq_cards *patch(mongoc_database_t *database, mq_cards *old, const bson_oi
 		free(fresh);
 		return NULL;
 	}
-	/* the unchanged cards are shared with the old snapshot */
+	/* the unchanged cards are shared with the old snapshot (changed is sorted: changes_since) */
 	mq_card **cards = mq_xcalloc(old->n + n + 1, sizeof *cards);
 	size_t k = 0;
 	for (size_t i = 0; i < old->n; i++) {
-		int replaced = 0;
-		for (size_t j = 0; j < n && !replaced; j++)
-			replaced = bson_oid_equal(&old->cards[i]->oid, &changed[j]);
-		if (!replaced) {
+		if (!bsearch(&old->cards[i]->oid, changed, n, sizeof *changed, cmp_oid_value)) {
 			atomic_fetch_add(&old->cards[i]->refs, 1);
 			cards[k++] = old->cards[i];
 		}
@@ -855,8 +857,8 @@ static mq_cards *patch(mongoc_database_t *database, mq_cards *old, const bson_oi
 	return out;
 }
 
-/* What changed after old's version: *all, or the movies named (*changed[*n], caller frees), up
- * to the latest version (*latest). MQ_OK, or the database's error. */
+/* What changed after old's version: *all, or the movies named (*changed[*n], sorted, each once;
+ * caller frees), up to the latest version (*latest). MQ_OK, or the database's error. */
 static mq_err changes_since(mongoc_database_t *database, long long from, long long *latest, int *all,
 			    bson_oid_t **changed, size_t *n)
 {
@@ -878,15 +880,20 @@ static mq_err changes_since(mongoc_database_t *database, long long from, long lo
 			if (!*all && bson_iter_init_find(&it, &doc, "movies") && BSON_ITER_HOLDS_ARRAY(&it) &&
 			    bson_iter_recurse(&it, &arr)) {
 				while (bson_iter_next(&arr)) {
-					int seen = !BSON_ITER_HOLDS_OID(&arr);
-					for (size_t i = 0; i < *n && !seen; i++)
-						seen = bson_oid_equal(&(*changed)[i], bson_iter_oid(&arr));
-					if (seen)
+					if (!BSON_ITER_HOLDS_OID(&arr))
 						continue;
 					if (*n == cap)
 						*changed = mq_xrealloc(*changed, (cap = cap ? cap * 2 : 16) * sizeof **changed);
 					bson_oid_copy(bson_iter_oid(&arr), &(*changed)[(*n)++]);
 				}
+			}
+			if (*n) { /* each once: versions may name a movie again */
+				qsort(*changed, *n, sizeof **changed, cmp_oid_value);
+				size_t k = 1;
+				for (size_t i = 1; i < *n; i++)
+					if (!bson_oid_equal(&(*changed)[i], &(*changed)[k - 1]))
+						bson_oid_copy(&(*changed)[i], &(*changed)[k++]);
+				*n = k;
 			}
 			if (*n > MQ_CARDS_PATCH_MAX)
 				*all = 1;

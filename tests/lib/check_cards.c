@@ -283,6 +283,24 @@ START_TEST(snapshots_follow_the_versions)
 	for (size_t i = 0; i < mq_cards_count(after); i++)
 		n += (size_t)mq_cards_match(mq_cards_sorted(after, MQ_SORT_TITLE, 1)[i], &q);
 	ck_assert_uint_eq(n, N_MOVIES);
+	/* two versions naming one movie both, among more than a few: patched, each card once */
+	filter = BCON_NEW("_id", BCON_OID(&oids[1]));
+	update = BCON_NEW("$set", "{", "year", BCON_INT32(1960), "}");
+	ck_assert(mongoc_collection_update_one(movies, filter, update, NULL, NULL, NULL));
+	bson_destroy(update);
+	bson_destroy(filter);
+	enum { MANY = 200 };
+	bson_oid_t many[MANY];
+	for (int i = 0; i < MANY; i++)
+		bson_oid_init(&many[i], NULL); /* not movies: a patch finds nothing for them */
+	bson_oid_copy(&oids[1], &many[7]);
+	ck_assert_int_eq(bump(many, MANY), 4);
+	ck_assert_int_eq(bump(&oids[1], 1), 5);
+	mq_cards_release(after);
+	after = acquire();
+	ck_assert_int_eq(mq_cards_version(after), 5);
+	ck_assert_uint_eq(mq_cards_count(after), N_MOVIES);
+	ck_assert_int_eq(mq_cards_by_oid(after, &oids[1])->year, 1960);
 	mq_cards_release(after);
 	mongoc_collection_destroy(movies);
 	mq_db_push(db, client);
