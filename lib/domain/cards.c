@@ -76,10 +76,13 @@ static int64_t checked_at;  /* the last look at the database that succeeded */
 static int reloading;       /* a whole reload is under way */
 static int64_t failed_at;   /* the last look at the database that failed */
 static __thread long long required = MQ_CARDS_LATEST;
+static __thread long long looked = -1; /* the version this thread's request looked and found; -1:
+					* it has not looked, or wrote since */
 
 void mq_cards_require(long long version)
 {
 	required = version;
+	looked = -1;
 }
 
 /* ---- one card ---------------------------------------------------------------------------- */
@@ -629,6 +632,7 @@ static mq_err head_hint(mongoc_collection_t *versions, long long *v)
 
 long long mq_cards_bump(mongoc_database_t *database, const bson_oid_t *movies, size_t n, const bson_oid_t *user)
 {
+	looked = -1; /* the request's next acquisition looks again: its own change is in */
 	mongoc_collection_t *versions = mongoc_database_get_collection(database, VERSIONS);
 	long long v = 0;
 	int64_t now = mq_clock_ms();
@@ -944,14 +948,15 @@ static mq_cards *refresh(mongoc_database_t *database, mq_cards *old)
 }
 
 /* Whether c answers a request that requires want without a look at the database: a visitor's
- * (MQ_CARDS_LATEST) only while a whole reload is under way (they get the snapshot before it), a
- * member's when it holds their own last change and was looked at within MQ_CARDS_CHECK_MS. */
+ * (MQ_CARDS_LATEST) while a whole reload is under way (they get the snapshot before it) or once
+ * the request has looked (c is what it found, or newer), a member's when it holds their own last
+ * change and was looked at within MQ_CARDS_CHECK_MS. */
 static int enough(const mq_cards *c, const char *database, long long want)
 {
 	if (!c || strcmp(c->database, database))
 		return 0;
 	if (want == MQ_CARDS_LATEST)
-		return reloading;
+		return reloading || (looked >= 0 && c->version >= looked);
 	return c->version >= want && (reloading || mq_clock_ms() - checked_at < MQ_CARDS_CHECK_MS);
 }
 
@@ -1012,6 +1017,7 @@ mq_cards *mq_cards_acquire(mongoc_database_t *database)
 				mq_cards_release(fresh);
 			}
 			checked_at = at;
+			looked = current->version;
 			mq_cards_release(c);
 			c = current;
 			atomic_fetch_add(&c->refs, 1);

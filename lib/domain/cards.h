@@ -76,7 +76,8 @@ typedef struct mq_cards mq_cards;
  * at the database first (one lookup by _id: the next version; then the movies it names), so it
  * holds every change finished before the request; a member's is looked at when it is older than
  * their own last change or than MQ_CARDS_CHECK_MS (their session check already cost two round
- * trips). One thread of a process looks at a time; while one reloads every card, the others
+ * trips). A request looks once: its later acquisitions take the snapshot its look found (or a
+ * newer one), unless it wrote a catalogue version since (mq_cards_bump). One thread of a process looks at a time; while one reloads every card, the others
  * serve the snapshot there is. Through database, whose client the caller holds. NULL when the
  * look failed (the database's error is logged; the caller answers 503), and for
  * MQ_CARDS_CHECK_MS after that without looking again, so that a database down costs each
@@ -86,7 +87,8 @@ void mq_cards_release(mq_cards *c);
 
 /* What the calling thread's request must see: MQ_CARDS_LATEST (the worker loop sets it before
  * each request) or, for a member, the catalogue version of their own last change (the session
- * check sets it from their users document, catalog_v). */
+ * check sets it from their users document, catalog_v). Either starts a request: its first
+ * acquisition looks at the database again. */
 #define MQ_CARDS_LATEST LLONG_MAX
 void mq_cards_require(long long version);
 
