@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
@@ -36,6 +37,13 @@ func main() {
 	if st, err := os.Stat(*dir); err != nil || !st.IsDir() {
 		fmt.Fprintf(os.Stderr, "ferretdb-test: -dir %q is not an existing directory\n", *dir)
 		os.Exit(2)
+	}
+
+	// FerretDB decodes every document a query reads that is not found by _id into Go values:
+	// reading 10,000 movies spent a quarter of its time collecting garbage at Go's default of
+	// 100 (3.6 s), 2.8 s at 400, for 12 MB more memory. GOGC, when set, still decides.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
 	}
 
 	level := slog.LevelWarn
