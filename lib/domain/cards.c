@@ -908,8 +908,6 @@ static mq_err changes_since(mongoc_database_t *database, long long from, long lo
 	return rc == MQ_ENOTFOUND ? MQ_OK : rc;
 }
 
-/* The snapshot after a look at the database from old (may be NULL): old itself (a reference
- * added) when nothing changed, a patched or wholly reloaded one, or NULL on a database error. */
 /* load_all, the others serving the snapshot there is meanwhile. */
 static mq_cards *reload(mongoc_database_t *database)
 {
@@ -923,9 +921,13 @@ static mq_cards *reload(mongoc_database_t *database)
 	return c;
 }
 
-static mq_cards *refresh(mongoc_database_t *database, mq_cards *old)
+/* The snapshot after a look at the database from old (may be NULL), whose process last looked
+ * at looked_at: old itself (a reference added) when nothing changed, a patched or wholly reloaded
+ * one, or NULL on a database error. */
+static mq_cards *refresh(mongoc_database_t *database, mq_cards *old, int64_t looked_at)
 {
-	if (!old || mq_clock_ms() - old->loaded_at > MQ_CARDS_MAX_AGE_MS ||
+	int64_t now = mq_clock_ms();
+	if (!old || now - looked_at > MQ_CARDS_MAX_AGE_MS || now - old->loaded_at > MQ_CARDS_RELOAD_MS ||
 	    strcmp(old->database, mongoc_database_get_name(database)))
 		return reload(database);
 	long long latest;
@@ -993,13 +995,14 @@ mq_cards *mq_cards_acquire(mongoc_database_t *database)
 	ok = want != MQ_CARDS_LATEST && enough(c, name, want); /* another thread looked meanwhile */
 	if (c)
 		atomic_fetch_add(&c->refs, 1);
+	int64_t looked_at = checked_at;
 	pthread_mutex_unlock(&lock);
 	if (!ok && failing()) { /* the thread before this one found the database down */
 		mq_cards_release(c);
 		c = NULL;
 	} else if (!ok) {
 		int64_t at = mq_clock_ms();
-		mq_cards *fresh = refresh(database, c);
+		mq_cards *fresh = refresh(database, c, looked_at);
 		pthread_mutex_lock(&lock);
 		failed_at = fresh ? 0 : mq_clock_ms();
 		if (!fresh) { /* the database failed: so does the request */

@@ -17,9 +17,10 @@
  * MQ_CARDS_PATCH_MAX movies reloads every card. So a visitor sees every change finished before
  * their request; a member sees others' within about a second and their own on their very next
  * request: the write records the version it produced in the member's users document
- * (catalog_v), which the session check reads anyway and passes to mq_cards_require. A snapshot
- * older than MQ_CARDS_MAX_AGE_MS is reloaded whole, which also covers versions pruned meanwhile
- * (they are kept an hour) and a bump that failed.
+ * (catalog_v), which the session check reads anyway and passes to mq_cards_require. A process
+ * that has not looked for MQ_CARDS_MAX_AGE_MS reloads whole (versions are kept an hour, so the
+ * ones after its own may be gone), and every process does after MQ_CARDS_RELOAD_MS, which covers
+ * a bump that failed or that a crash kept from being written.
  *
  * Memory: a card is its summary document as stored (titles and overviews in every language
  * kept) plus its filter fields: about 1 KB a movie with TMDB's texts (10,000 movies: ~10 MB in
@@ -38,6 +39,9 @@
 
 #define MQ_CARDS_CHECK_MS 1000  /* a process looks for a newer version at most this often */
 #define MQ_CARDS_MAX_AGE_MS (50 * 60 * 1000) /* versions are kept an hour (clocks may differ) */
+#define MQ_CARDS_RELOAD_MS (6 * 60 * 60 * 1000) /* a whole reading every six hours at the least
+						 * (6.5 s at 10,000 movies on the embedded
+						 * database, the request that asks waiting) */
 #define MQ_CARDS_PATCH_MAX 1000 /* more movies changed than this: a new version says all, and a
 				 * process reloads every card. A patch reads each movie by _id
 				 * (about 1 ms on the embedded database); reading every card costs
