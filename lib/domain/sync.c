@@ -530,6 +530,18 @@ static void note_existing(mq_sync *s, const cJSON *existing)
 	note_changed(s, mq_oid_parse(cJSON_GetStringValue(id), &oid) ? NULL : &oid);
 }
 
+/* The filter of an update to a catalogue movie's JSON (load_existing): its _id, which FerretDB
+ * finds by its index where a filter on tmdb_id decodes every movie (one such update per movie
+ * synced: M·N); its TMDB id when the _id is not an ObjectId. */
+static bson_t *existing_filter(const cJSON *existing, long long tmdb_id)
+{
+	bson_oid_t oid;
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(existing, "_id"), "$oid");
+	if (!mq_oid_parse(cJSON_GetStringValue(id), &oid))
+		return BCON_NEW("_id", BCON_OID(&oid));
+	return BCON_NEW("tmdb_id", BCON_INT64(tmdb_id));
+}
+
 /* A movie TMDB answered 404 for: flagged and notified once; never deleted. */
 static void flag_missing(mq_sync *s, long long tmdb_id)
 {
@@ -544,7 +556,7 @@ static void flag_missing(mq_sync *s, long long tmdb_id)
 	notify(s, "tmdb_missing", existing, tmdb_id, NULL);
 	if (s->dry_run)
 		return;
-	bson_t *filter = BCON_NEW("tmdb_id", BCON_INT64(tmdb_id));
+	bson_t *filter = existing_filter(existing, tmdb_id);
 	bson_t *update = BCON_NEW("$set", "{", "tmdb_missing", BCON_BOOL(true), "tmdb_missing_at", BCON_DATE_TIME(mq_clock_ms()), "}");
 	note_existing(s, existing);
 	queue(s, filter, update, 0);
@@ -707,7 +719,7 @@ static void apply_movie(mq_sync *s, const cJSON *details)
 				BSON_APPEND_UTF8(&child, "tmdb_missing_at", "");
 				bson_append_document_end(&update, &child);
 			}
-			bson_t *filter = BCON_NEW("tmdb_id", BCON_INT64(tmdb_id));
+			bson_t *filter = existing_filter(existing, tmdb_id);
 			note_existing(s, existing);
 			queue(s, filter, &update, 0);
 			bson_destroy(filter);
