@@ -220,6 +220,11 @@ mq_err mq_tmdbcache_get(const mq_env *env, const char *path,
 		*state = MQ_CACHE_HIT;
 		mq_metrics_cache("hit");
 		count_hit(coll, key.data);
+		if (cJSON_IsNull(*json)) { /* TMDB's 404, remembered */
+			cJSON_Delete(*json);
+			*json = NULL;
+			rc = MQ_ENOTFOUND;
+		}
 		goto out;
 	}
 	/* TMDB is called without holding the database client: a slow TMDB must not pin the pool */
@@ -239,7 +244,13 @@ mq_err mq_tmdbcache_get(const mq_env *env, const char *path,
 		if (coll && store(coll, key.data, body, mq_config_tmdb_cache_ttl(cfg, path)) != MQ_OK)
 			mq_log(MQ_LOG_WARN, "cache", "could not cache %s; served uncached", key.data);
 		cJSON_free(body);
-	} else if (rc != MQ_ENOTFOUND && rc != MQ_EINVAL && e.found && (*json = cJSON_Parse(e.body))) {
+	} else if (rc == MQ_ENOTFOUND) {
+		/* remembered as JSON null, for less long: a movie or person TMDB removed (or never had)
+		 * would otherwise cost a TMDB request, and a slot of its rate limit, on every view */
+		int ttl = mq_config_tmdb_cache_ttl(cfg, path);
+		if (coll && store(coll, key.data, "null", ttl < MQ_TMDBCACHE_NOT_FOUND_TTL ? ttl : MQ_TMDBCACHE_NOT_FOUND_TTL) != MQ_OK)
+			mq_log(MQ_LOG_WARN, "cache", "could not remember TMDB's 404 for %s", key.data);
+	} else if (rc != MQ_EINVAL && e.found && strcmp(e.body, "null") && (*json = cJSON_Parse(e.body))) {
 		mq_log(MQ_LOG_WARN, "cache", "TMDB failed (%s, %s): serving the expired entry of %s",
 		       mq_err_message(rc), r.message, key.data);
 		*state = MQ_CACHE_STALE;

@@ -3,7 +3,9 @@
  * An entry is keyed by the endpoint: the path plus the query sorted by key (credentials never
  * appear: mq_tmdb_get adds them itself). A fresh entry (valid_until in the future) is served
  * without calling TMDB; an expired one is refreshed; when TMDB fails, an expired entry is served
- * anyway, marked stale, rather than an error. Each entry counts its hits, misses (fetches) and
+ * anyway, marked stale, rather than an error. TMDB's 404 is remembered too, as the body null, for
+ * MQ_TMDBCACHE_NOT_FOUND_TTL seconds at most (MQ_ENOTFOUND from the cache; never served stale).
+ * Each entry counts its hits, misses (fetches) and
  * stale answers, which feed the cache statistics (hits a process counts are written together, at
  * most once a second). Expiry is checked on read (FerretDB has no TTL
  * indexes); `marquee-sync purge-cache` deletes what has expired.
@@ -18,6 +20,8 @@
 #include "web/http.h"
 
 #include <cjson/cJSON.h>
+
+#define MQ_TMDBCACHE_NOT_FOUND_TTL 3600
 
 typedef enum mq_cache_state {
 	MQ_CACHE_HIT,

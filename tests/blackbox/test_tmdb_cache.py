@@ -77,6 +77,19 @@ class TmdbCacheTest(unittest.TestCase, ErrorShape):
         self.assertGreaterEqual(stats["stale_served"], 1)
         self.assertIn("movie", stats["by_endpoint"])
 
+    def test_tmdb_404_is_remembered_for_a_while(self):
+        # a movie TMDB does not have: asked once, not on every view, until the entry expires
+        path = "/3/movie/999999993"
+        before = tmdb_count(path)
+        for _ in range(3):
+            r = get("/api/v1/movies/999999993")
+            self.assertEqual(r.status, 404, r.body)
+        self.assertEqual(get("/movies/999999993").status, 404)
+        self.assertEqual(tmdb_count(path), before + 1, "TMDB's 404 is remembered")
+        time.sleep(2.2)  # TMDB_CACHE_TTL
+        self.assertEqual(get("/api/v1/movies/999999993").status, 404)
+        self.assertEqual(tmdb_count(path), before + 2, "and asked again once it expired")
+
     def test_an_entry_of_an_earlier_release_is_fetched_again_and_replaced(self):
         """Entries are found by their _id, the key (FerretDB answers an _id equality without
         decoding every entry); one an earlier release stored under an ObjectId is not found: it is
