@@ -3,8 +3,9 @@
     scale.py STACK_ENV BUILD ROOT "SIZES" REQUESTS MEMBERS_PER_MOVIE
 
 For each size: fills the catalogue (scale-fill) and the members (pymongo, straight into the
-database), learns the neighbours, asks every request REQUESTS times (each row stops early after
-ROW_BUDGET seconds, and says how many it asked), then prints the table.
+database), stores the catalogue's people (marquee-sync people), learns the neighbours, asks every
+request REQUESTS times (each row stops early after ROW_BUDGET seconds, and says how many it
+asked), then prints the table.
 """
 import http.client
 import json
@@ -242,13 +243,23 @@ for size in sizes:
         # a movie no page of this process has shown yet: its document is read by _id
         ("movie page, first view", "GET", lambda i, size=size: f"/movies/{FIRST_ID + size - 2 - i}", None),
     ]
+    # the catalogue's people, as the nightly people sync stores them (directors and leading actors;
+    # the synthetic movies share 5,500 people at most)
+    t = time.monotonic()
+    synced = sync("people", "--limit", "100000")
+    log(f"people {'stored' if synced else 'NOT all stored'} in {time.monotonic() - t:.1f} s: {db.people.count_documents({})}")
+    person = db.people.find_one({}, {"slug": 1}, sort=[("popularity", -1)])
+    people_rows = [
+        ("person page", "GET", f"/people/{person['slug']}" if person else "/people/1", None),
+        ("search, movies and people", "GET", "/api/v1/search?q=synthetic%20actor%2020", None),
+    ]
     if LEARN:
         log("learning the neighbours…")
     t = time.monotonic()
     learnt[size] = sync("neighbours") if LEARN else None
     if LEARN:
         log(f"neighbours {'learnt' if learnt[size] else 'FAILED'} in {time.monotonic() - t:.1f} s")
-    for label, method, path, tok in by_id + rows:
+    for label, method, path, tok in by_id + rows + people_rows:
         r = results[(label, size)] = measure(method, path, tok)
         log(f"{size}: {label}: median {r['median']:.1f} ms, p99 {r['p99']:.1f} ms, n {r['n']}, failed {r['failed']}, "
             f"db {r['db'] if r['db'] is None else round(r['db'], 1)}")
@@ -267,7 +278,7 @@ head = f"{'request':<26}" + "".join(f" {f'{s} median':>13} {'p99':>8} {'n':>3} {
 print(head)
 print("-" * len(head))
 ref = {s: results[(by_id[0][0], s)]["median"] for s in sizes}
-for label, *_ in by_id + rows:
+for label, *_ in by_id + rows + people_rows:
     line = f"{label:<26}"
     for s in sizes:
         r = results[(label, s)]

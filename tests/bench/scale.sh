@@ -7,7 +7,9 @@
 # stand-in's synthetic movies (tests/bench/scale_fill.c: the sync's own document builder, bulk
 # inserts, seconds instead of the sync's minutes) and members up to MEMBERS_PER_MOVIE of the
 # size (1,000 at 10,000 movies), each with 50 list entries (25 watchlist, 10 favourites, 15
-# interactions) and 10 ratings, written straight into the database; learns the neighbours
+# interactions) and 10 ratings, written straight into the database; stores the catalogue's people
+# (marquee-sync people: its directors and leading actors, 5,500 at most among the synthetic
+# movies); learns the neighbours
 # (marquee-sync neighbours), then asks each request REQUESTS times, one client, one at a time,
 # past nginx's micro-cache (Cache-Control: no-cache; signed-in requests bypass it anyway).
 # Prints one table (tests/bench/scale.py): median and p99 per size, the growth from the first
