@@ -118,3 +118,15 @@ int mq_search_pattern(const char *q, mq_buf *out)
 	mq_buf_free(&key);
 	return empty ? -1 : 0;
 }
+
+size_t mq_search_pattern_text(const char *pattern, char text[512])
+{
+	size_t n = 0;
+	for (const char *p = pattern + (*pattern == '^'); *p && n + 1 < 512; p++) {
+		if (*p == '\\' && p[1])
+			p++;
+		text[n++] = *p;
+	}
+	text[n] = '\0';
+	return n;
+}

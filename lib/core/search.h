@@ -15,4 +15,8 @@ void mq_search_key(const char *s, mq_buf *out);
  * escaped; appended to out. Returns -1 when q has no letters or digits. */
 int mq_search_pattern(const char *q, mq_buf *out);
 
+/* What a pattern of mq_search_pattern looks for, unescaped, in text[512] (cut there); its length.
+ * Keys starting with it match: the pattern's regex, answered by a binary search among sorted keys. */
+size_t mq_search_pattern_text(const char *pattern, char text[512]);
+
 #endif

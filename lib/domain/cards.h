@@ -148,6 +148,17 @@ void mq_cards_keep_doc(const mq_cards *c, const bson_oid_t *oid, const bson_t *d
  * written (logged: the change itself stands; processes see it at their next whole reload). */
 long long mq_cards_bump(mongoc_database_t *database, const bson_oid_t *movies, size_t n, const bson_oid_t *user);
 
+/* The same for people a writer stored (TMDB ids; NULL or more than MQ_CARDS_PATCH_MAX: any): a
+ * version that changes no movie, which each process's people search follows
+ * (mq_cards_take_people). The catalogue version written, or 0. */
+long long mq_cards_bump_people(mongoc_database_t *database, const long long *people, size_t n);
+
+/* The people the catalogue versions this process installed since the last call named: 1 when
+ * that may be anyone (the first call, a whole reload, a version that said so), else 0 with
+ * *people[*n] (sorted, each once; caller frees; NULL when none). For the one reader that keeps
+ * people (people_index.c), after an acquisition that looked. */
+int mq_cards_take_people(long long **people, size_t *n);
+
 /* Drops this process's snapshot (tests; a process shutting down). */
 void mq_cards_reset(void);
 

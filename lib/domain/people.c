@@ -4,8 +4,10 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/search.h"
+#include "domain/cards.h"
 #include "domain/catalog.h"
 #include "domain/genre.h"
+#include "domain/people_index.h"
 #include "tmdb/person.h"
 #include "tmdb/tmdbcache.h"
 #include "web/valid.h"
@@ -139,24 +141,47 @@ static mq_err mark_missing(mongoc_collection_t *coll, long long tmdb_id)
 	return rc;
 }
 
-mq_err mq_people_refresh(const mq_env *env, long long tmdb_id)
+/* mq_people_refresh; announce: a catalogue version names the person stored (the sync announces
+ * its people together). */
+static mq_err refresh_person(const mq_env *env, long long tmdb_id, int announce)
 {
 	cJSON *doc = NULL;
 	mq_err rc = fetch_person(env, tmdb_id, &doc);
 	mongoc_client_t *client = NULL;
-	if ((rc == MQ_OK || rc == MQ_ENOTFOUND) && !(client = mq_db_pop(env->db)))
+	mongoc_database_t *database = NULL;
+	if ((rc == MQ_OK || rc == MQ_ENOTFOUND) && !(database = mq_db_acquire(env->db, &client)))
 		rc = MQ_EUNAVAIL;
-	if (client) {
-		mongoc_collection_t *coll = mq_db_collection(env->db, client, "people");
-		if (rc == MQ_OK)
+	if (database) {
+		mongoc_collection_t *coll = mongoc_database_get_collection(database, "people");
+		if (rc == MQ_OK) {
 			rc = store_person(coll, doc, tmdb_id);
-		else if (mark_missing(coll, tmdb_id) != MQ_OK)
+			if (rc == MQ_OK && announce)
+				mq_cards_bump_people(database, &tmdb_id, 1); /* every process's people search learns of it */
+		} else if (mark_missing(coll, tmdb_id) != MQ_OK) {
 			rc = MQ_EUNAVAIL; /* nothing known of them: the database's failure, not TMDB's 404 */
+		}
 		mongoc_collection_destroy(coll);
+		mq_db_release(env->db, client, database);
 	}
-	mq_db_push(env->db, client);
 	cJSON_Delete(doc);
 	return rc;
+}
+
+mq_err mq_people_refresh(const mq_env *env, long long tmdb_id)
+{
+	return refresh_person(env, tmdb_id, 1);
+}
+
+/* Announces people[*n] in one catalogue version, and empties the list. */
+static void announce_people(mq_db *db, long long *people, size_t *n)
+{
+	mongoc_client_t *client;
+	mongoc_database_t *database = *n ? mq_db_acquire(db, &client) : NULL;
+	if (database) {
+		mq_cards_bump_people(database, people, *n);
+		mq_db_release(db, client, database);
+	}
+	*n = 0;
 }
 
 /* ---- the public JSON ---- */
@@ -269,44 +294,43 @@ static cJSON *summary_json(const bson_t *doc, const char *lang)
 	return p;
 }
 
+/* The database of db for a search of the people index, with the catalogue versions looked at
+ * (mq_cards_acquire: the people they announce); NULL when it is unavailable. */
+static mongoc_database_t *index_database(mq_db *db, mongoc_client_t **client)
+{
+	mongoc_database_t *database = mq_db_acquire(db, client);
+	mq_cards *cards = database ? mq_cards_acquire(database) : NULL;
+	if (database && !cards) {
+		mq_db_release(db, *client, database);
+		return NULL;
+	}
+	mq_cards_release(cards);
+	return database;
+}
+
 mq_err mq_people_search(mq_db *db, const char *pattern, long long limit, const char *lang, cJSON **items)
 {
 	*items = NULL;
-	bson_t *filter = BCON_NEW("search_keys", "{", "$regex", BCON_UTF8(pattern), "$options", BCON_UTF8("i"), "}");
-	bson_t *opts = BCON_NEW("sort", "{", "popularity", BCON_INT32(-1), "_id", BCON_INT32(1), "}",
-				"limit", BCON_INT64(limit),
-				"projection", "{", "tmdb_id", BCON_INT32(1), "slug", BCON_INT32(1), "name", BCON_INT32(1),
-				"names", BCON_INT32(1), "profile_path", BCON_INT32(1), "known_for_department", BCON_INT32(1),
-				"popularity", BCON_INT32(1), "}");
-	mq_err rc = MQ_OK;
-	mongoc_client_t *client = mq_db_pop(db);
-	if (!client) {
-		bson_destroy(opts);
-		bson_destroy(filter);
+	mongoc_client_t *client;
+	mongoc_database_t *database = index_database(db, &client);
+	if (!database)
 		return MQ_EUNAVAIL;
-	}
-	mongoc_collection_t *coll = mq_db_collection(db, client, "people");
+	bson_t **docs;
+	size_t n;
+	mq_err rc = mq_people_index_search(database, pattern, limit, &docs, &n);
+	mq_db_release(db, client, database);
+	if (rc != MQ_OK)
+		return rc;
 	cJSON *list = cJSON_CreateArray();
-	const bson_t *doc;
-	bson_error_t error;
-	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, filter, opts, NULL);
-	while (mongoc_cursor_next(cursor, &doc)) {
-		cJSON *p = summary_json(doc, lang);
+	for (size_t i = 0; i < n; i++) {
+		cJSON *p = summary_json(docs[i], lang);
 		if (p)
 			cJSON_AddItemToArray(list, p);
+		bson_destroy(docs[i]);
 	}
-	if (mongoc_cursor_error(cursor, &error))
-		rc = mq_db_error(&error, "people search");
-	mongoc_cursor_destroy(cursor);
-	mongoc_collection_destroy(coll);
-	mq_db_push(db, client);
-	bson_destroy(opts);
-	bson_destroy(filter);
-	if (rc != MQ_OK)
-		cJSON_Delete(list);
-	else
-		*items = list;
-	return rc;
+	free(docs);
+	*items = list;
+	return MQ_OK;
 }
 
 mq_err mq_people_tmdb_search(const mq_env *env, const char *q, long long limit, cJSON **items)
@@ -341,31 +365,13 @@ mq_err mq_people_find_name(mq_db *db, const char *name, long long *tmdb_id)
 	mq_buf key = MQ_BUF_INIT;
 	mq_search_key(name, &key);
 	*tmdb_id = 0;
-	if (!*mq_buf_cstr(&key)) {
-		mq_buf_free(&key);
-		return MQ_ENOTFOUND;
-	}
-	bson_t *filter = BCON_NEW("search_keys", BCON_UTF8(mq_buf_cstr(&key)));
-	bson_t *opts = BCON_NEW("sort", "{", "popularity", BCON_INT32(-1), "_id", BCON_INT32(1), "}",
-				"projection", "{", "tmdb_id", BCON_INT32(1), "}");
+	mongoc_client_t *client;
+	mongoc_database_t *database = *mq_buf_cstr(&key) ? index_database(db, &client) : NULL;
+	mq_err rc = !*mq_buf_cstr(&key) ? MQ_ENOTFOUND : database ? mq_people_index_find_key(database, mq_buf_cstr(&key), tmdb_id)
+										: MQ_EUNAVAIL;
+	if (database)
+		mq_db_release(db, client, database);
 	mq_buf_free(&key);
-	mongoc_client_t *client = mq_db_pop(db);
-	mq_err rc = client ? MQ_OK : MQ_EUNAVAIL;
-	if (client) {
-		mongoc_collection_t *coll = mq_db_collection(db, client, "people");
-		bson_t doc;
-		bson_iter_t it;
-		rc = mq_db_find_one(coll, filter, opts, &doc, "person by name");
-		if (rc == MQ_OK && bson_iter_init_find(&it, &doc, "tmdb_id") && BSON_ITER_HOLDS_NUMBER(&it))
-			*tmdb_id = bson_iter_as_int64(&it);
-		else if (rc == MQ_OK)
-			rc = MQ_ENOTFOUND;
-		bson_destroy(&doc);
-		mongoc_collection_destroy(coll);
-		mq_db_push(db, client);
-	}
-	bson_destroy(opts);
-	bson_destroy(filter);
 	return rc;
 }
 
@@ -512,8 +518,13 @@ mq_err mq_people_sync(const mq_env *env, const mq_people_sync_opts *o, mq_people
 	if (rc != MQ_OK)
 		return rc;
 	c->due = (long)n;
+	enum { ANNOUNCE_EVERY = 200 }; /* people stored, announced together */
+	long long stored[ANNOUNCE_EVERY];
+	size_t n_stored = 0;
 	for (size_t i = 0; i < n && (long)i < o->limit && !o->dry_run; i++) {
-		mq_err one = mq_people_refresh(env, ids[i]);
+		mq_err one = refresh_person(env, ids[i], 0);
+		if (one == MQ_OK && (stored[n_stored++] = ids[i], n_stored == ANNOUNCE_EVERY))
+			announce_people(env->db, stored, &n_stored);
 		if (one == MQ_OK)
 			c->refreshed++;
 		else if (one == MQ_ENOTFOUND)
@@ -525,6 +536,7 @@ mq_err mq_people_sync(const mq_env *env, const mq_people_sync_opts *o, mq_people
 				break;
 		}
 	}
+	announce_people(env->db, stored, &n_stored);
 	free(ids);
 	return MQ_OK;
 }

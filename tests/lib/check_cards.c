@@ -301,6 +301,28 @@ START_TEST(snapshots_follow_the_versions)
 	ck_assert_int_eq(mq_cards_version(after), 5);
 	ck_assert_uint_eq(mq_cards_count(after), N_MOVIES);
 	ck_assert_int_eq(mq_cards_by_oid(after, &oids[1])->year, 1960);
+	/* a version of people only: the cards as they were, at it; the people named, taken once */
+	long long *people;
+	size_t n_people;
+	mq_cards_take_people(&people, &n_people);
+	free(people);
+	mongoc_client_t *c2;
+	mongoc_database_t *database = mq_db_acquire(db, &c2);
+	long long named[] = { 7, 3, 7 };
+	ck_assert_int_eq(mq_cards_bump_people(database, named, 3), 6);
+	mq_db_release(db, c2, database);
+	mq_cards_release(after);
+	after = acquire();
+	ck_assert_int_eq(mq_cards_version(after), 6);
+	ck_assert_uint_eq(mq_cards_count(after), N_MOVIES);
+	ck_assert_int_eq(mq_cards_by_oid(after, &oids[1])->year, 1960);
+	ck_assert_ptr_nonnull(mq_cards_by_slug(after, "new-one"));
+	ck_assert_int_eq(mq_cards_take_people(&people, &n_people), 0);
+	ck_assert_uint_eq(n_people, 2);
+	ck_assert(people[0] == 3 && people[1] == 7);
+	free(people);
+	ck_assert_int_eq(mq_cards_take_people(&people, &n_people), 0);
+	ck_assert_uint_eq(n_people, 0);
 	mq_cards_release(after);
 	mongoc_collection_destroy(movies);
 	mq_db_push(db, client);

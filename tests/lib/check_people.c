@@ -8,6 +8,7 @@
 
 #include "core/clock.h"
 #include "core/search.h"
+#include "domain/cards.h"
 #include "domain/catalog.h"
 #include "domain/people.h"
 #include "store/db.h"
@@ -209,6 +210,88 @@ START_TEST(search_and_names)
 }
 END_TEST
 
+/* The names found by a search for q, most popular first, "," between. */
+static void searched(const char *q, const char *lang, char *out, size_t size)
+{
+	mq_buf pattern = MQ_BUF_INIT;
+	ck_assert_int_eq(mq_search_pattern(q, &pattern), 0);
+	cJSON *items = NULL;
+	mq_cards_require(MQ_CARDS_LATEST); /* a request of its own */
+	ck_assert_int_eq(mq_people_search(db, mq_buf_cstr(&pattern), 10, lang, &items), MQ_OK);
+	mq_buf_free(&pattern);
+	*out = '\0';
+	const cJSON *p;
+	cJSON_ArrayForEach(p, items) {
+		if (*out)
+			strncat(out, ",", size - strlen(out) - 1);
+		strncat(out, test_str(p, "name"), size - strlen(out) - 1);
+	}
+	cJSON_Delete(items);
+}
+
+/* What a writer of people does after storing some: a catalogue version naming them. */
+static void announce(const long long *ids, size_t n)
+{
+	mongoc_client_t *client;
+	mongoc_database_t *database = mq_db_acquire(db, &client);
+	ck_assert_int_gt(mq_cards_bump_people(database, ids, n), 0);
+	mq_db_release(db, client, database);
+}
+
+/* Each process keeps the people's search keys: a person stored, renamed or gone is searched as
+ * such by the next request once a catalogue version names them, and all of them when one says
+ * anyone may have changed. */
+START_TEST(search_follows_the_people_announced)
+{
+	if (!open_db())
+		return;
+	char got[256];
+	searched("brad", "en", got, sizeof got);
+	ck_assert_str_eq(got, "Brad Pitt,Brad Other");
+	insert_person("{\"id\":289,\"name\":\"Brad Third\",\"popularity\":9}", mq_clock_ms());
+	long long id = 289;
+	announce(&id, 1);
+	searched("brad", "en", got, sizeof got);
+	ck_assert_str_eq(got, "Brad Pitt,Brad Third,Brad Other");
+	searched("third", "en", got, sizeof got);
+	ck_assert_str_eq(got, "Brad Third");
+	/* renamed: found by the new name only */
+	mongoc_client_t *client = mq_db_pop(db);
+	mongoc_collection_t *coll = mq_db_collection(db, client, "people");
+	bson_oid_t oid;
+	mq_people_oid(289, &oid);
+	bson_t *filter = BCON_NEW("_id", BCON_OID(&oid));
+	bson_t *update = BCON_NEW("$set", "{", "name", BCON_UTF8("Carl Third"), "names.en", BCON_UTF8("Carl Third"),
+				  "search_keys", "[", BCON_UTF8("carl third"), BCON_UTF8("third"), "]", "}");
+	ck_assert(mongoc_collection_update_one(coll, filter, update, NULL, NULL, NULL));
+	bson_destroy(update);
+	announce(&id, 1);
+	searched("brad", "en", got, sizeof got);
+	ck_assert_str_eq(got, "Brad Pitt,Brad Other");
+	searched("carl", "en", got, sizeof got);
+	ck_assert_str_eq(got, "Carl Third");
+	/* gone */
+	ck_assert(mongoc_collection_delete_one(coll, filter, NULL, NULL, NULL));
+	announce(&id, 1);
+	searched("third", "en", got, sizeof got);
+	ck_assert_str_eq(got, "");
+	/* anyone: read again whole */
+	bson_destroy(filter);
+	mq_people_oid(288, &oid);
+	filter = BCON_NEW("_id", BCON_OID(&oid));
+	ck_assert(mongoc_collection_delete_one(coll, filter, NULL, NULL, NULL));
+	bson_destroy(filter);
+	mongoc_collection_destroy(coll);
+	mq_db_push(db, client);
+	announce(NULL, 0);
+	searched("brad", "en", got, sizeof got);
+	ck_assert_str_eq(got, "Brad Pitt");
+	long long found = 0;
+	ck_assert_int_eq(mq_people_find_name(db, "Brad Other", &found), MQ_ENOTFOUND);
+	close_db();
+}
+END_TEST
+
 START_TEST(catalogue_by_person)
 {
 	if (!open_db())
@@ -260,6 +343,7 @@ Suite *people_suite(void)
 	tcase_add_test(t, slugs);
 	tcase_add_test(t, stored_person_with_filmography);
 	tcase_add_test(t, search_and_names);
+	tcase_add_test(t, search_follows_the_people_announced);
 	tcase_add_test(t, catalogue_by_person);
 	tcase_add_test(t, sync_chooses_the_due);
 	suite_add_tcase(s, t);

@@ -1,5 +1,7 @@
 /* testutil.c — helpers shared by the Check suites (declared in suites.h). */
 #include "domain/account.h"
+#include "domain/cards.h"
+#include "domain/people_index.h"
 #include "store/db.h"
 #include "store/schema.h"
 #include "suites.h"
@@ -55,6 +57,10 @@ void test_db_drop(mq_db *db, const char *name)
 	mongoc_database_destroy(d);
 	mq_db_push(db, client);
 	mq_db_close(db);
+	/* the process's cards and people index were of that database: the next test's (of the same
+	 * name when tests share a process, CK_FORK=no) starts again */
+	mq_cards_reset();
+	mq_people_index_reset();
 }
 
 void test_db_insert(mq_db *db, const char *collection, bson_t *doc)
