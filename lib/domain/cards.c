@@ -1049,10 +1049,11 @@ static mq_cards *refresh(mongoc_database_t *database, mq_cards *old, int64_t loo
 	return out;
 }
 
-/* Adds the people fresh (being installed) names to the pending ones; under lock. */
+/* Adds the people fresh (being installed) names to the pending ones; under lock. More than
+ * MQ_CARDS_PATCH_MAX pending (a process that never searches people takes none) are any. */
 static void pend_people(const mq_cards *fresh)
 {
-	pending_people_all |= fresh->people_all;
+	pending_people_all |= fresh->people_all || n_pending_people + fresh->n_people > MQ_CARDS_PATCH_MAX;
 	if (pending_people_all) {
 		n_pending_people = 0;
 		return;
