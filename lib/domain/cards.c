@@ -76,7 +76,8 @@ static pthread_mutex_t docs_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;    /* guards the three below */
 static pthread_mutex_t looking = PTHREAD_MUTEX_INITIALIZER; /* held by the thread that looks */
 static mq_cards *current;   /* one reference held by the process */
-static int64_t checked_at;  /* the last look at the database that succeeded */
+static int64_t checked_at;  /* the last look at the database that succeeded (0: look again) */
+static int64_t looked_at;   /* the same, never cleared: versions older than an hour are gone */
 static int reloading;       /* a whole reload is under way */
 static int64_t failed_at;   /* the last look at the database that failed */
 static long long *pending_people; /* people the snapshots installed since the last take named */
@@ -1015,12 +1016,12 @@ static mq_cards *reload(mongoc_database_t *database)
 }
 
 /* The snapshot after a look at the database from old (may be NULL), whose process last looked
- * at looked_at: old itself (a reference added) when nothing changed, a patched or wholly reloaded
+ * at last_look: old itself (a reference added) when nothing changed, a patched or wholly reloaded
  * one, or NULL on a database error. */
-static mq_cards *refresh(mongoc_database_t *database, mq_cards *old, int64_t looked_at)
+static mq_cards *refresh(mongoc_database_t *database, mq_cards *old, int64_t last_look)
 {
 	int64_t now = mq_clock_ms();
-	if (!old || now - looked_at > MQ_CARDS_MAX_AGE_MS || now - old->loaded_at > MQ_CARDS_RELOAD_MS ||
+	if (!old || now - last_look > MQ_CARDS_MAX_AGE_MS || now - old->loaded_at > MQ_CARDS_RELOAD_MS ||
 	    strcmp(old->database, mongoc_database_get_name(database)))
 		return reload(database);
 	long long latest;
@@ -1134,14 +1135,14 @@ mq_cards *mq_cards_acquire(mongoc_database_t *database)
 	ok = want != MQ_CARDS_LATEST && enough(c, name, want); /* another thread looked meanwhile */
 	if (c)
 		atomic_fetch_add(&c->refs, 1);
-	int64_t looked_at = checked_at;
+	int64_t last_look = looked_at;
 	pthread_mutex_unlock(&lock);
 	if (!ok && failing()) { /* the thread before this one found the database down */
 		mq_cards_release(c);
 		c = NULL;
 	} else if (!ok) {
 		int64_t at = mq_clock_ms();
-		mq_cards *fresh = refresh(database, c, looked_at);
+		mq_cards *fresh = refresh(database, c, last_look);
 		pthread_mutex_lock(&lock);
 		failed_at = fresh ? 0 : mq_clock_ms();
 		if (!fresh) { /* the database failed: so does the request */
@@ -1159,7 +1160,7 @@ mq_cards *mq_cards_acquire(mongoc_database_t *database)
 			} else {
 				mq_cards_release(fresh);
 			}
-			checked_at = at;
+			checked_at = looked_at = at;
 			looked = current->version;
 			mq_cards_release(c);
 			c = current;
@@ -1176,7 +1177,7 @@ void mq_cards_reset(void)
 	pthread_mutex_lock(&lock);
 	mq_cards_release(current);
 	current = NULL;
-	checked_at = failed_at = 0;
+	checked_at = looked_at = failed_at = 0;
 	pending_people_all = 1;
 	n_pending_people = 0;
 	drop_docs(NULL, 0);

@@ -301,7 +301,9 @@ START_TEST(snapshots_follow_the_versions)
 	ck_assert_int_eq(mq_cards_version(after), 5);
 	ck_assert_uint_eq(mq_cards_count(after), N_MOVIES);
 	ck_assert_int_eq(mq_cards_by_oid(after, &oids[1])->year, 1960);
-	/* a version of people only: the cards as they were, at it; the people named, taken once */
+	/* a version of people only: the cards as they were, at it; the people named, taken once (and
+	 * not "anyone": the process's own version is patched in, never a whole reload, which the
+	 * 50-minute rule made of it when it read the look time a writer clears) */
 	long long *people;
 	size_t n_people;
 	mq_cards_take_people(&people, &n_people);
