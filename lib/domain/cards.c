@@ -4,6 +4,7 @@
 #include "core/log.h"
 #include "core/mem.h"
 #include "core/search.h"
+#include "core/sorted.h"
 
 #include <inttypes.h>
 #include <malloc.h>
@@ -16,11 +17,6 @@
 
 #define VERSIONS "catalog_versions"
 #define KEEP_VERSIONS_MS (60 * 60 * 1000) /* a version document lives an hour */
-
-struct key_entry {
-	const char *key;
-	mq_card *card;
-};
 
 /* What a card's status, genres, year, rating and audience are, for mq_cards_sift. */
 struct sieve {
@@ -48,7 +44,7 @@ struct mq_cards {
 	mq_card **cards;            /* owned, in no particular order */
 	mq_card **by_oid, **by_tmdb, **by_slug; /* sorted for bsearch */
 	mq_card **orders[4][2];     /* [mq_movie_sort][ascending] */
-	struct key_entry *keys;     /* every search key of every card, sorted (search) */
+	mq_key_ref *keys;           /* every search key of every card (items: cards), sorted (search) */
 	size_t n_keys;
 	struct sieve *sieves[4][2]; /* the cards' sieves in each of orders */
 	long long genre_ids[SIEVE_GENRES]; /* the first genres found, one sieve bit each */
@@ -387,11 +383,6 @@ static struct sieve sieve_of(mq_cards *s, const mq_card *card)
 	return e;
 }
 
-static int cmp_key_entry(const void *a, const void *b)
-{
-	return strcmp(((const struct key_entry *)a)->key, ((const struct key_entry *)b)->key);
-}
-
 /* A snapshot of cards[n] (taken over) of database at version. */
 static mq_cards *snapshot_new(const char *database, mq_card **cards, size_t n, long long version, int64_t loaded_at)
 {
@@ -420,8 +411,8 @@ static mq_cards *snapshot_new(const char *database, mq_card **cards, size_t n, l
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < cards[i]->n_keys; j++)
-			s->keys[k++] = (struct key_entry){ cards[i]->keys[j], cards[i] };
-	qsort(s->keys, s->n_keys, sizeof *s->keys, cmp_key_entry);
+			s->keys[k++] = (mq_key_ref){ cards[i]->keys[j], cards[i] };
+	mq_key_refs_sort(s->keys, s->n_keys);
 	return s;
 }
 
@@ -540,37 +531,11 @@ static int has_id(const long long *ids, size_t n, long long id)
 	return 0;
 }
 
-/* The text the anchored pattern of mq_search_pattern ("^" and the folded text, metacharacters
- * escaped) looks for at a key's start, into text[512]; its length. */
-static int by_address(const void *a, const void *b)
-{
-	uintptr_t x = (uintptr_t) * (mq_card *const *)a, y = (uintptr_t) * (mq_card *const *)b;
-	return (x > y) - (x < y);
-}
-
 size_t mq_cards_search(const mq_cards *c, const char *pattern, mq_movie_sort sort, int ascending,
 		       const mq_card ***found)
 {
-	char text[512];
-	size_t len = mq_search_pattern_text(pattern, text), lo = 0, hi = c->n_keys, n = 0;
-	while (lo < hi) { /* the first key not before text */
-		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(c->keys[mid].key, text) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	size_t end = lo;
-	while (end < c->n_keys && !strncmp(c->keys[end].key, text, len))
-		end++;
-	mq_card **out = mq_xcalloc(end - lo + 1, sizeof *out);
-	for (size_t i = lo; i < end; i++)
-		out[n++] = c->keys[i].card;
-	qsort(out, n, sizeof *out, by_address); /* a movie found by two of its keys once */
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (!k || out[k - 1] != out[i])
-			out[k++] = out[i];
+	const void **out;
+	size_t k = mq_key_refs_prefixed(c->keys, c->n_keys, pattern, &out);
 	qsort(out, k, sizeof *out, order_cmp[sort][ascending ? 1 : 0]);
 	*found = (const mq_card **)out;
 	return k;
@@ -927,12 +892,6 @@ static mq_cards *patch(mongoc_database_t *database, mq_cards *old, const bson_oi
 	return out;
 }
 
-static int cmp_llong(const void *a, const void *b)
-{
-	long long x = *(const long long *)a, y = *(const long long *)b;
-	return (x > y) - (x < y);
-}
-
 /* The people a version names (its people array) appended to s's, or s->people_all. */
 static void note_people(mq_cards *s, const bson_t *doc, size_t *cap)
 {
@@ -1076,12 +1035,7 @@ int mq_cards_take_people(long long **people, size_t *n)
 	if (!all && n_pending_people) {
 		*people = mq_xcalloc(n_pending_people, sizeof **people);
 		memcpy(*people, pending_people, n_pending_people * sizeof **people);
-		qsort(*people, n_pending_people, sizeof **people, cmp_llong);
-		size_t k = 1;
-		for (size_t i = 1; i < n_pending_people; i++)
-			if ((*people)[i] != (*people)[k - 1])
-				(*people)[k++] = (*people)[i];
-		*n = k;
+		*n = mq_sorted_ids_unique(*people, n_pending_people);
 	}
 	pending_people_all = 0;
 	n_pending_people = 0;

@@ -4,6 +4,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/search.h"
+#include "core/sorted.h"
 #include "domain/cards.h"
 #include "domain/catalog.h"
 #include "domain/genre.h"
@@ -377,12 +378,6 @@ mq_err mq_people_find_name(mq_db *db, const char *name, long long *tmdb_id)
 
 /* ---- the sync ---- */
 
-static int compare_ids(const void *a, const void *b)
-{
-	long long x = *(const long long *)a, y = *(const long long *)b;
-	return (x > y) - (x < y);
-}
-
 /* Appends id to the growing array *ids (n used, *cap allocated); -1 when memory ran out. */
 static int push_id(long long **ids, size_t *n, size_t *cap, long long id)
 {
@@ -449,16 +444,12 @@ static mq_err due_people(mq_db *db, const mq_people_sync_opts *o, int64_t cutoff
 	size_t unique = 0;
 	if (sorted) {
 		memcpy(sorted, *ids, *n * sizeof *sorted);
-		qsort(sorted, *n, sizeof *sorted, compare_ids);
-		size_t u = 0;
-		for (size_t i = 0; i < *n; i++)
-			if (!u || sorted[u - 1] != sorted[i])
-				sorted[u++] = sorted[i];
+		size_t u = mq_sorted_ids_unique(sorted, *n);
 		unsigned char *taken = calloc(u ? u : 1, 1);
 		if (!taken)
 			rc = MQ_EINTERNAL;
 		for (size_t i = 0; taken && i < *n; i++) {
-			long long *at = bsearch(&(*ids)[i], sorted, u, sizeof *sorted, compare_ids);
+			long long *at = bsearch(&(*ids)[i], sorted, u, sizeof *sorted, mq_sorted_ids_cmp);
 			if (at && !taken[at - sorted]) {
 				taken[at - sorted] = 1;
 				(*ids)[unique++] = (*ids)[i];
@@ -490,10 +481,10 @@ static mq_err due_people(mq_db *db, const mq_people_sync_opts *o, int64_t cutoff
 		bson_destroy(filter);
 		mongoc_collection_destroy(people);
 		if (n_seen)
-			qsort(seen, n_seen, sizeof *seen, compare_ids);
+			qsort(seen, n_seen, sizeof *seen, mq_sorted_ids_cmp);
 		size_t kept = 0;
 		for (size_t i = 0; i < *n; i++)
-			if (!n_seen || !bsearch(&(*ids)[i], seen, n_seen, sizeof *seen, compare_ids))
+			if (!n_seen || !bsearch(&(*ids)[i], seen, n_seen, sizeof *seen, mq_sorted_ids_cmp))
 				(*ids)[kept++] = (*ids)[i];
 		*n = kept;
 	}

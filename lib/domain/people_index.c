@@ -3,7 +3,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/mem.h"
-#include "core/search.h"
+#include "core/sorted.h"
 #include "domain/cards.h"
 #include "domain/people.h"
 #include "store/db.h"
@@ -22,18 +22,13 @@ typedef struct person {
 	size_t n_keys;
 } person;
 
-struct key_ref {
-	const char *key;
-	const person *p;
-};
-
 /* One index per process, behind one lock: a search takes microseconds; reading every person
  * (a process's first search, after a whole reload of the cards) makes the others wait. */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static char database_name[64]; /* whose people ("": none read) */
 static person **people;        /* by tmdb_id */
 static size_t n_people;
-static struct key_ref *keys;   /* every person's every key, sorted */
+static mq_key_ref *keys;       /* every person's every key (items: people), sorted */
 static size_t n_keys;
 
 static const char *const fields[] = { "tmdb_id", "slug", "name", "names", "profile_path", "known_for_department",
@@ -89,11 +84,6 @@ static int by_tmdb(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static int by_key(const void *a, const void *b)
-{
-	return strcmp(((const struct key_ref *)a)->key, ((const struct key_ref *)b)->key);
-}
-
 /* Most popular first, ties by _id (the database's order for the same sort). */
 static int by_popularity(const void *a, const void *b)
 {
@@ -125,8 +115,8 @@ static void index_keys(void)
 	size_t k = 0;
 	for (size_t i = 0; i < n_people; i++)
 		for (size_t j = 0; j < people[i]->n_keys; j++)
-			keys[k++] = (struct key_ref){ people[i]->keys[j], people[i] };
-	qsort(keys, n_keys, sizeof *keys, by_key);
+			keys[k++] = (mq_key_ref){ people[i]->keys[j], people[i] };
+	mq_key_refs_sort(keys, n_keys);
 }
 
 static mq_err load_all(mongoc_database_t *database)
@@ -220,47 +210,17 @@ static mq_err follow(mongoc_database_t *database)
 	return rc;
 }
 
-/* The first key not before text. */
-static size_t lower_bound(const char *text)
-{
-	size_t lo = 0, hi = n_keys;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(keys[mid].key, text) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-static int by_address(const void *a, const void *b)
-{
-	uintptr_t x = (uintptr_t) * (const person *const *)a, y = (uintptr_t) * (const person *const *)b;
-	return (x > y) - (x < y);
-}
-
 mq_err mq_people_index_search(mongoc_database_t *database, const char *pattern, long long limit, bson_t ***docs,
 			      size_t *n)
 {
 	*docs = NULL;
 	*n = 0;
-	char text[512];
-	size_t len = mq_search_pattern_text(pattern, text);
 	pthread_mutex_lock(&lock);
 	mq_err rc = follow(database);
 	if (rc == MQ_OK) {
-		size_t lo = lower_bound(text), end = lo, k = 0;
-		while (end < n_keys && !strncmp(keys[end].key, text, len))
-			end++;
-		const person **found = mq_xcalloc(end - lo + 1, sizeof *found);
-		for (size_t i = lo; i < end; i++)
-			found[k++] = keys[i].p;
-		qsort(found, k, sizeof *found, by_address); /* a person found by two of their keys once */
-		size_t u = 0;
-		for (size_t i = 0; i < k; i++)
-			if (!u || found[u - 1] != found[i])
-				found[u++] = found[i];
+		const void **items;
+		size_t u = mq_key_refs_prefixed(keys, n_keys, pattern, &items);
+		const person **found = (const person **)items;
 		qsort(found, u, sizeof *found, by_popularity);
 		size_t take = limit > 0 && (size_t)limit < u ? (size_t)limit : u;
 		*docs = mq_xcalloc(take ? take : 1, sizeof **docs);
@@ -279,9 +239,10 @@ mq_err mq_people_index_find_key(mongoc_database_t *database, const char *key, lo
 	pthread_mutex_lock(&lock);
 	mq_err rc = follow(database);
 	const person *best = NULL;
-	for (size_t i = rc == MQ_OK ? lower_bound(key) : n_keys; i < n_keys && !strcmp(keys[i].key, key); i++)
-		if (!best || by_popularity(&keys[i].p, &best) < 0)
-			best = keys[i].p;
+	for (size_t i = rc == MQ_OK ? mq_key_refs_from(keys, n_keys, key) : n_keys; i < n_keys && !strcmp(keys[i].key, key);
+	     i++)
+		if (!best || by_popularity(&keys[i].item, &best) < 0)
+			best = keys[i].item;
 	if (rc == MQ_OK && best)
 		*tmdb_id = best->tmdb_id;
 	else if (rc == MQ_OK)

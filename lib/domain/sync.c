@@ -3,6 +3,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/mem.h"
+#include "core/sorted.h"
 #include "domain/cards.h"
 #include "domain/catalog.h"
 #include "domain/genre.h"
@@ -749,19 +750,13 @@ static int movie_done(const mq_tmdb_job *job, mq_err rc, mq_tmdb_result *r, void
 	return 0;
 }
 
-static int compare_ids(const void *a, const void *b)
-{
-	long long x = *(const long long *)a, y = *(const long long *)b;
-	return (x > y) - (x < y);
-}
-
 mq_err mq_sync_movies(mq_sync *s, const long long *given, size_t n)
 {
 	/* each movie once, whatever order and repeats the lists had */
 	long long *ids = mq_xcalloc(n ? n : 1, sizeof *ids);
 	size_t k = 0;
 	memcpy(ids, given, n * sizeof *ids);
-	qsort(ids, n, sizeof *ids, compare_ids);
+	qsort(ids, n, sizeof *ids, mq_sorted_ids_cmp);
 	for (size_t i = 0; i < n; i++)
 		if (ids[i] > 0 && (k == 0 || ids[k - 1] != ids[i]))
 			ids[k++] = ids[i];
@@ -1024,10 +1019,10 @@ mq_err mq_sync_changes(mq_sync *s, int *full)
 		rc = collect_pages(s, "/movie/changes", extra, 2, pages, "changes pages", &changed);
 	if (rc == MQ_OK) {
 		/* only the movies we have: the feed lists every movie TMDB changed */
-		qsort(catalogue.ids, catalogue.n, sizeof *catalogue.ids, compare_ids);
+		qsort(catalogue.ids, catalogue.n, sizeof *catalogue.ids, mq_sorted_ids_cmp);
 		size_t k = 0;
 		for (size_t i = 0; i < changed.n; i++)
-			if (bsearch(&changed.ids[i], catalogue.ids, catalogue.n, sizeof *catalogue.ids, compare_ids))
+			if (bsearch(&changed.ids[i], catalogue.ids, catalogue.n, sizeof *catalogue.ids, mq_sorted_ids_cmp))
 				changed.ids[k++] = changed.ids[i];
 		rc = mq_sync_movies(s, changed.ids, k);
 	}
