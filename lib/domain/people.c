@@ -295,25 +295,11 @@ static cJSON *summary_json(const bson_t *doc, const char *lang)
 	return p;
 }
 
-/* The database of db for a search of the people index, with the catalogue versions looked at
- * (mq_cards_acquire: the people they announce); NULL when it is unavailable. */
-static mongoc_database_t *index_database(mq_db *db, mongoc_client_t **client)
-{
-	mongoc_database_t *database = mq_db_acquire(db, client);
-	mq_cards *cards = database ? mq_cards_acquire(database) : NULL;
-	if (database && !cards) {
-		mq_db_release(db, *client, database);
-		return NULL;
-	}
-	mq_cards_release(cards);
-	return database;
-}
-
 mq_err mq_people_search(mq_db *db, const char *pattern, long long limit, const char *lang, cJSON **items)
 {
 	*items = NULL;
 	mongoc_client_t *client;
-	mongoc_database_t *database = index_database(db, &client);
+	mongoc_database_t *database = mq_db_acquire(db, &client);
 	if (!database)
 		return MQ_EUNAVAIL;
 	bson_t **docs;
@@ -367,7 +353,7 @@ mq_err mq_people_find_name(mq_db *db, const char *name, long long *tmdb_id)
 	mq_search_key(name, &key);
 	*tmdb_id = 0;
 	mongoc_client_t *client;
-	mongoc_database_t *database = *mq_buf_cstr(&key) ? index_database(db, &client) : NULL;
+	mongoc_database_t *database = *mq_buf_cstr(&key) ? mq_db_acquire(db, &client) : NULL;
 	mq_err rc = !*mq_buf_cstr(&key) ? MQ_ENOTFOUND : database ? mq_people_index_find_key(database, mq_buf_cstr(&key), tmdb_id)
 										: MQ_EUNAVAIL;
 	if (database)

@@ -193,6 +193,15 @@ static mq_err patch(mongoc_database_t *database, const long long *ids, size_t n)
 	return rc;
 }
 
+/* Whether the request has looked at the catalogue versions (mq_cards_acquire: it does when it
+ * has not): the people they announce are then pending for follow. */
+static int versions_looked(mongoc_database_t *database)
+{
+	mq_cards *cards = mq_cards_acquire(database);
+	mq_cards_release(cards);
+	return cards != NULL;
+}
+
 /* The index at the people the request's catalogue versions announced; under lock. */
 static mq_err follow(mongoc_database_t *database)
 {
@@ -215,6 +224,8 @@ mq_err mq_people_index_search(mongoc_database_t *database, const char *pattern, 
 {
 	*docs = NULL;
 	*n = 0;
+	if (!versions_looked(database))
+		return MQ_EUNAVAIL;
 	pthread_mutex_lock(&lock);
 	mq_err rc = follow(database);
 	if (rc == MQ_OK) {
@@ -236,6 +247,8 @@ mq_err mq_people_index_search(mongoc_database_t *database, const char *pattern, 
 mq_err mq_people_index_find_key(mongoc_database_t *database, const char *key, long long *tmdb_id)
 {
 	*tmdb_id = 0;
+	if (!versions_looked(database))
+		return MQ_EUNAVAIL;
 	pthread_mutex_lock(&lock);
 	mq_err rc = follow(database);
 	const person *best = NULL;

@@ -22,8 +22,8 @@
 /* The people with a search key starting with what pattern (mq_search_pattern) looks for, most
  * popular first (ties by _id), at most limit: *docs[*n] (tmdb_id, slug, name, names,
  * profile_path, known_for_department, popularity; caller destroys each and frees the array).
- * Through database, whose client the caller holds, after an mq_cards_acquire of this request.
- * MQ_OK, or the database's error. */
+ * Through database, whose client the caller holds; it looks at the catalogue versions first when
+ * the request has not (mq_cards_acquire). MQ_OK, or the database's error (MQ_EUNAVAIL). */
 mq_err mq_people_index_search(mongoc_database_t *database, const char *pattern, long long limit, bson_t ***docs,
 			      size_t *n);
 
