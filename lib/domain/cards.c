@@ -54,6 +54,8 @@ struct mq_cards {
 	long long *people;          /* the people (TMDB ids) the versions since it named */
 	size_t n_people;
 	int people_all;             /* or: any of them (a whole reload, or a version said so) */
+	int genres_changed;         /* a version since said the genres changed */
+	long long genres_epoch;     /* the process's genres_epoch when it was installed */
 };
 
 /* Whole movie documents kept for movie pages: a few, the most recently used, each dropped when
@@ -79,6 +81,7 @@ static int64_t failed_at;   /* the last look at the database that failed */
 static long long *pending_people; /* people the snapshots installed since the last take named */
 static size_t n_pending_people, cap_pending_people;
 static int pending_people_all = 1; /* …or any: nothing was taken yet, or a whole reload */
+static long long genres_epoch;    /* raised by each snapshot installed whole or after genres changed */
 static __thread long long required = MQ_CARDS_LATEST;
 static __thread long long looked = -1; /* the version this thread's request looked and found; -1:
 					* it has not looked, or wrote since */
@@ -484,6 +487,11 @@ long long mq_cards_version(const mq_cards *c)
 	return c->version;
 }
 
+long long mq_cards_genres_epoch(const mq_cards *c)
+{
+	return c->genres_epoch;
+}
+
 size_t mq_cards_count(const mq_cards *c)
 {
 	return c->n;
@@ -630,11 +638,19 @@ static mq_err head_hint(mongoc_collection_t *versions, long long *v)
 	return rc == MQ_ENOTFOUND ? MQ_OK : rc;
 }
 
+/* What a catalogue version tells. */
+typedef enum news_kind { NEWS_MOVIES, NEWS_PEOPLE, NEWS_GENRES } news_kind;
+
 /* Appends the version's news to doc: movies[n] (NULL, or more than MQ_CARDS_PATCH_MAX: all),
- * or, when people_mode, people[n] (NULL or too many: people_all). */
-static void version_news(bson_t *doc, int people_mode, const bson_oid_t *movies, const long long *people, size_t n)
+ * people[n] (NULL or too many: people_all), or that the genres changed. */
+static void version_news(bson_t *doc, news_kind kind, const bson_oid_t *movies, const long long *people, size_t n)
 {
 	bson_t arr;
+	int people_mode = kind == NEWS_PEOPLE;
+	if (kind == NEWS_GENRES) {
+		BSON_APPEND_BOOL(doc, "genres", true);
+		return;
+	}
 	if (!people_mode && (n == 0 || n > MQ_CARDS_PATCH_MAX || !movies)) {
 		BSON_APPEND_BOOL(doc, "all", true);
 		return;
@@ -655,20 +671,25 @@ static void version_news(bson_t *doc, int people_mode, const bson_oid_t *movies,
 	bson_append_array_end(doc, &arr);
 }
 
-static long long bump(mongoc_database_t *database, int people_mode, const bson_oid_t *movies, const long long *people,
+static long long bump(mongoc_database_t *database, news_kind kind, const bson_oid_t *movies, const long long *people,
 		      size_t n, const bson_oid_t *user);
 
 long long mq_cards_bump(mongoc_database_t *database, const bson_oid_t *movies, size_t n, const bson_oid_t *user)
 {
-	return bump(database, 0, movies, NULL, n, user);
+	return bump(database, NEWS_MOVIES, movies, NULL, n, user);
 }
 
 long long mq_cards_bump_people(mongoc_database_t *database, const long long *people, size_t n)
 {
-	return bump(database, 1, NULL, people, n, NULL);
+	return bump(database, NEWS_PEOPLE, NULL, people, n, NULL);
 }
 
-static long long bump(mongoc_database_t *database, int people_mode, const bson_oid_t *movies, const long long *people,
+long long mq_cards_bump_genres(mongoc_database_t *database)
+{
+	return bump(database, NEWS_GENRES, NULL, NULL, 0, NULL);
+}
+
+static long long bump(mongoc_database_t *database, news_kind kind, const bson_oid_t *movies, const long long *people,
 		      size_t n, const bson_oid_t *user)
 {
 	looked = -1; /* the request's next acquisition looks again: its own change is in */
@@ -685,7 +706,7 @@ static long long bump(mongoc_database_t *database, int people_mode, const bson_o
 		BSON_APPEND_UTF8(&doc, "_id", id);
 		BSON_APPEND_INT64(&doc, "v", v);
 		BSON_APPEND_DATE_TIME(&doc, "at", now);
-		version_news(&doc, people_mode, movies, people, n);
+		version_news(&doc, kind, movies, people, n);
 		inserted = mongoc_collection_insert_one(versions, &doc, NULL, NULL, &error);
 		bson_destroy(&doc);
 		if (inserted)
@@ -892,10 +913,13 @@ static mq_cards *patch(mongoc_database_t *database, mq_cards *old, const bson_oi
 	return out;
 }
 
-/* The people a version names (its people array) appended to s's, or s->people_all. */
-static void note_people(mq_cards *s, const bson_t *doc, size_t *cap)
+/* The people a version names (its people array) appended to s's, or s->people_all; whether it
+ * says the genres changed to s->genres_changed. */
+static void note_others(mq_cards *s, const bson_t *doc, size_t *cap)
 {
 	bson_iter_t it, arr;
+	if (bson_iter_init_find(&it, doc, "genres") && bson_iter_as_bool(&it))
+		s->genres_changed = 1;
 	if (bson_iter_init_find(&it, doc, "people_all") && bson_iter_as_bool(&it))
 		s->people_all = 1;
 	if (s->people_all || !bson_iter_init_find(&it, doc, "people") || !BSON_ITER_HOLDS_ARRAY(&it) ||
@@ -914,7 +938,8 @@ static void note_people(mq_cards *s, const bson_t *doc, size_t *cap)
 
 /* What changed after old's version: *all, or the movies named (*changed[*n], sorted, each once;
  * caller frees), up to the latest version (*latest); the people named go to news (its people,
- * n_people and people_all). MQ_OK, or the database's error. */
+ * n_people and people_all), and whether the genres changed (genres_changed). MQ_OK, or the
+ * database's error. */
 static mq_err changes_since(mongoc_database_t *database, long long from, long long *latest, int *all,
 			    bson_oid_t **changed, size_t *n, mq_cards *news)
 {
@@ -953,7 +978,7 @@ static mq_err changes_since(mongoc_database_t *database, long long from, long lo
 			}
 			if (*n > MQ_CARDS_PATCH_MAX)
 				*all = 1;
-			note_people(news, &doc, &cap_people);
+			note_others(news, &doc, &cap_people);
 		}
 		bson_destroy(&doc);
 	}
@@ -1002,6 +1027,7 @@ static mq_cards *refresh(mongoc_database_t *database, mq_cards *old, int64_t las
 		out->people = news.people;
 		out->n_people = news.n_people;
 		out->people_all = news.people_all;
+		out->genres_changed = news.genres_changed;
 		news.people = NULL;
 	}
 	free(news.people);
@@ -1108,6 +1134,9 @@ mq_cards *mq_cards_acquire(mongoc_database_t *database)
 				mq_cards_release(current);
 				current = fresh;
 				pend_people(fresh);
+				if (whole || fresh->genres_changed)
+					genres_epoch++;
+				fresh->genres_epoch = genres_epoch;
 				drop_docs(fresh->changed, fresh->n_changed);
 				if (whole) /* the snapshot before went (unless a reader still holds it): its pages back */
 					malloc_trim(0);

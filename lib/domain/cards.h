@@ -7,7 +7,8 @@
  * (mq_cards_acquire / mq_cards_release), and a newer one replaces it whole. It is kept correct
  * through the database, never only in one process: every write to movies is followed by a new
  * catalogue version (mq_cards_bump), a document {_id: "<v>", v, at, movies: [ObjectId…] or
- * all: true} in catalog_versions. Versions are numbered 1, 2, … without gaps: a writer inserts
+ * all: true} in catalog_versions (or people: [TMDB id…], people_all or genres: true, for what
+ * other process caches follow: the people index, the genres kept). Versions are numbered 1, 2, … without gaps: a writer inserts
  * the first number above the "head" hint that is free (_id is unique everywhere, so two writers
  * never take the same one; a duplicate moves on to the next), then raises the hint.
  *
@@ -152,6 +153,15 @@ long long mq_cards_bump(mongoc_database_t *database, const bson_oid_t *movies, s
  * version that changes no movie, which each process's people search follows
  * (mq_cards_take_people). The catalogue version written, or 0. */
 long long mq_cards_bump_people(mongoc_database_t *database, const long long *people, size_t n);
+
+/* The same for the genres, after a writer stored them (genre.c): a version that changes no movie,
+ * after which each process reads its genres again (mq_cards_genres_epoch). The version, or 0. */
+long long mq_cards_bump_genres(mongoc_database_t *database);
+
+/* Which reading of the genres c requires: a number that rises with each snapshot a process
+ * installs after a version said the genres changed, or after reading every card (versions may
+ * have been missed). Genres read while holding c (or a later snapshot) are as new as c. */
+long long mq_cards_genres_epoch(const mq_cards *c);
 
 /* The people the catalogue versions this process installed since the last call named: 1 when
  * that may be anyone (the first call, a whole reload, a version that said so), else 0 with

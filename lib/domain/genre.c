@@ -2,10 +2,12 @@
 #include "domain/genre.h"
 #include "core/log.h"
 #include "core/mem.h"
+#include "domain/cards.h"
 #include "tmdb/tmdbcache.h"
 #include "web/valid.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <string.h>
 #include <time.h>
 
@@ -62,10 +64,11 @@ mq_err mq_genres_sync(const mq_env *env, int *count)
 		}
 		cJSON_Delete(json);
 	}
-	mongoc_client_t *client = rc == MQ_OK ? mq_db_pop(db) : NULL;
-	if (rc == MQ_OK && !client)
+	mongoc_client_t *client = NULL;
+	mongoc_database_t *database = rc == MQ_OK ? mq_db_acquire(db, &client) : NULL;
+	if (rc == MQ_OK && !database)
 		rc = MQ_EUNAVAIL;
-	mongoc_collection_t *coll = client ? mq_db_collection(db, client, "genres") : NULL;
+	mongoc_collection_t *coll = database ? mongoc_database_get_collection(database, "genres") : NULL;
 	const cJSON *entry;
 	cJSON_ArrayForEach(entry, genres) {
 		if (rc != MQ_OK)
@@ -102,7 +105,10 @@ mq_err mq_genres_sync(const mq_env *env, int *count)
 	}
 	if (coll)
 		mongoc_collection_destroy(coll);
-	mq_db_push(db, client);
+	if (*count > 0) /* every process reads its genres again (even after a failure halfway) */
+		mq_cards_bump_genres(database);
+	if (database)
+		mq_db_release(db, client, database);
 	cJSON_Delete(genres);
 	return rc;
 }
@@ -133,47 +139,121 @@ static cJSON *genre_json(const bson_t *doc, const char *lang)
 	return g;
 }
 
-/* Every genre, sorted by English name. */
-static mq_err find_genres(mq_db *db, const char *lang, cJSON **list)
+/* The genres each process keeps: a few dozen small documents, read again once the catalogue
+ * snapshot a request holds asks for a later reading (mq_cards_genres_epoch: every store of the
+ * genres is followed by a catalogue version that says so), so that a page's genres cost no round
+ * trip of their own. */
+static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
+static char kept_database[64];
+static long long kept_epoch; /* 0: none kept */
+static bson_t *kept;         /* the genres as read: {"0": genre, …} */
+
+/* A copy of the genres kept for database at epoch (or a later one), or NULL. */
+static bson_t *kept_copy(const char *database, long long epoch)
+{
+	pthread_mutex_lock(&kept_lock);
+	bson_t *copy = kept && kept_epoch >= epoch && !strcmp(kept_database, database) ? bson_copy(kept) : NULL;
+	pthread_mutex_unlock(&kept_lock);
+	return copy;
+}
+
+/* Keeps genres, read at epoch, unless what is kept was read later. */
+static void keep(const char *database, long long epoch, const bson_t *genres)
+{
+	pthread_mutex_lock(&kept_lock);
+	if (!kept || epoch >= kept_epoch || strcmp(kept_database, database)) {
+		if (kept)
+			bson_destroy(kept);
+		kept = bson_copy(genres);
+		kept_epoch = epoch;
+		snprintf(kept_database, sizeof kept_database, "%s", database);
+	}
+	pthread_mutex_unlock(&kept_lock);
+}
+
+/* Every genre, sorted by English name: *genres {"0": genre, …} (caller destroys). */
+static mq_err find_genres(mongoc_database_t *database, bson_t **genres)
 {
 	mq_err rc = MQ_OK;
 	bson_error_t error;
 	const bson_t *doc;
-	mongoc_client_t *client = mq_db_pop(db);
-	if (!client)
-		return MQ_EUNAVAIL;
-	mongoc_collection_t *coll = mq_db_collection(db, client, "genres");
+	mongoc_collection_t *coll = mongoc_database_get_collection(database, "genres");
 	bson_t all = BSON_INITIALIZER;
 	bson_t *opts = BCON_NEW("sort", "{", "names.en", BCON_INT32(1), "}", "limit", BCON_INT64(200));
 	mongoc_cursor_t *cursor = mongoc_collection_find_with_opts(coll, &all, opts, NULL);
-	*list = cJSON_CreateArray();
-	while (mongoc_cursor_next(cursor, &doc))
-		cJSON_AddItemToArray(*list, genre_json(doc, lang));
+	*genres = bson_new();
+	for (size_t i = 0; mongoc_cursor_next(cursor, &doc); i++) {
+		char key[24];
+		snprintf(key, sizeof key, "%zu", i);
+		BSON_APPEND_DOCUMENT(*genres, key, doc);
+	}
 	if (mongoc_cursor_error(cursor, &error)) {
 		rc = mq_db_error(&error, "genres read");
-		cJSON_Delete(*list);
-		*list = NULL;
+		bson_destroy(*genres);
+		*genres = NULL;
 	}
 	mongoc_cursor_destroy(cursor);
 	bson_destroy(opts);
 	bson_destroy(&all);
 	mongoc_collection_destroy(coll);
-	mq_db_push(db, client);
 	return rc;
+}
+
+/* The genres as the request's catalogue snapshot requires them: those kept, or read (and kept). */
+static mq_err genres_of(mq_db *db, bson_t **genres)
+{
+	*genres = NULL;
+	mongoc_client_t *client;
+	mongoc_database_t *database = mq_db_acquire(db, &client);
+	if (!database)
+		return MQ_EUNAVAIL;
+	mq_cards *cards = mq_cards_acquire(database); /* the request's look at the catalogue versions */
+	mq_err rc = cards ? MQ_OK : MQ_EUNAVAIL;
+	long long epoch = cards ? mq_cards_genres_epoch(cards) : 0;
+	mq_cards_release(cards);
+	if (rc == MQ_OK && !(*genres = kept_copy(mongoc_database_get_name(database), epoch)) &&
+	    (rc = find_genres(database, genres)) == MQ_OK && !bson_empty(*genres))
+		keep(mongoc_database_get_name(database), epoch, *genres);
+	mq_db_release(db, client, database);
+	return rc;
+}
+
+static cJSON *genres_json(const bson_t *genres, const char *lang)
+{
+	cJSON *list = cJSON_CreateArray();
+	bson_iter_t it;
+	if (bson_iter_init(&it, genres)) {
+		while (bson_iter_next(&it)) {
+			uint32_t len;
+			const uint8_t *data;
+			bson_t doc;
+			if (!BSON_ITER_HOLDS_DOCUMENT(&it))
+				continue;
+			bson_iter_document(&it, &len, &data);
+			if (bson_init_static(&doc, data, len))
+				cJSON_AddItemToArray(list, genre_json(&doc, lang));
+		}
+	}
+	return list;
 }
 
 mq_err mq_genres_list(const mq_env *env, const char *lang, cJSON **list)
 {
-	mq_db *db = env->db;
-	mq_err rc = find_genres(db, lang, list);
-	if (rc != MQ_OK || cJSON_GetArraySize(*list) > 0)
-		return rc;
-	cJSON_Delete(*list);
+	bson_t *genres;
 	*list = NULL;
-	int n;
-	if ((rc = mq_genres_sync(env, &n)) != MQ_OK)
-		return rc;
-	return find_genres(db, lang, list);
+	mq_err rc = genres_of(env->db, &genres);
+	if (rc == MQ_OK && bson_empty(genres)) { /* none stored yet: from TMDB */
+		bson_destroy(genres);
+		genres = NULL;
+		int n;
+		if ((rc = mq_genres_sync(env, &n)) == MQ_OK)
+			rc = genres_of(env->db, &genres);
+	}
+	if (rc == MQ_OK)
+		*list = genres_json(genres, lang);
+	if (genres)
+		bson_destroy(genres);
+	return rc;
 }
 
 mq_err mq_genre_get(const mq_env *env, const char *ref, const char *lang, cJSON **genre)

@@ -2,10 +2,12 @@
  * unit's FerretDB; skipped without one): the cards of a catalogue, their filters, orders and
  * lookups as the database would answer; a snapshot following the catalogue versions writers
  * bump (patched, reloaded, held by a reader meanwhile); versions numbered without gaps or twins
- * by writers racing in one process; and the catalogue list and joins read from the cards. */
+ * by writers racing in one process; the catalogue list and joins read from the cards; and the
+ * genres each process keeps, read again when a version says they changed. */
 #include "suites.h"
 
 #include "domain/cards.h"
+#include "domain/genre.h"
 #include "store/db.h"
 
 #include <check.h>
@@ -382,6 +384,65 @@ START_TEST(a_database_down_is_no_cards_at_once)
 }
 END_TEST
 
+static void insert_genre(long long id, const char *en, const char *fa)
+{
+	test_db_insert(db, "genres", BCON_NEW("tmdb_id", BCON_INT64(id), "slug", BCON_UTF8(en), "names", "{", "en",
+					      BCON_UTF8(en), "fa", BCON_UTF8(fa), "}"));
+}
+
+/* A request's genre names, joined by ',', and the round trips they cost. */
+static long genres_read(const char *lang, char *out, size_t size)
+{
+	const mq_env env = { db, NULL, NULL };
+	cJSON *list = NULL;
+	const cJSON *g;
+	mq_cards_require(MQ_CARDS_LATEST); /* a visitor's request of its own */
+	mq_db_round_trips_reset();
+	ck_assert_int_eq(mq_genres_list(&env, lang, &list), MQ_OK);
+	long trips = mq_db_round_trips();
+	*out = '\0';
+	cJSON_ArrayForEach(g, list) {
+		if (*out)
+			strncat(out, ",", size - strlen(out) - 1);
+		strncat(out, test_str(g, "name"), size - strlen(out) - 1);
+	}
+	cJSON_Delete(list);
+	return trips;
+}
+
+/* Each process keeps the genres: a request reads them only after a catalogue version says they
+ * changed (or after the cards were read whole), and then sees the change. */
+START_TEST(genres_are_kept_until_a_version_says_they_changed)
+{
+	if (!open_db())
+		return;
+	char got[128];
+	insert_genre(18, "Drama", "درام");
+	insert_genre(35, "Comedy", "کمدی");
+	genres_read("en", got, sizeof got);
+	ck_assert_str_eq(got, "Comedy,Drama");
+	insert_genre(28, "Action", "اکشن"); /* written without a version: not seen */
+	ck_assert_int_eq(genres_read("fa", got, sizeof got), 1); /* the look at the versions only */
+	ck_assert_str_eq(got, "کمدی,درام");
+	mongoc_client_t *client;
+	mongoc_database_t *database = mq_db_acquire(db, &client);
+	ck_assert_int_gt(mq_cards_bump_genres(database), 0);
+	mq_db_release(db, client, database);
+	ck_assert_int_eq(genres_read("en", got, sizeof got), 3); /* the version, the next's absence, genres */
+	ck_assert_str_eq(got, "Action,Comedy,Drama");
+	/* a version of genres leaves the cards as they were */
+	mq_cards *c = acquire();
+	ck_assert_uint_eq(mq_cards_count(c), N_MOVIES);
+	mq_cards_release(c);
+	/* a process that reads every card again (it may have missed versions) reads the genres too */
+	insert_genre(99, "Zombie", "زامبی");
+	mq_cards_reset();
+	genres_read("en", got, sizeof got);
+	ck_assert_str_eq(got, "Action,Comedy,Drama,Zombie");
+	close_db();
+}
+END_TEST
+
 Suite *cards_suite(void)
 {
 	Suite *s = suite_create("cards");
@@ -391,6 +452,7 @@ Suite *cards_suite(void)
 	tcase_add_test(tc, snapshots_follow_the_versions);
 	tcase_add_test(tc, racing_writers_number_versions_without_gaps);
 	tcase_add_test(tc, a_database_down_is_no_cards_at_once);
+	tcase_add_test(tc, genres_are_kept_until_a_version_says_they_changed);
 	suite_add_tcase(s, tc);
 	return s;
 }
