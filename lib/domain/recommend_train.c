@@ -211,38 +211,17 @@ mq_recs_model *mq_recommend_learn(const mq_recs_event *events, size_t n, int n_u
 	return m;
 }
 
-/* Sends the queued replaces of *bulk, if any, and starts *bulk again empty (commands stay within
- * MQ_DB_BULK_UPDATES statements). */
-static mq_err send_bulk(mongoc_collection_t *coll, const bson_t *opts, mongoc_bulk_operation_t **bulk, int *queued)
-{
-	mq_err rc = MQ_OK;
-	bson_t reply;
-	bson_error_t error;
-	if (*queued && !mongoc_bulk_operation_execute(*bulk, &reply, &error))
-		rc = mq_db_error(&error, "movie_neighbours");
-	if (*queued)
-		bson_destroy(&reply);
-	mongoc_bulk_operation_destroy(*bulk);
-	*bulk = mongoc_collection_create_bulk_operation_with_opts(coll, opts);
-	*queued = 0;
-	return rc;
-}
-
 /* movie_neighbours: {_id: movie, f: MQ_REC_FORMAT, g: [the movie's genre ids], n: its list, members,
  * at} for every catalogue movie a member has a signal for (a rating of any value too): serving
  * reads a member's movies' genres from here, not from the catalogue. */
 static mq_err store_neighbours(mongoc_database_t *database, const mq_recs_model *model, oid_map *movies,
 			       oid_map *rated, oid_map *catalogue, const movie_meta *meta, int64_t started, long *n_movies)
 {
-	bson_error_t error;
-	mq_err rc = MQ_OK;
 	mongoc_collection_t *coll = mongoc_database_get_collection(database, "movie_neighbours");
-	bson_t *bulk_opts = BCON_NEW("ordered", BCON_BOOL(false));
-	mongoc_bulk_operation_t *bulk = mongoc_collection_create_bulk_operation_with_opts(coll, bulk_opts);
+	mq_db_bulk bulk = MQ_DB_BULK(coll, "movie_neighbours");
 	packed_list list = { 0 };
-	int queued = 0;
 	/* the movies with events (the model's items), then those only rated lower */
-	for (size_t k = 0; k < movies->n + rated->n && rc == MQ_OK; k++) {
+	for (size_t k = 0; k < movies->n + rated->n && bulk.rc == MQ_OK; k++) {
 		const bson_oid_t *movie = k < movies->n ? &movies->by_index[k] : &rated->by_index[k - movies->n];
 		int i = mq_rec_map_index(movies, movie, 0), c = mq_rec_map_index(catalogue, movie, 0);
 		if ((k >= movies->n && i >= 0) || c < 0) /* already stored; gone from the catalogue */
@@ -268,21 +247,13 @@ static mq_err store_neighbours(mongoc_database_t *database, const mq_recs_model 
 		BSON_APPEND_INT32(&doc, "members", i >= 0 ? model->popularity[i] : 0);
 		BSON_APPEND_DATE_TIME(&doc, "at", started);
 		bson_t *selector = BCON_NEW("_id", BCON_OID(movie));
-		bson_t *opts = BCON_NEW("upsert", BCON_BOOL(true));
-		if (mongoc_bulk_operation_replace_one_with_opts(bulk, selector, &doc, opts, &error))
-			queued++;
-		bson_destroy(opts);
+		mq_db_bulk_replace(&bulk, selector, &doc, 1);
 		bson_destroy(selector);
 		bson_destroy(&doc);
 		if (list.n)
 			(*n_movies)++;
-		if (queued >= MQ_DB_BULK_UPDATES)
-			rc = send_bulk(coll, bulk_opts, &bulk, &queued);
 	}
-	if (rc == MQ_OK)
-		rc = send_bulk(coll, bulk_opts, &bulk, &queued);
-	mongoc_bulk_operation_destroy(bulk);
-	bson_destroy(bulk_opts);
+	mq_err rc = mq_db_bulk_send(&bulk);
 	if (rc == MQ_OK) /* movies no member has a signal for any more, or gone from the catalogue */
 		rc = delete_stale(coll, started, "movie_neighbours");
 	mongoc_collection_destroy(coll);

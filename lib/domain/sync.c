@@ -51,8 +51,8 @@ struct mq_sync {
 	cJSON *existing;             /* catalogue documents by "tmdb id" */
 	cJSON *slugs;                /* slugs known taken in this pass */
 	cJSON *fresh;                /* new movies waiting to be inserted */
-	mongoc_bulk_operation_t *bulk;
-	int pending;
+	mongoc_collection_t *movies; /* the writes to it waiting in bulk (NULL: none) */
+	mq_db_bulk bulk;
 	long done, total;
 	bson_oid_t *changed;         /* the movies written in this pass, for the cards (cards.h) */
 	size_t n_changed, cap_changed;
@@ -431,52 +431,24 @@ static int locked(const cJSON *existing, const char *field)
 	return 0;
 }
 
-/* How many operations of a failed bulk write failed: its writeErrors (a duplicate key among
- * inserts fails that movie alone), or all of them when the reply says nothing. */
-static long write_errors(const bson_t *reply, const bson_error_t *error, int ops, const char *what)
-{
-	bson_iter_t it, errs;
-	mq_db_error(error, what);
-	long n = 0;
-	if (bson_iter_init_find(&it, reply, "writeErrors") && BSON_ITER_HOLDS_ARRAY(&it) && bson_iter_recurse(&it, &errs))
-		while (bson_iter_next(&errs))
-			n++;
-	return n ? n : ops;
-}
-
+/* Sends the movie updates queued, counting those that failed. */
 static void flush(mq_sync *s)
 {
-	if (!s->bulk)
+	if (!s->movies)
 		return;
-	bson_t reply;
-	bson_error_t error;
-	if (s->pending && !mongoc_bulk_operation_execute(s->bulk, &reply, &error))
-		s->counts.failed += write_errors(&reply, &error, s->pending, "sync: bulk write");
-	if (s->pending)
-		bson_destroy(&reply);
-	mongoc_bulk_operation_destroy(s->bulk);
-	s->bulk = NULL;
-	s->pending = 0;
+	mq_db_bulk_send(&s->bulk);
+	s->counts.failed += s->bulk.failed;
+	mongoc_collection_destroy(s->movies);
+	s->movies = NULL;
 }
 
 static void queue(mq_sync *s, bson_t *filter, bson_t *update, int upsert)
 {
-	if (!s->bulk) {
-		mongoc_collection_t *movies = mongoc_database_get_collection(s->database, "movies");
-		bson_t *opts = BCON_NEW("ordered", BCON_BOOL(false));
-		s->bulk = mongoc_collection_create_bulk_operation_with_opts(movies, opts);
-		bson_destroy(opts);
-		mongoc_collection_destroy(movies);
+	if (!s->movies) {
+		s->movies = mongoc_database_get_collection(s->database, "movies");
+		s->bulk = MQ_DB_BULK(s->movies, "sync: bulk write");
 	}
-	bson_t *opts = BCON_NEW("upsert", BCON_BOOL(upsert != 0));
-	bson_error_t error;
-	if (!mongoc_bulk_operation_update_one_with_opts(s->bulk, filter, update, opts, &error))
-		mq_log(MQ_LOG_ERROR, "sync", "bulk update refused: %s", error.message);
-	else
-		s->pending++;
-	bson_destroy(opts);
-	if (s->pending >= MQ_DB_BULK_UPDATES)
-		flush(s);
+	mq_db_bulk_update(&s->bulk, filter, update, upsert);
 }
 
 static void notify(mq_sync *s, const char *kind, const cJSON *existing, long long tmdb_id, cJSON *fields)
@@ -626,8 +598,10 @@ static void flush_fresh(mq_sync *s)
 		bson_destroy(movie);
 	}
 	bson_t reply;
-	if (queued && !mongoc_bulk_operation_execute(bulk, &reply, &error))
-		s->counts.failed += write_errors(&reply, &error, queued, "sync: insert");
+	if (queued && !mongoc_bulk_operation_execute(bulk, &reply, &error)) {
+		mq_db_error(&error, "sync: insert");
+		s->counts.failed += mq_db_write_errors(&reply, queued);
+	}
 	if (queued)
 		bson_destroy(&reply);
 	mongoc_bulk_operation_destroy(bulk);

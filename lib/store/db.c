@@ -344,6 +344,78 @@ static mq_err server_error(uint32_t code)
 	}
 }
 
+long mq_db_write_errors(const bson_t *reply, long ops)
+{
+	bson_iter_t it, errs;
+	long n = 0;
+	if (bson_iter_init_find(&it, reply, "writeErrors") && BSON_ITER_HOLDS_ARRAY(&it) && bson_iter_recurse(&it, &errs))
+		while (bson_iter_next(&errs))
+			n++;
+	return n ? n : ops;
+}
+
+mq_err mq_db_bulk_send(mq_db_bulk *b)
+{
+	if (b->queued) {
+		bson_t reply;
+		bson_error_t error;
+		if (!mongoc_bulk_operation_execute(b->op, &reply, &error)) {
+			mq_err rc = mq_db_error(&error, b->what);
+			/* FerretDB v1 stops an update command at its first failing statement, ordered or
+			 * not, and says neither which nor how many were written: what the reply does not
+			 * confirm failed (on MongoDB, the statements its writeErrors name) */
+			bson_iter_t it;
+			long confirmed = 0, errors = mq_db_write_errors(&reply, b->queued);
+			static const char *const counts[] = { "nMatched", "nUpserted" };
+			for (size_t i = 0; i < 2; i++)
+				if (bson_iter_init_find(&it, &reply, counts[i]) && BSON_ITER_HOLDS_NUMBER(&it))
+					confirmed += (long)bson_iter_as_int64(&it);
+			b->failed += b->queued - confirmed > errors ? b->queued - confirmed : errors;
+			if (b->rc == MQ_OK)
+				b->rc = rc;
+		}
+		bson_destroy(&reply);
+	}
+	mongoc_bulk_operation_destroy(b->op); /* accepts NULL */
+	b->op = NULL;
+	b->queued = 0;
+	return b->rc;
+}
+
+/* One statement queued (replace: doc replaces what filter finds; else update applies to it). */
+static void bulk_queue(mq_db_bulk *b, const bson_t *filter, const bson_t *change, int replace, int upsert)
+{
+	if (!b->op) {
+		bson_t *opts = BCON_NEW("ordered", BCON_BOOL(false));
+		b->op = mongoc_collection_create_bulk_operation_with_opts(b->coll, opts);
+		bson_destroy(opts);
+	}
+	bson_t *opts = BCON_NEW("upsert", BCON_BOOL(upsert != 0));
+	bson_error_t error;
+	if (replace ? mongoc_bulk_operation_replace_one_with_opts(b->op, filter, change, opts, &error)
+		    : mongoc_bulk_operation_update_one_with_opts(b->op, filter, change, opts, &error)) {
+		b->queued++;
+	} else { /* the driver refused the statement itself (a malformed update) */
+		mq_log(MQ_LOG_ERROR, "db", "%s: statement refused: %s", b->what, error.message);
+		b->failed++;
+		if (b->rc == MQ_OK)
+			b->rc = MQ_EINVAL;
+	}
+	bson_destroy(opts);
+	if (b->queued >= MQ_DB_BULK_UPDATES)
+		mq_db_bulk_send(b);
+}
+
+void mq_db_bulk_update(mq_db_bulk *b, const bson_t *filter, const bson_t *update, int upsert)
+{
+	bulk_queue(b, filter, update, 0, upsert);
+}
+
+void mq_db_bulk_replace(mq_db_bulk *b, const bson_t *filter, const bson_t *doc, int upsert)
+{
+	bulk_queue(b, filter, doc, 1, upsert);
+}
+
 mq_err mq_db_find_one(mongoc_collection_t *coll, const bson_t *filter, const bson_t *opts, bson_t *out,
 		      const char *what)
 {

@@ -38,6 +38,31 @@ typedef struct mq_db_timeouts {
  * _id hangs it). Bulk updates are executed every this many statements. */
 #define MQ_DB_BULK_UPDATES 16
 
+/* Update and replace statements for one collection, sent MQ_DB_BULK_UPDATES to an unordered
+ * command: each mq_db_bulk_update or _replace queues one and sends the queue once it is full;
+ * mq_db_bulk_send sends the rest. failed counts the statements of failed commands that the reply
+ * does not confirm written (on MongoDB, those its writeErrors name; FerretDB v1 stops at the first
+ * error, ordered or not, and confirms none; a database down, all), rc is the first failure's error. Start one with MQ_DB_BULK(coll, what); coll stays the caller's
+ * and must outlive it, what names the writes in the log. */
+typedef struct mq_db_bulk {
+	mongoc_collection_t *coll;
+	const char *what;
+	mongoc_bulk_operation_t *op;
+	int queued;
+	long failed;
+	mq_err rc;
+} mq_db_bulk;
+
+#define MQ_DB_BULK(coll, what) ((mq_db_bulk){ (coll), (what), NULL, 0, 0, MQ_OK })
+
+void mq_db_bulk_update(mq_db_bulk *b, const bson_t *filter, const bson_t *update, int upsert);
+void mq_db_bulk_replace(mq_db_bulk *b, const bson_t *filter, const bson_t *doc, int upsert);
+mq_err mq_db_bulk_send(mq_db_bulk *b);
+
+/* How many statements of a failed bulk write of ops failed: its reply's writeErrors (a duplicate
+ * key among inserts fails that one alone), or ops when the reply names none. */
+long mq_db_write_errors(const bson_t *reply, long ops);
+
 /* Creates the pool (no connection is made yet). Returns NULL with a message in err. The URI's
  * own options win over the defaults in t. */
 mq_db *mq_db_open(const char *uri, const char *db_name, const char *appname, mq_db_timeouts t,

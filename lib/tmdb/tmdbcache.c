@@ -103,32 +103,20 @@ static pending_hit hits_pending[HITS_PENDING_MAX];
 static size_t hits_n;
 static int64_t hits_written_at;
 
-/* Writes the hits taken out of the pending list (n of them) in bulk writes of at most
- * MQ_DB_BULK_UPDATES, and frees them. */
+/* Writes the hits taken out of the pending list (n of them), and frees them; a failure only
+ * costs counts (logged). */
 static void write_hits(mongoc_collection_t *coll, pending_hit *hits, size_t n)
 {
-	if (n > MQ_DB_BULK_UPDATES) {
-		write_hits(coll, hits, MQ_DB_BULK_UPDATES);
-		write_hits(coll, hits + MQ_DB_BULK_UPDATES, n - MQ_DB_BULK_UPDATES);
-		return;
-	}
-	if (!n)
-		return;
-	bson_error_t error;
-	bson_t *opts = BCON_NEW("ordered", BCON_BOOL(false));
-	mongoc_bulk_operation_t *bulk = mongoc_collection_create_bulk_operation_with_opts(coll, opts);
+	mq_db_bulk bulk = MQ_DB_BULK(coll, "cache hits");
 	for (size_t i = 0; i < n; i++) {
 		bson_t *filter = BCON_NEW("_id", BCON_UTF8(hits[i].key));
 		bson_t *update = BCON_NEW("$inc", "{", "hits", BCON_INT64(hits[i].n), "}");
-		mongoc_bulk_operation_update_one(bulk, filter, update, false);
+		mq_db_bulk_update(&bulk, filter, update, 0);
 		bson_destroy(update);
 		bson_destroy(filter);
 		free(hits[i].key);
 	}
-	if (!mongoc_bulk_operation_execute(bulk, NULL, &error))
-		mq_log(MQ_LOG_WARN, "cache", "counting %zu entries' hits failed: %s", n, error.message);
-	mongoc_bulk_operation_destroy(bulk);
-	bson_destroy(opts);
+	mq_db_bulk_send(&bulk);
 }
 
 /* Takes the pending hits out when it is time to write them (or always, when force), into out

@@ -1,4 +1,5 @@
-/* check_db.c — unit tests for lib/store/db.c: driver error mapping, pool options, pings dead and live. */
+/* check_db.c — unit tests for lib/store/db.c: driver error mapping, pool options, pings dead and
+ * live, bulk updates. */
 #include "suites.h"
 
 #include "core/buf.h"
@@ -278,6 +279,75 @@ START_TEST(live_duplicate_key)
 }
 END_TEST
 
+/* A bulk of more updates than FerretDB takes in one command (101 by _id hung it): sent
+ * MQ_DB_BULK_UPDATES at a time, every one written; a statement the server refuses is counted
+ * failed, and so is every other it does not confirm written. */
+START_TEST(live_bulk_updates)
+{
+	const char *uri = live_uri("live_bulk_updates");
+	if (!uri)
+		return;
+	char name[64];
+	snprintf(name, sizeof name, "marquee_unit_bulk_%d", (int)getpid());
+	mq_buf err = MQ_BUF_INIT;
+	test_mongoc_once();
+	mq_db *db = mq_db_open(uri, name, "marquee-unit", MQ_DB_TIMEOUTS_PROBE, &err);
+	ck_assert_msg(db != NULL, "%s", mq_buf_cstr(&err));
+	mongoc_client_t *client;
+	mongoc_database_t *database = mq_db_acquire(db, &client);
+	mongoc_collection_t *coll = mongoc_database_get_collection(database, "bulk");
+	enum { N = 120 };
+	for (int round = 0; round < 2; round++) { /* upserts, then updates of what they stored */
+		mq_db_bulk bulk = MQ_DB_BULK(coll, "bulk test");
+		for (int i = 0; i < N; i++) {
+			bson_t *filter = BCON_NEW("_id", BCON_INT32(i));
+			bson_t *update = BCON_NEW("$inc", "{", "n", BCON_INT32(1), "}");
+			mq_db_bulk_update(&bulk, filter, update, 1);
+			bson_destroy(update);
+			bson_destroy(filter);
+		}
+		ck_assert_int_eq(mq_db_bulk_send(&bulk), MQ_OK);
+		ck_assert_int_eq(bulk.failed, 0);
+	}
+	bson_error_t error;
+	bson_t *all = BCON_NEW("n", BCON_INT32(2));
+	ck_assert_int_eq(mongoc_collection_count_documents(coll, all, NULL, NULL, NULL, &error), N);
+	bson_destroy(all);
+	/* one refused ($inc of a string), one replaced, one updated: the refusal fails alone */
+	bson_t *text = BCON_NEW("$set", "{", "n", BCON_UTF8("text"), "}"), *one = BCON_NEW("_id", BCON_INT32(1));
+	ck_assert(mongoc_collection_update_one(coll, one, text, NULL, NULL, &error));
+	mq_db_bulk bulk = MQ_DB_BULK(coll, "bulk test");
+	bson_t *inc = BCON_NEW("$inc", "{", "n", BCON_INT32(1), "}"), *two = BCON_NEW("_id", BCON_INT32(2));
+	bson_t *three = BCON_NEW("_id", BCON_INT32(3)), *doc = BCON_NEW("n", BCON_INT32(30));
+	mq_db_bulk_update(&bulk, one, inc, 0);
+	mq_db_bulk_update(&bulk, two, inc, 0);
+	mq_db_bulk_replace(&bulk, three, doc, 0);
+	ck_assert_int_ne(mq_db_bulk_send(&bulk), MQ_OK);
+	/* each statement written or counted failed: MongoDB writes the other two, FerretDB v1 stops */
+	bson_t got;
+	bson_iter_t it;
+	ck_assert_int_eq(mq_db_find_one(coll, two, NULL, &got, "bulk test"), MQ_OK);
+	long written = bson_iter_init_find(&it, &got, "n") && bson_iter_as_int64(&it) == 3;
+	bson_destroy(&got);
+	ck_assert_int_eq(mq_db_find_one(coll, three, NULL, &got, "bulk test"), MQ_OK);
+	written += bson_iter_init_find(&it, &got, "n") && bson_iter_as_int64(&it) == 30;
+	bson_destroy(&got);
+	ck_assert_int_ge(bulk.failed, 1);
+	ck_assert_int_eq(bulk.failed + written, 3);
+	bson_destroy(doc);
+	bson_destroy(three);
+	bson_destroy(two);
+	bson_destroy(inc);
+	bson_destroy(one);
+	bson_destroy(text);
+	ck_assert_msg(mongoc_database_drop(database, &error), "drop: %s", error.message);
+	mongoc_collection_destroy(coll);
+	mq_db_release(db, client, database);
+	mq_db_close(db);
+	mq_buf_free(&err);
+}
+END_TEST
+
 Suite *db_suite(void)
 {
 	Suite *s = suite_create("db");
@@ -297,6 +367,7 @@ Suite *db_suite(void)
 
 	tcase_add_test(live, ping_live);
 	tcase_add_test(live, live_duplicate_key);
+	tcase_add_test(live, live_bulk_updates);
 	tcase_set_timeout(live, 30);
 	suite_add_tcase(s, live);
 	return s;
