@@ -284,15 +284,10 @@ END_TEST
  * failed, and so is every other it does not confirm written. */
 START_TEST(live_bulk_updates)
 {
-	const char *uri = live_uri("live_bulk_updates");
-	if (!uri)
-		return;
 	char name[64];
-	snprintf(name, sizeof name, "marquee_unit_bulk_%d", (int)getpid());
-	mq_buf err = MQ_BUF_INIT;
-	test_mongoc_once();
-	mq_db *db = mq_db_open(uri, name, "marquee-unit", MQ_DB_TIMEOUTS_PROBE, &err);
-	ck_assert_msg(db != NULL, "%s", mq_buf_cstr(&err));
+	mq_db *db = test_db_open("bulk", name);
+	if (!db)
+		return;
 	mongoc_client_t *client;
 	mongoc_database_t *database = mq_db_acquire(db, &client);
 	mongoc_collection_t *coll = mongoc_database_get_collection(database, "bulk");
@@ -340,11 +335,9 @@ START_TEST(live_bulk_updates)
 	bson_destroy(inc);
 	bson_destroy(one);
 	bson_destroy(text);
-	ck_assert_msg(mongoc_database_drop(database, &error), "drop: %s", error.message);
 	mongoc_collection_destroy(coll);
 	mq_db_release(db, client, database);
-	mq_db_close(db);
-	mq_buf_free(&err);
+	test_db_drop(db, name);
 }
 END_TEST
 
