@@ -625,6 +625,15 @@ static mq_err version_doc(mongoc_collection_t *versions, long long v, bson_t *do
 	return rc;
 }
 
+/* claimed() of mq_db_raise_version: whether catalogue version v exists (arg: the versions). */
+static int version_claimed(void *arg, long long v)
+{
+	bson_t doc;
+	mq_err rc = version_doc(arg, v, &doc);
+	bson_destroy(&doc);
+	return rc == MQ_OK ? 1 : rc == MQ_ENOTFOUND ? 0 : -1;
+}
+
 /* The head hint: the highest version some writer has recorded (0 when none). */
 static mq_err head_hint(mongoc_collection_t *versions, long long *v)
 {
@@ -734,17 +743,12 @@ static long long bump(mongoc_database_t *database, news_kind kind, const bson_oi
 	bson_destroy(upsert);
 	bson_destroy(raise);
 	bson_destroy(head);
-	mongoc_collection_destroy(versions);
-	if (user) {
+	if (user) { /* at least v: the member's next request requires it (maybe later ones too) */
 		mongoc_collection_t *users = mongoc_database_get_collection(database, "users");
-		bson_t *filter = BCON_NEW("_id", BCON_OID(user));
-		bson_t *mine = BCON_NEW("$max", "{", "catalog_v", BCON_INT64(v), "}");
-		if (!mongoc_collection_update_one(users, filter, mine, NULL, NULL, &error))
-			mq_log(MQ_LOG_WARN, "cards", "member's catalogue version not recorded: %s", error.message);
-		bson_destroy(mine);
-		bson_destroy(filter);
+		mq_db_raise_version(users, user, "catalog_v", v, version_claimed, versions, "member's catalogue version");
 		mongoc_collection_destroy(users);
 	}
+	mongoc_collection_destroy(versions);
 	/* this process sees its own change on its next request */
 	pthread_mutex_lock(&lock);
 	checked_at = 0;

@@ -183,50 +183,27 @@ static void prune(mongoc_collection_t *versions, const bson_oid_t *user)
 	bson_destroy(old);
 }
 
-/* Makes users.lists_v the last version claimed, at least v. An update is a read and a write on
- * FerretDB, so a writer of an older version may land its write after a newer one's: each writer
- * therefore reads the field back after writing, writes again while it is behind, and looks for a
- * claim after it, which it raises the field to. Whichever write lands last, its writer's check
- * follows it, so the field ends at the last claim. Returns 1 when it does, 0 after an error. */
+/* claimed() for mq_db_raise_version. */
+typedef struct claims {
+	mongoc_collection_t *versions;
+	const bson_oid_t *user;
+} claims;
+
+static int claimed_by(void *arg, long long v)
+{
+	const claims *c = arg;
+	return claimed(c->versions, c->user, v);
+}
+
+/* Makes users.lists_v the last version claimed, at least v (mq_db_raise_version). */
 static int raise_version(mongoc_database_t *database, mongoc_collection_t *versions, const bson_oid_t *user,
 			 long long v)
 {
-	bson_error_t error = { 0 };
 	mongoc_collection_t *users = mongoc_database_get_collection(database, "users");
-	for (int round = 0; round < 16; round++) {
-		bson_t *filter = BCON_NEW("_id", BCON_OID(user), "$or", "[",
-					  "{", "lists_v", "{", "$lt", BCON_INT64(v), "}", "}",
-					  "{", "lists_v", "{", "$exists", BCON_BOOL(false), "}", "}", "]");
-		bson_t *update = BCON_NEW("$set", "{", "lists_v", BCON_INT64(v), "}");
-		int ok = mongoc_collection_update_one(users, filter, update, NULL, NULL, &error);
-		bson_destroy(update);
-		bson_destroy(filter);
-		long long now;
-		mq_err rc = ok ? mq_lists_digest_version(database, user, &now) : MQ_EUNAVAIL;
-		if (rc == MQ_ENOTFOUND) { /* no such user (their account went meanwhile): nothing to record */
-			mongoc_collection_destroy(users);
-			return 1;
-		}
-		if (rc != MQ_OK)
-			break;
-		if (now < v)
-			continue; /* an older writer's write landed after ours */
-		long long last = now;
-		int c;
-		while ((c = claimed(versions, user, last + 1)) == 1)
-			last++;
-		if (c < 0)
-			break;
-		if (last == now) {
-			mongoc_collection_destroy(users);
-			return 1;
-		}
-		v = last;
-	}
-	mq_log(MQ_LOG_ERROR, "lists", "lists version %lld not recorded%s%s", v, error.code ? ": " : "",
-	       error.code ? error.message : "");
+	claims c = { versions, user };
+	int ok = mq_db_raise_version(users, user, "lists_v", v, claimed_by, &c, "lists version");
 	mongoc_collection_destroy(users);
-	return 0;
+	return ok;
 }
 
 /* ---- digests ---- */

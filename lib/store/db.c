@@ -344,6 +344,55 @@ static mq_err server_error(uint32_t code)
 	}
 }
 
+/* The field's value in the document _id id (0 when missing). */
+static mq_err read_version(mongoc_collection_t *coll, const bson_oid_t *id, const char *field, long long *v)
+{
+	bson_t doc, *filter = BCON_NEW("_id", BCON_OID(id)), *opts = bson_new(), projection;
+	bson_iter_t it;
+	BSON_APPEND_DOCUMENT_BEGIN(opts, "projection", &projection);
+	BSON_APPEND_INT32(&projection, field, 1);
+	bson_append_document_end(opts, &projection);
+	mq_err rc = mq_db_find_one(coll, filter, opts, &doc, field);
+	*v = rc == MQ_OK && bson_iter_init_find(&it, &doc, field) && BSON_ITER_HOLDS_NUMBER(&it) ? bson_iter_as_int64(&it) : 0;
+	bson_destroy(&doc);
+	bson_destroy(opts);
+	bson_destroy(filter);
+	return rc;
+}
+
+int mq_db_raise_version(mongoc_collection_t *coll, const bson_oid_t *id, const char *field, long long v,
+			int (*claimed)(void *arg, long long n), void *arg, const char *what)
+{
+	bson_error_t error = { 0 };
+	for (int round = 0; round < 16; round++) {
+		bson_t *filter = BCON_NEW("_id", BCON_OID(id), "$or", "[", "{", field, "{", "$lt", BCON_INT64(v), "}", "}",
+					  "{", field, "{", "$exists", BCON_BOOL(false), "}", "}", "]");
+		bson_t *update = BCON_NEW("$set", "{", field, BCON_INT64(v), "}");
+		int ok = mongoc_collection_update_one(coll, filter, update, NULL, NULL, &error);
+		bson_destroy(update);
+		bson_destroy(filter);
+		long long now;
+		mq_err rc = ok ? read_version(coll, id, field, &now) : MQ_EUNAVAIL;
+		if (rc == MQ_ENOTFOUND) /* the document went meanwhile (an account deleted): nothing to record */
+			return 1;
+		if (rc != MQ_OK)
+			break;
+		if (now < v)
+			continue; /* an older writer's write landed after ours */
+		long long last = now;
+		int c;
+		while ((c = claimed(arg, last + 1)) == 1)
+			last++;
+		if (c < 0)
+			break;
+		if (last == now)
+			return 1;
+		v = last;
+	}
+	mq_log(MQ_LOG_ERROR, "db", "%s %lld not recorded%s%s", what, v, error.code ? ": " : "", error.code ? error.message : "");
+	return 0;
+}
+
 long mq_db_write_errors(const bson_t *reply, long ops)
 {
 	bson_iter_t it, errs;

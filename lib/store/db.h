@@ -38,6 +38,17 @@ typedef struct mq_db_timeouts {
  * _id hangs it). Bulk updates are executed every this many statements. */
 #define MQ_DB_BULK_UPDATES 16
 
+/* Raises a version counter kept in a field of the document _id id of coll (users.lists_v,
+ * users.catalog_v) to v, a version its writer claimed elsewhere, and on to the last version
+ * claimed (claimed(arg, n): whether version n was claimed: 1, 0, or -1 on an error). An update is
+ * a read and a write on FerretDB, so a writer of an older version may land its write after a newer
+ * one's: each writer reads the field back after writing, writes again while it is behind, and
+ * looks for claims after it, which it raises the field to. Whichever write lands last, its
+ * writer's check follows it, so the field ends at the last claim. 1 when it does (or the document
+ * is gone), 0 after an error (logged, what naming the counter). */
+int mq_db_raise_version(mongoc_collection_t *coll, const bson_oid_t *id, const char *field, long long v,
+			int (*claimed)(void *arg, long long n), void *arg, const char *what);
+
 /* Update and replace statements for one collection, sent MQ_DB_BULK_UPDATES to an unordered
  * command: each mq_db_bulk_update or _replace queues one and sends the queue once it is full;
  * mq_db_bulk_send sends the rest. failed counts the statements of failed commands that the reply
