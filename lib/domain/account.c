@@ -143,9 +143,9 @@ mq_err mq_account_get(mq_db *db, const char *user_id, cJSON **user, long long *t
 	return rc;
 }
 
-/* One update of the user _id: $set set plus updated_at, $unset unset (may be NULL).
- * MQ_ENOTFOUND when no such user. */
-static mq_err update_user(mongoc_collection_t *users, const bson_oid_t *oid, const bson_t *set,
+/* One update of the user _id (leased: mq_db_update_leased): $set set plus updated_at, $unset
+ * unset (may be NULL). MQ_ENOTFOUND when no such user. */
+static mq_err update_user(mongoc_database_t *database, const bson_oid_t *oid, const bson_t *set,
 			  const bson_t *unset, const char *what)
 {
 	mq_err rc = MQ_OK;
@@ -159,7 +159,7 @@ static mq_err update_user(mongoc_collection_t *users, const bson_oid_t *oid, con
 	if (!bson_empty0(unset))
 		BSON_APPEND_DOCUMENT(&update, "$unset", unset);
 	bson_t *filter = BCON_NEW("_id", BCON_OID(oid));
-	if (!mongoc_collection_update_one(users, filter, &update, NULL, &reply, &error))
+	if (!mq_db_update_leased(database, "users", oid, filter, &update, &reply, &error))
 		rc = mq_db_error(&error, what);
 	else if (bson_iter_init_find(&it, &reply, "matchedCount") && bson_iter_as_int64(&it) == 0)
 		rc = MQ_ENOTFOUND;
@@ -192,10 +192,11 @@ mq_err mq_account_update(mq_db *db, const char *user_id, const bson_t *set, cons
 	*user = NULL;
 	if (mq_oid_parse(user_id, &oid))
 		return MQ_EINVAL;
-	mongoc_client_t *client = mq_db_pop(db);
-	if (!client)
+	mongoc_client_t *client;
+	mongoc_database_t *database = mq_db_acquire(db, &client);
+	if (!database)
 		return MQ_EUNAVAIL;
-	mongoc_collection_t *users = mq_db_collection(db, client, "users");
+	mongoc_collection_t *users = mongoc_database_get_collection(database, "users");
 
 	/* FerretDB v1 reports an update that breaks a unique index as InternalError, not 11000
 	 * (error 1), so a taken username is looked for first; the index stays the guard. */
@@ -209,18 +210,13 @@ mq_err mq_account_update(mq_db *db, const char *user_id, const bson_t *set, cons
 			rc = MQ_ECONFLICT;
 	}
 	if (rc == MQ_OK)
-		rc = update_user(users, &oid, set, unset, "profile update");
+		rc = update_user(database, &oid, set, unset, "profile update");
 	if (rc == MQ_OK)
 		*user = read_user(users, &oid, user_json, &rc);
 	mongoc_collection_destroy(users);
-	mq_db_push(db, client);
-	if (rc == MQ_OK && audience_changed(set, unset)) {
-		mongoc_database_t *database = mq_db_acquire(db, &client);
-		if (database) { /* the lists (their ETags) and recommendations show other movies now */
-			mq_lists_bump(database, &oid);
-			mq_db_release(db, client, database);
-		}
-	}
+	if (rc == MQ_OK && audience_changed(set, unset)) /* the lists (their ETags) and recommendations show other movies now */
+		mq_lists_bump(database, &oid);
+	mq_db_release(db, client, database);
 	return rc;
 }
 
@@ -237,7 +233,7 @@ mq_err mq_account_preferences(mq_db *db, const char *user_id, const bson_t *set,
 		return MQ_EUNAVAIL;
 	mongoc_collection_t *users = mongoc_database_get_collection(database, "users");
 	if (set && !bson_empty(set)) {
-		rc = update_user(users, &oid, set, NULL, "preferences update");
+		rc = update_user(database, &oid, set, NULL, "preferences update");
 		if (rc == MQ_OK) /* recommendations depend on them */
 			mq_lists_bump(database, &oid);
 	}
@@ -370,38 +366,31 @@ out:
 /* Sets the role of the one user filter names; *changed says whether it was another. */
 static mq_err set_role(mq_db *db, const bson_t *filter, const char *role, int *changed)
 {
-	mq_err rc = MQ_OK;
-	bson_error_t error;
-	bson_iter_t it;
 	*changed = 0;
-	mongoc_client_t *client = mq_db_pop(db);
-	if (!client)
+	mongoc_client_t *client;
+	mongoc_database_t *database = mq_db_acquire(db, &client);
+	if (!database)
 		return MQ_EUNAVAIL;
-	mongoc_collection_t *users = mq_db_collection(db, client, "users");
-	bson_t *update = BCON_NEW("$set", "{", "role", BCON_UTF8(role), "updated_at",
-				  BCON_DATE_TIME((int64_t)time(NULL) * 1000), "}");
-	bson_t changes = BSON_INITIALIZER, ne;
-	bson_concat(&changes, filter);
-	BSON_APPEND_DOCUMENT_BEGIN(&changes, "role", &ne);
-	BSON_APPEND_UTF8(&ne, "$ne", role);
-	bson_append_document_end(&changes, &ne);
-	bson_t reply;
-	int64_t differing = mongoc_collection_count_documents(users, &changes, NULL, NULL, NULL, &error);
-	if (differing < 0) {
-		rc = mq_db_error(&error, "role lookup");
-		bson_init(&reply);
-	} else if (!mongoc_collection_update_one(users, filter, update, NULL, &reply, &error)) {
-		rc = mq_db_error(&error, "role change");
-	} else if (bson_iter_init_find(&it, &reply, "matchedCount") && bson_iter_as_int64(&it) == 0) {
-		rc = MQ_ENOTFOUND;
-	} else {
-		*changed = differing > 0;
-	}
-	bson_destroy(&reply);
-	bson_destroy(&changes);
-	bson_destroy(update);
+	mongoc_collection_t *users = mongoc_database_get_collection(database, "users");
+	bson_t doc, *opts = BCON_NEW("projection", "{", "role", BCON_INT32(1), "}");
+	bson_iter_t it;
+	mq_err rc = mq_db_find_one(users, filter, opts, &doc, "role lookup");
 	mongoc_collection_destroy(users);
-	mq_db_push(db, client);
+	if (rc == MQ_OK && bson_iter_init_find(&it, &doc, "_id") && BSON_ITER_HOLDS_OID(&it)) {
+		bson_oid_t oid;
+		bson_oid_copy(bson_iter_oid(&it), &oid);
+		*changed = !(bson_iter_init_find(&it, &doc, "role") && BSON_ITER_HOLDS_UTF8(&it) &&
+			     !strcmp(bson_iter_utf8(&it, NULL), role));
+		bson_t set = BSON_INITIALIZER;
+		BSON_APPEND_UTF8(&set, "role", role);
+		rc = update_user(database, &oid, &set, NULL, "role change");
+		bson_destroy(&set);
+		if (rc != MQ_OK)
+			*changed = 0;
+	}
+	bson_destroy(&doc);
+	bson_destroy(opts);
+	mq_db_release(db, client, database);
 	return rc;
 }
 
@@ -544,17 +533,16 @@ mq_err mq_account_set_password(mq_db *db, const mq_config *cfg, const char *user
 	if (mq_oid_parse(user_id, &oid))
 		return MQ_ENOTFOUND;
 	mq_err rc = mq_password_hash(password, cfg->bcrypt_cost, &hash);
-	mongoc_client_t *client = rc == MQ_OK ? mq_db_pop(db) : NULL;
-	if (rc == MQ_OK && !client)
+	mongoc_client_t *client = NULL;
+	mongoc_database_t *database = rc == MQ_OK ? mq_db_acquire(db, &client) : NULL;
+	if (rc == MQ_OK && !database)
 		rc = MQ_EUNAVAIL;
-	if (client) {
-		mongoc_collection_t *users = mq_db_collection(db, client, "users");
+	if (database) {
 		bson_t set = BSON_INITIALIZER;
 		BSON_APPEND_UTF8(&set, "password_hash", mq_buf_cstr(&hash));
-		rc = update_user(users, &oid, &set, NULL, "password change");
+		rc = update_user(database, &oid, &set, NULL, "password change");
 		bson_destroy(&set);
-		mongoc_collection_destroy(users);
-		mq_db_push(db, client);
+		mq_db_release(db, client, database);
 	}
 	if (hash.data)
 		explicit_bzero(hash.data, hash.len);

@@ -744,9 +744,8 @@ static long long bump(mongoc_database_t *database, news_kind kind, const bson_oi
 	bson_destroy(raise);
 	bson_destroy(head);
 	if (user) { /* at least v: the member's next request requires it (maybe later ones too) */
-		mongoc_collection_t *users = mongoc_database_get_collection(database, "users");
-		mq_db_raise_version(users, user, "catalog_v", v, version_claimed, versions, "member's catalogue version");
-		mongoc_collection_destroy(users);
+		mq_db_raise_version(database, "users", user, "catalog_v", v, version_claimed, versions,
+				    "member's catalogue version");
 	}
 	mongoc_collection_destroy(versions);
 	/* this process sees its own change on its next request */

@@ -199,11 +199,8 @@ static int claimed_by(void *arg, long long v)
 static int raise_version(mongoc_database_t *database, mongoc_collection_t *versions, const bson_oid_t *user,
 			 long long v)
 {
-	mongoc_collection_t *users = mongoc_database_get_collection(database, "users");
 	claims c = { versions, user };
-	int ok = mq_db_raise_version(users, user, "lists_v", v, claimed_by, &c, "lists version");
-	mongoc_collection_destroy(users);
-	return ok;
+	return mq_db_raise_version(database, "users", user, "lists_v", v, claimed_by, &c, "lists version");
 }
 
 /* ---- digests ---- */

@@ -261,14 +261,12 @@ mq_err mq_session_revoke_all(mq_db *db, const char *user_id, long long version)
 	if (rc == MQ_OK) {
 		/* the hint follows; a lost or late hint costs the next login a lookup, nothing more */
 		bson_error_t error;
-		mongoc_collection_t *users = mongoc_database_get_collection(database, "users");
 		bson_t *filter = BCON_NEW("_id", BCON_OID(&uid));
 		bson_t *update = BCON_NEW("$max", "{", "token_version", BCON_INT64(version + 1), "}");
-		if (!mongoc_collection_update_one(users, filter, update, NULL, NULL, &error))
+		if (!mq_db_update_leased(database, "users", &uid, filter, update, NULL, &error))
 			mq_db_error(&error, "token_version hint");
 		bson_destroy(update);
 		bson_destroy(filter);
-		mongoc_collection_destroy(users);
 	}
 	mq_db_release(db, client, database);
 	return rc;

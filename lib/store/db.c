@@ -344,6 +344,58 @@ static mq_err server_error(uint32_t code)
 	}
 }
 
+/* Takes the lease key for token; 0 with error set when it could not. */
+static int lease_take(mongoc_collection_t *leases, const char *key, const bson_oid_t *token, bson_error_t *error)
+{
+	int64_t started = mq_clock_ms();
+	for (;;) {
+		int64_t now = (int64_t)time(NULL) * 1000; /* the wall clock: other hosts read it */
+		bson_t *lease = BCON_NEW("_id", BCON_UTF8(key), "at", BCON_DATE_TIME(now), "token", BCON_OID(token));
+		bool ok = mongoc_collection_insert_one(leases, lease, NULL, NULL, error);
+		bson_destroy(lease);
+		if (ok)
+			return 1;
+		if (error->domain != MONGOC_ERROR_SERVER || error->code != 11000)
+			return 0;
+		/* taken: by a writer that died holding it, it goes; else wait for it */
+		bson_t *stale = BCON_NEW("_id", BCON_UTF8(key), "at", "{", "$lt", BCON_DATE_TIME(now - MQ_DB_LEASE_STALE_MS), "}");
+		mongoc_collection_delete_one(leases, stale, NULL, NULL, NULL);
+		bson_destroy(stale);
+		if (mq_clock_ms() - started > MQ_DB_LEASE_WAIT_MS) {
+			bson_set_error(error, MONGOC_ERROR_SERVER_SELECTION, MONGOC_ERROR_SERVER_SELECTION_FAILURE,
+				       "%s stayed leased by another writer for %d ms", key, MQ_DB_LEASE_WAIT_MS);
+			return 0;
+		}
+		nanosleep(&(struct timespec){ .tv_nsec = 2 * 1000 * 1000 }, NULL);
+	}
+}
+
+bool mq_db_update_leased(mongoc_database_t *database, const char *collection, const bson_oid_t *id,
+			 const bson_t *filter, const bson_t *update, bson_t *reply, bson_error_t *error)
+{
+	char key[96], hex[25];
+	bson_oid_t token;
+	bson_oid_to_string(id, hex);
+	snprintf(key, sizeof key, "%s:%s", collection, hex);
+	bson_oid_init(&token, NULL);
+	mongoc_collection_t *leases = mongoc_database_get_collection(database, "leases");
+	bool ok = lease_take(leases, key, &token, error);
+	if (ok) {
+		mongoc_collection_t *coll = mongoc_database_get_collection(database, collection);
+		ok = mongoc_collection_update_one(coll, filter, update, NULL, reply, error);
+		mongoc_collection_destroy(coll);
+		bson_error_t ignored;
+		bson_t *mine = BCON_NEW("_id", BCON_UTF8(key), "token", BCON_OID(&token));
+		if (!mongoc_collection_delete_one(leases, mine, NULL, NULL, &ignored)) /* it goes when stale */
+			mq_log(MQ_LOG_WARN, "db", "lease %s not given back: %s", key, ignored.message);
+		bson_destroy(mine);
+	} else if (reply) {
+		bson_init(reply);
+	}
+	mongoc_collection_destroy(leases);
+	return ok;
+}
+
 /* The field's value in the document _id id (0 when missing). */
 static mq_err read_version(mongoc_collection_t *coll, const bson_oid_t *id, const char *field, long long *v)
 {
@@ -360,37 +412,43 @@ static mq_err read_version(mongoc_collection_t *coll, const bson_oid_t *id, cons
 	return rc;
 }
 
-int mq_db_raise_version(mongoc_collection_t *coll, const bson_oid_t *id, const char *field, long long v,
-			int (*claimed)(void *arg, long long n), void *arg, const char *what)
+int mq_db_raise_version(mongoc_database_t *database, const char *collection, const bson_oid_t *id, const char *field,
+			long long v, int (*claimed)(void *arg, long long n), void *arg, const char *what)
 {
 	bson_error_t error = { 0 };
-	for (int round = 0; round < 16; round++) {
+	mongoc_collection_t *coll = mongoc_database_get_collection(database, collection);
+	int done = 0;
+	for (int round = 0; round < 16 && !done; round++) {
 		bson_t *filter = BCON_NEW("_id", BCON_OID(id), "$or", "[", "{", field, "{", "$lt", BCON_INT64(v), "}", "}",
 					  "{", field, "{", "$exists", BCON_BOOL(false), "}", "}", "]");
 		bson_t *update = BCON_NEW("$set", "{", field, BCON_INT64(v), "}");
-		int ok = mongoc_collection_update_one(coll, filter, update, NULL, NULL, &error);
+		int ok = mq_db_update_leased(database, collection, id, filter, update, NULL, &error);
 		bson_destroy(update);
 		bson_destroy(filter);
 		long long now;
 		mq_err rc = ok ? read_version(coll, id, field, &now) : MQ_EUNAVAIL;
-		if (rc == MQ_ENOTFOUND) /* the document went meanwhile (an account deleted): nothing to record */
-			return 1;
+		if (rc == MQ_ENOTFOUND) { /* the document went meanwhile (an account deleted): nothing to record */
+			done = 1;
+			break;
+		}
 		if (rc != MQ_OK)
 			break;
 		if (now < v)
-			continue; /* an older writer's write landed after ours */
+			continue; /* an older writer's write landed after ours (a server without leases) */
 		long long last = now;
 		int c;
 		while ((c = claimed(arg, last + 1)) == 1)
 			last++;
 		if (c < 0)
 			break;
-		if (last == now)
-			return 1;
+		done = last == now;
 		v = last;
 	}
-	mq_log(MQ_LOG_ERROR, "db", "%s %lld not recorded%s%s", what, v, error.code ? ": " : "", error.code ? error.message : "");
-	return 0;
+	mongoc_collection_destroy(coll);
+	if (!done)
+		mq_log(MQ_LOG_ERROR, "db", "%s %lld not recorded%s%s", what, v, error.code ? ": " : "",
+		       error.code ? error.message : "");
+	return done;
 }
 
 long mq_db_write_errors(const bson_t *reply, long ops)

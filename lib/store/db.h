@@ -38,16 +38,31 @@ typedef struct mq_db_timeouts {
  * _id hangs it). Bulk updates are executed every this many statements. */
 #define MQ_DB_BULK_UPDATES 16
 
-/* Raises a version counter kept in a field of the document _id id of coll (users.lists_v,
- * users.catalog_v) to v, a version its writer claimed elsewhere, and on to the last version
+/* update_one of the document _id id in collection (filter names id, and may ask more; reply as
+ * update_one's) beside no other update made through this: FerretDB v1 runs an update as a read
+ * of the whole document and a write of all of it, so two updates of one document at once, of any
+ * fields, may lose one (with pymongo, one writer's 200 $inc on a document that eight others raised
+ * a field of at the same time counted 174). The writers of a document that several requests change
+ * (a member's users document: the profile, preferences, role, password, the version hints) take a
+ * lease on it first: an insert under the unique _id "<collection>:<id>" into leases, which one
+ * writer at a time wins; the others try again every few ms for up to MQ_DB_LEASE_WAIT_MS (then the
+ * update fails as if the database were down: MQ_EUNAVAIL), and a lease older than
+ * MQ_DB_LEASE_STALE_MS, whose writer died holding it, is taken over. */
+#define MQ_DB_LEASE_WAIT_MS 2000
+#define MQ_DB_LEASE_STALE_MS 10000
+bool mq_db_update_leased(mongoc_database_t *database, const char *collection, const bson_oid_t *id,
+			 const bson_t *filter, const bson_t *update, bson_t *reply, bson_error_t *error);
+
+/* Raises a version counter kept in a field of the document _id id of collection (users.lists_v,
+ * users.catalog_v; updated leased, as mq_db_update_leased) to v, a version its writer claimed elsewhere, and on to the last version
  * claimed (claimed(arg, n): whether version n was claimed: 1, 0, or -1 on an error). An update is
  * a read and a write on FerretDB, so a writer of an older version may land its write after a newer
  * one's: each writer reads the field back after writing, writes again while it is behind, and
  * looks for claims after it, which it raises the field to. Whichever write lands last, its
  * writer's check follows it, so the field ends at the last claim. 1 when it does (or the document
  * is gone), 0 after an error (logged, what naming the counter). */
-int mq_db_raise_version(mongoc_collection_t *coll, const bson_oid_t *id, const char *field, long long v,
-			int (*claimed)(void *arg, long long n), void *arg, const char *what);
+int mq_db_raise_version(mongoc_database_t *database, const char *collection, const bson_oid_t *id, const char *field,
+			long long v, int (*claimed)(void *arg, long long n), void *arg, const char *what);
 
 /* Update and replace statements for one collection, sent MQ_DB_BULK_UPDATES to an unordered
  * command: each mq_db_bulk_update or _replace queues one and sends the queue once it is full;

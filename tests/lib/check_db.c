@@ -1,5 +1,5 @@
 /* check_db.c — unit tests for lib/store/db.c: driver error mapping, pool options, pings dead and
- * live, bulk updates. */
+ * live, bulk updates, leased updates. */
 #include "suites.h"
 
 #include "core/buf.h"
@@ -11,6 +11,8 @@
 #include <check.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -341,6 +343,94 @@ START_TEST(live_bulk_updates)
 }
 END_TEST
 
+/* Writers racing on one document through mq_db_update_leased: none loses another's update
+ * (FerretDB v1 writes the whole document it read, so without leases the counted $inc lost some). */
+enum { LEASE_RAISERS = 4, LEASE_WRITES = 25 };
+static mq_db *lease_db;
+static bson_oid_t lease_doc;
+
+static void leased(const bson_t *update)
+{
+	mongoc_client_t *client;
+	mongoc_database_t *database = mq_db_acquire(lease_db, &client);
+	bson_t *filter = BCON_NEW("_id", BCON_OID(&lease_doc));
+	bson_error_t error;
+	ck_assert_msg(mq_db_update_leased(database, "doc", &lease_doc, filter, update, NULL, &error), "%s", error.message);
+	bson_destroy(filter);
+	mq_db_release(lease_db, client, database);
+}
+
+static void *lease_raiser(void *arg)
+{
+	long base = (long)(intptr_t)arg;
+	for (long i = 0; i < LEASE_WRITES; i++) {
+		bson_t *update = BCON_NEW("$max", "{", "v", BCON_INT64(base * 1000 + i), "}");
+		leased(update);
+		bson_destroy(update);
+	}
+	return NULL;
+}
+
+static void *lease_counter(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 2 * LEASE_WRITES; i++) {
+		bson_t *update = BCON_NEW("$inc", "{", "n", BCON_INT32(1), "}");
+		leased(update);
+		bson_destroy(update);
+	}
+	return NULL;
+}
+
+START_TEST(live_leased_updates_lose_nothing)
+{
+	char name[64];
+	if (!(lease_db = test_db_open("lease", name)))
+		return;
+	bson_oid_init(&lease_doc, NULL);
+	test_db_insert(lease_db, "doc", BCON_NEW("_id", BCON_OID(&lease_doc), "v", BCON_INT64(0), "n", BCON_INT32(0)));
+	pthread_t t[LEASE_RAISERS + 1];
+	for (long i = 0; i < LEASE_RAISERS; i++)
+		pthread_create(&t[i], NULL, lease_raiser, (void *)(intptr_t)(i + 1));
+	pthread_create(&t[LEASE_RAISERS], NULL, lease_counter, NULL);
+	for (int i = 0; i <= LEASE_RAISERS; i++)
+		pthread_join(t[i], NULL);
+	mongoc_client_t *client;
+	mongoc_database_t *database = mq_db_acquire(lease_db, &client);
+	mongoc_collection_t *coll = mongoc_database_get_collection(database, "doc");
+	bson_t *filter = BCON_NEW("_id", BCON_OID(&lease_doc)), got;
+	ck_assert_int_eq(mq_db_find_one(coll, filter, NULL, &got, "doc"), MQ_OK);
+	bson_iter_t it;
+	ck_assert(bson_iter_init_find(&it, &got, "n"));
+	ck_assert_int_eq(bson_iter_as_int64(&it), 2 * LEASE_WRITES);
+	ck_assert(bson_iter_init_find(&it, &got, "v"));
+	ck_assert_int_eq(bson_iter_as_int64(&it), LEASE_RAISERS * 1000 + LEASE_WRITES - 1);
+	bson_destroy(&got);
+	/* no lease left behind; one a dead writer left is taken over once stale */
+	mongoc_collection_t *leases = mongoc_database_get_collection(database, "leases");
+	bson_t all = BSON_INITIALIZER;
+	bson_error_t error;
+	ck_assert_int_eq(mongoc_collection_count_documents(leases, &all, NULL, NULL, NULL, &error), 0);
+	char key[64], hex[25];
+	bson_oid_to_string(&lease_doc, hex);
+	snprintf(key, sizeof key, "doc:%s", hex);
+	bson_t *dead = BCON_NEW("_id", BCON_UTF8(key), "at",
+				BCON_DATE_TIME((int64_t)time(NULL) * 1000 - MQ_DB_LEASE_STALE_MS - 1000));
+	ck_assert(mongoc_collection_insert_one(leases, dead, NULL, NULL, &error));
+	bson_t *update = BCON_NEW("$set", "{", "after", BCON_BOOL(true), "}");
+	ck_assert(mq_db_update_leased(database, "doc", &lease_doc, filter, update, NULL, &error));
+	ck_assert_int_eq(mongoc_collection_count_documents(leases, &all, NULL, NULL, NULL, &error), 0);
+	bson_destroy(update);
+	bson_destroy(dead);
+	bson_destroy(&all);
+	mongoc_collection_destroy(leases);
+	bson_destroy(filter);
+	mongoc_collection_destroy(coll);
+	mq_db_release(lease_db, client, database);
+	test_db_drop(lease_db, name);
+}
+END_TEST
+
 Suite *db_suite(void)
 {
 	Suite *s = suite_create("db");
@@ -361,6 +451,7 @@ Suite *db_suite(void)
 	tcase_add_test(live, ping_live);
 	tcase_add_test(live, live_duplicate_key);
 	tcase_add_test(live, live_bulk_updates);
+	tcase_add_test(live, live_leased_updates_lose_nothing);
 	tcase_set_timeout(live, 30);
 	suite_add_tcase(s, live);
 	return s;
