@@ -467,20 +467,33 @@ static mq_err update_movie(mq_db *db, const mq_admin_actor *who, const char *mov
 		return MQ_ENOTFOUND;
 	mongoc_client_t *client;
 	mongoc_collection_t *movies = movies_of(db, &client);
-	mq_err rc = movies ? read_movie(movies, &id, before) : MQ_EUNAVAIL;
+	mongoc_database_t *database = movies ? mongoc_client_get_database(client, mq_db_name(db)) : NULL;
+	/* the movie read, changed and written under its lease (mq_db_lease_take): a rating's recount
+	 * or the sync beside it would otherwise write back the movie as they read it */
+	mq_db_lease lease;
+	bson_error_t error;
+	mq_err rc = !movies ? MQ_EUNAVAIL
+		    : !mq_db_lease_take(database, "movies", &id, &lease, &error) ? mq_db_error(&error, "movie lease")
+		    : MQ_OK;
+	int leased = movies && rc == MQ_OK;
+	if (rc == MQ_OK)
+		rc = read_movie(movies, &id, before);
 	if (rc == MQ_OK) {
-		bson_error_t error;
 		bson_t *filter = BCON_NEW("_id", BCON_OID(&id));
 		bson_t *update = make(*before, arg);
-		if (!mongoc_collection_update_one(movies, filter, update, NULL, NULL, &error)) {
+		if (!mongoc_collection_update_one(movies, filter, update, NULL, NULL, &error))
 			rc = mq_db_error(&error, "movie update");
-		} else {
-			movie_changed(db, client, &id, who);
-			rc = read_movie(movies, &id, after);
-		}
 		bson_destroy(update);
 		bson_destroy(filter);
 	}
+	if (leased)
+		mq_db_lease_give(database, &lease);
+	if (rc == MQ_OK) {
+		movie_changed(db, client, &id, who);
+		rc = read_movie(movies, &id, after);
+	}
+	if (database)
+		mongoc_database_destroy(database);
 	movies_done(db, client, movies);
 	return rc;
 }

@@ -437,13 +437,30 @@ mq_err mq_catalog_lock(mq_db *db, long long tmdb_id, const char *const *fields, 
 	for (size_t i = 0; i < n; i++)
 		if (!lockable(fields[i]))
 			return MQ_EINVAL;
-	mongoc_client_t *client = mq_db_pop(db);
-	if (!client)
+	mongoc_client_t *client;
+	mongoc_database_t *database = mq_db_acquire(db, &client);
+	if (!database)
 		return MQ_EUNAVAIL;
-	mongoc_collection_t *coll = mq_db_collection(db, client, "movies");
+	mongoc_collection_t *coll = mongoc_database_get_collection(database, "movies");
 	bson_t *filter = BCON_NEW("tmdb_id", BCON_INT64(tmdb_id));
 	cJSON *movie = NULL;
 	mq_err rc = find_movie(coll, filter, "en", &movie);
+	/* read again and written under the movie's lease (mq_db_lease_take): the list is read whole */
+	bson_oid_t id;
+	mq_db_lease lease;
+	bson_error_t error;
+	int leased = 0;
+	if (rc == MQ_OK && mq_oid_parse(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(movie, "id")), &id))
+		rc = MQ_EINTERNAL;
+	if (rc == MQ_OK && !(leased = mq_db_lease_take(database, "movies", &id, &lease, &error)))
+		rc = mq_db_error(&error, "movie lease");
+	if (rc == MQ_OK) {
+		cJSON_Delete(movie);
+		movie = NULL;
+		bson_destroy(filter);
+		filter = BCON_NEW("_id", BCON_OID(&id));
+		rc = find_movie(coll, filter, "en", &movie);
+	}
 	if (rc == MQ_OK) {
 		/* the new list, read then written whole (no $addToSet/$pull needed) */
 		cJSON *list = cJSON_CreateArray(), *f;
@@ -468,7 +485,6 @@ mq_err mq_catalog_lock(mq_db *db, long long tmdb_id, const char *const *fields, 
 		bson_append_array_end(&set, &arr);
 		BSON_APPEND_DATE_TIME(&set, "updated_at", mq_clock_ms());
 		bson_append_document_end(&update, &set);
-		bson_error_t error;
 		if (!mongoc_collection_update_one(coll, filter, &update, NULL, NULL, &error))
 			rc = mq_db_error(&error, "movie locks");
 		bson_destroy(&update);
@@ -477,10 +493,12 @@ mq_err mq_catalog_lock(mq_db *db, long long tmdb_id, const char *const *fields, 
 		else
 			cJSON_Delete(list);
 	}
+	if (leased)
+		mq_db_lease_give(database, &lease);
 	cJSON_Delete(movie);
 	bson_destroy(filter);
 	mongoc_collection_destroy(coll);
-	mq_db_push(db, client);
+	mq_db_release(db, client, database);
 	return rc;
 }
 

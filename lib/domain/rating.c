@@ -78,16 +78,15 @@ static mq_err recount_movie(mongoc_database_t *database, const bson_oid_t *movie
 		if (sum == set_sum && count == set_count)
 			return MQ_OK;
 		bson_error_t error;
-		mongoc_collection_t *movies = mongoc_database_get_collection(database, "movies");
 		double avg = count > 0 ? round(sum / (double)count * 100) / 100 : 0;
 		bson_t *filter = BCON_NEW("_id", BCON_OID(movie));
 		bson_t *set = BCON_NEW("$set", "{", "rating_sum", BCON_DOUBLE(sum), "rating_count", BCON_INT64(count),
 				       "average_rating", BCON_DOUBLE(avg), "}");
-		if (!mongoc_collection_update_one(movies, filter, set, NULL, NULL, &error))
+		/* leased: FerretDB writes back the whole movie it read, an admin's edit beside it too */
+		if (!mq_db_update_leased(database, "movies", movie, filter, set, NULL, &error))
 			rc = mq_db_error(&error, "movie rating fields");
 		bson_destroy(set);
 		bson_destroy(filter);
-		mongoc_collection_destroy(movies);
 		if (rc != MQ_OK)
 			return rc;
 		set_sum = sum;

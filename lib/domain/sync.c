@@ -442,13 +442,32 @@ static void flush(mq_sync *s)
 	s->movies = NULL;
 }
 
-static void queue(mq_sync *s, bson_t *filter, bson_t *update, int upsert)
+/* Whether a catalogue movie's JSON (load_existing) has an ObjectId _id, *oid. */
+static int existing_oid(const cJSON *existing, bson_oid_t *oid)
+{
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(existing, "_id"), "$oid");
+	return !mq_oid_parse(cJSON_GetStringValue(id), oid);
+}
+
+/* Queues the update of a catalogue movie (its JSON, load_existing): by its _id, which FerretDB
+ * finds by its index where a filter on tmdb_id decodes every movie (one such update per movie
+ * synced: M·N), and under its lease (mq_db_lease_take), since FerretDB writes back the whole
+ * movie it read and a rating's recount or an admin's edit may be writing it too; by its TMDB id
+ * when the _id is not an ObjectId. */
+static void queue(mq_sync *s, const cJSON *existing, long long tmdb_id, bson_t *update)
 {
 	if (!s->movies) {
 		s->movies = mongoc_database_get_collection(s->database, "movies");
-		s->bulk = MQ_DB_BULK(s->movies, "sync: bulk write");
+		s->bulk = MQ_DB_BULK_LEASED(s->database, s->movies, "movies", "sync: bulk write");
 	}
-	mq_db_bulk_update(&s->bulk, filter, update, upsert);
+	bson_oid_t oid;
+	int known = existing_oid(existing, &oid);
+	bson_t *filter = known ? BCON_NEW("_id", BCON_OID(&oid)) : BCON_NEW("tmdb_id", BCON_INT64(tmdb_id));
+	if (known)
+		mq_db_bulk_update_leased(&s->bulk, &oid, filter, update);
+	else
+		mq_db_bulk_update(&s->bulk, filter, update, 0);
+	bson_destroy(filter);
 }
 
 static void notify(mq_sync *s, const char *kind, const cJSON *existing, long long tmdb_id, cJSON *fields)
@@ -499,20 +518,7 @@ static void note_changed(mq_sync *s, const bson_oid_t *oid)
 static void note_existing(mq_sync *s, const cJSON *existing)
 {
 	bson_oid_t oid;
-	const cJSON *id = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(existing, "_id"), "$oid");
-	note_changed(s, mq_oid_parse(cJSON_GetStringValue(id), &oid) ? NULL : &oid);
-}
-
-/* The filter of an update to a catalogue movie's JSON (load_existing): its _id, which FerretDB
- * finds by its index where a filter on tmdb_id decodes every movie (one such update per movie
- * synced: M·N); its TMDB id when the _id is not an ObjectId. */
-static bson_t *existing_filter(const cJSON *existing, long long tmdb_id)
-{
-	bson_oid_t oid;
-	const cJSON *id = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(existing, "_id"), "$oid");
-	if (!mq_oid_parse(cJSON_GetStringValue(id), &oid))
-		return BCON_NEW("_id", BCON_OID(&oid));
-	return BCON_NEW("tmdb_id", BCON_INT64(tmdb_id));
+	note_changed(s, existing_oid(existing, &oid) ? &oid : NULL);
 }
 
 /* A movie TMDB answered 404 for: flagged and notified once; never deleted. */
@@ -529,12 +535,10 @@ static void flag_missing(mq_sync *s, long long tmdb_id)
 	notify(s, "tmdb_missing", existing, tmdb_id, NULL);
 	if (s->dry_run)
 		return;
-	bson_t *filter = existing_filter(existing, tmdb_id);
 	bson_t *update = BCON_NEW("$set", "{", "tmdb_missing", BCON_BOOL(true), "tmdb_missing_at", BCON_DATE_TIME(mq_clock_ms()), "}");
 	note_existing(s, existing);
-	queue(s, filter, update, 0);
+	queue(s, existing, tmdb_id, update);
 	bson_destroy(update);
-	bson_destroy(filter);
 }
 
 /* Inserts the new movies waiting in s->fresh, in one unordered bulk, each with its plain slug
@@ -694,10 +698,8 @@ static void apply_movie(mq_sync *s, const cJSON *details)
 				BSON_APPEND_UTF8(&child, "tmdb_missing_at", "");
 				bson_append_document_end(&update, &child);
 			}
-			bson_t *filter = existing_filter(existing, tmdb_id);
 			note_existing(s, existing);
-			queue(s, filter, &update, 0);
-			bson_destroy(filter);
+			queue(s, existing, tmdb_id, &update);
 			bson_destroy(&update);
 			bson_destroy(set);
 		}

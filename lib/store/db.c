@@ -344,55 +344,62 @@ static mq_err server_error(uint32_t code)
 	}
 }
 
-/* Takes the lease key for token; 0 with error set when it could not. */
-static int lease_take(mongoc_collection_t *leases, const char *key, const bson_oid_t *token, bson_error_t *error)
+int mq_db_lease_take(mongoc_database_t *database, const char *collection, const bson_oid_t *id,
+		     mq_db_lease *lease, bson_error_t *error)
 {
+	char hex[25];
+	bson_oid_to_string(id, hex);
+	snprintf(lease->key, sizeof lease->key, "%s:%s", collection, hex);
+	bson_oid_init(&lease->token, NULL);
+	mongoc_collection_t *leases = mongoc_database_get_collection(database, "leases");
 	int64_t started = mq_clock_ms();
+	int taken = 0;
 	for (;;) {
 		int64_t now = (int64_t)time(NULL) * 1000; /* the wall clock: other hosts read it */
-		bson_t *lease = BCON_NEW("_id", BCON_UTF8(key), "at", BCON_DATE_TIME(now), "token", BCON_OID(token));
-		bool ok = mongoc_collection_insert_one(leases, lease, NULL, NULL, error);
-		bson_destroy(lease);
-		if (ok)
-			return 1;
-		if (error->domain != MONGOC_ERROR_SERVER || error->code != 11000)
-			return 0;
-		/* taken: by a writer that died holding it, it goes; else wait for it */
-		bson_t *stale = BCON_NEW("_id", BCON_UTF8(key), "at", "{", "$lt", BCON_DATE_TIME(now - MQ_DB_LEASE_STALE_MS), "}");
+		bson_t *doc = BCON_NEW("_id", BCON_UTF8(lease->key), "at", BCON_DATE_TIME(now), "token", BCON_OID(&lease->token));
+		taken = mongoc_collection_insert_one(leases, doc, NULL, NULL, error);
+		bson_destroy(doc);
+		if (taken || error->domain != MONGOC_ERROR_SERVER || error->code != 11000)
+			break;
+		/* held: by a writer that died holding it, it goes; else wait for it */
+		bson_t *stale = BCON_NEW("_id", BCON_UTF8(lease->key), "at", "{", "$lt", BCON_DATE_TIME(now - MQ_DB_LEASE_STALE_MS), "}");
 		mongoc_collection_delete_one(leases, stale, NULL, NULL, NULL);
 		bson_destroy(stale);
 		if (mq_clock_ms() - started > MQ_DB_LEASE_WAIT_MS) {
 			bson_set_error(error, MONGOC_ERROR_SERVER_SELECTION, MONGOC_ERROR_SERVER_SELECTION_FAILURE,
-				       "%s stayed leased by another writer for %d ms", key, MQ_DB_LEASE_WAIT_MS);
-			return 0;
+				       "%s stayed leased by another writer for %d ms", lease->key, MQ_DB_LEASE_WAIT_MS);
+			break;
 		}
 		nanosleep(&(struct timespec){ .tv_nsec = 2 * 1000 * 1000 }, NULL);
 	}
+	mongoc_collection_destroy(leases);
+	return taken;
+}
+
+void mq_db_lease_give(mongoc_database_t *database, const mq_db_lease *lease)
+{
+	bson_error_t error;
+	mongoc_collection_t *leases = mongoc_database_get_collection(database, "leases");
+	bson_t *mine = BCON_NEW("_id", BCON_UTF8(lease->key), "token", BCON_OID(&lease->token));
+	if (!mongoc_collection_delete_one(leases, mine, NULL, NULL, &error)) /* it goes when stale */
+		mq_log(MQ_LOG_WARN, "db", "lease %s not given back: %s", lease->key, error.message);
+	bson_destroy(mine);
+	mongoc_collection_destroy(leases);
 }
 
 bool mq_db_update_leased(mongoc_database_t *database, const char *collection, const bson_oid_t *id,
 			 const bson_t *filter, const bson_t *update, bson_t *reply, bson_error_t *error)
 {
-	char key[96], hex[25];
-	bson_oid_t token;
-	bson_oid_to_string(id, hex);
-	snprintf(key, sizeof key, "%s:%s", collection, hex);
-	bson_oid_init(&token, NULL);
-	mongoc_collection_t *leases = mongoc_database_get_collection(database, "leases");
-	bool ok = lease_take(leases, key, &token, error);
-	if (ok) {
-		mongoc_collection_t *coll = mongoc_database_get_collection(database, collection);
-		ok = mongoc_collection_update_one(coll, filter, update, NULL, reply, error);
-		mongoc_collection_destroy(coll);
-		bson_error_t ignored;
-		bson_t *mine = BCON_NEW("_id", BCON_UTF8(key), "token", BCON_OID(&token));
-		if (!mongoc_collection_delete_one(leases, mine, NULL, NULL, &ignored)) /* it goes when stale */
-			mq_log(MQ_LOG_WARN, "db", "lease %s not given back: %s", key, ignored.message);
-		bson_destroy(mine);
-	} else if (reply) {
-		bson_init(reply);
+	mq_db_lease lease;
+	if (!mq_db_lease_take(database, collection, id, &lease, error)) {
+		if (reply)
+			bson_init(reply);
+		return false;
 	}
-	mongoc_collection_destroy(leases);
+	mongoc_collection_t *coll = mongoc_database_get_collection(database, collection);
+	bool ok = mongoc_collection_update_one(coll, filter, update, NULL, reply, error);
+	mongoc_collection_destroy(coll);
+	mq_db_lease_give(database, &lease);
 	return ok;
 }
 
@@ -486,6 +493,9 @@ mq_err mq_db_bulk_send(mq_db_bulk *b)
 	mongoc_bulk_operation_destroy(b->op); /* accepts NULL */
 	b->op = NULL;
 	b->queued = 0;
+	for (int i = 0; i < b->n_leases; i++)
+		mq_db_lease_give(b->database, &b->leases[i]);
+	b->n_leases = 0;
 	return b->rc;
 }
 
@@ -509,7 +519,7 @@ static void bulk_queue(mq_db_bulk *b, const bson_t *filter, const bson_t *change
 			b->rc = MQ_EINVAL;
 	}
 	bson_destroy(opts);
-	if (b->queued >= MQ_DB_BULK_UPDATES)
+	if (b->queued >= MQ_DB_BULK_UPDATES || b->n_leases >= MQ_DB_BULK_UPDATES)
 		mq_db_bulk_send(b);
 }
 
@@ -521,6 +531,20 @@ void mq_db_bulk_update(mq_db_bulk *b, const bson_t *filter, const bson_t *update
 void mq_db_bulk_replace(mq_db_bulk *b, const bson_t *filter, const bson_t *doc, int upsert)
 {
 	bulk_queue(b, filter, doc, 1, upsert);
+}
+
+void mq_db_bulk_update_leased(mq_db_bulk *b, const bson_oid_t *id, const bson_t *filter, const bson_t *update)
+{
+	bson_error_t error;
+	if (!mq_db_lease_take(b->database, b->collection, id, &b->leases[b->n_leases], &error)) {
+		mq_err rc = mq_db_error(&error, b->what);
+		b->failed++;
+		if (b->rc == MQ_OK)
+			b->rc = rc;
+		return;
+	}
+	b->n_leases++; /* given back when sent: queued statements are at most MQ_DB_BULK_UPDATES */
+	bulk_queue(b, filter, update, 0, 0);
 }
 
 mq_err mq_db_find_one(mongoc_collection_t *coll, const bson_t *filter, const bson_t *opts, bson_t *out,

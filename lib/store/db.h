@@ -38,18 +38,33 @@ typedef struct mq_db_timeouts {
  * _id hangs it). Bulk updates are executed every this many statements. */
 #define MQ_DB_BULK_UPDATES 16
 
-/* update_one of the document _id id in collection (filter names id, and may ask more; reply as
- * update_one's) beside no other update made through this: FerretDB v1 runs an update as a read
- * of the whole document and a write of all of it, so two updates of one document at once, of any
- * fields, may lose one (with pymongo, one writer's 200 $inc on a document that eight others raised
- * a field of at the same time counted 174). The writers of a document that several requests change
- * (a member's users document: the profile, preferences, role, password, the version hints) take a
- * lease on it first: an insert under the unique _id "<collection>:<id>" into leases, which one
- * writer at a time wins; the others try again every few ms for up to MQ_DB_LEASE_WAIT_MS (then the
- * update fails as if the database were down: MQ_EUNAVAIL), and a lease older than
- * MQ_DB_LEASE_STALE_MS, whose writer died holding it, is taken over. */
-#define MQ_DB_LEASE_WAIT_MS 2000
-#define MQ_DB_LEASE_STALE_MS 10000
+/* Leases on documents. FerretDB v1 runs an update as a read of the whole document and a write of
+ * all of it, so two updates of one document at once, of any fields, may lose one (with pymongo,
+ * one writer's 200 $inc on a document that eight others raised a field of at the same time counted
+ * 174), and a conditional update checks its condition on the read only. The writers of a document
+ * that several requests change (a member's users document: the profile, preferences, role,
+ * password, the version hints; a movie: a rating's recount, an admin's edit, the sync) take a lease
+ * on it first: an insert under the unique _id "<collection>:<id>" into leases, which one writer at
+ * a time wins; the others try again every 2 ms. A lease is held for one write, or one bulk command
+ * of the sync (milliseconds); one older than MQ_DB_LEASE_STALE_MS, whose writer died holding it,
+ * is taken over, so a writer waits at most that long for it, and gives up (as if the database
+ * were down: MQ_EUNAVAIL) only after MQ_DB_LEASE_WAIT_MS. A writer that holds it may read,
+ * decide and write. */
+#define MQ_DB_LEASE_STALE_MS 3000
+#define MQ_DB_LEASE_WAIT_MS 5000
+
+typedef struct mq_db_lease {
+	char key[96];
+	bson_oid_t token; /* the holder's: it gives back its own lease only */
+} mq_db_lease;
+
+/* Takes the lease of the document _id id in collection; 0 with error set when it could not. */
+int mq_db_lease_take(mongoc_database_t *database, const char *collection, const bson_oid_t *id,
+		     mq_db_lease *lease, bson_error_t *error);
+void mq_db_lease_give(mongoc_database_t *database, const mq_db_lease *lease);
+
+/* update_one of the document _id id in collection, under its lease (filter names id, and may ask
+ * more; reply as update_one's). */
 bool mq_db_update_leased(mongoc_database_t *database, const char *collection, const bson_oid_t *id,
 			 const bson_t *filter, const bson_t *update, bson_t *reply, bson_error_t *error);
 
@@ -77,11 +92,20 @@ typedef struct mq_db_bulk {
 	int queued;
 	long failed;
 	mq_err rc;
+	mongoc_database_t *database;          /* a leased bulk's (MQ_DB_BULK_LEASED), and: */
+	const char *collection;
+	mq_db_lease leases[MQ_DB_BULK_UPDATES]; /* the leases of the statements queued */
+	int n_leases;
 } mq_db_bulk;
 
-#define MQ_DB_BULK(coll, what) ((mq_db_bulk){ (coll), (what), NULL, 0, 0, MQ_OK })
+#define MQ_DB_BULK(c, w) ((mq_db_bulk){ .coll = (c), .what = (w) })
+/* A bulk whose mq_db_bulk_update_leased statements hold their document's lease until sent. */
+#define MQ_DB_BULK_LEASED(d, c, name, w) ((mq_db_bulk){ .coll = (c), .what = (w), .database = (d), .collection = (name) })
 
 void mq_db_bulk_update(mq_db_bulk *b, const bson_t *filter, const bson_t *update, int upsert);
+/* An update of the document _id id (filter names it) under its lease (the bulk's MQ_DB_BULK_LEASED);
+ * counted failed when the lease cannot be had. */
+void mq_db_bulk_update_leased(mq_db_bulk *b, const bson_oid_t *id, const bson_t *filter, const bson_t *update);
 void mq_db_bulk_replace(mq_db_bulk *b, const bson_t *filter, const bson_t *doc, int upsert);
 mq_err mq_db_bulk_send(mq_db_bulk *b);
 
