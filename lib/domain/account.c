@@ -143,10 +143,10 @@ mq_err mq_account_get(mq_db *db, const char *user_id, cJSON **user, long long *t
 	return rc;
 }
 
-/* One update of the user _id (leased: mq_db_update_leased): $set set plus updated_at, $unset
- * unset (may be NULL). MQ_ENOTFOUND when no such user. */
+/* One update of the user _id under its lease (mq_db_update_leased; held: the caller holds it):
+ * $set set plus updated_at, $unset unset (may be NULL). MQ_ENOTFOUND when no such user. */
 static mq_err update_user(mongoc_database_t *database, const bson_oid_t *oid, const bson_t *set,
-			  const bson_t *unset, const char *what)
+			  const bson_t *unset, int held, const char *what)
 {
 	mq_err rc = MQ_OK;
 	bson_error_t error;
@@ -159,10 +159,15 @@ static mq_err update_user(mongoc_database_t *database, const bson_oid_t *oid, co
 	if (!bson_empty0(unset))
 		BSON_APPEND_DOCUMENT(&update, "$unset", unset);
 	bson_t *filter = BCON_NEW("_id", BCON_OID(oid));
-	if (!mq_db_update_leased(database, "users", oid, filter, &update, &reply, &error))
+	mongoc_collection_t *users = held ? mongoc_database_get_collection(database, "users") : NULL;
+	bool ok = held ? mongoc_collection_update_one(users, filter, &update, NULL, &reply, &error)
+		       : mq_db_update_leased(database, "users", oid, filter, &update, &reply, &error);
+	if (!ok)
 		rc = mq_db_error(&error, what);
 	else if (bson_iter_init_find(&it, &reply, "matchedCount") && bson_iter_as_int64(&it) == 0)
 		rc = MQ_ENOTFOUND;
+	if (users)
+		mongoc_collection_destroy(users);
 	bson_destroy(&reply);
 	bson_destroy(filter);
 	bson_destroy(&update);
@@ -210,7 +215,7 @@ mq_err mq_account_update(mq_db *db, const char *user_id, const bson_t *set, cons
 			rc = MQ_ECONFLICT;
 	}
 	if (rc == MQ_OK)
-		rc = update_user(database, &oid, set, unset, "profile update");
+		rc = update_user(database, &oid, set, unset, 0, "profile update");
 	if (rc == MQ_OK)
 		*user = read_user(users, &oid, user_json, &rc);
 	mongoc_collection_destroy(users);
@@ -233,7 +238,7 @@ mq_err mq_account_preferences(mq_db *db, const char *user_id, const bson_t *set,
 		return MQ_EUNAVAIL;
 	mongoc_collection_t *users = mongoc_database_get_collection(database, "users");
 	if (set && !bson_empty(set)) {
-		rc = update_user(database, &oid, set, NULL, "preferences update");
+		rc = update_user(database, &oid, set, NULL, 0, "preferences update");
 		if (rc == MQ_OK) /* recommendations depend on them */
 			mq_lists_bump(database, &oid);
 	}
@@ -374,22 +379,37 @@ static mq_err set_role(mq_db *db, const bson_t *filter, const char *role, int *c
 	mongoc_collection_t *users = mongoc_database_get_collection(database, "users");
 	bson_t doc, *opts = BCON_NEW("projection", "{", "role", BCON_INT32(1), "}");
 	bson_iter_t it;
+	bson_oid_t oid;
+	mq_db_lease lease;
+	bson_error_t error;
 	mq_err rc = mq_db_find_one(users, filter, opts, &doc, "role lookup");
-	mongoc_collection_destroy(users);
-	if (rc == MQ_OK && bson_iter_init_find(&it, &doc, "_id") && BSON_ITER_HOLDS_OID(&it)) {
-		bson_oid_t oid;
+	if (rc == MQ_OK && !(bson_iter_init_find(&it, &doc, "_id") && BSON_ITER_HOLDS_OID(&it)))
+		rc = MQ_ENOTFOUND;
+	if (rc == MQ_OK) { /* the role read again, and set, under the member's lease */
 		bson_oid_copy(bson_iter_oid(&it), &oid);
-		*changed = !(bson_iter_init_find(&it, &doc, "role") && BSON_ITER_HOLDS_UTF8(&it) &&
-			     !strcmp(bson_iter_utf8(&it, NULL), role));
-		bson_t set = BSON_INITIALIZER;
-		BSON_APPEND_UTF8(&set, "role", role);
-		rc = update_user(database, &oid, &set, NULL, "role change");
-		bson_destroy(&set);
-		if (rc != MQ_OK)
-			*changed = 0;
+		bson_destroy(&doc);
+		if (!mq_db_lease_take(database, "users", &oid, &lease, &error)) {
+			rc = mq_db_error(&error, "role change");
+			bson_init(&doc);
+		} else {
+			bson_t *mine = BCON_NEW("_id", BCON_OID(&oid));
+			rc = mq_db_find_one(users, mine, opts, &doc, "role lookup");
+			bson_destroy(mine);
+			*changed = rc == MQ_OK && !(bson_iter_init_find(&it, &doc, "role") && BSON_ITER_HOLDS_UTF8(&it) &&
+						    !strcmp(bson_iter_utf8(&it, NULL), role));
+			bson_t set = BSON_INITIALIZER;
+			BSON_APPEND_UTF8(&set, "role", role);
+			if (rc == MQ_OK)
+				rc = update_user(database, &oid, &set, NULL, 1, "role change");
+			bson_destroy(&set);
+			mq_db_lease_give(database, &lease);
+			if (rc != MQ_OK)
+				*changed = 0;
+		}
 	}
 	bson_destroy(&doc);
 	bson_destroy(opts);
+	mongoc_collection_destroy(users);
 	mq_db_release(db, client, database);
 	return rc;
 }
@@ -540,7 +560,7 @@ mq_err mq_account_set_password(mq_db *db, const mq_config *cfg, const char *user
 	if (database) {
 		bson_t set = BSON_INITIALIZER;
 		BSON_APPEND_UTF8(&set, "password_hash", mq_buf_cstr(&hash));
-		rc = update_user(database, &oid, &set, NULL, "password change");
+		rc = update_user(database, &oid, &set, NULL, 0, "password change");
 		bson_destroy(&set);
 		mq_db_release(db, client, database);
 	}

@@ -625,15 +625,6 @@ static mq_err version_doc(mongoc_collection_t *versions, long long v, bson_t *do
 	return rc;
 }
 
-/* claimed() of mq_db_raise_version: whether catalogue version v exists (arg: the versions). */
-static int version_claimed(void *arg, long long v)
-{
-	bson_t doc;
-	mq_err rc = version_doc(arg, v, &doc);
-	bson_destroy(&doc);
-	return rc == MQ_OK ? 1 : rc == MQ_ENOTFOUND ? 0 : -1;
-}
-
 /* The head hint: the highest version some writer has recorded (0 when none). */
 static mq_err head_hint(mongoc_collection_t *versions, long long *v)
 {
@@ -743,10 +734,8 @@ static long long bump(mongoc_database_t *database, news_kind kind, const bson_oi
 	bson_destroy(upsert);
 	bson_destroy(raise);
 	bson_destroy(head);
-	if (user) { /* at least v: the member's next request requires it (maybe later ones too) */
-		mq_db_raise_version(database, "users", user, "catalog_v", v, version_claimed, versions,
-				    "member's catalogue version");
-	}
+	if (user) /* at least v, the member's next request requires it: their own change */
+		mq_db_raise_version(database, "users", user, "catalog_v", v, NULL, NULL, "member's catalogue version");
 	mongoc_collection_destroy(versions);
 	/* this process sees its own change on its next request */
 	pthread_mutex_lock(&lock);

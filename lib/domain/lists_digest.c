@@ -324,12 +324,14 @@ static mq_err read_digest(mongoc_collection_t *digests, const bson_oid_t *user, 
 	return rc;
 }
 
-/* Stores digest in place of the one at version old_v (old_v < 0: none stored yet): an insert
- * under the unique _id, or a replace conditional on v. FerretDB runs the replace as a read and a
- * write, so two racing ones may both land, in either order; each is right for the version it
- * carries, and a digest older than lists_v is read again (lists_digest.h). MQ_OK when it was
- * stored, MQ_ECONFLICT when another writer's was there, or the database's error. */
-static mq_err store(mongoc_collection_t *digests, const bson_t *digest, long long old_v)
+/* Stores user's digest in place of the one at version old_v (old_v < 0: none stored yet): an
+ * insert under the unique _id, or a replace conditional on v, under the digest's lease
+ * (mq_db_lease_take): FerretDB checks a condition on its read and writes back after, so a reader
+ * storing the digest it rebuilt at an older version could otherwise land after a newer one (a
+ * digest older than lists_v is read again anyway, lists_digest.h). MQ_OK when it was stored,
+ * MQ_ECONFLICT when another writer's was there, or the database's error. */
+static mq_err store(mongoc_database_t *database, mongoc_collection_t *digests, const bson_oid_t *user,
+		    const bson_t *digest, long long old_v)
 {
 	bson_error_t error;
 	bson_t reply;
@@ -341,6 +343,11 @@ static mq_err store(mongoc_collection_t *digests, const bson_t *digest, long lon
 			mq_log(MQ_LOG_WARN, "lists", "lists digest not stored: %s", error.message);
 		return rc;
 	}
+	mq_db_lease lease;
+	if (!mq_db_lease_take(database, DIGESTS, user, &lease, &error)) {
+		mq_log(MQ_LOG_WARN, "lists", "lists digest not stored: %s", error.message);
+		return mq_db_error(&error, "lists digest");
+	}
 	bson_iter_init_find(&it, digest, "_id");
 	bson_t *filter = BCON_NEW("_id", BCON_UTF8(bson_iter_utf8(&it, NULL)), "v", BCON_INT64(old_v));
 	if (!mongoc_collection_replace_one(digests, filter, digest, NULL, &reply, &error)) {
@@ -350,6 +357,7 @@ static mq_err store(mongoc_collection_t *digests, const bson_t *digest, long lon
 		rc = bson_iter_init_find(&it, &reply, "matchedCount") && BSON_ITER_HOLDS_NUMBER(&it) &&
 		     bson_iter_as_int64(&it) > 0 ? MQ_OK : MQ_ECONFLICT;
 	}
+	mq_db_lease_give(database, &lease);
 	bson_destroy(&reply);
 	bson_destroy(filter);
 	return rc;
@@ -379,7 +387,7 @@ long long mq_lists_commit(mongoc_database_t *database, const bson_oid_t *user, l
 		rc = read_digest(digests, user, &old);
 		if (rc == MQ_OK && doc_v(&old, "v") == begun) {
 			apply(&old, user, v, changes, n, &next);
-			if ((rc = store(digests, &next, v - 1)) == MQ_OK)
+			if ((rc = store(database, digests, user, &next, v - 1)) == MQ_OK)
 				kept_put(user, v, &next);
 			bson_destroy(&next);
 		}
@@ -451,7 +459,7 @@ mq_err mq_lists_digest(mongoc_database_t *database, const bson_oid_t *user, long
 		/* none, or older than a change it missed: the collections, once, for everyone */
 		bson_destroy(&stored);
 		rc = rebuild(database, user, known, digest);
-		if (rc == MQ_OK && store(digests, digest, stored_v) == MQ_OK)
+		if (rc == MQ_OK && store(database, digests, user, digest, stored_v) == MQ_OK)
 			kept_put(user, known, digest);
 	} else {
 		bson_destroy(&stored);

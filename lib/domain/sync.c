@@ -453,7 +453,9 @@ static int existing_oid(const cJSON *existing, bson_oid_t *oid)
  * finds by its index where a filter on tmdb_id decodes every movie (one such update per movie
  * synced: M·N), and under its lease (mq_db_lease_take), since FerretDB writes back the whole
  * movie it read and a rating's recount or an admin's edit may be writing it too; by its TMDB id
- * when the _id is not an ObjectId. */
+ * when the _id is not an ObjectId. Only if no admin changed the movie since it was read
+ * (updated_at, which every edit, lock and image sets): the update was decided on its locks then,
+ * and the next run decides again. */
 static void queue(mq_sync *s, const cJSON *existing, long long tmdb_id, bson_t *update)
 {
 	if (!s->movies) {
@@ -463,6 +465,16 @@ static void queue(mq_sync *s, const cJSON *existing, long long tmdb_id, bson_t *
 	bson_oid_t oid;
 	int known = existing_oid(existing, &oid);
 	bson_t *filter = known ? BCON_NEW("_id", BCON_OID(&oid)) : BCON_NEW("tmdb_id", BCON_INT64(tmdb_id));
+	cJSON *read = cJSON_CreateObject();
+	const cJSON *at = cJSON_GetObjectItemCaseSensitive(existing, "updated_at");
+	cJSON_AddItemToObject(read, "updated_at", at ? cJSON_Duplicate(at, 1) : cJSON_CreateObject());
+	if (!at)
+		cJSON_AddFalseToObject(cJSON_GetObjectItemCaseSensitive(read, "updated_at"), "$exists");
+	bson_t *unchanged = mq_db_bson_from_json(read); /* extended JSON: {"$date": …} again a date */
+	if (unchanged)
+		bson_concat(filter, unchanged);
+	bson_destroy(unchanged);
+	cJSON_Delete(read);
 	if (known)
 		mq_db_bulk_update_leased(&s->bulk, &oid, filter, update);
 	else

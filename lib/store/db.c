@@ -354,8 +354,9 @@ int mq_db_lease_take(mongoc_database_t *database, const char *collection, const 
 	mongoc_collection_t *leases = mongoc_database_get_collection(database, "leases");
 	int64_t started = mq_clock_ms();
 	int taken = 0;
+	long wait_ms = 2;
 	for (;;) {
-		int64_t now = (int64_t)time(NULL) * 1000; /* the wall clock: other hosts read it */
+		int64_t now = mq_clock_ms(); /* the wall clock: other hosts read it */
 		bson_t *doc = BCON_NEW("_id", BCON_UTF8(lease->key), "at", BCON_DATE_TIME(now), "token", BCON_OID(&lease->token));
 		taken = mongoc_collection_insert_one(leases, doc, NULL, NULL, error);
 		bson_destroy(doc);
@@ -370,7 +371,8 @@ int mq_db_lease_take(mongoc_database_t *database, const char *collection, const 
 				       "%s stayed leased by another writer for %d ms", lease->key, MQ_DB_LEASE_WAIT_MS);
 			break;
 		}
-		nanosleep(&(struct timespec){ .tv_nsec = 2 * 1000 * 1000 }, NULL);
+		nanosleep(&(struct timespec){ .tv_nsec = wait_ms * 1000 * 1000 }, NULL);
+		wait_ms = wait_ms < 32 ? wait_ms * 2 : 50; /* a lease is held for milliseconds */
 	}
 	mongoc_collection_destroy(leases);
 	return taken;
@@ -443,8 +445,8 @@ int mq_db_raise_version(mongoc_database_t *database, const char *collection, con
 		if (now < v)
 			continue; /* an older writer's write landed after ours (a server without leases) */
 		long long last = now;
-		int c;
-		while ((c = claimed(arg, last + 1)) == 1)
+		int c = 0;
+		while (claimed && (c = claimed(arg, last + 1)) == 1)
 			last++;
 		if (c < 0)
 			break;
@@ -468,9 +470,30 @@ long mq_db_write_errors(const bson_t *reply, long ops)
 	return n ? n : ops;
 }
 
+/* Takes the leases of b's leased statements; on a failure gives back those taken and fails the
+ * command (its statements counted failed). */
+static int bulk_leases_take(mq_db_bulk *b, mq_db_lease *leases)
+{
+	bson_error_t error;
+	for (int i = 0; i < b->n_leased; i++) {
+		if (mq_db_lease_take(b->database, b->collection, &b->leased[i], &leases[i], &error))
+			continue;
+		mq_err rc = mq_db_error(&error, b->what);
+		while (i-- > 0)
+			mq_db_lease_give(b->database, &leases[i]);
+		b->failed += b->queued;
+		if (b->rc == MQ_OK)
+			b->rc = rc;
+		return 0;
+	}
+	return 1;
+}
+
 mq_err mq_db_bulk_send(mq_db_bulk *b)
 {
-	if (b->queued) {
+	mq_db_lease leases[MQ_DB_BULK_UPDATES];
+	int leased = b->queued && b->n_leased ? bulk_leases_take(b, leases) : 0;
+	if (b->queued && (leased || !b->n_leased)) {
 		bson_t reply;
 		bson_error_t error;
 		if (!mongoc_bulk_operation_execute(b->op, &reply, &error)) {
@@ -490,12 +513,12 @@ mq_err mq_db_bulk_send(mq_db_bulk *b)
 		}
 		bson_destroy(&reply);
 	}
+	for (int i = 0; leased && i < b->n_leased; i++)
+		mq_db_lease_give(b->database, &leases[i]);
 	mongoc_bulk_operation_destroy(b->op); /* accepts NULL */
 	b->op = NULL;
 	b->queued = 0;
-	for (int i = 0; i < b->n_leases; i++)
-		mq_db_lease_give(b->database, &b->leases[i]);
-	b->n_leases = 0;
+	b->n_leased = 0;
 	return b->rc;
 }
 
@@ -512,14 +535,12 @@ static void bulk_queue(mq_db_bulk *b, const bson_t *filter, const bson_t *change
 	if (replace ? mongoc_bulk_operation_replace_one_with_opts(b->op, filter, change, opts, &error)
 		    : mongoc_bulk_operation_update_one_with_opts(b->op, filter, change, opts, &error)) {
 		b->queued++;
-	} else { /* the driver refused the statement itself (a malformed update) */
+	} else { /* the driver refused the statement itself (a malformed update): it alone fails */
 		mq_log(MQ_LOG_ERROR, "db", "%s: statement refused: %s", b->what, error.message);
 		b->failed++;
-		if (b->rc == MQ_OK)
-			b->rc = MQ_EINVAL;
 	}
 	bson_destroy(opts);
-	if (b->queued >= MQ_DB_BULK_UPDATES || b->n_leases >= MQ_DB_BULK_UPDATES)
+	if (b->queued >= MQ_DB_BULK_UPDATES)
 		mq_db_bulk_send(b);
 }
 
@@ -535,16 +556,14 @@ void mq_db_bulk_replace(mq_db_bulk *b, const bson_t *filter, const bson_t *doc, 
 
 void mq_db_bulk_update_leased(mq_db_bulk *b, const bson_oid_t *id, const bson_t *filter, const bson_t *update)
 {
-	bson_error_t error;
-	if (!mq_db_lease_take(b->database, b->collection, id, &b->leases[b->n_leases], &error)) {
-		mq_err rc = mq_db_error(&error, b->what);
-		b->failed++;
-		if (b->rc == MQ_OK)
-			b->rc = rc;
-		return;
-	}
-	b->n_leases++; /* given back when sent: queued statements are at most MQ_DB_BULK_UPDATES */
+	int queued = b->queued, known = 0;
+	for (int i = 0; i < b->n_leased && !known; i++)
+		known = bson_oid_equal(&b->leased[i], id);
+	if (!known) /* before queueing: the statement that fills the queue sends it */
+		bson_oid_copy(id, &b->leased[b->n_leased++]);
 	bulk_queue(b, filter, update, 0, 0);
+	if (!known && b->queued == queued) /* refused by the driver (a full queue would have been sent) */
+		b->n_leased--;
 }
 
 mq_err mq_db_find_one(mongoc_collection_t *coll, const bson_t *filter, const bson_t *opts, bson_t *out,

@@ -70,7 +70,8 @@ bool mq_db_update_leased(mongoc_database_t *database, const char *collection, co
 
 /* Raises a version counter kept in a field of the document _id id of collection (users.lists_v,
  * users.catalog_v; updated leased, as mq_db_update_leased) to v, a version its writer claimed elsewhere, and on to the last version
- * claimed (claimed(arg, n): whether version n was claimed: 1, 0, or -1 on an error). An update is
+ * claimed (claimed(arg, n): whether version n was claimed: 1, 0, or -1 on an error; NULL: none
+ * is looked for, the caller's v suffices). An update is
  * a read and a write on FerretDB, so a writer of an older version may land its write after a newer
  * one's: each writer reads the field back after writing, writes again while it is behind, and
  * looks for claims after it, which it raises the field to. Whichever write lands last, its
@@ -92,19 +93,20 @@ typedef struct mq_db_bulk {
 	int queued;
 	long failed;
 	mq_err rc;
-	mongoc_database_t *database;          /* a leased bulk's (MQ_DB_BULK_LEASED), and: */
+	mongoc_database_t *database;      /* a leased bulk's (MQ_DB_BULK_LEASED), and: */
 	const char *collection;
-	mq_db_lease leases[MQ_DB_BULK_UPDATES]; /* the leases of the statements queued */
-	int n_leases;
+	bson_oid_t leased[MQ_DB_BULK_UPDATES]; /* the documents whose leases its command takes */
+	int n_leased;
 } mq_db_bulk;
 
 #define MQ_DB_BULK(c, w) ((mq_db_bulk){ .coll = (c), .what = (w) })
-/* A bulk whose mq_db_bulk_update_leased statements hold their document's lease until sent. */
+/* A bulk whose mq_db_bulk_update_leased statements are sent under their documents' leases: taken
+ * when the command is sent (a queue may wait long, for TMDB's answers), given back after. */
 #define MQ_DB_BULK_LEASED(d, c, name, w) ((mq_db_bulk){ .coll = (c), .what = (w), .database = (d), .collection = (name) })
 
 void mq_db_bulk_update(mq_db_bulk *b, const bson_t *filter, const bson_t *update, int upsert);
-/* An update of the document _id id (filter names it) under its lease (the bulk's MQ_DB_BULK_LEASED);
- * counted failed when the lease cannot be had. */
+/* An update of the document _id id (filter names it) under its lease (the bulk's MQ_DB_BULK_LEASED;
+ * a document once per command). When a lease cannot be had, the command's statements fail. */
 void mq_db_bulk_update_leased(mq_db_bulk *b, const bson_oid_t *id, const bson_t *filter, const bson_t *update);
 void mq_db_bulk_replace(mq_db_bulk *b, const bson_t *filter, const bson_t *doc, int upsert);
 mq_err mq_db_bulk_send(mq_db_bulk *b);

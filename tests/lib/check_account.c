@@ -209,12 +209,9 @@ static void claim_username(void *arg)
 	bson_destroy(set);
 }
 
-/* Members claiming one free username at once: one gets it, the others hear it is taken.
- * FAILS in most runs (a lib/ bug, reported, not fixed here): mq_account_update() counts the
- * username's holders first and then updates; when claims race past the count, FerretDB v1
- * refuses the losers' updates by the unique index with InternalError (code 1, "UNIQUE
- * constraint failed"), not 11000, so they get MQ_EINTERNAL (500) instead of MQ_ECONFLICT (409,
- * "username is taken"). The index keeps the data right; only the answer is wrong. */
+/* Members claiming one free username at once: one gets it, the others hear it is taken (claims
+ * that race past mq_account_update's count are refused by the unique index, which FerretDB v1
+ * reports as InternalError "UNIQUE constraint failed", code 1: mq_db_error makes it a conflict). */
 START_TEST(simultaneous_username_claims_one_wins)
 {
 	if (!open_db())

@@ -337,6 +337,28 @@ START_TEST(live_bulk_updates)
 	bson_destroy(inc);
 	bson_destroy(one);
 	bson_destroy(text);
+	/* a leased bulk holds no lease while its statements wait (the sync's wait for TMDB), and its
+	 * command is sent under them: written, and every lease given back */
+	mq_db_bulk leased = MQ_DB_BULK_LEASED(database, coll, "bulk", "bulk test");
+	mongoc_collection_t *leases = mongoc_database_get_collection(database, "leases");
+	bson_t none = BSON_INITIALIZER, *set = BCON_NEW("$set", "{", "leased", BCON_BOOL(true), "}");
+	for (int i = 10; i < 13; i++) {
+		bson_oid_t id; /* these documents have int _ids: the leases are keyed by any ObjectId */
+		bson_oid_init(&id, NULL);
+		bson_t *filter = BCON_NEW("_id", BCON_INT32(i));
+		mq_db_bulk_update_leased(&leased, &id, filter, set);
+		bson_destroy(filter);
+	}
+	ck_assert_int_eq(mongoc_collection_count_documents(leases, &none, NULL, NULL, NULL, &error), 0);
+	ck_assert_int_eq(mq_db_bulk_send(&leased), MQ_OK);
+	ck_assert_int_eq(leased.failed, 0);
+	ck_assert_int_eq(mongoc_collection_count_documents(leases, &none, NULL, NULL, NULL, &error), 0);
+	bson_t *marked = BCON_NEW("leased", BCON_BOOL(true));
+	ck_assert_int_eq(mongoc_collection_count_documents(coll, marked, NULL, NULL, NULL, &error), 3);
+	bson_destroy(marked);
+	bson_destroy(set);
+	bson_destroy(&none);
+	mongoc_collection_destroy(leases);
 	mongoc_collection_destroy(coll);
 	mq_db_release(db, client, database);
 	test_db_drop(db, name);
