@@ -41,12 +41,12 @@
 #define MQ_CARDS_CHECK_MS 1000  /* a process looks for a newer version at most this often */
 #define MQ_CARDS_MAX_AGE_MS (50 * 60 * 1000) /* versions are kept an hour (clocks may differ) */
 #define MQ_CARDS_RELOAD_MS (6 * 60 * 60 * 1000) /* a whole reading every six hours at the least
-						 * (6.5 s at 10,000 movies on the embedded
+						 * (2.8 s at 10,000 movies on the embedded
 						 * database, the request that asks waiting) */
 #define MQ_CARDS_PATCH_MAX 1000 /* more movies changed than this: a new version says all, and a
 				 * process reloads every card. A patch reads each movie by _id
 				 * (about 1 ms on the embedded database); reading every card costs
-				 * its decoding of every movie (6.5 s at 10,000) */
+				 * its decoding of every movie (2.8 s at 10,000) */
 
 /* One movie's card. Strings point into summary (whose JSON, mq_catalog_summary_json, is the
  * card as lists show it); borrowed from its snapshot. */

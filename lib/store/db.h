@@ -43,10 +43,10 @@ typedef struct mq_db_timeouts {
  * one writer's 200 $inc on a document that eight others raised a field of at the same time counted
  * 174), and a conditional update checks its condition on the read only. The writers of a document
  * that several requests change (a member's users document: the profile, preferences, role,
- * password, the version hints; a movie: a rating's recount, an admin's edit, the sync) take a lease
- * on it first: an insert under the unique _id "<collection>:<id>" into leases, which one writer at
- * a time wins; the others try again every 2 ms. A lease is held for one write, or one bulk command
- * of the sync (milliseconds); one older than MQ_DB_LEASE_STALE_MS, whose writer died holding it,
+ * password, the version hints; a movie: a rating's recount, an admin's edit, the sync; a lists
+ * digest) take a lease on it first: an insert under the unique _id "<collection>:<id>" into
+ * leases, which one writer at a time wins; the others try again after 2 ms, backing off to 50. A
+ * lease is held for one write, or one bulk command of the sync (milliseconds); one older than MQ_DB_LEASE_STALE_MS, whose writer died holding it,
  * is taken over, so a writer waits at most that long for it, and gives up (as if the database
  * were down: MQ_EUNAVAIL) only after MQ_DB_LEASE_WAIT_MS. A writer that holds it may read,
  * decide and write. */
@@ -69,14 +69,13 @@ bool mq_db_update_leased(mongoc_database_t *database, const char *collection, co
 			 const bson_t *filter, const bson_t *update, bson_t *reply, bson_error_t *error);
 
 /* Raises a version counter kept in a field of the document _id id of collection (users.lists_v,
- * users.catalog_v; updated leased, as mq_db_update_leased) to v, a version its writer claimed elsewhere, and on to the last version
+ * users.catalog_v) to v, a version its writer claimed elsewhere, and on to the last version
  * claimed (claimed(arg, n): whether version n was claimed: 1, 0, or -1 on an error; NULL: none
- * is looked for, the caller's v suffices). An update is
- * a read and a write on FerretDB, so a writer of an older version may land its write after a newer
- * one's: each writer reads the field back after writing, writes again while it is behind, and
- * looks for claims after it, which it raises the field to. Whichever write lands last, its
- * writer's check follows it, so the field ends at the last claim. 1 when it does (or the document
- * is gone), 0 after an error (logged, what naming the counter). */
+ * is looked for, the caller's v suffices). The conditional $set runs under the document's lease
+ * (mq_db_update_leased); each writer still reads the field back, writes again while it is behind
+ * (a lease taken over from a writer thought dead), and looks for claims after it, which it raises
+ * the field to, so the field ends at the last claim. 1 when it does (or the document is gone), 0
+ * after an error (logged, what naming the counter). */
 int mq_db_raise_version(mongoc_database_t *database, const char *collection, const bson_oid_t *id, const char *field,
 			long long v, int (*claimed)(void *arg, long long n), void *arg, const char *what);
 
